@@ -1,0 +1,47 @@
+-- Values and ranks of one yearly indicator for the members of a peer group in a year and
+-- the year before, plus the nation's value for reference. Ranks follow the indicator's
+-- direction; ties share a rank. rank_all is the rank among all provinces.
+WITH
+    dir AS (SELECT direction FROM indicators FINAL WHERE code = {indicator:String}),
+    members AS (
+        SELECT region_code FROM peer_group_members FINAL
+        WHERE group_code = {group:String} AND removed = 0
+    ),
+    provinces AS (SELECT code FROM regions FINAL WHERE level = 'province'),
+    v AS (
+        SELECT region_code, year, value, run_id
+        FROM indicator_values_current
+        WHERE indicator_code = {indicator:String}
+          AND period_kind = 'year'
+          AND year IN ({year:UInt16}, {year:UInt16} - 1)
+          AND region_code IN (SELECT code FROM provinces)
+    ),
+    ranked AS (
+        SELECT
+            region_code, year, value, run_id,
+            rank() OVER (PARTITION BY year ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_all,
+            region_code IN (SELECT region_code FROM members) AS in_group
+        FROM v
+    ),
+    grouped AS (
+        SELECT
+            region_code, year, value, run_id, rank_all,
+            rank() OVER (PARTITION BY year ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_group,
+            count() OVER (PARTITION BY year) AS group_size
+        FROM ranked
+        WHERE in_group
+    )
+SELECT
+    g.region_code AS region_code,
+    r.name_zh AS name_zh,
+    r.short_zh AS short_zh,
+    r.name_en AS name_en,
+    g.year AS year,
+    g.value AS value,
+    toUInt32(g.rank_group) AS rank_group,
+    toUInt32(g.group_size) AS group_size,
+    toUInt32(g.rank_all) AS rank_all,
+    toString(g.run_id) AS run_id
+FROM grouped AS g
+INNER JOIN (SELECT code, name_zh, short_zh, name_en FROM regions FINAL) AS r ON r.code = g.region_code
+ORDER BY g.year DESC, g.rank_group ASC, g.region_code ASC

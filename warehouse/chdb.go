@@ -1,0 +1,223 @@
+package warehouse
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+)
+
+// chdbConn is the process's one connection to an embedded data directory. chDB allows one
+// open connection per process (opening another closes the first), so every chdbEngine of the
+// process shares it; the mutex serialises calls, which chDB would do anyway.
+type chdbConn struct {
+	mu    sync.Mutex
+	lib   *chdbLib
+	conn  *unsafe.Pointer
+	path  string
+	curDB string
+	users int
+}
+
+var (
+	chdbMu     sync.Mutex
+	chdbShared *chdbConn
+)
+
+// chdbEngine runs statements against one database of the shared embedded connection.
+type chdbEngine struct {
+	c  *chdbConn
+	db string
+}
+
+var _ engine = (*chdbEngine)(nil)
+
+func openChdb(libPaths []string, dataDir, db string) (*chdbEngine, error) {
+	lib, err := loadChdb(libPaths)
+	if err != nil {
+		return nil, err
+	}
+	chdbMu.Lock()
+	defer chdbMu.Unlock()
+	if chdbShared != nil && chdbShared.path != dataDir {
+		return nil, fmt.Errorf("open embedded warehouse %s: this process already has %s open, and chDB allows one data directory per process", dataDir, chdbShared.path)
+	}
+	if chdbShared == nil {
+		c, err := connectChdb(lib, dataDir)
+		if err != nil {
+			return nil, err
+		}
+		chdbShared = c
+	}
+	chdbShared.users++
+	e := &chdbEngine{c: chdbShared, db: db}
+	if err := e.c.run("CREATE DATABASE IF NOT EXISTS "+quoteIdent(db), "", nil, nil); err != nil {
+		e.close()
+		return nil, fmt.Errorf("create database %s: %w", db, err)
+	}
+	return e, nil
+}
+
+func connectChdb(lib *chdbLib, dataDir string) (*chdbConn, error) {
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	args := []string{
+		"clickhouse",
+		"--path=" + dataDir,
+		// Keep 64-bit integers as JSON numbers so results decode into numbers.
+		"--output_format_json_quote_64bit_integers=0",
+	}
+	argv := make([]*byte, len(args))
+	for i, a := range args {
+		argv[i] = cString(a)
+	}
+	conn := lib.connect(len(argv), argv)
+	runtime.KeepAlive(argv)
+	if conn == nil || *conn == nil {
+		return nil, fmt.Errorf("open embedded warehouse %s: chDB refused the connection (is another jinwei process using this directory?)", dataDir)
+	}
+	return &chdbConn{lib: lib, conn: conn, path: dataDir}, nil
+}
+
+func (e *chdbEngine) close() error {
+	chdbMu.Lock()
+	defer chdbMu.Unlock()
+	if e.c == nil {
+		return nil
+	}
+	e.c.users--
+	if e.c.users == 0 {
+		e.c.mu.Lock()
+		e.c.lib.closeConn(e.c.conn)
+		e.c.mu.Unlock()
+		chdbShared = nil
+	}
+	e.c = nil
+	return nil
+}
+
+func (e *chdbEngine) kind() string { return "embedded" }
+
+func (e *chdbEngine) exec(ctx context.Context, stmt string, params Params) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return e.c.runIn(e.db, stmt, "Null", params, nil)
+}
+
+func (e *chdbEngine) query(ctx context.Context, stmt string, params Params) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []byte
+	start := time.Now()
+	if err := e.c.runIn(e.db, stmt, "JSONCompact", params, &out); err != nil {
+		return nil, err
+	}
+	res, err := decodeJSONCompact(out)
+	if err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// insert sends the record to the engine in Arrow's IPC stream format, in one statement,
+// so the engine sees one block: all of the record's rows land or none do.
+func (e *chdbEngine) insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("INSERT INTO ")
+	buf.WriteString(quoteIdent(table))
+	buf.WriteString(" (")
+	for i, f := range rec.Schema().Fields() {
+		if i > 0 {
+			buf.WriteString(", ")
+		}
+		buf.WriteString(quoteIdent(f.Name))
+	}
+	buf.WriteString(") FORMAT ArrowStream\n")
+	w := ipc.NewWriter(&buf, ipc.WithSchema(rec.Schema()))
+	if err := w.Write(rec); err != nil {
+		return fmt.Errorf("encode arrow for %s: %w", table, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("encode arrow for %s: %w", table, err)
+	}
+	return e.c.runIn(e.db, buf.String(), "Null", nil, nil)
+}
+
+// runIn switches the shared connection to db if needed and runs stmt.
+func (c *chdbConn) runIn(db, stmt, format string, params Params, out *[]byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.curDB != db {
+		if err := c.runLocked("USE "+quoteIdent(db), "Null", nil, nil); err != nil {
+			return err
+		}
+		c.curDB = db
+	}
+	return c.runLocked(stmt, format, params, out)
+}
+
+func (c *chdbConn) run(stmt, format string, params Params, out *[]byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.runLocked(stmt, format, params, out)
+}
+
+func (c *chdbConn) runLocked(stmt, format string, params Params, out *[]byte) error {
+	if format == "" {
+		format = "Null"
+	}
+	if c.conn == nil {
+		return fmt.Errorf("embedded warehouse is closed")
+	}
+	names := make([]string, 0, len(params))
+	for k := range params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var (
+		namePtrs  = make([]*byte, len(names)+1)
+		nameLens  = make([]uintptr, len(names)+1)
+		valuePtrs = make([]*byte, len(names)+1)
+		valueLens = make([]uintptr, len(names)+1)
+	)
+	for i, n := range names {
+		v := params[n]
+		namePtrs[i], nameLens[i] = cString(n), uintptr(len(n))
+		valuePtrs[i], valueLens[i] = cString(v), uintptr(len(v))
+	}
+	q := unsafe.StringData(stmt)
+	res := c.lib.queryParams(*c.conn, q, uintptr(len(stmt)), format, uintptr(len(format)),
+		&namePtrs[0], &nameLens[0], &valuePtrs[0], &valueLens[0], uintptr(len(names)))
+	runtime.KeepAlive(namePtrs)
+	runtime.KeepAlive(valuePtrs)
+	runtime.KeepAlive(stmt)
+	if res == nil {
+		return nil
+	}
+	defer c.lib.destroyResult(res)
+	if msg := c.lib.resultError(res); msg != "" {
+		return &EngineError{Message: strings.TrimSpace(msg)}
+	}
+	if out != nil {
+		if n := c.lib.resultLength(res); n > 0 {
+			*out = bytes.Clone(unsafe.Slice(c.lib.resultBuffer(res), n))
+		}
+	}
+	return nil
+}

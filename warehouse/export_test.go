@@ -1,0 +1,4 @@
+package warehouse
+
+// SplitStatements exposes splitStatements to the package's external tests.
+var SplitStatements = splitStatements

@@ -1,0 +1,103 @@
+// Package warehouse is jinwei's ClickHouse: the engine behind a small interface, the schema
+// migrations, Arrow batch inserts, and the typed queries the dashboards and the ETL need.
+// It knows nothing of HTTP or file formats.
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	jsql "jinwei/sql"
+)
+
+// Config says which engine to open.
+type Config struct {
+	// DataDir is the embedded engine's data directory.
+	DataDir string
+	// ChdbLib is the path of libchdb.so; empty means DefaultChdbCandidates.
+	ChdbLib string
+	// Database holds jinwei's tables; "jinwei" when empty.
+	Database string
+}
+
+// Warehouse is an open connection to jinwei's database.
+type Warehouse struct {
+	eng engine
+	db  string
+}
+
+// Open opens the embedded engine on cfg.DataDir.
+func Open(cfg Config) (*Warehouse, error) {
+	db := cfg.Database
+	if db == "" {
+		db = "jinwei"
+	}
+	libs := DefaultChdbCandidates()
+	if cfg.ChdbLib != "" {
+		libs = []string{cfg.ChdbLib}
+	}
+	eng, err := openChdb(libs, cfg.DataDir, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Warehouse{eng: eng, db: db}, nil
+}
+
+// Close releases the engine.
+func (w *Warehouse) Close() error { return w.eng.close() }
+
+// Database names the database jinwei's tables live in.
+func (w *Warehouse) Database() string { return w.db }
+
+// Engine names the kind of engine: "embedded" or "server".
+func (w *Warehouse) Engine() string { return w.eng.kind() }
+
+// Insert writes one Arrow record into table; the record's field names are the columns.
+func (w *Warehouse) Insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
+	if rec.NumRows() == 0 {
+		return nil
+	}
+	if err := w.eng.insert(ctx, table, rec); err != nil {
+		return fmt.Errorf("insert %d rows into %s: %w", rec.NumRows(), table, err)
+	}
+	return nil
+}
+
+// Query runs one statement as written and returns its result. Callers that take statements
+// from people must guard them first; jinwei's own queries go through named files.
+func (w *Warehouse) Query(ctx context.Context, stmt string, params Params) (*Result, error) {
+	return w.eng.query(ctx, stmt, params)
+}
+
+// Exec runs one statement that returns no rows.
+func (w *Warehouse) Exec(ctx context.Context, stmt string, params Params) error {
+	return w.eng.exec(ctx, stmt, params)
+}
+
+// named runs the query file sql/queries/NAME.sql.
+func (w *Warehouse) named(ctx context.Context, name string, params Params) (*Result, error) {
+	text, err := namedQuery(name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := w.eng.query(ctx, text, params)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", name, err)
+	}
+	return res, nil
+}
+
+// NamedQueryText returns the text of sql/queries/NAME.sql, for tools that time or show it.
+func NamedQueryText(name string) (string, error) { return namedQuery(name) }
+
+func namedQuery(name string) (string, error) {
+	b, err := fs.ReadFile(jsql.Queries, "queries/"+name+".sql")
+	if err != nil {
+		return "", fmt.Errorf("query %s: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
