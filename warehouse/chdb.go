@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -132,31 +133,37 @@ func (e *chdbEngine) query(ctx context.Context, stmt string, params Params) (*Re
 	return res, nil
 }
 
-// insert sends the record to the engine in Arrow's IPC stream format, in one statement,
-// so the engine sees one block: all of the record's rows land or none do.
+// insert writes the record as an Arrow IPC stream to a file in the data directory and has
+// the engine read it in one INSERT … SELECT, so the engine sees one block: all of the
+// record's rows land or none do. (Data inline after FORMAT is cut short by chDB's
+// statement splitter whenever the binary holds a ';' byte, so it cannot carry Arrow.)
 func (e *chdbEngine) insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("INSERT INTO ")
-	buf.WriteString(quoteIdent(table))
-	buf.WriteString(" (")
-	for i, f := range rec.Schema().Fields() {
-		if i > 0 {
-			buf.WriteString(", ")
-		}
-		buf.WriteString(quoteIdent(f.Name))
+	f, err := os.CreateTemp(e.c.spoolDir(), "insert-*.arrow")
+	if err != nil {
+		return fmt.Errorf("spool arrow for %s: %w", table, err)
 	}
-	buf.WriteString(") FORMAT ArrowStream\n")
-	w := ipc.NewWriter(&buf, ipc.WithSchema(rec.Schema()))
-	if err := w.Write(rec); err != nil {
-		return fmt.Errorf("encode arrow for %s: %w", table, err)
+	defer os.Remove(f.Name())
+	w := ipc.NewWriter(f, ipc.WithSchema(rec.Schema()))
+	err = w.Write(rec)
+	if err == nil {
+		err = w.Close()
 	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("encode arrow for %s: %w", table, err)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return e.c.runIn(e.db, buf.String(), "Null", nil, nil)
+	if err != nil {
+		return fmt.Errorf("spool arrow for %s: %w", table, err)
+	}
+	cols := make([]string, rec.NumCols())
+	for i, fld := range rec.Schema().Fields() {
+		cols[i] = quoteIdent(fld.Name)
+	}
+	list := strings.Join(cols, ", ")
+	stmt := "INSERT INTO " + quoteIdent(table) + " (" + list + ") SELECT " + list + " FROM file({spool:String}, 'ArrowStream')"
+	return e.c.runIn(e.db, stmt, "Null", Params{"spool": f.Name()}, nil)
 }
 
 // runIn switches the shared connection to db if needed and runs stmt.
@@ -170,6 +177,14 @@ func (c *chdbConn) runIn(db, stmt, format string, params Params, out *[]byte) er
 		c.curDB = db
 	}
 	return c.runLocked(stmt, format, params, out)
+}
+
+// spoolDir is where inserts stage their Arrow files: inside the data directory, so they
+// stay on the warehouse's disk and never in a shared temporary directory.
+func (c *chdbConn) spoolDir() string {
+	dir := filepath.Join(c.path, "jinwei_spool")
+	_ = os.MkdirAll(dir, 0o700)
+	return dir
 }
 
 func (c *chdbConn) run(stmt, format string, params Params, out *[]byte) error {

@@ -29,7 +29,7 @@ func decodeJSONCompact(b []byte) (*Result, error) {
 		return &Result{}, nil
 	}
 	var raw struct {
-		Meta []Column          `json:"meta"`
+		Meta []Column            `json:"meta"`
 		Data [][]json.RawMessage `json:"data"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))

@@ -20,12 +20,13 @@ WITH
         SELECT
             region_code, year, value, run_id,
             rank() OVER (PARTITION BY year ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_all,
+            count() OVER (PARTITION BY year) AS all_size,
             region_code IN (SELECT region_code FROM members) AS in_group
         FROM v
     ),
     grouped AS (
         SELECT
-            region_code, year, value, run_id, rank_all,
+            region_code, year, value, run_id, rank_all, all_size,
             rank() OVER (PARTITION BY year ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_group,
             count() OVER (PARTITION BY year) AS group_size
         FROM ranked
@@ -41,6 +42,7 @@ SELECT
     toUInt32(g.rank_group) AS rank_group,
     toUInt32(g.group_size) AS group_size,
     toUInt32(g.rank_all) AS rank_all,
+    toUInt32(g.all_size) AS all_size,
     toString(g.run_id) AS run_id
 FROM grouped AS g
 INNER JOIN (SELECT code, name_zh, short_zh, name_en FROM regions FINAL) AS r ON r.code = g.region_code

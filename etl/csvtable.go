@@ -1,0 +1,98 @@
+package etl
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// csvTable reads a CSV file with a header row, row by row, keeping line numbers.
+type csvTable struct {
+	r      *csv.Reader
+	header []string
+	cols   map[string]int
+}
+
+// openCSV reads the header of a UTF-8 CSV (with or without BOM, LF or CRLF).
+func openCSV(f io.Reader) (*csvTable, error) {
+	br := bufio.NewReaderSize(f, 1<<16)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: the file is empty", errFileRejected)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: header: %v", errFileRejected, err)
+	}
+	if err := checkUTF8(header, 1); err != nil {
+		return nil, err
+	}
+	t := &csvTable{r: r, header: header, cols: map[string]int{}}
+	for i, h := range header {
+		t.cols[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	return t, nil
+}
+
+// column returns the index of the first header among names, or -1.
+func (t *csvTable) column(names ...string) int {
+	for _, n := range names {
+		if i, ok := t.cols[n]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// next returns the next record and its line number; io.EOF at the end. A malformed file
+// (an unclosed quote, bytes that are not UTF-8) refuses the whole file.
+func (t *csvTable) next() ([]string, int, error) {
+	rec, err := t.r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, 0, io.EOF
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", errFileRejected, err)
+	}
+	line, _ := t.r.FieldPos(0)
+	if err := checkUTF8(rec, line); err != nil {
+		return nil, 0, err
+	}
+	return rec, line, nil
+}
+
+func checkUTF8(rec []string, line int) error {
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			return fmt.Errorf("%w: line %d is not valid UTF-8 (a GBK/GB18030 export? save it as UTF-8)", errFileRejected, line)
+		}
+	}
+	return nil
+}
+
+// rawLine re-encodes a record as one CSV line, for keeping with a reject.
+func rawLine(rec []string) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write(rec)
+	w.Flush()
+	return strings.TrimRight(b.String(), "\r\n")
+}
+
+// field returns rec[i], or "" when the column is absent or the row is short.
+func field(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}

@@ -1,0 +1,82 @@
+package etl
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Period is a reporting period: a year, a quarter, a month, or a cumulative run of months
+// from January (year-to-date, "1-3月").
+type Period struct {
+	Kind string // year, quarter, month, ytd
+	Year int
+	No   int // quarter 1-4, month 1-12, last month of a ytd range; 0 for a year
+}
+
+func (p Period) String() string {
+	switch p.Kind {
+	case "quarter":
+		return fmt.Sprintf("%dQ%d", p.Year, p.No)
+	case "month":
+		return fmt.Sprintf("%d-%02d", p.Year, p.No)
+	case "ytd":
+		return fmt.Sprintf("%d年1-%d月", p.Year, p.No)
+	}
+	return strconv.Itoa(p.Year)
+}
+
+var (
+	reYear    = regexp.MustCompile(`^(\d{4})年?$`)
+	reQuarter = regexp.MustCompile(`^(\d{4})(?:年)?(?:[-_ ]?[Qq]|第)([1-4一二三四])(?:季度?)?$`)
+	reMonth   = regexp.MustCompile(`^(\d{4})(?:[-/.年])(\d{1,2})月?$`)
+	reYTD     = regexp.MustCompile(`^(\d{4})(?:年)?[-_ ]?(?:1|01|一)[-~～至到](\d{1,2}|[一二三四五六七八九十]+)月$`)
+	reYTDCode = regexp.MustCompile(`^(\d{4})[-_]?YTD(\d{1,2})$`)
+	cnNumber  = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+)
+
+// parsePeriod reads the ways statistics files write periods: 2024, 2024年, 2024Q1,
+// 2024年一季度, 2024-03, 2024年3月, 2024年1-3月, 2024YTD03.
+func parsePeriod(s string) (Period, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(toHalfWidth(s)), " ", "")
+	var p Period
+	switch {
+	case reYear.MatchString(s):
+		m := reYear.FindStringSubmatch(s)
+		p = Period{Kind: "year", Year: atoi(m[1])}
+	case reQuarter.MatchString(s):
+		m := reQuarter.FindStringSubmatch(s)
+		p = Period{Kind: "quarter", Year: atoi(m[1]), No: smallNumber(m[2])}
+	case reYTD.MatchString(s):
+		m := reYTD.FindStringSubmatch(s)
+		p = Period{Kind: "ytd", Year: atoi(m[1]), No: smallNumber(m[2])}
+	case reYTDCode.MatchString(s):
+		m := reYTDCode.FindStringSubmatch(s)
+		p = Period{Kind: "ytd", Year: atoi(m[1]), No: atoi(m[2])}
+	case reMonth.MatchString(s):
+		m := reMonth.FindStringSubmatch(s)
+		p = Period{Kind: "month", Year: atoi(m[1]), No: atoi(m[2])}
+	default:
+		return Period{}, fmt.Errorf("period %q is not a year, quarter, month or 1-N月 range", s)
+	}
+	if p.Year < 1949 || p.Year > 2100 {
+		return Period{}, fmt.Errorf("period %q: year %d is out of range", s, p.Year)
+	}
+	if (p.Kind == "month" || p.Kind == "ytd") && (p.No < 1 || p.No > 12) {
+		return Period{}, fmt.Errorf("period %q: month %d is out of range", s, p.No)
+	}
+	return p, nil
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func smallNumber(s string) int {
+	if n, ok := cnNumber[s]; ok {
+		return n
+	}
+	return atoi(s)
+}

@@ -1,0 +1,103 @@
+package etl
+
+import (
+	"fmt"
+	"strings"
+
+	"jinwei/warehouse"
+)
+
+// regionSuffixes are administrative suffixes a file may add or leave off (甘肃省/甘肃,
+// 兰州市/兰州), longest first so 回族自治区 is tried before 自治区.
+var regionSuffixes = []string{"维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "县", "区", "盟"}
+
+// regionMatcher finds regions by code or by name, with or without suffix.
+type regionMatcher struct {
+	byCode map[string]warehouse.Region
+	byName map[string][]warehouse.Region
+}
+
+func newRegionMatcher(regions []warehouse.Region) *regionMatcher {
+	m := &regionMatcher{byCode: map[string]warehouse.Region{}, byName: map[string][]warehouse.Region{}}
+	for _, r := range regions {
+		m.byCode[r.Code] = r
+		for _, n := range uniq(r.NameZh, r.ShortZh, trimRegionSuffix(r.NameZh)) {
+			m.byName[n] = append(m.byName[n], r)
+		}
+	}
+	return m
+}
+
+// match resolves a code and/or a name. When both are given they must agree.
+func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
+	code = strings.TrimSpace(toHalfWidth(code))
+	name = strings.TrimSpace(name)
+	if code != "" {
+		r, ok := m.byCode[normalizeCode(code)]
+		if !ok {
+			return warehouse.Region{}, fmt.Errorf("unknown region code %q", code)
+		}
+		if name != "" && !m.sameRegion(r, name) {
+			return warehouse.Region{}, fmt.Errorf("region code %s is %s, but the row names %q", r.Code, r.NameZh, name)
+		}
+		return r, nil
+	}
+	if name == "" {
+		return warehouse.Region{}, fmt.Errorf("no region code or name")
+	}
+	found := m.byName[name]
+	if len(found) == 0 {
+		found = m.byName[trimRegionSuffix(name)]
+	}
+	switch len(found) {
+	case 0:
+		return warehouse.Region{}, fmt.Errorf("unknown region %q", name)
+	case 1:
+		return found[0], nil
+	}
+	codes := make([]string, len(found))
+	for i, r := range found {
+		codes[i] = r.Code + " " + r.NameZh
+	}
+	return warehouse.Region{}, fmt.Errorf("region name %q is ambiguous (%s): give the code", name, strings.Join(codes, ", "))
+}
+
+func (m *regionMatcher) sameRegion(r warehouse.Region, name string) bool {
+	for _, c := range append(m.byName[name], m.byName[trimRegionSuffix(name)]...) {
+		if c.Code == r.Code {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeCode accepts codes written as numbers (620000.0) or with 12-digit statistical
+// zero padding (620000000000).
+func normalizeCode(code string) string {
+	code = strings.TrimSuffix(code, ".0")
+	if len(code) == 12 && strings.HasSuffix(code, "000000") {
+		code = code[:6]
+	}
+	return code
+}
+
+func trimRegionSuffix(name string) string {
+	for _, s := range regionSuffixes {
+		if t := strings.TrimSuffix(name, s); t != name && t != "" {
+			return t
+		}
+	}
+	return name
+}
+
+func uniq(ss ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

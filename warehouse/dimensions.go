@@ -1,0 +1,96 @@
+package warehouse
+
+import "context"
+
+// Region is one row of the region dimension.
+type Region struct {
+	Code              string `json:"code"`
+	NameZh            string `json:"name_zh"`
+	ShortZh           string `json:"short_zh"`
+	NameEn            string `json:"name_en"`
+	Level             string `json:"level"`
+	ParentCode        string `json:"parent_code"`
+	DivisionType      string `json:"division_type"`
+	MacroRegion       string `json:"macro_region"`
+	PovertyAlleviated bool   `json:"poverty_alleviated"`
+	NationalKey       bool   `json:"national_key"`
+	ProvincialKey     bool   `json:"provincial_key"`
+	Counted           bool   `json:"counted"`
+	Generated         bool   `json:"generated"`
+}
+
+// NationCode is the region code of the whole country.
+const NationCode = "100000"
+
+// Indicator is one row of the indicator dimension, with the years that have values.
+type Indicator struct {
+	Code      string `json:"code"`
+	NameZh    string `json:"name_zh"`
+	NameEn    string `json:"name_en"`
+	Unit      string `json:"unit"`
+	Direction int    `json:"direction"`
+	Frequency string `json:"frequency"`
+	Category  string `json:"category"`
+	Years     []int  `json:"years"`
+}
+
+// PeerGroup is a named set of regions compared with each other.
+type PeerGroup struct {
+	Code    string   `json:"code"`
+	NameZh  string   `json:"name_zh"`
+	NameEn  string   `json:"name_en"`
+	Builtin bool     `json:"builtin"`
+	Members []string `json:"members"`
+}
+
+// Regions lists every region.
+func (w *Warehouse) Regions(ctx context.Context) ([]Region, error) {
+	res, err := w.named(ctx, "regions", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []Region
+	err = res.each(func(rr *rowReader) {
+		out = append(out, Region{
+			Code: rr.str("code"), NameZh: rr.str("name_zh"), ShortZh: rr.str("short_zh"), NameEn: rr.str("name_en"),
+			Level: rr.str("level"), ParentCode: rr.str("parent_code"), DivisionType: rr.str("division_type"),
+			MacroRegion:       rr.str("macro_region"),
+			PovertyAlleviated: rr.int("poverty_alleviated") == 1, NationalKey: rr.int("national_key") == 1,
+			ProvincialKey: rr.int("provincial_key") == 1, Counted: rr.int("counted") == 1, Generated: rr.int("generated") == 1,
+		})
+	})
+	return out, err
+}
+
+// Indicators lists every indicator with the years in which provinces have values.
+func (w *Warehouse) Indicators(ctx context.Context) ([]Indicator, error) {
+	res, err := w.named(ctx, "indicators", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []Indicator
+	err = res.each(func(rr *rowReader) {
+		out = append(out, Indicator{
+			Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"), Unit: rr.str("unit"),
+			Direction: rr.int("direction"), Frequency: rr.str("frequency"), Category: rr.str("category"),
+			Years: rr.ints("years"),
+		})
+	})
+	return out, err
+}
+
+// PeerGroups lists the peer groups with their members.
+func (w *Warehouse) PeerGroups(ctx context.Context) ([]PeerGroup, error) {
+	res, err := w.named(ctx, "peer_groups", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []PeerGroup
+	err = res.each(func(rr *rowReader) {
+		out = append(out, PeerGroup{
+			Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"),
+			Builtin: rr.int("builtin") == 1, Members: rr.strings("members"),
+		})
+	})
+	return out, err
+}

@@ -1,0 +1,155 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Run statuses, as etl_runs spells them.
+const (
+	RunRunning   = "running"
+	RunCommitted = "committed"
+	RunFailed    = "failed"
+	RunUnchanged = "unchanged"
+	RunAbandoned = "abandoned"
+)
+
+// Run is one load of one file by one ETL job.
+type Run struct {
+	ID           string
+	Job          string
+	FilePath     string
+	ContentHash  string
+	Status       string
+	RowsRead     int
+	RowsLoaded   int
+	RowsRejected int
+	StartedAt    time.Time
+	FinishedAt   time.Time
+	Message      string
+}
+
+// Duration is how long the run took, or zero while it runs.
+func (r Run) Duration() time.Duration {
+	if r.FinishedAt.IsZero() {
+		return 0
+	}
+	return r.FinishedAt.Sub(r.StartedAt)
+}
+
+// Reject is one row a load refused, with where it was and why.
+type Reject struct {
+	FilePath string
+	Line     int
+	Location string
+	Raw      string
+	Reason   string
+}
+
+// RecordRun writes the run's current state; the newest state of a run wins.
+func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
+	text, err := namedQuery("run_record")
+	if err != nil {
+		return err
+	}
+	finished := r.FinishedAt
+	if finished.IsZero() {
+		finished = r.StartedAt
+	}
+	err = w.eng.exec(ctx, text, Params{
+		"run_id":        r.ID,
+		"job":           r.Job,
+		"file_path":     r.FilePath,
+		"content_hash":  r.ContentHash,
+		"status":        r.Status,
+		"rows_read":     strconv.Itoa(r.RowsRead),
+		"rows_loaded":   strconv.Itoa(r.RowsLoaded),
+		"rows_rejected": strconv.Itoa(r.RowsRejected),
+		"started_ms":    strconv.FormatInt(r.StartedAt.UnixMilli(), 10),
+		"finished_ms":   strconv.FormatInt(finished.UnixMilli(), 10),
+		"message":       r.Message,
+		// Each state change of a run is written later than the one before; nanoseconds
+		// order them even when two land in the same millisecond.
+		"version": strconv.FormatInt(time.Now().UnixNano(), 10),
+	})
+	if err != nil {
+		return fmt.Errorf("record run %s as %s: %w", r.ID, r.Status, err)
+	}
+	return nil
+}
+
+// CommittedRunByHash finds the committed run of job that loaded content with this hash.
+func (w *Warehouse) CommittedRunByHash(ctx context.Context, job, hash string) (*Run, bool, error) {
+	res, err := w.named(ctx, "run_committed_by_hash", Params{"job": job, "content_hash": hash})
+	if err != nil {
+		return nil, false, err
+	}
+	runs, err := readRuns(res)
+	if err != nil || len(runs) == 0 {
+		return nil, false, err
+	}
+	return &runs[0], true, nil
+}
+
+// RecentRuns lists the newest runs first.
+func (w *Warehouse) RecentRuns(ctx context.Context, limit int) ([]Run, error) {
+	res, err := w.named(ctx, "runs_recent", Params{"limit": strconv.Itoa(limit)})
+	if err != nil {
+		return nil, err
+	}
+	return readRuns(res)
+}
+
+// AbandonStaleRuns marks runs still 'running' as abandoned. Only the process that owns the
+// warehouse may call it, at start-up, when no run of its own is in flight.
+func (w *Warehouse) AbandonStaleRuns(ctx context.Context) error {
+	text, err := namedQuery("runs_abandon")
+	if err != nil {
+		return err
+	}
+	if err := w.eng.exec(ctx, text, nil); err != nil {
+		return fmt.Errorf("abandon stale runs: %w", err)
+	}
+	return nil
+}
+
+// Rejects lists the rows a run rejected, in file order.
+func (w *Warehouse) Rejects(ctx context.Context, runID string) ([]Reject, error) {
+	res, err := w.named(ctx, "run_rejects", Params{"run_id": runID})
+	if err != nil {
+		return nil, err
+	}
+	var out []Reject
+	err = res.each(func(rr *rowReader) {
+		out = append(out, Reject{
+			FilePath: rr.str("file_path"),
+			Line:     rr.int("line"),
+			Location: rr.str("location"),
+			Raw:      rr.str("raw"),
+			Reason:   rr.str("reason"),
+		})
+	})
+	return out, err
+}
+
+func readRuns(res *Result) ([]Run, error) {
+	var out []Run
+	err := res.each(func(rr *rowReader) {
+		out = append(out, Run{
+			ID:           rr.str("run_id"),
+			Job:          rr.str("job"),
+			FilePath:     rr.str("file_path"),
+			ContentHash:  rr.str("content_hash"),
+			Status:       rr.str("status"),
+			RowsRead:     rr.int("rows_read"),
+			RowsLoaded:   rr.int("rows_loaded"),
+			RowsRejected: rr.int("rows_rejected"),
+			StartedAt:    time.UnixMilli(int64(rr.float("started_ms"))).UTC(),
+			FinishedAt:   time.UnixMilli(int64(rr.float("finished_ms"))).UTC(),
+			Message:      rr.str("message"),
+		})
+	})
+	return out, err
+}
