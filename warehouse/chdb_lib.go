@@ -30,17 +30,24 @@ type chdbLib struct {
 }
 
 var (
-	libOnce   sync.Once
+	libMu     sync.Mutex
 	libLoaded *chdbLib
-	libErr    error
 )
 
-// loadChdb loads libchdb.so once per process from the first existing candidate path.
+// loadChdb loads libchdb.so once per process from the first existing candidate path. A
+// failure is not remembered, so a corrected path can be tried again.
 func loadChdb(candidates []string) (*chdbLib, error) {
-	libOnce.Do(func() {
-		libLoaded, libErr = dlopenChdb(candidates)
-	})
-	return libLoaded, libErr
+	libMu.Lock()
+	defer libMu.Unlock()
+	if libLoaded != nil {
+		return libLoaded, nil
+	}
+	l, err := dlopenChdb(candidates)
+	if err != nil {
+		return nil, err
+	}
+	libLoaded = l
+	return l, nil
 }
 
 func dlopenChdb(candidates []string) (*chdbLib, error) {

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// config is everything jinwei can be told, from (weakest first) defaults, the config file,
+// environment variables and flags.
+type config struct {
+	Addr       string `toml:"addr"`
+	DataDir    string `toml:"data_dir"`
+	Database   string `toml:"database"`
+	ChdbLib    string `toml:"chdb_lib"`
+	HomeRegion string `toml:"home_region"`
+	DemoDir    string `toml:"demo_dir"`
+	LoadDemo   bool   `toml:"load_demo"`
+}
+
+func defaultConfig() config {
+	return config{
+		Addr:       "127.0.0.1:8080",
+		DataDir:    "var/warehouse",
+		Database:   "jinwei",
+		HomeRegion: "620000",
+		DemoDir:    "data",
+		LoadDemo:   true,
+	}
+}
+
+// envKeys maps environment variables to the config keys they set.
+var envKeys = map[string]func(c *config, v string){
+	"JINWEI_ADDR":        func(c *config, v string) { c.Addr = v },
+	"JINWEI_DATA_DIR":    func(c *config, v string) { c.DataDir = v },
+	"JINWEI_DATABASE":    func(c *config, v string) { c.Database = v },
+	"CHDB_LIB_PATH":      func(c *config, v string) { c.ChdbLib = v },
+	"JINWEI_HOME_REGION": func(c *config, v string) { c.HomeRegion = v },
+	"JINWEI_DEMO_DIR":    func(c *config, v string) { c.DemoDir = v },
+	"JINWEI_LOAD_DEMO":   func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
+}
+
+// loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
+// when present) and the environment.
+func loadConfig(path string, explicit bool) (config, error) {
+	cfg := defaultConfig()
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		dec := toml.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			var strict *toml.StrictMissingError
+			if errors.As(err, &strict) {
+				return cfg, fmt.Errorf("config %s: unknown key: %s", path, strict.String())
+			}
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+	default:
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	for k, set := range envKeys {
+		if v, ok := os.LookupEnv(k); ok && v != "" {
+			set(&cfg, v)
+		}
+	}
+	return cfg, nil
+}
+
+// bindFlags declares the flags every command shares. Flags left unset keep the value from
+// the file or environment.
+func bindFlags(fs *flag.FlagSet, cfg *config) {
+	fs.String("config", "jinwei.toml", "config file")
+	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "embedded warehouse directory")
+	fs.StringVar(&cfg.Database, "database", cfg.Database, "database holding jinwei's tables")
+	fs.StringVar(&cfg.ChdbLib, "chdb-lib", cfg.ChdbLib, "path of libchdb.so (default: CHDB_LIB_PATH, then node_modules)")
+	fs.StringVar(&cfg.HomeRegion, "home", cfg.HomeRegion, "home province, GB/T 2260 code")
+}
+
+// configPath finds --config in args before flags are parsed, since the file supplies the
+// flags' defaults.
+func configPath(args []string) (string, bool) {
+	for i, a := range args {
+		switch {
+		case a == "--config" || a == "-config":
+			if i+1 < len(args) {
+				return args[i+1], true
+			}
+		case strings.HasPrefix(a, "--config="), strings.HasPrefix(a, "-config="):
+			return a[strings.Index(a, "=")+1:], true
+		}
+	}
+	if p := os.Getenv("JINWEI_CONFIG"); p != "" {
+		return p, true
+	}
+	return "jinwei.toml", false
+}

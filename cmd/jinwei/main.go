@@ -1,0 +1,114 @@
+// Command jinwei loads provincial statistics into ClickHouse and serves dashboards of where
+// the home province stands among its peers.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"jinwei/warehouse"
+)
+
+const usage = `jinwei (进位): provincial statistics in ClickHouse, and where the province stands.
+
+Usage:
+  jinwei serve [--addr HOST:PORT] [--no-demo]   serve the dashboard (migrates and loads the demo data first)
+  jinwei migrate [--status]                     apply schema migrations, or list pending ones
+  jinwei etl load --job JOB [--strict] FILE…    load files; JOB is economy, regions, indicators or peer_groups
+  jinwei etl runs [--limit N]                   list recent loads
+  jinwei etl rejects RUN_ID                     list the rows a load rejected, with reasons
+  jinwei demo load                              load the demo data set (data/)
+  jinwei sql [--format table|csv|json] 'SELECT …'   run one query and print the result
+
+Flags every command takes:
+  --config FILE     config file (default ./jinwei.toml when present; see README)
+  --data-dir DIR    embedded warehouse directory (default var/warehouse)
+  --database NAME   database of jinwei's tables (default jinwei)
+  --chdb-lib PATH   libchdb.so for the embedded engine (default CHDB_LIB_PATH, then node_modules)
+  --home CODE       home province, GB/T 2260 code (default 620000, Gansu)
+`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, log)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		log.Error("jinwei failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+// command is one subcommand: it gets its arguments after the name.
+type command func(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error
+
+func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	commands := map[string]command{
+		"serve":   serveCmd,
+		"migrate": migrateCmd,
+		"etl":     etlCmd,
+		"demo":    demoCmd,
+		"sql":     sqlCmd,
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q; run jinwei --help", args[0])
+	}
+	return cmd(ctx, args[1:], out, log)
+}
+
+// parseFlags loads the config and parses a command's flags over it.
+func parseFlags(name string, args []string, out io.Writer, extra func(fs *flag.FlagSet, cfg *config)) (*config, *flag.FlagSet, error) {
+	path, explicit := configPath(args)
+	cfg, err := loadConfig(path, explicit)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs := flag.NewFlagSet("jinwei "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	bindFlags(fs, &cfg)
+	if extra != nil {
+		extra(fs, &cfg)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, fs, nil
+}
+
+// openWarehouse opens the configured warehouse and brings its schema up to date.
+func openWarehouse(ctx context.Context, cfg *config, log *slog.Logger) (*warehouse.Warehouse, error) {
+	w, err := warehouse.Open(warehouse.Config{DataDir: cfg.DataDir, ChdbLib: cfg.ChdbLib, Database: cfg.Database})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := w.Migrate(ctx)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrated warehouse", "applied", applied)
+	}
+	// One process owns an embedded data directory, so runs still marked running died with
+	// the process before this one.
+	if err := w.AbandonStaleRuns(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}

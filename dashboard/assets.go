@@ -1,0 +1,54 @@
+package dashboard
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// static holds the pages' CSS and JS, and under vendor/ the chart library and map files that
+// `make assets` copies from node_modules: every asset is served from here, never a CDN.
+//
+//go:embed static
+var staticFS embed.FS
+
+// vendorFiles must be present for the pages to draw charts.
+var vendorFiles = []string{"static/vendor/echarts.min.js"}
+
+func checkVendorAssets() error {
+	for _, f := range vendorFiles {
+		if _, err := fs.Stat(staticFS, f); err != nil {
+			return fmt.Errorf("dashboard asset %s was not built into this binary: run `make assets` (it copies them from node_modules) and rebuild", f)
+		}
+	}
+	return nil
+}
+
+func parseTemplates() (*template.Template, error) {
+	tmpl, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return tmpl, nil
+}
+
+// staticHandler serves the embedded assets. Their URLs change only with a new binary, so
+// browsers may keep them for a day without asking again.
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+}

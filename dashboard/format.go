@@ -1,0 +1,39 @@
+package dashboard
+
+import (
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+)
+
+var templateFuncs = template.FuncMap{
+	"num": formatNumber,
+	"pct": func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
+}
+
+// formatNumber writes v with thousands separators and at most two decimals, trailing zeros
+// dropped: 46381 → 46,381; 12345.67 → 12,345.67; 3.3 → 3.3.
+func formatNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 && s != "0" {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
