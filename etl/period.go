@@ -29,7 +29,7 @@ func (p Period) String() string {
 
 var (
 	reYear    = regexp.MustCompile(`^(\d{4})年?$`)
-	reQuarter = regexp.MustCompile(`^(\d{4})(?:年)?(?:[-_ ]?[Qq]|第)([1-4一二三四])(?:季度?)?$`)
+	reQuarter = regexp.MustCompile(`^(\d{4})年?(?:[-_ ]?[Qq]([1-4])|第?([1-4一二三四])季度?)$`)
 	reMonth   = regexp.MustCompile(`^(\d{4})(?:[-/.年])(\d{1,2})月?$`)
 	reYTD     = regexp.MustCompile(`^(\d{4})(?:年)?[-_ ]?(?:1|01|一)[-~～至到](\d{1,2}|[一二三四五六七八九十]+)月$`)
 	reYTDCode = regexp.MustCompile(`^(\d{4})[-_]?YTD(\d{1,2})$`)
@@ -47,7 +47,7 @@ func parsePeriod(s string) (Period, error) {
 		p = Period{Kind: "year", Year: atoi(m[1])}
 	case reQuarter.MatchString(s):
 		m := reQuarter.FindStringSubmatch(s)
-		p = Period{Kind: "quarter", Year: atoi(m[1]), No: smallNumber(m[2])}
+		p = Period{Kind: "quarter", Year: atoi(m[1]), No: smallNumber(m[2] + m[3])}
 	case reYTD.MatchString(s):
 		m := reYTD.FindStringSubmatch(s)
 		p = Period{Kind: "ytd", Year: atoi(m[1]), No: smallNumber(m[2])}

@@ -40,7 +40,7 @@ func decodeJSONCompact(b []byte) (*Result, error) {
 	for i, row := range raw.Data {
 		out := make([]any, len(row))
 		for j, cell := range row {
-			v, err := decodeCell(cell)
+			v, err := decodeCell(cell, raw.Meta[j].Type)
 			if err != nil {
 				return nil, fmt.Errorf("decode row %d column %s: %w", i, raw.Meta[j].Name, err)
 			}
@@ -51,21 +51,23 @@ func decodeJSONCompact(b []byte) (*Result, error) {
 	return res, nil
 }
 
-func decodeCell(cell json.RawMessage) (any, error) {
+func decodeCell(cell json.RawMessage, typ string) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(cell))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return normalize(v), nil
+	return normalize(v, strings.Contains(typ, "Float") || strings.Contains(typ, "Decimal")), nil
 }
 
-func normalize(v any) any {
+// normalize turns JSON numbers into int64, uint64 or float64: floats for floating columns
+// (whose whole values print without a decimal point), integers otherwise.
+func normalize(v any, float bool) any {
 	switch x := v.(type) {
 	case json.Number:
 		s := x.String()
-		if !strings.ContainsAny(s, ".eE") {
+		if !float && !strings.ContainsAny(s, ".eE") {
 			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 				return i
 			}
@@ -77,7 +79,7 @@ func normalize(v any) any {
 		return f
 	case []any:
 		for i := range x {
-			x[i] = normalize(x[i])
+			x[i] = normalize(x[i], float)
 		}
 		return x
 	default:

@@ -1,0 +1,77 @@
+package etl
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
+)
+
+// A process killed mid-load leaves a run marked running with some of its rows inserted.
+// Those rows must never be visible, the next start marks the run abandoned, and loading
+// the file again completes it.
+func TestKilledLoadIsInvisibleAndRerunCompletesIt(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	l := NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := l.LoadDemo(ctx, filepath.Join("..", "data"), "620000"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "big.csv")
+	content := "year,region_code,indicator,value\n2031,620000,gdp,1\n2031,610000,gdp,2\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := hashFile(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the dead process left: a running run and one inserted batch.
+	run := warehouse.Run{ID: uuid.NewString(), Job: JobEconomy, FilePath: path, ContentHash: hash, Status: warehouse.RunRunning, StartedAt: time.Now().UTC()}
+	if err := w.RecordRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	s := &runState{ctx: ctx, wh: w, run: &run, loadedAt: run.StartedAt}
+	batch := newValuesBatch(s)
+	batch.append(economyRow{indicator: "gdp", region: "620000", period: Period{Kind: "year", Year: 2031}, value: 1}, 2)
+	if err := batch.flush(); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int64 {
+		res, err := w.Query(ctx, "SELECT count() FROM indicator_values_current WHERE year = 2031", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Rows[0][0].(int64)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d rows of an uncommitted run are visible, want 0", n)
+	}
+	if err := w.AbandonStaleRuns(ctx); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := w.RecentRuns(ctx, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.ID == run.ID && r.Status != warehouse.RunAbandoned {
+			t.Errorf("dead run is %s after start-up, want abandoned", r.Status)
+		}
+	}
+	rep, err := l.LoadEconomy(ctx, path)
+	if err != nil || rep.Unchanged {
+		t.Fatalf("rerun: %+v, %v; want a fresh load", rep, err)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("%d rows visible after the rerun, want 2", n)
+	}
+}

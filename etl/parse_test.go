@@ -1,0 +1,150 @@
+package etl
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"jinwei/warehouse"
+)
+
+func TestParsePeriod(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Period
+		err  string
+	}{
+		{"2024", Period{"year", 2024, 0}, ""},
+		{"2024年", Period{"year", 2024, 0}, ""},
+		{"２０２４", Period{"year", 2024, 0}, ""},
+		{"2024Q1", Period{"quarter", 2024, 1}, ""},
+		{"2024年一季度", Period{"quarter", 2024, 1}, ""},
+		{"2024年第3季度", Period{"quarter", 2024, 3}, ""},
+		{"2024-03", Period{"month", 2024, 3}, ""},
+		{"2024年3月", Period{"month", 2024, 3}, ""},
+		{"2024年1-3月", Period{"ytd", 2024, 3}, ""},
+		{"2024年1—3月", Period{}, "not a year"},
+		{"2024年1-12月", Period{"ytd", 2024, 12}, ""},
+		{"2024YTD06", Period{"ytd", 2024, 6}, ""},
+		{"2024-13", Period{}, "month 13 is out of range"},
+		{"1800", Period{}, "out of range"},
+		{"last year", Period{}, "not a year"},
+		{"", Period{}, "not a year"},
+	}
+	for _, tc := range tests {
+		got, err := parsePeriod(tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("parsePeriod(%q) = %v, %v; want error containing %q", tc.in, got, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("parsePeriod(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    float64
+		missing bool
+		err     bool
+	}{
+		{"46381", 46381, false, false},
+		{" 1,234.5 ", 1234.5, false, false},
+		{"１２，３４５．６", 12345.6, false, false},
+		{"-3.3", -3.3, false, false},
+		{"－3.3", -3.3, false, false},
+		{"—", 0, true, false},
+		{"…", 0, true, false},
+		{"-", 0, true, false},
+		{"", 0, true, false},
+		{"12a", 0, false, true},
+		{"1e999", 0, false, true},
+		{"NaN", 0, false, true},
+		{"<script>", 0, false, true},
+	}
+	for _, tc := range tests {
+		got, err := parseNumber(tc.in)
+		switch {
+		case tc.missing:
+			if err != errMissing {
+				t.Errorf("parseNumber(%q) = %v, %v; want missing", tc.in, got, err)
+			}
+		case tc.err:
+			if err == nil || err == errMissing {
+				t.Errorf("parseNumber(%q) = %v, %v; want an error", tc.in, got, err)
+			}
+		case err != nil || got != tc.want:
+			t.Errorf("parseNumber(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestConvertUnit(t *testing.T) {
+	tests := []struct {
+		v        float64
+		from, to string
+		want     float64
+		err      bool
+	}{
+		{5, "", "亿元", 5, false},
+		{5, "亿元", "亿元", 5, false},
+		{123456, "万元", "亿元", 12.3456, false},
+		{1.5, "亿元", "万元", 15000, false},
+		{2502, "万人", "人", 25020000, false},
+		{5, "%", "亿元", 0, true},
+		{5, "万人", "亿元", 0, true},
+	}
+	for _, tc := range tests {
+		got, err := convertUnit(tc.v, tc.from, tc.to)
+		if tc.err != (err != nil) || math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("convertUnit(%v, %q, %q) = %v, %v; want %v (error %v)", tc.v, tc.from, tc.to, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func TestRegionMatcher(t *testing.T) {
+	m := newRegionMatcher([]warehouse.Region{
+		{Code: "620000", NameZh: "甘肃省", ShortZh: "甘肃"},
+		{Code: "640000", NameZh: "宁夏回族自治区", ShortZh: "宁夏"},
+		{Code: "620100", NameZh: "兰州市", ShortZh: "兰州"},
+		{Code: "622900", NameZh: "临夏回族自治州", ShortZh: "临夏"},
+		{Code: "622921", NameZh: "临夏县", ShortZh: "临夏县"},
+	})
+	tests := []struct {
+		code, name string
+		want       string
+		err        string
+	}{
+		{"620000", "", "620000", ""},
+		{"620000", "甘肃省", "620000", ""},
+		{"620000", "甘肃", "620000", ""},
+		{"620000000000", "", "620000", ""},
+		{"", "甘肃", "620000", ""},
+		{"", "甘肃省", "620000", ""},
+		{"", "宁夏", "640000", ""},
+		{"", "宁夏回族自治区", "640000", ""},
+		{"", "兰州", "620100", ""},
+		{"", "临夏县", "622921", ""},
+		{"620000", "陕西省", "", "but the row names"},
+		{"999999", "", "", "unknown region code"},
+		{"", "火星", "", "unknown region"},
+		{"", "", "", "no region"},
+		{"", "临夏", "", "ambiguous"},
+	}
+	for _, tc := range tests {
+		got, err := m.match(tc.code, tc.name)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("match(%q, %q) = %v, %v; want error containing %q", tc.code, tc.name, got.Code, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got.Code != tc.want {
+			t.Errorf("match(%q, %q) = %v, %v; want %s", tc.code, tc.name, got.Code, err, tc.want)
+		}
+	}
+}
