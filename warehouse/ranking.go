@@ -209,7 +209,7 @@ func (w *Warehouse) lineage(ctx context.Context, runs map[string]bool) ([]Lineag
 	var out []Lineage
 	err = res.each(func(rr *rowReader) {
 		t, _ := time.Parse("2006-01-02 15:04:05.000", rr.str("finished_at"))
-		out = append(out, Lineage{RunID: rr.str("run_id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t})
+		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t})
 	})
 	return out, err
 }

@@ -1,0 +1,187 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"jinwei/dashboard"
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+func newServer(t *testing.T, store dashboard.Store) *httptest.Server {
+	t.Helper()
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func get(t *testing.T, url string) (int, string, http.Header) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b), res.Header
+}
+
+func TestRankingAPIMatchesPublishedFigures(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	status, body, _ := get(t, srv.URL+"/api/ranking?indicator=gdp_per_capita&year=2022&group=all31")
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	var r warehouse.Ranking
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatal(err)
+	}
+	// SOURCES.md: revised 2022 per-capita GDP, Gansu 46,381 and national 87,385 (0.531).
+	if r.Home == nil || r.Home.Row.Value != 46381 || r.Nation == nil || *r.Nation != 87385 {
+		t.Fatalf("home %+v nation %v; want Gansu 46381 and national 87385", r.Home, r.Nation)
+	}
+	if r.Home.Row.Rank != 31 || r.Home.GroupSize != 31 || math.Abs(*r.Home.RatioToNation-46381.0/87385) > 1e-12 {
+		t.Errorf("rank %d/%d ratio %v; want 31/31 and 46381/87385", r.Home.Row.Rank, r.Home.GroupSize, *r.Home.RatioToNation)
+	}
+	up := r.Home.NextUp
+	if up == nil || up.To.Rank != 30 || math.Abs(up.Amount-(up.To.Value-46381)) > 1e-9 || math.Abs(up.Percent-up.Amount/46381*100) > 1e-9 {
+		t.Errorf("next place up %+v; want rank 30 with the difference to it", up)
+	}
+	if len(r.Rows) != 31 || r.Rows[0].RegionCode != "110000" {
+		t.Errorf("%d rows, first %v; want 31 with Beijing first", len(r.Rows), r.Rows[0].NameZh)
+	}
+	if len(r.Sources) == 0 || !strings.HasSuffix(r.Sources[0].FilePath, "province_annual.csv") {
+		t.Errorf("sources %+v; want the loaded statistics file", r.Sources)
+	}
+}
+
+func TestRankingAPIRankChangeAndLowerIsBetter(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	// Real growth 2024 among the Yellow River nine, a group Gansu belongs to.
+	_, body, _ := get(t, srv.URL+"/api/ranking?indicator=gdp_growth&year=2024&group=yellow_river9")
+	var r warehouse.Ranking
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rows) != 9 || r.Home == nil {
+		t.Fatalf("%d rows, home %v; want 9 with Gansu", len(r.Rows), r.Home)
+	}
+	for i := 1; i < len(r.Rows); i++ {
+		if r.Rows[i].Value > r.Rows[i-1].Value {
+			t.Fatalf("growth not sorted best first: %v then %v", r.Rows[i-1], r.Rows[i])
+		}
+	}
+	for _, row := range r.Rows {
+		if row.HasPrev && row.RankChange != row.PrevRank-row.Rank {
+			t.Errorf("%s: change %d, want prev %d - now %d", row.NameZh, row.RankChange, row.PrevRank, row.Rank)
+		}
+	}
+	// CPI: lower is better, so the lowest index ranks first.
+	_, body, _ = get(t, srv.URL+"/api/ranking?indicator=cpi_index&year=2023&group=all31")
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(r.Rows); i++ {
+		if r.Rows[i].Value < r.Rows[i-1].Value {
+			t.Fatalf("CPI not sorted lowest first: %v then %v", r.Rows[i-1], r.Rows[i])
+		}
+	}
+}
+
+func TestRankingPageShowsHomeStanding(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	status, body, _ := get(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024&group=all31")
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	for _, want := range []string{"31/31", "55.2%", "全国 95,749 元", "距上一名", "黑龙江", "1,277 元", "持平", `src="/static/vendor/echarts.min.js"`, "province_annual.csv", `<tr class="home">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "https://") || strings.Contains(body, "http://") {
+		t.Errorf("page refers to another host")
+	}
+	_, en, _ := get(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024&group=all31&lang=en")
+	for _, want := range []string{"Rank in group", "Gansu", "Share of national", "中文"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English page lacks %q", want)
+		}
+	}
+}
+
+func TestBadRequestsGetClearAnswers(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	tests := []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/api/ranking?indicator=nope", 400, `unknown indicator \"nope\"`},
+		{"/api/ranking?group=%3Cscript%3E", 400, `unknown peer group \"\u003cscript\u003e\"`},
+		{"/api/ranking?year=abc", 400, `year \"abc\" is not a year`},
+		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 400, "unknown indicator &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;"},
+		{"/static/nothing.js", 404, ""},
+	}
+	for _, tc := range tests {
+		status, body, _ := get(t, srv.URL+tc.path)
+		if status != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("GET %s = %d %q; want %d containing %q", tc.path, status, body, tc.status, tc.want)
+		}
+		if strings.Contains(body, "<script>alert") {
+			t.Errorf("GET %s echoes markup unescaped", tc.path)
+		}
+	}
+}
+
+func TestStaticAssetsAreServedLocallyWithCacheHeaders(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	status, body, h := get(t, srv.URL+"/static/vendor/echarts.min.js")
+	if status != 200 || len(body) < 500_000 || !strings.Contains(h.Get("Cache-Control"), "max-age") {
+		t.Fatalf("echarts: status %d, %d bytes, cache %q", status, len(body), h.Get("Cache-Control"))
+	}
+}
+
+// Names come from files; whatever they hold reaches the page as text, never as markup, in
+// the HTML and in the chart option alike.
+func TestHostileNamesFromFilesAreEscaped(t *testing.T) {
+	w := etltest.Demo(t)
+	evil := `<img src=x onerror=alert(1)>"</script><script>alert(2)</script>`
+	etltest.LoadCSV(t, w, "regions", "evil_regions.csv",
+		"code,name_zh,short_zh,name_en,level,parent_code\n990000,\""+strings.ReplaceAll(evil, `"`, `""`)+"\",\""+strings.ReplaceAll(evil, `"`, `""`)+"\",Evil,province,100000\n")
+	etltest.LoadCSV(t, w, "peer_groups", "evil_groups.csv", "code,name_zh,name_en,members\nevil,对照组</title>,Evil,990000 {home}\n")
+	etltest.LoadCSV(t, w, "economy", "evil_values.csv", "year,region_code,indicator,value\n2024,990000,gdp_per_capita,99999\n")
+	srv := newServer(t, w)
+	status, body, _ := get(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024&group=evil")
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	for _, bad := range []string{"<img src=x", "<script>alert(2)", "对照组</title>"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("page contains %q unescaped", bad)
+		}
+	}
+	if !strings.Contains(body, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Errorf("page lacks the escaped name in the data table")
+	}
+	if !strings.Contains(body, `\u003cimg src=x onerror=alert(1)\u003e`) {
+		t.Errorf("chart option lacks the JSON-escaped name")
+	}
+	if !strings.Contains(body, `<p class="big">2/2</p>`) {
+		t.Errorf("Gansu should rank 2/2 behind the hostile province")
+	}
+}
