@@ -58,7 +58,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 	if finished.IsZero() {
 		finished = r.StartedAt
 	}
-	err = w.eng.exec(ctx, text, Params{
+	err = w.Exec(ctx, text, Params{
 		"run_id":        r.ID,
 		"job":           r.Job,
 		"file_path":     r.FilePath,
@@ -109,7 +109,7 @@ func (w *Warehouse) AbandonStaleRuns(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.eng.exec(ctx, text, nil); err != nil {
+	if err := w.Exec(ctx, text, nil); err != nil {
 		return fmt.Errorf("abandon stale runs: %w", err)
 	}
 	return nil

@@ -26,9 +26,13 @@ type Config struct {
 
 // Warehouse is an open connection to jinwei's database.
 type Warehouse struct {
-	eng engine
-	db  string
+	eng   engine
+	db    string
+	cache *queryCache
 }
+
+// cachedResults bounds the query cache: the pages ask a few hundred distinct questions.
+const cachedResults = 2000
 
 // Open opens the embedded engine on cfg.DataDir.
 func Open(cfg Config) (*Warehouse, error) {
@@ -44,7 +48,7 @@ func Open(cfg Config) (*Warehouse, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Warehouse{eng: eng, db: db}, nil
+	return &Warehouse{eng: eng, db: db, cache: newQueryCache(cachedResults)}, nil
 }
 
 // Close releases the engine.
@@ -61,6 +65,7 @@ func (w *Warehouse) Insert(ctx context.Context, table string, rec arrow.RecordBa
 	if rec.NumRows() == 0 {
 		return nil
 	}
+	defer w.cache.invalidate()
 	if err := w.eng.insert(ctx, table, rec); err != nil {
 		return fmt.Errorf("insert %d rows into %s: %w", rec.NumRows(), table, err)
 	}
@@ -73,22 +78,27 @@ func (w *Warehouse) Query(ctx context.Context, stmt string, params Params) (*Res
 	return w.eng.query(ctx, stmt, params)
 }
 
-// Exec runs one statement that returns no rows.
+// Exec runs one statement that returns no rows. It may change data, so cached query
+// results are dropped.
 func (w *Warehouse) Exec(ctx context.Context, stmt string, params Params) error {
+	defer w.cache.invalidate()
 	return w.eng.exec(ctx, stmt, params)
 }
 
-// named runs the query file sql/queries/NAME.sql.
+// named runs the read query sql/queries/NAME.sql, answering from the cache while the data
+// has not changed.
 func (w *Warehouse) named(ctx context.Context, name string, params Params) (*Result, error) {
 	text, err := namedQuery(name)
 	if err != nil {
 		return nil, err
 	}
-	res, err := w.eng.query(ctx, text, params)
-	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", name, err)
-	}
-	return res, nil
+	return w.cache.get(cacheKey(name, params), func() (*Result, error) {
+		res, err := w.eng.query(ctx, text, params)
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", name, err)
+		}
+		return res, nil
+	})
 }
 
 // NamedQueryText returns the text of sql/queries/NAME.sql, for tools that time or show it.

@@ -31,14 +31,14 @@ func etlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	var job string
 	var strict bool
-	cfg, fs, err := parseFlags("etl load", args, out, func(fs *flag.FlagSet, _ *config) {
+	cfg, args, err := parseFlags("etl load", args, out, func(fs *flag.FlagSet, _ *config) {
 		fs.StringVar(&job, "job", "", "economy, regions, indicators or peer_groups")
 		fs.BoolVar(&strict, "strict", false, "refuse a whole file when any row is rejected")
 	})
 	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(args) == 0 {
 		return fmt.Errorf("etl load: name at least one file")
 	}
 	w, err := openWarehouse(ctx, cfg, log)
@@ -59,7 +59,7 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return fmt.Errorf("etl load: unknown job %q: want economy, regions, indicators or peer_groups", job)
 	}
 	var failed int
-	for _, path := range fs.Args() {
+	for _, path := range args {
 		rep, err := load(path)
 		if rep != nil {
 			printReport(out, rep)
@@ -70,7 +70,7 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d files failed to load; nothing of them is visible", failed, fs.NArg())
+		return fmt.Errorf("%d of %d files failed to load; nothing of them is visible", failed, len(args))
 	}
 	return nil
 }
@@ -120,11 +120,11 @@ func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 }
 
 func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	cfg, fs, err := parseFlags("etl rejects", args, out, nil)
+	cfg, args, err := parseFlags("etl rejects", args, out, nil)
 	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		return errors.New("etl rejects: name one run id (see jinwei etl runs)")
 	}
 	w, err := openWarehouse(ctx, cfg, log)
@@ -132,7 +132,7 @@ func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Log
 		return err
 	}
 	defer w.Close()
-	rejects, err := w.Rejects(ctx, fs.Arg(0))
+	rejects, err := w.Rejects(ctx, args[0])
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"jinwei/warehouse"
@@ -71,8 +72,9 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 	return cmd(ctx, args[1:], out, log)
 }
 
-// parseFlags loads the config and parses a command's flags over it.
-func parseFlags(name string, args []string, out io.Writer, extra func(fs *flag.FlagSet, cfg *config)) (*config, *flag.FlagSet, error) {
+// parseFlags loads the config and parses a command's flags over it. Flags may come before
+// or after the positional arguments, which it returns; everything after "--" is positional.
+func parseFlags(name string, args []string, out io.Writer, extra func(fs *flag.FlagSet, cfg *config)) (*config, []string, error) {
 	path, explicit := configPath(args)
 	cfg, err := loadConfig(path, explicit)
 	if err != nil {
@@ -84,10 +86,22 @@ func parseFlags(name string, args []string, out io.Writer, extra func(fs *flag.F
 	if extra != nil {
 		extra(fs, &cfg)
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
+	var rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
 	}
-	return &cfg, fs, nil
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return &cfg, append(positional, rest...), nil
 }
 
 // openWarehouse opens the configured warehouse and brings its schema up to date.

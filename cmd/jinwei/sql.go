@@ -11,13 +11,13 @@ import (
 
 func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	var format string
-	cfg, fs, err := parseFlags("sql", args, out, func(fs *flag.FlagSet, _ *config) {
+	cfg, args, err := parseFlags("sql", args, out, func(fs *flag.FlagSet, _ *config) {
 		fs.StringVar(&format, "format", "table", "table, csv or json")
 	})
 	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		return fmt.Errorf("sql: give the statement as one argument, quoted")
 	}
 	if !validFormats[format] {
@@ -28,7 +28,7 @@ func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 		return err
 	}
 	defer w.Close()
-	res, err := w.Query(ctx, strings.TrimSpace(fs.Arg(0)), nil)
+	res, err := w.Query(ctx, strings.TrimSpace(args[0]), nil)
 	if err != nil {
 		return err
 	}

@@ -225,9 +225,11 @@ ENGINE = MergeTree
 ORDER BY (run_id, line)
 COMMENT 'Every rejected row with where it was and why';
 
+-- No FINAL needed: 'committed' is a run's last state, written once, so any committed row
+-- of a run means the run committed.
 CREATE VIEW IF NOT EXISTS committed_runs AS
 SELECT run_id, job, file_path, content_hash, finished_at
-FROM etl_runs FINAL
+FROM etl_runs
 WHERE status = 'committed';
 
 -- The inner query renames run_id and loaded_at so the outer aliases cannot shadow them.

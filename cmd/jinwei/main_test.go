@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The binary must start, and say what is missing, on a machine without libchdb.so.
+func TestBinaryRunsWithoutEngineLibrary(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "jinwei")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	env := append(os.Environ(), "CHDB_LIB_PATH=/nonexistent/libchdb.so")
+	help := exec.Command(bin, "--help")
+	help.Dir, help.Env = dir, env
+	out, err := help.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "jinwei serve") {
+		t.Fatalf("--help: %v\n%s", err, out)
+	}
+	q := exec.Command(bin, "sql", "SELECT 1")
+	q.Dir, q.Env = dir, env
+	out, err = q.CombinedOutput()
+	if err == nil {
+		t.Fatalf("sql without the engine succeeded:\n%s", out)
+	}
+	for _, want := range []string{"libchdb.so", "/nonexistent/libchdb.so", "CHDB_LIB_PATH"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("error output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func runCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return out.String(), err
+}
+
+// One data directory for this process: chDB opens one per process.
+var testDataDir = filepath.Join(os.TempDir(), "jinwei-cmd-test-"+strings.ReplaceAll(filepath.Base(os.Args[0]), ".", "_"))
+
+func TestMain(m *testing.M) {
+	os.RemoveAll(testDataDir)
+	code := m.Run()
+	os.RemoveAll(testDataDir)
+	os.Exit(code)
+}
+
+func TestSQLCommandPrintsTableCSVAndJSON(t *testing.T) {
+	stmt := "SELECT number AS n, concat('甘肃', toString(number)) AS name FROM system.numbers LIMIT 2"
+	table, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", stmt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table, "n  name") || !strings.Contains(table, "1  甘肃1") || !strings.Contains(table, "(2 rows)") {
+		t.Errorf("table output:\n%s", table)
+	}
+	csv, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "--format", "csv", stmt)
+	if err != nil || csv != "n,name\n0,甘肃0\n1,甘肃1\n" {
+		t.Errorf("csv output %q, %v", csv, err)
+	}
+	js, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "--format", "json", stmt)
+	var rows []map[string]any
+	if err != nil || json.Unmarshal([]byte(js), &rows) != nil || len(rows) != 2 || rows[1]["name"] != "甘肃1" || rows[1]["n"] != 1.0 {
+		t.Errorf("json output %q, %v", js, err)
+	}
+	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--format", "xml", stmt); err == nil || !strings.Contains(err.Error(), "unknown format") {
+		t.Errorf("unknown format: %v", err)
+	}
+	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "SELEC 1"); err == nil || !strings.Contains(err.Error(), "Syntax error") {
+		t.Errorf("syntax error: %v", err)
+	}
+}
+
+func TestETLLoadCommandReportsRejectsAndSkipsReloads(t *testing.T) {
+	dataDir := filepath.Join("..", "..", "data")
+	common := []string{"--data-dir", testDataDir, "--database", "cli_etl"}
+	if out, err := runCLI(t, append([]string{"demo", "load", "--config", filepath.Join(t.TempDir(), "none.toml")}, common...)...); err == nil {
+		t.Fatalf("an explicit config that does not exist must fail; got:\n%s", out)
+	}
+	t.Setenv("JINWEI_DEMO_DIR", dataDir)
+	if out, err := runCLI(t, append([]string{"demo", "load"}, common...)...); err != nil || !strings.Contains(out, "province_annual.csv: committed") {
+		t.Fatalf("demo load: %v\n%s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "q.csv")
+	if err := os.WriteFile(file, []byte("year,region,indicator,value\n2031,甘肃,gdp,1\n2031,火星,gdp,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, append([]string{"etl", "load", "--job", "economy", file}, common...)...)
+	if err != nil || !strings.Contains(out, "loaded 1, rejected 1") || !strings.Contains(out, `line 3 column region: unknown region "火星"`) {
+		t.Fatalf("etl load: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, append([]string{"etl", "load", "--job", "economy", file}, common...)...)
+	if err != nil || !strings.Contains(out, ": unchanged") {
+		t.Fatalf("reload: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, append([]string{"etl", "load", "--job", "nope", file}, common...)...)
+	if err == nil || !strings.Contains(err.Error(), `unknown job "nope"`) {
+		t.Fatalf("unknown job: %v\n%s", err, out)
+	}
+	runs, err := runCLI(t, append([]string{"etl", "runs"}, common...)...)
+	if err != nil || !strings.Contains(runs, "unchanged") || !strings.Contains(runs, "committed") {
+		t.Fatalf("etl runs: %v\n%s", err, runs)
+	}
+}
+
+func TestConfigFileEnvironmentAndFlags(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "jinwei.toml")
+	if err := os.WriteFile(good, []byte("addr = \"127.0.0.1:9999\"\nhome_region = \"510000\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("JINWEI_HOME_REGION", "500000")
+	cfg, _, err := parseFlags("serve", []string{"--config", good, "--data-dir", "/tmp/x"}, io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9999" || cfg.HomeRegion != "500000" || cfg.DataDir != "/tmp/x" {
+		t.Errorf("config %+v: want addr from file, home from env, data dir from flag", cfg)
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(bad, []byte("adress = \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := parseFlags("serve", []string{"--config", bad}, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "adress") {
+		t.Errorf("misspelt key: %v; want an error naming it", err)
+	}
+}

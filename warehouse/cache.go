@@ -1,0 +1,136 @@
+package warehouse
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// queryCache keeps the results of named read queries per query and parameters, valid for
+// one data version. Every write through the warehouse bumps the version, so a view after a
+// load is never stale and a repeated view never reaches the engine. Concurrent misses on
+// the same key wait for one engine query instead of each running their own.
+type queryCache struct {
+	version atomic.Uint64
+	hits    atomic.Uint64
+	misses  atomic.Uint64
+
+	mu       sync.Mutex
+	entries  map[string]cacheEntry
+	inflight map[string]*cacheCall
+	max      int
+}
+
+type cacheEntry struct {
+	version uint64
+	res     *Result
+}
+
+type cacheCall struct {
+	done chan struct{}
+	res  *Result
+	err  error
+}
+
+func newQueryCache(max int) *queryCache {
+	return &queryCache{entries: map[string]cacheEntry{}, inflight: map[string]*cacheCall{}, max: max}
+}
+
+// invalidate starts a new data version; everything cached before is stale.
+func (c *queryCache) invalidate() { c.version.Add(1) }
+
+// get returns the cached result for key at the current version or runs load once for all
+// callers waiting on it. Results are shared: callers must not modify them.
+func (c *queryCache) get(key string, load func() (*Result, error)) (*Result, error) {
+	v := c.version.Load()
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok && e.version == v {
+		c.mu.Unlock()
+		c.hits.Add(1)
+		return e.res, nil
+	}
+	flightKey := key + "\x00" + itoa(v)
+	if call, ok := c.inflight[flightKey]; ok {
+		c.mu.Unlock()
+		<-call.done
+		c.hits.Add(1)
+		return call.res, call.err
+	}
+	call := &cacheCall{done: make(chan struct{})}
+	c.inflight[flightKey] = call
+	c.mu.Unlock()
+
+	c.misses.Add(1)
+	call.res, call.err = load()
+
+	c.mu.Lock()
+	delete(c.inflight, flightKey)
+	if call.err == nil && c.version.Load() == v {
+		if len(c.entries) >= c.max {
+			c.evict(v)
+		}
+		c.entries[key] = cacheEntry{version: v, res: call.res}
+	}
+	c.mu.Unlock()
+	close(call.done)
+	return call.res, call.err
+}
+
+// evict drops stale entries, and everything if that frees nothing. Called with mu held.
+func (c *queryCache) evict(current uint64) {
+	for k, e := range c.entries {
+		if e.version != current {
+			delete(c.entries, k)
+		}
+	}
+	if len(c.entries) >= c.max {
+		clear(c.entries)
+	}
+}
+
+// cacheKey names a query with its parameters in a fixed order.
+func cacheKey(name string, params Params) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(name)
+	for _, k := range keys {
+		b.WriteByte(0)
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(params[k])
+	}
+	return b.String()
+}
+
+func itoa(v uint64) string {
+	var buf [20]byte
+	i := len(buf)
+	for {
+		i--
+		buf[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			return string(buf[i:])
+		}
+	}
+}
+
+// CacheStats reports how often named queries were answered from the cache.
+type CacheStats struct {
+	Hits, Misses uint64
+	DataVersion  uint64
+}
+
+// CacheStats returns the query cache's counters.
+func (w *Warehouse) CacheStats() CacheStats {
+	return CacheStats{Hits: w.cache.hits.Load(), Misses: w.cache.misses.Load(), DataVersion: w.cache.version.Load()}
+}
+
+// ForgetCachedResults drops every cached result, for changes made behind the warehouse's
+// back (another process writing to a server) and for measuring uncached answers.
+func (w *Warehouse) ForgetCachedResults() { w.cache.invalidate() }

@@ -1,0 +1,49 @@
+package warehouse_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+// A repeated view is answered from the cache; a load makes the next view go to the engine
+// again and see the new data.
+func TestRankingCacheServesRepeatsAndInvalidatesOnLoad(t *testing.T) {
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	q := warehouse.RankingQuery{Indicator: "gdp", Year: 2024, Group: "benchmarks", Home: etltest.Home}
+	first, err := w.Ranking(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := w.CacheStats()
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := w.Ranking(ctx, q); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	after := w.CacheStats()
+	if after.Misses != before.Misses {
+		t.Errorf("repeated views ran %d engine queries, want 0", after.Misses-before.Misses)
+	}
+	etltest.LoadCSV(t, w, "economy", "revised.csv", "year,region_code,indicator,value\n2024,620000,gdp,99999\n")
+	second, err := w.Ranking(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.CacheStats().Misses == after.Misses {
+		t.Errorf("the view after a load was answered from the cache")
+	}
+	if first.Home.Row.Value == 99999 || second.Home.Row.Value != 99999 || second.Home.Row.Rank != 1 {
+		t.Errorf("before the load Gansu had %v, after %v at rank %d; want the revised 99999 at rank 1", first.Home.Row.Value, second.Home.Row.Value, second.Home.Row.Rank)
+	}
+}
