@@ -26,7 +26,7 @@ func TestKilledLoadIsInvisibleAndRerunCompletesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "big.csv")
-	content := "year,region_code,indicator,value\n2031,620000,gdp,1\n2031,610000,gdp,2\n"
+	content := "year,region_code,indicator,value\n2025,620000,gdp,1\n2025,610000,gdp,2\n"
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +40,18 @@ func TestKilledLoadIsInvisibleAndRerunCompletesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &runState{ctx: ctx, wh: w, run: &run, loadedAt: run.StartedAt}
-	batch := newValuesBatch(s)
-	batch.append(economyRow{indicator: "gdp", region: "620000", period: Period{Kind: "year", Year: 2031}, value: 1}, 2)
-	if err := batch.flush(); err != nil {
+	snk, err := newEconomySink(ctx, l, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := snk.add(fieldRow{fields: map[string]string{"indicator": "gdp", "region_code": "620000", "year": "2025", "value": "1"}, line: 2, col: -1}); p != nil {
+		t.Fatal(p.why)
+	}
+	if err := snk.flush(); err != nil {
 		t.Fatal(err)
 	}
 	count := func() int64 {
-		res, err := w.Query(ctx, "SELECT count() FROM indicator_values_current WHERE year = 2031", nil)
+		res, err := w.Query(ctx, "SELECT count() FROM indicator_values_current WHERE year = 2025", nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package etl
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -15,6 +14,20 @@ import (
 
 // JobEconomy loads indicator values for regions and periods.
 const JobEconomy = "economy"
+
+var economyFamily = &family{
+	name: JobEconomy,
+	fields: []fieldSpec{
+		{name: "indicator", required: true, aliases: []string{"indicator", "indicator_code", "指标", "指标代码"}},
+		{name: "value", required: true, aliases: []string{"value", "数值", "值"}},
+		{name: "period", required: true, orElse: []string{"year"}, aliases: []string{"period", "时期", "时间", "期别"}},
+		{name: "year", aliases: []string{"year", "年份", "年度"}},
+		{name: "region_code", required: true, orElse: []string{"region"}, aliases: []string{"region_code", "code", "地区代码", "区划代码"}},
+		{name: "region", aliases: []string{"region_name_zh", "region_name", "region", "地区", "地区名称"}},
+		{name: "unit", aliases: []string{"unit", "单位"}},
+	},
+	newSink: newEconomySink,
+}
 
 var valuesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "indicator_code", Type: arrow.BinaryTypes.String},
@@ -29,189 +42,161 @@ var valuesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
 
-// economyColumns are the header names the long format accepts for each field.
-var economyColumns = struct{ indicator, value, year, period, code, name, unit []string }{
-	indicator: []string{"indicator", "indicator_code", "指标", "指标代码"},
-	value:     []string{"value", "数值", "值"},
-	year:      []string{"year", "年份", "年度"},
-	period:    []string{"period", "时期", "时间", "期别"},
-	code:      []string{"region_code", "code", "地区代码", "区划代码"},
-	name:      []string{"region_name_zh", "region_name", "region", "地区", "地区名称"},
-	unit:      []string{"unit", "单位"},
+// LoadEconomy loads a long-format table of indicator values whose headers name the fields.
+func (l *Loader) LoadEconomy(ctx context.Context, path string) (*Report, error) {
+	return l.LoadFile(ctx, JobEconomy, path, nil)
 }
 
-// LoadEconomy loads a long-format CSV of indicator values: one row per region, indicator
-// and period, with the columns named in economyColumns.
-func (l *Loader) LoadEconomy(ctx context.Context, path string) (*Report, error) {
-	regions, err := l.wh.Regions(ctx)
+type economySink struct {
+	l          *Loader
+	regions    *regionMatcher
+	indicators map[string]warehouse.Indicator
+	byName     map[string]warehouse.Indicator
+	// seen maps indicator|region|period to the line that first gave it.
+	seen  map[string]int
+	batch *batch
+}
+
+func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
+	regions, err := l.regionMatcher(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, err
 	}
 	indicators, err := l.wh.Indicators(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, err
 	}
-	v := &economyValidator{regions: newRegionMatcher(regions), indicators: map[string]warehouse.Indicator{}, seen: map[string]int{}}
+	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
+		seen: map[string]int{}, batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
-		v.indicators[i.Code] = i
+		e.indicators[i.Code] = i
+		e.byName[i.NameZh] = i
 	}
-	return l.runFile(ctx, JobEconomy, path, "", func(s *runState, f io.Reader) error {
-		return l.readEconomyCSV(s, f, v)
-	})
+	return e, nil
 }
 
-type economyValidator struct {
-	regions    *regionMatcher
-	indicators map[string]warehouse.Indicator
-	// seen maps indicator|region|period to the line that first gave it.
-	seen map[string]int
+func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
+	if i, ok := e.indicators[s]; ok {
+		return i, true
+	}
+	// A statistics table names indicators, often with the unit: 地区生产总值（亿元）.
+	i, ok := e.byName[strings.TrimSpace(reUnit.ReplaceAllString(s, ""))]
+	return i, ok
 }
 
-type economyRow struct {
-	indicator, region, unit string
-	period                  Period
-	value                   float64
-}
-
-func (l *Loader) readEconomyCSV(s *runState, f io.Reader, v *economyValidator) error {
-	t, err := openCSV(f)
-	if err != nil {
-		return err
-	}
-	c := economyColumns
-	col := economyCols{
-		t.column(c.indicator...), t.column(c.value...), t.column(c.year...), t.column(c.period...),
-		t.column(c.code...), t.column(c.name...), t.column(c.unit...),
-	}
-	var missing []string
-	if col.indicator < 0 {
-		missing = append(missing, "indicator")
-	}
-	if col.value < 0 {
-		missing = append(missing, "value")
-	}
-	if col.year < 0 && col.period < 0 {
-		missing = append(missing, "year or period")
-	}
-	if col.code < 0 && col.name < 0 {
-		missing = append(missing, "region_code or region")
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("%w: header %q lacks %s", errFileRejected, strings.Join(t.header, ","), strings.Join(missing, ", "))
-	}
-	batch := newValuesBatch(s)
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		s.run.RowsRead++
-		if len(rec) != len(t.header) {
-			s.reject(line, "", rawLine(rec), fmt.Sprintf("row has %d fields, the header has %d (a cut-off or misquoted line?)", len(rec), len(t.header)))
-			continue
-		}
-		periodText := field(rec, col.period)
-		if periodText == "" {
-			periodText = field(rec, col.year)
-		}
-		row, where, err := v.validate(field(rec, col.indicator), field(rec, col.code), field(rec, col.name), periodText, field(rec, col.value), field(rec, col.unit), line)
-		if err != nil {
-			s.reject(line, t.headerName(col, where), rawLine(rec), err.Error())
-			continue
-		}
-		batch.append(row, line)
-		if batch.len() >= l.BatchRows {
-			if err := batch.flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return batch.flush()
-}
-
-// economyCols holds the index of each field's column in the file, -1 when absent.
-type economyCols struct{ indicator, value, year, period, code, name, unit int }
-
-// headerName names the CSV column a validation problem was found in.
-func (t *csvTable) headerName(col economyCols, where string) string {
-	idx := map[string]int{"indicator": col.indicator, "value": col.value, "period": max(col.period, col.year), "region": max(col.code, col.name), "unit": col.unit}[where]
-	if idx < 0 || idx >= len(t.header) {
-		return where
-	}
-	return "column " + t.header[idx]
-}
-
-// validate checks one row; on failure it says which field was wrong and why.
-func (v *economyValidator) validate(indicator, code, name, periodText, valueText, unit string, line int) (economyRow, string, error) {
-	ind, ok := v.indicators[indicator]
+func (e *economySink) add(r fieldRow) *fieldProblem {
+	f := r.fields
+	ind, ok := e.indicator(f["indicator"])
 	if !ok {
-		return economyRow{}, "indicator", fmt.Errorf("unknown indicator %q", indicator)
+		return problem("indicator", "unknown indicator %q", f["indicator"])
 	}
-	region, err := v.regions.match(code, name)
+	region, err := e.regions.match(f["region_code"], f["region"])
 	if err != nil {
-		return economyRow{}, "region", err
+		return problem(regionField(f), "%v", err)
+	}
+	periodText := f["period"]
+	if periodText == "" {
+		periodText = f["year"]
 	}
 	if periodText == "" {
-		return economyRow{}, "period", fmt.Errorf("no period")
+		return problem("period", "no period")
 	}
 	period, err := parsePeriod(periodText)
 	if err != nil {
-		return economyRow{}, "period", err
+		return problem("period", "%v", err)
 	}
-	value, err := parseNumber(valueText)
+	if period.start().After(e.l.now()) {
+		return problem("period", "period %s is in the future", period)
+	}
+	value, err := parseNumber(f["value"])
 	if err == errMissing {
-		return economyRow{}, "value", fmt.Errorf("no value (%q): nothing to load", valueText)
+		return problem("value", "no value (%q): nothing to load", f["value"])
 	}
 	if err != nil {
-		return economyRow{}, "value", err
+		return problem("value", "%v", err)
 	}
-	value, err = convertUnit(value, unit, ind.Unit)
+	value, err = convertUnit(value, f["unit"], ind.Unit)
 	if err != nil {
-		return economyRow{}, "unit", err
+		return problem("unit", "%v", err)
+	}
+	if value < 0 && isAmountUnit(ind.Unit) {
+		return problem("value", "%s cannot be negative (%s %s)", ind.NameZh, f["value"], ind.Unit)
 	}
 	key := ind.Code + "|" + region.Code + "|" + period.String()
-	if first, dup := v.seen[key]; dup {
-		return economyRow{}, "period", fmt.Errorf("duplicate: line %d already gives %s for %s in %s", first, ind.Code, region.NameZh, period)
+	if first, dup := e.seen[key]; dup {
+		return problem("period", "duplicate: line %d already gives %s for %s in %s", first, ind.Code, region.NameZh, period)
 	}
-	v.seen[key] = line
-	return economyRow{indicator: ind.Code, region: region.Code, unit: unit, period: period, value: value}, "", nil
+	e.seen[key] = r.line
+	b := e.batch
+	b.str(0, ind.Code)
+	b.str(1, region.Code)
+	b.str(2, period.Kind)
+	b.f(3).(*array.Uint16Builder).Append(uint16(period.Year))
+	b.f(4).(*array.Uint8Builder).Append(uint8(period.No))
+	b.f(5).(*array.Float64Builder).Append(value)
+	b.str(6, f["unit"])
+	b.str(7, b.s.run.ID)
+	b.f(8).(*array.Uint32Builder).Append(uint32(r.line))
+	b.f(9).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
+	return b.rowDone()
 }
 
-// valuesBatch gathers rows into an Arrow record for indicator_values.
-type valuesBatch struct {
-	s *runState
-	b *array.RecordBuilder
-	n int
+func (e *economySink) flush() error { return e.batch.flush() }
+
+// regionField names the field a region problem is reported under.
+func regionField(f map[string]string) string {
+	if f["region_code"] != "" {
+		return "region_code"
+	}
+	return "region"
 }
 
-func newValuesBatch(s *runState) *valuesBatch {
-	return &valuesBatch{s: s, b: array.NewRecordBuilder(memory.DefaultAllocator, valuesSchema)}
+// isAmountUnit says whether values in the unit count something and so cannot be negative.
+func isAmountUnit(unit string) bool {
+	_, ok := unitScale[unit]
+	return ok
 }
 
-func (vb *valuesBatch) len() int { return vb.n }
-
-func (vb *valuesBatch) append(r economyRow, line int) {
-	f := vb.b.Fields()
-	f[0].(*array.StringBuilder).Append(r.indicator)
-	f[1].(*array.StringBuilder).Append(r.region)
-	f[2].(*array.StringBuilder).Append(r.period.Kind)
-	f[3].(*array.Uint16Builder).Append(uint16(r.period.Year))
-	f[4].(*array.Uint8Builder).Append(uint8(r.period.No))
-	f[5].(*array.Float64Builder).Append(r.value)
-	f[6].(*array.StringBuilder).Append(r.unit)
-	f[7].(*array.StringBuilder).Append(vb.s.run.ID)
-	f[8].(*array.Uint32Builder).Append(uint32(line))
-	f[9].(*array.TimestampBuilder).Append(arrow.Timestamp(vb.s.loadedAt.UnixMilli()))
-	vb.n++
+// batch gathers rows of one table into an Arrow record and inserts it when full.
+type batch struct {
+	s     *runState
+	table string
+	b     *array.RecordBuilder
+	n     int
+	max   int
+	err   error
 }
 
-func (vb *valuesBatch) flush() error {
-	if vb.n == 0 {
+func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
+	return &batch{s: s, table: table, b: array.NewRecordBuilder(memory.DefaultAllocator, schema), max: max}
+}
+
+func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
+
+func (b *batch) str(i int, v string) { b.b.Field(i).(*array.StringBuilder).Append(v) }
+
+// rowDone counts the appended row and inserts the batch when full; an insert failure is
+// kept and returned by flush, as it fails the whole run.
+func (b *batch) rowDone() *fieldProblem {
+	b.n++
+	if b.n >= b.max && b.err == nil {
+		b.err = b.insert()
+	}
+	return nil
+}
+
+func (b *batch) insert() error {
+	if b.n == 0 {
 		return nil
 	}
-	vb.n = 0
-	return vb.s.insert("indicator_values", vb.b.NewRecordBatch())
+	b.n = 0
+	return b.s.insert(b.table, b.b.NewRecordBatch())
+}
+
+func (b *batch) flush() error {
+	defer b.b.Release()
+	if b.err != nil {
+		return fmt.Errorf("insert into %s: %w", b.table, b.err)
+	}
+	return b.insert()
 }

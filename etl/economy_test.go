@@ -50,19 +50,20 @@ const header = "year,region_code,region_name_zh,indicator,value,unit\n"
 
 func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
 	w, l := loadDemo(t)
+	l.MaxRejectShare = 1 // keep the good rows of this mostly bad file
 	ctx := context.Background()
-	path := writeFile(t, "gdp2031.csv", header+
-		"2031,620000,甘肃省,gdp,12000.5,亿元\n"+ // 2 ok
-		"2031,999999,火星,gdp,1,亿元\n"+ // 3
-		"2031,610000,陕西省,gdp_fake,1,亿元\n"+ // 4
-		"2031,610000,陕西省,gdp,abc,亿元\n"+ // 5
+	path := writeFile(t, "gdp2025.csv", header+
+		"2025,620000,甘肃省,gdp,12000.5,亿元\n"+ // 2 ok
+		"2025,999999,火星,gdp,1,亿元\n"+ // 3
+		"2025,610000,陕西省,gdp_fake,1,亿元\n"+ // 4
+		"2025,610000,陕西省,gdp,abc,亿元\n"+ // 5
 		",610000,陕西省,gdp,1,亿元\n"+ // 6
-		"2031,620000,甘肃省,gdp,12000.5,亿元\n"+ // 7 duplicate
-		"2031,,青海,gdp,38000000,万元\n"+ // 8 ok, by short name, converted
-		"2031,640000,宁夏,gdp,—,亿元\n"+ // 9
-		"2031,650000\n"+ // 10
-		"2031,410000,河南省,gdp,\"1,234.5\",%\n"+ // 11
-		"2031,,<script>alert(1)</script>,gdp,1,亿元\n") // 12
+		"2025,620000,甘肃省,gdp,12000.5,亿元\n"+ // 7 duplicate
+		"2025,,青海,gdp,38000000,万元\n"+ // 8 ok, by short name, converted
+		"2025,640000,宁夏,gdp,—,亿元\n"+ // 9
+		"2025,650000\n"+ // 10
+		"2025,410000,河南省,gdp,\"1,234.5\",%\n"+ // 11
+		"2025,,<script>alert(1)</script>,gdp,1,亿元\n") // 12
 	rep, err := l.LoadEconomy(ctx, path)
 	if err != nil {
 		t.Fatalf("load: %v", err)
@@ -75,7 +76,7 @@ func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
 		4:  `unknown indicator "gdp_fake"`,
 		5:  `"abc" is not a number`,
 		6:  "no period",
-		7:  "duplicate: line 2 already gives gdp for 甘肃省 in 2031",
+		7:  "duplicate: line 2 already gives gdp for 甘肃省 in 2025",
 		9:  "no value",
 		10: "row has 2 fields, the header has 6",
 		11: `unit "%" cannot be converted to the indicator's unit "亿元"`,
@@ -97,24 +98,24 @@ func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
 			t.Errorf("line %d: reject lacks file or raw row: %+v", r.Line, r)
 		}
 	}
-	if v, _ := currentValue(t, w, "gdp", "630000", 2031); v != 3800 {
-		t.Errorf("Qinghai 2031 = %v 亿元, want 3800 (38,000,000 万元 converted)", v)
+	if v, _ := currentValue(t, w, "gdp", "630000", 2025); v != 3800 {
+		t.Errorf("Qinghai 2025 = %v 亿元, want 3800 (38,000,000 万元 converted)", v)
 	}
-	if n := visible(t, w, "gdp", 2031); n != 2 {
-		t.Errorf("%d values visible for 2031, want 2", n)
+	if n := visible(t, w, "gdp", 2025); n != 2 {
+		t.Errorf("%d values visible for 2025, want 2", n)
 	}
 }
 
 func TestEconomyReloadOfSameFileChangesNothing(t *testing.T) {
 	w, l := loadDemo(t)
 	ctx := context.Background()
-	path := writeFile(t, "a.csv", header+"2031,620000,甘肃省,gdp,100,亿元\n2031,610000,陕西省,gdp,200,亿元\n")
+	path := writeFile(t, "a.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n2025,610000,陕西省,gdp,200,亿元\n")
 	first, err := l.LoadEconomy(ctx, path)
 	if err != nil || first.Unchanged {
 		t.Fatalf("first load: %+v, %v", first, err)
 	}
 	// The same content under another name is the same data.
-	copyPath := writeFile(t, "copy.csv", header+"2031,620000,甘肃省,gdp,100,亿元\n2031,610000,陕西省,gdp,200,亿元\n")
+	copyPath := writeFile(t, "copy.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n2025,610000,陕西省,gdp,200,亿元\n")
 	for _, p := range []string{path, copyPath} {
 		again, err := l.LoadEconomy(ctx, p)
 		if err != nil {
@@ -124,53 +125,50 @@ func TestEconomyReloadOfSameFileChangesNothing(t *testing.T) {
 			t.Errorf("reload of %s: %+v; want unchanged", p, again.Run)
 		}
 	}
-	res, err := w.Query(ctx, "SELECT count() AS n FROM indicator_values WHERE year = 2031", nil)
+	res, err := w.Query(ctx, "SELECT count() AS n FROM indicator_values WHERE year = 2025", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := res.Rows[0][0].(int64); n != 2 {
-		t.Errorf("indicator_values holds %d rows for 2031 after reloads, want 2", n)
+		t.Errorf("indicator_values holds %d rows for 2025 after reloads, want 2", n)
 	}
-	if v, versions := currentValue(t, w, "gdp", "620000", 2031); v != 100 || versions != 1 {
-		t.Errorf("Gansu 2031 = %v with %d versions, want 100 with 1", v, versions)
+	if v, versions := currentValue(t, w, "gdp", "620000", 2025); v != 100 || versions != 1 {
+		t.Errorf("Gansu 2025 = %v with %d versions, want 100 with 1", v, versions)
 	}
 }
 
 func TestEconomyRevisionReplacesValueAndKeepsHistory(t *testing.T) {
 	w, l := loadDemo(t)
 	ctx := context.Background()
-	if _, err := l.LoadEconomy(ctx, writeFile(t, "prelim.csv", header+"2031,620000,甘肃省,gdp,11201.6,亿元\n2031,610000,陕西省,gdp,200,亿元\n")); err != nil {
+	if _, err := l.LoadEconomy(ctx, writeFile(t, "prelim.csv", header+"2025,620000,甘肃省,gdp,11201.6,亿元\n2025,610000,陕西省,gdp,200,亿元\n")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.LoadEconomy(ctx, writeFile(t, "final.csv", header+"2031,620000,甘肃省,gdp,11121.4,亿元\n")); err != nil {
+	if _, err := l.LoadEconomy(ctx, writeFile(t, "final.csv", header+"2025,620000,甘肃省,gdp,11121.4,亿元\n")); err != nil {
 		t.Fatal(err)
 	}
-	if v, versions := currentValue(t, w, "gdp", "620000", 2031); v != 11121.4 || versions != 2 {
-		t.Errorf("Gansu 2031 = %v with %d versions, want the revised 11121.4 with 2", v, versions)
+	if v, versions := currentValue(t, w, "gdp", "620000", 2025); v != 11121.4 || versions != 2 {
+		t.Errorf("Gansu 2025 = %v with %d versions, want the revised 11121.4 with 2", v, versions)
 	}
-	if v, _ := currentValue(t, w, "gdp", "610000", 2031); v != 200 {
-		t.Errorf("Shaanxi 2031 = %v, want 200 kept from the first file", v)
+	if v, _ := currentValue(t, w, "gdp", "610000", 2025); v != 200 {
+		t.Errorf("Shaanxi 2025 = %v, want 200 kept from the first file", v)
 	}
 }
 
 func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 	w, l := loadDemo(t)
 	ctx := context.Background()
-	if _, err := l.LoadEconomy(ctx, writeFile(t, "base.csv", header+"2031,620000,甘肃省,gdp,100,亿元\n")); err != nil {
+	if _, err := l.LoadEconomy(ctx, writeFile(t, "base.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n")); err != nil {
 		t.Fatal(err)
 	}
-	gbk := []byte(header + "2031,620000,")
-	gbk = append(gbk, 0xB8, 0xCA, 0xCB, 0xE0, 0xCA, 0xA1) // 甘肃省 in GBK
-	gbk = append(gbk, []byte(",gdp,1,亿元\n")...)
 	tests := []struct {
 		name, content, want string
 	}{
-		{"gbk.csv", string(gbk), "line 2 is not valid UTF-8"},
-		{"noheader.csv", "2031,620000,甘肃省,gdp,1,亿元\n", "lacks indicator, value, year or period, region_code or region"},
+		{"noheader.csv", "2025,620000,甘肃省,gdp,1,亿元\n", "lacks indicator, value, period, region_code"},
 		{"empty.csv", "", "the file is empty"},
-		{"allbad.csv", header + "2031,620000,甘肃省,nonsense,1,亿元\n", "no row could be loaded"},
+		{"allbad.csv", header + "2025,620000,甘肃省,nonsense,1,亿元\n", "1 of 1 rows rejected (100%), more than the allowed 20%"},
+		{"headeronly.csv", header, "no row could be loaded"},
 		// Good rows come first and are inserted (one row per batch) before the broken quote.
-		{"truncated.csv", header + "2031,610000,陕西省,gdp,5,亿元\n2031,630000,青海省,gdp,6,亿元\n2031,640000,\"宁夏回族自治区,gdp,7", "extraneous or missing \" in quoted-field"},
+		{"truncated.csv", header + "2025,610000,陕西省,gdp,5,亿元\n2025,630000,青海省,gdp,6,亿元\n2025,640000,\"宁夏回族自治区,gdp,7", "extraneous or missing \" in quoted-field"},
 	}
 	l.BatchRows = 1
 	for _, tc := range tests {
@@ -183,21 +181,21 @@ func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 			if rep == nil || rep.Run.Status != warehouse.RunFailed {
 				t.Fatalf("report %+v; want a failed run", rep)
 			}
-			if n := visible(t, w, "gdp", 2031); n != 1 {
-				t.Errorf("%d values visible for 2031 after the failed load, want the 1 from before", n)
+			if n := visible(t, w, "gdp", 2025); n != 1 {
+				t.Errorf("%d values visible for 2025 after the failed load, want the 1 from before", n)
 			}
 		})
 	}
 }
 
-func TestEconomyStrictModeRefusesFileWithAnyReject(t *testing.T) {
+func TestEconomyRejectShareAboveLimitRefusesFile(t *testing.T) {
 	w, l := loadDemo(t)
-	l.Strict = true
-	_, err := l.LoadEconomy(context.Background(), writeFile(t, "mixed.csv", header+"2031,620000,甘肃省,gdp,100,亿元\n2031,620000,甘肃省,gdp_x,1,亿元\n"))
-	if err == nil || !strings.Contains(err.Error(), "strict") {
-		t.Fatalf("error %v; want strict refusal", err)
+	l.MaxRejectShare = 0
+	_, err := l.LoadEconomy(context.Background(), writeFile(t, "mixed.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n2025,620000,甘肃省,gdp_x,1,亿元\n"))
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 rows rejected (50%), more than the allowed 0%") {
+		t.Fatalf("error %v; want a refusal for the rejected share", err)
 	}
-	if n := visible(t, w, "gdp", 2031); n != 0 {
+	if n := visible(t, w, "gdp", 2025); n != 0 {
 		t.Errorf("%d values visible after a strict refusal, want 0", n)
 	}
 }

@@ -113,7 +113,7 @@ func TestRegionMatcher(t *testing.T) {
 		{Code: "620100", NameZh: "兰州市", ShortZh: "兰州"},
 		{Code: "622900", NameZh: "临夏回族自治州", ShortZh: "临夏"},
 		{Code: "622921", NameZh: "临夏县", ShortZh: "临夏县"},
-	})
+	}, map[string]string{"陇上江南": "621200", "兰州市区": "620100"})
 	tests := []struct {
 		code, name string
 		want       string
@@ -129,6 +129,8 @@ func TestRegionMatcher(t *testing.T) {
 		{"", "宁夏回族自治区", "640000", ""},
 		{"", "兰州", "620100", ""},
 		{"", "临夏县", "622921", ""},
+		{"", "兰州市区", "620100", ""},
+		{"", "陇上江南", "", "unknown region"},
 		{"620000", "陕西省", "", "but the row names"},
 		{"999999", "", "", "unknown region code"},
 		{"", "火星", "", "unknown region"},

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Period is a reporting period: a year, a quarter, a month, or a cumulative run of months
@@ -79,4 +80,42 @@ func smallNumber(s string) int {
 		return n
 	}
 	return atoi(s)
+}
+
+// start is the first day of the period (of the year, for a year-to-date range).
+func (p Period) start() time.Time {
+	switch p.Kind {
+	case "quarter":
+		return time.Date(p.Year, time.Month(3*p.No-2), 1, 0, 0, 0, 0, time.UTC)
+	case "month":
+		return time.Date(p.Year, time.Month(p.No), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(p.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+var (
+	reDate      = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`)
+	reDateShort = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+)
+
+// parseDate reads 2023-06-30, 2023/6/30, 2023年6月30日, 20230630, or a spreadsheet's date
+// serial number (days since 1899-12-30).
+func parseDate(s string) (time.Time, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(toHalfWidth(s)), " ", "")
+	m := reDate.FindStringSubmatch(s)
+	if m == nil {
+		m = reDateShort.FindStringSubmatch(s)
+	}
+	if m != nil {
+		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+		if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1949 || y > 2100 {
+			return time.Time{}, fmt.Errorf("%q is not a calendar date", s)
+		}
+		return t, nil
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 18264 && n < 73051 { // 1950–2100
+		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (want 2023-06-30 or 2023年6月30日)", s)
 }

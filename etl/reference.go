@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,12 +16,16 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// Reference jobs load the dimensions: regions, indicators and peer groups. Each file is small
-// and is inserted as one record, so it lands whole; a reload replaces rows by key.
+// Reference jobs load the dimensions: regions, their aliases, indicators, peer groups,
+// campaign metrics and targets. Each file is small and is inserted as one record, so it
+// lands whole; a reload replaces rows by key.
 const (
-	JobRegions    = "regions"
-	JobIndicators = "indicators"
-	JobPeerGroups = "peer_groups"
+	JobRegions         = "regions"
+	JobRegionAliases   = "region_aliases"
+	JobIndicators      = "indicators"
+	JobPeerGroups      = "peer_groups"
+	JobCampaignMetrics = "campaign_metric_defs"
+	JobTargets         = "targets"
 )
 
 // refColumn maps a CSV header to a column of a dimension table.
@@ -35,60 +40,131 @@ type refColumn struct {
 }
 
 var (
-	regionColumns = []refColumn{
-		{name: "code", typ: arrow.BinaryTypes.String, required: true, check: checkRegionCode},
-		{name: "name_zh", typ: arrow.BinaryTypes.String, required: true, check: checkNotEmpty},
-		{name: "short_zh", typ: arrow.BinaryTypes.String},
-		{name: "name_en", typ: arrow.BinaryTypes.String},
-		{name: "level", typ: arrow.BinaryTypes.String, required: true, check: checkOneOf("nation", "province", "city", "county")},
-		{name: "parent_code", typ: arrow.BinaryTypes.String},
-		{name: "division_type", typ: arrow.BinaryTypes.String},
-		{name: "macro_region", typ: arrow.BinaryTypes.String},
-		{name: "poverty_alleviated", typ: arrow.PrimitiveTypes.Uint8, check: checkFlag},
-		{name: "national_key", typ: arrow.PrimitiveTypes.Uint8, check: checkFlag},
-		{name: "provincial_key", typ: arrow.PrimitiveTypes.Uint8, check: checkFlag},
-		{name: "counted", typ: arrow.PrimitiveTypes.Uint8, check: checkFlag},
-		{name: "generated", typ: arrow.PrimitiveTypes.Uint8, check: checkFlag},
-		{name: "source", typ: arrow.BinaryTypes.String},
-	}
-	indicatorColumns = []refColumn{
-		{name: "code", typ: arrow.BinaryTypes.String, required: true, check: checkNotEmpty},
-		{name: "name_zh", typ: arrow.BinaryTypes.String, required: true, check: checkNotEmpty},
-		{name: "name_en", typ: arrow.BinaryTypes.String},
-		{name: "unit", typ: arrow.BinaryTypes.String, required: true},
-		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1")},
-		{name: "frequency", typ: arrow.BinaryTypes.String, required: true, check: checkOneOf("year", "quarter", "month")},
-		{name: "category", typ: arrow.BinaryTypes.String},
-		{name: "description_zh", typ: arrow.BinaryTypes.String},
-		{name: "source", typ: arrow.BinaryTypes.String},
-	}
-	peerGroupColumns = []refColumn{
-		{name: "code", typ: arrow.BinaryTypes.String, required: true, check: checkNotEmpty},
-		{name: "name_zh", typ: arrow.BinaryTypes.String, required: true, check: checkNotEmpty},
-		{name: "name_en", typ: arrow.BinaryTypes.String},
-		{name: "description_zh", typ: arrow.BinaryTypes.String},
-		{name: "builtin", typ: arrow.PrimitiveTypes.Uint8, def: "1", check: checkFlag},
-	}
+	str   = arrow.BinaryTypes.String
+	flag  = arrow.PrimitiveTypes.Uint8
+	float = arrow.PrimitiveTypes.Float64
 )
 
-// LoadRegions loads the region dimension from a CSV with regionColumns.
+// referenceTables gives each dimension job its table and columns, the key column first.
+var referenceTables = map[string]struct {
+	table   string
+	columns []refColumn
+}{
+	JobRegions: {"regions", []refColumn{
+		{name: "code", typ: str, required: true, check: checkRegionCode},
+		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
+		{name: "short_zh", typ: str},
+		{name: "name_en", typ: str},
+		{name: "level", typ: str, required: true, check: checkOneOf("nation", "province", "city", "county")},
+		{name: "parent_code", typ: str},
+		{name: "division_type", typ: str},
+		{name: "macro_region", typ: str},
+		{name: "poverty_alleviated", typ: flag, check: checkFlag},
+		{name: "national_key", typ: flag, check: checkFlag},
+		{name: "provincial_key", typ: flag, check: checkFlag},
+		{name: "counted", typ: flag, def: "1", check: checkFlag},
+		{name: "generated", typ: flag, check: checkFlag},
+		{name: "source", typ: str},
+	}},
+	JobRegionAliases: {"region_aliases", []refColumn{
+		{name: "alias", typ: str, required: true, check: checkNotEmpty},
+		{name: "region_code", typ: str, required: true, check: checkRegionCode},
+		{name: "note", typ: str},
+	}},
+	JobIndicators: {"indicators", []refColumn{
+		{name: "code", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_en", typ: str},
+		{name: "unit", typ: str, required: true},
+		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1")},
+		{name: "frequency", typ: str, required: true, check: checkOneOf("year", "quarter", "month")},
+		{name: "category", typ: str},
+		{name: "description_zh", typ: str},
+		{name: "source", typ: str},
+	}},
+	JobPeerGroups: {"peer_groups", []refColumn{
+		{name: "code", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_en", typ: str},
+		{name: "description_zh", typ: str},
+		{name: "builtin", typ: flag, def: "1", check: checkFlag},
+	}},
+	JobCampaignMetrics: {"campaign_metric_defs", []refColumn{
+		{name: "code", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_en", typ: str},
+		{name: "dimension", typ: str, required: true, check: checkOneOf("study", "execution", "efficiency")},
+		{name: "unit", typ: str},
+		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1")},
+	}},
+	JobTargets: {"targets", []refColumn{
+		{name: "target_code", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_en", typ: str},
+		{name: "region_code", typ: str, required: true},
+		{name: "indicator_code", typ: str, required: true, check: checkNotEmpty},
+		{name: "measure", typ: str, required: true, check: checkOneOf("level", "growth")},
+		{name: "comparison", typ: str, required: true, check: checkOneOf(">=", "<=", ">", "<")},
+		{name: "threshold", typ: float, check: checkNumberOrEmpty},
+		{name: "compare_indicator_code", typ: str},
+		{name: "compare_region_code", typ: str},
+		{name: "year_from", typ: arrow.PrimitiveTypes.Uint16, required: true, check: checkYear},
+		{name: "year_to", typ: arrow.PrimitiveTypes.Uint16, required: true, check: checkYear},
+		{name: "note", typ: str},
+	}},
+}
+
+// IsReferenceJob says whether job loads a dimension.
+func IsReferenceJob(job string) bool {
+	_, ok := referenceTables[job]
+	return ok
+}
+
+// LoadReference loads a dimension CSV for one of the reference jobs. The home region
+// stands in for {home} in peer group members and target regions.
+func (l *Loader) LoadReference(ctx context.Context, job, path, home string) (*Report, error) {
+	if job == JobPeerGroups {
+		return l.loadPeerGroups(ctx, path, home)
+	}
+	ref, ok := referenceTables[job]
+	if !ok {
+		return nil, fmt.Errorf("load %s: unknown reference job %q", path, job)
+	}
+	var hook rowHook
+	if job == JobTargets {
+		hook = func(rec []string, t *csvTable, line int) error {
+			for _, c := range []string{"region_code", "compare_region_code"} {
+				if i := t.column(c); i >= 0 {
+					rec[i] = strings.ReplaceAll(rec[i], "{home}", home)
+				}
+			}
+			return nil
+		}
+	}
+	return l.runFile(ctx, job, path, "home="+home, func(s *runState) error {
+		return loadReference(s, path, ref.table, ref.columns, hook)
+	})
+}
+
+// LoadRegions loads the region dimension.
 func (l *Loader) LoadRegions(ctx context.Context, path string) (*Report, error) {
-	return l.runFile(ctx, JobRegions, path, "", func(s *runState, f io.Reader) error {
-		return loadReference(s, f, "regions", regionColumns, nil)
-	})
+	return l.LoadReference(ctx, JobRegions, path, "")
 }
 
-// LoadIndicators loads the indicator dimension from a CSV with indicatorColumns.
+// LoadIndicators loads the indicator dimension.
 func (l *Loader) LoadIndicators(ctx context.Context, path string) (*Report, error) {
-	return l.runFile(ctx, JobIndicators, path, "", func(s *runState, f io.Reader) error {
-		return loadReference(s, f, "indicators", indicatorColumns, nil)
-	})
+	return l.LoadReference(ctx, JobIndicators, path, "")
 }
 
-// LoadPeerGroups loads peer groups from a CSV with peerGroupColumns plus a members column of
-// space-separated region codes, where {home} stands for the home province. Groups loaded
-// from a file are built in; members that left a group are marked removed.
+// LoadPeerGroups loads peer groups.
 func (l *Loader) LoadPeerGroups(ctx context.Context, path, home string) (*Report, error) {
+	return l.LoadReference(ctx, JobPeerGroups, path, home)
+}
+
+// loadPeerGroups loads peer groups from a CSV with the peer_groups columns plus a members
+// column of space-separated region codes, where {home} stands for the home province.
+// Members that left a group are marked removed.
+func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report, error) {
 	regions, err := l.wh.Regions(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -104,9 +180,10 @@ func (l *Loader) LoadPeerGroups(ctx context.Context, path, home string) (*Report
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	return l.runFile(ctx, JobPeerGroups, path, "home="+home, func(s *runState, f io.Reader) error {
+	ref := referenceTables[JobPeerGroups]
+	return l.runFile(ctx, JobPeerGroups, path, "home="+home, func(s *runState) error {
 		members := newMembersBatch(s)
-		err := loadReference(s, f, "peer_groups", peerGroupColumns, func(rec []string, t *csvTable, line int) error {
+		err := loadReference(s, path, ref.table, ref.columns, func(rec []string, t *csvTable, line int) error {
 			code := field(rec, t.column("code"))
 			var codes []string
 			for _, m := range strings.Fields(field(rec, t.column("members"))) {
@@ -149,7 +226,12 @@ type rowHook func(rec []string, t *csvTable, line int) error
 // loadReference reads a dimension CSV into one record for table. Required columns must be
 // present; others default when absent; columns the table does not know are left to the
 // hook (the members of peer groups) or ignored.
-func loadReference(s *runState, f io.Reader, table string, cols []refColumn, hook rowHook) error {
+func loadReference(s *runState, path, table string, cols []refColumn, hook rowHook) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	t, err := openCSV(f)
 	if err != nil {
 		return err
@@ -228,6 +310,15 @@ func appendCell(fb array.Builder, v string) {
 	case *array.Int8Builder:
 		n, _ := strconv.Atoi(v)
 		bb.Append(int8(n))
+	case *array.Uint16Builder:
+		n, _ := strconv.Atoi(v)
+		bb.Append(uint16(n))
+	case *array.Float64Builder:
+		if n, err := parseNumber(v); err == nil {
+			bb.Append(n)
+		} else {
+			bb.AppendNull()
+		}
 	}
 }
 
@@ -282,6 +373,20 @@ func checkNotEmpty(v string) error {
 func checkRegionCode(v string) error {
 	if len(v) != 6 || strings.Trim(v, "0123456789") != "" {
 		return fmt.Errorf("region code %q is not six digits", v)
+	}
+	return nil
+}
+
+func checkNumberOrEmpty(v string) error {
+	if _, err := parseNumber(v); err != nil && err != errMissing {
+		return err
+	}
+	return nil
+}
+
+func checkYear(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 1949 || n > 2100 {
+		return fmt.Errorf("%q is not a year", v)
 	}
 	return nil
 }

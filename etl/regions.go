@@ -17,12 +17,17 @@ type regionMatcher struct {
 	byName map[string][]warehouse.Region
 }
 
-func newRegionMatcher(regions []warehouse.Region) *regionMatcher {
+func newRegionMatcher(regions []warehouse.Region, aliases map[string]string) *regionMatcher {
 	m := &regionMatcher{byCode: map[string]warehouse.Region{}, byName: map[string][]warehouse.Region{}}
 	for _, r := range regions {
 		m.byCode[r.Code] = r
 		for _, n := range uniq(r.NameZh, r.ShortZh, trimRegionSuffix(r.NameZh)) {
 			m.byName[n] = append(m.byName[n], r)
+		}
+	}
+	for alias, code := range aliases {
+		if r, ok := m.byCode[code]; ok && len(m.byName[alias]) == 0 {
+			m.byName[alias] = []warehouse.Region{r}
 		}
 	}
 	return m

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -26,14 +27,26 @@ type Loader struct {
 	log *slog.Logger
 	// BatchRows is how many rows a reader gathers into one Arrow record before inserting.
 	BatchRows int
-	// Strict fails a whole file when any row is rejected; otherwise the good rows load and
-	// the rejected ones are kept with their reasons.
-	Strict bool
+	// MaxRejectShare refuses a whole file when more than this share of its rows is rejected
+	// (0 refuses a file with any rejected row; 1 never refuses for rejects alone).
+	MaxRejectShare float64
+	// Clock tells the time for "in the future" checks; nil is the system clock.
+	Clock func() time.Time
+	// Progress, when set, is told about a run's counts while it loads, at most a few
+	// times a second.
+	Progress func(warehouse.Run)
+
+	locks        sync.Map // job name -> *sync.Mutex: two runs of one job never overlap
+	lastProgress time.Time
 }
+
+// DefaultMaxRejectShare refuses a file when more than a fifth of its rows are bad: such a
+// file is more likely the wrong file, or the wrong mapping, than a few bad rows.
+const DefaultMaxRejectShare = 0.2
 
 // NewLoader returns a loader writing to wh.
 func NewLoader(wh *warehouse.Warehouse, log *slog.Logger) *Loader {
-	return &Loader{wh: wh, log: log, BatchRows: 50_000}
+	return &Loader{wh: wh, log: log, BatchRows: 100_000, MaxRejectShare: DefaultMaxRejectShare}
 }
 
 // Report says what one file's load did.
@@ -71,7 +84,59 @@ func (s *runState) reject(line int, location, raw, reason string) {
 }
 
 // loadFunc reads one file and writes its rows through s.
-type loadFunc func(s *runState, f io.Reader) error
+type loadFunc func(s *runState) error
+
+// checkRejectShare refuses the file once enough rows have been read to tell that too many
+// are bad, so a wrong file stops early instead of filling the reject table.
+func (s *runState) checkRejectShare(limit float64) error {
+	const sample = 1000
+	if s.run.RowsRead < sample {
+		return nil
+	}
+	return s.rejectShareError(limit)
+}
+
+func (s *runState) rejectShareError(limit float64) error {
+	if s.run.RowsRead == 0 || s.run.RowsRejected == 0 {
+		return nil
+	}
+	share := float64(s.run.RowsRejected) / float64(s.run.RowsRead)
+	if share > limit {
+		return fmt.Errorf("%w: %d of %d rows rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %s",
+			errFileRejected, s.run.RowsRejected, s.run.RowsRead, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
+	}
+	return nil
+}
+
+// progress reports a running run's counts, a few times a second at most.
+func (l *Loader) progress(r *warehouse.Run) {
+	if l.Progress == nil || time.Since(l.lastProgress) < 200*time.Millisecond {
+		return
+	}
+	l.lastProgress = time.Now()
+	l.Progress(*r)
+}
+
+// lockJob keeps two runs of one job from overlapping in this process.
+func (l *Loader) lockJob(job string) func() {
+	m, _ := l.locks.LoadOrStore(job, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// regionMatcher matches regions by code, name or alias as the warehouse knows them now.
+func (l *Loader) regionMatcher(ctx context.Context) (*regionMatcher, error) {
+	regions, err := l.wh.Regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := l.wh.RegionAliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newRegionMatcher(regions, aliases), nil
+}
 
 // hashFile returns the sha256 of path's content, mixed with salt (configuration a job's
 // result depends on, such as the home province).
@@ -93,6 +158,7 @@ func hashFile(path, salt string) (string, error) {
 // committed; otherwise rows are inserted under a new run id and become visible only when
 // the run is committed at the end. Any failure leaves the run failed and its rows invisible.
 func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadFunc) (*Report, error) {
+	defer l.lockJob(job)()
 	hash, err := hashFile(path, salt)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -115,9 +181,9 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	s := &runState{ctx: ctx, wh: l.wh, run: &run, loadedAt: run.StartedAt}
-	loadErr := l.readFile(s, path, load)
-	if loadErr == nil && l.Strict && run.RowsRejected > 0 {
-		loadErr = fmt.Errorf("%w: %d rows rejected and strict mode is on", errFileRejected, run.RowsRejected)
+	loadErr := load(s)
+	if loadErr == nil {
+		loadErr = s.rejectShareError(l.MaxRejectShare)
 	}
 	if loadErr == nil && run.RowsLoaded == 0 {
 		loadErr = fmt.Errorf("%w: no row could be loaded", errFileRejected)
@@ -127,6 +193,8 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	}
 	run.FinishedAt = time.Now().UTC()
 	run.Status = warehouse.RunCommitted
+	l.log.Info("etl run", "job", job, "file", path, "run", run.ID, "rows_read", run.RowsRead, "rows_loaded", run.RowsLoaded,
+		"rows_rejected", run.RowsRejected, "duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond), "error", loadErr)
 	if loadErr != nil {
 		run.Status, run.Message, run.RowsLoaded = warehouse.RunFailed, loadErr.Error(), 0
 	}
@@ -140,15 +208,6 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return rep, fmt.Errorf("load %s: %w", path, loadErr)
 	}
 	return rep, nil
-}
-
-func (l *Loader) readFile(s *runState, path string, load loadFunc) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return load(s, f)
 }
 
 // insertRejects keeps every rejected row; they are written even when the run fails, so the

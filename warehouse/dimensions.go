@@ -94,3 +94,38 @@ func (w *Warehouse) PeerGroups(ctx context.Context) ([]PeerGroup, error) {
 	})
 	return out, err
 }
+
+// CampaignMetric is one metric of the 三抓三促 campaign.
+type CampaignMetric struct {
+	Code      string `json:"code"`
+	NameZh    string `json:"name_zh"`
+	NameEn    string `json:"name_en"`
+	Dimension string `json:"dimension"`
+	Unit      string `json:"unit"`
+	Direction int    `json:"direction"`
+}
+
+// CampaignMetrics lists the campaign's metrics.
+func (w *Warehouse) CampaignMetrics(ctx context.Context) ([]CampaignMetric, error) {
+	res, err := w.named(ctx, "campaign_metric_defs", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []CampaignMetric
+	err = res.each(func(rr *rowReader) {
+		out = append(out, CampaignMetric{Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"),
+			Dimension: rr.str("dimension"), Unit: rr.str("unit"), Direction: rr.int("direction")})
+	})
+	return out, err
+}
+
+// RegionAliases maps other names of regions to their codes.
+func (w *Warehouse) RegionAliases(ctx context.Context) (map[string]string, error) {
+	res, err := w.named(ctx, "region_aliases", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	err = res.each(func(rr *rowReader) { out[rr.str("alias")] = rr.str("region_code") })
+	return out, err
+}

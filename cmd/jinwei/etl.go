@@ -47,7 +47,9 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	}
 	defer w.Close()
 	l := etl.NewLoader(w, log)
-	l.Strict = strict
+	if strict {
+		l.MaxRejectShare = 0
+	}
 	loaders := map[string]func(path string) (*etl.Report, error){
 		etl.JobEconomy:    func(p string) (*etl.Report, error) { return l.LoadEconomy(ctx, p) },
 		etl.JobRegions:    func(p string) (*etl.Report, error) { return l.LoadRegions(ctx, p) },

@@ -94,7 +94,7 @@ func TestETLLoadCommandReportsRejectsAndSkipsReloads(t *testing.T) {
 		t.Fatalf("demo load: %v\n%s", err, out)
 	}
 	file := filepath.Join(t.TempDir(), "q.csv")
-	if err := os.WriteFile(file, []byte("year,region,indicator,value\n2031,甘肃,gdp,1\n2031,火星,gdp,2\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte("year,region,indicator,value\n2025,甘肃,gdp,1\n2025,火星,gdp,2\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, err := runCLI(t, append([]string{"etl", "load", "--job", "economy", file}, common...)...)

@@ -112,11 +112,10 @@ CREATE TABLE IF NOT EXISTS targets
     year_from              UInt16,
     year_to                UInt16,
     note                   String,
-    run_id                 UUID,
-    loaded_at              DateTime64(3, 'UTC')
+    version                UInt64
 )
-ENGINE = MergeTree
-ORDER BY (region_code, indicator_code, target_code, loaded_at)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY target_code
 COMMENT 'Targets checked each period: thresholds or comparisons with another series';
 
 -- Ledger items are looked up by id and listed by region; items change rarely, events often.

@@ -1,0 +1,179 @@
+package etl
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"jinwei/warehouse"
+)
+
+// JobCampaign loads the 三抓三促 campaign's monthly reports from cities, counties and
+// departments.
+const JobCampaign = "campaign"
+
+var campaignFamily = &family{
+	name: JobCampaign,
+	fields: []fieldSpec{
+		{name: "unit_kind", aliases: []string{"unit_kind", "单位类型"}},
+		{name: "unit_code", required: true, orElse: []string{"unit"}, aliases: []string{"unit_code", "单位代码", "地区代码"}},
+		{name: "unit", aliases: []string{"unit", "单位", "地区", "单位名称"}},
+		{name: "month", required: true, aliases: []string{"month", "月份", "报送月份"}},
+		{name: "metric", required: true, aliases: []string{"metric", "指标"}},
+		{name: "category", aliases: []string{"category", "问题类别"}},
+		{name: "value", required: true, aliases: []string{"value", "数值"}},
+		{name: "note", aliases: []string{"note", "备注"}},
+	},
+	newSink: newCampaignSink,
+}
+
+// ProblemCategories are the seven kinds of problem the speech names, in its order (1–7).
+var ProblemCategories = []string{"麻木僵化不思为", "懒散疲沓不勤为", "能力平庸不善为", "求稳怕乱不敢为", "粗枝大叶不细为", "拈轻怕重不想为", "私心作祟不正为"}
+
+// categoryMetrics are the metrics counted per problem category.
+var categoryMetrics = map[string]bool{"problems_found": true, "problems_rectified": true}
+
+var campaignSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "unit_kind", Type: arrow.BinaryTypes.String},
+	{Name: "unit_code", Type: arrow.BinaryTypes.String},
+	{Name: "unit_name", Type: arrow.BinaryTypes.String},
+	{Name: "month", Type: arrow.FixedWidthTypes.Date32},
+	{Name: "metric_code", Type: arrow.BinaryTypes.String},
+	{Name: "problem_category", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "loaded_at", Type: loadedAtType},
+}, nil)
+
+type campaignSink struct {
+	l       *Loader
+	regions *regionMatcher
+	metrics map[string]warehouse.CampaignMetric
+	seen    map[string]int
+	batch   *batch
+}
+
+func newCampaignSink(ctx context.Context, l *Loader, s *runState) (sink, error) {
+	regions, err := l.regionMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := l.wh.CampaignMetrics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &campaignSink{l: l, regions: regions, metrics: map[string]warehouse.CampaignMetric{}, seen: map[string]int{},
+		batch: newBatch(s, "campaign_metrics", campaignSchema, l.BatchRows)}
+	for _, d := range defs {
+		c.metrics[d.Code] = d
+		c.metrics[d.NameZh] = d
+	}
+	return c, nil
+}
+
+func (c *campaignSink) add(r fieldRow) *fieldProblem {
+	f := r.fields
+	kind := strings.TrimSpace(f["unit_kind"])
+	switch kind {
+	case "", "region", "地区":
+		kind = "region"
+	case "department", "部门":
+		kind = "department"
+	default:
+		return problem("unit_kind", "unit kind %q is not region (地区) or department (部门)", kind)
+	}
+	code, name := strings.TrimSpace(f["unit_code"]), strings.TrimSpace(f["unit"])
+	if kind == "region" {
+		region, err := c.regions.match(code, name)
+		if err != nil {
+			return problem(regionFieldOf(code, "unit_code", "unit"), "%v", err)
+		}
+		code, name = region.Code, region.NameZh
+	} else if name == "" {
+		return problem("unit", "a department needs its name")
+	} else if code == "" {
+		code = name
+	}
+	month, err := parsePeriod(f["month"])
+	if err != nil || month.Kind != "month" {
+		return problem("month", "month %q is not a month such as 2024-03 or 2024年3月", f["month"])
+	}
+	if month.start().After(c.l.now()) {
+		return problem("month", "month %s is in the future", month)
+	}
+	metricText, catText, _ := strings.Cut(strings.TrimSpace(f["metric"]), ":")
+	metric, ok := c.metrics[metricText]
+	if !ok {
+		return problem("metric", "unknown campaign metric %q", metricText)
+	}
+	if catText == "" {
+		catText = f["category"]
+	}
+	category, p := problemCategory(catText, metric.Code)
+	if p != nil {
+		return p
+	}
+	value, err := parseNumber(f["value"])
+	if err == errMissing {
+		return problem("value", "no value (%q): nothing to load", f["value"])
+	}
+	if err != nil {
+		return problem("value", "%v", err)
+	}
+	if value < 0 {
+		return problem("value", "%s cannot be negative (%v)", metric.NameZh, value)
+	}
+	key := code + "|" + month.String() + "|" + metric.Code + "|" + strconv.Itoa(category)
+	if first, dup := c.seen[key]; dup {
+		return problem("metric", "duplicate: line %d already gives %s for %s in %s", first, metric.Code, name, month)
+	}
+	c.seen[key] = r.line
+	b := c.batch
+	b.str(0, kind)
+	b.str(1, code)
+	b.str(2, name)
+	b.f(3).(*array.Date32Builder).Append(arrow.Date32FromTime(month.start()))
+	b.str(4, metric.Code)
+	b.f(5).(*array.Uint8Builder).Append(uint8(category))
+	b.f(6).(*array.Float64Builder).Append(value)
+	b.f(7).(*array.Uint8Builder).Append(generatedFlag(f["note"]))
+	b.str(8, b.s.run.ID)
+	b.f(9).(*array.Uint32Builder).Append(uint32(r.line))
+	b.f(10).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
+	return b.rowDone()
+}
+
+func (c *campaignSink) flush() error { return c.batch.flush() }
+
+// problemCategory reads 1–7 or a category's name; only the per-category metrics take one.
+func problemCategory(text, metric string) (int, *fieldProblem) {
+	text = strings.TrimSpace(text)
+	if !categoryMetrics[metric] {
+		if text != "" && text != "0" {
+			return 0, problem("category", "metric %s is not counted by problem category", metric)
+		}
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(ProblemCategories) {
+		return n, nil
+	}
+	for i, name := range ProblemCategories {
+		if strings.Contains(text, name) {
+			return i + 1, nil
+		}
+	}
+	return 0, problem("category", "metric %s needs a problem category 1–7 or its name, got %q", metric, text)
+}
+
+func regionFieldOf(code, codeField, nameField string) string {
+	if code != "" {
+		return codeField
+	}
+	return nameField
+}
+

@@ -1,0 +1,200 @@
+package etl
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// JobEcology loads the ecological rectification ledger: each row is an item as of a report
+// date, adding the item (or its newer description) and a status event.
+const JobEcology = "ecology"
+
+var ecologyFamily = &family{
+	name: JobEcology,
+	fields: []fieldSpec{
+		{name: "item_id", required: true, aliases: []string{"item_id", "问题编号", "编号"}},
+		{name: "source", aliases: []string{"source", "问题来源", "来源"}},
+		{name: "region_code", required: true, orElse: []string{"region"}, aliases: []string{"region_code", "地区代码"}},
+		{name: "region", aliases: []string{"region", "所在地区", "地区", "市州", "县区"}},
+		{name: "category", aliases: []string{"category", "问题类别", "类别"}},
+		{name: "title", required: true, aliases: []string{"title", "问题名称", "问题"}},
+		{name: "description", aliases: []string{"description", "问题描述", "具体问题"}},
+		{name: "responsible_unit", aliases: []string{"responsible_unit", "责任单位"}},
+		{name: "found_date", required: true, aliases: []string{"found_date", "发现时间", "交办时间"}},
+		{name: "deadline", required: true, aliases: []string{"deadline", "整改时限", "完成时限"}},
+		{name: "status", required: true, aliases: []string{"status", "整改状态", "状态"}},
+		{name: "progress", aliases: []string{"progress", "整改进度", "进度"}},
+		{name: "status_date", required: true, aliases: []string{"status_date", "报送日期", "状态日期"}},
+		{name: "note", aliases: []string{"note", "备注"}},
+	},
+	newSink: newEcologySink,
+}
+
+// ecologyStatuses maps what ledgers write to the four statuses, in the order an item moves.
+var ecologyStatuses = map[string]string{
+	"未整改": "未整改", "未开始": "未整改", "待整改": "未整改",
+	"整改中": "整改中", "正在整改": "整改中", "推进中": "整改中",
+	"已整改": "已整改", "完成整改": "已整改", "已完成": "已整改",
+	"已销号": "已销号", "销号": "已销号",
+}
+
+var ecologyItemSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "item_id", Type: arrow.BinaryTypes.String},
+	{Name: "source", Type: arrow.BinaryTypes.String},
+	{Name: "region_code", Type: arrow.BinaryTypes.String},
+	{Name: "category", Type: arrow.BinaryTypes.String},
+	{Name: "title", Type: arrow.BinaryTypes.String},
+	{Name: "description", Type: arrow.BinaryTypes.String},
+	{Name: "responsible_unit", Type: arrow.BinaryTypes.String},
+	{Name: "found_date", Type: arrow.FixedWidthTypes.Date32},
+	{Name: "deadline", Type: arrow.FixedWidthTypes.Date32},
+	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "loaded_at", Type: loadedAtType},
+}, nil)
+
+var ecologyEventSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "item_id", Type: arrow.BinaryTypes.String},
+	{Name: "status", Type: arrow.BinaryTypes.String},
+	{Name: "progress_pct", Type: arrow.PrimitiveTypes.Float32},
+	{Name: "event_date", Type: arrow.FixedWidthTypes.Date32},
+	{Name: "note", Type: arrow.BinaryTypes.String},
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "loaded_at", Type: loadedAtType},
+}, nil)
+
+type ecologySink struct {
+	l       *Loader
+	regions *regionMatcher
+	seen    map[string]int
+	items   *batch
+	events  *batch
+}
+
+func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
+	regions, err := l.regionMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &ecologySink{l: l, regions: regions, seen: map[string]int{},
+		items:  newBatch(s, "ecology_items", ecologyItemSchema, l.BatchRows),
+		events: newBatch(s, "ecology_status_events", ecologyEventSchema, l.BatchRows)}, nil
+}
+
+func (e *ecologySink) add(r fieldRow) *fieldProblem {
+	f := r.fields
+	id := strings.TrimSpace(f["item_id"])
+	if id == "" {
+		return problem("item_id", "no item id")
+	}
+	if first, dup := e.seen[id]; dup {
+		return problem("item_id", "duplicate: line %d already reports item %s", first, id)
+	}
+	region, err := e.regions.match(f["region_code"], f["region"])
+	if err != nil {
+		return problem(regionField(f), "%v", err)
+	}
+	if strings.TrimSpace(f["title"]) == "" {
+		return problem("title", "no title")
+	}
+	found, err := parseDate(f["found_date"])
+	if err != nil {
+		return problem("found_date", "found date: %v", err)
+	}
+	deadline, err := parseDate(f["deadline"])
+	if err != nil {
+		return problem("deadline", "deadline: %v", err)
+	}
+	if deadline.Before(found) {
+		return problem("deadline", "deadline %s is before the item was found (%s)", day(deadline), day(found))
+	}
+	statusDate, err := parseDate(f["status_date"])
+	if err != nil {
+		return problem("status_date", "report date: %v", err)
+	}
+	if statusDate.After(e.l.now()) {
+		return problem("status_date", "report date %s is in the future", day(statusDate))
+	}
+	if statusDate.Before(found) {
+		return problem("status_date", "report date %s is before the item was found (%s)", day(statusDate), day(found))
+	}
+	status, ok := ecologyStatuses[strings.TrimSpace(f["status"])]
+	if !ok {
+		return problem("status", "status %q is not 未整改, 整改中, 已整改 or 已销号", f["status"])
+	}
+	progress, p := ecologyProgress(f["progress"], status)
+	if p != nil {
+		return p
+	}
+	e.seen[id] = r.line
+	it, ev := e.items, e.events
+	it.str(0, id)
+	it.str(1, f["source"])
+	it.str(2, region.Code)
+	it.str(3, f["category"])
+	it.str(4, f["title"])
+	it.str(5, f["description"])
+	it.str(6, f["responsible_unit"])
+	it.f(7).(*array.Date32Builder).Append(arrow.Date32FromTime(found))
+	it.f(8).(*array.Date32Builder).Append(arrow.Date32FromTime(deadline))
+	it.f(9).(*array.Uint8Builder).Append(generatedFlag(f["note"]))
+	it.str(10, it.s.run.ID)
+	it.f(11).(*array.Uint32Builder).Append(uint32(r.line))
+	it.f(12).(*array.TimestampBuilder).Append(arrow.Timestamp(it.s.loadedAt.UnixMilli()))
+	ev.str(0, id)
+	ev.str(1, status)
+	ev.f(2).(*array.Float32Builder).Append(float32(progress))
+	ev.f(3).(*array.Date32Builder).Append(arrow.Date32FromTime(statusDate))
+	ev.str(4, f["note"])
+	ev.str(5, ev.s.run.ID)
+	ev.f(6).(*array.Uint32Builder).Append(uint32(r.line))
+	ev.f(7).(*array.TimestampBuilder).Append(arrow.Timestamp(ev.s.loadedAt.UnixMilli()))
+	it.rowDone()
+	return ev.rowDone()
+}
+
+// ecologyProgress reads a progress percentage; a closed item is 100 % done.
+func ecologyProgress(text, status string) (float64, *fieldProblem) {
+	text = strings.TrimSuffix(strings.TrimSpace(toHalfWidth(text)), "%")
+	closed := status == "已整改" || status == "已销号"
+	if text == "" {
+		if closed {
+			return 100, nil
+		}
+		return 0, nil
+	}
+	v, err := parseNumber(text)
+	if err != nil {
+		return 0, problem("progress", "progress %q is not a percentage", text)
+	}
+	if v < 0 || v > 100 {
+		return 0, problem("progress", "progress %v%% is not between 0 and 100", v)
+	}
+	if closed && v < 100 {
+		return 0, problem("progress", "status %s but progress %v%%", status, v)
+	}
+	return v, nil
+}
+
+// generatedFlag marks rows that the demo generator made up, which say so in their note.
+func generatedFlag(note string) uint8 {
+	if strings.Contains(note, "演示数据") || strings.Contains(note, "generated") {
+		return 1
+	}
+	return 0
+}
+
+func (e *ecologySink) flush() error {
+	if err := e.items.flush(); err != nil {
+		return err
+	}
+	return e.events.flush()
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }

@@ -1,0 +1,142 @@
+package etl
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// fieldSpec is one field of a family: its header aliases for files read without a mapping,
+// and whether a row needs it (directly or through one of orElse).
+type fieldSpec struct {
+	name     string
+	required bool
+	orElse   []string
+	aliases  []string
+}
+
+// family is one kind of data the ETL loads: its fields and how a row of them is validated
+// and written.
+type family struct {
+	name   string
+	fields []fieldSpec
+	// newSink prepares validation and the Arrow batches for one run.
+	newSink func(ctx context.Context, l *Loader, s *runState) (sink, error)
+}
+
+// sink validates field rows and writes them in batches.
+type sink interface {
+	// add validates a row; a non-nil problem rejects it, naming the field at fault.
+	add(r fieldRow) *fieldProblem
+	flush() error
+}
+
+type fieldProblem struct {
+	field string
+	why   string
+}
+
+func problem(field, format string, args ...any) *fieldProblem {
+	return &fieldProblem{field: field, why: fmt.Sprintf(format, args...)}
+}
+
+func (f *family) knows(name string) bool {
+	return slices.ContainsFunc(f.fields, func(s fieldSpec) bool { return s.name == name })
+}
+
+func (f *family) fieldNames() []string {
+	out := make([]string, len(f.fields))
+	for i, s := range f.fields {
+		out[i] = s.name
+	}
+	return out
+}
+
+// families are the jobs that load facts through mappings.
+var families = map[string]*family{
+	JobEconomy:  economyFamily,
+	JobEcology:  ecologyFamily,
+	JobCampaign: campaignFamily,
+}
+
+// LoadFile loads one file of a fact family (economy, ecology, campaign) as one run, read
+// with the mapping (nil means a long table whose headers name the fields).
+func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*Report, error) {
+	fam, ok := families[job]
+	if !ok {
+		return nil, fmt.Errorf("load %s: unknown job %q", path, job)
+	}
+	if m == nil {
+		m = &Mapping{Name: "default", Job: job}
+	}
+	if m.Job != job {
+		return nil, fmt.Errorf("load %s: mapping %s is for %s, not %s", path, m.Name, m.Job, job)
+	}
+	return l.runFile(ctx, job, path, "mapping="+m.Name+m.fingerprint(), func(s *runState) error {
+		snk, err := fam.newSink(ctx, l, s)
+		if err != nil {
+			return err
+		}
+		rr, err := openRows(path, m)
+		if err != nil {
+			return err
+		}
+		defer rr.close()
+		t := newTable(rr, m, fam)
+		for {
+			r, p, err := t.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				s.run.RowsRead++
+				s.reject(p.line, sheetLocation(p.sheet, p.line), p.raw, p.why)
+				continue
+			}
+			s.run.RowsRead++
+			if fp := snk.add(r); fp != nil {
+				s.reject(r.line, r.location(t, fp.field), r.raw, fp.why)
+			}
+			if err := s.checkRejectShare(l.MaxRejectShare); err != nil {
+				return err
+			}
+			l.progress(s.run)
+		}
+		if t.header == nil {
+			return fmt.Errorf("%w: the file is empty", errFileRejected)
+		}
+		return snk.flush()
+	})
+}
+
+func sheetLocation(sheet string, line int) string {
+	if sheet == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s!%d", sheet, line)
+}
+
+// fingerprint changes when the mapping does, so a file reloaded under a changed mapping is
+// read again.
+func (m *Mapping) fingerprint() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v", *m)
+	if m.Wide != nil {
+		fmt.Fprintf(&b, "%v", *m.Wide)
+	}
+	return b.String()
+}
+
+// now is the loader's clock, for "in the future" checks.
+func (l *Loader) now() time.Time {
+	if l.Clock != nil {
+		return l.Clock()
+	}
+	return time.Now()
+}

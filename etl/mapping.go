@@ -1,0 +1,162 @@
+package etl
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Mapping describes how one kind of source file is laid out, so that a file with merged
+// headers, title and footnote rows, or years across the columns can be read without code.
+// Mappings are TOML files; see data/sources/*.toml and the README.
+type Mapping struct {
+	// Name identifies the mapping in runs and errors; the file name without .toml.
+	Name string `toml:"-"`
+	// Job is the family the rows belong to: economy, ecology or campaign.
+	Job string `toml:"job"`
+	// Match lists file-name globs (e.g. "县域经济*.xlsx") the mapping applies to.
+	Match []string `toml:"match"`
+	// Format is csv, xlsx or json; empty means by the file's extension.
+	Format string `toml:"format"`
+	// Encoding of CSV files: auto (UTF-8, else GB18030), utf-8, gbk or gb18030.
+	Encoding string `toml:"encoding"`
+	// Sheets of an XLSX to read; empty means every sheet.
+	Sheets []string `toml:"sheets"`
+	// HeaderRows is how many rows make the header (merged headers span several); default 1.
+	HeaderRows int `toml:"header_rows"`
+	// HeaderMarker is a header cell that marks the header row; rows above it (titles) are
+	// skipped. Empty means the first non-empty row is the header.
+	HeaderMarker string `toml:"header_marker"`
+	// StopAt ends the table at a row whose first non-empty cell starts with one of these
+	// (footnotes such as 注：or 资料来源).
+	StopAt []string `toml:"stop_at"`
+	// Columns maps a field to the header that holds it. A header of several rows is written
+	// with "|" between its rows, or by its last row alone.
+	Columns map[string]string `toml:"columns"`
+	// Fixed gives fields that the file does not hold, such as the unit or the period of a
+	// table whose title says it.
+	Fixed map[string]string `toml:"fixed"`
+	// Wide, when set, reads every column not named in Columns as one value each.
+	Wide *WideLayout `toml:"wide"`
+	// SheetField, when set, puts each sheet's name into this field (e.g. a sheet per year).
+	SheetField string `toml:"sheet_field"`
+}
+
+// WideLayout turns a row with values across the columns into one row per column.
+type WideLayout struct {
+	// Field is what the across-headers name: period, indicator or metric.
+	Field string `toml:"field"`
+	// Headers maps header text to the field's value; a header it does not list is taken
+	// as the value itself (e.g. "2024年" as a period).
+	Headers map[string]string `toml:"headers"`
+	// Ignore lists headers of columns that are neither keys nor values (e.g. 序号).
+	Ignore []string `toml:"ignore"`
+}
+
+// LoadMapping reads a mapping file.
+func LoadMapping(path string) (*Mapping, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	var m Mapping
+	dec := toml.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		var strict *toml.StrictMissingError
+		if errors.As(err, &strict) {
+			return nil, fmt.Errorf("mapping %s: unknown key: %s", path, strict.String())
+		}
+		return nil, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	m.Name = strings.TrimSuffix(filepath.Base(path), ".toml")
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	return &m, nil
+}
+
+// LoadMappings reads every *.toml in dir.
+func LoadMappings(dir string) ([]*Mapping, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*Mapping
+	for _, p := range paths {
+		m, err := LoadMapping(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// FindMapping returns the first mapping of job whose globs match the file's name.
+func FindMapping(mappings []*Mapping, job, path string) (*Mapping, bool) {
+	base := filepath.Base(path)
+	for _, m := range mappings {
+		if m.Job != job {
+			continue
+		}
+		for _, g := range m.Match {
+			if ok, _ := filepath.Match(g, base); ok {
+				return m, true
+			}
+		}
+	}
+	return nil, false
+}
+
+func (m *Mapping) check() error {
+	if _, ok := families[m.Job]; !ok {
+		return fmt.Errorf("job %q is not economy, ecology or campaign", m.Job)
+	}
+	switch m.Format {
+	case "", "csv", "xlsx", "json":
+	default:
+		return fmt.Errorf("format %q is not csv, xlsx or json", m.Format)
+	}
+	switch strings.ToLower(m.Encoding) {
+	case "", "auto", "utf-8", "utf8", "gbk", "gb18030":
+	default:
+		return fmt.Errorf("encoding %q is not auto, utf-8, gbk or gb18030", m.Encoding)
+	}
+	if m.HeaderRows < 0 || m.HeaderRows > 5 {
+		return fmt.Errorf("header_rows %d is not between 1 and 5", m.HeaderRows)
+	}
+	fam := families[m.Job]
+	for f := range m.Columns {
+		if !fam.knows(f) {
+			return fmt.Errorf("columns: %s has no field %q (fields: %s)", m.Job, f, strings.Join(fam.fieldNames(), ", "))
+		}
+	}
+	for f := range m.Fixed {
+		if !fam.knows(f) {
+			return fmt.Errorf("fixed: %s has no field %q", m.Job, f)
+		}
+	}
+	if m.Wide != nil && !fam.knows(m.Wide.Field) {
+		return fmt.Errorf("wide: %s has no field %q", m.Job, m.Wide.Field)
+	}
+	return nil
+}
+
+// format is the file format: the mapping's, else the file extension's.
+func (m *Mapping) format(path string) string {
+	if m != nil && m.Format != "" {
+		return m.Format
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return "xlsx"
+	case ".json":
+		return "json"
+	}
+	return "csv"
+}
