@@ -176,4 +176,3 @@ func regionFieldOf(code, codeField, nameField string) string {
 	}
 	return nameField
 }
-
