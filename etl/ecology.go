@@ -82,8 +82,9 @@ func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ecologySink{l: l, regions: regions, seen: map[string]int{},
-		items:  newBatch(s, "ecology_items", ecologyItemSchema, l.BatchRows),
+	items := newBatch(s, "ecology_items", ecologyItemSchema, l.BatchRows)
+	items.secondary = true
+	return &ecologySink{l: l, regions: regions, seen: map[string]int{}, items: items,
 		events: newBatch(s, "ecology_status_events", ecologyEventSchema, l.BatchRows)}, nil
 }
 

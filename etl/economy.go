@@ -165,6 +165,9 @@ type batch struct {
 	n     int
 	max   int
 	err   error
+	// secondary batches hold records that go with another batch's rows (a ledger item with
+	// its status event) and do not count as rows loaded.
+	secondary bool
 }
 
 func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
@@ -190,7 +193,12 @@ func (b *batch) insert() error {
 		return nil
 	}
 	b.n = 0
-	return b.s.insert(b.table, b.b.NewRecordBatch())
+	rec := b.b.NewRecordBatch()
+	if b.secondary {
+		defer rec.Release()
+		return b.s.wh.Insert(b.s.ctx, b.table, rec)
+	}
+	return b.s.insert(b.table, rec)
 }
 
 func (b *batch) flush() error {

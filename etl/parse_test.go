@@ -113,6 +113,8 @@ func TestRegionMatcher(t *testing.T) {
 		{Code: "620100", NameZh: "兰州市", ShortZh: "兰州"},
 		{Code: "622900", NameZh: "临夏回族自治州", ShortZh: "临夏"},
 		{Code: "622921", NameZh: "临夏县", ShortZh: "临夏县"},
+		{Code: "620200", NameZh: "嘉峪关市", ShortZh: "嘉峪关", Counted: true},
+		{Code: "620201", NameZh: "嘉峪关市", ShortZh: "嘉峪关"},
 	}, map[string]string{"陇上江南": "621200", "兰州市区": "620100"})
 	tests := []struct {
 		code, name string
@@ -130,6 +132,8 @@ func TestRegionMatcher(t *testing.T) {
 		{"", "兰州", "620100", ""},
 		{"", "临夏县", "622921", ""},
 		{"", "兰州市区", "620100", ""},
+		{"", "嘉峪关市", "620200", ""},
+		{"620201", "嘉峪关市", "620201", ""},
 		{"", "陇上江南", "", "unknown region"},
 		{"620000", "陕西省", "", "but the row names"},
 		{"999999", "", "", "unknown region code"},

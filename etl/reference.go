@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -405,27 +403,4 @@ func checkOneOf(allowed ...string) func(string) error {
 		}
 		return nil
 	}
-}
-
-// LoadDemo loads the demo data set from dir: the dimensions, then every economy file under
-// dir/real. Files loaded before are skipped, so a second call does no work.
-func (l *Loader) LoadDemo(ctx context.Context, dir, home string) ([]*Report, error) {
-	steps := []func() (*Report, error){
-		func() (*Report, error) { return l.LoadRegions(ctx, filepath.Join(dir, "regions.csv")) },
-		func() (*Report, error) { return l.LoadIndicators(ctx, filepath.Join(dir, "indicators.csv")) },
-		func() (*Report, error) { return l.LoadPeerGroups(ctx, filepath.Join(dir, "peer_groups.csv"), home) },
-		func() (*Report, error) { return l.LoadEconomy(ctx, filepath.Join(dir, "real", "province_annual.csv")) },
-	}
-	var reports []*Report
-	for _, step := range steps {
-		start := time.Now()
-		rep, err := step()
-		if err != nil {
-			return reports, fmt.Errorf("load demo data: %w", err)
-		}
-		l.log.Info("demo data", "job", rep.Run.Job, "file", rep.Run.FilePath, "status", rep.Run.Status,
-			"rows_loaded", rep.Run.RowsLoaded, "rows_rejected", rep.Run.RowsRejected, "duration", time.Since(start).Round(time.Millisecond))
-		reports = append(reports, rep)
-	}
-	return reports, nil
 }

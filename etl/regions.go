@@ -54,6 +54,19 @@ func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
 	if len(found) == 0 {
 		found = m.byName[trimRegionSuffix(name)]
 	}
+	if len(found) > 1 {
+		// Placeholders and functional zones (counted = 0, such as 620201 嘉峪关市) share names
+		// with real divisions; a name means the real one.
+		var counted []warehouse.Region
+		for _, r := range found {
+			if r.Counted {
+				counted = append(counted, r)
+			}
+		}
+		if len(counted) == 1 {
+			found = counted
+		}
+	}
 	switch len(found) {
 	case 0:
 		return warehouse.Region{}, fmt.Errorf("unknown region %q", name)

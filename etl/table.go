@@ -268,12 +268,16 @@ func (t *table) providesAlternative(f fieldSpec) bool {
 	return false
 }
 
+// wideValue is what a value column's header means: the mapping's word for the whole header
+// or for one of its rows (e.g. the indicator above a unit row), else the header's last row.
 func wideValue(w *WideLayout, h string) string {
 	if v, ok := w.Headers[h]; ok {
 		return v
 	}
-	if v, ok := w.Headers[lastPart(h)]; ok {
-		return v
+	for _, part := range strings.Split(h, "|") {
+		if v, ok := w.Headers[part]; ok {
+			return v
+		}
 	}
 	return lastPart(h)
 }

@@ -1,0 +1,94 @@
+package demogen
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// campaignUnit is a city, county or department that reports monthly.
+type campaignUnit struct {
+	kind, code, name string
+	// scale sizes its counts; vigor is how well it does relative to others.
+	scale, vigor float64
+}
+
+var departments = []string{"省发展和改革委员会", "省财政厅", "省生态环境厅", "省自然资源厅", "省农业农村厅", "省商务厅", "省乡村振兴局", "省市场监督管理局"}
+
+// problemCategories are the speech's seven kinds of problem, as the report columns name them.
+var problemCategories = []string{"麻木僵化不思为", "懒散疲沓不勤为", "能力平庸不善为", "求稳怕乱不敢为", "粗枝大叶不细为", "拈轻怕重不想为", "私心作祟不正为"}
+
+func campaignUnits(cs []county, rng *rand.Rand) []campaignUnit {
+	var units []campaignUnit
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if !seen[c.prefecture] {
+			seen[c.prefecture] = true
+			units = append(units, campaignUnit{kind: "地区", code: c.prefecture, name: c.prefectureName, scale: 4, vigor: 1 + rng.NormFloat64()*0.15})
+		}
+	}
+	for _, c := range cs {
+		if c.counted {
+			units = append(units, campaignUnit{kind: "地区", code: c.code, name: c.nameZh, scale: 1, vigor: 1 + rng.NormFloat64()*0.2})
+		}
+	}
+	for i, d := range departments {
+		units = append(units, campaignUnit{kind: "部门", code: fmt.Sprintf("D%02d", i+1), name: d, scale: 0.6, vigor: 1 + rng.NormFloat64()*0.15})
+	}
+	return units
+}
+
+// campaignMonths are the 24 reported months, from the campaign's first full month.
+func campaignMonths() []time.Time {
+	var out []time.Time
+	for m := time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC); len(out) < 24; m = m.AddDate(0, 1, 0) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// writeCampaignReports writes one GBK CSV per month: units down, metrics across, with a
+// found and a rectified column for each of the seven problem categories.
+func writeCampaignReports(dir string, units []campaignUnit, rng *rand.Rand) ([]string, error) {
+	header := []string{"单位类型", "单位代码", "单位名称", "月份", "集中学习研讨次数", "干部培训学时", "交办任务数", "按期办结任务数",
+		"逾期未办结任务数", "四不两直督查次数"}
+	for _, c := range problemCategories {
+		header = append(header, "发现问题（"+c+"）", "整改问题（"+c+"）")
+	}
+	header = append(header, "六必访走访企业数", "营商环境投诉受理数", "营商环境投诉办结数", "一键报贫预警户数", "一键报贫帮扶户数", "备注")
+	var paths []string
+	for k, m := range campaignMonths() {
+		rows := [][]string{header}
+		ramp := math.Min(1, 0.5+float64(k)/12) // the campaign gathers pace over its first year
+		for _, u := range units {
+			n := func(base float64) int {
+				return max(0, int(math.Round(base*u.scale*ramp*math.Exp(rng.NormFloat64()*0.25))))
+			}
+			assigned := n(30)
+			onTime := int(math.Round(float64(assigned) * math.Min(1, 0.78*u.vigor+rng.Float64()*0.1)))
+			row := []string{u.kind, u.code, u.name, m.Format("2006年1月"), itoa(n(4)), itoa(n(12 * u.vigor)), itoa(assigned), itoa(onTime),
+				itoa(max(0, assigned-onTime-n(2))), itoa(n(3 * u.vigor))}
+			for c := range problemCategories {
+				found := n(6 / float64(c+1))
+				fixed := int(math.Round(float64(found) * math.Min(1, 0.7*u.vigor+rng.Float64()*0.2)))
+				row = append(row, itoa(found), itoa(fixed))
+			}
+			received := n(5)
+			flagged := n(3)
+			row = append(row, itoa(n(15*u.vigor)), itoa(received), itoa(int(math.Round(float64(received)*math.Min(1, 0.85*u.vigor)))),
+				itoa(flagged), itoa(int(math.Round(float64(flagged)*math.Min(1, 0.9*u.vigor)))), "演示数据（generated）")
+			rows = append(rows, row)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("三抓三促月报_%s.csv", m.Format("2006-01")))
+		if err := writeCSV(path, rows, true); err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
