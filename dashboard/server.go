@@ -23,7 +23,7 @@ type Store interface {
 	PeerGroups(ctx context.Context) ([]warehouse.PeerGroup, error)
 }
 
-var _ Store = (*warehouse.Warehouse)(nil)
+var _ Warehouse = (*warehouse.Warehouse)(nil)
 
 // Config sets what the pages show by default.
 type Config struct {
@@ -31,18 +31,30 @@ type Config struct {
 	HomeRegion       string
 	DefaultIndicator string
 	DefaultGroup     string
+	// AdminToken opens the admin API (runs, rejects, job runs, uploads); empty closes it.
+	AdminToken string
+	// Jobs runs ETL jobs for the admin API; nil when none are configured.
+	Jobs Jobs
 }
 
 // Server holds the routes' dependencies.
 type Server struct {
 	cfg   Config
 	store Store
+	runs  Runs
+	jobs  Jobs
 	log   *slog.Logger
 	tmpl  *template.Template
 }
 
+// Warehouse is everything the dashboard reads: the pages' store and the run log.
+type Warehouse interface {
+	Store
+	Runs
+}
+
 // New returns the Echo application serving the dashboard.
-func New(cfg Config, store Store, log *slog.Logger) (*echo.Echo, error) {
+func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if cfg.DefaultIndicator == "" {
 		cfg.DefaultIndicator = "gdp_per_capita"
 	}
@@ -56,7 +68,7 @@ func New(cfg Config, store Store, log *slog.Logger) (*echo.Echo, error) {
 	if err := checkVendorAssets(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, log: log, tmpl: tmpl}
+	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = s
@@ -66,6 +78,7 @@ func New(cfg Config, store Store, log *slog.Logger) (*echo.Echo, error) {
 	e.GET("/ranking", s.rankingPage)
 	e.GET("/api/ranking", s.rankingAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
+	s.adminRoutes(e)
 	return e, nil
 }
 

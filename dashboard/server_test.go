@@ -15,7 +15,7 @@ import (
 	"jinwei/warehouse"
 )
 
-func newServer(t *testing.T, store dashboard.Store) *httptest.Server {
+func newServer(t *testing.T, store dashboard.Warehouse) *httptest.Server {
 	t.Helper()
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -72,6 +72,9 @@ func connectChdb(lib *chdbLib, dataDir string) (*chdbConn, error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if err := checkNotLocked(dataDir); err != nil {
+		return nil, err
+	}
 	args := []string{
 		"clickhouse",
 		"--path=" + dataDir,

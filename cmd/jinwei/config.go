@@ -9,28 +9,35 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"jinwei/etl"
 )
 
 // config is everything jinwei can be told, from (weakest first) defaults, the config file,
 // environment variables and flags.
 type config struct {
-	Addr       string `toml:"addr"`
-	DataDir    string `toml:"data_dir"`
-	Database   string `toml:"database"`
-	ChdbLib    string `toml:"chdb_lib"`
-	HomeRegion string `toml:"home_region"`
-	DemoDir    string `toml:"demo_dir"`
-	LoadDemo   bool   `toml:"load_demo"`
+	Addr           string          `toml:"addr"`
+	DataDir        string          `toml:"data_dir"`
+	Database       string          `toml:"database"`
+	ChdbLib        string          `toml:"chdb_lib"`
+	HomeRegion     string          `toml:"home_region"`
+	DemoDir        string          `toml:"demo_dir"`
+	LoadDemo       bool            `toml:"load_demo"`
+	SourcesDir     string          `toml:"sources_dir"`
+	MaxRejectShare float64         `toml:"max_reject_share"`
+	Jobs           []etl.JobConfig `toml:"jobs"`
 }
 
 func defaultConfig() config {
 	return config{
-		Addr:       "127.0.0.1:8080",
-		DataDir:    "var/warehouse",
-		Database:   "jinwei",
-		HomeRegion: "620000",
-		DemoDir:    "data",
-		LoadDemo:   true,
+		Addr:           "127.0.0.1:8080",
+		DataDir:        "var/warehouse",
+		Database:       "jinwei",
+		HomeRegion:     "620000",
+		DemoDir:        "data",
+		LoadDemo:       true,
+		SourcesDir:     "data/sources",
+		MaxRejectShare: etl.DefaultMaxRejectShare,
 	}
 }
 
@@ -43,6 +50,7 @@ var envKeys = map[string]func(c *config, v string){
 	"JINWEI_HOME_REGION": func(c *config, v string) { c.HomeRegion = v },
 	"JINWEI_DEMO_DIR":    func(c *config, v string) { c.DemoDir = v },
 	"JINWEI_LOAD_DEMO":   func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
+	"JINWEI_SOURCES_DIR": func(c *config, v string) { c.SourcesDir = v },
 }
 
 // loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
@@ -69,6 +77,9 @@ func loadConfig(path string, explicit bool) (config, error) {
 		if v, ok := os.LookupEnv(k); ok && v != "" {
 			set(&cfg, v)
 		}
+	}
+	if cfg.MaxRejectShare < 0 || cfg.MaxRejectShare > 1 {
+		return cfg, fmt.Errorf("config %s: max_reject_share %v is not between 0 and 1", path, cfg.MaxRejectShare)
 	}
 	return cfg, nil
 }

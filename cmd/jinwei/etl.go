@@ -7,64 +7,96 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
 
 	"jinwei/etl"
+	"jinwei/etl/demogen"
 	"jinwei/warehouse"
 )
 
 func etlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return fmt.Errorf("etl needs a subcommand: load, runs or rejects")
+		return fmt.Errorf("etl needs a subcommand: load, run, runs or rejects")
 	}
 	switch args[0] {
 	case "load":
 		return etlLoad(ctx, args[1:], out, log)
+	case "run":
+		return etlRun(ctx, args[1:], out, log)
 	case "runs":
 		return etlRuns(ctx, args[1:], out, log)
 	case "rejects":
 		return etlRejects(ctx, args[1:], out, log)
 	}
-	return fmt.Errorf("unknown etl subcommand %q: want load, runs or rejects", args[0])
+	return fmt.Errorf("unknown etl subcommand %q: want load, run, runs or rejects", args[0])
 }
 
 func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	var job string
+	var job, mappingPath, fromURL string
 	var strict bool
 	cfg, args, err := parseFlags("etl load", args, out, func(fs *flag.FlagSet, _ *config) {
-		fs.StringVar(&job, "job", "", "economy, regions, indicators or peer_groups")
+		fs.StringVar(&job, "job", "", strings.Join(etl.JobNames(), ", "))
+		fs.StringVar(&mappingPath, "mapping", "", "mapping file describing the files' layout (default: the first in sources_dir matching the file name)")
+		fs.StringVar(&fromURL, "url", "", "fetch the file from this http(s) URL first")
 		fs.BoolVar(&strict, "strict", false, "refuse a whole file when any row is rejected")
 	})
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 {
-		return fmt.Errorf("etl load: name at least one file")
+	if len(args) == 0 && fromURL == "" {
+		return fmt.Errorf("etl load: name at least one file, or --url")
+	}
+	if job == "" {
+		return fmt.Errorf("etl load: --job is one of %s", strings.Join(etl.JobNames(), ", "))
 	}
 	w, err := openWarehouse(ctx, cfg, log)
+	if errors.Is(err, warehouse.ErrWarehouseBusy) {
+		return handOverLoad(ctx, cfg, job, args, fromURL, out)
+	}
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	l := etl.NewLoader(w, log)
+	l := newLoader(cfg, w, log, out)
 	if strict {
 		l.MaxRejectShare = 0
 	}
-	loaders := map[string]func(path string) (*etl.Report, error){
-		etl.JobEconomy:    func(p string) (*etl.Report, error) { return l.LoadEconomy(ctx, p) },
-		etl.JobRegions:    func(p string) (*etl.Report, error) { return l.LoadRegions(ctx, p) },
-		etl.JobIndicators: func(p string) (*etl.Report, error) { return l.LoadIndicators(ctx, p) },
-		etl.JobPeerGroups: func(p string) (*etl.Report, error) { return l.LoadPeerGroups(ctx, p, cfg.HomeRegion) },
+	runner, err := newRunner(cfg, l)
+	if err != nil {
+		return err
 	}
-	load, ok := loaders[job]
-	if !ok {
-		return fmt.Errorf("etl load: unknown job %q: want economy, regions, indicators or peer_groups", job)
+	var mapping *etl.Mapping
+	if mappingPath != "" {
+		if mapping, err = etl.LoadMapping(mappingPath); err != nil {
+			return err
+		}
+	}
+	if fromURL != "" {
+		dir, err := os.MkdirTemp("", "jinwei-fetch-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path, err := runner.Fetch(ctx, fromURL, dir)
+		if err != nil {
+			return err
+		}
+		args = append(args, path)
+	}
+	mappings, err := etl.LoadMappings(cfg.SourcesDir)
+	if err != nil {
+		return err
 	}
 	var failed int
 	for _, path := range args {
-		rep, err := load(path)
+		rep, err := l.Load(ctx, job, path, cfg.HomeRegion, mapping, mappings)
 		if rep != nil {
-			printReport(out, rep)
+			printReport(out, rep.Run, rep.Rejects)
 		}
 		if err != nil {
 			failed++
@@ -77,19 +109,97 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	return nil
 }
 
+// handOverLoad sends the files to the running server that holds the warehouse.
+func handOverLoad(ctx context.Context, cfg *config, job string, files []string, fromURL string, out io.Writer) error {
+	if fromURL != "" {
+		return fmt.Errorf("etl load --url: a jinwei server holds the warehouse; configure the URL on one of its jobs and run `jinwei etl run JOB`")
+	}
+	c, err := newServerClient(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "a jinwei server (pid %d, %s) holds the warehouse: handing the files to it\n", c.info.PID, c.info.Addr)
+	var failed int
+	for _, f := range files {
+		res, err := c.upload(ctx, job, f)
+		if err != nil {
+			return err
+		}
+		printReport(out, res.Run, res.Rejects)
+		if res.Error != "" {
+			failed++
+			fmt.Fprintf(out, "  error: %s\n", res.Error)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files failed to load; nothing of them is visible", failed, len(files))
+	}
+	return nil
+}
+
+func etlRun(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	cfg, args, err := parseFlags("etl run", args, out, nil)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return fmt.Errorf("etl run: name one job")
+	}
+	w, err := openWarehouse(ctx, cfg, log)
+	if errors.Is(err, warehouse.ErrWarehouseBusy) {
+		c, err := newServerClient(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		results, err := c.runJob(ctx, args[0])
+		for _, r := range results {
+			printReport(out, r.Run, r.Rejects)
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	runner, err := newRunner(cfg, newLoader(cfg, w, log, out))
+	if err != nil {
+		return err
+	}
+	reports, err := runner.RunJob(ctx, args[0])
+	for _, rep := range reports {
+		printReport(out, rep.Run, rep.Rejects)
+	}
+	if len(reports) == 0 && err == nil {
+		fmt.Fprintf(out, "job %s: nothing waiting in its inbox\n", args[0])
+	}
+	return err
+}
+
+// newLoader builds a loader from the config that shows progress when out is a terminal.
+func newLoader(cfg *config, w *warehouse.Warehouse, log *slog.Logger, out io.Writer) *etl.Loader {
+	l := etl.NewLoader(w, log)
+	l.MaxRejectShare = cfg.MaxRejectShare
+	if f, ok := out.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		l.Progress = func(r warehouse.Run) {
+			secs := time.Since(r.StartedAt).Seconds()
+			fmt.Fprintf(out, "\r%s: read %d, loaded %d, rejected %d, %.0f rows/s   ", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected, float64(r.RowsRead)/max(secs, 0.001))
+		}
+	}
+	return l
+}
+
 // shownRejects is how many rejected rows a load prints; `etl rejects` lists them all.
 const shownRejects = 20
 
-func printReport(out io.Writer, rep *etl.Report) {
-	r := rep.Run
-	fmt.Fprintf(out, "%s: %s (run %s): read %d, loaded %d, rejected %d in %s\n",
-		r.FilePath, r.Status, r.ID, r.RowsRead, r.RowsLoaded, r.RowsRejected, r.Duration().Round(1e6))
+func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
+	fmt.Fprintf(out, "\r%s: %s (run %s): read %d, loaded %d, rejected %d in %s\n",
+		r.FilePath, r.Status, r.ID, r.RowsRead, r.RowsLoaded, r.RowsRejected, r.Duration().Round(time.Millisecond))
 	if r.Message != "" {
 		fmt.Fprintf(out, "  %s\n", r.Message)
 	}
-	for i, rj := range rep.Rejects {
+	for i, rj := range rejects {
 		if i == shownRejects {
-			fmt.Fprintf(out, "  … %d more: jinwei etl rejects %s\n", len(rep.Rejects)-shownRejects, r.ID)
+			fmt.Fprintf(out, "  … %d more: jinwei etl rejects %s\n", len(rejects)-shownRejects, r.ID)
 			break
 		}
 		fmt.Fprintf(out, "  line %d %s: %s\n", rj.Line, rj.Location, rj.Reason)
@@ -146,11 +256,21 @@ func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Log
 }
 
 func demoCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	if len(args) == 0 || args[0] != "load" {
-		return fmt.Errorf("demo needs a subcommand: load")
+	if len(args) == 0 || (args[0] != "load" && args[0] != "generate") {
+		return fmt.Errorf("demo needs a subcommand: load or generate")
 	}
-	cfg, _, err := parseFlags("demo load", args[1:], out, nil)
+	var seed uint64
+	cfg, _, err := parseFlags("demo "+args[0], args[1:], out, func(fs *flag.FlagSet, _ *config) {
+		fs.Uint64Var(&seed, "seed", demogen.DefaultSeed, "seed of the generated data (generate)")
+	})
 	if err != nil {
+		return err
+	}
+	if args[0] == "generate" {
+		files, err := demogen.Generate(cfg.DemoDir, cfg.HomeRegion, seed)
+		for _, f := range files {
+			fmt.Fprintln(out, "wrote", f)
+		}
 		return err
 	}
 	w, err := openWarehouse(ctx, cfg, log)
@@ -158,9 +278,9 @@ func demoCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return err
 	}
 	defer w.Close()
-	reports, err := etl.NewLoader(w, log).LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion)
+	reports, err := newLoader(cfg, w, log, out).LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion)
 	for _, rep := range reports {
-		printReport(out, rep)
+		printReport(out, rep.Run, rep.Rejects)
 	}
 	return err
 }

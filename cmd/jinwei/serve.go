@@ -9,10 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"jinwei/dashboard"
-	"jinwei/etl"
 )
 
 func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
@@ -30,12 +30,13 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	defer w.Close()
+	loader := newLoader(cfg, w, log, io.Discard)
 	if cfg.LoadDemo && !noDemo {
-		if _, err := etl.NewLoader(w, log).LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion); err != nil {
+		if _, err := loader.LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion); err != nil {
 			return err
 		}
 	}
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion}, w, log)
+	runner, err := newRunner(cfg, loader)
 	if err != nil {
 		return err
 	}
@@ -43,16 +44,33 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	info, err := writeServeInfo(cfg.DataDir, ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer os.Remove(serveInfoPath(cfg.DataDir))
+	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner}}, w, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "jinwei is serving the dashboard at http://%s/ (ready in %s)\n", ln.Addr(), time.Since(start).Round(time.Millisecond))
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go func() {
+		if err := runner.Schedule(jobsCtx, nil); err != nil {
+			errc <- err
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopJobs()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"jinwei/dashboard"
+)
+
+// serveInfo is what a running `serve` leaves beside the embedded warehouse, so that CLI
+// commands on the same machine can hand it work: one process owns the warehouse.
+type serveInfo struct {
+	Addr  string `json:"addr"`
+	Token string `json:"token"`
+	PID   int    `json:"pid"`
+}
+
+func serveInfoPath(dataDir string) string { return filepath.Join(dataDir, "jinwei-serve.json") }
+
+// writeServeInfo makes a fresh admin token and writes it, readable by this user only.
+func writeServeInfo(dataDir, addr string) (serveInfo, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return serveInfo{}, err
+	}
+	info := serveInfo{Addr: addr, Token: hex.EncodeToString(b[:]), PID: os.Getpid()}
+	data, _ := json.Marshal(info)
+	if err := os.WriteFile(serveInfoPath(dataDir), data, 0o600); err != nil {
+		return serveInfo{}, fmt.Errorf("write %s: %w", serveInfoPath(dataDir), err)
+	}
+	return info, nil
+}
+
+func readServeInfo(dataDir string) (serveInfo, error) {
+	var info serveInfo
+	data, err := os.ReadFile(serveInfoPath(dataDir))
+	if err != nil {
+		return info, fmt.Errorf("the warehouse is held by another process, and no jinwei server left %s: %w", serveInfoPath(dataDir), err)
+	}
+	return info, json.Unmarshal(data, &info)
+}
+
+// serverClient talks to a running `serve` through its admin API.
+type serverClient struct {
+	info serveInfo
+	http *http.Client
+}
+
+func newServerClient(dataDir string) (*serverClient, error) {
+	info, err := readServeInfo(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return &serverClient{info: info, http: &http.Client{Timeout: 2 * time.Hour}}, nil
+}
+
+func (c *serverClient) do(ctx context.Context, method, path string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.info.Addr+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.info.Token)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("hand the work to the jinwei server at %s: %w", c.info.Addr, err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 && res.StatusCode != http.StatusUnprocessableEntity {
+		var e struct{ Error string }
+		_ = json.Unmarshal(data, &e)
+		return fmt.Errorf("jinwei server at %s: %s: %s", c.info.Addr, res.Status, e.Error)
+	}
+	return json.Unmarshal(data, out)
+}
+
+// upload sends one file to the server's job and returns its result.
+func (c *serverClient) upload(ctx context.Context, job, path string) (dashboard.JobResult, error) {
+	var res dashboard.JobResult
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return res, err
+	}
+	q := url.Values{"name": {filepath.Base(path)}}
+	err = c.do(ctx, http.MethodPost, "/api/admin/jobs/"+url.PathEscape(job)+"/upload?"+q.Encode(), bytes.NewReader(data), &res)
+	return res, err
+}
+
+func (c *serverClient) runJob(ctx context.Context, job string) ([]dashboard.JobResult, error) {
+	var res []dashboard.JobResult
+	err := c.do(ctx, http.MethodPost, "/api/admin/jobs/"+url.PathEscape(job)+"/run", nil, &res)
+	return res, err
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+
+	"jinwei/dashboard"
+	"jinwei/etl"
+)
+
+// defaultJobs gives every fact job an inbox under the data directory when the config
+// names none, so uploads and handed-over loads have somewhere to go.
+func defaultJobs(cfg *config) []etl.JobConfig {
+	if len(cfg.Jobs) > 0 {
+		return cfg.Jobs
+	}
+	var jobs []etl.JobConfig
+	for _, j := range []string{etl.JobEconomy, etl.JobEcology, etl.JobCampaign} {
+		jobs = append(jobs, etl.JobConfig{Name: j, Inbox: filepath.Join(filepath.Dir(filepath.Clean(cfg.DataDir)), "inbox", j)})
+	}
+	return jobs
+}
+
+// newRunner builds the job runner from the config.
+func newRunner(cfg *config, l *etl.Loader) (*etl.Runner, error) {
+	mappings, err := etl.LoadMappings(cfg.SourcesDir)
+	if err != nil {
+		return nil, err
+	}
+	return etl.NewRunner(l, cfg.HomeRegion, mappings, defaultJobs(cfg))
+}
+
+// adminJobs lets the dashboard's admin API run jobs without importing etl.
+type adminJobs struct{ r *etl.Runner }
+
+var _ dashboard.Jobs = adminJobs{}
+
+func (a adminJobs) RunJob(ctx context.Context, job string) ([]dashboard.JobResult, error) {
+	reports, err := a.r.RunJob(ctx, job)
+	out := make([]dashboard.JobResult, len(reports))
+	for i, rep := range reports {
+		out[i] = result(rep, nil)
+	}
+	return out, err
+}
+
+func (a adminJobs) Upload(ctx context.Context, job, name string, body io.Reader) (dashboard.JobResult, error) {
+	rep, err := a.r.SaveUpload(ctx, job, name, body)
+	if rep == nil {
+		return dashboard.JobResult{}, err
+	}
+	return result(rep, err), nil
+}
+
+func result(rep *etl.Report, err error) dashboard.JobResult {
+	res := dashboard.JobResult{Run: rep.Run, Rejects: rep.Rejects}
+	if err != nil {
+		res.Error = err.Error()
+	}
+	return res
+}

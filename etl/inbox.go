@@ -1,0 +1,226 @@
+package etl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// JobConfig says where one scheduled job finds its files and when it looks.
+type JobConfig struct {
+	// Name is the job: economy, ecology, campaign or one of the reference jobs.
+	Name string `toml:"name"`
+	// Inbox is a folder the job loads every file from; loaded files move to inbox/done,
+	// refused ones to inbox/failed.
+	Inbox string `toml:"inbox"`
+	// Schedule is a cron expression (five fields, or @hourly, @every 10m …); empty means
+	// on demand only.
+	Schedule string `toml:"schedule"`
+	// URL, when set, is fetched into the inbox at the start of every run.
+	URL string `toml:"url"`
+}
+
+// Runner runs configured jobs: on demand, from uploads, and on their schedules.
+type Runner struct {
+	l        *Loader
+	home     string
+	mappings []*Mapping
+	jobs     map[string]JobConfig
+	client   *http.Client
+}
+
+// NewRunner returns a runner of the configured jobs, reading fact files with mappings.
+func NewRunner(l *Loader, home string, mappings []*Mapping, jobs []JobConfig) (*Runner, error) {
+	r := &Runner{l: l, home: home, mappings: mappings, jobs: map[string]JobConfig{}, client: &http.Client{Timeout: 5 * time.Minute}}
+	for _, j := range jobs {
+		if !IsReferenceJob(j.Name) && families[j.Name] == nil {
+			return nil, fmt.Errorf("job %q: not one of %s", j.Name, strings.Join(JobNames(), ", "))
+		}
+		if j.Inbox == "" {
+			return nil, fmt.Errorf("job %s: no inbox folder", j.Name)
+		}
+		if _, dup := r.jobs[j.Name]; dup {
+			return nil, fmt.Errorf("job %s is configured twice", j.Name)
+		}
+		r.jobs[j.Name] = j
+	}
+	return r, nil
+}
+
+// Jobs lists the configured jobs.
+func (r *Runner) Jobs() []JobConfig {
+	out := make([]JobConfig, 0, len(r.jobs))
+	for _, j := range r.jobs {
+		out = append(out, j)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out
+}
+
+// RunJob fetches the job's URL if it has one, then loads every file in its inbox in name
+// order. One file's failure does not stop the others; the error lists them.
+func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
+	j, ok := r.jobs[name]
+	if !ok {
+		return nil, fmt.Errorf("run job %s: no such job in the config", name)
+	}
+	if err := os.MkdirAll(j.Inbox, 0o750); err != nil {
+		return nil, fmt.Errorf("run job %s: %w", name, err)
+	}
+	if j.URL != "" {
+		if _, err := r.Fetch(ctx, j.URL, j.Inbox); err != nil {
+			return nil, fmt.Errorf("run job %s: %w", name, err)
+		}
+	}
+	entries, err := os.ReadDir(j.Inbox)
+	if err != nil {
+		return nil, fmt.Errorf("run job %s: %w", name, err)
+	}
+	var reports []*Report
+	var failed []string
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".part") {
+			continue
+		}
+		rep, err := r.loadInboxFile(ctx, j, filepath.Join(j.Inbox, e.Name()))
+		if rep != nil {
+			reports = append(reports, rep)
+		}
+		if err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	if len(failed) > 0 {
+		return reports, fmt.Errorf("run job %s: %d files failed: %s", name, len(failed), strings.Join(failed, "; "))
+	}
+	return reports, nil
+}
+
+// loadInboxFile loads one inbox file and moves it to done/ or failed/.
+func (r *Runner) loadInboxFile(ctx context.Context, j JobConfig, file string) (*Report, error) {
+	rep, err := r.l.Load(ctx, j.Name, file, r.home, nil, r.mappings)
+	if ctx.Err() != nil {
+		return rep, err // abandoned: leave the file for the next run
+	}
+	dest := "done"
+	if err != nil {
+		dest = "failed"
+	}
+	if mvErr := moveInto(file, filepath.Join(j.Inbox, dest)); mvErr != nil && err == nil {
+		err = mvErr
+	}
+	return rep, err
+}
+
+// moveInto moves file into dir, adding a timestamp when a file of that name is there.
+func moveInto(file, dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	dest := filepath.Join(dir, filepath.Base(file))
+	if _, err := os.Stat(dest); err == nil {
+		ext := filepath.Ext(dest)
+		dest = strings.TrimSuffix(dest, ext) + time.Now().UTC().Format(".20060102T150405.000") + ext
+	}
+	return os.Rename(file, dest)
+}
+
+// SaveUpload writes an uploaded file into the job's inbox under its base name (never a
+// path the uploader chose) and loads it at once.
+func (r *Runner) SaveUpload(ctx context.Context, job, name string, body io.Reader) (*Report, error) {
+	j, ok := r.jobs[job]
+	if !ok {
+		return nil, fmt.Errorf("upload: no job %q in the config", job)
+	}
+	base := filepath.Base(filepath.Clean("/" + name))
+	if base == "/" || base == "." || strings.HasPrefix(base, ".") {
+		return nil, fmt.Errorf("upload: %q is not a file name", name)
+	}
+	if err := os.MkdirAll(j.Inbox, 0o750); err != nil {
+		return nil, err
+	}
+	path, err := writeAtomically(j.Inbox, base, body)
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", base, err)
+	}
+	return r.loadInboxFile(ctx, j, path)
+}
+
+// maxFetchBytes bounds what a URL source may send.
+const maxFetchBytes = 1 << 30
+
+// Fetch downloads a CSV, XLSX or JSON file from an http(s) URL into dir and returns its path.
+func (r *Runner) Fetch(ctx context.Context, rawURL, dir string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", fmt.Errorf("fetch %s: only http and https URLs are sources", rawURL)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return "", fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	res, err := r.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("fetch %s: the server answered %s", rawURL, res.Status)
+	}
+	name := path.Base(u.Path)
+	if name == "/" || name == "." || name == "" {
+		name = "download.csv"
+	}
+	p, err := writeAtomically(dir, name, &limitedReader{r: res.Body, left: maxFetchBytes})
+	if err != nil {
+		return "", fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	return p, nil
+}
+
+// writeAtomically writes body to dir/name through a .part file, so a scan never sees half
+// a file.
+func writeAtomically(dir, name string, body io.Reader) (string, error) {
+	tmp, err := os.CreateTemp(dir, "."+name+".*.part")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, body); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	dest := filepath.Join(dir, name)
+	return dest, os.Rename(tmp.Name(), dest)
+}
+
+type limitedReader struct {
+	r    io.Reader
+	left int64
+}
+
+var errTooLarge = errors.New("the download is larger than 1 GiB")
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
