@@ -15,6 +15,18 @@ import (
 // departments.
 const JobCampaign = "campaign"
 
+// Positions of the campaign fields in a row, in the order of campaignFamily.fields.
+const (
+	cUnitKind = iota
+	cUnitCode
+	cUnit
+	cMonth
+	cMetric
+	cCategory
+	cValue
+	cNote
+)
+
 var campaignFamily = &family{
 	name: JobCampaign,
 	fields: []fieldSpec{
@@ -77,60 +89,59 @@ func newCampaignSink(ctx context.Context, l *Loader, s *runState) (sink, error) 
 }
 
 func (c *campaignSink) add(r fieldRow) *fieldProblem {
-	f := r.fields
-	kind := strings.TrimSpace(f["unit_kind"])
+	kind := strings.TrimSpace(r.v(cUnitKind))
 	switch kind {
 	case "", "region", "地区":
 		kind = "region"
 	case "department", "部门":
 		kind = "department"
 	default:
-		return problem("unit_kind", "unit kind %q is not region (地区) or department (部门)", kind)
+		return problem(cUnitKind, "unit kind %q is not region (地区) or department (部门)", kind)
 	}
-	code, name := strings.TrimSpace(f["unit_code"]), strings.TrimSpace(f["unit"])
+	code, name := strings.TrimSpace(r.v(cUnitCode)), strings.TrimSpace(r.v(cUnit))
 	if kind == "region" {
 		region, err := c.regions.match(code, name)
 		if err != nil {
-			return problem(regionFieldOf(code, "unit_code", "unit"), "%v", err)
+			return problem(regionField(r, cUnitCode, cUnit), "%v", err)
 		}
 		code, name = region.Code, region.NameZh
 	} else if name == "" {
-		return problem("unit", "a department needs its name")
+		return problem(cUnit, "a department needs its name")
 	} else if code == "" {
 		code = name
 	}
-	month, err := parsePeriod(f["month"])
+	month, err := parsePeriod(r.v(cMonth))
 	if err != nil || month.Kind != "month" {
-		return problem("month", "month %q is not a month such as 2024-03 or 2024年3月", f["month"])
+		return problem(cMonth, "month %q is not a month such as 2024-03 or 2024年3月", r.v(cMonth))
 	}
 	if month.start().After(c.l.now()) {
-		return problem("month", "month %s is in the future", month)
+		return problem(cMonth, "month %s is in the future", month)
 	}
-	metricText, catText, _ := strings.Cut(strings.TrimSpace(f["metric"]), ":")
+	metricText, catText, _ := strings.Cut(strings.TrimSpace(r.v(cMetric)), ":")
 	metric, ok := c.metrics[metricText]
 	if !ok {
-		return problem("metric", "unknown campaign metric %q", metricText)
+		return problem(cMetric, "unknown campaign metric %q", metricText)
 	}
 	if catText == "" {
-		catText = f["category"]
+		catText = r.v(cCategory)
 	}
 	category, p := problemCategory(catText, metric.Code)
 	if p != nil {
 		return p
 	}
-	value, err := parseNumber(f["value"])
+	value, err := parseNumber(r.v(cValue))
 	if err == errMissing {
-		return problem("value", "no value (%q): nothing to load", f["value"])
+		return problem(cValue, "no value (%q): nothing to load", r.v(cValue))
 	}
 	if err != nil {
-		return problem("value", "%v", err)
+		return problem(cValue, "%v", err)
 	}
 	if value < 0 {
-		return problem("value", "%s cannot be negative (%v)", metric.NameZh, value)
+		return problem(cValue, "%s cannot be negative (%v)", metric.NameZh, value)
 	}
 	key := code + "|" + month.String() + "|" + metric.Code + "|" + strconv.Itoa(category)
 	if first, dup := c.seen[key]; dup {
-		return problem("metric", "duplicate: line %d already gives %s for %s in %s", first, metric.Code, name, month)
+		return problem(cMetric, "duplicate: line %d already gives %s for %s in %s", first, metric.Code, name, month)
 	}
 	c.seen[key] = r.line
 	b := c.batch
@@ -141,12 +152,14 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	b.str(4, metric.Code)
 	b.f(5).(*array.Uint8Builder).Append(uint8(category))
 	b.f(6).(*array.Float64Builder).Append(value)
-	b.f(7).(*array.Uint8Builder).Append(generatedFlag(f["note"]))
+	b.f(7).(*array.Uint8Builder).Append(generatedFlag(r.v(cNote)))
 	b.str(8, b.s.run.ID)
 	b.f(9).(*array.Uint32Builder).Append(uint32(r.line))
 	b.f(10).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
 	return b.rowDone()
 }
+
+func (c *campaignSink) abandon() { c.batch.abandon() }
 
 func (c *campaignSink) flush() error { return c.batch.flush() }
 
@@ -155,7 +168,7 @@ func problemCategory(text, metric string) (int, *fieldProblem) {
 	text = strings.TrimSpace(text)
 	if !categoryMetrics[metric] {
 		if text != "" && text != "0" {
-			return 0, problem("category", "metric %s is not counted by problem category", metric)
+			return 0, problem(cCategory, "metric %s is not counted by problem category", metric)
 		}
 		return 0, nil
 	}
@@ -167,12 +180,5 @@ func problemCategory(text, metric string) (int, *fieldProblem) {
 			return i + 1, nil
 		}
 	}
-	return 0, problem("category", "metric %s needs a problem category 1–7 or its name, got %q", metric, text)
-}
-
-func regionFieldOf(code, codeField, nameField string) string {
-	if code != "" {
-		return codeField
-	}
-	return nameField
+	return 0, problem(cCategory, "metric %s needs a problem category 1–7 or its name, got %q", metric, text)
 }

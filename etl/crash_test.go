@@ -44,7 +44,7 @@ func TestKilledLoadIsInvisibleAndRerunCompletesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := snk.add(fieldRow{fields: map[string]string{"indicator": "gdp", "region_code": "620000", "year": "2025", "value": "1"}, line: 2, col: -1}); p != nil {
+	if p := snk.add(fieldRow{vals: []string{eIndicator: "gdp", eValue: "1", eYear: "2025", eRegionCode: "620000", eUnit: ""}, line: 2, col: -1}); p != nil {
 		t.Fatal(p.why)
 	}
 	if err := snk.flush(); err != nil {

@@ -13,6 +13,24 @@ import (
 // date, adding the item (or its newer description) and a status event.
 const JobEcology = "ecology"
 
+// Positions of the ecology fields in a row, in the order of ecologyFamily.fields.
+const (
+	gItemId = iota
+	gSource
+	gRegionCode
+	gRegion
+	gCategory
+	gTitle
+	gDescription
+	gResponsibleUnit
+	gFoundDate
+	gDeadline
+	gStatus
+	gProgress
+	gStatusDate
+	gNote
+)
+
 var ecologyFamily = &family{
 	name: JobEcology,
 	fields: []fieldSpec{
@@ -89,62 +107,61 @@ func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 }
 
 func (e *ecologySink) add(r fieldRow) *fieldProblem {
-	f := r.fields
-	id := strings.TrimSpace(f["item_id"])
+	id := strings.TrimSpace(r.v(gItemId))
 	if id == "" {
-		return problem("item_id", "no item id")
+		return problem(gItemId, "no item id")
 	}
 	if first, dup := e.seen[id]; dup {
-		return problem("item_id", "duplicate: line %d already reports item %s", first, id)
+		return problem(gItemId, "duplicate: line %d already reports item %s", first, id)
 	}
-	region, err := e.regions.match(f["region_code"], f["region"])
+	region, err := e.regions.match(r.v(gRegionCode), r.v(gRegion))
 	if err != nil {
-		return problem(regionField(f), "%v", err)
+		return problem(regionField(r, gRegionCode, gRegion), "%v", err)
 	}
-	if strings.TrimSpace(f["title"]) == "" {
-		return problem("title", "no title")
+	if strings.TrimSpace(r.v(gTitle)) == "" {
+		return problem(gTitle, "no title")
 	}
-	found, err := parseDate(f["found_date"])
+	found, err := parseDate(r.v(gFoundDate))
 	if err != nil {
-		return problem("found_date", "found date: %v", err)
+		return problem(gFoundDate, "found date: %v", err)
 	}
-	deadline, err := parseDate(f["deadline"])
+	deadline, err := parseDate(r.v(gDeadline))
 	if err != nil {
-		return problem("deadline", "deadline: %v", err)
+		return problem(gDeadline, "deadline: %v", err)
 	}
 	if deadline.Before(found) {
-		return problem("deadline", "deadline %s is before the item was found (%s)", day(deadline), day(found))
+		return problem(gDeadline, "deadline %s is before the item was found (%s)", day(deadline), day(found))
 	}
-	statusDate, err := parseDate(f["status_date"])
+	statusDate, err := parseDate(r.v(gStatusDate))
 	if err != nil {
-		return problem("status_date", "report date: %v", err)
+		return problem(gStatusDate, "report date: %v", err)
 	}
 	if statusDate.After(e.l.now()) {
-		return problem("status_date", "report date %s is in the future", day(statusDate))
+		return problem(gStatusDate, "report date %s is in the future", day(statusDate))
 	}
 	if statusDate.Before(found) {
-		return problem("status_date", "report date %s is before the item was found (%s)", day(statusDate), day(found))
+		return problem(gStatusDate, "report date %s is before the item was found (%s)", day(statusDate), day(found))
 	}
-	status, ok := ecologyStatuses[strings.TrimSpace(f["status"])]
+	status, ok := ecologyStatuses[strings.TrimSpace(r.v(gStatus))]
 	if !ok {
-		return problem("status", "status %q is not 未整改, 整改中, 已整改 or 已销号", f["status"])
+		return problem(gStatus, "status %q is not 未整改, 整改中, 已整改 or 已销号", r.v(gStatus))
 	}
-	progress, p := ecologyProgress(f["progress"], status)
+	progress, p := ecologyProgress(r.v(gProgress), status)
 	if p != nil {
 		return p
 	}
 	e.seen[id] = r.line
 	it, ev := e.items, e.events
 	it.str(0, id)
-	it.str(1, f["source"])
+	it.str(1, r.v(gSource))
 	it.str(2, region.Code)
-	it.str(3, f["category"])
-	it.str(4, f["title"])
-	it.str(5, f["description"])
-	it.str(6, f["responsible_unit"])
+	it.str(3, r.v(gCategory))
+	it.str(4, r.v(gTitle))
+	it.str(5, r.v(gDescription))
+	it.str(6, r.v(gResponsibleUnit))
 	it.f(7).(*array.Date32Builder).Append(arrow.Date32FromTime(found))
 	it.f(8).(*array.Date32Builder).Append(arrow.Date32FromTime(deadline))
-	it.f(9).(*array.Uint8Builder).Append(generatedFlag(f["note"]))
+	it.f(9).(*array.Uint8Builder).Append(generatedFlag(r.v(gNote)))
 	it.str(10, it.s.run.ID)
 	it.f(11).(*array.Uint32Builder).Append(uint32(r.line))
 	it.f(12).(*array.TimestampBuilder).Append(arrow.Timestamp(it.s.loadedAt.UnixMilli()))
@@ -152,7 +169,7 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	ev.str(1, status)
 	ev.f(2).(*array.Float32Builder).Append(float32(progress))
 	ev.f(3).(*array.Date32Builder).Append(arrow.Date32FromTime(statusDate))
-	ev.str(4, f["note"])
+	ev.str(4, r.v(gNote))
 	ev.str(5, ev.s.run.ID)
 	ev.f(6).(*array.Uint32Builder).Append(uint32(r.line))
 	ev.f(7).(*array.TimestampBuilder).Append(arrow.Timestamp(ev.s.loadedAt.UnixMilli()))
@@ -172,13 +189,13 @@ func ecologyProgress(text, status string) (float64, *fieldProblem) {
 	}
 	v, err := parseNumber(text)
 	if err != nil {
-		return 0, problem("progress", "progress %q is not a percentage", text)
+		return 0, problem(gProgress, "progress %q is not a percentage", text)
 	}
 	if v < 0 || v > 100 {
-		return 0, problem("progress", "progress %v%% is not between 0 and 100", v)
+		return 0, problem(gProgress, "progress %v%% is not between 0 and 100", v)
 	}
 	if closed && v < 100 {
-		return 0, problem("progress", "status %s but progress %v%%", status, v)
+		return 0, problem(gProgress, "status %s but progress %v%%", status, v)
 	}
 	return v, nil
 }
@@ -189,6 +206,11 @@ func generatedFlag(note string) uint8 {
 		return 1
 	}
 	return 0
+}
+
+func (e *ecologySink) abandon() {
+	e.items.abandon()
+	e.events.abandon()
 }
 
 func (e *ecologySink) flush() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,6 +15,17 @@ import (
 
 // JobEconomy loads indicator values for regions and periods.
 const JobEconomy = "economy"
+
+// Positions of the economy fields in a row, in the order of economyFamily.fields.
+const (
+	eIndicator = iota
+	eValue
+	ePeriod
+	eYear
+	eRegionCode
+	eRegion
+	eUnit
+)
 
 var economyFamily = &family{
 	name: JobEconomy,
@@ -52,8 +64,9 @@ type economySink struct {
 	regions    *regionMatcher
 	indicators map[string]warehouse.Indicator
 	byName     map[string]warehouse.Indicator
-	// seen maps indicator|region|period to the line that first gave it.
-	seen  map[string]int
+	periods    map[string]Period
+	// now is fixed for the run: a load takes seconds, and one clock reading serves all rows.
+	now   time.Time
 	batch *batch
 }
 
@@ -67,7 +80,7 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		return nil, err
 	}
 	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		seen: map[string]int{}, batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+		periods: map[string]Period{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
@@ -85,48 +98,42 @@ func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
 }
 
 func (e *economySink) add(r fieldRow) *fieldProblem {
-	f := r.fields
-	ind, ok := e.indicator(f["indicator"])
+	ind, ok := e.indicator(r.v(eIndicator))
 	if !ok {
-		return problem("indicator", "unknown indicator %q", f["indicator"])
+		return problem(eIndicator, "unknown indicator %q", r.v(eIndicator))
 	}
-	region, err := e.regions.match(f["region_code"], f["region"])
+	region, err := e.regions.match(r.v(eRegionCode), r.v(eRegion))
 	if err != nil {
-		return problem(regionField(f), "%v", err)
+		return problem(regionField(r, eRegionCode, eRegion), "%v", err)
 	}
-	periodText := f["period"]
+	periodText := r.v(ePeriod)
 	if periodText == "" {
-		periodText = f["year"]
+		periodText = r.v(eYear)
 	}
 	if periodText == "" {
-		return problem("period", "no period")
+		return problem(ePeriod, "no period")
 	}
-	period, err := parsePeriod(periodText)
+	period, err := e.period(periodText)
 	if err != nil {
-		return problem("period", "%v", err)
+		return problem(ePeriod, "%v", err)
 	}
-	if period.start().After(e.l.now()) {
-		return problem("period", "period %s is in the future", period)
+	if period.start().After(e.now) {
+		return problem(ePeriod, "period %s is in the future", period)
 	}
-	value, err := parseNumber(f["value"])
+	value, err := parseNumber(r.v(eValue))
 	if err == errMissing {
-		return problem("value", "no value (%q): nothing to load", f["value"])
+		return problem(eValue, "no value (%q): nothing to load", r.v(eValue))
 	}
 	if err != nil {
-		return problem("value", "%v", err)
+		return problem(eValue, "%v", err)
 	}
-	value, err = convertUnit(value, f["unit"], ind.Unit)
+	value, err = convertUnit(value, r.v(eUnit), ind.Unit)
 	if err != nil {
-		return problem("unit", "%v", err)
+		return problem(eUnit, "%v", err)
 	}
 	if value < 0 && isAmountUnit(ind.Unit) {
-		return problem("value", "%s cannot be negative (%s %s)", ind.NameZh, f["value"], ind.Unit)
+		return problem(eValue, "%s cannot be negative (%s %s)", ind.NameZh, r.v(eValue), ind.Unit)
 	}
-	key := ind.Code + "|" + region.Code + "|" + period.String()
-	if first, dup := e.seen[key]; dup {
-		return problem("period", "duplicate: line %d already gives %s for %s in %s", first, ind.Code, region.NameZh, period)
-	}
-	e.seen[key] = r.line
 	b := e.batch
 	b.str(0, ind.Code)
 	b.str(1, region.Code)
@@ -134,21 +141,58 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	b.f(3).(*array.Uint16Builder).Append(uint16(period.Year))
 	b.f(4).(*array.Uint8Builder).Append(uint8(period.No))
 	b.f(5).(*array.Float64Builder).Append(value)
-	b.str(6, f["unit"])
+	b.str(6, r.v(eUnit))
 	b.str(7, b.s.run.ID)
 	b.f(8).(*array.Uint32Builder).Append(uint32(r.line))
 	b.f(9).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
 	return b.rowDone()
 }
 
-func (e *economySink) flush() error { return e.batch.flush() }
+// flush inserts the last batch, then finds values the file gives twice: in the engine,
+// over what this run inserted, so memory stays flat however long the file. The later
+// lines of each duplicate are rejected and deleted before the run commits.
+func (e *economySink) abandon() { e.batch.abandon() }
 
-// regionField names the field a region problem is reported under.
-func regionField(f map[string]string) string {
-	if f["region_code"] != "" {
-		return "region_code"
+func (e *economySink) flush() error {
+	if err := e.batch.flush(); err != nil {
+		return err
 	}
-	return "region"
+	s := e.batch.s
+	dups, err := s.wh.RunDuplicates(s.ctx, s.run.ID)
+	if err != nil {
+		return err
+	}
+	if len(dups) == 0 {
+		return nil
+	}
+	for _, d := range dups {
+		for _, line := range d.Lines[1:] {
+			s.rejectDuplicate(line, fmt.Sprintf("duplicate: line %d already gives %s for %s (%s) in %s", d.Lines[0], d.Indicator, e.regions.byCode[d.Region].NameZh, d.Region, d.Period))
+		}
+	}
+	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID)
+	s.run.RowsLoaded -= removed
+	return err
+}
+
+// period parses a period, remembering the few distinct ones a file holds.
+func (e *economySink) period(text string) (Period, error) {
+	if p, ok := e.periods[text]; ok {
+		return p, nil
+	}
+	p, err := parsePeriod(text)
+	if err == nil && len(e.periods) < 100_000 {
+		e.periods[text] = p
+	}
+	return p, err
+}
+
+// regionField is the field a region problem is reported under: the code when given.
+func regionField(r fieldRow, code, name int) int {
+	if r.v(code) != "" {
+		return code
+	}
+	return name
 }
 
 // isAmountUnit says whether values in the unit count something and so cannot be negative.
@@ -157,17 +201,21 @@ func isAmountUnit(unit string) bool {
 	return ok
 }
 
-// batch gathers rows of one table into an Arrow record and inserts it when full.
+// batch gathers rows of one table into Arrow records. A full record is handed to a
+// background insert while the next one fills, so reading the file and the engine's work
+// overlap; at most one record waits, which keeps memory flat.
 type batch struct {
 	s     *runState
 	table string
 	b     *array.RecordBuilder
 	n     int
 	max   int
-	err   error
 	// secondary batches hold records that go with another batch's rows (a ledger item with
 	// its status event) and do not count as rows loaded.
 	secondary bool
+
+	pending chan arrow.RecordBatch
+	done    chan error
 }
 
 func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
@@ -178,33 +226,65 @@ func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
 
 func (b *batch) str(i int, v string) { b.b.Field(i).(*array.StringBuilder).Append(v) }
 
-// rowDone counts the appended row and inserts the batch when full; an insert failure is
-// kept and returned by flush, as it fails the whole run.
+// rowDone counts the appended row and sends the record to the inserter when full.
 func (b *batch) rowDone() *fieldProblem {
 	b.n++
-	if b.n >= b.max && b.err == nil {
-		b.err = b.insert()
+	if b.n >= b.max {
+		b.send()
 	}
 	return nil
 }
 
-func (b *batch) insert() error {
+// send hands the filled record to the background inserter, starting it on first use.
+func (b *batch) send() {
 	if b.n == 0 {
-		return nil
+		return
+	}
+	if b.pending == nil {
+		b.pending, b.done = make(chan arrow.RecordBatch, 1), make(chan error, 1)
+		go b.insertLoop()
+	}
+	if !b.secondary {
+		b.s.run.RowsLoaded += b.n
 	}
 	b.n = 0
-	rec := b.b.NewRecordBatch()
-	if b.secondary {
-		defer rec.Release()
-		return b.s.wh.Insert(b.s.ctx, b.table, rec)
-	}
-	return b.s.insert(b.table, rec)
+	b.pending <- b.b.NewRecordBatch()
 }
 
+// insertLoop inserts records in order; after a failure it drops the rest, as the run fails.
+func (b *batch) insertLoop() {
+	var err error
+	for rec := range b.pending {
+		if err == nil {
+			err = b.s.wh.Insert(b.s.ctx, b.table, rec)
+		}
+		rec.Release()
+	}
+	b.done <- err
+}
+
+// abandon stops the inserter without sending the rest, for a run that has failed.
+func (b *batch) abandon() {
+	if b.pending != nil {
+		close(b.pending)
+		<-b.done
+		b.pending = nil
+	}
+	b.b.Release()
+}
+
+// flush sends what is left and waits for every insert.
 func (b *batch) flush() error {
 	defer b.b.Release()
-	if b.err != nil {
-		return fmt.Errorf("insert into %s: %w", b.table, b.err)
+	b.send()
+	if b.pending == nil {
+		return nil
 	}
-	return b.insert()
+	close(b.pending)
+	err := <-b.done
+	b.pending = nil
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", b.table, err)
+	}
+	return nil
 }

@@ -31,20 +31,25 @@ type family struct {
 type sink interface {
 	// add validates a row; a non-nil problem rejects it, naming the field at fault.
 	add(r fieldRow) *fieldProblem
+	// flush writes what is left and waits for every write; abandon stops without writing.
 	flush() error
+	abandon()
 }
 
 type fieldProblem struct {
-	field string
+	field int // index of the field at fault, -1 for the row
 	why   string
 }
 
-func problem(field, format string, args ...any) *fieldProblem {
+func problem(field int, format string, args ...any) *fieldProblem {
 	return &fieldProblem{field: field, why: fmt.Sprintf(format, args...)}
 }
 
-func (f *family) knows(name string) bool {
-	return slices.ContainsFunc(f.fields, func(s fieldSpec) bool { return s.name == name })
+func (f *family) knows(name string) bool { return f.index(name) >= 0 }
+
+// index is the position of a field in the family's rows, or -1.
+func (f *family) index(name string) int {
+	return slices.IndexFunc(f.fields, func(s fieldSpec) bool { return s.name == name })
 }
 
 func (f *family) fieldNames() []string {
@@ -82,37 +87,65 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 		}
 		rr, err := openRows(path, m)
 		if err != nil {
+			snk.abandon()
 			return err
 		}
 		defer rr.close()
-		t := newTable(rr, m, fam)
-		for {
-			r, p, err := t.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
+		if err := readTable(s, l, newTable(rr, m, fam), snk); err != nil {
+			snk.abandon()
+			return err
+		}
+		return snk.flush()
+	})
+}
+
+// readTable feeds a table's rows to the sink, rejecting what the sink refuses.
+func readTable(s *runState, l *Loader, t *table, snk sink) error {
+	for {
+		r, p, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		s.run.RowsRead++
+		if p != nil {
+			s.reject(p.line, sheetLocation(p.sheet, p.line), p.raw, p.why)
+			continue
+		}
+		if fp := checkControl(r); fp != nil {
+			s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+		} else if fp := snk.add(r); fp != nil {
+			s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+		}
+		if s.run.RowsRead%4096 == 0 {
+			if err := s.checkRejectShare(l.MaxRejectShare); err != nil {
 				return err
 			}
-			if p != nil {
-				s.run.RowsRead++
-				s.reject(p.line, sheetLocation(p.sheet, p.line), p.raw, p.why)
-				continue
-			}
-			s.run.RowsRead++
-			if fp := snk.add(r); fp != nil {
-				s.reject(r.line, r.location(t, fp.field), r.raw, fp.why)
-			}
-			if err := s.checkRejectShare(l.MaxRejectShare); err != nil {
+			if err := s.ctx.Err(); err != nil {
 				return err
 			}
 			l.progress(s.run)
 		}
-		if t.header == nil {
-			return fmt.Errorf("%w: the file is empty", errFileRejected)
+	}
+	if t.header == nil {
+		return fmt.Errorf("%w: the file is empty", errFileRejected)
+	}
+	return nil
+}
+
+// checkControl refuses text with control characters (other than tab and line breaks):
+// they are never data, and they break screens and terminals that show the value.
+func checkControl(r fieldRow) *fieldProblem {
+	for i, v := range r.vals {
+		for j := 0; j < len(v); j++ {
+			if c := v[j]; (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+				return problem(i, "control character U+%04X in the text", c)
+			}
 		}
-		return snk.flush()
-	})
+	}
+	return nil
 }
 
 func sheetLocation(sheet string, line int) string {

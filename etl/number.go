@@ -17,6 +17,11 @@ var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": t
 // parseNumber reads a number as statistics offices write it: full-width digits and signs,
 // thousands separators, surrounding spaces. A missing mark returns errMissing.
 func parseNumber(s string) (float64, error) {
+	if plainNumber(s) {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v, nil
+		}
+	}
 	s = strings.TrimSpace(toHalfWidth(s))
 	if missingMarks[s] {
 		return 0, errMissing
@@ -31,6 +36,21 @@ func parseNumber(s string) (float64, error) {
 		return 0, fmt.Errorf("%q is not a finite number", s)
 	}
 	return v, nil
+}
+
+// plainNumber says whether s holds only ASCII digits, a sign and a point: the common case,
+// parsed without any cleaning.
+func plainNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // toHalfWidth maps full-width ASCII forms (０-９, ．, －, ，, ％ …) to their ASCII forms.
@@ -63,6 +83,9 @@ var unitScale = map[string]struct {
 // convertUnit converts v from unit `from` to unit `to`. An empty from means the file did not
 // say, and the value is taken to be in the indicator's unit.
 func convertUnit(v float64, from, to string) (float64, error) {
+	if from == to || from == "" {
+		return v, nil
+	}
 	from, to = strings.TrimSpace(toHalfWidth(from)), strings.TrimSpace(to)
 	if from == "" || from == to {
 		return v, nil

@@ -94,6 +94,8 @@ func openCSVRows(path, encoding string) (*csvRows, error) {
 	}
 	r := csv.NewReader(&lineLimit{r: src, max: maxLineBytes})
 	r.FieldsPerRecord = -1
+	// Rows are consumed before the next is read, so the record's memory can be reused.
+	r.ReuseRecord = true
 	return &csvRows{f: f, r: r}, nil
 }
 

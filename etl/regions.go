@@ -35,6 +35,9 @@ func newRegionMatcher(regions []warehouse.Region, aliases map[string]string) *re
 
 // match resolves a code and/or a name. When both are given they must agree.
 func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
+	if r, ok := m.byCode[code]; ok && name == "" {
+		return r, nil // the common case: a clean code alone
+	}
 	code = strings.TrimSpace(toHalfWidth(code))
 	name = strings.TrimSpace(name)
 	if code != "" {

@@ -78,6 +78,11 @@ func (s *runState) insert(table string, rec arrow.RecordBatch) error {
 	return nil
 }
 
+// rejectDuplicate records a row found to repeat an earlier one after it was inserted.
+func (s *runState) rejectDuplicate(line int, reason string) {
+	s.reject(line, "", "", reason)
+}
+
 func (s *runState) reject(line int, location, raw, reason string) {
 	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason})
 	s.run.RowsRejected++

@@ -8,22 +8,29 @@ import (
 	"strings"
 )
 
-// fieldRow is one record of a family's fields, with where it came from.
+// fieldRow is one record of a family's fields (by the family's field order), with where
+// it came from.
 type fieldRow struct {
-	fields map[string]string
-	line   int
-	sheet  string
+	vals  []string
+	line  int
+	sheet string
 	// col is the 0-based column of the value cell in a wide layout, -1 in a long one.
 	col int
-	raw string
+	// cells is the source row, kept to show a rejected row as it was.
+	cells []string
 }
 
-// location names where a row or one of its cells is: "Sheet1!C5" in a workbook, "column X"
-// in a CSV.
-func (r fieldRow) location(t *table, field string) string {
+// v returns field i of the row.
+func (r fieldRow) v(i int) string { return r.vals[i] }
+
+func (r fieldRow) raw() string { return rawLine(r.cells) }
+
+// location names where a row or one of its fields is: "Sheet1!C5" in a workbook,
+// "column X" in a CSV.
+func (r fieldRow) location(t *table, field int) string {
 	col := r.col
-	if field != "" && (r.col < 0 || field != t.valueField()) {
-		if i, ok := t.keyCols[field]; ok {
+	if field >= 0 && (r.col < 0 || field != t.valueIdx) {
+		if i := t.keyCols[field]; i >= 0 {
 			col = i
 		}
 	}
@@ -36,8 +43,8 @@ func (r fieldRow) location(t *table, field string) string {
 	if col >= 0 && col < len(t.header) {
 		return "column " + t.header[col]
 	}
-	if field != "" {
-		return "field " + field
+	if field >= 0 {
+		return "field " + t.fam.fields[field].name
 	}
 	return ""
 }
@@ -53,16 +60,20 @@ type table struct {
 	m   *Mapping
 	fam *family
 
-	sheet    string
-	header   []string
-	keyCols  map[string]int
+	sheet  string
+	header []string
+	// keyCols holds, by field index, the column a field is read from, or -1.
+	keyCols []int
+	// fixed holds, by field index, a value the mapping gives (or "").
+	fixed    []string
+	sheetIdx int
+	wideIdx  int
+	valueIdx int
+	unitIdx  int
 	wideCols []wideColumn
 	stopped  bool
 	queue    []fieldRow
-	rowsRead int
-	// rowErr is set when the last source row could not be read as a whole (e.g. too short):
-	// the caller rejects it.
-	rowErr *rowProblem
+	reuse    []string
 }
 
 type wideColumn struct {
@@ -79,11 +90,16 @@ type rowProblem struct {
 }
 
 func newTable(rr rowReader, m *Mapping, fam *family) *table {
-	return &table{rr: rr, m: m, fam: fam, sheet: "\x00"}
+	t := &table{rr: rr, m: m, fam: fam, sheet: "\x00", fixed: make([]string, len(fam.fields)),
+		sheetIdx: fam.index(m.SheetField), valueIdx: fam.index("value"), unitIdx: fam.index("unit"), wideIdx: -1}
+	for k, v := range m.Fixed {
+		t.fixed[fam.index(k)] = v
+	}
+	if m.Wide != nil {
+		t.wideIdx = fam.index(m.Wide.Field)
+	}
+	return t
 }
-
-// valueField is the field each wide cell fills.
-func (t *table) valueField() string { return "value" }
 
 // next returns the next field row, or a rowProblem for a row that cannot be split, or io.EOF.
 func (t *table) next() (fieldRow, *rowProblem, error) {
@@ -102,7 +118,6 @@ func (t *table) next() (fieldRow, *rowProblem, error) {
 			t.stopped = true
 			continue
 		}
-		t.rowsRead++
 		if p := t.split(src); p != nil {
 			return fieldRow{}, p, nil
 		}
@@ -202,8 +217,8 @@ func (t *table) findColumn(names ...string) int {
 }
 
 func (t *table) resolveColumns() error {
-	t.keyCols, t.wideCols = map[string]int{}, nil
-	for _, f := range t.fam.fields {
+	t.keyCols, t.wideCols = make([]int, len(t.fam.fields)), nil
+	for fi, f := range t.fam.fields {
 		want := f.aliases
 		if h, ok := t.m.Columns[f.name]; ok {
 			want = []string{h}
@@ -211,9 +226,8 @@ func (t *table) resolveColumns() error {
 			// A mapping that names its columns is taken at its word: no guessing from aliases.
 			want = nil
 		}
-		if i := t.findColumn(want...); i >= 0 {
-			t.keyCols[f.name] = i
-		} else if h, ok := t.m.Columns[f.name]; ok {
+		t.keyCols[fi] = t.findColumn(want...)
+		if h, ok := t.m.Columns[f.name]; ok && t.keyCols[fi] < 0 {
 			return fmt.Errorf("no column %q for %s", h, f.name)
 		}
 	}
@@ -245,7 +259,7 @@ func (t *table) resolveColumns() error {
 }
 
 func (t *table) provides(field string) bool {
-	if _, ok := t.keyCols[field]; ok {
+	if t.keyCols[t.fam.index(field)] >= 0 {
 		return true
 	}
 	if _, ok := t.m.Fixed[field]; ok {
@@ -254,7 +268,7 @@ func (t *table) provides(field string) bool {
 	if t.m.SheetField == field {
 		return true
 	}
-	return t.m.Wide != nil && (t.m.Wide.Field == field || field == t.valueField())
+	return t.m.Wide != nil && (t.m.Wide.Field == field || field == "value")
 }
 
 // providesAlternative accepts a field given through one of its alternatives (a region by
@@ -314,25 +328,29 @@ func (t *table) isStop(cells []string) bool {
 
 // split turns one data row into field rows on the queue.
 func (t *table) split(src sourceRow) *rowProblem {
-	raw := rawLine(src.cells)
 	if t.m.Wide == nil && src.sheet == "" && len(src.cells) != len(t.header) {
-		return &rowProblem{line: src.line, raw: raw, why: fmt.Sprintf("row has %d fields, the header has %d (a cut-off or misquoted line?)", len(src.cells), len(t.header))}
+		return &rowProblem{line: src.line, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d (a cut-off or misquoted line?)", len(src.cells), len(t.header))}
 	}
 	if len(src.cells) > len(t.header) && !blank(src.cells[len(t.header):]) {
-		return &rowProblem{line: src.line, sheet: src.sheet, raw: raw, why: fmt.Sprintf("row has %d fields, the header has %d", len(src.cells), len(t.header))}
+		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d", len(src.cells), len(t.header))}
 	}
-	base := map[string]string{}
-	for k, v := range t.m.Fixed {
-		base[k] = v
+	// A long row is consumed before the next is split, so its slice is reused.
+	base := t.reuse
+	if base == nil || t.m.Wide != nil {
+		base = make([]string, len(t.fixed))
 	}
-	if t.m.SheetField != "" {
-		base[t.m.SheetField] = src.sheet
+	t.reuse = base
+	copy(base, t.fixed)
+	if t.sheetIdx >= 0 {
+		base[t.sheetIdx] = src.sheet
 	}
-	for f, i := range t.keyCols {
-		base[f] = field(src.cells, i)
+	for fi, col := range t.keyCols {
+		if col >= 0 {
+			base[fi] = field(src.cells, col)
+		}
 	}
 	if t.m.Wide == nil {
-		t.queue = append(t.queue, fieldRow{fields: base, line: src.line, sheet: src.sheet, col: -1, raw: raw})
+		t.queue = append(t.queue, fieldRow{vals: base, line: src.line, sheet: src.sheet, col: -1, cells: src.cells})
 		return nil
 	}
 	for _, wc := range t.wideCols {
@@ -340,16 +358,13 @@ func (t *table) split(src sourceRow) *rowProblem {
 		if v == "" {
 			continue // an empty cell of a wide table holds no data point
 		}
-		fields := make(map[string]string, len(base)+3)
-		for k, x := range base {
-			fields[k] = x
+		vals := slices.Clone(base)
+		vals[t.wideIdx] = wc.value
+		vals[t.valueIdx] = v
+		if wc.unit != "" && t.unitIdx >= 0 && vals[t.unitIdx] == "" {
+			vals[t.unitIdx] = wc.unit
 		}
-		fields[t.m.Wide.Field] = wc.value
-		fields[t.valueField()] = v
-		if wc.unit != "" && fields["unit"] == "" && t.fam.knows("unit") {
-			fields["unit"] = wc.unit
-		}
-		t.queue = append(t.queue, fieldRow{fields: fields, line: src.line, sheet: src.sheet, col: wc.col, raw: raw})
+		t.queue = append(t.queue, fieldRow{vals: vals, line: src.line, sheet: src.sheet, col: wc.col, cells: src.cells})
 	}
 	return nil
 }

@@ -1,0 +1,61 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// Duplicate is a value one run inserted more than once, with the source lines.
+type Duplicate struct {
+	Indicator, Region, Period string
+	Lines                     []int
+}
+
+// RunDuplicates finds values the run inserted more than once for one key.
+func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicate, error) {
+	text, err := namedQuery("run_duplicates")
+	if err != nil {
+		return nil, err
+	}
+	// Not through the cache: the run's rows change while it loads.
+	res, err := w.eng.query(ctx, text, Params{"run_id": runID})
+	if err != nil {
+		return nil, fmt.Errorf("find duplicates of run %s: %w", runID, err)
+	}
+	var out []Duplicate
+	err = res.each(func(rr *rowReader) {
+		period := strconv.Itoa(rr.int("year"))
+		switch kind, no := rr.str("period_kind"), rr.int("period_no"); kind {
+		case "quarter":
+			period += "Q" + strconv.Itoa(no)
+		case "month":
+			period += fmt.Sprintf("-%02d", no)
+		case "ytd":
+			period += fmt.Sprintf("年1-%d月", no)
+		}
+		out = append(out, Duplicate{Indicator: rr.str("indicator_code"), Region: rr.str("region_code"), Period: period, Lines: rr.ints("lines")})
+	})
+	return out, err
+}
+
+// DeleteRunDuplicates deletes the later copies of the run's duplicate values and returns
+// how many rows it removed.
+func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string) (int, error) {
+	dups, err := w.RunDuplicates(ctx, runID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range dups {
+		n += len(d.Lines) - 1
+	}
+	text, err := namedQuery("run_duplicates_delete")
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Exec(ctx, text, Params{"run_id": runID}); err != nil {
+		return 0, fmt.Errorf("delete duplicates of run %s: %w", runID, err)
+	}
+	return n, nil
+}
