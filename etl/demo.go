@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // Load loads one file for any job: a dimension CSV for the reference jobs, or a fact file
@@ -16,7 +17,7 @@ func (l *Loader) Load(ctx context.Context, job, path, home string, mapping *Mapp
 		return l.LoadReference(ctx, job, path, home)
 	}
 	if _, ok := families[job]; !ok {
-		return nil, fmt.Errorf("load %s: unknown job %q (want %s)", path, job, JobNames())
+		return nil, fmt.Errorf("load %s: unknown job %q (want %s)", path, job, strings.Join(JobNames(), ", "))
 	}
 	if mapping == nil {
 		mapping, _ = FindMapping(mappings, job, path)

@@ -35,10 +35,13 @@ type rowReader interface {
 
 // Limits that keep a hostile file from taking the machine.
 const (
-	maxLineBytes  = 1 << 20   // a CSV line longer than this refuses the file
-	maxXLSXUnzip  = 512 << 20 // total unzipped size of an XLSX
-	maxXLSXXMLMem = 64 << 20  // a sheet's XML held in memory; larger sheets stream from disk
+	maxLineBytes  = 1 << 20  // a CSV line longer than this refuses the file
+	maxXLSXXMLMem = 64 << 20 // a sheet's XML held in memory; larger sheets stream from disk
 )
+
+// maxXLSXUnzip bounds the total unzipped size of a workbook, so a zip bomb is refused
+// before it is expanded. A variable so tests can prove it with a small bomb.
+var maxXLSXUnzip int64 = 512 << 20
 
 // openRows opens path as the mapping says (format by extension when it does not).
 func openRows(path string, m *Mapping) (rowReader, error) {
@@ -198,7 +201,7 @@ type xlsxRows struct {
 }
 
 func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: maxXLSXXMLMem})
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(maxXLSXXMLMem, maxXLSXUnzip)})
 	if err != nil {
 		return nil, fmt.Errorf("%w: not a readable XLSX workbook: %v", errFileRejected, err)
 	}

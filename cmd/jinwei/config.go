@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -25,6 +26,7 @@ type config struct {
 	LoadDemo       bool            `toml:"load_demo"`
 	SourcesDir     string          `toml:"sources_dir"`
 	MaxRejectShare float64         `toml:"max_reject_share"`
+	BatchRows      int             `toml:"batch_rows"`
 	Jobs           []etl.JobConfig `toml:"jobs"`
 }
 
@@ -38,6 +40,7 @@ func defaultConfig() config {
 		LoadDemo:       true,
 		SourcesDir:     "data/sources",
 		MaxRejectShare: etl.DefaultMaxRejectShare,
+		BatchRows:      100_000,
 	}
 }
 
@@ -51,6 +54,7 @@ var envKeys = map[string]func(c *config, v string){
 	"JINWEI_DEMO_DIR":    func(c *config, v string) { c.DemoDir = v },
 	"JINWEI_LOAD_DEMO":   func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
 	"JINWEI_SOURCES_DIR": func(c *config, v string) { c.SourcesDir = v },
+	"JINWEI_BATCH_ROWS":  func(c *config, v string) { c.BatchRows, _ = strconv.Atoi(v) },
 }
 
 // loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
@@ -77,6 +81,9 @@ func loadConfig(path string, explicit bool) (config, error) {
 		if v, ok := os.LookupEnv(k); ok && v != "" {
 			set(&cfg, v)
 		}
+	}
+	if cfg.BatchRows < 1 || cfg.BatchRows > 10_000_000 {
+		return cfg, fmt.Errorf("config %s: batch_rows %d is not between 1 and 10000000", path, cfg.BatchRows)
 	}
 	if cfg.MaxRejectShare < 0 || cfg.MaxRejectShare > 1 {
 		return cfg, fmt.Errorf("config %s: max_reject_share %v is not between 0 and 1", path, cfg.MaxRejectShare)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,8 +52,8 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	if len(args) == 0 && fromURL == "" {
 		return fmt.Errorf("etl load: name at least one file, or --url")
 	}
-	if job == "" {
-		return fmt.Errorf("etl load: --job is one of %s", strings.Join(etl.JobNames(), ", "))
+	if !slices.Contains(etl.JobNames(), job) {
+		return fmt.Errorf("etl load: unknown job %q: --job is one of %s", job, strings.Join(etl.JobNames(), ", "))
 	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if errors.Is(err, warehouse.ErrWarehouseBusy) {
@@ -179,6 +180,7 @@ func etlRun(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 func newLoader(cfg *config, w *warehouse.Warehouse, log *slog.Logger, out io.Writer) *etl.Loader {
 	l := etl.NewLoader(w, log)
 	l.MaxRejectShare = cfg.MaxRejectShare
+	l.BatchRows = cfg.BatchRows
 	if f, ok := out.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		l.Progress = func(r warehouse.Run) {
 			secs := time.Since(r.StartedAt).Seconds()

@@ -4,21 +4,41 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// testBinary builds jinwei once for the tests that run it as a separate process.
+func testBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binPath = filepath.Join(os.TempDir(), fmt.Sprintf("jinwei-test-bin-%d", os.Getpid()))
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
 // The binary must start, and say what is missing, on a machine without libchdb.so.
 func TestBinaryRunsWithoutEngineLibrary(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "jinwei")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testBinary(t)
 	dir := t.TempDir()
 	env := append(os.Environ(), "CHDB_LIB_PATH=/nonexistent/libchdb.so")
 	help := exec.Command(bin, "--help")
@@ -54,6 +74,9 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(testDataDir)
 	code := m.Run()
 	os.RemoveAll(testDataDir)
+	if binPath != "" {
+		os.Remove(binPath)
+	}
 	os.Exit(code)
 }
 
@@ -94,11 +117,11 @@ func TestETLLoadCommandReportsRejectsAndSkipsReloads(t *testing.T) {
 		t.Fatalf("demo load: %v\n%s", err, out)
 	}
 	file := filepath.Join(t.TempDir(), "q.csv")
-	if err := os.WriteFile(file, []byte("year,region,indicator,value\n2025,甘肃,gdp,1\n2025,火星,gdp,2\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte("year,region,indicator,value\n2025,甘肃,gdp,1\n2025,火星,gdp,2\n2025,青海,gdp,3\n2025,宁夏,gdp,4\n2025,陕西,gdp,5\n2025,四川,gdp,6\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, err := runCLI(t, append([]string{"etl", "load", "--job", "economy", file}, common...)...)
-	if err != nil || !strings.Contains(out, "loaded 1, rejected 1") || !strings.Contains(out, `line 3 column region: unknown region "火星"`) {
+	if err != nil || !strings.Contains(out, "loaded 5, rejected 1") || !strings.Contains(out, `line 3 column region: unknown region "火星"`) {
 		t.Fatalf("etl load: %v\n%s", err, out)
 	}
 	out, err = runCLI(t, append([]string{"etl", "load", "--job", "economy", file}, common...)...)
