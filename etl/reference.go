@@ -128,19 +128,8 @@ func (l *Loader) LoadReference(ctx context.Context, job, path, home string) (*Re
 	if !ok {
 		return nil, fmt.Errorf("load %s: unknown reference job %q", path, job)
 	}
-	var hook rowHook
-	if job == JobTargets {
-		hook = func(rec []string, t *csvTable, line int) error {
-			for _, c := range []string{"region_code", "compare_region_code"} {
-				if i := t.column(c); i >= 0 {
-					rec[i] = strings.ReplaceAll(rec[i], "{home}", home)
-				}
-			}
-			return nil
-		}
-	}
 	return l.runFile(ctx, job, path, "home="+home, func(s *runState) error {
-		return loadReference(s, path, ref.table, ref.columns, hook)
+		return loadReference(s, path, ref.table, ref.columns, home, nil)
 	})
 }
 
@@ -181,7 +170,7 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 	ref := referenceTables[JobPeerGroups]
 	return l.runFile(ctx, JobPeerGroups, path, "home="+home, func(s *runState) error {
 		members := newMembersBatch(s)
-		err := loadReference(s, path, ref.table, ref.columns, func(rec []string, t *csvTable, line int) error {
+		err := loadReference(s, path, ref.table, ref.columns, home, func(rec []string, t *csvTable, line int) error {
 			code := field(rec, t.column("code"))
 			var codes []string
 			for _, m := range strings.Fields(field(rec, t.column("members"))) {
@@ -223,8 +212,8 @@ type rowHook func(rec []string, t *csvTable, line int) error
 
 // loadReference reads a dimension CSV into one record for table. Required columns must be
 // present; others default when absent; columns the table does not know are left to the
-// hook (the members of peer groups) or ignored.
-func loadReference(s *runState, path, table string, cols []refColumn, hook rowHook) error {
+// hook (the members of peer groups) or ignored. {home} in a cell stands for the home region.
+func loadReference(s *runState, path, table string, cols []refColumn, home string, hook rowHook) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -268,6 +257,9 @@ rows:
 		for j, c := range used {
 			if cells[j] = field(rec, idx[j]); cells[j] == "" {
 				cells[j] = c.def
+			}
+			if home != "" {
+				cells[j] = strings.ReplaceAll(cells[j], "{home}", home)
 			}
 			if c.check == nil {
 				continue

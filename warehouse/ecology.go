@@ -60,3 +60,18 @@ func (w *Warehouse) ItemHistory(ctx context.Context, itemID string) ([]StatusEve
 	})
 	return out, err
 }
+
+// LedgerDates lists the days the ledger was reported on, oldest first.
+func (w *Warehouse) LedgerDates(ctx context.Context) ([]time.Time, error) {
+	res, err := w.named(ctx, "ecology_report_dates", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	err = res.each(func(rr *rowReader) {
+		if d, err := time.Parse("2006-01-02", rr.str("day")); err == nil {
+			out = append(out, d)
+		}
+	})
+	return out, err
+}

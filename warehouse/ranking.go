@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -16,9 +18,14 @@ var ErrNotFound = errors.New("not found")
 type RankingQuery struct {
 	Indicator string
 	Year      int
-	Group     string
-	Home      string
+	// Group is a peer group's code, or CustomGroup with the regions in Members.
+	Group   string
+	Members []string
+	Home    string
 }
+
+// CustomGroup is the group code of a peer group chosen on the fly.
+const CustomGroup = "custom"
 
 // RankRow is one region's place in a ranking.
 type RankRow struct {
@@ -79,32 +86,28 @@ type Ranking struct {
 	Sources    []Lineage     `json:"sources"`
 }
 
-// Ranking ranks the group's members on one indicator in one year, with last year's ranks,
-// the national figure and the home region's standing.
-func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error) {
-	ind, err := w.indicator(ctx, q.Indicator)
+// rankedValue is one row of ranking.sql.
+type rankedValue struct {
+	row       RankRow
+	year      int
+	groupSize int
+	allSize   int
+	runID     string
+}
+
+// rankedValues ranks the members on the indicator in each of the years.
+func (w *Warehouse) rankedValues(ctx context.Context, indicator string, members []string, years []int) ([]rankedValue, error) {
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	res, err := w.named(ctx, "ranking", Params{"indicator": indicator, "years": "[" + strings.Join(ys, ",") + "]", "members": arrayParam(members)})
 	if err != nil {
 		return nil, err
 	}
-	group, err := w.peerGroup(ctx, q.Group)
-	if err != nil {
-		return nil, err
-	}
-	params := Params{"indicator": q.Indicator, "year": strconv.Itoa(q.Year), "group": q.Group}
-	res, err := w.named(ctx, "ranking", params)
-	if err != nil {
-		return nil, err
-	}
-	type raw struct {
-		row       RankRow
-		year      int
-		groupSize int
-		allSize   int
-		runID     string
-	}
-	var rows []raw
+	var rows []rankedValue
 	err = res.each(func(rr *rowReader) {
-		rows = append(rows, raw{
+		rows = append(rows, rankedValue{
 			row: RankRow{
 				RegionCode: rr.str("region_code"), NameZh: rr.str("name_zh"), ShortZh: rr.str("short_zh"),
 				NameEn: rr.str("name_en"), Value: rr.float("value"), Rank: rr.int("rank_group"), RankAll: rr.int("rank_all"),
@@ -114,6 +117,24 @@ func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, erro
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read ranking: %w", err)
+	}
+	return rows, nil
+}
+
+// Ranking ranks the group's members on one indicator in one year, with last year's ranks,
+// the national figure and the home region's standing.
+func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error) {
+	ind, err := w.indicator(ctx, q.Indicator)
+	if err != nil {
+		return nil, err
+	}
+	group, err := w.resolveGroup(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := w.rankedValues(ctx, q.Indicator, group.Members, []int{q.Year - 1, q.Year})
+	if err != nil {
+		return nil, err
 	}
 	out := &Ranking{Indicator: ind, Group: group, Year: q.Year}
 	prev := map[string]int{}
@@ -143,6 +164,35 @@ func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// resolveGroup finds the query's peer group, or builds the custom one from its members.
+func (w *Warehouse) resolveGroup(ctx context.Context, q RankingQuery) (PeerGroup, error) {
+	if q.Group != CustomGroup {
+		return w.peerGroup(ctx, q.Group)
+	}
+	regions, err := w.Regions(ctx)
+	if err != nil {
+		return PeerGroup{}, err
+	}
+	provinces := map[string]bool{}
+	for _, r := range regions {
+		provinces[r.Code] = r.Level == "province"
+	}
+	var members []string
+	for _, m := range q.Members {
+		if !provinces[m] {
+			return PeerGroup{}, fmt.Errorf("custom group member %q is not a province: %w", m, ErrNotFound)
+		}
+		if !slices.Contains(members, m) {
+			members = append(members, m)
+		}
+	}
+	if q.Home != "" && !slices.Contains(members, q.Home) {
+		members = append(members, q.Home)
+	}
+	slices.Sort(members)
+	return PeerGroup{Code: CustomGroup, NameZh: "自选对标组", NameEn: "Custom group", Members: members}, nil
 }
 
 // standing finds home among rows (sorted best first) and measures its gap to the place above.
@@ -206,8 +256,12 @@ func (w *Warehouse) lineage(ctx context.Context, runs map[string]bool) ([]Lineag
 	if err != nil {
 		return nil, err
 	}
+	return readLineage(res)
+}
+
+func readLineage(res *Result) ([]Lineage, error) {
 	var out []Lineage
-	err = res.each(func(rr *rowReader) {
+	err := res.each(func(rr *rowReader) {
 		t, _ := time.Parse("2006-01-02 15:04:05.000", rr.str("finished_at"))
 		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t})
 	})

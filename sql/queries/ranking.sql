@@ -1,19 +1,15 @@
--- Values and ranks of one yearly indicator for the members of a peer group in a year and
--- the year before, plus the nation's value for reference. Ranks follow the indicator's
--- direction; ties share a rank. rank_all is the rank among all provinces.
+-- Values and ranks of one yearly indicator for a set of regions (a peer group's members)
+-- in the given years. Ranks follow the indicator's direction; ties share a rank. rank_all
+-- is the rank among all provinces, rank_group among the members.
 WITH
     dir AS (SELECT direction FROM indicators FINAL WHERE code = {indicator:String}),
-    members AS (
-        SELECT region_code FROM peer_group_members FINAL
-        WHERE group_code = {group:String} AND removed = 0
-    ),
     provinces AS (SELECT code FROM regions FINAL WHERE level = 'province'),
     v AS (
         SELECT region_code, year, value, run_id
         FROM indicator_values_current
         WHERE indicator_code = {indicator:String}
           AND period_kind = 'year'
-          AND year IN ({year:UInt16}, {year:UInt16} - 1)
+          AND year IN {years:Array(UInt16)}
           AND region_code IN (SELECT code FROM provinces)
     ),
     ranked AS (
@@ -21,7 +17,7 @@ WITH
             region_code, year, value, run_id,
             rank() OVER (PARTITION BY year ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_all,
             count() OVER (PARTITION BY year) AS all_size,
-            region_code IN (SELECT region_code FROM members) AS in_group
+            has({members:Array(String)}, region_code) AS in_group
         FROM v
     ),
     grouped AS (

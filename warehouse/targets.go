@@ -1,0 +1,173 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// Target statuses, as a leadership dashboard colours them.
+const (
+	TargetGreen  = "green"
+	TargetAmber  = "amber"
+	TargetRed    = "red"
+	TargetNoData = "no_data"
+)
+
+// TargetStatus is one target checked in one year.
+type TargetStatus struct {
+	Code    string   `json:"code"`
+	NameZh  string   `json:"name_zh"`
+	NameEn  string   `json:"name_en"`
+	Year    int      `json:"year"`
+	Actual  *float64 `json:"actual"`
+	Goal    *float64 `json:"goal"`
+	Status  string   `json:"status"`
+	Measure string   `json:"measure"`
+	Note    string   `json:"note"`
+}
+
+// amberMargin is how close to its goal a missed target may be and still be amber.
+const amberMargin = 0.05
+
+type target struct {
+	code, nameZh, nameEn, indicator, measure, comparison string
+	threshold                                            *float64
+	compareIndicator, compareRegion, note                string
+	from, to                                             int
+}
+
+// Targets checks the region's targets in the latest year each has data for. A level
+// target compares the value (or its ratio to another series when one is named) with the
+// threshold; a growth target compares growth on the year before with a threshold or with
+// another series' growth.
+func (w *Warehouse) Targets(ctx context.Context, region string) ([]TargetStatus, error) {
+	res, err := w.named(ctx, "targets", Params{"region": region})
+	if err != nil {
+		return nil, err
+	}
+	var ts []target
+	err = res.each(func(rr *rowReader) {
+		t := target{code: rr.str("target_code"), nameZh: rr.str("name_zh"), nameEn: rr.str("name_en"), indicator: rr.str("indicator_code"),
+			measure: rr.str("measure"), comparison: rr.str("comparison"), compareIndicator: rr.str("compare_indicator_code"),
+			compareRegion: rr.str("compare_region_code"), note: rr.str("note"), from: rr.int("year_from"), to: rr.int("year_to")}
+		if rr.value("threshold") != nil {
+			v := rr.float("threshold")
+			t.threshold = &v
+		}
+		ts = append(ts, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TargetStatus, 0, len(ts))
+	for _, t := range ts {
+		st, err := w.checkTarget(ctx, region, t)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", t.code, err)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (w *Warehouse) checkTarget(ctx context.Context, region string, t target) (TargetStatus, error) {
+	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, Status: TargetNoData}
+	own, err := w.series(ctx, t.indicator, region)
+	if err != nil {
+		return st, err
+	}
+	other := map[int]float64{}
+	if t.compareIndicator != "" {
+		cr := t.compareRegion
+		if cr == "" {
+			cr = region
+		}
+		if other, err = w.series(ctx, t.compareIndicator, cr); err != nil {
+			return st, err
+		}
+	}
+	for y := min(t.to, maxYear(own)); y >= t.from; y-- {
+		actual, goal, ok := targetValues(t, own, other, y)
+		if !ok {
+			continue
+		}
+		st.Year, st.Actual, st.Goal = y, &actual, &goal
+		st.Status = targetColour(t.comparison, actual, goal)
+		break
+	}
+	return st, nil
+}
+
+// targetValues gives the year's measured value and the goal it is compared with.
+func targetValues(t target, own, other map[int]float64, y int) (actual, goal float64, ok bool) {
+	value := func(s map[int]float64) (float64, bool) {
+		if t.measure != "growth" {
+			v, ok := s[y]
+			return v, ok
+		}
+		v, ok1 := s[y]
+		p, ok2 := s[y-1]
+		if !ok1 || !ok2 || p == 0 {
+			return 0, false
+		}
+		return (v/p - 1) * 100, true
+	}
+	actual, ok = value(own)
+	if !ok {
+		return 0, 0, false
+	}
+	switch {
+	case t.compareIndicator != "" && t.threshold != nil: // a ratio to the other series
+		o, ok := other[y]
+		if !ok || o == 0 {
+			return 0, 0, false
+		}
+		return own[y] / o, *t.threshold, true
+	case t.compareIndicator != "":
+		g, ok := value(other)
+		return actual, g, ok
+	case t.threshold != nil:
+		return actual, *t.threshold, true
+	}
+	return 0, 0, false
+}
+
+func targetColour(comparison string, actual, goal float64) string {
+	pass := map[string]bool{">=": actual >= goal, "<=": actual <= goal, ">": actual > goal, "<": actual < goal}[comparison]
+	if pass {
+		return TargetGreen
+	}
+	if math.Abs(actual-goal) <= math.Abs(goal)*amberMargin {
+		return TargetAmber
+	}
+	return TargetRed
+}
+
+func maxYear(s map[int]float64) int {
+	m := 0
+	for y := range s {
+		m = max(m, y)
+	}
+	return m
+}
+
+// series is one region's yearly values of an indicator.
+func (w *Warehouse) series(ctx context.Context, indicator, region string) (map[int]float64, error) {
+	res, err := w.named(ctx, "indicator_series", Params{"indicator": indicator, "regions": arrayParam([]string{region})})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]float64{}
+	err = res.each(func(rr *rowReader) { out[rr.int("year")] = rr.float("value") })
+	return out, err
+}
+
+// JobLineage names the newest committed files of some jobs, for a page's footnote.
+func (w *Warehouse) JobLineage(ctx context.Context, jobs []string, limit int) ([]Lineage, error) {
+	res, err := w.named(ctx, "job_lineage", Params{"jobs": arrayParam(jobs), "limit": fmt.Sprint(limit)})
+	if err != nil {
+		return nil, err
+	}
+	return readLineage(res)
+}
