@@ -19,7 +19,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // vendorFiles must be present for the pages to draw charts.
-var vendorFiles = []string{"static/vendor/echarts.min.js"}
+var vendorFiles = []string{"static/vendor/echarts.min.js", "static/vendor/maps/china.js", "static/vendor/maps/province/gansu.js"}
 
 func checkVendorAssets() error {
 	for _, f := range vendorFiles {

@@ -2,21 +2,36 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"jinwei/etl/etltest"
 )
 
-// browser starts Debian's headless chromium, recording every URL the page requests.
-func browser(t *testing.T) (context.Context, func() []string) {
+// screenshotDir is where the page tests leave a screenshot of every page they open.
+var screenshotDir = filepath.Join("..", "test-output", "screenshots")
+
+// session is a headless Debian chromium recording what the page requests and logs.
+type session struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	requests []string
+	problems []string
+}
+
+func browser(t *testing.T) *session {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -30,19 +45,29 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 1600),
+		chromedp.WindowSize(1280, 1000),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	var mu sync.Mutex
-	var requested []string
+	s := &session{ctx: ctx}
 	err = chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-			mu.Lock()
-			requested = append(requested, e.Request.URL)
-			mu.Unlock()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			s.requests = append(s.requests, e.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
+				var args []string
+				for _, a := range e.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				s.problems = append(s.problems, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(args, " ")))
+			}
+		case *runtime.EventExceptionThrown:
+			s.problems = append(s.problems, fmt.Sprintf("exception: %s at %s:%d", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
 		}
 	})
 	if err != nil {
@@ -51,50 +76,146 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatalf("enable network events: %v", err)
 	}
-	return ctx, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), requested...)
-	}
-}
-
-// text reads an element's text, failing the test on error.
-func text(t *testing.T, ctx context.Context, sel string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("read %s: %v", sel, err)
-	}
-	return strings.TrimSpace(s)
-}
-
-func eval(t *testing.T, ctx context.Context, js string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
+	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		t.Fatalf("enable runtime events: %v", err)
 	}
 	return s
 }
 
-// A real browser opens the ranking page, the chart library draws the chart from local
-// assets, the cards show Gansu's standing, the pickers and the language switch work, and
-// no request leaves the machine.
-func TestRankingPageInBrowser(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
-	ctx, requests := browser(t)
-	rendered := chromedp.WaitVisible(chromedp.CSS(`#chart-ranking[data-rendered="true"] canvas`))
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/ranking"), rendered); err != nil {
-		t.Fatalf("open ranking page: %v", err)
+func (s *session) text(t *testing.T, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
 	}
-	rank, ratio, gap := text(t, ctx, "#card-rank .big"), text(t, ctx, "#card-ratio .big"), text(t, ctx, "#card-gap .note")
-	title := eval(t, ctx, `echarts.getInstanceByDom(document.getElementById('chart-ranking')).getOption().title[0].text`)
-	bars := eval(t, ctx, `String(echarts.getInstanceByDom(document.getElementById('chart-ranking')).getOption().series[0].data.length)`)
+	return strings.TrimSpace(v)
+}
+
+func (s *session) eval(t *testing.T, js string) string {
+	t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// drawnCharts is JavaScript listing each chart that did not draw: no canvas, or a canvas
+// whose sampled pixels are all one colour.
+const drawnCharts = `(function () {
+  var bad = [];
+  document.querySelectorAll('[data-chart]').forEach(function (el) {
+    var c = el.querySelector('canvas');
+    if (!c || el.getAttribute('data-rendered') !== 'true') { bad.push(el.id + ': not drawn'); return; }
+    var ctx = c.getContext('2d'), seen = {}, n = 0;
+    for (var x = 0; x < c.width; x += Math.max(1, c.width / 40 | 0)) {
+      for (var y = 0; y < c.height; y += Math.max(1, c.height / 40 | 0)) {
+        var p = ctx.getImageData(x, y, 1, 1).data, k = p.join(',');
+        if (!seen[k]) { seen[k] = 1; n++; }
+      }
+    }
+    if (n < 3) bad.push(el.id + ': blank canvas');
+  });
+  return bad.join('; ');
+})()`
+
+// open loads a page, waits for every chart, checks that each drew, and saves a PNG
+// screenshot (quality 100 asks for PNG).
+func (s *session) open(t *testing.T, name, pageURL string) {
+	t.Helper()
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("footer#sources"))); err != nil {
+		t.Fatalf("open %s: %v", pageURL, err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		pending := s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`)
+		if pending == "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s charts never finished drawing", pageURL, pending)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if bad := s.eval(t, drawnCharts); bad != "" {
+		t.Errorf("%s: %s", pageURL, bad)
+	}
+	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", pageURL, err)
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// check fails the test for console errors, uncaught exceptions, and requests that left
+// the test server.
+func (s *session) check(t *testing.T, serverURL string) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.problems {
+		t.Errorf("browser reported %s", p)
+	}
+	host := mustHost(t, serverURL)
+	if len(s.requests) < 4 {
+		t.Fatalf("only %d requests recorded: %v", len(s.requests), s.requests)
+	}
+	for _, u := range s.requests {
+		if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:") {
+			continue
+		}
+		if mustHost(t, u) != host {
+			t.Errorf("the page requested %s, off this machine's server %s", u, host)
+		}
+	}
+}
+
+// A real browser opens every page in both languages: each chart draws from local assets,
+// the console stays clean, no request leaves the machine, and a screenshot is kept.
+func TestEveryPageInBrowser(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	s := browser(t)
+	pages := []struct{ name, path string }{
+		{"cockpit", "/"},
+		{"ranking", "/ranking"},
+		{"ranking-custom", "/ranking?indicator=gdp_growth&group=custom&members=340000&members=520000&members=510000&members=500000"},
+		{"counties", "/counties"},
+		{"counties-poverty-growth", "/counties?filter=poverty&sort=growth&indicator=rural_income"},
+		{"ecology", "/ecology"},
+		{"ecology-item", "/ecology/items/GS-EC-0001"},
+		{"campaign", "/campaign"},
+		{"campaign-departments", "/campaign?kind=department"},
+	}
+	for _, p := range pages {
+		s.open(t, p.name, srv.URL+p.path)
+		sep := "?"
+		if strings.Contains(p.path, "?") {
+			sep = "&"
+		}
+		s.open(t, p.name+"-en", srv.URL+p.path+sep+"lang=en")
+	}
+	s.check(t, srv.URL)
+}
+
+// On the ranking page the cards show Gansu's standing, the chart's title is right, and the
+// group picker and the language switch work.
+func TestRankingPageInteractions(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	s := browser(t)
+	s.open(t, "ranking-default", srv.URL+"/ranking")
+	rank, ratio, gap := s.text(t, "#card-rank .big"), s.text(t, "#card-ratio .big"), s.text(t, "#card-gap .note")
+	title := s.eval(t, `echarts.getInstanceByDom(document.getElementById('ranking')).getOption().title[0].text`)
+	bars := s.eval(t, `String(echarts.getInstanceByDom(document.getElementById('ranking')).getOption().series[0].data.length)`)
 	if rank != "31/31" || ratio != "55.2%" || !strings.Contains(gap, "黑龙江") || title != "人均地区生产总值（元）2024年" || bars != "31" {
 		t.Errorf("page shows rank %q ratio %q gap %q title %q bars %s", rank, ratio, gap, title, bars)
 	}
-	// Choose the western twelve and submit, then switch to English.
-	err := chromedp.Do(ctx,
+	rendered := chromedp.WaitVisible(chromedp.CSS(`#ranking[data-rendered="true"] canvas`))
+	err := chromedp.Do(s.ctx,
 		chromedp.SetValue(chromedp.CSS("#pick-group"), "west12"),
 		chromedp.Submit(chromedp.CSS("#pick-group")),
 		chromedp.WaitReady(chromedp.CSS(`#pick-group option[value="west12"][selected]`)),
@@ -103,28 +224,16 @@ func TestRankingPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("pick a group: %v", err)
 	}
-	if rank = text(t, ctx, "#card-rank .big"); rank != "12/12" {
+	if rank = s.text(t, "#card-rank .big"); rank != "12/12" {
 		t.Errorf("Gansu among the western twelve: %q, want 12/12", rank)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitReady(chromedp.CSS(`html[lang="en"]`)), rendered); err != nil {
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitReady(chromedp.CSS(`html[lang="en"]`)), rendered); err != nil {
 		t.Fatalf("switch language: %v", err)
 	}
-	if h := text(t, ctx, "#card-rank h3"); h != "Rank in group" {
+	if h := s.text(t, "#card-rank h3"); h != "Rank in group" {
 		t.Errorf("English heading %q, want Rank in group", h)
 	}
-	host := mustHost(t, srv.URL)
-	all := requests()
-	if len(all) < 6 {
-		t.Fatalf("only %d requests recorded: %v", len(all), all)
-	}
-	for _, u := range all {
-		if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:") {
-			continue
-		}
-		if mustHost(t, u) != host {
-			t.Errorf("the page requested %s, off this machine's server %s", u, host)
-		}
-	}
+	s.check(t, srv.URL)
 }
 
 func mustHost(t *testing.T, raw string) string {

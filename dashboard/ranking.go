@@ -1,10 +1,8 @@
 package dashboard
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 
@@ -17,12 +15,14 @@ import (
 type rankingSelection struct {
 	Indicator warehouse.Indicator
 	Group     warehouse.PeerGroup
+	Members   []string
 	Year      int
 	Lang      string
 }
 
-// parseRanking reads indicator, year and group from the query string; missing ones take
-// the configured defaults (the year defaults to the newest with data), unknown ones are 400s.
+// parseRanking reads indicator, year and group (or group=custom with members=…) from the
+// query string; missing ones take the configured defaults (the year: the newest with data),
+// unknown ones are 400s.
 func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, groups []warehouse.PeerGroup) (rankingSelection, error) {
 	sel := rankingSelection{Lang: pageLang(c)}
 	code := c.QueryParam("indicator")
@@ -38,11 +38,19 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	if group == "" {
 		group = s.cfg.DefaultGroup
 	}
-	g := slices.IndexFunc(groups, func(x warehouse.PeerGroup) bool { return x.Code == group })
-	if g < 0 {
-		return sel, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown peer group %q", group))
+	if group == warehouse.CustomGroup {
+		sel.Members = c.QueryParams()["members"]
+		if len(sel.Members) == 0 {
+			return sel, echo.NewHTTPError(http.StatusBadRequest, "a custom group needs members=CODE for each province")
+		}
+		sel.Group = warehouse.PeerGroup{Code: warehouse.CustomGroup}
+	} else {
+		g := slices.IndexFunc(groups, func(x warehouse.PeerGroup) bool { return x.Code == group })
+		if g < 0 {
+			return sel, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown peer group %q", group))
+		}
+		sel.Group = groups[g]
 	}
-	sel.Group = groups[g]
 	years := sel.Indicator.Years
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
@@ -56,64 +64,75 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	return sel, nil
 }
 
+func (s *Server) query(sel rankingSelection) warehouse.RankingQuery {
+	return warehouse.RankingQuery{Indicator: sel.Indicator.Code, Year: sel.Year, Group: sel.Group.Code, Members: sel.Members, Home: s.cfg.HomeRegion}
+}
+
+// rankingData is everything the ranking page and its JSON show.
+type rankingData struct {
+	*warehouse.Ranking
+	Trajectory *warehouse.Trajectory `json:"trajectory"`
+}
+
 // loadRanking gathers everything a ranking answer needs.
-func (s *Server) loadRanking(c echo.Context) (rankingSelection, []warehouse.Indicator, []warehouse.PeerGroup, *warehouse.Ranking, error) {
+func (s *Server) loadRanking(c echo.Context) (rankingSelection, []warehouse.Indicator, []warehouse.PeerGroup, rankingData, error) {
 	ctx := c.Request().Context()
+	var d rankingData
 	indicators, err := s.store.Indicators(ctx)
 	if err != nil {
-		return rankingSelection{}, nil, nil, nil, err
+		return rankingSelection{}, nil, nil, d, err
 	}
 	groups, err := s.store.PeerGroups(ctx)
 	if err != nil {
-		return rankingSelection{}, nil, nil, nil, err
+		return rankingSelection{}, nil, nil, d, err
 	}
 	sel, err := s.parseRanking(c, indicators, groups)
 	if err != nil {
-		return sel, nil, nil, nil, err
+		return sel, nil, nil, d, err
 	}
-	r, err := s.ranking(ctx, sel)
-	return sel, indicators, groups, r, err
-}
-
-func (s *Server) ranking(ctx context.Context, sel rankingSelection) (*warehouse.Ranking, error) {
-	return s.store.Ranking(ctx, warehouse.RankingQuery{
-		Indicator: sel.Indicator.Code, Year: sel.Year, Group: sel.Group.Code, Home: s.cfg.HomeRegion,
-	})
+	if d.Ranking, err = s.store.Ranking(ctx, s.query(sel)); err != nil {
+		return sel, nil, nil, d, err
+	}
+	sel.Group = d.Ranking.Group
+	d.Trajectory, err = s.store.Trajectory(ctx, s.query(sel))
+	return sel, indicators, groups, d, err
 }
 
 // rankingAPI answers GET /api/ranking with the same numbers the page shows.
 func (s *Server) rankingAPI(c echo.Context) error {
-	_, _, _, r, err := s.loadRanking(c)
+	_, _, _, d, err := s.loadRanking(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, r)
+	return c.JSON(http.StatusOK, d)
 }
 
 // rankingPage answers GET /ranking.
 func (s *Server) rankingPage(c echo.Context) error {
-	sel, indicators, groups, r, err := s.loadRanking(c)
+	sel, indicators, groups, d, err := s.loadRanking(c)
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "ranking.html", newRankingView(sel, indicators, groups, r))
+	regions, err := s.store.Regions(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "ranking.html", newRankingView(c, sel, indicators, groups, regions, d))
 }
 
 // rankingView is the page's data, formatted for the template.
 type rankingView struct {
-	Lang        string
-	L           map[string]string
-	Sel         rankingSelection
-	Indicators  []option
-	Groups      []option
-	Years       []option
-	R           *warehouse.Ranking
-	Chart       map[string]any
-	ChartHeight int
-	Cards       *homeCards
-	Direction   string
-	OtherLang   string
-	Rows        []tableRow
+	page
+	Sel        rankingSelection
+	Indicators []option
+	Groups     []option
+	Years      []option
+	Provinces  []option
+	R          *warehouse.Ranking
+	Cards      *homeCards
+	CatchUp    string
+	Direction  string
+	Rows       []tableRow
 }
 
 type option struct {
@@ -135,14 +154,32 @@ type tableRow struct {
 	Home                        bool
 }
 
-func newRankingView(sel rankingSelection, indicators []warehouse.Indicator, groups []warehouse.PeerGroup, r *warehouse.Ranking) rankingView {
+func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse.Indicator, groups []warehouse.PeerGroup,
+	regions []warehouse.Region, d rankingData) rankingView {
 	lang := sel.Lang
-	v := rankingView{Lang: lang, L: labels[lang], Sel: sel, R: r, Chart: rankingChart(r, lang), ChartHeight: 90 + 26*len(r.Rows)}
+	r := d.Ranking
+	v := rankingView{page: newPage(c, "ranking", "ranking"), Sel: sel, R: r}
+	v.Sources = r.Sources
+	v.addChart("ranking", 90+26*len(r.Rows), rankingChart(r, lang))
+	if tr := d.Trajectory; tr != nil && len(tr.Years) > 1 {
+		v.addChart("rank-history", 420, rankHistoryChart(tr, lang))
+		v.addChart("growth", 380, growthChart(tr, lang))
+		if tr.RatioToNation != nil {
+			v.addChart("gap-national", 340, ratioChart(tr, lang))
+		}
+		v.CatchUp = catchUpText(tr, lang)
+	}
 	for _, i := range indicators {
 		v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang) + "（" + i.Unit + "）", i.Code == sel.Indicator.Code})
 	}
 	for _, g := range groups {
 		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == sel.Group.Code})
+	}
+	v.Groups = append(v.Groups, option{warehouse.CustomGroup, t(lang, "custom_group"), sel.Group.Code == warehouse.CustomGroup})
+	for _, reg := range regions {
+		if reg.Level == "province" {
+			v.Provinces = append(v.Provinces, option{reg.Code, shortName(reg, lang), slices.Contains(r.Group.Members, reg.Code)})
+		}
 	}
 	for i := len(sel.Indicator.Years) - 1; i >= 0; i-- {
 		y := sel.Indicator.Years[i]
@@ -152,11 +189,6 @@ func newRankingView(sel rankingSelection, indicators []warehouse.Indicator, grou
 	if sel.Indicator.Direction < 0 {
 		v.Direction = t(lang, "lower_better")
 	}
-	q := url.Values{"indicator": {sel.Indicator.Code}, "year": {strconv.Itoa(sel.Year)}, "group": {sel.Group.Code}}
-	if lang == langZh {
-		q.Set("lang", langEn)
-	}
-	v.OtherLang = "/ranking?" + q.Encode()
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, tableRow{
 			Rank: strconv.Itoa(row.Rank), Region: regionName(row, lang), Value: formatNumber(row.Value),
@@ -172,20 +204,11 @@ func newRankingView(sel rankingSelection, indicators []warehouse.Indicator, grou
 func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	h := r.Home
 	c := &homeCards{
-		Rank:       fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize),
-		RankAll:    fmt.Sprintf("%s %d/%d", t(lang, "rank_all"), h.Row.RankAll, h.AllSize),
-		Change:     changeText(h.Row, lang),
-		ChangeNote: fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
-	}
-	switch {
-	case !h.Row.HasPrev:
-		c.ChangeClass = "same"
-	case h.Row.RankChange > 0:
-		c.ChangeClass = "up"
-	case h.Row.RankChange < 0:
-		c.ChangeClass = "down"
-	default:
-		c.ChangeClass = "same"
+		Rank:        fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize),
+		RankAll:     fmt.Sprintf("%s %d/%d", t(lang, "rank_all"), h.Row.RankAll, h.AllSize),
+		Change:      changeText(h.Row, lang),
+		ChangeNote:  fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
+		ChangeClass: changeClass(h.Row),
 	}
 	if h.RatioToNation != nil {
 		c.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
@@ -211,14 +234,43 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	return c
 }
 
-func changeText(row warehouse.RankRow, lang string) string {
+func changeClass(row warehouse.RankRow) string {
 	switch {
-	case !row.HasPrev:
+	case row.HasPrev && row.RankChange > 0:
+		return "up"
+	case row.HasPrev && row.RankChange < 0:
+		return "down"
+	}
+	return "same"
+}
+
+func changeText(row warehouse.RankRow, lang string) string {
+	return rankChangeText(row.HasPrev, row.RankChange, lang)
+}
+
+// rankChangeText words a change of places: 进位 2, 退位 1, 持平.
+func rankChangeText(hasPrev bool, change int, lang string) string {
+	switch {
+	case !hasPrev:
 		return t(lang, "no_prev")
-	case row.RankChange > 0:
-		return fmt.Sprintf(t(lang, "up"), row.RankChange)
-	case row.RankChange < 0:
-		return fmt.Sprintf(t(lang, "down"), -row.RankChange)
+	case change > 0:
+		return fmt.Sprintf(t(lang, "up"), change)
+	case change < 0:
+		return fmt.Sprintf(t(lang, "down"), -change)
 	}
 	return t(lang, "same")
+}
+
+// catchUpText says how long the home province would take to reach the national level.
+func catchUpText(tr *warehouse.Trajectory, lang string) string {
+	cu := tr.CatchUp
+	switch {
+	case cu == nil:
+		return ""
+	case cu.Above:
+		return t(lang, "catchup_above")
+	case !cu.Converging:
+		return fmt.Sprintf(t(lang, "catchup_not"), cu.HomeGrowth, cu.NationGrowth)
+	}
+	return fmt.Sprintf(t(lang, "catchup_years"), cu.HomeGrowth, cu.NationGrowth, cu.Years)
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,8 +20,19 @@ import (
 // Store is what the pages need from the warehouse.
 type Store interface {
 	Ranking(ctx context.Context, q warehouse.RankingQuery) (*warehouse.Ranking, error)
+	Trajectory(ctx context.Context, q warehouse.RankingQuery) (*warehouse.Trajectory, error)
 	Indicators(ctx context.Context) ([]warehouse.Indicator, error)
 	PeerGroups(ctx context.Context) ([]warehouse.PeerGroup, error)
+	Regions(ctx context.Context) ([]warehouse.Region, error)
+	Targets(ctx context.Context, region string) ([]warehouse.TargetStatus, error)
+	CountyRanking(ctx context.Context, province, indicator string, year int) (*warehouse.CountyRanking, error)
+	CountyIncomeTargets(ctx context.Context, province string, year int) (*warehouse.CountyIncomeTargets, error)
+	LedgerOn(ctx context.Context, asOf time.Time) ([]warehouse.LedgerItem, error)
+	ItemHistory(ctx context.Context, itemID string) ([]warehouse.StatusEvent, error)
+	LedgerDates(ctx context.Context) ([]time.Time, error)
+	Scorecard(ctx context.Context, kind, month string, weights map[string]float64, only []string) (*warehouse.Scorecard, error)
+	CampaignTrend(ctx context.Context) ([]warehouse.TrendPoint, error)
+	JobLineage(ctx context.Context, jobs []string, limit int) ([]warehouse.Lineage, error)
 }
 
 var _ Warehouse = (*warehouse.Warehouse)(nil)
@@ -31,6 +43,10 @@ type Config struct {
 	HomeRegion       string
 	DefaultIndicator string
 	DefaultGroup     string
+	// Headlines are the indicators of the cockpit's tiles; empty means the built-in six.
+	Headlines []string
+	// CampaignWeights weigh the campaign scorecard's items; empty means equal weights.
+	CampaignWeights map[string]float64
 	// AdminToken opens the admin API (runs, rejects, job runs, uploads); empty closes it.
 	AdminToken string
 	// Jobs runs ETL jobs for the admin API; nil when none are configured.
@@ -74,9 +90,18 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.logRequests)
-	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/ranking") })
+	e.GET("/", s.cockpitPage)
+	e.GET("/api/cockpit", s.cockpitAPI)
 	e.GET("/ranking", s.rankingPage)
 	e.GET("/api/ranking", s.rankingAPI)
+	e.GET("/counties", s.countiesPage)
+	e.GET("/api/counties", s.countiesAPI)
+	e.GET("/ecology", s.ecologyPage)
+	e.GET("/api/ecology", s.ecologyAPI)
+	e.GET("/ecology/items/:id", s.ecologyItemPage)
+	e.GET("/api/ecology/items/:id", s.ecologyItemAPI)
+	e.GET("/campaign", s.campaignPage)
+	e.GET("/api/campaign", s.campaignAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
 	return e, nil

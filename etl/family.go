@@ -159,7 +159,9 @@ func sheetLocation(sheet string, line int) string {
 // read again.
 func (m *Mapping) fingerprint() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v", *m)
+	plain := *m
+	plain.Wide = nil // printed below by value: a pointer would differ in every process
+	fmt.Fprintf(&b, "%v", plain)
 	if m.Wide != nil {
 		fmt.Fprintf(&b, "%v", *m.Wide)
 	}

@@ -101,7 +101,7 @@ func (w *Warehouse) Scorecard(ctx context.Context, kind, month string, weights m
 		if rr.str("unit_kind") != kind || (len(only) > 0 && !slices.Contains(only, rr.str("unit_code"))) {
 			return
 		}
-		k := key{rr.str("month"), rr.str("unit_code")}
+		k := key{rr.str("month_text"), rr.str("unit_code")}
 		if metrics[k] == nil {
 			metrics[k] = map[string]float64{}
 		}
@@ -258,4 +258,3 @@ func (w *Warehouse) CampaignTrend(ctx context.Context) ([]TrendPoint, error) {
 	})
 	return out, err
 }
-

@@ -1,0 +1,226 @@
+package dashboard
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// headlineIndicators are the cockpit's tiles, in order, when the config names none.
+var headlineIndicators = []string{"gdp", "gdp_per_capita", "gdp_growth", "resident_income", "retail_sales", "fiscal_revenue"}
+
+// cockpitData is the cockpit's numbers: one ranking per headline indicator, the targets,
+// and the map's indicator for every province.
+type cockpitData struct {
+	Group    warehouse.PeerGroup      `json:"group"`
+	Tiles    []*warehouse.Ranking     `json:"tiles"`
+	Targets  []warehouse.TargetStatus `json:"targets"`
+	Map      *warehouse.Ranking       `json:"map"`
+	MapGroup string                   `json:"-"`
+}
+
+func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator, []warehouse.PeerGroup, error) {
+	ctx := c.Request().Context()
+	var d cockpitData
+	indicators, err := s.store.Indicators(ctx)
+	if err != nil {
+		return d, nil, nil, err
+	}
+	groups, err := s.store.PeerGroups(ctx)
+	if err != nil {
+		return d, nil, nil, err
+	}
+	group := c.QueryParam("group")
+	if group == "" {
+		group = "west12"
+	}
+	gi := slices.IndexFunc(groups, func(g warehouse.PeerGroup) bool { return g.Code == group })
+	if gi < 0 {
+		return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown peer group %q", group))
+	}
+	d.Group = groups[gi]
+	mapInd := c.QueryParam("map")
+	if mapInd == "" {
+		mapInd = "gdp_per_capita"
+	}
+	for _, code := range append(slices.Clone(s.headlines()), mapInd) {
+		i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
+		if i < 0 {
+			return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown indicator %q", code))
+		}
+		ind := indicators[i]
+		if len(ind.Years) == 0 {
+			continue
+		}
+		year := ind.Years[len(ind.Years)-1]
+		r, err := s.store.Ranking(ctx, warehouse.RankingQuery{Indicator: code, Year: year, Group: d.Group.Code, Home: s.cfg.HomeRegion})
+		if err != nil {
+			return d, nil, nil, err
+		}
+		if code == mapInd && len(d.Tiles) == len(s.headlines()) {
+			// The map colours all provinces, so it ranks among all of them.
+			if d.Map, err = s.store.Ranking(ctx, warehouse.RankingQuery{Indicator: code, Year: year, Group: "all31", Home: s.cfg.HomeRegion}); err != nil {
+				return d, nil, nil, err
+			}
+			continue
+		}
+		d.Tiles = append(d.Tiles, r)
+	}
+	if d.Targets, err = s.store.Targets(ctx, s.cfg.HomeRegion); err != nil {
+		return d, nil, nil, err
+	}
+	return d, indicators, groups, nil
+}
+
+func (s *Server) headlines() []string {
+	if len(s.cfg.Headlines) > 0 {
+		return s.cfg.Headlines
+	}
+	return headlineIndicators
+}
+
+func (s *Server) cockpitAPI(c echo.Context) error {
+	d, _, _, err := s.loadCockpit(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// cockpitView is the cockpit page.
+type cockpitView struct {
+	page
+	Groups     []option
+	Indicators []option
+	Tiles      []tile
+	Targets    []targetView
+}
+
+type tile struct {
+	Name, Value, Unit, Year string
+	RankAll, RankGroup      string
+	Change, ChangeClass     string
+	Ratio, Link             string
+}
+
+type targetView struct {
+	Name, Status, StatusText, Actual, Goal, Year, Note string
+}
+
+func (s *Server) cockpitPage(c echo.Context) error {
+	d, indicators, groups, err := s.loadCockpit(c)
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c)
+	v := cockpitView{page: newPage(c, "cockpit", "nav_cockpit")}
+	for _, g := range groups {
+		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == d.Group.Code})
+	}
+	for _, i := range indicators {
+		if d.Map != nil {
+			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == d.Map.Indicator.Code})
+		}
+	}
+	runs := map[string]bool{}
+	for _, r := range d.Tiles {
+		v.Tiles = append(v.Tiles, newTile(r, lang))
+		for _, src := range r.Sources {
+			if !runs[src.RunID] {
+				runs[src.RunID] = true
+				v.Sources = append(v.Sources, src)
+			}
+		}
+	}
+	for _, ts := range d.Targets {
+		v.Targets = append(v.Targets, newTargetView(ts, lang))
+	}
+	if d.Map != nil {
+		v.Maps = []string{"china.js"}
+		v.addChart("china-map", 560, chinaMapChart(d.Map, lang))
+	}
+	return c.Render(http.StatusOK, "cockpit.html", v)
+}
+
+func newTile(r *warehouse.Ranking, lang string) tile {
+	q := url.Values{"indicator": {r.Indicator.Code}, "year": {strconv.Itoa(r.Year)}, "group": {r.Group.Code}}
+	if lang == langEn {
+		q.Set("lang", langEn)
+	}
+	tl := tile{Name: indicatorName(r.Indicator, lang), Unit: r.Indicator.Unit, Year: strconv.Itoa(r.Year), Link: "/ranking?" + q.Encode(),
+		Value: "—", RankAll: "—", RankGroup: "—", Ratio: "—", ChangeClass: "same"}
+	if h := r.Home; h != nil {
+		tl.Value = formatNumber(h.Row.Value)
+		tl.RankAll = fmt.Sprintf("%d/%d", h.Row.RankAll, h.AllSize)
+		tl.RankGroup = fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize)
+		tl.Change, tl.ChangeClass = changeText(h.Row, lang), changeClass(h.Row)
+		if h.RatioToNation != nil {
+			tl.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
+		}
+	}
+	return tl
+}
+
+func newTargetView(ts warehouse.TargetStatus, lang string) targetView {
+	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Note: ts.Note}
+	if lang == langEn && ts.NameEn != "" {
+		v.Name = ts.NameEn
+	}
+	if ts.Actual != nil {
+		v.Actual, v.Goal, v.Year = formatNumber(*ts.Actual), formatNumber(*ts.Goal), strconv.Itoa(ts.Year)
+	}
+	return v
+}
+
+// chinaMapChart colours every province by the indicator, the home province outlined; the
+// map is the whole country with Taiwan and the South China Sea islands, as official maps are.
+func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
+	m := charts.NewMap()
+	m.RegisterMapType("china")
+	lo, hi := math.Inf(1), math.Inf(-1)
+	data := make([]opts.MapData, len(r.Rows))
+	for i, row := range r.Rows {
+		data[i] = opts.MapData{Name: row.ShortZh, Value: row.Value}
+		lo, hi = math.Min(lo, row.Value), math.Max(hi, row.Value)
+	}
+	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year)
+	m.SetGlobalOptions(chartBase("china-map", title, "", lang)...)
+	m.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi), Left: "20", Bottom: "20",
+			InRange: &opts.VisualMapInRange{Color: []string{"#e0ecff", "#5b8ff9", "#1d3f99"}}}),
+	)
+	m.AddSeries(indicatorName(r.Indicator, lang), data)
+	option := optionOf(m)
+	markHome(option, r)
+	return option
+}
+
+// markHome outlines the home province on the map. The map's shapes are keyed by their
+// Chinese names, so data names stay Chinese whatever the page's language.
+func markHome(option map[string]any, r *warehouse.Ranking) {
+	series, ok := option["series"].(charts.MultiSeries)
+	if !ok || len(series) == 0 || r.Home == nil {
+		return
+	}
+	data, _ := series[0].Data.([]opts.MapData)
+	out := make([]map[string]any, len(data))
+	for i, d := range data {
+		out[i] = map[string]any{"name": d.Name, "value": d.Value}
+		if d.Name == r.Home.Row.ShortZh {
+			out[i]["itemStyle"] = map[string]any{"borderColor": colorHome, "borderWidth": 3}
+			out[i]["label"] = map[string]any{"show": true, "color": colorHome, "fontWeight": "bold"}
+		}
+	}
+	series[0].Data = out
+}

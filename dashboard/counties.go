@@ -1,0 +1,327 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// countyIndicators are the indicators county tables carry.
+var countyIndicators = []string{"gdp", "rural_income", "urban_income", "population"}
+
+// provinceMaps names the map file (from echarts' province maps) of each province.
+var provinceMaps = map[string]string{
+	"110000": "beijing", "120000": "tianjin", "130000": "hebei", "140000": "shanxi", "150000": "neimenggu", "210000": "liaoning",
+	"220000": "jilin", "230000": "heilongjiang", "310000": "shanghai", "320000": "jiangsu", "330000": "zhejiang", "340000": "anhui",
+	"350000": "fujian", "360000": "jiangxi", "370000": "shandong", "410000": "henan", "420000": "hubei", "430000": "hunan",
+	"440000": "guangdong", "450000": "guangxi", "460000": "hainan", "500000": "chongqing", "510000": "sichuan", "520000": "guizhou",
+	"530000": "yunnan", "540000": "xizang", "610000": "shanxi1", "620000": "gansu", "630000": "qinghai", "640000": "ningxia", "650000": "xinjiang",
+}
+
+// countyFilters pick which counties a view lists.
+var countyFilters = map[string]func(warehouse.CountyRow) bool{
+	"all":            func(warehouse.CountyRow) bool { return true },
+	"poverty":        func(r warehouse.CountyRow) bool { return r.PovertyAlleviated },
+	"national_key":   func(r warehouse.CountyRow) bool { return r.NationalKey },
+	"provincial_key": func(r warehouse.CountyRow) bool { return r.ProvincialKey },
+}
+
+type countiesData struct {
+	Ranking *warehouse.CountyRanking       `json:"ranking"`
+	Targets *warehouse.CountyIncomeTargets `json:"targets"`
+	Filter  string                         `json:"filter"`
+	Sort    string                         `json:"sort"`
+}
+
+func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
+	ctx := c.Request().Context()
+	d := countiesData{Filter: c.QueryParam("filter"), Sort: c.QueryParam("sort")}
+	ind := c.QueryParam("indicator")
+	if ind == "" {
+		ind = "rural_income"
+	}
+	if !slices.Contains(countyIndicators, ind) {
+		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("counties have no indicator %q", ind))
+	}
+	if d.Filter == "" {
+		d.Filter = "all"
+	}
+	keep, ok := countyFilters[d.Filter]
+	if !ok {
+		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown filter %q", d.Filter))
+	}
+	if d.Sort == "" {
+		d.Sort = "value"
+	}
+	if d.Sort != "value" && d.Sort != "growth" && d.Sort != "change" {
+		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("sort %q is not value, growth or change", d.Sort))
+	}
+	year := 0
+	if y := c.QueryParam("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("year %q is not a year", y))
+		}
+		year = n
+	}
+	r, err := s.store.CountyRanking(ctx, s.cfg.HomeRegion, ind, year)
+	if err != nil {
+		return d, err
+	}
+	r.Rows = slices.DeleteFunc(r.Rows, func(row warehouse.CountyRow) bool { return !keep(row) })
+	sortCounties(r.Rows, d.Sort)
+	d.Ranking = r
+	if d.Targets, err = s.store.CountyIncomeTargets(ctx, s.cfg.HomeRegion, r.Year); err != nil {
+		return d, err
+	}
+	d.Targets.Counties = slices.DeleteFunc(d.Targets.Counties, func(row warehouse.CountyTargetRow) bool { return !keep(row.County) })
+	return d, nil
+}
+
+// sortCounties orders rows by rank of value (进度), growth (进步) or places gained (进位).
+func sortCounties(rows []warehouse.CountyRow, by string) {
+	key := func(r warehouse.CountyRow) int {
+		switch by {
+		case "growth":
+			if r.GrowthRank == 0 {
+				return 1 << 30
+			}
+			return r.GrowthRank
+		case "change":
+			return -r.RankChange
+		}
+		return r.Rank
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return key(rows[a]) < key(rows[b]) })
+}
+
+func (s *Server) countiesAPI(c echo.Context) error {
+	d, err := s.loadCounties(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+type countiesView struct {
+	page
+	Indicators, Years, Filters, Sorts []option
+	Rows                              []countyTableRow
+	Targets                           *warehouse.CountyIncomeTargets
+	TargetRows                        []countyTargetView
+	Unit                              string
+}
+
+type countyTableRow struct {
+	Rank, GrowthRank, Change, Name, City, Value, Growth, Flags string
+}
+
+type countyTargetView struct {
+	Name, Rural, Urban, AboveUrban, AboveProvince string
+	PassUrban, PassProvince                       string
+}
+
+func (s *Server) countiesPage(c echo.Context) error {
+	d, err := s.loadCounties(c)
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c)
+	indicators, err := s.store.Indicators(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	r := d.Ranking
+	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit}
+	for _, i := range indicators {
+		if slices.Contains(countyIndicators, i.Code) {
+			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == r.Indicator.Code})
+		}
+	}
+	for i := len(r.Years) - 1; i >= 0; i-- {
+		v.Years = append(v.Years, option{strconv.Itoa(r.Years[i]), strconv.Itoa(r.Years[i]), r.Years[i] == r.Year})
+	}
+	for _, f := range []string{"all", "poverty", "national_key", "provincial_key"} {
+		v.Filters = append(v.Filters, option{f, t(lang, "filter_"+f), f == d.Filter})
+	}
+	for _, so := range []string{"value", "growth", "change"} {
+		v.Sorts = append(v.Sorts, option{so, t(lang, "sort_"+so), so == d.Sort})
+	}
+	for _, row := range r.Rows {
+		v.Rows = append(v.Rows, countyTableRow{Rank: strconv.Itoa(row.Rank), GrowthRank: rankText(row.GrowthRank),
+			Change: rankChangeText(row.PrevRank > 0, row.RankChange, lang), Name: countyName(row, lang), City: cityName(row, lang),
+			Value: formatNumber(row.Value), Growth: pctText(row.Growth), Flags: countyFlags(row, lang)})
+	}
+	for _, tr := range d.Targets.Counties {
+		tv := countyTargetView{Name: countyName(tr.County, lang), Rural: fmt.Sprintf("%.2f%%", tr.RuralGrowth), Urban: fmt.Sprintf("%.2f%%", tr.UrbanGrowth),
+			AboveUrban: passText(tr.RuralAboveUrban, lang), PassUrban: passClass(tr.RuralAboveUrban), AboveProvince: "—"}
+		if tr.AboveProvince != nil {
+			tv.AboveProvince, tv.PassProvince = passText(*tr.AboveProvince, lang), passClass(*tr.AboveProvince)
+		}
+		v.TargetRows = append(v.TargetRows, tv)
+	}
+	if len(r.Rows) > 0 {
+		v.addChart("county-ranking", 90+18*len(r.Rows), countyChart(r, d.Sort, lang))
+		if file, ok := provinceMaps[s.cfg.HomeRegion]; ok {
+			if name := s.homeShortName(c); name != "" {
+				v.Maps = []string{"province/" + file + ".js"}
+				v.addChart("province-map", 520, provinceMapChart(r, name, lang))
+			}
+		}
+	}
+	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"economy", "regions"}, 6); err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "counties.html", v)
+}
+
+// homeShortName is the home province's short Chinese name, which its map is registered as.
+func (s *Server) homeShortName(c echo.Context) string {
+	regions, err := s.store.Regions(c.Request().Context())
+	if err != nil {
+		return ""
+	}
+	for _, r := range regions {
+		if r.Code == s.cfg.HomeRegion {
+			return r.ShortZh
+		}
+	}
+	return ""
+}
+
+func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
+	names := make([]string, len(r.Rows))
+	data := make([]opts.BarData, len(r.Rows))
+	for i, row := range r.Rows {
+		names[i] = countyName(row, lang)
+		v := row.Value
+		if by == "growth" && row.Growth != nil {
+			v = roundTo(*row.Growth, 2)
+		}
+		color := colorPeer
+		if row.PovertyAlleviated {
+			color = "#f6bd16"
+		}
+		data[i] = opts.BarData{Name: names[i], Value: v, ItemStyle: &opts.ItemStyle{Color: color}}
+	}
+	unit := r.Indicator.Unit
+	if by == "growth" {
+		unit = "%"
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unit, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
+	bar.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithGridOpts(opts.Grid{Left: "170", Right: "60", Top: "70", Bottom: "30"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+	)
+	bar.SetXAxis(names)
+	bar.AddSeries(indicatorName(r.Indicator, lang), data)
+	bar.XYReversal()
+	return optionOf(bar)
+}
+
+// provinceMapChart colours the province's cities by their counties' total (amounts) or
+// mean (per-person incomes).
+func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[string]any {
+	sum, n, names := map[string]float64{}, map[string]int{}, map[string]string{}
+	for _, row := range r.Rows {
+		sum[row.CityCode] += row.Value
+		n[row.CityCode]++
+		names[row.CityCode] = row.CityZh
+	}
+	perPerson := r.Indicator.Unit == "元"
+	var data []opts.MapData
+	lo, hi := 0.0, 0.0
+	for code, total := range sum {
+		v := total
+		if perPerson {
+			v = total / float64(n[code])
+		}
+		v = roundTo(v, 1)
+		if len(data) == 0 || v < lo {
+			lo = v
+		}
+		hi = max(hi, v)
+		data = append(data, opts.MapData{Name: names[code], Value: v})
+	}
+	sort.Slice(data, func(a, b int) bool { return data[a].Name < data[b].Name })
+	m := charts.NewMap()
+	m.RegisterMapType(mapName)
+	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year), t(lang, "by_city"), lang)...)
+	m.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi), Left: "20", Bottom: "20",
+			InRange: &opts.VisualMapInRange{Color: []string{"#fff4e0", "#f6bd16", "#c0392b"}}}),
+	)
+	m.AddSeries(indicatorName(r.Indicator, lang), data)
+	return optionOf(m)
+}
+
+func countyName(r warehouse.CountyRow, lang string) string {
+	if lang == langEn && r.NameEn != "" {
+		return r.NameEn
+	}
+	return r.NameZh
+}
+
+func cityName(r warehouse.CountyRow, lang string) string {
+	if lang == langEn && r.CityEn != "" {
+		return r.CityEn
+	}
+	return r.CityZh
+}
+
+func countyFlags(r warehouse.CountyRow, lang string) string {
+	var out string
+	for _, f := range []struct {
+		on  bool
+		key string
+	}{{r.PovertyAlleviated, "flag_poverty"}, {r.NationalKey, "flag_national_key"}, {r.ProvincialKey, "flag_provincial_key"}} {
+		if f.on {
+			if out != "" {
+				out += " · "
+			}
+			out += t(lang, f.key)
+		}
+	}
+	return out
+}
+
+func rankText(n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return strconv.Itoa(n)
+}
+
+func pctText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", *v)
+}
+
+func passText(ok bool, lang string) string {
+	if ok {
+		return t(lang, "pass")
+	}
+	return t(lang, "fail")
+}
+
+func passClass(ok bool) string {
+	if ok {
+		return "pass"
+	}
+	return "fail"
+}

@@ -1,0 +1,309 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// ledgerStatuses in the order an item moves through them, with their colours.
+var ledgerStatuses = []struct{ name, color string }{
+	{"未整改", "#c0392b"}, {"整改中", "#f6bd16"}, {"已整改", "#5b8ff9"}, {"已销号", "#5ad8a6"},
+}
+
+type ecologyData struct {
+	AsOf     string                    `json:"as_of"`
+	Dates    []string                  `json:"report_dates"`
+	Items    []warehouse.LedgerItem    `json:"items"`
+	ByStatus map[string]int            `json:"by_status"`
+	ByCity   map[string]map[string]int `json:"by_city"`
+	Overdue  int                       `json:"overdue"`
+	Trend    []trendPoint              `json:"trend"`
+}
+
+type trendPoint struct {
+	Date     string         `json:"date"`
+	ByStatus map[string]int `json:"by_status"`
+}
+
+func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.Region, error) {
+	ctx := c.Request().Context()
+	var d ecologyData
+	dates, err := s.store.LedgerDates(ctx)
+	if err != nil {
+		return d, nil, err
+	}
+	asOf := time.Now().UTC()
+	if len(dates) > 0 {
+		asOf = dates[len(dates)-1]
+	}
+	if v := c.QueryParam("as_of"); v != "" {
+		if asOf, err = time.Parse("2006-01-02", v); err != nil {
+			return d, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("as_of %q is not a date like 2024-12-31", v))
+		}
+	}
+	d.AsOf = asOf.Format("2006-01-02")
+	if d.Items, err = s.store.LedgerOn(ctx, asOf); err != nil {
+		return d, nil, err
+	}
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return d, nil, err
+	}
+	d.ByStatus, d.ByCity = map[string]int{}, map[string]map[string]int{}
+	for _, it := range d.Items {
+		d.ByStatus[it.Status]++
+		city := cityOf(regions, it.RegionCode)
+		if d.ByCity[city] == nil {
+			d.ByCity[city] = map[string]int{}
+		}
+		d.ByCity[city][it.Status]++
+		if it.Overdue {
+			d.Overdue++
+		}
+	}
+	for _, day := range dates {
+		if day.After(asOf) {
+			break
+		}
+		items, err := s.store.LedgerOn(ctx, day)
+		if err != nil {
+			return d, nil, err
+		}
+		p := trendPoint{Date: day.Format("2006-01-02"), ByStatus: map[string]int{}}
+		for _, it := range items {
+			p.ByStatus[it.Status]++
+		}
+		d.Trend = append(d.Trend, p)
+		d.Dates = append(d.Dates, p.Date)
+	}
+	return d, regions, nil
+}
+
+func (s *Server) regionIndex(c echo.Context) (map[string]warehouse.Region, error) {
+	regions, err := s.store.Regions(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]warehouse.Region, len(regions))
+	for _, r := range regions {
+		out[r.Code] = r
+	}
+	return out, nil
+}
+
+// cityOf is the code of the city a county (or the city itself) belongs to.
+func cityOf(regions map[string]warehouse.Region, code string) string {
+	if r, ok := regions[code]; ok && r.Level == "county" {
+		return r.ParentCode
+	}
+	return code
+}
+
+func (s *Server) ecologyAPI(c echo.Context) error {
+	d, _, err := s.loadEcology(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+type ecologyView struct {
+	page
+	AsOf    string
+	Dates   []option
+	Total   int
+	Overdue int
+	Closed  int
+	Rows    []ledgerRow
+}
+
+type ledgerRow struct {
+	ID, Title, Region, Source, Category, Found, Deadline, Status, Progress, Unit string
+	Overdue                                                                      bool
+}
+
+func (s *Server) ecologyPage(c echo.Context) error {
+	d, regions, err := s.loadEcology(c)
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c)
+	v := ecologyView{page: newPage(c, "ecology", "nav_ecology"), AsOf: d.AsOf, Total: len(d.Items), Overdue: d.Overdue, Closed: d.ByStatus["已销号"]}
+	for i := len(d.Dates) - 1; i >= 0; i-- {
+		v.Dates = append(v.Dates, option{d.Dates[i], d.Dates[i], d.Dates[i] == d.AsOf})
+	}
+	for _, it := range d.Items {
+		v.Rows = append(v.Rows, ledgerRow{ID: it.ItemID, Title: it.Title, Region: regionLabel(regions, it.RegionCode, lang), Source: it.Source,
+			Category: it.Category, Found: it.FoundDate, Deadline: it.Deadline, Status: it.Status, Progress: fmt.Sprintf("%.0f%%", it.Progress),
+			Unit: it.ResponsibleUnit, Overdue: it.Overdue})
+	}
+	if len(d.Items) > 0 {
+		v.addChart("ledger-status", 360, statusPie(d.ByStatus, d.AsOf, lang))
+		v.addChart("ledger-cities", 420, cityStatusChart(d.ByCity, regions, lang))
+		v.addChart("ledger-trend", 380, ledgerTrendChart(d.Trend, lang))
+	}
+	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"ecology"}, 3); err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "ecology.html", v)
+}
+
+func regionLabel(regions map[string]warehouse.Region, code, lang string) string {
+	r, ok := regions[code]
+	if !ok {
+		return code
+	}
+	if lang == langEn && r.NameEn != "" {
+		return r.NameEn
+	}
+	return r.NameZh
+}
+
+func statusPie(by map[string]int, asOf, lang string) map[string]any {
+	pie := charts.NewPie()
+	pie.SetGlobalOptions(chartBase("ledger-status", t(lang, "ledger_by_status"), asOf, lang)...)
+	pie.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}))
+	var data []opts.PieData
+	for _, st := range ledgerStatuses {
+		data = append(data, opts.PieData{Name: statusName(st.name, lang), Value: by[st.name], ItemStyle: &opts.ItemStyle{Color: st.color}})
+	}
+	pie.AddSeries(t(lang, "status"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "65%"}}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
+	return optionOf(pie)
+}
+
+func cityStatusChart(by map[string]map[string]int, regions map[string]warehouse.Region, lang string) map[string]any {
+	var cities []string
+	for c := range by {
+		cities = append(cities, c)
+	}
+	slices.Sort(cities)
+	names := make([]string, len(cities))
+	for i, c := range cities {
+		names[i] = regionLabel(regions, c, lang)
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(chartBase("ledger-cities", t(lang, "ledger_by_city"), "", lang)...)
+	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}))
+	bar.SetXAxis(names)
+	for _, st := range ledgerStatuses {
+		data := make([]opts.BarData, len(cities))
+		for i, c := range cities {
+			data[i] = opts.BarData{Value: by[c][st.name]}
+		}
+		bar.AddSeries(statusName(st.name, lang), data, charts.WithBarChartOpts(opts.BarChart{Stack: "status"}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: st.color}))
+	}
+	return optionOf(bar)
+}
+
+func ledgerTrendChart(trend []trendPoint, lang string) map[string]any {
+	dates := make([]string, len(trend))
+	for i, p := range trend {
+		dates[i] = p.Date
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(chartBase("ledger-trend", t(lang, "ledger_trend"), "", lang)...)
+	line.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "50"}))
+	line.SetXAxis(dates)
+	for _, st := range ledgerStatuses {
+		data := make([]opts.LineData, len(trend))
+		for i, p := range trend {
+			data[i] = opts.LineData{Value: p.ByStatus[st.name]}
+		}
+		line.AddSeries(statusName(st.name, lang), data, charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: st.color}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: st.color}))
+	}
+	return optionOf(line)
+}
+
+func statusName(s, lang string) string {
+	if lang == langEn {
+		return t(lang, "status_"+s)
+	}
+	return s
+}
+
+// ecologyItem is one item with its history.
+type ecologyItem struct {
+	Item    *warehouse.LedgerItem   `json:"item"`
+	History []warehouse.StatusEvent `json:"history"`
+}
+
+func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
+	ctx := c.Request().Context()
+	var d ecologyItem
+	id := c.Param("id")
+	items, err := s.store.LedgerOn(ctx, time.Now().UTC())
+	if err != nil {
+		return d, err
+	}
+	i := slices.IndexFunc(items, func(it warehouse.LedgerItem) bool { return it.ItemID == id })
+	if i < 0 {
+		return d, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no ledger item %q", id))
+	}
+	d.Item = &items[i]
+	d.History, err = s.store.ItemHistory(ctx, id)
+	return d, err
+}
+
+func (s *Server) ecologyItemAPI(c echo.Context) error {
+	d, err := s.loadItem(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+type itemView struct {
+	page
+	Item    *warehouse.LedgerItem
+	Region  string
+	History []warehouse.StatusEvent
+}
+
+func (s *Server) ecologyItemPage(c echo.Context) error {
+	d, err := s.loadItem(c)
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c)
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return err
+	}
+	v := itemView{page: newPage(c, "ecology", "ledger_item"), Item: d.Item, Region: regionLabel(regions, d.Item.RegionCode, lang), History: d.History}
+	v.Title = d.Item.ItemID + " · " + d.Item.Title
+	dates := make([]string, len(d.History))
+	progress := make([]opts.LineData, len(d.History))
+	for i, h := range d.History {
+		dates[i] = h.Date
+		progress[i] = opts.LineData{Value: h.Progress, Name: statusName(h.Status, lang)}
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(chartBase("item-progress", t(lang, "progress_history"), "", lang)...)
+	line.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 100, Name: "%"}))
+	line.SetXAxis(dates)
+	line.AddSeries(t(lang, "progress"), progress, charts.WithLineChartOpts(opts.LineChart{Step: "end"}),
+		charts.WithLineStyleOpts(opts.LineStyle{Width: 3, Color: colorPeer}))
+	v.addChart("item-progress", 320, optionOf(line))
+	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"ecology"}, 3); err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "ecology_item.html", v)
+}

@@ -1,0 +1,77 @@
+package dashboard
+
+import (
+	"net/url"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// page is what every page shows around its own content: language, navigation, charts,
+// and the footnote naming the files behind the numbers.
+type page struct {
+	Lang      string
+	L         map[string]string
+	Nav       string
+	Title     string
+	OtherLang string
+	// Query keeps the page's pickers for links between pages.
+	Query   string
+	Charts  []chartView
+	Sources []warehouse.Lineage
+	// Maps are map scripts the page's charts need, served from /static/vendor/maps/.
+	Maps []string
+}
+
+// chartView is one chart: its echarts option, drawn by app.js into a box of Height px.
+type chartView struct {
+	ID     string
+	Option map[string]any
+	Height int
+}
+
+func newPage(c echo.Context, nav, titleKey string) page {
+	lang := pageLang(c)
+	q := c.Request().URL.Query()
+	if lang == langZh {
+		q.Set("lang", langEn)
+	} else {
+		q.Del("lang")
+	}
+	keep := url.Values{}
+	if lang == langEn {
+		keep.Set("lang", langEn)
+	}
+	return page{Lang: lang, L: labels[lang], Nav: nav, Title: t(lang, titleKey),
+		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
+}
+
+func (p *page) addChart(id string, height int, option map[string]any) {
+	p.Charts = append(p.Charts, chartView{ID: id, Option: option, Height: height})
+}
+
+// chartBase is what every chart shares: a fixed id (stable options for golden files),
+// local assets, a title, a tooltip, and the toolbox with PNG export and a data view.
+func chartBase(id, title, subtitle, lang string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: "/static/vendor/"}),
+		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle, Left: "center"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: t(lang, "save_image")},
+			DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: t(lang, "data_view")},
+		}}),
+	}
+}
+
+// optionOf validates a go-echarts chart and returns its option for the page.
+func optionOf(c interface {
+	Validate()
+	JSON() map[string]interface{}
+}) map[string]any {
+	c.Validate()
+	return c.JSON()
+}
