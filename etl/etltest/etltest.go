@@ -35,8 +35,8 @@ func Demo(tb testing.TB) *warehouse.Warehouse {
 	return w
 }
 
-// LoadCSV writes content to a file named name and loads it with job (economy, regions,
-// indicators or peer_groups), failing the test if the load fails.
+// LoadCSV writes content to a file named name and loads it with job (any of
+// etl.JobNames), failing the test if the load fails.
 func LoadCSV(tb testing.TB, w *warehouse.Warehouse, job, name, content string) *etl.Report {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), name)
@@ -44,18 +44,7 @@ func LoadCSV(tb testing.TB, w *warehouse.Warehouse, job, name, content string) *
 		tb.Fatal(err)
 	}
 	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx := context.Background()
-	loads := map[string]func() (*etl.Report, error){
-		etl.JobEconomy:    func() (*etl.Report, error) { return l.LoadEconomy(ctx, path) },
-		etl.JobRegions:    func() (*etl.Report, error) { return l.LoadRegions(ctx, path) },
-		etl.JobIndicators: func() (*etl.Report, error) { return l.LoadIndicators(ctx, path) },
-		etl.JobPeerGroups: func() (*etl.Report, error) { return l.LoadPeerGroups(ctx, path, Home) },
-	}
-	load, ok := loads[job]
-	if !ok {
-		tb.Fatalf("no job %q", job)
-	}
-	rep, err := load()
+	rep, err := l.Load(context.Background(), job, path, Home, nil, nil)
 	if err != nil {
 		tb.Fatalf("load %s: %v", name, err)
 	}

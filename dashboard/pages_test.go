@@ -1,0 +1,163 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+func getJSON(t *testing.T, url string, into any) {
+	t.Helper()
+	status, body, _ := get(t, url)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, status, body)
+	}
+	if err := json.Unmarshal([]byte(body), into); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+func TestCockpitAPIAndPage(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	var d struct {
+		Tiles   []warehouse.Ranking      `json:"tiles"`
+		Targets []warehouse.TargetStatus `json:"targets"`
+		Map     warehouse.Ranking        `json:"map"`
+	}
+	getJSON(t, srv.URL+"/api/cockpit?group=yellow_river9", &d)
+	if len(d.Tiles) != 6 || d.Tiles[1].Indicator.Code != "gdp_per_capita" || d.Tiles[1].Year != 2024 {
+		t.Fatalf("tiles %d, second %s %d; want six with per-capita GDP 2024 second", len(d.Tiles), d.Tiles[1].Indicator.Code, d.Tiles[1].Year)
+	}
+	if h := d.Tiles[1].Home; h == nil || h.Row.RankAll != 31 || h.GroupSize != 9 {
+		t.Errorf("per-capita GDP tile: %+v; want 31st of all and ranked among the nine", h)
+	}
+	if len(d.Map.Rows) != 31 {
+		t.Errorf("map has %d provinces, want 31", len(d.Map.Rows))
+	}
+	status := map[string]string{}
+	for _, ts := range d.Targets {
+		status[ts.Code] = ts.Status
+	}
+	// 2024: real growth 5.8 % ≥ 5; per-capita GDP at 55.2 % of national ≥ 55 %; provincial
+	// urban and rural incomes are not published in the data, so that target has no data.
+	if status["gdp_growth_at_least_5"] != "green" || status["per_capita_gdp_half_national"] != "green" || status["rural_above_urban"] != "no_data" {
+		t.Errorf("targets %v", status)
+	}
+	code, body, _ := get(t, srv.URL+"/?group=yellow_river9")
+	for _, want := range []string{"驾驶舱", "31/31", "/static/vendor/maps/china.js", `class="rag rag-green"`, "href=\"/ranking?group=yellow_river9&amp;indicator=gdp_per_capita&amp;year=2024\""} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("cockpit page lacks %q", want)
+		}
+	}
+}
+
+func TestCountiesAPI(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	var d struct {
+		Ranking warehouse.CountyRanking       `json:"ranking"`
+		Targets warehouse.CountyIncomeTargets `json:"targets"`
+	}
+	getJSON(t, srv.URL+"/api/counties?indicator=rural_income&year=2024&sort=growth", &d)
+	if len(d.Ranking.Rows) != 86 || d.Ranking.Year != 2024 {
+		t.Fatalf("%d counties in %d; want the 86 counted ones in 2024", len(d.Ranking.Rows), d.Ranking.Year)
+	}
+	for i := 1; i < len(d.Ranking.Rows); i++ {
+		if d.Ranking.Rows[i].GrowthRank < d.Ranking.Rows[i-1].GrowthRank {
+			t.Fatalf("not sorted by growth rank at %d", i)
+		}
+	}
+	s := d.Targets.Summary
+	if s.Counties != 86 || s.Poverty != 75 || s.RuralAboveUrban > s.Counties || s.PovertyAboveProvince > s.Poverty {
+		t.Errorf("target summary %+v; want 86 counties, 75 poverty-alleviated", s)
+	}
+	for _, c := range d.Targets.Counties {
+		if c.RuralAboveUrban != (c.RuralGrowth > c.UrbanGrowth) {
+			t.Errorf("%s: rural %.2f urban %.2f marked %v", c.County.NameZh, c.RuralGrowth, c.UrbanGrowth, c.RuralAboveUrban)
+		}
+		if (c.AboveProvince != nil) != c.County.PovertyAlleviated {
+			t.Errorf("%s: the second target applies only to poverty-alleviated counties", c.County.NameZh)
+		}
+	}
+	getJSON(t, srv.URL+"/api/counties?filter=national_key", &d)
+	if len(d.Ranking.Rows) != 23 {
+		t.Errorf("%d national key-assistance counties, want 23", len(d.Ranking.Rows))
+	}
+	if code, _, _ := get(t, srv.URL+"/api/counties?filter=rich"); code != http.StatusBadRequest {
+		t.Errorf("unknown filter answered %d", code)
+	}
+}
+
+func TestEcologyAPIAndItem(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	var d struct {
+		AsOf     string                 `json:"as_of"`
+		Items    []warehouse.LedgerItem `json:"items"`
+		ByStatus map[string]int         `json:"by_status"`
+		Overdue  int                    `json:"overdue"`
+		Trend    []struct {
+			Date string `json:"date"`
+		} `json:"trend"`
+	}
+	getJSON(t, srv.URL+"/api/ecology", &d)
+	total := 0
+	for _, n := range d.ByStatus {
+		total += n
+	}
+	if d.AsOf != "2024-12-31" || len(d.Items) != 300 || total != 300 || len(d.Trend) != 8 {
+		t.Fatalf("as of %s: %d items, %d by status, %d trend points", d.AsOf, len(d.Items), total, len(d.Trend))
+	}
+	if d.Overdue == 0 || !d.Items[0].Overdue {
+		t.Errorf("overdue items must come first: %d overdue, first %+v", d.Overdue, d.Items[0])
+	}
+	var item struct {
+		History []warehouse.StatusEvent `json:"history"`
+	}
+	getJSON(t, srv.URL+"/api/ecology/items/GS-EC-0003", &item)
+	if len(item.History) != 8 {
+		t.Errorf("item history has %d reports, want 8", len(item.History))
+	}
+	if code, _, _ := get(t, srv.URL+"/ecology/items/NOPE"); code != http.StatusNotFound {
+		t.Errorf("unknown item answered %d", code)
+	}
+	if code, _, _ := get(t, srv.URL+"/api/ecology?as_of=yesterday"); code != http.StatusBadRequest {
+		t.Errorf("bad date answered %d", code)
+	}
+}
+
+func TestCampaignAPIShowsWeights(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	var d struct {
+		Scorecard warehouse.Scorecard `json:"scorecard"`
+	}
+	getJSON(t, srv.URL+"/api/campaign?kind=county&month=2024-06-01", &d)
+	if len(d.Scorecard.Units) != 86 || d.Scorecard.Month != "2024-06-01" || len(d.Scorecard.Weights) != len(warehouse.ScoreItems) {
+		t.Fatalf("%d units in %s with %d weights", len(d.Scorecard.Units), d.Scorecard.Month, len(d.Scorecard.Weights))
+	}
+	_, body, _ := get(t, srv.URL+"/campaign?kind=department")
+	for _, want := range []string{"评分权重", "任务按期办结率", "省财政厅", "麻木僵化不思为"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("campaign page lacks %q", want)
+		}
+	}
+}
+
+// A ledger item named with markup shows as text in the table, the item page and charts.
+func TestHostileLedgerTextIsEscaped(t *testing.T) {
+	w := etltest.Demo(t)
+	etltest.LoadCSV(t, w, "ecology", "evil_ledger.csv", "item_id,region,title,found_date,deadline,status,status_date,responsible_unit\n"+
+		"EVIL-1,兰州市,<script>alert(1)</script>,2024-01-05,2024-06-30,整改中,2024-12-31,<img src=x onerror=alert(2)>\n")
+	srv := newServer(t, w)
+	for _, path := range []string{"/ecology", "/ecology/items/EVIL-1"} {
+		_, body, _ := get(t, srv.URL+path)
+		if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<img src=x") {
+			t.Errorf("%s shows markup from the ledger unescaped", path)
+		}
+		if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") && !strings.Contains(body, `\u003cscript\u003e`) {
+			t.Errorf("%s lacks the escaped title", path)
+		}
+	}
+}
