@@ -4,7 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
@@ -65,4 +68,45 @@ func BenchmarkRanking(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkConcurrentClients runs 64 clients against the pages and their JSON for 20 s
+// (cached, as a wall screen and its viewers see them) and reports requests per second and
+// errors; the goal is no errors. Run with -benchtime 1x.
+func BenchmarkConcurrentClients(b *testing.B) {
+	w := etltest.Demo(b)
+	srv := newServer(&testing.T{}, w)
+	defer srv.Close()
+	paths := []string{"/", "/ranking", "/api/ranking?indicator=gdp&group=west12", "/counties", "/ecology", "/campaign", "/api/cockpit", "/ranking?lang=en"}
+	const clients = 64
+	duration := 20 * time.Second
+	for b.Loop() {
+		var ok, failed atomic.Int64
+		deadline := time.Now().Add(duration)
+		var wg sync.WaitGroup
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+		for c := 0; c < clients; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				for i := c; time.Now().Before(deadline); i++ {
+					res, err := client.Get(srv.URL + paths[i%len(paths)])
+					if err != nil {
+						failed.Add(1)
+						continue
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if res.StatusCode != http.StatusOK {
+						failed.Add(1)
+						continue
+					}
+					ok.Add(1)
+				}
+			}(c)
+		}
+		wg.Wait()
+		b.ReportMetric(float64(ok.Load())/duration.Seconds(), "requests/s")
+		b.ReportMetric(float64(failed.Load()), "errors")
+	}
 }

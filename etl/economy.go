@@ -65,6 +65,9 @@ type economySink struct {
 	indicators map[string]warehouse.Indicator
 	byName     map[string]warehouse.Indicator
 	periods    map[string]Period
+	// coverage is the distinct indicator, period kind, year and province flag of the rows,
+	// written to indicator_coverage with the run; a few hundred entries at most.
+	coverage map[coverKey]bool
 	// now is fixed for the run: a load takes seconds, and one clock reading serves all rows.
 	now   time.Time
 	batch *batch
@@ -80,7 +83,7 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		return nil, err
 	}
 	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		periods: map[string]Period{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+		periods: map[string]Period{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
@@ -134,6 +137,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	if value < 0 && isAmountUnit(ind.Unit) {
 		return problem(eValue, "%s cannot be negative (%s %s)", ind.NameZh, r.v(eValue), ind.Unit)
 	}
+	e.coverage[coverKey{ind.Code, period.Kind, period.Year, region.Level == "province"}] = true
 	b := e.batch
 	b.str(0, ind.Code)
 	b.str(1, region.Code)
@@ -158,6 +162,9 @@ func (e *economySink) flush() error {
 		return err
 	}
 	s := e.batch.s
+	if err := e.insertCoverage(s); err != nil {
+		return err
+	}
 	dups, err := s.wh.RunDuplicates(s.ctx, s.run.ID)
 	if err != nil {
 		return err
@@ -173,6 +180,39 @@ func (e *economySink) flush() error {
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID)
 	s.run.RowsLoaded -= removed
 	return err
+}
+
+type coverKey struct {
+	indicator, kind string
+	year            int
+	province        bool
+}
+
+var coverageSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "indicator_code", Type: arrow.BinaryTypes.String},
+	{Name: "period_kind", Type: arrow.BinaryTypes.String},
+	{Name: "year", Type: arrow.PrimitiveTypes.Uint16},
+	{Name: "province", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+}, nil)
+
+func (e *economySink) insertCoverage(s *runState) error {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, coverageSchema)
+	defer b.Release()
+	for k := range e.coverage {
+		b.Field(0).(*array.StringBuilder).Append(k.indicator)
+		b.Field(1).(*array.StringBuilder).Append(k.kind)
+		b.Field(2).(*array.Uint16Builder).Append(uint16(k.year))
+		var p uint8
+		if k.province {
+			p = 1
+		}
+		b.Field(3).(*array.Uint8Builder).Append(p)
+		b.Field(4).(*array.StringBuilder).Append(s.run.ID)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	return s.wh.Insert(s.ctx, "indicator_coverage", rec)
 }
 
 // period parses a period, remembering the few distinct ones a file holds.
