@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 
 	"jinwei/etl"
+	"jinwei/warehouse"
 )
 
 // config is everything jinwei can be told, from (weakest first) defaults, the config file,
@@ -28,6 +30,14 @@ type config struct {
 	MaxRejectShare float64         `toml:"max_reject_share"`
 	BatchRows      int             `toml:"batch_rows"`
 	Jobs           []etl.JobConfig `toml:"jobs"`
+	// Headlines are the cockpit's tiles (indicator codes); empty means the built-in six.
+	Headlines []string       `toml:"headlines"`
+	Campaign  campaignConfig `toml:"campaign"`
+}
+
+// campaignConfig weighs the 三抓三促 scorecard's items (see warehouse.ScoreItems).
+type campaignConfig struct {
+	Weights map[string]float64 `toml:"weights"`
 }
 
 func defaultConfig() config {
@@ -80,6 +90,14 @@ func loadConfig(path string, explicit bool) (config, error) {
 	for k, set := range envKeys {
 		if v, ok := os.LookupEnv(k); ok && v != "" {
 			set(&cfg, v)
+		}
+	}
+	for item, weight := range cfg.Campaign.Weights {
+		if !slices.ContainsFunc(warehouse.ScoreItems, func(it warehouse.ScoreItem) bool { return it.Code == item }) {
+			return cfg, fmt.Errorf("config %s: campaign.weights: unknown item %q", path, item)
+		}
+		if weight < 0 {
+			return cfg, fmt.Errorf("config %s: campaign.weights.%s: weight %v is negative", path, item, weight)
 		}
 	}
 	if cfg.BatchRows < 1 || cfg.BatchRows > 10_000_000 {

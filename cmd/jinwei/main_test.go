@@ -152,11 +152,29 @@ func TestConfigFileEnvironmentAndFlags(t *testing.T) {
 	if cfg.Addr != "127.0.0.1:9999" || cfg.HomeRegion != "500000" || cfg.DataDir != "/tmp/x" {
 		t.Errorf("config %+v: want addr from file, home from env, data dir from flag", cfg)
 	}
+	weights := filepath.Join(dir, "weights.toml")
+	if err := os.WriteFile(weights, []byte("[campaign.weights]\non_time_rate = 3\nspeed = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := parseFlags("serve", []string{"--config", weights}, io.Discard, nil); err == nil || !strings.Contains(err.Error(), `unknown item "speed"`) {
+		t.Errorf("unknown weight item: %v; want an error naming it", err)
+	}
 	bad := filepath.Join(dir, "bad.toml")
 	if err := os.WriteFile(bad, []byte("adress = \"x\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := parseFlags("serve", []string{"--config", bad}, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "adress") {
 		t.Errorf("misspelt key: %v; want an error naming it", err)
+	}
+}
+
+// The example config documents every key and must itself be valid.
+func TestExampleConfigIsValid(t *testing.T) {
+	cfg, err := loadConfig(filepath.Join("..", "..", "jinwei.example.toml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Jobs) != 3 || cfg.Campaign.Weights["on_time_rate"] != 2 || len(cfg.Headlines) != 6 {
+		t.Errorf("example config read as %+v", cfg)
 	}
 }

@@ -49,7 +49,8 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	defer os.Remove(serveInfoPath(cfg.DataDir))
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner}}, w, log)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner},
+		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights}, w, log)
 	if err != nil {
 		return err
 	}
