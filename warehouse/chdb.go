@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"fmt"
 	"os"
@@ -196,7 +197,21 @@ func (c *chdbConn) run(stmt, format string, params Params, out *[]byte) error {
 	return c.runLocked(stmt, format, params, out)
 }
 
+// runLocked runs stmt; after an engine error it clears the connection (see drainLocked),
+// so the next caller does not receive the failed statement's leftover output.
 func (c *chdbConn) runLocked(stmt, format string, params Params, out *[]byte) error {
+	err := c.runRaw(stmt, format, params, out)
+	var engErr *EngineError
+	if errors.As(err, &engErr) {
+		if derr := c.drainLocked(); derr != nil {
+			return fmt.Errorf("%w (and then: %v)", err, derr)
+		}
+	}
+	return err
+}
+
+// runRaw runs one statement on the connection, nothing more.
+func (c *chdbConn) runRaw(stmt, format string, params Params, out *[]byte) error {
 	if format == "" {
 		format = "Null"
 	}

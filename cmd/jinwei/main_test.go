@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"jinwei/warehouse/whtest"
 )
 
 var (
@@ -72,7 +74,7 @@ var testDataDir = filepath.Join(os.TempDir(), "jinwei-cmd-test-"+strings.Replace
 
 func TestMain(m *testing.M) {
 	os.RemoveAll(testDataDir)
-	code := m.Run()
+	code := whtest.Run(m)
 	os.RemoveAll(testDataDir)
 	if binPath != "" {
 		os.Remove(binPath)

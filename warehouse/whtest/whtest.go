@@ -61,3 +61,13 @@ func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 	})
 	return w
 }
+
+// Run runs a package's tests and then removes the process's embedded data directory; call
+// it from TestMain: os.Exit(whtest.Run(m)).
+func Run(m *testing.M) int {
+	code := m.Run()
+	if dataDir != "" {
+		_ = os.RemoveAll(dataDir)
+	}
+	return code
+}

@@ -1,0 +1,80 @@
+package warehouse
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// runFunc runs one statement and returns its result.
+type runFunc func(stmt string, params Params) (*Result, error)
+
+// exclusiveEngine is implemented by engines that can give one caller the connection for a
+// sequence of statements, with nobody else's statement in between.
+type exclusiveEngine interface {
+	exclusive(ctx context.Context, fn func(run runFunc) error) error
+}
+
+var _ exclusiveEngine = (*chdbEngine)(nil)
+
+// exclusive holds the shared embedded connection for fn's statements. chDB 26.5 hands the
+// output of a query that failed during execution (a timeout, a memory limit, throwIf) to the
+// next call on the connection, in place of that call's own result: seen here, the SELECT
+// after a timed-out query answered with the failed query's columns and partial rows. So the
+// connection is cleared before fn starts and after each failed statement, while the lock is
+// still held, and no other caller reads someone else's leftovers.
+func (e *chdbEngine) exclusive(ctx context.Context, fn func(run runFunc) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if e.c == nil {
+		return fmt.Errorf("embedded warehouse is closed")
+	}
+	c := e.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := ctx.Err(); err != nil { // given up while waiting for the connection
+		return err
+	}
+	if err := c.drainLocked(); err != nil {
+		return err
+	}
+	if c.curDB != e.db {
+		if err := c.runLocked("USE "+quoteIdent(e.db), "Null", nil, nil); err != nil {
+			return fmt.Errorf("use database %s: %w", e.db, err)
+		}
+		c.curDB = e.db
+	}
+	return fn(func(stmt string, params Params) (*Result, error) {
+		var out []byte
+		start := time.Now()
+		if err := c.runLocked(stmt, "JSONCompact", params, &out); err != nil {
+			return nil, err // runLocked has cleared the connection
+		}
+		res, err := decodeJSONCompact(out)
+		if err != nil {
+			return nil, err
+		}
+		res.Elapsed = time.Since(start)
+		return res, nil
+	})
+}
+
+// drainLocked runs a marker query until the marker itself comes back, so that any output a
+// failed query left behind is read and dropped here.
+func (c *chdbConn) drainLocked() error {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	marker := hex.EncodeToString(b[:])
+	for range 3 {
+		var out []byte
+		err := c.runRaw("SELECT {marker:String}", "TabSeparated", Params{"marker": marker}, &out)
+		if err == nil && strings.TrimSpace(string(out)) == marker {
+			return nil
+		}
+	}
+	return fmt.Errorf("the embedded engine kept answering with an earlier query's output")
+}
