@@ -1,6 +1,8 @@
 package warehouse
 
 import (
+	"context"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -54,6 +56,11 @@ func (c *queryCache) get(key string, load func() (*Result, error)) (*Result, err
 	if call, ok := c.inflight[flightKey]; ok {
 		c.mu.Unlock()
 		<-call.done
+		if isCancel(call.err) {
+			// The request that ran the query was abandoned; this one was not.
+			c.misses.Add(1)
+			return load()
+		}
 		c.hits.Add(1)
 		return call.res, call.err
 	}
@@ -75,6 +82,10 @@ func (c *queryCache) get(key string, load func() (*Result, error)) (*Result, err
 	c.mu.Unlock()
 	close(call.done)
 	return call.res, call.err
+}
+
+func isCancel(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // evict drops stale entries, and everything if that frees nothing. Called with mu held.

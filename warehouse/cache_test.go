@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -45,5 +46,25 @@ func TestRankingCacheServesRepeatsAndInvalidatesOnLoad(t *testing.T) {
 	}
 	if first.Home.Row.Value == 99999 || second.Home.Row.Value != 99999 || second.Home.Row.Rank != 1 {
 		t.Errorf("before the load Gansu had %v, after %v at rank %d; want the revised 99999 at rank 1", first.Home.Row.Value, second.Home.Row.Value, second.Home.Row.Rank)
+	}
+}
+
+// An abandoned request stops before its next engine query, and neither its error nor a
+// partial answer is kept for the next viewer.
+func TestAbandonedRequestCancelsAndLeavesNothingCached(t *testing.T) {
+	w := etltest.Demo(t)
+	q := warehouse.RankingQuery{Indicator: "gdp_growth", Year: 2024, Group: "west12", Home: etltest.Home}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	before := w.CacheStats()
+	if _, err := w.Ranking(ctx, q); !errors.Is(err, context.Canceled) {
+		t.Fatalf("abandoned ranking: %v; want context.Canceled", err)
+	}
+	if w.CacheStats().Misses-before.Misses > 1 {
+		t.Errorf("an abandoned request went on to run %d engine queries", w.CacheStats().Misses-before.Misses)
+	}
+	r, err := w.Ranking(context.Background(), q)
+	if err != nil || r.Home == nil {
+		t.Fatalf("the next request: %v", err)
 	}
 }
