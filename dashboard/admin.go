@@ -45,6 +45,24 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.GET("/runs/:id/rejects", s.adminRejects)
 	g.POST("/jobs/:job/run", s.adminRunJob)
 	g.POST("/jobs/:job/upload", s.adminUpload)
+	g.POST("/backup", s.adminBackup)
+}
+
+// Backuper makes consistent backups of the warehouse while it serves.
+type Backuper interface {
+	Backup(ctx context.Context, dir string) error
+}
+
+func (s *Server) adminBackup(c echo.Context) error {
+	b, ok := s.store.(Backuper)
+	dir := c.QueryParam("dir")
+	if !ok || dir == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "name the backup folder (?dir=…)")
+	}
+	if err := b.Backup(c.Request().Context(), dir); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return c.JSON(http.StatusOK, map[string]string{"dir": dir})
 }
 
 // requireAdminToken admits requests carrying the token that `serve` writes beside the

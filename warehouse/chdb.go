@@ -81,6 +81,10 @@ func connectChdb(lib *chdbLib, dataDir string) (*chdbConn, error) {
 		"--path=" + dataDir,
 		// Keep 64-bit integers as JSON numbers so results decode into numbers.
 		"--output_format_json_quote_64bit_integers=0",
+		// Server settings follow "--". BACKUP … TO File(…) needs an allowed path; the
+		// backup command chooses the folder, and ad hoc SQL cannot back up (the guard).
+		"--",
+		"--backups.allowed_path=/",
 	}
 	argv := make([]*byte, len(args))
 	for i, a := range args {

@@ -27,6 +27,9 @@ Usage:
   jinwei etl rejects RUN_ID                     list the rows a load rejected, with reasons
   jinwei demo load                              load the demo data set (data/)
   jinwei sql [--format table|csv|json] 'SELECT …'   run one query and print the result
+  jinwei backup DIR                             back up the warehouse (a running server does it for you)
+  jinwei restore DIR                            restore a backup into a new data directory
+  jinwei config check [--config FILE]           validate the configuration
 
 Flags every command takes:
   --config FILE     config file (default ./jinwei.toml when present; see README)
@@ -64,6 +67,9 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		"etl":     etlCmd,
 		"demo":    demoCmd,
 		"sql":     sqlCmd,
+		"backup":  backupCmd,
+		"restore": restoreCmd,
+		"config":  configCmd,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
