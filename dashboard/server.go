@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -51,6 +52,8 @@ type Config struct {
 	AdminToken string
 	// Jobs runs ETL jobs for the admin API; nil when none are configured.
 	Jobs Jobs
+	// Metrics, when set, are served at /metrics and fed by every request.
+	Metrics *Metrics
 }
 
 // Server holds the routes' dependencies.
@@ -104,6 +107,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.GET("/api/campaign", s.campaignAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
+	s.opsRoutes(e)
 	return e, nil
 }
 
@@ -112,15 +116,27 @@ func (s *Server) Render(w io.Writer, name string, data any, _ echo.Context) erro
 	return s.tmpl.ExecuteTemplate(w, name, data)
 }
 
-// logRequests writes one line per request once it is answered.
+// logRequests writes one line per request once it is answered, with its request id, and
+// feeds the request metrics.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		start := time.Now()
+		id := requestID(c)
 		err := next(c)
 		if err != nil {
 			c.Error(err)
 		}
 		req, res := c.Request(), c.Response()
-		s.log.Info("request", "method", req.Method, "path", req.URL.Path, "status", res.Status, "bytes", res.Size)
+		took := time.Since(start)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		if s.cfg.Metrics != nil {
+			s.cfg.Metrics.requests.WithLabelValues(route, req.Method, strconv.Itoa(res.Status)).Observe(took.Seconds())
+		}
+		s.log.Info("request", "request_id", id, "user", "-", "method", req.Method, "route", route, "path", req.URL.Path,
+			"status", res.Status, "bytes", res.Size, "duration_ms", took.Milliseconds())
 		return nil
 	}
 }

@@ -35,6 +35,8 @@ type Loader struct {
 	// Progress, when set, is told about a run's counts while it loads, at most a few
 	// times a second.
 	Progress func(warehouse.Run)
+	// OnRun, when set, is told about every run once it has finished (for metrics).
+	OnRun func(warehouse.Run)
 
 	locks        sync.Map // job name -> *sync.Mutex: two runs of one job never overlap
 	lastProgress time.Time
@@ -198,8 +200,13 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	}
 	run.FinishedAt = time.Now().UTC()
 	run.Status = warehouse.RunCommitted
-	l.log.Info("etl run", "job", job, "file", path, "run", run.ID, "rows_read", run.RowsRead, "rows_loaded", run.RowsLoaded,
-		"rows_rejected", run.RowsRejected, "duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond), "error", loadErr)
+	attrs := []any{"job", job, "file", path, "run", run.ID, "rows_read", run.RowsRead, "rows_loaded", run.RowsLoaded,
+		"rows_rejected", run.RowsRejected, "duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond)}
+	if loadErr != nil {
+		l.log.Warn("etl run failed", append(attrs, "error", loadErr)...)
+	} else {
+		l.log.Info("etl run", attrs...)
+	}
 	if loadErr != nil {
 		run.Status, run.Message, run.RowsLoaded = warehouse.RunFailed, loadErr.Error(), 0
 	}
@@ -207,6 +214,9 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	// a context that outlives a cancelled load.
 	if err := l.wh.RecordRun(context.WithoutCancel(ctx), run); err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	if l.OnRun != nil {
+		l.OnRun(run)
 	}
 	rep := &Report{Run: run, Rejects: s.rejects}
 	if loadErr != nil {

@@ -104,7 +104,9 @@ func TestLoadKilledMidwayLeavesNothingAndRerunCompletes(t *testing.T) {
 // once bench_NNN indicators exist; they are defined in an indicators file loaded first.
 func writeMonthlyFile(t *testing.T, path string, rows int) {
 	t.Helper()
-	provinces := []string{"110000", "310000", "440000", "510000", "620000", "630000", "640000", "650000"}
+	provinces := []string{"110000", "120000", "130000", "140000", "150000", "210000", "220000", "230000", "310000", "320000", "330000",
+		"340000", "350000", "360000", "370000", "410000", "420000", "430000", "440000", "450000", "460000", "500000", "510000",
+		"520000", "530000", "540000", "610000", "620000", "630000", "640000", "650000"}
 	indicators := filepath.Join(filepath.Dir(path), "indicators.csv")
 	var ib strings.Builder
 	ib.WriteString("code,name_zh,unit,direction,frequency\n")

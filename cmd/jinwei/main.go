@@ -14,6 +14,8 @@ import (
 	"slices"
 	"syscall"
 
+	"github.com/mattn/go-isatty"
+
 	"jinwei/warehouse"
 )
 
@@ -40,7 +42,7 @@ Flags every command takes:
 `
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := newLogger(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, log)
 	stop()
@@ -51,6 +53,14 @@ func main() {
 		log.Error("jinwei failed", "err", err)
 		os.Exit(1)
 	}
+}
+
+// newLogger writes text for a person at a terminal, and JSON for a log collector otherwise.
+func newLogger(f *os.File) *slog.Logger {
+	if isatty.IsTerminal(f.Fd()) {
+		return slog.New(slog.NewTextHandler(f, nil))
+	}
+	return slog.New(slog.NewJSONHandler(f, nil))
 }
 
 // command is one subcommand: it gets its arguments after the name.

@@ -30,7 +30,11 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	defer w.Close()
+	metrics := dashboard.NewMetrics(w)
+	stopObserving := w.ObserveQueries(metrics.ObserveQuery)
+	defer stopObserving()
 	loader := newLoader(cfg, w, log, io.Discard)
+	loader.OnRun = metrics.RecordRun
 	if cfg.LoadDemo && !noDemo {
 		if _, err := loader.LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion); err != nil {
 			return err
@@ -50,18 +54,22 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	}
 	defer os.Remove(serveInfoPath(cfg.DataDir))
 	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner},
-		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights}, w, log)
+		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics}, w, log)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	// Requests and scheduled loads share a context that shutdown cancels: a load in flight
+	// then stops at its next batch and its run fails, leaving nothing of its file visible.
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	defer stopJobs()
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return jobsCtx }}
 	fmt.Fprintf(out, "jinwei is serving the dashboard at http://%s/ (ready in %s)\n", ln.Addr(), time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
+	schedCtx, stopSchedule := context.WithCancel(jobsCtx)
+	defer stopSchedule()
 	go func() {
-		if err := runner.Schedule(jobsCtx, nil); err != nil {
+		if err := runner.Schedule(schedCtx, nil); err != nil {
 			errc <- err
 		}
 	}()
@@ -70,11 +78,36 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	case <-ctx.Done():
 	}
+	return shutdown(srv, stopSchedule, stopJobs, log)
+}
+
+// shutdownGrace is how long requests in flight may take to finish before the ones still
+// running (long loads) are abandoned.
+const shutdownGrace = 3 * time.Second
+
+// shutdown stops the schedules at once, lets requests finish for a grace period, then
+// abandons what still runs (their loads fail and leave nothing visible) and waits for it.
+func shutdown(srv *http.Server, stopSchedule, abandon func(), log *slog.Logger) error {
 	log.Info("shutting down")
-	stopJobs()
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	stopSchedule()
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		done <- srv.Shutdown(ctx)
+	}()
+	select {
+	case err := <-done:
+		return shutdownErr(err)
+	case <-time.After(shutdownGrace):
+		log.Info("abandoning requests still running")
+		abandon()
+	}
+	return shutdownErr(<-done)
+}
+
+func shutdownErr(err error) error {
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil

@@ -1,0 +1,61 @@
+package dashboard_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"jinwei/dashboard"
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+func TestHealthReadinessAndMetrics(t *testing.T) {
+	w := etltest.Demo(t)
+	metrics := dashboard.NewMetrics(w)
+	stop := w.ObserveQueries(metrics.ObserveQuery)
+	defer stop()
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Metrics: metrics}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, body, _ := get(t, srv.URL+path); code != http.StatusOK || body != "ok\n" {
+			t.Errorf("%s: %d %q", path, code, body)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		get(t, srv.URL+"/ranking")
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/ranking", nil)
+	req.Header.Set("X-Request-ID", "trace-123")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.Header.Get("X-Request-ID") != "trace-123" {
+		t.Fatalf("request id not echoed: %v %v", err, res.Header)
+	}
+	res.Body.Close()
+	metrics.RecordRun(finishedRun("economy", "committed", 42))
+	_, body, _ := get(t, srv.URL+"/metrics")
+	for _, want := range []string{
+		`jinwei_http_request_duration_seconds_count{method="GET",route="/ranking",status="200"} 2`,
+		"jinwei_query_cache_hits_total",
+		`jinwei_engine_query_duration_seconds_count{outcome="ok"}`,
+		`jinwei_etl_runs_total{job="economy",status="committed"} 1`,
+		`jinwei_etl_rows_loaded_total{job="economy"} 42`,
+		`jinwei_etl_last_success_timestamp_seconds{job="economy"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func finishedRun(job, status string, loaded int) warehouse.Run {
+	return warehouse.Run{Job: job, Status: status, RowsLoaded: loaded, FinishedAt: time.Now()}
+}
