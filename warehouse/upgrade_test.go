@@ -2,8 +2,8 @@ package warehouse_test
 
 import (
 	"context"
-	"time"
 	"testing"
+	"time"
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
