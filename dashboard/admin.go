@@ -21,6 +21,8 @@ type Jobs interface {
 	RunJob(ctx context.Context, job string) ([]JobResult, error)
 	// Upload saves a file into the job's inbox and loads it.
 	Upload(ctx context.Context, job, name string, body io.Reader) (JobResult, error)
+	// InFlight lists the loads running now, with their counts so far.
+	InFlight() []warehouse.Run
 }
 
 // JobResult is one file's load.
@@ -46,6 +48,12 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.POST("/jobs/:job/run", s.adminRunJob)
 	g.POST("/jobs/:job/upload", s.adminUpload)
 	g.POST("/backup", s.adminBackup)
+	g.GET("/inflight", func(c echo.Context) error {
+		if s.jobs == nil {
+			return c.JSON(http.StatusOK, []warehouse.Run{})
+		}
+		return c.JSON(http.StatusOK, s.jobs.InFlight())
+	})
 }
 
 // Backuper makes consistent backups of the warehouse while it serves.

@@ -126,7 +126,7 @@ func readTable(s *runState, l *Loader, t *table, snk sink) error {
 			if err := s.ctx.Err(); err != nil {
 				return err
 			}
-			l.progress(s.run)
+			l.progress(s)
 		}
 	}
 	if t.header == nil {

@@ -38,8 +38,7 @@ type Loader struct {
 	// OnRun, when set, is told about every run once it has finished (for metrics).
 	OnRun func(warehouse.Run)
 
-	locks        sync.Map // job name -> *sync.Mutex: two runs of one job never overlap
-	lastProgress time.Time
+	locks sync.Map // job name -> *sync.Mutex: two runs of one job never overlap
 }
 
 // DefaultMaxRejectShare refuses a file when more than a fifth of its rows are bad: such a
@@ -64,11 +63,12 @@ var errFileRejected = errors.New("file rejected")
 
 // runState is what a job sees while it loads one file: where to put rows and rejects.
 type runState struct {
-	ctx      context.Context
-	wh       *warehouse.Warehouse
-	run      *warehouse.Run
-	rejects  []warehouse.Reject
-	loadedAt time.Time
+	ctx          context.Context
+	wh           *warehouse.Warehouse
+	run          *warehouse.Run
+	rejects      []warehouse.Reject
+	loadedAt     time.Time
+	lastProgress time.Time
 }
 
 func (s *runState) insert(table string, rec arrow.RecordBatch) error {
@@ -116,12 +116,12 @@ func (s *runState) rejectShareError(limit float64) error {
 }
 
 // progress reports a running run's counts, a few times a second at most.
-func (l *Loader) progress(r *warehouse.Run) {
-	if l.Progress == nil || time.Since(l.lastProgress) < 200*time.Millisecond {
+func (l *Loader) progress(s *runState) {
+	if l.Progress == nil || time.Since(s.lastProgress) < 200*time.Millisecond {
 		return
 	}
-	l.lastProgress = time.Now()
-	l.Progress(*r)
+	s.lastProgress = time.Now()
+	l.Progress(*s.run)
 }
 
 // lockJob keeps two runs of one job from overlapping in this process.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,9 +121,15 @@ func handOverLoad(ctx context.Context, cfg *config, job string, files []string, 
 		return err
 	}
 	fmt.Fprintf(out, "a jinwei server (pid %d, %s) holds the warehouse: handing the files to it\n", c.info.PID, c.info.Addr)
+	show := progressPrinter(out)
 	var failed int
 	for _, f := range files {
+		watching, stopWatching := context.WithCancel(ctx)
+		if show != nil {
+			go c.watch(watching, filepath.Base(f), show)
+		}
 		res, err := c.upload(ctx, job, f)
+		stopWatching()
 		if err != nil {
 			return err
 		}
@@ -181,13 +188,21 @@ func newLoader(cfg *config, w *warehouse.Warehouse, log *slog.Logger, out io.Wri
 	l := etl.NewLoader(w, log)
 	l.MaxRejectShare = cfg.MaxRejectShare
 	l.BatchRows = cfg.BatchRows
-	if f, ok := out.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		l.Progress = func(r warehouse.Run) {
-			secs := time.Since(r.StartedAt).Seconds()
-			fmt.Fprintf(out, "\r%s: read %d, loaded %d, rejected %d, %.0f rows/s   ", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected, float64(r.RowsRead)/max(secs, 0.001))
-		}
-	}
+	l.Progress = progressPrinter(out)
 	return l
+}
+
+// progressPrinter rewrites one line with a load's counts and speed when out is a terminal;
+// nil otherwise.
+func progressPrinter(out io.Writer) func(warehouse.Run) {
+	f, ok := out.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return nil
+	}
+	return func(r warehouse.Run) {
+		secs := time.Since(r.StartedAt).Seconds()
+		fmt.Fprintf(out, "\r%s: read %d, loaded %d, rejected %d, %.0f rows/s   ", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected, float64(r.RowsRead)/max(secs, 0.001))
+	}
 }
 
 // shownRejects is how many rejected rows a load prints; `etl rejects` lists them all.

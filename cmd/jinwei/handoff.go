@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
+	"jinwei/warehouse"
 )
 
 // serveInfo is what a running `serve` leaves beside the embedded warehouse, so that CLI
@@ -82,6 +83,35 @@ func (c *serverClient) do(ctx context.Context, method, path string, body io.Read
 		return fmt.Errorf("jinwei server at %s: %s: %s", c.info.Addr, res.Status, e.Error)
 	}
 	return json.Unmarshal(data, out)
+}
+
+// inflight lists the loads the server is running.
+func (c *serverClient) inflight(ctx context.Context) ([]warehouse.Run, error) {
+	var runs []warehouse.Run
+	err := c.do(ctx, http.MethodGet, "/api/admin/inflight", nil, &runs)
+	return runs, err
+}
+
+// watch reports the server's progress on the file named name until ctx ends.
+func (c *serverClient) watch(ctx context.Context, name string, show func(warehouse.Run)) {
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		runs, err := c.inflight(ctx)
+		if err != nil {
+			continue
+		}
+		for _, r := range runs {
+			if filepath.Base(r.FilePath) == name {
+				show(r)
+			}
+		}
+	}
 }
 
 // upload sends one file to the server's job and returns its result.

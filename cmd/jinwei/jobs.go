@@ -7,6 +7,7 @@ import (
 
 	"jinwei/dashboard"
 	"jinwei/etl"
+	"jinwei/warehouse"
 )
 
 // defaultJobs gives every fact job an inbox under the data directory when the config
@@ -32,7 +33,12 @@ func newRunner(cfg *config, l *etl.Loader) (*etl.Runner, error) {
 }
 
 // adminJobs lets the dashboard's admin API run jobs without importing etl.
-type adminJobs struct{ r *etl.Runner }
+type adminJobs struct {
+	r       *etl.Runner
+	running *inflight
+}
+
+func (a adminJobs) InFlight() []warehouse.Run { return a.running.list() }
 
 var _ dashboard.Jobs = adminJobs{}
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
+	"jinwei/warehouse"
 )
 
 func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
@@ -34,7 +35,12 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	stopObserving := w.ObserveQueries(metrics.ObserveQuery)
 	defer stopObserving()
 	loader := newLoader(cfg, w, log, io.Discard)
-	loader.OnRun = metrics.RecordRun
+	running := newInflight()
+	loader.Progress = running.update
+	loader.OnRun = func(r warehouse.Run) {
+		running.done(r)
+		metrics.RecordRun(r)
+	}
 	if cfg.LoadDemo && !noDemo {
 		if _, err := loader.LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion); err != nil {
 			return err
@@ -53,7 +59,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	defer os.Remove(serveInfoPath(cfg.DataDir))
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner},
+	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running},
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics}, w, log)
 	if err != nil {
 		return err

@@ -68,6 +68,27 @@ func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
 	if len(seen) < 3 {
 		t.Fatal("the handed-over load never started inserting")
 	}
+	// What the CLI shows while the server loads: the server's in-flight counts.
+	c, err := newServerClient(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress warehouse.Run
+	for progress.RowsRead == 0 && time.Now().Before(deadline) {
+		runs, err := c.inflight(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			if filepath.Base(r.FilePath) == "big.csv" {
+				progress = r
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if progress.RowsRead == 0 || progress.Status != warehouse.RunRunning {
+		t.Fatalf("in-flight progress of the handed-over load: %+v", progress)
+	}
 	signalled := time.Now()
 	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
