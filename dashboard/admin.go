@@ -74,14 +74,20 @@ func (s *Server) adminBackup(c echo.Context) error {
 }
 
 // requireAdminToken admits requests carrying the token that `serve` writes beside the
-// warehouse for the local CLI; without a configured token the admin API is closed.
+// warehouse for the local CLI, and signed-in admins; nobody else, demo mode or not.
 func (s *Server) requireAdminToken(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		if s.cfg.AdminToken == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) != 1 {
-			return echo.NewHTTPError(http.StatusUnauthorized, "admin token required")
+		if ok && s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) == 1 {
+			return next(c)
 		}
-		return next(c)
+		if ss := currentSession(c); ss != nil && !ss.Demo && ss.Role == RoleAdmin {
+			return next(c)
+		}
+		if ss := currentSession(c); ss != nil && !ss.Demo {
+			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the admin role", ss.User))
+		}
+		return echo.NewHTTPError(http.StatusUnauthorized, "admin token or an admin sign-in required")
 	}
 }
 

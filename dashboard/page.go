@@ -24,6 +24,11 @@ type page struct {
 	Sources []warehouse.Lineage
 	// Maps are map scripts the page's charts need, served from /static/vendor/maps/.
 	Maps []string
+	// User is who is signed in ("" for nobody); Demo says the pages are open to anyone.
+	User string
+	Demo bool
+	// CSRF is the token state-changing forms send back.
+	CSRF string
 }
 
 // chartView is one chart: its echarts option, drawn by app.js into a box of Height px.
@@ -45,8 +50,13 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	if lang == langEn {
 		keep.Set("lang", langEn)
 	}
-	return page{Lang: lang, L: labels[lang], Nav: nav, Title: t(lang, titleKey),
+	p := page{Lang: lang, L: labels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
+	if ss := currentSession(c); ss != nil {
+		p.User, p.Demo = ss.User, ss.Demo
+	}
+	p.CSRF, _ = c.Get(ctxCSRF).(string)
+	return p
 }
 
 func (p *page) addChart(id string, height int, option map[string]any) {

@@ -6,6 +6,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -54,6 +55,14 @@ type Config struct {
 	Jobs Jobs
 	// Metrics, when set, are served at /metrics and fed by every request.
 	Metrics *Metrics
+	// Users may sign in; with none, the dashboards run in an open demo mode that says so
+	// on every page, and the admin API answers only to AdminToken.
+	Users []User
+	// SessionKey signs session cookies; SessionTTL is how long a sign-in lasts (12 h).
+	SessionKey []byte
+	SessionTTL time.Duration
+	// Clock tells the time for sessions; nil is the system clock.
+	Clock func() time.Time
 }
 
 // Server holds the routes' dependencies.
@@ -92,19 +101,24 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.logRequests)
-	e.GET("/", s.cockpitPage)
-	e.GET("/api/cockpit", s.cockpitAPI)
-	e.GET("/ranking", s.rankingPage)
-	e.GET("/api/ranking", s.rankingAPI)
-	e.GET("/counties", s.countiesPage)
-	e.GET("/api/counties", s.countiesAPI)
-	e.GET("/ecology", s.ecologyPage)
-	e.GET("/api/ecology", s.ecologyAPI)
-	e.GET("/ecology/items/:id", s.ecologyItemPage)
-	e.GET("/api/ecology/items/:id", s.ecologyItemAPI)
-	e.GET("/campaign", s.campaignPage)
-	e.GET("/api/campaign", s.campaignAPI)
+	if len(cfg.Users) > 0 && len(cfg.SessionKey) < 32 {
+		return nil, fmt.Errorf("dashboard: users are configured but the session key is shorter than 32 bytes")
+	}
+	e.Use(s.logRequests, s.authenticate, s.csrf())
+	s.authRoutes(e)
+	pages := e.Group("", s.require(RoleViewer))
+	pages.GET("/", s.cockpitPage)
+	pages.GET("/api/cockpit", s.cockpitAPI)
+	pages.GET("/ranking", s.rankingPage)
+	pages.GET("/api/ranking", s.rankingAPI)
+	pages.GET("/counties", s.countiesPage)
+	pages.GET("/api/counties", s.countiesAPI)
+	pages.GET("/ecology", s.ecologyPage)
+	pages.GET("/api/ecology", s.ecologyAPI)
+	pages.GET("/ecology/items/:id", s.ecologyItemPage)
+	pages.GET("/api/ecology/items/:id", s.ecologyItemAPI)
+	pages.GET("/campaign", s.campaignPage)
+	pages.GET("/api/campaign", s.campaignAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
 	s.opsRoutes(e)

@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 
+	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/warehouse"
 )
@@ -33,6 +35,13 @@ type config struct {
 	// Headlines are the cockpit's tiles (indicator codes); empty means the built-in six.
 	Headlines []string       `toml:"headlines"`
 	Campaign  campaignConfig `toml:"campaign"`
+	// Users who may sign in (bcrypt hashes; add one with `jinwei user add`). With none,
+	// the pages run in an open demo mode that says so.
+	Users []dashboard.User `toml:"users"`
+	// SessionKey signs session cookies (a secret, 32+ characters); empty means a random key
+	// kept in the data directory. SessionTTL is how long a sign-in lasts.
+	SessionKey string `toml:"session_key"`
+	SessionTTL string `toml:"session_ttl"`
 }
 
 // campaignConfig weighs the 三抓三促 scorecard's items (see warehouse.ScoreItems).
@@ -51,6 +60,7 @@ func defaultConfig() config {
 		SourcesDir:     "data/sources",
 		MaxRejectShare: etl.DefaultMaxRejectShare,
 		BatchRows:      100_000,
+		SessionTTL:     "12h",
 	}
 }
 
@@ -91,6 +101,17 @@ func loadConfig(path string, explicit bool) (config, error) {
 		if v, ok := os.LookupEnv(k); ok && v != "" {
 			set(&cfg, v)
 		}
+	}
+	for i, u := range cfg.Users {
+		if u.Name == "" || !dashboard.ValidRole(u.Role) || !strings.HasPrefix(u.PasswordHash, "$2") {
+			return cfg, fmt.Errorf("config %s: users[%d] (%q): needs a name, a role (viewer, analyst or admin) and a bcrypt password_hash", path, i, u.Name)
+		}
+	}
+	if d, err := time.ParseDuration(cfg.SessionTTL); err != nil || d <= 0 {
+		return cfg, fmt.Errorf("config %s: session_ttl %q is not a duration such as 12h", path, cfg.SessionTTL)
+	}
+	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
+		return cfg, fmt.Errorf("config %s: session_key is shorter than 32 characters", path)
 	}
 	for item, weight := range cfg.Campaign.Weights {
 		if !slices.ContainsFunc(warehouse.ScoreItems, func(it warehouse.ScoreItem) bool { return it.Code == item }) {

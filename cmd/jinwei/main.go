@@ -32,6 +32,7 @@ Usage:
   jinwei backup DIR                             back up the warehouse (a running server does it for you)
   jinwei restore DIR                            restore a backup into a new data directory
   jinwei config check [--config FILE]           validate the configuration
+  jinwei user add NAME --role viewer|analyst|admin   add an account (its password is printed once)
 
 Flags every command takes:
   --config FILE     config file (default ./jinwei.toml when present; see README)
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		"backup":  backupCmd,
 		"restore": restoreCmd,
 		"config":  configCmd,
+		"user":    userCmd,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -59,8 +59,16 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	defer os.Remove(serveInfoPath(cfg.DataDir))
+	key, err := sessionKey(cfg)
+	if err != nil {
+		return err
+	}
+	if len(cfg.Users) == 0 {
+		log.Warn("no users are configured: the pages run in an open demo mode; add accounts with `jinwei user add NAME --role admin`")
+	}
 	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running},
-		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics}, w, log)
+		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
+		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg)}, w, log)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,196 @@
+package dashboard_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"jinwei/dashboard"
+	"jinwei/etl/etltest"
+)
+
+type authFixture struct {
+	srv *httptest.Server
+	now time.Time
+}
+
+func newAuthServer(t *testing.T) *authFixture {
+	t.Helper()
+	f := &authFixture{now: time.Now()}
+	users := []dashboard.User{}
+	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
+		h, err := dashboard.HashPassword(u.name + "-pw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
+	}
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
+		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, etltest.Demo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Session cookies are Secure: the browser sends them over TLS, as behind the proxy.
+	f.srv = httptest.NewTLSServer(app)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// client is a browser-like client of the TLS test server: cookies kept, redirects not
+// followed.
+func (f *authFixture) client(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Transport: f.srv.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// signIn fetches the form, posts the credentials with its CSRF token, and returns the
+// response to the post.
+func signIn(t *testing.T, c *http.Client, base, user, password string) *http.Response {
+	t.Helper()
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token on the sign-in form")
+	}
+	res, err = c.PostForm(base+"/login", url.Values{"user": {user}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/ranking"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+func status(t *testing.T, c *http.Client, method, u string, header map[string]string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestSignInRolesAndSessions(t *testing.T) {
+	f := newAuthServer(t)
+	base := f.srv.URL
+	anon := f.client(t)
+	if code := status(t, anon, "GET", base+"/ranking", nil); code != http.StatusSeeOther {
+		t.Errorf("anonymous page view: %d, want a redirect to sign in", code)
+	}
+	if code := status(t, anon, "GET", base+"/api/ranking", nil); code != http.StatusUnauthorized {
+		t.Errorf("anonymous API call: %d, want 401", code)
+	}
+	if res := signIn(t, anon, base, "leader", "wrong"); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong password: %d, want 401", res.StatusCode)
+	}
+
+	viewer := f.client(t)
+	res := signIn(t, viewer, base, "leader", "leader-pw")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/ranking" {
+		t.Fatalf("sign-in: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	var ck *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "jinwei_session" {
+			ck = c
+		}
+	}
+	if ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
+		t.Errorf("session cookie %+v; want Secure, HttpOnly, SameSite=Strict", ck)
+	}
+	if code := status(t, viewer, "GET", base+"/ranking", nil); code != http.StatusOK {
+		t.Errorf("viewer on the dashboards: %d", code)
+	}
+	if code := status(t, viewer, "GET", base+"/api/admin/runs", nil); code != http.StatusForbidden {
+		t.Errorf("viewer on the admin API: %d, want 403", code)
+	}
+	analyst := f.client(t)
+	signIn(t, analyst, base, "analyst", "analyst-pw")
+	if code := status(t, analyst, "POST", base+"/api/admin/jobs/economy/run", map[string]string{"X-CSRF-Token": "x"}); code != http.StatusForbidden {
+		t.Errorf("analyst running an ETL job: %d, want 403", code)
+	}
+	admin := f.client(t)
+	signIn(t, admin, base, "ops", "ops-pw")
+	if code := status(t, admin, "GET", base+"/api/admin/runs", nil); code != http.StatusOK {
+		t.Errorf("admin on the admin API: %d", code)
+	}
+	if code := status(t, anon, "GET", base+"/api/admin/runs", map[string]string{"Authorization": "Bearer cli-token"}); code != http.StatusOK {
+		t.Errorf("the CLI's token on the admin API: %d", code)
+	}
+
+	// State-changing requests need the CSRF token: sign-out without it is refused.
+	if code := status(t, viewer, "POST", base+"/logout", nil); code != http.StatusForbidden && code != http.StatusBadRequest {
+		t.Errorf("sign-out without CSRF token: %d, want it refused", code)
+	}
+	// A session lasts its TTL, then the user signs in again.
+	f.now = f.now.Add(2 * time.Hour)
+	if code := status(t, viewer, "GET", base+"/ranking", nil); code != http.StatusSeeOther {
+		t.Errorf("expired session: %d, want a redirect to sign in", code)
+	}
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	f := newAuthServer(t)
+	c := f.client(t)
+	limited := false
+	for i := 0; i < 12 && !limited; i++ {
+		limited = signIn(t, c, f.srv.URL, "ops", "guess").StatusCode == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Errorf("12 failed sign-ins in a row were never limited")
+	}
+}
+
+func TestSignOutEndsTheSession(t *testing.T) {
+	f := newAuthServer(t)
+	c := f.client(t)
+	signIn(t, c, f.srv.URL, "leader", "leader-pw")
+	res, err := c.Get(f.srv.URL + "/ranking")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil || !strings.Contains(string(body), `id="user">leader<`) {
+		t.Fatalf("the page shows no signed-in user or sign-out form")
+	}
+	res, err = c.PostForm(f.srv.URL+"/logout", url.Values{"_csrf": {string(m[1])}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out: %v %v", err, res)
+	}
+	if code := status(t, c, "GET", f.srv.URL+"/ranking", nil); code != http.StatusSeeOther {
+		t.Errorf("after sign-out: %d, want a redirect to sign in", code)
+	}
+}
+
+// Without users the pages are open, say so, and the admin API still wants its token.
+func TestDemoModeIsOpenButSaysSo(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	code, body, _ := get(t, srv.URL+"/ranking")
+	if code != http.StatusOK || !strings.Contains(body, `id="demo-banner"`) {
+		t.Errorf("demo mode page: %d, banner shown: %v", code, strings.Contains(body, "demo-banner"))
+	}
+	if code, _, _ := get(t, srv.URL+"/api/admin/runs"); code != http.StatusUnauthorized {
+		t.Errorf("admin API in demo mode without token: %d, want 401", code)
+	}
+}
