@@ -122,6 +122,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
 	s.opsRoutes(e)
+	s.sqlRoutes(e)
 	return e, nil
 }
 

@@ -234,7 +234,7 @@ func (c *chdbConn) runRaw(stmt, format string, params Params, out *[]byte) error
 		valueLens = make([]uintptr, len(names)+1)
 	)
 	for i, n := range names {
-		v := params[n]
+		v := escapeParam(params[n])
 		namePtrs[i], nameLens[i] = cString(n), uintptr(len(n))
 		valuePtrs[i], valueLens[i] = cString(v), uintptr(len(v))
 	}
@@ -257,4 +257,10 @@ func (c *chdbConn) runRaw(stmt, format string, params Params, out *[]byte) error
 		}
 	}
 	return nil
+}
+
+// escapeParam writes a parameter's value as the engine reads parameter text, with backslash
+// escapes: unescaped, a line break or a backslash in a value would change or cut it.
+func escapeParam(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\t", `\t`, "\r", `\r`).Replace(s)
 }

@@ -11,7 +11,7 @@ import (
 // trip, and the statement comes back beside its canonical form to prove it arrived whole.
 func canonicalize(run runFunc, stmt string) (string, error) {
 	res, err := run(`SELECT {q:String} AS received, formatQuerySingleLine(received) AS canonical, `+
-		`formatQuerySingleLineOrNull(canonical) AS again`, Params{"q": escapeParam(stmt)})
+		`formatQuerySingleLineOrNull(canonical) AS again`, Params{"q": stmt})
 	if err != nil {
 		var ee *EngineError
 		if !errors.As(err, &ee) {
@@ -48,11 +48,6 @@ func canonicalize(run runFunc, stmt string) (string, error) {
 	return canonical, nil
 }
 
-// escapeParam writes s as the engine reads a parameter's text: backslash escapes.
-func escapeParam(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\t", `\t`, "\r", `\r`).Replace(s)
-}
-
 // explainAST has the engine parse stmt, which must already be proven to be one statement
 // (it is spliced after EXPLAIN AST, the one place the guard splices text), and reads the
 // tree it prints.
@@ -84,7 +79,7 @@ func explainAST(run runFunc, stmt string) (*astNode, error) {
 // nothing else), and its parse tree is the checked tree inside the guard's wrapper with
 // exactly one SETTINGS clause, the guard's.
 func checkLimited(run runFunc, final string, checked *astNode, kind statementKind, limitRows int) error {
-	res, err := run("SELECT formatQuerySingleLineOrNull({q:String}) IS NOT NULL", Params{"q": escapeParam(final)})
+	res, err := run("SELECT formatQuerySingleLineOrNull({q:String}) IS NOT NULL", Params{"q": final})
 	if err != nil {
 		return fmt.Errorf("check limited statement: %w", err)
 	}

@@ -83,7 +83,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestSQLCommandPrintsTableCSVAndJSON(t *testing.T) {
-	stmt := "SELECT number AS n, concat('甘肃', toString(number)) AS name FROM system.numbers LIMIT 2"
+	stmt := "SELECT arrayJoin([0, 1]) AS n, concat('甘肃', toString(n)) AS name"
 	table, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", stmt)
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +105,9 @@ func TestSQLCommandPrintsTableCSVAndJSON(t *testing.T) {
 	}
 	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "SELEC 1"); err == nil || !strings.Contains(err.Error(), "Syntax error") {
 		t.Errorf("syntax error: %v", err)
+	}
+	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "DROP DATABASE cli_sql"); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("the CLI let a DROP through: %v", err)
 	}
 }
 

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os/user"
 	"strings"
+
+	"jinwei/warehouse"
 )
 
 func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
@@ -28,11 +31,23 @@ func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 		return err
 	}
 	defer w.Close()
-	res, err := w.Query(ctx, strings.TrimSpace(args[0]), nil)
+	// The command line goes through the same guard and audit log as the web console: it is
+	// an analyst's tool, not a way around them.
+	res, err := w.AuditedQuery(ctx, "cli:"+osUser(), "query", format, strings.TrimSpace(args[0]), warehouse.DefaultLimits())
 	if err != nil {
 		return err
 	}
-	return writeResult(out, res, format)
+	if res.Truncated {
+		defer fmt.Fprintf(out, "(cut at %d rows)\n", warehouse.DefaultLimits().MaxRows)
+	}
+	return writeResult(out, res.Result, format)
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
 }
 
 func migrateCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {

@@ -1,0 +1,82 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// AuditEntry is one ad hoc query or export.
+type AuditEntry struct {
+	At        string `json:"at"`
+	User      string `json:"user"`
+	Action    string `json:"action"`
+	Statement string `json:"statement"`
+	Format    string `json:"format"`
+	Rows      int    `json:"rows"`
+	Duration  int    `json:"duration_ms"`
+	Outcome   string `json:"outcome"`
+	Message   string `json:"message"`
+}
+
+// AuditedQuery runs an analyst's statement through the guard and records it in the audit
+// log, however it ends.
+func (w *Warehouse) AuditedQuery(ctx context.Context, user, action, format, stmt string, lim Limits) (*GuardedResult, error) {
+	start := time.Now()
+	res, err := w.GuardedQuery(ctx, stmt, lim)
+	entry := AuditEntry{User: user, Action: action, Statement: stmt, Format: format, Duration: int(time.Since(start).Milliseconds()), Outcome: "ok"}
+	var refused *RefusedError
+	var limited *LimitError
+	switch {
+	case errors.As(err, &refused):
+		entry.Outcome, entry.Message = "refused", refused.Reason
+	case errors.As(err, &limited):
+		entry.Outcome, entry.Message = "limited", err.Error()
+	case err != nil:
+		entry.Outcome, entry.Message = "failed", err.Error()
+	default:
+		entry.Rows = len(res.Rows)
+		if res.Truncated {
+			entry.Message = "truncated at the row cap"
+		}
+	}
+	// The record is kept even when the caller has gone.
+	if aerr := w.recordAudit(context.WithoutCancel(ctx), entry); aerr != nil && err == nil {
+		return nil, aerr
+	}
+	return res, err
+}
+
+func (w *Warehouse) recordAudit(ctx context.Context, e AuditEntry) error {
+	text, err := namedQuery("audit_record")
+	if err != nil {
+		return err
+	}
+	err = w.eng.exec(ctx, text, Params{"user": e.User, "action": e.Action, "statement": e.Statement, "format": e.Format,
+		"rows": strconv.Itoa(e.Rows), "duration_ms": strconv.Itoa(e.Duration), "outcome": e.Outcome, "message": e.Message})
+	if err != nil {
+		return fmt.Errorf("record audit entry: %w", err)
+	}
+	return nil
+}
+
+// AuditLog lists the newest entries of one user, or of everyone when user is "".
+func (w *Warehouse) AuditLog(ctx context.Context, user string, limit int) ([]AuditEntry, error) {
+	text, err := namedQuery("audit_recent")
+	if err != nil {
+		return nil, err
+	}
+	// Not cached: the log grows with every query, which does not bump the data version.
+	res, err := w.eng.query(ctx, text, Params{"user": user, "limit": strconv.Itoa(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	var out []AuditEntry
+	err = res.each(func(rr *rowReader) {
+		out = append(out, AuditEntry{At: rr.str("at_text"), User: rr.str("user"), Action: rr.str("action"), Statement: rr.str("statement"),
+			Format: rr.str("format"), Rows: rr.int("rows"), Duration: rr.int("duration_ms"), Outcome: rr.str("outcome_text"), Message: rr.str("message")})
+	})
+	return out, err
+}
