@@ -27,11 +27,17 @@ $(NPM_OK): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-assets: $(NPM_OK) $(VENDOR)/echarts.min.js $(VENDOR)/maps/china.js
+assets: $(NPM_OK) $(VENDOR)/echarts.min.js $(VENDOR)/maps/china.js $(VENDOR)/codemirror/codemirror.js
 
 $(VENDOR)/echarts.min.js: $(NPM_OK)
 	mkdir -p $(VENDOR)
 	cp node_modules/echarts/dist/echarts.min.js $@
+
+# The SQL console's editor: CodeMirror 5 with its SQL mode, no bundler needed.
+$(VENDOR)/codemirror/codemirror.js: $(NPM_OK)
+	mkdir -p $(VENDOR)/codemirror
+	cp node_modules/codemirror/lib/codemirror.css node_modules/codemirror/mode/sql/sql.js $(VENDOR)/codemirror/
+	cp node_modules/codemirror/lib/codemirror.js $@
 
 # Map files of echarts 4 (echarts 5 ships none): the whole country, and each province.
 $(VENDOR)/maps/china.js: $(NPM_OK)

@@ -19,7 +19,8 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // vendorFiles must be present for the pages to draw charts.
-var vendorFiles = []string{"static/vendor/echarts.min.js", "static/vendor/maps/china.js", "static/vendor/maps/province/gansu.js"}
+var vendorFiles = []string{"static/vendor/echarts.min.js", "static/vendor/maps/china.js", "static/vendor/maps/province/gansu.js",
+	"static/vendor/codemirror/codemirror.js", "static/vendor/codemirror/sql.js", "static/vendor/codemirror/codemirror.css"}
 
 func checkVendorAssets() error {
 	for _, f := range vendorFiles {

@@ -31,7 +31,7 @@ type session struct {
 	problems []string
 }
 
-func browser(t *testing.T) *session {
+func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) *session {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -47,6 +47,7 @@ func browser(t *testing.T) *session {
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(1280, 1000),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)

@@ -27,6 +27,8 @@ type page struct {
 	// User is who is signed in ("" for nobody); Demo says the pages are open to anyone.
 	User string
 	Demo bool
+	// Analyst says the user may open the SQL console.
+	Analyst bool
 	// CSRF is the token state-changing forms send back.
 	CSRF string
 }
@@ -53,7 +55,7 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	p := page{Lang: lang, L: labels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
 	if ss := currentSession(c); ss != nil {
-		p.User, p.Demo = ss.User, ss.Demo
+		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, roleRank[ss.Role] >= roleRank[RoleAnalyst]
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	return p

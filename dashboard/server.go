@@ -123,6 +123,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.adminRoutes(e)
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
+	s.consoleRoutes(e)
 	return e, nil
 }
 

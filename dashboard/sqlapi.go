@@ -75,9 +75,7 @@ func (s *Server) sqlAPI(c echo.Context) error {
 }
 
 func writeCSV(c echo.Context, res *warehouse.Result) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="jinwei.csv"`)
-	c.Response().WriteHeader(http.StatusOK)
+	attachment(c, "text/csv; charset=utf-8", "csv")
 	if _, err := c.Response().Write([]byte("\ufeff")); err != nil {
 		return err
 	}
@@ -105,9 +103,22 @@ func cellString(v any) string {
 	return fmt.Sprint(v)
 }
 
-// writeArrow answers the result as an Arrow IPC stream: integer and float columns keep
-// their type, everything else is text.
+// writeArrow answers the result as an Arrow IPC stream.
 func writeArrow(c echo.Context, res *warehouse.Result) error {
+	rec := resultRecord(res)
+	defer rec.Release()
+	c.Response().Header().Set(echo.HeaderContentType, "application/vnd.apache.arrow.stream")
+	c.Response().WriteHeader(http.StatusOK)
+	w := ipc.NewWriter(c.Response(), ipc.WithSchema(rec.Schema()))
+	if err := w.Write(rec); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+// resultRecord turns a result into one Arrow record: integer and float columns keep their
+// type, everything else is text.
+func resultRecord(res *warehouse.Result) arrow.RecordBatch {
 	fields := make([]arrow.Field, len(res.Columns))
 	for i, col := range res.Columns {
 		t := strings.TrimSuffix(strings.TrimPrefix(col.Type, "Nullable("), ")")
@@ -120,8 +131,7 @@ func writeArrow(c echo.Context, res *warehouse.Result) error {
 			fields[i] = arrow.Field{Name: col.Name, Type: arrow.BinaryTypes.String, Nullable: true}
 		}
 	}
-	schema := arrow.NewSchema(fields, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
 	defer b.Release()
 	for _, row := range res.Rows {
 		for i, v := range row {
@@ -147,15 +157,7 @@ func writeArrow(c echo.Context, res *warehouse.Result) error {
 			}
 		}
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	c.Response().Header().Set(echo.HeaderContentType, "application/vnd.apache.arrow.stream")
-	c.Response().WriteHeader(http.StatusOK)
-	w := ipc.NewWriter(c.Response(), ipc.WithSchema(schema))
-	if err := w.Write(rec); err != nil {
-		return err
-	}
-	return w.Close()
+	return b.NewRecordBatch()
 }
 
 func toFloat(v any) (float64, bool) {

@@ -73,7 +73,7 @@ func (w *Warehouse) AuditLog(ctx context.Context, user string, limit int) ([]Aud
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
-	var out []AuditEntry
+	out := []AuditEntry{}
 	err = res.each(func(rr *rowReader) {
 		out = append(out, AuditEntry{At: rr.str("at_text"), User: rr.str("user"), Action: rr.str("action"), Statement: rr.str("statement"),
 			Format: rr.str("format"), Rows: rr.int("rows"), Duration: rr.int("duration_ms"), Outcome: rr.str("outcome_text"), Message: rr.str("message")})

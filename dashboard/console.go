@@ -1,0 +1,162 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// consoleStore is the SQL console's view of the warehouse.
+type consoleStore interface {
+	SQL
+	Schema(ctx context.Context) ([]warehouse.SchemaTable, error)
+	SavedQueries(ctx context.Context) ([]warehouse.SavedQuery, error)
+	SaveQuery(ctx context.Context, owner, name, statement string) (warehouse.SavedQuery, error)
+	DeleteSavedQuery(ctx context.Context, id string) error
+}
+
+func (s *Server) console() (consoleStore, error) {
+	cs, ok := s.store.(consoleStore)
+	if !ok {
+		return nil, echo.NewHTTPError(http.StatusNotImplemented, "the SQL console is not available")
+	}
+	return cs, nil
+}
+
+func (s *Server) consoleRoutes(e *echo.Echo) {
+	g := e.Group("", s.require(RoleAnalyst))
+	g.GET("/console", s.consolePage)
+	g.GET("/api/sql/schema", s.schemaAPI)
+	g.GET("/api/sql/saved", s.savedAPI)
+	g.POST("/api/sql/saved", s.saveAPI)
+	g.DELETE("/api/sql/saved/:id", s.deleteSavedAPI)
+	g.POST("/api/sql/export", s.exportAPI)
+}
+
+type consoleView struct {
+	page
+	Schema []warehouse.SchemaTable
+	Limits warehouse.Limits
+}
+
+func (s *Server) consolePage(c echo.Context) error {
+	cs, err := s.console()
+	if err != nil {
+		return err
+	}
+	schema, err := cs.Schema(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := consoleView{page: newPage(c, "console", "nav_console"), Schema: schema, Limits: warehouse.DefaultLimits()}
+	return c.Render(http.StatusOK, "console.html", v)
+}
+
+func (s *Server) schemaAPI(c echo.Context) error {
+	cs, err := s.console()
+	if err != nil {
+		return err
+	}
+	schema, err := cs.Schema(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, schema)
+}
+
+func (s *Server) savedAPI(c echo.Context) error {
+	cs, err := s.console()
+	if err != nil {
+		return err
+	}
+	saved, err := cs.SavedQueries(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, saved)
+}
+
+func (s *Server) saveAPI(c echo.Context) error {
+	cs, err := s.console()
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Name      string `json:"name" form:"name"`
+		Statement string `json:"statement" form:"statement"`
+	}
+	if err := c.Bind(&req); err != nil || req.Name == "" || req.Statement == "" || len(req.Name) > 200 || len(req.Statement) > 64<<10 {
+		return echo.NewHTTPError(http.StatusBadRequest, "a saved query needs a name (200 bytes at most) and a statement (64 KiB at most)")
+	}
+	q, err := cs.SaveQuery(c.Request().Context(), currentSession(c).User, req.Name, req.Statement)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, q)
+}
+
+// deleteSavedAPI lets the owner, or an admin, delete a saved query.
+func (s *Server) deleteSavedAPI(c echo.Context) error {
+	cs, err := s.console()
+	if err != nil {
+		return err
+	}
+	ctx, id, ss := c.Request().Context(), c.Param("id"), currentSession(c)
+	saved, err := cs.SavedQueries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, q := range saved {
+		if q.ID != id {
+			continue
+		}
+		if q.Owner != ss.User && ss.Role != RoleAdmin {
+			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s's query is theirs to delete", q.Owner))
+		}
+		if err := cs.DeleteSavedQuery(ctx, id); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+	return echo.NewHTTPError(http.StatusNotFound, "no such saved query")
+}
+
+// exportAPI runs a statement through the guard with the export row cap and writes it as
+// CSV (with BOM), XLSX or Parquet, as a download.
+func (s *Server) exportAPI(c echo.Context) error {
+	cs, err := s.console()
+	if err != nil {
+		return err
+	}
+	var req sqlRequest
+	if err := c.Bind(&req); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "send statement and format")
+	}
+	write, ok := exporters[req.Format]
+	if !ok {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not csv, xlsx or parquet", req.Format))
+	}
+	res, err := cs.AuditedQuery(c.Request().Context(), currentSession(c).User, "export", req.Format, req.Statement, ExportLimits())
+	var refused *warehouse.RefusedError
+	if errors.As(err, &refused) {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return write(c, res.Result)
+}
+
+// ExportLimits are the guard's limits for exports: more rows than the console shows.
+func ExportLimits() warehouse.Limits {
+	l := warehouse.DefaultLimits()
+	l.MaxRows = 1_000_000
+	l.MaxResultBytes = 512 << 20
+	l.MaxTime *= 4
+	return l
+}

@@ -1,0 +1,107 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+)
+
+// chineseQuery ranks the provinces with Chinese column names (quoted, as ClickHouse needs).
+const chineseQuery = "SELECT r.name_zh AS `地区`, v.value AS `人均GDP`, rank() OVER (ORDER BY v.value DESC) AS `名次`\n" +
+	"FROM indicator_values_current AS v INNER JOIN (SELECT code, name_zh FROM regions FINAL) AS r ON r.code = v.region_code\n" +
+	"WHERE v.indicator_code = 'gdp_per_capita' AND v.year = 2024 AND v.period_kind = 'year' AND v.region_code != '100000'\n" +
+	"ORDER BY `名次`"
+
+func export(t *testing.T, c *http.Client, base, token, format string) []byte {
+	t.Helper()
+	res, err := c.PostForm(base+"/api/sql/export", url.Values{"statement": {chineseQuery}, "format": {format}, "_csrf": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("export %s: %d %s", format, res.StatusCode, b)
+	}
+	return b
+}
+
+// An analyst's window-function ranking exports to CSV, XLSX and Parquet with Chinese text
+// intact; a viewer cannot open the console.
+func TestConsoleExportsAndAccess(t *testing.T) {
+	f := newAuthServer(t)
+	base := f.srv.URL
+	analyst := f.client(t)
+	signIn(t, analyst, base, "analyst", "analyst-pw")
+	token := csrfToken(t, analyst, base)
+	if code := status(t, analyst, "GET", base+"/console", nil); code != http.StatusOK {
+		t.Fatalf("analyst opening the console: %d", code)
+	}
+	csv := export(t, analyst, base, token, "csv")
+	if !bytes.HasPrefix(csv, []byte("\ufeff地区,人均GDP,名次\n北京市,228167,1\n")) || !bytes.Contains(csv, []byte("甘肃省,52825,31")) {
+		t.Errorf("CSV: %q", csv[:min(len(csv), 120)])
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(export(t, analyst, base, token, "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("Sheet1")
+	if err != nil || len(rows) != 32 || rows[0][0] != "地区" || rows[31][0] != "甘肃省" || rows[31][2] != "31" {
+		t.Errorf("XLSX rows %v %v", rows[:min(len(rows), 2)], err)
+	}
+	pq, err := file.NewParquetReader(bytes.NewReader(export(t, analyst, base, token, "parquet")))
+	if err != nil || pq.NumRows() != 31 {
+		t.Errorf("Parquet: %v rows, %v", pq, err)
+	}
+	viewer := f.client(t)
+	signIn(t, viewer, base, "leader", "leader-pw")
+	if code := status(t, viewer, "GET", base+"/console", nil); code != http.StatusForbidden {
+		t.Errorf("viewer opening the console: %d, want 403", code)
+	}
+	if code := status(t, viewer, "GET", base+"/api/sql/schema", nil); code != http.StatusForbidden {
+		t.Errorf("viewer reading the schema: %d, want 403", code)
+	}
+}
+
+// In a real browser an analyst signs in, finds a table in the schema browser, runs a
+// window-function ranking, and reads Gansu's rank in the result table.
+func TestConsoleInBrowser(t *testing.T) {
+	f := newAuthServer(t)
+	s := browser(t, chromedp.Flag("ignore-certificate-errors", true))
+	err := chromedp.Do(s.ctx,
+		chromedp.Navigate(f.srv.URL+"/console"),
+		chromedp.WaitVisible(chromedp.CSS("#login-user")),
+		chromedp.SendKeys(chromedp.CSS("#login-user"), "analyst"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), "analyst-pw"),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#run")),
+	)
+	if err != nil {
+		t.Fatalf("sign in and open the console: %v", err)
+	}
+	if n := s.eval(t, `String(document.querySelectorAll('.schema-table[data-name="indicator_values"] li').length)`); n == "0" {
+		t.Errorf("the schema browser lists no columns of indicator_values")
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr"))); err != nil {
+		t.Fatalf("run the query: %v", err)
+	}
+	last := s.eval(t, `(function(){var r=document.querySelectorAll('#result-table tbody tr'); return r.length+':'+r[r.length-1].textContent})()`)
+	if !strings.HasPrefix(last, "31:620000") || !strings.HasSuffix(last, "31") {
+		t.Errorf("last result row %q; want Gansu ranked 31st of 31", last)
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li"))); err != nil {
+		t.Errorf("the statement is not in the history: %v", err)
+	}
+	s.check(t, f.srv.URL)
+}

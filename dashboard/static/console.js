@@ -1,0 +1,114 @@
+// The SQL console: CodeMirror for the statement, the guarded /api/sql to run it (the
+// Cancel button aborts the request), a paged result table, a quick chart, history, saved
+// queries and exports. Every value is inserted as text, never as markup.
+(function () {
+  'use strict';
+  var root = document.getElementById('console');
+  var csrf = root.getAttribute('data-csrf');
+  var editor = CodeMirror.fromTextArea(document.getElementById('sql'), { mode: 'text/x-sql', lineNumbers: true });
+  var status = document.getElementById('status');
+  var result = { columns: [], rows: [] }, page = 0, perPage = 100, inFlight = null;
+
+  function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
+  function post(url, body, signal) {
+    return fetch(url, { method: 'POST', signal: signal, credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body) });
+  }
+
+  function render() {
+    var box = document.getElementById('result');
+    box.textContent = '';
+    var table = el('table'); table.id = 'result-table'; table.className = 'sortable';
+    var head = el('tr');
+    result.columns.forEach(function (c) { var th = el('th', c.name); th.title = c.type; head.appendChild(th); });
+    table.appendChild(el('thead')).appendChild(head);
+    var body = table.appendChild(el('tbody'));
+    result.rows.slice(page * perPage, (page + 1) * perPage).forEach(function (r) {
+      var tr = el('tr');
+      r.forEach(function (v) { tr.appendChild(el('td', v === null ? 'NULL' : (typeof v === 'object' ? JSON.stringify(v) : String(v)))); });
+      body.appendChild(tr);
+    });
+    box.appendChild(table);
+    var pages = Math.max(1, Math.ceil(result.rows.length / perPage));
+    document.getElementById('page').textContent = ' ' + (page + 1) + ' / ' + pages + ' ';
+    ['chart-x', 'chart-y'].forEach(function (id) {
+      var sel = document.getElementById(id); sel.textContent = '';
+      result.columns.forEach(function (c, i) { var o = el('option', c.name); o.value = i; sel.appendChild(o); });
+    });
+    document.getElementById('chart-y').value = Math.min(1, result.columns.length - 1);
+  }
+
+  document.getElementById('run').addEventListener('click', function () {
+    inFlight = new AbortController();
+    document.getElementById('cancel').disabled = false;
+    status.textContent = '…';
+    var started = Date.now();
+    post('/api/sql', { statement: editor.getValue(), format: 'json' }, inFlight.signal)
+      .then(function (res) { return res.json().then(function (j) { return { ok: res.ok, body: j }; }); })
+      .then(function (r) {
+        if (!r.ok) { status.textContent = r.body.error; return; }
+        result = r.body; page = 0; render();
+        status.textContent = result.rows.length + ' rows' + (result.truncated ? ' (cut)' : '') + ', ' + (Date.now() - started) + ' ms';
+        loadHistory();
+      })
+      .catch(function (e) { status.textContent = e.name === 'AbortError' ? 'cancelled' : String(e); })
+      .finally(function () { document.getElementById('cancel').disabled = true; inFlight = null; });
+  });
+  document.getElementById('cancel').addEventListener('click', function () { if (inFlight) inFlight.abort(); });
+  document.getElementById('prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
+  document.getElementById('next').addEventListener('click', function () { if ((page + 1) * perPage < result.rows.length) { page++; render(); } });
+
+  document.getElementById('draw').addEventListener('click', function () {
+    var x = +document.getElementById('chart-x').value, y = +document.getElementById('chart-y').value;
+    var box = document.getElementById('quick-chart'); box.style.display = '';
+    var chart = echarts.getInstanceByDom(box) || echarts.init(box);
+    chart.setOption({
+      tooltip: { trigger: 'axis' }, toolbox: { feature: { saveAsImage: {} } },
+      xAxis: { type: 'category', data: result.rows.map(function (r) { return String(r[x]); }) },
+      yAxis: { type: 'value' },
+      series: [{ type: 'bar', name: result.columns[y].name, data: result.rows.map(function (r) { return r[y]; }) }]
+    }, true);
+  });
+
+  document.querySelectorAll('button.export').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var form = el('form'); form.method = 'post'; form.action = '/api/sql/export';
+      [['statement', editor.getValue()], ['format', b.getAttribute('data-format')], ['_csrf', csrf]].forEach(function (kv) {
+        var i = el('input'); i.type = 'hidden'; i.name = kv[0]; i.value = kv[1]; form.appendChild(i);
+      });
+      document.body.appendChild(form); form.submit(); form.remove();
+    });
+  });
+
+  function fill(id, items, label, onPick) {
+    var ul = document.getElementById(id); ul.textContent = '';
+    items.forEach(function (it) {
+      var li = el('li'); var a = el('a', label(it)); a.href = '#';
+      a.addEventListener('click', function (e) { e.preventDefault(); onPick(it); });
+      li.appendChild(a); ul.appendChild(li);
+    });
+  }
+  function loadHistory() {
+    fetch('/api/sql/history', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (h) {
+      fill('history', (h || []).slice(0, 20), function (e) { return e.at + ' · ' + e.outcome + ' · ' + e.statement.slice(0, 80); },
+        function (e) { editor.setValue(e.statement); });
+    });
+  }
+  function loadSaved() {
+    fetch('/api/sql/saved', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (s) {
+      fill('saved', s || [], function (q) { return q.name + ' (' + q.owner + ')'; }, function (q) { editor.setValue(q.statement); });
+    });
+  }
+  document.getElementById('save').addEventListener('click', function () {
+    var name = document.getElementById('save-name').value.trim();
+    if (!name) return;
+    post('/api/sql/saved', { name: name, statement: editor.getValue() }).then(loadSaved);
+  });
+  document.getElementById('schema-search').addEventListener('input', function (e) {
+    var q = e.target.value.toLowerCase();
+    document.querySelectorAll('.schema-table').forEach(function (d) {
+      d.style.display = !q || d.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
+    });
+  });
+  loadHistory(); loadSaved();
+})();

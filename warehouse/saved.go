@@ -1,0 +1,70 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SavedQuery is a query an analyst saved for everyone.
+type SavedQuery struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Statement string `json:"statement"`
+	Owner     string `json:"owner"`
+	Created   string `json:"created"`
+}
+
+// SavedQueries lists the shared saved queries, newest first.
+func (w *Warehouse) SavedQueries(ctx context.Context) ([]SavedQuery, error) {
+	res, err := w.named(ctx, "saved_queries", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := []SavedQuery{}
+	err = res.each(func(rr *rowReader) {
+		out = append(out, SavedQuery{ID: rr.str("id_text"), Name: rr.str("name"), Statement: rr.str("statement"), Owner: rr.str("owner"), Created: rr.str("created")})
+	})
+	return out, err
+}
+
+// SaveQuery stores a new shared query and returns it.
+func (w *Warehouse) SaveQuery(ctx context.Context, owner, name, statement string) (SavedQuery, error) {
+	q := SavedQuery{ID: uuid.NewString(), Name: name, Statement: statement, Owner: owner}
+	return q, w.putSaved(ctx, q, false)
+}
+
+// DeleteSavedQuery removes a shared query; only its owner (or an admin, by the caller's
+// check) may.
+func (w *Warehouse) DeleteSavedQuery(ctx context.Context, id string) error {
+	all, err := w.SavedQueries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, q := range all {
+		if q.ID == id {
+			return w.putSaved(ctx, q, true)
+		}
+	}
+	return fmt.Errorf("saved query %s: %w", id, ErrNotFound)
+}
+
+func (w *Warehouse) putSaved(ctx context.Context, q SavedQuery, removed bool) error {
+	text, err := namedQuery("saved_query_put")
+	if err != nil {
+		return err
+	}
+	r := "0"
+	if removed {
+		r = "1"
+	}
+	err = w.Exec(ctx, text, Params{"id": q.ID, "name": q.Name, "statement": q.Statement, "owner": q.Owner, "removed": r,
+		"version": strconv.FormatInt(time.Now().UnixNano(), 10)})
+	if err != nil {
+		return fmt.Errorf("save query %q: %w", q.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,37 @@
+package warehouse
+
+import "context"
+
+// SchemaColumn is one column of a table, as the console's schema browser shows it.
+type SchemaColumn struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Comment string `json:"comment"`
+}
+
+// SchemaTable is one table or view of jinwei's database.
+type SchemaTable struct {
+	Name    string         `json:"name"`
+	Engine  string         `json:"engine"`
+	Comment string         `json:"comment"`
+	Columns []SchemaColumn `json:"columns"`
+}
+
+// Schema lists jinwei's tables and views with their columns, types and comments. It reads
+// the engine's catalogue directly (the guard keeps ad hoc SQL away from system tables).
+func (w *Warehouse) Schema(ctx context.Context) ([]SchemaTable, error) {
+	res, err := w.named(ctx, "schema", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []SchemaTable
+	err = res.each(func(rr *rowReader) {
+		name := rr.str("table")
+		if len(out) == 0 || out[len(out)-1].Name != name {
+			out = append(out, SchemaTable{Name: name, Engine: rr.str("engine"), Comment: rr.str("table_comment")})
+		}
+		t := &out[len(out)-1]
+		t.Columns = append(t.Columns, SchemaColumn{Name: rr.str("column"), Type: rr.str("type"), Comment: rr.str("comment")})
+	})
+	return out, err
+}
