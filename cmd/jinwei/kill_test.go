@@ -5,12 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"jinwei/warehouse"
 )
@@ -18,49 +16,21 @@ import (
 // A load killed with SIGKILL half way leaves none of its file visible; the next start marks
 // its run abandoned, and loading the file again completes it.
 func TestLoadKilledMidwayLeavesNothingAndRerunCompletes(t *testing.T) {
-	bin := testBinary(t)
-	dir := t.TempDir()
-	dataDir := filepath.Join(dir, "wh")
+	p := newProcEnv(t, "JINWEI_BATCH_ROWS=20000")
+	dir, dataDir := p.dir, p.dataDir
 	demo, _ := filepath.Abs(filepath.Join("..", "..", "data"))
-	env := append(os.Environ(), "JINWEI_DEMO_DIR="+demo, "JINWEI_SOURCES_DIR="+filepath.Join(demo, "sources"), "JINWEI_BATCH_ROWS=20000")
-	run := func(args ...string) *exec.Cmd {
-		c := exec.Command(bin, append(args, "--data-dir", dataDir)...)
-		c.Dir, c.Env = dir, env
-		return c
-	}
-	if out, err := run("migrate").CombinedOutput(); err != nil {
-		t.Fatalf("migrate: %v\n%s", err, out)
-	}
-	for _, ref := range []struct{ job, file string }{{"regions", "regions.csv"}, {"indicators", "indicators.csv"}} {
-		if out, err := run("etl", "load", "--job", ref.job, filepath.Join(demo, ref.file)).CombinedOutput(); err != nil {
-			t.Fatalf("load %s: %v\n%s", ref.file, err, out)
-		}
-	}
+	p.run(t, "migrate")
+	p.run(t, "etl", "load", "--job", "regions", filepath.Join(demo, "regions.csv"))
+	p.run(t, "etl", "load", "--job", "indicators", filepath.Join(demo, "indicators.csv"))
 	const rows = 1_200_000
 	big := filepath.Join(dir, "big.csv")
 	writeMonthlyFile(t, big, rows)
-	if out, err := run("etl", "load", "--job", "indicators", filepath.Join(dir, "indicators.csv")).CombinedOutput(); err != nil {
-		t.Fatalf("load test indicators: %v\n%s", err, out)
-	}
-
-	load := run("etl", "load", "--job", "economy", big)
+	p.run(t, "etl", "load", "--job", "indicators", filepath.Join(dir, "indicators.csv"))
+	load := p.command("etl", "load", "--job", "economy", big)
 	if err := load.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill it once a few batches are in: the spool holds each batch on its way in.
-	spool := filepath.Join(dataDir, "jinwei_spool")
-	seen := map[string]bool{}
-	deadline := time.Now().Add(60 * time.Second)
-	for len(seen) < 3 && time.Now().Before(deadline) {
-		entries, _ := os.ReadDir(spool)
-		for _, e := range entries {
-			seen[e.Name()] = true
-		}
-		time.Sleep(time.Millisecond)
-	}
-	if len(seen) < 3 {
-		t.Fatalf("the load never inserted a batch")
-	}
+	p.waitForBatches(t, 3)
 	if err := load.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +61,7 @@ func TestLoadKilledMidwayLeavesNothingAndRerunCompletes(t *testing.T) {
 	}
 	w.Close()
 
-	out, err := run("etl", "load", "--job", "economy", big).CombinedOutput()
+	out, err := p.command("etl", "load", "--job", "economy", big).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "committed (run") {
 		t.Fatalf("rerun: %v\n%s", err, out)
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -18,56 +16,20 @@ import (
 // fast enough to finish it within the grace period, committed whole), and after a restart
 // the same file loads completely.
 func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
-	bin := testBinary(t)
-	dir := t.TempDir()
-	dataDir := filepath.Join(dir, "wh")
-	demo, _ := filepath.Abs(filepath.Join("..", "..", "data"))
-	env := append(os.Environ(), "JINWEI_DEMO_DIR="+demo, "JINWEI_SOURCES_DIR="+filepath.Join(demo, "sources"), "JINWEI_BATCH_ROWS=20000")
+	p := newProcEnv(t, "JINWEI_BATCH_ROWS=20000")
+	dir, dataDir := p.dir, p.dataDir
 	big := filepath.Join(dir, "big.csv")
 	const rows = 4_000_000
 	writeMonthlyFile(t, big, rows)
-	for _, args := range [][]string{{"demo", "load"}, {"etl", "load", "--job", "indicators", filepath.Join(dir, "indicators.csv")}} {
-		c := exec.Command(bin, append(args, "--data-dir", dataDir)...)
-		c.Dir, c.Env = dir, env
-		if out, err := c.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
-	}
-	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--no-demo")
-	serve.Dir, serve.Env = dir, env
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- serve.Wait() }()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		if _, err := readServeInfo(dataDir); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("serve never started")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	load := exec.Command(bin, "etl", "load", "--job", "economy", big, "--data-dir", dataDir)
-	load.Dir, load.Env = dir, env
+	p.run(t, "demo", "load")
+	p.run(t, "etl", "load", "--job", "indicators", filepath.Join(dir, "indicators.csv"))
+	serve, _, exited := p.serve(t, "--no-demo")
+	load := p.command("etl", "load", "--job", "economy", big)
 	if err := load.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Signal once the server is inserting the file's batches.
-	spool := filepath.Join(dataDir, "jinwei_spool")
-	seen := map[string]bool{}
-	for len(seen) < 3 && time.Now().Before(deadline) {
-		entries, _ := os.ReadDir(spool)
-		for _, e := range entries {
-			seen[e.Name()] = true
-		}
-		time.Sleep(time.Millisecond)
-	}
-	if len(seen) < 3 {
-		t.Fatal("the handed-over load never started inserting")
-	}
+	p.waitForBatches(t, 3)
+	deadline := time.Now().Add(60 * time.Second)
 	// What the CLI shows while the server loads: the server's in-flight counts.
 	c, err := newServerClient(dataDir)
 	if err != nil {
@@ -127,9 +89,7 @@ func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
 	default:
 		t.Fatalf("after SIGTERM the load is %s with %d of %d rows visible; want failed with none, or committed with all", last.Status, visible, rows)
 	}
-	again := exec.Command(bin, "etl", "load", "--job", "economy", big, "--data-dir", dataDir)
-	again.Dir, again.Env = dir, env
-	out, err := again.CombinedOutput()
+	out, err := p.command("etl", "load", "--job", "economy", big).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "loaded 4000000, rejected 0") {
 		t.Fatalf("reload after restart: %v\n%s", err, out)
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// procEnv is a test's setting for running jinwei as separate processes: the binary, a work
+// folder, a data directory in it, and an environment pointing at the demo data.
+type procEnv struct {
+	bin, dir, dataDir string
+	env               []string
+}
+
+func newProcEnv(t *testing.T, extraEnv ...string) *procEnv {
+	t.Helper()
+	dir := t.TempDir()
+	demo, _ := filepath.Abs(filepath.Join("..", "..", "data"))
+	env := append(os.Environ(), "JINWEI_DEMO_DIR="+demo, "JINWEI_SOURCES_DIR="+filepath.Join(demo, "sources"))
+	return &procEnv{bin: testBinary(t), dir: dir, dataDir: filepath.Join(dir, "wh"), env: append(env, extraEnv...)}
+}
+
+// command is jinwei with args and the data directory, ready to start.
+func (p *procEnv) command(args ...string) *exec.Cmd {
+	c := exec.Command(p.bin, append(args, "--data-dir", p.dataDir)...)
+	c.Dir, c.Env = p.dir, p.env
+	return c
+}
+
+// run runs a jinwei command to its end, failing the test if it fails.
+func (p *procEnv) run(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := p.command(args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("jinwei %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// serve starts `jinwei serve` and waits until it has written its serve info; the returned
+// channel gets its exit. It is stopped with SIGTERM when the test ends.
+func (p *procEnv) serve(t *testing.T, args ...string) (*exec.Cmd, serveInfo, <-chan error) {
+	t.Helper()
+	c := p.command(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- c.Wait() }()
+	t.Cleanup(func() { _ = c.Process.Signal(syscall.SIGTERM) })
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		info, err := readServeInfo(p.dataDir)
+		if err == nil {
+			return c, info, exited
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve never started: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitForBatches returns once the warehouse's spool has seen n insert files come and go:
+// the load is then inserting.
+func (p *procEnv) waitForBatches(t *testing.T, n int) {
+	t.Helper()
+	spool := filepath.Join(p.dataDir, "jinwei_spool")
+	seen := map[string]bool{}
+	deadline := time.Now().Add(60 * time.Second)
+	for len(seen) < n && time.Now().Before(deadline) {
+		entries, _ := os.ReadDir(spool)
+		for _, e := range entries {
+			seen[e.Name()] = true
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if len(seen) < n {
+		t.Fatalf("the load never inserted %d batches", n)
+	}
+}
