@@ -1,5 +1,6 @@
 # jinwei: `make run` serves the dashboard over the demo data; `make test` runs every test
-# against the real embedded engine and a real browser. Both install what they need first.
+# against the real embedded engine, a real ClickHouse server and a real browser. Both install
+# what they need first.
 
 GO      ?= go
 ADDR    ?= 127.0.0.1:8080
@@ -12,7 +13,15 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The embedded engine is found through CHDB_LIB_PATH unless the caller set it already.
 export CHDB_LIB_PATH ?= $(CURDIR)/$(CHDB)
 
-.PHONY: run test build assets deps browser check-engine vet fmt-check bench clean
+# The server tests use Debian's clickhouse-server (18.16) on a loopback port, with its own
+# config (warehouse/whtest/clickhouse) and data directory under var/.
+CH_PORT ?= 19000
+CH_DIR  := $(CURDIR)/var/clickhouse-test
+CH_CONF := $(CURDIR)/warehouse/whtest/clickhouse/config.xml
+CH_PING := clickhouse-client --host 127.0.0.1 --port $(CH_PORT) --user jinwei --password jinwei-test -q 'SELECT 1'
+export JINWEI_TEST_CLICKHOUSE ?= clickhouse://jinwei:jinwei-test@127.0.0.1:$(CH_PORT)
+
+.PHONY: run test build assets deps browser check-engine clickhouse-server clickhouse-stop vet fmt-check bench clean
 
 run: build
 	./$(BIN) serve --addr $(ADDR)
@@ -52,6 +61,24 @@ deps: $(NPM_OK)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
+# Installs Debian's clickhouse-server (and zookeeper, which its replicated tables and ON
+# CLUSTER statements need for the cluster test) if missing, and starts the test server in
+# the background unless it already answers.
+clickhouse-server:
+	@test -x /usr/sbin/clickhouse-server && command -v clickhouse-client >/dev/null 2>&1 && test -f /usr/share/java/zookeeper.jar || { \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q clickhouse-server clickhouse-client zookeeper; }
+	@$(CH_PING) >/dev/null 2>&1 || { \
+	  mkdir -p $(CH_DIR); \
+	  setsid /usr/sbin/clickhouse-server --config-file=$(CH_CONF) -- --tcp_port=$(CH_PORT) \
+	    --path=$(CH_DIR)/data/ --tmp_path=$(CH_DIR)/data/tmp/ \
+	    --logger.log=$(CH_DIR)/server.log --logger.errorlog=$(CH_DIR)/server.err.log \
+	    >$(CH_DIR)/stdout.log 2>&1 & pid=$$!; echo $$pid >$(CH_DIR)/pid; \
+	  for i in $$(seq 100); do $(CH_PING) >/dev/null 2>&1 && exit 0; kill -0 $$pid 2>/dev/null || break; sleep 0.2; done; \
+	  echo "clickhouse-server did not start on 127.0.0.1:$(CH_PORT):"; tail -5 $(CH_DIR)/stdout.log $(CH_DIR)/server.err.log; exit 1; }
+
+clickhouse-stop:
+	@test -f $(CH_DIR)/pid && kill $$(cat $(CH_DIR)/pid) && rm $(CH_DIR)/pid || true
+
 check-engine: $(NPM_OK)
 	@test -f "$(CHDB_LIB_PATH)" || { echo "make test: the embedded engine $(CHDB_LIB_PATH) is missing; npm ci should have installed it"; exit 1; }
 
@@ -61,13 +88,16 @@ fmt-check:
 vet: assets
 	$(GO) vet ./...
 
-test: assets check-engine browser fmt-check vet
+test: assets check-engine browser clickhouse-server fmt-check vet
 	$(GO) test -count=1 ./...
 
 # Benchmarks print figures beside their yardsticks; see the README.
-bench: assets check-engine
-	$(GO) test -run '^$$' -bench . -benchtime 200x ./dashboard/
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./etl/
+bench: assets check-engine clickhouse-server
+	$(GO) test -run '^$$' -bench 'Ranking$$|Pages' -benchtime 50x ./dashboard/
+	$(GO) test -run '^$$' -bench ConcurrentClients -benchtime 1x ./dashboard/
+	$(GO) test -run '^$$' -bench ETLAgainstEngineIngest -benchtime 1x ./etl/
+	$(GO) test -run '^$$' -bench InsertMillionRows -benchtime 1x ./warehouse/
+	$(GO) test -run '^$$' -bench NationalScaleRanking -benchtime 3x ./warehouse/
 
 clean:
 	rm -rf bin var $(VENDOR)

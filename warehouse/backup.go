@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 )
 
 // Backup writes a consistent copy of jinwei's database into dir (which must not exist yet)
@@ -24,7 +23,7 @@ func (w *Warehouse) Backup(ctx context.Context, dir string) error {
 	}
 	// The database name and path are jinwei's own (config and the operator's command),
 	// quoted as literals: BACKUP takes no query parameters.
-	stmt := "BACKUP DATABASE " + quoteIdent(w.db) + " TO File(" + sqlString(abs) + ")"
+	stmt := "BACKUP DATABASE " + quoteIdent(w.db) + " TO File(" + quoteString(abs) + ")"
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, err)
 	}
@@ -51,7 +50,7 @@ func (w *Warehouse) Restore(ctx context.Context, dir string) error {
 	if err := w.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(w.db), nil); err != nil {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
-	stmt := "RESTORE DATABASE " + quoteIdent(w.db) + " FROM File(" + sqlString(abs) + ")"
+	stmt := "RESTORE DATABASE " + quoteIdent(w.db) + " FROM File(" + quoteString(abs) + ")"
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
@@ -95,9 +94,4 @@ func toUint(v any) uint64 {
 	}
 	n, _ := strconv.ParseUint(fmt.Sprint(v), 10, 64)
 	return n
-}
-
-// sqlString writes s as a ClickHouse string literal.
-func sqlString(s string) string {
-	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
 }

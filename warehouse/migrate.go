@@ -107,7 +107,7 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Exec(ctx, migrationsTable, nil); err != nil {
+	if err := w.execDDL(ctx, migrationsTable); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	applied, err := w.appliedMigrations(ctx)
@@ -123,11 +123,11 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 			continue
 		}
 		for i, stmt := range m.Statements {
-			if err := w.Exec(ctx, stmt, nil); err != nil {
+			if err := w.execDDL(ctx, stmt); err != nil {
 				return done, fmt.Errorf("migration %s statement %d: %w", m.Name, i+1, err)
 			}
 		}
-		err := w.Exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) VALUES ({v:UInt32}, {n:String}, {c:String})",
+		err := w.Exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) SELECT {v:UInt32}, {n:String}, {c:String}",
 			Params{"v": strconv.Itoa(m.Version), "n": m.Name, "c": m.Checksum})
 		if err != nil {
 			return done, fmt.Errorf("record migration %s: %w", m.Name, err)
@@ -154,7 +154,7 @@ func (w *Warehouse) PendingMigrations(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Exec(ctx, migrationsTable, nil); err != nil {
+	if err := w.execDDL(ctx, migrationsTable); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	applied, err := w.appliedMigrations(ctx)

@@ -20,25 +20,44 @@ type Config struct {
 	DataDir string
 	// ChdbLib is the path of libchdb.so; empty means DefaultChdbCandidates.
 	ChdbLib string
-	// Database holds jinwei's tables; "jinwei" when empty.
+	// Database holds jinwei's tables; "jinwei" when empty. A server DSN's path overrides it.
 	Database string
+	// ServerDSN, when set, opens a ClickHouse server instead of the embedded engine:
+	// clickhouse://user:password@host1:9000,host2:9000/database?secure=true (see
+	// serverOptions for every key). DataDir and ChdbLib are then unused.
+	ServerDSN string
+	// Cluster names the servers' cluster (remote_servers) that migrations target: ON
+	// CLUSTER, replicated tables, Distributed tables over sharded ones. Needs ServerDSN.
+	Cluster string
 }
 
 // Warehouse is an open connection to jinwei's database.
 type Warehouse struct {
 	eng   engine
 	db    string
+	ddl   ddlTarget
 	cache *queryCache
 }
 
 // cachedResults bounds the query cache: the pages ask a few hundred distinct questions.
 const cachedResults = 2000
 
-// Open opens the embedded engine on cfg.DataDir.
+// Open opens the ClickHouse server of cfg.ServerDSN, or else the embedded engine on
+// cfg.DataDir.
 func Open(cfg Config) (*Warehouse, error) {
-	db := cfg.Database
-	if db == "" {
-		db = "jinwei"
+	db := databaseOf(cfg)
+	switch {
+	case IsServerDSN(cfg.ServerDSN):
+		eng, ddl, err := openServer(cfg.ServerDSN, db, cfg.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		return &Warehouse{eng: eng, db: eng.db, ddl: ddl, cache: newQueryCache(cachedResults)}, nil
+	case cfg.ServerDSN != "":
+		// Not quoted back: a mistyped DSN may still hold a password.
+		return nil, fmt.Errorf("the warehouse DSN must start with clickhouse:// (clickhouse://user:password@host:9000/database)")
+	case cfg.Cluster != "":
+		return nil, fmt.Errorf("cluster %q needs a ClickHouse server DSN (clickhouse://…); the embedded engine is one process", cfg.Cluster)
 	}
 	libs := DefaultChdbCandidates()
 	if cfg.ChdbLib != "" {
@@ -48,7 +67,7 @@ func Open(cfg Config) (*Warehouse, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Warehouse{eng: eng, db: db, cache: newQueryCache(cachedResults)}, nil
+	return &Warehouse{eng: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults)}, nil
 }
 
 // Close releases the engine.

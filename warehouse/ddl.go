@@ -1,0 +1,295 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// ddlTarget rewrites the statements of sql/migrations for the ClickHouse that runs them. The
+// files are written for one current ClickHouse (the embedded 26.5, or a server 23.8 or
+// later) and run there unchanged; a cluster needs its tables spread and replicated, and an
+// old server lacks some types.
+type ddlTarget struct {
+	db string
+	// cluster is a cluster of the servers' remote_servers; empty for one server.
+	cluster string
+	// compat is set for servers older than 20.1, such as Debian bookworm's 18.16.
+	compat bool
+}
+
+// shardKeys names the tables a cluster spreads over its shards, with the sharding key.
+// Every other table is small (dimensions, targets, the run log) and is replicated whole to
+// every node, so each shard resolves `run_id IN (SELECT run_id FROM committed_runs)` and
+// dimension joins locally, without GLOBAL IN.
+var shardKeys = map[string]string{
+	// Pages ask for one indicator across all regions: spreading regions makes every shard
+	// work on every page, and all revisions of a region's value land on one shard, so the
+	// *_current view's argMax per key is complete on each.
+	"indicator_values": "cityHash64(region_code)",
+	"campaign_metrics": "cityHash64(unit_code)",
+	// An item and its status history share a shard: joining them moves no data
+	// (distributed_product_mode = 'local').
+	"ecology_items":         "cityHash64(item_id)",
+	"ecology_status_events": "cityHash64(item_id)",
+	// A run's rejected rows are listed together, from one shard.
+	"etl_rejects": "cityHash64(toString(run_id))",
+}
+
+// rewrite returns the statements that carry out stmt on the target, in order.
+func (t ddlTarget) rewrite(stmt string) ([]string, error) {
+	if t.compat {
+		var err error
+		if stmt, err = compatDDL(stmt); err != nil {
+			return nil, err
+		}
+	}
+	if t.cluster == "" {
+		return []string{stmt}, nil
+	}
+	return t.clusterDDL(stmt)
+}
+
+var (
+	dateTime64Re = regexp.MustCompile(`\bDateTime64\(\s*\d+\s*(?:,\s*('[^']*')\s*)?\)`)
+	now64Re      = regexp.MustCompile(`\bnow64\([^()]*\)`)
+	lowCardRe    = regexp.MustCompile(`\bLowCardinality\(\s*(\w+(?:\([^()]*\))?)\s*\)`)
+	commentRe    = regexp.MustCompile(`\s+COMMENT\s+'[^']*'`)
+)
+
+// compatDDL writes stmt for a server older than 20.1: DateTime64 becomes DateTime (whole
+// seconds: revisions loaded within one second then tie), LowCardinality(T) becomes T
+// (experimental there), and COMMENTs go (a table's is not in the grammar yet, and with a
+// column's, 18.16's replicas find each other's structure "too different"). This is enough
+// for loading; the dashboards' queries need a current server.
+func compatDDL(stmt string) (string, error) {
+	steps := []struct {
+		re  *regexp.Regexp
+		rep func(g []string) string
+	}{
+		{dateTime64Re, func(g []string) string {
+			if g[1] == "" {
+				return "DateTime"
+			}
+			return "DateTime(" + g[1] + ")"
+		}},
+		{now64Re, func([]string) string { return "now()" }},
+		{lowCardRe, func(g []string) string { return g[1] }},
+		{commentRe, func([]string) string { return "" }},
+	}
+	for _, s := range steps {
+		var err error
+		stmt, err = rewriteSQL(stmt, s.re, func(g []string) (string, error) { return s.rep(g), nil })
+		if err != nil {
+			return "", err
+		}
+	}
+	return stmt, nil
+}
+
+var (
+	createRe = regexp.MustCompile(`(?is)^\s*CREATE\s+(TABLE|VIEW|DATABASE|MATERIALIZED\s+VIEW)\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\b`)
+	engineRe = regexp.MustCompile(`(?is)\bENGINE\s*=\s*(\w+)(?:\s*\(([^()]*)\))?`)
+	// A statement that changes the schema must have a cluster form; one that only reads or
+	// writes rows runs on one node and the tables carry it to the others.
+	schemaChangeRe = regexp.MustCompile(`(?is)^\s*(ALTER|DROP|RENAME|TRUNCATE|CREATE|ATTACH|DETACH|OPTIMIZE)\b`)
+)
+
+// clusterDDL writes stmt for a cluster: every CREATE runs ON CLUSTER; MergeTree tables
+// become Replicated*MergeTree (ZooKeeper or ClickHouse Keeper paths with the servers'
+// {shard} and {replica} macros); a table in shardKeys becomes NAME_local on every shard plus
+// a Distributed NAME over them, so queries and inserts keep using NAME; other tables are
+// replicated whole to every node. Names are qualified with the database, because an 18.x
+// server runs ON CLUSTER statements on the other nodes in their default database.
+func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
+	mask := maskSQL(stmt)
+	m := createRe.FindStringSubmatchIndex(mask)
+	if m == nil {
+		if schemaChangeRe.MatchString(mask) {
+			return nil, fmt.Errorf("no cluster form for %.60q: write one in warehouse/ddl.go", stmt)
+		}
+		return []string{stmt}, nil
+	}
+	kind := strings.ToUpper(strings.Join(strings.Fields(stmt[m[2]:m[3]]), " "))
+	ifNotExists := ""
+	if m[4] >= 0 {
+		ifNotExists = "IF NOT EXISTS "
+	}
+	name, rest := stmt[m[6]:m[7]], stmt[m[1]:]
+	on := onCluster(t.cluster)
+	switch kind {
+	case "DATABASE":
+		return []string{"CREATE DATABASE " + ifNotExists + quoteIdent(name) + on + rest}, nil
+	case "VIEW":
+		body, err := t.qualifyTables(rest, false)
+		if err != nil {
+			return nil, err
+		}
+		return []string{"CREATE VIEW " + ifNotExists + t.qualified(name) + on + body}, nil
+	case "MATERIALIZED VIEW":
+		return t.clusterMaterializedView(ifNotExists, name, rest)
+	case "TABLE":
+	default:
+		return nil, fmt.Errorf("no cluster form for %s %s: write one in warehouse/ddl.go", kind, name)
+	}
+	key, sharded := shardKeys[name]
+	local, zkPart := name, "all"
+	if sharded {
+		local, zkPart = name+"_local", "{shard}"
+	}
+	body, err := rewriteSQL(rest, engineRe, func(g []string) (string, error) {
+		engine, args := g[1], strings.TrimSpace(g[2])
+		if !strings.HasSuffix(engine, "MergeTree") || strings.HasPrefix(engine, "Replicated") {
+			return g[0], nil
+		}
+		path := quoteString("/clickhouse/tables/" + zkPart + "/" + t.db + "/" + local)
+		repl := path + ", '{replica}'"
+		if args != "" {
+			repl += ", " + args
+		}
+		return "ENGINE = Replicated" + engine + "(" + repl + ")", nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []string{"CREATE TABLE " + ifNotExists + t.qualified(local) + on + body}
+	if sharded {
+		out = append(out, "CREATE TABLE "+ifNotExists+t.qualified(name)+on+" AS "+t.qualified(local)+
+			"\nENGINE = Distributed("+quoteString(t.cluster)+", "+quoteString(t.db)+", "+quoteString(local)+", "+key+")")
+	}
+	return out, nil
+}
+
+var mvToRe = regexp.MustCompile(`(?is)^\s+TO\s+([A-Za-z_][A-Za-z0-9_]*)(\s+AS\b)`)
+
+// clusterMaterializedView attaches a materialized view to each node's own part of the data:
+// it reads NAME_local where the source is sharded (inserts through the Distributed table
+// land there) and writes to the target's local table, or to the target itself when that is
+// replicated whole, from where replication carries each shard's rows to every node.
+func (t ddlTarget) clusterMaterializedView(ifNotExists, name, rest string) ([]string, error) {
+	m := mvToRe.FindStringSubmatchIndex(maskSQL(rest))
+	if m == nil {
+		return nil, fmt.Errorf("materialized view %s: write it with TO a table; a cluster needs the target's engine spelt out", name)
+	}
+	target := rest[m[2]:m[3]]
+	if _, sharded := shardKeys[target]; sharded {
+		target += "_local"
+	}
+	body, err := t.qualifyTables(rest[m[4]:], true)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"CREATE MATERIALIZED VIEW " + ifNotExists + t.qualified(name) + onCluster(t.cluster) +
+		" TO " + t.qualified(target) + body}, nil
+}
+
+func (t ddlTarget) qualified(name string) string { return quoteIdent(t.db) + "." + quoteIdent(name) }
+
+func onCluster(cluster string) string {
+	if cluster == "" {
+		return ""
+	}
+	return " ON CLUSTER " + quoteIdent(cluster)
+}
+
+var fromRe = regexp.MustCompile(`(?i)\b(FROM|JOIN)(\s+)([A-Za-z_][A-Za-z0-9_]*)(\s*[.(]?)`)
+
+// qualifyTables prefixes the database to the schema's own tables and views read in a view's
+// query, and with local set names the shards' own NAME_local for a sharded table. Only names
+// the migrations create are touched, so `EXTRACT(YEAR FROM col)` and table functions keep
+// their meaning.
+func (t ddlTarget) qualifyTables(sql string, local bool) (string, error) {
+	objects, err := schemaObjects()
+	if err != nil {
+		return "", err
+	}
+	return rewriteSQL(sql, fromRe, func(g []string) (string, error) {
+		name := g[3]
+		if !objects[name] || strings.TrimSpace(g[4]) != "" {
+			return g[0], nil
+		}
+		if _, sharded := shardKeys[name]; sharded && local {
+			name += "_local"
+		}
+		return g[1] + g[2] + t.qualified(name) + g[4], nil
+	})
+}
+
+// schemaObjects names the tables and views the migrations create.
+var schemaObjects = sync.OnceValues(func() (map[string]bool, error) {
+	all, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{"schema_migrations": true}
+	for _, m := range all {
+		for _, s := range m.Statements {
+			if g := createRe.FindStringSubmatch(maskSQL(s)); g != nil {
+				names[g[3]] = true
+			}
+		}
+	}
+	return names, nil
+})
+
+// execDDL runs one schema statement as this warehouse's ClickHouse needs it written.
+func (w *Warehouse) execDDL(ctx context.Context, stmt string) error {
+	stmts, err := w.ddl.rewrite(stmt)
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if err := w.Exec(ctx, s, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteMigrationDDL writes every migration's statements as the warehouse cfg describes
+// would run them, connecting to nothing (`jinwei migrate --print`): the files unchanged for
+// the embedded engine or one server, rewritten for cfg.Cluster when it is set. It shows the
+// DDL for a current server; an 18.x server also gets compatDDL's rewrite.
+func WriteMigrationDDL(w io.Writer, cfg Config) error {
+	t := ddlTarget{db: databaseOf(cfg), cluster: cfg.Cluster}
+	all, err := Migrations()
+	if err != nil {
+		return err
+	}
+	target := "the embedded engine"
+	switch {
+	case t.cluster != "":
+		target = "cluster " + t.cluster
+	case IsServerDSN(cfg.ServerDSN):
+		target = "one ClickHouse server"
+	}
+	fmt.Fprintf(w, "-- jinwei schema for %s, database %s\n\n-- bookkeeping: which migrations ran\n", target, t.db)
+	if err := writeStatements(w, t, migrationsTable); err != nil {
+		return err
+	}
+	for _, m := range all {
+		fmt.Fprintf(w, "\n-- %s (sha256 %s)\n", m.Name, m.Checksum[:12])
+		if err := writeStatements(w, t, m.Statements...); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+func writeStatements(w io.Writer, t ddlTarget, stmts ...string) error {
+	for _, s := range stmts {
+		out, err := t.rewrite(s)
+		if err != nil {
+			return err
+		}
+		for _, o := range out {
+			if _, err := fmt.Fprintf(w, "%s;\n", o); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package warehouse
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const sampleTable = `CREATE TABLE IF NOT EXISTS indicator_values
+(
+    indicator_code LowCardinality(String),
+    note           String COMMENT 'stays text: DateTime64(3, ''UTC'') LowCardinality(x)',
+    loaded_at      DateTime64(3, 'UTC') DEFAULT now64(3),
+    at             DateTime64(6)
+)
+ENGINE = MergeTree
+ORDER BY (indicator_code, loaded_at)
+COMMENT 'Every loaded value'`
+
+func TestCompatDDLRewritesOnlyCode(t *testing.T) {
+	got, err := ddlTarget{db: "jinwei", compat: true}.rewrite(sampleTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `CREATE TABLE IF NOT EXISTS indicator_values
+(
+    indicator_code String,
+    note           String,
+    loaded_at      DateTime('UTC') DEFAULT now(),
+    at             DateTime
+)
+ENGINE = MergeTree
+ORDER BY (indicator_code, loaded_at)`
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n;\n"), want)
+	}
+}
+
+func TestClusterDDLShardsReplicatesAndQualifies(t *testing.T) {
+	target := ddlTarget{db: "jinwei", cluster: "ch"}
+	got, err := target.rewrite(sampleTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"CREATE TABLE IF NOT EXISTS `jinwei`.`indicator_values_local` ON CLUSTER `ch`\n(\n" +
+			"    indicator_code LowCardinality(String),\n" +
+			"    note           String COMMENT 'stays text: DateTime64(3, ''UTC'') LowCardinality(x)',\n" +
+			"    loaded_at      DateTime64(3, 'UTC') DEFAULT now64(3),\n    at             DateTime64(6)\n)\n" +
+			"ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/jinwei/indicator_values_local', '{replica}')\n" +
+			"ORDER BY (indicator_code, loaded_at)\nCOMMENT 'Every loaded value'",
+		"CREATE TABLE IF NOT EXISTS `jinwei`.`indicator_values` ON CLUSTER `ch` AS `jinwei`.`indicator_values_local`\n" +
+			"ENGINE = Distributed('ch', 'jinwei', 'indicator_values_local', cityHash64(region_code))",
+	}
+	if strings.Join(got, "\n;\n") != strings.Join(want, "\n;\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n;\n"), strings.Join(want, "\n;\n"))
+	}
+
+	dim, err := target.rewrite("CREATE TABLE IF NOT EXISTS regions\n(\n    code String,\n    version UInt64\n)\nENGINE = ReplacingMergeTree(version)\nORDER BY code")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dim) != 1 || !strings.Contains(dim[0], "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/jinwei/regions', '{replica}', version)") {
+		t.Fatalf("a dimension should be replicated whole to every node, got %q", dim)
+	}
+
+	view, err := target.rewrite("CREATE VIEW IF NOT EXISTS committed_runs AS\nSELECT run_id, toYear(finished_at) AS y FROM etl_runs\n" +
+		"WHERE status = 'committed' AND EXTRACT(YEAR FROM finished_at) > 2000 AND run_id IN (SELECT run_id FROM numbers(1))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantView := "CREATE VIEW IF NOT EXISTS `jinwei`.`committed_runs` ON CLUSTER `ch` AS\nSELECT run_id, toYear(finished_at) AS y FROM `jinwei`.`etl_runs`\n" +
+		"WHERE status = 'committed' AND EXTRACT(YEAR FROM finished_at) > 2000 AND run_id IN (SELECT run_id FROM numbers(1))"
+	if len(view) != 1 || view[0] != wantView {
+		t.Fatalf("got\n%s\nwant\n%s", view, wantView)
+	}
+
+	if _, err := target.rewrite("ALTER TABLE regions ADD COLUMN x String"); err == nil {
+		t.Fatal("an ALTER has no cluster form yet and must be refused, not run on one node")
+	}
+	if ins, err := target.rewrite("INSERT INTO regions (code) SELECT '1'"); err != nil || len(ins) != 1 {
+		t.Fatalf("an INSERT runs as written on a cluster; got %q, %v", ins, err)
+	}
+}
+
+// Every statement of every migration has a form for each target, and on a cluster every
+// CREATE runs ON CLUSTER with Replicated engines only.
+func TestEveryMigrationHasEachTargetsForm(t *testing.T) {
+	for _, cfg := range []Config{{}, {ServerDSN: "clickhouse://h/jinwei"}, {ServerDSN: "clickhouse://h/jinwei", Cluster: "ch"}} {
+		var out bytes.Buffer
+		if err := WriteMigrationDDL(&out, cfg); err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+		if cfg.Cluster == "" {
+			continue
+		}
+		for _, stmt := range strings.Split(out.String(), ";\n") {
+			if !strings.Contains(stmt, "CREATE ") {
+				continue
+			}
+			if !strings.Contains(stmt, " ON CLUSTER `ch`") {
+				t.Errorf("not ON CLUSTER:\n%s", stmt)
+			}
+			if m := regexp.MustCompile(`ENGINE = (\w+)`).FindStringSubmatch(stmt); m != nil &&
+				!strings.HasPrefix(m[1], "Replicated") && m[1] != "Distributed" {
+				t.Errorf("engine %s on a cluster:\n%s", m[1], stmt)
+			}
+		}
+	}
+}
+
+func TestBindOnClient(t *testing.T) {
+	cases := []struct {
+		stmt   string
+		params Params
+		want   string // empty: refused
+	}{
+		{"SELECT {s:String}", Params{"s": "it's \\ here\n"}, `SELECT 'it\'s \\ here\n'`},
+		{"SELECT {n:UInt16} - 1 LIMIT {l:UInt32}", Params{"n": "2024", "l": "10"}, "SELECT 2024 - 1 LIMIT 10"},
+		{"SELECT 1 - {n:Int64}", Params{"n": "-007"}, "SELECT 1 - (-7)"},
+		{"SELECT {n:UInt8}", Params{"n": "300"}, ""}, // the embedded 26.5 wraps this to 44
+		{"SELECT {n:UInt8}", Params{"n": "1; DROP TABLE x"}, ""},
+		{"SELECT {f:Float64}", Params{"f": "nan"}, "SELECT CAST('nan' AS Float64)"},
+		{"SELECT {t:DateTime('UTC')}", Params{"t": "2024-01-01 00:00:00"}, "SELECT CAST('2024-01-01 00:00:00' AS DateTime('UTC'))"},
+		{"SELECT '{s:String}', `{s:String}` -- {s:String}\n/* {s:String} */", Params{}, "SELECT '{s:String}', `{s:String}` -- {s:String}\n/* {s:String} */"},
+		{"SELECT {s:Nullable(String)}", Params{"s": `\N`}, `SELECT '\\N'`},
+		{"SELECT {s:String}", Params{}, ""},
+	}
+	for _, c := range cases {
+		got, err := bindOnClient(c.stmt, c.params)
+		switch {
+		case c.want == "" && err == nil:
+			t.Errorf("%s with %v: got %q, want a refusal", c.stmt, c.params, got)
+		case c.want != "" && (err != nil || got != c.want):
+			t.Errorf("%s with %v: got %q (%v), want %q", c.stmt, c.params, got, err, c.want)
+		}
+	}
+}
+
+func TestServerOptionsFromDSN(t *testing.T) {
+	opts, err := serverOptions("clickhouse://u:p@a,b:9001/jinwei?secure=true&dial_timeout=2s&max_open_conns=3&compress=zstd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(opts.Addr, " ") != "a:9440 b:9001" || opts.TLS == nil || opts.Auth.Database != "jinwei" ||
+		opts.DialTimeout.Seconds() != 2 || opts.MaxOpenConns != 3 || opts.Compression.Method.String() != "zstd" {
+		t.Fatalf("options %+v", opts)
+	}
+	if _, err := serverOptions("clickhouse://u:secret@h/db?ca_file=/nonexistent.pem"); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("a missing CA file must fail without showing the password: %v", err)
+	}
+}

@@ -1,0 +1,113 @@
+package warehouse
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// readRows drains rows into a Result whose values look like the embedded engine's: integers
+// as int64 (uint64 beyond its range), floats and decimals as float64, dates and times as the
+// text ClickHouse prints, enums and UUIDs as strings, NULL as nil, arrays and tuples as
+// []any. The shared query code and the pages then need not know which engine answered.
+func readRows(rows driver.Rows) (*Result, error) {
+	types := rows.ColumnTypes()
+	res := &Result{Columns: make([]Column, len(types))}
+	dest := make([]any, len(types))
+	for i, ct := range types {
+		res.Columns[i] = Column{Name: ct.Name(), Type: ct.DatabaseTypeName()}
+		dest[i] = reflect.New(ct.ScanType()).Interface()
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		row := make([]any, len(dest))
+		for i, d := range dest {
+			row[i] = plainValue(reflect.ValueOf(d).Elem(), res.Columns[i].Type)
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	return res, rows.Err()
+}
+
+var precisionRe = regexp.MustCompile(`^DateTime64\((\d)`)
+
+// plainValue converts one scanned value; typ is its ClickHouse type, which decides how
+// times print.
+func plainValue(v reflect.Value, typ string) any {
+	if inner, ok := unwrapType(typ, "LowCardinality"); ok {
+		typ = inner
+	}
+	if inner, ok := unwrapType(typ, "Nullable"); ok {
+		typ = inner
+	}
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch x := v.Interface().(type) {
+	case time.Time:
+		return formatTime(x, typ)
+	case big.Int: // Int128 and wider
+		if x.IsInt64() {
+			return x.Int64()
+		}
+		return x.String()
+	case fmt.Stringer: // UUIDs, decimals, IP addresses
+		if d, ok := x.(interface{ InexactFloat64() float64 }); ok {
+			return d.InexactFloat64()
+		}
+		return x.String()
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if u := v.Uint(); u > math.MaxInt64 {
+			return u
+		}
+		return int64(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Slice, reflect.Array:
+		elem := typ
+		if inner, ok := unwrapType(typ, "Array"); ok {
+			elem = inner
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = plainValue(v.Index(i), elem)
+		}
+		return out
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+// formatTime prints a time as ClickHouse's text formats do, in the column's time zone.
+func formatTime(t time.Time, typ string) string {
+	switch {
+	case strings.HasPrefix(typ, "Date32"), typ == "Date":
+		return t.Format(time.DateOnly)
+	case strings.HasPrefix(typ, "DateTime64"):
+		layout := time.DateTime
+		if m := precisionRe.FindStringSubmatch(typ); m != nil && m[1] != "0" {
+			layout += "." + strings.Repeat("0", int(m[1][0]-'0'))
+		}
+		return t.Format(layout)
+	default:
+		return t.Format(time.DateTime)
+	}
+}
