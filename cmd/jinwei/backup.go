@@ -21,6 +21,9 @@ func backupCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logg
 	if len(args) != 1 {
 		return fmt.Errorf("backup: name one new folder to write the backup into")
 	}
+	if cfg.Warehouse != "" {
+		return fmt.Errorf("backup: on a ClickHouse server, back up with the server's own BACKUP … TO Disk(…) (see the README); this command backs up the embedded warehouse")
+	}
 	dir, err := filepath.Abs(args[0])
 	if err != nil {
 		return err

@@ -21,17 +21,23 @@ import (
 // config is everything jinwei can be told, from (weakest first) defaults, the config file,
 // environment variables and flags.
 type config struct {
-	Addr           string          `toml:"addr"`
-	DataDir        string          `toml:"data_dir"`
-	Database       string          `toml:"database"`
-	ChdbLib        string          `toml:"chdb_lib"`
-	HomeRegion     string          `toml:"home_region"`
-	DemoDir        string          `toml:"demo_dir"`
-	LoadDemo       bool            `toml:"load_demo"`
-	SourcesDir     string          `toml:"sources_dir"`
-	MaxRejectShare float64         `toml:"max_reject_share"`
-	BatchRows      int             `toml:"batch_rows"`
-	Jobs           []etl.JobConfig `toml:"jobs"`
+	Addr     string `toml:"addr"`
+	DataDir  string `toml:"data_dir"`
+	Database string `toml:"database"`
+	ChdbLib  string `toml:"chdb_lib"`
+	// Warehouse is a ClickHouse server DSN (clickhouse://…); empty means the embedded engine.
+	Warehouse string `toml:"warehouse"`
+	// Cluster names the servers' cluster that migrations target.
+	Cluster string `toml:"cluster"`
+	// WarehouseReadonly is a read-only user's DSN for ad hoc SQL (`jinwei sql`).
+	WarehouseReadonly string          `toml:"warehouse_readonly"`
+	HomeRegion        string          `toml:"home_region"`
+	DemoDir           string          `toml:"demo_dir"`
+	LoadDemo          bool            `toml:"load_demo"`
+	SourcesDir        string          `toml:"sources_dir"`
+	MaxRejectShare    float64         `toml:"max_reject_share"`
+	BatchRows         int             `toml:"batch_rows"`
+	Jobs              []etl.JobConfig `toml:"jobs"`
 	// Headlines are the cockpit's tiles (indicator codes); empty means the built-in six.
 	Headlines []string       `toml:"headlines"`
 	Campaign  campaignConfig `toml:"campaign"`
@@ -66,15 +72,18 @@ func defaultConfig() config {
 
 // envKeys maps environment variables to the config keys they set.
 var envKeys = map[string]func(c *config, v string){
-	"JINWEI_ADDR":        func(c *config, v string) { c.Addr = v },
-	"JINWEI_DATA_DIR":    func(c *config, v string) { c.DataDir = v },
-	"JINWEI_DATABASE":    func(c *config, v string) { c.Database = v },
-	"CHDB_LIB_PATH":      func(c *config, v string) { c.ChdbLib = v },
-	"JINWEI_HOME_REGION": func(c *config, v string) { c.HomeRegion = v },
-	"JINWEI_DEMO_DIR":    func(c *config, v string) { c.DemoDir = v },
-	"JINWEI_LOAD_DEMO":   func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
-	"JINWEI_SOURCES_DIR": func(c *config, v string) { c.SourcesDir = v },
-	"JINWEI_BATCH_ROWS":  func(c *config, v string) { c.BatchRows, _ = strconv.Atoi(v) },
+	"JINWEI_ADDR":               func(c *config, v string) { c.Addr = v },
+	"JINWEI_DATA_DIR":           func(c *config, v string) { c.DataDir = v },
+	"JINWEI_DATABASE":           func(c *config, v string) { c.Database = v },
+	"CHDB_LIB_PATH":             func(c *config, v string) { c.ChdbLib = v },
+	"JINWEI_WAREHOUSE":          func(c *config, v string) { c.Warehouse = v },
+	"JINWEI_CLUSTER":            func(c *config, v string) { c.Cluster = v },
+	"JINWEI_WAREHOUSE_READONLY": func(c *config, v string) { c.WarehouseReadonly = v },
+	"JINWEI_HOME_REGION":        func(c *config, v string) { c.HomeRegion = v },
+	"JINWEI_DEMO_DIR":           func(c *config, v string) { c.DemoDir = v },
+	"JINWEI_LOAD_DEMO":          func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
+	"JINWEI_SOURCES_DIR":        func(c *config, v string) { c.SourcesDir = v },
+	"JINWEI_BATCH_ROWS":         func(c *config, v string) { c.BatchRows, _ = strconv.Atoi(v) },
 }
 
 // loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
@@ -101,6 +110,15 @@ func loadConfig(path string, explicit bool) (config, error) {
 		if v, ok := os.LookupEnv(k); ok && v != "" {
 			set(&cfg, v)
 		}
+	}
+	for key, dsn := range map[string]string{"warehouse": cfg.Warehouse, "warehouse_readonly": cfg.WarehouseReadonly} {
+		if dsn != "" && !warehouse.IsServerDSN(dsn) {
+			// The value is not shown: it may hold a password.
+			return cfg, fmt.Errorf("config %s: %s must be a clickhouse:// DSN", path, key)
+		}
+	}
+	if cfg.Cluster != "" && cfg.Warehouse == "" {
+		return cfg, fmt.Errorf("config %s: cluster %q needs a warehouse DSN", path, cfg.Cluster)
 	}
 	for i, u := range cfg.Users {
 		if u.Name == "" || !dashboard.ValidRole(u.Role) || !strings.HasPrefix(u.PasswordHash, "$2") {
@@ -138,6 +156,8 @@ func bindFlags(fs *flag.FlagSet, cfg *config) {
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database holding jinwei's tables")
 	fs.StringVar(&cfg.ChdbLib, "chdb-lib", cfg.ChdbLib, "path of libchdb.so (default: CHDB_LIB_PATH, then node_modules)")
 	fs.StringVar(&cfg.HomeRegion, "home", cfg.HomeRegion, "home province, GB/T 2260 code")
+	fs.StringVar(&cfg.Warehouse, "warehouse", cfg.Warehouse, "ClickHouse server DSN (clickhouse://user:password@host:9000/jinwei); empty: embedded")
+	fs.StringVar(&cfg.Cluster, "cluster", cfg.Cluster, "the servers' cluster that migrations target")
 }
 
 // configPath finds --config in args before flags are parsed, since the file supplies the

@@ -36,6 +36,9 @@ func writeServeInfo(dataDir, addr string) (serveInfo, error) {
 	}
 	info := serveInfo{Addr: addr, Token: hex.EncodeToString(b[:]), PID: os.Getpid()}
 	data, _ := json.Marshal(info)
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return serveInfo{}, err
+	}
 	if err := os.WriteFile(serveInfoPath(dataDir), data, 0o600); err != nil {
 		return serveInfo{}, fmt.Errorf("write %s: %w", serveInfoPath(dataDir), err)
 	}

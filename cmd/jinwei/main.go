@@ -23,7 +23,7 @@ const usage = `jinwei (进位): provincial statistics in ClickHouse, and where t
 
 Usage:
   jinwei serve [--addr HOST:PORT] [--no-demo]   serve the dashboard (migrates and loads the demo data first)
-  jinwei migrate [--status]                     apply schema migrations, or list pending ones
+  jinwei migrate [--print] [--copy-to DSN]      apply schema migrations; print the DDL; copy to a server
   jinwei etl load --job JOB [--strict] FILE…    load files; JOB is economy, regions, indicators or peer_groups
   jinwei etl runs [--limit N]                   list recent loads
   jinwei etl rejects RUN_ID                     list the rows a load rejected, with reasons
@@ -40,6 +40,8 @@ Flags every command takes:
   --database NAME   database of jinwei's tables (default jinwei)
   --chdb-lib PATH   libchdb.so for the embedded engine (default CHDB_LIB_PATH, then node_modules)
   --home CODE       home province, GB/T 2260 code (default 620000, Gansu)
+  --warehouse DSN   a ClickHouse server (clickhouse://user:password@host:9000/jinwei) instead of the embedded engine
+  --cluster NAME    the servers' cluster that migrations target (ON CLUSTER, Replicated and Distributed tables)
 `
 
 func main() {
@@ -124,7 +126,7 @@ func parseFlags(name string, args []string, out io.Writer, extra func(fs *flag.F
 
 // openWarehouse opens the configured warehouse and brings its schema up to date.
 func openWarehouse(ctx context.Context, cfg *config, log *slog.Logger) (*warehouse.Warehouse, error) {
-	w, err := warehouse.Open(warehouse.Config{DataDir: cfg.DataDir, ChdbLib: cfg.ChdbLib, Database: cfg.Database})
+	w, err := warehouse.Open(warehouseConfig(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -137,10 +139,24 @@ func openWarehouse(ctx context.Context, cfg *config, log *slog.Logger) (*warehou
 		log.Info("migrated warehouse", "applied", applied)
 	}
 	// One process owns an embedded data directory, so runs still marked running died with
-	// the process before this one.
-	if err := w.AbandonStaleRuns(ctx); err != nil {
-		w.Close()
-		return nil, err
+	// the process before this one. On a server another process may be loading right now.
+	if w.Engine() == "embedded" {
+		if err := w.AbandonStaleRuns(ctx); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	return w, nil
+}
+
+func warehouseConfig(cfg *config) warehouse.Config {
+	return warehouse.Config{DataDir: cfg.DataDir, ChdbLib: cfg.ChdbLib, Database: cfg.Database, ServerDSN: cfg.Warehouse, Cluster: cfg.Cluster}
+}
+
+// where names the warehouse for messages, never with the DSN's password.
+func where(cfg *config) string {
+	if cfg.Warehouse != "" {
+		return "the ClickHouse server"
+	}
+	return cfg.DataDir
 }

@@ -69,13 +69,18 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// One data directory for this process: chDB opens one per process.
-var testDataDir = filepath.Join(os.TempDir(), "jinwei-cmd-test-"+strings.ReplaceAll(filepath.Base(os.Args[0]), ".", "_"))
+// One data directory for this process (chDB opens one per process), and only this one:
+// test processes running side by side must not share it.
+var testDataDir string
 
 func TestMain(m *testing.M) {
-	os.RemoveAll(testDataDir)
+	dir, err := os.MkdirTemp("", "jinwei-cmd-test-*")
+	if err != nil {
+		panic(err)
+	}
+	testDataDir = filepath.Join(dir, "wh")
 	code := whtest.Run(m)
-	os.RemoveAll(testDataDir)
+	os.RemoveAll(dir)
 	if binPath != "" {
 		os.Remove(binPath)
 	}

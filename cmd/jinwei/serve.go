@@ -87,6 +87,9 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 			errc <- err
 		}
 	}()
+	if w.Engine() != "embedded" {
+		go forgetOnForeignLoads(schedCtx, w, log)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -125,4 +128,28 @@ func shutdownErr(err error) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// forgetOnForeignLoads drops the query cache when another process records a load: on a
+// server, ETL commands need not go through this process, so its own writes are not all.
+func forgetOnForeignLoads(ctx context.Context, w *warehouse.Warehouse, log *slog.Logger) {
+	last, _ := w.LoadStamp(ctx)
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		stamp, err := w.LoadStamp(ctx)
+		if err != nil {
+			log.Warn("poll for loads by other processes", "err", err)
+			continue
+		}
+		if stamp != last {
+			last = stamp
+			w.ForgetCachedResults()
+		}
+	}
 }

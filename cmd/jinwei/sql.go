@@ -31,6 +31,15 @@ func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 		return err
 	}
 	defer w.Close()
+	if cfg.WarehouseReadonly != "" {
+		// Ad hoc SQL on a server runs as the read-only user, a second fence behind the guard.
+		ro, err := warehouse.Open(warehouse.Config{ServerDSN: cfg.WarehouseReadonly, Database: cfg.Database})
+		if err != nil {
+			return err
+		}
+		defer ro.Close()
+		w = ro
+	}
 	// The command line goes through the same guard and audit log as the web console: it is
 	// an analyst's tool, not a way around them.
 	res, err := w.AuditedQuery(ctx, "cli:"+osUser(), "query", format, strings.TrimSpace(args[0]), warehouse.DefaultLimits())
@@ -51,15 +60,34 @@ func osUser() string {
 }
 
 func migrateCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	cfg, _, err := parseFlags("migrate", args, out, nil)
+	var print bool
+	var copyTo string
+	cfg, _, err := parseFlags("migrate", args, out, func(fs *flag.FlagSet, _ *config) {
+		fs.BoolVar(&print, "print", false, "print the DDL for this warehouse (embedded, server or --cluster) instead of applying it")
+		fs.StringVar(&copyTo, "copy-to", "", "copy the embedded warehouse's tables to this ClickHouse server DSN")
+	})
 	if err != nil {
 		return err
+	}
+	if print {
+		return warehouse.WriteMigrationDDL(out, warehouseConfig(cfg))
 	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	fmt.Fprintf(out, "warehouse %s (database %s) is at the current schema\n", cfg.DataDir, w.Database())
+	if copyTo != "" {
+		dst, err := warehouse.Open(warehouse.Config{ServerDSN: copyTo, Cluster: cfg.Cluster, Database: cfg.Database})
+		if err != nil {
+			return err
+		}
+		defer dst.Close()
+		if _, err := dst.Migrate(ctx); err != nil {
+			return err
+		}
+		return w.CopyTo(ctx, dst, func(table string, rows int64) { fmt.Fprintf(out, "copied %s: %d rows\n", table, rows) })
+	}
+	fmt.Fprintf(out, "warehouse %s (database %s) is at the current schema\n", where(cfg), w.Database())
 	return nil
 }
