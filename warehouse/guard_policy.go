@@ -176,7 +176,9 @@ func (p policy) walk(n, parent *astNode) error {
 	case "QueryParameter":
 		return refuse("query parameters ({name:Type}) are not allowed")
 	case "SelectWithUnionQuery":
-		for _, c := range n.children[min(1, len(n.children)):] {
+		// Anything after the list of SELECTs (a SETTINGS or FORMAT clause) is refused.
+		if len(n.children) > 1 {
+			c := n.children[1]
 			if err := clauseRefusal(c); err != nil {
 				return err
 			}
