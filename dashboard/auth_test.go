@@ -194,3 +194,32 @@ func TestDemoModeIsOpenButSaysSo(t *testing.T) {
 		t.Errorf("admin API in demo mode without token: %d, want 401", code)
 	}
 }
+
+// The request log names the signed-in user beside the request id.
+func TestRequestLogNamesTheUser(t *testing.T) {
+	var logs strings.Builder
+	h, err := dashboard.HashPassword("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: []dashboard.User{{Name: "leader", Role: dashboard.RoleViewer, PasswordHash: h}},
+		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.Demo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(app)
+	defer srv.Close()
+	f := &authFixture{srv: srv, now: time.Now()}
+	c := f.client(t)
+	signIn(t, c, srv.URL, "leader", "pw")
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/ranking", nil)
+	req.Header.Set("X-Request-ID", "req-42")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !strings.Contains(logs.String(), `"request_id":"req-42","user":"leader","method":"GET","route":"/api/ranking"`) {
+		t.Errorf("request log lacks the user and request id:\n%s", logs.String())
+	}
+}

@@ -151,7 +151,11 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.cfg.Metrics != nil {
 			s.cfg.Metrics.requests.WithLabelValues(route, req.Method, strconv.Itoa(res.Status)).Observe(took.Seconds())
 		}
-		s.log.Info("request", "request_id", id, "user", "-", "method", req.Method, "route", route, "path", req.URL.Path,
+		user := "-"
+		if ss := currentSession(c); ss != nil {
+			user = ss.User
+		}
+		s.log.Info("request", "request_id", id, "user", user, "method", req.Method, "route", route, "path", req.URL.Path,
 			"status", res.Status, "bytes", res.Size, "duration_ms", took.Milliseconds())
 		return nil
 	}
