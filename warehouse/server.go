@@ -168,6 +168,9 @@ func (e *serverEngine) query(ctx context.Context, stmt string, params Params) (*
 func (e *serverEngine) bind(ctx context.Context, stmt string, params Params) (context.Context, string, error) {
 	if !e.nativeParams {
 		bound, err := bindOnClient(stmt, params)
+		if e.compat {
+			bound = compatQuery(bound)
+		}
 		return ctx, bound, err
 	}
 	if len(params) == 0 {

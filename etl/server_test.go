@@ -1,0 +1,40 @@
+package etl_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"jinwei/etl"
+	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
+)
+
+// On Debian's ClickHouse server (18.16) a file loads through the same ETL path, becomes
+// visible only when committed, and loading it again changes nothing.
+func TestEconomyLoadAndReloadOnServer(t *testing.T) {
+	w := whtest.OpenServer(t)
+	l := etl.NewLoader(w, quietLogger())
+	ctx := context.Background()
+	for _, f := range []struct{ job, file string }{{etl.JobRegions, "regions.csv"}, {etl.JobIndicators, "indicators.csv"}} {
+		if _, err := l.LoadReference(ctx, f.job, filepath.Join("..", "data", f.file), gansu); err != nil {
+			t.Fatalf("load %s on the server: %v", f.file, err)
+		}
+	}
+	path := writeFile(t, "gdp.csv", header+"2023,620000,甘肃省,gdp,11863.8,亿元\n2023,610000,陕西省,gdp,33786.1,亿元\n2023,630000,青海省,gdp,3799.1,亿元\n")
+	first, err := l.LoadEconomy(ctx, path)
+	if err != nil || first.Run.Status != warehouse.RunCommitted || first.Run.RowsLoaded != 3 {
+		t.Fatalf("first load on the server: %v %+v", err, first)
+	}
+	again, err := l.LoadEconomy(ctx, path)
+	if err != nil || !again.Unchanged {
+		t.Fatalf("reload on the server: %v %+v; want unchanged", err, again)
+	}
+	res, err := w.Query(ctx, "SELECT count() AS n, sum(value) AS s FROM indicator_values_current WHERE indicator_code = 'gdp' AND year = 2023", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Rows[0][0]; n != int64(3) && n != uint64(3) {
+		t.Errorf("%v values visible on the server after load and reload, want 3", n)
+	}
+}
