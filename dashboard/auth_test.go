@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,7 +198,7 @@ func TestDemoModeIsOpenButSaysSo(t *testing.T) {
 
 // The request log names the signed-in user beside the request id.
 func TestRequestLogNamesTheUser(t *testing.T) {
-	var logs strings.Builder
+	var logs lockedBuilder
 	h, err := dashboard.HashPassword("pw")
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +220,28 @@ func TestRequestLogNamesTheUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	// The log line is written after the response is sent; Close waits for
+	// the handler to return, so the line is there afterwards.
+	srv.Close()
 	if !strings.Contains(logs.String(), `"request_id":"req-42","user":"leader","method":"GET","route":"/api/ranking"`) {
 		t.Errorf("request log lacks the user and request id:\n%s", logs.String())
 	}
+}
+
+// lockedBuilder lets the server's handlers and the test share one log buffer.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
