@@ -124,11 +124,7 @@ func (w *Warehouse) rankedValues(ctx context.Context, indicator string, members 
 // Ranking ranks the group's members on one indicator in one year, with last year's ranks,
 // the national figure and the home region's standing.
 func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error) {
-	ind, err := w.indicator(ctx, q.Indicator)
-	if err != nil {
-		return nil, err
-	}
-	group, err := w.resolveGroup(ctx, q)
+	ind, group, err := w.subject(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +160,16 @@ func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// subject resolves what a ranking query is about: its indicator and its peer group.
+func (w *Warehouse) subject(ctx context.Context, q RankingQuery) (Indicator, PeerGroup, error) {
+	ind, err := w.indicator(ctx, q.Indicator)
+	if err != nil {
+		return Indicator{}, PeerGroup{}, err
+	}
+	group, err := w.resolveGroup(ctx, q)
+	return ind, group, err
 }
 
 // resolveGroup finds the query's peer group, or builds the custom one from its members.

@@ -53,11 +53,7 @@ type Trajectory struct {
 
 // Trajectory answers the rank-history, growth and gap questions for one indicator.
 func (w *Warehouse) Trajectory(ctx context.Context, q RankingQuery) (*Trajectory, error) {
-	ind, err := w.indicator(ctx, q.Indicator)
-	if err != nil {
-		return nil, err
-	}
-	group, err := w.resolveGroup(ctx, q)
+	ind, group, err := w.subject(ctx, q)
 	if err != nil {
 		return nil, err
 	}
