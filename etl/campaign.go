@@ -57,7 +57,7 @@ var campaignSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "problem_category", Type: arrow.PrimitiveTypes.Uint8},
 	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
 	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)

@@ -94,5 +94,19 @@ func field(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return strings.TrimSpace(rec[i])
+	return trimCell(rec[i])
+}
+
+// trimCell is strings.TrimSpace with a shortcut for the common cell that starts and ends
+// with a printable ASCII character: TrimSpace takes its slow path for any cell that ends in
+// Chinese text, such as every unit 亿元.
+func trimCell(s string) string {
+	if s == "" {
+		return s
+	}
+	first, last := s[0], s[len(s)-1]
+	if first > ' ' && first < utf8.RuneSelf && last > ' ' && last < utf8.RuneSelf {
+		return s
+	}
+	return strings.TrimSpace(s)
 }

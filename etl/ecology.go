@@ -71,7 +71,7 @@ var ecologyItemSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "found_date", Type: arrow.FixedWidthTypes.Date32},
 	{Name: "deadline", Type: arrow.FixedWidthTypes.Date32},
 	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
@@ -82,7 +82,7 @@ var ecologyEventSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "progress_pct", Type: arrow.PrimitiveTypes.Float32},
 	{Name: "event_date", Type: arrow.FixedWidthTypes.Date32},
 	{Name: "note", Type: arrow.BinaryTypes.String},
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
@@ -150,7 +150,7 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	if p != nil {
 		return p
 	}
-	e.seen[id] = r.line
+	e.seen[strings.Clone(id)] = r.line // not the row's text, which shares a block with others
 	it, ev := e.items, e.events
 	it.str(0, id)
 	it.str(1, r.v(gSource))

@@ -42,14 +42,14 @@ var economyFamily = &family{
 }
 
 var valuesSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "indicator_code", Type: arrow.BinaryTypes.String},
-	{Name: "region_code", Type: arrow.BinaryTypes.String},
-	{Name: "period_kind", Type: arrow.BinaryTypes.String},
+	{Name: "indicator_code", Type: codeType},
+	{Name: "region_code", Type: codeType},
+	{Name: "period_kind", Type: codeType},
 	{Name: "year", Type: arrow.PrimitiveTypes.Uint16},
 	{Name: "period_no", Type: arrow.PrimitiveTypes.Uint8},
 	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "source_unit", Type: arrow.BinaryTypes.String},
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "source_unit", Type: codeType},
+	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
@@ -64,10 +64,12 @@ type economySink struct {
 	regions    *regionMatcher
 	indicators map[string]warehouse.Indicator
 	byName     map[string]warehouse.Indicator
-	periods    map[string]Period
+	periods    map[string]periodCheck
 	// coverage is the distinct indicator, period kind, year and province flag of the rows,
 	// written to indicator_coverage with the run; a few hundred entries at most.
 	coverage map[coverKey]bool
+	// lastCover spares the map most rows: a file's rows run in order of indicator and period.
+	lastCover coverKey
 	// now is fixed for the run: a load takes seconds, and one clock reading serves all rows.
 	now   time.Time
 	batch *batch
@@ -83,7 +85,7 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		return nil, err
 	}
 	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		periods: map[string]Period{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+		periods: map[string]periodCheck{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
@@ -116,13 +118,11 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	if periodText == "" {
 		return problem(ePeriod, "no period")
 	}
-	period, err := e.period(periodText)
-	if err != nil {
-		return problem(ePeriod, "%v", err)
+	pc := e.period(periodText)
+	if pc.why != "" {
+		return problem(ePeriod, "%s", pc.why)
 	}
-	if period.start().After(e.now) {
-		return problem(ePeriod, "period %s is in the future", period)
-	}
+	period := pc.p
 	value, err := parseNumber(r.v(eValue))
 	if err == errMissing {
 		return problem(eValue, "no value (%q): nothing to load", r.v(eValue))
@@ -137,7 +137,9 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	if value < 0 && isAmountUnit(ind.Unit) {
 		return problem(eValue, "%s cannot be negative (%s %s)", ind.NameZh, r.v(eValue), ind.Unit)
 	}
-	e.coverage[coverKey{ind.Code, period.Kind, period.Year, region.Level == "province"}] = true
+	if k := (coverKey{ind.Code, period.Kind, period.Year, region.Level == "province"}); k != e.lastCover {
+		e.coverage[k], e.lastCover = true, k
+	}
 	b := e.batch
 	b.str(0, ind.Code)
 	b.str(1, region.Code)
@@ -215,16 +217,32 @@ func (e *economySink) insertCoverage(s *runState) error {
 	return s.wh.Insert(s.ctx, "indicator_coverage", rec)
 }
 
-// period parses a period, remembering the few distinct ones a file holds.
-func (e *economySink) period(text string) (Period, error) {
-	if p, ok := e.periods[text]; ok {
-		return p, nil
+// periodCheck is a period as read, or why it cannot be loaded.
+type periodCheck struct {
+	p   Period
+	why string
+}
+
+// period reads a period and checks it has begun, remembering the few distinct ones a file
+// holds: most rows repeat one.
+func (e *economySink) period(text string) periodCheck {
+	if c, ok := e.periods[text]; ok {
+		return c
 	}
+	var c periodCheck
 	p, err := parsePeriod(text)
-	if err == nil && len(e.periods) < 100_000 {
-		e.periods[text] = p
+	switch {
+	case err != nil:
+		c.why = err.Error()
+	case p.start().After(e.now):
+		c.why = fmt.Sprintf("period %s is in the future", p)
+	default:
+		c.p = p
 	}
-	return p, err
+	if len(e.periods) < 100_000 {
+		e.periods[strings.Clone(text)] = c // not the row's text, which shares a block with others
+	}
+	return c
 }
 
 // regionField is the field a region problem is reported under: the code when given.
@@ -239,92 +257,4 @@ func regionField(r fieldRow, code, name int) int {
 func isAmountUnit(unit string) bool {
 	_, ok := unitScale[unit]
 	return ok
-}
-
-// batch gathers rows of one table into Arrow records. A full record is handed to a
-// background insert while the next one fills, so reading the file and the engine's work
-// overlap; at most one record waits, which keeps memory flat.
-type batch struct {
-	s     *runState
-	table string
-	b     *array.RecordBuilder
-	n     int
-	max   int
-	// secondary batches hold records that go with another batch's rows (a ledger item with
-	// its status event) and do not count as rows loaded.
-	secondary bool
-
-	pending chan arrow.RecordBatch
-	done    chan error
-}
-
-func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
-	return &batch{s: s, table: table, b: array.NewRecordBuilder(memory.DefaultAllocator, schema), max: max}
-}
-
-func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
-
-func (b *batch) str(i int, v string) { b.b.Field(i).(*array.StringBuilder).Append(v) }
-
-// rowDone counts the appended row and sends the record to the inserter when full.
-func (b *batch) rowDone() *fieldProblem {
-	b.n++
-	if b.n >= b.max {
-		b.send()
-	}
-	return nil
-}
-
-// send hands the filled record to the background inserter, starting it on first use.
-func (b *batch) send() {
-	if b.n == 0 {
-		return
-	}
-	if b.pending == nil {
-		b.pending, b.done = make(chan arrow.RecordBatch, 1), make(chan error, 1)
-		go b.insertLoop()
-	}
-	if !b.secondary {
-		b.s.run.RowsLoaded += b.n
-	}
-	b.n = 0
-	b.pending <- b.b.NewRecordBatch()
-}
-
-// insertLoop inserts records in order; after a failure it drops the rest, as the run fails.
-func (b *batch) insertLoop() {
-	var err error
-	for rec := range b.pending {
-		if err == nil {
-			err = b.s.wh.Insert(b.s.ctx, b.table, rec)
-		}
-		rec.Release()
-	}
-	b.done <- err
-}
-
-// abandon stops the inserter without sending the rest, for a run that has failed.
-func (b *batch) abandon() {
-	if b.pending != nil {
-		close(b.pending)
-		<-b.done
-		b.pending = nil
-	}
-	b.b.Release()
-}
-
-// flush sends what is left and waits for every insert.
-func (b *batch) flush() error {
-	defer b.b.Release()
-	b.send()
-	if b.pending == nil {
-		return nil
-	}
-	close(b.pending)
-	err := <-b.done
-	b.pending = nil
-	if err != nil {
-		return fmt.Errorf("insert into %s: %w", b.table, err)
-	}
-	return nil
 }

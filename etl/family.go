@@ -90,8 +90,9 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 			snk.abandon()
 			return err
 		}
-		defer rr.close()
-		if err := readTable(s, l, newTable(rr, m, fam), snk); err != nil {
+		ra := newReadAhead(rr)
+		defer ra.close()
+		if err := readTable(s, l, newTable(ra, m, fam), snk); err != nil {
 			snk.abandon()
 			return err
 		}

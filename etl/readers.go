@@ -3,7 +3,6 @@ package etl
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,7 +60,7 @@ func openRows(path string, m *Mapping) (rowReader, error) {
 // csvRows reads CSV in UTF-8 (with or without BOM) or GBK/GB18030, declared or detected.
 type csvRows struct {
 	f *os.File
-	r *csv.Reader
+	s *csvSplitter
 }
 
 func openCSVRows(path, encoding string) (*csvRows, error) {
@@ -95,31 +94,17 @@ func openCSVRows(path, encoding string) (*csvRows, error) {
 			src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 		}
 	}
-	r := csv.NewReader(&lineLimit{r: src, max: maxLineBytes})
-	r.FieldsPerRecord = -1
-	// Rows are consumed before the next is read, so the record's memory can be reused.
-	r.ReuseRecord = true
-	return &csvRows{f: f, r: r}, nil
+	return &csvRows{f: f, s: newCSVSplitter(src)}, nil
 }
 
 func (c *csvRows) next() (sourceRow, error) {
 	for {
-		rec, err := c.r.Read()
+		rec, line, err := c.s.next()
 		if errors.Is(err, io.EOF) {
 			return sourceRow{}, io.EOF
 		}
 		if err != nil {
-			var tooLong *lineTooLongError
-			if errors.As(err, &tooLong) {
-				return sourceRow{}, fmt.Errorf("%w: %v", errFileRejected, tooLong)
-			}
 			return sourceRow{}, fmt.Errorf("%w: %v", errFileRejected, err)
-		}
-		line, _ := c.r.FieldPos(0)
-		for _, f := range rec {
-			if !utf8.ValidString(f) {
-				return sourceRow{}, fmt.Errorf("%w: line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding)", errFileRejected, line)
-			}
 		}
 		if blank(rec) {
 			continue
@@ -149,44 +134,11 @@ func isASCII(b []byte) bool {
 
 func blank(cells []string) bool {
 	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
+		if trimCell(c) != "" {
 			return false
 		}
 	}
 	return true
-}
-
-// lineLimit fails a read once a line grows past max bytes, so one endless line cannot
-// fill memory.
-type lineLimit struct {
-	r    io.Reader
-	max  int
-	cur  int
-	line int
-}
-
-type lineTooLongError struct {
-	line, max int
-}
-
-func (e *lineTooLongError) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes", e.line, e.max)
-}
-
-func (l *lineLimit) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	for _, b := range p[:n] {
-		if b == '\n' {
-			l.cur = 0
-			l.line++
-			continue
-		}
-		l.cur++
-		if l.cur > l.max {
-			return 0, &lineTooLongError{line: l.line + 1, max: l.max}
-		}
-	}
-	return n, err
 }
 
 // xlsxRows reads the sheets of a workbook in turn, with merged cells filled from their

@@ -47,7 +47,7 @@ const DefaultMaxRejectShare = 0.2
 
 // NewLoader returns a loader writing to wh.
 func NewLoader(wh *warehouse.Warehouse, log *slog.Logger) *Loader {
-	return &Loader{wh: wh, log: log, BatchRows: 100_000, MaxRejectShare: DefaultMaxRejectShare}
+	return &Loader{wh: wh, log: log, BatchRows: 500_000, MaxRejectShare: DefaultMaxRejectShare}
 }
 
 // Report says what one file's load did.

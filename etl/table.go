@@ -72,7 +72,8 @@ type table struct {
 	unitIdx  int
 	wideCols []wideColumn
 	stopped  bool
-	queue    []fieldRow
+	queue    []fieldRow // the field rows of the last source row, read from head on
+	head     int
 	reuse    []string
 }
 
@@ -103,6 +104,9 @@ func newTable(rr rowReader, m *Mapping, fam *family) *table {
 
 // next returns the next field row, or a rowProblem for a row that cannot be split, or io.EOF.
 func (t *table) next() (fieldRow, *rowProblem, error) {
+	if t.head == len(t.queue) {
+		t.queue, t.head = t.queue[:0], 0
+	}
 	for len(t.queue) == 0 {
 		src, err := t.rr.next()
 		if err != nil {
@@ -122,9 +126,8 @@ func (t *table) next() (fieldRow, *rowProblem, error) {
 			return fieldRow{}, p, nil
 		}
 	}
-	r := t.queue[0]
-	t.queue = t.queue[1:]
-	return r, nil, nil
+	t.head++
+	return t.queue[t.head-1], nil, nil
 }
 
 // readHeader starts a new sheet (or the one CSV "sheet"): skips rows up to the header
@@ -312,7 +315,7 @@ func headerUnit(h string) string {
 
 func (t *table) isStop(cells []string) bool {
 	for _, c := range cells {
-		c = strings.TrimSpace(c)
+		c = trimCell(c)
 		if c == "" {
 			continue
 		}

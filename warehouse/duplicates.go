@@ -14,14 +14,20 @@ type Duplicate struct {
 
 // RunDuplicates finds values the run inserted more than once for one key.
 func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicate, error) {
-	text, err := namedQuery("run_duplicates")
+	// Not through the cache: the run's rows change while it loads.
+	res, err := w.runQuery(ctx, "run_duplicates_possible", runID)
 	if err != nil {
 		return nil, err
 	}
-	// Not through the cache: the run's rows change while it loads.
-	res, err := w.eng.query(ctx, text, Params{"run_id": runID})
-	if err != nil {
-		return nil, fmt.Errorf("find duplicates of run %s: %w", runID, err)
+	surplus := -1
+	if err := res.each(func(rr *rowReader) { surplus = rr.int("surplus") }); err != nil {
+		return nil, err
+	}
+	if surplus == 0 {
+		return nil, nil
+	}
+	if res, err = w.runQuery(ctx, "run_duplicates", runID); err != nil {
+		return nil, err
 	}
 	var out []Duplicate
 	err = res.each(func(rr *rowReader) {
@@ -58,4 +64,16 @@ func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string) (int,
 		return 0, fmt.Errorf("delete duplicates of run %s: %w", runID, err)
 	}
 	return n, nil
+}
+
+func (w *Warehouse) runQuery(ctx context.Context, name, runID string) (*Result, error) {
+	text, err := namedQuery(name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := w.eng.query(ctx, text, Params{"run_id": runID})
+	if err != nil {
+		return nil, fmt.Errorf("find duplicates of run %s: %w", runID, err)
+	}
+	return res, nil
 }

@@ -196,6 +196,13 @@ func stringsOf(arr arrow.Array) ([]string, error) {
 		get = a.Value
 	case *array.Binary:
 		get = a.ValueString
+	case *array.Dictionary:
+		// The ETL sends a load's few distinct codes once, as a dictionary.
+		dict, err := stringsOf(a.Dictionary())
+		if err != nil {
+			return nil, err
+		}
+		get = func(i int) string { return dict[a.GetValueIndex(i)] }
 	default:
 		return nil, errNoConversion
 	}

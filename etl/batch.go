@@ -1,0 +1,171 @@
+package etl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// batch gathers rows of one table into Arrow records. A full record is handed to a
+// background insert while the next one fills, so reading the file and the engine's work
+// overlap; at most one record waits, which keeps memory flat.
+type batch struct {
+	s      *runState
+	table  string
+	schema *arrow.Schema
+	// b builds the record with each codeType field as its dictionary indices.
+	b     *array.RecordBuilder
+	dicts []*dictionary // by field; nil for a plain field
+	n     int
+	max   int
+	// secondary batches hold records that go with another batch's rows (a ledger item with
+	// its status event) and do not count as rows loaded.
+	secondary bool
+
+	pending chan arrow.RecordBatch
+	done    chan error
+}
+
+func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
+	fields := schema.Fields()
+	dicts := make([]*dictionary, len(fields))
+	for i, f := range fields {
+		if arrow.TypeEqual(f.Type, codeType) {
+			fields[i].Type = codeType.IndexType
+			dicts[i] = &dictionary{index: map[string]int32{}}
+		}
+	}
+	built := arrow.NewSchema(fields, nil)
+	return &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, built), dicts: dicts, max: max}
+}
+
+func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
+
+func (b *batch) str(i int, v string) {
+	if d := b.dicts[i]; d != nil {
+		b.b.Field(i).(*array.Int32Builder).Append(d.lookup(v))
+		return
+	}
+	b.b.Field(i).(*array.StringBuilder).Append(v)
+}
+
+// rowDone counts the appended row and sends the record to the inserter when full.
+func (b *batch) rowDone() *fieldProblem {
+	b.n++
+	if b.n >= b.max {
+		b.send()
+	}
+	return nil
+}
+
+// send hands the filled record to the background inserter, starting it on first use.
+func (b *batch) send() {
+	if b.n == 0 {
+		return
+	}
+	if b.pending == nil {
+		b.pending, b.done = make(chan arrow.RecordBatch, 1), make(chan error, 1)
+		go b.insertLoop()
+	}
+	if !b.secondary {
+		b.s.run.RowsLoaded += b.n
+	}
+	b.n = 0
+	b.pending <- b.record()
+}
+
+// record takes the built rows, putting each codeType field's dictionary beside its indices.
+func (b *batch) record() arrow.RecordBatch {
+	built := b.b.NewRecordBatch()
+	defer built.Release()
+	cols := make([]arrow.Array, len(b.dicts))
+	for i, d := range b.dicts {
+		if d == nil {
+			cols[i] = built.Column(i)
+			cols[i].Retain()
+			continue
+		}
+		values := d.array()
+		cols[i] = array.NewDictionaryArray(codeType, built.Column(i), values)
+		values.Release()
+	}
+	rec := array.NewRecordBatch(b.schema, cols, built.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
+}
+
+// insertLoop inserts records in order; after a failure it drops the rest, as the run fails.
+func (b *batch) insertLoop() {
+	var err error
+	for rec := range b.pending {
+		if err == nil {
+			err = b.s.wh.Insert(b.s.ctx, b.table, rec)
+		}
+		rec.Release()
+	}
+	b.done <- err
+}
+
+// abandon stops the inserter without sending the rest, for a run that has failed.
+func (b *batch) abandon() {
+	if b.pending != nil {
+		close(b.pending)
+		<-b.done
+		b.pending = nil
+	}
+	b.b.Release()
+}
+
+// flush sends what is left and waits for every insert.
+func (b *batch) flush() error {
+	defer b.b.Release()
+	b.send()
+	if b.pending == nil {
+		return nil
+	}
+	close(b.pending)
+	err := <-b.done
+	b.pending = nil
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", b.table, err)
+	}
+	return nil
+}
+
+// dictionary numbers one codeType column's distinct values as they first appear. The last
+// value is remembered: rows come in runs that share one (the run id, a unit, a period kind).
+type dictionary struct {
+	index  map[string]int32
+	values []string
+	last   int32
+	seen   bool
+}
+
+func (d *dictionary) lookup(v string) int32 {
+	if d.seen && d.values[d.last] == v {
+		return d.last
+	}
+	i, ok := d.index[v]
+	if !ok {
+		// Cloned: v may point into a row's text, which the dictionary must not keep alive.
+		v = strings.Clone(v)
+		i = int32(len(d.values))
+		d.index[v] = i
+		d.values = append(d.values, v)
+	}
+	d.last, d.seen = i, true
+	return i
+}
+
+// array is the values so far; earlier records' indices stay valid in later ones.
+func (d *dictionary) array() arrow.Array {
+	sb := array.NewStringBuilder(memory.DefaultAllocator)
+	defer sb.Release()
+	sb.AppendValues(d.values, nil)
+	return sb.NewArray()
+}

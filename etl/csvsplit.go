@@ -1,0 +1,180 @@
+package etl
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// csvSplitter splits CSV text into records. Statistics exports rarely quote, so a line
+// without a quote is cut at its commas directly, several times faster than encoding/csv;
+// a line with quotes (and the lines a quoted field runs on to) goes to encoding/csv, which
+// knows every quoting rule.
+type csvSplitter struct {
+	br *bufio.Reader
+	// line counts the lines consumed so far.
+	line int
+	rec  []string
+	// block is where lines' text is copied to: one allocation for many lines, not one each.
+	block []byte
+}
+
+const textBlock = 64 << 10
+
+// text copies a line into the current block and returns it as a string. The bytes are never
+// written again (the block only grows past them), so the string stays immutable.
+func (c *csvSplitter) text(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(c.block)+len(b) > cap(c.block) {
+		c.block = make([]byte, 0, max(textBlock, len(b)))
+	}
+	start := len(c.block)
+	c.block = append(c.block, b...)
+	return unsafe.String(&c.block[start], len(b))
+}
+
+// newCSVSplitter reads src with a buffer of maxLineBytes: a line that does not fit is
+// refused, so one endless line cannot fill memory.
+func newCSVSplitter(src io.Reader) *csvSplitter {
+	return &csvSplitter{br: bufio.NewReaderSize(src, maxLineBytes)}
+}
+
+type lineTooLongError struct {
+	line, max int
+}
+
+func (e *lineTooLongError) Error() string {
+	return fmt.Sprintf("line %d is longer than %d bytes", e.line, e.max)
+}
+
+// next returns the next non-empty record and the line it starts on. The record's slice is
+// reused by the following call; its strings are not.
+func (c *csvSplitter) next() ([]string, int, error) {
+	for {
+		text, err := c.readLine()
+		if err != nil {
+			return nil, 0, err
+		}
+		start := c.line
+		if len(text) == 0 {
+			continue
+		}
+		if bytes.IndexByte(text, '"') < 0 {
+			if !utf8.Valid(text) {
+				return nil, 0, errNotUTF8(start)
+			}
+			return c.split(c.text(text)), start, nil
+		}
+		rec, err := c.quoted(text, start)
+		return rec, start, err
+	}
+}
+
+// readLine returns the next line without its line break, or io.EOF after the last.
+func (c *csvSplitter) readLine() ([]byte, error) {
+	text, err := c.br.ReadSlice('\n')
+	switch {
+	case errors.Is(err, bufio.ErrBufferFull):
+		return nil, &lineTooLongError{line: c.line + 1, max: maxLineBytes}
+	case err == io.EOF && len(text) == 0:
+		return nil, io.EOF
+	case err != nil && err != io.EOF:
+		return nil, err
+	}
+	c.line++
+	text = bytes.TrimSuffix(text, []byte{'\n'})
+	return bytes.TrimSuffix(text, []byte{'\r'}), nil
+}
+
+func (c *csvSplitter) split(line string) []string {
+	c.rec = c.rec[:0]
+	for {
+		i := indexComma(line)
+		if i < 0 {
+			c.rec = append(c.rec, line)
+			return c.rec
+		}
+		c.rec = append(c.rec, line[:i])
+		line = line[i+1:]
+	}
+}
+
+func indexComma(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ',' {
+			return i
+		}
+	}
+	return -1
+}
+
+// quoted parses a record with quotes, reading on while a quoted field is still open.
+func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
+	text := append([]byte(nil), first...)
+	q := quoteScan{fieldStart: true}
+	q.feed(text)
+	for q.in {
+		more, err := c.readLine()
+		if err == io.EOF {
+			break // encoding/csv names the unclosed quote
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(text)+len(more) > maxLineBytes {
+			return nil, &lineTooLongError{line: start, max: maxLineBytes}
+		}
+		text = append(append(text, '\n'), more...)
+		q.feed(more)
+	}
+	if !utf8.Valid(text) {
+		return nil, errNotUTF8(start)
+	}
+	r := csv.NewReader(bytes.NewReader(text))
+	r.FieldsPerRecord = -1
+	rec, err := r.Read()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("line %d, column %d: %v", start+pe.Line-1, pe.Column, pe.Err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("line %d: %v", start, err)
+	}
+	return rec, nil
+}
+
+// quoteScan follows a record's text line by line to tell whether it ends inside a quoted
+// field: one that opens with a quote and has not closed it. A stray quote inside an
+// unquoted field opens nothing.
+type quoteScan struct {
+	in, fieldStart, justClosed bool
+}
+
+func (q *quoteScan) feed(text []byte) {
+	for _, b := range text {
+		switch {
+		case q.in:
+			if b == '"' {
+				q.in, q.justClosed = false, true
+			}
+			continue
+		case b == '"' && (q.fieldStart || q.justClosed): // opens a field, or a doubled quote
+			q.in = true
+		case b == ',':
+			q.fieldStart, q.justClosed = true, false
+			continue
+		}
+		q.fieldStart, q.justClosed = false, false
+	}
+}
+
+func errNotUTF8(line int) error {
+	return fmt.Errorf("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding)", line)
+}
