@@ -90,9 +90,12 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 			snk.abandon()
 			return err
 		}
-		ra := newReadAhead(rr)
-		defer ra.close()
-		if err := readTable(s, l, newTable(ra, m, fam), snk); err != nil {
+		defer rr.close()
+		t := newTable(rr, m, fam)
+		ra := newReadAhead(t)
+		err = readTable(s, l, t, ra, snk)
+		ra.close()
+		if err != nil {
 			snk.abandon()
 			return err
 		}
@@ -100,10 +103,11 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 	})
 }
 
-// readTable feeds a table's rows to the sink, rejecting what the sink refuses.
-func readTable(s *runState, l *Loader, t *table, snk sink) error {
+// readTable feeds a table's rows, read ahead by ra, to the sink, rejecting what the sink
+// refuses.
+func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error {
 	for {
-		r, p, err := t.next()
+		it, err := ra.next()
 		if err == io.EOF {
 			break
 		}
@@ -111,14 +115,16 @@ func readTable(s *runState, l *Loader, t *table, snk sink) error {
 			return err
 		}
 		s.run.RowsRead++
-		if p != nil {
-			s.reject(p.line, sheetLocation(p.sheet, p.line), p.raw, p.why)
-			continue
-		}
-		if fp := checkControl(r); fp != nil {
-			s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
-		} else if fp := snk.add(r); fp != nil {
-			s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+		r := it.r
+		switch {
+		case it.p != nil:
+			s.reject(it.p.line, sheetLocation(it.p.sheet, it.p.line), it.p.raw, it.p.why)
+		case it.control != nil:
+			s.reject(r.line, r.location(t, it.control.field), r.raw(), it.control.why)
+		default:
+			if fp := snk.add(r); fp != nil {
+				s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+			}
 		}
 		if s.run.RowsRead%4096 == 0 {
 			if err := s.checkRejectShare(l.MaxRejectShare); err != nil {
@@ -130,6 +136,7 @@ func readTable(s *runState, l *Loader, t *table, snk sink) error {
 			l.progress(s)
 		}
 	}
+	// The reading goroutine has finished: the header is safe to look at.
 	if t.header == nil {
 		return fmt.Errorf("%w: the file is empty", errFileRejected)
 	}

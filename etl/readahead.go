@@ -1,25 +1,36 @@
 package etl
 
-import "sync"
+import (
+	"io"
+	"sync"
+)
 
-// readAhead reads a file's rows on a goroutine of its own, a chunk ahead of the caller, so
-// splitting and decoding the file (CSV fields, XLSX cells, encodings) runs beside the
-// validation of the rows before them: on two cores a load is then bound by the slower of
+// readAhead reads a table on a goroutine of its own, a chunk ahead of the caller, so
+// reading the file (CSV fields, XLSX cells, encodings, headers, wide columns) runs beside
+// the validation of the rows before it: on two cores a load is then bound by the slower of
 // the two, not by their sum. Memory stays flat: at most readAheadChunks chunks wait.
 type readAhead struct {
-	src    rowReader
-	chunks chan rowChunk
+	t      *table
+	chunks chan tableChunk
 	stop   chan struct{}
 	wg     sync.WaitGroup
 
-	cur rowChunk
+	cur tableChunk
 	pos int
 }
 
-// rowChunk is a run of rows and, after the last of them, the error that ended the reading.
-type rowChunk struct {
-	rows []sourceRow
-	err  error
+// tableItem is one field row, or a row that could not be split; control is set when the
+// row holds a control character.
+type tableItem struct {
+	r       fieldRow
+	p       *rowProblem
+	control *fieldProblem
+}
+
+// tableChunk is a run of items and, after the last of them, the error that ended reading.
+type tableChunk struct {
+	items []tableItem
+	err   error
 }
 
 const (
@@ -27,8 +38,8 @@ const (
 	readAheadChunks = 4
 )
 
-func newReadAhead(src rowReader) *readAhead {
-	r := &readAhead{src: src, chunks: make(chan rowChunk, readAheadChunks), stop: make(chan struct{})}
+func newReadAhead(t *table) *readAhead {
+	r := &readAhead{t: t, chunks: make(chan tableChunk, readAheadChunks), stop: make(chan struct{})}
 	r.wg.Add(1)
 	go r.fill()
 	return r
@@ -38,21 +49,7 @@ func (r *readAhead) fill() {
 	defer r.wg.Done()
 	defer close(r.chunks)
 	for {
-		c := rowChunk{rows: make([]sourceRow, 0, readAheadRows)}
-		// The reader reuses its cells slice from one row to the next; a chunk's rows keep
-		// theirs in one backing array per chunk.
-		var cells []string
-		for len(c.rows) < readAheadRows {
-			row, err := r.src.next()
-			if err != nil {
-				c.err = err
-				break
-			}
-			start := len(cells)
-			cells = append(cells, row.cells...)
-			row.cells = cells[start:len(cells):len(cells)]
-			c.rows = append(c.rows, row)
-		}
+		c := r.chunk()
 		select {
 		case r.chunks <- c:
 		case <-r.stop:
@@ -64,24 +61,52 @@ func (r *readAhead) fill() {
 	}
 }
 
-func (r *readAhead) next() (sourceRow, error) {
-	for r.pos == len(r.cur.rows) {
+// chunk reads the next items. Readers reuse a row's slices for the next row, so the chunk
+// copies them into blocks of its own, a few per chunk rather than one per row.
+func (r *readAhead) chunk() tableChunk {
+	c := tableChunk{items: make([]tableItem, 0, readAheadRows)}
+	var strs []string
+	keep := func(s []string) []string {
+		if len(strs)+len(s) > cap(strs) {
+			strs = make([]string, 0, max(8*readAheadRows, len(s)))
+		}
+		start := len(strs)
+		strs = append(strs, s...)
+		return strs[start:len(strs):len(strs)]
+	}
+	for len(c.items) < readAheadRows {
+		row, p, err := r.t.next()
+		if err != nil {
+			c.err = err
+			break
+		}
+		it := tableItem{p: p}
+		if p == nil {
+			row.vals, row.cells = keep(row.vals), keep(row.cells)
+			it.r, it.control = row, checkControl(row)
+		}
+		c.items = append(c.items, it)
+	}
+	return c
+}
+
+func (r *readAhead) next() (tableItem, error) {
+	for r.pos == len(r.cur.items) {
 		if r.cur.err != nil {
-			return sourceRow{}, r.cur.err
+			return tableItem{}, r.cur.err
 		}
 		c, ok := <-r.chunks
 		if !ok {
-			return sourceRow{}, r.cur.err
+			return tableItem{}, io.ErrClosedPipe
 		}
 		r.cur, r.pos = c, 0
 	}
 	r.pos++
-	return r.cur.rows[r.pos-1], nil
+	return r.cur.items[r.pos-1], nil
 }
 
-// close stops the reading goroutine before closing the file under it.
-func (r *readAhead) close() error {
+// close stops the reading goroutine before the file under it is closed.
+func (r *readAhead) close() {
 	close(r.stop)
 	r.wg.Wait()
-	return r.src.close()
 }

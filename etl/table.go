@@ -18,6 +18,15 @@ type fieldRow struct {
 	col int
 	// cells is the source row, kept to show a rejected row as it was.
 	cells []string
+	// lay is the header the row was read under, to name a rejected field's column.
+	lay *sheetLayout
+}
+
+// sheetLayout is one sheet's header and the columns of the fields in it. A new one is made
+// for each sheet and never changed, so rows read ahead can point to theirs.
+type sheetLayout struct {
+	header  []string
+	keyCols []int
 }
 
 // v returns field i of the row.
@@ -30,7 +39,7 @@ func (r fieldRow) raw() string { return rawLine(r.cells) }
 func (r fieldRow) location(t *table, field int) string {
 	col := r.col
 	if field >= 0 && (r.col < 0 || field != t.valueIdx) {
-		if i := t.keyCols[field]; i >= 0 {
+		if i := r.lay.keyCols[field]; i >= 0 {
 			col = i
 		}
 	}
@@ -40,8 +49,8 @@ func (r fieldRow) location(t *table, field int) string {
 		}
 		return fmt.Sprintf("%s!%s%d", r.sheet, columnLetters(col), r.line)
 	}
-	if col >= 0 && col < len(t.header) {
-		return "column " + t.header[col]
+	if col >= 0 && col < len(r.lay.header) {
+		return "column " + r.lay.header[col]
 	}
 	if field >= 0 {
 		return "field " + t.fam.fields[field].name
@@ -64,6 +73,7 @@ type table struct {
 	header []string
 	// keyCols holds, by field index, the column a field is read from, or -1.
 	keyCols []int
+	lay     *sheetLayout
 	// fixed holds, by field index, a value the mapping gives (or "").
 	fixed    []string
 	sheetIdx int
@@ -165,6 +175,7 @@ func (t *table) readHeader(first sourceRow) error {
 	if err := t.resolveColumns(); err != nil {
 		return fmt.Errorf("%w: %s %q: %v", errFileRejected, where, strings.Join(t.header, ","), err)
 	}
+	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols}
 	return nil
 }
 
@@ -353,7 +364,7 @@ func (t *table) split(src sourceRow) *rowProblem {
 		}
 	}
 	if t.m.Wide == nil {
-		t.queue = append(t.queue, fieldRow{vals: base, line: src.line, sheet: src.sheet, col: -1, cells: src.cells})
+		t.queue = append(t.queue, fieldRow{vals: base, line: src.line, sheet: src.sheet, col: -1, cells: src.cells, lay: t.lay})
 		return nil
 	}
 	for _, wc := range t.wideCols {
@@ -367,7 +378,7 @@ func (t *table) split(src sourceRow) *rowProblem {
 		if wc.unit != "" && t.unitIdx >= 0 && vals[t.unitIdx] == "" {
 			vals[t.unitIdx] = wc.unit
 		}
-		t.queue = append(t.queue, fieldRow{vals: vals, line: src.line, sheet: src.sheet, col: wc.col, cells: src.cells})
+		t.queue = append(t.queue, fieldRow{vals: vals, line: src.line, sheet: src.sheet, col: wc.col, cells: src.cells, lay: t.lay})
 	}
 	return nil
 }
