@@ -149,7 +149,7 @@ type xlsxRows struct {
 	cur    int
 	rows   *excelize.Rows
 	row    int
-	merged map[string]string
+	merged map[int]map[int]string // row → column → the value of the merged range covering it
 }
 
 func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
@@ -195,7 +195,7 @@ func (x *xlsxRows) next() (sourceRow, error) {
 		if err != nil {
 			return sourceRow{}, fmt.Errorf("%w: sheet %s row %d: %v", errFileRejected, x.sheets[x.cur], x.row, err)
 		}
-		x.fillMerged(cells)
+		cells = x.fillMerged(cells)
 		if blank(cells) {
 			continue
 		}
@@ -213,7 +213,7 @@ func (x *xlsxRows) openSheet() error {
 	if err != nil {
 		return fmt.Errorf("%w: sheet %s merged cells: %v", errFileRejected, sheet, err)
 	}
-	x.merged = map[string]string{}
+	x.merged = map[int]map[int]string{}
 	for _, mc := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
@@ -221,8 +221,11 @@ func (x *xlsxRows) openSheet() error {
 			continue
 		}
 		for r := r1; r <= r2; r++ {
+			if x.merged[r] == nil {
+				x.merged[r] = map[int]string{}
+			}
 			for c := c1; c <= c2; c++ {
-				x.merged[strconv.Itoa(c)+","+strconv.Itoa(r)] = mc.GetCellValue()
+				x.merged[r][c] = mc.GetCellValue()
 			}
 		}
 	}
@@ -230,17 +233,10 @@ func (x *xlsxRows) openSheet() error {
 	return nil
 }
 
-// fillMerged gives every cell of a merged range the range's value.
+// fillMerged gives every cell of a merged range the range's value, adding cells where a
+// range runs past the row's last written cell.
 func (x *xlsxRows) fillMerged(cells []string) []string {
-	if len(x.merged) == 0 {
-		return cells
-	}
-	for k, v := range x.merged {
-		col, row, _ := strings.Cut(k, ",")
-		if row != strconv.Itoa(x.row) {
-			continue
-		}
-		c, _ := strconv.Atoi(col)
+	for c, v := range x.merged[x.row] {
 		for len(cells) < c {
 			cells = append(cells, "")
 		}
