@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -18,8 +19,8 @@ import (
 type csvSplitter struct {
 	br *bufio.Reader
 	// line counts the lines consumed so far.
-	line int
-	rec  []string
+	line  int
+	cells stringBlocks
 	// block is where lines' text is copied to: one allocation for many lines, not one each.
 	block []byte
 }
@@ -54,8 +55,7 @@ func (e *lineTooLongError) Error() string {
 	return fmt.Sprintf("line %d is longer than %d bytes", e.line, e.max)
 }
 
-// next returns the next non-empty record and the line it starts on. The record's slice is
-// reused by the following call; its strings are not.
+// next returns the next non-empty record and the line it starts on.
 func (c *csvSplitter) next() ([]string, int, error) {
 	for {
 		text, err := c.readLine()
@@ -94,25 +94,29 @@ func (c *csvSplitter) readLine() ([]byte, error) {
 }
 
 func (c *csvSplitter) split(line string) []string {
-	c.rec = c.rec[:0]
-	for {
-		i := indexComma(line)
-		if i < 0 {
-			c.rec = append(c.rec, line)
-			return c.rec
-		}
-		c.rec = append(c.rec, line[:i])
-		line = line[i+1:]
+	rec := c.cells.take(strings.Count(line, ",") + 1)
+	for i := range len(rec) - 1 {
+		j := strings.IndexByte(line, ',')
+		rec[i], line = line[:j], line[j+1:]
 	}
+	rec[len(rec)-1] = line
+	return rec
 }
 
-func indexComma(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ',' {
-			return i
-		}
+// stringBlocks hands out string slices carved from large blocks, one allocation for many
+// rows. No slice is handed out twice, so a row stays valid after the next one is read (the
+// read-ahead keeps a chunk of them).
+type stringBlocks struct {
+	block []string
+}
+
+func (b *stringBlocks) take(n int) []string {
+	if len(b.block)+n > cap(b.block) {
+		b.block = make([]string, 0, max(8192, n))
 	}
-	return -1
+	start := len(b.block)
+	b.block = b.block[:start+n]
+	return b.block[start : start+n : start+n]
 }
 
 // quoted parses a record with quotes, reading on while a quoted field is still open.

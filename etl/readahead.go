@@ -61,29 +61,18 @@ func (r *readAhead) fill() {
 	}
 }
 
-// chunk reads the next items. Readers reuse a row's slices for the next row, so the chunk
-// copies them into blocks of its own, a few per chunk rather than one per row.
+// chunk reads the next items. Readers never reuse a row's slices, so rows can wait here.
 func (r *readAhead) chunk() tableChunk {
 	c := tableChunk{items: make([]tableItem, 0, readAheadRows)}
-	var strs []string
-	keep := func(s []string) []string {
-		if len(strs)+len(s) > cap(strs) {
-			strs = make([]string, 0, max(8*readAheadRows, len(s)))
-		}
-		start := len(strs)
-		strs = append(strs, s...)
-		return strs[start:len(strs):len(strs)]
-	}
 	for len(c.items) < readAheadRows {
 		row, p, err := r.t.next()
 		if err != nil {
 			c.err = err
 			break
 		}
-		it := tableItem{p: p}
+		it := tableItem{r: row, p: p}
 		if p == nil {
-			row.vals, row.cells = keep(row.vals), keep(row.cells)
-			it.r, it.control = row, checkControl(row)
+			it.control = checkControl(row)
 		}
 		c.items = append(c.items, it)
 	}

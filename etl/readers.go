@@ -26,7 +26,8 @@ type sourceRow struct {
 	sheet string
 }
 
-// rowReader yields a file's rows in order; io.EOF at the end.
+// rowReader yields a file's rows in order; io.EOF at the end. A row's cells are its own:
+// a reader never reuses them for a later row.
 type rowReader interface {
 	next() (sourceRow, error)
 	close() error

@@ -84,7 +84,7 @@ type table struct {
 	stopped  bool
 	queue    []fieldRow // the field rows of the last source row, read from head on
 	head     int
-	reuse    []string
+	vals     stringBlocks
 }
 
 type wideColumn struct {
@@ -348,12 +348,7 @@ func (t *table) split(src sourceRow) *rowProblem {
 	if len(src.cells) > len(t.header) && !blank(src.cells[len(t.header):]) {
 		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d", len(src.cells), len(t.header))}
 	}
-	// A long row is consumed before the next is split, so its slice is reused.
-	base := t.reuse
-	if base == nil || t.m.Wide != nil {
-		base = make([]string, len(t.fixed))
-	}
-	t.reuse = base
+	base := t.vals.take(len(t.fixed))
 	copy(base, t.fixed)
 	if t.sheetIdx >= 0 {
 		base[t.sheetIdx] = src.sheet
@@ -372,7 +367,8 @@ func (t *table) split(src sourceRow) *rowProblem {
 		if v == "" {
 			continue // an empty cell of a wide table holds no data point
 		}
-		vals := slices.Clone(base)
+		vals := t.vals.take(len(base))
+		copy(vals, base)
 		vals[t.wideIdx] = wc.value
 		vals[t.valueIdx] = v
 		if wc.unit != "" && t.unitIdx >= 0 && vals[t.unitIdx] == "" {
