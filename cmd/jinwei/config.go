@@ -65,7 +65,7 @@ func defaultConfig() config {
 		LoadDemo:       true,
 		SourcesDir:     "data/sources",
 		MaxRejectShare: etl.DefaultMaxRejectShare,
-		BatchRows:      100_000,
+		BatchRows:      etl.DefaultBatchRows,
 		SessionTTL:     "12h",
 	}
 }
