@@ -110,6 +110,9 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 		if err != nil {
 			return err
 		}
+		if s.wholeSeconds {
+			timeout = (timeout + time.Second - 1).Truncate(time.Second)
+		}
 		final := lim.limited(canonical, kind, timeout, !s.readOnly)
 		if err := checkLimited(s.run, final, tree, kind, lim.MaxRows+1); err != nil {
 			return err

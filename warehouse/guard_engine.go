@@ -27,6 +27,9 @@ type guardSession struct {
 	// the readonly setting (the engine refuses even to set it again), so the limits leave it
 	// out; the session's own setting is the fence against writes.
 	readOnly bool
+	// wholeSeconds is set for servers older than 20.1, which read max_execution_time only
+	// as a whole number of seconds ("Bad get: has Float64, requested UInt64").
+	wholeSeconds bool
 }
 
 // serverGuard runs guarded statements on a server: as a read-only user when the warehouse
@@ -61,7 +64,7 @@ func (g *serverGuard) guarded(ctx context.Context, fn func(s guardSession) error
 	s := guardSession{
 		run:      func(stmt string, params Params) (*Result, error) { return g.e.query(ctx, stmt, params) },
 		stream:   func(stmt string, each chunkFunc) error { return g.e.stream(ctx, stmt, each) },
-		readOnly: g.readOnly,
+		readOnly: g.readOnly, wholeSeconds: g.e.compat,
 	}
 	if g.parser == nil {
 		return fn(s)
