@@ -15,10 +15,12 @@ import (
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 )
 
 type authFixture struct {
 	srv *httptest.Server
+	w   *warehouse.Warehouse
 	now time.Time
 }
 
@@ -33,8 +35,9 @@ func newAuthServer(t *testing.T) *authFixture {
 		}
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
+	f.w = etltest.Demo(t)
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
-		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, etltest.Demo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

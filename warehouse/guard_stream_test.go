@@ -3,7 +3,6 @@ package warehouse_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -46,18 +45,6 @@ func (c *rowCounter) Rows(rows [][]any) error {
 // sumBelow is 0 + 1 + … + n-1.
 func sumBelow(n int) int64 { return int64(n) * int64(n-1) / 2 }
 
-// numbersTable creates table name (n UInt64) holding 0 … rows-1, with jinwei's own user.
-func numbersTable(t testing.TB, w *warehouse.Warehouse, name string, rows int) {
-	t.Helper()
-	ctx := context.Background()
-	if err := w.Exec(ctx, "CREATE TABLE "+name+" (n UInt64) ENGINE = MergeTree ORDER BY n", nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Exec(ctx, fmt.Sprintf("INSERT INTO %s (n) SELECT number FROM numbers(%d)", name, rows), nil); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // exportLimits are the limits of a large export: rows far beyond the console's cap.
 var exportLimits = warehouse.Limits{MaxRows: 10_000_000, MaxTime: 2 * time.Minute, MaxResultBytes: 4 << 30}
 
@@ -67,7 +54,7 @@ var exportLimits = warehouse.Limits{MaxRows: 10_000_000, MaxTime: 2 * time.Minut
 func TestGuardedStreamHandsOverEveryRow(t *testing.T) {
 	w := whtest.Open(t)
 	const n = 1_500_000
-	numbersTable(t, w, "big", n)
+	whtest.NumbersTable(t, w, "big", n)
 	cases := []struct {
 		name      string
 		stmt      string
@@ -115,8 +102,8 @@ func TestGuardedStreamHandsOverEveryRow(t *testing.T) {
 // fast.
 func TestCancelStopsAStreamingStatement(t *testing.T) {
 	w := whtest.Open(t)
-	numbersTable(t, w, "big", 1_000_000)
-	numbersTable(t, w, "small", 100)
+	whtest.NumbersTable(t, w, "big", 1_000_000)
+	whtest.NumbersTable(t, w, "small", 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var cancelledAt time.Time
@@ -162,8 +149,8 @@ func TestCancelStopsAStreamingStatement(t *testing.T) {
 // cancel until its time limit stops it.
 func TestCancelOfAnAggregationWaitsForItsTimeLimit(t *testing.T) {
 	w := whtest.Open(t)
-	numbersTable(t, w, "big", 1_000_000)
-	numbersTable(t, w, "small", 100_000)
+	whtest.NumbersTable(t, w, "big", 1_000_000)
+	whtest.NumbersTable(t, w, "small", 100_000)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	lim := warehouse.Limits{MaxTime: 3 * time.Second}
