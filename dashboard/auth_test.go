@@ -24,7 +24,7 @@ type authFixture struct {
 	now time.Time
 }
 
-func newAuthServer(t *testing.T) *authFixture {
+func newAuthServer(t testing.TB) *authFixture {
 	t.Helper()
 	f := &authFixture{now: time.Now()}
 	users := []dashboard.User{}
@@ -49,7 +49,7 @@ func newAuthServer(t *testing.T) *authFixture {
 
 // client is a browser-like client of the TLS test server: cookies kept, redirects not
 // followed.
-func (f *authFixture) client(t *testing.T) *http.Client {
+func (f *authFixture) client(t testing.TB) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Transport: f.srv.Client().Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -59,7 +59,7 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 // signIn fetches the form, posts the credentials with its CSRF token, and returns the
 // response to the post.
-func signIn(t *testing.T, c *http.Client, base, user, password string) *http.Response {
+func signIn(t testing.TB, c *http.Client, base, user, password string) *http.Response {
 	t.Helper()
 	res, err := c.Get(base + "/login")
 	if err != nil {

@@ -16,8 +16,9 @@ import (
 // chunk by chunk (it is the warehouse's RowSink), so no format needs the whole result.
 type encoder interface {
 	warehouse.RowSink
-	// Close finishes the file once the last rows are in.
-	Close() error
+	// Close finishes the file once the last rows are in; cut says the result had more rows
+	// than the export's cap, for a format that can say so inside the file.
+	Close(cut bool) error
 }
 
 // fileFormat is one way to download a result.
@@ -25,15 +26,17 @@ type fileFormat struct {
 	contentType string
 	ext         string
 	encoder     func(w io.Writer) encoder
+	// maxRows, when set, caps the rows below the export cap: what the format can hold.
+	maxRows func() int
 }
 
 // fileFormats are the downloads: CSV, XLSX and Parquet exports from the console, CSV and
 // Arrow IPC answers of the SQL API.
 var fileFormats = map[string]fileFormat{
-	"csv":     {"text/csv; charset=utf-8", "csv", newCSVEncoder},
-	"xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", newXLSXEncoder},
-	"parquet": {"application/vnd.apache.parquet", "parquet", newParquetEncoder},
-	"arrow":   {"application/vnd.apache.arrow.stream", "arrows", newArrowEncoder},
+	"csv":     {"text/csv; charset=utf-8", "csv", newCSVEncoder, nil},
+	"xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", newXLSXEncoder, xlsxMaxRows},
+	"parquet": {"application/vnd.apache.parquet", "parquet", newParquetEncoder, nil},
+	"arrow":   {"application/vnd.apache.arrow.stream", "arrows", newArrowEncoder, nil},
 }
 
 // arrowSchema types a result's columns for Arrow and Parquet: integer and float columns

@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/xuri/excelize/v2"
@@ -9,60 +8,50 @@ import (
 	"jinwei/warehouse"
 )
 
-// xlsxEncoder writes a workbook with excelize's stream writer, numbers as numbers. A sheet
-// holds at most 1,048,576 rows (Excel's limit), so a longer result goes on in Sheet2,
-// Sheet3 …, each with the header row: nothing is cut.
+// xlsxEncoder writes a workbook with excelize's stream writer, numbers as numbers, on one
+// sheet. A sheet holds at most 1,048,576 rows (Excel's limit), so an XLSX export is limited
+// to the rows one sheet holds under its header (xlsxMaxRows); a longer result is cut there
+// and the workbook gets a second sheet saying so. Going on over further sheets was tried and
+// dropped: excelize keeps every finished sheet's write buffer (16–32 MB) until the workbook
+// is written, so memory grew by that much per sheet (251 MB for 1 M rows over ten sheets,
+// 73 MB on one), while one sheet keeps a flat ceiling whatever the result's size.
 type xlsxEncoder struct {
-	w      io.Writer
-	f      *excelize.File
-	sw     *excelize.StreamWriter
-	header []any
-	sheets int
-	row    int // the last row written on the current sheet
+	w   io.Writer
+	f   *excelize.File
+	sw  *excelize.StreamWriter
+	row int // the last row written
 }
 
 // xlsxSheetRows is how many rows a sheet may hold; a variable so a test can lower it.
 var xlsxSheetRows = excelize.TotalRows
 
+// xlsxMaxRows is how many rows of a result an XLSX export holds: a sheet less its header.
+func xlsxMaxRows() int { return xlsxSheetRows - 1 }
+
+// xlsxCutNote is the second sheet of a workbook whose result was cut, in both languages of
+// the pages.
+var xlsxCutNote = [][]any{
+	{"结果超过 Excel 单个工作表的行数上限，本文件只含前面的行；完整结果请导出 CSV 或 Parquet。"},
+	{"The result has more rows than an Excel sheet holds; this file has only the first ones. Export CSV or Parquet for the whole result."},
+}
+
 func newXLSXEncoder(w io.Writer) encoder { return &xlsxEncoder{w: w, f: excelize.NewFile()} }
 
 func (e *xlsxEncoder) Columns(cols []warehouse.Column) error {
-	e.header = make([]any, len(cols))
+	header := make([]any, len(cols))
 	for i, col := range cols {
-		e.header[i] = col.Name
+		header[i] = col.Name
 	}
-	return e.nextSheet()
-}
-
-// nextSheet finishes the current sheet, if any, and starts the next with the header row.
-func (e *xlsxEncoder) nextSheet() error {
-	if e.sw != nil {
-		if err := e.sw.Flush(); err != nil {
-			return err
-		}
-	}
-	e.sheets++
-	name := fmt.Sprintf("Sheet%d", e.sheets)
-	if e.sheets > 1 {
-		if _, err := e.f.NewSheet(name); err != nil {
-			return err
-		}
-	}
-	sw, err := e.f.NewStreamWriter(name)
+	sw, err := e.f.NewStreamWriter("Sheet1")
 	if err != nil {
 		return err
 	}
 	e.sw, e.row = sw, 1
-	return sw.SetRow("A1", e.header)
+	return sw.SetRow("A1", header)
 }
 
 func (e *xlsxEncoder) Rows(rows [][]any) error {
 	for _, row := range rows {
-		if e.row == xlsxSheetRows {
-			if err := e.nextSheet(); err != nil {
-				return err
-			}
-		}
 		cells := make([]any, len(row))
 		for i, v := range row {
 			if f, ok := toFloat(v); ok {
@@ -72,7 +61,10 @@ func (e *xlsxEncoder) Rows(rows [][]any) error {
 			}
 		}
 		e.row++
-		cell, _ := excelize.CoordinatesToCellName(1, e.row)
+		cell, err := excelize.CoordinatesToCellName(1, e.row)
+		if err != nil {
+			return err
+		}
 		if err := e.sw.SetRow(cell, cells); err != nil {
 			return err
 		}
@@ -80,10 +72,21 @@ func (e *xlsxEncoder) Rows(rows [][]any) error {
 	return nil
 }
 
-func (e *xlsxEncoder) Close() error {
+func (e *xlsxEncoder) Close(cut bool) error {
 	defer e.f.Close()
 	if err := e.sw.Flush(); err != nil {
 		return err
+	}
+	if cut {
+		if _, err := e.f.NewSheet("Note"); err != nil {
+			return err
+		}
+		for i, line := range xlsxCutNote {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := e.f.SetSheetRow("Note", cell, &line); err != nil {
+				return err
+			}
+		}
 	}
 	return e.f.Write(e.w)
 }

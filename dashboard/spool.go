@@ -31,11 +31,15 @@ func sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) erro
 	defer f.Close()
 	buf := bufio.NewWriterSize(f, 1<<20)
 	enc := ff.encoder(buf)
-	res, err := sq.AuditedStream(c.Request().Context(), user, action, format, stmt, ExportLimits(), enc)
+	lim := ExportLimits()
+	if ff.maxRows != nil {
+		lim.MaxRows = min(lim.MaxRows, ff.maxRows())
+	}
+	res, err := sq.AuditedStream(c.Request().Context(), user, action, format, stmt, lim, enc)
 	if err != nil {
 		return err
 	}
-	if err := enc.Close(); err != nil {
+	if err := enc.Close(res.Truncated); err != nil {
 		return fmt.Errorf("spool the result: %w", err)
 	}
 	if err := buf.Flush(); err != nil {
@@ -60,8 +64,9 @@ func sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) erro
 }
 
 // ExportLimits are the guard's limits for exports and the SQL API's CSV and Arrow answers,
-// which stream to disk: far more rows than the console shows, and time to write them, with
-// the same memory limit for the engine. max_result_bytes bounds the spool file too.
+// which stream to disk: far more rows than the console shows (XLSX: what one sheet holds),
+// and time to write them, with the same memory limit for the engine. max_result_bytes
+// bounds the spool file too.
 func ExportLimits() warehouse.Limits {
 	l := warehouse.DefaultLimits()
 	l.MaxRows = 10_000_000
