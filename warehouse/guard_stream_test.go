@@ -96,14 +96,21 @@ func TestGuardedStreamHandsOverEveryRow(t *testing.T) {
 	}
 }
 
+// joinTables returns a warehouse with tables big (a million rows) and small (smallRows
+// rows): their cross join makes a statement as long as a test needs.
+func joinTables(t *testing.T, smallRows int) *warehouse.Warehouse {
+	w := whtest.Open(t)
+	whtest.NumbersTable(t, w, "big", 1_000_000)
+	whtest.NumbersTable(t, w, "small", smallRows)
+	return w
+}
+
 // A statement that is producing rows stops soon after its caller cancels (chDB is told to
 // cancel between chunks), the audit log says so, and the embedded connection answers the
 // next statement at once. The bounds are generous: this checks that cancel works, not how
 // fast.
 func TestCancelStopsAStreamingStatement(t *testing.T) {
-	w := whtest.Open(t)
-	whtest.NumbersTable(t, w, "big", 1_000_000)
-	whtest.NumbersTable(t, w, "small", 100)
+	w := joinTables(t, 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var cancelledAt time.Time
@@ -148,9 +155,7 @@ func TestCancelStopsAStreamingStatement(t *testing.T) {
 // between chunks of output, so an aggregation, which has none until it ends, runs on after a
 // cancel until its time limit stops it.
 func TestCancelOfAnAggregationWaitsForItsTimeLimit(t *testing.T) {
-	w := whtest.Open(t)
-	whtest.NumbersTable(t, w, "big", 1_000_000)
-	whtest.NumbersTable(t, w, "small", 100_000)
+	w := joinTables(t, 100_000)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	lim := warehouse.Limits{MaxTime: 3 * time.Second}
