@@ -67,7 +67,7 @@ func TestGuardedStreamHandsOverEveryRow(t *testing.T) {
 		{"every row of a large result", "SELECT n FROM big", 10_000_000, n, sumBelow(n), false, 2},
 		{"cut at the row cap", "SELECT n FROM big ORDER BY n", 100_000, 100_000, sumBelow(100_000), true, 1},
 		{"no rows", "SELECT n FROM big WHERE n > 10000000000", 100, 0, 0, false, 0},
-		{"DESCRIBE, run whole", "DESCRIBE TABLE big", 100, 1, 0, false, 1},
+		{"DESCRIBE, run whole", "DESCRIBE TABLE big", 100, 2, 0, false, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
