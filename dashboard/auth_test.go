@@ -15,14 +15,16 @@ import (
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 )
 
 type authFixture struct {
 	srv *httptest.Server
+	w   *warehouse.Warehouse
 	now time.Time
 }
 
-func newAuthServer(t *testing.T) *authFixture {
+func newAuthServer(t testing.TB) *authFixture {
 	t.Helper()
 	f := &authFixture{now: time.Now()}
 	users := []dashboard.User{}
@@ -33,8 +35,9 @@ func newAuthServer(t *testing.T) *authFixture {
 		}
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
+	f.w = etltest.Demo(t)
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
-		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, etltest.Demo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +49,7 @@ func newAuthServer(t *testing.T) *authFixture {
 
 // client is a browser-like client of the TLS test server: cookies kept, redirects not
 // followed.
-func (f *authFixture) client(t *testing.T) *http.Client {
+func (f *authFixture) client(t testing.TB) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Transport: f.srv.Client().Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -56,7 +59,7 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 // signIn fetches the form, posts the credentials with its CSRF token, and returns the
 // response to the post.
-func signIn(t *testing.T, c *http.Client, base, user, password string) *http.Response {
+func signIn(t testing.TB, c *http.Client, base, user, password string) *http.Response {
 	t.Helper()
 	res, err := c.Get(base + "/login")
 	if err != nil {

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -126,8 +125,8 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 	return echo.NewHTTPError(http.StatusNotFound, "no such saved query")
 }
 
-// exportAPI runs a statement through the guard with the export row cap and writes it as
-// CSV (with BOM), XLSX or Parquet, as a download.
+// exportAPI runs a statement through the guard with the export limits and sends it as
+// CSV (with BOM), XLSX or Parquet, as a download (see sendSpooled).
 func (s *Server) exportAPI(c echo.Context) error {
 	cs, err := s.console()
 	if err != nil {
@@ -137,26 +136,12 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "send statement and format")
 	}
-	write, ok := exporters[req.Format]
-	if !ok {
+	if req.Format != "csv" && req.Format != "xlsx" && req.Format != "parquet" {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not csv, xlsx or parquet", req.Format))
 	}
-	res, err := cs.AuditedQuery(c.Request().Context(), currentSession(c).User, "export", req.Format, req.Statement, ExportLimits())
-	var refused *warehouse.RefusedError
-	if errors.As(err, &refused) {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	err = sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
+	if status, _ := sqlFailure(err); status != 0 {
+		return echo.NewHTTPError(status, err.Error())
 	}
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	return write(c, res.Result)
-}
-
-// ExportLimits are the guard's limits for exports: more rows than the console shows.
-func ExportLimits() warehouse.Limits {
-	l := warehouse.DefaultLimits()
-	l.MaxRows = 1_000_000
-	l.MaxResultBytes = 512 << 20
-	l.MaxTime *= 4
-	return l
+	return err
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // csrfToken reads the CSRF token a signed-in page carries.
-func csrfToken(t *testing.T, c *http.Client, base string) string {
+func csrfToken(t testing.TB, c *http.Client, base string) string {
 	t.Helper()
 	res, err := c.Get(base + "/ranking")
 	if err != nil {

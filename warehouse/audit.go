@@ -22,10 +22,19 @@ type AuditEntry struct {
 }
 
 // AuditedQuery runs an analyst's statement through the guard and records it in the audit
-// log, however it ends.
+// log, however it ends, returning its rows (at most lim.MaxRows).
 func (w *Warehouse) AuditedQuery(ctx context.Context, user, action, format, stmt string, lim Limits) (*GuardedResult, error) {
+	return collect(func(sink RowSink) (*Streamed, error) {
+		return w.AuditedStream(ctx, user, action, format, stmt, lim, sink)
+	})
+}
+
+// AuditedStream runs an analyst's statement through the guard into sink (GuardedStream) and
+// records it in the audit log, however it ends: the rows the sink took, or why it ended. The
+// entry is written with the warehouse's own engine, never the guard's read-only one.
+func (w *Warehouse) AuditedStream(ctx context.Context, user, action, format, stmt string, lim Limits, sink RowSink) (*Streamed, error) {
 	start := time.Now()
-	res, err := w.GuardedQuery(ctx, stmt, lim)
+	res, err := w.GuardedStream(ctx, stmt, lim, sink)
 	entry := AuditEntry{User: user, Action: action, Statement: stmt, Format: format, Duration: int(time.Since(start).Milliseconds()), Outcome: "ok"}
 	var refused *RefusedError
 	var limited *LimitError
@@ -34,10 +43,12 @@ func (w *Warehouse) AuditedQuery(ctx context.Context, user, action, format, stmt
 		entry.Outcome, entry.Message = "refused", refused.Reason
 	case errors.As(err, &limited):
 		entry.Outcome, entry.Message = "limited", err.Error()
+	case errors.Is(err, context.Canceled):
+		entry.Outcome, entry.Message = "failed", "cancelled before it finished: "+err.Error()
 	case err != nil:
 		entry.Outcome, entry.Message = "failed", err.Error()
 	default:
-		entry.Rows = len(res.Rows)
+		entry.Rows = res.Rows
 		if res.Truncated {
 			entry.Message = "truncated at the row cap"
 		}

@@ -222,27 +222,11 @@ func (c *chdbConn) runRaw(stmt, format string, params Params, out *[]byte) error
 	if c.conn == nil {
 		return fmt.Errorf("embedded warehouse is closed")
 	}
-	names := make([]string, 0, len(params))
-	for k := range params {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var (
-		namePtrs  = make([]*byte, len(names)+1)
-		nameLens  = make([]uintptr, len(names)+1)
-		valuePtrs = make([]*byte, len(names)+1)
-		valueLens = make([]uintptr, len(names)+1)
-	)
-	for i, n := range names {
-		v := escapeParam(params[n])
-		namePtrs[i], nameLens[i] = cString(n), uintptr(len(n))
-		valuePtrs[i], valueLens[i] = cString(v), uintptr(len(v))
-	}
+	cp := newCParams(params)
 	q := unsafe.StringData(stmt)
 	res := c.lib.queryParams(*c.conn, q, uintptr(len(stmt)), format, uintptr(len(format)),
-		&namePtrs[0], &nameLens[0], &valuePtrs[0], &valueLens[0], uintptr(len(names)))
-	runtime.KeepAlive(namePtrs)
-	runtime.KeepAlive(valuePtrs)
+		cp.names(), cp.nameLens(), cp.values(), cp.valueLens(), cp.count())
+	runtime.KeepAlive(cp)
 	runtime.KeepAlive(stmt)
 	if res == nil {
 		return nil
@@ -258,6 +242,38 @@ func (c *chdbConn) runRaw(stmt, format string, params Params, out *[]byte) error
 	}
 	return nil
 }
+
+// cParams holds query parameters as the C arrays chDB's calls take: names and values as
+// pointers and lengths, sorted by name, each array with one spare element so that none is
+// empty (the address of element 0 must exist even with no parameters).
+type cParams struct {
+	namePtrs, valuePtrs   []*byte
+	nameSizes, valueSizes []uintptr
+}
+
+func newCParams(params Params) *cParams {
+	names := make([]string, 0, len(params))
+	for k := range params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	cp := &cParams{
+		namePtrs: make([]*byte, len(names)+1), nameSizes: make([]uintptr, len(names)+1),
+		valuePtrs: make([]*byte, len(names)+1), valueSizes: make([]uintptr, len(names)+1),
+	}
+	for i, n := range names {
+		v := escapeParam(params[n])
+		cp.namePtrs[i], cp.nameSizes[i] = cString(n), uintptr(len(n))
+		cp.valuePtrs[i], cp.valueSizes[i] = cString(v), uintptr(len(v))
+	}
+	return cp
+}
+
+func (cp *cParams) names() **byte       { return &cp.namePtrs[0] }
+func (cp *cParams) nameLens() *uintptr  { return &cp.nameSizes[0] }
+func (cp *cParams) values() **byte      { return &cp.valuePtrs[0] }
+func (cp *cParams) valueLens() *uintptr { return &cp.valueSizes[0] }
+func (cp *cParams) count() uintptr      { return uintptr(len(cp.namePtrs) - 1) }
 
 // escapeParam writes a parameter's value as the engine reads parameter text, with backslash
 // escapes: unescaped, a line break or a backslash in a value would change or cut it.

@@ -12,21 +12,24 @@ import (
 // runFunc runs one statement and returns its result.
 type runFunc func(stmt string, params Params) (*Result, error)
 
-// exclusiveEngine is implemented by engines that can give one caller the connection for a
-// sequence of statements, with nobody else's statement in between.
-type exclusiveEngine interface {
-	exclusive(ctx context.Context, fn func(run runFunc) error) error
+var _ guardEngine = (*chdbEngine)(nil)
+
+// guarded runs the guard's statements on the embedded engine, holding its connection.
+func (e *chdbEngine) guarded(ctx context.Context, fn func(s guardSession) error) error {
+	return e.exclusive(ctx, fn)
 }
 
-var _ exclusiveEngine = (*chdbEngine)(nil)
+// closeGuard does nothing: the guard shares the warehouse's own embedded engine.
+func (e *chdbEngine) closeGuard() error { return nil }
 
-// exclusive holds the shared embedded connection for fn's statements. chDB 26.5 hands the
+// exclusive holds the shared embedded connection for fn's statements, nobody else's in
+// between. chDB 26.5 hands the
 // output of a query that failed during execution (a timeout, a memory limit, throwIf) to the
 // next call on the connection, in place of that call's own result: seen here, the SELECT
 // after a timed-out query answered with the failed query's columns and partial rows. So the
 // connection is cleared before fn starts and after each failed statement, while the lock is
 // still held, and no other caller reads someone else's leftovers.
-func (e *chdbEngine) exclusive(ctx context.Context, fn func(run runFunc) error) error {
+func (e *chdbEngine) exclusive(ctx context.Context, fn func(s guardSession) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -48,7 +51,7 @@ func (e *chdbEngine) exclusive(ctx context.Context, fn func(run runFunc) error) 
 		}
 		c.curDB = e.db
 	}
-	return fn(func(stmt string, params Params) (*Result, error) {
+	run := func(stmt string, params Params) (*Result, error) {
 		var out []byte
 		start := time.Now()
 		if err := c.runLocked(stmt, "JSONCompact", params, &out); err != nil {
@@ -60,7 +63,9 @@ func (e *chdbEngine) exclusive(ctx context.Context, fn func(run runFunc) error) 
 		}
 		res.Elapsed = time.Since(start)
 		return res, nil
-	})
+	}
+	stream := func(stmt string, each chunkFunc) error { return c.streamLocked(ctx, stmt, each) }
+	return fn(guardSession{run: run, stream: stream})
 }
 
 // drainLocked runs a marker query until the marker itself comes back, so that any output a

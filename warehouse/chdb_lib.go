@@ -27,6 +27,13 @@ type chdbLib struct {
 	resultElapsed func(res unsafe.Pointer) float64
 	resultRows    func(res unsafe.Pointer) uint64
 	destroyResult func(res unsafe.Pointer)
+	// The streaming calls: streamQuery starts a statement and returns a handle (or a result
+	// carrying its error), streamFetch returns its next chunk of output (empty at the end),
+	// streamCancel stops it between chunks. Chunks and the handle are freed with
+	// destroyResult.
+	streamQuery  func(conn unsafe.Pointer, query *byte, queryLen uintptr, format string, formatLen uintptr, names **byte, nameLens *uintptr, values **byte, valueLens *uintptr, count uintptr) unsafe.Pointer
+	streamFetch  func(conn unsafe.Pointer, handle unsafe.Pointer) unsafe.Pointer
+	streamCancel func(conn unsafe.Pointer, handle unsafe.Pointer)
 }
 
 var (
@@ -82,6 +89,9 @@ func dlopenChdb(candidates []string) (*chdbLib, error) {
 		{&l.resultElapsed, "chdb_result_elapsed"},
 		{&l.resultRows, "chdb_result_rows_read"},
 		{&l.destroyResult, "chdb_destroy_query_result"},
+		{&l.streamQuery, "chdb_stream_query_with_params_n"},
+		{&l.streamFetch, "chdb_stream_fetch_result"},
+		{&l.streamCancel, "chdb_stream_cancel_query"},
 	}
 	for _, b := range bind {
 		sym, err := purego.Dlsym(handle, b.name)

@@ -2,8 +2,10 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -23,7 +25,9 @@ import (
 //     none of its own), plus readonly = 1; the engine's formatter must read that text as one
 //     statement, and its parse tree must be the checked tree plus only the guard's wrapper
 //     and settings.
-//  4. That text runs, holding the connection, and the result is cut at MaxRows.
+//  4. That text runs, holding the embedded connection, and its rows stream to the caller,
+//     cut at MaxRows. On a server it runs as the read-only user when the warehouse has one
+//     (Config.ReadonlyDSN), a second fence behind the guard.
 
 // RefusedError reports that the guard refused a statement; the engine did not run it.
 type RefusedError struct {
@@ -36,7 +40,8 @@ func refuse(format string, args ...any) *RefusedError {
 	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// GuardedResult is the answer to a guarded statement.
+// GuardedResult is the answer to a guarded statement, collected whole (the console's run,
+// `jinwei sql`): at most MaxRows rows.
 type GuardedResult struct {
 	*Result
 	// Statement is the statement as the engine formatted it, without comments: what ran,
@@ -46,22 +51,53 @@ type GuardedResult struct {
 	Truncated bool
 }
 
-// GuardedQuery runs one statement typed by a person, if the guard allows it, within lim.
-// A refusal is a *RefusedError; a statement the engine stopped at a limit fails with a
-// *LimitError; anything else the engine reports (a syntax error, an unknown column) is an
-// *EngineError, wrapped.
+// RowSink takes a guarded statement's result as the engine produces it, so that a large
+// result (an export) passes through without being held in memory.
+type RowSink interface {
+	// Columns is called once, before any rows (also when there are none).
+	Columns(cols []Column) error
+	// Rows is called with each chunk of rows, in order; the sink may keep the slice.
+	Rows(rows [][]any) error
+}
+
+// Streamed describes a guarded statement whose rows went to a RowSink.
+type Streamed struct {
+	// Statement is the statement as the engine formatted it (see GuardedResult).
+	Statement string
+	Columns   []Column
+	// Rows is how many rows the sink took: at most MaxRows.
+	Rows int
+	// Truncated is set when the result had more than MaxRows rows; the engine was stopped
+	// at the cap.
+	Truncated bool
+	Elapsed   time.Duration
+}
+
+// GuardedQuery runs one statement typed by a person, if the guard allows it, within lim,
+// and returns its rows. A refusal is a *RefusedError; a statement the engine stopped at a
+// limit fails with a *LimitError; anything else the engine reports (a syntax error, an
+// unknown column) is an *EngineError, wrapped.
 func (w *Warehouse) GuardedQuery(ctx context.Context, stmt string, lim Limits) (*GuardedResult, error) {
+	return collect(func(sink RowSink) (*Streamed, error) { return w.GuardedStream(ctx, stmt, lim, sink) })
+}
+
+// GuardedStream runs one statement as GuardedQuery does and hands its rows to sink as the
+// engine produces them. The statement stops at MaxRows (it is limited to MaxRows+1 rows,
+// and the engine is told to stop once the extra row shows the result is longer) or when
+// ctx ends; see chdbConn.streamLocked for when the embedded engine can stop. An error from
+// the sink ends the statement and is returned wrapped.
+func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, sink RowSink) (*Streamed, error) {
 	lim = lim.orDefaults()
 	if err := checkText(stmt, lim.MaxStatementBytes); err != nil {
 		return nil, err
 	}
-	var out *GuardedResult
-	err := w.exclusive(ctx, func(run runFunc) error {
-		canonical, err := canonicalize(run, stmt)
+	var out *Streamed
+	err := w.guard.guarded(ctx, func(s guardSession) error {
+		canonical, err := canonicalize(s.run, stmt)
 		if err != nil {
 			return err
 		}
-		tree, err := explainAST(run, canonical)
+		tree, err := explainAST(s.run, canonical)
 		if err != nil {
 			return err
 		}
@@ -74,18 +110,19 @@ func (w *Warehouse) GuardedQuery(ctx context.Context, stmt string, lim Limits) (
 		if err != nil {
 			return err
 		}
-		final := lim.limited(canonical, kind, timeout)
-		if err := checkLimited(run, final, tree, kind, lim.MaxRows+1); err != nil {
+		if s.wholeSeconds {
+			timeout = (timeout + time.Second - 1).Truncate(time.Second)
+		}
+		final := lim.limited(canonical, kind, timeout, !s.readOnly)
+		if err := checkLimited(s.run, final, tree, kind, lim.MaxRows+1); err != nil {
 			return err
 		}
-		res, err := run(final, nil)
-		if err != nil {
-			return fmt.Errorf("run guarded statement: %w", asLimitError(err))
+		start := time.Now()
+		cut := &rowCap{sink: sink, max: lim.MaxRows}
+		if err := runFinal(s, final, kind, cut); err != nil {
+			return err
 		}
-		out = &GuardedResult{Result: res, Statement: canonical}
-		if len(res.Rows) > lim.MaxRows {
-			res.Rows, out.Truncated = res.Rows[:lim.MaxRows], true
-		}
+		out = &Streamed{Statement: canonical, Columns: cut.cols, Rows: cut.rows, Truncated: cut.truncated, Elapsed: time.Since(start)}
 		return nil
 	})
 	if err != nil {
@@ -94,12 +131,93 @@ func (w *Warehouse) GuardedQuery(ctx context.Context, stmt string, lim Limits) (
 	return out, nil
 }
 
-// exclusive runs fn's statements with nobody else's in between, where the engine can.
-func (w *Warehouse) exclusive(ctx context.Context, fn func(run runFunc) error) error {
-	if x, ok := w.eng.(exclusiveEngine); ok {
-		return x.exclusive(ctx, fn)
+// runFinal runs the limited statement into cut. A SELECT streams; SHOW, DESCRIBE and
+// EXPLAIN cannot (chDB refuses to stream them), and their answers are as small as the
+// schema or the statement, so they are run whole and handed over as one chunk.
+func runFinal(s guardSession, final string, kind statementKind, cut *rowCap) error {
+	var err error
+	if kind == kindSelect {
+		err = s.stream(final, cut.chunk)
+	} else {
+		var res *Result
+		if res, err = s.run(final, nil); err == nil {
+			if err = cut.chunk(res.Columns, res.Rows); errors.Is(err, errStopStream) {
+				err = nil
+			}
+		}
 	}
-	return fn(func(stmt string, params Params) (*Result, error) { return w.eng.query(ctx, stmt, params) })
+	switch {
+	case cut.sinkErr != nil:
+		return fmt.Errorf("write result: %w", cut.sinkErr)
+	case err != nil:
+		return fmt.Errorf("run guarded statement: %w", asLimitError(err))
+	}
+	if !cut.begun { // no chunk at all: the sink still learns there are no columns
+		return cut.begin(nil)
+	}
+	return nil
+}
+
+// rowCap passes chunks on to a sink until max rows have passed, then stops the stream.
+type rowCap struct {
+	sink      RowSink
+	max       int
+	begun     bool
+	cols      []Column
+	rows      int
+	truncated bool
+	sinkErr   error // the sink's own failure, told apart from the engine's
+}
+
+func (c *rowCap) begin(cols []Column) error {
+	c.begun, c.cols = true, cols
+	if err := c.sink.Columns(cols); err != nil {
+		c.sinkErr = err
+		return err
+	}
+	return nil
+}
+
+func (c *rowCap) chunk(cols []Column, rows [][]any) error {
+	if !c.begun {
+		if err := c.begin(cols); err != nil {
+			return err
+		}
+	}
+	if left := c.max - c.rows; len(rows) > left {
+		rows, c.truncated = rows[:left], true
+	}
+	if len(rows) > 0 {
+		if err := c.sink.Rows(rows); err != nil {
+			c.sinkErr = err
+			return err
+		}
+		c.rows += len(rows)
+	}
+	if c.truncated {
+		return errStopStream
+	}
+	return nil
+}
+
+// collector is a RowSink that keeps every row, for the callers that want them all.
+type collector struct{ rows [][]any }
+
+func (c *collector) Columns([]Column) error { return nil }
+
+func (c *collector) Rows(rows [][]any) error {
+	c.rows = append(c.rows, rows...)
+	return nil
+}
+
+// collect runs a streaming call into a collector and returns its rows as a GuardedResult.
+func collect(run func(sink RowSink) (*Streamed, error)) (*GuardedResult, error) {
+	c := &collector{rows: [][]any{}}
+	st, err := run(c)
+	if err != nil {
+		return nil, err
+	}
+	return &GuardedResult{Result: &Result{Columns: st.Columns, Rows: c.rows, Elapsed: st.Elapsed}, Statement: st.Statement, Truncated: st.Truncated}, nil
 }
 
 // checkText refuses text no statement needs: empty, too long, not UTF-8, NUL bytes.

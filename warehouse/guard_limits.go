@@ -83,15 +83,20 @@ func (l Limits) timeout(ctx context.Context) (time.Duration, error) {
 // wrapped; their results are as small as the schema or the statement, and are cut at MaxRows
 // here. There is no max_result_rows: EXPLAIN AST of this text, which the guard runs to check
 // it, applies the text's settings to the parse tree it prints. readonly = 1 comes last: a
-// second fence, for writes, should the allowlist ever miss one.
-func (l Limits) limited(canonical string, kind statementKind, timeout time.Duration) string {
+// second fence, for writes, should the allowlist ever miss one. It is left out (setReadonly
+// false) on a session that is read-only already, which may not set it.
+func (l Limits) limited(canonical string, kind statementKind, timeout time.Duration, setReadonly bool) string {
 	text := canonical
 	if kind == kindSelect {
 		text = fmt.Sprintf("SELECT * FROM (%s) LIMIT %d", canonical, l.MaxRows+1)
 	}
+	readonly := ""
+	if setReadonly {
+		readonly = ", readonly = 1"
+	}
 	return fmt.Sprintf("%s SETTINGS max_result_bytes = %d, result_overflow_mode = 'throw', "+
-		"max_execution_time = %s, timeout_overflow_mode = 'throw', max_memory_usage = %d, readonly = 1",
-		text, l.MaxResultBytes, strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64), l.MaxMemory)
+		"max_execution_time = %s, timeout_overflow_mode = 'throw', max_memory_usage = %d%s",
+		text, l.MaxResultBytes, strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64), l.MaxMemory, readonly)
 }
 
 // LimitError reports that the engine stopped a guarded statement at one of its limits.

@@ -51,6 +51,48 @@ func decodeJSONCompact(b []byte) (*Result, error) {
 	return res, nil
 }
 
+// decodeRowsChunk reads one chunk of a streamed result in the engine's
+// JSONCompactEachRowWithNamesAndTypes format: a line of column names, a line of their types,
+// then one JSON array per row. Every chunk the engine hands over starts with the two header
+// lines (seen with chDB 26.5), so a chunk decodes on its own. Values come out as in
+// decodeJSONCompact.
+func decodeRowsChunk(b []byte) ([]Column, [][]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var names, types []string
+	if err := dec.Decode(&names); err != nil {
+		return nil, nil, fmt.Errorf("decode result chunk: column names: %w", err)
+	}
+	if err := dec.Decode(&types); err != nil || len(types) != len(names) {
+		return nil, nil, fmt.Errorf("decode result chunk: %d column types for %d names: %v", len(types), len(names), err)
+	}
+	cols := make([]Column, len(names))
+	float := make([]bool, len(names))
+	for i := range names {
+		cols[i] = Column{Name: names[i], Type: types[i]}
+		float[i] = isFloatType(types[i])
+	}
+	var rows [][]any
+	for dec.More() {
+		var row []any
+		if err := dec.Decode(&row); err != nil {
+			return nil, nil, fmt.Errorf("decode result chunk: row %d: %w", len(rows), err)
+		}
+		if len(row) != len(cols) {
+			return nil, nil, fmt.Errorf("decode result chunk: row %d has %d values for %d columns", len(rows), len(row), len(cols))
+		}
+		for i, v := range row {
+			row[i] = normalize(v, float[i])
+		}
+		rows = append(rows, row)
+	}
+	return cols, rows, nil
+}
+
+func isFloatType(typ string) bool {
+	return strings.Contains(typ, "Float") || strings.Contains(typ, "Decimal")
+}
+
 func decodeCell(cell json.RawMessage, typ string) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(cell))
 	dec.UseNumber()
@@ -58,7 +100,7 @@ func decodeCell(cell json.RawMessage, typ string) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return normalize(v, strings.Contains(typ, "Float") || strings.Contains(typ, "Decimal")), nil
+	return normalize(v, isFloatType(typ)), nil
 }
 
 // normalize turns JSON numbers into int64, uint64 or float64: floats for floating columns

@@ -15,5 +15,6 @@ var (
 func compatQuery(stmt string) string {
 	stmt = reFromMilli.ReplaceAllString(stmt, "toDateTime(intDiv($1, 1000), 'UTC')")
 	stmt = reToMilli.ReplaceAllString(stmt, "(toUnixTimestamp($1) * 1000)")
-	return reNow64.ReplaceAllString(stmt, "now('UTC')")
+	// 18.x's now() takes no time zone; none is needed, as a DateTime holds the instant.
+	return reNow64.ReplaceAllString(stmt, "now()")
 }

@@ -17,24 +17,52 @@ import (
 // text ClickHouse prints, enums and UUIDs as strings, NULL as nil, arrays and tuples as
 // []any. The shared query code and the pages then need not know which engine answered.
 func readRows(rows driver.Rows) (*Result, error) {
+	res := &Result{}
+	err := scanRows(rows, streamChunkRows, func(cols []Column, chunk [][]any) error {
+		res.Columns = cols
+		res.Rows = append(res.Rows, chunk...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// scanRows reads rows as readRows does and hands them to each in chunks of up to size rows;
+// the first chunk is handed over even when empty, so the reader always learns the columns.
+// An error from each (errStopStream too) ends the scan and is returned.
+func scanRows(rows driver.Rows, size int, each chunkFunc) error {
 	types := rows.ColumnTypes()
-	res := &Result{Columns: make([]Column, len(types))}
+	cols := make([]Column, len(types))
 	dest := make([]any, len(types))
 	for i, ct := range types {
-		res.Columns[i] = Column{Name: ct.Name(), Type: ct.DatabaseTypeName()}
+		cols[i] = Column{Name: ct.Name(), Type: ct.DatabaseTypeName()}
 		dest[i] = reflect.New(ct.ScanType()).Interface()
 	}
+	chunk, handed := make([][]any, 0, min(size, 1024)), false
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
 		row := make([]any, len(dest))
 		for i, d := range dest {
-			row[i] = plainValue(reflect.ValueOf(d).Elem(), res.Columns[i].Type)
+			row[i] = plainValue(reflect.ValueOf(d).Elem(), cols[i].Type)
 		}
-		res.Rows = append(res.Rows, row)
+		if chunk = append(chunk, row); len(chunk) == size {
+			if err := each(cols, chunk); err != nil {
+				return err
+			}
+			chunk, handed = make([][]any, 0, size), true
+		}
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(chunk) > 0 || !handed {
+		return each(cols, chunk)
+	}
+	return nil
 }
 
 var precisionRe = regexp.MustCompile(`^DateTime64\((\d)`)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -29,14 +30,20 @@ type Config struct {
 	// Cluster names the servers' cluster (remote_servers) that migrations target: ON
 	// CLUSTER, replicated tables, Distributed tables over sharded ones. Needs ServerDSN.
 	Cluster string
+	// ReadonlyDSN, when set, is a read-only user of the same server(s) that guarded
+	// statements (ad hoc SQL) run as, a second fence behind the guard; the audit log is still
+	// written as ServerDSN's user. Its database is the warehouse's. Needs ServerDSN.
+	ReadonlyDSN string
 }
 
 // Warehouse is an open connection to jinwei's database.
 type Warehouse struct {
 	eng   engine
+	guard guardEngine // where guarded statements run
 	db    string
 	ddl   ddlTarget
 	cache *queryCache
+	spool string // where large results are staged on disk; "" means the system's temp dir
 }
 
 // cachedResults bounds the query cache: the pages ask a few hundred distinct questions.
@@ -46,32 +53,73 @@ const cachedResults = 2000
 // cfg.DataDir.
 func Open(cfg Config) (*Warehouse, error) {
 	db := databaseOf(cfg)
+	libs := DefaultChdbCandidates()
+	if cfg.ChdbLib != "" {
+		libs = []string{cfg.ChdbLib}
+	}
 	switch {
 	case IsServerDSN(cfg.ServerDSN):
 		eng, ddl, err := openServer(cfg.ServerDSN, db, cfg.Cluster)
 		if err != nil {
 			return nil, err
 		}
-		return &Warehouse{eng: eng, db: eng.db, ddl: ddl, cache: newQueryCache(cachedResults)}, nil
+		guard, err := openServerGuard(cfg, eng, libs)
+		if err != nil {
+			eng.close()
+			return nil, err
+		}
+		return &Warehouse{eng: eng, guard: guard, db: eng.db, ddl: ddl, cache: newQueryCache(cachedResults)}, nil
 	case cfg.ServerDSN != "":
 		// Not quoted back: a mistyped DSN may still hold a password.
 		return nil, fmt.Errorf("the warehouse DSN must start with clickhouse:// (clickhouse://user:password@host:9000/database)")
 	case cfg.Cluster != "":
 		return nil, fmt.Errorf("cluster %q needs a ClickHouse server DSN (clickhouse://…); the embedded engine is one process", cfg.Cluster)
-	}
-	libs := DefaultChdbCandidates()
-	if cfg.ChdbLib != "" {
-		libs = []string{cfg.ChdbLib}
+	case cfg.ReadonlyDSN != "":
+		return nil, fmt.Errorf("a read-only DSN needs a ClickHouse server warehouse (clickhouse://…); the embedded engine has no users, and the guard alone fences it")
 	}
 	eng, err := openChdb(libs, cfg.DataDir, db)
 	if err != nil {
 		return nil, err
 	}
-	return &Warehouse{eng: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults)}, nil
+	return &Warehouse{eng: eng, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.c.spoolDir()}, nil
+}
+
+// openServerGuard connects the read-only user of cfg.ReadonlyDSN to the warehouse's database,
+// or, without one, lets guarded statements run as the warehouse's own user.
+func openServerGuard(cfg Config, eng *serverEngine, libs []string) (*serverGuard, error) {
+	if cfg.ReadonlyDSN == "" {
+		return &serverGuard{e: eng, libs: libs}, nil
+	}
+	if !IsServerDSN(cfg.ReadonlyDSN) {
+		return nil, fmt.Errorf("the read-only DSN must start with clickhouse:// (clickhouse://user:password@host:9000/database)")
+	}
+	if db := databaseOf(Config{ServerDSN: cfg.ReadonlyDSN, Database: eng.db}); db != eng.db {
+		return nil, fmt.Errorf("the read-only DSN names database %s, the warehouse's is %s", db, eng.db)
+	}
+	ro, _, err := openServer(cfg.ReadonlyDSN, eng.db, "")
+	if err != nil {
+		return nil, fmt.Errorf("read-only user: %w", err)
+	}
+	return &serverGuard{e: ro, own: true, libs: libs}, nil
 }
 
 // Close releases the engine.
-func (w *Warehouse) Close() error { return w.eng.close() }
+func (w *Warehouse) Close() error {
+	gerr := w.guard.closeGuard()
+	if err := w.eng.close(); err != nil {
+		return err
+	}
+	return gerr
+}
+
+// SpoolDir is where large results (exports) may be staged on disk: the embedded warehouse's
+// spool folder in its data directory, or the system's temporary directory with a server.
+func (w *Warehouse) SpoolDir() string {
+	if w.spool == "" {
+		return os.TempDir()
+	}
+	return w.spool
+}
 
 // Database names the database jinwei's tables live in.
 func (w *Warehouse) Database() string { return w.db }

@@ -93,5 +93,8 @@ func configCmd(_ context.Context, args []string, out io.Writer, _ *slog.Logger) 
 	}
 	fmt.Fprintf(out, "config is valid: addr %s, data_dir %s, database %s, home_region %s, %d jobs\n",
 		cfg.Addr, cfg.DataDir, cfg.Database, cfg.HomeRegion, len(defaultJobs(cfg)))
+	if cfg.WarehouseReadonly != "" {
+		fmt.Fprintln(out, "ad hoc SQL runs as the read-only user of warehouse_readonly")
+	}
 	return nil
 }

@@ -29,7 +29,8 @@ type config struct {
 	Warehouse string `toml:"warehouse"`
 	// Cluster names the servers' cluster that migrations target.
 	Cluster string `toml:"cluster"`
-	// WarehouseReadonly is a read-only user's DSN for ad hoc SQL (`jinwei sql`).
+	// WarehouseReadonly is a read-only user's DSN on the same server(s): ad hoc SQL (the
+	// console, the SQL API, `jinwei sql`) runs as that user. Needs Warehouse.
 	WarehouseReadonly string          `toml:"warehouse_readonly"`
 	HomeRegion        string          `toml:"home_region"`
 	DemoDir           string          `toml:"demo_dir"`

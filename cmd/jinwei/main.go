@@ -121,6 +121,10 @@ func parseFlags(name string, args []string, out io.Writer, extra func(fs *flag.F
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+	// Checked once the flags are in, since --warehouse may name the server.
+	if cfg.WarehouseReadonly != "" && cfg.Warehouse == "" {
+		return nil, nil, fmt.Errorf("warehouse_readonly needs a warehouse DSN: the embedded engine has no users, and ad hoc SQL there is fenced by the guard alone")
+	}
 	return &cfg, append(positional, rest...), nil
 }
 
@@ -150,7 +154,8 @@ func openWarehouse(ctx context.Context, cfg *config, log *slog.Logger) (*warehou
 }
 
 func warehouseConfig(cfg *config) warehouse.Config {
-	return warehouse.Config{DataDir: cfg.DataDir, ChdbLib: cfg.ChdbLib, Database: cfg.Database, ServerDSN: cfg.Warehouse, Cluster: cfg.Cluster}
+	return warehouse.Config{DataDir: cfg.DataDir, ChdbLib: cfg.ChdbLib, Database: cfg.Database, ServerDSN: cfg.Warehouse, Cluster: cfg.Cluster,
+		ReadonlyDSN: cfg.WarehouseReadonly}
 }
 
 // where names the warehouse for messages, never with the DSN's password.

@@ -31,17 +31,9 @@ func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 		return err
 	}
 	defer w.Close()
-	if cfg.WarehouseReadonly != "" {
-		// Ad hoc SQL on a server runs as the read-only user, a second fence behind the guard.
-		ro, err := warehouse.Open(warehouse.Config{ServerDSN: cfg.WarehouseReadonly, Database: cfg.Database})
-		if err != nil {
-			return err
-		}
-		defer ro.Close()
-		w = ro
-	}
 	// The command line goes through the same guard and audit log as the web console: it is
-	// an analyst's tool, not a way around them.
+	// an analyst's tool, not a way around them. On a server with warehouse_readonly, the
+	// statement runs as that user and the audit entry is written as jinwei's own.
 	res, err := w.AuditedQuery(ctx, "cli:"+osUser(), "query", format, strings.TrimSpace(args[0]), warehouse.DefaultLimits())
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 // The SQL console: CodeMirror for the statement, the guarded /api/sql to run it (the
-// Cancel button aborts the request), a paged result table, a quick chart, history, saved
-// queries and exports. Every value is inserted as text, never as markup.
+// Cancel button aborts the request, and the server then stops the statement), a paged
+// result table, a quick chart, history, saved queries and exports. Every value is inserted
+// as text, never as markup.
 (function () {
   'use strict';
   var root = document.getElementById('console');

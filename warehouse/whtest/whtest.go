@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -70,4 +71,18 @@ func Run(m *testing.M) int {
 		_ = os.RemoveAll(dataDir)
 	}
 	return code
+}
+
+// NumbersTable creates table name (n UInt64, label String) in w's database holding rows
+// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry.
+func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) {
+	tb.Helper()
+	ctx := context.Background()
+	if err := w.Exec(ctx, "CREATE TABLE "+name+" (n UInt64, label String) ENGINE = MergeTree ORDER BY n", nil); err != nil {
+		tb.Fatalf("create table %s: %v", name, err)
+	}
+	stmt := "INSERT INTO " + name + " (n, label) SELECT number, concat('第', toString(number), '行') FROM numbers(" + strconv.Itoa(rows) + ")"
+	if err := w.Exec(ctx, stmt, nil); err != nil {
+		tb.Fatalf("fill table %s: %v", name, err)
+	}
 }

@@ -1,0 +1,231 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/xuri/excelize/v2"
+
+	"jinwei/dashboard"
+	"jinwei/warehouse/whtest"
+)
+
+// downloadTo posts a statement to an export endpoint (form fields, as the console's export
+// buttons send them) and copies the answer's body to dst.
+func downloadTo(t testing.TB, dst io.Writer, c *http.Client, base, path, token, stmt, format string) *http.Response {
+	t.Helper()
+	res, err := c.PostForm(base+path, url.Values{"statement": {stmt}, "format": {format}, "_csrf": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("%s %s: %d %s", path, format, res.StatusCode, b[:min(len(b), 300)])
+	}
+	if _, err := io.Copy(dst, res.Body); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// download is downloadTo into memory, for a test that reads the file back.
+func download(t testing.TB, c *http.Client, base, path, token, stmt, format string) (*http.Response, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	res := downloadTo(t, &b, c, base, path, token, stmt, format)
+	return res, b.Bytes()
+}
+
+// countCSV reads a CSV export: its header and the number and last of its data rows.
+func countCSV(t *testing.T, b []byte) (int, string) {
+	if !bytes.HasPrefix(b, []byte("\ufeffn,label\n0,第0行\n")) {
+		t.Errorf("CSV starts %q", b[:min(len(b), 40)])
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	return len(lines) - 1, lines[len(lines)-1]
+}
+
+func countParquet(t *testing.T, b []byte) (int, string) {
+	r, err := file.NewParquetReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MetaData().Schema.Column(1).Name() != "label" {
+		t.Errorf("Parquet columns %v", r.MetaData().Schema)
+	}
+	return int(r.NumRows()), ""
+}
+
+func countArrow(t *testing.T, b []byte) (int, string) {
+	r, err := ipc.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	n, last := 0, ""
+	for r.Next() {
+		rec := r.RecordBatch()
+		n += int(rec.NumRows())
+		last = fmt.Sprintf("%v,%v", rec.Column(0).ValueStr(int(rec.NumRows())-1), rec.Column(1).ValueStr(int(rec.NumRows())-1))
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	return n, last
+}
+
+// xlsxSheetRows is the rows per sheet the test sets: a header and 99,999 rows of data.
+const xlsxSheetRows = 100_000
+
+// countXLSX counts the data rows of the workbook's one sheet of data, checking its header
+// and that the note saying the result was cut is there.
+func countXLSX(t *testing.T, b []byte) (int, string) {
+	x, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if sheets := x.GetSheetList(); len(sheets) != 2 || sheets[1] != "Note" {
+		t.Errorf("sheets %v; want the data and a note that it was cut", sheets)
+	} else if note, _ := x.GetCellValue("Note", "A2"); !strings.Contains(note, "Export CSV or Parquet") {
+		t.Errorf("note %q", note)
+	}
+	rows, err := x.Rows("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n, last := -1, ""
+	for rows.Next() {
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == -1 && strings.Join(cols, ",") != "n,label" {
+			t.Errorf("the sheet starts with %v, not the header", cols)
+		}
+		n, last = n+1, strings.Join(cols, ",")
+	}
+	return n, last
+}
+
+// Exports and the SQL API's file answers carry every row of a result far larger than the
+// console's cap, in every format; an XLSX export is cut at what a sheet holds, and says so;
+// the spool files are gone afterwards.
+func TestLargeResultsDownloadWhole(t *testing.T) {
+	f := newAuthServer(t)
+	const n = 1_200_000
+	whtest.NumbersTable(t, f.w, "big", n)
+	base := f.srv.URL
+	analyst := f.client(t)
+	signIn(t, analyst, base, "analyst", "analyst-pw")
+	token := csrfToken(t, analyst, base)
+	defer dashboard.SetXLSXSheetRows(xlsxSheetRows)()
+	const stmt = "SELECT n, label FROM big ORDER BY n"
+	cases := []struct {
+		path, format string
+		rows         int
+		truncated    bool
+		count        func(*testing.T, []byte) (int, string)
+	}{
+		{"/api/sql/export", "csv", n, false, countCSV},
+		{"/api/sql/export", "parquet", n, false, countParquet},
+		{"/api/sql/export", "xlsx", xlsxSheetRows - 1, true, countXLSX},
+		{"/api/sql", "csv", n, false, countCSV},
+		{"/api/sql", "arrow", n, false, countArrow},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path+" "+tc.format, func(t *testing.T) {
+			res, body := download(t, analyst, base, tc.path, token, stmt, tc.format)
+			if h, cut := res.Header.Get("X-Jinwei-Rows"), res.Header.Get("X-Jinwei-Truncated"); h != strconv.Itoa(tc.rows) || cut != strconv.FormatBool(tc.truncated) {
+				t.Errorf("headers say %s rows, truncated %s; want %d, %v", h, cut, tc.rows, tc.truncated)
+			}
+			if res.ContentLength != int64(len(body)) {
+				t.Errorf("Content-Length %d for %d bytes", res.ContentLength, len(body))
+			}
+			rows, last := tc.count(t, body)
+			want := fmt.Sprintf("%d,第%d行", tc.rows-1, tc.rows-1)
+			if rows != tc.rows || (last != "" && last != want) {
+				t.Errorf("%d rows, the last %q; want %d, the last %q", rows, last, tc.rows, want)
+			}
+		})
+	}
+	left, _ := filepath.Glob(filepath.Join(f.w.SpoolDir(), "result-*"))
+	if len(left) != 0 {
+		t.Errorf("spool files left behind: %v", left)
+	}
+}
+
+// The console's Cancel aborts the request, and the statement stops with it: the embedded
+// connection answers the next run at once, and the history says the run was cancelled.
+func TestConsoleCancelStopsTheStatement(t *testing.T) {
+	f := newAuthServer(t)
+	whtest.NumbersTable(t, f.w, "big", 1_000_000)
+	whtest.NumbersTable(t, f.w, "small", 10_000)
+	base := f.srv.URL
+	analyst := f.client(t)
+	signIn(t, analyst, base, "analyst", "analyst-pw")
+	token := csrfToken(t, analyst, base)
+
+	// 10^10 rows to scan, a few of which match: rows trickle out far below the console's cap
+	// for longer than the time limit, the kind of run someone cancels.
+	long := "SELECT a.n, b.n FROM big AS a CROSS JOIN small AS b WHERE (a.n * b.n) % 1000003 = 1"
+	body, _ := json.Marshal(map[string]string{"statement": long, "format": "json"})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/sql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", token)
+	done := make(chan error, 1)
+	go func() {
+		res, err := analyst.Do(req)
+		if err == nil {
+			res.Body.Close()
+			err = fmt.Errorf("the run answered %d before it was cancelled", res.StatusCode)
+		}
+		done <- err
+	}()
+	time.Sleep(time.Second)
+	cancel()
+	cancelled := time.Now()
+	if err := <-done; !strings.Contains(fmt.Sprint(err), "context canceled") {
+		t.Fatalf("the run: %v", err)
+	}
+	res, out := postSQL(t, analyst, base, token, "SELECT count() AS c FROM small", "json")
+	took := time.Since(cancelled)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(out), "[10000]") {
+		t.Fatalf("the next run: %d %s", res.StatusCode, out)
+	}
+	if took > 5*time.Second {
+		t.Errorf("the next run answered %s after the cancel; want within 5 s (the time limit is 30 s)", took)
+	}
+	t.Logf("the next run answered %s after the cancel", took.Round(time.Millisecond))
+	resp, err := analyst.Get(base + "/api/sql/history")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var history []struct{ Statement, Outcome, Message string }
+	if err := json.NewDecoder(resp.Body).Decode(&history); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range history {
+		found = found || (h.Statement == long && h.Outcome == "failed" && strings.Contains(h.Message, "cancelled"))
+	}
+	if !found {
+		t.Errorf("history %+v has no cancelled entry for the long run", history)
+	}
+}

@@ -1,0 +1,115 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"unsafe"
+)
+
+// streamFormat is the output format of streamed statements. chDB hands a streamed statement's
+// output over as whole documents, one per block, each repeating the header (seen here with
+// 26.5: CSVWithNames repeats its names, ArrowStream is a complete stream per chunk), so the
+// format must be one whose header can be read again per chunk: this one names and types
+// the columns on two lines, then has a JSON array per row.
+const streamFormat = "JSONCompactEachRowWithNamesAndTypes"
+
+// noActiveStream is chDB's answer to a fetch after a statement's output has ended. An empty
+// result ends that way (its one chunk holds only the header) rather than with an empty chunk.
+const noActiveStream = "No active streaming query"
+
+// streamLocked runs stmt on the held connection and hands each chunk of its output to each.
+// chDB can stop a streamed statement only between chunks, from the goroutine that fetches
+// them (a cancel during a fetch waits for the fetch), so ctx is checked after every chunk:
+// when it has ended, or each has all it needs (errStopStream), the statement is cancelled
+// there. A statement that produces no rows for a while (an aggregation, a sort, a filter
+// that matches nothing yet) cannot be stopped until its next chunk or its time limit. After
+// anything but a clean end the connection is drained, so the next caller starts clean.
+func (c *chdbConn) streamLocked(ctx context.Context, stmt string, each chunkFunc) error {
+	if c.conn == nil {
+		return fmt.Errorf("embedded warehouse is closed")
+	}
+	cp := newCParams(nil)
+	handle := c.lib.streamQuery(*c.conn, unsafe.StringData(stmt), uintptr(len(stmt)), streamFormat, uintptr(len(streamFormat)),
+		cp.names(), cp.nameLens(), cp.values(), cp.valueLens(), cp.count())
+	runtime.KeepAlive(cp)
+	runtime.KeepAlive(stmt)
+	if handle == nil {
+		return fmt.Errorf("stream statement: the embedded engine returned no stream")
+	}
+	if msg := c.lib.resultError(handle); msg != "" {
+		c.lib.destroyResult(handle)
+		return c.afterStream(&EngineError{Message: strings.TrimSpace(msg)})
+	}
+	err := c.fetchAll(ctx, handle, each)
+	if err != nil {
+		// Stopping a statement that has ended already is harmless; one that is still
+		// running must stop before its handle is freed.
+		c.lib.streamCancel(*c.conn, handle)
+	}
+	c.lib.destroyResult(handle)
+	return c.afterStream(err)
+}
+
+// fetchAll fetches chunks until the output ends, ctx ends, each stops, or the engine fails.
+func (c *chdbConn) fetchAll(ctx context.Context, handle unsafe.Pointer, each chunkFunc) error {
+	for chunks := 0; ; chunks++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		chunk := c.lib.streamFetch(*c.conn, handle)
+		if chunk == nil {
+			return fmt.Errorf("stream statement: the embedded engine returned no chunk")
+		}
+		cols, rows, err := c.readChunk(chunk)
+		c.lib.destroyResult(chunk)
+		var ee *EngineError
+		switch {
+		case errors.As(err, &ee) && chunks > 0 && strings.Contains(ee.Message, noActiveStream):
+			return nil
+		case err != nil:
+			return err
+		case cols == nil:
+			return nil // an empty chunk: the end
+		}
+		if err := each(cols, rows); err != nil {
+			return err
+		}
+	}
+}
+
+// readChunk decodes one fetched chunk; nil columns mean the chunk was empty.
+func (c *chdbConn) readChunk(chunk unsafe.Pointer) ([]Column, [][]any, error) {
+	if msg := c.lib.resultError(chunk); msg != "" {
+		return nil, nil, &EngineError{Message: strings.TrimSpace(msg)}
+	}
+	n := c.lib.resultLength(chunk)
+	if n == 0 {
+		return nil, nil, nil
+	}
+	// Decoded straight from the engine's buffer, which is freed once this returns: the
+	// decoder copies every value it keeps.
+	return decodeRowsChunk(unsafe.Slice(c.lib.resultBuffer(chunk), n))
+}
+
+// afterStream drains the connection unless the stream ended cleanly, after a cancel too
+// (none has been seen to leave output behind, but a failed statement does), and reports how
+// the stream ended: a reader's errStopStream is a clean end once the connection is clean.
+func (c *chdbConn) afterStream(err error) error {
+	if err == nil {
+		return nil
+	}
+	stopped := errors.Is(err, errStopStream)
+	if derr := c.drainLocked(); derr != nil {
+		if stopped {
+			return derr
+		}
+		return fmt.Errorf("%w (and then: %v)", err, derr)
+	}
+	if stopped {
+		return nil
+	}
+	return err
+}

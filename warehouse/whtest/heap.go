@@ -1,0 +1,43 @@
+package whtest
+
+import (
+	"runtime"
+	"runtime/metrics"
+	"time"
+)
+
+// heapMetric is the bytes of heap objects, live or not yet swept: what a result held in
+// memory would add to. runtime/metrics reads it without stopping the world, so sampling it
+// often does not slow what is measured.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// PeakHeap runs fn and returns the most Go heap it used: the highest heap sampled every
+// few milliseconds while it ran, less the heap left after a collection just before it.
+func PeakHeap(fn func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: heapMetric}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	base := read()
+	peak := base
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			peak = max(peak, read())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	fn()
+	close(done)
+	<-stopped
+	return max(peak, read()) - base
+}
