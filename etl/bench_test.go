@@ -6,16 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"jinwei/etl"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // benchIndicators is enough made-up indicators for 5 M distinct values: 31 provinces × 200
@@ -62,33 +60,6 @@ func writeBenchCSV(b *testing.B, n, copyNo int) string {
 	}
 	f.Close()
 	return path
-}
-
-// peakHeap samples the Go heap while fn runs and returns the highest value seen.
-func peakHeap(fn func()) uint64 {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-	wg.Wait()
-	return peak.Load()
 }
 
 // BenchmarkETLAgainstEngineIngest loads the same generated long-format CSV through the
@@ -143,8 +114,7 @@ func BenchmarkETLAgainstEngineIngest(b *testing.B) {
 
 func timeETL(b *testing.B, l *etl.Loader, path string, n int) (time.Duration, uint64) {
 	var took time.Duration
-	runtime.GC()
-	peak := peakHeap(func() {
+	peak := whtest.PeakHeap(func() {
 		start := time.Now()
 		rep, err := l.LoadEconomy(context.Background(), path)
 		took = time.Since(start)
