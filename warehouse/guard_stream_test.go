@@ -173,3 +173,68 @@ func TestCancelOfAnAggregationWaitsForItsTimeLimit(t *testing.T) {
 	}
 	t.Logf("aggregation cancelled at 200 ms returned after %s", took.Round(time.Millisecond))
 }
+
+// On a server, cancel reaches the statement itself: clickhouse-go cancels the query, so even
+// an aggregation, which the embedded engine cannot stop before its time limit, ends at once
+// and is gone from the server's process list.
+func TestCancelStopsAnAggregationOnTheServer(t *testing.T) {
+	_ = whtest.OpenEmpty(t) // the embedded parser the 18.16 server borrows shares its directory
+	w := whtest.OpenServer(t)
+	bg := context.Background()
+	for _, stmt := range []string{
+		"CREATE TABLE big (n UInt64) ENGINE = MergeTree ORDER BY n",
+		"INSERT INTO big SELECT number FROM numbers(1000000)",
+		"CREATE TABLE small (n UInt64) ENGINE = MergeTree ORDER BY n",
+		"INSERT INTO small SELECT number FROM numbers(10000)",
+	} {
+		if err := w.Exec(bg, stmt, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marker := "cancel_marker_" + strings.TrimPrefix(w.Database(), "test_")
+	running := func() (int, error) {
+		res, err := w.Query(bg, "SELECT count() FROM system.processes WHERE position(query, {marker:String}) > 0 AND position(query, 'system.processes') = 0",
+			warehouse.Params{"marker": marker})
+		if err != nil {
+			return 0, err
+		}
+		return int(res.Rows[0][0].(int64)), nil
+	}
+	ctx, cancel := context.WithCancel(bg)
+	var cancelledAt time.Time
+	var before int
+	var beforeErr error
+	time.AfterFunc(time.Second, func() {
+		before, beforeErr = running()
+		cancelledAt = time.Now()
+		cancel()
+	})
+	// 10 billion pairs: minutes of work, with no row out before the end.
+	_, err := w.AuditedStream(ctx, "analyst", "query", "json", "SELECT sum(a.n * b.n) AS "+marker+" FROM big AS a CROSS JOIN small AS b", exportLimits, &rowCounter{})
+	returned := time.Now()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v; want the statement cancelled", err)
+	}
+	if cancelledAt.IsZero() || returned.Sub(cancelledAt) > 5*time.Second {
+		t.Fatalf("returned %s after the cancel; want within 5 s", returned.Sub(cancelledAt))
+	}
+	if before != 1 || beforeErr != nil {
+		t.Fatalf("before the cancel the server listed the statement %d times (%v); want once", before, beforeErr)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, err := running()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still runs the statement %s after the cancel", time.Since(cancelledAt).Round(time.Millisecond))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("cancel: returned %s after it, and the server's process list was clear %s after it",
+		returned.Sub(cancelledAt).Round(time.Millisecond), time.Since(cancelledAt).Round(time.Millisecond))
+}
