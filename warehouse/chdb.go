@@ -95,7 +95,11 @@ func connectChdb(lib *chdbLib, dataDir string) (*chdbConn, error) {
 	if conn == nil || *conn == nil {
 		return nil, fmt.Errorf("open embedded warehouse %s: chDB refused the connection (is another jinwei process using this directory?)", dataDir)
 	}
-	return &chdbConn{lib: lib, conn: conn, path: dataDir}, nil
+	c := &chdbConn{lib: lib, conn: conn, path: dataDir}
+	// Staged inserts and exports of a process that was killed are left behind; this process
+	// holds the data directory alone now, so none of them is anyone's.
+	_ = os.RemoveAll(c.spoolDir())
+	return c, nil
 }
 
 func (e *chdbEngine) close() error {

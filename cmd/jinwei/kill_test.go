@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,9 +37,21 @@ func TestLoadKilledMidwayLeavesNothingAndRerunCompletes(t *testing.T) {
 	}
 	_ = load.Wait()
 
+	// A staged insert the dead process may have left; the next process to open the
+	// warehouse removes it.
+	leftover := filepath.Join(dataDir, "jinwei_spool", "insert-left-by-the-dead.arrow")
+	if err := os.MkdirAll(filepath.Dir(leftover), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(leftover, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	w, err := warehouse.Open(warehouse.Config{DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the dead process's staged file is still there after the warehouse opened (%v)", err)
 	}
 	ctx := context.Background()
 	count := func(q string) int64 {
