@@ -9,9 +9,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// batch gathers rows of one table into Arrow records. A full record is handed to a
-// background insert while the next one fills, so reading the file and the engine's work
-// overlap; at most one record waits, which keeps memory flat.
+// batch gathers rows of one table into Arrow records of recordRows rows. A full record is
+// handed to a background appender while the next one fills; the appender stages records
+// and inserts them perInsert rows at a time while it stages the next, so reading the file
+// and the engine's work overlap. At most one record waits, which keeps memory flat.
 type batch struct {
 	s      *runState
 	table  string
@@ -20,7 +21,9 @@ type batch struct {
 	b     *array.RecordBuilder
 	dicts []*dictionary // by field; nil for a plain field
 	n     int
-	max   int
+	// perInsert is the rows per insert statement; records hold min(perInsert, recordRows).
+	perInsert int
+	abandoned bool
 	// secondary batches hold records that go with another batch's rows (a ledger item with
 	// its status event) and do not count as rows loaded.
 	secondary bool
@@ -29,7 +32,11 @@ type batch struct {
 	done    chan error
 }
 
-func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
+// recordRows is the rows of one Arrow record: small, as the appender stages records on disk
+// until an insert's worth has gathered.
+const recordRows = 1 << 16
+
+func newBatch(s *runState, table string, schema *arrow.Schema, perInsert int) *batch {
 	fields := schema.Fields()
 	dicts := make([]*dictionary, len(fields))
 	for i, f := range fields {
@@ -39,7 +46,7 @@ func newBatch(s *runState, table string, schema *arrow.Schema, max int) *batch {
 		}
 	}
 	built := arrow.NewSchema(fields, nil)
-	return &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, built), dicts: dicts, max: max}
+	return &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, built), dicts: dicts, perInsert: perInsert}
 }
 
 func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
@@ -55,7 +62,7 @@ func (b *batch) str(i int, v string) {
 // rowDone counts the appended row and sends the record to the inserter when full.
 func (b *batch) rowDone() *fieldProblem {
 	b.n++
-	if b.n >= b.max {
+	if b.n >= min(b.perInsert, recordRows) {
 		b.send()
 	}
 	return nil
@@ -99,14 +106,20 @@ func (b *batch) record() arrow.RecordBatch {
 	return rec
 }
 
-// insertLoop inserts records in order; after a failure it drops the rest, as the run fails.
+// insertLoop appends records in order; after a failure it drops the rest, as the run fails.
 func (b *batch) insertLoop() {
+	app := b.s.wh.NewAppender(b.s.ctx, b.table, b.perInsert)
 	var err error
 	for rec := range b.pending {
 		if err == nil {
-			err = b.s.wh.Insert(b.s.ctx, b.table, rec)
+			err = app.Append(rec)
 		}
 		rec.Release()
+	}
+	if err == nil && !b.abandoned {
+		err = app.Close()
+	} else {
+		app.Abort()
 	}
 	b.done <- err
 }
@@ -114,6 +127,7 @@ func (b *batch) insertLoop() {
 // abandon stops the inserter without sending the rest, for a run that has failed.
 func (b *batch) abandon() {
 	if b.pending != nil {
+		b.abandoned = true // read by the inserter once the channel is closed
 		close(b.pending)
 		<-b.done
 		b.pending = nil

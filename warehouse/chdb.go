@@ -145,37 +145,61 @@ func (e *chdbEngine) query(ctx context.Context, stmt string, params Params) (*Re
 	return res, nil
 }
 
-// insert writes the record as an Arrow IPC stream to a file in the data directory and has
-// the engine read it in one INSERT … SELECT, so the engine sees one block: all of the
-// record's rows land or none do. (Data inline after FORMAT is cut short by chDB's
-// statement splitter whenever the binary holds a ';' byte, so it cannot carry Arrow.)
-func (e *chdbEngine) insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
+// chdbStage writes an insert's records as one Arrow IPC stream to a file in the data
+// directory, and commit has the engine read it in one INSERT … SELECT: the rows land
+// together or not at all, and however many records were written, memory holds none of them.
+// (Data inline after FORMAT is cut short by chDB's statement splitter whenever the binary
+// holds a ';' byte, so it cannot carry Arrow.)
+type chdbStage struct {
+	e     *chdbEngine
+	table string
+	cols  string
+	f     *os.File
+	w     *ipc.Writer
+}
+
+func (e *chdbEngine) stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	f, err := os.CreateTemp(e.c.spoolDir(), "insert-*.arrow")
 	if err != nil {
-		return fmt.Errorf("spool arrow for %s: %w", table, err)
+		return nil, fmt.Errorf("spool arrow for %s: %w", table, err)
 	}
-	defer os.Remove(f.Name())
-	w := ipc.NewWriter(f, ipc.WithSchema(rec.Schema()))
-	err = w.Write(rec)
-	if err == nil {
-		err = w.Close()
+	cols := make([]string, schema.NumFields())
+	for i, fld := range schema.Fields() {
+		cols[i] = quoteIdent(fld.Name)
 	}
-	if cerr := f.Close(); err == nil {
+	return &chdbStage{e: e, table: table, cols: strings.Join(cols, ", "), f: f, w: ipc.NewWriter(f, ipc.WithSchema(schema))}, nil
+}
+
+func (s *chdbStage) write(rec arrow.RecordBatch) error {
+	if err := s.w.Write(rec); err != nil {
+		return fmt.Errorf("spool arrow for %s: %w", s.table, err)
+	}
+	return nil
+}
+
+func (s *chdbStage) commit(ctx context.Context) error {
+	defer s.discard()
+	err := s.w.Close()
+	if cerr := s.f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("spool arrow for %s: %w", table, err)
+		return fmt.Errorf("spool arrow for %s: %w", s.table, err)
 	}
-	cols := make([]string, rec.NumCols())
-	for i, fld := range rec.Schema().Fields() {
-		cols[i] = quoteIdent(fld.Name)
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	list := strings.Join(cols, ", ")
-	stmt := "INSERT INTO " + quoteIdent(table) + " (" + list + ") SELECT " + list + " FROM file({spool:String}, 'ArrowStream')"
-	return e.c.runIn(e.db, stmt, "Null", Params{"spool": f.Name()}, nil)
+	stmt := "INSERT INTO " + quoteIdent(s.table) + " (" + s.cols + ") SELECT " + s.cols + " FROM file({spool:String}, 'ArrowStream')"
+	return s.e.c.runIn(s.e.db, stmt, "Null", Params{"spool": s.f.Name()}, nil)
+}
+
+func (s *chdbStage) discard() {
+	_ = s.w.Close()
+	_ = s.f.Close()
+	_ = os.Remove(s.f.Name())
 }
 
 // runIn switches the shared connection to db if needed and runs stmt.

@@ -12,10 +12,20 @@ import (
 type engine interface {
 	exec(ctx context.Context, stmt string, params Params) error
 	query(ctx context.Context, stmt string, params Params) (*Result, error)
-	// insert writes one Arrow record into table in one statement, naming its columns.
-	insert(ctx context.Context, table string, rec arrow.RecordBatch) error
+	// stage starts an insert into table of records of the schema, written one by one;
+	// commit inserts them in one statement naming the schema's columns, so they land
+	// together or not at all.
+	stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error)
 	kind() string
 	close() error
+}
+
+// insertStage gathers the records of one insert.
+type insertStage interface {
+	write(rec arrow.RecordBatch) error
+	commit(ctx context.Context) error
+	// discard drops what was written, for an insert that will not happen.
+	discard()
 }
 
 // Params binds {name:Type} placeholders; values are written as ClickHouse reads them

@@ -39,9 +39,24 @@ func (o *observedEngine) query(ctx context.Context, stmt string, params Params) 
 	return res, err
 }
 
-func (o *observedEngine) insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
+func (o *observedEngine) stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error) {
+	st, err := o.engine.stage(ctx, table, schema)
+	if err != nil {
+		return nil, err
+	}
+	return &observedStage{insertStage: st, table: table, fn: o.fn}, nil
+}
+
+// observedStage times an insert's statement.
+type observedStage struct {
+	insertStage
+	table string
+	fn    QueryObserver
+}
+
+func (o *observedStage) commit(ctx context.Context) error {
 	start := time.Now()
-	err := o.engine.insert(ctx, table, rec)
-	o.fn("INSERT INTO "+table, nil, time.Since(start), err)
+	err := o.insertStage.commit(ctx)
+	o.fn("INSERT INTO "+o.table, nil, time.Since(start), err)
 	return err
 }

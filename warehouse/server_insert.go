@@ -8,44 +8,61 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
-// insert sends the record as one columnar block: PrepareBatch with the record's columns
-// named (servers before 19.x refuse a batch without the list, and naming them lets the
-// table add columns later), then each Arrow column converted to the Go slice the target
-// column takes, appended whole. One block is one part on a MergeTree server: the rows land
-// together or not at all.
-func (e *serverEngine) insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
-	cols := make([]string, rec.NumCols())
-	for i, f := range rec.Schema().Fields() {
+// serverStage sends an insert's records as one columnar block: PrepareBatch with the
+// columns named (servers before 19.x refuse a batch without the list, and naming them lets
+// the table add columns later), then each record's Arrow columns converted to the Go slices
+// the target columns take, appended whole. One block is one part on a MergeTree server: the
+// rows land together or not at all.
+type serverStage struct {
+	e     *serverEngine
+	ctx   context.Context
+	batch driver.Batch
+}
+
+func (e *serverEngine) stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error) {
+	cols := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
 		cols[i] = quoteIdent(f.Name)
 	}
 	batch, err := e.conn.PrepareBatch(ctx, "INSERT INTO "+quoteIdent(table)+" ("+strings.Join(cols, ", ")+")")
 	if err != nil {
-		return e.fail(ctx, "start insert", err)
+		return nil, e.fail(ctx, "start insert", err)
 	}
-	defer func() {
-		if !batch.IsSent() {
-			_ = batch.Abort()
-		}
-	}()
-	targets := batch.Columns()
+	return &serverStage{e: e, ctx: ctx, batch: batch}, nil
+}
+
+func (s *serverStage) write(rec arrow.RecordBatch) error {
+	targets := s.batch.Columns()
 	for i, arr := range rec.Columns() {
 		name := rec.ColumnName(i)
 		vals, err := columnValues(arr, string(targets[i].Type()))
 		if err != nil {
 			return fmt.Errorf("column %s: %w", name, err)
 		}
-		if err := batch.Column(i).Append(vals); err != nil {
+		if err := s.batch.Column(i).Append(vals); err != nil {
 			return fmt.Errorf("column %s: %w", name, err)
 		}
 	}
-	if err := batch.Send(); err != nil {
-		return e.fail(ctx, "send rows", err)
+	return nil
+}
+
+func (s *serverStage) commit(ctx context.Context) error {
+	defer s.discard()
+	if err := s.batch.Send(); err != nil {
+		return s.e.fail(ctx, "send rows", err)
 	}
 	return nil
+}
+
+func (s *serverStage) discard() {
+	if !s.batch.IsSent() {
+		_ = s.batch.Abort()
+	}
 }
 
 // columnValues converts an Arrow column into the slice clickhouse-go appends to a column

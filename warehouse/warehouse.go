@@ -133,7 +133,15 @@ func (w *Warehouse) Insert(ctx context.Context, table string, rec arrow.RecordBa
 		return nil
 	}
 	defer w.cache.invalidate()
-	if err := w.eng.insert(ctx, table, rec); err != nil {
+	st, err := w.eng.stage(ctx, table, rec.Schema())
+	if err == nil {
+		if err = st.write(rec); err != nil {
+			st.discard()
+		} else {
+			err = st.commit(ctx)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("insert %d rows into %s: %w", rec.NumRows(), table, err)
 	}
 	return nil

@@ -1,0 +1,113 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Appender inserts a stream of records into one table in few, large statements: it stages
+// records (on disk, for the embedded engine) until it holds rowsPerInsert rows, then inserts
+// them in one statement while it stages the next ones. Large inserts leave the engine few
+// parts to merge, which costs it far less than many small ones (measured: 5 M rows in 500 k
+// row inserts took 1.6 times the engine's CPU of 1 M row inserts), while the caller's
+// records, and so its memory, stay small. At most one insert runs at a time.
+type Appender struct {
+	w     *Warehouse
+	ctx   context.Context
+	table string
+	per   int
+
+	cur     insertStage
+	curRows int
+	// done receives the running insert's outcome; nil when none runs.
+	done chan error
+	err  error
+}
+
+// NewAppender starts appending to table.
+func (w *Warehouse) NewAppender(ctx context.Context, table string, rowsPerInsert int) *Appender {
+	return &Appender{w: w, ctx: ctx, table: table, per: max(rowsPerInsert, 1)}
+}
+
+// Append stages rec; the caller keeps ownership of it. An error of an earlier insert is
+// returned by the next Append.
+func (a *Appender) Append(rec arrow.RecordBatch) error {
+	if a.err != nil {
+		return a.err
+	}
+	if rec.NumRows() == 0 {
+		return nil
+	}
+	if a.cur == nil {
+		st, err := a.w.eng.stage(a.ctx, a.table, rec.Schema())
+		if err != nil {
+			return a.fail(err)
+		}
+		a.cur, a.curRows = st, 0
+	}
+	if err := a.cur.write(rec); err != nil {
+		return a.fail(err)
+	}
+	a.curRows += int(rec.NumRows())
+	if a.curRows >= a.per {
+		return a.insert()
+	}
+	return nil
+}
+
+// insert waits for the running insert, then starts one of what is staged.
+func (a *Appender) insert() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	st, rows := a.cur, a.curRows
+	a.cur, a.curRows = nil, 0
+	a.done = make(chan error, 1)
+	go func() {
+		defer a.w.cache.invalidate()
+		err := st.commit(a.ctx)
+		if err != nil {
+			err = fmt.Errorf("insert %d rows into %s: %w", rows, a.table, err)
+		}
+		a.done <- err
+	}()
+	return nil
+}
+
+func (a *Appender) wait() error {
+	if a.done != nil {
+		if err := <-a.done; err != nil {
+			a.fail(err)
+		}
+		a.done = nil
+	}
+	return a.err
+}
+
+func (a *Appender) fail(err error) error {
+	if a.err == nil {
+		a.err = err
+	}
+	return a.err
+}
+
+// Close inserts what is staged and waits for every insert; it returns the first error.
+func (a *Appender) Close() error {
+	if a.err == nil && a.cur != nil {
+		_ = a.insert()
+	}
+	err := a.wait()
+	a.Abort()
+	return err
+}
+
+// Abort drops what is staged and not yet inserted, after the running insert has ended.
+func (a *Appender) Abort() {
+	_ = a.wait()
+	if a.cur != nil {
+		a.cur.discard()
+		a.cur = nil
+	}
+}
