@@ -1,0 +1,101 @@
+package warehouse_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
+)
+
+// An appender inserts every record it is given, rowsPerInsert rows (or what is left) per
+// statement, and leaves no staged file behind.
+func TestAppenderInsertsInLargeStatements(t *testing.T) {
+	tests := []struct {
+		name                  string
+		records, rowsPer, per int
+		wantInserts           int
+	}{
+		{"several records per insert", 10, 1000, 3000, 4},
+		{"exactly full inserts", 6, 500, 1500, 2},
+		{"one insert for all", 5, 100, 1_000_000, 1},
+		{"an insert per record", 3, 700, 1, 3},
+	}
+	ctx := context.Background()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := whtest.Open(t)
+			var mu sync.Mutex
+			inserts := 0
+			stop := w.ObserveQueries(func(stmt string, _ warehouse.Params, _ time.Duration, err error) {
+				mu.Lock()
+				defer mu.Unlock()
+				if strings.HasPrefix(stmt, "INSERT INTO indicator_values") && err == nil {
+					inserts++
+				}
+			})
+			app := w.NewAppender(ctx, "indicator_values", tc.per)
+			rec := indicatorValues(tc.rowsPer, "0192f5a0-0000-7000-8000-00000000a9e1")
+			for range tc.records {
+				if err := app.Append(rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec.Release()
+			if err := app.Close(); err != nil {
+				t.Fatal(err)
+			}
+			stop()
+			res, err := w.Query(ctx, "SELECT count() FROM indicator_values", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Rows[0][0].(int64); got != int64(tc.records*tc.rowsPer) || inserts != tc.wantInserts {
+				t.Errorf("%d rows in %d inserts; want %d rows in %d", got, inserts, tc.records*tc.rowsPer, tc.wantInserts)
+			}
+			if left, _ := filepath.Glob(filepath.Join(w.SpoolDir(), "insert-*")); len(left) != 0 {
+				t.Errorf("staged files left behind: %v", left)
+			}
+		})
+	}
+}
+
+// A failed insert is reported by the next call, and Abort drops what is staged: nothing of
+// it is inserted and no staged file is left.
+func TestAppenderReportsFailureAndAborts(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	rec := indicatorValues(1000, "0192f5a0-0000-7000-8000-00000000a9e2")
+	defer rec.Release()
+
+	bad := w.NewAppender(ctx, "no_such_table", 1000)
+	if err := bad.Append(rec); err != nil {
+		t.Fatalf("the first append only stages: %v", err)
+	}
+	err := bad.Close()
+	if err == nil || !strings.Contains(err.Error(), "no_such_table") {
+		t.Errorf("close after a failed insert: %v; want the engine's error naming the table", err)
+	}
+
+	app := w.NewAppender(ctx, "indicator_values", 5000)
+	for range 3 {
+		if err := app.Append(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app.Abort()
+	res, err := w.Query(ctx, "SELECT count() FROM indicator_values", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Rows[0][0].(int64); n != 0 {
+		t.Errorf("%d rows inserted after Abort; want 0", n)
+	}
+	if left, _ := filepath.Glob(filepath.Join(w.SpoolDir(), "insert-*")); len(left) != 0 {
+		t.Errorf("staged files left behind: %v", left)
+	}
+}
