@@ -46,8 +46,13 @@ func newBatch(s *runState, table string, schema *arrow.Schema, perInsert int) *b
 		}
 	}
 	built := arrow.NewSchema(fields, nil)
-	return &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, built), dicts: dicts, perInsert: perInsert}
+	b := &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, built), dicts: dicts, perInsert: perInsert}
+	b.b.Reserve(b.recordRows())
+	return b
 }
+
+// recordRows is how many rows each record holds.
+func (b *batch) recordRows() int { return min(b.perInsert, recordRows) }
 
 func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
 
@@ -62,7 +67,7 @@ func (b *batch) str(i int, v string) {
 // rowDone counts the appended row and sends the record to the inserter when full.
 func (b *batch) rowDone() *fieldProblem {
 	b.n++
-	if b.n >= min(b.perInsert, recordRows) {
+	if b.n >= b.recordRows() {
 		b.send()
 	}
 	return nil
@@ -88,6 +93,8 @@ func (b *batch) send() {
 func (b *batch) record() arrow.RecordBatch {
 	built := b.b.NewRecordBatch()
 	defer built.Release()
+	// The next record is as long: its buffers are sized once instead of doubling up to it.
+	b.b.Reserve(b.recordRows())
 	cols := make([]arrow.Array, len(b.dicts))
 	for i, d := range b.dicts {
 		if d == nil {
