@@ -23,12 +23,12 @@ func (e *chdbEngine) guarded(ctx context.Context, fn func(s guardSession) error)
 func (e *chdbEngine) closeGuard() error { return nil }
 
 // exclusive holds the shared embedded connection for fn's statements, nobody else's in
-// between. chDB 26.5 hands the
-// output of a query that failed during execution (a timeout, a memory limit, throwIf) to the
-// next call on the connection, in place of that call's own result: seen here, the SELECT
-// after a timed-out query answered with the failed query's columns and partial rows. So the
-// connection is cleared before fn starts and after each failed statement, while the lock is
-// still held, and no other caller reads someone else's leftovers.
+// between. chDB 26.5 hands the output of a query that failed during execution (a timeout, a
+// memory limit, throwIf) to the next call on the connection, in place of that call's own
+// result: seen here, the SELECT after a timed-out query answered with the failed query's
+// columns and partial rows. So the connection is cleared before fn starts and after each
+// failed statement, while the lock is still held, and no other caller reads someone else's
+// leftovers.
 func (e *chdbEngine) exclusive(ctx context.Context, fn func(s guardSession) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (e *chdbEngine) exclusive(ctx context.Context, fn func(s guardSession) erro
 		return res, nil
 	}
 	stream := func(stmt string, each chunkFunc) error { return c.streamLocked(ctx, stmt, each) }
-	return fn(guardSession{run: run, stream: stream})
+	return fn(guardSession{parse: run, run: run, stream: stream})
 }
 
 // drainLocked runs a marker query until the marker itself comes back, so that any output a

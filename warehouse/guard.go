@@ -93,11 +93,11 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 	}
 	var out *Streamed
 	err := w.guard.guarded(ctx, func(s guardSession) error {
-		canonical, err := canonicalize(s.run, stmt)
+		canonical, err := canonicalize(s.parse, stmt)
 		if err != nil {
 			return err
 		}
-		tree, err := explainAST(s.run, canonical)
+		tree, err := explainAST(s.parse, canonical)
 		if err != nil {
 			return err
 		}
@@ -110,11 +110,14 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 		if err != nil {
 			return err
 		}
-		if s.wholeSeconds {
+		if s.oldServer {
+			if kind != kindSelect {
+				return refuse("this ClickHouse server (older than 20.1) cannot take the guard's limits on SHOW, DESCRIBE or EXPLAIN; the schema browser lists the tables and their columns")
+			}
 			timeout = (timeout + time.Second - 1).Truncate(time.Second)
 		}
 		final := lim.limited(canonical, kind, timeout, !s.readOnly)
-		if err := checkLimited(s.run, final, tree, kind, lim.MaxRows+1); err != nil {
+		if err := checkLimited(s.parse, final, tree, kind, lim.MaxRows+1); err != nil {
 			return err
 		}
 		start := time.Now()

@@ -2,9 +2,11 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -17,19 +19,22 @@ type guardEngine interface {
 	closeGuard() error
 }
 
-// guardSession is what the guard works with on one statement: a parser (run: the engine's
-// formatter and EXPLAIN AST, small answers) and the engine that streams the final
-// statement's rows.
+// guardSession is what the guard works with on one statement: a parser (the engine's
+// formatter and EXPLAIN AST, small answers) and the engine that runs the final statement,
+// streaming its rows or, for SHOW, DESCRIBE and EXPLAIN, whole. The parser is another
+// engine's only on a server too old to parse for the guard.
 type guardSession struct {
+	parse  runFunc
 	run    runFunc
 	stream func(stmt string, each chunkFunc) error
 	// readOnly is set when the session is read-only already. Such a session may not change
 	// the readonly setting (the engine refuses even to set it again), so the limits leave it
 	// out; the session's own setting is the fence against writes.
 	readOnly bool
-	// wholeSeconds is set for servers older than 20.1, which read max_execution_time only
-	// as a whole number of seconds ("Bad get: has Float64, requested UInt64").
-	wholeSeconds bool
+	// oldServer is set for servers older than 20.1, which read max_execution_time only as
+	// a whole number of seconds ("Bad get: has Float64, requested UInt64") and take no
+	// SETTINGS clause on SHOW or DESCRIBE.
+	oldServer bool
 }
 
 // serverGuard runs guarded statements on a server: as a read-only user when the warehouse
@@ -61,20 +66,21 @@ func (g *serverGuard) guarded(ctx context.Context, fn func(s guardSession) error
 		g.ready = true
 	}
 	g.mu.Unlock()
+	run := func(stmt string, params Params) (*Result, error) { return g.e.query(ctx, stmt, params) }
 	s := guardSession{
-		run:      func(stmt string, params Params) (*Result, error) { return g.e.query(ctx, stmt, params) },
+		parse: run, run: run,
 		stream:   func(stmt string, each chunkFunc) error { return g.e.stream(ctx, stmt, each) },
-		readOnly: g.readOnly, wholeSeconds: g.e.compat,
+		readOnly: g.readOnly, oldServer: g.e.compat,
 	}
 	if g.parser == nil {
 		return fn(s)
 	}
 	// The parser's connection is held only while it parses, not while the server streams.
-	s.run = func(stmt string, params Params) (*Result, error) {
+	s.parse = func(stmt string, params Params) (*Result, error) {
 		var res *Result
 		err := g.parser.e.exclusive(ctx, func(p guardSession) error {
 			var err error
-			res, err = p.run(stmt, params)
+			res, err = p.parse(stmt, params)
 			return err
 		})
 		return res, err
@@ -93,8 +99,18 @@ func (g *serverGuard) prepare(ctx context.Context) error {
 		level, _ := strconv.Atoi(fmt.Sprint(res.Rows[0][0]))
 		g.readOnly = level > 0
 	}
-	if _, err := g.e.query(ctx, "SELECT formatQuerySingleLineOrNull('SELECT 1')", nil); err == nil {
+	_, err = g.e.query(ctx, "SELECT formatQuerySingleLineOrNull('SELECT 1')", nil)
+	var ee *EngineError
+	switch {
+	case err == nil:
 		return nil
+	case !errors.As(err, &ee) || !strings.Contains(ee.Message, "UNKNOWN_FUNCTION") && !strings.Contains(ee.Message, "Code: 46"):
+		// A cancelled request or a network failure says nothing about the server's parser.
+		return fmt.Errorf("ask the server for its parser: %w", err)
+	case !g.own:
+		// The borrowed parser is a newer ClickHouse's: the server might read the text it
+		// passes differently, and only a read-only user stops what it then does.
+		return fmt.Errorf("ad hoc SQL: ClickHouse server %s cannot parse statements for the guard (it lacks formatQuerySingleLineOrNull; a current release has it); on such a server ad hoc SQL needs warehouse_readonly, a read-only user", g.e.where())
 	}
 	p, err := borrowChdbParser(g.libs)
 	if err != nil {

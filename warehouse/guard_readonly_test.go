@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -69,6 +70,16 @@ func TestGuardedQueryRunsAsReadOnlyUserAndIsAudited(t *testing.T) {
 	}
 	if len(log) != 1 || log[0].Outcome != "ok" || log[0].Rows != n || log[0].Action != "export" {
 		t.Errorf("audit log %+v; want one ok export of %d rows", log, n)
+	}
+	// SHOW and DESCRIBE run whole, never on the engine whose parser the guard borrowed; 18.x
+	// takes no SETTINGS on them, so the guard refuses them there rather than run them
+	// without limits.
+	for _, stmt := range []string{"DESCRIBE TABLE ro_rows", "SHOW TABLES"} {
+		_, err := w.GuardedQuery(ctx, stmt, warehouse.Limits{})
+		var refused *warehouse.RefusedError
+		if !errors.As(err, &refused) || !strings.Contains(refused.Reason, "older than 20.1") {
+			t.Errorf("%s on 18.16: %v; want it refused for the old server", stmt, err)
+		}
 	}
 	// The read-only user is a fence of its own: what the guard refuses never reaches it,
 	// and what reaches it cannot write.
