@@ -44,7 +44,8 @@ func (c *csvSplitter) text(b []byte) string {
 // newCSVSplitter reads src with a buffer of maxLineBytes: a line that does not fit is
 // refused, so one endless line cannot fill memory.
 func newCSVSplitter(src io.Reader) *csvSplitter {
-	return &csvSplitter{br: bufio.NewReaderSize(src, maxLineBytes)}
+	// Room for the line break too: a line of exactly maxLineBytes is allowed.
+	return &csvSplitter{br: bufio.NewReaderSize(src, maxLineBytes+2)}
 }
 
 type lineTooLongError struct {
@@ -58,7 +59,7 @@ func (e *lineTooLongError) Error() string {
 // next returns the next non-empty record and the line it starts on.
 func (c *csvSplitter) next() ([]string, int, error) {
 	for {
-		text, err := c.readLine()
+		text, raw, err := c.readLine()
 		if err != nil {
 			return nil, 0, err
 		}
@@ -72,25 +73,30 @@ func (c *csvSplitter) next() ([]string, int, error) {
 			}
 			return c.split(c.text(text)), start, nil
 		}
-		rec, err := c.quoted(text, start)
+		rec, err := c.quoted(raw, start)
 		return rec, start, err
 	}
 }
 
-// readLine returns the next line without its line break, or io.EOF after the last.
-func (c *csvSplitter) readLine() ([]byte, error) {
-	text, err := c.br.ReadSlice('\n')
+// readLine returns the next line without its line break, the same with it (raw), or io.EOF
+// after the last. Both point into the reader's buffer, valid until the next read.
+func (c *csvSplitter) readLine() (text, raw []byte, err error) {
+	raw, err = c.br.ReadSlice('\n')
 	switch {
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, &lineTooLongError{line: c.line + 1, max: maxLineBytes}
-	case err == io.EOF && len(text) == 0:
-		return nil, io.EOF
+		return nil, nil, &lineTooLongError{line: c.line + 1, max: maxLineBytes}
+	case err == io.EOF && len(raw) == 0:
+		return nil, nil, io.EOF
 	case err != nil && err != io.EOF:
-		return nil, err
+		return nil, nil, err
 	}
 	c.line++
-	text = bytes.TrimSuffix(text, []byte{'\n'})
-	return bytes.TrimSuffix(text, []byte{'\r'}), nil
+	text = bytes.TrimSuffix(raw, []byte{'\n'})
+	text = bytes.TrimSuffix(text, []byte{'\r'})
+	if len(text) > maxLineBytes {
+		return nil, nil, &lineTooLongError{line: c.line, max: maxLineBytes}
+	}
+	return text, raw, nil
 }
 
 func (c *csvSplitter) split(line string) []string {
@@ -119,13 +125,15 @@ func (b *stringBlocks) take(n int) []string {
 	return b.block[start : start+n : start+n]
 }
 
-// quoted parses a record with quotes, reading on while a quoted field is still open.
+// quoted parses a record with quotes, reading on while a quoted field is still open. The
+// lines go to encoding/csv as they were, line breaks included, so that it reads a carriage
+// return inside quotes as it would on its own.
 func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 	text := append([]byte(nil), first...)
 	q := quoteScan{fieldStart: true}
 	q.feed(text)
 	for q.in {
-		more, err := c.readLine()
+		_, more, err := c.readLine()
 		if err == io.EOF {
 			break // encoding/csv names the unclosed quote
 		}
@@ -135,7 +143,7 @@ func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 		if len(text)+len(more) > maxLineBytes {
 			return nil, &lineTooLongError{line: start, max: maxLineBytes}
 		}
-		text = append(append(text, '\n'), more...)
+		text = append(text, more...)
 		q.feed(more)
 	}
 	if !utf8.Valid(text) {

@@ -215,6 +215,7 @@ func (e *ecologySink) abandon() {
 
 func (e *ecologySink) flush() error {
 	if err := e.items.flush(); err != nil {
+		e.events.abandon() // its inserter would wait forever for the rest
 		return err
 	}
 	return e.events.flush()

@@ -136,7 +136,7 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 			l.progress(s)
 		}
 	}
-	// The reading goroutine has finished: the header is safe to look at.
+	// The chunk that ended the reading has arrived: every header was read before it was sent.
 	if t.header == nil {
 		return fmt.Errorf("%w: the file is empty", errFileRejected)
 	}

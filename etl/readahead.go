@@ -1,7 +1,7 @@
 package etl
 
 import (
-	"io"
+	"errors"
 	"sync"
 )
 
@@ -86,7 +86,7 @@ func (r *readAhead) next() (tableItem, error) {
 		}
 		c, ok := <-r.chunks
 		if !ok {
-			return tableItem{}, io.ErrClosedPipe
+			return tableItem{}, errors.New("read ahead: the reader stopped without saying why")
 		}
 		r.cur, r.pos = c, 0
 	}

@@ -47,7 +47,8 @@ const DefaultMaxRejectShare = 0.2
 
 // DefaultBatchRows is the rows per insert statement, as many as the engine's own ingest
 // puts in one block: large inserts leave the engine few parts to merge (see
-// warehouse.Appender). Records are staged on disk meanwhile, so memory does not grow with it.
+// warehouse.Appender, which stages them on disk for the embedded engine and caps them for
+// a server).
 const DefaultBatchRows = 1_000_000
 
 // NewLoader returns a loader writing to wh.

@@ -26,9 +26,17 @@ type Appender struct {
 	err  error
 }
 
+// serverInsertRows caps an insert into a ClickHouse server: its client holds an insert's
+// rows in memory until it sends them, where the embedded engine's are staged on disk.
+const serverInsertRows = 100_000
+
 // NewAppender starts appending to table.
 func (w *Warehouse) NewAppender(ctx context.Context, table string, rowsPerInsert int) *Appender {
-	return &Appender{w: w, ctx: ctx, table: table, per: max(rowsPerInsert, 1)}
+	per := max(rowsPerInsert, 1)
+	if w.eng.kind() == "server" {
+		per = min(per, serverInsertRows)
+	}
+	return &Appender{w: w, ctx: ctx, table: table, per: per}
 }
 
 // Append stages rec; the caller keeps ownership of it. An error of an earlier insert is

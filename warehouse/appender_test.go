@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
@@ -97,5 +101,49 @@ func TestAppenderReportsFailureAndAborts(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(w.SpoolDir(), "insert-*")); len(left) != 0 {
 		t.Errorf("staged files left behind: %v", left)
+	}
+}
+
+// The ETL sends codes as Arrow dictionaries that grow from one record to the next of one
+// insert (a code first seen in the second record gets the next index). The engine must read
+// every record's own dictionary: older Arrow readers of ClickHouse kept the first one.
+func TestAppenderRecordsWithAGrowingDictionary(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	if err := w.Exec(ctx, "CREATE TABLE dict_codes (code LowCardinality(String), n UInt32) ENGINE = MergeTree ORDER BY n", nil); err != nil {
+		t.Fatal(err)
+	}
+	dictType := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "code", Type: dictType}, {Name: "n", Type: arrow.PrimitiveTypes.Uint32}}, nil)
+	record := func(dict []string, indices []int32, first uint32) arrow.RecordBatch {
+		mem := memory.DefaultAllocator
+		db, ib, nb := array.NewStringBuilder(mem), array.NewInt32Builder(mem), array.NewUint32Builder(mem)
+		db.AppendValues(dict, nil)
+		ib.AppendValues(indices, nil)
+		for i := range indices {
+			nb.Append(first + uint32(i))
+		}
+		codes := array.NewDictionaryArray(dictType, ib.NewArray(), db.NewArray())
+		return array.NewRecordBatch(schema, []arrow.Array{codes, nb.NewArray()}, int64(len(indices)))
+	}
+	app := w.NewAppender(ctx, "dict_codes", 1000)
+	for _, rec := range []arrow.RecordBatch{
+		record([]string{"gdp"}, []int32{0, 0}, 1),
+		record([]string{"gdp", "cpi"}, []int32{1, 0, 1}, 3),
+	} {
+		if err := app.Append(rec); err != nil {
+			t.Fatal(err)
+		}
+		rec.Release()
+	}
+	if err := app.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Query(ctx, "SELECT arrayStringConcat(groupArray(code), ',') FROM (SELECT code FROM dict_codes ORDER BY n)", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Rows[0][0]; got != "gdp,gdp,cpi,gdp,cpi" {
+		t.Errorf("codes %v; want gdp,gdp,cpi,gdp,cpi", got)
 	}
 }

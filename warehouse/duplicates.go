@@ -15,7 +15,7 @@ type Duplicate struct {
 // RunDuplicates finds values the run inserted more than once for one key.
 func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicate, error) {
 	// Not through the cache: the run's rows change while it loads.
-	res, err := w.runQuery(ctx, "run_duplicates_possible", runID)
+	res, err := w.runDuplicatesQuery(ctx, "run_duplicates_possible", runID)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicat
 	if surplus == 0 {
 		return nil, nil
 	}
-	if res, err = w.runQuery(ctx, "run_duplicates", runID); err != nil {
+	if res, err = w.runDuplicatesQuery(ctx, "run_duplicates", runID); err != nil {
 		return nil, err
 	}
 	var out []Duplicate
@@ -66,7 +66,7 @@ func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string) (int,
 	return n, nil
 }
 
-func (w *Warehouse) runQuery(ctx context.Context, name, runID string) (*Result, error) {
+func (w *Warehouse) runDuplicatesQuery(ctx context.Context, name, runID string) (*Result, error) {
 	text, err := namedQuery(name)
 	if err != nil {
 		return nil, err

@@ -20,7 +20,6 @@ import (
 // rows land together or not at all.
 type serverStage struct {
 	e     *serverEngine
-	ctx   context.Context
 	batch driver.Batch
 }
 
@@ -33,7 +32,7 @@ func (e *serverEngine) stage(ctx context.Context, table string, schema *arrow.Sc
 	if err != nil {
 		return nil, e.fail(ctx, "start insert", err)
 	}
-	return &serverStage{e: e, ctx: ctx, batch: batch}, nil
+	return &serverStage{e: e, batch: batch}, nil
 }
 
 func (s *serverStage) write(rec arrow.RecordBatch) error {
