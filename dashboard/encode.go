@@ -19,6 +19,9 @@ type encoder interface {
 	// Close finishes the file once the last rows are in; cut says the result had more rows
 	// than the export's cap, for a format that can say so inside the file.
 	Close(cut bool) error
+	// Discard releases what the encoder holds outside the file it writes (excelize's
+	// temporary files) without finishing it; after Close it does nothing.
+	Discard()
 }
 
 // fileFormat is one way to download a result.
@@ -48,7 +51,9 @@ func arrowSchema(cols []warehouse.Column) *arrow.Schema {
 		switch {
 		case strings.HasPrefix(t, "Float"), strings.HasPrefix(t, "Decimal"):
 			fields[i] = arrow.Field{Name: col.Name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
-		case strings.HasPrefix(t, "Int"), strings.HasPrefix(t, "UInt"):
+		case strings.HasPrefix(t, "UInt"):
+			fields[i] = arrow.Field{Name: col.Name, Type: arrow.PrimitiveTypes.Uint64, Nullable: true}
+		case strings.HasPrefix(t, "Int"):
 			fields[i] = arrow.Field{Name: col.Name, Type: arrow.PrimitiveTypes.Int64, Nullable: true}
 		default:
 			fields[i] = arrow.Field{Name: col.Name, Type: arrow.BinaryTypes.String, Nullable: true}
@@ -73,6 +78,14 @@ func rowsRecord(schema *arrow.Schema, rows [][]any) arrow.RecordBatch {
 			case *array.Int64Builder:
 				if n, ok := toInt(v); ok {
 					fb.Append(n)
+				} else {
+					fb.AppendNull()
+				}
+			case *array.Uint64Builder:
+				if n, ok := v.(uint64); ok {
+					fb.Append(n)
+				} else if n, ok := toInt(v); ok && n >= 0 {
+					fb.Append(uint64(n))
 				} else {
 					fb.AppendNull()
 				}
@@ -109,7 +122,8 @@ func toFloat(v any) (float64, bool) {
 }
 
 // toInt reads an integer without a trip through float64, which would round those beyond
-// 2^53 (ids, hashes). A UInt64 above the Int64 range wraps, as Arrow's Int64 must.
+// 2^53 (ids, hashes). UInt columns are typed UInt64 (arrowSchema), so a value above the
+// Int64 range does not come here.
 func toInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:

@@ -41,6 +41,8 @@ func (e *csvEncoder) Rows(rows [][]any) error {
 
 // Close ends the file; a cut result is told by the download's X-Jinwei-Truncated header,
 // since a CSV has no place for a note that is not a row.
+func (e *csvEncoder) Discard() {}
+
 func (e *csvEncoder) Close(bool) error {
 	e.csv.Flush()
 	return e.csv.Error()

@@ -31,6 +31,7 @@ func sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) erro
 	defer f.Close()
 	buf := bufio.NewWriterSize(f, 1<<20)
 	enc := ff.encoder(buf)
+	defer enc.Discard() // a failed or cancelled statement never reaches Close
 	lim := ExportLimits()
 	if ff.maxRows != nil {
 		lim.MaxRows = min(lim.MaxRows, ff.maxRows())
