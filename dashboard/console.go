@@ -139,7 +139,7 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if req.Format != "csv" && req.Format != "xlsx" && req.Format != "parquet" {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not csv, xlsx or parquet", req.Format))
 	}
-	err = sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
+	err = s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
 	if status, _ := sqlFailure(err); status != 0 {
 		return echo.NewHTTPError(status, err.Error())
 	}

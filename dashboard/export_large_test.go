@@ -229,3 +229,58 @@ func TestConsoleCancelStopsTheStatement(t *testing.T) {
 		t.Errorf("history %+v has no cancelled entry for the long run", history)
 	}
 }
+
+// Downloads staged on disk are admitted a few at a time: while the most allowed are being
+// sent to clients that are slow to read them, the next is turned away with 503 and a
+// Retry-After, and is admitted again once one of them has finished.
+func TestSpooledDownloadsAreLimited(t *testing.T) {
+	f := newAuthServer(t)
+	whtest.NumbersTable(t, f.w, "big", 1_000_000)
+	base := f.srv.URL
+	analyst := f.client(t)
+	signIn(t, analyst, base, "analyst", "analyst-pw")
+	token := csrfToken(t, analyst, base)
+	post := func() *http.Response {
+		res, err := analyst.PostForm(base+"/api/sql/export", url.Values{"statement": {"SELECT n, label FROM big"}, "format": {"csv"}, "_csrf": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	// Each answer's headers are in, its ~15 MB body unread: the handler waits on the client.
+	var slow []*http.Response
+	for range dashboard.MaxSpooled {
+		res := post()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("download %d answered %d", len(slow)+1, res.StatusCode)
+		}
+		slow = append(slow, res)
+	}
+	res := post()
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+		t.Errorf("download beyond the limit: %d %q (Retry-After %q); want 503 with Retry-After", res.StatusCode, body, res.Header.Get("Retry-After"))
+	}
+	if _, err := io.Copy(io.Discard, slow[0].Body); err != nil {
+		t.Fatal(err)
+	}
+	slow[0].Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		res := post()
+		status := res.StatusCode
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if status == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("once a download finished, the next still answers %d", status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, r := range slow[1:] {
+		r.Body.Close()
+	}
+}

@@ -73,6 +73,8 @@ type Server struct {
 	jobs  Jobs
 	log   *slog.Logger
 	tmpl  *template.Template
+	// spools admits the downloads staged on disk at once (see sendSpooled).
+	spools chan struct{}
 }
 
 // Warehouse is everything the dashboard reads: the pages' store and the run log.
@@ -96,7 +98,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if err := checkVendorAssets(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl}
+	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl, spools: make(chan struct{}, maxSpooled)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = s

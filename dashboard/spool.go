@@ -21,7 +21,14 @@ import (
 //
 // The audit entry is written when the engine is done (rows, outcome); a client that goes
 // away during the download afterwards is not recorded there.
-func sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) error {
+func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) error {
+	select {
+	case s.spools <- struct{}{}:
+		defer func() { <-s.spools }()
+	default:
+		c.Response().Header().Set("Retry-After", "30")
+		return echo.NewHTTPError(http.StatusServiceUnavailable, fmt.Sprintf("%d downloads are being prepared or sent; try again shortly", maxSpooled))
+	}
 	ff := fileFormats[format]
 	f, err := os.CreateTemp(sq.SpoolDir(), "result-*."+ff.ext)
 	if err != nil {
@@ -63,6 +70,11 @@ func sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) erro
 	_, err = io.Copy(c.Response(), f)
 	return err
 }
+
+// maxSpooled is how many downloads may be staged at once. Each may take up to the export
+// limit's 4 GiB on the warehouse's disk until its client has it all, so a few slow
+// downloads must not be able to fill the disk the engine writes to.
+const maxSpooled = 4
 
 // ExportLimits are the guard's limits for exports and the SQL API's CSV and Arrow answers,
 // which stream to disk: far more rows than the console shows (XLSX: what one sheet holds),

@@ -53,7 +53,7 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	}
 	user := currentSession(c).User
 	if req.Format != "json" {
-		err := sendSpooled(c, sq, user, "query", req.Format, req.Statement)
+		err := s.sendSpooled(c, sq, user, "query", req.Format, req.Statement)
 		if status, body := sqlFailure(err); status != 0 {
 			return c.JSON(status, body)
 		}
