@@ -132,8 +132,12 @@ var limitCodes = map[string]string{
 var engineErrorName = regexp.MustCompile(`\(([A-Z_]+)\)\s*$`)
 
 // asLimitError turns an engine error about an exceeded limit into a *LimitError and leaves
-// other errors alone.
+// other errors alone. The caller's deadline is the time limit too: the engine is given the
+// time left as its own limit, and which of the two notices first is a race.
 func asLimitError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &LimitError{Limit: "time", Err: err}
+	}
 	var ee *EngineError
 	if !errors.As(err, &ee) {
 		return err
