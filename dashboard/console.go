@@ -136,8 +136,8 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "send statement and format")
 	}
-	if req.Format != "csv" && req.Format != "xlsx" && req.Format != "parquet" {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not csv, xlsx or parquet", req.Format))
+	if err := checkFormat(req.Format, "csv", "xlsx", "parquet"); err != nil {
+		return err
 	}
 	err = s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
 	if status, _ := sqlFailure(err); status != 0 {

@@ -3,7 +3,11 @@ package dashboard
 import (
 	"fmt"
 	"io"
+	"net/http"
+	"slices"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -40,6 +44,14 @@ var fileFormats = map[string]fileFormat{
 	"xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", newXLSXEncoder, xlsxMaxRows},
 	"parquet": {"application/vnd.apache.parquet", "parquet", newParquetEncoder, nil},
 	"arrow":   {"application/vnd.apache.arrow.stream", "arrows", newArrowEncoder, nil},
+}
+
+// checkFormat answers 400 unless format is one of those an endpoint offers.
+func checkFormat(format string, offered ...string) error {
+	if slices.Contains(offered, format) {
+		return nil
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not one of %s", format, strings.Join(offered, ", ")))
 }
 
 // arrowSchema types a result's columns for Arrow and Parquet: integer and float columns

@@ -48,8 +48,8 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	if req.Format == "" {
 		req.Format = "json"
 	}
-	if req.Format != "json" && req.Format != "csv" && req.Format != "arrow" {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not json, csv or arrow", req.Format))
+	if err := checkFormat(req.Format, "json", "csv", "arrow"); err != nil {
+		return err
 	}
 	user := currentSession(c).User
 	if req.Format != "json" {

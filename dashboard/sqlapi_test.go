@@ -72,6 +72,10 @@ func TestSQLAPIForAnalystsIsGuardedAndAudited(t *testing.T) {
 	if res.StatusCode != http.StatusOK || err != nil || !rd.Next() || rd.RecordBatch().NumRows() != 1 {
 		t.Errorf("Arrow export: %d %v", res.StatusCode, err)
 	}
+	res, body = postSQL(t, analyst, base, token, gansuRank, "xlsx")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `format \"xlsx\" is not one of json, csv, arrow`) {
+		t.Errorf("a format the API does not offer: %d %s", res.StatusCode, body)
+	}
 	res, body = postSQL(t, analyst, base, token, "SELECT * FROM file('/etc/passwd', 'LineAsString')", "json")
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"refused":true`) {
 		t.Errorf("hostile statement: %d %s", res.StatusCode, body)
