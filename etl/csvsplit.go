@@ -188,5 +188,5 @@ func (q *quoteScan) feed(text []byte) {
 }
 
 func errNotUTF8(line int) error {
-	return fmt.Errorf("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding)", line)
+	return fmt.Errorf("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding in the mapping, or save it as UTF-8)", line)
 }

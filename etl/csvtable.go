@@ -13,7 +13,7 @@ import (
 
 // csvTable reads a CSV file with a header row, row by row, keeping line numbers.
 type csvTable struct {
-	r      *csv.Reader
+	s      *csvSplitter
 	header []string
 	cols   map[string]int
 }
@@ -24,20 +24,15 @@ func openCSV(f io.Reader) (*csvTable, error) {
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
 	}
-	r := csv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
-	header, err := r.Read()
+	t := &csvTable{s: newCSVSplitter(br), cols: map[string]int{}}
+	header, _, err := t.next()
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: the file is empty", errFileRejected)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", errFileRejected, err)
+		return nil, fmt.Errorf("header: %w", err)
 	}
-	if err := checkUTF8(header, 1); err != nil {
-		return nil, err
-	}
-	t := &csvTable{r: r, header: header, cols: map[string]int{}}
+	t.header = header
 	for i, h := range header {
 		t.cols[strings.ToLower(strings.TrimSpace(h))] = i
 	}
@@ -55,29 +50,16 @@ func (t *csvTable) column(names ...string) int {
 }
 
 // next returns the next record and its line number; io.EOF at the end. A malformed file
-// (an unclosed quote, bytes that are not UTF-8) refuses the whole file.
+// (an unclosed quote, bytes that are not UTF-8, an endless line) refuses the whole file.
 func (t *csvTable) next() ([]string, int, error) {
-	rec, err := t.r.Read()
+	rec, line, err := t.s.next()
 	if errors.Is(err, io.EOF) {
 		return nil, 0, io.EOF
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %v", errFileRejected, err)
 	}
-	line, _ := t.r.FieldPos(0)
-	if err := checkUTF8(rec, line); err != nil {
-		return nil, 0, err
-	}
 	return rec, line, nil
-}
-
-func checkUTF8(rec []string, line int) error {
-	for _, f := range rec {
-		if !utf8.ValidString(f) {
-			return fmt.Errorf("%w: line %d is not valid UTF-8 (a GBK/GB18030 export? save it as UTF-8)", errFileRejected, line)
-		}
-	}
-	return nil
 }
 
 // rawLine re-encodes a record as one CSV line, for keeping with a reject.
