@@ -179,7 +179,7 @@ func (e *economySink) flush() error {
 			s.rejectDuplicate(line, fmt.Sprintf("duplicate: line %d already gives %s for %s (%s) in %s", d.Lines[0], d.Indicator, e.regions.byCode[d.Region].NameZh, d.Region, d.Period))
 		}
 	}
-	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID)
+	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
 	s.run.RowsLoaded -= removed
 	return err
 }

@@ -45,13 +45,9 @@ func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicat
 	return out, err
 }
 
-// DeleteRunDuplicates deletes the later copies of the run's duplicate values and returns
-// how many rows it removed.
-func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string) (int, error) {
-	dups, err := w.RunDuplicates(ctx, runID)
-	if err != nil {
-		return 0, err
-	}
+// DeleteRunDuplicates deletes the later copies of the run's duplicate values, dups as
+// RunDuplicates found them, and returns how many rows it removed.
+func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string, dups []Duplicate) (int, error) {
 	n := 0
 	for _, d := range dups {
 		n += len(d.Lines) - 1
