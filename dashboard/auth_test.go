@@ -61,17 +61,8 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // response to the post.
 func signIn(t testing.TB, c *http.Client, base, user, password string) *http.Response {
 	t.Helper()
-	res, err := c.Get(base + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := csrfField.FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no CSRF token on the sign-in form")
-	}
-	res, err = c.PostForm(base+"/login", url.Values{"user": {user}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/ranking"}})
+	token := pageToken(t, c, base+"/login")
+	res, err := c.PostForm(base+"/login", url.Values{"user": {user}, "password": {password}, "_csrf": {token}, "next": {"/ranking"}})
 	if err != nil {
 		t.Fatal(err)
 	}

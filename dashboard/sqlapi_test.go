@@ -16,7 +16,13 @@ import (
 // csrfToken reads the CSRF token a signed-in page carries.
 func csrfToken(t testing.TB, c *http.Client, base string) string {
 	t.Helper()
-	res, err := c.Get(base + "/ranking")
+	return pageToken(t, c, base+"/ranking")
+}
+
+// pageToken reads the CSRF token of the form on the page at u.
+func pageToken(t testing.TB, c *http.Client, u string) string {
+	t.Helper()
+	res, err := c.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +30,7 @@ func csrfToken(t testing.TB, c *http.Client, base string) string {
 	res.Body.Close()
 	m := csrfField.FindSubmatch(body)
 	if m == nil {
-		t.Fatal("no CSRF token on the page")
+		t.Fatalf("no CSRF token on %s", u)
 	}
 	return string(m[1])
 }
