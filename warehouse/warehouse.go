@@ -132,19 +132,13 @@ func (w *Warehouse) Insert(ctx context.Context, table string, rec arrow.RecordBa
 	if rec.NumRows() == 0 {
 		return nil
 	}
-	defer w.cache.invalidate()
-	st, err := w.eng.stage(ctx, table, rec.Schema())
-	if err == nil {
-		if err = st.write(rec); err != nil {
-			st.discard()
-		} else {
-			err = st.commit(ctx)
-		}
-	}
-	if err != nil {
+	// An appender of one record: the same staging, one statement.
+	app := w.NewAppender(ctx, table, int(rec.NumRows()))
+	if err := app.Append(rec); err != nil {
+		app.Abort()
 		return fmt.Errorf("insert %d rows into %s: %w", rec.NumRows(), table, err)
 	}
-	return nil
+	return app.Close()
 }
 
 // Query runs one statement as written and returns its result. Callers that take statements
