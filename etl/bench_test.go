@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ const benchIndicators = 200
 
 // writeBenchCSV writes a long-format economy file of n valid rows, every one a distinct
 // province, indicator and month; a copy with another copyNo has other values.
-func writeBenchCSV(b *testing.B, n, copyNo int) string {
+func writeBenchCSV(b testing.TB, n, copyNo int) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), fmt.Sprintf("bench_%d_%d.csv", n, copyNo))
 	f, err := os.Create(path)
@@ -91,14 +92,18 @@ func BenchmarkETLAgainstEngineIngest(b *testing.B) {
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				var etlRates, engineRates, ratios []float64
+				var etlRates, engineRates, ratios, etlCPU, engineCPU []float64
 				var peak uint64
 				for _, path := range paths {
 					emptyValues(b, w)
+					cpu := processCPU()
 					etlTime, p := timeETL(b, l, path, n)
+					etlCPU = append(etlCPU, (processCPU()-cpu).Seconds()*1e6/float64(n))
 					peak = max(peak, p)
 					emptyValues(b, w)
+					cpu = processCPU()
 					engineTime := timeEngineIngest(b, w, path)
+					engineCPU = append(engineCPU, (processCPU()-cpu).Seconds()*1e6/float64(n))
 					etlRates = append(etlRates, float64(n)/etlTime.Seconds())
 					engineRates = append(engineRates, float64(n)/engineTime.Seconds())
 					ratios = append(ratios, engineTime.Seconds()/etlTime.Seconds())
@@ -107,8 +112,8 @@ func BenchmarkETLAgainstEngineIngest(b *testing.B) {
 				b.ReportMetric(median(engineRates), "engine_rows/s")
 				b.ReportMetric(median(ratios), "etl/engine")
 				b.ReportMetric(float64(peak)/(1<<20), "etl_peak_heap_MiB")
-				fmt.Fprintf(os.Stderr, "%d rows, %d pairs: ETL/engine %s (ETL rows/s %s; engine rows/s %s)\n", n, pairs,
-					figures(ratios, "%.2f"), figures(etlRates, "%.0f"), figures(engineRates, "%.0f"))
+				fmt.Fprintf(os.Stderr, "%d rows, %d pairs: ETL/engine %s (ETL rows/s %s; engine rows/s %s; CPU µs/row ETL %s, engine %s)\n", n, pairs,
+					figures(ratios, "%.2f"), figures(etlRates, "%.0f"), figures(engineRates, "%.0f"), figures(etlCPU, "%.2f"), figures(engineCPU, "%.2f"))
 			}
 		})
 	}
@@ -146,6 +151,15 @@ func timeEngineIngest(b *testing.B, w *warehouse.Warehouse, path string) time.Du
 		b.Fatal(err)
 	}
 	return time.Since(start)
+}
+
+// processCPU is the CPU time the process has used, the engine's threads included.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func median(xs []float64) float64 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -79,15 +80,19 @@ func field(rec []string, i int) string {
 	return trimCell(rec[i])
 }
 
-// trimCell is strings.TrimSpace with a shortcut for the common cell that starts and ends
-// with a printable ASCII character: TrimSpace takes its slow path for any cell that ends in
-// Chinese text, such as every unit 亿元.
+// trimCell is strings.TrimSpace with a shortcut for the common cell that neither starts nor
+// ends with a space: TrimSpace takes its slow path for any cell with Chinese text at an
+// end, such as every unit 亿元.
 func trimCell(s string) string {
 	if s == "" {
 		return s
 	}
-	first, last := s[0], s[len(s)-1]
-	if first > ' ' && first < utf8.RuneSelf && last > ' ' && last < utf8.RuneSelf {
+	if first, last := s[0], s[len(s)-1]; first > ' ' && first < utf8.RuneSelf && last > ' ' && last < utf8.RuneSelf {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsSpace(first) && !unicode.IsSpace(last) {
 		return s
 	}
 	return strings.TrimSpace(s)

@@ -146,7 +146,8 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 // checkControl refuses text with control characters (other than tab and line breaks):
 // they are never data, and they break screens and terminals that show the value.
 func checkControl(r fieldRow) *fieldProblem {
-	for i, v := range r.vals {
+	for i := range r.lay.keyCols {
+		v := r.v(i)
 		for j := 0; j < len(v); j++ {
 			if c := v[j]; (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
 				return problem(i, "control character U+%04X in the text", c)

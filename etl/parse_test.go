@@ -154,3 +154,14 @@ func TestRegionMatcher(t *testing.T) {
 		}
 	}
 }
+
+func TestTrimCellTrimsAsTrimSpace(t *testing.T) {
+	for _, in := range []string{
+		"", " ", "gdp", " gdp ", "亿元", " 亿元", "亿元 ", "\u3000亿元\u3000", "\u00a012.5", "12.5\u00a0",
+		"\t兰州\n", "亿元\x01", "\x01gdp", "\xff\xfe", "\u2003 ", "元\u2028",
+	} {
+		if got, want := trimCell(in), strings.TrimSpace(in); got != want {
+			t.Errorf("trimCell(%q) = %q, TrimSpace gives %q", in, got, want)
+		}
+	}
+}

@@ -12,8 +12,11 @@ import (
 type readAhead struct {
 	t      *table
 	chunks chan tableChunk
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	// spent returns read chunks' item arrays to be filled again: the caller gets items by
+	// value, so an array is free once the caller has moved past it.
+	spent chan []tableItem
+	stop  chan struct{}
+	wg    sync.WaitGroup
 
 	cur tableChunk
 	pos int
@@ -39,7 +42,7 @@ const (
 )
 
 func newReadAhead(t *table) *readAhead {
-	r := &readAhead{t: t, chunks: make(chan tableChunk, readAheadChunks), stop: make(chan struct{})}
+	r := &readAhead{t: t, chunks: make(chan tableChunk, readAheadChunks), spent: make(chan []tableItem, readAheadChunks+2), stop: make(chan struct{})}
 	r.wg.Add(1)
 	go r.fill()
 	return r
@@ -63,7 +66,13 @@ func (r *readAhead) fill() {
 
 // chunk reads the next items. Readers never reuse a row's slices, so rows can wait here.
 func (r *readAhead) chunk() tableChunk {
-	c := tableChunk{items: make([]tableItem, 0, readAheadRows)}
+	var c tableChunk
+	select {
+	case items := <-r.spent:
+		c.items = items[:0]
+	default:
+		c.items = make([]tableItem, 0, readAheadRows)
+	}
 	for len(c.items) < readAheadRows {
 		row, p, err := r.t.next()
 		if err != nil {
@@ -87,6 +96,12 @@ func (r *readAhead) next() (tableItem, error) {
 		c, ok := <-r.chunks
 		if !ok {
 			return tableItem{}, errors.New("read ahead: the reader stopped without saying why")
+		}
+		if r.cur.items != nil {
+			select {
+			case r.spent <- r.cur.items:
+			default:
+			}
 		}
 		r.cur, r.pos = c, 0
 	}

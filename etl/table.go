@@ -9,7 +9,8 @@ import (
 )
 
 // fieldRow is one record of a family's fields (by the family's field order), with where
-// it came from.
+// it came from. A row of a long layout reads its fields from its cells when asked, so the
+// reader need not copy every field of every row; a wide layout's rows carry vals.
 type fieldRow struct {
 	vals  []string
 	line  int
@@ -27,10 +28,26 @@ type fieldRow struct {
 type sheetLayout struct {
 	header  []string
 	keyCols []int
+	// base holds, by field index, the value of a field no column gives: the mapping's fixed
+	// value, or the sheet's name.
+	base []string
 }
 
 // v returns field i of the row.
-func (r fieldRow) v(i int) string { return r.vals[i] }
+func (r fieldRow) v(i int) string {
+	if r.vals != nil {
+		return r.vals[i]
+	}
+	return r.lay.field(r.cells, i)
+}
+
+// field is field i of a row read under the layout.
+func (l *sheetLayout) field(cells []string, i int) string {
+	if col := l.keyCols[i]; col >= 0 {
+		return field(cells, col)
+	}
+	return l.base[i]
+}
 
 func (r fieldRow) raw() string { return rawLine(r.cells) }
 
@@ -175,7 +192,11 @@ func (t *table) readHeader(first sourceRow) error {
 	if err := t.resolveColumns(); err != nil {
 		return fmt.Errorf("%w: %s %q: %v", errFileRejected, where, strings.Join(t.header, ","), err)
 	}
-	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols}
+	base := slices.Clone(t.fixed)
+	if t.sheetIdx >= 0 {
+		base[t.sheetIdx] = t.sheet
+	}
+	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols, base: base}
 	return nil
 }
 
@@ -348,19 +369,13 @@ func (t *table) split(src sourceRow) *rowProblem {
 	if len(src.cells) > len(t.header) && !blank(src.cells[len(t.header):]) {
 		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d", len(src.cells), len(t.header))}
 	}
-	base := t.vals.take(len(t.fixed))
-	copy(base, t.fixed)
-	if t.sheetIdx >= 0 {
-		base[t.sheetIdx] = src.sheet
-	}
-	for fi, col := range t.keyCols {
-		if col >= 0 {
-			base[fi] = field(src.cells, col)
-		}
-	}
 	if t.m.Wide == nil {
-		t.queue = append(t.queue, fieldRow{vals: base, line: src.line, sheet: src.sheet, col: -1, cells: src.cells, lay: t.lay})
+		t.queue = append(t.queue, fieldRow{line: src.line, sheet: src.sheet, col: -1, cells: src.cells, lay: t.lay})
 		return nil
+	}
+	base := t.vals.take(len(t.fixed))
+	for i := range base {
+		base[i] = t.lay.field(src.cells, i)
 	}
 	for _, wc := range t.wideCols {
 		v := field(src.cells, wc.col)
