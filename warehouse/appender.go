@@ -19,6 +19,7 @@ type Appender struct {
 	table string
 	per   int
 
+	next    stager
 	cur     insertStage
 	curRows int
 	// done receives the running insert's outcome; nil when none runs.
@@ -48,8 +49,15 @@ func (a *Appender) Append(rec arrow.RecordBatch) error {
 	if rec.NumRows() == 0 {
 		return nil
 	}
+	if a.next == nil {
+		next, err := a.w.eng.stager(a.ctx, a.table, rec.Schema())
+		if err != nil {
+			return a.fail(err)
+		}
+		a.next = next
+	}
 	if a.cur == nil {
-		st, err := a.w.eng.stage(a.ctx, a.table, rec.Schema())
+		st, err := a.next()
 		if err != nil {
 			return a.fail(err)
 		}

@@ -145,59 +145,105 @@ func (e *chdbEngine) query(ctx context.Context, stmt string, params Params) (*Re
 	return res, nil
 }
 
-// chdbStage writes an insert's records as one Arrow IPC stream to a file in the data
-// directory, and commit has the engine read it in one INSERT … SELECT: the rows land
-// together or not at all, and however many records were written, memory holds none of them.
-// (Data inline after FORMAT is cut short by chDB's statement splitter whenever the binary
-// holds a ';' byte, so it cannot carry Arrow.)
+// chdbStage writes an insert's records to a file in the data directory, and commit has the
+// engine read it in one INSERT … SELECT: the rows land together or not at all, and however
+// many records were written, memory holds none of them. The file is in Native format when
+// every column has a Native encoding (see native.go), else an Arrow IPC stream. (Data
+// inline after FORMAT is cut short by chDB's statement splitter whenever the binary holds a
+// ';' byte, so it cannot carry either.)
 type chdbStage struct {
-	e     *chdbEngine
-	table string
-	cols  string
-	f     *os.File
-	w     *ipc.Writer
+	e      *chdbEngine
+	table  string
+	cols   string
+	f      *os.File
+	format string
+	native *nativeWriter
+	arrow  *ipc.Writer
 }
 
-func (e *chdbEngine) stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(e.c.spoolDir(), "insert-*.arrow")
+func (e *chdbEngine) stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error) {
+	types, err := e.columnTypes(ctx, table)
 	if err != nil {
-		return nil, fmt.Errorf("spool arrow for %s: %w", table, err)
+		return nil, err
 	}
 	cols := make([]string, schema.NumFields())
 	for i, fld := range schema.Fields() {
 		cols[i] = quoteIdent(fld.Name)
 	}
-	return &chdbStage{e: e, table: table, cols: strings.Join(cols, ", "), f: f, w: ipc.NewWriter(f, ipc.WithSchema(schema))}, nil
+	plan, noNative := planNative(schema, types)
+	return func() (insertStage, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f, err := os.CreateTemp(e.c.spoolDir(), "insert-*")
+		if err != nil {
+			return nil, fmt.Errorf("spool rows for %s: %w", table, err)
+		}
+		s := &chdbStage{e: e, table: table, cols: strings.Join(cols, ", "), f: f}
+		if noNative == nil {
+			s.format, s.native = "Native", newNativeWriter(f, plan)
+		} else {
+			s.format, s.arrow = "ArrowStream", ipc.NewWriter(f, ipc.WithSchema(schema))
+		}
+		return s, nil
+	}, nil
+}
+
+// columnTypes maps the table's columns to their types.
+func (e *chdbEngine) columnTypes(ctx context.Context, table string) (map[string]string, error) {
+	text, err := namedQuery("table_columns")
+	if err != nil {
+		return nil, err
+	}
+	res, err := e.query(ctx, text, Params{"table": table})
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", table, err)
+	}
+	types := make(map[string]string, len(res.Rows))
+	for _, r := range res.Rows {
+		types[r[0].(string)] = r[1].(string)
+	}
+	return types, nil
 }
 
 func (s *chdbStage) write(rec arrow.RecordBatch) error {
-	if err := s.w.Write(rec); err != nil {
-		return fmt.Errorf("spool arrow for %s: %w", s.table, err)
+	var err error
+	if s.native != nil {
+		err = s.native.block(rec)
+	} else {
+		err = s.arrow.Write(rec)
+	}
+	if err != nil {
+		return fmt.Errorf("spool rows for %s: %w", s.table, err)
 	}
 	return nil
 }
 
 func (s *chdbStage) commit(ctx context.Context) error {
 	defer s.discard()
-	err := s.w.Close()
+	var err error
+	if s.native != nil {
+		err = s.native.flush()
+	} else {
+		err = s.arrow.Close()
+	}
 	if cerr := s.f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("spool arrow for %s: %w", s.table, err)
+		return fmt.Errorf("spool rows for %s: %w", s.table, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	stmt := "INSERT INTO " + quoteIdent(s.table) + " (" + s.cols + ") SELECT " + s.cols + " FROM file({spool:String}, 'ArrowStream')"
-	return s.e.c.runIn(s.e.db, stmt, "Null", Params{"spool": s.f.Name()}, nil)
+	stmt := "INSERT INTO " + quoteIdent(s.table) + " (" + s.cols + ") SELECT " + s.cols + " FROM file({spool:String}, {format:String})"
+	return s.e.c.runIn(s.e.db, stmt, "Null", Params{"spool": s.f.Name(), "format": s.format}, nil)
 }
 
 func (s *chdbStage) discard() {
-	_ = s.w.Close()
+	if s.arrow != nil {
+		_ = s.arrow.Close()
+	}
 	_ = s.f.Close()
 	_ = os.Remove(s.f.Name())
 }

@@ -12,13 +12,16 @@ import (
 type engine interface {
 	exec(ctx context.Context, stmt string, params Params) error
 	query(ctx context.Context, stmt string, params Params) (*Result, error)
-	// stage starts an insert into table of records of the schema, written one by one;
-	// commit inserts them in one statement naming the schema's columns, so they land
-	// together or not at all.
-	stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error)
+	// stager prepares inserts into table of records of the schema. Each stage it starts
+	// gathers one insert's records, written one by one; commit inserts them in one
+	// statement naming the schema's columns, so they land together or not at all.
+	stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error)
 	kind() string
 	close() error
 }
+
+// stager starts the next insert of an appender.
+type stager func() (insertStage, error)
 
 // insertStage gathers the records of one insert.
 type insertStage interface {

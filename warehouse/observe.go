@@ -39,12 +39,18 @@ func (o *observedEngine) query(ctx context.Context, stmt string, params Params) 
 	return res, err
 }
 
-func (o *observedEngine) stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error) {
-	st, err := o.engine.stage(ctx, table, schema)
+func (o *observedEngine) stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error) {
+	next, err := o.engine.stager(ctx, table, schema)
 	if err != nil {
 		return nil, err
 	}
-	return &observedStage{insertStage: st, table: table, fn: o.fn}, nil
+	return func() (insertStage, error) {
+		st, err := next()
+		if err != nil {
+			return nil, err
+		}
+		return &observedStage{insertStage: st, table: table, fn: o.fn}, nil
+	}, nil
 }
 
 // observedStage times an insert's statement.

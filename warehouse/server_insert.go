@@ -23,16 +23,19 @@ type serverStage struct {
 	batch driver.Batch
 }
 
-func (e *serverEngine) stage(ctx context.Context, table string, schema *arrow.Schema) (insertStage, error) {
+func (e *serverEngine) stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error) {
 	cols := make([]string, schema.NumFields())
 	for i, f := range schema.Fields() {
 		cols[i] = quoteIdent(f.Name)
 	}
-	batch, err := e.conn.PrepareBatch(ctx, "INSERT INTO "+quoteIdent(table)+" ("+strings.Join(cols, ", ")+")")
-	if err != nil {
-		return nil, e.fail(ctx, "start insert", err)
-	}
-	return &serverStage{e: e, batch: batch}, nil
+	stmt := "INSERT INTO " + quoteIdent(table) + " (" + strings.Join(cols, ", ") + ")"
+	return func() (insertStage, error) {
+		batch, err := e.conn.PrepareBatch(ctx, stmt)
+		if err != nil {
+			return nil, e.fail(ctx, "start insert", err)
+		}
+		return &serverStage{e: e, batch: batch}, nil
+	}, nil
 }
 
 func (s *serverStage) write(rec arrow.RecordBatch) error {
