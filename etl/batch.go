@@ -56,12 +56,16 @@ func (b *batch) recordRows() int { return min(b.perInsert, recordRows) }
 
 func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
 
-func (b *batch) str(i int, v string) {
+// str appends v to field i and returns its number in the field's dictionary, or -1 for a
+// plain field.
+func (b *batch) str(i int, v string) int32 {
 	if d := b.dicts[i]; d != nil {
-		b.b.Field(i).(*array.Int32Builder).Append(d.lookup(v))
-		return
+		n := d.lookup(v)
+		b.b.Field(i).(*array.Int32Builder).Append(n)
+		return n
 	}
 	b.b.Field(i).(*array.StringBuilder).Append(v)
+	return -1
 }
 
 // rowDone counts the appended row and sends the record to the inserter when full.

@@ -65,6 +65,9 @@ type economySink struct {
 	indicators map[string]warehouse.Indicator
 	byName     map[string]warehouse.Indicator
 	periods    map[string]periodCheck
+	// periodNos numbers the distinct periods for keys.
+	periodNos map[Period]int
+	keys      keySet
 	// coverage is the distinct indicator, period kind, year and province flag of the rows,
 	// written to indicator_coverage with the run; a few hundred entries at most.
 	coverage map[coverKey]bool
@@ -85,7 +88,7 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		return nil, err
 	}
 	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		periods: map[string]periodCheck{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
@@ -141,8 +144,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch
-	b.str(0, ind.Code)
-	b.str(1, region.Code)
+	e.keys.add(b.str(0, ind.Code), b.str(1, region.Code), pc.no)
 	b.str(2, period.Kind)
 	b.f(3).(*array.Uint16Builder).Append(uint16(period.Year))
 	b.f(4).(*array.Uint8Builder).Append(uint8(period.No))
@@ -166,6 +168,9 @@ func (e *economySink) flush() error {
 	s := e.batch.s
 	if err := e.insertCoverage(s); err != nil {
 		return err
+	}
+	if e.keys.distinct() {
+		return nil
 	}
 	dups, err := s.wh.RunDuplicates(s.ctx, s.run.ID)
 	if err != nil {
@@ -221,7 +226,12 @@ func (e *economySink) insertCoverage(s *runState) error {
 type periodCheck struct {
 	p   Period
 	why string
+	// no numbers the period among the file's, for keys; -1 when it is not remembered.
+	no int
 }
+
+// maxPeriodTexts bounds the periods remembered; a file holds a few hundred.
+const maxPeriodTexts = 100_000
 
 // period reads a period and checks it has begun, remembering the few distinct ones a file
 // holds: most rows repeat one.
@@ -229,7 +239,7 @@ func (e *economySink) period(text string) periodCheck {
 	if c, ok := e.periods[text]; ok {
 		return c
 	}
-	var c periodCheck
+	c := periodCheck{no: -1}
 	p, err := parsePeriod(text)
 	switch {
 	case err != nil:
@@ -239,7 +249,15 @@ func (e *economySink) period(text string) periodCheck {
 	default:
 		c.p = p
 	}
-	if len(e.periods) < 100_000 {
+	if len(e.periods) < maxPeriodTexts {
+		if c.why == "" {
+			no, ok := e.periodNos[p]
+			if !ok {
+				no = len(e.periodNos)
+				e.periodNos[p] = no
+			}
+			c.no = no
+		}
 		e.periods[strings.Clone(text)] = c // not the row's text, which shares a block with others
 	}
 	return c
