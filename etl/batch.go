@@ -46,7 +46,7 @@ func newBatch(s *runState, table string, schema *arrow.Schema, perInsert int) *b
 		}
 	}
 	built := arrow.NewSchema(fields, nil)
-	b := &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, built), dicts: dicts, perInsert: perInsert}
+	b := &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(newRecycler(), built), dicts: dicts, perInsert: perInsert}
 	b.b.Reserve(b.recordRows())
 	return b
 }
