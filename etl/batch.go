@@ -28,8 +28,14 @@ type batch struct {
 	// its status event) and do not count as rows loaded.
 	secondary bool
 
-	pending chan arrow.RecordBatch
+	pending chan pendingRecord
 	done    chan error
+}
+
+// pendingRecord is a record for the inserter, with the rows expected after it (-1 unknown).
+type pendingRecord struct {
+	rec      arrow.RecordBatch
+	rowsLeft int
 }
 
 // recordRows is the rows of one Arrow record: small, as the appender stages records on disk
@@ -83,14 +89,14 @@ func (b *batch) send() {
 		return
 	}
 	if b.pending == nil {
-		b.pending, b.done = make(chan arrow.RecordBatch, 1), make(chan error, 1)
+		b.pending, b.done = make(chan pendingRecord, 1), make(chan error, 1)
 		go b.insertLoop()
 	}
 	if !b.secondary {
 		b.s.run.RowsLoaded += b.n
 	}
 	b.n = 0
-	b.pending <- b.record()
+	b.pending <- pendingRecord{rec: b.record(), rowsLeft: b.s.rowsLeft()}
 }
 
 // record takes the built rows, putting each codeType field's dictionary beside its indices.
@@ -121,11 +127,14 @@ func (b *batch) record() arrow.RecordBatch {
 func (b *batch) insertLoop() {
 	app := b.s.wh.NewAppender(b.s.ctx, b.table, b.perInsert)
 	var err error
-	for rec := range b.pending {
+	for p := range b.pending {
 		if err == nil {
-			err = app.Append(rec)
+			err = app.Append(p.rec)
 		}
-		rec.Release()
+		if err == nil && p.rowsLeft >= 0 {
+			err = app.InsertEarly(p.rowsLeft)
+		}
+		p.rec.Release()
 	}
 	if err == nil && !b.abandoned {
 		err = app.Close()

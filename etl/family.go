@@ -85,11 +85,12 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 		if err != nil {
 			return err
 		}
-		rr, err := openRows(path, m)
+		rr, err := openRows(path, m, &s.sourceLeft)
 		if err != nil {
 			snk.abandon()
 			return err
 		}
+		s.sourceSize = s.sourceLeft.Load()
 		defer rr.close()
 		t := newTable(rr, m, fam)
 		ra := newReadAhead(t)

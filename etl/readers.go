@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -43,8 +44,9 @@ const (
 // before it is expanded. A variable so tests can prove it with a small bomb.
 var maxXLSXUnzip int64 = 512 << 20
 
-// openRows opens path as the mapping says (format by extension when it does not).
-func openRows(path string, m *Mapping) (rowReader, error) {
+// openRows opens path as the mapping says (format by extension when it does not). A CSV
+// reader counts in left the bytes it has still to read.
+func openRows(path string, m *Mapping, left *atomic.Int64) (rowReader, error) {
 	switch m.format(path) {
 	case "xlsx":
 		return openXLSX(path, m)
@@ -55,7 +57,7 @@ func openRows(path string, m *Mapping) (rowReader, error) {
 	if m != nil && m.Encoding != "" {
 		enc = strings.ToLower(m.Encoding)
 	}
-	return openCSVRows(path, enc)
+	return openCSVRows(path, enc, left)
 }
 
 // csvRows reads CSV in UTF-8 (with or without BOM) or GBK/GB18030, declared or detected.
@@ -64,12 +66,18 @@ type csvRows struct {
 	s *csvSplitter
 }
 
-func openCSVRows(path, encoding string) (*csvRows, error) {
+func openCSVRows(path, encoding string, left *atomic.Int64) (*csvRows, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(f, 1<<16)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	left.Store(st.Size())
+	br := bufio.NewReaderSize(&countingReader{r: f, left: left}, 1<<16)
 	head, _ := br.Peek(64 << 10)
 	var src io.Reader = br
 	switch {
@@ -115,6 +123,18 @@ func (c *csvRows) next() (sourceRow, error) {
 }
 
 func (c *csvRows) close() error { return c.f.Close() }
+
+// countingReader counts down in left the bytes it reads.
+type countingReader struct {
+	r    io.Reader
+	left *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.left.Add(-int64(n))
+	return n, err
+}
 
 // validUTF8Prefix reports whether b is UTF-8, allowing a rune cut off at the end.
 func validUTF8Prefix(b []byte) bool {

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -75,6 +76,21 @@ type runState struct {
 	rejects      []warehouse.Reject
 	loadedAt     time.Time
 	lastProgress time.Time
+	// sourceSize and sourceLeft are the file's bytes and those not yet read, when the
+	// reader counts them (CSV), for an estimate of the rows left.
+	sourceSize int64
+	sourceLeft atomic.Int64
+}
+
+// rowsLeft estimates the rows still to come from the bytes not yet read, at the rate of
+// rows per byte so far; -1 when it cannot tell.
+func (s *runState) rowsLeft() int {
+	left := s.sourceLeft.Load()
+	read := s.sourceSize - left
+	if s.sourceSize <= 0 || read <= 0 || s.run.RowsRead == 0 {
+		return -1
+	}
+	return int(float64(left) * float64(s.run.RowsRead) / float64(read))
 }
 
 func (s *runState) insert(table string, rec arrow.RecordBatch) error {

@@ -22,12 +22,18 @@ func TestAppenderInsertsInLargeStatements(t *testing.T) {
 	tests := []struct {
 		name                  string
 		records, rowsPer, per int
-		wantInserts           int
+		// earlyAfter is the record after which InsertEarly is called, told that rowsLeft
+		// rows are to come; 0 for none.
+		earlyAfter, rowsLeft int
+		wantInserts          int
 	}{
-		{"several records per insert", 10, 1000, 3000, 4},
-		{"exactly full inserts", 6, 500, 1500, 2},
-		{"one insert for all", 5, 100, 1_000_000, 1},
-		{"an insert per record", 3, 700, 1, 3},
+		{"several records per insert", 10, 1000, 3000, 0, 0, 4},
+		{"exactly full inserts", 6, 500, 1500, 0, 0, 2},
+		{"one insert for all", 5, 100, 1_000_000, 0, 0, 1},
+		{"an insert per record", 3, 700, 1, 0, 0, 3},
+		{"an early insert before the end", 5, 1000, 6000, 3, 1000, 2},
+		{"too many rows left for an early insert", 5, 1000, 6000, 3, 1001, 1},
+		{"too little staged for an early insert", 5, 100, 4000, 1, 0, 1},
 	}
 	ctx := context.Background()
 	for _, tc := range tests {
@@ -44,9 +50,14 @@ func TestAppenderInsertsInLargeStatements(t *testing.T) {
 			})
 			app := w.NewAppender(ctx, "indicator_values", tc.per)
 			rec := indicatorValues(tc.rowsPer, "0192f5a0-0000-7000-8000-00000000a9e1")
-			for range tc.records {
+			for i := range tc.records {
 				if err := app.Append(rec); err != nil {
 					t.Fatal(err)
+				}
+				if i+1 == tc.earlyAfter {
+					if err := app.InsertEarly(tc.rowsLeft); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			rec.Release()
