@@ -3,6 +3,7 @@ package etl
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -23,6 +24,9 @@ type csvSplitter struct {
 	cells stringBlocks
 	// block is where lines' text is copied to: one allocation for many lines, not one each.
 	block []byte
+	// clean says the last record's text holds no control character at all (see
+	// controlFree), which spares checking its fields one by one.
+	clean bool
 }
 
 const textBlock = 64 << 10
@@ -71,11 +75,34 @@ func (c *csvSplitter) next() ([]string, int, error) {
 			if !utf8.Valid(text) {
 				return nil, 0, errNotUTF8(start)
 			}
+			c.clean = controlFree(text)
 			return c.split(c.text(text)), start, nil
 		}
+		c.clean = false
 		rec, err := c.quoted(raw, start)
 		return rec, start, err
 	}
+}
+
+// controlFree says b holds no byte below 0x20 (a tab included) and no DEL, eight bytes at a
+// time: the common line, whose fields then need no check of their own.
+func controlFree(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		del := x ^ 0x7f*ones
+		// A byte below 0x20 borrows when 0x20 is taken from it; a DEL byte is zero in del.
+		if ((x-0x20*ones)&^x|(del-ones)&^del)&highs != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // readLine returns the next line without its line break, the same with it (raw), or io.EOF
@@ -91,8 +118,13 @@ func (c *csvSplitter) readLine() (text, raw []byte, err error) {
 		return nil, nil, err
 	}
 	c.line++
-	text = bytes.TrimSuffix(raw, []byte{'\n'})
-	text = bytes.TrimSuffix(text, []byte{'\r'})
+	text = raw
+	if n := len(text); n > 0 && text[n-1] == '\n' {
+		text = text[:n-1]
+	}
+	if n := len(text); n > 0 && text[n-1] == '\r' {
+		text = text[:n-1]
+	}
 	if len(text) > maxLineBytes {
 		return nil, nil, &lineTooLongError{line: c.line, max: maxLineBytes}
 	}

@@ -133,3 +133,34 @@ func TestCSVSplitterAgreesWithEncodingCSV(t *testing.T) {
 		}
 	}
 }
+
+func TestControlFreeAgreesWithAByteScan(t *testing.T) {
+	slow := func(b []byte) bool {
+		for _, c := range b {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+		}
+		return true
+	}
+	cases := [][]byte{nil, []byte("2024-01,620000,gdp,12.5,亿元"), []byte("a\tb"), []byte("12345678\x7f"), []byte("1234567\x1f9"),
+		[]byte("\x00"), []byte("甘肃省兰州市城关区"), []byte{0x80, 0xff, 0x20, 0x7e, 0x81, 0x9f, 0xa0, 0xc0, 0x7f}, []byte("        \r")}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			// Mostly printable text, now and then any byte.
+			if rng.IntN(20) == 0 {
+				b[i] = byte(rng.IntN(256))
+			} else {
+				b[i] = byte(0x20 + rng.IntN(0x5f))
+			}
+		}
+		cases = append(cases, b)
+	}
+	for _, b := range cases {
+		if got, want := controlFree(b), slow(b); got != want {
+			t.Fatalf("controlFree(%q) = %v, want %v", b, got, want)
+		}
+	}
+}

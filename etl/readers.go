@@ -25,6 +25,8 @@ type sourceRow struct {
 	// line is the CSV line or the spreadsheet row, 1-based.
 	line  int
 	sheet string
+	// clean says no cell holds a control character; false when the reader cannot tell.
+	clean bool
 }
 
 // rowReader yields a file's rows in order; io.EOF at the end. A row's cells are its own:
@@ -118,7 +120,7 @@ func (c *csvRows) next() (sourceRow, error) {
 		if blank(rec) {
 			continue
 		}
-		return sourceRow{cells: rec, line: line}, nil
+		return sourceRow{cells: rec, line: line, clean: c.s.clean}, nil
 	}
 }
 

@@ -21,6 +21,10 @@ type fieldRow struct {
 	cells []string
 	// lay is the header the row was read under, to name a rejected field's column.
 	lay *sheetLayout
+	// clean says no field of the row can hold a control character: its source row holds
+	// none, nor do the layout's base values. (Never set for a wide layout, whose header
+	// text becomes values.)
+	clean bool
 }
 
 // sheetLayout is one sheet's header and the columns of the fields in it. A new one is made
@@ -31,6 +35,8 @@ type sheetLayout struct {
 	// base holds, by field index, the value of a field no column gives: the mapping's fixed
 	// value, or the sheet's name.
 	base []string
+	// baseClean says no base value holds a control character.
+	baseClean bool
 }
 
 // v returns field i of the row.
@@ -196,7 +202,8 @@ func (t *table) readHeader(first sourceRow) error {
 	if t.sheetIdx >= 0 {
 		base[t.sheetIdx] = t.sheet
 	}
-	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols, base: base}
+	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols, base: base,
+		baseClean: !slices.ContainsFunc(base, func(v string) bool { return !controlFree([]byte(v)) })}
 	return nil
 }
 
@@ -370,7 +377,7 @@ func (t *table) split(src sourceRow) *rowProblem {
 		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d", len(src.cells), len(t.header))}
 	}
 	if t.m.Wide == nil {
-		t.queue = append(t.queue, fieldRow{line: src.line, sheet: src.sheet, col: -1, cells: src.cells, lay: t.lay})
+		t.queue = append(t.queue, fieldRow{line: src.line, sheet: src.sheet, col: -1, cells: src.cells, lay: t.lay, clean: src.clean && t.lay.baseClean})
 		return nil
 	}
 	base := t.vals.take(len(t.fixed))
