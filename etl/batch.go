@@ -65,14 +65,20 @@ func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
 // str appends v to field i and returns its number in the field's dictionary, or -1 for a
 // plain field.
 func (b *batch) str(i int, v string) int32 {
-	if d := b.dicts[i]; d != nil {
-		n := d.lookup(v)
-		b.b.Field(i).(*array.Int32Builder).Append(n)
+	if b.dicts[i] != nil {
+		n := b.number(i, v)
+		b.appendNumber(i, n)
 		return n
 	}
 	b.b.Field(i).(*array.StringBuilder).Append(v)
 	return -1
 }
+
+// number is v's number in the dictionary of field i, which must have one.
+func (b *batch) number(i int, v string) int32 { return b.dicts[i].lookup(v) }
+
+// appendNumber appends the dictionary value numbered n to field i.
+func (b *batch) appendNumber(i int, n int32) { b.b.Field(i).(*array.Int32Builder).Append(n) }
 
 // rowDone counts the appended row and sends the record to the inserter when full.
 func (b *batch) rowDone() *fieldProblem {

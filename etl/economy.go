@@ -68,6 +68,13 @@ type economySink struct {
 	// periodNos numbers the distinct periods for keys.
 	periodNos map[Period]int
 	keys      keySet
+	// lastIndicator is the previous row's: a file's rows come in runs of one indicator.
+	lastIndicator indicatorHit
+	// regionHits remembers regions as written, with their numbers in the batch.
+	regionHits map[regionKey]regionHit
+	// runNo and loadedAt are the same in every row.
+	runNo    int32
+	loadedAt arrow.Timestamp
 	// coverage is the distinct indicator, period kind, year and province flag of the rows,
 	// written to indicator_coverage with the run; a few hundred entries at most.
 	coverage map[coverKey]bool
@@ -88,12 +95,50 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		return nil, err
 	}
 	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, regionHits: map[regionKey]regionHit{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
 	}
+	e.runNo = e.batch.number(7, s.run.ID)
+	e.loadedAt = arrow.Timestamp(s.loadedAt.UnixMilli())
 	return e, nil
+}
+
+// indicatorHit is an indicator as a row names it, with its number in the batch.
+type indicatorHit struct {
+	text string
+	ind  warehouse.Indicator
+	no   int32
+	ok   bool
+}
+
+type regionKey struct{ code, name string }
+
+// regionHit is a region as rows write it, with its number in the batch.
+type regionHit struct {
+	region warehouse.Region
+	no     int32
+}
+
+// maxRegionHits bounds the regions remembered as written; a file writes a few thousand.
+const maxRegionHits = 100_000
+
+// region matches a row's region code and name, remembering what it found.
+func (e *economySink) region(code, name string) (regionHit, error) {
+	if hit, ok := e.regionHits[regionKey{code, name}]; ok {
+		return hit, nil
+	}
+	region, err := e.regions.match(code, name)
+	if err != nil {
+		return regionHit{}, err
+	}
+	hit := regionHit{region: region, no: e.batch.number(1, region.Code)}
+	if len(e.regionHits) < maxRegionHits {
+		// Cloned: the row's text shares a block with others, which the map must not keep.
+		e.regionHits[regionKey{strings.Clone(code), strings.Clone(name)}] = hit
+	}
+	return hit, nil
 }
 
 func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
@@ -106,14 +151,19 @@ func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
 }
 
 func (e *economySink) add(r fieldRow) *fieldProblem {
-	ind, ok := e.indicator(r.v(eIndicator))
-	if !ok {
-		return problem(eIndicator, "unknown indicator %q", r.v(eIndicator))
+	if text := r.v(eIndicator); !e.lastIndicator.ok || text != e.lastIndicator.text {
+		ind, ok := e.indicator(text)
+		if !ok {
+			return problem(eIndicator, "unknown indicator %q", text)
+		}
+		e.lastIndicator = indicatorHit{text: text, ind: ind, no: e.batch.number(0, ind.Code), ok: true}
 	}
-	region, err := e.regions.match(r.v(eRegionCode), r.v(eRegion))
+	ind := e.lastIndicator.ind
+	rh, err := e.region(r.v(eRegionCode), r.v(eRegion))
 	if err != nil {
 		return problem(regionField(r, eRegionCode, eRegion), "%v", err)
 	}
+	region := rh.region
 	periodText := r.v(ePeriod)
 	if periodText == "" {
 		periodText = r.v(eYear)
@@ -133,7 +183,8 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	if err != nil {
 		return problem(eValue, "%v", err)
 	}
-	value, err = convertUnit(value, r.v(eUnit), ind.Unit)
+	unit := r.v(eUnit)
+	value, err = convertUnit(value, unit, ind.Unit)
 	if err != nil {
 		return problem(eUnit, "%v", err)
 	}
@@ -144,15 +195,17 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch
-	e.keys.add(b.str(0, ind.Code), b.str(1, region.Code), pc.no)
+	b.appendNumber(0, e.lastIndicator.no)
+	b.appendNumber(1, rh.no)
+	e.keys.add(e.lastIndicator.no, rh.no, pc.no)
 	b.str(2, period.Kind)
 	b.f(3).(*array.Uint16Builder).Append(uint16(period.Year))
 	b.f(4).(*array.Uint8Builder).Append(uint8(period.No))
 	b.f(5).(*array.Float64Builder).Append(value)
-	b.str(6, r.v(eUnit))
-	b.str(7, b.s.run.ID)
+	b.str(6, unit)
+	b.appendNumber(7, e.runNo)
 	b.f(8).(*array.Uint32Builder).Append(uint32(r.line))
-	b.f(9).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
+	b.f(9).(*array.TimestampBuilder).Append(e.loadedAt)
 	return b.rowDone()
 }
 
