@@ -31,8 +31,8 @@ func TestAppenderInsertsInLargeStatements(t *testing.T) {
 		{"exactly full inserts", 6, 500, 1500, 0, 0, 2},
 		{"one insert for all", 5, 100, 1_000_000, 0, 0, 1},
 		{"an insert per record", 3, 700, 1, 0, 0, 3},
-		{"an early insert before the end", 5, 1000, 6000, 3, 1000, 2},
-		{"too many rows left for an early insert", 5, 1000, 6000, 3, 1001, 1},
+		{"an early insert before the end", 5, 1000, 6000, 3, 1500, 2},
+		{"too many rows left for an early insert", 5, 1000, 6000, 3, 1501, 1},
 		{"too little staged for an early insert", 5, 100, 4000, 1, 0, 1},
 	}
 	ctx := context.Background()
