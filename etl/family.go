@@ -85,12 +85,11 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 		if err != nil {
 			return err
 		}
-		rr, err := openRows(path, m, &s.sourceLeft)
+		rr, err := openRows(path, m, &s.source)
 		if err != nil {
 			snk.abandon()
 			return err
 		}
-		s.sourceSize = s.sourceLeft.Load()
 		defer rr.close()
 		t := newTable(rr, m, fam)
 		ra := newReadAhead(t)

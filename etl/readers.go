@@ -47,8 +47,8 @@ const (
 var maxXLSXUnzip int64 = 512 << 20
 
 // openRows opens path as the mapping says (format by extension when it does not). A CSV
-// reader counts in left the bytes it has still to read.
-func openRows(path string, m *Mapping, left *atomic.Int64) (rowReader, error) {
+// reader counts its progress through the file in progress.
+func openRows(path string, m *Mapping, progress *sourceProgress) (rowReader, error) {
 	switch m.format(path) {
 	case "xlsx":
 		return openXLSX(path, m)
@@ -59,7 +59,7 @@ func openRows(path string, m *Mapping, left *atomic.Int64) (rowReader, error) {
 	if m != nil && m.Encoding != "" {
 		enc = strings.ToLower(m.Encoding)
 	}
-	return openCSVRows(path, enc, left)
+	return openCSVRows(path, enc, progress)
 }
 
 // csvRows reads CSV in UTF-8 (with or without BOM) or GBK/GB18030, declared or detected.
@@ -68,7 +68,7 @@ type csvRows struct {
 	s *csvSplitter
 }
 
-func openCSVRows(path, encoding string, left *atomic.Int64) (*csvRows, error) {
+func openCSVRows(path, encoding string, progress *sourceProgress) (*csvRows, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -78,8 +78,9 @@ func openCSVRows(path, encoding string, left *atomic.Int64) (*csvRows, error) {
 		f.Close()
 		return nil, err
 	}
-	left.Store(st.Size())
-	br := bufio.NewReaderSize(&countingReader{r: f, left: left}, 1<<16)
+	progress.size.Store(st.Size())
+	progress.left.Store(st.Size())
+	br := bufio.NewReaderSize(&countingReader{r: f, left: &progress.left}, 1<<16)
 	head, _ := br.Peek(64 << 10)
 	var src io.Reader = br
 	switch {

@@ -76,18 +76,23 @@ type runState struct {
 	rejects      []warehouse.Reject
 	loadedAt     time.Time
 	lastProgress time.Time
-	// sourceSize and sourceLeft are the file's bytes and those not yet read, when the
-	// reader counts them (CSV), for an estimate of the rows left.
-	sourceSize int64
-	sourceLeft atomic.Int64
+	// source counts the file's bytes read, when the reader counts them (CSV), for an
+	// estimate of the rows left.
+	source sourceProgress
+}
+
+// sourceProgress is a file's size and the bytes of it not yet read; the reader's buffers
+// count as read.
+type sourceProgress struct {
+	size, left atomic.Int64
 }
 
 // rowsLeft estimates the rows still to come from the bytes not yet read, at the rate of
 // rows per byte so far; -1 when it cannot tell.
 func (s *runState) rowsLeft() int {
-	left := s.sourceLeft.Load()
-	read := s.sourceSize - left
-	if s.sourceSize <= 0 || read <= 0 || s.run.RowsRead == 0 {
+	size, left := s.source.size.Load(), s.source.left.Load()
+	read := size - left
+	if size <= 0 || read <= 0 || s.run.RowsRead == 0 {
 		return -1
 	}
 	return int(float64(left) * float64(s.run.RowsRead) / float64(read))

@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -156,5 +157,51 @@ func TestAppenderRecordsWithAGrowingDictionary(t *testing.T) {
 	}
 	if got := res.Rows[0][0]; got != "gdp,gdp,cpi,gdp,cpi" {
 		t.Errorf("codes %v; want gdp,gdp,cpi,gdp,cpi", got)
+	}
+}
+
+// The caller owns its records: once Append returns it may write over their buffers (the
+// ETL builds its next record in them), and what was appended is inserted as it was, on
+// either engine. clickhouse-go keeps a server batch's LowCardinality values as map keys
+// until it sends, so they must not point into the caller's buffers.
+func TestAppenderLetsTheCallerReuseRecordBuffers(t *testing.T) {
+	ctx := context.Background()
+	for _, eng := range []struct {
+		name string
+		open func(testing.TB) *warehouse.Warehouse
+	}{{"embedded", whtest.Open}, {"server", whtest.OpenServer}} {
+		t.Run(eng.name, func(t *testing.T) {
+			w := eng.open(t)
+			app := w.NewAppender(ctx, "indicator_values", 1_000_000)
+			first := indicatorValues(3000, "0192f5a0-0000-7000-8000-00000000a9e3")
+			if err := app.Append(first); err != nil {
+				t.Fatal(err)
+			}
+			for _, col := range []int{0, 1, 6, 7} { // indicator, region, unit, run: text
+				text := first.Column(col).Data().Buffers()[2].Bytes()
+				for i := range text {
+					text[i] = 'x'
+				}
+			}
+			first.Release()
+			second := indicatorValues(2000, "0192f5a0-0000-7000-8000-00000000a9e4")
+			if err := app.Append(second); err != nil {
+				t.Fatal(err)
+			}
+			second.Release()
+			if err := app.Close(); err != nil {
+				t.Fatal(err)
+			}
+			res, err := w.Query(ctx, `SELECT count(), uniqExact(indicator_code), uniqExact(region_code),
+				countIf(indicator_code LIKE 'x%' OR region_code LIKE 'x%' OR source_unit LIKE 'x%'), uniqExact(run_id)
+				FROM indicator_values`, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// indicatorValues gives 20 indicators and, at 3000 rows, 150 regions.
+			if got := fmt.Sprint(res.Rows[0]); got != "[5000 20 150 0 2]" {
+				t.Errorf("rows, indicators, regions, overwritten, runs = %s; want [5000 20 150 0 2]", got)
+			}
+		})
 	}
 }

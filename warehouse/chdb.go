@@ -153,6 +153,7 @@ func (e *chdbEngine) query(ctx context.Context, stmt string, params Params) (*Re
 // ';' byte, so it cannot carry either.)
 type chdbStage struct {
 	e      *chdbEngine
+	schema *arrow.Schema
 	table  string
 	cols   string
 	f      *os.File
@@ -179,7 +180,7 @@ func (e *chdbEngine) stager(ctx context.Context, table string, schema *arrow.Sch
 		if err != nil {
 			return nil, fmt.Errorf("spool rows for %s: %w", table, err)
 		}
-		s := &chdbStage{e: e, table: table, cols: strings.Join(cols, ", "), f: f}
+		s := &chdbStage{e: e, schema: schema, table: table, cols: strings.Join(cols, ", "), f: f}
 		if noNative == nil {
 			s.format, s.native = "Native", newNativeWriter(f, plan)
 		} else {
@@ -207,6 +208,9 @@ func (e *chdbEngine) columnTypes(ctx context.Context, table string) (map[string]
 }
 
 func (s *chdbStage) write(rec arrow.RecordBatch) error {
+	if !rec.Schema().Equal(s.schema) {
+		return fmt.Errorf("spool rows for %s: a record of another schema than the insert's: %s", s.table, rec.Schema())
+	}
 	var err error
 	if s.native != nil {
 		err = s.native.block(rec)

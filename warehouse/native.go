@@ -21,14 +21,19 @@ import (
 // million-row insert took 200 ms of CPU from Arrow and 90 ms from Native).
 
 // nativeColumn is how one Arrow column is written: the type named in the block header, and
-// the encoder of its values. A block of a column with NULLs names the type Nullable, and
-// put writes the null map first, unless noNullable (LowCardinality, which writes a NULL as
-// its default, as the engine does reading Arrow).
+// the encoder of its values. A column is Nullable in every block when its table column is,
+// whatever the block holds (the engine reads all blocks of a file as the first): the
+// block then carries the null map before the values. Into a column that is not Nullable a
+// NULL goes as the value under it, the type's default, as the engine does reading Arrow.
 type nativeColumn struct {
-	name       string
-	typ        string
-	noNullable bool
-	put        func(w *nativeWriter, arr arrow.Array) error
+	name     string
+	typ      string
+	nullable bool
+	// noDefault marks an enum, whose zero is no default: a NULL into a column that is not
+	// Nullable is refused.
+	noDefault bool
+	// put writes the values of arr, something in the place of each NULL.
+	put func(w *nativeWriter, arr arrow.Array) error
 }
 
 // errNoNative marks a record the Native writer has no encoding for; it is staged as Arrow.
@@ -38,11 +43,19 @@ var errNoNative = errors.New("no Native encoding")
 func planNative(schema *arrow.Schema, tableTypes map[string]string) ([]nativeColumn, error) {
 	cols := make([]nativeColumn, schema.NumFields())
 	for i, f := range schema.Fields() {
-		c, err := nativeEncoding(f.Type, tableTypes[f.Name])
+		tableType := tableTypes[f.Name]
+		if strings.HasPrefix(tableType, "LowCardinality(Nullable(") {
+			// Its NULL is a key of the dictionary, a layout jinwei does not write.
+			return nil, fmt.Errorf("%w for %s: %s", errNoNative, f.Name, tableType)
+		}
+		c, err := nativeEncoding(f.Type, tableType)
 		if err != nil {
-			return nil, fmt.Errorf("%w for %s (%s into %s): %v", errNoNative, f.Name, f.Type, tableTypes[f.Name], err)
+			return nil, fmt.Errorf("%w for %s (%s into %s): %v", errNoNative, f.Name, f.Type, tableType, err)
 		}
 		c.name = f.Name
+		if _, ok := unwrapType(tableType, "Nullable"); ok && !strings.HasPrefix(c.typ, "LowCardinality(") {
+			c.nullable, c.typ = true, "Nullable("+c.typ+")"
+		}
 		cols[i] = c
 	}
 	return cols, nil
@@ -120,7 +133,7 @@ func textEncoding(tableType string, dictionary bool) (nativeColumn, error) {
 		if strings.HasPrefix(tableType, "Enum16(") {
 			width = 2
 		}
-		return nativeColumn{typ: tableType, put: func(w *nativeWriter, arr arrow.Array) error {
+		return nativeColumn{typ: tableType, noDefault: true, put: func(w *nativeWriter, arr arrow.Array) error {
 			return putMapped(w, arr, width, func(s string) ([]byte, error) {
 				v, ok := values[s]
 				if !ok {
@@ -137,7 +150,7 @@ func textEncoding(tableType string, dictionary bool) (nativeColumn, error) {
 			return putMapped(w, arr, 16, uuidBytes)
 		}}, nil
 	case dictionary && !plainString:
-		return nativeColumn{typ: "LowCardinality(String)", noNullable: true, put: putLowCardinality}, nil
+		return nativeColumn{typ: "LowCardinality(String)", put: putLowCardinality}, nil
 	}
 	return nativeColumn{typ: "String", put: putStrings}, nil
 }
@@ -196,7 +209,18 @@ func unquoteLeading(s string) (string, string, error) {
 				return "", "", errors.New("unfinished escape")
 			}
 			i++
-			b.WriteByte(s[i])
+			if c, ok := enumEscapes[s[i]]; ok {
+				b.WriteByte(c)
+			} else if s[i] == 'x' && i+2 < len(s) {
+				v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+				if err != nil {
+					return "", "", fmt.Errorf("bad escape \\x%s", s[i+1:i+3])
+				}
+				b.WriteByte(byte(v))
+				i += 2
+			} else {
+				b.WriteByte(s[i])
+			}
 		case '\'':
 			return b.String(), s[i+1:], nil
 		default:
@@ -205,6 +229,10 @@ func unquoteLeading(s string) (string, string, error) {
 	}
 	return "", "", errors.New("unclosed quote")
 }
+
+// enumEscapes are the escapes ClickHouse writes in quoted names besides \xNN; any other
+// escaped character stands for itself.
+var enumEscapes = map[byte]byte{'n': '\n', 't': '\t', 'r': '\r', '0': 0, 'b': '\b', 'f': '\f', 'a': '\a', 'v': '\v', 'e': 0x1b}
 
 // nativeWriter writes Native blocks to a staged file.
 type nativeWriter struct {
@@ -220,16 +248,22 @@ func newNativeWriter(w io.Writer, cols []nativeColumn) *nativeWriter {
 }
 
 // block writes one record as a Native block: its size, then each column's name, type and
-// values.
+// values. A record without rows writes nothing: the engine reads no values in an empty
+// block, where LowCardinality would still write its keys.
 func (n *nativeWriter) block(rec arrow.RecordBatch) error {
+	if rec.NumRows() == 0 {
+		return nil
+	}
 	n.uvarint(uint64(len(n.cols)))
 	n.uvarint(uint64(rec.NumRows()))
 	for i, c := range n.cols {
 		n.str(c.name)
-		if rec.Column(i).NullN() > 0 && !c.noNullable {
-			n.str("Nullable(" + c.typ + ")")
-		} else {
-			n.str(c.typ)
+		n.str(c.typ)
+		switch {
+		case c.nullable:
+			n.nulls(rec.Column(i))
+		case c.noDefault && rec.Column(i).NullN() > 0:
+			return fmt.Errorf("column %s: %d NULL values, but %s is not Nullable", c.name, rec.Column(i).NullN(), c.typ)
 		}
 		if err := c.put(n, rec.Column(i)); err != nil {
 			return fmt.Errorf("column %s: %w", c.name, err)
@@ -269,9 +303,6 @@ func (n *nativeWriter) nulls(arr arrow.Array) {
 // putFixed copies a fixed-width column's value buffer, which Arrow and ClickHouse lay out
 // alike (little-endian), after a null map when it has NULLs.
 func putFixed(n *nativeWriter, arr arrow.Array) error {
-	if arr.NullN() > 0 {
-		n.nulls(arr)
-	}
 	d := arr.Data()
 	width := d.DataType().(arrow.FixedWidthDataType).BitWidth() / 8
 	values := d.Buffers()[1].Bytes()
@@ -280,9 +311,6 @@ func putFixed(n *nativeWriter, arr arrow.Array) error {
 }
 
 func putBools(n *nativeWriter, arr arrow.Array) error {
-	if arr.NullN() > 0 {
-		n.nulls(arr)
-	}
 	b := arr.(*array.Boolean)
 	for i := 0; i < b.Len(); i++ {
 		if b.Value(i) {
@@ -300,9 +328,6 @@ type textArray interface {
 }
 
 func putStrings(n *nativeWriter, arr arrow.Array) error {
-	if arr.NullN() > 0 {
-		n.nulls(arr)
-	}
 	value := func(i int) string { return arr.(textArray).Value(i) }
 	if d, ok := arr.(*array.Dictionary); ok {
 		dict := d.Dictionary().(textArray)
@@ -324,29 +349,30 @@ func putStrings(n *nativeWriter, arr arrow.Array) error {
 }
 
 // putMapped writes each value as the width bytes enc gives for it, encoding each of a
-// dictionary's values once; a NULL is written as zeros under the null map.
+// dictionary's values once, when a row first uses it; a NULL is written as zeros.
 func putMapped(n *nativeWriter, arr arrow.Array, width int, enc func(string) ([]byte, error)) error {
-	if arr.NullN() > 0 {
-		n.nulls(arr)
-	}
 	zero := make([]byte, width)
 	out := n.scratch[:0]
 	if d, ok := arr.(*array.Dictionary); ok {
 		dict := d.Dictionary().(textArray)
 		encoded := make([][]byte, dict.Len())
-		for i := range encoded {
-			b, err := enc(dict.Value(i))
-			if err != nil {
-				return err
-			}
-			encoded[i] = b
-		}
 		for i := 0; i < d.Len(); i++ {
 			if d.IsNull(i) {
 				out = append(out, zero...)
-			} else {
-				out = append(out, encoded[d.GetValueIndex(i)]...)
+				continue
 			}
+			k := d.GetValueIndex(i)
+			if encoded[k] == nil {
+				b := zero
+				if dict.IsValid(k) {
+					var err error
+					if b, err = enc(dict.Value(k)); err != nil {
+						return err
+					}
+				}
+				encoded[k] = b
+			}
+			out = append(out, encoded[k]...)
 		}
 	} else {
 		s := arr.(textArray)

@@ -17,18 +17,20 @@ func TestNativeEncodingByTableType(t *testing.T) {
 		want  string // the block header's type; "" for no Native encoding
 	}{
 		{dict, "LowCardinality(String)", "LowCardinality(String)"},
-		{dict, "LowCardinality(Nullable(String))", "LowCardinality(String)"},
+		{dict, "LowCardinality(Nullable(String))", ""},
+		{arrow.BinaryTypes.String, "LowCardinality(Nullable(String))", ""},
 		{dict, "String", "String"},
-		{dict, "Nullable(String)", "String"},
+		{dict, "Nullable(String)", "Nullable(String)"},
 		{dict, "Enum8('year' = 1, 'month' = 3)", "Enum8('year' = 1, 'month' = 3)"},
-		{dict, "Nullable(Enum8('on' = 1))", "Enum8('on' = 1)"},
+		{dict, "Nullable(Enum8('on' = 1))", "Nullable(Enum8('on' = 1))"},
 		{dict, "UUID", "UUID"},
 		{arrow.BinaryTypes.String, "UUID", "UUID"},
 		{arrow.BinaryTypes.String, "Enum16('x' = 1000)", "Enum16('x' = 1000)"},
 		{arrow.BinaryTypes.String, "LowCardinality(String)", "String"},
 		{arrow.BinaryTypes.String, "String", "String"},
 		{arrow.PrimitiveTypes.Uint16, "UInt16", "UInt16"},
-		{arrow.PrimitiveTypes.Float64, "Nullable(Float64)", "Float64"},
+		{arrow.PrimitiveTypes.Float64, "Nullable(Float64)", "Nullable(Float64)"},
+		{arrow.PrimitiveTypes.Float64, "Float64", "Float64"},
 		{arrow.FixedWidthTypes.Date32, "Date", "Date32"},
 		{&arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, "DateTime64(3, 'UTC')", "DateTime64(3, 'UTC')"},
 		{&arrow.TimestampType{Unit: arrow.Second}, "DateTime", "DateTime64(0)"},
@@ -53,11 +55,11 @@ func TestNativeEncodingByTableType(t *testing.T) {
 }
 
 func TestParseEnum(t *testing.T) {
-	got, err := parseEnum(`Enum8('未整改' = 1, 'it\'s' = -2, 'a, b = c' = 3, '\\' = 4)`)
+	got, err := parseEnum(`Enum8('未整改' = 1, 'it\'s' = -2, 'a, b = c' = 3, '\\' = 4, 'tab\there' = 5, '\x41\n' = 6)`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"未整改": 1, "it's": -2, "a, b = c": 3, `\`: 4}
+	want := map[string]int{"未整改": 1, "it's": -2, "a, b = c": 3, `\`: 4, "tab\there": 5, "A\n": 6}
 	if len(got) != len(want) {
 		t.Fatalf("parsed %v, want %v", got, want)
 	}

@@ -17,8 +17,9 @@ import (
 var nativeTestDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 
 // Every Arrow type jinwei inserts goes through the embedded engine's staged Native blocks
-// into the column types of its tables, two records of one insert with their dictionaries
-// grown in between, and reads back as written: NULLs too, where the column can hold them.
+// into the column types of its tables, two records of one insert (slices of one, so the
+// second starts at an offset) with their dictionaries grown in between, and reads back as
+// written: NULLs too, where the column can hold them, in whichever block they come.
 func TestInsertNativeRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	w := whtest.Open(t)
@@ -50,6 +51,9 @@ func TestInsertNativeRoundTrip(t *testing.T) {
 		{"f32", "Float32", arrow.PrimitiveTypes.Float32, []string{"1.5", "-0.25", "0", "1e30"}, nil, nil},
 		{"f64", "Float64", arrow.PrimitiveTypes.Float64, []string{"12345.6789", "-1e-300", "0", "3.5"}, nil, nil},
 		{"f64_null", "Nullable(Float64)", arrow.PrimitiveTypes.Float64, []string{"", "2.5", "", "-1"}, []bool{true, false, true, false}, []string{"\\N", "2.5", "\\N", "-1"}},
+		{"late_null", "Nullable(Float64)", arrow.PrimitiveTypes.Float64, []string{"1", "2", "", "4"}, []bool{false, false, true, false}, []string{"1", "2", "\\N", "4"}},
+		{"null_to_default", "Float64", arrow.PrimitiveTypes.Float64, []string{"1", "", "3", "4"}, []bool{false, true, false, false}, []string{"1", "0", "3", "4"}},
+		{"text_late_null", "Nullable(String)", arrow.BinaryTypes.String, []string{"a", "", "", "d"}, []bool{false, false, true, false}, []string{"a", "", "\\N", "d"}},
 		{"day", "Date", arrow.FixedWidthTypes.Date32, []string{"2026-11-27", "1970-01-01", "2149-06-06", "2000-02-29"}, nil, nil},
 		{"day32", "Date32", arrow.FixedWidthTypes.Date32, []string{"1900-01-01", "2299-12-31", "2026-11-27", "1969-12-31"}, nil, nil},
 		{"at", "DateTime64(3, 'UTC')", &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}, []string{"2026-11-27 03:20:10.123", "1970-01-01 00:00:00.000", "2100-01-01 00:00:00.999", "2000-01-01 12:00:00.000"}, nil, nil},
@@ -70,10 +74,12 @@ func TestInsertNativeRoundTrip(t *testing.T) {
 	}
 	schema := arrow.NewSchema(schemaFields, nil)
 	app := w.NewAppender(ctx, "native_types", 1_000)
-	for _, rows := range [][]int{{0, 1}, {2, 3}} {
-		rec := nativeTestRecord(t, schema, rows, func(col, row int) (string, bool) {
-			return cols[col].values[row], cols[col].null != nil && cols[col].null[row]
-		})
+	all := nativeTestRecord(t, schema, []int{0, 1, 2, 3}, func(col, row int) (string, bool) {
+		return cols[col].values[row], cols[col].null != nil && cols[col].null[row]
+	})
+	defer all.Release()
+	for _, rows := range [][2]int64{{0, 2}, {2, 4}} {
+		rec := all.NewSlice(rows[0], rows[1])
 		if err := app.Append(rec); err != nil {
 			t.Fatal(err)
 		}
@@ -148,6 +154,23 @@ func appendText(b array.Builder, typ arrow.DataType, v string) error {
 		return err
 	}
 	return b.AppendValueFromString(v)
+}
+
+// A NULL for an enum column that cannot hold it is refused, naming the column: an enum has
+// no zero to put in its place.
+func TestInsertRefusesNullEnum(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	if err := w.Exec(ctx, "CREATE TABLE native_enum (state Enum8('on' = 1, 'off' = 2)) ENGINE = MergeTree ORDER BY tuple()", nil); err != nil {
+		t.Fatal(err)
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "state", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	rec := nativeTestRecord(t, schema, []int{0, 1}, func(_, row int) (string, bool) { return "on", row == 1 })
+	defer rec.Release()
+	err := w.Insert(ctx, "native_enum", rec)
+	if err == nil || !strings.Contains(err.Error(), "state") || !strings.Contains(err.Error(), "NULL") {
+		t.Fatalf("insert of a NULL enum: %v; want a refusal naming the column", err)
+	}
 }
 
 // A record with a type Native has no encoding for here (binary) is staged as Arrow instead.

@@ -211,10 +211,15 @@ func floats[T float32 | float64](arr arrow.Array) ([]T, error) {
 func stringsOf(arr arrow.Array) ([]string, error) {
 	var get func(i int) string
 	switch a := arr.(type) {
-	case interface{ Value(int) string }: // String, LargeString, StringView
-		get = a.Value
+	case *array.String:
+		// One copy of the column's text: clickhouse-go keeps LowCardinality values until the
+		// batch is sent, and the caller may reuse the record's buffers once Append returns.
+		text, offsets := string(a.ValueBytes()), a.ValueOffsets()
+		get = func(i int) string { return text[offsets[i]-offsets[0] : offsets[i+1]-offsets[0]] }
+	case interface{ Value(int) string }: // LargeString, StringView
+		get = func(i int) string { return strings.Clone(a.Value(i)) }
 	case *array.Binary:
-		get = a.ValueString
+		get = func(i int) string { return string(a.Value(i)) }
 	case *array.Dictionary:
 		// The ETL sends a load's few distinct codes once, as a dictionary.
 		dict, err := stringsOf(a.Dictionary())
