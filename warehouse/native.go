@@ -18,7 +18,7 @@ import (
 // layout, with each column written in the type of the table column it goes into: the
 // engine then copies the columns as they are. Reading the same records as Arrow, it
 // converted every dictionary, enum and UUID on the way (measured on the fact table: a
-// million-row insert took 200 ms of CPU from Arrow and 90 ms from Native).
+// million-row insert of an ETL file took 177 ms of engine CPU from Arrow, 140 ms from Native).
 
 // nativeColumn is how one Arrow column is written: the type named in the block header, and
 // the encoder of its values. A column is Nullable in every block when its table column is,
