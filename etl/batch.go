@@ -20,7 +20,9 @@ type batch struct {
 	// b builds the record with each codeType field as its dictionary indices.
 	b     *array.RecordBuilder
 	dicts []*dictionary // by field; nil for a plain field
-	n     int
+	// indexes are the builders of the codeType fields' indices, by field.
+	indexes []*array.Int32Builder
+	n       int
 	// perInsert is the rows per insert statement; records hold min(perInsert, recordRows).
 	perInsert int
 	abandoned bool
@@ -53,6 +55,12 @@ func newBatch(s *runState, table string, schema *arrow.Schema, perInsert int) *b
 	}
 	built := arrow.NewSchema(fields, nil)
 	b := &batch{s: s, table: table, schema: schema, b: array.NewRecordBuilder(newRecycler(), built), dicts: dicts, perInsert: perInsert}
+	b.indexes = make([]*array.Int32Builder, len(dicts))
+	for i, d := range dicts {
+		if d != nil {
+			b.indexes[i] = b.b.Field(i).(*array.Int32Builder)
+		}
+	}
 	b.b.Reserve(b.recordRows())
 	return b
 }
@@ -78,7 +86,7 @@ func (b *batch) str(i int, v string) int32 {
 func (b *batch) number(i int, v string) int32 { return b.dicts[i].lookup(v) }
 
 // appendNumber appends the dictionary value numbered n to field i.
-func (b *batch) appendNumber(i int, n int32) { b.b.Field(i).(*array.Int32Builder).Append(n) }
+func (b *batch) appendNumber(i int, n int32) { b.indexes[i].Append(n) }
 
 // rowDone counts the appended row and sends the record to the inserter when full.
 func (b *batch) rowDone() *fieldProblem {

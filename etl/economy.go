@@ -70,8 +70,19 @@ type economySink struct {
 	keys      keySet
 	// lastIndicator is the previous row's: a file's rows come in runs of one indicator.
 	lastIndicator indicatorHit
-	// regionHits remembers regions as written, with their numbers in the batch.
-	regionHits map[regionKey]regionHit
+	// regionsByCode and regionsByPair remember regions as rows write them (a code alone, or
+	// a code and a name), with their numbers in the batch.
+	regionsByCode map[string]*regionHit
+	regionsByPair map[regionKey]*regionHit
+	// lastPeriod is the previous row's: rows come in runs of one period too.
+	lastPeriodText string
+	lastPeriod     periodCheck
+	// years … lines are the batch's builders of those columns.
+	years   *array.Uint16Builder
+	nos     *array.Uint8Builder
+	values  *array.Float64Builder
+	lines   *array.Uint32Builder
+	loadeds *array.TimestampBuilder
 	// runNo and loadedAt are the same in every row.
 	runNo    int32
 	loadedAt arrow.Timestamp
@@ -95,13 +106,16 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		return nil, err
 	}
 	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, regionHits: map[regionKey]regionHit{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, regionsByCode: map[string]*regionHit{}, regionsByPair: map[regionKey]*regionHit{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
 	}
 	e.runNo = e.batch.number(7, s.run.ID)
 	e.loadedAt = arrow.Timestamp(s.loadedAt.UnixMilli())
+	b := e.batch
+	e.years, e.nos, e.values = b.f(3).(*array.Uint16Builder), b.f(4).(*array.Uint8Builder), b.f(5).(*array.Float64Builder)
+	e.lines, e.loadeds = b.f(8).(*array.Uint32Builder), b.f(9).(*array.TimestampBuilder)
 	return e, nil
 }
 
@@ -125,18 +139,25 @@ type regionHit struct {
 const maxRegionHits = 100_000
 
 // region matches a row's region code and name, remembering what it found.
-func (e *economySink) region(code, name string) (regionHit, error) {
-	if hit, ok := e.regionHits[regionKey{code, name}]; ok {
+func (e *economySink) region(code, name string) (*regionHit, error) {
+	if hit := e.regionsByCode[code]; hit != nil && name == "" {
+		return hit, nil
+	}
+	if hit := e.regionsByPair[regionKey{code, name}]; hit != nil && name != "" {
 		return hit, nil
 	}
 	region, err := e.regions.match(code, name)
 	if err != nil {
-		return regionHit{}, err
+		return nil, err
 	}
-	hit := regionHit{region: region, no: e.batch.number(1, region.Code)}
-	if len(e.regionHits) < maxRegionHits {
-		// Cloned: the row's text shares a block with others, which the map must not keep.
-		e.regionHits[regionKey{strings.Clone(code), strings.Clone(name)}] = hit
+	hit := &regionHit{region: region, no: e.batch.number(1, region.Code)}
+	// Cloned: the row's text shares a block with others, which the maps must not keep.
+	switch {
+	case len(e.regionsByCode)+len(e.regionsByPair) >= maxRegionHits:
+	case name == "":
+		e.regionsByCode[strings.Clone(code)] = hit
+	default:
+		e.regionsByPair[regionKey{strings.Clone(code), strings.Clone(name)}] = hit
 	}
 	return hit, nil
 }
@@ -199,13 +220,13 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	b.appendNumber(1, rh.no)
 	e.keys.add(e.lastIndicator.no, rh.no, pc.no)
 	b.str(2, period.Kind)
-	b.f(3).(*array.Uint16Builder).Append(uint16(period.Year))
-	b.f(4).(*array.Uint8Builder).Append(uint8(period.No))
-	b.f(5).(*array.Float64Builder).Append(value)
+	e.years.Append(uint16(period.Year))
+	e.nos.Append(uint8(period.No))
+	e.values.Append(value)
 	b.str(6, unit)
 	b.appendNumber(7, e.runNo)
-	b.f(8).(*array.Uint32Builder).Append(uint32(r.line))
-	b.f(9).(*array.TimestampBuilder).Append(e.loadedAt)
+	e.lines.Append(uint32(r.line))
+	e.loadeds.Append(e.loadedAt)
 	return b.rowDone()
 }
 
@@ -289,10 +310,15 @@ const maxPeriodTexts = 100_000
 // period reads a period and checks it has begun, remembering the few distinct ones a file
 // holds: most rows repeat one.
 func (e *economySink) period(text string) periodCheck {
-	if c, ok := e.periods[text]; ok {
+	if text == e.lastPeriodText && e.lastPeriodText != "" {
+		return e.lastPeriod
+	}
+	c, ok := e.periods[text]
+	if ok {
+		e.lastPeriodText, e.lastPeriod = text, c
 		return c
 	}
-	c := periodCheck{no: -1}
+	c = periodCheck{no: -1}
 	p, err := parsePeriod(text)
 	switch {
 	case err != nil:
