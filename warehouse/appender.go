@@ -77,15 +77,33 @@ func (a *Appender) Append(rec arrow.RecordBatch) error {
 // when the caller expects rowsLeft more rows, few enough for the insert to end about when
 // they are read (the engine inserts a row in about half the time the ETL takes to read
 // one, beside it), and at least a quarter insert is staged. The last insert, which
-// nothing overlaps, is then small.
+// nothing overlaps, is then small. It never waits: while an insert runs, it leaves the
+// rows staged for a later call.
 func (a *Appender) InsertEarly(rowsLeft int) error {
 	if a.err != nil {
 		return a.err
 	}
-	if a.cur != nil && a.curRows >= a.per/4 && rowsLeft <= a.curRows/2 {
-		return a.insert()
+	if a.cur == nil || a.curRows < a.per/4 || rowsLeft > a.curRows/2 || a.inserting() {
+		return nil
 	}
-	return nil
+	return a.insert()
+}
+
+// inserting says an insert runs; the outcome of one that has ended is taken in.
+func (a *Appender) inserting() bool {
+	if a.done == nil {
+		return false
+	}
+	select {
+	case err := <-a.done:
+		a.done = nil
+		if err != nil {
+			a.fail(err)
+		}
+		return false
+	default:
+		return true
+	}
 }
 
 // insert waits for the running insert, then starts one of what is staged.
