@@ -105,8 +105,10 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &economySink{l: l, regions: regions, indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
-		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, regionsByCode: map[string]*regionHit{}, regionsByPair: map[regionKey]*regionHit{}, coverage: map[coverKey]bool{}, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows)}
+	e := &economySink{l: l, regions: regions, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows),
+		indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
+		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, coverage: map[coverKey]bool{},
+		regionsByCode: map[string]*regionHit{}, regionsByPair: map[regionKey]*regionHit{}}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
 		e.byName[i.NameZh] = i
@@ -179,12 +181,11 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		}
 		e.lastIndicator = indicatorHit{text: text, ind: ind, no: e.batch.number(0, ind.Code), ok: true}
 	}
-	ind := e.lastIndicator.ind
+	ind := &e.lastIndicator.ind
 	rh, err := e.region(r.v(eRegionCode), r.v(eRegion))
 	if err != nil {
 		return problem(regionField(r, eRegionCode, eRegion), "%v", err)
 	}
-	region := rh.region
 	periodText := r.v(ePeriod)
 	if periodText == "" {
 		periodText = r.v(eYear)
@@ -212,7 +213,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	if value < 0 && isAmountUnit(ind.Unit) {
 		return problem(eValue, "%s cannot be negative (%s %s)", ind.NameZh, r.v(eValue), ind.Unit)
 	}
-	if k := (coverKey{ind.Code, period.Kind, period.Year, region.Level == "province"}); k != e.lastCover {
+	if k := (coverKey{ind.Code, period.Kind, period.Year, rh.region.Level == "province"}); k != e.lastCover {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch

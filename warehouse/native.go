@@ -301,7 +301,7 @@ func (n *nativeWriter) nulls(arr arrow.Array) {
 }
 
 // putFixed copies a fixed-width column's value buffer, which Arrow and ClickHouse lay out
-// alike (little-endian), after a null map when it has NULLs.
+// alike (little-endian).
 func putFixed(n *nativeWriter, arr arrow.Array) error {
 	d := arr.Data()
 	width := d.DataType().(arrow.FixedWidthDataType).BitWidth() / 8
