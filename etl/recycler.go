@@ -13,11 +13,16 @@ import (
 type recycler struct {
 	mu   sync.Mutex
 	free map[int][][]byte
+	kept int // bytes in free
 }
 
 // recycledPerSize bounds the buffers kept per size: a batch has a record building, one
-// waiting and one being staged, and a record has several columns of one width.
-const recycledPerSize = 32
+// waiting and one being staged, and a record has several columns of one width. Text
+// columns ask for sizes that vary from record to record, so the bytes kept are bounded too.
+const (
+	recycledPerSize  = 32
+	maxRecycledBytes = 32 << 20
+)
 
 func newRecycler() *recycler { return &recycler{free: map[int][][]byte{}} }
 
@@ -26,6 +31,7 @@ func (r *recycler) Allocate(size int) []byte {
 	if kept := r.free[size]; len(kept) > 0 {
 		b := kept[len(kept)-1]
 		r.free[size] = kept[:len(kept)-1]
+		r.kept -= len(b)
 		r.mu.Unlock()
 		clear(b)
 		return b
@@ -47,7 +53,8 @@ func (r *recycler) Reallocate(size int, b []byte) []byte {
 func (r *recycler) Free(b []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if kept := r.free[len(b)]; len(kept) < recycledPerSize {
+	if kept := r.free[len(b)]; len(kept) < recycledPerSize && r.kept+len(b) <= maxRecycledBytes {
 		r.free[len(b)] = append(kept, b)
+		r.kept += len(b)
 	}
 }

@@ -32,6 +32,19 @@ func TestRecyclerReusesZeroedBuffers(t *testing.T) {
 	if n := len(r.free[64]); n != recycledPerSize {
 		t.Errorf("%d buffers kept, want at most %d", n, recycledPerSize)
 	}
+	// Sizes that never repeat (a text column's) are kept only up to the byte bound.
+	for size := 1 << 20; size < 1<<20+200; size++ {
+		r.Free(make([]byte, size))
+	}
+	kept := 0
+	for _, bufs := range r.free {
+		for _, b := range bufs {
+			kept += len(b)
+		}
+	}
+	if kept > maxRecycledBytes || kept != r.kept {
+		t.Errorf("%d bytes kept (counted %d), want at most %d", kept, r.kept, maxRecycledBytes)
+	}
 }
 
 // Records built one after another on recycled buffers keep their values until released.
