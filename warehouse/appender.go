@@ -96,10 +96,7 @@ func (a *Appender) inserting() bool {
 	}
 	select {
 	case err := <-a.done:
-		a.done = nil
-		if err != nil {
-			a.fail(err)
-		}
+		a.ended(err)
 		return false
 	default:
 		return true
@@ -127,12 +124,17 @@ func (a *Appender) insert() error {
 
 func (a *Appender) wait() error {
 	if a.done != nil {
-		if err := <-a.done; err != nil {
-			a.fail(err)
-		}
-		a.done = nil
+		a.ended(<-a.done)
 	}
 	return a.err
+}
+
+// ended takes in the outcome of the insert that ran.
+func (a *Appender) ended(err error) {
+	a.done = nil
+	if err != nil {
+		a.fail(err)
+	}
 }
 
 func (a *Appender) fail(err error) error {

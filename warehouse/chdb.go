@@ -158,19 +158,32 @@ type chdbStage struct {
 	cols   string
 	f      *os.File
 	format string
-	native *nativeWriter
-	arrow  *ipc.Writer
+	out    spoolWriter
 }
+
+// spoolWriter writes a stage's records in one file format.
+type spoolWriter interface {
+	write(rec arrow.RecordBatch) error
+	// finish writes what is buffered and what the format ends a file with.
+	finish() error
+}
+
+// arrowSpool is an Arrow IPC stream, for records without a Native encoding.
+type arrowSpool struct{ w *ipc.Writer }
+
+func (a arrowSpool) write(rec arrow.RecordBatch) error { return a.w.Write(rec) }
+func (a arrowSpool) finish() error                     { return a.w.Close() }
 
 func (e *chdbEngine) stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error) {
 	types, err := e.columnTypes(ctx, table)
 	if err != nil {
 		return nil, err
 	}
-	cols := make([]string, schema.NumFields())
+	names := make([]string, schema.NumFields())
 	for i, fld := range schema.Fields() {
-		cols[i] = quoteIdent(fld.Name)
+		names[i] = quoteIdent(fld.Name)
 	}
+	cols := strings.Join(names, ", ")
 	plan, noNative := planNative(schema, types)
 	return func() (insertStage, error) {
 		if err := ctx.Err(); err != nil {
@@ -180,11 +193,11 @@ func (e *chdbEngine) stager(ctx context.Context, table string, schema *arrow.Sch
 		if err != nil {
 			return nil, fmt.Errorf("spool rows for %s: %w", table, err)
 		}
-		s := &chdbStage{e: e, schema: schema, table: table, cols: strings.Join(cols, ", "), f: f}
+		s := &chdbStage{e: e, schema: schema, table: table, cols: cols, f: f}
 		if noNative == nil {
-			s.format, s.native = "Native", newNativeWriter(f, plan)
+			s.format, s.out = "Native", newNativeWriter(f, plan)
 		} else {
-			s.format, s.arrow = "ArrowStream", ipc.NewWriter(f, ipc.WithSchema(schema))
+			s.format, s.out = "ArrowStream", arrowSpool{ipc.NewWriter(f, ipc.WithSchema(schema))}
 		}
 		return s, nil
 	}, nil
@@ -211,13 +224,7 @@ func (s *chdbStage) write(rec arrow.RecordBatch) error {
 	if !rec.Schema().Equal(s.schema) {
 		return fmt.Errorf("spool rows for %s: a record of another schema than the insert's: %s", s.table, rec.Schema())
 	}
-	var err error
-	if s.native != nil {
-		err = s.native.block(rec)
-	} else {
-		err = s.arrow.Write(rec)
-	}
-	if err != nil {
+	if err := s.out.write(rec); err != nil {
 		return fmt.Errorf("spool rows for %s: %w", s.table, err)
 	}
 	return nil
@@ -225,12 +232,7 @@ func (s *chdbStage) write(rec arrow.RecordBatch) error {
 
 func (s *chdbStage) commit(ctx context.Context) error {
 	defer s.discard()
-	var err error
-	if s.native != nil {
-		err = s.native.flush()
-	} else {
-		err = s.arrow.Close()
-	}
+	err := s.out.finish()
 	if cerr := s.f.Close(); err == nil {
 		err = cerr
 	}
@@ -244,10 +246,8 @@ func (s *chdbStage) commit(ctx context.Context) error {
 	return s.e.c.runIn(s.e.db, stmt, "Null", Params{"spool": s.f.Name(), "format": s.format}, nil)
 }
 
+// discard removes the staged file; a finished or abandoned stage holds nothing else.
 func (s *chdbStage) discard() {
-	if s.arrow != nil {
-		_ = s.arrow.Close()
-	}
 	_ = s.f.Close()
 	_ = os.Remove(s.f.Name())
 }

@@ -247,10 +247,10 @@ func newNativeWriter(w io.Writer, cols []nativeColumn) *nativeWriter {
 	return &nativeWriter{w: bufio.NewWriterSize(w, 1<<20), cols: cols}
 }
 
-// block writes one record as a Native block: its size, then each column's name, type and
+// write writes one record as a Native block: its size, then each column's name, type and
 // values. A record without rows writes nothing: the engine reads no values in an empty
 // block, where LowCardinality would still write its keys.
-func (n *nativeWriter) block(rec arrow.RecordBatch) error {
+func (n *nativeWriter) write(rec arrow.RecordBatch) error {
 	if rec.NumRows() == 0 {
 		return nil
 	}
@@ -261,7 +261,9 @@ func (n *nativeWriter) block(rec arrow.RecordBatch) error {
 		n.str(c.typ)
 		switch {
 		case c.nullable:
-			n.nulls(rec.Column(i))
+			if err := n.flags(rec.Column(i).Len(), rec.Column(i).IsNull); err != nil {
+				return err
+			}
 		case c.noDefault && rec.Column(i).NullN() > 0:
 			return fmt.Errorf("column %s: %d NULL values, but %s is not Nullable", c.name, rec.Column(i).NullN(), c.typ)
 		}
@@ -272,7 +274,29 @@ func (n *nativeWriter) block(rec arrow.RecordBatch) error {
 	return nil
 }
 
-func (n *nativeWriter) flush() error { return n.w.Flush() }
+// finish writes what is buffered: a Native file has no end mark.
+func (n *nativeWriter) finish() error { return n.w.Flush() }
+
+// emit writes a column's values, gathered in the scratch buffer out, and keeps out for the
+// next column.
+func (n *nativeWriter) emit(out []byte) error {
+	n.scratch = out
+	_, err := n.w.Write(out)
+	return err
+}
+
+// flags writes one byte per row, 1 where set.
+func (n *nativeWriter) flags(rows int, set func(int) bool) error {
+	out := n.scratch[:0]
+	for i := 0; i < rows; i++ {
+		if set(i) {
+			out = append(out, 1)
+		} else {
+			out = append(out, 0)
+		}
+	}
+	return n.emit(out)
+}
 
 func (n *nativeWriter) uvarint(v uint64) {
 	l := binary.PutUvarint(n.buf[:], v)
@@ -289,37 +313,18 @@ func (n *nativeWriter) str(s string) {
 	n.w.WriteString(s)
 }
 
-// nulls writes a Nullable column's null map: one byte per row, 1 for NULL.
-func (n *nativeWriter) nulls(arr arrow.Array) {
-	for i := 0; i < arr.Len(); i++ {
-		if arr.IsNull(i) {
-			n.w.WriteByte(1)
-		} else {
-			n.w.WriteByte(0)
-		}
-	}
-}
-
 // putFixed copies a fixed-width column's value buffer, which Arrow and ClickHouse lay out
 // alike (little-endian).
 func putFixed(n *nativeWriter, arr arrow.Array) error {
 	d := arr.Data()
 	width := d.DataType().(arrow.FixedWidthDataType).BitWidth() / 8
 	values := d.Buffers()[1].Bytes()
-	n.w.Write(values[d.Offset()*width : (d.Offset()+d.Len())*width])
-	return nil
+	_, err := n.w.Write(values[d.Offset()*width : (d.Offset()+d.Len())*width])
+	return err
 }
 
 func putBools(n *nativeWriter, arr arrow.Array) error {
-	b := arr.(*array.Boolean)
-	for i := 0; i < b.Len(); i++ {
-		if b.Value(i) {
-			n.w.WriteByte(1)
-		} else {
-			n.w.WriteByte(0)
-		}
-	}
-	return nil
+	return n.flags(arr.Len(), arr.(*array.Boolean).Value)
 }
 
 type textArray interface {
@@ -343,9 +348,7 @@ func putStrings(n *nativeWriter, arr arrow.Array) error {
 		out = binary.AppendUvarint(out, uint64(len(v)))
 		out = append(out, v...)
 	}
-	n.scratch = out
-	_, err := n.w.Write(out)
-	return err
+	return n.emit(out)
 }
 
 // putMapped writes each value as the width bytes enc gives for it, encoding each of a
@@ -388,9 +391,7 @@ func putMapped(n *nativeWriter, arr arrow.Array, width int, enc func(string) ([]
 			out = append(out, b...)
 		}
 	}
-	n.scratch = out
-	_, err := n.w.Write(out)
-	return err
+	return n.emit(out)
 }
 
 // LowCardinality's Native layout, from ClickHouse's SerializationLowCardinality: a version,
@@ -428,7 +429,5 @@ func putLowCardinality(n *nativeWriter, arr arrow.Array) error {
 			out = binary.LittleEndian.AppendUint32(out, uint32(d.GetValueIndex(i))+1)
 		}
 	}
-	n.scratch = out
-	_, err := n.w.Write(out)
-	return err
+	return n.emit(out)
 }
