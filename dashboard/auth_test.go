@@ -55,6 +55,14 @@ func (f *authFixture) client(t testing.TB) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// signedIn is a new client signed in as one of the fixture's users, with its CSRF token.
+func (f *authFixture) signedIn(t testing.TB, user string) (*http.Client, string) {
+	t.Helper()
+	c := f.client(t)
+	signIn(t, c, f.srv.URL, user, user+"-pw")
+	return c, csrfToken(t, c, f.srv.URL)
+}
+
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 // signIn fetches the form, posts the credentials with its CSRF token, and returns the

@@ -56,28 +56,21 @@ func (s *Server) consolePage(c echo.Context) error {
 	return c.Render(http.StatusOK, "console.html", v)
 }
 
-func (s *Server) schemaAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
-	schema, err := cs.Schema(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, schema)
-}
+func (s *Server) schemaAPI(c echo.Context) error { return consoleJSON(s, c, consoleStore.Schema) }
 
-func (s *Server) savedAPI(c echo.Context) error {
+func (s *Server) savedAPI(c echo.Context) error { return consoleJSON(s, c, consoleStore.SavedQueries) }
+
+// consoleJSON answers with what read gives from the console's store.
+func consoleJSON[T any](s *Server, c echo.Context, read func(consoleStore, context.Context) (T, error)) error {
 	cs, err := s.console()
 	if err != nil {
 		return err
 	}
-	saved, err := cs.SavedQueries(c.Request().Context())
+	v, err := read(cs, c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, saved)
+	return c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) saveAPI(c echo.Context) error {

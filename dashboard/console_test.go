@@ -40,9 +40,7 @@ func export(t *testing.T, c *http.Client, base, token, format string) []byte {
 func TestConsoleExportsAndAccess(t *testing.T) {
 	f := newAuthServer(t)
 	base := f.srv.URL
-	analyst := f.client(t)
-	signIn(t, analyst, base, "analyst", "analyst-pw")
-	token := csrfToken(t, analyst, base)
+	analyst, token := f.signedIn(t, "analyst")
 	if code := status(t, analyst, "GET", base+"/console", nil); code != http.StatusOK {
 		t.Fatalf("analyst opening the console: %d", code)
 	}

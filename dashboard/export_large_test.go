@@ -130,9 +130,7 @@ func TestLargeResultsDownloadWhole(t *testing.T) {
 	const n = 1_200_000
 	whtest.NumbersTable(t, f.w, "big", n)
 	base := f.srv.URL
-	analyst := f.client(t)
-	signIn(t, analyst, base, "analyst", "analyst-pw")
-	token := csrfToken(t, analyst, base)
+	analyst, token := f.signedIn(t, "analyst")
 	defer dashboard.SetXLSXSheetRows(xlsxSheetRows)()
 	const stmt = "SELECT n, label FROM big ORDER BY n"
 	cases := []struct {
@@ -176,9 +174,7 @@ func TestConsoleCancelStopsTheStatement(t *testing.T) {
 	whtest.NumbersTable(t, f.w, "big", 1_000_000)
 	whtest.NumbersTable(t, f.w, "small", 10_000)
 	base := f.srv.URL
-	analyst := f.client(t)
-	signIn(t, analyst, base, "analyst", "analyst-pw")
-	token := csrfToken(t, analyst, base)
+	analyst, token := f.signedIn(t, "analyst")
 
 	// 10^10 rows to scan, a few of which match: rows trickle out far below the console's cap
 	// for longer than the time limit, the kind of run someone cancels.
@@ -237,9 +233,7 @@ func TestSpooledDownloadsAreLimited(t *testing.T) {
 	f := newAuthServer(t)
 	whtest.NumbersTable(t, f.w, "big", 1_000_000)
 	base := f.srv.URL
-	analyst := f.client(t)
-	signIn(t, analyst, base, "analyst", "analyst-pw")
-	token := csrfToken(t, analyst, base)
+	analyst, token := f.signedIn(t, "analyst")
 	post := func() *http.Response {
 		res, err := analyst.PostForm(base+"/api/sql/export", url.Values{"statement": {"SELECT n, label FROM big"}, "format": {"csv"}, "_csrf": {token}})
 		if err != nil {

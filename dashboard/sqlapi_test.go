@@ -58,9 +58,7 @@ ORDER BY r DESC LIMIT 1`
 func TestSQLAPIForAnalystsIsGuardedAndAudited(t *testing.T) {
 	f := newAuthServer(t)
 	base := f.srv.URL
-	analyst := f.client(t)
-	signIn(t, analyst, base, "analyst", "analyst-pw")
-	token := csrfToken(t, analyst, base)
+	analyst, token := f.signedIn(t, "analyst")
 
 	res, body := postSQL(t, analyst, base, token, gansuRank, "json")
 	var got struct {

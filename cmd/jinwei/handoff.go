@@ -97,22 +97,29 @@ func (c *serverClient) inflight(ctx context.Context) ([]warehouse.Run, error) {
 
 // watch reports the server's progress on the file named name until ctx ends.
 func (c *serverClient) watch(ctx context.Context, name string, show func(warehouse.Run)) {
-	tick := time.NewTicker(300 * time.Millisecond)
+	every(ctx, 300*time.Millisecond, func() {
+		runs, err := c.inflight(ctx)
+		if err != nil {
+			return
+		}
+		for _, r := range runs {
+			if filepath.Base(r.FilePath) == name {
+				show(r)
+			}
+		}
+	})
+}
+
+// every calls fn every period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func()) {
+	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		}
-		runs, err := c.inflight(ctx)
-		if err != nil {
-			continue
-		}
-		for _, r := range runs {
-			if filepath.Base(r.FilePath) == name {
-				show(r)
-			}
+			fn()
 		}
 	}
 }

@@ -134,22 +134,15 @@ func shutdownErr(err error) error {
 // server, ETL commands need not go through this process, so its own writes are not all.
 func forgetOnForeignLoads(ctx context.Context, w *warehouse.Warehouse, log *slog.Logger) {
 	last, _ := w.LoadStamp(ctx)
-	tick := time.NewTicker(10 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, 10*time.Second, func() {
 		stamp, err := w.LoadStamp(ctx)
 		if err != nil {
 			log.Warn("poll for loads by other processes", "err", err)
-			continue
+			return
 		}
 		if stamp != last {
 			last = stamp
 			w.ForgetCachedResults()
 		}
-	}
+	})
 }
