@@ -10,7 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// indicatorValuesSchema is the record the economy ETL job writes (etl/economy.go).
+// indicatorValuesSchema has the columns the economy ETL job writes (etl/economy.go, which
+// sends the codes as dictionaries), all as plain Arrow types.
 var indicatorValuesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "indicator_code", Type: arrow.BinaryTypes.String},
 	{Name: "region_code", Type: arrow.BinaryTypes.String},
