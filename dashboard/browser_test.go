@@ -179,7 +179,7 @@ func (s *session) check(t *testing.T, serverURL string) {
 // A real browser opens every page in both languages: each chart draws from local assets,
 // the console stays clean, no request leaves the machine, and a screenshot is kept.
 func TestEveryPageInBrowser(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	srv := newServer(t, etltest.SharedDemo(t))
 	s := browser(t)
 	pages := []struct{ name, path string }{
 		{"cockpit", "/"},
@@ -206,7 +206,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 // On the ranking page the cards show Gansu's standing, the chart's title is right, and the
 // group picker and the language switch work.
 func TestRankingPageInteractions(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	srv := newServer(t, etltest.SharedDemo(t))
 	s := browser(t)
 	s.open(t, "ranking-default", srv.URL+"/ranking")
 	rank, ratio, gap := s.text(t, "#card-rank .big"), s.text(t, "#card-ratio .big"), s.text(t, "#card-gap .note")

@@ -2,3 +2,11 @@ package warehouse
 
 // SplitStatements exposes splitStatements to the package's external tests.
 var SplitStatements = splitStatements
+
+// OnStreamStart has fn called each time the embedded engine accepts a streamed statement,
+// until restore is called. For the package's external tests only (this file is compiled
+// into tests alone).
+func OnStreamStart(fn func()) (restore func()) {
+	streamStarted = fn
+	return func() { streamStarted = nil }
+}

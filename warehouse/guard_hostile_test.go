@@ -227,7 +227,7 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 // canary with file() and writes a new file with INTO OUTFILE, and the watch sees both. This
 // proves the hostile table's file statements are real and that the watch would catch them.
 func TestCanaryWatchSeesUnguardedEngine(t *testing.T) {
-	w := etltest.Demo(t)
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	c := newCanary(t)
 	c.events(t)

@@ -1,13 +1,28 @@
 // Package etltest gives tests of other packages a real warehouse loaded with the demo data.
+//
+// Loading the demo takes seconds, so a test process loads it once and its tests share it:
+//
+//	w := etltest.SharedDemo(t) // reads only: pages, APIs, queries, the guard
+//	w := etltest.Demo(t)       // writes: loads, audit entries, saved queries, DDL
+//
+// SharedDemo is the demo loaded once per process, read through a handle of the test's own
+// (its own query cache), so read-only tests may run in parallel (t.Parallel). A test that
+// writes anything through it fails, and the test process fails at its end if the shared
+// demo's tables changed. Demo is a private copy of the shared demo on a database of the
+// test's own, dropped when the test ends: write to it freely. Both need the package's
+// TestMain to call whtest.Run.
 package etltest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
 
 	"jinwei/etl"
@@ -24,15 +39,94 @@ func DataDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "data")
 }
 
-// Demo returns a fresh migrated warehouse holding the demo data set.
+// Demo returns a warehouse of the test's own holding the demo data set, dropped when the
+// test ends: a copy of the shared demo, for tests that write. Tests that only read should
+// use SharedDemo.
 func Demo(tb testing.TB) *warehouse.Warehouse {
 	tb.Helper()
+	return whtest.Clone(tb, sharedDemo(tb))
+}
+
+// LoadDemo returns a fresh migrated warehouse with the demo data set loaded into it by the
+// loader, file by file, as `jinwei demo load` does; dropped when the test ends. Slow (the
+// whole load): for tests of the load itself. Others use SharedDemo or Demo.
+func LoadDemo(tb testing.TB) *warehouse.Warehouse {
+	tb.Helper()
 	w := whtest.Open(tb)
-	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if _, err := l.LoadDemo(context.Background(), DataDir(), Home); err != nil {
-		tb.Fatalf("load demo data: %v", err)
+	if err := loadDemo(w); err != nil {
+		tb.Fatal(err)
 	}
 	return w
+}
+
+func loadDemo(w *warehouse.Warehouse) error {
+	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := l.LoadDemo(context.Background(), DataDir(), Home); err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	return nil
+}
+
+var shared struct {
+	once sync.Once
+	w    *warehouse.Warehouse // the loader's handle, open until whtest.Run ends
+	sums []warehouse.TableChecksum
+	err  error
+}
+
+// SharedDemo returns a handle of the test's own on the demo data set, loaded once per test
+// process and shared by every test that calls it. Read it, never write to it: loads, DDL,
+// ad hoc SQL (which writes its audit entry) and saved queries belong on Demo. A test that
+// changed the shared demo's tables fails when it ends, and so does the test process.
+func SharedDemo(tb testing.TB) *warehouse.Warehouse {
+	tb.Helper()
+	src := sharedDemo(tb)
+	w := whtest.Reopen(tb, src.Database())
+	tb.Cleanup(func() {
+		if err := checkShared(); err != nil {
+			tb.Errorf("%v: tests that write use etltest.Demo", err)
+		}
+	})
+	return w
+}
+
+// sharedDemo loads the shared demo at its first call.
+func sharedDemo(tb testing.TB) *warehouse.Warehouse {
+	tb.Helper()
+	shared.once.Do(func() {
+		w, err := whtest.OpenProcessDatabase(tb)
+		if err == nil {
+			err = loadDemo(w)
+		}
+		if err == nil {
+			shared.sums, err = w.Checksums(context.Background())
+		}
+		shared.w, shared.err = w, err
+		if err == nil {
+			whtest.AtEnd(checkShared)
+		}
+	})
+	if shared.err != nil {
+		tb.Fatalf("shared demo warehouse: %v", shared.err)
+	}
+	return shared.w
+}
+
+// checkShared reports a table of the shared demo that no longer holds what was loaded.
+func checkShared() error {
+	sums, err := shared.w.Checksums(context.Background())
+	if err != nil {
+		return fmt.Errorf("checksum the shared demo: %w", err)
+	}
+	if slices.Equal(sums, shared.sums) {
+		return nil
+	}
+	for i, s := range sums {
+		if i >= len(shared.sums) || s != shared.sums[i] {
+			return fmt.Errorf("the shared demo was written to: table %s now %d rows (checksum %x)", s.Table, s.Rows, s.Sum)
+		}
+	}
+	return fmt.Errorf("the shared demo was written to: a table was dropped")
 }
 
 // LoadCSV writes content to a file named name and loads it with job (any of
