@@ -134,6 +134,14 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 		}
 		done = append(done, m.Name)
 	}
+	// The data_version table exists now (migration 007); writes before it changed only this
+	// process's cache.
+	w.version.absent.Store(false)
+	if len(done) > 0 {
+		if err := w.dataChanged(ctx); err != nil {
+			return done, err
+		}
+	}
 	return done, nil
 }
 

@@ -191,3 +191,62 @@ func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) 
 		tb.Fatalf("fill table %s: %v", name, err)
 	}
 }
+
+// TableChecksum is one table's row count and content checksum.
+type TableChecksum struct {
+	Table string
+	Rows  uint64
+	Sum   uint64
+}
+
+// Checksums lists every table of w's database with its row count and a checksum of its
+// content, to show that something left the tables as they were (a restore, a test that
+// must not write). Tables that merge rows (ReplacingMergeTree…) are read merged (FINAL), so
+// the engine's background merges do not change their checksum. The data version's table is
+// left out: it counts writes (a restore adds one), it is not data.
+func Checksums(tb testing.TB, w *warehouse.Warehouse) []TableChecksum {
+	tb.Helper()
+	sums, err := ChecksumsOf(w)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sums
+}
+
+// ChecksumsOf is Checksums for code outside a test (a fixture built once, a check at the end).
+func ChecksumsOf(w *warehouse.Warehouse) ([]TableChecksum, error) {
+	ctx := context.Background()
+	res, err := w.Query(ctx, `SELECT name, engine FROM system.tables
+		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'data_version' ORDER BY name`, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list tables to checksum: %w", err)
+	}
+	var out []TableChecksum
+	for _, row := range res.Rows {
+		name, engine := row[0].(string), row[1].(string)
+		final := ""
+		if engine != "MergeTree" {
+			final = " FINAL"
+		}
+		r, err := w.Query(ctx, "SELECT count() AS n, groupBitXor(cityHash64(*)) AS s FROM "+name+final, nil)
+		if err != nil {
+			return nil, fmt.Errorf("checksum %s: %w", name, err)
+		}
+		out = append(out, TableChecksum{Table: name, Rows: asUint(r.Rows[0][0]), Sum: asUint(r.Rows[0][1])})
+	}
+	return out, nil
+}
+
+// asUint reads a number as the engines return it (an empty table's checksum may be NULL).
+func asUint(v any) uint64 {
+	switch x := v.(type) {
+	case int64:
+		return uint64(x)
+	case uint64:
+		return x
+	case float64:
+		return uint64(x)
+	}
+	n, _ := strconv.ParseUint(fmt.Sprint(v), 10, 64)
+	return n
+}
