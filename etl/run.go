@@ -76,6 +76,8 @@ type runState struct {
 	rejects      []warehouse.Reject
 	loadedAt     time.Time
 	lastProgress time.Time
+	// mapping is the layout the file is read with; never nil for a fact family's run.
+	mapping *Mapping
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
@@ -131,13 +133,16 @@ func (s *runState) checkRejectShare(limit float64) error {
 }
 
 func (s *runState) rejectShareError(limit float64) error {
-	if s.run.RowsRead == 0 || s.run.RowsRejected == 0 {
+	// Rows with no value and left-out totals are part of the table, not evidence of a wrong
+	// file: the share is of the rows that hold something to load.
+	held := s.run.RowsRead - s.run.RowsNoValue - s.run.RowsSkipped
+	if held <= 0 || s.run.RowsRejected == 0 {
 		return nil
 	}
-	share := float64(s.run.RowsRejected) / float64(s.run.RowsRead)
+	share := float64(s.run.RowsRejected) / float64(held)
 	if share > limit {
 		return fmt.Errorf("%w: %d of %d rows rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %s",
-			errFileRejected, s.run.RowsRejected, s.run.RowsRead, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
+			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
 	}
 	return nil
 }
