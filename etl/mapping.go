@@ -129,9 +129,9 @@ func (m *Mapping) check() error {
 		return fmt.Errorf("format %q is not csv, xlsx or json", m.Format)
 	}
 	switch strings.ToLower(m.Encoding) {
-	case "", "auto", "utf-8", "utf8", "gbk", "gb18030":
+	case "", "auto", "utf-8", "utf8", "gbk", "gb18030", "utf-16":
 	default:
-		return fmt.Errorf("encoding %q is not auto, utf-8, gbk or gb18030", m.Encoding)
+		return fmt.Errorf("encoding %q is not auto, utf-8, utf-16, gbk or gb18030", m.Encoding)
 	}
 	switch m.SubItems {
 	case "", "skip", "load":

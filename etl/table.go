@@ -111,9 +111,9 @@ type table struct {
 	indicatorLine string
 	titles        []string
 	names         nameCache
-	queue    []fieldRow // the field rows of the last source row, read from head on
-	head     int
-	vals     stringBlocks
+	queue         []fieldRow // the field rows of the last source row, read from head on
+	head          int
+	vals          stringBlocks
 }
 
 type wideColumn struct {

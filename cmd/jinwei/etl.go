@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
-
 	"jinwei/etl"
 	"jinwei/etl/demogen"
 	"jinwei/warehouse"
@@ -195,22 +193,25 @@ func newLoader(cfg *config, w *warehouse.Warehouse, log *slog.Logger, out io.Wri
 // progressPrinter rewrites one line with a load's counts and speed when out is a terminal;
 // nil otherwise.
 func progressPrinter(out io.Writer) func(warehouse.Run) {
-	f, ok := out.(*os.File)
-	if !ok || !isatty.IsTerminal(f.Fd()) {
+	term, ok := out.(*terminal)
+	if !ok {
 		return nil
 	}
-	return func(r warehouse.Run) {
-		secs := time.Since(r.StartedAt).Seconds()
-		fmt.Fprintf(out, "\r%s: read %d, loaded %d, rejected %d, %.0f rows/s   ", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected, float64(r.RowsRead)/max(secs, 0.001))
-	}
+	return func(r warehouse.Run) { term.show(progressText(r, time.Since(r.StartedAt))) }
+}
+
+// progressText is a running load's counts and speed.
+func progressText(r warehouse.Run, took time.Duration) string {
+	return fmt.Sprintf("%s: read %d, loaded %d, rejected %d, no value %d, %.0f rows/s", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected,
+		r.RowsNoValue, float64(r.RowsRead)/max(took.Seconds(), 0.001))
 }
 
 // shownRejects is how many rejected rows a load prints; `etl rejects` lists them all.
 const shownRejects = 20
 
 func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
-	fmt.Fprintf(out, "\r%s: %s (run %s): read %d, loaded %d, rejected %d in %s\n",
-		r.FilePath, r.Status, r.ID, r.RowsRead, r.RowsLoaded, r.RowsRejected, r.Duration().Round(time.Millisecond))
+	fmt.Fprintf(out, "%s: %s (run %s): read %d, loaded %d, rejected %d, no value %d, left out %d in %s\n",
+		r.FilePath, r.Status, r.ID, r.RowsRead, r.RowsLoaded, r.RowsRejected, r.RowsNoValue, r.RowsSkipped, r.Duration().Round(time.Millisecond))
 	if r.Message != "" {
 		fmt.Fprintf(out, "  %s\n", r.Message)
 	}
@@ -225,8 +226,10 @@ func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
 
 func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	var limit int
+	var all bool
 	cfg, _, err := parseFlags("etl runs", args, out, func(fs *flag.FlagSet, _ *config) {
 		fs.IntVar(&limit, "limit", 20, "how many runs to list")
+		fs.BoolVar(&all, "all", false, "also list loads that found their file already loaded (unchanged)")
 	})
 	if err != nil {
 		return err
@@ -236,14 +239,14 @@ func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return err
 	}
 	defer w.Close()
-	runs, err := w.RecentRuns(ctx, limit)
+	runs, err := w.RecentLoads(ctx, limit, !all)
 	if err != nil {
 		return err
 	}
-	res := &warehouse.Result{Columns: []warehouse.Column{{Name: "run_id"}, {Name: "job"}, {Name: "status"}, {Name: "read"}, {Name: "loaded"}, {Name: "rejected"}, {Name: "started"}, {Name: "file"}}}
+	res := &warehouse.Result{Columns: []warehouse.Column{{Name: "run_id"}, {Name: "job"}, {Name: "status"}, {Name: "read"}, {Name: "loaded"}, {Name: "rejected"}, {Name: "no_value"}, {Name: "started"}, {Name: "file"}}}
 	for _, r := range runs {
 		res.Rows = append(res.Rows, []any{r.ID, r.Job, r.Status, strconv.Itoa(r.RowsRead), strconv.Itoa(r.RowsLoaded),
-			strconv.Itoa(r.RowsRejected), r.StartedAt.Format("2006-01-02 15:04:05"), r.FilePath})
+			strconv.Itoa(r.RowsRejected), strconv.Itoa(r.RowsNoValue), r.StartedAt.Format("2006-01-02 15:04:05"), r.FilePath})
 	}
 	return writeResult(out, res, "table")
 }
