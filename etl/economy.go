@@ -117,7 +117,9 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		e.indicators[i.Code] = i
 		e.byName[normalName(i.NameZh)] = i
 	}
-	e.totals, e.subItems = s.mapping.Totals, s.mapping.SubItems
+	if s.mapping != nil {
+		e.totals, e.subItems = s.mapping.Totals, s.mapping.SubItems
+	}
 	e.runNo = e.batch.number(7, s.run.ID)
 	e.loadedAt = arrow.Timestamp(s.loadedAt.UnixMilli())
 	b := e.batch
@@ -290,6 +292,10 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch
+	if b.s.dry && len(b.s.preview) < previewRows {
+		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code + " " + rh.region.NameZh,
+			Period: period.String(), Value: value, Unit: ind.Unit})
+	}
 	b.appendNumber(0, e.lastIndicator.no)
 	b.appendNumber(1, rh.no)
 	e.keys.add(e.lastIndicator.no, rh.no, pc.no)
@@ -314,6 +320,9 @@ func (e *economySink) flush() error {
 		return err
 	}
 	s := e.batch.s
+	if s.dry {
+		return nil
+	}
 	if err := e.insertCoverage(s); err != nil {
 		return err
 	}

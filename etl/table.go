@@ -399,11 +399,12 @@ var normalStops = func() []string {
 	return out
 }()
 
-// filled counts a row's non-empty cells.
+// filled counts a row's distinct non-empty cells: a title merged across the table's
+// width fills every cell with itself, and is still one cell.
 func filled(cells []string) int {
 	n := 0
-	for _, c := range cells {
-		if trimCell(c) != "" {
+	for i, c := range cells {
+		if c = trimCell(c); c != "" && !slices.Contains(cells[:i], c) {
 			n++
 		}
 	}

@@ -3,6 +3,7 @@ package etl
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -27,9 +28,9 @@ func unitInText(n string) string {
 // noteAbove reads a row above the header: a unit line sets the file's unit, an 指标 line
 // or a title is kept for the report.
 func (t *table) noteAbove(cells []string) {
-	for _, c := range cells {
+	for i, c := range cells {
 		n := normalName(c)
-		if n == "" {
+		if n == "" || slices.Contains(cells[:i], c) { // a merged title fills every cell
 			continue
 		}
 		if u := unitInText(n); u != "" {
