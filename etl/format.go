@@ -70,7 +70,10 @@ func fileFormat(path string, m *Mapping) (string, error) {
 	declared := m.format(path)
 	switch kind {
 	case kindOLE2:
-		return "", fmt.Errorf("%w: %s is a legacy Excel 97–2003 workbook (.xls), which jinwei does not read: open it in Excel or WPS and save it as .xlsx (Excel Workbook)", errFileRejected, name)
+		if m != nil && m.Format != "" && m.Format != "xls" {
+			return "", fmt.Errorf("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", errFileRejected, name, m.Name, m.Format)
+		}
+		return "xls", nil
 	case kindHTML:
 		return "", fmt.Errorf("%w: %s holds an HTML page, not a %s file (web systems often export tables so): open it in Excel or WPS and save it as .xlsx", errFileRejected, name, strings.TrimPrefix(ext, "."))
 	case kindZip:
@@ -79,7 +82,7 @@ func fileFormat(path string, m *Mapping) (string, error) {
 		}
 		return "xlsx", nil
 	}
-	if declared == "xlsx" {
+	if declared == "xlsx" || declared == "xls" {
 		return "", fmt.Errorf("%w: %s is named as a workbook but holds text (a CSV or tab-separated export?): rename it .csv", errFileRejected, name)
 	}
 	return declared, nil

@@ -85,7 +85,7 @@ func TestEveryOfficeTextFormatLoads(t *testing.T) {
 }
 
 // A file jinwei cannot read is refused saying what it is: a web system's HTML export under
-// an .xlsx or .xls name, a legacy .xls workbook, text under an .xlsx name.
+// an .xlsx or .xls name, a damaged .xls workbook, text under an .xlsx name.
 func TestFilesThatAreNotWhatTheirNameSaysAreNamed(t *testing.T) {
 	_, l := benchWarehouse(t)
 	ole2 := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
@@ -96,8 +96,8 @@ func TestFilesThatAreNotWhatTheirNameSaysAreNamed(t *testing.T) {
 	}{
 		{"export.xlsx", []byte("<html><body><table><tr><td>地区</td></tr></table></body></html>"), "holds an HTML page, not a xlsx file"},
 		{"export.xls", []byte("\ufeff<table border=1><tr><td>地区</td></tr></table>"), "holds an HTML page, not a xls file"},
-		{"legacy.xls", ole2, "legacy Excel 97–2003 workbook (.xls)"},
-		{"legacy.xlsx", ole2, "save it as .xlsx"},
+		{"damaged.xls", ole2, "not a readable .xls workbook"},
+		{"damaged.xlsx", ole2, "save it as .xlsx"},
 		{"text.xlsx", []byte("地区,2024年\n甘肃,1\n"), "holds text"},
 	} {
 		_, err := l.LoadFile(context.Background(), etl.JobEconomy, writeBytes(t, tc.name, tc.content), nil)

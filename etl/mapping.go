@@ -124,9 +124,9 @@ func (m *Mapping) check() error {
 		return fmt.Errorf("job %q is not economy, ecology or campaign", m.Job)
 	}
 	switch m.Format {
-	case "", "csv", "xlsx", "json":
+	case "", "csv", "xlsx", "xls", "json":
 	default:
-		return fmt.Errorf("format %q is not csv, xlsx or json", m.Format)
+		return fmt.Errorf("format %q is not csv, xlsx, xls or json", m.Format)
 	}
 	switch strings.ToLower(m.Encoding) {
 	case "", "auto", "utf-8", "utf8", "gbk", "gb18030", "utf-16":
@@ -168,6 +168,8 @@ func (m *Mapping) format(path string) string {
 		return "xlsx"
 	case ".json":
 		return "json"
+	case ".xls":
+		return "xls"
 	}
 	return "csv"
 }

@@ -56,6 +56,8 @@ func openRows(path string, m *Mapping, progress *sourceProgress) (rowReader, err
 	switch format {
 	case "xlsx":
 		return openXLSX(path, m)
+	case "xls":
+		return openXLS(path, m)
 	case "json":
 		return openJSON(path)
 	}

@@ -3,6 +3,7 @@ package etl_test
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -301,5 +302,60 @@ func TestInspectLeavesAPlaceholderWhenNothingMatches(t *testing.T) {
 	}
 	if in.Mapping.Fixed["indicator"] != "TODO" || in.DryRun != nil || len(in.Notes) == 0 || !strings.Contains(in.Notes[0], "no indicator recognised") {
 		t.Errorf("mapping %+v, notes %q, dry run %v; want a TODO indicator, a note, no dry run", in.Mapping, in.Notes, in.DryRun)
+	}
+}
+
+// writeCorpus, when set, writes the XLSX shapes there too, to be saved as .xls by
+// LibreOffice (see testdata/xls/README.md).
+var writeCorpus = flag.String("write-xlsx-corpus", "", "also write the XLSX shapes to this directory")
+
+// The legacy .xls workbooks LibreOffice saved from the XLSX shapes load, with the mapping
+// inspect proposes, to the same values.
+func TestLegacyXLSShapesLoad(t *testing.T) {
+	w, l := benchWarehouse(t)
+	ctx := context.Background()
+	n := 0
+	for _, sh := range bureauShapes(t) {
+		base, ok := strings.CutSuffix(sh.name, ".xlsx")
+		if !ok {
+			continue
+		}
+		if *writeCorpus != "" {
+			src := sh.file(t, t.TempDir())
+			b, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(*writeCorpus, base+".xlsx"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n++
+		t.Run(base+".xls", func(t *testing.T) {
+			path := filepath.Join("testdata", "xls", base+".xls")
+			in, err := l.Inspect(ctx, etl.JobEconomy, path)
+			if err != nil {
+				t.Fatalf("inspect: %v", err)
+			}
+			var report strings.Builder
+			in.Print(&report)
+			if in.Format != "xls" || in.DryRun == nil || in.DryRunError != "" {
+				t.Fatalf("no clean dry run:\n%s", report.String())
+			}
+			rep, err := l.LoadFile(ctx, etl.JobEconomy, path, in.Mapping)
+			if err != nil {
+				t.Fatalf("load: %v\n%s", err, report.String())
+			}
+			if rep.Run.RowsRejected != 0 {
+				t.Errorf("%d rejects: %+v", rep.Run.RowsRejected, rep.Rejects)
+			}
+			assertValues(t, runValues(t, w, rep.Run.ID), sh.want)
+			if t.Failed() {
+				t.Logf("inspect said:\n%s", report.String())
+			}
+		})
+	}
+	if n != 3 {
+		t.Errorf("%d XLSX shapes, want 3", n)
 	}
 }
