@@ -371,10 +371,13 @@ func (t *table) isStop(cells []string) bool {
 				return true
 			}
 		}
-		n := t.names.get(c)
-		for _, s := range normalStops {
-			if strings.HasPrefix(n, s) {
-				return true
+		n := c
+		if !plainName(c) { // a code or a year opens no footnote
+			n = t.names.get(c)
+			for _, s := range normalStops {
+				if strings.HasPrefix(n, s) {
+					return true
+				}
 			}
 		}
 		for _, s := range t.m.StopAt {
