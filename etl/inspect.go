@@ -53,6 +53,9 @@ type SheetInspection struct {
 	// Indicators are the indicator codes recognised, by header, 指标 line, title or rows.
 	Indicators []string
 	DataRows   int
+	// Marked are the names that carried a footnote mark (北京①, 2023年*), with the mark:
+	// the mark is set aside and the name matched without it.
+	Marked []string
 }
 
 // inspectRows is how many rows of a sheet inspect reads.
@@ -331,7 +334,6 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		}
 	}
 	var periodCols, indicatorCols, unitCols, otherCols []int
-	growthCol := -1
 	for c, hd := range si.Header {
 		if c == regionCol || c == indCol || hd == "" {
 			continue
@@ -343,10 +345,10 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		case last == "单位" || last == "计量单位":
 			unitCols = append(unitCols, c)
 		case strings.Contains(hd, "同比") || strings.Contains(hd, "增长") || strings.Contains(hd, "增速") || strings.Contains(hd, "比上年"):
+			// A growth column (同比) beside the values: an indicator only when one is named so.
 			if _, ok := k.find(hd); ok {
 				indicatorCols = append(indicatorCols, c)
 			} else {
-				growthCol = c
 				otherCols = append(otherCols, c)
 			}
 		default:
@@ -359,7 +361,6 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 			}
 		}
 	}
-	_ = growthCol
 	titleText := append(slices.Clone(si.Titles), sh.name)
 	var ignore []string
 	for _, c := range otherCols {
@@ -444,6 +445,13 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 			m.Fixed["indicator"] = placeholder
 		}
 	}
+	for _, row := range append(hdr, data...) {
+		for _, c := range row {
+			if n, note := normName(c); note != "" && !slices.Contains(si.Marked, n+" "+note) {
+				si.Marked = append(si.Marked, n+" "+note)
+			}
+		}
+	}
 	if regionCol >= 0 {
 		si.RegionColumn = si.Header[regionCol]
 		for _, row := range data {
@@ -475,18 +483,18 @@ func sheetName(s string) string {
 // headerLike says whether a row under the header's first row continues it: no cell after
 // the first reads as a number.
 func headerLike(cells []string) bool {
-	any := false
+	some := false
 	for i, c := range cells {
 		c = trimCell(c)
 		if c == "" {
 			continue
 		}
-		any = true
+		some = true
 		if _, err := parseNumber(c); i > 0 && (err == nil || err == errMissing) {
 			return false
 		}
 	}
-	return any
+	return some
 }
 
 // isPeriodHeader says whether a header names a period: 2024, 2024年, 2024年1-6月, 1-6月, 6月.
@@ -595,6 +603,9 @@ func (in *Inspection) Print(w io.Writer) {
 		}
 		if len(s.Indicators) > 0 {
 			fmt.Fprintf(w, "  indicators: %s\n", strings.Join(s.Indicators, ", "))
+		}
+		if len(s.Marked) > 0 {
+			fmt.Fprintf(w, "  note marks (set aside): %s\n", strings.Join(s.Marked, ", "))
 		}
 	}
 	for _, n := range in.Notes {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -263,6 +264,9 @@ func TestBureauShapesLoadWithTheProposedMapping(t *testing.T) {
 			in.Print(&report)
 			if in.DryRun == nil || in.DryRunError != "" || len(in.DryRun.Preview) == 0 {
 				t.Fatalf("no clean dry run:\n%s", report.String())
+			}
+			if strings.HasPrefix(sh.name, "yearbook") && !slices.Contains(in.Sheets[0].Marked, "北京 ①") {
+				t.Errorf("the note mark of 北京① is not reported: %q", in.Sheets[0].Marked)
 			}
 			// The proposed mapping as a user would save it, read back from its TOML.
 			mp := filepath.Join(t.TempDir(), "proposed.toml")
