@@ -216,32 +216,13 @@ func newIndicatorKnowledge(inds []warehouse.Indicator) *indicatorKnowledge {
 	return k
 }
 
-// find reads a cell or header as an indicator: by code, by name, without 其中：, without a
-// unit in brackets.
+// find reads a cell or header as an indicator: by code or by name (see indicatorByName).
 func (k *indicatorKnowledge) find(text string) (warehouse.Indicator, bool) {
 	n := normalName(text)
 	if i, ok := k.byCode[n]; ok {
 		return i, true
 	}
-	if i, ok := k.byName[n]; ok {
-		return i, true
-	}
-	if _, rest := rowNameRole(n); rest != n {
-		n = rest
-		if i, ok := k.byName[n]; ok {
-			return i, true
-		}
-	}
-	if u := headerUnit(n); u != "" {
-		i, ok := k.byName[strings.TrimSpace(reUnit.ReplaceAllStringFunc(n, func(m string) string {
-			if strings.Contains(m, u) {
-				return ""
-			}
-			return m
-		}))]
-		return i, ok
-	}
-	return warehouse.Indicator{}, false
+	return indicatorByName(k.byName, n)
 }
 
 // inTitle finds the one indicator a title names (the longest name it contains).
