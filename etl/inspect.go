@@ -105,7 +105,15 @@ func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, er
 			in.Notes = append(in.Notes, notes...)
 		}
 	}
-	if format == "xlsx" && len(sheets) > 1 {
+	if len(sheets) > 1 && m.Fixed["period"] != "" && !slices.ContainsFunc(sheets, func(sh inspectedSheet) bool {
+		_, err := parsePeriod(sh.name)
+		return err != nil
+	}) {
+		// A sheet per year (2024年, 2023年 …): each sheet's name is its period.
+		delete(m.Fixed, "period")
+		m.SheetField = "period"
+	}
+	if (format == "xlsx" || format == "xls") && len(sheets) > 1 {
 		// Sheets laid out alike (a sheet per year) share the mapping; others are named.
 		var same []string
 		for _, si := range in.Sheets {
@@ -216,13 +224,22 @@ func newIndicatorKnowledge(inds []warehouse.Indicator) *indicatorKnowledge {
 	return k
 }
 
-// find reads a cell or header as an indicator: by code or by name (see indicatorByName).
+// find reads a cell or header as an indicator: by code or by name (see indicatorByName),
+// or by one row of a merged header (地区生产总值 over （亿元）).
 func (k *indicatorKnowledge) find(text string) (warehouse.Indicator, bool) {
 	n := normalName(text)
 	if i, ok := k.byCode[n]; ok {
 		return i, true
 	}
-	return indicatorByName(k.byName, n)
+	if i, ok := indicatorByName(k.byName, n); ok || !strings.Contains(n, "|") {
+		return i, ok
+	}
+	for _, part := range strings.Split(n, "|") {
+		if i, ok := indicatorByName(k.byName, part); ok {
+			return i, true
+		}
+	}
+	return warehouse.Indicator{}, false
 }
 
 // inTitle finds the one indicator a title names (the longest name it contains).
@@ -345,6 +362,10 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 	titleText := append(slices.Clone(si.Titles), sh.name)
 	var ignore []string
 	for _, c := range otherCols {
+		if regionCol >= 0 && m.Columns["region_code"] == "" && codeColumn(regions, data, c) {
+			m.Columns["region_code"] = si.Header[c] // codes beside the names: matched by code
+			continue
+		}
 		ignore = append(ignore, si.Header[c])
 	}
 	if len(unitCols) > 0 {
@@ -369,10 +390,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		m.HeaderMarker, m.Columns["region"] = lastPart(si.Header[regionCol]), si.Header[regionCol]
 		m.Wide = &WideLayout{Field: "indicator", Headers: map[string]string{}, Ignore: ignore}
 		for _, c := range indicatorCols {
-			ind, ok := k.find(lastPart(si.Header[c]))
-			if !ok {
-				ind, _ = k.find(si.Header[c])
-			}
+			ind, _ := k.find(si.Header[c])
 			m.Wide.Headers[si.Header[c]] = ind.Code
 			si.Indicators = append(si.Indicators, ind.Code)
 		}
@@ -452,6 +470,19 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		m.Columns = nil
 	}
 	return si, m, notes
+}
+
+// codeColumn says whether most cells of column c are region codes.
+func codeColumn(regions *regionMatcher, data [][]string, c int) bool {
+	hits := 0
+	for _, row := range data {
+		if v := field(row, c); v != "" {
+			if _, err := regions.match(v, ""); err == nil {
+				hits++
+			}
+		}
+	}
+	return hits > 0 && hits*2 >= len(data)
 }
 
 func sheetName(s string) string {
