@@ -132,7 +132,7 @@ func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, er
 		return nil, fmt.Errorf("inspect %s: write the mapping: %w", path, err)
 	}
 	in.TOML = string(b)
-	if job == JobEconomy && !strings.Contains(in.TOML, placeholder) {
+	if !strings.Contains(in.TOML, placeholder) {
 		rep, err := l.DryRun(ctx, job, path, m)
 		in.DryRun = rep
 		if err != nil {
@@ -280,7 +280,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 	// Header rows: rows under the first that hold no number in the value columns (a merged
 	// header's lower rows: units, years under an indicator).
 	n := 1
-	for h+n < len(sh.rows) && n < 4 && headerLike(sh.rows[h+n].cells) {
+	for h+n < len(sh.rows) && n < 4 && headerLike(sh.rows[h+n].cells) && continues(sh.rows[h+n-1].cells, sh.rows[h+n].cells) {
 		n++
 	}
 	hdr := make([][]string, n)
@@ -430,11 +430,16 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 				}
 			}
 		}
-		if regionCol >= 0 {
+		if regionCol >= 0 && families[job].knows("region") && m.Columns["region_code"] == "" {
 			m.Columns["region"] = si.Header[regionCol]
 		}
-		if indCol >= 0 {
+		if indCol >= 0 && job == JobEconomy {
 			m.Columns["indicator"] = si.Header[indCol]
+		}
+		for f := range m.Columns {
+			if !families[job].knows(f) {
+				delete(m.Columns, f)
+			}
 		}
 		if len(m.Columns) == 0 {
 			m.Columns = nil
@@ -483,6 +488,14 @@ func codeColumn(regions *regionMatcher, data [][]string, c int) bool {
 		}
 	}
 	return hits > 0 && hits*2 >= len(data)
+}
+
+// continues says whether a row goes on the header row above it: its first cell is empty or
+// the same (a cell merged down), as under a merged header; a row of text that fills its
+// own first cell (a ledger's items) is data.
+func continues(above, row []string) bool {
+	first := field(row, 0)
+	return first == "" || first == field(above, 0)
 }
 
 func sheetName(s string) string {
@@ -629,6 +642,9 @@ func (in *Inspection) Print(w io.Writer) {
 		return
 	}
 	PrintDryRun(w, in.DryRun)
+	if len(in.DryRun.Preview) == 0 && in.DryRun.Run.RowsLoaded > 0 {
+		fmt.Fprintf(w, "  (rows of %s are not previewed)\n", in.Mapping.Job)
+	}
 	if in.DryRunError != "" {
 		fmt.Fprintf(w, "would fail: %s\n", in.DryRunError)
 	}

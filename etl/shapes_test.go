@@ -387,3 +387,23 @@ func TestInspectProposesTheCountyWorkbookMapping(t *testing.T) {
 		t.Errorf("dry run:\n%s", report.String())
 	}
 }
+
+// A ledger's rows are all text: inspect reads one header row, not the items under it, and
+// proposes the columns by their names.
+func TestInspectProposesTheLedgerColumns(t *testing.T) {
+	_, l := benchWarehouse(t)
+	ctx := context.Background()
+	if _, err := l.LoadReference(ctx, etl.JobRegions, filepath.Join("..", "data", "generated", "regions_counties.csv"), gansu); err != nil {
+		t.Fatal(err)
+	}
+	in, err := l.Inspect(ctx, etl.JobEcology, filepath.Join("..", "data", "generated", "生态环境问题整改台账_2024-12.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Sheets[0].HeaderRows != 1 || in.Mapping.Columns["item_id"] != "问题编号" || in.Mapping.Columns["region"] != "所在地区" {
+		t.Errorf("header rows %d, mapping:\n%s", in.Sheets[0].HeaderRows, in.TOML)
+	}
+	if in.DryRun == nil || in.DryRunError != "" || in.DryRun.Run.RowsLoaded != 300 {
+		t.Errorf("dry run %+v: %s", in.DryRun, in.DryRunError)
+	}
+}
