@@ -131,20 +131,16 @@ func (s *Server) adminUpload(c echo.Context) error {
 	if s.jobs == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "no ETL jobs are configured")
 	}
+	// limitRequests has bounded the body by maxUpload, and taken a multipart one as a
+	// stream of parts: the file goes to the inbox as it arrives, never to a temporary file.
 	req := c.Request()
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, maxUpload)
 	name, body := c.QueryParam("name"), io.Reader(req.Body)
-	if strings.HasPrefix(req.Header.Get("Content-Type"), "multipart/form-data") {
-		fh, err := c.FormFile("file")
+	if isMultipart(req) {
+		fname, part, err := uploadedFile(c, "file")
 		if err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, "multipart upload needs a file field: "+err.Error())
 		}
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		name, body = fh.Filename, f
+		name, body = fname, part
 	}
 	if name == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "name the uploaded file (?name=…)")

@@ -76,7 +76,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	// then stops at its next batch and its run fails, leaving nothing of its file visible.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	defer stopJobs()
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return jobsCtx }}
+	srv := dashboard.NewHTTPServer(app, dashboard.DefaultTimeouts(), jobsCtx)
 	fmt.Fprintf(out, "jinwei is serving the dashboard at http://%s/ (ready in %s)\n", ln.Addr(), time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
