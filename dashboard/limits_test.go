@@ -32,7 +32,7 @@ type uploadJobs struct {
 }
 
 func (j *uploadJobs) RunJob(context.Context, string) ([]dashboard.JobResult, error) { return nil, nil }
-func (j *uploadJobs) InFlight() []warehouse.Run                                    { return nil }
+func (j *uploadJobs) InFlight() []warehouse.Run                                     { return nil }
 func (j *uploadJobs) Upload(_ context.Context, job, name string, body io.Reader) (dashboard.JobResult, error) {
 	var err error
 	j.name = name
@@ -336,4 +336,3 @@ func TestLongRoutesExtendTheirWriteDeadline(t *testing.T) {
 	}
 	res.Body.Close()
 }
-
