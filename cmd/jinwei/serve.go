@@ -26,11 +26,23 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	start := time.Now()
+	removeStaleTemp, err := useOwnTempDir(cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	// Once the warehouse is ours (the embedded one admits one process), what killed runs
+	// left on disk is removed: temporary files and inboxes' partial files.
+	if err := removeStaleTemp(); err != nil {
+		return err
+	}
+	if err := removePartials(cfg, w.Engine() == "embedded", log); err != nil {
+		return err
+	}
 	metrics := dashboard.NewMetrics(w)
 	stopObserving := w.ObserveQueries(metrics.ObserveQuery)
 	defer stopObserving()
