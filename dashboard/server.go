@@ -62,6 +62,8 @@ type Config struct {
 	SessionTTL time.Duration
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
+	BackupsDir string
 }
 
 // Server holds the routes' dependencies.

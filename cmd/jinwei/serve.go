@@ -78,7 +78,14 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if len(cfg.Users) == 0 {
 		log.Warn("no users are configured: the pages run in an open demo mode; add accounts with `jinwei user add NAME --role admin`")
 	}
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running},
+	backups, err := cfg.backupsDir()
+	if err != nil {
+		return err
+	}
+	if w.Engine() != "embedded" {
+		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
+	}
+	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg)}, w, log)
 	if err != nil {
