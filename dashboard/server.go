@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -63,6 +62,8 @@ type Config struct {
 	SessionTTL time.Duration
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
+	BackupsDir string
 }
 
 // Server holds the routes' dependencies.
@@ -75,6 +76,8 @@ type Server struct {
 	tmpl  *template.Template
 	// spools admits the downloads staged on disk at once (see sendSpooled).
 	spools chan struct{}
+	// routes are the registered route templates: the only route labels of the metrics.
+	routes map[string]bool
 }
 
 // Warehouse is everything the dashboard reads: the pages' store and the run log.
@@ -106,7 +109,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if len(cfg.Users) > 0 && len(cfg.SessionKey) < 32 {
 		return nil, fmt.Errorf("dashboard: users are configured but the session key is shorter than 32 bytes")
 	}
-	e.Use(s.logRequests, s.authenticate, s.csrf())
+	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf())
 	s.authRoutes(e)
 	pages := e.Group("", s.require(RoleViewer))
 	pages.GET("/", s.cockpitPage)
@@ -126,6 +129,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)
+	s.routes = routeSet(e)
 	return e, nil
 }
 
@@ -146,18 +150,15 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		took := time.Since(start)
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
+		route, method, class := s.requestLabels(c)
 		if s.cfg.Metrics != nil {
-			s.cfg.Metrics.requests.WithLabelValues(route, req.Method, strconv.Itoa(res.Status)).Observe(took.Seconds())
+			s.cfg.Metrics.requests.WithLabelValues(route, method, class).Observe(took.Seconds())
 		}
 		user := "-"
 		if ss := currentSession(c); ss != nil {
 			user = ss.User
 		}
-		s.log.Info("request", "request_id", id, "user", user, "method", req.Method, "route", route, "path", req.URL.Path,
+		s.log.Info("request", "request_id", id, "user", user, "method", method, "route", route, "path", logPath(req.URL.Path),
 			"status", res.Status, "bytes", res.Size, "duration_ms", took.Milliseconds())
 		return nil
 	}
