@@ -116,7 +116,9 @@ func (w *Warehouse) PutAPIToken(ctx context.Context, t APIToken) error {
 }
 
 // RecordAudit writes one entry of the audit log (API token uses are recorded there too).
-func (w *Warehouse) RecordAudit(ctx context.Context, e AuditEntry) error { return w.recordAudit(ctx, e) }
+func (w *Warehouse) RecordAudit(ctx context.Context, e AuditEntry) error {
+	return w.recordAudit(ctx, e)
+}
 
 // accountQuery runs a named read query past the page cache: account rows change without a new
 // data version.
@@ -153,5 +155,5 @@ func boolParam(b bool) string {
 	return "0"
 }
 
-func millisParam(t time.Time) string      { return strconv.FormatInt(t.UnixMilli(), 10) }
+func millisParam(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 func fromMillis(v float64) time.Time { return time.UnixMilli(int64(v)).UTC() }

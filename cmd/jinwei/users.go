@@ -220,7 +220,9 @@ func (l localAccounts) setDisabled(ctx context.Context, name string, disabled bo
 	return l.a.SetDisabled(ctx, name, disabled)
 }
 
-func (l localAccounts) users(ctx context.Context) ([]warehouse.Account, error) { return l.a.List(ctx), nil }
+func (l localAccounts) users(ctx context.Context) ([]warehouse.Account, error) {
+	return l.a.List(ctx), nil
+}
 
 func (l localAccounts) addToken(ctx context.Context, req dashboard.AccountRequest) (dashboard.Secret, error) {
 	ttl, err := dashboard.ParseLifetime(req.Expires)
@@ -239,7 +241,9 @@ func (l localAccounts) tokens(ctx context.Context) ([]warehouse.APIToken, error)
 	return l.a.Tokens(ctx), nil
 }
 
-func (l localAccounts) revokeToken(ctx context.Context, id string) error { return l.a.RevokeToken(ctx, id) }
+func (l localAccounts) revokeToken(ctx context.Context, id string) error {
+	return l.a.RevokeToken(ctx, id)
+}
 
 // remoteAccounts asks the running server, with the admin token it left in the data dir.
 type remoteAccounts struct{ c *serverClient }
