@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -430,12 +432,20 @@ func TestCookiesAreSecureWhenTheRequestIsHTTPS(t *testing.T) {
 				}
 			}
 			if tc.name == "plain http" {
-				// The whole sign-in works over plain http: the cookie jar, like a browser,
-				// keeps Secure cookies from http pages out.
-				if res := signIn(t, c, f.srv.URL, "leader", "leader-pw"); res.StatusCode != http.StatusSeeOther {
+				// The whole sign-in works over plain http on an intranet name: the cookie
+				// jar, like a browser, keeps Secure cookies from http pages out, except on
+				// localhost. The name is dialled on loopback.
+				addr := f.srv.Listener.Addr().String()
+				_, port, _ := net.SplitHostPort(addr)
+				jar, _ := cookiejar.New(nil)
+				intranet := &http.Client{Jar: jar, Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+					return (&net.Dialer{}).DialContext(ctx, network, addr)
+				}}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+				base := "http://jinwei.intranet:" + port
+				if res := signIn(t, intranet, base, "leader", "leader-pw"); res.StatusCode != http.StatusSeeOther {
 					t.Errorf("sign-in over plain http: %d, want 303", res.StatusCode)
 				}
-				if code := status(t, c, "GET", f.srv.URL+"/api/sql/history", nil); code != http.StatusForbidden {
+				if code := status(t, intranet, "GET", base+"/api/sql/history", nil); code != http.StatusForbidden {
 					t.Errorf("signed-in viewer over plain http: %d, want 403 (signed in, not allowed)", code)
 				}
 			}
