@@ -13,11 +13,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
 
@@ -466,5 +468,57 @@ func TestDemoVisitorsAreViewersOnly(t *testing.T) {
 	}
 	if code, body := call(t, c, "GET", f.srv.URL+"/ecology", nil, nil); code == http.StatusSeeOther || !strings.Contains(body, `id="demo-banner"`) {
 		t.Errorf("demo visitor on a dashboard: %d, banner %v", code, strings.Contains(body, "demo-banner"))
+	}
+}
+
+// A signed-in request costs no engine statement once its session is cached; a server
+// started afresh on the same warehouse reads a session once, and with AccountsRefresh set
+// (a shared ClickHouse server) sees another process's sign-out within that period.
+func TestSessionsAreCachedAndRefreshed(t *testing.T) {
+	var statements atomic.Int64
+	f := newAccountsServer(t, true, nil)
+	stop := f.w.ObserveQueries(func(string, warehouse.Params, time.Duration, error) { statements.Add(1) })
+	defer stop()
+	admin, _ := signedInHere(t, f, "ops")
+	before := statements.Load()
+	for i := 0; i < 5; i++ {
+		if code := status(t, admin, "GET", f.srv.URL+"/api/admin/inflight", nil); code != http.StatusOK {
+			t.Fatalf("signed-in admin: %d", code)
+		}
+	}
+	if n := statements.Load() - before; n != 0 {
+		t.Errorf("5 signed-in requests ran %d engine statements, want 0", n)
+	}
+
+	// A second server process on the same warehouse: the session is read from the table.
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, SessionKey: []byte(strings.Repeat("k", 32)), SessionTTL: time.Hour,
+		Clock: func() time.Time { return f.now }, AccountsRefresh: time.Second}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewTLSServer(app)
+	defer other.Close()
+	u, _ := url.Parse(f.srv.URL)
+	var ck *http.Cookie
+	for _, c := range admin.Jar.Cookies(u) {
+		if c.Name == "jinwei_session" {
+			ck = c
+		}
+	}
+	replay := func(base string) int {
+		return status(t, &http.Client{Transport: f.srv.Client().Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+			"GET", base+"/api/admin/inflight", map[string]string{"Cookie": ck.Name + "=" + ck.Value})
+	}
+	if code := replay(other.URL); code != http.StatusOK {
+		t.Fatalf("the session on a second server: %d", code)
+	}
+	// Signed out through the first server: the second sees it once its copy is a second old.
+	token := pageToken(t, admin, f.srv.URL+"/login")
+	if res, err := admin.PostForm(f.srv.URL+"/logout", url.Values{"_csrf": {token}}); err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out: %v %v", err, res)
+	}
+	f.now = f.now.Add(1100 * time.Millisecond)
+	if code := replay(other.URL); code != http.StatusUnauthorized {
+		t.Errorf("the second server a second after sign-out: %d, want 401", code)
 	}
 }
