@@ -2,14 +2,12 @@ package dashboard
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,7 +42,7 @@ type Runs interface {
 const maxUpload = 512 << 20
 
 func (s *Server) adminRoutes(e *echo.Echo) {
-	g := e.Group("/api/admin", s.requireAdminToken)
+	g := e.Group("/api/admin", s.require(PermAdminLoads))
 	g.GET("/runs", s.adminRuns)
 	g.GET("/runs/:id/rejects", s.adminRejects)
 	g.POST("/jobs/:job/run", s.adminRunJob)
@@ -90,24 +88,6 @@ func backupPath(root, name string) (string, error) {
 		return "", fmt.Errorf("name the backup folder (?dir=NAME) relative to the backups folder %s; %q is not such a name", root, name)
 	}
 	return filepath.Join(root, name), nil
-}
-
-// requireAdminToken admits requests carrying the token that `serve` writes beside the
-// warehouse for the local CLI, and signed-in admins; nobody else, demo mode or not.
-func (s *Server) requireAdminToken(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		if ok && s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) == 1 {
-			return next(c)
-		}
-		if ss := currentSession(c); ss != nil && !ss.Demo && ss.Role == RoleAdmin {
-			return next(c)
-		}
-		if ss := currentSession(c); ss != nil && !ss.Demo {
-			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the admin role", ss.User))
-		}
-		return echo.NewHTTPError(http.StatusUnauthorized, "admin token or an admin sign-in required")
-	}
 }
 
 func (s *Server) adminRuns(c echo.Context) error {

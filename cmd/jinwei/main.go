@@ -22,7 +22,7 @@ import (
 const usage = `jinwei (进位): provincial statistics in ClickHouse, and where the province stands.
 
 Usage:
-  jinwei serve [--addr HOST:PORT] [--no-demo]   serve the dashboard (migrates and loads the demo data first)
+  jinwei serve [--addr HOST:PORT] [--no-demo] [--demo-public]   serve the dashboard (migrates and loads the demo data first)
   jinwei migrate [--print] [--copy-to DSN]      apply schema migrations; print the DDL; copy to a server
   jinwei etl load --job JOB [--strict] FILE…    load files; JOB is economy, regions, indicators or peer_groups
   jinwei etl runs [--limit N]                   list recent loads
@@ -33,6 +33,10 @@ Usage:
   jinwei restore DIR                            restore a backup into a new data directory
   jinwei config check [--config FILE]           validate the configuration
   jinwei user add NAME --role viewer|analyst|admin   add an account (its password is printed once)
+  jinwei user passwd|disable|enable NAME        new password (printed once) or disable: either signs its sessions out
+  jinwei user list                              list the accounts
+  jinwei token add NAME --role ROLE [--expires 90d]   a personal API token for scripts (printed once)
+  jinwei token list | token revoke ID           list or revoke API tokens
 
 Flags every command takes:
   --config FILE     config file (default ./jinwei.toml when present; see README)
@@ -84,6 +88,7 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		"restore": restoreCmd,
 		"config":  configCmd,
 		"user":    userCmd,
+		"token":   tokenCmd,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
