@@ -23,7 +23,7 @@ import (
 const usage = `jinwei (进位): provincial statistics in ClickHouse, and where the province stands.
 
 Usage:
-  jinwei serve [--addr HOST:PORT] [--no-demo]   serve the dashboard (migrates and loads the demo data first)
+  jinwei serve [--addr HOST:PORT] [--no-demo] [--demo-public]   serve the dashboard (migrates and loads the demo data first)
   jinwei migrate [--print] [--copy-to DSN]      apply schema migrations; print the DDL; copy to a server
   jinwei etl inspect [--job JOB] FILE…          read a file's layout and propose a mapping (TOML), with a preview
   jinwei etl load --job JOB [--mapping FILE] [--strict] [--dry-run] FILE…   load files (or --url URL)
@@ -37,6 +37,10 @@ Usage:
   jinwei restore DIR                            restore a backup into a new data directory
   jinwei config check [--config FILE]           validate the configuration
   jinwei user add NAME --role viewer|analyst|admin   add an account (its password is printed once)
+  jinwei user passwd|disable|enable NAME        new password (printed once) or disable: either signs its sessions out
+  jinwei user list                              list the accounts
+  jinwei token add NAME --role ROLE [--expires 90d]   a personal API token for scripts (printed once)
+  jinwei token list | token revoke ID           list or revoke API tokens
 
 Jobs (etl load --job, etl run):
   facts       economy (indicator values), ecology (rectification ledger), campaign (三抓三促 reports)
@@ -98,6 +102,7 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		"restore": restoreCmd,
 		"config":  configCmd,
 		"user":    userCmd,
+		"token":   tokenCmd,
 	}
 	args = globalFlagsLast(args)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
