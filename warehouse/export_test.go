@@ -10,3 +10,6 @@ func OnStreamStart(fn func()) (restore func()) {
 	streamStarted = fn
 	return func() { streamStarted = nil }
 }
+
+// NamedQueryText returns the text of sql/queries/NAME.sql, for tests that run it elsewhere.
+func NamedQueryText(name string) (string, error) { return namedQuery(name) }

@@ -183,9 +183,6 @@ func (w *Warehouse) named(ctx context.Context, name string, params Params) (*Res
 	return w.cache.get(cacheKey(name, params), v, load)
 }
 
-// NamedQueryText returns the text of sql/queries/NAME.sql, for tools that time or show it.
-func NamedQueryText(name string) (string, error) { return namedQuery(name) }
-
 func namedQuery(name string) (string, error) {
 	b, err := fs.ReadFile(jsql.Queries, "queries/"+name+".sql")
 	if err != nil {
