@@ -9,9 +9,13 @@
 // (its own query cache), so read-only tests may run in parallel (t.Parallel). A test that
 // writes data through it fails when it ends (the warehouse's data version moved), and the
 // test process fails at its end if any of the shared demo's tables changed (the audit log
-// and saved queries too, which are no new data version). Demo is a private copy of the shared demo on a database of the
-// test's own, dropped when the test ends: write to it freely. Both need the package's
-// TestMain to call whtest.Run.
+// and saved queries too, which start no data version). Demo is a private copy of the shared
+// demo (the engine copies its tables: 0.3-2.5 s on a busy 2-core machine, where the load
+// took 15-25 s) on a database of the test's own, dropped when the test ends: write to it
+// freely. LoadDemo runs the whole load, for tests of the load itself. All need the
+// package's TestMain to call whtest.Run:
+//
+//	func TestMain(m *testing.M) { os.Exit(whtest.Run(m)) }
 package etltest
 
 import (
