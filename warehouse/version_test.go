@@ -159,3 +159,29 @@ func TestDataVersionSurvivesAServerRestart(t *testing.T) {
 		t.Fatalf("after the restart the data version is %d (%v); want %d", after, err, before)
 	}
 }
+
+// BenchmarkDataVersion is what the query cache pays at most once a second per process to
+// learn the warehouse's data version (the demo's data_version table), beside a cached named
+// query, which pays nothing more within that second.
+func BenchmarkDataVersion(b *testing.B) {
+	w := etltest.SharedDemo(b)
+	ctx := context.Background()
+	q := warehouse.RankingQuery{Indicator: "gdp", Year: 2024, Group: "all31", Home: etltest.Home}
+	b.Run("read_version", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := w.DataVersion(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cached_ranking", func(b *testing.B) {
+		if _, err := w.Ranking(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := w.Ranking(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
