@@ -37,10 +37,40 @@ var versionWriter = func() Params {
 	return Params{"host": host, "pid": strconv.Itoa(os.Getpid())}
 }()
 
-// DataVersion reads the warehouse's data version: it grows with every write that changes
+// DataVersion returns the warehouse's data version: it grows with every write that changes
 // data, made by any process on any host, and survives restarts. Pages that show "new data"
-// (the wall screen, submissions, alerts) compare it with the one they showed.
+// (the wall screen, submissions, alerts) compare it with the one they showed. It is read
+// from the warehouse at most once per versionTTL, and at once after a write of this
+// process, so asking it with every request costs no engine round trip.
 func (w *Warehouse) DataVersion(ctx context.Context) (uint64, error) {
+	d := &w.version
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return w.refreshVersionLocked(ctx)
+}
+
+// refreshVersionLocked returns the data version, read again when the one known is older than
+// versionTTL or this process has written since; a new one drops the cached results. Called
+// with version.mu held.
+func (w *Warehouse) refreshVersionLocked(ctx context.Context) (uint64, error) {
+	d := &w.version
+	if !d.readAt.IsZero() && time.Since(d.readAt) < versionTTL {
+		return d.seen, nil
+	}
+	seen, err := w.readDataVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if seen != d.seen {
+		d.seen = seen
+		w.cache.invalidate()
+	}
+	d.readAt = time.Now()
+	return seen, nil
+}
+
+// readDataVersion reads the data version from the warehouse.
+func (w *Warehouse) readDataVersion(ctx context.Context) (uint64, error) {
 	text, err := namedQuery("data_version")
 	if err != nil {
 		return 0, err
@@ -66,12 +96,9 @@ func (w *Warehouse) cacheVersion(ctx context.Context) (v uint64, ok bool, err er
 	d := &w.version
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !d.readAt.IsZero() && time.Since(d.readAt) < versionTTL {
-		return w.cache.version.Load(), true, nil
-	}
 	// Read before the generation is taken: a result loaded after this read is at least as
 	// new as the version it is kept for.
-	seen, err := w.DataVersion(ctx)
+	_, err = w.refreshVersionLocked(ctx)
 	switch {
 	case ctx.Err() != nil:
 		return 0, false, ctx.Err()
@@ -81,11 +108,6 @@ func (w *Warehouse) cacheVersion(ctx context.Context) (v uint64, ok bool, err er
 	case err != nil:
 		return 0, false, nil // the query itself will say what is wrong
 	}
-	if seen != d.seen {
-		d.seen = seen
-		w.cache.invalidate()
-	}
-	d.readAt = time.Now()
 	return w.cache.version.Load(), true, nil
 }
 

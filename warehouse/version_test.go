@@ -169,7 +169,7 @@ func BenchmarkDataVersion(b *testing.B) {
 	q := warehouse.RankingQuery{Indicator: "gdp", Year: 2024, Group: "all31", Home: etltest.Home}
 	b.Run("read_version", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := w.DataVersion(ctx); err != nil {
+			if _, err := w.ReadDataVersion(ctx); err != nil {
 				b.Fatal(err)
 			}
 		}
