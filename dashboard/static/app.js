@@ -5,6 +5,14 @@
   var labelsEl = document.getElementById('labels');
   var labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   function L(key) { return labels[key] || key; }
+  // The phone's menu button opens and closes the navigation.
+  var toggle = document.getElementById('menu-toggle');
+  if (toggle) {
+    toggle.addEventListener('click', function () {
+      var open = document.querySelector('header.top').classList.toggle('open');
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
   var charts = [];
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
