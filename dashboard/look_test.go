@@ -2,15 +2,18 @@ package dashboard_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -237,6 +240,13 @@ func TestEveryPageInBrowser(t *testing.T) {
 			}
 		}
 	})
+	t.Run("print", func(t *testing.T) {
+		for _, p := range dashboardPages {
+			for _, lang := range []string{"zh", "en"} {
+				s.print(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), lang == "en")
+			}
+		}
+	})
 	t.Run("signed-out", func(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
 			s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)
@@ -279,6 +289,72 @@ func TestEveryPageInBrowser(t *testing.T) {
 	}
 	s.check(t, srv.demo.URL, base)
 }
+
+// A4 with the stylesheet's 12 mm margins leaves 186 mm (703 CSS px) across in portrait and
+// 273 mm (1032 px) in landscape.
+const (
+	a4Width, a4Height = 8.27, 11.69 // inches
+	portraitPx        = 703
+	landscapePx       = 1032
+)
+
+// print lays the page out for paper in portrait or landscape, checks that the navigation and
+// buttons are gone and every chart fits the paper's width, prints it to PDF with chromium,
+// and checks with pdftotext that the first page carries the page's title and what the
+// pickers chose; the PDF is kept under test-output/print.
+func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
+	t.Helper()
+	width, orient := int64(portraitPx), "portrait"
+	if landscape {
+		width, orient = landscapePx, "landscape"
+	}
+	s.setViewport(t, viewport{orient, width, 1000, false})
+	s.load(t, pageURL)
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("print media: %v", err)
+	}
+	defer chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+	s.setViewport(t, viewport{orient, width, 1000, false})
+	check := fmt.Sprintf(`(function () {
+  var bad = [], w = %d;
+  document.querySelectorAll('header.top, form.pickers, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' shows'); });
+  document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
+    var r = c.getBoundingClientRect();
+    if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');
+  });
+  return bad.join('; ');
+})()`, width)
+	if bad := s.eval(t, check); bad != "" {
+		t.Errorf("%s on %s paper: %s", name, orient, bad)
+	}
+	title := s.eval(t, `document.querySelector('h1').innerText.trim()`)
+	context := s.eval(t, `document.getElementById('print-context').innerText.trim()`)
+	pdf, err := chromedp.Call(s.ctx, page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
+		PrintBackground: ptrTo(true)})
+	if err != nil {
+		t.Fatalf("print %s: %v", name, err)
+	}
+	dir := filepath.Join("..", "test-output", "print")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, name+"-"+orient+".pdf")
+	if err := os.WriteFile(file, pdf.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-f", "1", "-l", "1", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (make test installs poppler-utils): %v", err)
+	}
+	first := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{title, context} {
+		if !strings.Contains(first, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, orient, want, first)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
 
 // visibleText is a JavaScript function of a selector: the visible text of what it selects.
 const visibleText = `(function (sel) { return Array.prototype.map.call(document.querySelectorAll(sel), function (e) { return e.innerText.trim(); }).join(' '); })`

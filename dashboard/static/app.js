@@ -30,6 +30,34 @@
     charts.forEach(function (c) { c.resize(); });
   });
 
+  // Printing: the pickers are hidden on paper, so a line under the title says what they
+  // chose (indicator, period, group); the charts are redrawn at the paper's width without
+  // their toolbox before the page is laid out for print, and back after.
+  var context = document.getElementById('print-context');
+  if (context) {
+    context.textContent = Array.prototype.map.call(document.querySelectorAll('form.pickers label'), function (l) {
+      var sel = l.querySelector('select');
+      if (!sel || sel.selectedIndex < 0) return '';
+      return l.firstChild.textContent.trim() + ': ' + sel.options[sel.selectedIndex].text;
+    }).filter(Boolean).join(' · ');
+  }
+  // Before print the page still has the screen's layout: 700 px fits A4 either way up. Once
+  // laid out for print (the media query), the chart's box has the paper's width.
+  function fitPaper(max) {
+    charts.forEach(function (c) {
+      c.setOption({ toolbox: { show: false } });
+      c.resize({ width: Math.min(c.getDom().clientWidth || max, max), animation: { duration: 0 } });
+    });
+  }
+  function fitScreen() {
+    charts.forEach(function (c) { c.setOption({ toolbox: { show: true } }); c.resize(); });
+  }
+  window.addEventListener('beforeprint', function () { fitPaper(700); });
+  window.addEventListener('afterprint', fitScreen);
+  if (window.matchMedia) {
+    window.matchMedia('print').addEventListener('change', function (e) { if (e.matches) fitPaper(Infinity); else fitScreen(); });
+  }
+
   function cellValue(row, i) {
     var text = row.cells[i] ? row.cells[i].textContent.trim() : '';
     var n = parseFloat(text.replace(/[,%]/g, ''));
