@@ -247,6 +247,28 @@ func TestEveryPageInBrowser(t *testing.T) {
 			}
 		}
 	})
+	t.Run("wall", func(t *testing.T) {
+		s.setViewport(t, wall)
+		for _, lang := range []string{"zh", "en"} {
+			for _, p := range dashboardPages {
+				name := "wall-" + p.name + "-" + lang
+				s.load(t, srv.demo.URL+withLang(p.path+"?screen=wall", lang))
+				s.axe(t, name)
+				if bad := s.eval(t, wallCheck); bad != "" {
+					t.Errorf("%s: %s", name, bad)
+				}
+				s.screenshot(t, name+"-1920", false)
+			}
+		}
+		// A load (any write) starts a new data version: the wall screen redraws by itself.
+		s.load(t, srv.demo.URL+"/?screen=wall&poll=1")
+		s.eval(t, `window.drawnBefore = 'yes'`)
+		srv.auth.w.ForgetCachedResults()
+		waitFor(t, s, `String(window.drawnBefore !== 'yes' && document.readyState === 'complete')`, "the wall screen to redraw after the data changed")
+		// With rotate, it moves on to the next page by itself, keeping its settings.
+		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
+		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
+	})
 	t.Run("signed-out", func(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
 			s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)
@@ -355,6 +377,33 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// wallCheck lists what a wall screen must not show: controls, a light background, small type.
+const wallCheck = `(function () {
+  var bad = [];
+  document.querySelectorAll('header.top, form.pickers, button, input, select').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' shows'); });
+  var bg = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+  if (bg[0] + bg[1] + bg[2] > 150) bad.push('background ' + bg.join(','));
+  var h = parseFloat(getComputedStyle(document.querySelector('h1')).fontSize);
+  if (h < 40) bad.push('title ' + h + 'px');
+  return bad.join('; ');
+})()`
+
+// waitFor polls a JavaScript condition (a string 'true' when met) for up to 20 s.
+func waitFor(t *testing.T, s *session, cond, what string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](cond))
+		if err == nil && v == "true" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 20 s for %s (last %q, %v)", what, v, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
 
 // visibleText is a JavaScript function of a selector: the visible text of what it selects.
 const visibleText = `(function (sel) { return Array.prototype.map.call(document.querySelectorAll(sel), function (e) { return e.innerText.trim(); }).join(' '); })`

@@ -14,16 +14,18 @@
     });
   }
   var charts = [];
+  var wall = document.body.hasAttribute('data-wall');
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
     if (!src || typeof echarts === 'undefined') {
       el.textContent = L('chart_lib_missing');
       return;
     }
-    var chart = echarts.init(el, null, { renderer: 'canvas' });
+    var chart = echarts.init(el, wall ? 'dark' : null, { renderer: 'canvas' });
     // Listen first: a chart without animation finishes inside setOption.
     chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
     chart.setOption(JSON.parse(src.textContent));
+    if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
     charts.push(chart);
   });
   window.addEventListener('resize', function () {
@@ -87,4 +89,23 @@
       });
     });
   });
+
+  // The wall screen redraws itself when a load changes the data (it asks /api/version every
+  // data-poll seconds) and, with data-rotate, moves on to the next page in turn.
+  if (wall) {
+    var b = document.body, version = b.getAttribute('data-version');
+    setInterval(function () {
+      fetch('/api/version', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (j) {
+        if (String(j.data_version) !== version) location.reload();
+      }).catch(function () { /* the next poll tries again */ });
+    }, (+b.getAttribute('data-poll') || 30) * 1000);
+    var rotate = +b.getAttribute('data-rotate') || 0;
+    if (rotate > 0) {
+      setTimeout(function () {
+        var pages = ['/', '/ranking', '/counties', '/ecology', '/campaign'];
+        var next = pages[(pages.indexOf(location.pathname) + 1) % pages.length];
+        location.href = next + location.search;
+      }, rotate * 1000);
+    }
+  }
 })();
