@@ -97,8 +97,10 @@ fmt-check:
 vet: assets
 	$(GO) vet ./...
 
+# The page tests open every page, language, role and width in one browser: minutes on a
+# busy machine, so the default 10-minute limit per package is raised.
 test: assets check-engine browser clickhouse-server fmt-check vet
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 # Benchmarks print figures beside their yardsticks; see the README.
 bench: assets check-engine clickhouse-server

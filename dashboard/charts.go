@@ -46,9 +46,11 @@ func rankingChart(r *warehouse.Ranking, lang string) map[string]any {
 	if r.Nation != nil {
 		seriesOpts = append(seriesOpts,
 			charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: t(lang, "nation"), XAxis: *r.Nation}),
+			// The category axis runs top to bottom, so "start" puts the national figure's
+			// label above the bars, clear of the value axis' numbers.
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
 				LineStyle: &opts.LineStyle{Color: colorGuide, Type: "dashed"},
-				Label:     &opts.Label{Show: opts.Bool(true), Position: "end", Formatter: t(lang, "nation") + " {c}"}}),
+				Label:     &opts.Label{Show: opts.Bool(true), Position: "start", Formatter: t(lang, "nation") + " {c}"}}),
 		)
 	}
 	bar.AddSeries(indicatorName(r.Indicator, lang), data, seriesOpts...)

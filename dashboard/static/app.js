@@ -52,7 +52,7 @@
     });
   }
   function fitScreen() {
-    charts.forEach(function (c) { c.setOption({ toolbox: { show: true } }); c.resize(); });
+    charts.forEach(function (c) { c.setOption({ toolbox: { show: !wall } }); c.resize(); });
   }
   window.addEventListener('beforeprint', function () { fitPaper(700); });
   window.addEventListener('afterprint', fitScreen);
