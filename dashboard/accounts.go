@@ -156,6 +156,8 @@ func (a *Accounts) reloadLocked(ctx context.Context) error {
 // read keeps the old copy: the warehouse being busy must not sign everyone out.
 func (a *Accounts) freshLocked(ctx context.Context) {
 	if a.refresh > 0 && a.now().Sub(a.loaded) >= a.refresh {
+		// Retried a period later, not on every request, when the warehouse fails.
+		a.loaded = a.now()
 		_ = a.reloadLocked(ctx)
 	}
 }
