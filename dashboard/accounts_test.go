@@ -92,7 +92,9 @@ func call(t *testing.T, c *http.Client, method, u string, header map[string]stri
 
 var cliToken = map[string]string{"Authorization": "Bearer cli-token"}
 
-func bearer(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
 
 // addToken makes an API token through the admin API, as `jinwei token add` does.
 func addToken(t *testing.T, f *authFixture, name, role, expires string) dashboard.Secret {
