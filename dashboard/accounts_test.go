@@ -26,7 +26,7 @@ import (
 // newAccountsServer serves an empty warehouse (no demo data: these tests are about who may
 // do what) with the fixture's three config accounts and the CLI's admin token, over TLS or
 // plain http.
-func newAccountsServer(t *testing.T, overTLS bool, tweak func(*dashboard.Config)) *authFixture {
+func newAccountsServer(t testing.TB, overTLS bool, tweak func(*dashboard.Config)) *authFixture {
 	t.Helper()
 	f := &authFixture{now: time.Now(), w: whtest.Open(t)}
 	var users []dashboard.User
@@ -67,7 +67,7 @@ func signedInHere(t *testing.T, f *authFixture, user string) (*http.Client, stri
 }
 
 // call sends a request with headers and an optional JSON body; it returns the status and body.
-func call(t *testing.T, c *http.Client, method, u string, header map[string]string, body any) (int, string) {
+func call(t testing.TB, c *http.Client, method, u string, header map[string]string, body any) (int, string) {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -97,7 +97,7 @@ func bearer(token string) map[string]string {
 }
 
 // addToken makes an API token through the admin API, as `jinwei token add` does.
-func addToken(t *testing.T, f *authFixture, name, role, expires string) dashboard.Secret {
+func addToken(t testing.TB, f *authFixture, name, role, expires string) dashboard.Secret {
 	t.Helper()
 	code, body := call(t, f.client(t), "POST", f.srv.URL+"/api/admin/tokens", cliToken, dashboard.AccountRequest{Name: name, Role: role, Expires: expires})
 	var s dashboard.Secret
