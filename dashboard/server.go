@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -73,6 +72,8 @@ type Config struct {
 	CookieSecure string
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
+	BackupsDir string
 }
 
 // Server holds the routes' dependencies.
@@ -85,6 +86,8 @@ type Server struct {
 	tmpl  *template.Template
 	// spools admits the downloads staged on disk at once (see sendSpooled).
 	spools chan struct{}
+	// routes are the registered route templates: the only route labels of the metrics.
+	routes map[string]bool
 	// accounts are the accounts, sessions and tokens; proxies the trusted proxies;
 	// loginTries the failed sign-ins per account name.
 	accounts   *Accounts
@@ -123,7 +126,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
-	e.Use(s.logRequests, s.authenticate, s.csrf())
+	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf())
 	s.authRoutes(e)
 	s.accountRoutes(e)
 	pages := e.Group("", s.require(PermViewDashboards))
@@ -144,6 +147,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)
+	s.routes = routeSet(e)
 	return e, nil
 }
 
@@ -164,18 +168,15 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		took := time.Since(start)
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
+		route, method, class := s.requestLabels(c)
 		if s.cfg.Metrics != nil {
-			s.cfg.Metrics.requests.WithLabelValues(route, req.Method, strconv.Itoa(res.Status)).Observe(took.Seconds())
+			s.cfg.Metrics.requests.WithLabelValues(route, method, class).Observe(took.Seconds())
 		}
 		user := "-"
 		if ss := currentSession(c); ss != nil {
 			user = ss.User
 		}
-		s.log.Info("request", "request_id", id, "user", user, "method", req.Method, "route", route, "path", req.URL.Path,
+		s.log.Info("request", "request_id", id, "user", user, "method", method, "route", route, "path", logPath(req.URL.Path),
 			"status", res.Status, "bytes", res.Size, "duration_ms", took.Milliseconds())
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,6 +50,9 @@ type config struct {
 	// kept in the data directory. SessionTTL is how long a sign-in lasts.
 	SessionKey string `toml:"session_key"`
 	SessionTTL string `toml:"session_ttl"`
+	// BackupsDir is the only folder the running server writes backups into (POST
+	// /api/admin/backup, and `jinwei backup` handed to it); empty means data_dir/backups.
+	BackupsDir string `toml:"backups_dir"`
 	// TrustedProxies are the reverse proxies (CIDRs or addresses) whose X-Forwarded-For
 	// and X-Forwarded-Proto are believed; nobody else's are.
 	TrustedProxies []string `toml:"trusted_proxies"`
@@ -94,6 +98,7 @@ var envKeys = map[string]func(c *config, v string){
 	"JINWEI_LOAD_DEMO":          func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
 	"JINWEI_SOURCES_DIR":        func(c *config, v string) { c.SourcesDir = v },
 	"JINWEI_BATCH_ROWS":         func(c *config, v string) { c.BatchRows, _ = strconv.Atoi(v) },
+	"JINWEI_BACKUPS_DIR":        func(c *config, v string) { c.BackupsDir = v },
 }
 
 // loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
@@ -194,4 +199,13 @@ func configPath(args []string) (string, bool) {
 		return p, true
 	}
 	return "jinwei.toml", false
+}
+
+// backupsDir is the configured backups folder, absolute: backups_dir, or data_dir/backups.
+func (c *config) backupsDir() (string, error) {
+	dir := c.BackupsDir
+	if dir == "" {
+		dir = filepath.Join(c.DataDir, "backups")
+	}
+	return filepath.Abs(dir)
 }

@@ -142,9 +142,15 @@ func TestETLLoadCommandReportsRejectsAndSkipsReloads(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unknown job "nope"`) {
 		t.Fatalf("unknown job: %v\n%s", err, out)
 	}
+	// Loads that changed nothing (the reload above, a serve start's demo files) are listed
+	// with --all only; the global flags may come before the command.
 	runs, err := runCLI(t, append([]string{"etl", "runs"}, common...)...)
-	if err != nil || !strings.Contains(runs, "unchanged") || !strings.Contains(runs, "committed") {
+	if err != nil || strings.Contains(runs, "unchanged") || !strings.Contains(runs, "committed") {
 		t.Fatalf("etl runs: %v\n%s", err, runs)
+	}
+	runs, err = runCLI(t, append(common, "etl", "runs", "--all")...)
+	if err != nil || !strings.Contains(runs, "unchanged") || !strings.Contains(runs, "committed") {
+		t.Fatalf("jinwei --data-dir … etl runs --all: %v\n%s", err, runs)
 	}
 }
 
@@ -188,4 +194,3 @@ func TestExampleConfigIsValid(t *testing.T) {
 		t.Errorf("example config read as %+v", cfg)
 	}
 }
-

@@ -27,11 +27,23 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	start := time.Now()
+	removeStaleTemp, err := useOwnTempDir(cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	// Once the warehouse is ours (the embedded one admits one process), what killed runs
+	// left on disk is removed: temporary files and inboxes' partial files.
+	if err := removeStaleTemp(); err != nil {
+		return err
+	}
+	if err := removePartials(cfg, w.Engine() == "embedded", log); err != nil {
+		return err
+	}
 	metrics := dashboard.NewMetrics(w)
 	stopObserving := w.ObserveQueries(metrics.ObserveQuery)
 	defer stopObserving()
@@ -73,7 +85,14 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if w.Engine() != "embedded" {
 		refresh = time.Second
 	}
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running},
+	backups, err := cfg.backupsDir()
+	if err != nil {
+		return err
+	}
+	if w.Engine() != "embedded" {
+		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
+	}
+	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
 		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure}, w, log)
@@ -84,7 +103,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	// then stops at its next batch and its run fails, leaving nothing of its file visible.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	defer stopJobs()
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return jobsCtx }}
+	srv := dashboard.NewHTTPServer(app, dashboard.DefaultTimeouts(), jobsCtx)
 	fmt.Fprintf(out, "jinwei is serving the dashboard at http://%s/ (ready in %s)\n", ln.Addr(), time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
