@@ -194,8 +194,11 @@ func (a *Accounts) put(ctx context.Context, u warehouse.Account) error {
 // warehouse's to keep, and a disabled account stays disabled.
 func (a *Accounts) Bootstrap(ctx context.Context, users []User) error {
 	for _, u := range users {
-		if !ValidRole(u.Role) || !accountName.MatchString(u.Name) {
-			return fmt.Errorf("config account %q: %w, %w", u.Name, ErrBadName, ErrBadRole)
+		if !accountName.MatchString(u.Name) {
+			return fmt.Errorf("config account %q: %w", u.Name, ErrBadName)
+		}
+		if !ValidRole(u.Role) {
+			return fmt.Errorf("config account %q: role %q: %w", u.Name, u.Role, ErrBadRole)
 		}
 		cur, ok := a.account(ctx, u.Name)
 		switch {
