@@ -152,7 +152,7 @@ func (a *Accounts) reloadLocked(ctx context.Context) error {
 	return nil
 }
 
-// fresh reads the tables again when the cache is older than the refresh period. A failed
+// freshLocked reads the tables again when the cache is older than the refresh period. A failed
 // read keeps the old copy: the warehouse being busy must not sign everyone out.
 func (a *Accounts) freshLocked(ctx context.Context) {
 	if a.refresh > 0 && a.now().Sub(a.loaded) >= a.refresh {
