@@ -73,4 +73,13 @@ func TestGuardRefusesAccountTables(t *testing.T) {
 			t.Errorf("%s: %v, want refused", stmt, err)
 		}
 	}
+	schema, err := w.Schema(context.Background())
+	if err != nil || len(schema) == 0 {
+		t.Fatalf("schema: %v", err)
+	}
+	for _, table := range schema {
+		if table.Name == "accounts" || table.Name == "sessions" || table.Name == "api_tokens" {
+			t.Errorf("the console's schema lists %s", table.Name)
+		}
+	}
 }
