@@ -101,7 +101,16 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 		if err != nil {
 			return err
 		}
-		kind, err := policy{db: w.db}.check(tree, canonical)
+		catalog := s.tables
+		if catalog == nil {
+			catalog = s.run
+		}
+		existing, err := tableNames(catalog)
+		if err != nil {
+			return fmt.Errorf("read the warehouse's tables: %w", err)
+		}
+		access := &tableAccess{allowed: w.analystAllowed, existing: existing}
+		kind, err := policy{db: w.db, tables: access}.check(tree, canonical)
 		if err != nil {
 			return err
 		}

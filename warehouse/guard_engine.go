@@ -27,6 +27,9 @@ type guardSession struct {
 	parse  runFunc
 	run    runFunc
 	stream func(stmt string, each chunkFunc) error
+	// tables, when set, reads the database's catalogue for the guard's table check; run
+	// does when it is nil.
+	tables runFunc
 	// readOnly is set when the session is read-only already. Such a session may not change
 	// the readonly setting (the engine refuses even to set it again), so the limits leave it
 	// out; the session's own setting is the fence against writes.

@@ -150,6 +150,23 @@ var hostileStatements = []hostileCase{
 	{name: "show processlist", stmt: "SHOW PROCESSLIST", refused: "this is SHOW PROCESSLIST"},
 	{name: "show settings", stmt: "SHOW SETTINGS LIKE '%'", refused: "only SHOW TABLES"},
 
+	// Tables off the analysts' allowlist: every user's statements, others' saved queries,
+	// the tables any later migration adds (accounts, sessions, tokens: see
+	// TestGuardDeniesTablesNotOnTheAllowlist), however they are reached.
+	{name: "audit log", stmt: "SELECT user, statement FROM audit_log", refused: "table audit_log is not open"},
+	{name: "audit log qualified", stmt: "SELECT * FROM {db}.audit_log", refused: "table audit_log is not open"},
+	{name: "audit log backquoted", stmt: "SELECT * FROM `{db}`.`audit_log`", refused: "table audit_log is not open"},
+	{name: "saved queries", stmt: "SELECT owner, statement FROM saved_queries", refused: "table saved_queries is not open"},
+	{name: "audit log in join", stmt: "SELECT * FROM regions AS r JOIN audit_log AS a ON 1 = 1", refused: "table audit_log is not open"},
+	{name: "audit log in subquery", stmt: "SELECT count() FROM (SELECT * FROM audit_log)", refused: "table audit_log is not open"},
+	{name: "audit log in CTE", stmt: "WITH a AS (SELECT * FROM audit_log) SELECT * FROM a", refused: "table audit_log is not open"},
+	{name: "audit log as IN table", stmt: "SELECT * FROM regions WHERE name_zh IN audit_log", refused: "table audit_log is not open"},
+	{name: "CTE shadowing the audit log", stmt: "WITH audit_log AS (SELECT 1 AS x) SELECT * FROM (SELECT * FROM audit_log) AS s, audit_log", refused: "table audit_log is not open"},
+	{name: "describe audit log", stmt: "DESCRIBE TABLE audit_log", refused: "table audit_log is not open"},
+	{name: "explain audit log", stmt: "EXPLAIN SELECT * FROM audit_log", refused: "table audit_log is not open"},
+	{name: "show create audit log", stmt: "SHOW CREATE TABLE audit_log", refused: "table audit_log is not open"},
+	{name: "show create saved queries qualified", stmt: "SHOW CREATE TABLE {db}.saved_queries", refused: "table saved_queries is not open"},
+
 	// Input too long to be an analyst's query.
 	{name: "long padding", stmt: "SELECT 1" + strings.Repeat(" ", 70000), refused: "bytes long"},
 	{name: "long expression", stmt: "SELECT " + strings.Repeat("1+", 40000) + "1", refused: "bytes long"},

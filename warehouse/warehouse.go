@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -44,6 +45,9 @@ type Warehouse struct {
 	ddl   ddlTarget
 	cache *queryCache
 	spool string // where large results are staged on disk; "" means the system's temp dir
+
+	tablesMu    sync.RWMutex
+	extraTables map[string]bool // tables ad hoc SQL may read beyond analystTables
 }
 
 // cachedResults bounds the query cache: the pages ask a few hundred distinct questions.

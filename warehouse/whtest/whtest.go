@@ -74,7 +74,8 @@ func Run(m *testing.M) int {
 }
 
 // NumbersTable creates table name (n UInt64, label String) in w's database holding rows
-// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry.
+// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry. Ad hoc
+// SQL may read it.
 func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) {
 	tb.Helper()
 	ctx := context.Background()
@@ -85,4 +86,5 @@ func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) 
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		tb.Fatalf("fill table %s: %v", name, err)
 	}
+	w.AllowAnalystTables(name)
 }
