@@ -125,6 +125,9 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 			}
 			timeout = (timeout + time.Second - 1).Truncate(time.Second)
 		}
+		if s.timeLimit != nil {
+			s.timeLimit(timeout)
+		}
 		final := lim.limited(canonical, kind, timeout, !s.readOnly)
 		if err := checkLimited(s.parse, final, tree, kind, lim.MaxRows+1); err != nil {
 			return err

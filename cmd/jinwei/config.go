@@ -49,6 +49,10 @@ type config struct {
 	// kept in the data directory. SessionTTL is how long a sign-in lasts.
 	SessionKey string `toml:"session_key"`
 	SessionTTL string `toml:"session_ttl"`
+
+	// worker is the program that runs ad hoc SQL in a process of its own (this binary),
+	// set by serve: the dashboards must not wait behind an analyst's statement.
+	worker string
 }
 
 // campaignConfig weighs the 三抓三促 scorecard's items (see warehouse.ScoreItems).

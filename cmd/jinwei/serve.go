@@ -26,6 +26,9 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	start := time.Now()
+	if cfg.worker, err = os.Executable(); err != nil {
+		return fmt.Errorf("find this program, to run ad hoc SQL beside the dashboards: %w", err)
+	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if err != nil {
 		return err
