@@ -9,4 +9,4 @@ func SetXLSXSheetRows(n int) (undo func()) {
 }
 
 // MaxSpooled is how many downloads are staged at once.
-const MaxSpooled = maxSpooled
+var MaxSpooled = DefaultSpool().Files

@@ -63,6 +63,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// Spool bounds the downloads staged on disk and the guard's limits for ad hoc SQL;
+	// zero fields take DefaultSpool's values.
+	Spool SpoolConfig
 }
 
 // Server holds the routes' dependencies.
@@ -73,8 +76,10 @@ type Server struct {
 	jobs  Jobs
 	log   *slog.Logger
 	tmpl  *template.Template
-	// spools admits the downloads staged on disk at once (see sendSpooled).
-	spools chan struct{}
+	// spools admits the downloads staged on disk at once, and spooled counts the bytes
+	// they hold (see sendSpooled).
+	spools  chan struct{}
+	spooled *spoolBudget
 }
 
 // Warehouse is everything the dashboard reads: the pages' store and the run log.
@@ -98,7 +103,9 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if err := checkVendorAssets(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl, spools: make(chan struct{}, maxSpooled)}
+	cfg.Spool = cfg.Spool.orDefaults()
+	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
+		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = s

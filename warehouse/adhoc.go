@@ -59,13 +59,13 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 	}
 	defer func() { <-g.turn }()
 	parse := func(stmt string, params Params) (*Result, error) { return g.e.query(ctx, stmt, params) }
-	limit := DefaultLimits().MaxTime
+	limit, maxBytes := DefaultLimits().MaxTime, DefaultLimits().MaxResultBytes
 	s := guardSession{
 		parse: parse, tables: parse,
-		timeLimit: func(d time.Duration) { limit = d },
+		limits: func(d time.Duration, b int64) { limit, maxBytes = d, b },
 		run: func(stmt string, _ Params) (*Result, error) {
 			var res *Result
-			err := g.onWorker(ctx, stmt, true, hardStop(limit), func(kind byte, payload []byte) error {
+			err := g.onWorker(ctx, workerRequest{Stmt: stmt, Whole: true, MaxBytes: maxBytes}, hardStop(limit), func(kind byte, payload []byte) error {
 				var err error
 				res, err = decodeJSONCompact(payload)
 				return err
@@ -73,7 +73,7 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 			return res, err
 		},
 		stream: func(stmt string, each chunkFunc) error {
-			return g.onWorker(ctx, stmt, false, hardStop(limit), func(_ byte, payload []byte) error {
+			return g.onWorker(ctx, workerRequest{Stmt: stmt, MaxBytes: maxBytes}, hardStop(limit), func(_ byte, payload []byte) error {
 				cols, rows, err := decodeRowsChunk(payload)
 				if err != nil {
 					return err
@@ -89,7 +89,7 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 // whole result) to each. The worker is ended when ctx ends, when each fails, or at stop;
 // when each has what it needs (errStopStream) the rest of the answer is read and dropped
 // (the guard's LIMIT keeps it short) so the worker can serve the next statement.
-func (g *adhocGuard) onWorker(ctx context.Context, stmt string, whole bool, stop time.Duration, each func(kind byte, payload []byte) error) error {
+func (g *adhocGuard) onWorker(ctx context.Context, req workerRequest, stop time.Duration, each func(kind byte, payload []byte) error) error {
 	w, err := g.worker(ctx)
 	if err != nil {
 		return err
@@ -99,7 +99,7 @@ func (g *adhocGuard) onWorker(ctx context.Context, stmt string, whole bool, stop
 	defer timer.Stop()
 	unwatch := context.AfterFunc(ctx, w.kill)
 	defer unwatch()
-	err = w.run(stmt, whole, each)
+	err = w.run(req, each)
 	switch {
 	case err == nil:
 		return nil
@@ -279,8 +279,8 @@ func startWorker(ctx context.Context, exe string, libs []string, dir, db string)
 }
 
 // run sends stmt and reads its answer into each, to the end.
-func (w *adhocWorker) run(stmt string, whole bool, each func(kind byte, payload []byte) error) error {
-	line, err := json.Marshal(workerRequest{Stmt: stmt, Whole: whole})
+func (w *adhocWorker) run(req workerRequest, each func(kind byte, payload []byte) error) error {
+	line, err := json.Marshal(req)
 	if err != nil {
 		return err
 	}

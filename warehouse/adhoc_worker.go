@@ -55,7 +55,14 @@ type workerRequest struct {
 	Stmt string `json:"stmt"`
 	// Whole asks for the result at once (SHOW, DESCRIBE, EXPLAIN, which chDB cannot stream).
 	Whole bool `json:"whole,omitempty"`
+	// MaxBytes bounds the result's text: past it the worker stops the statement and sends
+	// no more of it, so a huge result never reaches the server's memory.
+	MaxBytes int64 `json:"max_bytes,omitempty"`
 }
+
+// tooLarge is the engine's wording of a result past its size limit, which asLimitError
+// reads as the "result size" limit.
+const tooLarge = "the result passed the limit of %d bytes before it was sent (TOO_MANY_ROWS_OR_BYTES)"
 
 // IsWorker says whether this process was started as an ad hoc SQL worker; its main must
 // then call RunWorker and exit with its code.
@@ -121,12 +128,19 @@ func (e *chdbEngine) serveRequest(req workerRequest, send func(byte, []byte) err
 	var sendErr error
 	if req.Whole {
 		var out []byte
-		if err = e.c.runIn(e.db, req.Stmt, "JSONCompact", nil, &out); err == nil {
+		if err = e.c.runIn(e.db, req.Stmt, "JSONCompact", nil, &out); err == nil && (req.MaxBytes <= 0 || int64(len(out)) <= req.MaxBytes) {
 			return send(frameWhole, out)
 		}
+		if req.MaxBytes > 0 && int64(len(out)) > req.MaxBytes {
+			return send(frameError, []byte(fmt.Sprintf(tooLarge, req.MaxBytes)))
+		}
 	} else {
+		var sent int64
 		e.c.mu.Lock()
 		err = e.c.streamRawLocked(context.Background(), req.Stmt, func(raw []byte) error {
+			if sent += int64(len(raw)); req.MaxBytes > 0 && sent > req.MaxBytes {
+				return &EngineError{Message: fmt.Sprintf(tooLarge, req.MaxBytes)}
+			}
 			if sendErr = send(frameChunk, raw); sendErr != nil {
 				return sendErr
 			}

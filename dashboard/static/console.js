@@ -49,7 +49,8 @@
       .then(function (r) {
         if (!r.ok) { status.textContent = r.body.error; return; }
         result = r.body; page = 0; render();
-        status.textContent = result.rows.length + ' rows' + (result.truncated ? ' (cut)' : '') + ', ' + (Date.now() - started) + ' ms';
+        // A statement stopped at a limit after its first rows were sent ends with an error.
+        status.textContent = (result.error ? result.error + ' — ' : '') + result.rows.length + ' rows' + (result.truncated ? ' (cut)' : '') + ', ' + (Date.now() - started) + ' ms';
         loadHistory();
       })
       .catch(function (e) { status.textContent = e.name === 'AbortError' ? 'cancelled' : String(e); })
