@@ -238,6 +238,7 @@ func startWorker(ctx context.Context, exe string, libs []string, dir, db string)
 	cmd.ExtraFiles = []*os.File{reqR, ansW}
 	cmd.Stdout, cmd.Stderr = w.stderr, w.stderr
 	cmd.Dir = dir
+	cmd.SysProcAttr = workerProcAttr()
 	w.cmd = cmd
 	err = cmd.Start()
 	reqR.Close()
