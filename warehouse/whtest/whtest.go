@@ -50,7 +50,7 @@ func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	db := "test_" + hex.EncodeToString(b[:])
-	w, err := warehouse.Open(warehouse.Config{DataDir: filepath.Join(DataDir(tb), "chdb"), Database: db})
+	w, err := warehouse.Open(warehouse.Config{DataDir: filepath.Join(DataDir(tb), "chdb"), Database: db, Worker: Worker(tb)})
 	if err != nil {
 		tb.Fatalf("the tests need the embedded ClickHouse engine and could not open it: %v", err)
 	}
@@ -63,9 +63,24 @@ func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 	return w
 }
 
+// Worker is the program that runs ad hoc SQL workers for tests: the test binary itself,
+// whose TestMain (Run) serves as one when started so.
+func Worker(tb testing.TB) string {
+	tb.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatalf("the test binary, to run ad hoc SQL workers: %v", err)
+	}
+	return exe
+}
+
 // Run runs a package's tests and then removes the process's embedded data directory; call
-// it from TestMain: os.Exit(whtest.Run(m)).
+// it from TestMain: os.Exit(whtest.Run(m)). Started as an ad hoc SQL worker (Worker), the
+// test binary serves as one instead.
 func Run(m *testing.M) int {
+	if warehouse.IsWorker() {
+		return warehouse.RunWorker()
+	}
 	code := m.Run()
 	if dataDir != "" {
 		_ = os.RemoveAll(dataDir)
