@@ -45,6 +45,9 @@ const (
 	frameFail  = 'F' // any other failure, as text
 )
 
+// workerNice is the worker's nice value: below the server's, for the dashboards.
+const workerNice = 10
+
 // maxFrame bounds one frame a worker sends: a chunk is a block of rows, which the engine
 // keeps far below this unless its rows are huge, and then the result-size limit ends the
 // statement first.
@@ -76,6 +79,7 @@ func RunWorker() int {
 		fmt.Fprintln(os.Stderr, "jinwei: an ad hoc SQL worker needs its request and answer pipes (descriptors 3 and 4)")
 		return 2
 	}
+	lowerWorkerPriority()
 	w := bufio.NewWriterSize(out, 1<<20)
 	send := func(kind byte, payload []byte) error {
 		var head [5]byte
