@@ -1,7 +1,8 @@
 package warehouse
 
 import (
-	"runtime"
+	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -11,11 +12,19 @@ func workerProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// lowerWorkerPriority gives the worker's engine a lower CPU priority than the server's, so
-// that on a busy machine the dashboards' queries are served first. Linux sets a nice value
-// per thread, and a thread starts with its creator's: the worker runs the engine from this
-// one locked thread, so the engine's threads, started from it, inherit the value.
+// lowerWorkerPriority gives the worker a lower CPU priority than the server's, so that on a
+// busy machine the dashboards' queries are served first. Linux keeps a nice value per
+// thread, and a new thread starts with its creator's: every thread the process has is set,
+// before the engine is loaded, so every thread the engine starts inherits the value.
 func lowerWorkerPriority() {
-	runtime.LockOSThread()
-	_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, workerNice)
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, workerNice)
+		return
+	}
+	for _, t := range tasks {
+		if tid, err := strconv.Atoi(t.Name()); err == nil {
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, tid, workerNice)
+		}
+	}
 }
