@@ -97,28 +97,29 @@ func (g *adhocGuard) onWorker(ctx context.Context, req workerRequest, stop time.
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(stop, func() { timedOut.Store(true); w.kill() })
 	defer timer.Stop()
-	unwatch := context.AfterFunc(ctx, w.kill)
-	defer unwatch()
-	err = w.run(req, each)
+	err = w.run(ctx, req, each)
 	switch {
-	case err == nil:
+	case err == nil || errors.Is(err, errStopStream):
 		return nil
 	case timedOut.Load():
 		g.drop(w)
 		return &LimitError{Limit: "time", Err: fmt.Errorf("the statement ran on past its time limit and was stopped")}
-	case ctx.Err() != nil:
-		g.drop(w)
+	case w.killed.Load() || errors.Is(err, errWorkerBroken):
+		g.drop(w) // ended, or its answers can no longer be trusted to line up
+	}
+	if ctx.Err() != nil {
 		return ctx.Err()
-	}
-	var ee *EngineError
-	if !errors.As(err, &ee) && !errors.Is(err, errStopStream) {
-		g.drop(w) // the worker's answers can no longer be trusted to line up
-	}
-	if errors.Is(err, errStopStream) {
-		return nil
 	}
 	return err
 }
+
+// errWorkerBroken marks a worker that can serve no further statement.
+var errWorkerBroken = errors.New("the ad hoc SQL worker is gone")
+
+// stopGrace is how long a worker told to stop a statement has to do so before it is ended:
+// one producing rows stops at its next chunk; one that produces none (an aggregation)
+// cannot stop before its end, and its worker is ended.
+const stopGrace = time.Second
 
 // worker returns a worker on a snapshot of the current data, starting one when there is
 // none or the data has changed since it started.
@@ -211,6 +212,9 @@ type adhocWorker struct {
 	dir     string
 	version uint64
 	req     io.WriteCloser
+	stops   io.WriteCloser // request numbers to stop, a line each
+	seq     uint64         // the number of the latest request
+	killed  atomic.Bool
 	ansFile *os.File // the answers' pipe, closed to stop a read at once
 	ans     *bufio.Reader
 	stderr  *tailBuffer
@@ -226,16 +230,22 @@ func startWorker(ctx context.Context, exe string, libs []string, dir, db string)
 	if err != nil {
 		return nil, fmt.Errorf("start the ad hoc SQL worker: %w", err)
 	}
+	stopR, stopW, err := os.Pipe()
+	if err != nil {
+		reqR.Close()
+		reqW.Close()
+		return nil, fmt.Errorf("start the ad hoc SQL worker: %w", err)
+	}
 	ansR, ansW, err := os.Pipe()
 	if err != nil {
 		reqR.Close()
 		reqW.Close()
 		return nil, fmt.Errorf("start the ad hoc SQL worker: %w", err)
 	}
-	w := &adhocWorker{dir: dir, req: reqW, ansFile: ansR, ans: bufio.NewReaderSize(ansR, 1<<20), stderr: &tailBuffer{max: 8 << 10}}
+	w := &adhocWorker{dir: dir, req: reqW, stops: stopW, ansFile: ansR, ans: bufio.NewReaderSize(ansR, 1<<20), stderr: &tailBuffer{max: 8 << 10}}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), workerEnv+"="+dir, workerLibEnv+"="+strings.Join(libs, string(filepath.ListSeparator)), workerDBEnv+"="+db)
-	cmd.ExtraFiles = []*os.File{reqR, ansW}
+	cmd.ExtraFiles = []*os.File{reqR, ansW, stopR}
 	cmd.Stdout, cmd.Stderr = w.stderr, w.stderr
 	cmd.Dir = dir
 	cmd.SysProcAttr = workerProcAttr()
@@ -243,8 +253,10 @@ func startWorker(ctx context.Context, exe string, libs []string, dir, db string)
 	err = cmd.Start()
 	reqR.Close()
 	ansW.Close()
+	stopR.Close()
 	if err != nil {
 		reqW.Close()
+		stopW.Close()
 		ansR.Close()
 		return nil, fmt.Errorf("start the ad hoc SQL worker %s: %w", exe, err)
 	}
@@ -279,30 +291,54 @@ func startWorker(ctx context.Context, exe string, libs []string, dir, db string)
 	return w, nil
 }
 
-// run sends stmt and reads its answer into each, to the end.
-func (w *adhocWorker) run(req workerRequest, each func(kind byte, payload []byte) error) error {
+// run sends req and reads its answer into each, to the end. When ctx ends or each fails,
+// the worker is told to stop the statement and the rest of its answer is read and dropped;
+// a worker that has not answered within stopGrace is ended. errStopStream from each (the
+// row cap) only drops the rest: the guard's LIMIT keeps it short.
+func (w *adhocWorker) run(ctx context.Context, req workerRequest, each func(kind byte, payload []byte) error) error {
 	line, err := json.Marshal(req)
 	if err != nil {
 		return err
 	}
+	w.seq++
+	seq := w.seq
 	if _, err := w.req.Write(append(line, '\n')); err != nil {
-		return fmt.Errorf("the ad hoc SQL worker is gone: %w%s", err, w.stderr.note())
+		return fmt.Errorf("%w: %v%s", errWorkerBroken, err, w.stderr.note())
 	}
-	var stopped error // each's errStopStream: the rest is read and dropped
+	var finished atomic.Bool
+	defer finished.Store(true)
+	var once sync.Once
+	stopIt := func() {
+		once.Do(func() {
+			if _, err := fmt.Fprintf(w.stops, "%d\n", seq); err != nil {
+				w.kill()
+				return
+			}
+			time.AfterFunc(stopGrace, func() {
+				if !finished.Load() {
+					w.kill()
+				}
+			})
+		})
+	}
+	unwatch := context.AfterFunc(ctx, stopIt)
+	defer unwatch()
+	var stopped error // why the rest of the answer is dropped
 	for {
 		kind, payload, err := w.frame()
 		if err != nil {
-			return fmt.Errorf("the ad hoc SQL worker is gone: %w%s", err, w.stderr.note())
+			return fmt.Errorf("%w: %v%s", errWorkerBroken, err, w.stderr.note())
 		}
 		switch kind {
 		case frameChunk, frameWhole:
-			if stopped != nil {
+			if stopped != nil || ctx.Err() != nil {
 				continue
 			}
 			if err := each(kind, payload); errors.Is(err, errStopStream) {
 				stopped = err
 			} else if err != nil {
-				return err
+				stopped = err
+				stopIt()
 			}
 			if kind == frameWhole {
 				return stopped
@@ -310,9 +346,20 @@ func (w *adhocWorker) run(req workerRequest, each func(kind byte, payload []byte
 		case frameDone:
 			return stopped
 		case frameError:
+			if stopped != nil {
+				return stopped
+			}
 			return &EngineError{Message: string(payload)}
-		default:
+		case frameFail:
+			if stopped != nil {
+				return stopped
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			return fmt.Errorf("ad hoc SQL worker: %s", payload)
+		default:
+			return fmt.Errorf("%w: a frame of kind %q", errWorkerBroken, kind)
 		}
 	}
 }
@@ -337,6 +384,7 @@ func (w *adhocWorker) frame() (byte, []byte, error) {
 // kill ends the worker's process at once (its engine holds nothing the server needs) and
 // closes its answers, so a read waiting for them returns now, not once the process is gone.
 func (w *adhocWorker) kill() {
+	w.killed.Store(true)
 	if w.cmd.Process != nil {
 		_ = w.cmd.Process.Kill()
 	}
@@ -347,6 +395,7 @@ func (w *adhocWorker) kill() {
 func (w *adhocWorker) close() {
 	w.once.Do(func() {
 		_ = w.req.Close()
+		_ = w.stops.Close()
 		w.kill()
 		for i := 0; i < 100 && !w.dead.Load(); i++ {
 			time.Sleep(10 * time.Millisecond)

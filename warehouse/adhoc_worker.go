@@ -10,6 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 )
 
 // Ad hoc SQL on the embedded engine runs in a worker: a child process with an engine of its
@@ -74,11 +77,13 @@ func IsWorker() bool { return os.Getenv(workerEnv) != "" }
 // RunWorker serves ad hoc statements on the snapshot named by the environment until its
 // requests end, and returns the process's exit code.
 func RunWorker() int {
-	in, out := os.NewFile(3, "requests"), os.NewFile(4, "answers")
-	if in == nil || out == nil {
-		fmt.Fprintln(os.Stderr, "jinwei: an ad hoc SQL worker needs its request and answer pipes (descriptors 3 and 4)")
+	in, out, stops := os.NewFile(3, "requests"), os.NewFile(4, "answers"), os.NewFile(5, "stops")
+	if in == nil || out == nil || stops == nil {
+		fmt.Fprintln(os.Stderr, "jinwei: an ad hoc SQL worker needs its request, answer and stop pipes (descriptors 3, 4 and 5)")
 		return 2
 	}
+	cur := &currentRequest{}
+	go cur.watch(stops)
 	lowerWorkerPriority()
 	w := bufio.NewWriterSize(out, 1<<20)
 	send := func(kind byte, payload []byte) error {
@@ -112,6 +117,7 @@ func RunWorker() int {
 	}
 	dec := json.NewDecoder(bufio.NewReader(in))
 	for {
+		ctx := cur.next()
 		var req workerRequest
 		if err := dec.Decode(&req); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -120,14 +126,14 @@ func RunWorker() int {
 			_ = send(frameFail, []byte("read request: "+err.Error()))
 			return 1
 		}
-		if err := e.serveRequest(req, send); err != nil {
+		if err := e.serveRequest(ctx, req, send); err != nil {
 			return 1 // the server has gone: nobody reads the answers
 		}
 	}
 }
 
 // serveRequest runs one statement and sends its answer; an error is a failure to send.
-func (e *chdbEngine) serveRequest(req workerRequest, send func(byte, []byte) error) error {
+func (e *chdbEngine) serveRequest(ctx context.Context, req workerRequest, send func(byte, []byte) error) error {
 	var err error
 	var sendErr error
 	if req.Whole {
@@ -141,7 +147,7 @@ func (e *chdbEngine) serveRequest(req workerRequest, send func(byte, []byte) err
 	} else {
 		var sent int64
 		e.c.mu.Lock()
-		err = e.c.streamRawLocked(context.Background(), req.Stmt, func(raw []byte) error {
+		err = e.c.streamRawLocked(ctx, req.Stmt, func(raw []byte) error {
 			if sent += int64(len(raw)); req.MaxBytes > 0 && sent > req.MaxBytes {
 				return &EngineError{Message: fmt.Sprintf(tooLarge, req.MaxBytes)}
 			}
@@ -163,4 +169,42 @@ func (e *chdbEngine) serveRequest(req workerRequest, send func(byte, []byte) err
 		return send(frameError, []byte(ee.Message))
 	}
 	return send(frameFail, []byte(err.Error()))
+}
+
+// currentRequest is the number of the request the worker serves and how to stop it: the
+// server writes the number of a request to stop on the stop pipe, and a number that is not
+// the current request's (one that has ended meanwhile) is ignored.
+type currentRequest struct {
+	mu     sync.Mutex
+	seq    uint64
+	cancel context.CancelFunc
+}
+
+// next starts the next request and returns its context.
+func (c *currentRequest) next() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cancel != nil {
+		c.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.seq++
+	c.cancel = cancel
+	return ctx
+}
+
+// watch reads request numbers to stop until the pipe closes.
+func (c *currentRequest) watch(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		n, err := strconv.ParseUint(strings.TrimSpace(sc.Text()), 10, 64)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if n == c.seq && c.cancel != nil {
+			c.cancel()
+		}
+		c.mu.Unlock()
+	}
 }
