@@ -44,7 +44,7 @@ func newAdhocGuard(e *chdbEngine, exe string, libs []string, version func() uint
 	return &adhocGuard{e: e, exe: exe, libs: libs, version: version, turn: make(chan struct{}, 1)}
 }
 
-// hardStop is when a statement's worker is ended, counted from when the worker has it, if
+// hardStop is when a statement's worker is ended, counted from the statement's start, if
 // the engine has not stopped it at its own time limit: a quarter as long again, so a
 // statement ends within twice its limit whatever it computes, also on a busy machine. (A
 // worker is started again at once after that, in the background, so the next statement
@@ -58,6 +58,7 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 		return ctx.Err()
 	}
 	defer func() { <-g.turn }()
+	begun := time.Now()
 	parse := func(stmt string, params Params) (*Result, error) { return g.e.query(ctx, stmt, params) }
 	limit, maxBytes := DefaultLimits().MaxTime, DefaultLimits().MaxResultBytes
 	s := guardSession{
@@ -65,7 +66,7 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 		limits: func(d time.Duration, b int64) { limit, maxBytes = d, b },
 		run: func(stmt string, _ Params) (*Result, error) {
 			var res *Result
-			err := g.onWorker(ctx, workerRequest{Stmt: stmt, Whole: true, MaxBytes: maxBytes}, hardStop(limit), func(kind byte, payload []byte) error {
+			err := g.onWorker(ctx, workerRequest{Stmt: stmt, Whole: true, MaxBytes: maxBytes}, begun, hardStop(limit), func(kind byte, payload []byte) error {
 				var err error
 				res, err = decodeJSONCompact(payload)
 				return err
@@ -73,7 +74,7 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 			return res, err
 		},
 		stream: func(stmt string, each chunkFunc) error {
-			return g.onWorker(ctx, workerRequest{Stmt: stmt, MaxBytes: maxBytes}, hardStop(limit), func(_ byte, payload []byte) error {
+			return g.onWorker(ctx, workerRequest{Stmt: stmt, MaxBytes: maxBytes}, begun, hardStop(limit), func(_ byte, payload []byte) error {
 				cols, rows, err := decodeRowsChunk(payload)
 				if err != nil {
 					return err
@@ -89,13 +90,17 @@ func (g *adhocGuard) guarded(ctx context.Context, fn func(s guardSession) error)
 // whole result) to each. The worker is ended when ctx ends, when each fails, or at stop;
 // when each has what it needs (errStopStream) the rest of the answer is read and dropped
 // (the guard's LIMIT keeps it short) so the worker can serve the next statement.
-func (g *adhocGuard) onWorker(ctx context.Context, req workerRequest, stop time.Duration, each func(kind byte, payload []byte) error) error {
+func (g *adhocGuard) onWorker(ctx context.Context, req workerRequest, begun time.Time, stop time.Duration, each func(kind byte, payload []byte) error) error {
+	starting := time.Now()
 	w, err := g.worker(ctx)
 	if err != nil {
 		return err
 	}
+	// The statement's time runs from when it was handed to the guard (its checks on the
+	// server's engine count), less the time a worker took to start.
+	deadline := begun.Add(stop + time.Since(starting))
 	var timedOut atomic.Bool
-	timer := time.AfterFunc(stop, func() { timedOut.Store(true); w.kill() })
+	timer := time.AfterFunc(time.Until(deadline), func() { timedOut.Store(true); w.kill() })
 	defer timer.Stop()
 	err = w.run(ctx, req, each)
 	switch {
