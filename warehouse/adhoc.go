@@ -185,7 +185,7 @@ func (g *adhocGuard) start(ctx context.Context, version uint64) (*adhocWorker, e
 		return nil, fmt.Errorf("snapshot the warehouse for ad hoc SQL: %w", err)
 	}
 	c.mu.Lock()
-	err := c.snapshotLocked(dir)
+	err := c.snapshotLocked(dir, g.e.db)
 	c.mu.Unlock()
 	if err != nil {
 		_ = os.RemoveAll(dir)

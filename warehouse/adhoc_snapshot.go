@@ -15,7 +15,11 @@ const adhocDir = "jinwei_adhoc"
 
 // skipTop are the data directory's entries a snapshot leaves out: the server's lock file,
 // the staged inserts and exports, the snapshots themselves and the engine's scratch space.
-var skipTop = map[string]bool{"status": true, "jinwei_spool": true, adhocDir: true, "tmp": true}
+// and the tables of dropped databases, which the engine removes only minutes later.
+var skipTop = map[string]bool{"status": true, "jinwei_spool": true, adhocDir: true, "tmp": true, "metadata_dropped": true}
+
+// keptDatabases are the engine's own databases, which a worker opens beside the warehouse's.
+var keptDatabases = map[string]bool{"system": true, "default": true, "information_schema": true, "INFORMATION_SCHEMA": true}
 
 // snapshotLocked fills dst with hard links to the data directory's files, a copy that costs
 // neither disk nor time (a link per file; tens of milliseconds for the demo warehouse) and
@@ -25,8 +29,10 @@ var skipTop = map[string]bool{"status": true, "jinwei_spool": true, adhocDir: tr
 // caller holds the connection, so no statement of this process is half written; parts a
 // background merge is still writing (tmp_…) are left out, and a worker that finds both a
 // merged part and its sources reads the merged one. Symbolic links (the engine's
-// data/DB/TABLE and metadata/DB) are made again pointing inside the snapshot.
-func (c *chdbConn) snapshotLocked(dst string) error {
+// data/DB/TABLE and metadata/DB) are made again pointing inside the snapshot. Of the
+// databases only db's and the engine's own are declared (metadata/), so a worker opens no
+// other's tables (a test process has many) and starts sooner.
+func (c *chdbConn) snapshotLocked(dst, db string) error {
 	src := filepath.Clean(c.path)
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -43,6 +49,14 @@ func (c *chdbConn) snapshotLocked(dst string) error {
 			return nil
 		}
 		name := d.Name()
+		if dir, base := filepath.Split(rel); dir == "metadata"+string(filepath.Separator) {
+			if dbName := strings.TrimSuffix(base, ".sql"); dbName != db && !keptDatabases[dbName] {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+		}
 		if (!strings.Contains(rel, string(filepath.Separator)) && skipTop[name]) || strings.HasPrefix(name, "tmp_") ||
 			strings.HasPrefix(name, "tmp-") || strings.HasPrefix(name, "delete_tmp_") {
 			if d.IsDir() {
