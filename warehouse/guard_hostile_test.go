@@ -165,9 +165,9 @@ var hostileStatements = []hostileCase{
 	{name: "describe audit log", stmt: "DESCRIBE TABLE audit_log", refused: "table audit_log is not open"},
 	{name: "explain audit log", stmt: "EXPLAIN SELECT * FROM audit_log", refused: "table audit_log is not open"},
 	{name: "show create audit log", stmt: "SHOW CREATE TABLE audit_log", refused: "table audit_log is not open"},
-	{name: "accounts", stmt: "SELECT * FROM accounts", refused: "table accounts is not open"},
-	{name: "sessions", stmt: "SELECT * FROM sessions", refused: "table sessions is not open"},
-	{name: "api tokens", stmt: "SELECT * FROM {db}.api_tokens", refused: "table api_tokens is not open"},
+	{name: "accounts", stmt: "SELECT * FROM accounts", refused: "holds accounts, sessions or tokens"},
+	{name: "sessions", stmt: "SELECT * FROM sessions", refused: "holds accounts, sessions or tokens"},
+	{name: "api tokens", stmt: "SELECT * FROM {db}.api_tokens", refused: "holds accounts, sessions or tokens"},
 	{name: "show create saved queries qualified", stmt: "SHOW CREATE TABLE {db}.saved_queries", refused: "table saved_queries is not open"},
 
 	// Input too long to be an analyst's query.
