@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,7 +183,9 @@ var hostileStatements = []hostileCase{
 	{name: "huge repeat", stmt: "SELECT length(repeat('x', 800000000))", limit: "memory"},
 	{name: "strings per row", stmt: "SELECT sum(length(arrayMap(x -> repeat('x', 1000), range(1000000)))) FROM regions", limit: "memory"},
 	{name: "generated cross join", stmt: "SELECT count() FROM (SELECT arrayJoin(range(100000)) AS a) AS x, (SELECT arrayJoin(range(100000)) AS b) AS y", limit: "time"},
-	{name: "recursive CTE", stmt: "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT count() FROM r", limit: "recursion"},
+	// The worker runs at a lower priority than the server: on a busy machine its time limit
+	// can come before the recursion limit. Either stops it.
+	{name: "recursive CTE", stmt: "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT count() FROM r", limit: "recursion|time"},
 	{name: "groupArray of cross join", stmt: "SELECT length(groupArray(repeat(a.name_zh, 10000))) FROM regions AS a, regions AS b, regions AS c", limit: "memory"},
 	{name: "bomb in explain", stmt: "EXPLAIN QUERY TREE SELECT length(range(400000000))", limit: "memory"},
 	{name: "bomb in describe", stmt: "DESCRIBE (SELECT length(range(400000000)))", limit: "memory"},
@@ -202,6 +205,10 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 	before := snapshot(t, w)
 	c.events(t)
 	fill := strings.NewReplacer("{canary}", c.file, "{new}", c.new, "{dir}", c.dir, "{db}", w.Database())
+	// The first statement to run starts the ad hoc SQL worker; the bombs are timed without it.
+	if _, err := w.GuardedQuery(ctx, "SELECT 1", hostileLimits); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range hostileStatements {
 		t.Run(tc.name, func(t *testing.T) {
 			stmt := fill.Replace(tc.stmt)
@@ -222,7 +229,7 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 				if !errors.As(err, &refused) || !strings.Contains(refused.Reason, tc.refused) {
 					t.Errorf("err = %v; want the guard to refuse it, saying %q", err, tc.refused)
 				}
-			case !errors.As(err, &limited) || limited.Limit != tc.limit:
+			case !errors.As(err, &limited) || !slices.Contains(strings.Split(tc.limit, "|"), limited.Limit):
 				t.Errorf("err = %v; want it stopped at the %s limit", err, tc.limit)
 			}
 			if took > hostileLimits.MaxTime+5*time.Second {
