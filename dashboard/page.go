@@ -82,7 +82,7 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
 	if ss := currentSession(c); ss != nil {
-		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, roleRank[ss.Role] >= roleRank[RoleAnalyst]
+		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, ss.can(PermRunSQL)
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if wall {
