@@ -265,7 +265,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 		// A load (any write) starts a new data version: the wall screen redraws by itself.
 		s.load(t, srv.demo.URL+"/?screen=wall&poll=1")
 		s.eval(t, `window.drawnBefore = 'yes'`)
-		srv.w.ForgetCachedResults()
+		etltest.LoadCSV(t, srv.w, "regions", "again.csv", "code,name_zh,short_zh,name_en,level,parent_code\n620000,甘肃省,甘肃,Gansu,province,100000\n")
 		waitFor(t, s, `String(window.drawnBefore !== 'yes' && document.readyState === 'complete')`, "the wall screen to redraw after the data changed")
 		// With rotate, it moves on to the next page by itself, keeping its settings.
 		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
