@@ -26,7 +26,13 @@ type authFixture struct {
 
 func newAuthServer(t testing.TB, tune ...func(*dashboard.Config)) *authFixture {
 	t.Helper()
-	f := &authFixture{now: time.Now()}
+	return newAuthServerOn(t, etltest.Demo(t), tune...)
+}
+
+// newAuthServerOn is the signed-in server over a warehouse already loaded.
+func newAuthServerOn(t testing.TB, w *warehouse.Warehouse, tune ...func(*dashboard.Config)) *authFixture {
+	t.Helper()
+	f := &authFixture{now: time.Now(), w: w}
 	users := []dashboard.User{}
 	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
 		h, err := dashboard.HashPassword(u.name + "-pw")
@@ -35,7 +41,6 @@ func newAuthServer(t testing.TB, tune ...func(*dashboard.Config)) *authFixture {
 		}
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
-	f.w = etltest.Demo(t)
 	cfg := dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
 		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}
 	for _, fn := range tune {

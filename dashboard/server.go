@@ -165,9 +165,8 @@ type dataVersioner interface {
 	DataVersion(ctx context.Context) (uint64, error)
 }
 
-// dataVersion is the warehouse's current data version: every write, by any process or
-// host, starts a new one. A store that does not count versions, or cannot be read just
-// now, is at 0.
+// dataVersion is the warehouse's current data version; a store that does not count
+// versions, or cannot say, is at 0.
 func (s *Server) dataVersion(ctx context.Context) uint64 {
 	if dv, ok := s.store.(dataVersioner); ok {
 		if v, err := dv.DataVersion(ctx); err == nil {
@@ -177,11 +176,13 @@ func (s *Server) dataVersion(ctx context.Context) uint64 {
 	return 0
 }
 
-// noteDataVersion remembers the data version a request starts at, for the wall screen to
+// noteDataVersion remembers the data version a wall screen's page is drawn at, for it to
 // tell when its numbers are out of date.
 func (s *Server) noteDataVersion(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Set(ctxDataVersion, s.dataVersion(c.Request().Context()))
+		if c.QueryParam("screen") == "wall" {
+			c.Set(ctxDataVersion, s.dataVersion(c.Request().Context()))
+		}
 		return next(c)
 	}
 }
