@@ -220,7 +220,7 @@ func TestRequestLogNamesTheUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: []dashboard.User{{Name: "leader", Role: dashboard.RoleViewer, PasswordHash: h}},
-		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.SharedDemo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.Demo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
