@@ -106,6 +106,9 @@ var (
 // server runs ON CLUSTER statements on the other nodes in their default database.
 func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 	mask := maskSQL(stmt)
+	if a := alterRe.FindStringSubmatchIndex(mask); a != nil {
+		return t.clusterAlter(stmt[a[2]:a[3]], stmt[a[1]:]), nil
+	}
 	m := createRe.FindStringSubmatchIndex(mask)
 	if m == nil {
 		if schemaChangeRe.MatchString(mask) {
@@ -161,6 +164,18 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 			"\nENGINE = Distributed("+quoteString(t.cluster)+", "+quoteString(t.db)+", "+quoteString(local)+", "+key+")")
 	}
 	return out, nil
+}
+
+var alterRe = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\b`)
+
+// clusterAlter runs an ALTER TABLE on every node: on a sharded table both the shards'
+// local tables and the Distributed table over them, whose columns must match.
+func (t ddlTarget) clusterAlter(name, rest string) []string {
+	on := onCluster(t.cluster)
+	if _, sharded := shardKeys[name]; sharded {
+		return []string{"ALTER TABLE " + t.qualified(name+"_local") + on + rest, "ALTER TABLE " + t.qualified(name) + on + rest}
+	}
+	return []string{"ALTER TABLE " + t.qualified(name) + on + rest}
 }
 
 var mvToRe = regexp.MustCompile(`(?is)^\s+TO\s+([A-Za-z_][A-Za-z0-9_]*)(\s+AS\b)`)

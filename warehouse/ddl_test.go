@@ -76,8 +76,11 @@ func TestClusterDDLShardsReplicatesAndQualifies(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", view, wantView)
 	}
 
-	if _, err := target.rewrite("ALTER TABLE regions ADD COLUMN x String"); err == nil {
-		t.Fatal("an ALTER has no cluster form yet and must be refused, not run on one node")
+	if _, err := target.rewrite("ALTER TABLE regions RENAME COLUMN x TO y"); err != nil {
+		t.Fatalf("an ALTER TABLE runs on every node: %v", err)
+	}
+	if _, err := target.rewrite("DROP TABLE regions"); err == nil {
+		t.Fatal("a DROP has no cluster form yet and must be refused, not run on one node")
 	}
 	if ins, err := target.rewrite("INSERT INTO regions (code) SELECT '1'"); err != nil || len(ins) != 1 {
 		t.Fatalf("an INSERT runs as written on a cluster; got %q, %v", ins, err)
@@ -149,5 +152,28 @@ func TestServerOptionsFromDSN(t *testing.T) {
 	}
 	if _, err := serverOptions("clickhouse://u:secret@h/db?ca_file=/nonexistent.pem"); err == nil || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("a missing CA file must fail without showing the password: %v", err)
+	}
+}
+
+func TestClusterDDLAltersEveryNode(t *testing.T) {
+	target := ddlTarget{db: "jinwei", cluster: "ch"}
+	tests := []struct {
+		stmt string
+		want []string
+	}{
+		{"ALTER TABLE indicators ADD COLUMN kind String DEFAULT 'total'",
+			[]string{"ALTER TABLE `jinwei`.`indicators` ON CLUSTER `ch` ADD COLUMN kind String DEFAULT 'total'"}},
+		{"ALTER TABLE indicator_values ADD COLUMN x String",
+			[]string{"ALTER TABLE `jinwei`.`indicator_values_local` ON CLUSTER `ch` ADD COLUMN x String",
+				"ALTER TABLE `jinwei`.`indicator_values` ON CLUSTER `ch` ADD COLUMN x String"}},
+	}
+	for _, tc := range tests {
+		got, err := target.rewrite(tc.stmt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, ";") != strings.Join(tc.want, ";") {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
 	}
 }
