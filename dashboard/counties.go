@@ -118,6 +118,8 @@ type countiesView struct {
 	Targets                           *warehouse.CountyIncomeTargets
 	TargetRows                        []countyTargetView
 	Unit                              string
+	// NoData says which years have county values when the chosen one has none.
+	NoData string
 }
 
 type countyTableRow struct {
@@ -173,9 +175,11 @@ func (s *Server) countiesPage(c echo.Context) error {
 		if file, ok := provinceMaps[s.cfg.HomeRegion]; ok {
 			if name := s.homeShortName(c); name != "" {
 				v.Maps = []string{"province/" + file + ".js"}
-				v.addChart("province-map", 520, provinceMapChart(r, name, lang))
+				v.addChart("province-map", 520, provinceMapChart(r, name, d.Filter, lang))
 			}
 		}
+	} else if d.Filter == "all" {
+		v.NoData = fmt.Sprintf(t(lang, "no_county_data"), r.Year, yearSpan(r.Years))
 	}
 	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"economy", "regions"}, 6); err != nil {
 		return err
@@ -231,15 +235,15 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 }
 
 // provinceMapChart colours the province's cities by their counties' total (amounts) or
-// mean (per-person incomes).
-func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[string]any {
+// mean (per-person incomes); the subtitle says which, and that a filtered set is one.
+func provinceMapChart(r *warehouse.CountyRanking, mapName, filter, lang string) map[string]any {
 	sum, n, names := map[string]float64{}, map[string]int{}, map[string]string{}
 	for _, row := range r.Rows {
 		sum[row.CityCode] += row.Value
 		n[row.CityCode]++
 		names[row.CityCode] = row.CityZh
 	}
-	perPerson := r.Indicator.Unit == "元"
+	perPerson := r.Indicator.Kind.ComparesToNation()
 	var data []opts.MapData
 	lo, hi := 0.0, 0.0
 	for code, total := range sum {
@@ -257,7 +261,7 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[stri
 	sort.Slice(data, func(a, b int) bool { return data[a].Name < data[b].Name })
 	m := charts.NewMap()
 	m.RegisterMapType(mapName)
-	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year), t(lang, "by_city"), lang)...)
+	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year), cityAggregateLabel(perPerson, filter, lang), lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -266,6 +270,19 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[stri
 	)
 	m.AddSeries(indicatorName(r.Indicator, lang), data)
 	return optionOf(m)
+}
+
+// cityAggregateLabel names what the map's city figures are: a sum or an unweighted mean
+// of counties, over all of them or over a filtered set (筛选后合计).
+func cityAggregateLabel(mean bool, filter, lang string) string {
+	key := "by_city"
+	if mean {
+		key = "by_city_mean"
+	}
+	if filter == "" || filter == "all" {
+		return t(lang, key)
+	}
+	return fmt.Sprintf(t(lang, "filtered_"+key), t(lang, "filter_"+filter))
 }
 
 func countyName(r warehouse.CountyRow, lang string) string {

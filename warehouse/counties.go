@@ -50,6 +50,11 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 	if year == 0 && len(years) > 0 {
 		year = years[len(years)-1]
 	}
+	if year <= 1 || year > 65535 {
+		// No county values, or a year no table can hold: nothing to rank, and the
+		// years with values say what there is instead.
+		return &CountyRanking{Indicator: ind, Year: year, Years: years}, nil
+	}
 	res, err := w.named(ctx, "county_values", Params{"province": province, "indicator": indicator,
 		"years": "[" + strconv.Itoa(year-1) + "," + strconv.Itoa(year) + "]"})
 	if err != nil {
