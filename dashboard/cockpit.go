@@ -27,6 +27,8 @@ type cockpitData struct {
 	Targets  []warehouse.TargetStatus `json:"targets"`
 	Map      *warehouse.Ranking       `json:"map"`
 	MapGroup string                   `json:"-"`
+	// Generated says generated values are among the tiles' or the map's.
+	Generated bool `json:"generated"`
 }
 
 func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator, []warehouse.PeerGroup, error) {
@@ -75,6 +77,9 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 			continue
 		}
 		d.Tiles = append(d.Tiles, r)
+	}
+	for _, r := range append(slices.Clone(d.Tiles), d.Map) {
+		d.Generated = d.Generated || (r != nil && r.Generated)
 	}
 	if d.Targets, err = s.store.Targets(ctx, s.cfg.HomeRegion); err != nil {
 		return d, nil, nil, err

@@ -38,7 +38,9 @@ type countiesData struct {
 	Ranking *warehouse.CountyRanking       `json:"ranking"`
 	Targets *warehouse.CountyIncomeTargets `json:"targets"`
 	Filter  string                         `json:"filter"`
-	Sort    string                         `json:"sort"`
+	// Generated says generated demo values are in the answer, from the counties' rows.
+	Generated bool   `json:"generated"`
+	Sort      string `json:"sort"`
 }
 
 func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
@@ -79,6 +81,7 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 	r.Rows = slices.DeleteFunc(r.Rows, func(row warehouse.CountyRow) bool { return !keep(row) })
 	sortCounties(r.Rows, d.Sort)
 	d.Ranking = r
+	d.Generated = r.Generated
 	if d.Targets, err = s.store.CountyIncomeTargets(ctx, s.cfg.HomeRegion, r.Year); err != nil {
 		return d, err
 	}
@@ -143,6 +146,7 @@ func (s *Server) countiesPage(c echo.Context) error {
 	}
 	r := d.Ranking
 	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit}
+	v.Generated = d.Generated
 	for _, i := range indicators {
 		if slices.Contains(countyIndicators, i.Code) {
 			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == r.Indicator.Code})

@@ -26,6 +26,8 @@ type ecologyData struct {
 	ByCity   map[string]map[string]int `json:"by_city"`
 	Overdue  int                       `json:"overdue"`
 	Trend    []trendPoint              `json:"trend"`
+	// Generated says generated ledger items are in the answer, as the items say.
+	Generated bool `json:"generated"`
 }
 
 type trendPoint struct {
@@ -60,6 +62,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 	d.ByStatus, d.ByCity = map[string]int{}, map[string]map[string]int{}
 	for _, it := range d.Items {
 		d.ByStatus[it.Status]++
+		d.Generated = d.Generated || it.Generated
 		city := cityOf(regions, it.RegionCode)
 		if d.ByCity[city] == nil {
 			d.ByCity[city] = map[string]int{}
@@ -242,6 +245,8 @@ func statusName(s, lang string) string {
 type ecologyItem struct {
 	Item    *warehouse.LedgerItem   `json:"item"`
 	History []warehouse.StatusEvent `json:"history"`
+	// Generated says the item is generated demo data.
+	Generated bool `json:"generated"`
 }
 
 func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
@@ -257,6 +262,7 @@ func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
 		return d, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no ledger item %q", id))
 	}
 	d.Item = &items[i]
+	d.Generated = d.Item.Generated
 	d.History, err = s.store.ItemHistory(ctx, id)
 	return d, err
 }
@@ -288,6 +294,7 @@ func (s *Server) ecologyItemPage(c echo.Context) error {
 	}
 	v := itemView{page: newPage(c, "ecology", "ledger_item"), Item: d.Item, Region: regionLabel(regions, d.Item.RegionCode, lang), History: d.History}
 	v.Title = d.Item.ItemID + " · " + d.Item.Title
+	v.Generated = d.Generated
 	dates := make([]string, len(d.History))
 	progress := make([]opts.LineData, len(d.History))
 	for i, h := range d.History {

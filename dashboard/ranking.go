@@ -75,6 +75,8 @@ func (s *Server) query(sel rankingSelection) warehouse.RankingQuery {
 type rankingData struct {
 	*warehouse.Ranking
 	Trajectory *warehouse.Trajectory `json:"trajectory"`
+	// Generated says generated values are in the answer (the ranked regions' rows say so).
+	Generated bool `json:"generated"`
 }
 
 // loadRanking gathers everything a ranking answer needs.
@@ -97,6 +99,7 @@ func (s *Server) loadRanking(c echo.Context) (rankingSelection, []warehouse.Indi
 		return sel, nil, nil, d, err
 	}
 	sel.Group = d.Ranking.Group
+	d.Generated = d.Ranking.Generated
 	d.Trajectory, err = s.store.Trajectory(ctx, s.query(sel))
 	return sel, indicators, groups, d, err
 }

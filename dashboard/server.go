@@ -34,6 +34,7 @@ type Store interface {
 	LedgerDates(ctx context.Context) ([]time.Time, error)
 	Scorecard(ctx context.Context, kind, month string, weights map[string]float64, only []string) (*warehouse.Scorecard, error)
 	CampaignTrend(ctx context.Context) ([]warehouse.TrendPoint, error)
+	CampaignGenerated(ctx context.Context, month string) (bool, error)
 	JobLineage(ctx context.Context, jobs []string, limit int) ([]warehouse.Lineage, error)
 }
 

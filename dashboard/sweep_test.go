@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
@@ -125,8 +126,17 @@ func TestSweepEveryParameterAnswers(t *testing.T) {
 	app := newApp(t, w, etltest.Home)
 	paths := sweepPaths(t, w)
 	failed := 0
+	spent := map[string]time.Duration{}
+	defer func() {
+		for k, d := range spent {
+			t.Logf("%s: %v", k, d.Round(time.Millisecond))
+		}
+	}()
 	for _, p := range paths {
+		start := time.Now()
 		status, body := app.get(p)
+		base, _, _ := strings.Cut(p, "?")
+		spent[base] += time.Since(start)
 		// The campaign scorecard (another change owns it) answers an unknown month with
 		// 404 naming it: a client error that says what is wrong, never a 5xx.
 		if status == http.StatusNotFound && strings.Contains(p, "campaign?") && strings.Contains(body, "not found") {

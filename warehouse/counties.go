@@ -27,6 +27,8 @@ type CountyRow struct {
 	GrowthRank int `json:"growth_rank"`
 	PrevRank   int `json:"prev_rank"`
 	RankChange int `json:"rank_change"`
+	// Generated says the county's flags (and the demo's county values) are generated.
+	Generated bool `json:"generated"`
 }
 
 // CountyRanking is the province's counties on one indicator in one year.
@@ -35,6 +37,8 @@ type CountyRanking struct {
 	Year      int         `json:"year"`
 	Years     []int       `json:"years"`
 	Rows      []CountyRow `json:"rows"`
+	// Generated says some rows are generated demo data.
+	Generated bool `json:"generated"`
 }
 
 // CountyRanking ranks the province's counties by value, growth and rank change.
@@ -72,7 +76,7 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 		cur[code] = &CountyRow{Code: code, NameZh: rr.str("name_zh"), ShortZh: rr.str("short_zh"), NameEn: rr.str("name_en"),
 			CityCode: rr.str("city_code"), CityZh: rr.str("city_name_zh"), CityEn: rr.str("city_name_en"),
 			PovertyAlleviated: rr.int("poverty_alleviated") == 1, NationalKey: rr.int("national_key") == 1,
-			ProvincialKey: rr.int("provincial_key") == 1, Value: v}
+			ProvincialKey: rr.int("provincial_key") == 1, Value: v, Generated: rr.int("generated") == 1}
 		order = append(order, code)
 	})
 	if err != nil {
@@ -89,6 +93,7 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 			}
 		}
 		out.Rows = append(out.Rows, *r)
+		out.Generated = out.Generated || r.Generated
 	}
 	rankCounties(out.Rows, ind.Direction, prev)
 	return out, nil

@@ -117,8 +117,10 @@ type Ranking struct {
 	MissingAll []MissingRegion `json:"missing_all"`
 	// NationYears are the years with a national value, given when no province has one in
 	// the year asked, so the page can say what data there is instead.
-	NationYears []int     `json:"nation_years,omitempty"`
-	Sources     []Lineage `json:"sources"`
+	NationYears []int `json:"nation_years,omitempty"`
+	// Generated says some ranked values belong to regions the warehouse marks generated.
+	Generated bool      `json:"generated"`
+	Sources   []Lineage `json:"sources"`
 }
 
 // rankedValue is one row of ranking.sql.
@@ -252,6 +254,9 @@ func (w *Warehouse) missing(ctx context.Context, out *Ranking, members []string,
 			m = append(m, MissingRegion{Code: c, NameZh: r.ShortZh, NameEn: r.NameEn})
 		}
 		return m
+	}
+	for c := range groupCur {
+		out.Generated = out.Generated || byCode[c].Generated
 	}
 	out.Missing = name(measure.Missing(members, groupCur))
 	out.MissingAll = name(measure.Missing(provinces, allCur))
