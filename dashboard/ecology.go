@@ -140,6 +140,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 	}
 	lang := pageLang(c)
 	v := ecologyView{page: newPage(c, "ecology", "nav_ecology"), AsOf: d.AsOf, Total: len(d.Items), Overdue: d.Overdue, Closed: d.ByStatus["已销号"]}
+	v.Generated = d.Generated
 	for i := len(d.Dates) - 1; i >= 0; i-- {
 		v.Dates = append(v.Dates, option{d.Dates[i], d.Dates[i], d.Dates[i] == d.AsOf})
 	}

@@ -89,3 +89,57 @@ func TestCockpitTargetsInTheTilesUnit(t *testing.T) {
 		}
 	}
 }
+
+// Every JSON answer carries generated, from the data; pages show the notice only when
+// generated values are on them.
+func TestGeneratedIsMarkedFromTheData(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	tests := []struct {
+		api, page string
+		generated bool
+	}{
+		{"/api/counties?indicator=gdp", "/counties?indicator=gdp", true},
+		{"/api/ecology", "/ecology", true},
+		{"/api/campaign", "/campaign", true},
+		{"/api/ecology/items/GS-EC-0001", "/ecology/items/GS-EC-0001", true},
+		{"/api/ranking?indicator=gdp", "/ranking?indicator=gdp", false},
+		{"/api/cockpit", "/", false},
+	}
+	for _, tc := range tests {
+		status, body := app.get(tc.api)
+		var d struct {
+			Generated *bool `json:"generated"`
+		}
+		if err := json.Unmarshal([]byte(body), &d); err != nil || status != 200 {
+			t.Fatalf("%s: %d %v", tc.api, status, err)
+		}
+		if d.Generated == nil || *d.Generated != tc.generated {
+			t.Errorf("%s: generated %v, want %v", tc.api, d.Generated, tc.generated)
+		}
+		_, page := app.get(tc.page)
+		if got := strings.Contains(page, `id="generated-note"`); got != tc.generated {
+			t.Errorf("%s: generated notice shown %v, want %v", tc.page, got, tc.generated)
+		}
+	}
+	_, body := app.get("/api/ecology")
+	if strings.Contains(body, "警示片") {
+		t.Error("a generated ledger item carries the warning film's name")
+	}
+}
+
+// An aggregate over a filtered set says so.
+func TestFilteredAggregateSaysFiltered(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, page := app.get("/counties?indicator=gdp&filter=poverty")
+	if !strings.Contains(page, "筛选后合计") || strings.Contains(page, "按市州汇总") {
+		t.Errorf("the filtered city totals are not labelled 筛选后合计")
+	}
+	_, page = app.get("/counties?indicator=gdp")
+	if !strings.Contains(page, "按市州汇总") {
+		t.Errorf("the unfiltered city totals are not labelled 按市州汇总")
+	}
+	_, page = app.get("/counties?indicator=rural_income")
+	if !strings.Contains(page, "未按人口加权") {
+		t.Errorf("a mean of counties' incomes does not say it is unweighted")
+	}
+}

@@ -18,10 +18,15 @@ const (
 
 // Run is one load of one file by one ETL job.
 type Run struct {
-	ID           string
-	Job          string
-	FilePath     string
-	ContentHash  string
+	ID       string
+	Job      string
+	FilePath string
+	// ContentHash is the file's plain SHA-256, what sha256sum prints, so anyone can check
+	// a file against it.
+	ContentHash string
+	// UnchangedKey is the SHA-256 of the file and the job's configuration: a load with the
+	// same key changes nothing. Empty means ContentHash.
+	UnchangedKey string
 	Status       string
 	RowsRead     int
 	RowsLoaded   int
@@ -63,6 +68,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"job":           r.Job,
 		"file_path":     r.FilePath,
 		"content_hash":  r.ContentHash,
+		"unchanged_key": cmpOr(r.UnchangedKey, r.ContentHash),
 		"status":        r.Status,
 		"rows_read":     strconv.Itoa(r.RowsRead),
 		"rows_loaded":   strconv.Itoa(r.RowsLoaded),
@@ -80,9 +86,10 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 	return nil
 }
 
-// CommittedRunByHash finds the committed run of job that loaded content with this hash.
-func (w *Warehouse) CommittedRunByHash(ctx context.Context, job, hash string) (*Run, bool, error) {
-	res, err := w.named(ctx, "run_committed_by_hash", Params{"job": job, "content_hash": hash})
+// CommittedRunByHash finds the committed run of job that loaded content with this
+// unchanged key (the file's hash mixed with the job's configuration).
+func (w *Warehouse) CommittedRunByHash(ctx context.Context, job, key string) (*Run, bool, error) {
+	res, err := w.named(ctx, "run_committed_by_hash", Params{"job": job, "unchanged_key": key})
 	if err != nil {
 		return nil, false, err
 	}
@@ -142,6 +149,7 @@ func readRuns(res *Result) ([]Run, error) {
 			Job:          rr.str("job"),
 			FilePath:     rr.str("file_path"),
 			ContentHash:  rr.str("content_hash"),
+			UnchangedKey: rr.str("unchanged_key"),
 			Status:       rr.str("status"),
 			RowsRead:     rr.int("rows_read"),
 			RowsLoaded:   rr.int("rows_loaded"),
@@ -166,4 +174,11 @@ func (w *Warehouse) LoadStamp(ctx context.Context) (string, error) {
 	}
 	s, _ := res.Rows[0][0].(string)
 	return s, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

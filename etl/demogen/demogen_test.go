@@ -3,8 +3,8 @@ package demogen
 import (
 	"bytes"
 	"encoding/csv"
-	"os"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
