@@ -185,9 +185,8 @@ func (s *Server) countiesPage(c echo.Context) error {
 	} else if d.Filter == "all" {
 		v.NoData = fmt.Sprintf(t(lang, "no_county_data"), r.Year, yearSpan(r.Years))
 	}
-	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"economy", "regions"}, 6); err != nil {
-		return err
-	}
+	// Exactly the loads whose rows fed the county values and targets shown.
+	v.Sources = warehouse.MergeLineage(r.Sources, d.Targets.Sources)
 	return c.Render(http.StatusOK, "counties.html", v)
 }
 

@@ -26,6 +26,8 @@ type ecologyData struct {
 	ByCity   map[string]map[string]int `json:"by_city"`
 	Overdue  int                       `json:"overdue"`
 	Trend    []trendPoint              `json:"trend"`
+	// runs are the loads whose reports gave the statuses counted, on the day and in the trend.
+	runs []string
 	// Generated says generated ledger items are in the answer, as the items say.
 	Generated bool `json:"generated"`
 }
@@ -62,6 +64,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 	d.ByStatus, d.ByCity = map[string]int{}, map[string]map[string]int{}
 	for _, it := range d.Items {
 		d.ByStatus[it.Status]++
+		d.runs = append(d.runs, it.RunID)
 		d.Generated = d.Generated || it.Generated
 		city := cityOf(regions, it.RegionCode)
 		if d.ByCity[city] == nil {
@@ -83,6 +86,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		p := trendPoint{Date: day.Format("2006-01-02"), ByStatus: map[string]int{}}
 		for _, it := range items {
 			p.ByStatus[it.Status]++
+			d.runs = append(d.runs, it.RunID)
 		}
 		d.Trend = append(d.Trend, p)
 		d.Dates = append(d.Dates, p.Date)
@@ -154,7 +158,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 		v.addChart("ledger-cities", 420, cityStatusChart(d.ByCity, regions, lang))
 		v.addChart("ledger-trend", 380, ledgerTrendChart(d.Trend, lang))
 	}
-	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"ecology"}, 3); err != nil {
+	if v.Sources, err = s.store.RunLineage(c.Request().Context(), d.runs); err != nil {
 		return err
 	}
 	return c.Render(http.StatusOK, "ecology.html", v)

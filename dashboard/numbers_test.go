@@ -143,3 +143,35 @@ func TestFilteredAggregateSaysFiltered(t *testing.T) {
 		t.Errorf("a mean of counties' incomes does not say it is unweighted")
 	}
 }
+
+// A page's footnote lists exactly the loads whose rows fed its numbers.
+func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	tests := []struct {
+		path    string
+		want    []string
+		notWant []string
+	}{
+		{"/counties?indicator=gdp", []string{"县域经济主要指标_2019-2024.xlsx"}, []string{"province_annual.csv"}},
+		{"/ecology?as_of=2023-06-30", []string{"生态环境问题整改台账_2023-03.xlsx", "生态环境问题整改台账_2023-06.xlsx"},
+			[]string{"生态环境问题整改台账_2023-09.xlsx", "生态环境问题整改台账_2024-12.xlsx"}},
+		{"/ranking?indicator=gdp_per_capita&year=2024", []string{"province_annual.csv"}, []string{"县域经济", "整改台账"}},
+	}
+	for _, tc := range tests {
+		_, page := app.get(tc.path)
+		foot := page
+		if i := strings.Index(page, "<footer"); i >= 0 {
+			foot = page[i:]
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(foot, w) {
+				t.Errorf("%s: footnote lacks %s", tc.path, w)
+			}
+		}
+		for _, w := range tc.notWant {
+			if strings.Contains(foot, w) {
+				t.Errorf("%s: footnote lists %s, which fed none of its numbers", tc.path, w)
+			}
+		}
+	}
+}

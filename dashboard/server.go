@@ -36,6 +36,7 @@ type Store interface {
 	CampaignTrend(ctx context.Context) ([]warehouse.TrendPoint, error)
 	CampaignGenerated(ctx context.Context, month string) (bool, error)
 	JobLineage(ctx context.Context, jobs []string, limit int) ([]warehouse.Lineage, error)
+	RunLineage(ctx context.Context, runIDs []string) ([]warehouse.Lineage, error)
 }
 
 var _ Warehouse = (*warehouse.Warehouse)(nil)

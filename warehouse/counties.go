@@ -39,6 +39,8 @@ type CountyRanking struct {
 	Rows      []CountyRow `json:"rows"`
 	// Generated says some rows are generated demo data.
 	Generated bool `json:"generated"`
+	// Sources are exactly the loads whose rows fed the values (both years).
+	Sources []Lineage `json:"sources"`
 }
 
 // CountyRanking ranks the province's counties by value, growth and rank change.
@@ -66,9 +68,11 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 	}
 	cur := map[string]*CountyRow{}
 	prev := map[string]float64{}
+	runs := map[string]bool{}
 	var order []string
 	err = res.each(func(rr *rowReader) {
 		code, v := rr.str("region_code"), rr.float("value")
+		runs[rr.str("run_id")] = true
 		if rr.int("year") != year {
 			prev[code] = v
 			return
@@ -96,6 +100,9 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 		out.Generated = out.Generated || r.Generated
 	}
 	rankCounties(out.Rows, ind.Direction, prev)
+	if out.Sources, err = w.lineage(ctx, runs); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -159,6 +166,8 @@ type CountyIncomeTargets struct {
 	UrbanAverage float64            `json:"urban_average"`
 	Counties     []CountyTargetRow  `json:"counties"`
 	Summary      CountyTargetCounts `json:"summary"`
+	// Sources are the loads of the rural and urban incomes checked.
+	Sources []Lineage `json:"sources"`
 }
 
 // CountyTargetRow is one county's two checks.
@@ -194,7 +203,7 @@ func (w *Warehouse) CountyIncomeTargets(ctx context.Context, province string, ye
 			uSum += *r.Growth
 		}
 	}
-	out := &CountyIncomeTargets{Year: rural.Year}
+	out := &CountyIncomeTargets{Year: rural.Year, Sources: MergeLineage(rural.Sources, urban.Sources)}
 	var rSum float64
 	var n int
 	for _, r := range rural.Rows {
