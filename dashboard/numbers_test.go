@@ -155,7 +155,7 @@ func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
 		{"/counties?indicator=gdp", []string{"县域经济主要指标_2019-2024.xlsx"}, []string{"province_annual.csv"}},
 		{"/ecology?as_of=2023-06-30", []string{"生态环境问题整改台账_2023-03.xlsx", "生态环境问题整改台账_2023-06.xlsx"},
 			[]string{"生态环境问题整改台账_2023-09.xlsx", "生态环境问题整改台账_2024-12.xlsx"}},
-		{"/ranking?indicator=gdp_per_capita&year=2024", []string{"province_annual.csv"}, []string{"县域经济", "整改台账"}},
+		{"/ranking?indicator=gdp_per_capita&year=2024", []string{"province_annual.csv", "第五次全国经济普查后修订"}, []string{"县域经济", "整改台账"}},
 	}
 	for _, tc := range tests {
 		_, page := app.get(tc.path)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"jinwei/warehouse/whtest"
@@ -43,5 +44,18 @@ func TestContentHashIsPlainSHA256(t *testing.T) {
 		if r.ContentHash != hex.EncodeToString(sum[:]) {
 			t.Errorf("run %s stores %s, want sha256sum's %x", r.Status, r.ContentHash, sum)
 		}
+	}
+}
+
+// A file's vintage note comes from the SOURCES.md beside it, for every footnote citing it.
+func TestVintageFromSourcesBesideTheFile(t *testing.T) {
+	if got := vintageOf(filepath.Join("..", "data", "real", "province_annual.csv")); !strings.Contains(got, "第五次全国经济普查后修订") {
+		t.Errorf("province_annual.csv vintage %q, want the 5th census revision", got)
+	}
+	if got := vintageOf(filepath.Join("..", "data", "real", "no_such.csv")); got != "" {
+		t.Errorf("a file the table does not name has vintage %q", got)
+	}
+	if got := vintageOf(filepath.Join(t.TempDir(), "x.csv")); got != "" {
+		t.Errorf("a file without SOURCES.md has vintage %q", got)
 	}
 }

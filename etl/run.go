@@ -199,7 +199,8 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	run := warehouse.Run{ID: uuid.Must(uuid.NewV7()).String(), Job: job, FilePath: path, ContentHash: hash, UnchangedKey: key, StartedAt: time.Now().UTC()}
+	run := warehouse.Run{ID: uuid.Must(uuid.NewV7()).String(), Job: job, FilePath: path, ContentHash: hash, UnchangedKey: key,
+		Vintage: vintageOf(path), StartedAt: time.Now().UTC()}
 	prev, found, err := l.wh.CommittedRunByHash(ctx, job, key)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)

@@ -98,6 +98,8 @@ type Lineage struct {
 	Job      string    `json:"job"`
 	FilePath string    `json:"file_path"`
 	LoadedAt time.Time `json:"loaded_at"`
+	// Vintage says which release of the figures the file holds (from data/real/SOURCES.md).
+	Vintage string `json:"vintage,omitempty"`
 }
 
 // Ranking is the answer to a RankingQuery.
@@ -378,7 +380,7 @@ func readLineage(res *Result) ([]Lineage, error) {
 	var out []Lineage
 	err := res.each(func(rr *rowReader) {
 		t, _ := time.Parse("2006-01-02 15:04:05.000", rr.str("finished_at"))
-		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t})
+		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t, Vintage: rr.str("vintage")})
 	})
 	return out, err
 }

@@ -27,6 +27,8 @@ type Run struct {
 	// UnchangedKey is the SHA-256 of the file and the job's configuration: a load with the
 	// same key changes nothing. Empty means ContentHash.
 	UnchangedKey string
+	// Vintage is the file's vintage note from the SOURCES.md beside it ("" when none).
+	Vintage string
 	Status       string
 	RowsRead     int
 	RowsLoaded   int
@@ -69,6 +71,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"file_path":     r.FilePath,
 		"content_hash":  r.ContentHash,
 		"unchanged_key": cmpOr(r.UnchangedKey, r.ContentHash),
+		"vintage":       r.Vintage,
 		"status":        r.Status,
 		"rows_read":     strconv.Itoa(r.RowsRead),
 		"rows_loaded":   strconv.Itoa(r.RowsLoaded),

@@ -13,3 +13,7 @@ ALTER TABLE indicators ADD COLUMN real_growth String DEFAULT '' COMMENT 'indicat
 -- "the same load again": that salted key lives in unchanged_key. Runs recorded before
 -- this migration stored the salted hash in content_hash; it stays their unchanged key.
 ALTER TABLE etl_runs ADD COLUMN unchanged_key String DEFAULT content_hash COMMENT 'sha256 of the file and the job configuration: the same load twice is loaded once';
+
+-- The vintage of the file's figures (e.g. revised after the 5th economic census), from
+-- the SOURCES.md beside it, shown in every footnote that cites the file.
+ALTER TABLE etl_runs ADD COLUMN vintage String DEFAULT '' COMMENT 'the vintage note of the file from the SOURCES.md beside it';
