@@ -28,7 +28,7 @@ type Run struct {
 	// same key changes nothing. Empty means ContentHash.
 	UnchangedKey string
 	// Vintage is the file's vintage note from the SOURCES.md beside it ("" when none).
-	Vintage string
+	Vintage      string
 	Status       string
 	RowsRead     int
 	RowsLoaded   int
