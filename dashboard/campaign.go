@@ -15,6 +15,9 @@ import (
 // campaignKinds are the kinds of unit a scorecard compares with each other.
 var campaignKinds = []string{"city", "county", "department"}
 
+// campaignTrendMetrics are the province-wide monthly totals the trend chart draws.
+var campaignTrendMetrics = []string{"problems_found", "problems_rectified", "tasks_on_time", "tasks_overdue", "enterprise_visits", "inspections_4b2z"}
+
 // DefaultCampaignWeights weigh every scorecard item the same.
 func DefaultCampaignWeights() map[string]float64 {
 	w := map[string]float64{}
@@ -183,7 +186,7 @@ func categoriesChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("categories", t(lang, "categories_title"), sc.Month[:7], lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 20}}))
 	bar.SetXAxis(names)
@@ -204,7 +207,7 @@ func campaignTrendChart(trend []warehouse.TrendPoint, lang string) map[string]an
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "60", Right: "30", Top: "70", Bottom: "50"}))
 	line.SetXAxis(months)
-	for i, m := range []string{"problems_found", "problems_rectified", "tasks_on_time", "tasks_overdue", "enterprise_visits", "inspections_4b2z"} {
+	for i, m := range campaignTrendMetrics {
 		data := make([]opts.LineData, len(trend))
 		for j, p := range trend {
 			data[j] = opts.LineData{Value: p.Totals[m]}

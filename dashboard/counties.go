@@ -26,6 +26,13 @@ var provinceMaps = map[string]string{
 	"530000": "yunnan", "540000": "xizang", "610000": "shanxi1", "620000": "gansu", "630000": "qinghai", "640000": "ningxia", "650000": "xinjiang",
 }
 
+// countyFilterOrder is the order the filters are offered in; countySorts are the orders a
+// view sorts counties by.
+var (
+	countyFilterOrder = []string{"all", "poverty", "national_key", "provincial_key"}
+	countySorts       = []string{"value", "growth", "change"}
+)
+
 // countyFilters pick which counties a view lists.
 var countyFilters = map[string]func(warehouse.CountyRow) bool{
 	"all":            func(warehouse.CountyRow) bool { return true },
@@ -63,7 +70,7 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 	if d.Sort == "" {
 		d.Sort = "value"
 	}
-	if d.Sort != "value" && d.Sort != "growth" && d.Sort != "change" {
+	if !slices.Contains(countySorts, d.Sort) {
 		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("sort %q is not value, growth or change", d.Sort))
 	}
 	year := 0
@@ -155,10 +162,10 @@ func (s *Server) countiesPage(c echo.Context) error {
 	for i := len(r.Years) - 1; i >= 0; i-- {
 		v.Years = append(v.Years, option{strconv.Itoa(r.Years[i]), strconv.Itoa(r.Years[i]), r.Years[i] == r.Year})
 	}
-	for _, f := range []string{"all", "poverty", "national_key", "provincial_key"} {
+	for _, f := range countyFilterOrder {
 		v.Filters = append(v.Filters, option{f, t(lang, "filter_"+f), f == d.Filter})
 	}
-	for _, so := range []string{"value", "growth", "change"} {
+	for _, so := range countySorts {
 		v.Sorts = append(v.Sorts, option{so, t(lang, "sort_"+so), so == d.Sort})
 	}
 	for _, row := range r.Rows {
@@ -226,13 +233,14 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unit, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
 	bar.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithGridOpts(opts.Grid{Left: "170", Right: "60", Top: "70", Bottom: "30"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
+		charts.WithGridOpts(opts.Grid{Left: "170", Right: "80", Top: "70", Bottom: "30"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 	)
 	bar.SetXAxis(names)
-	bar.AddSeries(indicatorName(r.Indicator, lang), data)
+	// Each bar says its value at its end, as the table beneath does.
+	bar.AddSeries(indicatorName(r.Indicator, lang), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
 	bar.XYReversal()
 	return optionOf(bar)
 }
@@ -278,14 +286,16 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, filter, lang string) 
 // cityAggregateLabel names what the map's city figures are: a sum or an unweighted mean
 // of counties, over all of them or over a filtered set (筛选后合计).
 func cityAggregateLabel(mean bool, filter, lang string) string {
-	key := "by_city"
-	if mean {
-		key = "by_city_mean"
+	all := filter == "" || filter == "all"
+	switch {
+	case all && mean:
+		return t(lang, "by_city_mean")
+	case all:
+		return t(lang, "by_city")
+	case mean:
+		return fmt.Sprintf(t(lang, "filtered_by_city_mean"), t(lang, "filter_"+filter))
 	}
-	if filter == "" || filter == "all" {
-		return t(lang, key)
-	}
-	return fmt.Sprintf(t(lang, "filtered_"+key), t(lang, "filter_"+filter))
+	return fmt.Sprintf(t(lang, "filtered_by_city"), t(lang, "filter_"+filter))
 }
 
 func countyName(r warehouse.CountyRow, lang string) string {
@@ -305,14 +315,14 @@ func cityName(r warehouse.CountyRow, lang string) string {
 func countyFlags(r warehouse.CountyRow, lang string) string {
 	var out string
 	for _, f := range []struct {
-		on  bool
-		key string
-	}{{r.PovertyAlleviated, "flag_poverty"}, {r.NationalKey, "flag_national_key"}, {r.ProvincialKey, "flag_provincial_key"}} {
+		on   bool
+		flag string
+	}{{r.PovertyAlleviated, "poverty"}, {r.NationalKey, "national_key"}, {r.ProvincialKey, "provincial_key"}} {
 		if f.on {
 			if out != "" {
 				out += " · "
 			}
-			out += t(lang, f.key)
+			out += t(lang, "flag_"+f.flag)
 		}
 	}
 	return out

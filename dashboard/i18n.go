@@ -1,371 +1,163 @@
 package dashboard
 
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
 // Language codes the pages speak; Chinese is the default.
 const (
 	langZh = "zh"
 	langEn = "en"
 )
 
-// labels are the fixed words on the pages, by language.
-var labels = map[string]map[string]string{
-	langZh: {
-		"app":                       "进位 · 省域对标分析",
-		"ranking":                   "同类省份排名",
-		"indicator":                 "指标",
-		"year":                      "年份",
-		"group":                     "对标组",
-		"show":                      "查看",
-		"rank":                      "排名",
-		"rank_in_group":             "组内排名",
-		"rank_all":                  "全国省份排名",
-		"rank_change":               "名次变化",
-		"up":                        "进位 %d",
-		"down":                      "退位 %d",
-		"same":                      "持平",
-		"no_prev":                   "上年无数据",
-		"vs_prev_year":              "较 %d 年",
-		"ratio_nation":              "相当于全国",
-		"nation":                    "全国",
-		"no_nation":                 "全国无此年数据",
-		"gap_next":                  "距上一名",
-		"first":                     "已居首位",
-		"gap_need":                  "需%s %s（%+.1f%%）",
-		"increase":                  "增加",
-		"decrease":                  "降低",
-		"value":                     "数值",
-		"region":                    "地区",
-		"table":                     "数据表",
-		"source":                    "数据来源",
-		"loaded":                    "载入于",
-		"lower_better":              "数值越低越好",
-		"higher_better":             "数值越高越好",
-		"not_in_group":              "本省不在所选对标组内",
-		"no_data":                   "所选年份没有数据",
-		"home":                      "本省",
-		"switch_lang":               "English",
-		"chart_title":               "%s（%s）%d年",
-		"save_image":                "保存为图片",
-		"data_view":                 "数据视图",
-		"unit":                      "单位",
-		"error":                     "出错了",
-		"not_found_hint":            "请返回并重新选择。",
-		"actual":                    "实际",
-		"as_of":                     "截至",
-		"by_city":                   "按市州汇总",
-		"campaign_trend":            "全省月度走势",
-		"catchup_above":             "本省已达到或超过全国水平。",
-		"catchup_not":               "%s：本省 %.2f%%，全国 %.2f%%——按此速度差距不会缩小（未收敛）。",
-		"catchup_years":             "%s：本省 %.2f%%，全国 %.2f%%——按此增速差，约 %.1f 年追上全国水平。",
-		"categories_title":          "七类突出问题：发现与整改",
-		"category":                  "类别",
-		"city":                      "市州",
-		"closed":                    "已销号",
-		"county_average":            "县均增速（农村/城镇）",
-		"custom_group":              "自选对标组",
-		"date":                      "日期",
-		"deadline":                  "整改时限",
-		"dim_efficiency":            "效能",
-		"dim_execution":             "执行",
-		"dim_study":                 "学习",
-		"dimension":                 "维度",
-		"fail":                      "未达标",
-		"filter":                    "筛选",
-		"flags":                     "标记",
-		"found":                     "发现",
-		"generated_note":            "说明：县域、台账与三抓三促数据为演示用生成数据，不代表真实统计结果。",
-		"goal":                      "目标",
-		"group_median":              "组内中位数",
-		"growth":                    "增速",
-		"growth_compare":            "增速比较：本省、全国与对标组",
-		"growth_rank":               "增速排名",
-		"history":                   "状态历史",
-		"item":                      "项目",
-		"item_id":                   "编号",
-		"ledger_by_city":            "各市州问题状态",
-		"ledger_by_status":          "问题整改状态",
-		"ledger_items":              "台账问题数",
-		"ledger_trend":              "整改进展走势",
-		"map_indicator":             "地图指标",
-		"month":                     "月份",
-		"nav_campaign":              "三抓三促",
-		"nav_cockpit":               "驾驶舱",
-		"nav_counties":              "县域比较",
-		"nav_ecology":               "生态整改",
-		"note":                      "备注",
-		"overdue":                   "逾期",
-		"overdue_rule":              "已过整改时限且未完成整改",
-		"pass":                      "达标",
-		"poverty_colour":            "黄色为脱贫县",
-		"progress":                  "整改进度",
-		"progress_history":          "整改进度历史",
-		"province_rural_average":    "全省县均农村居民收入增速",
-		"rank_history":              "名次走势（第1名在上）",
-		"ratio_history":             "相当于全国水平（%）",
-		"rectified":                 "整改",
-		"rural_growth":              "农村收入增速",
-		"score":                     "综合得分",
-		"scorecard":                 "三抓三促综合评分",
-		"scorecard_note":            "各项按同类单位0–100标准化后加权；绿色进位，红色退位",
-		"search":                    "搜索…",
-		"sort_by":                   "排序",
-		"source_of_item":            "问题来源",
-		"status":                    "状态",
-		"target":                    "目标",
-		"targets":                   "目标完成情况",
-		"target_poverty_province":   "脱贫县农民收入增速高于全省平均",
-		"target_rural_urban":        "农村居民收入增速高于城镇",
-		"title":                     "问题",
-		"unit_kind":                 "单位类型",
-		"urban_growth":              "城镇收入增速",
-		"weight":                    "权重",
-		"weights":                   "评分权重",
-		"weights_note":              "权重在配置文件 [campaign.weights] 中设置。",
-		"yellow_river_none":         "沿黄九省区整改情况比较：未找到可靠的公开数据（见 data/real/SOURCES.md），暂不显示。",
-		"target_green":              "达标",
-		"target_amber":              "接近",
-		"target_red":                "未达标",
-		"target_no_data":            "无数据",
-		"filter_all":                "全部县区",
-		"filter_poverty":            "脱贫县",
-		"filter_national_key":       "国家重点帮扶县",
-		"filter_provincial_key":     "省级重点帮扶县",
-		"sort_value":                "按数值（比进度）",
-		"sort_growth":               "按增速（比进步）",
-		"sort_change":               "按名次变化（比进位）",
-		"kind_city":                 "市州",
-		"kind_county":               "县市区",
-		"kind_department":           "省直部门",
-		"status_未整改":                "未整改",
-		"status_整改中":                "整改中",
-		"status_已整改":                "已整改",
-		"status_已销号":                "已销号",
-		"category_1":                "麻木僵化不思为",
-		"category_2":                "懒散疲沓不勤为",
-		"category_3":                "能力平庸不善为",
-		"category_4":                "求稳怕乱不敢为",
-		"category_5":                "粗枝大叶不细为",
-		"category_6":                "拈轻怕重不想为",
-		"category_7":                "私心作祟不正为",
-		"metric_problems_found":     "发现突出问题",
-		"metric_problems_rectified": "整改突出问题",
-		"metric_tasks_on_time":      "按期办结任务",
-		"metric_tasks_overdue":      "逾期任务",
-		"metric_enterprise_visits":  "六必访走访企业",
-		"metric_inspections_4b2z":   "四不两直督查",
-		"flag_poverty":              "脱贫县",
-		"flag_national_key":         "国家重点帮扶",
-		"flag_provincial_key":       "省级重点帮扶",
-		"ledger_item":               "台账问题",
-		"missing_in_year":           "%s %d 年缺数",
-		"target_no_province":        "无法判断：本省尚无“%s”的省级数据（国家统计局只公布全国数），可按县域数据逐县检验；省级增速应按人口加权汇总各县收入后计算，而非各县增速的简单平均。",
-		"target_no_years":           "无法判断：“%s”在目标年份内无可比数据。",
-		"target_where":              "逐县检验",
-		"by_city_mean":              "按市州县均（各县简单平均，未按人口加权）",
-		"filtered_by_city":          "筛选后合计（仅%s），按市州",
-		"filtered_by_city_mean":     "筛选后县均（仅%s，各县简单平均，未按人口加权），按市州",
-		"home_no_units":             "本省（%s）尚无市州、县区数据，“%s”页无可显示的内容（演示数据只含甘肃）。请先载入本省的市州县区表（jinwei etl load --job regions 文件）及相应数据文件。",
-		"no_county_data":            "所选年份（%d）无县域数据；县域数据年份：%s。",
-		"home_no_value":             "本省 %d 年无此指标数据，未参与排名。",
-		"not_comparable":            "不可比",
-		"not_comparable_note":       "本省 %d 年或 %d 年无数据",
-		"change_common":             "较 %d 年（按两年均有数据的 %d 个地区比较）",
-		"gap_nation":                "与全国差距",
-		"points_pp":                 "个百分点",
-		"points_index":              "点",
-		"no_province_data":          "%s：暂无分省数据，无法排名；已载入全国 %s 年数据。请载入分省数据（jinwei etl load --job economy 文件）。",
-		"no_data_year":              "%s：%d 年无分省数据；分省有数据的年份为 %s。",
-		"no_data_at_all":            "%s：尚未载入任何数据。请载入数据（jinwei etl load --job economy 文件）。",
-		"basis_nominal":             "名义增速（按当年价格计算）",
-		"basis_real":                "实际增速（按不变价格计算）",
-		"basis_rate":                "指标本身即为增速",
-		"basis_plain":               "比上年增长",
-		"nation_real_missing":       "全国实际增速未载入，图中不画全国线。",
-		"catchup_span":              "%d—%d 年年均%s增长",
-		"nominal":                   "名义",
-		"real":                      "实际",
-	},
-	langEn: {
-		"app":                       "Jinwei · Provincial benchmarking",
-		"ranking":                   "Peer ranking",
-		"indicator":                 "Indicator",
-		"year":                      "Year",
-		"group":                     "Peer group",
-		"show":                      "Show",
-		"rank":                      "Rank",
-		"rank_in_group":             "Rank in group",
-		"rank_all":                  "Rank among all provinces",
-		"rank_change":               "Rank change",
-		"up":                        "up %d",
-		"down":                      "down %d",
-		"same":                      "unchanged",
-		"no_prev":                   "no value last year",
-		"vs_prev_year":              "vs %d",
-		"ratio_nation":              "Share of national",
-		"nation":                    "National",
-		"no_nation":                 "no national value for this year",
-		"gap_next":                  "Gap to next place",
-		"first":                     "already first",
-		"gap_need":                  "%s by %s (%+.1f%%)",
-		"increase":                  "increase",
-		"decrease":                  "decrease",
-		"value":                     "Value",
-		"region":                    "Region",
-		"table":                     "Data table",
-		"source":                    "Source",
-		"loaded":                    "loaded",
-		"lower_better":              "lower is better",
-		"higher_better":             "higher is better",
-		"not_in_group":              "The home province is not in the chosen group",
-		"no_data":                   "No data for the chosen year",
-		"home":                      "home",
-		"switch_lang":               "中文",
-		"chart_title":               "%s (%s), %d",
-		"save_image":                "Save as image",
-		"data_view":                 "Data view",
-		"unit":                      "Unit",
-		"error":                     "Something went wrong",
-		"not_found_hint":            "Go back and choose again.",
-		"actual":                    "Actual",
-		"as_of":                     "As of",
-		"by_city":                   "by city",
-		"campaign_trend":            "Province-wide monthly totals",
-		"catchup_above":             "The province is at or above the national level.",
-		"catchup_not":               "%s: province %.2f%%, nation %.2f%% — at these rates the gap does not close (not converging).",
-		"catchup_years":             "%s: province %.2f%%, nation %.2f%% — at this differential it would reach the national level in about %.1f years.",
-		"categories_title":          "The seven problem categories: found and rectified",
-		"category":                  "Category",
-		"city":                      "City",
-		"closed":                    "Closed",
-		"county_average":            "County mean growth (rural/urban)",
-		"custom_group":              "Custom group",
-		"date":                      "Date",
-		"deadline":                  "Deadline",
-		"dim_efficiency":            "Efficiency",
-		"dim_execution":             "Execution",
-		"dim_study":                 "Study",
-		"dimension":                 "Dimension",
-		"fail":                      "Missed",
-		"filter":                    "Filter",
-		"flags":                     "Flags",
-		"found":                     "Found",
-		"generated_note":            "Note: county, ledger and campaign data are generated for the demo and are not real statistics.",
-		"goal":                      "Goal",
-		"group_median":              "Group median",
-		"growth":                    "Growth",
-		"growth_compare":            "Growth: province, nation and peer group",
-		"growth_rank":               "Growth rank",
-		"history":                   "Status history",
-		"item":                      "Item",
-		"item_id":                   "ID",
-		"ledger_by_city":            "Items by city and status",
-		"ledger_by_status":          "Items by status",
-		"ledger_items":              "Ledger items",
-		"ledger_trend":              "Rectification over time",
-		"map_indicator":             "Map indicator",
-		"month":                     "Month",
-		"nav_campaign":              "Campaign",
-		"nav_cockpit":               "Cockpit",
-		"nav_counties":              "Counties",
-		"nav_ecology":               "Ecology",
-		"note":                      "Note",
-		"overdue":                   "Overdue",
-		"overdue_rule":              "deadline passed, not yet rectified",
-		"pass":                      "Met",
-		"poverty_colour":            "yellow: poverty-alleviated counties",
-		"progress":                  "Progress",
-		"progress_history":          "Progress over time",
-		"province_rural_average":    "Provincial county mean rural income growth",
-		"rank_history":              "Rank over time (first at the top)",
-		"ratio_history":             "Share of the national level (%)",
-		"rectified":                 "Rectified",
-		"rural_growth":              "Rural income growth",
-		"score":                     "Score",
-		"scorecard":                 "Campaign scorecard",
-		"scorecard_note":            "each item scaled 0–100 among units of a kind, then weighted; green moved up, red down",
-		"search":                    "Search…",
-		"sort_by":                   "Sort",
-		"source_of_item":            "Source",
-		"status":                    "Status",
-		"target":                    "Target",
-		"targets":                   "Targets",
-		"target_poverty_province":   "Poverty counties' rural income growth above provincial average",
-		"target_rural_urban":        "Rural income growth above urban",
-		"title":                     "Problem",
-		"unit_kind":                 "Kind of unit",
-		"urban_growth":              "Urban income growth",
-		"weight":                    "Weight",
-		"weights":                   "Score weights",
-		"weights_note":              "Weights are set in the config file under [campaign.weights].",
-		"yellow_river_none":         "Comparison of the nine Yellow River provinces: no reliable public data was found (see data/real/SOURCES.md), so it is not shown.",
-		"target_green":              "Met",
-		"target_amber":              "Close",
-		"target_red":                "Missed",
-		"target_no_data":            "No data",
-		"filter_all":                "All counties",
-		"filter_poverty":            "Poverty-alleviated",
-		"filter_national_key":       "National key-assistance",
-		"filter_provincial_key":     "Provincial key-assistance",
-		"sort_value":                "By value (progress)",
-		"sort_growth":               "By growth (improvement)",
-		"sort_change":               "By rank change (places gained)",
-		"kind_city":                 "Cities",
-		"kind_county":               "Counties",
-		"kind_department":           "Provincial departments",
-		"status_未整改":                "Not started",
-		"status_整改中":                "In progress",
-		"status_已整改":                "Rectified",
-		"status_已销号":                "Closed",
-		"category_1":                "Complacent",
-		"category_2":                "Lax",
-		"category_3":                "Mediocre",
-		"category_4":                "Risk-averse",
-		"category_5":                "Careless",
-		"category_6":                "Shirking",
-		"category_7":                "Self-serving",
-		"metric_problems_found":     "Problems found",
-		"metric_problems_rectified": "Problems rectified",
-		"metric_tasks_on_time":      "Tasks on time",
-		"metric_tasks_overdue":      "Tasks overdue",
-		"metric_enterprise_visits":  "Enterprise visits",
-		"metric_inspections_4b2z":   "Unannounced inspections",
-		"flag_poverty":              "Poverty-alleviated",
-		"flag_national_key":         "National key",
-		"flag_provincial_key":       "Provincial key",
-		"ledger_item":               "Ledger item",
-		"missing_in_year":           "%s: no value for %d",
-		"target_no_province":        "No status: the province has no provincial value of %s (NBS publishes the national figure only). It is checked county by county; a provincial growth rate would sum county incomes weighted by population, not average the counties' growth rates.",
-		"target_no_years":           "No status: %s has no comparable values in the target's years.",
-		"target_where":              "County by county",
-		"by_city_mean":              "mean of counties by city (unweighted by population)",
-		"filtered_by_city":          "filtered total (%s only) by city",
-		"filtered_by_city_mean":     "filtered mean of counties (%s only, unweighted by population) by city",
-		"home_no_units":             "No cities or counties of the home province (%s) are loaded, so the %s page has nothing to show (the demo data covers Gansu only). Load the province's cities and counties (jinwei etl load --job regions FILE) and their data files first.",
-		"no_county_data":            "No county values for the chosen year (%d); county values exist for %s.",
-		"home_no_value":             "The home province has no value for %d and is not ranked.",
-		"not_comparable":            "Not comparable",
-		"not_comparable_note":       "The home province has no value for %d or %d",
-		"change_common":             "vs %d (among the %d regions with values in both years)",
-		"gap_nation":                "Gap to national",
-		"points_pp":                 "percentage points",
-		"points_index":              "points",
-		"no_province_data":          "%s: no provincial values are loaded, so nothing can be ranked; national values exist for %s. Load provincial data (jinwei etl load --job economy FILE).",
-		"no_data_year":              "%s: no provincial values for %d; provincial values exist for %s.",
-		"no_data_at_all":            "%s: nothing is loaded yet. Load data (jinwei etl load --job economy FILE).",
-		"basis_nominal":             "Nominal growth (current prices)",
-		"basis_real":                "Real growth (constant prices)",
-		"basis_rate":                "The indicator is a growth rate itself",
-		"basis_plain":               "Change on the year before",
-		"nation_real_missing":       "National real growth is not loaded; no national line is drawn.",
-		"catchup_span":              "Average %[3]s growth %[1]d–%[2]d",
-		"nominal":                   "nominal",
-		"real":                      "real",
-	},
+// languages are the languages every label must exist in.
+var languages = []string{langZh, langEn}
+
+// The fixed words on the pages live in one flat file per language, `key = "text"`, so a
+// translator edits text, not Go. TestLabelsComplete proves every key the templates, the Go
+// code and the scripts use is in every file, and that no file keeps a key nobody uses.
+//
+//go:embed locale/*.toml
+var localeFS embed.FS
+
+// labelFamilies are the keys built at run time from a prefix and a value (t(lang,
+// "status_"+s)): the completeness test cannot read them from the code, so they are listed
+// here, and a prefix used in the code but missing here fails the test.
+var labelFamilies = map[string][]string{
+	"status_":   {"未整改", "整改中", "已整改", "已销号"},
+	"category_": {"1", "2", "3", "4", "5", "6", "7"},
+	"kind_":     campaignKinds,
+	"dim_":      {"study", "execution", "efficiency"},
+	"filter_":   countyFilterOrder,
+	"sort_":     countySorts,
+	"target_":   {"green", "amber", "red", "no_data"},
+	"metric_":   campaignTrendMetrics,
+	"flag_":     {"poverty", "national_key", "provincial_key"},
+	"basis_":    {"nominal", "real", "rate", "plain"},
+	"nav_":      {"counties", "ecology", "campaign"},
 }
 
-// t returns the label for key in lang.
+// labels are the words of every language, each completed with the keys any language or
+// template knows, so a label missing from one file shows as its key (visible, and caught by
+// TestLabelsComplete) instead of as nothing.
+var labels = mustLabels()
+
+// jsLabels are the labels the pages' scripts ask for (L('key') in static/*.js), by language,
+// handed to them as JSON by the layout.
+var jsLabels = mustJSLabels()
+
+func mustLabels() map[string]map[string]string {
+	raw, err := readLocales(localeFS)
+	if err != nil {
+		panic(err)
+	}
+	tkeys, err := templateLabelKeys(templateFS)
+	if err != nil {
+		panic(err)
+	}
+	return completeLabels(raw, tkeys)
+}
+
+// readLocales reads locale/LANG.toml for every language: a flat table of strings.
+func readLocales(fsys fs.FS) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, lang := range languages {
+		b, err := fs.ReadFile(fsys, "locale/"+lang+".toml")
+		if err != nil {
+			return nil, fmt.Errorf("labels: %w", err)
+		}
+		m := map[string]string{}
+		if err := toml.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("labels: locale/%s.toml (flat key = \"text\" lines only): %w", lang, err)
+		}
+		out[lang] = m
+	}
+	return out, nil
+}
+
+// completeLabels gives every language every key that some language or template has; a key
+// a language lacks is its own text.
+func completeLabels(raw map[string]map[string]string, extra []string) map[string]map[string]string {
+	all := slices.Clone(extra)
+	for _, m := range raw {
+		for k := range m {
+			all = append(all, k)
+		}
+	}
+	out := map[string]map[string]string{}
+	for _, lang := range languages {
+		m := map[string]string{}
+		for _, k := range all {
+			m[k] = k
+		}
+		for k, v := range raw[lang] {
+			m[k] = v
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// templateLabelRE finds the labels a template uses: {{.L.key}} or {{$.L.key}}.
+var templateLabelRE = regexp.MustCompile(`\.L\.([A-Za-z0-9_]+)`)
+
+// jsLabelRE finds the labels a script uses: L('key') or L("key").
+var jsLabelRE = regexp.MustCompile(`\bL\(['"]([A-Za-z0-9_]+)['"]\)`)
+
+func templateLabelKeys(fsys fs.FS) ([]string, error) {
+	return scanKeys(fsys, "templates/*.html", templateLabelRE)
+}
+
+func jsLabelKeys(fsys fs.FS) ([]string, error) {
+	return scanKeys(fsys, "static/*.js", jsLabelRE)
+}
+
+func scanKeys(fsys fs.FS, glob string, re *regexp.Regexp) ([]string, error) {
+	files, err := fs.Glob(fsys, glob)
+	if err != nil {
+		return nil, fmt.Errorf("labels: %s: %w", glob, err)
+	}
+	var keys []string
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("labels: %w", err)
+		}
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			keys = append(keys, string(m[1]))
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys), nil
+}
+
+func mustJSLabels() map[string]map[string]string {
+	keys, err := jsLabelKeys(staticFS)
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]map[string]string{}
+	for _, lang := range languages {
+		m := map[string]string{}
+		for _, k := range keys {
+			m[k] = t(lang, k)
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// t returns the label for key in lang; a key no file has is shown as itself, never as
+// nothing (TestLabelsComplete fails on it first).
 func t(lang, key string) string {
 	if s, ok := labels[lang][key]; ok {
 		return s
 	}
-	return labels[langZh][key]
+	return key
 }

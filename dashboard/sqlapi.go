@@ -21,10 +21,10 @@ type SQL interface {
 }
 
 func (s *Server) sqlRoutes(e *echo.Echo) {
-	g := e.Group("/api/sql", s.require(RoleAnalyst))
-	g.POST("", s.sqlAPI)
+	g := e.Group("/api/sql", s.require(PermRunSQL))
+	g.POST("", s.sqlAPI, longRoute(0, exportWriteDeadline))
 	g.GET("/history", s.sqlHistory)
-	e.GET("/api/admin/audit", s.auditAPI, s.requireAdminToken)
+	e.GET("/api/admin/audit", s.auditAPI, s.require(PermReadAudit))
 }
 
 type sqlRequest struct {

@@ -4,9 +4,16 @@
 // as text, never as markup.
 (function () {
   'use strict';
+  var labels = JSON.parse(document.getElementById('labels').textContent);
+  function L(key) { return labels[key] || key; }
   var root = document.getElementById('console');
   var csrf = root.getAttribute('data-csrf');
   var editor = CodeMirror.fromTextArea(document.getElementById('sql'), { mode: 'text/x-sql', lineNumbers: true });
+  // CodeMirror types into a hidden textarea of its own and scrolls in a box of its own: name
+  // the one and let the keyboard reach the other.
+  editor.getInputField().setAttribute('aria-label', L('sql_statement'));
+  editor.getScrollerElement().setAttribute('tabindex', '0');
+  editor.getScrollerElement().setAttribute('aria-label', L('sql_statement'));
   var status = document.getElementById('status');
   var result = { columns: [], rows: [] }, page = 0, perPage = 100, inFlight = null;
 
@@ -42,17 +49,17 @@
   document.getElementById('run').addEventListener('click', function () {
     inFlight = new AbortController();
     document.getElementById('cancel').disabled = false;
-    status.textContent = '…';
+    status.textContent = L('console_running');
     var started = Date.now();
     post('/api/sql', { statement: editor.getValue(), format: 'json' }, inFlight.signal)
       .then(function (res) { return res.json().then(function (j) { return { ok: res.ok, body: j }; }); })
       .then(function (r) {
         if (!r.ok) { status.textContent = r.body.error; return; }
         result = r.body; page = 0; render();
-        status.textContent = result.rows.length + ' rows' + (result.truncated ? ' (cut)' : '') + ', ' + (Date.now() - started) + ' ms';
+        status.textContent = L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
         loadHistory();
       })
-      .catch(function (e) { status.textContent = e.name === 'AbortError' ? 'cancelled' : String(e); })
+      .catch(function (e) { status.textContent = e.name === 'AbortError' ? L('console_cancelled') : String(e); })
       .finally(function () { document.getElementById('cancel').disabled = true; inFlight = null; });
   });
   document.getElementById('cancel').addEventListener('click', function () { if (inFlight) inFlight.abort(); });
