@@ -175,10 +175,13 @@ func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, erro
 	if err != nil {
 		return nil, err
 	}
-	rows, err := w.rankedValues(ctx, q.Indicator, group.Members, []int{q.Year - 1, q.Year})
+	// The ranks of every year with data, as the trajectory asks for them: one cached
+	// query serves every year's ranking of the indicator and group.
+	all, err := w.rankedValues(ctx, q.Indicator, group.Members, ind.Years)
 	if err != nil {
 		return nil, err
 	}
+	rows := slices.DeleteFunc(slices.Clone(all), func(r rankedValue) bool { return r.year != q.Year && r.year != q.Year-1 })
 	out := &Ranking{Indicator: ind, Group: group, Year: q.Year, HomeStatus: HomeNotInGroup}
 	groupPrev, groupCur, allPrev, allCur := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	prevRank := map[string]int{}
@@ -341,17 +344,19 @@ func standing(ind Indicator, rows []RankRow, home string, values map[string]floa
 }
 
 func (w *Warehouse) nationValues(ctx context.Context, indicator string, year int, runs map[string]bool) (cur, prev *float64, err error) {
-	if year <= 0 || year > 65535 {
-		return nil, nil, nil
-	}
-	res, err := w.named(ctx, "indicator_value", Params{"indicator": indicator, "region": NationCode, "year": strconv.Itoa(year)})
+	// The national series, as the trajectory asks for it (one cached query for all years).
+	res, err := w.named(ctx, "indicator_series", Params{"indicator": indicator, "regions": arrayParam([]string{NationCode})})
 	if err != nil {
 		return nil, nil, err
 	}
 	err = res.each(func(rr *rowReader) {
+		y := rr.int("year")
+		if y != year && y != year-1 {
+			return
+		}
 		v := rr.float("value")
 		runs[rr.str("run_id")] = true
-		if rr.int("year") == year {
+		if y == year {
 			cur = &v
 		} else {
 			prev = &v
