@@ -31,6 +31,8 @@ type campaignData struct {
 	Kind      string                 `json:"kind"`
 	Scorecard *warehouse.Scorecard   `json:"scorecard"`
 	Trend     []warehouse.TrendPoint `json:"trend"`
+	// Generated says the month's reports are generated demo data, as their rows say.
+	Generated bool `json:"generated"`
 }
 
 func (s *Server) weights() map[string]float64 {
@@ -69,6 +71,9 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 		return d, err
 	}
 	d.Scorecard = sc
+	if d.Generated, err = s.store.CampaignGenerated(ctx, sc.Month); err != nil {
+		return d, err
+	}
 	d.Trend, err = s.store.CampaignTrend(ctx)
 	return d, err
 }
@@ -104,6 +109,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 	lang := pageLang(c)
 	sc := d.Scorecard
 	v := campaignView{page: newPage(c, "campaign", "nav_campaign"), Month: sc.Month}
+	v.Generated = d.Generated
 	for i := len(sc.Months) - 1; i >= 0; i-- {
 		m := sc.Months[i]
 		v.Months = append(v.Months, option{m, m[:7], m == sc.Month})

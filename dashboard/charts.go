@@ -241,7 +241,7 @@ func rankHighlights(tr *warehouse.Trajectory) map[string]bool {
 // growthChart compares the home province's growth with the nation's and the group's median.
 func growthChart(tr *warehouse.Trajectory, lang string) map[string]any {
 	line := charts.NewLine()
-	line.SetGlobalOptions(chartBase("growth", t(lang, "growth_compare"), indicatorName(tr.Indicator, lang)+" · %", lang)...)
+	line.SetGlobalOptions(chartBase("growth", t(lang, "growth_compare"), indicatorName(tr.Indicator, lang)+" · "+t(lang, "basis_"+tr.GrowthBasis)+" · %", lang)...)
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),

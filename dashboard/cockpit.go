@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 // headlineIndicators are the cockpit's tiles, in order, when the config names none.
@@ -26,6 +27,8 @@ type cockpitData struct {
 	Targets  []warehouse.TargetStatus `json:"targets"`
 	Map      *warehouse.Ranking       `json:"map"`
 	MapGroup string                   `json:"-"`
+	// Generated says generated values are among the tiles' or the map's.
+	Generated bool `json:"generated"`
 }
 
 func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator, []warehouse.PeerGroup, error) {
@@ -75,6 +78,9 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 		}
 		d.Tiles = append(d.Tiles, r)
 	}
+	for _, r := range append(slices.Clone(d.Tiles), d.Map) {
+		d.Generated = d.Generated || (r != nil && r.Generated)
+	}
 	if d.Targets, err = s.store.Targets(ctx, s.cfg.HomeRegion); err != nil {
 		return d, nil, nil, err
 	}
@@ -105,15 +111,21 @@ type cockpitView struct {
 	Targets    []targetView
 }
 
+// tile is one headline indicator. Each rank sits beside its own change: the national
+// rank with the national change, the group's rank with the group's change.
 type tile struct {
 	Name, Value, Unit, Year string
-	RankAll, RankGroup      string
-	Change, ChangeClass     string
-	Ratio, Link             string
+	RankAll, ChangeAll      string
+	RankGroup, Change       string
+	ChangeClass             string
+	// Ratio is the share of national, only for levels per person; RatioTitle names it.
+	Ratio, RatioTitle, Link string
 }
 
 type targetView struct {
 	Name, Status, StatusText, Actual, Goal, Year, Note string
+	// Why says why there is no status, Link where it is computed instead.
+	Why, Link string
 }
 
 func (s *Server) cockpitPage(c echo.Context) error {
@@ -142,7 +154,7 @@ func (s *Server) cockpitPage(c echo.Context) error {
 		}
 	}
 	for _, ts := range d.Targets {
-		v.Targets = append(v.Targets, newTargetView(ts, lang))
+		v.Targets = append(v.Targets, newTargetView(ts, indicators, lang))
 	}
 	if d.Map != nil {
 		v.Maps = []string{"china.js"}
@@ -157,26 +169,51 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 		q.Set("lang", langEn)
 	}
 	tl := tile{Name: indicatorName(r.Indicator, lang), Unit: r.Indicator.Unit, Year: strconv.Itoa(r.Year), Link: "/ranking?" + q.Encode(),
-		Value: "—", RankAll: "—", RankGroup: "—", Ratio: "—", ChangeClass: "same"}
+		Value: "—", RankAll: "—", RankGroup: "—", ChangeClass: "same"}
+	if r.Indicator.Kind.ComparesToNation() {
+		tl.RatioTitle, tl.Ratio = t(lang, "ratio_nation"), "—"
+	}
 	if h := r.Home; h != nil {
 		tl.Value = formatNumber(h.Row.Value)
 		tl.RankAll = fmt.Sprintf("%d/%d", h.Row.RankAll, h.AllSize)
 		tl.RankGroup = fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize)
+		tl.ChangeAll = rankChangeText(h.Row.ChangeAll.Comparable, h.Row.ChangeAll.Places, lang)
 		tl.Change, tl.ChangeClass = changeText(h.Row, lang), changeClass(h.Row)
 		if h.RatioToNation != nil {
 			tl.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
 		}
+	} else if r.HomeStatus == warehouse.HomeNoValue {
+		tl.Value = fmt.Sprintf(t(lang, "home_no_value"), r.Year)
 	}
 	return tl
 }
 
-func newTargetView(ts warehouse.TargetStatus, lang string) targetView {
+// newTargetView shows a target in its own unit and precision (55.2% against 55%), the
+// precision its status was decided at, and says why a target has no status.
+func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, lang string) targetView {
 	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Note: ts.Note}
 	if lang == langEn && ts.NameEn != "" {
 		v.Name = ts.NameEn
 	}
 	if ts.Actual != nil {
-		v.Actual, v.Goal, v.Year = formatNumber(*ts.Actual), formatNumber(*ts.Goal), strconv.Itoa(ts.Year)
+		show := func(x float64) string { return formatNumber(measure.Round(x, ts.Decimals)) + ts.Unit }
+		v.Actual, v.Goal, v.Year = show(*ts.Actual), show(*ts.Goal), strconv.Itoa(ts.Year)
+		return v
+	}
+	name := ts.Indicator
+	if i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == ts.Indicator }); i >= 0 {
+		name = indicatorName(indicators[i], lang)
+	}
+	if ts.NoProvinceData {
+		v.Why = fmt.Sprintf(t(lang, "target_no_province"), name)
+		// Incomes are published for counties here: the county page checks them county by
+		// county, and says how a provincial figure would be formed.
+		v.Link = "/counties?indicator=" + url.QueryEscape(ts.Indicator)
+		if lang == langEn {
+			v.Link += "&lang=en"
+		}
+	} else {
+		v.Why = fmt.Sprintf(t(lang, "target_no_years"), name)
 	}
 	return v
 }

@@ -45,7 +45,9 @@ type countiesData struct {
 	Ranking *warehouse.CountyRanking       `json:"ranking"`
 	Targets *warehouse.CountyIncomeTargets `json:"targets"`
 	Filter  string                         `json:"filter"`
-	Sort    string                         `json:"sort"`
+	// Generated says generated demo values are in the answer, from the counties' rows.
+	Generated bool   `json:"generated"`
+	Sort      string `json:"sort"`
 }
 
 func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
@@ -86,6 +88,7 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 	r.Rows = slices.DeleteFunc(r.Rows, func(row warehouse.CountyRow) bool { return !keep(row) })
 	sortCounties(r.Rows, d.Sort)
 	d.Ranking = r
+	d.Generated = r.Generated
 	if d.Targets, err = s.store.CountyIncomeTargets(ctx, s.cfg.HomeRegion, r.Year); err != nil {
 		return d, err
 	}
@@ -125,6 +128,8 @@ type countiesView struct {
 	Targets                           *warehouse.CountyIncomeTargets
 	TargetRows                        []countyTargetView
 	Unit                              string
+	// NoData says which years have county values when the chosen one has none.
+	NoData string
 }
 
 type countyTableRow struct {
@@ -148,6 +153,7 @@ func (s *Server) countiesPage(c echo.Context) error {
 	}
 	r := d.Ranking
 	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit}
+	v.Generated = d.Generated
 	for _, i := range indicators {
 		if slices.Contains(countyIndicators, i.Code) {
 			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == r.Indicator.Code})
@@ -180,13 +186,14 @@ func (s *Server) countiesPage(c echo.Context) error {
 		if file, ok := provinceMaps[s.cfg.HomeRegion]; ok {
 			if name := s.homeShortName(c); name != "" {
 				v.Maps = []string{"province/" + file + ".js"}
-				v.addChart("province-map", 520, provinceMapChart(r, name, lang))
+				v.addChart("province-map", 520, provinceMapChart(r, name, d.Filter, lang))
 			}
 		}
+	} else if d.Filter == "all" {
+		v.NoData = fmt.Sprintf(t(lang, "no_county_data"), r.Year, yearSpan(r.Years))
 	}
-	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"economy", "regions"}, 6); err != nil {
-		return err
-	}
+	// Exactly the loads whose rows fed the county values and targets shown.
+	v.Sources = warehouse.MergeLineage(r.Sources, d.Targets.Sources)
 	return c.Render(http.StatusOK, "counties.html", v)
 }
 
@@ -239,15 +246,15 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 }
 
 // provinceMapChart colours the province's cities by their counties' total (amounts) or
-// mean (per-person incomes).
-func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[string]any {
+// mean (per-person incomes); the subtitle says which, and that a filtered set is one.
+func provinceMapChart(r *warehouse.CountyRanking, mapName, filter, lang string) map[string]any {
 	sum, n, names := map[string]float64{}, map[string]int{}, map[string]string{}
 	for _, row := range r.Rows {
 		sum[row.CityCode] += row.Value
 		n[row.CityCode]++
 		names[row.CityCode] = row.CityZh
 	}
-	perPerson := r.Indicator.Unit == "元"
+	perPerson := r.Indicator.Kind.ComparesToNation()
 	var data []opts.MapData
 	lo, hi := 0.0, 0.0
 	for code, total := range sum {
@@ -265,7 +272,7 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[stri
 	sort.Slice(data, func(a, b int) bool { return data[a].Name < data[b].Name })
 	m := charts.NewMap()
 	m.RegisterMapType(mapName)
-	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year), t(lang, "by_city"), lang)...)
+	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year), cityAggregateLabel(perPerson, filter, lang), lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -274,6 +281,21 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, lang string) map[stri
 	)
 	m.AddSeries(indicatorName(r.Indicator, lang), data)
 	return optionOf(m)
+}
+
+// cityAggregateLabel names what the map's city figures are: a sum or an unweighted mean
+// of counties, over all of them or over a filtered set (筛选后合计).
+func cityAggregateLabel(mean bool, filter, lang string) string {
+	all := filter == "" || filter == "all"
+	switch {
+	case all && mean:
+		return t(lang, "by_city_mean")
+	case all:
+		return t(lang, "by_city")
+	case mean:
+		return fmt.Sprintf(t(lang, "filtered_by_city_mean"), t(lang, "filter_"+filter))
+	}
+	return fmt.Sprintf(t(lang, "filtered_by_city"), t(lang, "filter_"+filter))
 }
 
 func countyName(r warehouse.CountyRow, lang string) string {

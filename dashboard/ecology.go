@@ -26,6 +26,10 @@ type ecologyData struct {
 	ByCity   map[string]map[string]int `json:"by_city"`
 	Overdue  int                       `json:"overdue"`
 	Trend    []trendPoint              `json:"trend"`
+	// runs are the loads whose reports gave the statuses counted, on the day and in the trend.
+	runs []string
+	// Generated says generated ledger items are in the answer, as the items say.
+	Generated bool `json:"generated"`
 }
 
 type trendPoint struct {
@@ -60,6 +64,8 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 	d.ByStatus, d.ByCity = map[string]int{}, map[string]map[string]int{}
 	for _, it := range d.Items {
 		d.ByStatus[it.Status]++
+		d.runs = append(d.runs, it.RunID)
+		d.Generated = d.Generated || it.Generated
 		city := cityOf(regions, it.RegionCode)
 		if d.ByCity[city] == nil {
 			d.ByCity[city] = map[string]int{}
@@ -80,6 +86,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		p := trendPoint{Date: day.Format("2006-01-02"), ByStatus: map[string]int{}}
 		for _, it := range items {
 			p.ByStatus[it.Status]++
+			d.runs = append(d.runs, it.RunID)
 		}
 		d.Trend = append(d.Trend, p)
 		d.Dates = append(d.Dates, p.Date)
@@ -137,6 +144,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 	}
 	lang := pageLang(c)
 	v := ecologyView{page: newPage(c, "ecology", "nav_ecology"), AsOf: d.AsOf, Total: len(d.Items), Overdue: d.Overdue, Closed: d.ByStatus["已销号"]}
+	v.Generated = d.Generated
 	for i := len(d.Dates) - 1; i >= 0; i-- {
 		v.Dates = append(v.Dates, option{d.Dates[i], d.Dates[i], d.Dates[i] == d.AsOf})
 	}
@@ -150,7 +158,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 		v.addChart("ledger-cities", 420, cityStatusChart(d.ByCity, regions, lang))
 		v.addChart("ledger-trend", 380, ledgerTrendChart(d.Trend, lang))
 	}
-	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"ecology"}, 3); err != nil {
+	if v.Sources, err = s.store.RunLineage(c.Request().Context(), d.runs); err != nil {
 		return err
 	}
 	return c.Render(http.StatusOK, "ecology.html", v)
@@ -242,6 +250,8 @@ func statusName(s, lang string) string {
 type ecologyItem struct {
 	Item    *warehouse.LedgerItem   `json:"item"`
 	History []warehouse.StatusEvent `json:"history"`
+	// Generated says the item is generated demo data.
+	Generated bool `json:"generated"`
 }
 
 func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
@@ -257,6 +267,7 @@ func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
 		return d, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no ledger item %q", id))
 	}
 	d.Item = &items[i]
+	d.Generated = d.Item.Generated
 	d.History, err = s.store.ItemHistory(ctx, id)
 	return d, err
 }
@@ -288,6 +299,7 @@ func (s *Server) ecologyItemPage(c echo.Context) error {
 	}
 	v := itemView{page: newPage(c, "ecology", "ledger_item"), Item: d.Item, Region: regionLabel(regions, d.Item.RegionCode, lang), History: d.History}
 	v.Title = d.Item.ItemID + " · " + d.Item.Title
+	v.Generated = d.Generated
 	dates := make([]string, len(d.History))
 	progress := make([]opts.LineData, len(d.History))
 	for i, h := range d.History {

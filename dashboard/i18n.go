@@ -39,6 +39,8 @@ var labelFamilies = map[string][]string{
 	"target_":   {"green", "amber", "red", "no_data"},
 	"metric_":   campaignTrendMetrics,
 	"flag_":     {"poverty", "national_key", "provincial_key"},
+	"basis_":    {"nominal", "real", "rate", "plain"},
+	"nav_":      {"counties", "ecology", "campaign"},
 }
 
 // labels are the words of every language, each completed with the keys any language or

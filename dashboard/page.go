@@ -25,6 +25,8 @@ type page struct {
 	Query   string
 	Charts  []chartView
 	Sources []warehouse.Lineage
+	// Generated says generated demo values are on the page: the notice shows then only.
+	Generated bool
 	// Maps are map scripts the page's charts need, served from /static/vendor/maps/.
 	Maps []string
 	// User is who is signed in ("" for nobody); Demo says the pages are open to anyone.

@@ -2,13 +2,16 @@ package dashboard
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 // rankingSelection is what the pickers chose, with defaults filled in and checked.
@@ -72,6 +75,8 @@ func (s *Server) query(sel rankingSelection) warehouse.RankingQuery {
 type rankingData struct {
 	*warehouse.Ranking
 	Trajectory *warehouse.Trajectory `json:"trajectory"`
+	// Generated says generated values are in the answer (the ranked regions' rows say so).
+	Generated bool `json:"generated"`
 }
 
 // loadRanking gathers everything a ranking answer needs.
@@ -94,6 +99,7 @@ func (s *Server) loadRanking(c echo.Context) (rankingSelection, []warehouse.Indi
 		return sel, nil, nil, d, err
 	}
 	sel.Group = d.Ranking.Group
+	d.Generated = d.Ranking.Generated
 	d.Trajectory, err = s.store.Trajectory(ctx, s.query(sel))
 	return sel, indicators, groups, d, err
 }
@@ -133,6 +139,13 @@ type rankingView struct {
 	CatchUp    string
 	Direction  string
 	Rows       []tableRow
+	// NoData says what data exists when nothing can be ranked; HomeNote why the home
+	// province is not ranked; Missing which members have no value.
+	NoData   string
+	HomeNote string
+	Missing  string
+	// GrowthNote says what the growth chart shows (名义/实际).
+	GrowthNote string
 }
 
 type option struct {
@@ -145,8 +158,11 @@ type homeCards struct {
 	Rank, RankAll       string
 	Change, ChangeClass string
 	ChangeNote          string
-	Ratio, RatioNote    string
-	Gap, GapNote        string
+	// RatioTitle is the third card's heading: a share of national for levels, the gap to
+	// national in points for rates and indices; empty (no card) for totals.
+	RatioTitle       string
+	Ratio, RatioNote string
+	Gap, GapNote     string
 }
 
 type tableRow struct {
@@ -160,14 +176,26 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 	r := d.Ranking
 	v := rankingView{page: newPage(c, "ranking", "ranking"), Sel: sel, R: r}
 	v.Sources = r.Sources
-	v.addChart("ranking", 90+26*len(r.Rows), rankingChart(r, lang))
-	if tr := d.Trajectory; tr != nil && len(tr.Years) > 1 {
+	if len(r.Rows) == 0 {
+		v.NoData = noDataText(r, lang)
+	} else {
+		v.addChart("ranking", 90+26*len(r.Rows), rankingChart(r, lang))
+	}
+	if tr := d.Trajectory; tr != nil && len(tr.Years) > 1 && len(r.Rows) > 0 {
 		v.addChart("rank-history", 420, rankHistoryChart(tr, lang))
 		v.addChart("growth", 380, growthChart(tr, lang))
+		v.GrowthNote = growthNote(tr, lang)
 		if tr.RatioToNation != nil {
 			v.addChart("gap-national", 340, ratioChart(tr, lang))
 		}
 		v.CatchUp = catchUpText(tr, lang)
+	}
+	v.Missing = missingText(r.Missing, r.Year, lang)
+	switch r.HomeStatus {
+	case warehouse.HomeNoValue:
+		v.HomeNote = fmt.Sprintf(t(lang, "home_no_value"), r.Year)
+	case warehouse.HomeNotInGroup:
+		v.HomeNote = t(lang, "not_in_group")
 	}
 	for _, i := range indicators {
 		v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang) + "（" + i.Unit + "）", i.Code == sel.Indicator.Code})
@@ -210,11 +238,33 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 		ChangeNote:  fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
 		ChangeClass: changeClass(h.Row),
 	}
-	if h.RatioToNation != nil {
-		c.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
-		c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + r.Indicator.Unit
-	} else {
-		c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
+	if m := missingText(r.MissingAll, r.Year, lang); m != "" {
+		c.RankAll += "（" + m + "）"
+	}
+	switch {
+	case !h.Row.Change.Comparable:
+		c.ChangeNote = fmt.Sprintf(t(lang, "not_comparable_note"), r.Year-1, r.Year)
+	case h.Row.Change.Common != h.GroupSize:
+		c.ChangeNote = fmt.Sprintf(t(lang, "change_common"), r.Year-1, h.Row.Change.Common)
+	}
+	unit := gapUnit(r.Indicator, lang)
+	switch kind := r.Indicator.Kind; {
+	case kind.ComparesToNation():
+		c.RatioTitle = t(lang, "ratio_nation")
+		if h.RatioToNation != nil {
+			c.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
+			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + r.Indicator.Unit
+		} else {
+			c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
+		}
+	case kind.InPoints():
+		c.RatioTitle = t(lang, "gap_nation")
+		if h.GapToNation != nil {
+			c.Ratio = signed(h.GapToNation.Diff) + " " + unit
+			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + r.Indicator.Unit
+		} else {
+			c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
+		}
 	}
 	if h.NextUp == nil {
 		c.Gap = t(lang, "first")
@@ -224,14 +274,100 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	if h.NextUp.Amount < 0 {
 		verb = t(lang, "decrease")
 	}
-	amount := h.NextUp.Amount
-	if amount < 0 {
-		amount = -amount
+	amount := math.Abs(h.NextUp.Amount)
+	c.Gap = formatNumber(amount) + " " + unit
+	c.GapNote = fmt.Sprintf("%s #%d %s: ", t(lang, "gap_next"), h.NextUp.To.Rank, regionName(h.NextUp.To, lang))
+	if r.Indicator.Kind.InPoints() {
+		// A gap between rates is in points; a percentage of a percentage misleads.
+		c.GapNote += verb + " " + formatNumber(amount) + " " + unit
+	} else {
+		c.GapNote += fmt.Sprintf(t(lang, "gap_need"), verb, formatNumber(amount), h.NextUp.Percent)
 	}
-	c.Gap = formatNumber(amount) + " " + r.Indicator.Unit
-	c.GapNote = fmt.Sprintf("%s #%d %s: ", t(lang, "gap_next"), h.NextUp.To.Rank, regionName(h.NextUp.To, lang)) +
-		fmt.Sprintf(t(lang, "gap_need"), verb, formatNumber(amount), h.NextUp.Percent)
 	return c
+}
+
+// gapUnit is the unit differences of the indicator are in: 个百分点 for rates and shares,
+// 点 for indices, else the indicator's unit.
+func gapUnit(ind warehouse.Indicator, lang string) string {
+	switch ind.Kind {
+	case measure.Rate, measure.Share:
+		return t(lang, "points_pp")
+	case measure.Index:
+		return t(lang, "points_index")
+	}
+	return ind.Unit
+}
+
+// signed writes v with its sign: +0.8, -1.2.
+func signed(v float64) string {
+	if v > 0 {
+		return "+" + formatNumber(v)
+	}
+	return formatNumber(v)
+}
+
+// missingText names the regions without a value: "黑龙江 2024 年缺数".
+func missingText(missing []warehouse.MissingRegion, year int, lang string) string {
+	if len(missing) == 0 {
+		return ""
+	}
+	names := make([]string, len(missing))
+	for i, m := range missing {
+		names[i] = m.NameZh
+		if lang == langEn && m.NameEn != "" {
+			names[i] = m.NameEn
+		}
+	}
+	sep := "、"
+	if lang == langEn {
+		sep = ", "
+	}
+	return fmt.Sprintf(t(lang, "missing_in_year"), strings.Join(names, sep), year)
+}
+
+// noDataText says what data there is when nothing can be ranked for the year asked.
+func noDataText(r *warehouse.Ranking, lang string) string {
+	name := indicatorName(r.Indicator, lang)
+	switch {
+	case len(r.Indicator.Years) > 0:
+		return fmt.Sprintf(t(lang, "no_data_year"), name, r.Year, yearSpan(r.Indicator.Years))
+	case len(r.NationYears) > 0:
+		return fmt.Sprintf(t(lang, "no_province_data"), name, yearSpan(r.NationYears))
+	}
+	return fmt.Sprintf(t(lang, "no_data_at_all"), name)
+}
+
+// yearSpan writes years as 2012–2024, or a list where they have gaps.
+func yearSpan(years []int) string {
+	if len(years) == 0 {
+		return ""
+	}
+	if years[len(years)-1]-years[0] == len(years)-1 {
+		if len(years) == 1 {
+			return strconv.Itoa(years[0])
+		}
+		return fmt.Sprintf("%d–%d", years[0], years[len(years)-1])
+	}
+	parts := make([]string, len(years))
+	for i, y := range years {
+		parts[i] = strconv.Itoa(y)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// growthNote says what the growth chart draws: nominal or real growth, or the rate itself.
+func growthNote(tr *warehouse.Trajectory, lang string) string {
+	note := t(lang, "basis_"+tr.GrowthBasis)
+	if tr.GrowthFrom != "" {
+		nationReal := false
+		for _, g := range tr.Nation.Growth {
+			nationReal = nationReal || g != nil
+		}
+		if !nationReal {
+			note += "；" + t(lang, "nation_real_missing")
+		}
+	}
+	return note
 }
 
 func changeClass(row warehouse.RankRow) string {
@@ -264,13 +400,20 @@ func rankChangeText(hasPrev bool, change int, lang string) string {
 // catchUpText says how long the home province would take to reach the national level.
 func catchUpText(tr *warehouse.Trajectory, lang string) string {
 	cu := tr.CatchUp
-	switch {
-	case cu == nil:
+	if cu == nil {
 		return ""
-	case cu.Above:
-		return t(lang, "catchup_above")
-	case !cu.Converging:
-		return fmt.Sprintf(t(lang, "catchup_not"), cu.HomeGrowth, cu.NationGrowth)
 	}
-	return fmt.Sprintf(t(lang, "catchup_years"), cu.HomeGrowth, cu.NationGrowth, cu.Years)
+	if cu.Above {
+		return t(lang, "catchup_above")
+	}
+	// Every multi-year average names its years, and growth from current prices is nominal.
+	basis := t(lang, "nominal")
+	if tr.Indicator.PriceBasis == measure.Constant {
+		basis = t(lang, "real")
+	}
+	span := fmt.Sprintf(t(lang, "catchup_span"), cu.FromYear, cu.ToYear, basis)
+	if !cu.Converging {
+		return fmt.Sprintf(t(lang, "catchup_not"), span, cu.HomeGrowth, cu.NationGrowth)
+	}
+	return fmt.Sprintf(t(lang, "catchup_years"), span, cu.HomeGrowth, cu.NationGrowth, cu.Years)
 }

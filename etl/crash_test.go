@@ -30,7 +30,7 @@ func TestKilledLoadIsInvisibleAndRerunCompletesIt(t *testing.T) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := hashFile(path, "")
+	hash, _, err := hashFile(path, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,11 @@ var referenceTables = map[string]struct {
 		{name: "category", typ: str},
 		{name: "description_zh", typ: str},
 		{name: "source", typ: str},
+		// What the values are decides which comparisons mean something (warehouse/measure).
+		{name: "kind", typ: str, def: "total", check: checkOneOf("total", "per_capita", "rate", "index", "share", "count")},
+		{name: "price_basis", typ: str, def: "none", check: checkOneOf("current", "constant", "none")},
+		{name: "base", typ: str},
+		{name: "real_growth", typ: str},
 	}},
 	JobPeerGroups: {"peer_groups", []refColumn{
 		{name: "code", typ: str, required: true, check: checkNotEmpty},

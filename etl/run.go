@@ -197,20 +197,22 @@ func (l *Loader) regionMatcher(ctx context.Context) (*regionMatcher, error) {
 	return newRegionMatcher(regions, aliases), nil
 }
 
-// hashFile returns the sha256 of path's content, mixed with salt (configuration a job's
-// result depends on, such as the home province).
-func hashFile(path, salt string) (string, error) {
+// hashFile returns the plain sha256 of path's content (what sha256sum prints, stored so
+// anyone can check the file against it) and the unchanged key: the sha256 of the content
+// followed by salt (configuration a job's result depends on, such as the home province).
+func hashFile(path, salt string) (plain, key string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+		return "", "", err
 	}
+	plain = hex.EncodeToString(h.Sum(nil))
 	h.Write([]byte(salt))
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return plain, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // runFile loads one file as one run of job: skipped when the same content is already
@@ -221,12 +223,13 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return l.dryRun(ctx, job, path, load)
 	}
 	defer l.lockJob(job)()
-	hash, err := hashFile(path, salt)
+	hash, key, err := hashFile(path, salt)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	run := warehouse.Run{ID: uuid.Must(uuid.NewV7()).String(), Job: job, FilePath: path, ContentHash: hash, StartedAt: time.Now().UTC()}
-	prev, found, err := l.wh.CommittedRunByHash(ctx, job, hash)
+	run := warehouse.Run{ID: uuid.Must(uuid.NewV7()).String(), Job: job, FilePath: path, ContentHash: hash, UnchangedKey: key,
+		Vintage: vintageOf(path), StartedAt: time.Now().UTC()}
+	prev, found, err := l.wh.CommittedRunByHash(ctx, job, key)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}

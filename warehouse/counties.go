@@ -27,6 +27,8 @@ type CountyRow struct {
 	GrowthRank int `json:"growth_rank"`
 	PrevRank   int `json:"prev_rank"`
 	RankChange int `json:"rank_change"`
+	// Generated says the county's flags (and the demo's county values) are generated.
+	Generated bool `json:"generated"`
 }
 
 // CountyRanking is the province's counties on one indicator in one year.
@@ -35,6 +37,10 @@ type CountyRanking struct {
 	Year      int         `json:"year"`
 	Years     []int       `json:"years"`
 	Rows      []CountyRow `json:"rows"`
+	// Generated says some rows are generated demo data.
+	Generated bool `json:"generated"`
+	// Sources are exactly the loads whose rows fed the values (both years).
+	Sources []Lineage `json:"sources"`
 }
 
 // CountyRanking ranks the province's counties by value, growth and rank change.
@@ -50,6 +56,11 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 	if year == 0 && len(years) > 0 {
 		year = years[len(years)-1]
 	}
+	if year <= 1 || year > 65535 {
+		// No county values, or a year no table can hold: nothing to rank, and the
+		// years with values say what there is instead.
+		return &CountyRanking{Indicator: ind, Year: year, Years: years}, nil
+	}
 	res, err := w.named(ctx, "county_values", Params{"province": province, "indicator": indicator,
 		"years": "[" + strconv.Itoa(year-1) + "," + strconv.Itoa(year) + "]"})
 	if err != nil {
@@ -57,9 +68,11 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 	}
 	cur := map[string]*CountyRow{}
 	prev := map[string]float64{}
+	runs := map[string]bool{}
 	var order []string
 	err = res.each(func(rr *rowReader) {
 		code, v := rr.str("region_code"), rr.float("value")
+		runs[rr.str("run_id")] = true
 		if rr.int("year") != year {
 			prev[code] = v
 			return
@@ -67,7 +80,7 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 		cur[code] = &CountyRow{Code: code, NameZh: rr.str("name_zh"), ShortZh: rr.str("short_zh"), NameEn: rr.str("name_en"),
 			CityCode: rr.str("city_code"), CityZh: rr.str("city_name_zh"), CityEn: rr.str("city_name_en"),
 			PovertyAlleviated: rr.int("poverty_alleviated") == 1, NationalKey: rr.int("national_key") == 1,
-			ProvincialKey: rr.int("provincial_key") == 1, Value: v}
+			ProvincialKey: rr.int("provincial_key") == 1, Value: v, Generated: rr.int("generated") == 1}
 		order = append(order, code)
 	})
 	if err != nil {
@@ -84,8 +97,12 @@ func (w *Warehouse) CountyRanking(ctx context.Context, province, indicator strin
 			}
 		}
 		out.Rows = append(out.Rows, *r)
+		out.Generated = out.Generated || r.Generated
 	}
 	rankCounties(out.Rows, ind.Direction, prev)
+	if out.Sources, err = w.lineage(ctx, runs); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -149,6 +166,8 @@ type CountyIncomeTargets struct {
 	UrbanAverage float64            `json:"urban_average"`
 	Counties     []CountyTargetRow  `json:"counties"`
 	Summary      CountyTargetCounts `json:"summary"`
+	// Sources are the loads of the rural and urban incomes checked.
+	Sources []Lineage `json:"sources"`
 }
 
 // CountyTargetRow is one county's two checks.
@@ -184,7 +203,7 @@ func (w *Warehouse) CountyIncomeTargets(ctx context.Context, province string, ye
 			uSum += *r.Growth
 		}
 	}
-	out := &CountyIncomeTargets{Year: rural.Year}
+	out := &CountyIncomeTargets{Year: rural.Year, Sources: MergeLineage(rural.Sources, urban.Sources)}
 	var rSum float64
 	var n int
 	for _, r := range rural.Rows {

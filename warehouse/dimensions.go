@@ -1,6 +1,10 @@
 package warehouse
 
-import "context"
+import (
+	"context"
+
+	"jinwei/warehouse/measure"
+)
 
 // Region is one row of the region dimension.
 type Region struct {
@@ -31,7 +35,16 @@ type Indicator struct {
 	Direction int    `json:"direction"`
 	Frequency string `json:"frequency"`
 	Category  string `json:"category"`
-	Years     []int  `json:"years"`
+	// Kind says what the values are (total, per_capita, rate, index, share, count) and so
+	// which comparisons the pages make (see warehouse/measure).
+	Kind measure.Kind `json:"kind"`
+	// PriceBasis is current (growth from the values is nominal, 名义), constant (real,
+	// 实际) or none; Base is an index's base (上年=100).
+	PriceBasis string `json:"price_basis"`
+	Base       string `json:"base"`
+	// RealGrowth names the indicator holding this one's real growth, when one is loaded.
+	RealGrowth string `json:"real_growth"`
+	Years      []int  `json:"years"`
 }
 
 // PeerGroup is a named set of regions compared with each other.
@@ -73,6 +86,7 @@ func (w *Warehouse) Indicators(ctx context.Context) ([]Indicator, error) {
 		out = append(out, Indicator{
 			Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"), Unit: rr.str("unit"),
 			Direction: rr.int("direction"), Frequency: rr.str("frequency"), Category: rr.str("category"),
+			Kind: measure.Kind(rr.str("kind")), PriceBasis: rr.str("price_basis"), Base: rr.str("base"), RealGrowth: rr.str("real_growth"),
 			Years: rr.ints("years"),
 		})
 	})

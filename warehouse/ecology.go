@@ -20,6 +20,8 @@ type LedgerItem struct {
 	LastReport      string  `json:"last_report"`
 	Overdue         bool    `json:"overdue"`
 	Generated       bool    `json:"generated"`
+	// RunID is the load whose report gave the item its status on the day.
+	RunID string `json:"run_id"`
 }
 
 // StatusEvent is one reported status of a ledger item.
@@ -42,7 +44,7 @@ func (w *Warehouse) LedgerOn(ctx context.Context, asOf time.Time) ([]LedgerItem,
 			ItemID: rr.str("item_id"), Source: rr.str("source"), RegionCode: rr.str("region_code"), Category: rr.str("category"),
 			Title: rr.str("title"), ResponsibleUnit: rr.str("responsible_unit"), FoundDate: rr.str("found_date"),
 			Deadline: rr.str("deadline"), Status: rr.str("status"), Progress: rr.float("progress"), LastReport: rr.str("last_report"),
-			Overdue: rr.int("overdue") == 1, Generated: rr.int("generated") == 1,
+			Overdue: rr.int("overdue") == 1, Generated: rr.int("generated") == 1, RunID: rr.str("run_id"),
 		})
 	})
 	return out, err

@@ -34,7 +34,7 @@ func TestLedgerOnDayAndItemHistory(t *testing.T) {
 				t.Errorf("overdue item %s listed after one that is not", it.ItemID)
 			}
 		}
-		if it.Source == "2022年黄河流域生态环境突出问题警示片" {
+		if it.Source == "示例·专项排查" {
 			film++
 		}
 		if !it.Generated {
@@ -42,7 +42,7 @@ func TestLedgerOnDayAndItemHistory(t *testing.T) {
 		}
 	}
 	if overdue == 0 || film != 15 {
-		t.Errorf("%d overdue and %d warning-film items; want some overdue and the film's 15", overdue, film)
+		t.Errorf("%d overdue and %d special-survey items; want some overdue and the survey's 15", overdue, film)
 	}
 	early, err := w.LedgerOn(ctx, time.Date(2023, 3, 31, 0, 0, 0, 0, time.UTC))
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jinwei/warehouse/measure"
 )
 
 // ErrNotFound reports that the thing asked for does not exist in the warehouse.
@@ -34,21 +36,27 @@ type RankRow struct {
 	ShortZh    string  `json:"short_zh"`
 	NameEn     string  `json:"name_en"`
 	Value      float64 `json:"value"`
-	Rank       int     `json:"rank"`
-	RankAll    int     `json:"rank_all"`
-	// PrevRank is the rank in the previous year, 0 when there was no value then.
+	// Rank is the place among the group's members with a value, RankAll among all
+	// provinces with a value.
+	Rank    int `json:"rank"`
+	RankAll int `json:"rank_all"`
+	// PrevRank is the group rank in the previous year, 0 when there was no value then.
 	PrevRank int `json:"prev_rank"`
-	// RankChange is places gained since the previous year (进位 > 0, 退位 < 0).
+	// RankChange is places gained in the group since the previous year (进位 > 0, 退位 < 0),
+	// counted among the members with a value in both years; HasPrev says it is comparable.
 	RankChange int  `json:"rank_change"`
 	HasPrev    bool `json:"has_prev"`
-	Home       bool `json:"home"`
+	// Change and ChangeAll are the group's and the national rank change in full.
+	Change    measure.Change `json:"change"`
+	ChangeAll measure.Change `json:"change_all"`
+	Home      bool           `json:"home"`
 }
 
 // Gap is how far a region is from the place above it.
 type Gap struct {
 	To RankRow `json:"to"`
 	// Amount is the change in value that would tie the place above (negative when lower
-	// is better), in the indicator's unit.
+	// is better), in the indicator's unit (percentage or index points for rates and indices).
 	Amount float64 `json:"amount"`
 	// Percent is Amount relative to the region's own value.
 	Percent float64 `json:"percent"`
@@ -60,10 +68,28 @@ type HomeStanding struct {
 	GroupSize int     `json:"group_size"`
 	AllSize   int     `json:"all_size"`
 	// RatioToNation is the home value as a share of the national figure (0.53 = 53 %);
-	// nil when the nation has no value that year.
+	// nil when the nation has no value that year or the indicator's kind has no
+	// meaningful share (totals, rates, indices).
 	RatioToNation *float64 `json:"ratio_to_nation"`
+	// GapToNation is home − nation in the unit (levels) or in points (rates, indices);
+	// nil for totals and counts or without a national value.
+	GapToNation *measure.NationGap `json:"gap_to_nation"`
 	// NextUp is nil when the home region is first.
 	NextUp *Gap `json:"next_up"`
+}
+
+// Home statuses: why a ranking does or does not place the home region.
+const (
+	HomeRanked     = "ranked"
+	HomeNoValue    = "no_value"
+	HomeNotInGroup = "not_in_group"
+)
+
+// MissingRegion is a region that should be ranked but has no value in the year.
+type MissingRegion struct {
+	Code   string `json:"code"`
+	NameZh string `json:"name_zh"`
+	NameEn string `json:"name_en"`
 }
 
 // Lineage names a file and load behind numbers on a page.
@@ -72,6 +98,8 @@ type Lineage struct {
 	Job      string    `json:"job"`
 	FilePath string    `json:"file_path"`
 	LoadedAt time.Time `json:"loaded_at"`
+	// Vintage says which release of the figures the file holds (from data/real/SOURCES.md).
+	Vintage string `json:"vintage,omitempty"`
 }
 
 // Ranking is the answer to a RankingQuery.
@@ -83,7 +111,18 @@ type Ranking struct {
 	Nation     *float64      `json:"nation"`
 	NationPrev *float64      `json:"nation_prev"`
 	Home       *HomeStanding `json:"home"`
-	Sources    []Lineage     `json:"sources"`
+	// HomeStatus says whether the home region is ranked, has no value, or is not a member.
+	HomeStatus string `json:"home_status"`
+	// Missing are the group's members without a value this year, MissingAll the provinces:
+	// a rank says among how many ("27/30，黑龙江 2024 年缺数").
+	Missing    []MissingRegion `json:"missing"`
+	MissingAll []MissingRegion `json:"missing_all"`
+	// NationYears are the years with a national value, given when no province has one in
+	// the year asked, so the page can say what data there is instead.
+	NationYears []int `json:"nation_years,omitempty"`
+	// Generated says some ranked values belong to regions the warehouse marks generated.
+	Generated bool      `json:"generated"`
+	Sources   []Lineage `json:"sources"`
 }
 
 // rankedValue is one row of ranking.sql.
@@ -92,14 +131,20 @@ type rankedValue struct {
 	year      int
 	groupSize int
 	allSize   int
+	inGroup   bool
 	runID     string
 }
 
-// rankedValues ranks the members on the indicator in each of the years.
+// rankedValues ranks every province, and the members among themselves, in each year.
 func (w *Warehouse) rankedValues(ctx context.Context, indicator string, members []string, years []int) ([]rankedValue, error) {
-	ys := make([]string, len(years))
-	for i, y := range years {
-		ys[i] = strconv.Itoa(y)
+	ys := make([]string, 0, len(years))
+	for _, y := range years {
+		if y > 0 && y < 65536 {
+			ys = append(ys, strconv.Itoa(y))
+		}
+	}
+	if len(ys) == 0 {
+		return nil, nil
 	}
 	res, err := w.named(ctx, "ranking", Params{"indicator": indicator, "years": "[" + strings.Join(ys, ",") + "]", "members": arrayParam(members)})
 	if err != nil {
@@ -112,7 +157,8 @@ func (w *Warehouse) rankedValues(ctx context.Context, indicator string, members 
 				RegionCode: rr.str("region_code"), NameZh: rr.str("name_zh"), ShortZh: rr.str("short_zh"),
 				NameEn: rr.str("name_en"), Value: rr.float("value"), Rank: rr.int("rank_group"), RankAll: rr.int("rank_all"),
 			},
-			year: rr.int("year"), groupSize: rr.int("group_size"), allSize: rr.int("all_size"), runID: rr.str("run_id"),
+			year: rr.int("year"), groupSize: rr.int("group_size"), allSize: rr.int("all_size"),
+			inGroup: rr.int("in_group") == 1, runID: rr.str("run_id"),
 		})
 	})
 	if err != nil {
@@ -121,45 +167,119 @@ func (w *Warehouse) rankedValues(ctx context.Context, indicator string, members 
 	return rows, nil
 }
 
-// Ranking ranks the group's members on one indicator in one year, with last year's ranks,
-// the national figure and the home region's standing.
+// Ranking ranks the group's members on one indicator in one year, with rank changes over
+// the regions present in both years, the regions without a value, the national figure and
+// the home region's standing.
 func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error) {
 	ind, group, err := w.subject(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := w.rankedValues(ctx, q.Indicator, group.Members, []int{q.Year - 1, q.Year})
+	// The ranks of every year with data, as the trajectory asks for them: one cached
+	// query serves every year's ranking of the indicator and group.
+	all, err := w.rankedValues(ctx, q.Indicator, group.Members, ind.Years)
 	if err != nil {
 		return nil, err
 	}
-	out := &Ranking{Indicator: ind, Group: group, Year: q.Year}
-	prev := map[string]int{}
+	rows := slices.DeleteFunc(slices.Clone(all), func(r rankedValue) bool { return r.year != q.Year && r.year != q.Year-1 })
+	out := &Ranking{Indicator: ind, Group: group, Year: q.Year, HomeStatus: HomeNotInGroup}
+	groupPrev, groupCur, allPrev, allCur := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
+	prevRank := map[string]int{}
 	runs := map[string]bool{}
 	var groupSize, allSize int
 	for _, r := range rows {
-		runs[r.runID] = true
+		if r.inGroup {
+			runs[r.runID] = true
+		}
+		code, v := r.row.RegionCode, r.row.Value
 		if r.year == q.Year-1 {
-			prev[r.row.RegionCode] = r.row.Rank
+			allPrev[code] = v
+			if r.inGroup {
+				groupPrev[code], prevRank[code] = v, r.row.Rank
+			}
 			continue
 		}
-		groupSize, allSize = r.groupSize, r.allSize
-		out.Rows = append(out.Rows, r.row)
+		// Every province's value feeds the national rank shown beside the group's.
+		runs[r.runID] = true
+		allCur[code], allSize = v, r.allSize
+		if r.inGroup {
+			groupCur[code], groupSize = v, r.groupSize
+			out.Rows = append(out.Rows, r.row)
+		}
 	}
 	for i := range out.Rows {
 		row := &out.Rows[i]
 		row.Home = row.RegionCode == q.Home
-		if p, ok := prev[row.RegionCode]; ok {
-			row.PrevRank, row.HasPrev, row.RankChange = p, true, p-row.Rank
-		}
+		row.PrevRank = prevRank[row.RegionCode]
+		row.Change = measure.RankChange(groupPrev, groupCur, ind.Direction, row.RegionCode)
+		row.ChangeAll = measure.RankChange(allPrev, allCur, ind.Direction, row.RegionCode)
+		row.HasPrev, row.RankChange = row.Change.Comparable, row.Change.Places
 	}
 	if out.Nation, out.NationPrev, err = w.nationValues(ctx, q.Indicator, q.Year, runs); err != nil {
 		return nil, err
 	}
-	out.Home = standing(out.Rows, q.Home, out.Nation, groupSize, allSize)
+	if err := w.missing(ctx, out, group.Members, groupCur, allCur); err != nil {
+		return nil, err
+	}
+	if slices.Contains(group.Members, q.Home) {
+		out.HomeStatus = HomeNoValue
+	}
+	if out.Home = standing(ind, out.Rows, q.Home, groupCur, out.Nation, groupSize, allSize); out.Home != nil {
+		out.HomeStatus = HomeRanked
+	}
+	if len(out.Rows) == 0 {
+		if out.NationYears, err = w.nationYears(ctx, q.Indicator); err != nil {
+			return nil, err
+		}
+	}
 	if out.Sources, err = w.lineage(ctx, runs); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// missing names the members and provinces without a value.
+func (w *Warehouse) missing(ctx context.Context, out *Ranking, members []string, groupCur, allCur map[string]float64) error {
+	regions, err := w.Regions(ctx)
+	if err != nil {
+		return err
+	}
+	var provinces []string
+	byCode := map[string]Region{}
+	for _, r := range regions {
+		byCode[r.Code] = r
+		if r.Level == "province" {
+			provinces = append(provinces, r.Code)
+		}
+	}
+	name := func(codes []string) []MissingRegion {
+		var m []MissingRegion
+		for _, c := range codes {
+			r := byCode[c]
+			m = append(m, MissingRegion{Code: c, NameZh: r.ShortZh, NameEn: r.NameEn})
+		}
+		return m
+	}
+	for c := range groupCur {
+		out.Generated = out.Generated || byCode[c].Generated
+	}
+	out.Missing = name(measure.Missing(members, groupCur))
+	out.MissingAll = name(measure.Missing(provinces, allCur))
+	return nil
+}
+
+// nationYears lists the years with a national value of the indicator.
+func (w *Warehouse) nationYears(ctx context.Context, indicator string) ([]int, error) {
+	s, err := w.series(ctx, indicator, NationCode)
+	if err != nil {
+		return nil, err
+	}
+	years := make([]int, 0, len(s))
+	for y := range s {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	return years, nil
 }
 
 // subject resolves what a ranking query is about: its indicator and its peer group.
@@ -201,46 +321,42 @@ func (w *Warehouse) resolveGroup(ctx context.Context, q RankingQuery) (PeerGroup
 	return PeerGroup{Code: CustomGroup, NameZh: "自选对标组", NameEn: "Custom group", Members: members}, nil
 }
 
-// standing finds home among rows (sorted best first) and measures its gap to the place above.
-func standing(rows []RankRow, home string, nation *float64, groupSize, allSize int) *HomeStanding {
-	idx := -1
-	for i, r := range rows {
-		if r.RegionCode == home {
-			idx = i
-		}
-	}
+// standing finds home among rows and measures, as the indicator's kind allows, its gap to
+// the place above and to the nation.
+func standing(ind Indicator, rows []RankRow, home string, values map[string]float64, nation *float64, groupSize, allSize int) *HomeStanding {
+	idx := slices.IndexFunc(rows, func(r RankRow) bool { return r.RegionCode == home })
 	if idx < 0 {
 		return nil
 	}
-	h := &HomeStanding{Row: rows[idx], GroupSize: groupSize, AllSize: allSize}
-	if nation != nil && *nation != 0 {
-		ratio := rows[idx].Value / *nation
+	row := rows[idx]
+	h := &HomeStanding{Row: row, GroupSize: groupSize, AllSize: allSize}
+	if ratio, ok := measure.ShareOfNation(ind.Kind, row.Value, nation); ok {
 		h.RatioToNation = &ratio
 	}
-	// The place above is the nearest row with a strictly better rank; ties share a rank.
-	for i := idx - 1; i >= 0; i-- {
-		if rows[i].Rank < rows[idx].Rank {
-			amount := rows[i].Value - rows[idx].Value
-			g := &Gap{To: rows[i], Amount: amount}
-			if rows[idx].Value != 0 {
-				g.Percent = amount / rows[idx].Value * 100
-			}
-			h.NextUp = g
-			break
-		}
+	if g, ok := measure.GapToNation(ind.Kind, row.Value, nation); ok {
+		h.GapToNation = &g
+	}
+	if g, ok := measure.NextUp(values, ind.Direction, home); ok {
+		to := slices.IndexFunc(rows, func(r RankRow) bool { return r.RegionCode == g.To })
+		h.NextUp = &Gap{To: rows[to], Amount: g.Amount, Percent: g.Percent}
 	}
 	return h
 }
 
 func (w *Warehouse) nationValues(ctx context.Context, indicator string, year int, runs map[string]bool) (cur, prev *float64, err error) {
-	res, err := w.named(ctx, "indicator_value", Params{"indicator": indicator, "region": NationCode, "year": strconv.Itoa(year)})
+	// The national series, as the trajectory asks for it (one cached query for all years).
+	res, err := w.named(ctx, "indicator_series", Params{"indicator": indicator, "regions": arrayParam([]string{NationCode})})
 	if err != nil {
 		return nil, nil, err
 	}
 	err = res.each(func(rr *rowReader) {
+		y := rr.int("year")
+		if y != year && y != year-1 {
+			return
+		}
 		v := rr.float("value")
 		runs[rr.str("run_id")] = true
-		if rr.int("year") == year {
+		if y == year {
 			cur = &v
 		} else {
 			prev = &v
@@ -269,7 +385,7 @@ func readLineage(res *Result) ([]Lineage, error) {
 	var out []Lineage
 	err := res.each(func(rr *rowReader) {
 		t, _ := time.Parse("2006-01-02 15:04:05.000", rr.str("finished_at"))
-		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t})
+		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t, Vintage: rr.str("vintage")})
 	})
 	return out, err
 }

@@ -18,10 +18,17 @@ const (
 
 // Run is one load of one file by one ETL job.
 type Run struct {
-	ID           string
-	Job          string
-	FilePath     string
-	ContentHash  string
+	ID       string
+	Job      string
+	FilePath string
+	// ContentHash is the file's plain SHA-256, what sha256sum prints, so anyone can check
+	// a file against it.
+	ContentHash string
+	// UnchangedKey is the SHA-256 of the file and the job's configuration: a load with the
+	// same key changes nothing. Empty means ContentHash.
+	UnchangedKey string
+	// Vintage is the file's vintage note from the SOURCES.md beside it ("" when none).
+	Vintage      string
 	Status       string
 	RowsRead     int
 	RowsLoaded   int
@@ -68,6 +75,8 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"job":           r.Job,
 		"file_path":     r.FilePath,
 		"content_hash":  r.ContentHash,
+		"unchanged_key": cmpOr(r.UnchangedKey, r.ContentHash),
+		"vintage":       r.Vintage,
 		"status":        r.Status,
 		"rows_read":     strconv.Itoa(r.RowsRead),
 		"rows_loaded":   strconv.Itoa(r.RowsLoaded),
@@ -87,9 +96,10 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 	return nil
 }
 
-// CommittedRunByHash finds the committed run of job that loaded content with this hash.
-func (w *Warehouse) CommittedRunByHash(ctx context.Context, job, hash string) (*Run, bool, error) {
-	res, err := w.named(ctx, "run_committed_by_hash", Params{"job": job, "content_hash": hash})
+// CommittedRunByHash finds the committed run of job that loaded content with this
+// unchanged key (the file's hash mixed with the job's configuration).
+func (w *Warehouse) CommittedRunByHash(ctx context.Context, job, key string) (*Run, bool, error) {
+	res, err := w.named(ctx, "run_committed_by_hash", Params{"job": job, "unchanged_key": key})
 	if err != nil {
 		return nil, false, err
 	}
@@ -159,6 +169,7 @@ func readRuns(res *Result) ([]Run, error) {
 			Job:          rr.str("job"),
 			FilePath:     rr.str("file_path"),
 			ContentHash:  rr.str("content_hash"),
+			UnchangedKey: rr.str("unchanged_key"),
 			Status:       rr.str("status"),
 			RowsRead:     rr.int("rows_read"),
 			RowsLoaded:   rr.int("rows_loaded"),
@@ -171,4 +182,11 @@ func readRuns(res *Result) ([]Run, error) {
 		})
 	})
 	return out, err
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

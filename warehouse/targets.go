@@ -3,7 +3,8 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	"math"
+
+	"jinwei/warehouse/measure"
 )
 
 // Target statuses, as a leadership dashboard colours them.
@@ -25,10 +26,17 @@ type TargetStatus struct {
 	Status  string   `json:"status"`
 	Measure string   `json:"measure"`
 	Note    string   `json:"note"`
+	// Unit and Decimals are how Actual and Goal are shown, and the precision they are
+	// compared at: a ratio to another series is in % (55.2 against 55, as the cockpit's
+	// tile shows the share), growth in % to one decimal.
+	Unit     string `json:"unit"`
+	Decimals int    `json:"decimals"`
+	// Indicator is what the target measures; NoProvinceData says the region has no value
+	// of it at all (e.g. urban/rural income is published nationally only), so the page can
+	// say why there is no status rather than just "no data".
+	Indicator      string `json:"indicator"`
+	NoProvinceData bool   `json:"no_province_data"`
 }
-
-// amberMargin is how close to its goal a missed target may be and still be amber.
-const amberMargin = 0.05
 
 type target struct {
 	code, nameZh, nameEn, indicator, measure, comparison string
@@ -72,10 +80,23 @@ func (w *Warehouse) Targets(ctx context.Context, region string) ([]TargetStatus,
 }
 
 func (w *Warehouse) checkTarget(ctx context.Context, region string, t target) (TargetStatus, error) {
-	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, Status: TargetNoData}
+	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, Status: TargetNoData,
+		Indicator: t.indicator, Unit: "%", Decimals: 1}
 	own, err := w.series(ctx, t.indicator, region)
 	if err != nil {
 		return st, err
+	}
+	st.NoProvinceData = len(own) == 0
+	ratio := t.compareIndicator != "" && t.threshold != nil
+	if t.measure != "growth" && !ratio {
+		ind, err := w.indicator(ctx, t.indicator)
+		if err != nil {
+			return st, err
+		}
+		st.Unit = ind.Unit
+		if ind.Unit != "%" {
+			st.Decimals = 0
+		}
 	}
 	other := map[int]float64{}
 	if t.compareIndicator != "" {
@@ -92,8 +113,11 @@ func (w *Warehouse) checkTarget(ctx context.Context, region string, t target) (T
 		if !ok {
 			continue
 		}
+		if ratio {
+			actual, goal = actual*100, goal*100
+		}
 		st.Year, st.Actual, st.Goal = y, &actual, &goal
-		st.Status = targetColour(t.comparison, actual, goal)
+		st.Status = measure.TargetColour(t.comparison, actual, goal, st.Decimals)
 		break
 	}
 	return st, nil
@@ -131,17 +155,6 @@ func targetValues(t target, own, other map[int]float64, y int) (actual, goal flo
 		return actual, *t.threshold, true
 	}
 	return 0, 0, false
-}
-
-func targetColour(comparison string, actual, goal float64) string {
-	pass := map[string]bool{">=": actual >= goal, "<=": actual <= goal, ">": actual > goal, "<": actual < goal}[comparison]
-	if pass {
-		return TargetGreen
-	}
-	if math.Abs(actual-goal) <= math.Abs(goal)*amberMargin {
-		return TargetAmber
-	}
-	return TargetRed
 }
 
 func maxYear(s map[int]float64) int {

@@ -2,9 +2,9 @@ package warehouse
 
 import (
 	"context"
-	"math"
 	"sort"
-	"strings"
+
+	"jinwei/warehouse/measure"
 )
 
 // RegionSeries is one region's values and ranks over the years of a Trajectory.
@@ -21,20 +21,17 @@ type RegionSeries struct {
 	Growth []*float64 `json:"growth"`
 }
 
-// CatchUp says whether, and when, the home region reaches the national level.
-type CatchUp struct {
-	// HomeGrowth and NationGrowth are average yearly growth over the last three years, %.
-	HomeGrowth   float64 `json:"home_growth"`
-	NationGrowth float64 `json:"nation_growth"`
-	// Ratio is the home value as a share of the national one in the last year.
-	Ratio float64 `json:"ratio"`
-	// Above means the home region is already at or above the national level.
-	Above bool `json:"above"`
-	// Converging is false when the home region grows no faster than the nation.
-	Converging bool `json:"converging"`
-	// Years to close the gap at the recent growth differential; 0 unless converging.
-	Years float64 `json:"years"`
-}
+// CatchUp says whether, and when, the home region reaches the national level, with the
+// years its average growth is taken over.
+type CatchUp = measure.CatchUp
+
+// Growth bases: what a trajectory's growth series are.
+const (
+	GrowthNominal = "nominal" // from current-price values: 名义
+	GrowthReal    = "real"    // from a real series (constant prices): 实际
+	GrowthRate    = "rate"    // the values are rates already (or an index less 100)
+	GrowthPlain   = "plain"   // not money (population): plain change on the year before
+)
 
 // Trajectory is a group's ranks and values on one indicator over every year with data,
 // with the national series and the home region's path to it.
@@ -49,6 +46,11 @@ type Trajectory struct {
 	// RatioToNation is the home value over the national one each year.
 	RatioToNation []*float64 `json:"ratio_to_nation"`
 	CatchUp       *CatchUp   `json:"catch_up"`
+	// GrowthBasis says what the growth series are (nominal, real, rate, plain), and
+	// GrowthFrom the indicator they come from when it is not this one (gdp's real growth
+	// is gdp_growth).
+	GrowthBasis string `json:"growth_basis"`
+	GrowthFrom  string `json:"growth_from,omitempty"`
 }
 
 // Trajectory answers the rank-history, growth and gap questions for one indicator.
@@ -68,6 +70,9 @@ func (w *Warehouse) Trajectory(ctx context.Context, q RankingQuery) (*Trajectory
 	}
 	byCode := map[string]*RegionSeries{}
 	for _, r := range rows {
+		if !r.inGroup {
+			continue
+		}
 		s, ok := byCode[r.row.RegionCode]
 		if !ok {
 			s = &RegionSeries{Code: r.row.RegionCode, NameZh: r.row.NameZh, Short: r.row.ShortZh, NameEn: r.row.NameEn,
@@ -82,14 +87,24 @@ func (w *Warehouse) Trajectory(ctx context.Context, q RankingQuery) (*Trajectory
 		s.Ranks[i], s.Values[i] = r.row.Rank, &v
 	}
 	for _, s := range byCode {
-		s.Growth = growthSeries(s.Values, ind.Unit)
+		s.Growth = measure.Growth(ind.Kind, s.Values)
 		t.Regions = append(t.Regions, *s)
 	}
 	sort.Slice(t.Regions, func(a, b int) bool { return t.Regions[a].Code < t.Regions[b].Code })
 	if err := w.nationSeries(ctx, t); err != nil {
 		return nil, err
 	}
-	t.GroupMedianGrowth = medianGrowth(t.Regions, len(t.Years))
+	if err := w.realGrowth(ctx, t); err != nil {
+		return nil, err
+	}
+	t.GroupMedianGrowth = make([]*float64, len(t.Years))
+	for i := range t.Years {
+		col := make([]*float64, len(t.Regions))
+		for j, r := range t.Regions {
+			col[j] = r.Growth[i]
+		}
+		t.GroupMedianGrowth[i] = measure.Median(col)
+	}
 	var home *RegionSeries
 	for i := range t.Regions {
 		if t.Regions[i].Home {
@@ -97,15 +112,18 @@ func (w *Warehouse) Trajectory(ctx context.Context, q RankingQuery) (*Trajectory
 		}
 	}
 	if home != nil {
-		t.RatioToNation = make([]*float64, len(t.Years))
-		for i := range t.Years {
-			if h, n := home.Values[i], t.Nation.Values[i]; h != nil && n != nil && *n != 0 {
-				r := *h / *n
-				t.RatioToNation[i] = &r
+		if ind.Kind.ComparesToNation() {
+			t.RatioToNation = make([]*float64, len(t.Years))
+			for i := range t.Years {
+				if h := home.Values[i]; h != nil {
+					if r, ok := measure.ShareOfNation(ind.Kind, *h, t.Nation.Values[i]); ok {
+						t.RatioToNation[i] = &r
+					}
+				}
 			}
 		}
-		if ind.Direction > 0 && !isRate(ind.Unit) {
-			t.CatchUp = catchUp(home.Values, t.Nation.Values)
+		if ind.Direction > 0 {
+			t.CatchUp = measure.CatchUpTo(ind.Kind, t.Years, home.Values, t.Nation.Values)
 		}
 	}
 	return t, nil
@@ -127,78 +145,70 @@ func (w *Warehouse) nationSeries(ctx context.Context, t *Trajectory) error {
 			t.Nation.Values[i] = &v
 		}
 	})
-	t.Nation.Growth = growthSeries(t.Nation.Values, t.Indicator.Unit)
+	t.Nation.Growth = measure.Growth(t.Indicator.Kind, t.Nation.Values)
 	return err
 }
 
-// isRate says whether values in the unit are already rates of change.
-func isRate(unit string) bool { return unit == "%" || strings.Contains(unit, "=100") }
-
-// growthSeries is each year's growth on the year before in %; for rates, the rate itself.
-func growthSeries(values []*float64, unit string) []*float64 {
-	out := make([]*float64, len(values))
-	for i, v := range values {
-		switch {
-		case v == nil:
-		case unit == "%":
-			g := *v
-			out[i] = &g
-		case strings.Contains(unit, "=100"):
-			g := *v - 100
-			out[i] = &g
-		case i > 0 && values[i-1] != nil && *values[i-1] != 0:
-			g := (*v / *values[i-1] - 1) * 100
-			out[i] = &g
-		}
+// realGrowth says what the growth series are and, where the indicator names a loaded real
+// growth series (gdp → gdp_growth), puts it in place of growth from current-price values:
+// a page never shows nominal growth beside the real growth a leader quotes.
+func (w *Warehouse) realGrowth(ctx context.Context, t *Trajectory) error {
+	ind := t.Indicator
+	switch {
+	case ind.Kind.IsRate():
+		t.GrowthBasis = GrowthRate
+		return nil
+	case ind.PriceBasis == measure.Constant:
+		t.GrowthBasis = GrowthReal
+	case ind.PriceBasis == measure.Current:
+		t.GrowthBasis = GrowthNominal
+	default:
+		t.GrowthBasis = GrowthPlain
 	}
-	return out
-}
-
-func medianGrowth(regions []RegionSeries, n int) []*float64 {
-	out := make([]*float64, n)
-	for i := 0; i < n; i++ {
-		var gs []float64
-		for _, r := range regions {
-			if r.Growth[i] != nil {
-				gs = append(gs, *r.Growth[i])
-			}
-		}
-		if len(gs) == 0 {
-			continue
-		}
-		sort.Float64s(gs)
-		m := gs[len(gs)/2]
-		if len(gs)%2 == 0 {
-			m = (gs[len(gs)/2-1] + gs[len(gs)/2]) / 2
-		}
-		out[i] = &m
-	}
-	return out
-}
-
-// catchUp compares the last three years' average growth of home and nation: at that
-// differential, how many years until the home value reaches the national one.
-func catchUp(home, nation []*float64) *CatchUp {
-	last := -1
-	for i := len(home) - 1; i >= 3; i-- {
-		if home[i] != nil && nation[i] != nil && home[i-3] != nil && nation[i-3] != nil && *home[i-3] > 0 && *nation[i-3] > 0 {
-			last = i
-			break
-		}
-	}
-	if last < 0 {
+	if ind.RealGrowth == "" || ind.PriceBasis != measure.Current {
 		return nil
 	}
-	h, n := *home[last], *nation[last]
-	gh := math.Pow(h / *home[last-3], 1.0/3) - 1
-	gn := math.Pow(n / *nation[last-3], 1.0/3) - 1
-	c := &CatchUp{HomeGrowth: gh * 100, NationGrowth: gn * 100, Ratio: h / n}
-	switch {
-	case h >= n:
-		c.Above = true
-	case gh > gn:
-		c.Converging = true
-		c.Years = math.Log(n/h) / math.Log((1+gh)/(1+gn))
+	codes := make([]string, 0, len(t.Regions)+1)
+	for _, r := range t.Regions {
+		codes = append(codes, r.Code)
 	}
-	return c
+	res, err := w.named(ctx, "indicator_series", Params{"indicator": ind.RealGrowth, "regions": arrayParam(append(codes, NationCode))})
+	if err != nil {
+		return err
+	}
+	idx := map[int]int{}
+	for i, y := range t.Years {
+		idx[y] = i
+	}
+	realBy := map[string][]*float64{}
+	err = res.each(func(rr *rowReader) {
+		i, ok := idx[rr.int("year")]
+		if !ok {
+			return
+		}
+		code := rr.str("region_code")
+		if realBy[code] == nil {
+			realBy[code] = make([]*float64, len(t.Years))
+		}
+		v := rr.float("value")
+		realBy[code][i] = &v
+	})
+	if err != nil || len(realBy) == 0 {
+		return err
+	}
+	t.GrowthBasis, t.GrowthFrom = GrowthReal, ind.RealGrowth
+	for i := range t.Regions {
+		t.Regions[i].Growth = orEmpty(realBy[t.Regions[i].Code], len(t.Years))
+	}
+	// The nation's real series may not be loaded: then it has none, rather than a
+	// nominal one drawn beside real ones.
+	t.Nation.Growth = orEmpty(realBy[NationCode], len(t.Years))
+	return nil
+}
+
+func orEmpty(s []*float64, n int) []*float64 {
+	if s == nil {
+		return make([]*float64, n)
+	}
+	return s
 }

@@ -75,6 +75,10 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 	if err != nil || len(runs) != 1 || runs[0].FilePath != "old.csv" || runs[0].Status != warehouse.RunCommitted || runs[0].RowsNoValue != 0 {
 		t.Errorf("the old run after the upgrade: %+v %v", runs, err)
 	}
+	// Migration 009: the old (salted) hash stays the run's unchanged key.
+	if len(runs) == 1 && (runs[0].ContentHash != "h" || runs[0].UnchangedKey != "h") {
+		t.Errorf("the old run's hash %q and unchanged key %q, want both h", runs[0].ContentHash, runs[0].UnchangedKey)
+	}
 	res, err := w.Query(ctx, "SELECT count() FROM indicator_coverage WHERE indicator_code = 'gdp' AND year = 2023 AND province = 1", nil)
 	if err != nil || res.Rows[0][0] != int64(1) {
 		t.Errorf("coverage of the old values after upgrade: %v %v", res, err)

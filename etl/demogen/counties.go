@@ -53,6 +53,12 @@ func readCounties(dataDir string) ([]county, error) {
 	return out, nil
 }
 
+// urbanCores are the urban core districts of prefecture seats and the prosperous
+// county-level cities, which were never poverty counties: Lanzhou's 城关/七里河/西固/安宁/
+// 红古, the cores of Jinchang, Baiyin, Jiuquan and Zhangye, and Yumen and Dunhuang. The
+// generated flags never fall on them.
+var urbanCores = []string{"城关区", "七里河区", "西固区", "安宁区", "红古区", "金川区", "白银区", "肃州区", "甘州区", "玉门市", "敦煌市"}
+
 // flagCounties marks 75 of the 86 counted counties as poverty-alleviated (the eight last
 // to exit among them, rural counties before urban districts), and among those 23 national
 // and 16 provincial key-assistance counties (the eight last to exit are national ones).
@@ -70,6 +76,14 @@ func flagCounties(cs []county, rng *rand.Rand) {
 	}
 	rng.Shuffle(len(rural), func(a, b int) { rural[a], rural[b] = rural[b], rural[a] })
 	rng.Shuffle(len(urban), func(a, b int) { urban[a], urban[b] = urban[b], urban[a] })
+	// Urban cores go last, after the shuffle (which draws from rng as before, so every
+	// other generated file stays as it was), and are never reached.
+	slices.SortStableFunc(urban, func(a, b int) int {
+		return boolRank(slices.Contains(urbanCores, cs[a].nameZh)) - boolRank(slices.Contains(urbanCores, cs[b].nameZh))
+	})
+	if len(rural)+len(urban)-countCores(cs, urban) < povertyCounties {
+		panic("demogen: fewer counties outside the urban cores than poverty counties to flag")
+	}
 	// The last eight first, so they are always among the poverty and national key counties.
 	slices.SortStableFunc(rural, func(a, b int) int {
 		return boolRank(slices.Contains(lastToExit, cs[b].nameZh)) - boolRank(slices.Contains(lastToExit, cs[a].nameZh))
@@ -84,6 +98,16 @@ func flagCounties(cs []county, rng *rand.Rand) {
 			cs[i].provincialKey = true
 		}
 	}
+}
+
+func countCores(cs []county, idx []int) int {
+	n := 0
+	for _, i := range idx {
+		if slices.Contains(urbanCores, cs[i].nameZh) {
+			n++
+		}
+	}
+	return n
 }
 
 func boolRank(b bool) int {

@@ -3,8 +3,11 @@ package demogen
 import (
 	"bytes"
 	"encoding/csv"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +66,10 @@ func TestGenerateIsDeterministicAndFlagsCountiesAsTheSpeechCounts(t *testing.T) 
 		if r[12] != "1" {
 			t.Errorf("%s is not labelled generated", r[1])
 		}
+		// Urban core districts of prefecture seats were never poverty counties.
+		if r[8] == "1" && slices.Contains([]string{"城关区", "七里河区", "西固区", "安宁区", "金川区", "白银区", "肃州区"}, r[1]) {
+			t.Errorf("%s, an urban core district, is flagged poverty-alleviated", r[1])
+		}
 		if (r[9] == "1" || r[10] == "1") && r[8] != "1" {
 			t.Errorf("%s is a key-assistance county but not poverty-alleviated", r[1])
 		}
@@ -76,5 +83,21 @@ func TestGenerateIsDeterministicAndFlagsCountiesAsTheSpeechCounts(t *testing.T) 
 	other, _ := os.ReadFile(filepath.Join(dir, "generated", "三抓三促月报_2024-06.csv"))
 	if bytes.Equal(other, campaign1) {
 		t.Errorf("another seed made the same campaign report")
+	}
+}
+
+// Generated ledger items never carry a real document's name or pose as its findings.
+func TestGeneratedLedgerNamesNoRealDocument(t *testing.T) {
+	cs := []county{{code: "620102", nameZh: "城关区", counted: true}, {code: "620121", nameZh: "永登县", counted: true}}
+	items := makeLedger(cs, rand.New(rand.NewPCG(1, 2)))
+	for _, it := range items {
+		if !strings.HasPrefix(it.source, "示例·") {
+			t.Errorf("%s: source %q does not say it is an example", it.id, it.source)
+		}
+		for _, real := range []string{"警示片", "黄河流域生态环境", "中央生态环境保护督察", "披露"} {
+			if strings.Contains(it.source, real) || strings.Contains(it.title, real) {
+				t.Errorf("%s: %q / %q names a real document (%s)", it.id, it.source, it.title, real)
+			}
+		}
 	}
 }

@@ -17,11 +17,13 @@ type ledgerItem struct {
 	note                       string
 }
 
+// Sources of generated items are neutral and say they are examples: a generated item
+// never carries a real document's name or poses as its findings.
 const (
-	sourceWarningFilm = "2022年黄河流域生态环境突出问题警示片"
-	sourceInspection  = "第二轮中央生态环境保护督察"
-	sourceProvincial  = "省级生态环境保护督察"
-	sourceRoutine     = "日常监管发现"
+	sourceSpecial    = "示例·专项排查"
+	sourceInspection = "示例·督察反馈"
+	sourceProvincial = "示例·省级检查"
+	sourceRoutine    = "示例·日常监管"
 )
 
 var ledgerCategories = []string{"水环境污染", "大气污染", "矿山生态修复", "自然保护地违规", "固体废物", "河道违规建设", "草原生态破坏", "水土流失"}
@@ -48,8 +50,8 @@ func ledgerSnapshots() []time.Time {
 	return out
 }
 
-// makeLedger invents a few hundred items: the warning film's 15 problems found in mid
-// 2022, inspection findings, and routine ones found over the two years. Most items move
+// makeLedger invents a few hundred items: 15 found by a special survey in mid 2022,
+// inspection findings, and routine ones found over the two years. Most items move
 // through 整改中 and 已整改 to 已销号; some miss their deadline.
 func makeLedger(cs []county, rng *rand.Rand) []ledgerItem {
 	var counted []county
@@ -92,7 +94,7 @@ func makeLedger(cs []county, rng *rand.Rand) []ledgerItem {
 		items = append(items, it)
 	}
 	for i := 0; i < 15; i++ {
-		add(sourceWarningFilm, time.Date(2022, 7, 15+rng.IntN(10), 0, 0, 0, 0, time.UTC), 12+rng.IntN(12))
+		add(sourceSpecial, time.Date(2022, 7, 15+rng.IntN(10), 0, 0, 0, 0, time.UTC), 12+rng.IntN(12))
 	}
 	for i := 0; i < 60; i++ {
 		add(sourceInspection, time.Date(2022, 11, 1+rng.IntN(25), 0, 0, 0, 0, time.UTC), 6+rng.IntN(18))
@@ -104,9 +106,6 @@ func makeLedger(cs []county, rng *rand.Rand) []ledgerItem {
 			source = sourceProvincial
 		}
 		add(source, start.AddDate(0, 0, rng.IntN(700)), 3+rng.IntN(12))
-	}
-	for i := range items[:15] {
-		items[i].title = fmt.Sprintf("警示片披露问题%02d：%s", i+1, items[i].title)
 	}
 	return items
 }

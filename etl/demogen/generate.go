@@ -71,13 +71,15 @@ about the province's published GDP; the counts of 脱贫县 and key-assistance c
 the speech), and every file says it is generated. Do not quote these numbers.
 
 - regions_counties.csv: the real county codes and names (NBS 2023) with generated flags:
-  75 脱贫县 (including the eight that a Xinhua report names as the last to exit), 23 national
-  and 16 provincial key-assistance counties.
+  75 脱贫县 (including the eight that a Xinhua report names as the last to exit, and never
+  an urban core district of a prefecture seat such as Lanzhou's 城关/七里河/西固/安宁), 23
+  national and 16 provincial key-assistance counties.
 - 县域经济主要指标_2019-2024.xlsx: a sheet per year, title row, merged two-row header,
   counties down and indicators across, footnote.
 - 市州地区生产总值_季度累计.csv: the cities' cumulative quarterly GDP (1-3月 … 1-12月), GBK.
-- 生态环境问题整改台账_YYYY-MM.xlsx: the rectification ledger at each quarter's end; the
-  2022 warning film's 15 problems are items GS-EC-0001 to GS-EC-0015.
+- 生态环境问题整改台账_YYYY-MM.xlsx: the rectification ledger at each quarter's end; items
+  come from neutral example sources (示例·专项排查, 示例·督察反馈, 示例·省级检查,
+  示例·日常监管) and never carry a real document's name.
 - 三抓三促月报_YYYY-MM.csv: 24 monthly campaign reports, GBK, units down and metrics across.
 `, seed)
 }

@@ -27,6 +27,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -154,4 +155,41 @@ func LoadCSV(tb testing.TB, w *warehouse.Warehouse, job, name, content string) *
 		tb.Fatalf("load %s: %v", name, err)
 	}
 	return rep
+}
+
+// Provincial returns a fresh warehouse holding the demo's dimensions and the published
+// provincial statistics of data/real/province_annual.csv less the rows drop selects: the
+// way tests take values away to see that missing data is shown, never silently ranked.
+func Provincial(tb testing.TB, drop func(year, region, indicator string) bool) *warehouse.Warehouse {
+	tb.Helper()
+	w := whtest.Open(tb)
+	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	for _, f := range []struct{ job, file string }{
+		{etl.JobRegions, "regions.csv"}, {etl.JobIndicators, "indicators.csv"}, {etl.JobPeerGroups, "peer_groups.csv"}, {etl.JobTargets, "targets.csv"},
+	} {
+		if _, err := l.Load(ctx, f.job, filepath.Join(DataDir(), f.file), Home, nil, nil); err != nil {
+			tb.Fatalf("load %s: %v", f.file, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(DataDir(), "real", "province_annual.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var kept []string
+	for i, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		f := strings.Split(line, ",")
+		if i > 0 && len(f) > 3 && drop != nil && drop(f[0], f[1], f[3]) {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	path := filepath.Join(tb.TempDir(), "province_annual.csv")
+	if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")+"\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := l.Load(ctx, etl.JobEconomy, path, Home, nil, nil); err != nil {
+		tb.Fatalf("load provincial statistics: %v", err)
+	}
+	return w
 }

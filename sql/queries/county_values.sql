@@ -4,6 +4,7 @@ SELECT
     r.code AS region_code, r.name_zh AS name_zh, r.short_zh AS short_zh, r.name_en AS name_en,
     r.parent_code AS city_code, c.name_zh AS city_name_zh, c.name_en AS city_name_en,
     r.poverty_alleviated AS poverty_alleviated, r.national_key AS national_key, r.provincial_key AS provincial_key,
+    r.generated AS generated,
     v.year AS year, v.value AS value, toString(v.run_id) AS run_id
 FROM indicator_values_current AS v
 INNER JOIN (SELECT * FROM regions FINAL WHERE level = 'county' AND counted = 1) AS r ON r.code = v.region_code

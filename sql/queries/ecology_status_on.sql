@@ -8,7 +8,10 @@ SELECT
     ifNull(toString(e.status), '未整改') AS status, ifNull(e.progress, 0) AS progress,
     ifNull(toString(e.last_report), '') AS last_report,
     i.deadline < {as_of:Date} AND ifNull(toString(e.status), '未整改') IN ('未整改', '整改中') AS overdue,
-    i.generated AS generated
+    i.generated AS generated,
+    -- The load whose report gave the item its status that day (the item's own load when
+    -- nothing was reported yet): the page's footnote lists exactly these.
+    toString(ifNull(e.run_id, i.run_id)) AS run_id
 FROM ecology_items_current AS i
 LEFT JOIN
 (
@@ -16,7 +19,8 @@ LEFT JOIN
         item_id,
         argMax(status, (event_date, loaded_at)) AS status,
         argMax(progress_pct, (event_date, loaded_at)) AS progress,
-        max(event_date) AS last_report
+        max(event_date) AS last_report,
+        argMax(run_id, (event_date, loaded_at)) AS run_id
     FROM ecology_events_committed
     WHERE event_date <= {as_of:Date}
     GROUP BY item_id

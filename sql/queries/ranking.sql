@@ -1,6 +1,8 @@
--- Values and ranks of one yearly indicator for a set of regions (a peer group's members)
--- in the given years. Ranks follow the indicator's direction; ties share a rank. rank_all
--- is the rank among all provinces, rank_group among the members.
+-- Values and ranks of one yearly indicator for every province in the given years, with
+-- in_group marking a peer group's members. Ranks follow the indicator's direction; ties
+-- share a rank. rank_all is the rank among all provinces with a value, rank_group among
+-- the members with a value (meaningless outside the group). Every province comes back so
+-- the caller can compare the national rank across years too (warehouse/measure).
 WITH
     dir AS (SELECT direction FROM indicators FINAL WHERE code = {indicator:String}),
     provinces AS (SELECT code FROM regions FINAL WHERE level = 'province'),
@@ -22,11 +24,10 @@ WITH
     ),
     grouped AS (
         SELECT
-            region_code, year, value, run_id, rank_all, all_size,
-            rank() OVER (PARTITION BY year ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_group,
-            count() OVER (PARTITION BY year) AS group_size
+            region_code, year, value, run_id, rank_all, all_size, in_group,
+            rank() OVER (PARTITION BY year, in_group ORDER BY value * (SELECT direction FROM dir) DESC) AS rank_group,
+            count() OVER (PARTITION BY year, in_group) AS group_size
         FROM ranked
-        WHERE in_group
     )
 SELECT
     g.region_code AS region_code,
@@ -39,7 +40,8 @@ SELECT
     toUInt32(g.group_size) AS group_size,
     toUInt32(g.rank_all) AS rank_all,
     toUInt32(g.all_size) AS all_size,
-    toString(g.run_id) AS run_id
+    toString(g.run_id) AS run_id,
+    toUInt8(g.in_group) AS in_group
 FROM grouped AS g
 INNER JOIN (SELECT code, name_zh, short_zh, name_en FROM regions FINAL) AS r ON r.code = g.region_code
-ORDER BY g.year DESC, g.rank_group ASC, g.region_code ASC
+ORDER BY g.year DESC, g.in_group DESC, g.rank_group ASC, g.region_code ASC

@@ -1,0 +1,177 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
+)
+
+// The cockpit says one thing once: beside the national rank its national change, beside
+// the group rank the group's change.
+func TestCockpitRankChangesSitBesideTheirRanks(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	differ := 0
+	for _, group := range []string{"west12", "yellow_river9", "benchmarks", "all31"} {
+		_, body := app.get("/api/cockpit?group=" + group)
+		var d struct {
+			Tiles []*warehouse.Ranking `json:"tiles"`
+		}
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatal(err)
+		}
+		_, page := app.get("/?group=" + group)
+		allCells := regexp.MustCompile(`<dd class="rank-all">([^<]*)(?:<span class="change-all">([^<]*)</span>)?</dd>`).FindAllStringSubmatch(page, -1)
+		groupCells := regexp.MustCompile(`<dd class="rank-group">([^<]*)(?:<span class="change">([^<]*)</span>)?</dd>`).FindAllStringSubmatch(page, -1)
+		if len(allCells) != len(d.Tiles) || len(groupCells) != len(d.Tiles) {
+			t.Fatalf("%s: %d national and %d group cells for %d tiles", group, len(allCells), len(groupCells), len(d.Tiles))
+		}
+		for i, r := range d.Tiles {
+			h := r.Home
+			if h == nil {
+				continue
+			}
+			if want := changeWords(h.Row.ChangeAll); allCells[i][2] != want {
+				t.Errorf("%s %s: beside the national rank %q, want the national change %q", group, r.Indicator.Code, allCells[i][2], want)
+			}
+			if want := changeWords(h.Row.Change); groupCells[i][2] != want {
+				t.Errorf("%s %s: beside the group rank %q, want the group's change %q", group, r.Indicator.Code, groupCells[i][2], want)
+			}
+			if h.Row.ChangeAll != h.Row.Change {
+				differ++
+			}
+		}
+	}
+	if differ == 0 {
+		t.Fatal("no tile where the national and the group change differ: the test proves nothing")
+	}
+}
+
+// changeWords is how a rank change reads on the Chinese pages.
+func changeWords(c measure.Change) string {
+	switch {
+	case !c.Comparable:
+		return "上年无数据"
+	case c.Places > 0:
+		return fmt.Sprintf("进位 %d", c.Places)
+	case c.Places < 0:
+		return fmt.Sprintf("退位 %d", -c.Places)
+	}
+	return "持平"
+}
+
+// Targets compare and show in the tile's unit and precision, and one without provincial
+// data says why and where it is checked instead.
+func TestCockpitTargetsInTheTilesUnit(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, page := app.get("/")
+	page = html.UnescapeString(page)
+	row := regexp.MustCompile(`(?s)<tr><td>人均地区生产总值达到全国的55%</td>.*?</tr>`).FindString(page)
+	// SOURCES.md: 2024 Gansu 52,840 against national 95,749 = 55.2 %, the tile's share.
+	for _, want := range []string{"55.2%", "55%", "达标"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("per-capita target row lacks %q: %s", want, row)
+		}
+	}
+	if strings.Contains(row, "0.55") {
+		t.Errorf("target shown as a ratio, not the tile's percent: %s", row)
+	}
+	rural := regexp.MustCompile(`(?s)<tr><td>农村居民收入增速高于城镇居民</td>.*?</tr>`).FindString(page)
+	for _, want := range []string{"无数据", "省级数据", "按人口加权", `href="/counties?indicator=rural_income"`} {
+		if !strings.Contains(rural, want) {
+			t.Errorf("rural target row lacks %q: %s", want, rural)
+		}
+	}
+}
+
+// Every JSON answer carries generated, from the data; pages show the notice only when
+// generated values are on them.
+func TestGeneratedIsMarkedFromTheData(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	tests := []struct {
+		api, page string
+		generated bool
+	}{
+		{"/api/counties?indicator=gdp", "/counties?indicator=gdp", true},
+		{"/api/ecology", "/ecology", true},
+		{"/api/campaign", "/campaign", true},
+		{"/api/ecology/items/GS-EC-0001", "/ecology/items/GS-EC-0001", true},
+		{"/api/ranking?indicator=gdp", "/ranking?indicator=gdp", false},
+		{"/api/cockpit", "/", false},
+	}
+	for _, tc := range tests {
+		status, body := app.get(tc.api)
+		var d struct {
+			Generated *bool `json:"generated"`
+		}
+		if err := json.Unmarshal([]byte(body), &d); err != nil || status != 200 {
+			t.Fatalf("%s: %d %v", tc.api, status, err)
+		}
+		if d.Generated == nil || *d.Generated != tc.generated {
+			t.Errorf("%s: generated %v, want %v", tc.api, d.Generated, tc.generated)
+		}
+		_, page := app.get(tc.page)
+		if got := strings.Contains(page, `id="generated-note"`); got != tc.generated {
+			t.Errorf("%s: generated notice shown %v, want %v", tc.page, got, tc.generated)
+		}
+	}
+	_, body := app.get("/api/ecology")
+	if strings.Contains(body, "警示片") {
+		t.Error("a generated ledger item carries the warning film's name")
+	}
+}
+
+// An aggregate over a filtered set says so.
+func TestFilteredAggregateSaysFiltered(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, page := app.get("/counties?indicator=gdp&filter=poverty")
+	if !strings.Contains(page, "筛选后合计") || strings.Contains(page, "按市州汇总") {
+		t.Errorf("the filtered city totals are not labelled 筛选后合计")
+	}
+	_, page = app.get("/counties?indicator=gdp")
+	if !strings.Contains(page, "按市州汇总") {
+		t.Errorf("the unfiltered city totals are not labelled 按市州汇总")
+	}
+	_, page = app.get("/counties?indicator=rural_income")
+	if !strings.Contains(page, "未按人口加权") {
+		t.Errorf("a mean of counties' incomes does not say it is unweighted")
+	}
+}
+
+// A page's footnote lists exactly the loads whose rows fed its numbers.
+func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	tests := []struct {
+		path    string
+		want    []string
+		notWant []string
+	}{
+		{"/counties?indicator=gdp", []string{"县域经济主要指标_2019-2024.xlsx"}, []string{"province_annual.csv"}},
+		{"/ecology?as_of=2023-06-30", []string{"生态环境问题整改台账_2023-03.xlsx", "生态环境问题整改台账_2023-06.xlsx"},
+			[]string{"生态环境问题整改台账_2023-09.xlsx", "生态环境问题整改台账_2024-12.xlsx"}},
+		{"/ranking?indicator=gdp_per_capita&year=2024", []string{"province_annual.csv", "第五次全国经济普查后修订"}, []string{"县域经济", "整改台账"}},
+	}
+	for _, tc := range tests {
+		_, page := app.get(tc.path)
+		foot := page
+		if i := strings.Index(page, "<footer"); i >= 0 {
+			foot = page[i:]
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(foot, w) {
+				t.Errorf("%s: footnote lacks %s", tc.path, w)
+			}
+		}
+		for _, w := range tc.notWant {
+			if strings.Contains(foot, w) {
+				t.Errorf("%s: footnote lists %s, which fed none of its numbers", tc.path, w)
+			}
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package etl
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"jinwei/warehouse/whtest"
+)
+
+// The stored content hash is the file's plain SHA-256, what sha256sum prints, so anyone
+// can check a file against it; the same file again is still recognised as unchanged.
+func TestContentHashIsPlainSHA256(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	l := NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	path := filepath.Join(t.TempDir(), "regions.csv")
+	content := "code,name_zh,level\n620000,甘肃省,province\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Load(ctx, JobRegions, path, "620000", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	again, err := l.Load(ctx, JobRegions, path, "620000", nil, nil)
+	if err != nil || !again.Unchanged {
+		t.Fatalf("the same file again: %+v, %v; want unchanged", again, err)
+	}
+	sum := sha256.Sum256([]byte(content))
+	runs, err := w.RecentRuns(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 {
+		t.Fatalf("%d runs, want 2", len(runs))
+	}
+	for _, r := range runs {
+		if r.ContentHash != hex.EncodeToString(sum[:]) {
+			t.Errorf("run %s stores %s, want sha256sum's %x", r.Status, r.ContentHash, sum)
+		}
+	}
+}
+
+// A file's vintage note comes from the SOURCES.md beside it, for every footnote citing it.
+func TestVintageFromSourcesBesideTheFile(t *testing.T) {
+	if got := vintageOf(filepath.Join("..", "data", "real", "province_annual.csv")); !strings.Contains(got, "第五次全国经济普查后修订") {
+		t.Errorf("province_annual.csv vintage %q, want the 5th census revision", got)
+	}
+	if got := vintageOf(filepath.Join("..", "data", "real", "no_such.csv")); got != "" {
+		t.Errorf("a file the table does not name has vintage %q", got)
+	}
+	if got := vintageOf(filepath.Join(t.TempDir(), "x.csv")); got != "" {
+		t.Errorf("a file without SOURCES.md has vintage %q", got)
+	}
+}

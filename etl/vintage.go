@@ -1,0 +1,34 @@
+package etl
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// vintageOf reads the vintage of a file from the SOURCES.md beside it: the row naming the
+// file in its "Vintage per file" table (| `name` | vintage |). Statistics are revised
+// (the 5th economic census revised GDP back to 1992), so every footnote says which
+// release a number is from. A file without such a note has none.
+func vintageOf(path string) string {
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(path), "SOURCES.md"))
+	if err != nil {
+		return ""
+	}
+	name := filepath.Base(path)
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "## ") {
+			in = strings.HasPrefix(strings.ToLower(line), "## vintage per file")
+			continue
+		}
+		cells := strings.Split(line, "|")
+		if !in || len(cells) < 4 {
+			continue
+		}
+		if strings.Trim(strings.TrimSpace(cells[1]), "`") == name {
+			return strings.TrimSpace(cells[2])
+		}
+	}
+	return ""
+}
