@@ -48,6 +48,7 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.POST("/jobs/:job/run", s.adminRunJob)
 	g.POST("/jobs/:job/upload", s.adminUpload)
 	g.POST("/backup", s.adminBackup)
+	g.POST("/campaign/publish", s.adminPublishCampaign)
 	g.GET("/inflight", func(c echo.Context) error {
 		if s.jobs == nil {
 			return c.JSON(http.StatusOK, []warehouse.Run{})

@@ -63,7 +63,7 @@ func ParseItems(r io.Reader) ([]Item, error) {
 	var items []Item
 	for n, row := range rows[1:] {
 		it := Item{Code: cell(row, "code"), NameZh: cell(row, "name_zh"), NameEn: cell(row, "name_en"), Dimension: cell(row, "dimension"),
-			Formula: Formula(cell(row, "formula")), Num: cell(row, "num"), Den: cell(row, "den"), Kinds: ParseKinds(cell(row, "kinds"))}
+			Formula: Formula(cell(row, "formula")), Num: cell(row, "num"), Den: cell(row, "den"), Kinds: ParseKinds(cell(row, "kinds")), Note: cell(row, "note")}
 		var vals [5]float64
 		for i, name := range []string{"direction", "weight", "deadline", "min_spread", "step"} {
 			if vals[i], err = num(row, name); err != nil {

@@ -51,6 +51,8 @@ type Item struct {
 	// Step is the improvement the "what would raise it most" hint tries, in the item's
 	// unit; 0 means one yardstick spread.
 	Step float64 `json:"step"`
+	// Note says why the item is measured so, in the data's words.
+	Note string `json:"note,omitempty"`
 }
 
 // AppliesTo says whether the item scores units of kind.
