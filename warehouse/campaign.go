@@ -230,14 +230,12 @@ func (w *Warehouse) scorecardUnits(ctx context.Context, scope, kind string, mont
 		if !ok {
 			return
 		}
-		if reports[code][m] == nil {
-			reports[code][m] = scorecard.Report{}
+		rep := scorecard.Report{}
+		metrics, vals := rr.strings("metrics"), rr.floats("vals")
+		for k := range min(len(metrics), len(vals)) {
+			rep[metrics[k]] = vals[k]
 		}
-		// A metric reported by category is blank when any of the seven categories is.
-		if rr.int("by_category") == 1 && rr.int("cells") < 7 {
-			return
-		}
-		reports[code][m][rr.str("metric_code")] = rr.float("value")
+		reports[code][m] = rep
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read campaign reports: %w", err)
