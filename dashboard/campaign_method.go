@@ -72,6 +72,9 @@ func (s *Server) loadMethod(c echo.Context) (methodData, error) {
 		case scorecard.Stock:
 			formula = fmt.Sprintf(t(lang, "sc_formula_stock"), metric(it.Num), metric(it.Den), it.Deadline)
 		}
+		if it.Pool > 1 && it.Formula != scorecard.Stock {
+			formula += fmt.Sprintf(t(lang, "sc_formula_pool"), it.Pool)
+		}
 		dir := t(lang, "sc_higher_better")
 		if it.Direction < 0 {
 			dir = t(lang, "sc_lower_better")

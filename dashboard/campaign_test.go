@@ -300,6 +300,7 @@ type recomputed struct {
 func (r *recompute) value(it map[string]string, unit string, i int, size float64) (float64, string) {
 	month := r.months[i]
 	rep, ok := r.cells[unit][month]
+	// blank reads month (reassigned below while pooling).
 	blank := func(metric string) bool {
 		if metric == "" {
 			return false
@@ -311,17 +312,29 @@ func (r *recompute) value(it map[string]string, unit string, i int, size float64
 	if !ok || blank(it["num"]) || blank(it["den"]) {
 		return 0, "missing"
 	}
+	// Counts and rates pool the last `pool` months the unit reported.
+	pool, _ := strconv.Atoi(it["pool"])
+	var num, den float64
+	var months int
+	for m := i; m > i-max(pool, 1) && m >= 0; m-- {
+		rep, ok := r.cells[unit][r.months[m]]
+		month = r.months[m]
+		if !ok || blank(it["num"]) || blank(it["den"]) {
+			continue
+		}
+		num, den, months = num+rep[it["num"]], den+rep[it["den"]], months+1
+	}
 	switch it["formula"] {
 	case "per_size":
 		if size <= 0 {
 			return 0, "na"
 		}
-		return rep[it["num"]] / size, "ok"
+		return num / float64(months) / size, "ok"
 	case "rate":
-		if rep[it["den"]] <= 0 {
+		if den <= 0 {
 			return 0, "na"
 		}
-		return math.Min(1, rep[it["num"]]/rep[it["den"]]) * 100, "ok"
+		return math.Min(1, num/den) * 100, "ok"
 	}
 	// stock: a queue of [month opened, cases still open]; closures take the oldest first.
 	deadline, _ := strconv.Atoi(it["deadline"])

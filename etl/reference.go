@@ -111,6 +111,7 @@ var referenceTables = map[string]struct {
 		{name: "deadline", typ: flag, def: "0", check: checkMonths},
 		{name: "min_spread", typ: float, def: "0", check: checkNonNegative},
 		{name: "step", typ: float, def: "0", check: checkNonNegative},
+		{name: "pool", typ: flag, def: "0", check: checkMonths},
 		{name: "note", typ: str},
 	}},
 	JobTargets: {"targets", []refColumn{

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS campaign_score_items
     deadline   UInt8 COMMENT 'stock: months to close, counting the reporting month',
     min_spread Float64 COMMENT 'smallest spread the item is scaled with, in its own unit',
     step       Float64 COMMENT 'improvement tried by the hint; 0: one spread',
+    pool       UInt8 COMMENT 'per_size and rate: months pooled (the scored one and those before it); 0 or 1: the month alone',
     note       String,
     version    UInt64
 )

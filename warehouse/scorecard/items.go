@@ -10,7 +10,7 @@ import (
 
 // ReadItems reads score items from a scoring CSV (data/campaign_scoring.csv's columns:
 // code, name_zh, name_en, dimension, formula, num, den, direction, weight, kinds, deadline,
-// min_spread, step). The warehouse holds the loaded copy; this reader serves the config
+// min_spread, step, pool). The warehouse holds the loaded copy; this reader serves the config
 // check and the tests.
 func ReadItems(path string) ([]Item, error) {
 	f, err := os.Open(path)
@@ -64,13 +64,13 @@ func ParseItems(r io.Reader) ([]Item, error) {
 	for n, row := range rows[1:] {
 		it := Item{Code: cell(row, "code"), NameZh: cell(row, "name_zh"), NameEn: cell(row, "name_en"), Dimension: cell(row, "dimension"),
 			Formula: Formula(cell(row, "formula")), Num: cell(row, "num"), Den: cell(row, "den"), Kinds: ParseKinds(cell(row, "kinds")), Note: cell(row, "note")}
-		var vals [5]float64
-		for i, name := range []string{"direction", "weight", "deadline", "min_spread", "step"} {
+		var vals [6]float64
+		for i, name := range []string{"direction", "weight", "deadline", "min_spread", "step", "pool"} {
 			if vals[i], err = num(row, name); err != nil {
 				return nil, fmt.Errorf("line %d: %w", n+2, err)
 			}
 		}
-		it.Direction, it.Weight, it.Deadline, it.MinSpread, it.Step = int(vals[0]), vals[1], int(vals[2]), vals[3], vals[4]
+		it.Direction, it.Weight, it.Deadline, it.MinSpread, it.Step, it.Pool = int(vals[0]), vals[1], int(vals[2]), vals[3], vals[4], int(vals[5])
 		if err := it.Check(); err != nil {
 			return nil, fmt.Errorf("line %d: %w", n+2, err)
 		}

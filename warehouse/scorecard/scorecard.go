@@ -45,6 +45,10 @@ type Item struct {
 	Kinds []string `json:"kinds"`
 	// Deadline is a Stock item's time to close, in months including the reporting month.
 	Deadline int `json:"deadline,omitempty"`
+	// Pool is how many months (the scored one and those before it) a PerSize or Rate item
+	// pools, so that a small count's chance swings do not move ranks; 0 or 1: the month
+	// alone. Months the unit left blank are skipped.
+	Pool int `json:"pool,omitempty"`
 	// MinSpread is the smallest spread the item is scaled with, in its own unit, so that a
 	// month in which every unit reports the same value does not make tiny differences huge.
 	MinSpread float64 `json:"min_spread"`
@@ -121,6 +125,9 @@ func Values(items []Item, reports []Report, size float64) []map[string]Value {
 				out[i][it.Code] = Value{Status: Missing}
 				continue
 			}
+			if it.Formula != Stock {
+				num, den = pooled(it, reports, i)
+			}
 			switch it.Formula {
 			case PerSize:
 				if size <= 0 {
@@ -140,6 +147,24 @@ func Values(items []Item, reports []Report, size float64) []map[string]Value {
 		}
 	}
 	return out
+}
+
+// pooled sums an item's cells over the Pool months up to month i that the unit reported
+// (month i is reported: the caller checked), giving a PerSize item the monthly mean.
+func pooled(it Item, reports []Report, i int) (num, den float64) {
+	months := 0
+	for j := i; j >= 0 && j > i-max(it.Pool, 1); j-- {
+		n, okNum := reports[j][it.Num]
+		d, okDen := reports[j][it.Den]
+		if !okNum || (it.Den != "" && !okDen) {
+			continue
+		}
+		num, den, months = num+n, den+d, months+1
+	}
+	if it.Formula == PerSize {
+		num /= float64(months)
+	}
+	return num, den
 }
 
 // stockValues follows a stock first in first out: each month opens Den new cases and closes

@@ -79,6 +79,32 @@ func TestValues(t *testing.T) {
 	}
 }
 
+// A pooled item sums the months up to the scored one, skipping months left blank; a
+// count gives its monthly mean.
+func TestPooledValues(t *testing.T) {
+	rate := Item{Code: "r", Formula: Rate, Num: "done", Den: "due", Direction: 1, Pool: 3}
+	count := Item{Code: "c", Formula: PerSize, Num: "visits", Direction: 1, Pool: 3}
+	reports := []Report{
+		{"done": 1, "due": 10, "visits": 100},
+		{"done": 9, "due": 10, "visits": 10},
+		{"done": 5, "due": 10},
+		{"done": 10, "due": 10, "visits": 40},
+	}
+	got := Values([]Item{rate, count}, reports, 10)
+	for _, tc := range []struct {
+		month int
+		item  string
+		want        Value
+	}{
+		{0, "r", Value{OK, 10}}, {1, "r", Value{OK, 50}}, {2, "r", Value{OK, 50}}, {3, "r", Value{OK, 80}},
+		{1, "c", Value{OK, 5.5}}, {2, "c", Value{Status: Missing}}, {3, "c", Value{OK, 2.5}},
+	} {
+		if g := got[tc.month][tc.item]; g.Status != tc.want.Status || !near(g.Value, tc.want.Value) {
+			t.Errorf("month %d %s: %+v, want %+v", tc.month, tc.item, g, tc.want)
+		}
+	}
+}
+
 // The stock follows cases first in first out and judges each month's cases when they fall
 // due, so cases reported now weigh nothing until then.
 func TestStockValues(t *testing.T) {
