@@ -94,7 +94,7 @@ func TestPooledValues(t *testing.T) {
 	for _, tc := range []struct {
 		month int
 		item  string
-		want        Value
+		want  Value
 	}{
 		{0, "r", Value{OK, 10}}, {1, "r", Value{OK, 50}}, {2, "r", Value{OK, 50}}, {3, "r", Value{OK, 80}},
 		{1, "c", Value{OK, 5.5}}, {2, "c", Value{Status: Missing}}, {3, "c", Value{OK, 2.5}},
