@@ -23,8 +23,10 @@ export JINWEI_TEST_CLICKHOUSE ?= clickhouse://jinwei:jinwei-test@127.0.0.1:$(CH_
 
 .PHONY: run test build assets deps browser check-engine clickhouse-server clickhouse-stop vet fmt-check bench clean
 
+# With no accounts the pages run in an open demo mode, which serve refuses on a
+# non-loopback ADDR unless told: make run ADDR=0.0.0.0:8080 DEMO_PUBLIC=1.
 run: build
-	./$(BIN) serve --addr $(ADDR)
+	./$(BIN) serve --addr $(ADDR) $(if $(DEMO_PUBLIC),--demo-public)
 
 build: $(BIN)
 

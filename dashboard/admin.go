@@ -2,12 +2,12 @@ package dashboard
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -42,7 +42,7 @@ type Runs interface {
 const maxUpload = 512 << 20
 
 func (s *Server) adminRoutes(e *echo.Echo) {
-	g := e.Group("/api/admin", s.requireAdminToken)
+	g := e.Group("/api/admin", s.require(PermAdminLoads))
 	g.GET("/runs", s.adminRuns)
 	g.GET("/runs/:id/rejects", s.adminRejects)
 	g.POST("/jobs/:job/run", s.adminRunJob)
@@ -62,11 +62,20 @@ type Backuper interface {
 	Backup(ctx context.Context, dir string) error
 }
 
+// adminBackup writes a backup into a new folder inside the configured backups folder:
+// ?dir= is a name relative to it, never a path elsewhere, so the admin API cannot write
+// wherever the process may.
 func (s *Server) adminBackup(c echo.Context) error {
 	b, ok := s.store.(Backuper)
-	dir := c.QueryParam("dir")
-	if !ok || dir == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "name the backup folder (?dir=…)")
+	if !ok || s.cfg.BackupsDir == "" {
+		return echo.NewHTTPError(http.StatusNotImplemented, "this server makes no backups (no backups folder is configured)")
+	}
+	dir, err := backupPath(s.cfg.BackupsDir, c.QueryParam("dir"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	if err := os.MkdirAll(s.cfg.BackupsDir, 0o700); err != nil {
+		return fmt.Errorf("backup: %w", err)
 	}
 	if err := b.Backup(c.Request().Context(), dir); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -74,22 +83,12 @@ func (s *Server) adminBackup(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"dir": dir})
 }
 
-// requireAdminToken admits requests carrying the token that `serve` writes beside the
-// warehouse for the local CLI, and signed-in admins; nobody else, demo mode or not.
-func (s *Server) requireAdminToken(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		if ok && s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) == 1 {
-			return next(c)
-		}
-		if ss := currentSession(c); ss != nil && !ss.Demo && ss.Role == RoleAdmin {
-			return next(c)
-		}
-		if ss := currentSession(c); ss != nil && !ss.Demo {
-			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the admin role", ss.User))
-		}
-		return echo.NewHTTPError(http.StatusUnauthorized, "admin token or an admin sign-in required")
+// backupPath is the folder a backup named name goes to: inside root, or an error.
+func backupPath(root, name string) (string, error) {
+	if name == "" || !filepath.IsLocal(name) {
+		return "", fmt.Errorf("name the backup folder (?dir=NAME) relative to the backups folder %s; %q is not such a name", root, name)
 	}
+	return filepath.Join(root, name), nil
 }
 
 func (s *Server) adminRuns(c echo.Context) error {
@@ -132,20 +131,16 @@ func (s *Server) adminUpload(c echo.Context) error {
 	if s.jobs == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "no ETL jobs are configured")
 	}
+	// limitRequests has bounded the body by maxUpload, and taken a multipart one as a
+	// stream of parts: the file goes to the inbox as it arrives, never to a temporary file.
 	req := c.Request()
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, maxUpload)
 	name, body := c.QueryParam("name"), io.Reader(req.Body)
-	if strings.HasPrefix(req.Header.Get("Content-Type"), "multipart/form-data") {
-		fh, err := c.FormFile("file")
+	if isMultipart(req) {
+		fname, part, err := uploadedFile(c, "file")
 		if err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, "multipart upload needs a file field: "+err.Error())
 		}
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		name, body = fh.Filename, f
+		name, body = fname, part
 	}
 	if name == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "name the uploaded file (?name=…)")

@@ -32,7 +32,10 @@ func checkVendorAssets() error {
 }
 
 func parseTemplates() (*template.Template, error) {
-	tmpl, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
+	// A label the map lacks stops the page with an error rather than showing nothing; labels
+	// are completed from the templates' keys at start (see labels), so only a key written
+	// in a form templateLabelRE does not find can reach this.
+	tmpl, err := template.New("").Option("missingkey=error").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}

@@ -1,50 +1,18 @@
 package dashboard
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/time/rate"
 )
-
-// Roles, each allowed what the ones before it are.
-const (
-	RoleViewer  = "viewer"  // the dashboards
-	RoleAnalyst = "analyst" // + ad hoc SQL and exports
-	RoleAdmin   = "admin"   // + ETL runs, uploads, backups
-)
-
-var roleRank = map[string]int{RoleViewer: 1, RoleAnalyst: 2, RoleAdmin: 3}
-
-// ValidRole says whether r is a role.
-func ValidRole(r string) bool { return roleRank[r] > 0 }
-
-// User is one account from the config file; the password is kept only as a bcrypt hash.
-type User struct {
-	Name         string `toml:"name"`
-	Role         string `toml:"role"`
-	PasswordHash string `toml:"password_hash"`
-}
-
-// session is who a request comes from.
-type session struct {
-	User    string
-	Role    string
-	Expires time.Time
-	Demo    bool
-}
 
 const (
 	sessionCookie = "jinwei_session"
@@ -52,59 +20,41 @@ const (
 	ctxCSRF       = "csrf"
 )
 
-// demoSession is everyone's session when no users are configured: the dashboards and
-// ad hoc SQL are open (and every page says so), the admin API stays behind its token.
-var demoSession = &session{User: "demo", Role: RoleAnalyst, Demo: true}
+// demoSession is everyone's session when there are no accounts: the dashboards are open
+// (and every page says so); the console, exports and the admin API are not.
+var demoSession = &session{User: "demo", Role: RoleViewer, Demo: true}
 
-func (s *Server) demoMode() bool { return len(s.cfg.Users) == 0 }
+func (s *Server) demoMode(c echo.Context) bool { return s.accounts.Empty(c.Request().Context()) }
 
-// signSession encodes a session as payload.mac, the payload readable, the MAC keyed by
-// the server's session key, so nobody can make or alter one.
-func (s *Server) signSession(ss session) string {
-	payload := base64.RawURLEncoding.EncodeToString([]byte(ss.User + "\x00" + ss.Role + "\x00" + strconv.FormatInt(ss.Expires.Unix(), 10)))
-	return payload + "." + s.mac(payload)
-}
-
-func (s *Server) mac(payload string) string {
-	h := hmac.New(sha256.New, s.cfg.SessionKey)
-	h.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
-}
-
-// readSession checks a cookie's MAC and expiry, and that its user still exists with that role.
-func (s *Server) readSession(value string, now time.Time) (*session, bool) {
-	payload, mac, ok := strings.Cut(value, ".")
-	if !ok || subtle.ConstantTimeCompare([]byte(mac), []byte(s.mac(payload))) != 1 {
-		return nil, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return nil, false
-	}
-	parts := strings.Split(string(raw), "\x00")
-	if len(parts) != 3 {
-		return nil, false
-	}
-	exp, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil || now.Unix() >= exp {
-		return nil, false
-	}
-	i := slices.IndexFunc(s.cfg.Users, func(u User) bool { return u.Name == parts[0] })
-	if i < 0 || s.cfg.Users[i].Role != parts[1] {
-		return nil, false
-	}
-	return &session{User: parts[0], Role: parts[1], Expires: time.Unix(exp, 0)}, true
-}
-
-// authenticate puts the request's session (or the demo session) into the context.
+// authenticate puts the request's session into the context: a bearer token's (which must
+// verify: a bad one is refused here, never passed on as anonymous), a session cookie's, or
+// the demo visitor's. Uses of personal API tokens are audited once answered.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.demoMode() {
-			c.Set(ctxSession, demoSession)
-		} else if ck, err := c.Cookie(sessionCookie); err == nil {
-			if ss, ok := s.readSession(ck.Value, s.now()); ok {
+		if ss, found := s.bearerSession(c); found {
+			if ss == nil {
+				s.log.Warn("bearer token refused", "ip", c.RealIP(), "path", c.Request().URL.Path)
+				return echo.NewHTTPError(http.StatusUnauthorized, "the bearer token is unknown, expired or revoked")
+			}
+			c.Set(ctxSession, ss)
+			if ss.TokenID == "" {
+				return next(c)
+			}
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			s.auditTokenUse(c, ss, time.Since(start))
+			return nil
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil {
+			if ss, ok := s.accounts.readSession(c.Request().Context(), ck.Value, s.cfg.SessionKey); ok {
 				c.Set(ctxSession, ss)
 			}
+		}
+		if currentSession(c) == nil && s.demoMode(c) {
+			c.Set(ctxSession, demoSession)
 		}
 		return next(c)
 	}
@@ -115,43 +65,60 @@ func currentSession(c echo.Context) *session {
 	return ss
 }
 
-// require admits sessions of at least role; pages send others to sign in, the API answers
-// 401 (not signed in) or 403 (signed in, not allowed).
-func (s *Server) require(role string) echo.MiddlewareFunc {
+// require admits sessions holding permission p: every route's check goes through here.
+// Pages send others to sign in, the API answers 401 (not signed in) or 403 (signed in, not
+// allowed).
+func (s *Server) require(p Permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			ss := currentSession(c)
 			switch {
-			case ss == nil && !isAPI(c):
+			case ss.can(p):
+				return next(c)
+			case (ss == nil || ss.Demo) && !isAPI(c):
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
-			case ss == nil:
-				return echo.NewHTTPError(http.StatusUnauthorized, "sign in first")
-			case roleRank[ss.Role] < roleRank[role]:
-				return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the %s role", ss.User, role))
+			case ss == nil || ss.Demo:
+				return echo.NewHTTPError(http.StatusUnauthorized, "sign in (or send an API token) first")
 			}
-			return next(c)
+			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the %s permission", ss.User, p))
 		}
 	}
 }
 
-// csrf protects every state-changing request of a browser session; requests carrying the
-// admin token (the CLI) have no cookie to forge and skip it.
+// csrf protects every state-changing request of a browser session. Only a request whose
+// bearer token verified skips it: it carries no cookie a forged form could ride on. The
+// token's cookie is Secure exactly when the session cookie is.
 func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		ContextKey:     ctxCSRF,
-		CookieName:     "jinwei_csrf",
-		CookiePath:     "/",
-		CookieSecure:   true,
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteStrictMode,
-		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		},
-	})
+	conf := func(secure bool) echo.MiddlewareFunc {
+		return middleware.CSRFWithConfig(middleware.CSRFConfig{
+			TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+			ContextKey:     ctxCSRF,
+			CookieName:     "jinwei_csrf",
+			CookiePath:     "/",
+			CookieSecure:   secure,
+			CookieHTTPOnly: true,
+			CookieSameSite: http.SameSiteStrictMode,
+			Skipper: func(c echo.Context) bool {
+				ss := currentSession(c)
+				return ss != nil && ss.Bearer
+			},
+		})
+	}
+	secure, plain := conf(true), conf(false)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		overTLS, overHTTP := secure(next), plain(next)
+		return func(c echo.Context) error {
+			if s.secureRequest(c) {
+				return overTLS(c)
+			}
+			return overHTTP(c)
+		}
+	}
 }
 
-// loginLimiter allows a few sign-in attempts per address, then one every few seconds.
+// loginLimiter allows a few sign-in attempts per client address, then one every few
+// seconds. The address is the peer's, or X-Forwarded-For's only from a trusted proxy (see
+// ipExtractor).
 func loginLimiter() echo.MiddlewareFunc {
 	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(3 * time.Second), Burst: 5, ExpiresIn: 10 * time.Minute})
@@ -161,6 +128,39 @@ func loginLimiter() echo.MiddlewareFunc {
 			return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-in attempts; wait a minute")
 		},
 	})
+}
+
+// accountLimiter slows guessing one account's password from many addresses: each failed
+// sign-in for a name takes a token; with none left, that name's sign-ins are refused until
+// one comes back. Names not found count too, so the answer does not tell which exist.
+type accountLimiter struct {
+	mu    sync.Mutex
+	now   func() time.Time
+	names map[string]*rate.Limiter
+}
+
+// maxLimitedNames bounds the per-name limiters kept; past it they start over.
+const maxLimitedNames = 10_000
+
+func (l *accountLimiter) allowed(name string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.names[name]
+	return !ok || lim.TokensAt(l.now()) >= 1
+}
+
+func (l *accountLimiter) failed(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.names[name]
+	if !ok {
+		if len(l.names) >= maxLimitedNames {
+			clear(l.names)
+		}
+		lim = rate.NewLimiter(rate.Every(10*time.Second), 5)
+		l.names[name] = lim
+	}
+	lim.AllowN(l.now(), 1)
 }
 
 func (s *Server) authRoutes(e *echo.Echo) {
@@ -179,29 +179,41 @@ func (s *Server) loginPage(c echo.Context) error {
 	return c.Render(http.StatusOK, "login.html", v)
 }
 
-// login checks the password against the user's bcrypt hash and starts a session.
+// login checks the password against the account's bcrypt hash and starts a session.
 func (s *Server) login(c echo.Context) error {
+	ctx := c.Request().Context()
 	name, password := c.FormValue("user"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	i := slices.IndexFunc(s.cfg.Users, func(u User) bool { return u.Name == name })
-	hash := []byte("$2a$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva") // same work for unknown users
-	if i >= 0 {
-		hash = []byte(s.cfg.Users[i].PasswordHash)
+	if !s.loginTries.allowed(name) {
+		s.log.Warn("sign-in refused: too many failures for the account", "user", name, "ip", c.RealIP())
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins for this account; wait a minute")
 	}
-	if err := bcrypt.CompareHashAndPassword(hash, []byte(password)); err != nil || i < 0 {
+	u, ok := s.accounts.checkPassword(ctx, name, password)
+	if !ok {
+		s.loginTries.failed(name)
 		s.log.Warn("sign-in refused", "user", name, "ip", c.RealIP())
 		v := loginView{page: newPage(c, "", "sign_in"), Next: next, Error: t(pageLang(c), "bad_login"), User: name}
 		return c.Render(http.StatusUnauthorized, "login.html", v)
 	}
-	ss := session{User: name, Role: s.cfg.Users[i].Role, Expires: s.now().Add(s.sessionTTL())}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: s.signSession(ss), Path: "/", Expires: ss.Expires,
-		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	s.log.Info("signed in", "user", name, "role", ss.Role)
+	value, expires, err := s.accounts.startSession(ctx, u, s.sessionTTL(), s.cfg.SessionKey)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, value, expires, 0)
+	s.log.Info("signed in", "user", name, "role", u.Role, "ip", c.RealIP())
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
+// logout revokes the session in the warehouse, so its cookie replayed later is refused,
+// and clears the cookie.
 func (s *Server) logout(c echo.Context) error {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	if ss := currentSession(c); ss != nil && ss.idHash != "" {
+		if err := s.accounts.endSession(c.Request().Context(), ss); err != nil {
+			return err
+		}
+		s.log.Info("signed out", "user", ss.User)
+	}
+	s.setCookie(c, sessionCookie, "", time.Time{}, -1)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
@@ -219,16 +231,18 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-// safeNext keeps a redirect target on this site.
+// safeNext keeps a redirect target on this site: a path of its own, parsed, with no
+// control characters (a browser drops a tab or newline, so "/\t/evil.example" became
+// "//evil.example"), no "//" or "/\" start, and no scheme or host. Anything else is "/".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsRune(next, '\\') || strings.IndexFunc(next, unicode.IsControl) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
-}
-
-// HashPassword makes the bcrypt hash stored in the config file for a password.
-func HashPassword(password string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
-	return string(h), err
 }

@@ -18,6 +18,9 @@ import (
 // campaignKinds are the scopes of unit a scorecard compares with each other.
 var campaignKinds = []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}
 
+// campaignTrendMetrics are the province-wide monthly totals the trend chart draws.
+var campaignTrendMetrics = []string{"problems_found", "problems_rectified", "tasks_on_time", "tasks_overdue", "enterprise_visits", "inspections_4b2z"}
+
 type campaignData struct {
 	Kind      string                 `json:"kind"`
 	Scorecard *warehouse.Scorecard   `json:"scorecard"`
@@ -258,7 +261,7 @@ func campaignTrendChart(trend []warehouse.TrendPoint, lang string) map[string]an
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "60", Right: "30", Top: "70", Bottom: "50"}))
 	line.SetXAxis(months)
-	for i, m := range []string{"problems_found", "problems_rectified", "tasks_on_time", "tasks_overdue", "enterprise_visits", "inspections_4b2z"} {
+	for i, m := range campaignTrendMetrics {
 		data := make([]opts.LineData, len(trend))
 		for j, p := range trend {
 			data[j] = opts.LineData{Value: p.Totals[m]}

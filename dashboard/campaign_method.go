@@ -10,6 +10,17 @@ import (
 	"jinwei/warehouse/scorecard"
 )
 
+// methodRules are the scorecard's rules, in the order the methodology page lists them
+// (labels sc_rule_…).
+var methodRules = []string{"scale", "window", "size", "missing", "na", "unreported", "ties", "change", "honesty", "weights", "hint"}
+
+// scoreStatuses and scoreUnitKinds name the run-time label families sc_status_… and
+// sc_unit_….
+var (
+	scoreStatuses  = []string{"ok", "missing", "na"}
+	scoreUnitKinds = []string{"region", "department"}
+)
+
 // methodItem is one scored item as the methodology page explains it.
 type methodItem struct {
 	Code       string  `json:"code"`
@@ -90,9 +101,8 @@ func (s *Server) loadMethod(c echo.Context) (methodData, error) {
 		}
 		d.Items = append(d.Items, mi)
 	}
-	for _, k := range []string{"sc_rule_scale", "sc_rule_window", "sc_rule_size", "sc_rule_missing", "sc_rule_na", "sc_rule_unreported",
-		"sc_rule_ties", "sc_rule_change", "sc_rule_honesty", "sc_rule_weights", "sc_rule_hint"} {
-		d.Rules = append(d.Rules, t(lang, k))
+	for _, k := range methodRules {
+		d.Rules = append(d.Rules, t(lang, "sc_rule_"+k))
 	}
 	return d, nil
 }

@@ -28,13 +28,13 @@ func (s *Server) console() (consoleStore, error) {
 }
 
 func (s *Server) consoleRoutes(e *echo.Echo) {
-	g := e.Group("", s.require(RoleAnalyst))
+	g := e.Group("", s.require(PermRunSQL))
 	g.GET("/console", s.consolePage)
 	g.GET("/api/sql/schema", s.schemaAPI)
 	g.GET("/api/sql/saved", s.savedAPI)
 	g.POST("/api/sql/saved", s.saveAPI)
 	g.DELETE("/api/sql/saved/:id", s.deleteSavedAPI)
-	g.POST("/api/sql/export", s.exportAPI)
+	g.POST("/api/sql/export", s.exportAPI, s.require(PermExport))
 }
 
 type consoleView struct {
@@ -107,7 +107,7 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 		if q.ID != id {
 			continue
 		}
-		if q.Owner != ss.User && ss.Role != RoleAdmin {
+		if q.Owner != ss.User && !ss.can(PermManageSaved) {
 			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s's query is theirs to delete", q.Owner))
 		}
 		if err := cs.DeleteSavedQuery(ctx, id); err != nil {

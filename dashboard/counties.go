@@ -26,6 +26,13 @@ var provinceMaps = map[string]string{
 	"530000": "yunnan", "540000": "xizang", "610000": "shanxi1", "620000": "gansu", "630000": "qinghai", "640000": "ningxia", "650000": "xinjiang",
 }
 
+// countyFilterOrder is the order the filters are offered in; countySorts are the orders a
+// view sorts counties by.
+var (
+	countyFilterOrder = []string{"all", "poverty", "national_key", "provincial_key"}
+	countySorts       = []string{"value", "growth", "change"}
+)
+
 // countyFilters pick which counties a view lists.
 var countyFilters = map[string]func(warehouse.CountyRow) bool{
 	"all":            func(warehouse.CountyRow) bool { return true },
@@ -61,7 +68,7 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 	if d.Sort == "" {
 		d.Sort = "value"
 	}
-	if d.Sort != "value" && d.Sort != "growth" && d.Sort != "change" {
+	if !slices.Contains(countySorts, d.Sort) {
 		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("sort %q is not value, growth or change", d.Sort))
 	}
 	year := 0
@@ -149,10 +156,10 @@ func (s *Server) countiesPage(c echo.Context) error {
 	for i := len(r.Years) - 1; i >= 0; i-- {
 		v.Years = append(v.Years, option{strconv.Itoa(r.Years[i]), strconv.Itoa(r.Years[i]), r.Years[i] == r.Year})
 	}
-	for _, f := range []string{"all", "poverty", "national_key", "provincial_key"} {
+	for _, f := range countyFilterOrder {
 		v.Filters = append(v.Filters, option{f, t(lang, "filter_"+f), f == d.Filter})
 	}
-	for _, so := range []string{"value", "growth", "change"} {
+	for _, so := range countySorts {
 		v.Sorts = append(v.Sorts, option{so, t(lang, "sort_"+so), so == d.Sort})
 	}
 	for _, row := range r.Rows {
@@ -285,14 +292,14 @@ func cityName(r warehouse.CountyRow, lang string) string {
 func countyFlags(r warehouse.CountyRow, lang string) string {
 	var out string
 	for _, f := range []struct {
-		on  bool
-		key string
-	}{{r.PovertyAlleviated, "flag_poverty"}, {r.NationalKey, "flag_national_key"}, {r.ProvincialKey, "flag_provincial_key"}} {
+		on   bool
+		flag string
+	}{{r.PovertyAlleviated, "poverty"}, {r.NationalKey, "national_key"}, {r.ProvincialKey, "provincial_key"}} {
 		if f.on {
 			if out != "" {
 				out += " · "
 			}
-			out += t(lang, f.key)
+			out += t(lang, "flag_"+f.flag)
 		}
 	}
 	return out

@@ -10,3 +10,12 @@ func SetXLSXSheetRows(n int) (undo func()) {
 
 // MaxSpooled is how many downloads are staged at once.
 const MaxSpooled = maxSpooled
+
+// LabelKeys are the keys of every label, for tests that look for one shown bare.
+func LabelKeys() []string {
+	var keys []string
+	for k := range labels[langZh] {
+		keys = append(keys, k)
+	}
+	return keys
+}

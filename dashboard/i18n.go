@@ -1,415 +1,164 @@
 package dashboard
 
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
 // Language codes the pages speak; Chinese is the default.
 const (
 	langZh = "zh"
 	langEn = "en"
 )
 
-// labels are the fixed words on the pages, by language.
-var labels = map[string]map[string]string{
-	langZh: {
-		"app":                       "进位 · 省域对标分析",
-		"ranking":                   "同类省份排名",
-		"indicator":                 "指标",
-		"year":                      "年份",
-		"group":                     "对标组",
-		"show":                      "查看",
-		"rank":                      "排名",
-		"rank_in_group":             "组内排名",
-		"rank_all":                  "全国省份排名",
-		"rank_change":               "名次变化",
-		"up":                        "进位 %d",
-		"down":                      "退位 %d",
-		"same":                      "持平",
-		"no_prev":                   "上年无数据",
-		"vs_prev_year":              "较 %d 年",
-		"ratio_nation":              "相当于全国",
-		"nation":                    "全国",
-		"no_nation":                 "全国无此年数据",
-		"gap_next":                  "距上一名",
-		"first":                     "已居首位",
-		"gap_need":                  "需%s %s（%+.1f%%）",
-		"increase":                  "增加",
-		"decrease":                  "降低",
-		"value":                     "数值",
-		"region":                    "地区",
-		"table":                     "数据表",
-		"source":                    "数据来源",
-		"loaded":                    "载入于",
-		"lower_better":              "数值越低越好",
-		"higher_better":             "数值越高越好",
-		"not_in_group":              "本省不在所选对标组内",
-		"no_data":                   "所选年份没有数据",
-		"home":                      "本省",
-		"switch_lang":               "English",
-		"chart_title":               "%s（%s）%d年",
-		"save_image":                "保存为图片",
-		"data_view":                 "数据视图",
-		"unit":                      "单位",
-		"error":                     "出错了",
-		"not_found_hint":            "请返回并重新选择。",
-		"actual":                    "实际",
-		"as_of":                     "截至",
-		"by_city":                   "按市州汇总",
-		"campaign_trend":            "全省月度走势",
-		"catchup_above":             "本省已达到或超过全国水平。",
-		"catchup_not":               "近三年年均增长：本省 %.2f%%，全国 %.2f%%——按此速度差距不会缩小（未收敛）。",
-		"catchup_years":             "近三年年均增长：本省 %.2f%%，全国 %.2f%%——按此增速差，约 %.1f 年追上全国水平。",
-		"categories_title":          "七类突出问题：发现与整改",
-		"category":                  "类别",
-		"city":                      "市州",
-		"closed":                    "已销号",
-		"county_average":            "县均增速（农村/城镇）",
-		"custom_group":              "自选对标组",
-		"date":                      "日期",
-		"deadline":                  "整改时限",
-		"dim_efficiency":            "效能",
-		"dim_execution":             "执行",
-		"dim_study":                 "学习",
-		"dimension":                 "维度",
-		"fail":                      "未达标",
-		"filter":                    "筛选",
-		"flags":                     "标记",
-		"found":                     "发现",
-		"generated_note":            "说明：县域、台账与三抓三促数据为演示用生成数据，不代表真实统计结果。",
-		"goal":                      "目标",
-		"group_median":              "组内中位数",
-		"growth":                    "增速",
-		"growth_compare":            "增速比较：本省、全国与对标组",
-		"growth_rank":               "增速排名",
-		"history":                   "状态历史",
-		"item":                      "项目",
-		"item_id":                   "编号",
-		"ledger_by_city":            "各市州问题状态",
-		"ledger_by_status":          "问题整改状态",
-		"ledger_items":              "台账问题数",
-		"ledger_trend":              "整改进展走势",
-		"map_indicator":             "地图指标",
-		"month":                     "月份",
-		"nav_campaign":              "三抓三促",
-		"nav_cockpit":               "驾驶舱",
-		"nav_counties":              "县域比较",
-		"nav_ecology":               "生态整改",
-		"note":                      "备注",
-		"overdue":                   "逾期",
-		"overdue_rule":              "已过整改时限且未完成整改",
-		"pass":                      "达标",
-		"poverty_colour":            "黄色为脱贫县",
-		"progress":                  "整改进度",
-		"progress_history":          "整改进度历史",
-		"province_rural_average":    "全省县均农村居民收入增速",
-		"rank_history":              "名次走势（第1名在上）",
-		"ratio_history":             "相当于全国水平（%）",
-		"rectified":                 "整改",
-		"rural_growth":              "农村收入增速",
-		"score":                     "综合得分",
-		"scorecard":                 "三抓三促综合评分",
-		"scorecard_note":            "各项对照本类单位前12个月的中位数定标后加权；绿色进位，红色退位",
-		"search":                    "搜索…",
-		"sort_by":                   "排序",
-		"source_of_item":            "问题来源",
-		"status":                    "状态",
-		"target":                    "目标",
-		"targets":                   "目标完成情况",
-		"target_poverty_province":   "脱贫县农民收入增速高于全省平均",
-		"target_rural_urban":        "农村居民收入增速高于城镇",
-		"title":                     "问题",
-		"unit_kind":                 "单位类型",
-		"urban_growth":              "城镇收入增速",
-		"weight":                    "权重",
-		"weights":                   "评分权重",
-		"weights_note":              "权重在配置文件 [campaign.weights] 中设置。",
-		"yellow_river_none":         "沿黄九省区整改情况比较：未找到可靠的公开数据（见 data/real/SOURCES.md），暂不显示。",
-		"target_green":              "达标",
-		"target_amber":              "接近",
-		"target_red":                "未达标",
-		"target_no_data":            "无数据",
-		"filter_all":                "全部县区",
-		"filter_poverty":            "脱贫县",
-		"filter_national_key":       "国家重点帮扶县",
-		"filter_provincial_key":     "省级重点帮扶县",
-		"sort_value":                "按数值（比进度）",
-		"sort_growth":               "按增速（比进步）",
-		"sort_change":               "按名次变化（比进位）",
-		"kind_city":                 "市州",
-		"kind_county":               "县市区",
-		"kind_department":           "省直部门",
-		"status_未整改":                "未整改",
-		"status_整改中":                "整改中",
-		"status_已整改":                "已整改",
-		"status_已销号":                "已销号",
-		"category_1":                "麻木僵化不思为",
-		"category_2":                "懒散疲沓不勤为",
-		"category_3":                "能力平庸不善为",
-		"category_4":                "求稳怕乱不敢为",
-		"category_5":                "粗枝大叶不细为",
-		"category_6":                "拈轻怕重不想为",
-		"category_7":                "私心作祟不正为",
-		"metric_problems_found":     "发现突出问题",
-		"metric_problems_rectified": "整改突出问题",
-		"metric_tasks_on_time":      "按期办结任务",
-		"metric_tasks_overdue":      "逾期任务",
-		"metric_enterprise_visits":  "六必访走访企业",
-		"metric_inspections_4b2z":   "四不两直督查",
-		"flag_poverty":              "脱贫县",
-		"flag_national_key":         "国家重点帮扶",
-		"flag_provincial_key":       "省级重点帮扶",
-		"ledger_item":               "台账问题",
-		"sc_method":                 "评分方法",
-		"sc_rules_short":            "评分口径：每项以本类单位前12个月的中位数为50分、每高（低）一个离散度（1.4826×中位绝对偏差）加（减）25分，0–100分封顶；计数项按常住人口（万人）折算，计数和比率取近3个月合计；缺报项按0分计入并标注“缺报”；未报单位列于表尾、不排名；得分相同者并列。点击单位名称查看各项得分。",
-		"sc_published":              "本月排名已于 %s 由 %s 发布（通报）。",
-		"sc_unreported":             "未报",
-		"sc_no_prev":                "上月未参评",
-		"sc_missing":                "缺报",
-		"sc_status_ok":              "已报",
-		"sc_status_missing":         "缺报（0分）",
-		"sc_status_na":              "不适用（不计分）",
-		"sc_hint_count":             "%s增加%s",
-		"sc_hint_rate":              "%s提高%s个百分点",
-		"sc_hint_rank":              "可升至第%d位",
-		"sc_hint_points":            "可加%.2f分（仍居第%d位）",
-		"sc_baseline_published":     "名次变化对比 %s 已发布的通报（发布于 %s），只在两月都参评的单位之间比较。",
-		"sc_baseline_rescored":      "%s 未发布通报：名次变化对比按现行口径重算的 %s 名次（重算），只在两月都参评的单位之间比较。",
-		"sc_baseline_none":          "首月，无名次变化。",
-		"sc_flags":                  "标注",
-		"sc_status":                 "状态",
-		"sc_raw":                    "原始值",
-		"sc_median":                 "基准中位数",
-		"sc_spread":                 "离散度",
-		"sc_normalised":             "标准化值",
-		"sc_points":                 "得分",
-		"sc_items":                  "评分项目",
-		"sc_formula":                "计算公式",
-		"sc_direction":              "方向",
-		"sc_applies":                "适用单位",
-		"sc_note":                   "说明",
-		"sc_weights_note":           "默认权重见 data/campaign_scoring.csv，与 jinwei.example.toml 一致；配置文件 [campaign.weights] 可逐项调整，未列出的项保持默认权重。",
-		"sc_rules":                  "评分规则",
-		"sc_formula_per_size":       "%s ÷ 常住人口（万人）",
-		"sc_formula_pool":           "，取近%d个月（含当月，跳过缺报月份）合计，计数项取月均",
-		"sc_formula_rate":           "%s ÷ %s × 100%%（最高100%%）",
-		"sc_formula_stock":          "存量口径：%s ÷ 到期的%s × 100%%，先发现先办结，每月新增在%d个月内（含当月）到期",
-		"sc_higher_better":          "越高越好",
-		"sc_lower_better":           "越低越好",
-		"sc_unit_region":            "市州、县市区",
-		"sc_unit_department":        "省直部门",
-		"sc_rule_scale":             "定标：每项以本类单位（市州、县市区或省直部门分别计）的中位数为50分，每高出一个离散度加25分、每低一个离散度减25分，最低0分、最高100分。离散度为1.4826×中位绝对偏差，个别极端值不影响基准；离散度不低于该项最小离散度和中位数的5%。",
-		"sc_rule_window":            "平滑：计数项和比率项取近3个月（含当月）合计，计数取月均，以免小数目的偶然起落左右名次；本月数据缺报时该项仍按缺报计。基准取所评月份之前12个月本类单位的全部已报值，本月任何单位的数据都不影响其他单位本月得分；活动首月没有往月数据，以当月为基准。",
-		"sc_rule_size":              "规模：次数、学时等计数项按常住人口（万人，取不晚于当年的最新年度）折算，大单位不因体量占优；市州人口无单列数据时取所辖县市区之和；无人口数据的单位（如演示数据中的嘉峪关市）计数项不适用。省直部门职能各异，只比办结率和整改率，不比计数。",
-		"sc_rule_missing":           "缺报：月报中某项所需数据空缺（七类问题任一类空缺即视为该项空缺），该项标注“缺报”，按0分并以原权重计入总分。留空不会比如实填报更有利。",
-		"sc_rule_na":                "不适用：当月无可评内容（如未受理投诉、没有到期问题、无人口数据），该项不计分，其余项权重按比例放大。",
-		"sc_rule_unreported":        "未报：当月没有月报的单位列于表尾，标注“未报”，不排名，不计名次变化。",
-		"sc_rule_ties":              "并列：总分保留两位小数，相同者名次相同（如1、2、2、4）。",
-		"sc_rule_change":            "名次变化：对比上月已发布的通报（管理员发布后保存快照）；上月未发布时对比按现行口径重算的上月名次并注明“重算”。只在两月都参评的单位之间比较，单位新加入或恢复报送不会使其他单位退位。",
-		"sc_rule_honesty":           "如实自查不吃亏：每万人发现问题数计正分（封顶100分）；整改按存量计，先发现先整改，新发现的问题在整改期限到期前不计入分母，如实上报问题不会降低当月名次。一键报贫预警户同理。按期办结率与逾期率几乎完全负相关，只计按期办结率一项。",
-		"sc_rule_weights":           "总分为各项得分的加权平均，学习、执行、效能三个维度分别为本维度各项的加权平均。",
-		"sc_rule_hint":              "提升建议：在其他单位不变的情况下，逐项试算比率项提高10个百分点（计数项每万人增加一个离散度）后的得分，列出提分最多的一项及可达名次。",
-	},
-	langEn: {
-		"app":                       "Jinwei · Provincial benchmarking",
-		"ranking":                   "Peer ranking",
-		"indicator":                 "Indicator",
-		"year":                      "Year",
-		"group":                     "Peer group",
-		"show":                      "Show",
-		"rank":                      "Rank",
-		"rank_in_group":             "Rank in group",
-		"rank_all":                  "Rank among all provinces",
-		"rank_change":               "Rank change",
-		"up":                        "up %d",
-		"down":                      "down %d",
-		"same":                      "unchanged",
-		"no_prev":                   "no value last year",
-		"vs_prev_year":              "vs %d",
-		"ratio_nation":              "Share of national",
-		"nation":                    "National",
-		"no_nation":                 "no national value for this year",
-		"gap_next":                  "Gap to next place",
-		"first":                     "already first",
-		"gap_need":                  "%s by %s (%+.1f%%)",
-		"increase":                  "increase",
-		"decrease":                  "decrease",
-		"value":                     "Value",
-		"region":                    "Region",
-		"table":                     "Data table",
-		"source":                    "Source",
-		"loaded":                    "loaded",
-		"lower_better":              "lower is better",
-		"higher_better":             "higher is better",
-		"not_in_group":              "The home province is not in the chosen group",
-		"no_data":                   "No data for the chosen year",
-		"home":                      "home",
-		"switch_lang":               "中文",
-		"chart_title":               "%s (%s), %d",
-		"save_image":                "Save as image",
-		"data_view":                 "Data view",
-		"unit":                      "Unit",
-		"error":                     "Something went wrong",
-		"not_found_hint":            "Go back and choose again.",
-		"actual":                    "Actual",
-		"as_of":                     "As of",
-		"by_city":                   "by city",
-		"campaign_trend":            "Province-wide monthly totals",
-		"catchup_above":             "The province is at or above the national level.",
-		"catchup_not":               "Average growth over the last three years: province %.2f%%, nation %.2f%% — at these rates the gap does not close (not converging).",
-		"catchup_years":             "Average growth over the last three years: province %.2f%%, nation %.2f%% — at this differential it would reach the national level in about %.1f years.",
-		"categories_title":          "The seven problem categories: found and rectified",
-		"category":                  "Category",
-		"city":                      "City",
-		"closed":                    "Closed",
-		"county_average":            "County mean growth (rural/urban)",
-		"custom_group":              "Custom group",
-		"date":                      "Date",
-		"deadline":                  "Deadline",
-		"dim_efficiency":            "Efficiency",
-		"dim_execution":             "Execution",
-		"dim_study":                 "Study",
-		"dimension":                 "Dimension",
-		"fail":                      "Missed",
-		"filter":                    "Filter",
-		"flags":                     "Flags",
-		"found":                     "Found",
-		"generated_note":            "Note: county, ledger and campaign data are generated for the demo and are not real statistics.",
-		"goal":                      "Goal",
-		"group_median":              "Group median",
-		"growth":                    "Growth",
-		"growth_compare":            "Growth: province, nation and peer group",
-		"growth_rank":               "Growth rank",
-		"history":                   "Status history",
-		"item":                      "Item",
-		"item_id":                   "ID",
-		"ledger_by_city":            "Items by city and status",
-		"ledger_by_status":          "Items by status",
-		"ledger_items":              "Ledger items",
-		"ledger_trend":              "Rectification over time",
-		"map_indicator":             "Map indicator",
-		"month":                     "Month",
-		"nav_campaign":              "Campaign",
-		"nav_cockpit":               "Cockpit",
-		"nav_counties":              "Counties",
-		"nav_ecology":               "Ecology",
-		"note":                      "Note",
-		"overdue":                   "Overdue",
-		"overdue_rule":              "deadline passed, not yet rectified",
-		"pass":                      "Met",
-		"poverty_colour":            "yellow: poverty-alleviated counties",
-		"progress":                  "Progress",
-		"progress_history":          "Progress over time",
-		"province_rural_average":    "Provincial county mean rural income growth",
-		"rank_history":              "Rank over time (first at the top)",
-		"ratio_history":             "Share of the national level (%)",
-		"rectified":                 "Rectified",
-		"rural_growth":              "Rural income growth",
-		"score":                     "Score",
-		"scorecard":                 "Campaign scorecard",
-		"scorecard_note":            "each item scaled against the median of its kind over the previous 12 months, then weighted; green moved up, red down",
-		"search":                    "Search…",
-		"sort_by":                   "Sort",
-		"source_of_item":            "Source",
-		"status":                    "Status",
-		"target":                    "Target",
-		"targets":                   "Targets",
-		"target_poverty_province":   "Poverty counties' rural income growth above provincial average",
-		"target_rural_urban":        "Rural income growth above urban",
-		"title":                     "Problem",
-		"unit_kind":                 "Kind of unit",
-		"urban_growth":              "Urban income growth",
-		"weight":                    "Weight",
-		"weights":                   "Score weights",
-		"weights_note":              "Weights are set in the config file under [campaign.weights].",
-		"yellow_river_none":         "Comparison of the nine Yellow River provinces: no reliable public data was found (see data/real/SOURCES.md), so it is not shown.",
-		"target_green":              "Met",
-		"target_amber":              "Close",
-		"target_red":                "Missed",
-		"target_no_data":            "No data",
-		"filter_all":                "All counties",
-		"filter_poverty":            "Poverty-alleviated",
-		"filter_national_key":       "National key-assistance",
-		"filter_provincial_key":     "Provincial key-assistance",
-		"sort_value":                "By value (progress)",
-		"sort_growth":               "By growth (improvement)",
-		"sort_change":               "By rank change (places gained)",
-		"kind_city":                 "Cities",
-		"kind_county":               "Counties",
-		"kind_department":           "Provincial departments",
-		"status_未整改":                "Not started",
-		"status_整改中":                "In progress",
-		"status_已整改":                "Rectified",
-		"status_已销号":                "Closed",
-		"category_1":                "Complacent",
-		"category_2":                "Lax",
-		"category_3":                "Mediocre",
-		"category_4":                "Risk-averse",
-		"category_5":                "Careless",
-		"category_6":                "Shirking",
-		"category_7":                "Self-serving",
-		"metric_problems_found":     "Problems found",
-		"metric_problems_rectified": "Problems rectified",
-		"metric_tasks_on_time":      "Tasks on time",
-		"metric_tasks_overdue":      "Tasks overdue",
-		"metric_enterprise_visits":  "Enterprise visits",
-		"metric_inspections_4b2z":   "Unannounced inspections",
-		"flag_poverty":              "Poverty-alleviated",
-		"flag_national_key":         "National key",
-		"flag_provincial_key":       "Provincial key",
-		"ledger_item":               "Ledger item",
-		"sc_method":                 "Method",
-		"sc_rules_short":            "How scores are made: each item scores 50 at the median of units of this kind over the previous 12 months and 25 more (fewer) for each spread (1.4826 × median absolute deviation) above (below), within 0–100; counts are per 10,000 residents, counts and rates pooled over 3 months; a blank item (缺报) scores 0 and is flagged; units that sent no report (未报) are listed last, unranked; equal scores share a rank. Click a unit's name for its breakdown.",
-		"sc_published":              "This month's ranking was published on %s by %s.",
-		"sc_unreported":             "No report",
-		"sc_no_prev":                "not ranked last month",
-		"sc_missing":                "Blank",
-		"sc_status_ok":              "reported",
-		"sc_status_missing":         "blank (0 points)",
-		"sc_status_na":              "not applicable (left out)",
-		"sc_hint_count":             "%s up by %s",
-		"sc_hint_rate":              "%s up by %s percentage points",
-		"sc_hint_rank":              " would move it to place %d",
-		"sc_hint_points":            " would add %.2f points (still place %d)",
-		"sc_baseline_published":     "Rank changes compare with the published ranking of %s (published %s), among units ranked in both months.",
-		"sc_baseline_rescored":      "%s was not published: rank changes compare with that month re-scored with today's method (re-scored), among units ranked in both months.",
-		"sc_baseline_none":          "First month: no rank changes.",
-		"sc_flags":                  "Flags",
-		"sc_status":                 "Status",
-		"sc_raw":                    "Raw value",
-		"sc_median":                 "Median (yardstick)",
-		"sc_spread":                 "Spread",
-		"sc_normalised":             "Normalised",
-		"sc_points":                 "Points",
-		"sc_items":                  "Scored items",
-		"sc_formula":                "Formula",
-		"sc_direction":              "Direction",
-		"sc_applies":                "Scores",
-		"sc_note":                   "Note",
-		"sc_weights_note":           "Default weights are in data/campaign_scoring.csv and equal jinwei.example.toml's; [campaign.weights] in the config overrides them item by item, items left out keep their default.",
-		"sc_rules":                  "Rules",
-		"sc_formula_per_size":       "%s ÷ resident population (10,000s)",
-		"sc_formula_pool":           "; pooled over the last %d months (this one included, blank months skipped), counts as a monthly mean",
-		"sc_formula_rate":           "%s ÷ %s × 100%% (at most 100%%)",
-		"sc_formula_stock":          "stock: %s ÷ %s falling due × 100%%, first in first out, each month's new cases due within %d months (counting that month)",
-		"sc_higher_better":          "higher is better",
-		"sc_lower_better":           "lower is better",
-		"sc_unit_region":            "cities, counties",
-		"sc_unit_department":        "departments",
-		"sc_rule_scale":             "Scaling: each item scores 50 at the median of units of the kind (cities, counties and departments apart), 25 more for each spread above it and 25 fewer for each below, within 0–100. The spread is 1.4826 × the median absolute deviation, which a few extreme values do not move; it is never below the item's minimum spread or 5% of the median.",
-		"sc_rule_window":            "Smoothing: counts and rates pool the last 3 months (this one included; counts as a monthly mean), so that chance swings of small numbers do not decide ranks; a blank this month is still blank. Yardsticks: the median and spread come from every value units of the kind reported in the 12 months before the scored month, so nothing any unit reports this month moves another unit's score; the campaign's first month, with nothing before it, uses itself.",
-		"sc_rule_size":              "Size: counts (sessions, hours, visits, problems found) are divided by the resident population (10,000s, the latest year up to the month's); a city without its own figure takes the sum of its counties; a unit without a population (Jiayuguan in the demo) has its counts left out. Departments, whose remits differ, are compared on rates only.",
-		"sc_rule_missing":           "Blank (缺报): an item whose cells are blank in the month's report (any of the seven problem categories blank blanks the item) is flagged and scores 0 at its full weight, so leaving a cell blank never beats reporting it.",
-		"sc_rule_na":                "Not applicable: an item with nothing to measure (no complaints received, no problems falling due, no population) is left out and the other weights scaled up.",
-		"sc_rule_unreported":        "No report (未报): a unit without a report for the month is listed last, unranked, without a rank change.",
-		"sc_rule_ties":              "Ties: scores are ranked at two decimals; equal scores share a rank (1, 2, 2, 4).",
-		"sc_rule_change":            "Rank change: against the previous month's published ranking (a snapshot kept when an admin publishes a month); when none was published, against the previous month re-scored now, labelled so. Only units ranked in both months are compared, so a unit joining or returning moves no one else down.",
-		"sc_rule_honesty":           "Honesty pays: problems found per 10,000 residents score positively (capped at 100 points); rectification is measured on the stock, first found first closed, and a new problem counts only once its deadline has come, so reporting a problem never lowers this month's rank. The same holds for 一键报贫 flagged households. On-time and overdue rates are almost perfectly opposed, so only the on-time rate is scored.",
-		"sc_rule_weights":           "The score is the weighted mean of the items' points; each dimension (study, execution, efficiency) is the weighted mean of its items.",
-		"sc_rule_hint":              "What would raise it most: each item is tried 10 percentage points better (a count one spread higher per 10,000 residents) with every other unit unchanged; the one that adds most, and the place it would reach, is shown.",
-	},
+// languages are the languages every label must exist in.
+var languages = []string{langZh, langEn}
+
+// The fixed words on the pages live in one flat file per language, `key = "text"`, so a
+// translator edits text, not Go. TestLabelsComplete proves every key the templates, the Go
+// code and the scripts use is in every file, and that no file keeps a key nobody uses.
+//
+//go:embed locale/*.toml
+var localeFS embed.FS
+
+// labelFamilies are the keys built at run time from a prefix and a value (t(lang,
+// "status_"+s)): the completeness test cannot read them from the code, so they are listed
+// here, and a prefix used in the code but missing here fails the test.
+var labelFamilies = map[string][]string{
+	"status_":    {"未整改", "整改中", "已整改", "已销号"},
+	"category_":  {"1", "2", "3", "4", "5", "6", "7"},
+	"kind_":      campaignKinds,
+	"dim_":       {"study", "execution", "efficiency"},
+	"filter_":    countyFilterOrder,
+	"sort_":      countySorts,
+	"target_":    {"green", "amber", "red", "no_data"},
+	"metric_":    campaignTrendMetrics,
+	"flag_":      {"poverty", "national_key", "provincial_key"},
+	"sc_rule_":   methodRules,
+	"sc_status_": scoreStatuses,
+	"sc_unit_":   scoreUnitKinds,
 }
 
-// t returns the label for key in lang.
+// labels are the words of every language, each completed with the keys any language or
+// template knows, so a label missing from one file shows as its key (visible, and caught by
+// TestLabelsComplete) instead of as nothing.
+var labels = mustLabels()
+
+// jsLabels are the labels the pages' scripts ask for (L('key') in static/*.js), by language,
+// handed to them as JSON by the layout.
+var jsLabels = mustJSLabels()
+
+func mustLabels() map[string]map[string]string {
+	raw, err := readLocales(localeFS)
+	if err != nil {
+		panic(err)
+	}
+	tkeys, err := templateLabelKeys(templateFS)
+	if err != nil {
+		panic(err)
+	}
+	return completeLabels(raw, tkeys)
+}
+
+// readLocales reads locale/LANG.toml for every language: a flat table of strings.
+func readLocales(fsys fs.FS) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, lang := range languages {
+		b, err := fs.ReadFile(fsys, "locale/"+lang+".toml")
+		if err != nil {
+			return nil, fmt.Errorf("labels: %w", err)
+		}
+		m := map[string]string{}
+		if err := toml.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("labels: locale/%s.toml (flat key = \"text\" lines only): %w", lang, err)
+		}
+		out[lang] = m
+	}
+	return out, nil
+}
+
+// completeLabels gives every language every key that some language or template has; a key
+// a language lacks is its own text.
+func completeLabels(raw map[string]map[string]string, extra []string) map[string]map[string]string {
+	all := slices.Clone(extra)
+	for _, m := range raw {
+		for k := range m {
+			all = append(all, k)
+		}
+	}
+	out := map[string]map[string]string{}
+	for _, lang := range languages {
+		m := map[string]string{}
+		for _, k := range all {
+			m[k] = k
+		}
+		for k, v := range raw[lang] {
+			m[k] = v
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// templateLabelRE finds the labels a template uses: {{.L.key}} or {{$.L.key}}.
+var templateLabelRE = regexp.MustCompile(`\.L\.([A-Za-z0-9_]+)`)
+
+// jsLabelRE finds the labels a script uses: L('key') or L("key").
+var jsLabelRE = regexp.MustCompile(`\bL\(['"]([A-Za-z0-9_]+)['"]\)`)
+
+func templateLabelKeys(fsys fs.FS) ([]string, error) {
+	return scanKeys(fsys, "templates/*.html", templateLabelRE)
+}
+
+func jsLabelKeys(fsys fs.FS) ([]string, error) {
+	return scanKeys(fsys, "static/*.js", jsLabelRE)
+}
+
+func scanKeys(fsys fs.FS, glob string, re *regexp.Regexp) ([]string, error) {
+	files, err := fs.Glob(fsys, glob)
+	if err != nil {
+		return nil, fmt.Errorf("labels: %s: %w", glob, err)
+	}
+	var keys []string
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("labels: %w", err)
+		}
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			keys = append(keys, string(m[1]))
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys), nil
+}
+
+func mustJSLabels() map[string]map[string]string {
+	keys, err := jsLabelKeys(staticFS)
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]map[string]string{}
+	for _, lang := range languages {
+		m := map[string]string{}
+		for _, k := range keys {
+			m[k] = t(lang, k)
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// t returns the label for key in lang; a key no file has is shown as itself, never as
+// nothing (TestLabelsComplete fails on it first).
 func t(lang, key string) string {
 	if s, ok := labels[lang][key]; ok {
 		return s
 	}
-	return labels[langZh][key]
+	return key
 }

@@ -37,7 +37,7 @@ func NewMetrics(cache CacheStatser) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "jinwei_http_request_duration_seconds",
-			Help: "HTTP requests by route, method and status.", Buckets: prometheus.DefBuckets}, []string{"route", "method", "status"}),
+			Help: "HTTP requests by route template, method and status class (unknown ones: other).", Buckets: prometheus.DefBuckets}, []string{"route", "method", "status"}),
 		queries: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "jinwei_engine_query_duration_seconds",
 			Help: "Statements run by the ClickHouse engine, by outcome.", Buckets: prometheus.DefBuckets}, []string{"outcome"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "jinwei_etl_runs_total",

@@ -43,7 +43,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	metrics.RecordRun(finishedRun("economy", "committed", 42))
 	_, body, _ := get(t, srv.URL+"/metrics")
 	for _, want := range []string{
-		`jinwei_http_request_duration_seconds_count{method="GET",route="/ranking",status="200"} 2`,
+		`jinwei_http_request_duration_seconds_count{method="GET",route="/ranking",status="2xx"} 2`,
 		"jinwei_query_cache_hits_total",
 		`jinwei_engine_query_duration_seconds_count{outcome="ok"}`,
 		`jinwei_etl_runs_total{job="economy",status="committed"} 1`,

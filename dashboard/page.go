@@ -13,8 +13,10 @@ import (
 // page is what every page shows around its own content: language, navigation, charts,
 // and the footnote naming the files behind the numbers.
 type page struct {
-	Lang      string
-	L         map[string]string
+	Lang string
+	L    map[string]string
+	// JS are the labels the page's scripts use (L('key') in static/*.js).
+	JS        map[string]string
 	Nav       string
 	Title     string
 	OtherLang string
@@ -52,10 +54,10 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	if lang == langEn {
 		keep.Set("lang", langEn)
 	}
-	p := page{Lang: lang, L: labels[lang], Nav: nav, Title: t(lang, titleKey),
+	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
 	if ss := currentSession(c); ss != nil {
-		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, roleRank[ss.Role] >= roleRank[RoleAnalyst]
+		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, ss.can(PermRunSQL)
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	return p

@@ -6,12 +6,11 @@ package dashboard
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -60,14 +59,26 @@ type Config struct {
 	Jobs Jobs
 	// Metrics, when set, are served at /metrics and fed by every request.
 	Metrics *Metrics
-	// Users may sign in; with none, the dashboards run in an open demo mode that says so
-	// on every page, and the admin API answers only to AdminToken.
+	// Users are the config file's accounts, written into the warehouse's accounts at start
+	// (a bootstrap). With no accounts at all, the dashboards run in an open demo mode that
+	// says so on every page, for viewers only; the admin API answers only to AdminToken.
 	Users []User
 	// SessionKey signs session cookies; SessionTTL is how long a sign-in lasts (12 h).
 	SessionKey []byte
 	SessionTTL time.Duration
+	// AccountsRefresh is how often accounts, tokens and cached sessions are read again from
+	// the warehouse, for changes other processes make (a shared server); 0 never: every
+	// change passes through this process (the embedded engine).
+	AccountsRefresh time.Duration
+	// TrustedProxies are the CIDRs of reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; nobody else's are.
+	TrustedProxies []string
+	// CookieSecure is auto (Secure over HTTPS), always or never; "" is auto.
+	CookieSecure string
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
+	BackupsDir string
 }
 
 // Server holds the routes' dependencies.
@@ -80,12 +91,20 @@ type Server struct {
 	tmpl  *template.Template
 	// spools admits the downloads staged on disk at once (see sendSpooled).
 	spools chan struct{}
+	// routes are the registered route templates: the only route labels of the metrics.
+	routes map[string]bool
+	// accounts are the accounts, sessions and tokens; proxies the trusted proxies;
+	// loginTries the failed sign-ins per account name.
+	accounts   *Accounts
+	proxies    []*net.IPNet
+	loginTries *accountLimiter
 }
 
 // Warehouse is everything the dashboard reads: the pages' store and the run log.
 type Warehouse interface {
 	Store
 	Runs
+	AccountStore
 }
 
 // New returns the Echo application serving the dashboard.
@@ -104,16 +123,18 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl, spools: make(chan struct{}, maxSpooled)}
+	if err := s.setUpAccounts(store); err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
-	if len(cfg.Users) > 0 && len(cfg.SessionKey) < 32 {
-		return nil, fmt.Errorf("dashboard: users are configured but the session key is shorter than 32 bytes")
-	}
-	e.Use(s.logRequests, s.authenticate, s.csrf())
+	e.IPExtractor = s.ipExtractor()
+	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf())
 	s.authRoutes(e)
-	pages := e.Group("", s.require(RoleViewer))
+	s.accountRoutes(e)
+	pages := e.Group("", s.require(PermViewDashboards))
 	pages.GET("/", s.cockpitPage)
 	pages.GET("/api/cockpit", s.cockpitAPI)
 	pages.GET("/ranking", s.rankingPage)
@@ -133,6 +154,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)
+	s.routes = routeSet(e)
 	return e, nil
 }
 
@@ -153,18 +175,15 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		took := time.Since(start)
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
+		route, method, class := s.requestLabels(c)
 		if s.cfg.Metrics != nil {
-			s.cfg.Metrics.requests.WithLabelValues(route, req.Method, strconv.Itoa(res.Status)).Observe(took.Seconds())
+			s.cfg.Metrics.requests.WithLabelValues(route, method, class).Observe(took.Seconds())
 		}
 		user := "-"
 		if ss := currentSession(c); ss != nil {
 			user = ss.User
 		}
-		s.log.Info("request", "request_id", id, "user", user, "method", req.Method, "route", route, "path", req.URL.Path,
+		s.log.Info("request", "request_id", id, "user", user, "method", method, "route", route, "path", logPath(req.URL.Path),
 			"status", res.Status, "bytes", res.Size, "duration_ms", took.Milliseconds())
 		return nil
 	}

@@ -21,10 +21,10 @@ type SQL interface {
 }
 
 func (s *Server) sqlRoutes(e *echo.Echo) {
-	g := e.Group("/api/sql", s.require(RoleAnalyst))
+	g := e.Group("/api/sql", s.require(PermRunSQL))
 	g.POST("", s.sqlAPI)
 	g.GET("/history", s.sqlHistory)
-	e.GET("/api/admin/audit", s.auditAPI, s.requireAdminToken)
+	e.GET("/api/admin/audit", s.auditAPI, s.require(PermReadAudit))
 }
 
 type sqlRequest struct {

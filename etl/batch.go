@@ -102,12 +102,17 @@ func (b *batch) send() {
 	if b.n == 0 {
 		return
 	}
+	if !b.secondary {
+		b.s.run.RowsLoaded += b.n
+	}
+	if b.s.dry {
+		b.n = 0
+		b.record().Release()
+		return
+	}
 	if b.pending == nil {
 		b.pending, b.done = make(chan pendingRecord, 1), make(chan error, 1)
 		go b.insertLoop()
-	}
-	if !b.secondary {
-		b.s.run.RowsLoaded += b.n
 	}
 	b.n = 0
 	b.pending <- pendingRecord{rec: b.record(), rowsLeft: b.s.rowsLeft()}

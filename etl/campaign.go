@@ -67,6 +67,7 @@ type campaignSink struct {
 	regions *regionMatcher
 	metrics map[string]warehouse.CampaignMetric
 	seen    map[string]int
+	names   nameCache
 	batch   *batch
 }
 
@@ -83,7 +84,7 @@ func newCampaignSink(ctx context.Context, l *Loader, s *runState) (sink, error) 
 		batch: newBatch(s, "campaign_metrics", campaignSchema, l.BatchRows)}
 	for _, d := range defs {
 		c.metrics[d.Code] = d
-		c.metrics[d.NameZh] = d
+		c.metrics[normalName(d.NameZh)] = d
 	}
 	return c, nil
 }
@@ -120,6 +121,9 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	metricText, catText, _ := strings.Cut(strings.TrimSpace(r.v(cMetric)), ":")
 	metric, ok := c.metrics[metricText]
 	if !ok {
+		metric, ok = c.metrics[c.names.get(metricText)]
+	}
+	if !ok {
 		return problem(cMetric, "unknown campaign metric %q", metricText)
 	}
 	if catText == "" {
@@ -131,7 +135,7 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	}
 	value, err := parseNumber(r.v(cValue))
 	if err == errMissing {
-		return problem(cValue, "no value (%q): nothing to load", r.v(cValue))
+		return noValue
 	}
 	if err != nil {
 		return problem(cValue, "%v", err)

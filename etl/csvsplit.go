@@ -27,6 +27,8 @@ type csvSplitter struct {
 	// clean says the last record's text holds no control character at all (see
 	// controlFree), which spares checking its fields one by one.
 	clean bool
+	// sep is the field separator: ',' unless the file is tab- or semicolon-separated.
+	sep byte
 }
 
 const textBlock = 64 << 10
@@ -49,7 +51,7 @@ func (c *csvSplitter) text(b []byte) string {
 // refused, so one endless line cannot fill memory.
 func newCSVSplitter(src io.Reader) *csvSplitter {
 	// Room for the line break too: a line of exactly maxLineBytes is allowed.
-	return &csvSplitter{br: bufio.NewReaderSize(src, maxLineBytes+2)}
+	return &csvSplitter{br: bufio.NewReaderSize(src, maxLineBytes+2), sep: ','}
 }
 
 type lineTooLongError struct {
@@ -75,7 +77,7 @@ func (c *csvSplitter) next() ([]string, int, error) {
 			if !utf8.Valid(text) {
 				return nil, 0, errNotUTF8(start)
 			}
-			c.clean = controlFree(text)
+			c.clean = c.sep == ',' && controlFree(text) // a tab separator is a control byte
 			return c.split(c.text(text)), start, nil
 		}
 		c.clean = false
@@ -132,9 +134,9 @@ func (c *csvSplitter) readLine() (text, raw []byte, err error) {
 }
 
 func (c *csvSplitter) split(line string) []string {
-	rec := c.cells.take(strings.Count(line, ",") + 1)
+	rec := c.cells.take(strings.Count(line, string(c.sep)) + 1)
 	for i := range len(rec) - 1 {
-		j := strings.IndexByte(line, ',')
+		j := strings.IndexByte(line, c.sep)
 		rec[i], line = line[:j], line[j+1:]
 	}
 	rec[len(rec)-1] = line
@@ -162,7 +164,7 @@ func (b *stringBlocks) take(n int) []string {
 // return inside quotes as it would on its own.
 func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 	text := append([]byte(nil), first...)
-	q := quoteScan{fieldStart: true}
+	q := quoteScan{fieldStart: true, sep: c.sep}
 	q.feed(text)
 	for q.in {
 		_, more, err := c.readLine()
@@ -182,6 +184,7 @@ func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 		return nil, errNotUTF8(start)
 	}
 	r := csv.NewReader(bytes.NewReader(text))
+	r.Comma = rune(c.sep)
 	r.FieldsPerRecord = -1
 	rec, err := r.Read()
 	var pe *csv.ParseError
@@ -199,6 +202,7 @@ func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 // unquoted field opens nothing.
 type quoteScan struct {
 	in, fieldStart, justClosed bool
+	sep                        byte
 }
 
 func (q *quoteScan) feed(text []byte) {
@@ -211,7 +215,7 @@ func (q *quoteScan) feed(text []byte) {
 			continue
 		case b == '"' && (q.fieldStart || q.justClosed): // opens a field, or a doubled quote
 			q.in = true
-		case b == ',':
+		case b == q.sep:
 			q.fieldStart, q.justClosed = true, false
 			continue
 		}

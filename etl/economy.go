@@ -91,6 +91,10 @@ type economySink struct {
 	coverage map[coverKey]bool
 	// lastCover spares the map most rows: a file's rows run in order of indicator and period.
 	lastCover coverKey
+	// names caches the normal form of the names rows write.
+	names nameCache
+	// totals and subItems are the mapping's word on 合计 and 其中 rows.
+	totals, subItems string
 	// now is fixed for the run: a load takes seconds, and one clock reading serves all rows.
 	now   time.Time
 	batch *batch
@@ -111,7 +115,10 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 		regionsByCode: map[string]*regionHit{}, regionsByPair: map[regionKey]*regionHit{}}
 	for _, i := range indicators {
 		e.indicators[i.Code] = i
-		e.byName[i.NameZh] = i
+		e.byName[normalName(i.NameZh)] = i
+	}
+	if s.mapping != nil {
+		e.totals, e.subItems = s.mapping.Totals, s.mapping.SubItems
 	}
 	e.runNo = e.batch.number(7, s.run.ID)
 	e.loadedAt = arrow.Timestamp(s.loadedAt.UnixMilli())
@@ -140,6 +147,31 @@ type regionHit struct {
 // maxRegionHits bounds the regions remembered as written; a file writes a few thousand.
 const maxRegionHits = 100_000
 
+// leftOut says whether a row whose region did not match is a total (合计) or sub-item
+// (其中：…, or an indented name that is no region, such as 城镇 under a province) that the
+// mapping leaves out: such rows are part of the table, not wrong.
+func (e *economySink) leftOut(r fieldRow) bool {
+	if r.v(eRegionCode) != "" {
+		return false
+	}
+	role, _ := rowNameRole(e.names.get(r.v(eRegion)))
+	switch role {
+	case roleTotal:
+		return e.totals == "" || e.totals == "skip"
+	case roleSubItem:
+		return e.subItems != "load"
+	}
+	return e.subItems != "load" && r.lay != nil && r.lay.keyCols[eRegion] >= 0 && indented(rawField(r.cells, r.lay.keyCols[eRegion]))
+}
+
+// rawField is a cell as the file holds it, spaces and all.
+func rawField(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
 // region matches a row's region code and name, remembering what it found.
 func (e *economySink) region(code, name string) (*regionHit, error) {
 	if hit := e.regionsByCode[code]; hit != nil && name == "" {
@@ -148,7 +180,7 @@ func (e *economySink) region(code, name string) (*regionHit, error) {
 	if hit := e.regionsByPair[regionKey{code, name}]; hit != nil && name != "" {
 		return hit, nil
 	}
-	region, err := e.regions.match(code, name)
+	region, err := e.matchRegion(code, name)
 	if err != nil {
 		return nil, err
 	}
@@ -164,16 +196,63 @@ func (e *economySink) region(code, name string) (*regionHit, error) {
 	return hit, nil
 }
 
+// indicator finds an indicator by code or name as a file writes it: padded, with a note
+// mark, under 其中：, or with the unit (地区生产总值（亿元）). A name in brackets that is not
+// a unit stays part of the name: 地区生产总值（修订前） is an indicator of its own.
+// matchRegion matches a region, reading a total row as the region the mapping names for
+// totals and a 其中 row by its own name when the mapping loads sub-items.
+func (e *economySink) matchRegion(code, name string) (warehouse.Region, error) {
+	if code == "" && name != "" {
+		switch role, rest := rowNameRole(e.names.get(name)); {
+		case role == roleTotal && e.totals != "" && e.totals != "skip":
+			return e.regions.match(e.totals, "")
+		case role == roleSubItem:
+			if e.subItems != "load" {
+				return warehouse.Region{}, fmt.Errorf("%q is a sub-item row", name)
+			}
+			name = rest
+		}
+	}
+	return e.regions.match(code, name)
+}
+
 func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
 	if i, ok := e.indicators[s]; ok {
 		return i, true
 	}
-	// A statistics table names indicators, often with the unit: 地区生产总值（亿元）.
-	i, ok := e.byName[strings.TrimSpace(reUnit.ReplaceAllString(s, ""))]
-	return i, ok
+	n := e.names.get(s)
+	if i, ok := e.indicators[n]; ok {
+		return i, true
+	}
+	if i, ok := e.byName[n]; ok {
+		return i, true
+	}
+	if _, rest := rowNameRole(n); rest != n {
+		if i, ok := e.byName[rest]; ok {
+			return i, true
+		}
+		n = rest
+	}
+	if u := headerUnit(n); u != "" {
+		i, ok := e.byName[strings.TrimSpace(reUnit.ReplaceAllStringFunc(n, func(m string) string {
+			if strings.Contains(m, u) {
+				return ""
+			}
+			return m
+		}))]
+		return i, ok
+	}
+	return warehouse.Indicator{}, false
 }
 
 func (e *economySink) add(r fieldRow) *fieldProblem {
+	value, err := parseNumber(r.v(eValue))
+	if err == errMissing {
+		return noValue
+	}
+	if err != nil {
+		return problem(eValue, "%v", err)
+	}
 	if text := r.v(eIndicator); !e.lastIndicator.ok || text != e.lastIndicator.text {
 		ind, ok := e.indicator(text)
 		if !ok {
@@ -184,6 +263,9 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	ind := &e.lastIndicator.ind
 	rh, err := e.region(r.v(eRegionCode), r.v(eRegion))
 	if err != nil {
+		if e.leftOut(r) {
+			return skipped
+		}
 		return problem(regionField(r, eRegionCode, eRegion), "%v", err)
 	}
 	periodText := r.v(ePeriod)
@@ -198,13 +280,6 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		return problem(ePeriod, "%s", pc.why)
 	}
 	period := pc.p
-	value, err := parseNumber(r.v(eValue))
-	if err == errMissing {
-		return problem(eValue, "no value (%q): nothing to load", r.v(eValue))
-	}
-	if err != nil {
-		return problem(eValue, "%v", err)
-	}
 	unit := r.v(eUnit)
 	value, err = convertUnit(value, unit, ind.Unit)
 	if err != nil {
@@ -217,6 +292,10 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch
+	if b.s.dry && len(b.s.preview) < previewRows {
+		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code + " " + rh.region.NameZh,
+			Period: period.String(), Value: value, Unit: ind.Unit})
+	}
 	b.appendNumber(0, e.lastIndicator.no)
 	b.appendNumber(1, rh.no)
 	e.keys.add(e.lastIndicator.no, rh.no, pc.no)
@@ -241,6 +320,9 @@ func (e *economySink) flush() error {
 		return err
 	}
 	s := e.batch.s
+	if s.dry {
+		return nil
+	}
 	if err := e.insertCoverage(s); err != nil {
 		return err
 	}

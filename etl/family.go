@@ -39,7 +39,29 @@ type sink interface {
 type fieldProblem struct {
 	field int // index of the field at fault, -1 for the row
 	why   string
+	// kind says whether the row is wrong (a reject) or holds nothing to load.
+	kind problemKind
 }
+
+// problemKind tells a wrong row from one that holds nothing to load. Only wrong rows are
+// rejects: a "—" where a series had not started, or a 合计 row beside the regions it sums,
+// is how statistics tables are printed, and counts neither toward the reject share nor
+// against a strict load.
+type problemKind uint8
+
+const (
+	kindReject problemKind = iota
+	// kindNoValue: the value cell is empty or a missing mark (—, …, -, x).
+	kindNoValue
+	// kindSkipped: a total (合计) or sub-item (其中) row the mapping does not load.
+	kindSkipped
+)
+
+// noValue is a row whose value cell holds no value.
+var noValue = &fieldProblem{field: -1, kind: kindNoValue}
+
+// skipped is a total or sub-item row left out.
+var skipped = &fieldProblem{field: -1, kind: kindSkipped}
 
 func problem(field int, format string, args ...any) *fieldProblem {
 	return &fieldProblem{field: field, why: fmt.Sprintf(format, args...)}
@@ -81,6 +103,7 @@ func (l *Loader) LoadFile(ctx context.Context, job, path string, m *Mapping) (*R
 		return nil, fmt.Errorf("load %s: mapping %s is for %s, not %s", path, m.Name, m.Job, job)
 	}
 	return l.runFile(ctx, job, path, "mapping="+m.Name+m.fingerprint(), func(s *runState) error {
+		s.mapping = m
 		snk, err := fam.newSink(ctx, l, s)
 		if err != nil {
 			return err
@@ -123,7 +146,14 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 			s.reject(r.line, r.location(t, it.control.field), r.raw(), it.control.why)
 		default:
 			if fp := snk.add(r); fp != nil {
-				s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+				switch fp.kind {
+				case kindNoValue:
+					s.run.RowsNoValue++
+				case kindSkipped:
+					s.run.RowsSkipped++
+				default:
+					s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+				}
 			}
 		}
 		if s.run.RowsRead%4096 == 0 {

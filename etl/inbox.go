@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -185,6 +186,36 @@ func (r *Runner) Fetch(ctx context.Context, rawURL, dir string) (string, error) 
 		return "", fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	return p, nil
+}
+
+// RemovePartials deletes the .part files that writeAtomically leaves in dir when its
+// process is killed mid-write, if untouched for at least idle (0: all of them); a scan
+// skips them, so without this they would hold their disk space for good. It returns the
+// paths it removed.
+func RemovePartials(dir string, idle time.Duration) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("clean partial files in %s: %w", dir, err)
+	}
+	var removed []string
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".part") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) < idle {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("clean partial files in %s: %w", dir, err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }
 
 // writeAtomically writes body to dir/name through a .part file, so a scan never sees half

@@ -12,7 +12,9 @@ import (
 var errMissing = errors.New("no value")
 
 // missingMarks are what statistics tables print for "no data".
-var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true}
+var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true,
+	// x: withheld as confidential (the yearbooks' 保密); ×, its typeset form.
+	"x": true, "X": true, "×": true, "———": true, "－": true}
 
 // parseNumber reads a number as statistics offices write it: full-width digits and signs,
 // thousands separators, surrounding spaces. A missing mark returns errMissing.

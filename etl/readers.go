@@ -49,9 +49,15 @@ var maxXLSXUnzip int64 = 512 << 20
 // openRows opens path as the mapping says (format by extension when it does not). A CSV
 // reader counts its progress through the file in progress.
 func openRows(path string, m *Mapping, progress *sourceProgress) (rowReader, error) {
-	switch m.format(path) {
+	format, err := fileFormat(path, m)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
 	case "xlsx":
 		return openXLSX(path, m)
+	case "xls":
+		return openXLS(path, m)
 	case "json":
 		return openJSON(path)
 	}
@@ -83,7 +89,16 @@ func openCSVRows(path, encoding string, progress *sourceProgress) (*csvRows, err
 	br := bufio.NewReaderSize(&countingReader{r: f, left: &progress.left}, 1<<16)
 	head, _ := br.Peek(64 << 10)
 	var src io.Reader = br
+	sep := detectSeparator(head)
 	switch {
+	case utf16Encoding(head) != nil:
+		// Excel's "Unicode text": the byte order mark says it, whatever the mapping guessed.
+		if encoding != "auto" && encoding != "" && encoding != "utf-16" {
+			f.Close()
+			return nil, fmt.Errorf("%w: declared %s, but the file starts with a UTF-16 byte order mark (Excel's \"Unicode text\"); declare encoding = \"auto\"", errFileRejected, encoding)
+		}
+		sep = detectSeparator([]byte(decodeHead(head)))
+		src = transform.NewReader(br, utf16Encoding(head).NewDecoder())
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		if encoding == "gbk" || encoding == "gb18030" {
 			f.Close()
@@ -106,7 +121,9 @@ func openCSVRows(path, encoding string, progress *sourceProgress) (*csvRows, err
 			src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 		}
 	}
-	return &csvRows{f: f, s: newCSVSplitter(src)}, nil
+	s := newCSVSplitter(src)
+	s.sep = sep
+	return &csvRows{f: f, s: s}, nil
 }
 
 func (c *csvRows) next() (sourceRow, error) {

@@ -21,11 +21,13 @@ func newRegionMatcher(regions []warehouse.Region, aliases map[string]string) *re
 	m := &regionMatcher{byCode: map[string]warehouse.Region{}, byName: map[string][]warehouse.Region{}}
 	for _, r := range regions {
 		m.byCode[r.Code] = r
-		for _, n := range uniq(r.NameZh, r.ShortZh, trimRegionSuffix(r.NameZh)) {
+		full, short := normalName(r.NameZh), normalName(r.ShortZh)
+		for _, n := range uniq(full, short, trimRegionSuffix(full)) {
 			m.byName[n] = append(m.byName[n], r)
 		}
 	}
 	for alias, code := range aliases {
+		alias = normalName(alias)
 		if r, ok := m.byCode[code]; ok && len(m.byName[alias]) == 0 {
 			m.byName[alias] = []warehouse.Region{r}
 		}
@@ -39,7 +41,8 @@ func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
 		return r, nil // the common case: a clean code alone
 	}
 	code = strings.TrimSpace(toHalfWidth(code))
-	name = strings.TrimSpace(name)
+	// The name as every name is compared: 北　京 is 北京, 北京市① is 北京市.
+	name = normalName(name)
 	if code != "" {
 		r, ok := m.byCode[normalizeCode(code)]
 		if !ok {

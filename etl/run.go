@@ -63,7 +63,24 @@ type Report struct {
 	Rejects []warehouse.Reject
 	// Unchanged is true when the same content had been loaded before and nothing was done.
 	Unchanged bool
+	// DryRun is true for a load that read and checked everything and wrote nothing; its
+	// Preview holds the first rows it would have loaded.
+	DryRun  bool
+	Preview []PreviewRow
 }
+
+// PreviewRow is one row a load would write, as the warehouse would hold it.
+type PreviewRow struct {
+	Line      int
+	Indicator string
+	Region    string
+	Period    string
+	Value     float64
+	Unit      string // the indicator's, after conversion
+}
+
+// previewRows is how many rows a dry run shows.
+const previewRows = 10
 
 // errFileRejected wraps reasons that refuse a whole file.
 var errFileRejected = errors.New("file rejected")
@@ -76,6 +93,11 @@ type runState struct {
 	rejects      []warehouse.Reject
 	loadedAt     time.Time
 	lastProgress time.Time
+	// mapping is the layout the file is read with; never nil for a fact family's run.
+	mapping *Mapping
+	// dry runs everything but the writes: records are dropped, not inserted.
+	dry     bool
+	preview []PreviewRow
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
@@ -131,13 +153,16 @@ func (s *runState) checkRejectShare(limit float64) error {
 }
 
 func (s *runState) rejectShareError(limit float64) error {
-	if s.run.RowsRead == 0 || s.run.RowsRejected == 0 {
+	// Rows with no value and left-out totals are part of the table, not evidence of a wrong
+	// file: the share is of the rows that hold something to load.
+	held := s.run.RowsRead - s.run.RowsNoValue - s.run.RowsSkipped
+	if held <= 0 || s.run.RowsRejected == 0 {
 		return nil
 	}
-	share := float64(s.run.RowsRejected) / float64(s.run.RowsRead)
+	share := float64(s.run.RowsRejected) / float64(held)
 	if share > limit {
 		return fmt.Errorf("%w: %d of %d rows rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %s",
-			errFileRejected, s.run.RowsRejected, s.run.RowsRead, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
+			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
 	}
 	return nil
 }
@@ -192,6 +217,9 @@ func hashFile(path, salt string) (string, error) {
 // committed; otherwise rows are inserted under a new run id and become visible only when
 // the run is committed at the end. Any failure leaves the run failed and its rows invisible.
 func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadFunc) (*Report, error) {
+	if dry, _ := ctx.Value(dryRunKey{}).(bool); dry {
+		return l.dryRun(ctx, job, path, load)
+	}
 	defer l.lockJob(job)()
 	hash, err := hashFile(path, salt)
 	if err != nil {
@@ -261,4 +289,36 @@ func (l *Loader) insertRejects(ctx context.Context, s *runState) error {
 	rec := rejectsRecord(s.run.ID, s.rejects, s.loadedAt)
 	defer rec.Release()
 	return l.wh.Insert(context.WithoutCancel(ctx), "etl_rejects", rec)
+}
+
+// dryRunKey marks a context whose load writes nothing (see DryRun).
+type dryRunKey struct{}
+
+// DryRun reads and checks a file of a fact family as LoadFile would, and writes nothing:
+// the report says what would be loaded, left out and rejected, with a preview of the first
+// rows. Duplicates within the file are found by the engine after insert, so a dry run does
+// not report them.
+func (l *Loader) DryRun(ctx context.Context, job, path string, m *Mapping) (*Report, error) {
+	return l.LoadFile(context.WithValue(ctx, dryRunKey{}, true), job, path, m)
+}
+
+func (l *Loader) dryRun(ctx context.Context, job, path string, load loadFunc) (*Report, error) {
+	run := warehouse.Run{ID: "dry-run", Job: job, FilePath: path, StartedAt: time.Now().UTC(), Status: "dry-run"}
+	s := &runState{ctx: ctx, wh: l.wh, run: &run, loadedAt: run.StartedAt, dry: true}
+	err := load(s)
+	if err == nil {
+		err = s.rejectShareError(l.MaxRejectShare)
+	}
+	if err == nil && run.RowsLoaded == 0 {
+		err = fmt.Errorf("%w: no row could be loaded", errFileRejected)
+	}
+	run.FinishedAt = time.Now().UTC()
+	if err != nil {
+		run.Message = err.Error()
+	}
+	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview}
+	if err != nil {
+		return rep, fmt.Errorf("dry run %s: %w", path, err)
+	}
+	return rep, nil
 }

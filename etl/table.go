@@ -105,9 +105,15 @@ type table struct {
 	unitIdx  int
 	wideCols []wideColumn
 	stopped  bool
-	queue    []fieldRow // the field rows of the last source row, read from head on
-	head     int
-	vals     stringBlocks
+	// fileUnit is the unit a line above the header states (单位：亿元); indicatorLine the
+	// 指标：line of a portal export; titles the other lines above the header.
+	fileUnit      string
+	indicatorLine string
+	titles        []string
+	names         nameCache
+	queue         []fieldRow // the field rows of the last source row, read from head on
+	head          int
+	vals          stringBlocks
 }
 
 type wideColumn struct {
@@ -124,6 +130,7 @@ type rowProblem struct {
 }
 
 func newTable(rr rowReader, m *Mapping, fam *family) *table {
+	m = m.normalised()
 	t := &table{rr: rr, m: m, fam: fam, sheet: "\x00", fixed: make([]string, len(fam.fields)),
 		sheetIdx: fam.index(m.SheetField), valueIdx: fam.index("value"), unitIdx: fam.index("unit"), wideIdx: -1}
 	for k, v := range m.Fixed {
@@ -167,6 +174,7 @@ func (t *table) next() (fieldRow, *rowProblem, error) {
 // marker, reads the header rows, and finds the columns of the fields.
 func (t *table) readHeader(first sourceRow) error {
 	t.sheet, t.stopped = first.sheet, false
+	t.fileUnit, t.indicatorLine, t.titles = "", "", nil
 	where := "header"
 	if first.sheet != "" {
 		where = "sheet " + first.sheet + " header"
@@ -175,6 +183,7 @@ func (t *table) readHeader(first sourceRow) error {
 	var err error
 	if t.m.HeaderMarker != "" {
 		for !slices.ContainsFunc(row.cells, func(c string) bool { return cleanHeader(c) == t.m.HeaderMarker }) {
+			t.noteAbove(row.cells)
 			if row, err = t.rr.next(); err != nil {
 				if err == io.EOF {
 					return fmt.Errorf("%w: %s: no row holds the header marker %q", errFileRejected, where, t.m.HeaderMarker)
@@ -184,6 +193,17 @@ func (t *table) readHeader(first sourceRow) error {
 			if row.sheet != first.sheet {
 				return fmt.Errorf("%w: %s: no row holds the header marker %q", errFileRejected, where, t.m.HeaderMarker)
 			}
+		}
+	} else {
+		// Without a marker the header is the first row of two cells or more: a title or a
+		// unit line above it holds one.
+		for filled(row.cells) < 2 {
+			t.noteAbove(row.cells)
+			next, err := t.rr.next()
+			if err != nil || next.sheet != first.sheet {
+				break // a one-column "table": read as it was, and refused for what it lacks
+			}
+			row = next
 		}
 	}
 	rows := [][]string{row.cells}
@@ -201,6 +221,9 @@ func (t *table) readHeader(first sourceRow) error {
 	base := slices.Clone(t.fixed)
 	if t.sheetIdx >= 0 {
 		base[t.sheetIdx] = t.sheet
+	}
+	if err := t.applyFileUnits(base); err != nil {
+		return fmt.Errorf("%w: %s: %v", errFileRejected, where, err)
 	}
 	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols, base: base,
 		baseClean: !slices.ContainsFunc(base, func(v string) bool { return !controlFree([]byte(v)) })}
@@ -231,12 +254,9 @@ func combineHeader(rows [][]string) []string {
 	return out
 }
 
-func cleanHeader(s string) string {
-	s = strings.TrimPrefix(s, "\ufeff")
-	return strings.Join(strings.Fields(toHalfWidthSpaces(s)), "")
-}
-
-func toHalfWidthSpaces(s string) string { return strings.ReplaceAll(s, "\u3000", " ") }
+// cleanHeader is a header cell's name, as every name is compared (see normName); a
+// footnote mark on it (地区生产总值①) is left off.
+func cleanHeader(s string) string { return normalName(s) }
 
 // lastPart is a combined header's bottom row.
 func lastPart(h string) string {
@@ -340,32 +360,58 @@ func wideValue(w *WideLayout, h string) string {
 
 var reUnit = regexp.MustCompile(`[（(]([^（）()]+)[）)]`)
 
-// headerUnit finds a unit written in a header, e.g. 地区生产总值（亿元）.
-func headerUnit(h string) string {
-	for _, part := range strings.Split(h, "|") {
-		if m := reUnit.FindStringSubmatch(part); m != nil {
-			if _, ok := unitScale[m[1]]; ok || m[1] == "%" {
-				return m[1]
-			}
-		}
-	}
-	return ""
-}
-
 func (t *table) isStop(cells []string) bool {
 	for _, c := range cells {
 		c = trimCell(c)
 		if c == "" {
 			continue
 		}
-		for _, s := range append(defaultStops, t.m.StopAt...) {
+		for _, s := range defaultStops {
 			if strings.HasPrefix(c, s) {
+				return true
+			}
+		}
+		n := c
+		if !plainName(c) { // a code or a year opens no footnote
+			n = t.names.get(c)
+			for _, s := range normalStops {
+				if strings.HasPrefix(n, s) {
+					return true
+				}
+			}
+		}
+		for _, s := range t.m.StopAt {
+			if strings.HasPrefix(n, s) {
 				return true
 			}
 		}
 		return false
 	}
 	return false
+}
+
+// normalStops are defaultStops in the normal form of names (注: with a half-width colon).
+var normalStops = func() []string {
+	var out []string
+	for _, s := range defaultStops {
+		// "注 " loses its space and would stop at 注册…; 注: and 注： stay.
+		if n := normalName(s); n != "注" {
+			out = append(out, n)
+		}
+	}
+	return out
+}()
+
+// filled counts a row's distinct non-empty cells: a title merged across the table's
+// width fills every cell with itself, and is still one cell.
+func filled(cells []string) int {
+	n := 0
+	for i, c := range cells {
+		if c = trimCell(c); c != "" && !slices.Contains(cells[:i], c) {
+			n++
+		}
+	}
+	return n
 }
 
 // split turns one data row into field rows on the queue.
@@ -386,14 +432,11 @@ func (t *table) split(src sourceRow) *rowProblem {
 	}
 	for _, wc := range t.wideCols {
 		v := field(src.cells, wc.col)
-		if v == "" {
-			continue // an empty cell of a wide table holds no data point
-		}
 		vals := t.vals.take(len(base))
 		copy(vals, base)
 		vals[t.wideIdx] = wc.value
 		vals[t.valueIdx] = v
-		if wc.unit != "" && t.unitIdx >= 0 && vals[t.unitIdx] == "" {
+		if wc.unit != "" && t.unitIdx >= 0 && t.keyCols[t.unitIdx] < 0 {
 			vals[t.unitIdx] = wc.unit
 		}
 		t.queue = append(t.queue, fieldRow{vals: vals, line: src.line, sheet: src.sheet, col: wc.col, cells: src.cells, lay: t.lay})

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,7 +19,13 @@ func (w *Warehouse) Backup(ctx context.Context, dir string) error {
 	if _, err := os.Stat(abs); err == nil {
 		return fmt.Errorf("backup to %s: it exists already; name a new folder", abs)
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
+	// A backup holds every table, account data included: readable by this user only. The
+	// folder is made 0700 before the engine writes into it, so no other user can reach its
+	// files even before they are narrowed to 0600 below.
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	if err := os.Mkdir(abs, 0o700); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, err)
 	}
 	// The database name and path are jinwei's own (config and the operator's command),
@@ -27,7 +34,25 @@ func (w *Warehouse) Backup(ctx context.Context, dir string) error {
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, err)
 	}
+	if err := ownerOnly(abs); err != nil {
+		return fmt.Errorf("backup to %s: %w", abs, err)
+	}
 	return nil
+}
+
+// ownerOnly makes every folder under dir 0700 and every file 0600: the engine writes them
+// with its own modes.
+func ownerOnly(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := fs.FileMode(0o600)
+		if d.IsDir() {
+			mode = 0o700
+		}
+		return os.Chmod(p, mode)
+	})
 }
 
 // Restore reads a backup made by Backup into the warehouse, whose database must not hold

@@ -58,6 +58,7 @@ var (
 	now64Re      = regexp.MustCompile(`\bnow64\([^()]*\)`)
 	lowCardRe    = regexp.MustCompile(`\bLowCardinality\(\s*(\w+(?:\([^()]*\))?)\s*\)`)
 	commentRe    = regexp.MustCompile(`\s+COMMENT\s+'[^']*'`)
+	addColumnRe  = regexp.MustCompile(`(?i)\bADD\s+COLUMN\s+IF\s+NOT\s+EXISTS\b`)
 )
 
 // compatDDL writes stmt for a server older than 20.1: DateTime64 becomes DateTime (whole
@@ -79,6 +80,8 @@ func compatDDL(stmt string) (string, error) {
 		{now64Re, func([]string) string { return "now()" }},
 		{lowCardRe, func(g []string) string { return g[1] }},
 		{commentRe, func([]string) string { return "" }},
+		// 18.x has no IF NOT EXISTS on ADD COLUMN; a migration runs once, so it is not needed.
+		{addColumnRe, func([]string) string { return "ADD COLUMN" }},
 	}
 	for _, s := range steps {
 		var err error
@@ -91,6 +94,7 @@ func compatDDL(stmt string) (string, error) {
 }
 
 var (
+	alterRe  = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\b`)
 	createRe = regexp.MustCompile(`(?is)^\s*CREATE\s+(TABLE|VIEW|DATABASE|MATERIALIZED\s+VIEW)\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\b`)
 	engineRe = regexp.MustCompile(`(?is)\bENGINE\s*=\s*(\w+)(?:\s*\(([^()]*)\))?`)
 	// A statement that changes the schema must have a cluster form; one that only reads or
@@ -106,6 +110,9 @@ var (
 // server runs ON CLUSTER statements on the other nodes in their default database.
 func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 	mask := maskSQL(stmt)
+	if a := alterRe.FindStringSubmatchIndex(mask); a != nil {
+		return t.clusterAlter(stmt[a[2]:a[3]], stmt[a[1]:]), nil
+	}
 	m := createRe.FindStringSubmatchIndex(mask)
 	if m == nil {
 		if schemaChangeRe.MatchString(mask) {
@@ -161,6 +168,16 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 			"\nENGINE = Distributed("+quoteString(t.cluster)+", "+quoteString(t.db)+", "+quoteString(local)+", "+key+")")
 	}
 	return out, nil
+}
+
+// clusterAlter runs an ALTER TABLE on every node; a sharded table changes both its shards'
+// local tables and the Distributed table over them.
+func (t ddlTarget) clusterAlter(name, rest string) []string {
+	on := onCluster(t.cluster)
+	if _, sharded := shardKeys[name]; sharded {
+		return []string{"ALTER TABLE " + t.qualified(name+"_local") + on + rest, "ALTER TABLE " + t.qualified(name) + on + rest}
+	}
+	return []string{"ALTER TABLE " + t.qualified(name) + on + rest}
 }
 
 var mvToRe = regexp.MustCompile(`(?is)^\s+TO\s+([A-Za-z_][A-Za-z0-9_]*)(\s+AS\b)`)

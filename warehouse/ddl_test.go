@@ -3,6 +3,7 @@ package warehouse
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -149,5 +150,23 @@ func TestServerOptionsFromDSN(t *testing.T) {
 	}
 	if _, err := serverOptions("clickhouse://u:secret@h/db?ca_file=/nonexistent.pem"); err == nil || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("a missing CA file must fail without showing the password: %v", err)
+	}
+}
+
+// An ALTER runs on every node of a cluster (a sharded table's local and Distributed tables
+// both), and on 18.x without the IF NOT EXISTS it lacks.
+func TestAlterHasClusterAndCompatForms(t *testing.T) {
+	const stmt = "ALTER TABLE etl_runs ADD COLUMN IF NOT EXISTS n UInt64 DEFAULT 0"
+	got, err := ddlTarget{db: "jinwei", cluster: "ch"}.rewrite(stmt)
+	if want := []string{"ALTER TABLE `jinwei`.`etl_runs` ON CLUSTER `ch` ADD COLUMN IF NOT EXISTS n UInt64 DEFAULT 0"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("cluster: %q, %v; want %q", got, err, want)
+	}
+	got, err = ddlTarget{db: "jinwei", cluster: "ch"}.rewrite("ALTER TABLE indicator_values ADD COLUMN n UInt8")
+	if err != nil || len(got) != 2 || !strings.Contains(got[0], "`indicator_values_local` ON CLUSTER") || !strings.Contains(got[1], "`indicator_values` ON CLUSTER") {
+		t.Errorf("sharded: %q, %v", got, err)
+	}
+	got, err = ddlTarget{db: "jinwei", compat: true}.rewrite(stmt)
+	if want := []string{"ALTER TABLE etl_runs ADD COLUMN n UInt64 DEFAULT 0"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("compat: %q, %v; want %q", got, err, want)
 	}
 }

@@ -78,10 +78,32 @@ func (n *astNode) walk(fn func(*astNode)) {
 	}
 }
 
-// name is the node's detail without a trailing "(alias …)": a function or table name.
+// aliasMarker is how the dump appends a node's alias: "Identifier code (alias c)".
+const aliasMarker = " (alias "
+
+// name is the node's detail without its trailing " (alias …)": a function or table name.
+// The dump prints names and aliases raw, so the marker's text inside a quoted name or alias
+// would make this ambiguous ("regions (alias q) (alias r)" is the table `regions (alias q)`
+// aliased r, "code (alias x (alias y))" the column code aliased `x (alias y)`); the guard
+// refuses every statement holding that text (see ambiguousAlias), so here the marker is
+// the alias's, and it is the last one.
 func (n *astNode) name() string {
-	name, _, _ := strings.Cut(n.detail, " (alias ")
-	return name
+	if i := strings.LastIndex(n.detail, aliasMarker); i >= 0 && strings.HasSuffix(n.detail, ")") {
+		return n.detail[:i]
+	}
+	return n.detail
+}
+
+// ambiguousAlias refuses a canonical statement holding the text the parse tree marks
+// aliases with, in a quoted name, an alias or a string: its tree could not be read
+// unambiguously (a table `regions (alias q)` would read as the table regions).
+// formatQuerySingleLine prints names and strings with that text as written, so the
+// canonical text shows every occurrence.
+func ambiguousAlias(canonical string) error {
+	if strings.Contains(canonical, strings.TrimPrefix(aliasMarker, " ")) {
+		return refuse("the text %q may not appear in a statement, not even in a quoted name, alias or string: the engine's parse tree marks aliases with it, so the guard could not tell a name from an alias", strings.TrimSpace(aliasMarker))
+	}
+	return nil
 }
 
 // sameTree reports whether a and b are the same parse tree, node for node.

@@ -94,3 +94,23 @@ func TestPolicyRefusesTableFunctionsByPlace(t *testing.T) {
 		t.Errorf("format, the string function, should be allowed")
 	}
 }
+
+// name strips only the node's own trailing alias.
+func TestASTNodeNameStripsItsAlias(t *testing.T) {
+	cases := map[string]string{
+		"regions":                     "regions",
+		"regions (alias r)":           "regions",
+		"jinwei.regions (alias r)":    "jinwei.regions",
+		"regions (alias q) (alias r)": "regions (alias q)",
+		"sum":                         "sum",
+		"Tuple_(UInt64_1, UInt64_2)":  "Tuple_(UInt64_1, UInt64_2)",
+	}
+	for detail, want := range cases {
+		if got := (&astNode{kind: "TableIdentifier", detail: detail}).name(); got != want {
+			t.Errorf("name of %q = %q, want %q", detail, got, want)
+		}
+	}
+	if ambiguousAlias("SELECT * FROM `regions (alias q)`") == nil || ambiguousAlias("SELECT code AS c FROM regions AS r") != nil {
+		t.Errorf("ambiguousAlias does not tell the marker's text from ordinary aliases")
+	}
+}

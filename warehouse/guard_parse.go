@@ -52,6 +52,9 @@ func canonicalize(run runFunc, stmt string) (string, error) {
 // (it is spliced after EXPLAIN AST, the one place the guard splices text), and reads the
 // tree it prints.
 func explainAST(run runFunc, stmt string) (*astNode, error) {
+	if err := ambiguousAlias(stmt); err != nil {
+		return nil, err
+	}
 	res, err := run("EXPLAIN AST "+stmt, nil)
 	if err != nil {
 		var ee *EngineError

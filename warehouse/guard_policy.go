@@ -246,6 +246,9 @@ func (p policy) table(name string) error {
 			return refuse("table name %q is not allowed: use plain names of the warehouse's tables", name)
 		}
 	}
+	if accountTables[parts[len(parts)-1]] {
+		return refuse("table %s holds accounts, sessions or tokens and is not for ad hoc SQL", name)
+	}
 	switch {
 	case len(parts) == 1:
 		return nil

@@ -26,9 +26,14 @@ type Run struct {
 	RowsRead     int
 	RowsLoaded   int
 	RowsRejected int
-	StartedAt    time.Time
-	FinishedAt   time.Time
-	Message      string
+	// RowsNoValue counts rows whose value is empty or a missing mark (—, …, -, x): read,
+	// not loaded, and not rejects.
+	RowsNoValue int
+	// RowsSkipped counts total (合计) and sub-item (其中) rows the mapping leaves out.
+	RowsSkipped int
+	StartedAt   time.Time
+	FinishedAt  time.Time
+	Message     string
 }
 
 // Duration is how long the run took, or zero while it runs.
@@ -67,6 +72,8 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"rows_read":     strconv.Itoa(r.RowsRead),
 		"rows_loaded":   strconv.Itoa(r.RowsLoaded),
 		"rows_rejected": strconv.Itoa(r.RowsRejected),
+		"rows_no_value": strconv.Itoa(r.RowsNoValue),
+		"rows_skipped":  strconv.Itoa(r.RowsSkipped),
 		"started_ms":    strconv.FormatInt(r.StartedAt.UnixMilli(), 10),
 		"finished_ms":   strconv.FormatInt(finished.UnixMilli(), 10),
 		"message":       r.Message,
@@ -95,7 +102,17 @@ func (w *Warehouse) CommittedRunByHash(ctx context.Context, job, hash string) (*
 
 // RecentRuns lists the newest runs first.
 func (w *Warehouse) RecentRuns(ctx context.Context, limit int) ([]Run, error) {
-	res, err := w.named(ctx, "runs_recent", Params{"limit": strconv.Itoa(limit)})
+	return w.RecentLoads(ctx, limit, false)
+}
+
+// RecentLoads lists the newest runs first; with changedOnly, not those that found their
+// file already loaded ("unchanged").
+func (w *Warehouse) RecentLoads(ctx context.Context, limit int, changedOnly bool) ([]Run, error) {
+	only := "0"
+	if changedOnly {
+		only = "1"
+	}
+	res, err := w.named(ctx, "runs_recent", Params{"limit": strconv.Itoa(limit), "changed_only": only})
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +163,8 @@ func readRuns(res *Result) ([]Run, error) {
 			RowsRead:     rr.int("rows_read"),
 			RowsLoaded:   rr.int("rows_loaded"),
 			RowsRejected: rr.int("rows_rejected"),
+			RowsNoValue:  rr.int("rows_no_value"),
+			RowsSkipped:  rr.int("rows_skipped"),
 			StartedAt:    time.UnixMilli(int64(rr.float("started_ms"))).UTC(),
 			FinishedAt:   time.UnixMilli(int64(rr.float("finished_ms"))).UTC(),
 			Message:      rr.str("message"),

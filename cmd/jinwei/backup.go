@@ -32,12 +32,21 @@ func backupCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logg
 	if errors.Is(err, warehouse.ErrWarehouseBusy) {
 		// The running server makes the backup: the engine's BACKUP is consistent while
 		// the warehouse is in use.
+		// It writes only inside the configured backups folder, so the folder must be there.
+		root, err := cfg.backupsDir()
+		if err != nil {
+			return err
+		}
+		name, err := filepath.Rel(root, dir)
+		if err != nil || !filepath.IsLocal(name) {
+			return fmt.Errorf("backup: the running jinwei server writes backups only inside backups_dir %s; name a new folder there (e.g. %s), or set backups_dir", root, filepath.Join(root, filepath.Base(dir)))
+		}
 		c, err := newServerClient(cfg.DataDir)
 		if err != nil {
 			return err
 		}
 		var res struct{ Dir string }
-		if err := c.do(ctx, http.MethodPost, "/api/admin/backup?"+url.Values{"dir": {dir}}.Encode(), nil, &res); err != nil {
+		if err := c.do(ctx, http.MethodPost, "/api/admin/backup?"+url.Values{"dir": {name}}.Encode(), nil, &res); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "the jinwei server (pid %d) backed up the warehouse to %s\n", c.info.PID, res.Dir)

@@ -51,6 +51,17 @@ type config struct {
 	// kept in the data directory. SessionTTL is how long a sign-in lasts.
 	SessionKey string `toml:"session_key"`
 	SessionTTL string `toml:"session_ttl"`
+	// BackupsDir is the only folder the running server writes backups into (POST
+	// /api/admin/backup, and `jinwei backup` handed to it); empty means data_dir/backups.
+	BackupsDir string `toml:"backups_dir"`
+	// TrustedProxies are the reverse proxies (CIDRs or addresses) whose X-Forwarded-For
+	// and X-Forwarded-Proto are believed; nobody else's are.
+	TrustedProxies []string `toml:"trusted_proxies"`
+	// CookieSecure: auto (Secure when the request came over HTTPS), always or never.
+	CookieSecure string `toml:"cookie_secure"`
+	// DemoPublic lets demo mode (no accounts: anyone may view the dashboards) listen on an
+	// address other than loopback.
+	DemoPublic bool `toml:"demo_public"`
 }
 
 // campaignConfig overrides the default weights of the 三抓三促 scorecard's items
@@ -71,6 +82,7 @@ func defaultConfig() config {
 		MaxRejectShare: etl.DefaultMaxRejectShare,
 		BatchRows:      etl.DefaultBatchRows,
 		SessionTTL:     "12h",
+		CookieSecure:   dashboard.CookieSecureAuto,
 	}
 }
 
@@ -88,6 +100,7 @@ var envKeys = map[string]func(c *config, v string){
 	"JINWEI_LOAD_DEMO":          func(c *config, v string) { c.LoadDemo = v != "0" && v != "false" },
 	"JINWEI_SOURCES_DIR":        func(c *config, v string) { c.SourcesDir = v },
 	"JINWEI_BATCH_ROWS":         func(c *config, v string) { c.BatchRows, _ = strconv.Atoi(v) },
+	"JINWEI_BACKUPS_DIR":        func(c *config, v string) { c.BackupsDir = v },
 }
 
 // loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
@@ -126,8 +139,15 @@ func loadConfig(path string, explicit bool) (config, error) {
 	}
 	for i, u := range cfg.Users {
 		if u.Name == "" || !dashboard.ValidRole(u.Role) || !strings.HasPrefix(u.PasswordHash, "$2") {
-			return cfg, fmt.Errorf("config %s: users[%d] (%q): needs a name, a role (viewer, analyst or admin) and a bcrypt password_hash", path, i, u.Name)
+			return cfg, fmt.Errorf("config %s: users[%d] (%q): needs a name, a role (%s) and a bcrypt password_hash", path, i, u.Name,
+				strings.Join(dashboard.RoleNames(), ", "))
 		}
+	}
+	if err := dashboard.ValidProxies(cfg.TrustedProxies); err != nil {
+		return cfg, fmt.Errorf("config %s: trusted_proxies: %w", path, err)
+	}
+	if !dashboard.ValidCookieSecure(cfg.CookieSecure) {
+		return cfg, fmt.Errorf("config %s: cookie_secure %q is not auto, always or never", path, cfg.CookieSecure)
 	}
 	if d, err := time.ParseDuration(cfg.SessionTTL); err != nil || d <= 0 {
 		return cfg, fmt.Errorf("config %s: session_ttl %q is not a duration such as 12h", path, cfg.SessionTTL)
@@ -184,4 +204,13 @@ func configPath(args []string) (string, bool) {
 		return p, true
 	}
 	return "jinwei.toml", false
+}
+
+// backupsDir is the configured backups folder, absolute: backups_dir, or data_dir/backups.
+func (c *config) backupsDir() (string, error) {
+	dir := c.BackupsDir
+	if dir == "" {
+		dir = filepath.Join(c.DataDir, "backups")
+	}
+	return filepath.Abs(dir)
 }

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
-
 	"jinwei/etl"
 	"jinwei/etl/demogen"
 	"jinwei/warehouse"
@@ -23,9 +21,11 @@ import (
 
 func etlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return fmt.Errorf("etl needs a subcommand: load, run, runs or rejects")
+		return fmt.Errorf("etl needs a subcommand: inspect, load, run, runs or rejects")
 	}
 	switch args[0] {
+	case "inspect":
+		return etlInspect(ctx, args[1:], out, log)
 	case "load":
 		return etlLoad(ctx, args[1:], out, log)
 	case "run":
@@ -35,13 +35,53 @@ func etlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 	case "rejects":
 		return etlRejects(ctx, args[1:], out, log)
 	}
-	return fmt.Errorf("unknown etl subcommand %q: want load, run, runs or rejects", args[0])
+	return fmt.Errorf("unknown etl subcommand %q: want inspect, load, run, runs or rejects", args[0])
+}
+
+// etlInspect reads files of a kind jinwei has no mapping for yet and proposes one, with a
+// dry run of it.
+func etlInspect(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	job := etl.JobEconomy
+	cfg, args, err := parseFlags("etl inspect", args, out, func(fs *flag.FlagSet, _ *config) {
+		fs.StringVar(&job, "job", etl.JobEconomy, "economy, ecology or campaign")
+	})
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("etl inspect: name at least one file")
+	}
+	w, err := openWarehouse(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	l := newLoader(cfg, w, log, out)
+	l.Progress = nil
+	var failed int
+	for i, path := range args {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		in, err := l.Inspect(ctx, job, path)
+		if err != nil {
+			failed++
+			fmt.Fprintf(out, "%s: %v\n", path, err)
+			continue
+		}
+		in.Print(out)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be inspected", failed, len(args))
+	}
+	return nil
 }
 
 func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	var job, mappingPath, fromURL string
-	var strict bool
+	var strict, dryRun bool
 	cfg, args, err := parseFlags("etl load", args, out, func(fs *flag.FlagSet, _ *config) {
+		fs.BoolVar(&dryRun, "dry-run", false, "read and check everything, write nothing, and print what the load would do")
 		fs.StringVar(&job, "job", "", strings.Join(etl.JobNames(), ", "))
 		fs.StringVar(&mappingPath, "mapping", "", "mapping file describing the files' layout (default: the first in sources_dir matching the file name)")
 		fs.StringVar(&fromURL, "url", "", "fetch the file from this http(s) URL first")
@@ -57,7 +97,7 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return fmt.Errorf("etl load: unknown job %q: --job is one of %s", job, strings.Join(etl.JobNames(), ", "))
 	}
 	w, err := openWarehouse(ctx, cfg, log)
-	if errors.Is(err, warehouse.ErrWarehouseBusy) {
+	if errors.Is(err, warehouse.ErrWarehouseBusy) && !dryRun {
 		return handOverLoad(ctx, cfg, job, args, fromURL, out)
 	}
 	if err != nil {
@@ -95,6 +135,30 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return err
 	}
 	var failed int
+	if dryRun {
+		if etl.IsReferenceJob(job) {
+			return fmt.Errorf("etl load --dry-run: %s is a dimension; a dry run reads fact files (economy, ecology, campaign)", job)
+		}
+		for _, path := range args {
+			m := mapping
+			if m == nil {
+				m, _ = etl.FindMapping(mappings, job, path)
+			}
+			rep, err := l.DryRun(ctx, job, path, m)
+			if rep != nil {
+				fmt.Fprintf(out, "%s:\n", path)
+				etl.PrintDryRun(out, rep)
+			}
+			if err != nil {
+				failed++
+				fmt.Fprintf(out, "  error: %v\n", err)
+			}
+		}
+		if failed > 0 {
+			return fmt.Errorf("%d of %d files would fail to load", failed, len(args))
+		}
+		return nil
+	}
 	for _, path := range args {
 		rep, err := l.Load(ctx, job, path, cfg.HomeRegion, mapping, mappings)
 		if rep != nil {
@@ -195,22 +259,25 @@ func newLoader(cfg *config, w *warehouse.Warehouse, log *slog.Logger, out io.Wri
 // progressPrinter rewrites one line with a load's counts and speed when out is a terminal;
 // nil otherwise.
 func progressPrinter(out io.Writer) func(warehouse.Run) {
-	f, ok := out.(*os.File)
-	if !ok || !isatty.IsTerminal(f.Fd()) {
+	term, ok := out.(*terminal)
+	if !ok {
 		return nil
 	}
-	return func(r warehouse.Run) {
-		secs := time.Since(r.StartedAt).Seconds()
-		fmt.Fprintf(out, "\r%s: read %d, loaded %d, rejected %d, %.0f rows/s   ", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected, float64(r.RowsRead)/max(secs, 0.001))
-	}
+	return func(r warehouse.Run) { term.show(progressText(r, time.Since(r.StartedAt))) }
+}
+
+// progressText is a running load's counts and speed.
+func progressText(r warehouse.Run, took time.Duration) string {
+	return fmt.Sprintf("%s: read %d, loaded %d, rejected %d, no value %d, %.0f rows/s", r.FilePath, r.RowsRead, r.RowsLoaded, r.RowsRejected,
+		r.RowsNoValue, float64(r.RowsRead)/max(took.Seconds(), 0.001))
 }
 
 // shownRejects is how many rejected rows a load prints; `etl rejects` lists them all.
 const shownRejects = 20
 
 func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
-	fmt.Fprintf(out, "\r%s: %s (run %s): read %d, loaded %d, rejected %d in %s\n",
-		r.FilePath, r.Status, r.ID, r.RowsRead, r.RowsLoaded, r.RowsRejected, r.Duration().Round(time.Millisecond))
+	fmt.Fprintf(out, "%s: %s (run %s): read %d, loaded %d, rejected %d, no value %d, left out %d in %s\n",
+		r.FilePath, r.Status, r.ID, r.RowsRead, r.RowsLoaded, r.RowsRejected, r.RowsNoValue, r.RowsSkipped, r.Duration().Round(time.Millisecond))
 	if r.Message != "" {
 		fmt.Fprintf(out, "  %s\n", r.Message)
 	}
@@ -225,8 +292,10 @@ func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
 
 func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	var limit int
+	var all bool
 	cfg, _, err := parseFlags("etl runs", args, out, func(fs *flag.FlagSet, _ *config) {
 		fs.IntVar(&limit, "limit", 20, "how many runs to list")
+		fs.BoolVar(&all, "all", false, "also list loads that found their file already loaded (unchanged)")
 	})
 	if err != nil {
 		return err
@@ -236,14 +305,14 @@ func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return err
 	}
 	defer w.Close()
-	runs, err := w.RecentRuns(ctx, limit)
+	runs, err := w.RecentLoads(ctx, limit, !all)
 	if err != nil {
 		return err
 	}
-	res := &warehouse.Result{Columns: []warehouse.Column{{Name: "run_id"}, {Name: "job"}, {Name: "status"}, {Name: "read"}, {Name: "loaded"}, {Name: "rejected"}, {Name: "started"}, {Name: "file"}}}
+	res := &warehouse.Result{Columns: []warehouse.Column{{Name: "run_id"}, {Name: "job"}, {Name: "status"}, {Name: "read"}, {Name: "loaded"}, {Name: "rejected"}, {Name: "no_value"}, {Name: "started"}, {Name: "file"}}}
 	for _, r := range runs {
 		res.Rows = append(res.Rows, []any{r.ID, r.Job, r.Status, strconv.Itoa(r.RowsRead), strconv.Itoa(r.RowsLoaded),
-			strconv.Itoa(r.RowsRejected), r.StartedAt.Format("2006-01-02 15:04:05"), r.FilePath})
+			strconv.Itoa(r.RowsRejected), strconv.Itoa(r.RowsNoValue), r.StartedAt.Format("2006-01-02 15:04:05"), r.FilePath})
 	}
 	return writeResult(out, res, "table")
 }

@@ -4,21 +4,23 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/warehouse"
 )
 
-// defaultJobs gives every fact job an inbox under the data directory when the config
-// names none, so uploads and handed-over loads have somewhere to go.
+// defaultJobs is the config's jobs plus an inbox under the data directory's parent
+// (var/inbox/JOB) for every job it does not name — fact and reference jobs alike — so
+// uploads and loads handed over by the CLI (`jinwei etl load --job regions …` while serve
+// runs) have somewhere to go. Jobs the config does not name run on demand only.
 func defaultJobs(cfg *config) []etl.JobConfig {
-	if len(cfg.Jobs) > 0 {
-		return cfg.Jobs
-	}
-	var jobs []etl.JobConfig
-	for _, j := range []string{etl.JobEconomy, etl.JobEcology, etl.JobCampaign} {
-		jobs = append(jobs, etl.JobConfig{Name: j, Inbox: filepath.Join(filepath.Dir(filepath.Clean(cfg.DataDir)), "inbox", j)})
+	jobs := slices.Clone(cfg.Jobs)
+	for _, name := range etl.JobNames() {
+		if !slices.ContainsFunc(jobs, func(j etl.JobConfig) bool { return j.Name == name }) {
+			jobs = append(jobs, etl.JobConfig{Name: name, Inbox: filepath.Join(filepath.Dir(filepath.Clean(cfg.DataDir)), "inbox", name)})
+		}
 	}
 	return jobs
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
@@ -22,17 +23,28 @@ import (
 const usage = `jinwei (进位): provincial statistics in ClickHouse, and where the province stands.
 
 Usage:
-  jinwei serve [--addr HOST:PORT] [--no-demo]   serve the dashboard (migrates and loads the demo data first)
+  jinwei serve [--addr HOST:PORT] [--no-demo] [--demo-public]   serve the dashboard (migrates and loads the demo data first)
   jinwei migrate [--print] [--copy-to DSN]      apply schema migrations; print the DDL; copy to a server
-  jinwei etl load --job JOB [--strict] FILE…    load files; JOB is economy, regions, indicators or peer_groups
-  jinwei etl runs [--limit N]                   list recent loads
+  jinwei etl inspect [--job JOB] FILE…          read a file's layout and propose a mapping (TOML), with a preview
+  jinwei etl load --job JOB [--mapping FILE] [--strict] [--dry-run] FILE…   load files (or --url URL)
+  jinwei etl run JOB                            load what waits in the job's inbox (and its URL) now
+  jinwei etl runs [--limit N] [--all]           list recent loads (--all: also files found already loaded)
   jinwei etl rejects RUN_ID                     list the rows a load rejected, with reasons
   jinwei demo load                              load the demo data set (data/)
+  jinwei demo generate [--seed N]               write the demo's generated files
   jinwei sql [--format table|csv|json] 'SELECT …'   run one query and print the result
   jinwei backup DIR                             back up the warehouse (a running server does it for you)
   jinwei restore DIR                            restore a backup into a new data directory
   jinwei config check [--config FILE]           validate the configuration
   jinwei user add NAME --role viewer|analyst|admin   add an account (its password is printed once)
+  jinwei user passwd|disable|enable NAME        new password (printed once) or disable: either signs its sessions out
+  jinwei user list                              list the accounts
+  jinwei token add NAME --role ROLE [--expires 90d]   a personal API token for scripts (printed once)
+  jinwei token list | token revoke ID           list or revoke API tokens
+
+Jobs (etl load --job, etl run):
+  facts       economy (indicator values), ecology (rectification ledger), campaign (三抓三促 reports)
+  dimensions  regions, region_aliases, indicators, peer_groups, campaign_metric_defs, targets
 
 Flags every command takes:
   --config FILE     config file (default ./jinwei.toml when present; see README)
@@ -45,9 +57,14 @@ Flags every command takes:
 `
 
 func main() {
-	log := newLogger(os.Stderr)
+	var out io.Writer = os.Stdout
+	log := newLogger(os.Stderr, os.Stderr)
+	if term := newTerminal(os.Stdout); term != nil {
+		// The progress line on standard output is cleared before a log line is written.
+		out, log = term, newLogger(os.Stderr, term.beside(os.Stderr))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, log)
+	err := run(ctx, os.Args[1:], out, log)
 	stop()
 	if errors.Is(err, flag.ErrHelp) {
 		return
@@ -58,12 +75,13 @@ func main() {
 	}
 }
 
-// newLogger writes text for a person at a terminal, and JSON for a log collector otherwise.
-func newLogger(f *os.File) *slog.Logger {
+// newLogger writes text for a person when f is a terminal, and JSON for a log collector
+// otherwise, through w (f itself, or f behind the progress line's clearing).
+func newLogger(f *os.File, w io.Writer) *slog.Logger {
 	if isatty.IsTerminal(f.Fd()) {
-		return slog.New(slog.NewTextHandler(f, nil))
+		return slog.New(slog.NewTextHandler(w, nil))
 	}
-	return slog.New(slog.NewJSONHandler(f, nil))
+	return slog.New(slog.NewJSONHandler(w, nil))
 }
 
 // command is one subcommand: it gets its arguments after the name.
@@ -84,12 +102,46 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		"restore": restoreCmd,
 		"config":  configCmd,
 		"user":    userCmd,
+		"token":   tokenCmd,
+	}
+	args = globalFlagsLast(args)
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(out, usage)
+		return nil
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		return fmt.Errorf("unknown command %q; run jinwei --help", args[0])
 	}
 	return cmd(ctx, args[1:], out, log)
+}
+
+// globalFlags are the flags every command takes, each with a value.
+var globalFlags = []string{"config", "data-dir", "database", "chdb-lib", "home", "warehouse", "cluster"}
+
+// globalFlagsLast moves flags written before the command (jinwei --data-dir X migrate) to
+// after it, where every command parses them (before a "--", after which all is positional).
+func globalFlagsLast(args []string) []string {
+	var moved []string
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "--" {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		if !slices.Contains(globalFlags, name) {
+			break
+		}
+		n := 1
+		if !hasValue && len(args) > 1 {
+			n = 2
+		}
+		moved, args = append(moved, args[:n]...), args[n:]
+	}
+	if len(moved) == 0 || len(args) == 0 {
+		return append(moved, args...)
+	}
+	out := slices.Clone(args)
+	if i := slices.Index(out, "--"); i >= 0 {
+		return slices.Concat(out[:i], moved, out[i:])
+	}
+	return append(out, moved...)
 }
 
 // parseFlags loads the config and parses a command's flags over it. Flags may come before

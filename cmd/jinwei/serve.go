@@ -21,16 +21,29 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	cfg, _, err := parseFlags("serve", args, out, func(fs *flag.FlagSet, cfg *config) {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to serve the dashboard on")
 		fs.BoolVar(&noDemo, "no-demo", false, "do not load the demo data set")
+		fs.BoolVar(&cfg.DemoPublic, "demo-public", cfg.DemoPublic, "allow demo mode (no accounts: anyone views the dashboards) on a non-loopback address")
 	})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
+	removeStaleTemp, err := useOwnTempDir(cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	// Once the warehouse is ours (the embedded one admits one process), what killed runs
+	// left on disk is removed: temporary files and inboxes' partial files.
+	if err := removeStaleTemp(); err != nil {
+		return err
+	}
+	if err := removePartials(cfg, w.Engine() == "embedded", log); err != nil {
+		return err
+	}
 	metrics := dashboard.NewMetrics(w)
 	stopObserving := w.ObserveQueries(metrics.ObserveQuery)
 	defer stopObserving()
@@ -50,6 +63,9 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
+	if err := checkDemoAddress(ctx, cfg, w, log); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -63,12 +79,23 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	if len(cfg.Users) == 0 {
-		log.Warn("no users are configured: the pages run in an open demo mode; add accounts with `jinwei user add NAME --role admin`")
+	// Accounts written by other processes reach this one within a second on a shared
+	// server; with the embedded engine every change passes through this process.
+	var refresh time.Duration
+	if w.Engine() != "embedded" {
+		refresh = time.Second
 	}
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running},
+	backups, err := cfg.backupsDir()
+	if err != nil {
+		return err
+	}
+	if w.Engine() != "embedded" {
+		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
+	}
+	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
-		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg)}, w, log)
+		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
+		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure}, w, log)
 	if err != nil {
 		return err
 	}
@@ -76,7 +103,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	// then stops at its next batch and its run fails, leaving nothing of its file visible.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	defer stopJobs()
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return jobsCtx }}
+	srv := dashboard.NewHTTPServer(app, dashboard.DefaultTimeouts(), jobsCtx)
 	fmt.Fprintf(out, "jinwei is serving the dashboard at http://%s/ (ready in %s)\n", ln.Addr(), time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
@@ -145,4 +172,38 @@ func forgetOnForeignLoads(ctx context.Context, w *warehouse.Warehouse, log *slog
 			w.ForgetCachedResults()
 		}
 	})
+}
+
+// checkDemoAddress refuses demo mode (no accounts: anyone may view the dashboards) on an
+// address other than loopback unless demo_public (--demo-public) says it is meant.
+func checkDemoAddress(ctx context.Context, cfg *config, w *warehouse.Warehouse, log *slog.Logger) error {
+	if len(cfg.Users) > 0 {
+		return nil
+	}
+	accounts, err := w.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	if len(accounts) > 0 {
+		return nil
+	}
+	if !loopbackAddr(cfg.Addr) && !cfg.DemoPublic {
+		return fmt.Errorf("there are no accounts, so the pages would run in an open demo mode, and %s is not a loopback address: "+
+			"add an account (`jinwei user add NAME --role admin`), listen on 127.0.0.1, or pass --demo-public (demo_public = true) to mean it", cfg.Addr)
+	}
+	log.Warn("no accounts: the pages run in an open demo mode for viewers; add accounts with `jinwei user add NAME --role admin`", "addr", cfg.Addr)
+	return nil
+}
+
+// loopbackAddr says whether a listen address reaches this machine only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

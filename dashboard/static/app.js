@@ -2,11 +2,14 @@
 // makes tables sortable (click a heading) and searchable (the box above them).
 (function () {
   'use strict';
+  var labelsEl = document.getElementById('labels');
+  var labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
+  function L(key) { return labels[key] || key; }
   var charts = [];
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
     if (!src || typeof echarts === 'undefined') {
-      el.textContent = 'chart library not loaded';
+      el.textContent = L('chart_lib_missing');
       return;
     }
     var chart = echarts.init(el, null, { renderer: 'canvas' });

@@ -4,6 +4,8 @@
 // as text, never as markup.
 (function () {
   'use strict';
+  var labels = JSON.parse(document.getElementById('labels').textContent);
+  function L(key) { return labels[key] || key; }
   var root = document.getElementById('console');
   var csrf = root.getAttribute('data-csrf');
   var editor = CodeMirror.fromTextArea(document.getElementById('sql'), { mode: 'text/x-sql', lineNumbers: true });
@@ -42,17 +44,17 @@
   document.getElementById('run').addEventListener('click', function () {
     inFlight = new AbortController();
     document.getElementById('cancel').disabled = false;
-    status.textContent = '…';
+    status.textContent = L('console_running');
     var started = Date.now();
     post('/api/sql', { statement: editor.getValue(), format: 'json' }, inFlight.signal)
       .then(function (res) { return res.json().then(function (j) { return { ok: res.ok, body: j }; }); })
       .then(function (r) {
         if (!r.ok) { status.textContent = r.body.error; return; }
         result = r.body; page = 0; render();
-        status.textContent = result.rows.length + ' rows' + (result.truncated ? ' (cut)' : '') + ', ' + (Date.now() - started) + ' ms';
+        status.textContent = L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
         loadHistory();
       })
-      .catch(function (e) { status.textContent = e.name === 'AbortError' ? 'cancelled' : String(e); })
+      .catch(function (e) { status.textContent = e.name === 'AbortError' ? L('console_cancelled') : String(e); })
       .finally(function () { document.getElementById('cancel').disabled = true; inFlight = null; });
   });
   document.getElementById('cancel').addEventListener('click', function () { if (inFlight) inFlight.abort(); });

@@ -1,6 +1,6 @@
 -- Marks runs left 'running' by a process that died as abandoned; their rows stay invisible.
-INSERT INTO etl_runs (run_id, job, file_path, content_hash, status, rows_read, rows_loaded, rows_rejected, started_at, finished_at, message, version)
-SELECT run_id, job, file_path, content_hash, 'abandoned', rows_read, 0, rows_rejected, started_at, now64(3, 'UTC'),
+INSERT INTO etl_runs (run_id, job, file_path, content_hash, status, rows_read, rows_loaded, rows_rejected, rows_no_value, rows_skipped, started_at, finished_at, message, version)
+SELECT run_id, job, file_path, content_hash, 'abandoned', rows_read, 0, rows_rejected, rows_no_value, rows_skipped, started_at, now64(3, 'UTC'),
        'the process loading this file stopped before it finished; nothing of it is visible', version + 1
 FROM etl_runs FINAL
 WHERE status = 'running'

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"jinwei/dashboard"
+)
+
+// shownOnce returns the secret a command printed on the line after label, or fails.
+func shownOnce(t *testing.T, out, label string) string {
+	t.Helper()
+	m := regexp.MustCompile(regexp.QuoteMeta(label) + `\s*(\S+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no %q in output:\n%s", label, out)
+	}
+	return m[1]
+}
+
+// Without a running server, user and token commands write the warehouse's tables; the
+// config's accounts are there too, as a bootstrap.
+func TestUserAndTokenCommandsWriteTheWarehouse(t *testing.T) {
+	hash, err := dashboard.HashPassword("boot-pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "jinwei.toml")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf("[[users]]\nname = \"boot\"\nrole = \"viewer\"\npassword_hash = %q\n", hash)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := func(args ...string) (string, error) {
+		return runCLI(t, append(args, "--config", path, "--data-dir", testDataDir, "--database", "cli_users")...)
+	}
+	out, err := cli("user", "add", "ops", "--role", "admin")
+	if err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	password := shownOnce(t, out, "password (shown once, not stored):")
+	if len(password) < 16 {
+		t.Errorf("password %q is short", password)
+	}
+	if _, err := cli("user", "add", "ops"); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("adding ops twice: %v", err)
+	}
+	if _, err := cli("user", "add", "x", "--role", "root"); err == nil {
+		t.Errorf("a user with role root was added")
+	}
+	out, err = cli("user", "passwd", "ops")
+	if err != nil || shownOnce(t, out, "(shown once, not stored):") == password {
+		t.Errorf("user passwd: %v\n%s", err, out)
+	}
+	if out, err := cli("user", "disable", "ops"); err != nil {
+		t.Fatalf("user disable: %v\n%s", err, out)
+	}
+	out, err = cli("user", "list")
+	if err != nil || !regexp.MustCompile(`boot\s+viewer\s+enabled\s+config`).MatchString(out) || !regexp.MustCompile(`ops\s+admin\s+disabled\s+cli`).MatchString(out) {
+		t.Errorf("user list: %v\n%s", err, out)
+	}
+	out, err = cli("token", "add", "wall", "--role", "viewer", "--expires", "never")
+	if err != nil || !strings.Contains(out, "never expires") {
+		t.Fatalf("token add: %v\n%s", err, out)
+	}
+	token := shownOnce(t, out, "Authorization: Bearer …):")
+	id := shownOnce(t, out, "token")
+	out, err = cli("token", "list")
+	if err != nil || !regexp.MustCompile(id+`\s+wall\s+viewer\s+\S+\s+never\s+valid`).MatchString(out) || strings.Contains(out, token) {
+		t.Errorf("token list: %v\n%s", err, out)
+	}
+	if _, err := cli("token", "add", "boot", "--role", "admin"); err == nil {
+		t.Errorf("an admin token for a viewer account was made")
+	}
+	if out, err := cli("token", "revoke", id); err != nil {
+		t.Fatalf("token revoke: %v\n%s", err, out)
+	}
+	if out, _ := cli("token", "list"); !regexp.MustCompile(id + `\s+wall\s+viewer\s+\S+\s+never\s+revoked`).MatchString(out) {
+		t.Errorf("token list after revoke:\n%s", out)
+	}
+}
+
+// While `serve` owns the embedded warehouse, user and token commands go through it: an
+// account added signs in at once, a token works at once, and disabling the account ends
+// its session, with no restart and no config edit.
+func TestAccountCommandsGoThroughTheRunningServer(t *testing.T) {
+	p := newProcEnv(t)
+	_, info, _ := p.serve(t, "--no-demo")
+	base := "http://" + info.Addr
+	out := p.run(t, "user", "add", "ana", "--role", "analyst")
+	if !strings.Contains(out, "holds the warehouse: the change goes through it") {
+		t.Errorf("user add did not go through the server:\n%s", out)
+	}
+	password := shownOnce(t, out, "password (shown once, not stored):")
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token on the sign-in page (status %d)", res.StatusCode)
+	}
+	// Plain http on loopback: the cookies must not be Secure, or the jar keeps them back.
+	res, err = c.PostForm(base+"/login", url.Values{"user": {"ana"}, "password": {password}, "_csrf": {string(m[1])}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in of the added account over http: %v %v", err, res)
+	}
+	res.Body.Close()
+	get := func(c *http.Client, header map[string]string) int {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/sql/schema", nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := get(c, nil); code != http.StatusOK {
+		t.Errorf("signed-in analyst on the schema: %d", code)
+	}
+	out = p.run(t, "token", "add", "ana", "--role", "analyst", "--expires", "30d")
+	token := shownOnce(t, out, "Authorization: Bearer …):")
+	if code := get(http.DefaultClient, map[string]string{"Authorization": "Bearer " + token}); code != http.StatusOK {
+		t.Errorf("the new token on the schema: %d", code)
+	}
+	p.run(t, "user", "disable", "ana")
+	if code := get(c, nil); code != http.StatusUnauthorized {
+		t.Errorf("session after user disable: %d, want 401", code)
+	}
+	if code := get(http.DefaultClient, map[string]string{"Authorization": "Bearer " + token}); code != http.StatusUnauthorized {
+		t.Errorf("token of a disabled account: %d, want 401", code)
+	}
+	out = p.run(t, "user", "list")
+	if !regexp.MustCompile(`ana\s+analyst\s+disabled`).MatchString(out) {
+		t.Errorf("user list:\n%s", out)
+	}
+}
+
+// Demo mode (no accounts) refuses a non-loopback address unless --demo-public says so.
+func TestServeRefusesPublicDemoModeUnlessAsked(t *testing.T) {
+	_, err := runCLI(t, "serve", "--no-demo", "--addr", "0.0.0.0:0", "--data-dir", testDataDir, "--database", "cli_demo_public")
+	if err == nil || !strings.Contains(err.Error(), "--demo-public") {
+		t.Errorf("public demo mode: %v, want a refusal naming --demo-public", err)
+	}
+	for addr, want := range map[string]bool{"127.0.0.1:8080": true, "[::1]:80": true, "localhost:8080": true, "0.0.0.0:8080": false,
+		":8080": false, "10.0.0.5:8080": false, "example.org:80": false} {
+		if got := loopbackAddr(addr); got != want {
+			t.Errorf("loopbackAddr(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}

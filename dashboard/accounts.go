@@ -1,0 +1,307 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"jinwei/warehouse"
+)
+
+// Permission is one thing an account may do. Routes ask for a permission, never a role.
+type Permission string
+
+const (
+	PermViewDashboards Permission = "view_dashboards" // the pages and their JSON
+	PermRunSQL         Permission = "run_sql"         // the SQL console and API
+	PermExport         Permission = "export"          // downloads of ad hoc results
+	PermAdminLoads     Permission = "admin_loads"     // ETL runs, uploads, run log, backups
+	PermManageAccounts Permission = "manage_accounts" // accounts and API tokens
+	PermReadAudit      Permission = "read_audit"      // everyone's audit log
+	PermManageSaved    Permission = "manage_saved"    // delete others' saved queries
+)
+
+// Roles, each a named set of permissions (not a ladder: a reporter or verifier role will
+// hold permissions a viewer lacks and lack ones an analyst has).
+const (
+	RoleViewer  = "viewer"
+	RoleAnalyst = "analyst"
+	RoleAdmin   = "admin"
+)
+
+var roles = map[string][]Permission{
+	RoleViewer:  {PermViewDashboards},
+	RoleAnalyst: {PermViewDashboards, PermRunSQL, PermExport},
+	RoleAdmin:   {PermViewDashboards, PermRunSQL, PermExport, PermAdminLoads, PermManageAccounts, PermReadAudit, PermManageSaved},
+}
+
+// ValidRole says whether r names a role.
+func ValidRole(r string) bool { _, ok := roles[r]; return ok }
+
+// RoleNames lists the roles, for messages and flags.
+func RoleNames() []string {
+	names := make([]string, 0, len(roles))
+	for r := range roles {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// RoleAllows says whether role holds permission p.
+func RoleAllows(role string, p Permission) bool { return slices.Contains(roles[role], p) }
+
+// User is one account of the config file, read at start as a bootstrap into the warehouse.
+type User struct {
+	Name         string `toml:"name"`
+	Role         string `toml:"role"`
+	PasswordHash string `toml:"password_hash"`
+}
+
+// AccountStore keeps accounts, sessions and tokens: the warehouse's tables.
+type AccountStore interface {
+	Accounts(ctx context.Context) ([]warehouse.Account, error)
+	PutAccount(ctx context.Context, a warehouse.Account) error
+	Session(ctx context.Context, idHash string) (warehouse.Session, bool, error)
+	PutSession(ctx context.Context, s warehouse.Session) error
+	APITokens(ctx context.Context) ([]warehouse.APIToken, error)
+	PutAPIToken(ctx context.Context, t warehouse.APIToken) error
+	RecordAudit(ctx context.Context, e warehouse.AuditEntry) error
+}
+
+var _ AccountStore = (*warehouse.Warehouse)(nil)
+
+// Errors of account changes a caller should show as they are.
+var (
+	ErrNoAccount    = errors.New("no such account")
+	ErrAccountTaken = errors.New("the account exists already")
+	ErrBadRole      = fmt.Errorf("a role is one of %v", RoleNames())
+	ErrBadName      = errors.New("an account or token name is 1-64 letters, digits, '.', '_' or '-'")
+	ErrNoToken      = errors.New("no such API token")
+	// ErrTokenAboveAccount refuses a token for an account that would allow what the
+	// account may not do (or for a disabled account).
+	ErrTokenAboveAccount = errors.New("may not hold permissions the enabled account lacks")
+)
+
+var accountName = regexp.MustCompile(`^[\p{L}\p{N}._-]{1,64}$`)
+
+// Accounts is the server's view of accounts, sessions and tokens: the warehouse's tables,
+// cached in memory so a request costs no engine round trip once its session or token has
+// been seen. Changes made through Accounts update the cache at once, so a revocation takes
+// effect on this process's next request. With Refresh set (a shared ClickHouse server,
+// where other processes may write), the cache is read again at most that often; with
+// the embedded engine every write passes through this process and Refresh is 0.
+type Accounts struct {
+	store   AccountStore
+	now     func() time.Time
+	refresh time.Duration
+
+	mu       sync.Mutex
+	loaded   time.Time
+	users    map[string]warehouse.Account
+	tokens   map[string]warehouse.APIToken // by hash
+	sessions map[string]cachedSession      // by id hash
+}
+
+type cachedSession struct {
+	s      warehouse.Session
+	readAt time.Time
+}
+
+// maxCachedSessions bounds the session cache; past it, expired and stale entries go.
+const maxCachedSessions = 10_000
+
+// NewAccounts reads the accounts and tokens of store. now is the clock (nil: the system's).
+func NewAccounts(ctx context.Context, store AccountStore, now func() time.Time, refresh time.Duration) (*Accounts, error) {
+	if now == nil {
+		now = time.Now
+	}
+	a := &Accounts{store: store, now: now, refresh: refresh, sessions: map[string]cachedSession{}}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a, a.reloadLocked(ctx)
+}
+
+func (a *Accounts) reloadLocked(ctx context.Context) error {
+	users, err := a.store.Accounts(ctx)
+	if err != nil {
+		return fmt.Errorf("read accounts: %w", err)
+	}
+	tokens, err := a.store.APITokens(ctx)
+	if err != nil {
+		return fmt.Errorf("read API tokens: %w", err)
+	}
+	a.users = make(map[string]warehouse.Account, len(users))
+	for _, u := range users {
+		a.users[u.Name] = u
+	}
+	a.tokens = make(map[string]warehouse.APIToken, len(tokens))
+	for _, t := range tokens {
+		a.tokens[t.Hash] = t
+	}
+	a.loaded = a.now()
+	return nil
+}
+
+// fresh reads the tables again when the cache is older than the refresh period. A failed
+// read keeps the old copy: the warehouse being busy must not sign everyone out.
+func (a *Accounts) freshLocked(ctx context.Context) {
+	if a.refresh > 0 && a.now().Sub(a.loaded) >= a.refresh {
+		_ = a.reloadLocked(ctx)
+	}
+}
+
+// Empty says whether there are no accounts at all: the pages then run in demo mode.
+func (a *Accounts) Empty(ctx context.Context) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.freshLocked(ctx)
+	return len(a.users) == 0
+}
+
+func (a *Accounts) account(ctx context.Context, name string) (warehouse.Account, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.freshLocked(ctx)
+	u, ok := a.users[name]
+	return u, ok
+}
+
+func (a *Accounts) put(ctx context.Context, u warehouse.Account) error {
+	if err := a.store.PutAccount(ctx, u); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.users[u.Name] = u
+	a.mu.Unlock()
+	return nil
+}
+
+// Bootstrap writes the config file's accounts into the warehouse: an account not there yet
+// is added; one that came from the config and still does is updated when the file changed
+// its role or password (its sessions then end). Accounts changed since by command are the
+// warehouse's to keep, and a disabled account stays disabled.
+func (a *Accounts) Bootstrap(ctx context.Context, users []User) error {
+	for _, u := range users {
+		if !ValidRole(u.Role) || !accountName.MatchString(u.Name) {
+			return fmt.Errorf("config account %q: %w, %w", u.Name, ErrBadName, ErrBadRole)
+		}
+		cur, ok := a.account(ctx, u.Name)
+		switch {
+		case !ok:
+			cur = warehouse.Account{Name: u.Name, Role: u.Role, PasswordHash: u.PasswordHash, Source: "config"}
+		case cur.Source != "config" || (cur.Role == u.Role && cur.PasswordHash == u.PasswordHash):
+			continue
+		default:
+			cur.Role, cur.PasswordHash, cur.SessionEpoch = u.Role, u.PasswordHash, cur.SessionEpoch+1
+		}
+		if err := a.put(ctx, cur); err != nil {
+			return fmt.Errorf("bootstrap account %s: %w", u.Name, err)
+		}
+	}
+	return nil
+}
+
+// List returns every account by name, without password hashes.
+func (a *Accounts) List(ctx context.Context) []warehouse.Account {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.freshLocked(ctx)
+	out := make([]warehouse.Account, 0, len(a.users))
+	for _, u := range a.users {
+		u.PasswordHash = ""
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// AddUser adds an account with a fresh random password, returned to be shown once.
+func (a *Accounts) AddUser(ctx context.Context, name, role string) (string, error) {
+	if !accountName.MatchString(name) {
+		return "", ErrBadName
+	}
+	if !ValidRole(role) {
+		return "", ErrBadRole
+	}
+	if _, ok := a.account(ctx, name); ok {
+		return "", fmt.Errorf("%s: %w", name, ErrAccountTaken)
+	}
+	password, hash, err := newPassword()
+	if err != nil {
+		return "", err
+	}
+	return password, a.put(ctx, warehouse.Account{Name: name, Role: role, PasswordHash: hash, Source: "cli"})
+}
+
+// SetPassword gives an account a fresh random password, returned to be shown once, and
+// ends its sessions.
+func (a *Accounts) SetPassword(ctx context.Context, name string) (string, error) {
+	u, ok := a.account(ctx, name)
+	if !ok {
+		return "", fmt.Errorf("%s: %w", name, ErrNoAccount)
+	}
+	password, hash, err := newPassword()
+	if err != nil {
+		return "", err
+	}
+	u.PasswordHash, u.Source, u.SessionEpoch = hash, "cli", u.SessionEpoch+1
+	return password, a.put(ctx, u)
+}
+
+// SetDisabled disables an account (ending its sessions and stopping its tokens) or
+// enables it again.
+func (a *Accounts) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	u, ok := a.account(ctx, name)
+	if !ok {
+		return fmt.Errorf("%s: %w", name, ErrNoAccount)
+	}
+	u.Disabled, u.Source = disabled, "cli"
+	if disabled {
+		u.SessionEpoch++
+	}
+	return a.put(ctx, u)
+}
+
+// dummyHash costs what a real check costs, so an unknown name answers as slowly as a
+// known one.
+var dummyHash = []byte("$2a$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva")
+
+// checkPassword returns the enabled account whose password this is.
+func (a *Accounts) checkPassword(ctx context.Context, name, password string) (warehouse.Account, bool) {
+	u, ok := a.account(ctx, name)
+	hash := dummyHash
+	if ok {
+		hash = []byte(u.PasswordHash)
+	}
+	if err := bcrypt.CompareHashAndPassword(hash, []byte(password)); err != nil || !ok || u.Disabled {
+		return warehouse.Account{}, false
+	}
+	return u, true
+}
+
+// newPassword makes a random password (120 bits) and its bcrypt hash.
+func newPassword() (password, hash string, err error) {
+	var b [15]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", "", err
+	}
+	password = base64.RawURLEncoding.EncodeToString(b[:])
+	hash, err = HashPassword(password)
+	return password, hash, err
+}
+
+// HashPassword makes the bcrypt hash of a password, as the config file keeps it.
+func HashPassword(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	return string(h), err
+}

@@ -1,0 +1,173 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+)
+
+// setUpAccounts reads the warehouse's accounts and writes the config's into them.
+func (s *Server) setUpAccounts(store AccountStore) error {
+	if !ValidCookieSecure(s.cfg.CookieSecure) {
+		return fmt.Errorf("dashboard: cookie_secure %q is not auto, always or never", s.cfg.CookieSecure)
+	}
+	proxies, err := parseProxies(s.cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	ctx := context.Background()
+	accounts, err := NewAccounts(ctx, store, s.cfg.Clock, s.cfg.AccountsRefresh)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	if err := accounts.Bootstrap(ctx, s.cfg.Users); err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	if !accounts.Empty(ctx) && len(s.cfg.SessionKey) < 32 {
+		return fmt.Errorf("dashboard: there are accounts but the session key is shorter than 32 bytes")
+	}
+	s.accounts, s.proxies = accounts, proxies
+	s.loginTries = &accountLimiter{now: s.now, names: map[string]*rate.Limiter{}}
+	return nil
+}
+
+// accountRoutes manage accounts and API tokens: the CLI's `jinwei user` and `jinwei token`
+// come here while `serve` owns the warehouse.
+func (s *Server) accountRoutes(e *echo.Echo) {
+	m := s.require(PermManageAccounts)
+	e.GET("/api/admin/accounts", s.listAccounts, m)
+	e.POST("/api/admin/accounts", s.addAccount, m)
+	e.POST("/api/admin/accounts/:name/password", s.resetPassword, m)
+	e.POST("/api/admin/accounts/:name/disable", s.disableAccount(true), m)
+	e.POST("/api/admin/accounts/:name/enable", s.disableAccount(false), m)
+	e.GET("/api/admin/tokens", s.listTokens, m)
+	e.POST("/api/admin/tokens", s.addToken, m)
+	e.POST("/api/admin/tokens/:id/revoke", s.revokeToken, m)
+}
+
+// AccountRequest adds an account or a token.
+type AccountRequest struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+	// Expires is a token's lifetime: "90d", "720h"; "" never expires.
+	Expires string `json:"expires,omitempty"`
+}
+
+// Secret is what an account or token change shows once: a password or a token.
+type Secret struct {
+	Name     string `json:"name"`
+	Role     string `json:"role,omitempty"`
+	Password string `json:"password,omitempty"`
+	Token    string `json:"token,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Expires  string `json:"expires,omitempty"`
+}
+
+func (s *Server) listAccounts(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.accounts.List(c.Request().Context()))
+}
+
+func (s *Server) addAccount(c echo.Context) error {
+	var req AccountRequest
+	if err := c.Bind(&req); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, `send {"name": "…", "role": "…"}`)
+	}
+	password, err := s.accounts.AddUser(c.Request().Context(), req.Name, req.Role)
+	if err != nil {
+		return accountError(err)
+	}
+	s.log.Info("account added", "user", req.Name, "role", req.Role, "by", currentSession(c).User)
+	return c.JSON(http.StatusOK, Secret{Name: req.Name, Role: req.Role, Password: password})
+}
+
+func (s *Server) resetPassword(c echo.Context) error {
+	name := c.Param("name")
+	password, err := s.accounts.SetPassword(c.Request().Context(), name)
+	if err != nil {
+		return accountError(err)
+	}
+	s.log.Info("password changed, sessions revoked", "user", name, "by", currentSession(c).User)
+	return c.JSON(http.StatusOK, Secret{Name: name, Password: password})
+}
+
+func (s *Server) disableAccount(disabled bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		name := c.Param("name")
+		if err := s.accounts.SetDisabled(c.Request().Context(), name, disabled); err != nil {
+			return accountError(err)
+		}
+		s.log.Info("account changed", "user", name, "disabled", disabled, "by", currentSession(c).User)
+		return c.JSON(http.StatusOK, Secret{Name: name})
+	}
+}
+
+func (s *Server) listTokens(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.accounts.Tokens(c.Request().Context()))
+}
+
+func (s *Server) addToken(c echo.Context) error {
+	var req AccountRequest
+	if err := c.Bind(&req); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, `send {"name": "…", "role": "…", "expires": "90d"}`)
+	}
+	ttl, err := ParseLifetime(req.Expires)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	token, t, err := s.accounts.AddToken(c.Request().Context(), req.Name, req.Role, ttl)
+	if err != nil {
+		return accountError(err)
+	}
+	s.log.Info("API token added", "token", t.ID, "name", t.Name, "role", t.Role, "by", currentSession(c).User)
+	out := Secret{Name: t.Name, Role: t.Role, Token: token, ID: t.ID}
+	if !t.Expires.IsZero() {
+		out.Expires = t.Expires.UTC().Format(time.RFC3339)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	id := c.Param("id")
+	if err := s.accounts.RevokeToken(c.Request().Context(), id); err != nil {
+		return accountError(err)
+	}
+	s.log.Info("API token revoked", "token", id, "by", currentSession(c).User)
+	return c.JSON(http.StatusOK, Secret{ID: id})
+}
+
+// accountError maps account errors to statuses.
+func accountError(err error) error {
+	switch {
+	case errors.Is(err, ErrNoAccount), errors.Is(err, ErrNoToken):
+		return echo.NewHTTPError(http.StatusNotFound, err.Error())
+	case errors.Is(err, ErrAccountTaken):
+		return echo.NewHTTPError(http.StatusConflict, err.Error())
+	case errors.Is(err, ErrBadName), errors.Is(err, ErrBadRole), errors.Is(err, ErrTokenAboveAccount):
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return err
+}
+
+// ParseLifetime reads a token's lifetime: "90d" (days), a Go duration ("720h"), or ""
+// or "never" for a token that never expires.
+func ParseLifetime(v string) (time.Duration, error) {
+	if v == "" || v == "never" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n > 0 && n <= 3650 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("lifetime %q is not a number of days (90d), a duration (720h) or never", v)
+}

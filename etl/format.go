@@ -1,0 +1,139 @@
+package etl
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Offices save a table in whatever their software offers: Excel's "Unicode text" (UTF-16
+// with a byte order mark, tab-separated, named .txt or .csv), European-locale CSV with
+// semicolons, legacy .xls workbooks, and web systems' "Excel" exports that are HTML pages
+// under an .xls or .xlsx name. A file is read by what it holds, and a file jinwei cannot
+// read is refused with what it is, never misread.
+
+// fileKind is what a file's first bytes say it holds.
+type fileKind string
+
+const (
+	kindText fileKind = "text"
+	kindZip  fileKind = "zip"  // an XLSX workbook (or another zip)
+	kindOLE2 fileKind = "ole2" // a legacy Excel 97–2003 workbook (BIFF8)
+	kindHTML fileKind = "html"
+)
+
+// sniffFile reads the start of a file and names its kind.
+func sniffFile(path string) (fileKind, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, 1024)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", err
+	}
+	return sniff(head[:n]), nil
+}
+
+func sniff(head []byte) fileKind {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return kindZip
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return kindOLE2
+	}
+	text := decodeHead(head)
+	t := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(text, "\ufeff")))
+	if strings.HasPrefix(t, "<") && (strings.Contains(t, "<html") || strings.Contains(t, "<table") || strings.HasPrefix(t, "<!doctype") || strings.HasPrefix(t, "<?xml")) {
+		return kindHTML
+	}
+	return kindText
+}
+
+// fileFormat is the format a file is read in: by its content where that is unambiguous
+// (a workbook is a workbook whatever its name), else the mapping's, else the extension's.
+// Content jinwei cannot read, or that contradicts a declared format, is an error naming it.
+func fileFormat(path string, m *Mapping) (string, error) {
+	kind, err := sniffFile(path)
+	if err != nil {
+		return "", err
+	}
+	name, ext := filepath.Base(path), strings.ToLower(filepath.Ext(path))
+	declared := m.format(path)
+	switch kind {
+	case kindOLE2:
+		if m != nil && m.Format != "" && m.Format != "xls" {
+			return "", fmt.Errorf("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", errFileRejected, name, m.Name, m.Format)
+		}
+		return "xls", nil
+	case kindHTML:
+		return "", fmt.Errorf("%w: %s holds an HTML page, not a %s file (web systems often export tables so): open it in Excel or WPS and save it as .xlsx", errFileRejected, name, strings.TrimPrefix(ext, "."))
+	case kindZip:
+		if m != nil && m.Format != "" && m.Format != "xlsx" {
+			return "", fmt.Errorf("%w: %s is an XLSX workbook, but the mapping %s says format %q", errFileRejected, name, m.Name, m.Format)
+		}
+		return "xlsx", nil
+	}
+	if declared == "xlsx" || declared == "xls" {
+		return "", fmt.Errorf("%w: %s is named as a workbook but holds text (a CSV or tab-separated export?): rename it .csv", errFileRejected, name)
+	}
+	return declared, nil
+}
+
+// utf16Encoding is the encoding a UTF-16 byte order mark at the start of head names (the
+// decoder takes the mark off), or nil.
+func utf16Encoding(head []byte) encoding.Encoding {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	}
+	return nil
+}
+
+// detectSeparator picks the field separator of delimited text from its first lines: a tab
+// or a semicolon when more lines hold it than hold commas, else a comma.
+func detectSeparator(head []byte) byte {
+	lines := bytes.Split(head, []byte("\n"))
+	if len(lines) > 1 {
+		lines = lines[:len(lines)-1] // the last may be cut off
+	}
+	score := map[byte]int{}
+	for i, l := range lines {
+		if i == 50 {
+			break
+		}
+		for _, c := range []byte{',', '\t', ';'} {
+			if bytes.IndexByte(l, c) >= 0 {
+				score[c]++
+			}
+		}
+	}
+	switch {
+	case score['\t'] > score[','] && score['\t'] >= score[';']:
+		return '\t'
+	case score[';'] > score[','] && score[';'] > score['\t']:
+		return ';'
+	}
+	return ','
+}
+
+// decodeHead is the start of a file as text: UTF-16 by its byte order mark, else as is.
+func decodeHead(head []byte) string {
+	if enc := utf16Encoding(head); enc != nil {
+		out, err := enc.NewDecoder().Bytes(head[:len(head)&^1])
+		if err == nil {
+			return string(out)
+		}
+	}
+	return string(head)
+}

@@ -1,0 +1,4 @@
+-- Writes (starts or, with revoked = 1, ends) one sign-in session.
+INSERT INTO sessions (id_hash, user, epoch, created_at, expires_at, revoked, version)
+SELECT {id_hash:String}, {user:String}, {epoch:UInt32}, fromUnixTimestamp64Milli({created_ms:Int64}, 'UTC'),
+       fromUnixTimestamp64Milli({expires_ms:Int64}, 'UTC'), {revoked:UInt8}, {version:UInt64}

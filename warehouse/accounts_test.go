@@ -1,0 +1,76 @@
+package warehouse_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
+)
+
+// Accounts, sessions and tokens are rewritten by key: the latest write is what is read.
+func TestAccountRowsAreRewrittenByKey(t *testing.T) {
+	w := whtest.Open(t)
+	ctx := context.Background()
+	a := warehouse.Account{Name: "统计员", Role: "analyst", PasswordHash: "$2a$10$x", Source: "cli"}
+	if err := w.PutAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	a.Disabled, a.SessionEpoch = true, 3
+	if err := w.PutAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.Accounts(ctx)
+	if err != nil || len(got) != 1 || !got[0].Disabled || got[0].SessionEpoch != 3 || got[0].Name != "统计员" || got[0].PasswordHash != "$2a$10$x" {
+		t.Fatalf("accounts after two writes: %+v %v", got, err)
+	}
+
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	s := warehouse.Session{IDHash: "h1", User: "统计员", Epoch: 3, Created: now, Expires: now.Add(time.Hour)}
+	if err := w.PutSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	s.Revoked = true
+	if err := w.PutSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	back, ok, err := w.Session(ctx, "h1")
+	if err != nil || !ok || !back.Revoked || !back.Expires.Equal(s.Expires) || !back.Created.Equal(now) || back.Epoch != 3 {
+		t.Fatalf("session after revoke: %+v %v %v", back, ok, err)
+	}
+	if _, ok, err := w.Session(ctx, "missing"); ok || err != nil {
+		t.Errorf("missing session: %v %v", ok, err)
+	}
+
+	forever := warehouse.APIToken{ID: "id1", Hash: "hash1", Name: "wall", Role: "viewer", Created: now}
+	dated := warehouse.APIToken{ID: "id2", Hash: "hash2", Name: "script", Role: "analyst", Created: now.Add(time.Second), Expires: now.Add(90 * 24 * time.Hour)}
+	for _, tok := range []warehouse.APIToken{forever, dated} {
+		if err := w.PutAPIToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tokens, err := w.APITokens(ctx)
+	if err != nil || len(tokens) != 2 || tokens[0].ID != "id2" || !tokens[0].Expires.Equal(dated.Expires) || !tokens[1].Expires.IsZero() {
+		t.Fatalf("tokens: %+v %v", tokens, err)
+	}
+}
+
+// Ad hoc SQL may not read the tables holding password, session and token hashes.
+func TestGuardRefusesAccountTables(t *testing.T) {
+	w := whtest.Open(t)
+	for _, stmt := range []string{
+		"SELECT name, password_hash FROM accounts",
+		"SELECT * FROM " + w.Database() + ".sessions",
+		"SELECT count() FROM api_tokens",
+		"SELECT 1 WHERE 'x' IN (SELECT name FROM accounts)",
+		"SELECT * FROM regions JOIN accounts ON regions.name_zh = accounts.name",
+	} {
+		_, err := w.GuardedQuery(context.Background(), stmt, warehouse.Limits{})
+		var refused *warehouse.RefusedError
+		if !errors.As(err, &refused) {
+			t.Errorf("%s: %v, want refused", stmt, err)
+		}
+	}
+}
