@@ -158,6 +158,7 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		}
 		row.Items = append(row.Items, r)
 	}
+	row.Hint = t(lang, "sc_hint_none")
 	if u.Hint != nil {
 		row.Hint = hintText(*u.Hint, items[u.Hint.Item], u.Rank, lang)
 	}

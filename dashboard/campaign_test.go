@@ -45,11 +45,17 @@ func TestCampaignAPIAndPage(t *testing.T) {
 			t.Errorf("county page lacks %q", want)
 		}
 	}
+	if strings.Contains(body, "%!") {
+		t.Errorf("county page has a broken format verb: %s", body[strings.Index(body, "%!")-80:strings.Index(body, "%!")+20])
+	}
 	_, body, _ = get(t, srv.URL+"/campaign?kind=department")
 	if !strings.Contains(body, "省财政厅") || strings.Contains(body, "每万人集中学习") {
 		t.Errorf("department page: want departments, scored without counts per head")
 	}
 	_, body, _ = get(t, srv.URL+"/campaign?kind=city&lang=en")
+	if strings.Contains(body, "%!") {
+		t.Errorf("English page has a broken format verb")
+	}
 	for _, want := range []string{"Method", "Normalised", "re-scored", "Tasks completed on time"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English page lacks %q", want)
@@ -459,7 +465,16 @@ func (r *recompute) scores(kind string, i int) map[string]recomputed {
 			case "missing":
 				weight += wgt
 			default:
-				total += wgt * math.Max(0, math.Min(100, 50+25*dir*(v.v-med)/spread))
+				p := math.Max(0, math.Min(100, 50+25*dir*(v.v-med)/spread))
+				// A rate or stock earns full marks at 100 %, 50–100 between its median and 100 %.
+				if (it["formula"] == "rate" || it["formula"] == "stock") && dir > 0 {
+					if v.v >= 100 {
+						p = 100
+					} else if v.v > med {
+						p = math.Max(p, 50+50*(v.v-med)/(100-med))
+					}
+				}
+				total += wgt * p
 				weight += wgt
 			}
 		}

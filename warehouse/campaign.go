@@ -194,6 +194,9 @@ func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weig
 	if i < 0 {
 		return nil, nil, 0, fmt.Errorf("campaign month %s: %w", month, ErrNotFound)
 	}
+	if len(items) == 0 {
+		return nil, nil, 0, fmt.Errorf("campaign scorecard: no score items; load data/campaign_scoring.csv with the %s job: %w", "campaign_score_items", ErrNotFound)
+	}
 	sc.Month, sc.Months = month, months
 	units, err := w.scorecardUnits(ctx, scope, kind, months[:i+1])
 	if err != nil {

@@ -83,6 +83,13 @@ func TestScorecard(t *testing.T) {
 	if _, err := w.Scorecard(ctx, warehouse.ScopeCounty, "", map[string]float64{"overdue_rate": 1}); err == nil || !strings.Contains(err.Error(), "overdue_rate") {
 		t.Errorf("a weight for an item not in the data: %v", err)
 	}
+	// Without its items the scorecard says what to load rather than scoring everyone 0.
+	if err := w.Exec(ctx, "TRUNCATE TABLE campaign_score_items", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Scorecard(ctx, warehouse.ScopeCounty, "", nil); err == nil || !strings.Contains(err.Error(), "campaign_scoring.csv") {
+		t.Errorf("no score items: %v", err)
+	}
 }
 
 // loadMonth loads the 2025-02 demo report again as 2025-03, changed by edit (rows of

@@ -248,6 +248,33 @@ func Points(v float64, y Yardstick, dir int) float64 {
 	return math.Max(0, math.Min(100, p))
 }
 
+// Ceiling is the best value an item can take (100 % for a rate or stock where more is
+// better), or 0 when it has none.
+func (it Item) Ceiling() float64 {
+	if it.Direction > 0 && (it.Formula == Rate || it.Formula == Stock) {
+		return 100
+	}
+	return 0
+}
+
+// ItemPoints scores v for it: Points, except that an item with a ceiling reaches 100
+// points at the ceiling, the values between the median and the ceiling earning 50–100 in
+// proportion (or the spread rule, when it gives more), so a perfect rate always earns full
+// marks even in a month when most units are perfect.
+func ItemPoints(it Item, v float64, y Yardstick) float64 {
+	p := Points(v, y, it.Direction)
+	c := it.Ceiling()
+	switch {
+	case c == 0:
+		return p
+	case v >= c:
+		return 100
+	case v <= y.Median:
+		return p
+	}
+	return math.Max(p, 50+50*(v-y.Median)/(c-y.Median))
+}
+
 // Window is how many months before the scored one the yardsticks look back.
 const Window = 12
 
@@ -319,7 +346,7 @@ func Score(items []Item, vals map[string]Value, ys map[string]Yardstick, weights
 		case OK:
 			y := ys[it.Code]
 			s.Normalised = float64(it.Direction) * (v.Value - y.Median) / y.Spread
-			s.Points = Points(v.Value, y, it.Direction)
+			s.Points = ItemPoints(it, v.Value, y)
 		case NotApplicable:
 			out = append(out, s)
 			continue
@@ -424,7 +451,7 @@ func Improve(items []Item, u Unit, ys map[string]Yardstick, others []float64) (H
 		if it.Formula != PerSize {
 			v = math.Max(0, math.Min(100, v))
 		}
-		gain := (Points(v, y, it.Direction) - s.Points) * s.Weight / total
+		gain := (ItemPoints(it, v, y) - s.Points) * s.Weight / total
 		if gain <= 1e-9 || (found && gain <= best.Gain) {
 			continue
 		}

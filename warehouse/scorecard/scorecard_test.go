@@ -178,6 +178,33 @@ func TestYardstickAndPoints(t *testing.T) {
 	}
 }
 
+// A rate reaches full marks at 100 %, the values between the median and 100 % earning
+// 50–100 in proportion, or more by the spread rule.
+func TestItemPointsCeiling(t *testing.T) {
+	rate := Item{Formula: Rate, Direction: 1}
+	count := Item{Formula: PerSize, Direction: 1}
+	tests := []struct {
+		name string
+		it   Item
+		v    float64
+		y    Yardstick
+		want float64
+	}{
+		{"perfect when most are perfect", rate, 100, Yardstick{100, 5, 9}, 100},
+		{"below a perfect median: the spread rule", rate, 95, Yardstick{100, 5, 9}, 25},
+		{"half way to 100 %", rate, 90, Yardstick{80, 15, 9}, 75},
+		{"spread rule when it gives more", rate, 90, Yardstick{80, 5, 9}, 100},
+		{"at 100 %", rate, 100, Yardstick{80, 15, 9}, 100},
+		{"below the median unchanged", rate, 65, Yardstick{80, 15, 9}, 25},
+		{"a count has no ceiling", count, 2, Yardstick{1, 1, 9}, 75},
+	}
+	for _, tc := range tests {
+		if got := ItemPoints(tc.it, tc.v, tc.y); !near(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 // A 缺报 item scores 0 at its full weight; a not-applicable one is left out and the others
 // renormalised.
 func TestScore(t *testing.T) {
