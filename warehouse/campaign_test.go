@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -227,5 +228,58 @@ func TestScorecardPublishedBaseline(t *testing.T) {
 	}
 	if other, _ := w.Scorecard(ctx, warehouse.ScopeCity, "2025-02-01", nil); other.Baseline != warehouse.BaselineRescored {
 		t.Errorf("cities' baseline %q: a county publication is not the cities'", other.Baseline)
+	}
+}
+
+// On the demo data: one county's outlier (enterprise visits 10 → 310 times its own) changes
+// no other county's score that month, and another county reporting ten more problems found
+// does not fall.
+func TestScorecardGamingOnDemo(t *testing.T) {
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	const outlier, honest = "620102", "620421" // 城关区, 靖远县
+	col := func(rows [][]string, name string) int { return slices.Index(rows[0], name) }
+	loadMonth(t, w, func(rows [][]string) [][]string { return rows })
+	before, err := w.Scorecard(ctx, warehouse.ScopeCounty, "2025-03-01", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadMonth(t, w, func(rows [][]string) [][]string {
+		for _, r := range rows {
+			switch r[1] {
+			case outlier:
+				r[col(rows, "六必访走访企业数")] = "9999"
+			case honest:
+				c := col(rows, "发现问题（麻木僵化不思为）")
+				n, _ := strconv.Atoi(r[c])
+				r[c] = strconv.Itoa(n + 10)
+			}
+		}
+		return rows
+	})
+	after, err := w.Scorecard(ctx, warehouse.ScopeCounty, "2025-03-01", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := map[string]warehouse.UnitScore{}
+	for _, u := range before.Units {
+		was[u.Code] = u
+	}
+	for _, u := range after.Units {
+		b := was[u.Code]
+		switch u.Code {
+		case outlier:
+			if u.Score <= b.Score {
+				t.Errorf("the outlier's own score did not rise: %.2f → %.2f", b.Score, u.Score)
+			}
+		case honest:
+			if u.Score < b.Score || u.Rank > b.Rank {
+				t.Errorf("%s reported ten more problems and fell: %.2f (%d) → %.2f (%d)", u.Name, b.Score, b.Rank, u.Score, u.Rank)
+			}
+		default:
+			if u.Score != b.Score {
+				t.Errorf("%s: score %.4f → %.4f because of another county's report", u.Name, b.Score, u.Score)
+			}
+		}
 	}
 }
