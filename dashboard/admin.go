@@ -45,9 +45,9 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g := e.Group("/api/admin", s.require(PermAdminLoads))
 	g.GET("/runs", s.adminRuns)
 	g.GET("/runs/:id/rejects", s.adminRejects)
-	g.POST("/jobs/:job/run", s.adminRunJob)
-	g.POST("/jobs/:job/upload", s.adminUpload)
-	g.POST("/backup", s.adminBackup)
+	g.POST("/jobs/:job/run", s.adminRunJob, longRoute(0, jobWriteDeadline))
+	g.POST("/jobs/:job/upload", s.adminUpload, longRoute(uploadReadDeadline, uploadWriteDeadline))
+	g.POST("/backup", s.adminBackup, longRoute(0, backupWriteDeadline))
 	g.POST("/campaign/publish", s.adminPublishCampaign)
 	g.GET("/inflight", func(c echo.Context) error {
 		if s.jobs == nil {

@@ -34,7 +34,7 @@ func (s *Server) consoleRoutes(e *echo.Echo) {
 	g.GET("/api/sql/saved", s.savedAPI)
 	g.POST("/api/sql/saved", s.saveAPI)
 	g.DELETE("/api/sql/saved/:id", s.deleteSavedAPI)
-	g.POST("/api/sql/export", s.exportAPI, s.require(PermExport))
+	g.POST("/api/sql/export", s.exportAPI, s.require(PermExport), longRoute(0, exportWriteDeadline))
 }
 
 type consoleView struct {

@@ -29,7 +29,7 @@ const (
 )
 
 // Timeouts are the http.Server's deadlines. Routes that need more (uploads, loads, exports,
-// backups) extend theirs per request (see routeLimits).
+// backups) extend theirs per request once the caller is known to be allowed (longRoute).
 type Timeouts struct {
 	// ReadHeader is how long a client may take to send the request line and headers: a
 	// slowloris client that trickles them is cut off then.
@@ -55,33 +55,57 @@ func NewHTTPServer(app http.Handler, t Timeouts, base context.Context) *http.Ser
 		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes, BaseContext: func(net.Listener) context.Context { return base }}
 }
 
-// routeLimit is what one route may take beyond the defaults: a larger body, multipart
-// bodies, and longer deadlines to read the request and write the answer.
+// routeLimit is what one route's body may be beyond the defaults: larger, or multipart.
 type routeLimit struct {
 	body      int64
 	multipart bool
-	read      time.Duration
-	write     time.Duration
 }
 
-// routeLimits lists the routes (Echo's route templates) that need more than maxBody and the
-// server's deadlines. Uploads take a file of up to maxUpload, and their answer waits for the
-// load; job runs wait for their loads too (the CLI's client waits two hours); exports have
-// 120 s for the statement and then send a file of up to 4 GiB; a backup copies the warehouse.
-// A live progress stream would be listed here with its own write deadline.
+// routeLimits lists the routes (Echo's route templates) whose bodies may be more than
+// maxBody: the upload takes a file of up to maxUpload, as a raw or a multipart body. The
+// limit holds before authentication: the CSRF check reads forms before any permission
+// check runs.
 var routeLimits = map[string]routeLimit{
-	"/api/admin/jobs/:job/upload": {body: maxUpload, multipart: true, read: 30 * time.Minute, write: 2 * time.Hour},
-	"/api/admin/jobs/:job/run":    {write: 2 * time.Hour},
-	"/api/admin/backup":           {write: time.Hour},
-	"/api/sql/export":             {write: 30 * time.Minute},
-	"/api/sql":                    {write: 30 * time.Minute},
+	"/api/admin/jobs/:job/upload": {body: maxUpload, multipart: true},
+}
+
+// Deadlines of the routes that need more than the server's (see longRoute): an upload's
+// body may take half an hour to arrive and its answer waits for the load (the CLI's client
+// waits two hours); a job run waits for its loads; an export has 120 s for its statement
+// and then sends a file of up to 4 GiB, as the SQL API's CSV and Arrow answers do; a backup
+// copies the warehouse. A live progress stream would get its own here.
+const (
+	uploadReadDeadline  = 30 * time.Minute
+	uploadWriteDeadline = 2 * time.Hour
+	jobWriteDeadline    = 2 * time.Hour
+	exportWriteDeadline = 30 * time.Minute
+	backupWriteDeadline = time.Hour
+)
+
+// longRoute gives a route longer deadlines than the server's (0 keeps one). It is route
+// middleware, listed after the route's permission check, so only a caller allowed the
+// route gets them: anyone else keeps the server's, and cannot hold a connection for half
+// an hour by trickling a body to the upload route.
+func longRoute(read, write time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			rc := http.NewResponseController(c.Response())
+			if read > 0 {
+				_ = rc.SetReadDeadline(time.Now().Add(read))
+			}
+			if write > 0 {
+				_ = rc.SetWriteDeadline(time.Now().Add(write))
+			}
+			return next(c)
+		}
+	}
 }
 
 const ctxMultipart = "jinwei_multipart"
 
-// limitRequests bounds each request's body by its route, refuses multipart bodies outside
-// upload routes (the CSRF check and form binding would otherwise parse them, spilling large
-// parts into temporary files), and sets the route's deadlines.
+// limitRequests bounds each request's body by its route and refuses multipart bodies
+// outside upload routes (the CSRF check and form binding would otherwise parse them,
+// spilling large parts into temporary files).
 func (s *Server) limitRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -94,13 +118,6 @@ func (s *Server) limitRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if req.ContentLength > lim.body {
 			return tooLarge(lim.body)
-		}
-		rc := http.NewResponseController(c.Response())
-		if lim.read > 0 {
-			_ = rc.SetReadDeadline(time.Now().Add(lim.read))
-		}
-		if lim.write > 0 {
-			_ = rc.SetWriteDeadline(time.Now().Add(lim.write))
 		}
 		body := &limitedBody{ReadCloser: http.MaxBytesReader(c.Response(), req.Body, lim.body)}
 		req.Body = body

@@ -309,11 +309,12 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 }
 
 // Routes that take longer than the server's write deadline (exports, uploads, job runs)
-// extend their own: with a server deadline already past, an ordinary route's answer is
-// lost while the SQL API's arrives.
-func TestLongRoutesExtendTheirWriteDeadline(t *testing.T) {
+// extend their own, but only for a caller allowed the route: with a server deadline already
+// past, the job run's answer arrives for the admin token, and is lost for a caller without
+// it, as an ordinary route's is.
+func TestLongRoutesExtendTheirWriteDeadlineForAllowedCallers(t *testing.T) {
 	w := whtest.Open(t)
-	app, err := dashboard.New(dashboard.Config{HomeRegion: "620000"}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, err := dashboard.New(dashboard.Config{HomeRegion: "620000", AdminToken: "cli-token", Jobs: &uploadJobs{}}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,14 +326,27 @@ func TestLongRoutesExtendTheirWriteDeadline(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String()
+	run := func(token string) (*http.Response, error) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/admin/jobs/economy/run", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return http.DefaultClient.Do(req)
+	}
 	if res, err := http.Get(base + "/healthz"); err == nil {
 		res.Body.Close()
 		t.Errorf("/healthz answered %d past the server's write deadline", res.StatusCode)
 	}
-	// Demo mode: the SQL API answers (here 403 for a missing CSRF token, or the result).
-	res, err := http.Post(base+"/api/sql", "application/json", strings.NewReader(`{"statement":"SELECT 1"}`))
+	if res, err := run(""); err == nil {
+		res.Body.Close()
+		t.Errorf("a job run without the token was answered %d past the server's write deadline", res.StatusCode)
+	}
+	res, err := run("cli-token")
 	if err != nil {
-		t.Fatalf("/api/sql lost its answer: %v", err)
+		t.Fatalf("the admin's job run lost its answer: %v", err)
 	}
 	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the admin's job run: %d", res.StatusCode)
+	}
 }

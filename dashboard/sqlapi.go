@@ -22,7 +22,7 @@ type SQL interface {
 
 func (s *Server) sqlRoutes(e *echo.Echo) {
 	g := e.Group("/api/sql", s.require(PermRunSQL))
-	g.POST("", s.sqlAPI)
+	g.POST("", s.sqlAPI, longRoute(0, exportWriteDeadline))
 	g.GET("/history", s.sqlHistory)
 	e.GET("/api/admin/audit", s.auditAPI, s.require(PermReadAudit))
 }

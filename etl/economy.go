@@ -196,9 +196,6 @@ func (e *economySink) region(code, name string) (*regionHit, error) {
 	return hit, nil
 }
 
-// indicator finds an indicator by code or name as a file writes it: padded, with a note
-// mark, under 其中：, or with the unit (地区生产总值（亿元）). A name in brackets that is not
-// a unit stays part of the name: 地区生产总值（修订前） is an indicator of its own.
 // matchRegion matches a region, reading a total row as the region the mapping names for
 // totals and a 其中 row by its own name when the mapping loads sub-items.
 func (e *economySink) matchRegion(code, name string) (warehouse.Region, error) {
@@ -216,6 +213,7 @@ func (e *economySink) matchRegion(code, name string) (warehouse.Region, error) {
 	return e.regions.match(code, name)
 }
 
+// indicator finds an indicator by code or by name as a file writes it (see indicatorByName).
 func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
 	if i, ok := e.indicators[s]; ok {
 		return i, true
@@ -224,17 +222,24 @@ func (e *economySink) indicator(s string) (warehouse.Indicator, bool) {
 	if i, ok := e.indicators[n]; ok {
 		return i, true
 	}
-	if i, ok := e.byName[n]; ok {
+	return indicatorByName(e.byName, n)
+}
+
+// indicatorByName finds an indicator by its normalised name as a table writes it: as is,
+// under 其中：, or with its unit (地区生产总值（亿元）). A name in brackets that is not a
+// unit stays part of the name: 地区生产总值（修订前） is an indicator of its own.
+func indicatorByName(byName map[string]warehouse.Indicator, n string) (warehouse.Indicator, bool) {
+	if i, ok := byName[n]; ok {
 		return i, true
 	}
 	if _, rest := rowNameRole(n); rest != n {
-		if i, ok := e.byName[rest]; ok {
+		if i, ok := byName[rest]; ok {
 			return i, true
 		}
 		n = rest
 	}
 	if u := headerUnit(n); u != "" {
-		i, ok := e.byName[strings.TrimSpace(reUnit.ReplaceAllStringFunc(n, func(m string) string {
+		i, ok := byName[strings.TrimSpace(reUnit.ReplaceAllStringFunc(n, func(m string) string {
 			if strings.Contains(m, u) {
 				return ""
 			}

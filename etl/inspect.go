@@ -105,7 +105,15 @@ func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, er
 			in.Notes = append(in.Notes, notes...)
 		}
 	}
-	if format == "xlsx" && len(sheets) > 1 {
+	if len(sheets) > 1 && m.Fixed["period"] != "" && !slices.ContainsFunc(sheets, func(sh inspectedSheet) bool {
+		_, err := parsePeriod(sh.name)
+		return err != nil
+	}) {
+		// A sheet per year (2024年, 2023年 …): each sheet's name is its period.
+		delete(m.Fixed, "period")
+		m.SheetField = "period"
+	}
+	if (format == "xlsx" || format == "xls") && len(sheets) > 1 {
 		// Sheets laid out alike (a sheet per year) share the mapping; others are named.
 		var same []string
 		for _, si := range in.Sheets {
@@ -124,7 +132,7 @@ func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, er
 		return nil, fmt.Errorf("inspect %s: write the mapping: %w", path, err)
 	}
 	in.TOML = string(b)
-	if job == JobEconomy && !strings.Contains(in.TOML, placeholder) {
+	if !strings.Contains(in.TOML, placeholder) {
 		rep, err := l.DryRun(ctx, job, path, m)
 		in.DryRun = rep
 		if err != nil {
@@ -216,30 +224,20 @@ func newIndicatorKnowledge(inds []warehouse.Indicator) *indicatorKnowledge {
 	return k
 }
 
-// find reads a cell or header as an indicator: by code, by name, without 其中：, without a
-// unit in brackets.
+// find reads a cell or header as an indicator: by code or by name (see indicatorByName),
+// or by one row of a merged header (地区生产总值 over （亿元）).
 func (k *indicatorKnowledge) find(text string) (warehouse.Indicator, bool) {
 	n := normalName(text)
 	if i, ok := k.byCode[n]; ok {
 		return i, true
 	}
-	if i, ok := k.byName[n]; ok {
-		return i, true
+	if i, ok := indicatorByName(k.byName, n); ok || !strings.Contains(n, "|") {
+		return i, ok
 	}
-	if _, rest := rowNameRole(n); rest != n {
-		n = rest
-		if i, ok := k.byName[n]; ok {
+	for _, part := range strings.Split(n, "|") {
+		if i, ok := indicatorByName(k.byName, part); ok {
 			return i, true
 		}
-	}
-	if u := headerUnit(n); u != "" {
-		i, ok := k.byName[strings.TrimSpace(reUnit.ReplaceAllStringFunc(n, func(m string) string {
-			if strings.Contains(m, u) {
-				return ""
-			}
-			return m
-		}))]
-		return i, ok
 	}
 	return warehouse.Indicator{}, false
 }
@@ -282,7 +280,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 	// Header rows: rows under the first that hold no number in the value columns (a merged
 	// header's lower rows: units, years under an indicator).
 	n := 1
-	for h+n < len(sh.rows) && n < 4 && headerLike(sh.rows[h+n].cells) {
+	for h+n < len(sh.rows) && n < 4 && headerLike(sh.rows[h+n].cells) && continues(sh.rows[h+n-1].cells, sh.rows[h+n].cells) {
 		n++
 	}
 	hdr := make([][]string, n)
@@ -364,6 +362,10 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 	titleText := append(slices.Clone(si.Titles), sh.name)
 	var ignore []string
 	for _, c := range otherCols {
+		if regionCol >= 0 && m.Columns["region_code"] == "" && codeColumn(regions, data, c) {
+			m.Columns["region_code"] = si.Header[c] // codes beside the names: matched by code
+			continue
+		}
 		ignore = append(ignore, si.Header[c])
 	}
 	if len(unitCols) > 0 {
@@ -388,10 +390,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		m.HeaderMarker, m.Columns["region"] = lastPart(si.Header[regionCol]), si.Header[regionCol]
 		m.Wide = &WideLayout{Field: "indicator", Headers: map[string]string{}, Ignore: ignore}
 		for _, c := range indicatorCols {
-			ind, ok := k.find(lastPart(si.Header[c]))
-			if !ok {
-				ind, _ = k.find(si.Header[c])
-			}
+			ind, _ := k.find(si.Header[c])
 			m.Wide.Headers[si.Header[c]] = ind.Code
 			si.Indicators = append(si.Indicators, ind.Code)
 		}
@@ -431,11 +430,16 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 				}
 			}
 		}
-		if regionCol >= 0 {
+		if regionCol >= 0 && families[job].knows("region") && m.Columns["region_code"] == "" {
 			m.Columns["region"] = si.Header[regionCol]
 		}
-		if indCol >= 0 {
+		if indCol >= 0 && job == JobEconomy {
 			m.Columns["indicator"] = si.Header[indCol]
+		}
+		for f := range m.Columns {
+			if !families[job].knows(f) {
+				delete(m.Columns, f)
+			}
 		}
 		if len(m.Columns) == 0 {
 			m.Columns = nil
@@ -471,6 +475,27 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		m.Columns = nil
 	}
 	return si, m, notes
+}
+
+// codeColumn says whether most cells of column c are region codes.
+func codeColumn(regions *regionMatcher, data [][]string, c int) bool {
+	hits := 0
+	for _, row := range data {
+		if v := field(row, c); v != "" {
+			if _, err := regions.match(v, ""); err == nil {
+				hits++
+			}
+		}
+	}
+	return hits > 0 && hits*2 >= len(data)
+}
+
+// continues says whether a row goes on the header row above it: its first cell is empty or
+// the same (a cell merged down), as under a merged header; a row of text that fills its
+// own first cell (a ledger's items) is data.
+func continues(above, row []string) bool {
+	first := field(row, 0)
+	return first == "" || first == field(above, 0)
 }
 
 func sheetName(s string) string {
@@ -617,6 +642,9 @@ func (in *Inspection) Print(w io.Writer) {
 		return
 	}
 	PrintDryRun(w, in.DryRun)
+	if len(in.DryRun.Preview) == 0 && in.DryRun.Run.RowsLoaded > 0 {
+		fmt.Fprintf(w, "  (rows of %s are not previewed)\n", in.Mapping.Job)
+	}
 	if in.DryRunError != "" {
 		fmt.Fprintf(w, "would fail: %s\n", in.DryRunError)
 	}

@@ -363,3 +363,47 @@ func TestLegacyXLSShapesLoad(t *testing.T) {
 		t.Errorf("%d XLSX shapes, want 3", n)
 	}
 }
+
+// The demo's county workbook (a sheet per year, a two-row header of indicator over unit,
+// codes beside the names) is inspected into the mapping data/sources/county_economy.toml
+// spells out by hand, and dry-runs clean.
+func TestInspectProposesTheCountyWorkbookMapping(t *testing.T) {
+	_, l := benchWarehouse(t)
+	ctx := context.Background()
+	if _, err := l.LoadReference(ctx, etl.JobRegions, filepath.Join("..", "data", "generated", "regions_counties.csv"), gansu); err != nil {
+		t.Fatal(err)
+	}
+	in, err := l.Inspect(ctx, etl.JobEconomy, filepath.Join("..", "data", "generated", "县域经济主要指标_2019-2024.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report strings.Builder
+	in.Print(&report)
+	m := in.Mapping
+	if m.SheetField != "period" || m.HeaderRows != 2 || m.Columns["region_code"] != "代码" || m.Wide == nil || m.Wide.Headers["地区生产总值|(亿元)"] != "gdp" {
+		t.Errorf("proposed mapping:\n%s", in.TOML)
+	}
+	if in.DryRun == nil || in.DryRunError != "" || in.DryRun.Run.RowsRejected != 0 || in.DryRun.Run.RowsLoaded != 6*86*4 {
+		t.Errorf("dry run:\n%s", report.String())
+	}
+}
+
+// A ledger's rows are all text: inspect reads one header row, not the items under it, and
+// proposes the columns by their names.
+func TestInspectProposesTheLedgerColumns(t *testing.T) {
+	_, l := benchWarehouse(t)
+	ctx := context.Background()
+	if _, err := l.LoadReference(ctx, etl.JobRegions, filepath.Join("..", "data", "generated", "regions_counties.csv"), gansu); err != nil {
+		t.Fatal(err)
+	}
+	in, err := l.Inspect(ctx, etl.JobEcology, filepath.Join("..", "data", "generated", "生态环境问题整改台账_2024-12.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Sheets[0].HeaderRows != 1 || in.Mapping.Columns["item_id"] != "问题编号" || in.Mapping.Columns["region"] != "所在地区" {
+		t.Errorf("header rows %d, mapping:\n%s", in.Sheets[0].HeaderRows, in.TOML)
+	}
+	if in.DryRun == nil || in.DryRunError != "" || in.DryRun.Run.RowsLoaded != 300 {
+		t.Errorf("dry run %+v: %s", in.DryRun, in.DryRunError)
+	}
+}

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"jinwei/etl"
+	"jinwei/warehouse"
 )
 
 func TestGlobalFlagsBeforeTheCommand(t *testing.T) {
@@ -54,6 +56,9 @@ func TestProgressLineClearedBeforeOtherOutput(t *testing.T) {
 	logAt := strings.Index(printTo, "time=")
 	if logAt < 0 || !strings.HasSuffix(printTo[:logAt], "read 4096"+clearLine) {
 		t.Errorf("the log line did not clear the progress line first:\n%q", printTo)
+	}
+	if got := progressText(warehouse.Run{FilePath: "a.csv", RowsRead: 10, RowsLoaded: 6, RowsRejected: 1, RowsNoValue: 3}, time.Second); !strings.Contains(got, "rejected 1, no value 3") {
+		t.Errorf("progress %q lacks the no-value count", got)
 	}
 	if progressPrinter(&screen) != nil {
 		t.Error("progress shown on a stream that is not a terminal")

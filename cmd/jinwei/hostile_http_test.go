@@ -160,8 +160,9 @@ func randomToken(r *rand.Rand, n int) string {
 }
 
 // hostileCorpus is the corpus: huge methods, lines and headers, and big bodies of every
-// kind (declared, chunked, multipart, form) to every kind of route.
-func hostileCorpus() []hostileCase {
+// kind (declared, chunked, multipart, form) to every kind of route, without credentials
+// and with the admin token.
+func hostileCorpus(adminToken string) []hostileCase {
 	r := rand.New(rand.NewPCG(14, 7))
 	tooLarge := []int{http.StatusRequestHeaderFieldsTooLarge, 0}
 	cases := []hostileCase{}
@@ -211,6 +212,18 @@ func hostileCorpus() []hostileCase {
 			body: 48 << 20, want: []int{http.StatusRequestEntityTooLarge, http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
 				http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusOK, http.StatusSeeOther, 0}})
 	}
+	// Holding the admin token changes nothing: the upload's limit holds, and multipart goes
+	// nowhere but the upload.
+	bearer := "Authorization: Bearer " + adminToken + "\r\n"
+	cases = append(cases,
+		hostileCase{name: "admin: 1 GB upload", head: "POST /api/admin/jobs/economy/upload?name=big.csv HTTP/1.1\r\nHost: jinwei\r\n" + bearer +
+			"Content-Length: 1073741824\r\n\r\n", body: 64 << 20, want: []int{http.StatusRequestEntityTooLarge}},
+		hostileCase{name: "admin: chunked multipart to the SQL API", head: "POST /api/sql HTTP/1.1\r\nHost: jinwei\r\n" + bearer +
+			"Content-Type: multipart/form-data; boundary=" + boundary + "\r\nTransfer-Encoding: chunked\r\n\r\n4000000\r\n" + multipartStart,
+			body: 64 << 20, want: []int{http.StatusUnsupportedMediaType}},
+		hostileCase{name: "admin: 1 GB backup request", head: "POST /api/admin/backup?dir=b HTTP/1.1\r\nHost: jinwei\r\n" + bearer +
+			"Content-Length: 1073741824\r\n\r\n", body: 64 << 20, want: []int{http.StatusRequestEntityTooLarge}},
+	)
 	return cases
 }
 
@@ -251,7 +264,7 @@ func TestHostileRequestsStayWithinBounds(t *testing.T) {
 	corpusStart := time.Now()
 
 	// 1. The corpus, four requests at a time.
-	cases := hostileCorpus()
+	cases := hostileCorpus(info.Token)
 	var slowest time.Duration
 	var mu sync.Mutex
 	sem := make(chan struct{}, 4)
@@ -278,7 +291,7 @@ func TestHostileRequestsStayWithinBounds(t *testing.T) {
 	promptly(t, h.addr, "after the corpus")
 	t.Logf("corpus: %d requests in %v, slowest answer %v", len(cases), time.Since(corpusStart).Round(time.Millisecond), slowest.Round(time.Millisecond))
 
-	// 2. Slow clients: 100 trickle their headers, 20 their bodies, a byte every 500 ms. Each
+	// 2. Slow clients: 100 trickle their headers, 40 their bodies, a byte every 500 ms. Each
 	// is cut off by the server's deadlines while ordinary requests are answered.
 	slowStart := time.Now()
 	var cut, notCut atomic.Int32
@@ -324,11 +337,17 @@ func TestHostileRequestsStayWithinBounds(t *testing.T) {
 		go trickle("POST /login HTTP/1.1\r\nHost: jinwei\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\n",
 			strings.Repeat("a", 200), hostileSlowBody)
 	}
+	// The upload route's longer deadlines are for callers allowed to upload only.
+	for i := 0; i < 20; i++ {
+		slowWG.Add(1)
+		go trickle("POST /api/admin/jobs/economy/upload?name=x.csv HTTP/1.1\r\nHost: jinwei\r\nContent-Length: 200\r\n\r\n",
+			strings.Repeat("a", 200), hostileSlowBody)
+	}
 	time.Sleep(time.Second)
-	promptly(t, h.addr, "during 120 slow clients")
+	promptly(t, h.addr, "during 140 slow clients")
 	slowWG.Wait()
 	if notCut.Load() > 0 {
-		t.Errorf("%d of 120 slow clients were not cut off in time", notCut.Load())
+		t.Errorf("%d of 140 slow clients were not cut off in time", notCut.Load())
 	}
 	t.Logf("slow clients: %d cut off, the last after %v", cut.Load(), time.Since(slowStart).Round(time.Millisecond))
 
