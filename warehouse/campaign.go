@@ -84,7 +84,7 @@ func (w *Warehouse) ScorecardItems(ctx context.Context) ([]scorecard.Item, error
 	var items []scorecard.Item
 	err = res.each(func(rr *rowReader) {
 		items = append(items, scorecard.Item{Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"),
-			Dimension: rr.str("dimension"), Formula: scorecard.Formula(rr.str("formula")), Num: rr.str("num"), Den: rr.str("den"),
+			Dimension: rr.str("dimension_name"), Formula: scorecard.Formula(rr.str("formula")), Num: rr.str("num"), Den: rr.str("den"),
 			Direction: rr.int("direction"), Weight: rr.float("weight"), Kinds: scorecard.ParseKinds(rr.str("kinds")),
 			Deadline: rr.int("deadline"), MinSpread: rr.float("min_spread"), Step: rr.float("step"), Pool: rr.int("pool"), Note: rr.str("note")})
 	})

@@ -38,6 +38,15 @@ func TestScorecard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var dims []string
+	for _, it := range sc.Items {
+		if len(dims) == 0 || dims[len(dims)-1] != it.Dimension {
+			dims = append(dims, it.Dimension)
+		}
+	}
+	if !slices.Equal(dims, []string{"study", "execution", "efficiency"}) {
+		t.Errorf("items by dimension %v; want 学习, 执行, 效能 in that order", dims)
+	}
 	if len(sc.Items) != len(file) || sc.Weights["on_time_rate"] != 3 || sc.Weights["problems_closed_in_time"] != 2 {
 		t.Errorf("items %d (file %d), weights %v; want the file's items and weights, on_time_rate overridden", len(sc.Items), len(file), sc.Weights)
 	}
