@@ -32,5 +32,15 @@ func TestCampaignBreakdownInBrowser(t *testing.T) {
 		t.Errorf("method rules %q", txt)
 	}
 	s.open(t, "campaign-method-en", srv.URL+"/campaign/method?lang=en")
+	// On a phone the scorecard (its breakdowns open) and the method fit the screen: wide
+	// tables scroll inside their boxes.
+	s.setViewport(t, phone)
+	for _, path := range []string{"/campaign?kind=county", "/campaign/method?lang=en"} {
+		s.load(t, srv.URL+path)
+		s.eval(t, `(document.querySelectorAll('details.breakdown').forEach(function (d) { d.open = true }), '')`)
+		if over := s.eval(t, phoneOverflow); over != "" {
+			t.Errorf("%s at 390 px: wider than the screen: %s", path, over)
+		}
+	}
 	s.check(t, srv.URL)
 }
