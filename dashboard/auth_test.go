@@ -93,6 +93,7 @@ func status(t *testing.T, c *http.Client, method, u string, header map[string]st
 }
 
 func TestSignInRolesAndSessions(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	base := f.srv.URL
 	anon := f.client(t)
@@ -152,6 +153,7 @@ func TestSignInRolesAndSessions(t *testing.T) {
 }
 
 func TestSignInIsRateLimited(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	c := f.client(t)
 	limited := false
@@ -164,6 +166,7 @@ func TestSignInIsRateLimited(t *testing.T) {
 }
 
 func TestSignOutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	c := f.client(t)
 	signIn(t, c, f.srv.URL, "leader", "leader-pw")
@@ -188,7 +191,8 @@ func TestSignOutEndsTheSession(t *testing.T) {
 
 // Without users the pages are open, say so, and the admin API still wants its token.
 func TestDemoModeIsOpenButSaysSo(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	code, body, _ := get(t, srv.URL+"/ranking")
 	if code != http.StatusOK || !strings.Contains(body, `id="demo-banner"`) {
 		t.Errorf("demo mode page: %d, banner shown: %v", code, strings.Contains(body, "demo-banner"))
@@ -200,13 +204,14 @@ func TestDemoModeIsOpenButSaysSo(t *testing.T) {
 
 // The request log names the signed-in user beside the request id.
 func TestRequestLogNamesTheUser(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuilder
 	h, err := dashboard.HashPassword("pw")
 	if err != nil {
 		t.Fatal(err)
 	}
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: []dashboard.User{{Name: "leader", Role: dashboard.RoleViewer, PasswordHash: h}},
-		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.Demo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.SharedDemo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,11 +159,20 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	return e, nil
 }
 
-// dataVersion is the warehouse's current data version: every write starts a new one. A
-// store that does not count versions is always at 0.
-func (s *Server) dataVersion() uint64 {
-	if cs, ok := s.store.(CacheStatser); ok {
-		return cs.CacheStats().DataVersion
+// dataVersioner is a store that keeps a data version (the warehouse does, in a table shared
+// by every process and host, read at most once a second).
+type dataVersioner interface {
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
+// dataVersion is the warehouse's current data version: every write, by any process or
+// host, starts a new one. A store that does not count versions, or cannot be read just
+// now, is at 0.
+func (s *Server) dataVersion(ctx context.Context) uint64 {
+	if dv, ok := s.store.(dataVersioner); ok {
+		if v, err := dv.DataVersion(ctx); err == nil {
+			return v
+		}
 	}
 	return 0
 }
@@ -172,7 +181,7 @@ func (s *Server) dataVersion() uint64 {
 // tell when its numbers are out of date.
 func (s *Server) noteDataVersion(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Set(ctxDataVersion, s.dataVersion())
+		c.Set(ctxDataVersion, s.dataVersion(c.Request().Context()))
 		return next(c)
 	}
 }
@@ -180,7 +189,7 @@ func (s *Server) noteDataVersion(next echo.HandlerFunc) echo.HandlerFunc {
 // versionAPI answers GET /api/version with the current data version: the cheap question a
 // wall screen asks every few seconds to know when to redraw.
 func (s *Server) versionAPI(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]uint64{"data_version": s.dataVersion()})
+	return c.JSON(http.StatusOK, map[string]uint64{"data_version": s.dataVersion(c.Request().Context())})
 }
 
 // Render implements echo.Renderer over the embedded templates.

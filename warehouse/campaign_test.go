@@ -25,7 +25,8 @@ import (
 // The scorecard ranks the units of a scope on the items of data/campaign_scoring.csv, with
 // their default weights unless the config overrides them.
 func TestScorecard(t *testing.T) {
-	w := etltest.Demo(t)
+	t.Parallel()
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	sc, err := w.Scorecard(ctx, warehouse.ScopeCity, "", map[string]float64{"on_time_rate": 3})
 	if err != nil {

@@ -20,6 +20,11 @@ const streamFormat = "JSONCompactEachRowWithNamesAndTypes"
 // result ends that way (its one chunk holds only the header) rather than with an empty chunk.
 const noActiveStream = "No active streaming query"
 
+// streamStarted, when set (only tests set it), is called once the engine has accepted a
+// streamed statement: a test that cancels a running statement waits for it rather than
+// guessing how long a busy machine takes to get there.
+var streamStarted func()
+
 // streamLocked runs stmt on the held connection and hands each chunk of its output to each.
 // chDB can stop a streamed statement only between chunks, from the goroutine that fetches
 // them (a cancel during a fetch waits for the fetch), so ctx is checked after every chunk:
@@ -42,6 +47,9 @@ func (c *chdbConn) streamLocked(ctx context.Context, stmt string, each chunkFunc
 	if msg := c.lib.resultError(handle); msg != "" {
 		c.lib.destroyResult(handle)
 		return c.afterStream(&EngineError{Message: strings.TrimSpace(msg)})
+	}
+	if streamStarted != nil {
+		streamStarted()
 	}
 	err := c.fetchAll(ctx, handle, each)
 	if err != nil {
