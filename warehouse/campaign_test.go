@@ -94,7 +94,13 @@ func TestScorecard(t *testing.T) {
 	if _, err := w.Scorecard(ctx, warehouse.ScopeCounty, "", map[string]float64{"overdue_rate": 1}); err == nil || !strings.Contains(err.Error(), "overdue_rate") {
 		t.Errorf("a weight for an item not in the data: %v", err)
 	}
-	// Without its items the scorecard says what to load rather than scoring everyone 0.
+}
+
+// Without its items the scorecard says what to load rather than scoring everyone 0.
+func TestScorecardWithoutItems(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	ctx := context.Background()
 	if err := w.Exec(ctx, "TRUNCATE TABLE campaign_score_items", nil); err != nil {
 		t.Fatal(err)
 	}
