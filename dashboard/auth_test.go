@@ -24,7 +24,7 @@ type authFixture struct {
 	now time.Time
 }
 
-func newAuthServer(t testing.TB) *authFixture {
+func newAuthServer(t testing.TB, tune ...func(*dashboard.Config)) *authFixture {
 	t.Helper()
 	f := &authFixture{now: time.Now()}
 	users := []dashboard.User{}
@@ -36,8 +36,12 @@ func newAuthServer(t testing.TB) *authFixture {
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
 	f.w = etltest.Demo(t)
-	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
-		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg := dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
+		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}
+	for _, fn := range tune {
+		fn(&cfg)
+	}
+	app, err := dashboard.New(cfg, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

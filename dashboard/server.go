@@ -77,6 +77,9 @@ type Config struct {
 	CookieSecure string
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// Spool bounds the downloads staged on disk and the guard's limits for ad hoc SQL;
+	// zero fields take DefaultSpool's values.
+	Spool SpoolConfig
 	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
 	BackupsDir string
 }
@@ -89,8 +92,10 @@ type Server struct {
 	jobs  Jobs
 	log   *slog.Logger
 	tmpl  *template.Template
-	// spools admits the downloads staged on disk at once (see sendSpooled).
-	spools chan struct{}
+	// spools admits the downloads staged on disk at once, and spooled counts the bytes
+	// they hold (see sendSpooled).
+	spools  chan struct{}
+	spooled *spoolBudget
 	// routes are the registered route templates: the only route labels of the metrics.
 	routes map[string]bool
 	// accounts are the accounts, sessions and tokens; proxies the trusted proxies;
@@ -122,7 +127,9 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if err := checkVendorAssets(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl, spools: make(chan struct{}, maxSpooled)}
+	cfg.Spool = cfg.Spool.orDefaults()
+	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
+		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}}
 	if err := s.setUpAccounts(store); err != nil {
 		return nil, err
 	}

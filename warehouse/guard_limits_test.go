@@ -182,3 +182,41 @@ func TestGuardReportsEngineErrorsAsSuch(t *testing.T) {
 		t.Errorf("syntax error reads %v; want the position in the statement, not the guard's query", err)
 	}
 }
+
+// byteCounter is a RowSink that counts the text it is handed.
+type byteCounter struct{ rows, bytes int }
+
+func (c *byteCounter) Columns([]warehouse.Column) error { return nil }
+
+func (c *byteCounter) Rows(rows [][]any) error {
+	for _, r := range rows {
+		c.rows++
+		for _, v := range r {
+			c.bytes += len(fmt.Sprint(v))
+		}
+	}
+	return nil
+}
+
+// A streamed result is stopped at its size limit, counted as it passes: the issue's
+// statement (1 MB strings, one per region, UNION ALL'd 20 times), scaled down, stops at a
+// 4 MiB limit, and the sink has been handed no more than that. The engine's own
+// max_result_bytes let 2.68 GB through at a 64 MiB limit.
+func TestGuardStopsStreamedResultsAtTheirSize(t *testing.T) {
+	w := etltest.Demo(t)
+	parts := make([]string, 20)
+	for i := range parts {
+		parts[i] = "SELECT repeat('a', 100000) AS s FROM regions"
+	}
+	const limit = 4 << 20
+	sink := &byteCounter{}
+	_, err := w.GuardedStream(context.Background(), strings.Join(parts, " UNION ALL "), warehouse.Limits{MaxResultBytes: limit, MaxRows: 1 << 30}, sink)
+	t.Logf("%v; the sink had %d rows, %d bytes", err, sink.rows, sink.bytes)
+	var le *warehouse.LimitError
+	if !errors.As(err, &le) || le.Limit != "result size" {
+		t.Errorf("err = %v; want the result size limit", err)
+	}
+	if sink.bytes > limit {
+		t.Errorf("the sink was handed %d bytes; the limit is %d", sink.bytes, limit)
+	}
+}

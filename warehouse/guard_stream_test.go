@@ -205,6 +205,7 @@ func TestCancelStopsAnAggregationOnTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	w.AllowAnalystTables("big", "small")
 	marker := "cancel_marker_" + strings.TrimPrefix(main.Database(), "test_")
 	running := func() (int, error) {
 		res, err := main.Query(bg, "SELECT count() FROM system.processes WHERE position(query, {marker:String}) > 0 AND position(query, 'system.processes') = 0",

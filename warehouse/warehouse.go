@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -34,6 +35,11 @@ type Config struct {
 	// statements (ad hoc SQL) run as, a second fence behind the guard; the audit log is still
 	// written as ServerDSN's user. Its database is the warehouse's. Needs ServerDSN.
 	ReadonlyDSN string
+	// Worker, when set, is the program that runs the embedded engine's ad hoc SQL in a
+	// process of its own (see adhocGuard): the jinwei binary, whose main calls RunWorker
+	// when IsWorker. Empty runs ad hoc SQL on the warehouse's own connection, where every
+	// dashboard query waits behind it (one-shot commands, which serve nobody else).
+	Worker string
 }
 
 // Warehouse is an open connection to jinwei's database.
@@ -45,6 +51,9 @@ type Warehouse struct {
 	cache   *queryCache
 	version dataVersion // the warehouse's data version as this process last read it
 	spool   string      // where large results are staged on disk; "" means the system's temp dir
+
+	tablesMu    sync.RWMutex
+	extraTables map[string]bool // tables ad hoc SQL may read beyond analystTables
 }
 
 // cachedResults bounds the query cache: the pages ask a few hundred distinct questions.
@@ -82,7 +91,11 @@ func Open(cfg Config) (*Warehouse, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Warehouse{eng: eng, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.c.spoolDir()}, nil
+	w := &Warehouse{eng: eng, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.c.spoolDir()}
+	if cfg.Worker != "" {
+		w.guard = newAdhocGuard(eng, cfg.Worker, libs, w.cache.version.Load)
+	}
+	return w, nil
 }
 
 // openServerGuard connects the read-only user of cfg.ReadonlyDSN to the warehouse's database,

@@ -27,6 +27,9 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	start := time.Now()
+	if cfg.worker, err = os.Executable(); err != nil {
+		return fmt.Errorf("find this program, to run ad hoc SQL beside the dashboards: %w", err)
+	}
 	removeStaleTemp, err := useOwnTempDir(cfg.DataDir, log)
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 
 func openEmbedded(tb testing.TB, db string) (*warehouse.Warehouse, error) {
 	tb.Helper()
-	w, err := warehouse.Open(warehouse.Config{DataDir: filepath.Join(DataDir(tb), "chdb"), Database: db})
+	w, err := warehouse.Open(warehouse.Config{DataDir: filepath.Join(DataDir(tb), "chdb"), Database: db, Worker: Worker(tb)})
 	if err != nil {
 		return nil, fmt.Errorf("the tests need the embedded ClickHouse engine and could not open it: %w", err)
 	}
@@ -154,10 +154,25 @@ func Clone(tb testing.TB, src *warehouse.Warehouse) *warehouse.Warehouse {
 	return w
 }
 
+// Worker is the program that runs ad hoc SQL workers for tests: the test binary itself,
+// whose TestMain (Run) serves as one when started so.
+func Worker(tb testing.TB) string {
+	tb.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatalf("the test binary, to run ad hoc SQL workers: %v", err)
+	}
+	return exe
+}
+
 // Run runs a package's tests, then the checks of AtEnd, drops the process-wide databases
 // and removes the process's embedded data directory; call it from TestMain:
-// os.Exit(whtest.Run(m)).
+// os.Exit(whtest.Run(m)). Started as an ad hoc SQL worker (Worker), the
+// test binary serves as one instead.
 func Run(m *testing.M) int {
+	if warehouse.IsWorker() {
+		return warehouse.RunWorker()
+	}
 	code := m.Run()
 	process.mu.Lock()
 	defer process.mu.Unlock()
@@ -179,7 +194,8 @@ func Run(m *testing.M) int {
 }
 
 // NumbersTable creates table name (n UInt64, label String) in w's database holding rows
-// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry.
+// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry. Ad hoc
+// SQL may read it.
 func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) {
 	tb.Helper()
 	ctx := context.Background()
@@ -190,6 +206,7 @@ func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) 
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		tb.Fatalf("fill table %s: %v", name, err)
 	}
+	w.AllowAnalystTables(name)
 }
 
 // TableChecksum is one table's row count and content checksum.
