@@ -114,6 +114,7 @@ bench: assets check-engine clickhouse-server
 	$(GO) test -run '^$$' -bench ETLAgainstEngineIngest -benchtime 1x ./etl/
 	$(GO) test -run '^$$' -bench InsertMillionRows -benchtime 1x ./warehouse/
 	$(GO) test -run '^$$' -bench NationalScaleRanking -benchtime 3x ./warehouse/
+	$(GO) test -run '^$$' -bench ScorecardVolatility -benchtime 1x ./warehouse/
 	$(GO) test -run '^$$' -bench DataVersion -benchtime 200x ./warehouse/
 
 clean:

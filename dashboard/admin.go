@@ -48,6 +48,7 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.POST("/jobs/:job/run", s.adminRunJob, longRoute(0, jobWriteDeadline))
 	g.POST("/jobs/:job/upload", s.adminUpload, longRoute(uploadReadDeadline, uploadWriteDeadline))
 	g.POST("/backup", s.adminBackup, longRoute(0, backupWriteDeadline))
+	g.POST("/campaign/publish", s.adminPublishCampaign)
 	g.GET("/inflight", func(c echo.Context) error {
 		if s.jobs == nil {
 			return c.JSON(http.StatusOK, []warehouse.Run{})

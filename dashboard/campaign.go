@@ -3,29 +3,23 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/scorecard"
 )
 
-// campaignKinds are the kinds of unit a scorecard compares with each other.
-var campaignKinds = []string{"city", "county", "department"}
+// campaignKinds are the scopes of unit a scorecard compares with each other.
+var campaignKinds = []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}
 
 // campaignTrendMetrics are the province-wide monthly totals the trend chart draws.
 var campaignTrendMetrics = []string{"problems_found", "problems_rectified", "tasks_on_time", "tasks_overdue", "enterprise_visits", "inspections_4b2z"}
-
-// DefaultCampaignWeights weigh every scorecard item the same.
-func DefaultCampaignWeights() map[string]float64 {
-	w := map[string]float64{}
-	for _, it := range warehouse.ScoreItems {
-		w[it.Code] = 1
-	}
-	return w
-}
 
 type campaignData struct {
 	Kind      string                 `json:"kind"`
@@ -35,43 +29,28 @@ type campaignData struct {
 	Generated bool `json:"generated"`
 }
 
-func (s *Server) weights() map[string]float64 {
-	if len(s.cfg.CampaignWeights) > 0 {
-		return s.cfg.CampaignWeights
+func campaignKind(c echo.Context) (string, error) {
+	kind := c.QueryParam("kind")
+	if kind == "" {
+		kind = warehouse.ScopeCity
 	}
-	return DefaultCampaignWeights()
+	if !slices.Contains(campaignKinds, kind) {
+		return "", echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("kind %q is not city, county or department", kind))
+	}
+	return kind, nil
 }
 
 func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	ctx := c.Request().Context()
-	d := campaignData{Kind: c.QueryParam("kind")}
-	if d.Kind == "" {
-		d.Kind = "city"
-	}
-	var only []string
-	unitKind := "region"
-	switch d.Kind {
-	case "city", "county":
-		regions, err := s.store.Regions(ctx)
-		if err != nil {
-			return d, err
-		}
-		for _, r := range regions {
-			if r.Level == d.Kind {
-				only = append(only, r.Code)
-			}
-		}
-	case "department":
-		unitKind = "department"
-	default:
-		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("kind %q is not city, county or department", d.Kind))
-	}
-	sc, err := s.store.Scorecard(ctx, unitKind, c.QueryParam("month"), s.weights(), only)
+	kind, err := campaignKind(c)
 	if err != nil {
+		return campaignData{}, err
+	}
+	d := campaignData{Kind: kind}
+	if d.Scorecard, err = s.store.Scorecard(ctx, kind, c.QueryParam("month"), s.cfg.CampaignWeights); err != nil {
 		return d, err
 	}
-	d.Scorecard = sc
-	if d.Generated, err = s.store.CampaignGenerated(ctx, sc.Month); err != nil {
+	if d.Generated, err = s.store.CampaignGenerated(ctx, d.Scorecard.Month); err != nil {
 		return d, err
 	}
 	d.Trend, err = s.store.CampaignTrend(ctx)
@@ -89,16 +68,22 @@ func (s *Server) campaignAPI(c echo.Context) error {
 type campaignView struct {
 	page
 	Months, Kinds []option
-	Weights       []weightRow
 	Rows          []scoreRow
-	Month         string
+	Month, Kind   string
+	// Baseline says what rank changes are against; Published this month's publication.
+	Baseline, Published string
 }
-
-type weightRow struct{ Item, Dimension, Weight string }
 
 type scoreRow struct {
 	Rank, Change, Name, Score, Study, Execution, Efficiency string
-	ChangeClass                                             string
+	ChangeClass, Flags, Hint                                string
+	Unreported                                              bool
+	Items                                                   []itemRow
+}
+
+// itemRow is one line of a unit's breakdown.
+type itemRow struct {
+	Item, Status, Value, Median, Spread, Normalised, Points, Weight string
 }
 
 func (s *Server) campaignPage(c echo.Context) error {
@@ -108,7 +93,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 	}
 	lang := pageLang(c)
 	sc := d.Scorecard
-	v := campaignView{page: newPage(c, "campaign", "nav_campaign"), Month: sc.Month}
+	v := campaignView{page: newPage(c, "campaign", "nav_campaign"), Month: sc.Month, Kind: d.Kind}
 	v.Generated = d.Generated
 	for i := len(sc.Months) - 1; i >= 0; i-- {
 		m := sc.Months[i]
@@ -117,15 +102,16 @@ func (s *Server) campaignPage(c echo.Context) error {
 	for _, k := range campaignKinds {
 		v.Kinds = append(v.Kinds, option{k, t(lang, "kind_"+k), k == d.Kind})
 	}
-	for _, it := range warehouse.ScoreItems {
-		v.Weights = append(v.Weights, weightRow{Item: scoreItemName(it, lang), Dimension: t(lang, "dim_"+it.Dimension), Weight: formatNumber(s.weights()[it.Code])})
+	v.Baseline = baselineText(sc, lang)
+	if sc.Published != nil {
+		v.Published = fmt.Sprintf(t(lang, "sc_published"), sc.Published.At, sc.Published.By)
+	}
+	items := map[string]scorecard.Item{}
+	for _, it := range sc.Items {
+		items[it.Code] = it
 	}
 	for _, u := range sc.Units {
-		row := scoreRow{Rank: strconv.Itoa(u.Rank), Change: rankChangeText(u.PrevRank > 0, u.RankChange, lang), Name: u.Name,
-			Score: fmt.Sprintf("%.1f", u.Score), Study: fmt.Sprintf("%.1f", u.Dimensions["study"]),
-			Execution: fmt.Sprintf("%.1f", u.Dimensions["execution"]), Efficiency: fmt.Sprintf("%.1f", u.Dimensions["efficiency"])}
-		row.ChangeClass = changeClass(warehouse.RankRow{HasPrev: u.PrevRank > 0, RankChange: u.RankChange})
-		v.Rows = append(v.Rows, row)
+		v.Rows = append(v.Rows, scoreRowOf(u, sc, items, lang))
 	}
 	if len(sc.Units) > 0 {
 		v.addChart("scorecard", 90+20*len(sc.Units), scorecardChart(sc, lang))
@@ -140,26 +126,101 @@ func (s *Server) campaignPage(c echo.Context) error {
 	return c.Render(http.StatusOK, "campaign.html", v)
 }
 
-func scoreItemName(it warehouse.ScoreItem, lang string) string {
-	if lang == langEn {
+func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string]scorecard.Item, lang string) scoreRow {
+	if !u.Reported {
+		return scoreRow{Rank: "—", Change: "—", Name: u.Name, Score: t(lang, "sc_unreported"), Unreported: true, ChangeClass: "same"}
+	}
+	dim := func(d string) string {
+		if v, ok := u.Dimensions[d]; ok {
+			return fmt.Sprintf("%.2f", v)
+		}
+		return "—"
+	}
+	row := scoreRow{Rank: strconv.Itoa(u.Rank), Name: u.Name, Score: fmt.Sprintf("%.2f", scorecard.Round(u.Score)),
+		Study: dim("study"), Execution: dim("execution"), Efficiency: dim("efficiency")}
+	row.Change = t(lang, "sc_no_prev")
+	if u.HasChange {
+		row.Change = rankChangeText(true, u.RankChange, lang)
+	}
+	row.ChangeClass = changeClass(warehouse.RankRow{HasPrev: u.HasChange, RankChange: u.RankChange})
+	var missing []string
+	for _, code := range u.Missing {
+		missing = append(missing, itemName(items[code], lang))
+	}
+	if len(missing) > 0 {
+		row.Flags = t(lang, "sc_missing") + "：" + strings.Join(missing, "、")
+	}
+	for _, is := range u.Items {
+		it := items[is.Code]
+		r := itemRow{Item: itemName(it, lang), Status: t(lang, "sc_status_"+string(is.Status)), Weight: formatNumber(is.Weight),
+			Value: "—", Median: "—", Spread: "—", Normalised: "—", Points: "—"}
+		y := sc.Yardsticks[is.Code]
+		if is.Status == scorecard.OK {
+			r.Value, r.Normalised = fmt.Sprintf("%.2f", is.Value), fmt.Sprintf("%+.2f", is.Normalised)
+			r.Median, r.Spread = fmt.Sprintf("%.2f", y.Median), fmt.Sprintf("%.2f", y.Spread)
+		}
+		if is.Status != scorecard.NotApplicable {
+			r.Points = fmt.Sprintf("%.1f", is.Points)
+		}
+		row.Items = append(row.Items, r)
+	}
+	row.Hint = t(lang, "sc_hint_none")
+	if u.Hint != nil {
+		row.Hint = hintText(*u.Hint, items[u.Hint.Item], u.Rank, lang)
+	}
+	return row
+}
+
+// hintText words what would raise a unit most: "按期办结率提高10个百分点可升至第12位".
+func hintText(h scorecard.Hint, it scorecard.Item, rank int, lang string) string {
+	name := itemName(it, lang)
+	change := fmt.Sprintf(t(lang, "sc_hint_count"), name, formatNumber(h.Step))
+	if h.Formula != scorecard.PerSize {
+		change = fmt.Sprintf(t(lang, "sc_hint_rate"), name, formatNumber(h.Step))
+	}
+	if h.Improves {
+		return change + fmt.Sprintf(t(lang, "sc_hint_rank"), h.Rank)
+	}
+	return change + fmt.Sprintf(t(lang, "sc_hint_points"), h.Gain, rank)
+}
+
+// baselineText says what the rank changes compare with.
+func baselineText(sc *warehouse.Scorecard, lang string) string {
+	switch sc.Baseline {
+	case warehouse.BaselinePublished:
+		return fmt.Sprintf(t(lang, "sc_baseline_published"), sc.PrevMonth[:7], sc.BaselinePublication.At)
+	case warehouse.BaselineRescored:
+		return fmt.Sprintf(t(lang, "sc_baseline_rescored"), sc.PrevMonth[:7])
+	}
+	return t(lang, "sc_baseline_none")
+}
+
+func itemName(it scorecard.Item, lang string) string {
+	if lang == langEn && it.NameEn != "" {
 		return it.NameEn
+	}
+	if it.NameZh == "" {
+		return it.Code
 	}
 	return it.NameZh
 }
 
 func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
-	names := make([]string, len(sc.Units))
-	data := make([]opts.BarData, len(sc.Units))
-	for i, u := range sc.Units {
-		names[i] = u.Name
+	var names []string
+	var data []opts.BarData
+	for _, u := range sc.Units {
+		if !u.Reported {
+			continue
+		}
+		names = append(names, u.Name)
 		color := colorPeer
 		switch {
-		case u.PrevRank > 0 && u.RankChange > 0:
+		case u.HasChange && u.RankChange > 0:
 			color = "#1e8e3e"
-		case u.PrevRank > 0 && u.RankChange < 0:
+		case u.HasChange && u.RankChange < 0:
 			color = colorHome
 		}
-		data[i] = opts.BarData{Name: u.Name, Value: roundTo(u.Score, 1), ItemStyle: &opts.ItemStyle{Color: color}}
+		data = append(data, opts.BarData{Name: u.Name, Value: roundTo(u.Score, 2), ItemStyle: &opts.ItemStyle{Color: color}})
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("scorecard", t(lang, "scorecard")+" "+sc.Month[:7], t(lang, "scorecard_note"), lang)...)

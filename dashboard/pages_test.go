@@ -131,24 +131,6 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	}
 }
 
-func TestCampaignAPIShowsWeights(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t, etltest.SharedDemo(t))
-	var d struct {
-		Scorecard warehouse.Scorecard `json:"scorecard"`
-	}
-	getJSON(t, srv.URL+"/api/campaign?kind=county&month=2024-06-01", &d)
-	if len(d.Scorecard.Units) != 86 || d.Scorecard.Month != "2024-06-01" || len(d.Scorecard.Weights) != len(warehouse.ScoreItems) {
-		t.Fatalf("%d units in %s with %d weights", len(d.Scorecard.Units), d.Scorecard.Month, len(d.Scorecard.Weights))
-	}
-	_, body, _ := get(t, srv.URL+"/campaign?kind=department")
-	for _, want := range []string{"评分权重", "任务按期办结率", "省财政厅", "麻木僵化不思为"} {
-		if !strings.Contains(body, want) {
-			t.Errorf("campaign page lacks %q", want)
-		}
-	}
-}
-
 // A ledger item named with markup shows as text in the table, the item page and charts.
 func TestHostileLedgerTextIsEscaped(t *testing.T) {
 	t.Parallel()

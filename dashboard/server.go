@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/scorecard"
 )
 
 // Store is what the pages need from the warehouse.
@@ -31,7 +32,10 @@ type Store interface {
 	LedgerOn(ctx context.Context, asOf time.Time) ([]warehouse.LedgerItem, error)
 	ItemHistory(ctx context.Context, itemID string) ([]warehouse.StatusEvent, error)
 	LedgerDates(ctx context.Context) ([]time.Time, error)
-	Scorecard(ctx context.Context, kind, month string, weights map[string]float64, only []string) (*warehouse.Scorecard, error)
+	Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*warehouse.Scorecard, error)
+	PublishScorecard(ctx context.Context, scope, month string, weights map[string]float64, by string) (*warehouse.Scorecard, error)
+	ScorecardItems(ctx context.Context) ([]scorecard.Item, error)
+	CampaignMetrics(ctx context.Context) ([]warehouse.CampaignMetric, error)
 	CampaignTrend(ctx context.Context) ([]warehouse.TrendPoint, error)
 	CampaignGenerated(ctx context.Context, month string) (bool, error)
 	JobLineage(ctx context.Context, jobs []string, limit int) ([]warehouse.Lineage, error)
@@ -48,7 +52,8 @@ type Config struct {
 	DefaultGroup     string
 	// Headlines are the indicators of the cockpit's tiles; empty means the built-in six.
 	Headlines []string
-	// CampaignWeights weigh the campaign scorecard's items; empty means equal weights.
+	// CampaignWeights override the default weights of the campaign scorecard's items
+	// (data/campaign_scoring.csv); an item left out keeps its default.
 	CampaignWeights map[string]float64
 	// AdminToken opens the admin API (runs, rejects, job runs, uploads); empty closes it.
 	AdminToken string
@@ -152,6 +157,8 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	pages.GET("/campaign", s.homeUnits("campaign", s.campaignPage))
 	pages.GET("/api/version", s.versionAPI)
 	pages.GET("/api/campaign", s.homeUnits("campaign", s.campaignAPI))
+	pages.GET("/campaign/method", s.campaignMethodPage)
+	pages.GET("/api/campaign/method", s.campaignMethodAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
 	s.opsRoutes(e)

@@ -27,7 +27,7 @@ func (l *Loader) Load(ctx context.Context, job, path, home string, mapping *Mapp
 
 // JobNames lists every job, dimensions first.
 func JobNames() []string {
-	return []string{JobRegions, JobRegionAliases, JobIndicators, JobPeerGroups, JobCampaignMetrics, JobTargets, JobEconomy, JobEcology, JobCampaign}
+	return []string{JobRegions, JobRegionAliases, JobIndicators, JobPeerGroups, JobCampaignMetrics, JobCampaignScoreItems, JobTargets, JobEconomy, JobEcology, JobCampaign}
 }
 
 // demoReferences are the demo's dimension files, in the order they depend on each other.
@@ -37,6 +37,7 @@ var demoReferences = []struct{ job, file string }{
 	{JobRegionAliases, "region_aliases.csv"},
 	{JobIndicators, "indicators.csv"},
 	{JobCampaignMetrics, "campaign_metrics.csv"},
+	{JobCampaignScoreItems, "campaign_scoring.csv"},
 	{JobPeerGroups, "peer_groups.csv"},
 	{JobTargets, "targets.csv"},
 }

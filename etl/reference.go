@@ -23,7 +23,9 @@ const (
 	JobIndicators      = "indicators"
 	JobPeerGroups      = "peer_groups"
 	JobCampaignMetrics = "campaign_metric_defs"
-	JobTargets         = "targets"
+	// JobCampaignScoreItems loads the scorecard's items (data/campaign_scoring.csv).
+	JobCampaignScoreItems = "campaign_score_items"
+	JobTargets            = "targets"
 )
 
 // refColumn maps a CSV header to a column of a dimension table.
@@ -99,6 +101,23 @@ var referenceTables = map[string]struct {
 		{name: "dimension", typ: str, required: true, check: checkOneOf("study", "execution", "efficiency")},
 		{name: "unit", typ: str},
 		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1")},
+	}},
+	JobCampaignScoreItems: {"campaign_score_items", []refColumn{
+		{name: "code", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
+		{name: "name_en", typ: str},
+		{name: "dimension", typ: str, required: true, check: checkOneOf("study", "execution", "efficiency")},
+		{name: "formula", typ: str, required: true, check: checkOneOf("per_size", "rate", "stock")},
+		{name: "num", typ: str, required: true, check: checkNotEmpty},
+		{name: "den", typ: str},
+		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1")},
+		{name: "weight", typ: float, required: true, check: checkNonNegative},
+		{name: "kinds", typ: str, required: true, check: checkNotEmpty},
+		{name: "deadline", typ: flag, def: "0", check: checkMonths},
+		{name: "min_spread", typ: float, def: "0", check: checkNonNegative},
+		{name: "step", typ: float, def: "0", check: checkNonNegative},
+		{name: "pool", typ: flag, def: "0", check: checkMonths},
+		{name: "note", typ: str},
 	}},
 	JobTargets: {"targets", []refColumn{
 		{name: "target_code", typ: str, required: true, check: checkNotEmpty},
@@ -360,6 +379,24 @@ func checkRegionCode(v string) error {
 func checkNumberOrEmpty(v string) error {
 	if _, err := parseNumber(v); err != nil && err != errMissing {
 		return err
+	}
+	return nil
+}
+
+func checkNonNegative(v string) error {
+	n, err := parseNumber(v)
+	if err != nil {
+		return err
+	}
+	if n < 0 {
+		return fmt.Errorf("%s is negative", v)
+	}
+	return nil
+}
+
+func checkMonths(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 24 {
+		return fmt.Errorf("%q is not a number of months from 0 to 24", v)
 	}
 	return nil
 }

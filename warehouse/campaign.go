@@ -3,47 +3,41 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
-	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"jinwei/warehouse/scorecard"
 )
 
-// ScoreItem is one measure a campaign scorecard weighs: a metric, or a rate of two.
-type ScoreItem struct {
-	Code      string `json:"code"`
-	NameZh    string `json:"name_zh"`
-	NameEn    string `json:"name_en"`
-	Dimension string `json:"dimension"`
-	// Num and Den are metric codes; a rate when Den is set.
-	Num, Den  string
-	Direction int `json:"direction"`
-}
+// Scorecard scopes: the units a scorecard compares with each other.
+const (
+	ScopeCity       = "city"
+	ScopeCounty     = "county"
+	ScopeDepartment = "department"
+)
 
-// ScoreItems are the measures a scorecard can weigh. Rates rather than counts where a
-// count mostly reflects a unit's size.
-var ScoreItems = []ScoreItem{
-	{"study_sessions", "集中学习研讨", "Study sessions", "study", "study_sessions", "", 1},
-	{"training_hours", "干部培训学时", "Training hours", "study", "training_hours", "", 1},
-	{"on_time_rate", "任务按期办结率", "Tasks done on time", "execution", "tasks_on_time", "tasks_assigned", 1},
-	{"overdue_rate", "任务逾期率", "Tasks overdue", "execution", "tasks_overdue", "tasks_assigned", -1},
-	{"inspections_4b2z", "四不两直督查", "Unannounced inspections", "execution", "inspections_4b2z", "", 1},
-	{"rectification_rate", "突出问题整改率", "Problems rectified", "execution", "problems_rectified", "problems_found", 1},
-	{"enterprise_visits", "六必访走访企业", "Enterprise visits", "efficiency", "enterprise_visits", "", 1},
-	{"complaint_resolution_rate", "营商环境投诉办结率", "Complaints resolved", "efficiency", "complaints_resolved", "complaints_received", 1},
-	{"poverty_assist_rate", "一键报贫帮扶率", "Flagged households assisted", "efficiency", "poverty_assisted", "poverty_flagged", 1},
-}
+// Rank-change baselines.
+const (
+	// BaselinePublished: against the previous month's published ranking (通报).
+	BaselinePublished = "published"
+	// BaselineRescored: no ranking of the previous month was published, so it is scored
+	// now, with today's weights and data.
+	BaselineRescored = "rescored"
+)
 
 // UnitScore is one unit's scorecard in a month.
 type UnitScore struct {
-	Kind       string             `json:"kind"`
-	Code       string             `json:"code"`
-	Name       string             `json:"name"`
-	Items      map[string]float64 `json:"items"`
-	Dimensions map[string]float64 `json:"dimensions"`
-	Score      float64            `json:"score"`
-	Rank       int                `json:"rank"`
-	PrevRank   int                `json:"prev_rank"`
-	RankChange int                `json:"rank_change"`
+	scorecard.Unit
+	// Population is the size measure (万人) counts were divided by; 0 when unknown.
+	Population float64 `json:"population,omitempty"`
+	PrevRank   int     `json:"prev_rank"`
+	// RankChange is places gained since the baseline among units ranked in both months;
+	// HasChange is false when the unit was not ranked in one of them.
+	RankChange int             `json:"rank_change"`
+	HasChange  bool            `json:"has_change"`
+	Hint       *scorecard.Hint `json:"hint,omitempty"`
 }
 
 // CategoryCount is one problem category's problems found and rectified.
@@ -54,70 +48,329 @@ type CategoryCount struct {
 	RectifyPct float64 `json:"rectify_pct"`
 }
 
-// Scorecard is the campaign's standing of one kind of unit in one month.
-type Scorecard struct {
-	Month      string             `json:"month"`
-	Months     []string           `json:"months"`
-	Kind       string             `json:"kind"`
-	Weights    map[string]float64 `json:"weights"`
-	Units      []UnitScore        `json:"units"`
-	Categories []CategoryCount    `json:"categories"`
+// Publication is a published ranking's stamp.
+type Publication struct {
+	Month string `json:"month"`
+	At    string `json:"at"`
+	By    string `json:"by"`
 }
 
-// Scorecard scores every unit of a kind (region: cities and counties; department) in a
-// month (empty: the latest): each item is scaled 0–100 across the units (best 100), and
-// the score is the weighted mean; ranks change against the month before.
-//
-// only, when not empty, limits the units scored (e.g. the province's cities), so that
-// units are scaled against their own kind.
-func (w *Warehouse) Scorecard(ctx context.Context, kind, month string, weights map[string]float64, only []string) (*Scorecard, error) {
-	months, err := w.campaignMonths(ctx)
+// Scorecard is the campaign's standing of one scope of units in one month.
+type Scorecard struct {
+	Month  string   `json:"month"`
+	Months []string `json:"months"`
+	// Kind is the scope: city, county or department.
+	Kind       string                         `json:"kind"`
+	Items      []scorecard.Item               `json:"items"`
+	Weights    map[string]float64             `json:"weights"`
+	Yardsticks map[string]scorecard.Yardstick `json:"yardsticks"`
+	Units      []UnitScore                    `json:"units"`
+	Categories []CategoryCount                `json:"categories"`
+	// Baseline is what rank changes are against (BaselinePublished or BaselineRescored;
+	// empty in the first month), PrevMonth the month, BaselinePublication its stamp.
+	Baseline            string       `json:"baseline"`
+	PrevMonth           string       `json:"prev_month,omitempty"`
+	BaselinePublication *Publication `json:"baseline_publication,omitempty"`
+	// Published is this month's own publication, when there is one.
+	Published *Publication `json:"published,omitempty"`
+}
+
+// ScorecardItems reads the scored items (data/campaign_scoring.csv as loaded).
+func (w *Warehouse) ScorecardItems(ctx context.Context) ([]scorecard.Item, error) {
+	res, err := w.named(ctx, "campaign_score_items", nil)
 	if err != nil {
 		return nil, err
 	}
+	var items []scorecard.Item
+	err = res.each(func(rr *rowReader) {
+		items = append(items, scorecard.Item{Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"),
+			Dimension: rr.str("dimension_name"), Formula: scorecard.Formula(rr.str("formula")), Num: rr.str("num"), Den: rr.str("den"),
+			Direction: rr.int("direction"), Weight: rr.float("weight"), Kinds: scorecard.ParseKinds(rr.str("kinds")),
+			Deadline: rr.int("deadline"), MinSpread: rr.float("min_spread"), Step: rr.float("step"), Pool: rr.int("pool"), Note: rr.str("note")})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read score items: %w", err)
+	}
+	for _, it := range items {
+		if err := it.Check(); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// Scorecard scores every unit of a scope (city, county, department) in a month (empty:
+// the latest) with the items in campaign_score_items, weights overriding their default
+// weights. See package scorecard for the method; units without a report are listed last,
+// unranked. Rank change is against the previous month's published ranking, or a
+// re-scoring of that month when none was published.
+func (w *Warehouse) Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*Scorecard, error) {
+	b, sc, i, err := w.scorecardBook(ctx, scope, month, weights)
+	if err != nil || b == nil {
+		return sc, err
+	}
+	units, ys, hints := b.Month(i)
+	sc.Yardsticks = ys
+	sizes := map[string]float64{}
+	for _, in := range b.Units {
+		sizes[in.Code] = in.Size
+	}
+	for _, u := range units {
+		us := UnitScore{Unit: u, Population: sizes[u.Code]}
+		if h, ok := hints[u.Code]; ok {
+			us.Hint = &h
+		}
+		sc.Units = append(sc.Units, us)
+	}
+	if i > 0 {
+		sc.PrevMonth = sc.Months[i-1]
+		prev, pub, err := w.publishedRanks(ctx, scope, sc.PrevMonth)
+		if err != nil {
+			return nil, err
+		}
+		if pub != nil {
+			sc.Baseline, sc.BaselinePublication = BaselinePublished, pub
+		} else {
+			sc.Baseline = BaselineRescored
+			before, _, _ := b.Month(i - 1)
+			for _, u := range before {
+				prev[u.Code] = u.Rank
+			}
+		}
+		changes := scorecard.Changes(prev, units)
+		for k := range sc.Units {
+			u := &sc.Units[k]
+			u.PrevRank = prev[u.Code]
+			u.RankChange, u.HasChange = changes[u.Code]
+		}
+	}
+	if _, pub, err := w.publishedRanks(ctx, scope, sc.Month); err != nil {
+		return nil, err
+	} else if pub != nil {
+		sc.Published = pub
+	}
+	expected := map[string]bool{}
+	for _, in := range b.Units {
+		expected[in.Code] = true
+	}
+	if sc.Categories, err = w.campaignCategories(ctx, sc.Month, expected); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// scorecardBook gathers a scope's items, reports and sizes up to month into a
+// scorecard.Book; i is the month's index. A warehouse without reports gives a nil book.
+func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weights map[string]float64) (*scorecard.Book, *Scorecard, int, error) {
+	kind := "region"
+	switch scope {
+	case ScopeCity, ScopeCounty:
+	case ScopeDepartment:
+		kind = "department"
+	default:
+		return nil, nil, 0, fmt.Errorf("scorecard scope %q is not city, county or department", scope)
+	}
+	items, err := w.ScorecardItems(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	for code := range weights {
+		if !slices.ContainsFunc(items, func(it scorecard.Item) bool { return it.Code == code }) {
+			return nil, nil, 0, fmt.Errorf("campaign.weights: unknown item %q (the items are in data/campaign_scoring.csv)", code)
+		}
+	}
+	months, err := w.campaignMonths(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	sc := &Scorecard{Kind: scope, Items: items, Weights: map[string]float64{}}
 	if len(months) == 0 {
-		return &Scorecard{Kind: kind, Weights: weights}, nil
+		return nil, sc, 0, nil
 	}
 	if month == "" {
 		month = months[len(months)-1]
 	}
 	i := slices.Index(months, month)
 	if i < 0 {
-		return nil, fmt.Errorf("campaign month %s: %w", month, ErrNotFound)
+		return nil, nil, 0, fmt.Errorf("campaign month %s: %w", month, ErrNotFound)
 	}
-	want := []string{month}
-	if i > 0 {
-		want = append(want, months[i-1])
+	if len(items) == 0 {
+		return nil, nil, 0, fmt.Errorf("campaign scorecard: no score items; load data/campaign_scoring.csv with the %s job: %w", "campaign_score_items", ErrNotFound)
 	}
-	res, err := w.named(ctx, "campaign_month", Params{"months": arrayParam(want)})
+	sc.Month, sc.Months = month, months
+	units, err := w.scorecardUnits(ctx, scope, kind, months[:i+1])
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	b := scorecard.NewBook(items, kind, months[:i+1], units, weights)
+	sc.Items, sc.Weights = b.Items, b.Weights
+	return b, sc, i, nil
+}
+
+// scorecardUnits lists the scope's units with their reports over months: for cities and
+// counties every (counted) region of that level, reported or not; for departments every
+// department that has reported.
+func (w *Warehouse) scorecardUnits(ctx context.Context, scope, kind string, months []string) ([]scorecard.UnitInput, error) {
+	res, err := w.named(ctx, "campaign_reports", Params{"kind": kind, "month": months[len(months)-1]})
 	if err != nil {
 		return nil, err
 	}
-	type key struct{ month, unit string }
-	metrics := map[key]map[string]float64{}
+	index := map[string]int{}
+	for i, m := range months {
+		index[m] = i
+	}
+	reports := map[string][]scorecard.Report{}
 	names := map[string]string{}
-	cats := make([]CategoryCount, 7)
+	var order []string
 	err = res.each(func(rr *rowReader) {
-		if rr.str("unit_kind") != kind || (len(only) > 0 && !slices.Contains(only, rr.str("unit_code"))) {
+		code := rr.str("unit_code")
+		if reports[code] == nil {
+			reports[code] = make([]scorecard.Report, len(months))
+			order = append(order, code)
+		}
+		names[code] = rr.str("unit_name")
+		m, ok := index[rr.str("month_text")]
+		if !ok {
 			return
 		}
-		k := key{rr.str("month_text"), rr.str("unit_code")}
-		if metrics[k] == nil {
-			metrics[k] = map[string]float64{}
+		rep := scorecard.Report{}
+		metrics, vals := rr.strings("metrics"), rr.floats("vals")
+		for k := range min(len(metrics), len(vals)) {
+			rep[metrics[k]] = vals[k]
 		}
-		m, v := rr.str("metric_code"), rr.float("value")
-		metrics[k][m] += v
-		names[k.unit] = rr.str("unit_name")
-		if c := rr.int("problem_category"); c >= 1 && c <= 7 && k.month == month {
-			if m == "problems_found" {
-				cats[c-1].Found += v
-			} else if m == "problems_rectified" {
-				cats[c-1].Rectified += v
-			}
+		reports[code][m] = rep
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read campaign reports: %w", err)
+	}
+	var units []scorecard.UnitInput
+	if kind == "department" {
+		slices.Sort(order)
+		for _, code := range order {
+			units = append(units, scorecard.UnitInput{Code: code, Name: names[code], Reports: reports[code]})
+		}
+		return units, nil
+	}
+	regions, err := w.Regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	year, _ := strconv.Atoi(months[len(months)-1][:4])
+	pop, err := w.populations(ctx, year, regions)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regions {
+		if r.Level != scope || (scope == ScopeCounty && !r.Counted) {
+			continue
+		}
+		u := scorecard.UnitInput{Code: r.Code, Name: r.NameZh, Size: pop[r.Code], Reports: reports[r.Code]}
+		if u.Reports == nil {
+			u.Reports = make([]scorecard.Report, len(months))
+		}
+		units = append(units, u)
+	}
+	return units, nil
+}
+
+// populations gives each city and county its population (万人) in the latest year up to
+// year; a city without its own figure gets the sum of its counted counties'.
+func (w *Warehouse) populations(ctx context.Context, year int, regions []Region) (map[string]float64, error) {
+	res, err := w.named(ctx, "campaign_population", Params{"year": strconv.Itoa(year)})
+	if err != nil {
+		return nil, err
+	}
+	pop := map[string]float64{}
+	err = res.each(func(rr *rowReader) { pop[rr.str("region_code")] = rr.float("population") })
+	if err != nil {
+		return nil, fmt.Errorf("read populations: %w", err)
+	}
+	sums := map[string]float64{}
+	for _, r := range regions {
+		if r.Level == "county" && r.Counted {
+			sums[r.ParentCode] += pop[r.Code]
+		}
+	}
+	for _, r := range regions {
+		if r.Level == "city" && pop[r.Code] == 0 {
+			pop[r.Code] = sums[r.Code]
+		}
+	}
+	return pop, nil
+}
+
+// publishedRanks reads a scope's published ranking of a month: code to rank (0 unranked)
+// and the publication's stamp, nil when the month was not published.
+func (w *Warehouse) publishedRanks(ctx context.Context, scope, month string) (map[string]int, *Publication, error) {
+	res, err := w.named(ctx, "campaign_published", Params{"scope": scope, "month": month})
+	if err != nil {
+		return nil, nil, err
+	}
+	ranks := map[string]int{}
+	var pub *Publication
+	err = res.each(func(rr *rowReader) {
+		ranks[rr.str("unit_code")] = rr.int("rank")
+		if pub == nil {
+			pub = &Publication{Month: month, At: rr.str("published_at"), By: rr.str("published_by")}
 		}
 	})
 	if err != nil {
+		return nil, nil, fmt.Errorf("read published ranking %s %s: %w", scope, month, err)
+	}
+	return ranks, pub, nil
+}
+
+// PublishScorecard scores a scope's month and keeps the ranking as published (通报), so
+// the next month's rank changes are against it. Publishing a month again replaces it.
+func (w *Warehouse) PublishScorecard(ctx context.Context, scope, month string, weights map[string]float64, by string) (*Scorecard, error) {
+	sc, err := w.Scorecard(ctx, scope, month, weights)
+	if err != nil {
 		return nil, err
+	}
+	if sc.Month == "" {
+		return nil, fmt.Errorf("publish %s scorecard: no campaign reports: %w", scope, ErrNotFound)
+	}
+	text, err := namedQuery("campaign_publish")
+	if err != nil {
+		return nil, err
+	}
+	var codes, names []string
+	var scores, ranks []string
+	for _, u := range sc.Units {
+		codes, names = append(codes, u.Code), append(names, u.Name)
+		scores = append(scores, strconv.FormatFloat(u.Score, 'g', -1, 64))
+		ranks = append(ranks, strconv.Itoa(u.Rank))
+	}
+	err = w.Exec(ctx, text, Params{"scope": scope, "month": sc.Month, "by": by, "version": strconv.FormatInt(time.Now().UnixNano(), 10),
+		"codes": arrayParam(codes), "names": arrayParam(names), "scores": "[" + strings.Join(scores, ",") + "]", "ranks": "[" + strings.Join(ranks, ",") + "]"})
+	if err != nil {
+		return nil, fmt.Errorf("publish %s scorecard %s: %w", scope, sc.Month, err)
+	}
+	return w.Scorecard(ctx, scope, sc.Month, weights)
+}
+
+// campaignCategories sums the seven problem categories found and rectified in a month over
+// the given units.
+func (w *Warehouse) campaignCategories(ctx context.Context, month string, units map[string]bool) ([]CategoryCount, error) {
+	res, err := w.named(ctx, "campaign_month", Params{"months": arrayParam([]string{month})})
+	if err != nil {
+		return nil, err
+	}
+	cats := make([]CategoryCount, 7)
+	err = res.each(func(rr *rowReader) {
+		c := rr.int("problem_category")
+		if c < 1 || c > 7 || !units[rr.str("unit_code")] {
+			return
+		}
+		switch rr.str("metric_code") {
+		case "problems_found":
+			cats[c-1].Found += rr.float("value")
+		case "problems_rectified":
+			cats[c-1].Rectified += rr.float("value")
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read problem categories %s: %w", month, err)
 	}
 	for c := range cats {
 		cats[c].Category = c + 1
@@ -125,105 +378,7 @@ func (w *Warehouse) Scorecard(ctx context.Context, kind, month string, weights m
 			cats[c].RectifyPct = cats[c].Rectified / cats[c].Found * 100
 		}
 	}
-	score := func(m string) []UnitScore {
-		var units []UnitScore
-		for k, vals := range metrics {
-			if k.month == m {
-				units = append(units, UnitScore{Kind: kind, Code: k.unit, Name: names[k.unit], Items: itemValues(vals)})
-			}
-		}
-		scoreUnits(units, weights)
-		return units
-	}
-	cur := score(month)
-	if len(want) > 1 {
-		prev := map[string]int{}
-		for _, u := range score(want[1]) {
-			prev[u.Code] = u.Rank
-		}
-		for i := range cur {
-			if p, ok := prev[cur[i].Code]; ok {
-				cur[i].PrevRank, cur[i].RankChange = p, p-cur[i].Rank
-			}
-		}
-	}
-	return &Scorecard{Month: month, Months: months, Kind: kind, Weights: weights, Units: cur, Categories: cats}, nil
-}
-
-// itemValues computes each score item from a unit's metrics; a rate without a denominator
-// is left out.
-func itemValues(m map[string]float64) map[string]float64 {
-	out := map[string]float64{}
-	for _, it := range ScoreItems {
-		switch {
-		case it.Den == "":
-			out[it.Code] = m[it.Num]
-		case m[it.Den] > 0:
-			out[it.Code] = math.Min(m[it.Num]/m[it.Den], 1) * 100
-		}
-	}
-	return out
-}
-
-// scoreUnits scales each item 0–100 across the units and weighs them, then ranks.
-func scoreUnits(units []UnitScore, weights map[string]float64) {
-	scaled := make([]map[string]float64, len(units))
-	for i := range scaled {
-		scaled[i] = map[string]float64{}
-	}
-	for _, it := range ScoreItems {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, u := range units {
-			if v, ok := u.Items[it.Code]; ok {
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
-			}
-		}
-		for i, u := range units {
-			v, ok := u.Items[it.Code]
-			if !ok {
-				continue
-			}
-			s := 100.0
-			if hi > lo {
-				s = (v - lo) / (hi - lo) * 100
-			}
-			if it.Direction < 0 {
-				s = 100 - s
-			}
-			scaled[i][it.Code] = s
-		}
-	}
-	for i := range units {
-		var total, weight float64
-		dims, dimWeights := map[string]float64{}, map[string]float64{}
-		for _, it := range ScoreItems {
-			s, ok := scaled[i][it.Code]
-			wgt := weights[it.Code]
-			if !ok || wgt <= 0 {
-				continue
-			}
-			total += s * wgt
-			weight += wgt
-			dims[it.Dimension] += s * wgt
-			dimWeights[it.Dimension] += wgt
-		}
-		if weight > 0 {
-			units[i].Score = total / weight
-		}
-		for d := range dims {
-			dims[d] /= dimWeights[d]
-		}
-		units[i].Dimensions = dims
-	}
-	sort.SliceStable(units, func(a, b int) bool {
-		if units[a].Score != units[b].Score {
-			return units[a].Score > units[b].Score
-		}
-		return units[a].Code < units[b].Code
-	})
-	for i := range units {
-		units[i].Rank = i + 1
-	}
+	return cats, nil
 }
 
 func (w *Warehouse) campaignMonths(ctx context.Context) ([]string, error) {

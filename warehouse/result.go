@@ -191,6 +191,26 @@ func (rr *rowReader) int(name string) int {
 	return int(rr.float(name))
 }
 
+func (rr *rowReader) floats(name string) []float64 {
+	arr, _ := rr.value(name).([]any)
+	out := make([]float64, 0, len(arr))
+	for _, v := range arr {
+		switch f := v.(type) {
+		case float64:
+			out = append(out, f)
+		case int64:
+			out = append(out, float64(f))
+		case uint64:
+			out = append(out, float64(f))
+		default:
+			if rr.err == nil {
+				rr.err = fmt.Errorf("column %q: %v is not a number", name, v)
+			}
+		}
+	}
+	return out
+}
+
 func (rr *rowReader) strings(name string) []string {
 	arr, _ := rr.value(name).([]any)
 	out := make([]string, 0, len(arr))

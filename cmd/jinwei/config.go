@@ -17,6 +17,7 @@ import (
 	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/warehouse"
+	"jinwei/warehouse/scorecard"
 )
 
 // config is everything jinwei can be told, from (weakest first) defaults, the config file,
@@ -67,7 +68,8 @@ type config struct {
 	worker string
 }
 
-// campaignConfig weighs the 三抓三促 scorecard's items (see warehouse.ScoreItems).
+// campaignConfig overrides the default weights of the 三抓三促 scorecard's items
+// (data/campaign_scoring.csv); an item left out keeps its default.
 type campaignConfig struct {
 	Weights map[string]float64 `toml:"weights"`
 }
@@ -157,9 +159,12 @@ func loadConfig(path string, explicit bool) (config, error) {
 	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
 		return cfg, fmt.Errorf("config %s: session_key is shorter than 32 characters", path)
 	}
+	// The items are data: check weights against the scoring file beside the demo data when
+	// it is there (the warehouse checks them again against the items it holds).
+	items, itemsErr := scorecard.ReadItems(filepath.Join(cfg.DemoDir, "campaign_scoring.csv"))
 	for item, weight := range cfg.Campaign.Weights {
-		if !slices.ContainsFunc(warehouse.ScoreItems, func(it warehouse.ScoreItem) bool { return it.Code == item }) {
-			return cfg, fmt.Errorf("config %s: campaign.weights: unknown item %q", path, item)
+		if itemsErr == nil && !slices.ContainsFunc(items, func(it scorecard.Item) bool { return it.Code == item }) {
+			return cfg, fmt.Errorf("config %s: campaign.weights: unknown item %q (the items are in %s)", path, item, filepath.Join(cfg.DemoDir, "campaign_scoring.csv"))
 		}
 		if weight < 0 {
 			return cfg, fmt.Errorf("config %s: campaign.weights.%s: weight %v is negative", path, item, weight)

@@ -44,7 +44,8 @@ Usage:
 
 Jobs (etl load --job, etl run):
   facts       economy (indicator values), ecology (rectification ledger), campaign (三抓三促 reports)
-  dimensions  regions, region_aliases, indicators, peer_groups, campaign_metric_defs, targets
+  dimensions  regions, region_aliases, indicators, peer_groups, campaign_metric_defs,
+              campaign_score_items, targets
 
 Flags every command takes:
   --config FILE     config file (default ./jinwei.toml when present; see README)

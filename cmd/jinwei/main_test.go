@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"jinwei/warehouse/scorecard"
 	"jinwei/warehouse/whtest"
 )
 
@@ -175,6 +176,7 @@ func TestConfigFileEnvironmentAndFlags(t *testing.T) {
 	if err := os.WriteFile(weights, []byte("[campaign.weights]\non_time_rate = 3\nspeed = 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("JINWEI_DEMO_DIR", filepath.Join("..", "..", "data"))
 	if _, _, err := parseFlags("serve", []string{"--config", weights}, io.Discard, nil); err == nil || !strings.Contains(err.Error(), `unknown item "speed"`) {
 		t.Errorf("unknown weight item: %v; want an error naming it", err)
 	}
@@ -195,5 +197,26 @@ func TestExampleConfigIsValid(t *testing.T) {
 	}
 	if len(cfg.Jobs) != 3 || cfg.Campaign.Weights["on_time_rate"] != 2 || len(cfg.Headlines) != 6 {
 		t.Errorf("example config read as %+v", cfg)
+	}
+}
+
+// The example's weights are the defaults of data/campaign_scoring.csv, item for item, as
+// the README says.
+func TestExampleWeightsAreTheDefaults(t *testing.T) {
+	cfg, err := loadConfig(filepath.Join("..", "..", "jinwei.example.toml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := scorecard.ReadItems(filepath.Join("..", "..", "data", "campaign_scoring.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Campaign.Weights) != len(items) {
+		t.Errorf("example weighs %d items; the scoring file has %d", len(cfg.Campaign.Weights), len(items))
+	}
+	for _, it := range items {
+		if w, ok := cfg.Campaign.Weights[it.Code]; !ok || w != it.Weight {
+			t.Errorf("item %s: example weight %v (%v), default %v", it.Code, w, ok, it.Weight)
+		}
 	}
 }

@@ -1,0 +1,514 @@
+package dashboard_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jinwei/dashboard"
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+type campaignJSON struct {
+	Kind      string              `json:"kind"`
+	Scorecard warehouse.Scorecard `json:"scorecard"`
+}
+
+// The page shows the method in short, each unit's breakdown with what would raise it most,
+// units without a report, and what rank changes compare with.
+func TestCampaignAPIAndPage(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	var d campaignJSON
+	getJSON(t, srv.URL+"/api/campaign?kind=county&month=2024-06-01", &d)
+	if len(d.Scorecard.Units) != 86 || d.Scorecard.Month != "2024-06-01" || d.Scorecard.Weights["on_time_rate"] != 2 {
+		t.Fatalf("%d units in %s with weights %v", len(d.Scorecard.Units), d.Scorecard.Month, d.Scorecard.Weights)
+	}
+	if d.Scorecard.Baseline != warehouse.BaselineRescored {
+		t.Errorf("baseline %q; want rescored when nothing was published", d.Scorecard.Baseline)
+	}
+	_, body, _ := get(t, srv.URL+"/campaign?kind=county")
+	for _, want := range []string{"评分方法", "任务按期办结率", "每万人", "标准化值", "可升至第", "未发布通报", "重算", "缺报项按0分", "麻木僵化不思为"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("county page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "%!") {
+		t.Errorf("county page has a broken format verb: %s", body[strings.Index(body, "%!")-80:strings.Index(body, "%!")+20])
+	}
+	_, body, _ = get(t, srv.URL+"/campaign?kind=department")
+	if !strings.Contains(body, "省财政厅") || strings.Contains(body, "每万人集中学习") {
+		t.Errorf("department page: want departments, scored without counts per head")
+	}
+	_, body, _ = get(t, srv.URL+"/campaign?kind=city&lang=en")
+	if strings.Contains(body, "%!") {
+		t.Errorf("English page has a broken format verb")
+	}
+	for _, want := range []string{"Method", "Normalised", "re-scored", "Tasks completed on time"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("English page lacks %q", want)
+		}
+	}
+	if code, _, _ := get(t, srv.URL+"/api/campaign?kind=village"); code != http.StatusBadRequest {
+		t.Errorf("unknown kind answered %d", code)
+	}
+}
+
+// The methodology page lists every item of data/campaign_scoring.csv with its formula,
+// weight and direction, in both languages.
+func TestCampaignMethodPage(t *testing.T) {
+	srv := newServer(t, etltest.Demo(t))
+	f, err := os.Open(filepath.Join(etltest.DataDir(), "campaign_scoring.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, zh, _ := get(t, srv.URL+"/campaign/method")
+	_, en, _ := get(t, srv.URL+"/campaign/method?lang=en")
+	for _, r := range rows[1:] {
+		if !strings.Contains(zh, r[1]) || !strings.Contains(en, r[2]) {
+			t.Errorf("method page lacks item %s (%s / %s)", r[0], r[1], r[2])
+		}
+	}
+	for _, want := range []string{"÷ 常住人口（万人）", "存量口径", "越高越好", "中位绝对偏差", "缺报", "未报", "并列", "重算"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("method page lacks %q", want)
+		}
+	}
+	for _, want := range []string{"resident population", "stock", "higher is better", "median absolute deviation", "re-scored"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English method page lacks %q", want)
+		}
+	}
+	var m struct {
+		Items []struct {
+			Code   string  `json:"code"`
+			Weight float64 `json:"weight"`
+		} `json:"items"`
+		Rules []string `json:"rules"`
+	}
+	getJSON(t, srv.URL+"/api/campaign/method", &m)
+	if len(m.Items) != len(rows)-1 || len(m.Rules) < 8 {
+		t.Errorf("method API: %d items, %d rules", len(m.Items), len(m.Rules))
+	}
+}
+
+// An admin publishes a month; the next month's rank changes are then against it.
+func TestCampaignPublish(t *testing.T) {
+	w := etltest.Demo(t)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, AdminToken: "tok"}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	post := func(url, token string) int {
+		req, _ := http.NewRequest(http.MethodPost, url, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	// Without the token the request is refused (by the CSRF check or the admin check).
+	if code := post(srv.URL+"/api/admin/campaign/publish?month=2025-01", ""); code < 400 || code >= 500 {
+		t.Errorf("publish without the token answered %d", code)
+	}
+	var before campaignJSON
+	getJSON(t, srv.URL+"/api/campaign?kind=county", &before)
+	if before.Scorecard.Baseline != warehouse.BaselineRescored {
+		t.Errorf("a refused publication was kept: baseline %q", before.Scorecard.Baseline)
+	}
+	if code := post(srv.URL+"/api/admin/campaign/publish?month=2025-01", "tok"); code != http.StatusOK {
+		t.Fatalf("publish answered %d", code)
+	}
+	for _, kind := range []string{"city", "county", "department"} {
+		var d campaignJSON
+		getJSON(t, srv.URL+"/api/campaign?kind="+kind, &d)
+		if d.Scorecard.Baseline != warehouse.BaselinePublished {
+			t.Errorf("%s: baseline %q after publishing 2025-01", kind, d.Scorecard.Baseline)
+		}
+	}
+	_, body, _ := get(t, srv.URL+"/campaign?kind=county")
+	if !strings.Contains(body, "已发布的通报") {
+		t.Errorf("page does not say rank changes are against the published ranking")
+	}
+	if code := post(srv.URL+"/api/admin/campaign/publish?month=1999-01", "tok"); code != http.StatusNotFound {
+		t.Errorf("publishing a month without reports answered %d", code)
+	}
+}
+
+// The API equals an independent recomputation, from the raw tables and the scoring file,
+// for every demo month and every kind of unit.
+func TestCampaignAPIMatchesIndependentRecomputation(t *testing.T) {
+	w := etltest.Demo(t)
+	srv := newServer(t, w)
+	re := newRecompute(t, w)
+	checked := 0
+	for i, month := range re.months {
+		for _, kind := range []string{"city", "county", "department"} {
+			want := re.scores(kind, i)
+			var d campaignJSON
+			getJSON(t, srv.URL+"/api/campaign?kind="+kind+"&month="+month, &d)
+			if len(d.Scorecard.Units) != len(want) {
+				t.Fatalf("%s %s: %d units, recomputed %d", kind, month, len(d.Scorecard.Units), len(want))
+			}
+			for _, u := range d.Scorecard.Units {
+				r, ok := want[u.Code]
+				if !ok || r.reported != u.Reported || r.rank != u.Rank || math.Abs(r.score-u.Score) > 1e-9 {
+					t.Errorf("%s %s %s: API score %.6f rank %d reported %v; recomputed %.6f rank %d reported %v",
+						kind, month, u.Name, u.Score, u.Rank, u.Reported, r.score, r.rank, r.reported)
+				}
+				checked++
+			}
+		}
+	}
+	if checked != 24*(14+86+8) {
+		t.Errorf("checked %d unit-months; want 24 × 108", checked)
+	}
+}
+
+// recompute scores the demo a second way: its own reading of the raw tables, its own
+// first-in-first-out queue, median and ranks. It shares no code with package scorecard.
+type recompute struct {
+	months []string
+	items  []map[string]string
+	// cells[unit][month][metric] and cats[unit][month][metric] (categories reported).
+	cells   map[string]map[string]map[string]float64
+	cats    map[string]map[string]map[string]int
+	kinds   map[string]string // unit code → region or department
+	levels  map[string]string // region code → city or county (counted only)
+	names   map[string]string
+	pop     map[string]map[int]float64
+	parents map[string]string
+}
+
+func newRecompute(t *testing.T, w *warehouse.Warehouse) *recompute {
+	t.Helper()
+	ctx := context.Background()
+	q := func(stmt string) [][]any {
+		res, err := w.Query(ctx, stmt, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Rows
+	}
+	str := func(v any) string { return fmt.Sprint(v) }
+	num := func(v any) float64 {
+		f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
+		if err != nil {
+			t.Fatalf("%v is not a number", v)
+		}
+		return f
+	}
+	r := &recompute{cells: map[string]map[string]map[string]float64{}, cats: map[string]map[string]map[string]int{},
+		kinds: map[string]string{}, levels: map[string]string{}, names: map[string]string{}, pop: map[string]map[int]float64{}, parents: map[string]string{}}
+	f, err := os.Open(filepath.Join(etltest.DataDir(), "campaign_scoring.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		it := map[string]string{}
+		for i, h := range rows[0] {
+			it[h] = row[i]
+		}
+		r.items = append(r.items, it)
+	}
+	for _, row := range q("SELECT DISTINCT toString(month) FROM campaign_metrics ORDER BY 1") {
+		r.months = append(r.months, str(row[0]))
+	}
+	for _, row := range q(`SELECT toString(unit_kind), unit_code, toString(month), metric_code, problem_category, toString(argMax(value, loaded_at))
+		FROM campaign_metrics WHERE run_id IN (SELECT run_id FROM committed_runs)
+		GROUP BY unit_kind, unit_code, month, metric_code, problem_category`) {
+		unit, month, metric := str(row[1]), str(row[2]), str(row[3])
+		r.kinds[unit] = str(row[0])
+		if r.cells[unit] == nil {
+			r.cells[unit], r.cats[unit] = map[string]map[string]float64{}, map[string]map[string]int{}
+		}
+		if r.cells[unit][month] == nil {
+			r.cells[unit][month], r.cats[unit][month] = map[string]float64{}, map[string]int{}
+		}
+		r.cells[unit][month][metric] += num(row[5])
+		if str(row[4]) != "0" {
+			r.cats[unit][month][metric]++
+		}
+	}
+	for _, row := range q("SELECT code, name_zh, toString(level), parent_code, counted FROM regions FINAL WHERE level IN ('city', 'county')") {
+		if str(row[2]) == "city" || str(row[4]) == "1" {
+			r.levels[str(row[0])] = str(row[2])
+			r.parents[str(row[0])] = str(row[3])
+		}
+		r.names[str(row[0])] = str(row[1])
+	}
+	for _, row := range q("SELECT region_code, year, toString(value) FROM indicator_values_current WHERE indicator_code = 'population' AND period_kind = 'year'") {
+		if r.pop[str(row[0])] == nil {
+			r.pop[str(row[0])] = map[int]float64{}
+		}
+		r.pop[str(row[0])][int(num(row[1]))] = num(row[2])
+	}
+	return r
+}
+
+func (r *recompute) population(code string, year int) float64 {
+	latest := func(c string) float64 {
+		best, v := 0, 0.0
+		for y, p := range r.pop[c] {
+			if y <= year && y > best {
+				best, v = y, p
+			}
+		}
+		return v
+	}
+	if v := latest(code); v > 0 {
+		return v
+	}
+	var sum float64
+	for c, p := range r.parents {
+		if p == code && r.levels[c] == "county" {
+			sum += latest(c)
+		}
+	}
+	return sum
+}
+
+type recomputed struct {
+	score    float64
+	rank     int
+	reported bool
+}
+
+// value is an item for a unit in month i: ok, "missing" or "na".
+func (r *recompute) value(it map[string]string, unit string, i int, size float64) (float64, string) {
+	month := r.months[i]
+	rep, ok := r.cells[unit][month]
+	// blank reads month (reassigned below while pooling).
+	blank := func(metric string) bool {
+		if metric == "" {
+			return false
+		}
+		_, has := rep[metric]
+		byCat := metric == "problems_found" || metric == "problems_rectified"
+		return !has || (byCat && r.cats[unit][month][metric] != 7)
+	}
+	if !ok || blank(it["num"]) || blank(it["den"]) {
+		return 0, "missing"
+	}
+	// Counts and rates pool the last `pool` months the unit reported.
+	pool, _ := strconv.Atoi(it["pool"])
+	var num, den float64
+	var months int
+	for m := i; m > i-max(pool, 1) && m >= 0; m-- {
+		rep, ok := r.cells[unit][r.months[m]]
+		month = r.months[m]
+		if !ok || blank(it["num"]) || blank(it["den"]) {
+			continue
+		}
+		num, den, months = num+rep[it["num"]], den+rep[it["den"]], months+1
+	}
+	switch it["formula"] {
+	case "per_size":
+		if size <= 0 {
+			return 0, "na"
+		}
+		return num / float64(months) / size, "ok"
+	case "rate":
+		if den <= 0 {
+			return 0, "na"
+		}
+		return math.Min(1, num/den) * 100, "ok"
+	}
+	// stock: a queue of [month opened, cases still open]; closures take the oldest first.
+	deadline, _ := strconv.Atoi(it["deadline"])
+	type batch struct{ month, open int }
+	var queue []batch
+	var opened []float64
+	closedOf := map[int]float64{}
+	for m := 0; m <= i; m++ {
+		// A metric with a blank category counts 0 in the history.
+		cell := func(metric string) int {
+			month := r.months[m]
+			byCat := metric == "problems_found" || metric == "problems_rectified"
+			if byCat && r.cats[unit][month][metric] != 7 {
+				return 0
+			}
+			return int(r.cells[unit][month][metric])
+		}
+		n := cell(it["den"])
+		opened = append(opened, float64(n))
+		queue = append(queue, batch{m, n})
+		closing := cell(it["num"])
+		for k := range queue {
+			take := min(closing, queue[k].open)
+			queue[k].open -= take
+			closing -= take
+			closedOf[queue[k].month] += float64(take)
+		}
+	}
+	c := i - deadline + 1
+	if c < 0 || opened[c] == 0 {
+		return 0, "na"
+	}
+	return closedOf[c] / opened[c] * 100, "ok"
+}
+
+func (r *recompute) scores(kind string, i int) map[string]recomputed {
+	var units []string
+	for code := range r.cells {
+		if kind == "department" && r.kinds[code] == "department" {
+			for m := 0; m <= i; m++ {
+				if _, ok := r.cells[code][r.months[m]]; ok {
+					units = append(units, code)
+					break
+				}
+			}
+		}
+	}
+	if kind != "department" {
+		for code, level := range r.levels {
+			if level == kind {
+				units = append(units, code)
+			}
+		}
+	}
+	year, _ := strconv.Atoi(r.months[i][:4])
+	kindOf := map[string]string{"city": "region", "county": "region", "department": "department"}[kind]
+	type val struct {
+		v      float64
+		status string
+	}
+	vals := map[string]map[int]map[string]val{}
+	var items []map[string]string
+	for _, it := range r.items {
+		if slices.Contains(strings.Split(it["kinds"], ";"), kindOf) {
+			items = append(items, it)
+		}
+	}
+	for _, u := range units {
+		vals[u] = map[int]map[string]val{}
+		size := 0.0
+		if kind != "department" {
+			size = r.population(u, year)
+		}
+		for m := 0; m <= i; m++ {
+			vals[u][m] = map[string]val{}
+			for _, it := range items {
+				v, s := r.value(it, u, m, size)
+				vals[u][m][it["code"]] = val{v, s}
+			}
+		}
+	}
+	out := map[string]recomputed{}
+	var ranked []string
+	for _, u := range units {
+		if _, ok := r.cells[u][r.months[i]]; !ok {
+			out[u] = recomputed{}
+			continue
+		}
+		var total, weight float64
+		for _, it := range items {
+			from, to := i-12, i-1
+			if i == 0 {
+				from, to = 0, 0
+			}
+			var hist []float64
+			for _, o := range units {
+				for m := max(from, 0); m <= to; m++ {
+					if v := vals[o][m][it["code"]]; v.status == "ok" {
+						hist = append(hist, v.v)
+					}
+				}
+			}
+			med := middle(hist)
+			var dev []float64
+			for _, h := range hist {
+				dev = append(dev, math.Abs(h-med))
+			}
+			minSpread, _ := strconv.ParseFloat(it["min_spread"], 64)
+			spread := math.Max(1.4826*middle(dev), math.Max(minSpread, 0.05*math.Abs(med)))
+			if len(hist) == 0 {
+				med, spread = 0, math.Max(minSpread, 1)
+			}
+			if spread == 0 {
+				spread = 1
+			}
+			wgt, _ := strconv.ParseFloat(it["weight"], 64)
+			dir, _ := strconv.ParseFloat(it["direction"], 64)
+			v := vals[u][i][it["code"]]
+			switch v.status {
+			case "na":
+				continue
+			case "missing":
+				weight += wgt
+			default:
+				p := math.Max(0, math.Min(100, 50+25*dir*(v.v-med)/spread))
+				// A rate or stock earns full marks at 100 %, 50–100 between its median and 100 %.
+				if (it["formula"] == "rate" || it["formula"] == "stock") && dir > 0 {
+					if v.v >= 100 {
+						p = 100
+					} else if v.v > med {
+						p = math.Max(p, 50+50*(v.v-med)/(100-med))
+					}
+				}
+				total += wgt * p
+				weight += wgt
+			}
+		}
+		s := 0.0
+		if weight > 0 {
+			s = total / weight
+		}
+		out[u] = recomputed{score: s, reported: true}
+		ranked = append(ranked, u)
+	}
+	two := func(x float64) float64 { return math.Round(x*100) / 100 }
+	sort.Slice(ranked, func(a, b int) bool { return two(out[ranked[a]].score) > two(out[ranked[b]].score) })
+	for _, u := range ranked {
+		rank := 1
+		for _, o := range ranked {
+			if two(out[o].score) > two(out[u].score) {
+				rank++
+			}
+		}
+		x := out[u]
+		x.rank = rank
+		out[u] = x
+	}
+	return out
+}
+
+func middle(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
