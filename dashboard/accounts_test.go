@@ -192,6 +192,30 @@ func TestAPITokens(t *testing.T) {
 	}
 }
 
+// Found by the red team: a token's role was checked against its account only when the
+// token was made. An admin token minted for a name that had no account yet (or for an
+// account since demoted) kept admin after the account came to be a viewer.
+func TestATokenNeverHoldsMoreThanItsAccountNow(t *testing.T) {
+	f := newAccountsServer(t, true, nil)
+	base, anon := f.srv.URL, f.client(t)
+	early := addToken(t, f, "newcomer", dashboard.RoleAdmin, "90d")
+	if code, body := call(t, anon, "GET", base+"/api/admin/runs", bearer(early.Token), nil); code != http.StatusOK {
+		t.Fatalf("admin token before the account exists: %d %s", code, body)
+	}
+	if code, body := call(t, anon, "POST", base+"/api/admin/accounts", cliToken, dashboard.AccountRequest{Name: "newcomer", Role: dashboard.RoleViewer}); code != http.StatusOK {
+		t.Fatalf("user add: %d %s", code, body)
+	}
+	for _, u := range []string{"/api/admin/runs", "/api/sql/schema", "/ecology"} {
+		if code, _ := call(t, anon, "GET", base+u, bearer(early.Token), nil); code != http.StatusUnauthorized {
+			t.Errorf("admin token of an account that is a viewer now, %s: %d, want 401", u, code)
+		}
+	}
+	within := addToken(t, f, "newcomer", dashboard.RoleViewer, "90d")
+	if code, _ := call(t, anon, "GET", base+"/ecology", bearer(within.Token), nil); code == http.StatusUnauthorized || code == http.StatusForbidden {
+		t.Errorf("viewer token of the viewer account on a dashboard: %d, want it admitted", code)
+	}
+}
+
 // sessionCookieOf returns the session cookie a response set.
 func sessionCookieOf(t *testing.T, res *http.Response) *http.Cookie {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -70,12 +71,12 @@ func (s *Server) adminBackup(c echo.Context) error {
 	if !ok || s.cfg.BackupsDir == "" {
 		return echo.NewHTTPError(http.StatusNotImplemented, "this server makes no backups (no backups folder is configured)")
 	}
+	if err := os.MkdirAll(s.cfg.BackupsDir, 0o700); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	dir, err := backupPath(s.cfg.BackupsDir, c.QueryParam("dir"))
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	if err := os.MkdirAll(s.cfg.BackupsDir, 0o700); err != nil {
-		return fmt.Errorf("backup: %w", err)
 	}
 	if err := b.Backup(c.Request().Context(), dir); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -83,10 +84,26 @@ func (s *Server) adminBackup(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"dir": dir})
 }
 
-// backupPath is the folder a backup named name goes to: inside root, or an error.
+// backupPath is the folder a backup named name goes to: inside root, or an error. Its
+// parent folders are made here, through an os.Root, so a symbolic link inside root (say
+// backups/old -> /etc) cannot carry the backup out of it: "old/x" names a folder outside
+// though the name itself is local. The folder itself must not be a link either.
 func backupPath(root, name string) (string, error) {
 	if name == "" || !filepath.IsLocal(name) {
 		return "", fmt.Errorf("name the backup folder (?dir=NAME) relative to the backups folder %s; %q is not such a name", root, name)
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return "", fmt.Errorf("backup: open the backups folder: %w", err)
+	}
+	defer r.Close()
+	if parent := filepath.Dir(name); parent != "." {
+		if err := r.MkdirAll(parent, 0o700); err != nil {
+			return "", fmt.Errorf("backup folder %q is not inside the backups folder %s: %w", name, root, err)
+		}
+	}
+	if fi, err := r.Lstat(name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return "", fmt.Errorf("backup folder %q in %s is a symbolic link; name a new folder", name, root)
 	}
 	return filepath.Join(root, name), nil
 }

@@ -30,10 +30,8 @@ func (a *Accounts) AddToken(ctx context.Context, name, role string, ttl time.Dur
 		return "", warehouse.APIToken{}, ErrBadRole
 	}
 	if u, ok := a.account(ctx, name); ok {
-		for _, p := range roles[role] {
-			if !RoleAllows(u.Role, p) || u.Disabled {
-				return "", warehouse.APIToken{}, fmt.Errorf("%s is a %s: a token for it %w", name, u.Role, ErrTokenAboveAccount)
-			}
+		if !roleWithin(role, u.Role) || u.Disabled {
+			return "", warehouse.APIToken{}, fmt.Errorf("%s is a %s: a token for it %w", name, u.Role, ErrTokenAboveAccount)
 		}
 	}
 	var b [32]byte
@@ -95,7 +93,10 @@ func (a *Accounts) RevokeToken(ctx context.Context, id string) error {
 }
 
 // verifyToken checks a presented API token: known, not revoked, not expired, and, when it
-// acts for an account, that account enabled.
+// acts for an account, that account enabled and still allowed everything the token's role
+// allows. The role is checked at each use, not only when the token is made: an account
+// created after its name's token, or demoted since (a config file's role changed), would
+// otherwise keep the token's larger role.
 func (a *Accounts) verifyToken(ctx context.Context, secret string) (*session, bool) {
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, false
@@ -105,10 +106,20 @@ func (a *Accounts) verifyToken(ctx context.Context, secret string) (*session, bo
 	t, ok := a.tokens[hashHex(secret)]
 	u, isAccount := a.users[t.Name]
 	a.mu.Unlock()
-	if !ok || t.Revoked || (!t.Expires.IsZero() && !a.now().Before(t.Expires)) || (isAccount && u.Disabled) {
+	if !ok || t.Revoked || (!t.Expires.IsZero() && !a.now().Before(t.Expires)) || (isAccount && (u.Disabled || !roleWithin(t.Role, u.Role))) {
 		return nil, false
 	}
 	return &session{User: t.Name, Role: t.Role, Expires: t.Expires, Bearer: true, TokenID: t.ID}, true
+}
+
+// roleWithin says whether role inner allows nothing that role outer does not.
+func roleWithin(inner, outer string) bool {
+	for _, p := range roles[inner] {
+		if !RoleAllows(outer, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // bearerSession resolves an Authorization: Bearer header: the CLI's admin token or a

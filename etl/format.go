@@ -89,7 +89,8 @@ func fileFormat(path string, m *Mapping) (string, error) {
 }
 
 // utf16Encoding is the encoding a UTF-16 byte order mark at the start of head names (the
-// decoder takes the mark off), or nil.
+// decoder takes the mark off), or that the zero bytes of UTF-16 text saved without a mark
+// show (see bomlessUTF16), or nil.
 func utf16Encoding(head []byte) encoding.Encoding {
 	switch {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
@@ -97,7 +98,41 @@ func utf16Encoding(head []byte) encoding.Encoding {
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
 	}
+	if order, ok := bomlessUTF16(head); ok {
+		return unicode.UTF16(order, unicode.IgnoreBOM)
+	}
 	return nil
+}
+
+// bomlessUTF16 recognises UTF-16 text without a byte order mark (some tools and scripts
+// save it so) by its zero bytes: UTF-8 and GB18030 text has none, while UTF-16 puts one
+// beside every ASCII character — the separators, digits and line ends of any table — in
+// the high byte, after it (little-endian) or before it (big-endian). A few CJK characters
+// (一 U+4E00) have a zero low byte, so the other side may hold some, far fewer. Such files
+// were read as GB18030 and their header became garbage.
+func bomlessUTF16(head []byte) (unicode.Endianness, bool) {
+	n := len(head) &^ 1
+	if n > 4096 {
+		n = 4096
+	}
+	var even, odd int
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			even++
+		}
+		if head[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case pairs == 0:
+	case odd*8 >= pairs && odd > 4*even:
+		return unicode.LittleEndian, true
+	case even*8 >= pairs && even > 4*odd:
+		return unicode.BigEndian, true
+	}
+	return unicode.LittleEndian, false
 }
 
 // detectSeparator picks the field separator of delimited text from its first lines: a tab
@@ -127,7 +162,8 @@ func detectSeparator(head []byte) byte {
 	return ','
 }
 
-// decodeHead is the start of a file as text: UTF-16 by its byte order mark, else as is.
+// decodeHead is the start of a file as text: UTF-16 by its byte order mark (or its zero
+// bytes), else as is.
 func decodeHead(head []byte) string {
 	if enc := utf16Encoding(head); enc != nil {
 		out, err := enc.NewDecoder().Bytes(head[:len(head)&^1])

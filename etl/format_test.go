@@ -32,6 +32,15 @@ func encodeUTF16(t *testing.T, s string, order unicode.Endianness) []byte {
 	return b
 }
 
+func encodeUTF16NoBOM(t *testing.T, s string, order unicode.Endianness) []byte {
+	t.Helper()
+	b, err := unicode.UTF16(order, unicode.IgnoreBOM).NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func encodeGB18030(t *testing.T, s string) []byte {
 	t.Helper()
 	b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
@@ -65,9 +74,13 @@ func TestEveryOfficeTextFormatLoads(t *testing.T) {
 	files := map[string][]byte{
 		"unicode-le.txt": encodeUTF16(t, table, unicode.LittleEndian),
 		"unicode-be.csv": encodeUTF16(t, table, unicode.BigEndian),
-		"semicolon.csv":  []byte(strings.ReplaceAll(table, "\t", ";")),
-		"gb18030.csv":    encodeGB18030(t, strings.ReplaceAll(table, "\t", ",")),
-		"workbook.csv":   xlsxBytes,
+		// Found by the red team: without a byte order mark these were read as GB18030,
+		// and the header became garbage.
+		"unicode-le-nobom.txt": encodeUTF16NoBOM(t, table, unicode.LittleEndian),
+		"unicode-be-nobom.txt": encodeUTF16NoBOM(t, table, unicode.BigEndian),
+		"semicolon.csv":        []byte(strings.ReplaceAll(table, "\t", ";")),
+		"gb18030.csv":          encodeGB18030(t, strings.ReplaceAll(table, "\t", ",")),
+		"workbook.csv":         xlsxBytes,
 	}
 	m := &etl.Mapping{Name: "f", Job: etl.JobEconomy, Columns: map[string]string{"region": "地区"},
 		Fixed: map[string]string{"indicator": "gdp"}, Wide: &etl.WideLayout{Field: "period"}}

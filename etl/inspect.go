@@ -161,6 +161,8 @@ func textEncoding(path string) (enc, sep string, err error) {
 		enc, text = "utf-16le", []byte(decodeHead(head))
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		enc, text = "utf-16be", []byte(decodeHead(head))
+	case utf16Encoding(head) != nil:
+		enc, text = "utf-16 without a byte order mark", []byte(decodeHead(head))
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		enc = "utf-8 (BOM)"
 	case validUTF8Prefix(head):

@@ -29,6 +29,17 @@ func TestGlobalFlagsBeforeTheCommand(t *testing.T) {
 	}
 }
 
+// Found by the red team: etl runs --limit -1 reached the engine and failed with a
+// ClickHouse exception; --limit 0 listed nothing. Both are refused naming the flag.
+func TestETLRunsLimitIsChecked(t *testing.T) {
+	for _, limit := range []string{"-1", "0", "100000"} {
+		_, err := runCLI(t, "etl", "runs", "--limit", limit, "--data-dir", testDataDir)
+		if err == nil || !strings.Contains(err.Error(), "--limit "+limit+" is not between") {
+			t.Errorf("etl runs --limit %s: %v, want it refused naming --limit", limit, err)
+		}
+	}
+}
+
 // The usage names every command and every job.
 func TestUsageListsEveryCommandAndJob(t *testing.T) {
 	for _, want := range append([]string{"serve", "migrate", "etl inspect", "etl load", "etl run JOB", "etl runs", "etl rejects",

@@ -300,6 +300,11 @@ func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
+	// Checked here, not by the engine: -1 reached the statement and came back as a
+	// ClickHouse exception, and 0 listed nothing.
+	if limit < 1 || limit > 10000 {
+		return fmt.Errorf("etl runs: --limit %d is not between 1 and 10000", limit)
+	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if err != nil {
 		return err
