@@ -25,7 +25,7 @@ func clusterXML(zkPort int, ports []int, shard int) string {
 <macros><shard>%d</shard><replica>r%d</replica></macros>
 <remote_servers><%s>`, zkPort, shard, shard, testCluster)
 	for _, p := range ports {
-		s += fmt.Sprintf(`<shard><replica><host>127.0.0.1</host><port>%d</port><user>jinwei</user><password>jinwei-test</password></replica></shard>`, p)
+		s += fmt.Sprintf(`<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>%d</port><user>jinwei</user><password>jinwei-test</password></replica></shard>`, p)
 	}
 	return s + fmt.Sprintf("</%s></remote_servers>", testCluster)
 }

@@ -170,14 +170,17 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 	return out, nil
 }
 
-// clusterAlter runs an ALTER TABLE on every node; a sharded table changes both its shards'
-// local tables and the Distributed table over them.
+// clusterAlter changes a table on every node. A sharded table changes its shards' local
+// tables and the Distributed table over them ON CLUSTER. A table replicated whole is one
+// replicated table with a replica on every node: it is altered on this node alone and
+// ZooKeeper carries the change to the others; ON CLUSTER would alter it once per shard
+// (refused by 18.x, and a second ADD COLUMN fails).
 func (t ddlTarget) clusterAlter(name, rest string) []string {
-	on := onCluster(t.cluster)
 	if _, sharded := shardKeys[name]; sharded {
+		on := onCluster(t.cluster)
 		return []string{"ALTER TABLE " + t.qualified(name+"_local") + on + rest, "ALTER TABLE " + t.qualified(name) + on + rest}
 	}
-	return []string{"ALTER TABLE " + t.qualified(name) + on + rest}
+	return []string{"ALTER TABLE " + t.qualified(name) + rest}
 }
 
 var mvToRe = regexp.MustCompile(`(?is)^\s+TO\s+([A-Za-z_][A-Za-z0-9_]*)(\s+AS\b)`)
