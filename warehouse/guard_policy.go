@@ -253,7 +253,7 @@ func (p policy) table(name string) error {
 		}
 	}
 	if accountTables[parts[len(parts)-1]] {
-		return refuse("table %s holds accounts, sessions, tokens or the audit log and is not for ad hoc SQL", name)
+		return refuse("table %s holds accounts, sessions or tokens and is not for ad hoc SQL", name)
 	}
 	switch {
 	case len(parts) == 1:
