@@ -34,6 +34,9 @@ type Run struct {
 	StartedAt   time.Time
 	FinishedAt  time.Time
 	Message     string
+	// StartedBy says who or what started the run: schedule, upload, url, cli or run-now,
+	// with the user after a colon when one did ("upload:alice"); see WithStartedBy.
+	StartedBy string
 }
 
 // Duration is how long the run took, or zero while it runs.
@@ -51,6 +54,10 @@ type Reject struct {
 	Location string
 	Raw      string
 	Reason   string
+	// Code is the reason as a code of one vocabulary (etl's reason codes), for grouping.
+	Code string
+	// tie orders the rejects of one line for the rejects pages' cursor.
+	tie string
 }
 
 // RecordRun writes the run's current state; the newest state of a run wins.
@@ -77,6 +84,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"started_ms":    strconv.FormatInt(r.StartedAt.UnixMilli(), 10),
 		"finished_ms":   strconv.FormatInt(finished.UnixMilli(), 10),
 		"message":       r.Message,
+		"started_by":    r.StartedBy,
 		// Each state change of a run is written later than the one before; nanoseconds
 		// order them even when two land in the same millisecond.
 		"version": strconv.FormatInt(time.Now().UnixNano(), 10),
@@ -146,6 +154,7 @@ func (w *Warehouse) Rejects(ctx context.Context, runID string) ([]Reject, error)
 			Location: rr.str("location"),
 			Raw:      rr.str("raw"),
 			Reason:   rr.str("reason"),
+			Code:     rr.str("reason_code"),
 		})
 	})
 	return out, err
@@ -168,6 +177,7 @@ func readRuns(res *Result) ([]Run, error) {
 			StartedAt:    time.UnixMilli(int64(rr.float("started_ms"))).UTC(),
 			FinishedAt:   time.UnixMilli(int64(rr.float("finished_ms"))).UTC(),
 			Message:      rr.str("message"),
+			StartedBy:    rr.str("started_by"),
 		})
 	})
 	return out, err

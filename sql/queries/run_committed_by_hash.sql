@@ -1,7 +1,7 @@
 -- The latest committed run of a job that loaded a file with this content hash.
 SELECT toString(run_id) AS run_id, job, file_path, content_hash, toString(status) AS status,
        rows_read, rows_loaded, rows_rejected, rows_no_value, rows_skipped,
-       toUnixTimestamp64Milli(started_at) AS started_ms, toUnixTimestamp64Milli(finished_at) AS finished_ms, message
+       toUnixTimestamp64Milli(started_at) AS started_ms, toUnixTimestamp64Milli(finished_at) AS finished_ms, message, started_by
 FROM etl_runs FINAL
 WHERE job = {job:String} AND content_hash = {content_hash:String} AND status = 'committed'
 ORDER BY finished_at DESC
