@@ -278,7 +278,7 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	f, _ := newOperatorServer(t)
 	var b strings.Builder
 	b.WriteString("year,region,indicator,value\n2019,甘肃,gdp,1\n") // line 2 loads
-	for i := range 150 {                                            // lines 3–152: unknown regions
+	for i := range 150 {                                          // lines 3–152: unknown regions
 		fmt.Fprintf(&b, "2019,火星%d,gdp,1\n", i)
 	}
 	b.WriteString("2019,陕西,gdp,一千\n2019,宁夏,gdp,二\n") // 153, 154: not numbers

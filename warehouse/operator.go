@@ -109,22 +109,20 @@ type RejectsQuery struct {
 	Limit int
 }
 
-// RejectsPage returns one page of a run's rejects in file order and the next page's cursor.
+// RejectsPage returns one page of a run's rejects in file order and the next page's cursor
+// ("" after the last page). A page holds at least Limit rejects, and every reject of its
+// last line.
 func (w *Warehouse) RejectsPage(ctx context.Context, q RejectsQuery) ([]Reject, string, error) {
 	text, err := namedQuery("rejects_page")
 	if err != nil {
 		return nil, "", err
 	}
-	p := Params{"run_id": q.RunID, "code": q.Code, "search": q.Search, "after_line": "0", "after_tie": "0",
-		"limit": strconv.Itoa(q.Limit + 1)}
+	p := Params{"run_id": q.RunID, "code": q.Code, "search": q.Search, "after_line": "0", "limit": strconv.Itoa(q.Limit)}
 	if q.After != "" {
-		line, tie, ok := strings.Cut(q.After, "_")
-		_, lerr := strconv.ParseUint(line, 10, 32)
-		_, terr := strconv.ParseUint(tie, 10, 64)
-		if !ok || lerr != nil || terr != nil {
-			return nil, "", fmt.Errorf("%w: rejects cursor %q is not LINE_TIE", ErrBadCursor, q.After)
+		if _, err := strconv.ParseUint(q.After, 10, 32); err != nil {
+			return nil, "", fmt.Errorf("%w: rejects cursor %q is not a line number", ErrBadCursor, q.After)
 		}
-		p["after_line"], p["after_tie"] = line, tie
+		p["after_line"] = q.After
 	}
 	res, err := w.eng.query(ctx, text, p)
 	if err != nil {
@@ -133,12 +131,12 @@ func (w *Warehouse) RejectsPage(ctx context.Context, q RejectsQuery) ([]Reject, 
 	var out []Reject
 	err = res.each(func(rr *rowReader) {
 		out = append(out, Reject{FilePath: rr.str("file_path"), Line: rr.int("line"), Location: rr.str("location"),
-			Raw: rr.str("raw"), Reason: rr.str("reason"), Code: rr.str("reason_code"), tie: rr.str("tie")})
+			Raw: rr.str("raw"), Reason: rr.str("reason"), Code: rr.str("reason_code")})
 	})
-	if err != nil {
-		return nil, "", err
+	if err != nil || len(out) < q.Limit {
+		return out, "", err
 	}
-	return pageOf(out, q.Limit, func(r Reject) string { return strconv.Itoa(r.Line) + "_" + r.tie })
+	return out, strconv.Itoa(out[len(out)-1].Line), nil
 }
 
 // ReasonCount is how many of a run's rejects have one reason code, with an example text.

@@ -56,8 +56,6 @@ type Reject struct {
 	Reason   string
 	// Code is the reason as a code of one vocabulary (etl's reason codes), for grouping.
 	Code string
-	// tie orders the rejects of one line for the rejects pages' cursor.
-	tie string
 }
 
 // RecordRun writes the run's current state; the newest state of a run wins.
