@@ -91,11 +91,11 @@ func benchRejectsRecord(runID string, from, n int) arrow.RecordBatch {
 	return b.NewRecordBatch()
 }
 
-// BenchmarkOperatorPages times the loads page and a run's rejects page (its reason groups
+// BenchmarkOperatorScale times the loads page and a run's rejects page (its reason groups
 // and one page of rejects) over 100,000 runs and 1,000,000 rejects written through the
 // warehouse's insert path, first pages and pages deep in by keyset cursor. Run with
 // `make bench`; the goal is under 500 ms a rejects page.
-func BenchmarkOperatorPages(b *testing.B) {
+func BenchmarkOperatorScale(b *testing.B) {
 	ctx := context.Background()
 	w := whtest.Open(b)
 	runs := benchRunsRecord(benchRuns)
