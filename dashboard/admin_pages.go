@@ -524,9 +524,6 @@ type accountsView struct {
 	Error  string
 }
 
-// auditKinds are the audit log's actions, for its search.
-var auditKinds = []string{"query", "export", "console", "token", "admin"}
-
 func (s *Server) accountsView(c echo.Context) (accountsView, error) {
 	ctx := c.Request().Context()
 	v := accountsView{page: newPage(c, "admin", "nav_accounts"), Accounts: s.accounts.List(ctx), Tokens: s.accounts.Tokens(ctx),
