@@ -32,8 +32,9 @@ type page struct {
 	// User is who is signed in ("" for nobody); Demo says the pages are open to anyone.
 	User string
 	Demo bool
-	// Analyst says the user may open the SQL console.
+	// Analyst says the user may open the SQL console; Admin the operator pages.
 	Analyst bool
+	Admin   bool
 	// CSRF is the token state-changing forms send back.
 	CSRF string
 	// Wall is the wall-screen view (?screen=wall): full screen, dark, large type, no
@@ -84,7 +85,7 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
 	if ss := currentSession(c); ss != nil {
-		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, ss.can(PermRunSQL)
+		p.User, p.Demo, p.Analyst, p.Admin = ss.User, ss.Demo, ss.can(PermRunSQL), ss.can(PermAdminLoads)
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if wall {

@@ -24,6 +24,7 @@ var rejectsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "location", Type: arrow.BinaryTypes.String},
 	{Name: "raw", Type: arrow.BinaryTypes.String},
 	{Name: "reason", Type: arrow.BinaryTypes.String},
+	{Name: "reason_code", Type: arrow.BinaryTypes.String},
 	{Name: "created_at", Type: loadedAtType},
 }, nil)
 
@@ -38,7 +39,8 @@ func rejectsRecord(runID string, rejects []warehouse.Reject, at time.Time) arrow
 		b.Field(3).(*array.StringBuilder).Append(r.Location)
 		b.Field(4).(*array.StringBuilder).Append(r.Raw)
 		b.Field(5).(*array.StringBuilder).Append(r.Reason)
-		b.Field(6).(*array.TimestampBuilder).Append(ts)
+		b.Field(6).(*array.StringBuilder).Append(r.Code)
+		b.Field(7).(*array.TimestampBuilder).Append(ts)
 	}
 	return b.NewRecordBatch()
 }

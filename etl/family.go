@@ -141,9 +141,9 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 		r := it.r
 		switch {
 		case it.p != nil:
-			s.reject(it.p.line, sheetLocation(it.p.sheet, it.p.line), it.p.raw, it.p.why)
+			s.reject(it.p.line, "", sheetLocation(it.p.sheet, it.p.line), it.p.raw, it.p.why)
 		case it.control != nil:
-			s.reject(r.line, r.location(t, it.control.field), r.raw(), it.control.why)
+			s.reject(r.line, t.fieldName(it.control.field), r.location(t, it.control.field), r.raw(), it.control.why)
 		default:
 			if fp := snk.add(r); fp != nil {
 				switch fp.kind {
@@ -152,7 +152,7 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 				case kindSkipped:
 					s.run.RowsSkipped++
 				default:
-					s.reject(r.line, r.location(t, fp.field), r.raw(), fp.why)
+					s.reject(r.line, t.fieldName(fp.field), r.location(t, fp.field), r.raw(), fp.why)
 				}
 			}
 		}

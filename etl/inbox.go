@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"jinwei/warehouse"
 )
 
 // JobConfig says where one scheduled job finds its files and when it looks.
@@ -77,8 +79,10 @@ func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
 	if err := os.MkdirAll(j.Inbox, 0o750); err != nil {
 		return nil, fmt.Errorf("run job %s: %w", name, err)
 	}
+	fetched := ""
 	if j.URL != "" {
-		if _, err := r.Fetch(ctx, j.URL, j.Inbox); err != nil {
+		var err error
+		if fetched, err = r.Fetch(ctx, j.URL, j.Inbox); err != nil {
 			return nil, fmt.Errorf("run job %s: %w", name, err)
 		}
 	}
@@ -92,7 +96,11 @@ func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".part") {
 			continue
 		}
-		rep, err := r.loadInboxFile(ctx, j, filepath.Join(j.Inbox, e.Name()))
+		file, fctx := filepath.Join(j.Inbox, e.Name()), ctx
+		if file == fetched {
+			fctx = warehouse.OverrideStartedBy(ctx, StartedByURL)
+		}
+		rep, err := r.loadInboxFile(fctx, j, file)
 		if rep != nil {
 			reports = append(reports, rep)
 		}
@@ -153,7 +161,7 @@ func (r *Runner) SaveUpload(ctx context.Context, job, name string, body io.Reade
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
-	return r.loadInboxFile(ctx, j, path)
+	return r.loadInboxFile(warehouse.WithStartedBy(ctx, StartedByUpload), j, path)
 }
 
 // maxFetchBytes bounds what a URL source may send.

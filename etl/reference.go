@@ -259,7 +259,7 @@ rows:
 		}
 		s.run.RowsRead++
 		if len(rec) != len(t.header) {
-			s.reject(line, "", rawLine(rec), fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(t.header)))
+			s.reject(line, "", "", rawLine(rec), fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(t.header)))
 			continue
 		}
 		cells := make([]string, len(used))
@@ -274,18 +274,18 @@ rows:
 				continue
 			}
 			if err := c.check(cells[j]); err != nil {
-				s.reject(line, "column "+c.name, rawLine(rec), err.Error())
+				s.reject(line, c.name, "column "+c.name, rawLine(rec), err.Error())
 				continue rows
 			}
 		}
 		key := cells[0]
 		if first, dup := seen[key]; dup {
-			s.reject(line, "column "+used[0].name, rawLine(rec), fmt.Sprintf("duplicate: line %d already defines %s", first, key))
+			s.reject(line, used[0].name, "column "+used[0].name, rawLine(rec), fmt.Sprintf("duplicate: line %d already defines %s", first, key))
 			continue
 		}
 		if hook != nil {
 			if err := hook(rec, t, line); err != nil {
-				s.reject(line, "", rawLine(rec), err.Error())
+				s.reject(line, "", "", rawLine(rec), err.Error())
 				continue
 			}
 		}

@@ -131,11 +131,14 @@ func (s *runState) insert(table string, rec arrow.RecordBatch) error {
 
 // rejectDuplicate records a row found to repeat an earlier one after it was inserted.
 func (s *runState) rejectDuplicate(line int, reason string) {
-	s.reject(line, "", "", reason)
+	s.reject(line, "", "", "", reason)
 }
 
-func (s *runState) reject(line int, location, raw, reason string) {
-	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason})
+// reject records a rejected row; field names the field at fault ("" for the whole row),
+// which with the reason gives the reject's reason code.
+func (s *runState) reject(line int, field, location, raw, reason string) {
+	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason,
+		Code: reasonCode(field, reason)})
 	s.run.RowsRejected++
 }
 
@@ -228,7 +231,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	run := warehouse.Run{ID: uuid.Must(uuid.NewV7()).String(), Job: job, FilePath: path, ContentHash: hash, UnchangedKey: key,
-		Vintage: vintageOf(path), StartedAt: time.Now().UTC()}
+		Vintage: vintageOf(path), StartedAt: time.Now().UTC(), StartedBy: startedBy(ctx)}
 	prev, found, err := l.wh.CommittedRunByHash(ctx, job, key)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -293,6 +296,24 @@ func (l *Loader) insertRejects(ctx context.Context, s *runState) error {
 	defer rec.Release()
 	return l.wh.Insert(context.WithoutCancel(ctx), "etl_rejects", rec)
 }
+
+// startedBy is who or what started ctx's load (warehouse.WithStartedBy); a load nobody
+// marked was started from the command line, the one path that calls the loader directly.
+func startedBy(ctx context.Context) string {
+	if s := warehouse.StartedBy(ctx); s != "" {
+		return s
+	}
+	return StartedByCLI
+}
+
+// What starts a load, as etl_runs.started_by says it (with ":user" when someone did).
+const (
+	StartedBySchedule = "schedule"
+	StartedByUpload   = "upload"
+	StartedByURL      = "url"
+	StartedByCLI      = "cli"
+	StartedByRunNow   = "run-now"
+)
 
 // dryRunKey marks a context whose load writes nothing (see DryRun).
 type dryRunKey struct{}

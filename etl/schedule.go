@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"jinwei/warehouse"
 )
 
 // Clock is the scheduler's time, replaceable in tests.
@@ -19,6 +21,9 @@ type systemClock struct{}
 func (systemClock) Now() time.Time                         { return time.Now() }
 func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
+// cronParser reads the jobs' schedules: five fields, or a descriptor (@hourly, @every 10m).
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
 // Schedule runs the runner's jobs on their cron schedules until ctx ends. A job still
 // running when its next time comes is not started again (the loader's job lock also keeps
 // runs of a job from overlapping).
@@ -26,7 +31,7 @@ func (r *Runner) Schedule(ctx context.Context, clock Clock) error {
 	if clock == nil {
 		clock = systemClock{}
 	}
-	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	parser := cronParser
 	type entry struct {
 		job   string
 		sched cron.Schedule
@@ -64,7 +69,7 @@ func (r *Runner) Schedule(ctx context.Context, clock Clock) error {
 			if e.next.After(now) {
 				continue
 			}
-			reports, err := r.RunJob(ctx, e.job)
+			reports, err := r.RunJob(warehouse.WithStartedBy(ctx, StartedBySchedule), e.job)
 			r.l.log.Info("scheduled job", "job", e.job, "files", len(reports), "error", err)
 			e.next = e.sched.Next(clock.Now())
 		}

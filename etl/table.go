@@ -59,6 +59,14 @@ func (r fieldRow) raw() string { return rawLine(r.cells) }
 
 // location names where a row or one of its fields is: "Sheet1!C5" in a workbook,
 // "column X" in a CSV.
+// fieldName is the name of the family's field i, or "" for the whole row (-1).
+func (t *table) fieldName(i int) string {
+	if i < 0 || i >= len(t.fam.fields) {
+		return ""
+	}
+	return t.fam.fields[i].name
+}
+
 func (r fieldRow) location(t *table, field int) string {
 	col := r.col
 	if field >= 0 && (r.col < 0 || field != t.valueIdx) {

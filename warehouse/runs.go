@@ -41,6 +41,9 @@ type Run struct {
 	StartedAt   time.Time
 	FinishedAt  time.Time
 	Message     string
+	// StartedBy says who or what started the run: schedule, upload, url, cli or run-now,
+	// with the user after a colon when one did ("upload:alice"); see WithStartedBy.
+	StartedBy string
 }
 
 // Duration is how long the run took, or zero while it runs.
@@ -58,6 +61,8 @@ type Reject struct {
 	Location string
 	Raw      string
 	Reason   string
+	// Code is the reason as a code of one vocabulary (etl's reason codes), for grouping.
+	Code string
 }
 
 // RecordRun writes the run's current state; the newest state of a run wins.
@@ -86,6 +91,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"started_ms":    strconv.FormatInt(r.StartedAt.UnixMilli(), 10),
 		"finished_ms":   strconv.FormatInt(finished.UnixMilli(), 10),
 		"message":       r.Message,
+		"started_by":    r.StartedBy,
 		// Each state change of a run is written later than the one before; nanoseconds
 		// order them even when two land in the same millisecond.
 		"version": strconv.FormatInt(time.Now().UnixNano(), 10),
@@ -156,6 +162,7 @@ func (w *Warehouse) Rejects(ctx context.Context, runID string) ([]Reject, error)
 			Location: rr.str("location"),
 			Raw:      rr.str("raw"),
 			Reason:   rr.str("reason"),
+			Code:     rr.str("reason_code"),
 		})
 	})
 	return out, err
@@ -179,6 +186,7 @@ func readRuns(res *Result) ([]Run, error) {
 			StartedAt:    time.UnixMilli(int64(rr.float("started_ms"))).UTC(),
 			FinishedAt:   time.UnixMilli(int64(rr.float("finished_ms"))).UTC(),
 			Message:      rr.str("message"),
+			StartedBy:    rr.str("started_by"),
 		})
 	})
 	return out, err

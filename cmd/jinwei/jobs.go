@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"jinwei/dashboard"
 	"jinwei/etl"
@@ -67,4 +68,46 @@ func result(rep *etl.Report, err error) dashboard.JobResult {
 		res.Error = err.Error()
 	}
 	return res
+}
+
+var _ dashboard.OperatorJobs = adminJobs{}
+
+func (a adminJobs) Schedules(now time.Time) []dashboard.JobSchedule {
+	var out []dashboard.JobSchedule
+	for _, js := range a.r.Schedules(now) {
+		out = append(out, dashboard.JobSchedule{Job: js.Name, Cron: js.Schedule, Inbox: js.Inbox, URL: js.URL, Next: js.Next, Error: js.Error})
+	}
+	return out
+}
+
+func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) (dashboard.StagedUpload, error) {
+	st, err := a.r.StageUpload(ctx, job, name, body)
+	if err != nil {
+		return dashboard.StagedUpload{}, err
+	}
+	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError}
+	if in := st.Inspection; in != nil {
+		out.Format, out.Encoding, out.Separator, out.Notes = in.Format, in.Encoding, in.Separator, in.Notes
+		for _, sh := range in.Sheets {
+			out.Sheets = append(out.Sheets, dashboard.StagedSheet{Name: sh.Name, Layout: sh.Layout, RegionColumn: sh.RegionColumn,
+				Unit: sh.Unit, Header: sh.Header, Indicators: sh.Indicators, HeaderLine: sh.HeaderLine, DataRows: sh.DataRows})
+		}
+	}
+	if rep := st.DryRun; rep != nil {
+		res := result(rep, nil)
+		out.DryRun = &res
+		for _, p := range rep.Preview {
+			out.Preview = append(out.Preview, dashboard.PreviewRow{Line: p.Line, Indicator: p.Indicator, Region: p.Region,
+				Period: p.Period, Unit: p.Unit, Value: p.Value})
+		}
+	}
+	return out, nil
+}
+
+func (a adminJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
+	rep, err := a.r.LoadStaged(ctx, job, id)
+	if rep == nil {
+		return dashboard.JobResult{}, err
+	}
+	return result(rep, err), nil
 }

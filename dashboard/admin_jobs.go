@@ -1,0 +1,57 @@
+package dashboard
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// OperatorJobs is what the operator pages need of the ETL beyond the admin API's Jobs:
+// the schedules, and uploads that are previewed (inspected and dry-run) before they load.
+// cmd's jobs implement it; the dashboard still never imports etl.
+type OperatorJobs interface {
+	Jobs
+	// Schedules lists the configured jobs with their next scheduled run after now.
+	Schedules(now time.Time) []JobSchedule
+	// Stage keeps an uploaded file aside, inspects it and dry-runs it, writing nothing.
+	Stage(ctx context.Context, job, name string, body io.Reader) (StagedUpload, error)
+	// LoadStaged loads a staged upload (by its ID) as an upload.
+	LoadStaged(ctx context.Context, job, id string) (JobResult, error)
+}
+
+// JobSchedule is one configured job: its cron, inbox, URL source and next run.
+type JobSchedule struct {
+	Job, Cron, Inbox, URL string
+	// Next is zero for a job run on demand only; Error says why its cron does not parse.
+	Next  time.Time
+	Error string
+}
+
+// StagedUpload is an uploaded file waiting for the operator's go, with what inspect and a
+// dry run made of it.
+type StagedUpload struct {
+	ID, Name, Job string
+	// Format, Encoding and Separator are what inspect found (fact jobs only).
+	Format, Encoding, Separator string
+	Sheets                      []StagedSheet
+	Notes                       []string
+	// DryRun is the load with the configured mapping that wrote nothing (nil for reference
+	// jobs, which load without one); Refusal says why the load would be refused.
+	DryRun  *JobResult
+	Preview []PreviewRow
+	Refusal string
+}
+
+// StagedSheet is one sheet (or a text file's table) as inspect read it.
+type StagedSheet struct {
+	Name, Layout, RegionColumn, Unit string
+	Header, Indicators               []string
+	HeaderLine, DataRows             int
+}
+
+// PreviewRow is one row a dry run would load, as the warehouse would hold it.
+type PreviewRow struct {
+	Line                            int
+	Indicator, Region, Period, Unit string
+	Value                           float64
+}

@@ -1,0 +1,651 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// The operator pages (/admin/…): loads, a run's rejects, schedules, uploads, accounts.
+// Server-rendered like the dashboards, admin only, every change a CSRF-checked form that is
+// written to the audit log.
+
+// operatorStore is what the operator pages read from the warehouse.
+type operatorStore interface {
+	Loads(ctx context.Context, q warehouse.LoadsQuery) ([]warehouse.Run, string, error)
+	RejectsPage(ctx context.Context, q warehouse.RejectsQuery) ([]warehouse.Reject, string, error)
+	RejectReasons(ctx context.Context, runID string) ([]warehouse.ReasonCount, error)
+	JobSummaries(ctx context.Context) ([]warehouse.JobSummary, error)
+	SearchAudit(ctx context.Context, q warehouse.AuditQuery) ([]warehouse.AuditEntry, error)
+}
+
+var _ operatorStore = (*warehouse.Warehouse)(nil)
+
+// Page sizes: a screenful of runs, of rejects; exports read rejects in larger pages.
+const (
+	loadsPageSize   = 50
+	rejectsPageSize = 100
+	exportPageSize  = 10_000
+	auditPageSize   = 200
+)
+
+// loadStatuses are the statuses a run can have, for the loads page's filter.
+var loadStatuses = []string{warehouse.RunCommitted, "failed", "running", warehouse.RunUnchanged, "abandoned"}
+
+func init() {
+	// The upload page posts its files as a multipart stream, like the admin API's upload.
+	routeLimits["/admin/upload"] = routeLimit{body: maxUpload, multipart: true}
+}
+
+func (s *Server) operatorStore() (operatorStore, error) {
+	st, ok := s.store.(operatorStore)
+	if !ok {
+		return nil, echo.NewHTTPError(http.StatusNotImplemented, "the operator pages are not available on this store")
+	}
+	return st, nil
+}
+
+func (s *Server) operatorJobs() (OperatorJobs, error) {
+	j, ok := s.jobs.(OperatorJobs)
+	if !ok {
+		return nil, echo.NewHTTPError(http.StatusNotFound, "no ETL jobs are configured")
+	}
+	return j, nil
+}
+
+func (s *Server) adminPageRoutes(e *echo.Echo) {
+	loads := e.Group("/admin", s.require(PermAdminLoads))
+	loads.GET("/loads", s.loadsPage)
+	loads.GET("/loads/:id", s.runPage)
+	loads.GET("/loads/:id/rejects", s.rejectsExport, longRoute(0, exportWriteDeadline))
+	loads.GET("/schedules", s.schedulesPage)
+	loads.POST("/schedules/:job/run", s.runNow, longRoute(0, jobWriteDeadline))
+	loads.GET("/upload", s.uploadPage)
+	loads.POST("/upload", s.uploadPreview, longRoute(uploadReadDeadline, uploadWriteDeadline))
+	loads.POST("/upload/load", s.uploadLoad, longRoute(0, uploadWriteDeadline))
+	acc := e.Group("/admin", s.require(PermManageAccounts), s.require(PermReadAudit))
+	acc.GET("/accounts", s.accountsPage)
+	acc.POST("/accounts", s.accountsAdd)
+	acc.POST("/accounts/:name/password", s.accountsReset)
+	acc.POST("/accounts/:name/disable", s.accountsDisable(true))
+	acc.POST("/accounts/:name/enable", s.accountsDisable(false))
+	acc.POST("/accounts/:name/role", s.accountsRole)
+	acc.POST("/tokens/:id/revoke", s.tokensRevoke)
+}
+
+// auditAdmin writes an operator's change to the audit log; a change that cannot be
+// audited is reported as failed, though it was made.
+func (s *Server) auditAdmin(c echo.Context, what string, err error) error {
+	e := warehouse.AuditEntry{User: currentSession(c).User, Action: "admin", Statement: what, Outcome: "ok"}
+	if err != nil {
+		e.Outcome, e.Message = "failed", err.Error()
+	}
+	if aerr := s.accounts.store.RecordAudit(context.WithoutCancel(c.Request().Context()), e); aerr != nil {
+		return fmt.Errorf("audit %q: %w", what, aerr)
+	}
+	return nil
+}
+
+// startedBy marks a load started from a page by its user: "upload:alice".
+func startedBy(c echo.Context, how string) context.Context {
+	return warehouse.WithStartedBy(c.Request().Context(), how+":"+currentSession(c).User)
+}
+
+// --- loads ---
+
+type loadsView struct {
+	page
+	Runs                       []warehouse.Run
+	Jobs, Statuses             []string
+	Job, Status, From, To, Now string
+	NextURL                    string
+}
+
+// dayParam reads a yyyy-mm-dd query parameter; end moves it to the next midnight, so a
+// "to" day is included.
+func dayParam(c echo.Context, name string, end bool) (time.Time, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s %q is not a date such as 2024-03-31", name, v))
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
+
+// pageError turns a cursor the warehouse refuses into a 400.
+func pageError(err error) error {
+	if errors.Is(err, warehouse.ErrBadCursor) {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return err
+}
+
+// withParam is the request's URL with one query parameter set (or removed when v is "").
+func withParam(c echo.Context, k, v string) string {
+	q := c.Request().URL.Query()
+	if v == "" {
+		q.Del(k)
+	} else {
+		q.Set(k, v)
+	}
+	return c.Request().URL.Path + "?" + q.Encode()
+}
+
+func (s *Server) loadsPage(c echo.Context) error {
+	st, err := s.operatorStore()
+	if err != nil {
+		return err
+	}
+	from, err := dayParam(c, "from", false)
+	if err != nil {
+		return err
+	}
+	to, err := dayParam(c, "to", true)
+	if err != nil {
+		return err
+	}
+	q := warehouse.LoadsQuery{Job: c.QueryParam("job"), Status: c.QueryParam("status"), From: from, To: to,
+		Before: c.QueryParam("before"), Limit: loadsPageSize}
+	runs, next, err := st.Loads(c.Request().Context(), q)
+	if err != nil {
+		return pageError(err)
+	}
+	v := loadsView{page: newPage(c, "admin", "nav_loads"), Runs: runs, Statuses: loadStatuses,
+		Job: q.Job, Status: q.Status, From: c.QueryParam("from"), To: c.QueryParam("to")}
+	if next != "" {
+		v.NextURL = withParam(c, "before", next)
+	}
+	v.Jobs = s.jobNames(c.Request().Context(), st)
+	return c.Render(http.StatusOK, "admin_loads.html", v)
+}
+
+// jobNames are the jobs the filters offer: those configured and those that ever ran.
+func (s *Server) jobNames(ctx context.Context, st operatorStore) []string {
+	seen := map[string]bool{}
+	if oj, ok := s.jobs.(OperatorJobs); ok {
+		for _, j := range oj.Schedules(time.Now()) {
+			seen[j.Job] = true
+		}
+	}
+	if sums, err := st.JobSummaries(ctx); err == nil {
+		for _, js := range sums {
+			seen[js.Job] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for j := range seen {
+		out = append(out, j)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// --- a run and its rejects ---
+
+type runView struct {
+	page
+	Run     warehouse.Run
+	Reasons []warehouse.ReasonCount
+	Rejects []warehouse.Reject
+	// Code and Search are the rejects' filters; NextURL the next page; ExportQuery the
+	// export links' query (the same filters).
+	Code, Search, NextURL, ExportQuery string
+}
+
+// findRun is one run by id, or 404.
+func findRun(ctx context.Context, st operatorStore, id string) (warehouse.Run, error) {
+	runs, _, err := st.Loads(ctx, warehouse.LoadsQuery{RunID: id, Limit: 1})
+	if err != nil {
+		return warehouse.Run{}, err
+	}
+	if len(runs) == 0 {
+		return warehouse.Run{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no run %q", id))
+	}
+	return runs[0], nil
+}
+
+func (s *Server) runPage(c echo.Context) error {
+	st, err := s.operatorStore()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	run, err := findRun(ctx, st, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	reasons, err := st.RejectReasons(ctx, run.ID)
+	if err != nil {
+		return err
+	}
+	q := warehouse.RejectsQuery{RunID: run.ID, Code: c.QueryParam("code"), Search: c.QueryParam("q"), After: c.QueryParam("after"), Limit: rejectsPageSize}
+	rejects, next, err := st.RejectsPage(ctx, q)
+	if err != nil {
+		return pageError(err)
+	}
+	v := runView{page: newPage(c, "admin", "nav_loads"), Run: run, Reasons: reasons, Rejects: rejects, Code: q.Code, Search: q.Search}
+	v.Title = t(v.Lang, "run") + " " + run.ID
+	if next != "" {
+		v.NextURL = withParam(c, "after", next)
+	}
+	eq := url.Values{}
+	if q.Code != "" {
+		eq.Set("code", q.Code)
+	}
+	if q.Search != "" {
+		eq.Set("q", q.Search)
+	}
+	v.ExportQuery = eq.Encode()
+	return c.Render(http.StatusOK, "admin_run.html", v)
+}
+
+// rejectColumns are an exported rejects file's columns, in the page's order.
+var rejectColumns = []warehouse.Column{
+	{Name: "line", Type: "UInt32"}, {Name: "location", Type: "String"}, {Name: "reason_code", Type: "String"},
+	{Name: "reason", Type: "String"}, {Name: "raw", Type: "String"}, {Name: "file", Type: "String"},
+}
+
+// rejectsExport sends a run's rejects (with the page's filters) as CSV or XLSX, to send back
+// to the office that sent the file. It reads them page by page, so a million rejects never
+// sit in memory, and writes them through the console's encoders.
+func (s *Server) rejectsExport(c echo.Context) error {
+	format := c.QueryParam("format")
+	if err := checkFormat(format, "csv", "xlsx"); err != nil {
+		return err
+	}
+	st, err := s.operatorStore()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	run, err := findRun(ctx, st, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	ff := fileFormats[format]
+	limit := ExportLimits().MaxRows
+	if ff.maxRows != nil && ff.maxRows() < limit {
+		limit = ff.maxRows()
+	}
+	q := warehouse.RejectsQuery{RunID: run.ID, Code: c.QueryParam("code"), Search: c.QueryParam("q"), Limit: exportPageSize}
+	// The first page is read before the answer starts, so a failure is still an error page.
+	rows, next, err := st.RejectsPage(ctx, q)
+	if err != nil {
+		return pageError(err)
+	}
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, ff.contentType)
+	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rejects-%s.%s"`, run.ID, ff.ext))
+	res.WriteHeader(http.StatusOK)
+	enc := ff.encoder(res)
+	defer enc.Discard()
+	sent, cut := 0, false
+	err = enc.Columns(rejectColumns)
+	for err == nil {
+		if sent+len(rows) > limit {
+			rows, cut = rows[:limit-sent], true
+		}
+		chunk := make([][]any, len(rows))
+		for i, r := range rows {
+			chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.Raw, r.FilePath}
+		}
+		if err = enc.Rows(chunk); err != nil || cut || next == "" {
+			break
+		}
+		sent += len(rows)
+		q.After = next
+		rows, next, err = st.RejectsPage(ctx, q)
+	}
+	if err == nil {
+		err = enc.Close(cut)
+	}
+	what := fmt.Sprintf("export rejects of run %s (%s, code %q, search %q)", run.ID, format, q.Code, q.Search)
+	if aerr := s.auditAdmin(c, what, err); aerr != nil && err == nil {
+		err = aerr
+	}
+	if err != nil {
+		// The answer has begun: the file is cut short, and the log says why.
+		s.log.Error("export rejects", "run", run.ID, "err", err)
+	}
+	return nil
+}
+
+// --- schedules ---
+
+type scheduleRow struct {
+	JobSchedule
+	Summary warehouse.JobSummary
+	Ran     bool
+	// Failing says the job's newest run failed or was abandoned: the page shows it first.
+	Failing bool
+}
+
+type schedulesView struct {
+	page
+	Jobs   []scheduleRow
+	Result []JobResult
+	Error  string
+}
+
+func (s *Server) schedules(c echo.Context) (schedulesView, error) {
+	v := schedulesView{page: newPage(c, "admin", "nav_schedules")}
+	st, err := s.operatorStore()
+	if err != nil {
+		return v, err
+	}
+	oj, err := s.operatorJobs()
+	if err != nil {
+		return v, err
+	}
+	sums, err := st.JobSummaries(c.Request().Context())
+	if err != nil {
+		return v, err
+	}
+	byJob := map[string]warehouse.JobSummary{}
+	for _, js := range sums {
+		byJob[js.Job] = js
+	}
+	for _, js := range oj.Schedules(time.Now()) {
+		sum, ran := byJob[js.Job]
+		v.Jobs = append(v.Jobs, scheduleRow{JobSchedule: js, Summary: sum, Ran: ran,
+			Failing: ran && (sum.LastStatus == "failed" || sum.LastStatus == "abandoned")})
+	}
+	sort.SliceStable(v.Jobs, func(i, j int) bool { return v.Jobs[i].Failing && !v.Jobs[j].Failing })
+	return v, nil
+}
+
+func (s *Server) schedulesPage(c echo.Context) error {
+	v, err := s.schedules(c)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin_schedules.html", v)
+}
+
+// runNow runs a job at once (its URL, then its inbox), and shows the schedules with what
+// the run loaded.
+func (s *Server) runNow(c echo.Context) error {
+	oj, err := s.operatorJobs()
+	if err != nil {
+		return err
+	}
+	job := c.Param("job")
+	results, runErr := oj.RunJob(startedBy(c, "run-now"), job)
+	if err := s.auditAdmin(c, "run job "+job, runErr); err != nil {
+		return err
+	}
+	v, err := s.schedules(c)
+	if err != nil {
+		return err
+	}
+	v.Result = results
+	if runErr != nil {
+		v.Error = runErr.Error()
+	}
+	return c.Render(http.StatusOK, "admin_schedules.html", v)
+}
+
+// --- upload ---
+
+type uploadView struct {
+	page
+	Jobs   []string
+	Job    string
+	Staged []StagedUpload
+	Loaded []JobResult
+	Error  string
+}
+
+func (s *Server) uploadView(c echo.Context) (uploadView, error) {
+	v := uploadView{page: newPage(c, "admin", "nav_upload")}
+	oj, err := s.operatorJobs()
+	if err != nil {
+		return v, err
+	}
+	for _, j := range oj.Schedules(time.Now()) {
+		v.Jobs = append(v.Jobs, j.Job)
+	}
+	return v, nil
+}
+
+func (s *Server) uploadPage(c echo.Context) error {
+	v, err := s.uploadView(c)
+	if err != nil {
+		return err
+	}
+	v.Job = c.QueryParam("job")
+	return c.Render(http.StatusOK, "admin_upload.html", v)
+}
+
+// uploadPreview takes one or more files (multipart, streamed: the job field first, then
+// the files), stages each, and shows what inspect and a dry run made of them. Nothing is
+// loaded until the operator says so (uploadLoad).
+func (s *Server) uploadPreview(c echo.Context) error {
+	v, err := s.uploadView(c)
+	if err != nil {
+		return err
+	}
+	oj, _ := s.operatorJobs()
+	parts, err := multipartParts(c)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	for {
+		p, err := parts.NextPart()
+		if err != nil {
+			break
+		}
+		switch p.FormName() {
+		case "job":
+			b := make([]byte, 64)
+			n, _ := p.Read(b)
+			v.Job = strings.TrimSpace(string(b[:n]))
+		case "file":
+			if p.FileName() == "" {
+				continue
+			}
+			if v.Job == "" {
+				v.Error = t(v.Lang, "upload_no_job")
+				return c.Render(http.StatusBadRequest, "admin_upload.html", v)
+			}
+			st, err := oj.Stage(c.Request().Context(), v.Job, p.FileName(), p)
+			if aerr := s.auditAdmin(c, fmt.Sprintf("stage upload %s for job %s", p.FileName(), v.Job), err); aerr != nil {
+				return aerr
+			}
+			if err != nil {
+				v.Error = err.Error()
+				return c.Render(http.StatusBadRequest, "admin_upload.html", v)
+			}
+			v.Staged = append(v.Staged, st)
+		}
+	}
+	if len(v.Staged) == 0 && v.Error == "" {
+		v.Error = t(v.Lang, "upload_no_file")
+		return c.Render(http.StatusBadRequest, "admin_upload.html", v)
+	}
+	return c.Render(http.StatusOK, "admin_upload.html", v)
+}
+
+// uploadLoad loads staged uploads the operator has looked at.
+func (s *Server) uploadLoad(c echo.Context) error {
+	v, err := s.uploadView(c)
+	if err != nil {
+		return err
+	}
+	oj, _ := s.operatorJobs()
+	v.Job = c.FormValue("job")
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	for _, id := range form["staged"] {
+		res, err := oj.LoadStaged(startedBy(c, "upload"), v.Job, id)
+		if aerr := s.auditAdmin(c, fmt.Sprintf("load upload %s for job %s", id, v.Job), err); aerr != nil {
+			return aerr
+		}
+		if err != nil && res.Run.ID == "" {
+			v.Error = err.Error()
+			continue
+		}
+		v.Loaded = append(v.Loaded, res)
+	}
+	return c.Render(http.StatusOK, "admin_upload.html", v)
+}
+
+// --- accounts, tokens, audit ---
+
+type accountsView struct {
+	page
+	Accounts []warehouse.Account
+	Tokens   []warehouse.APIToken
+	Roles    []string
+	Audit    []warehouse.AuditEntry
+	// AuditUser, AuditKind, AuditFrom and AuditTo are the audit search's fields.
+	AuditUser, AuditKind, AuditFrom, AuditTo string
+	// Secret is a password shown once, after an account is added or its password reset.
+	Secret *Secret
+	Error  string
+}
+
+func (s *Server) accountsView(c echo.Context) (accountsView, error) {
+	ctx := c.Request().Context()
+	v := accountsView{page: newPage(c, "admin", "nav_accounts"), Accounts: s.accounts.List(ctx), Tokens: s.accounts.Tokens(ctx),
+		Roles: RoleNames(), AuditUser: c.QueryParam("user"), AuditKind: c.QueryParam("kind"), AuditFrom: c.QueryParam("from"), AuditTo: c.QueryParam("to")}
+	st, err := s.operatorStore()
+	if err != nil {
+		return v, err
+	}
+	from, err := dayParam(c, "from", false)
+	if err != nil {
+		return v, err
+	}
+	to, err := dayParam(c, "to", true)
+	if err != nil {
+		return v, err
+	}
+	v.Audit, err = st.SearchAudit(ctx, warehouse.AuditQuery{User: v.AuditUser, Action: v.AuditKind, From: from, To: to, Limit: auditPageSize})
+	return v, err
+}
+
+func (s *Server) accountsPage(c echo.Context) error {
+	v, err := s.accountsView(c)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin_accounts.html", v)
+}
+
+// accountsDone shows the accounts page after a change: the secret once, or the error.
+func (s *Server) accountsDone(c echo.Context, what string, secret *Secret, err error) error {
+	if aerr := s.auditAdmin(c, what, err); aerr != nil {
+		return aerr
+	}
+	v, verr := s.accountsView(c)
+	if verr != nil {
+		return verr
+	}
+	status := http.StatusOK
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(accountError(err), &he) {
+			status = he.Code
+		} else {
+			return err
+		}
+		v.Error = err.Error()
+	}
+	v.Secret = secret
+	return c.Render(status, "admin_accounts.html", v)
+}
+
+func (s *Server) accountsAdd(c echo.Context) error {
+	name, role := c.FormValue("name"), c.FormValue("role")
+	password, err := s.accounts.AddUser(c.Request().Context(), name, role)
+	var secret *Secret
+	if err == nil {
+		secret = &Secret{Name: name, Role: role, Password: password}
+	}
+	return s.accountsDone(c, fmt.Sprintf("add account %s (%s)", name, role), secret, err)
+}
+
+func (s *Server) accountsReset(c echo.Context) error {
+	name := c.Param("name")
+	password, err := s.accounts.SetPassword(c.Request().Context(), name)
+	var secret *Secret
+	if err == nil {
+		secret = &Secret{Name: name, Password: password}
+	}
+	return s.accountsDone(c, "reset password of "+name, secret, err)
+}
+
+func (s *Server) accountsDisable(disabled bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		name := c.Param("name")
+		err := s.accounts.SetDisabled(c.Request().Context(), name, disabled)
+		what := "enable account " + name
+		if disabled {
+			what = "disable account " + name
+		}
+		return s.accountsDone(c, what, nil, err)
+	}
+}
+
+func (s *Server) accountsRole(c echo.Context) error {
+	name, role := c.Param("name"), c.FormValue("role")
+	err := s.accounts.SetRole(c.Request().Context(), name, role)
+	return s.accountsDone(c, fmt.Sprintf("change role of %s to %s", name, role), nil, err)
+}
+
+func (s *Server) tokensRevoke(c echo.Context) error {
+	id := c.Param("id")
+	err := s.accounts.RevokeToken(c.Request().Context(), id)
+	return s.accountsDone(c, "revoke API token "+id, nil, err)
+}
+
+// SetRole gives an account another role and ends its sessions, so the new permissions hold
+// from its next sign-in, never alongside a session begun under the old ones.
+func (a *Accounts) SetRole(ctx context.Context, name, role string) error {
+	if !ValidRole(role) {
+		return ErrBadRole
+	}
+	u, ok := a.account(ctx, name)
+	if !ok {
+		return fmt.Errorf("%s: %w", name, ErrNoAccount)
+	}
+	if u.Role == role {
+		return nil
+	}
+	u.Role, u.Source, u.SessionEpoch = role, "cli", u.SessionEpoch+1
+	return a.put(ctx, u)
+}
+
+// multipartParts is the upload's body as a stream of parts (see limitRequests).
+func multipartParts(c echo.Context) (*multipart.Reader, error) {
+	mr, ok := c.Get(ctxMultipart).(*multipart.Reader)
+	if !ok {
+		return nil, errors.New("send the files as multipart/form-data")
+	}
+	return mr, nil
+}
+
+func init() {
+	// The loads pages name a file by its base name, with the full path as its title.
+	templateFuncs["basename"] = filepath.Base
+}

@@ -1,0 +1,506 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"jinwei/dashboard"
+	"jinwei/etl"
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+// opJobs is an ETL for the operator pages: two jobs, one failing, and uploads staged and
+// loaded by id. It notes what started each call.
+type opJobs struct {
+	mu        sync.Mutex
+	startedBy []string
+	staged    map[string][]byte
+	loaded    []string
+}
+
+func (j *opJobs) note(ctx context.Context) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.startedBy = append(j.startedBy, warehouse.StartedBy(ctx))
+}
+
+func (j *opJobs) RunJob(ctx context.Context, job string) ([]dashboard.JobResult, error) {
+	j.note(ctx)
+	return []dashboard.JobResult{{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000001", Job: job, FilePath: "inbox/" + job + ".csv",
+		Status: warehouse.RunCommitted, RowsLoaded: 7}}}, nil
+}
+func (j *opJobs) InFlight() []warehouse.Run { return nil }
+func (j *opJobs) Upload(ctx context.Context, job, name string, body io.Reader) (dashboard.JobResult, error) {
+	j.note(ctx)
+	return dashboard.JobResult{}, nil
+}
+func (j *opJobs) Schedules(now time.Time) []dashboard.JobSchedule {
+	return []dashboard.JobSchedule{
+		{Job: "ecology", Cron: "0 6 * * *", Inbox: "/var/inbox/ecology", Next: now.Add(time.Hour)},
+		{Job: "economy", Cron: "*/10 * * * *", Inbox: "/var/inbox/economy", URL: "https://stats.example/gdp.csv", Next: now.Add(time.Minute)},
+	}
+}
+func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (dashboard.StagedUpload, error) {
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return dashboard.StagedUpload{}, err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	id := fmt.Sprintf("%016x-%s", len(j.staged), name)
+	j.staged[id] = b
+	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8",
+		Sheets:  []dashboard.StagedSheet{{Name: name, Layout: "long", Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, DataRows: 2}},
+		DryRun:  &dashboard.JobResult{Run: warehouse.Run{RowsRead: 2, RowsLoaded: 1, RowsRejected: 1}, Rejects: []warehouse.Reject{{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region"}}},
+		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 13800, Unit: "亿元"}},
+		Refusal: "file rejected: 1 of 2 rows rejected (50%), more than the allowed 20%"}, nil
+}
+func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
+	j.note(ctx)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, ok := j.staged[id]; !ok {
+		return dashboard.JobResult{}, fmt.Errorf("%q is not a staged upload", id)
+	}
+	j.loaded = append(j.loaded, id)
+	return dashboard.JobResult{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000002", Job: job, FilePath: id, Status: warehouse.RunCommitted}}, nil
+}
+
+// newOperatorServer is newAuthServer's warehouse and accounts with the operator's ETL.
+func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
+	t.Helper()
+	f := &authFixture{now: time.Now()}
+	var users []dashboard.User
+	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
+		h, err := dashboard.HashPassword(u.name + "-pw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
+	}
+	jobs := &opJobs{staged: map[string][]byte{}}
+	f.w = etltest.Demo(t)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
+		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, Jobs: jobs}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewTLSServer(app)
+	t.Cleanup(f.srv.Close)
+	return f, jobs
+}
+
+// adminGets and adminPosts are every operator page and form.
+var (
+	adminGets  = []string{"/admin/loads", "/admin/loads/00000000-0000-7000-8000-000000000009", "/admin/loads/00000000-0000-7000-8000-000000000009/rejects?format=csv", "/admin/schedules", "/admin/upload", "/admin/accounts"}
+	adminPosts = []string{"/admin/schedules/economy/run", "/admin/upload", "/admin/upload/load", "/admin/accounts", "/admin/accounts/leader/password",
+		"/admin/accounts/leader/disable", "/admin/accounts/leader/enable", "/admin/accounts/leader/role", "/admin/tokens/x/revoke"}
+)
+
+// Every role but admin gets 403 on every operator page and form, and nobody signed in is
+// sent to sign in; an admin gets the pages.
+func TestAdminPagesAreForAdminsOnly(t *testing.T) {
+	f, jobs := newOperatorServer(t)
+	for _, user := range []string{"leader", "analyst"} {
+		c, token := f.signedIn(t, user)
+		for _, p := range adminGets {
+			if got := status(t, c, http.MethodGet, f.srv.URL+p, nil); got != http.StatusForbidden {
+				t.Errorf("%s GET %s: %d, want 403", user, p, got)
+			}
+		}
+		for _, p := range adminPosts {
+			res, err := c.PostForm(f.srv.URL+p, url.Values{"_csrf": {token}, "role": {"admin"}, "name": {"x"}, "job": {"economy"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s POST %s: %d, want 403", user, p, res.StatusCode)
+			}
+		}
+	}
+	anon := f.client(t)
+	for _, p := range adminGets {
+		if got := status(t, anon, http.MethodGet, f.srv.URL+p, nil); got != http.StatusSeeOther {
+			t.Errorf("anonymous GET %s: %d, want 303 to sign in", p, got)
+		}
+	}
+	if len(jobs.startedBy) != 0 {
+		t.Errorf("jobs ran for non-admins: %v", jobs.startedBy)
+	}
+	ops, _ := f.signedIn(t, "ops")
+	for _, p := range []string{"/admin/loads", "/admin/schedules", "/admin/upload", "/admin/accounts", "/admin/loads?lang=en"} {
+		if got := status(t, ops, http.MethodGet, f.srv.URL+p, nil); got != http.StatusOK {
+			t.Errorf("ops GET %s: %d, want 200", p, got)
+		}
+	}
+	// The operator pages are one link away from every page, for admins only.
+	if !strings.Contains(body(t, ops, f.srv.URL+"/ranking"), `id="nav-admin" href="/admin/loads"`) {
+		t.Errorf("no operations link in an admin's navigation")
+	}
+	leader, _ := f.signedIn(t, "leader")
+	if strings.Contains(body(t, leader, f.srv.URL+"/ranking"), `id="nav-admin"`) {
+		t.Errorf("a viewer's navigation links to the operator pages")
+	}
+}
+
+var dataRun = regexp.MustCompile(`data-run="([^"]+)"`)
+var nextPage = regexp.MustCompile(`id="next-page" href="([^"]+)"`)
+
+// pages follows a paged table's next-page links from u, returning every page's matches of re.
+func pages(t *testing.T, c *http.Client, base, u string, re *regexp.Regexp) (all []string, n int) {
+	t.Helper()
+	for u != "" && n < 100 {
+		b := body(t, c, base+u)
+		n++
+		for _, m := range re.FindAllStringSubmatch(b, -1) {
+			all = append(all, m[1])
+		}
+		u = ""
+		if m := nextPage.FindStringSubmatch(b); m != nil {
+			u = html.UnescapeString(m[1])
+		}
+	}
+	return all, n
+}
+
+// The loads page filters runs by job, status and date and pages through them by keyset:
+// every run once, newest first, with what started it.
+func TestLoadsPageFiltersAndPages(t *testing.T) {
+	f, _ := newOperatorServer(t)
+	ctx := context.Background()
+	base := time.Date(2020, 3, 1, 8, 0, 0, 0, time.UTC)
+	var failedEcology []string
+	for i := range 130 {
+		job, status := "economy", warehouse.RunCommitted
+		if i%3 == 0 {
+			job = "ecology"
+		}
+		if i%5 == 0 {
+			status = "failed"
+		}
+		r := warehouse.Run{ID: fmt.Sprintf("00000000-0000-7000-8000-%012d", i+1), Job: job, FilePath: fmt.Sprintf("/in/f%d.csv", i),
+			Status: status, RowsRead: 10, RowsLoaded: 9, RowsRejected: 1, StartedAt: base.Add(time.Duration(i) * time.Hour),
+			FinishedAt: base.Add(time.Duration(i)*time.Hour + 3*time.Second), StartedBy: "schedule"}
+		// A run is recorded running first, as the loader does: the page shows its last state.
+		running := r
+		running.Status, running.FinishedAt = "running", time.Time{}
+		if err := f.w.RecordRun(ctx, running); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.w.RecordRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if job == "ecology" && status == "failed" && r.StartedAt.Before(time.Date(2020, 3, 4, 0, 0, 0, 0, time.UTC)) {
+			failedEcology = append(failedEcology, r.ID)
+		}
+	}
+	c, _ := f.signedIn(t, "ops")
+	got, _ := pages(t, c, f.srv.URL, "/admin/loads?job=ecology&status=failed&from=2020-03-01&to=2020-03-03", dataRun)
+	if fmt.Sprint(got) != fmt.Sprint(reversed(failedEcology)) {
+		t.Errorf("failed ecology runs of 1–3 March: %v, want %v", got, reversed(failedEcology))
+	}
+	all, n := pages(t, c, f.srv.URL, "/admin/loads?from=2020-01-01&to=2020-12-31", dataRun)
+	seen := map[string]bool{}
+	for _, id := range all {
+		seen[id] = true
+	}
+	if len(all) != 130 || len(seen) != 130 || n != 3 {
+		t.Errorf("paging: %d runs (%d distinct) on %d pages, want 130 on 3", len(all), len(seen), n)
+	}
+	if len(all) > 0 && all[0] != "00000000-0000-7000-8000-000000000130" {
+		t.Errorf("first run %s, want the newest", all[0])
+	}
+	if got, _ := pages(t, c, f.srv.URL, "/admin/loads?status=running&from=2020-01-01&to=2020-12-31", dataRun); len(got) != 0 {
+		t.Errorf("%d runs still shown running after they finished", len(got))
+	}
+	page := body(t, c, f.srv.URL+"/admin/loads?job=economy&from=2020-03-01&to=2020-03-01")
+	for _, want := range []string{">schedule<", "<td class=\"num\">9</td>", "3s", "f1.csv"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("loads page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"/admin/loads?from=March", "/admin/loads?before=nonsense"} {
+		if got := status(t, c, http.MethodGet, f.srv.URL+bad, nil); got != http.StatusBadRequest {
+			t.Errorf("GET %s: %d, want 400", bad, got)
+		}
+	}
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
+// loadBad loads an economy file of mostly bad rows through the ETL, as an upload would.
+func loadBad(t *testing.T, w *warehouse.Warehouse, content string) *etl.Report {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	l.MaxRejectShare = 1
+	rep, err := l.Load(warehouse.WithStartedBy(context.Background(), "upload:ops"), etl.JobEconomy, path, etltest.Home, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+var rejectLine = regexp.MustCompile(`<tr class="reject"><td class="num">(\d+)</td>`)
+
+// A run's page groups its rejects by reason code, searches and pages them, and exports them
+// as CSV and XLSX with the page's filters.
+func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
+	f, _ := newOperatorServer(t)
+	var b strings.Builder
+	b.WriteString("year,region,indicator,value\n2019,甘肃,gdp,1\n") // line 2 loads
+	for i := range 150 {                                          // lines 3–152: unknown regions
+		fmt.Fprintf(&b, "2019,火星%d,gdp,1\n", i)
+	}
+	b.WriteString("2019,陕西,gdp,一千\n2019,宁夏,gdp,二\n") // 153, 154: not numbers
+	rep := loadBad(t, f.w, b.String())
+	c, _ := f.signedIn(t, "ops")
+	run := "/admin/loads/" + rep.Run.ID
+	page := body(t, c, f.srv.URL+run)
+	for _, want := range []string{`data-code="unknown_region"><strong>unknown_region</strong> ×150`, `<strong>bad_value</strong> ×2`, ">upload:ops<"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("run page lacks %q", want)
+		}
+	}
+	lines, n := pages(t, c, f.srv.URL, run, rejectLine)
+	if len(lines) != 152 || n != 2 || lines[0] != "3" || lines[151] != "154" {
+		t.Errorf("rejects: %d on %d pages (first %v), want 152 on 2 from line 3 to 154", len(lines), n, lines[:min(3, len(lines))])
+	}
+	if got, _ := pages(t, c, f.srv.URL, run+"?code=bad_value", rejectLine); fmt.Sprint(got) != "[153 154]" {
+		t.Errorf("bad_value rejects: lines %v, want [153 154]", got)
+	}
+	if got, _ := pages(t, c, f.srv.URL, run+"?q="+url.QueryEscape("火星12"), rejectLine); len(got) != 11 {
+		t.Errorf("search 火星12: %d rejects, want 11 (火星12, 火星120–129)", len(got))
+	}
+	res, err := c.Get(f.srv.URL + run + "/rejects?format=csv&code=bad_value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(res.Body).ReadAll()
+	res.Body.Close()
+	if err != nil || len(recs) != 3 || strings.TrimPrefix(recs[0][0], "\ufeff") != "line" || recs[1][0] != "153" || recs[1][2] != "bad_value" || !strings.Contains(recs[1][4], "一千") {
+		t.Errorf("CSV export: %v %v; want a header and lines 153, 154 with code and raw row", recs, err)
+	}
+	res, err = c.Get(f.srv.URL + run + "/rejects?format=xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	x, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("XLSX export: %v", err)
+	}
+	rows, err := x.GetRows(x.GetSheetName(0))
+	if err != nil || len(rows) != 153 {
+		t.Errorf("XLSX export: %d rows, %v; want 152 rejects and a header", len(rows), err)
+	}
+	if got := status(t, c, http.MethodGet, f.srv.URL+run+"/rejects?format=parquet", nil); got != http.StatusBadRequest {
+		t.Errorf("parquet export: %d, want 400", got)
+	}
+	audit := body(t, c, f.srv.URL+"/admin/accounts?user=ops&kind=admin")
+	if !strings.Contains(audit, "export rejects of run "+rep.Run.ID) {
+		t.Errorf("the export is not in the audit log")
+	}
+}
+
+// The accounts page adds an account (its password shown once, and it signs in), changes its
+// role, resets its password, disables it, revokes a token; each change is in the audit log.
+func TestAccountsPage(t *testing.T) {
+	f, _ := newOperatorServer(t)
+	c, token := f.signedIn(t, "ops")
+	post := func(p string, form url.Values) string {
+		t.Helper()
+		form.Set("_csrf", token)
+		res, err := c.PostForm(f.srv.URL+p, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("POST %s: %d %s", p, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	secret := regexp.MustCompile(`<code id="secret-password">([^<]+)</code>`)
+	page := post("/admin/accounts", url.Values{"name": {"newbie"}, "role": {"analyst"}})
+	m := secret.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the new account's password is not shown")
+	}
+	if strings.Contains(body(t, c, f.srv.URL+"/admin/accounts"), m[1]) {
+		t.Errorf("the password is shown again")
+	}
+	nc := f.client(t)
+	if res := signIn(t, nc, f.srv.URL, "newbie", m[1]); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/ranking" {
+		t.Fatalf("newbie cannot sign in with the shown password: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if got := status(t, nc, http.MethodGet, f.srv.URL+"/console", nil); got != http.StatusOK {
+		t.Errorf("analyst newbie: console %d, want 200", got)
+	}
+	post("/admin/accounts/newbie/role", url.Values{"role": {"viewer"}})
+	if got := status(t, nc, http.MethodGet, f.srv.URL+"/console", nil); got == http.StatusOK {
+		t.Errorf("newbie still opens the console after becoming a viewer")
+	}
+	page = post("/admin/accounts/newbie/password", url.Values{})
+	m2 := secret.FindStringSubmatch(page)
+	if m2 == nil || m2[1] == m[1] {
+		t.Fatalf("reset shows no new password")
+	}
+	post("/admin/accounts/newbie/disable", url.Values{})
+	if res := signIn(t, f.client(t), f.srv.URL, "newbie", m2[1]); res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/ranking" {
+		t.Errorf("a disabled account signed in")
+	}
+	// A token made over the JSON API is listed and revoked on the page.
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/admin/tokens", strings.NewReader(`{"name":"ops","role":"viewer"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", token)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(string(tb))
+	if id == nil {
+		t.Fatalf("token: %d %s", res.StatusCode, tb)
+	}
+	if !strings.Contains(body(t, c, f.srv.URL+"/admin/accounts"), `data-token="`+id[1]+`"`) {
+		t.Errorf("the token is not listed")
+	}
+	page = post("/admin/tokens/"+id[1]+"/revoke", url.Values{})
+	if row := regexp.MustCompile(`(?s)data-token="` + id[1] + `">.*?</tr>`).FindString(page); !strings.Contains(row, `class="fail"`) {
+		i := strings.Index(page, `id="tokens"`)
+		t.Errorf("the token is not shown revoked: %s", page[i:min(len(page), i+1500)])
+	}
+	audit := body(t, c, f.srv.URL+"/admin/accounts?user=ops&kind=admin&from="+time.Now().UTC().Format(time.DateOnly))
+	for _, want := range []string{"add account newbie (analyst)", "change role of newbie to viewer", "reset password of newbie", "disable account newbie", "revoke API token " + id[1]} {
+		if !strings.Contains(audit, html.EscapeString(want)) {
+			t.Errorf("audit log lacks %q", want)
+		}
+	}
+	if strings.Contains(body(t, c, f.srv.URL+"/admin/accounts?user=nobody"), "add account newbie") {
+		t.Errorf("the audit search by user returned another user's entries")
+	}
+	if strings.Contains(body(t, c, f.srv.URL+"/admin/accounts?user=ops&to=2000-01-01"), "add account newbie") {
+		t.Errorf("the audit search by date returned today's entries for a day in 2000")
+	}
+}
+
+// The schedules page shows each job's cron, inbox, URL and next run, a failing job first;
+// "run now" runs it as the admin who asked. The upload page stages files, shows their
+// preview, dry run and refusal, and loads them only on the operator's go.
+func TestSchedulesAndUploadPages(t *testing.T) {
+	f, jobs := newOperatorServer(t)
+	ctx := context.Background()
+	start := time.Now().UTC().Add(time.Minute) // after the demo's runs
+	for _, r := range []warehouse.Run{
+		{ID: "00000000-0000-7000-8000-0000000000e1", Job: "ecology", FilePath: "x.csv", Status: "failed", Message: "file rejected", StartedAt: start, FinishedAt: start.Add(time.Second)},
+		{ID: "00000000-0000-7000-8000-0000000000e2", Job: "economy", FilePath: "y.csv", Status: warehouse.RunCommitted, StartedAt: start, FinishedAt: start.Add(time.Second)},
+	} {
+		if err := f.w.RecordRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, token := f.signedIn(t, "ops")
+	page := body(t, c, f.srv.URL+"/admin/schedules")
+	failing := strings.Index(page, `class="job failing" data-job="ecology"`)
+	fine := strings.Index(page, `data-job="economy"`)
+	if failing < 0 || fine < 0 || failing > fine {
+		t.Errorf("the failing job is not marked or not first (%d, %d)", failing, fine)
+	}
+	for _, want := range []string{"<code>*/10 * * * *</code>", "https://stats.example/gdp.csv", "/var/inbox/ecology"} {
+		if !strings.Contains(page, html.EscapeString(want)) && !strings.Contains(page, want) {
+			t.Errorf("schedules page lacks %q", want)
+		}
+	}
+	res, err := c.PostForm(f.srv.URL+"/admin/schedules/economy/run", url.Values{"_csrf": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(rb), `id="run-result"`) || fmt.Sprint(jobs.startedBy) != "[run-now:ops]" {
+		t.Errorf("run now: %d, started by %v", res.StatusCode, jobs.startedBy)
+	}
+	// Upload: the job field, then two files, as the page's form sends them.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("job", "economy")
+	for _, name := range []string{"a.csv", "b.csv"} {
+		fw, _ := mw.CreateFormFile("file", name)
+		io.WriteString(fw, "year,region_code,indicator,value\n2025,620000,gdp,13800\n2025,999999,gdp,2\n")
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/admin/upload", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-CSRF-Token", token)
+	res, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	page = string(rb)
+	if res.StatusCode != http.StatusOK || strings.Count(page, `class="staged"`) != 2 {
+		t.Fatalf("upload preview: %d, %d staged files\n%s", res.StatusCode, strings.Count(page, `class="staged"`), page)
+	}
+	for _, want := range []string{"unknown_region", "13800", "more than the allowed 20%", "将被拒绝"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload preview lacks %q", want)
+		}
+	}
+	if len(jobs.loaded) != 0 {
+		t.Fatalf("files loaded before the operator's go: %v", jobs.loaded)
+	}
+	id := regexp.MustCompile(`name="staged" value="([^"]+)"`).FindStringSubmatch(page)
+	res, err = c.PostForm(f.srv.URL+"/admin/upload/load", url.Values{"_csrf": {token}, "job": {"economy"}, "staged": {html.UnescapeString(id[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || len(jobs.loaded) != 1 || !strings.Contains(string(rb), `id="loaded"`) || jobs.startedBy[len(jobs.startedBy)-1] != "upload:ops" {
+		t.Errorf("load: %d, loaded %v, started by %v", res.StatusCode, jobs.loaded, jobs.startedBy)
+	}
+	// Without the CSRF header the upload is refused.
+	req, _ = http.NewRequest(http.MethodPost, f.srv.URL+"/admin/upload", strings.NewReader("--x--"))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	if res, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusBadRequest {
+		t.Errorf("upload without CSRF token: %d, want refused", res.StatusCode)
+	}
+}

@@ -1,0 +1,44 @@
+package etl
+
+import "strings"
+
+// Reason codes group a run's rejects on the operator's rejects page ("unknown_region ×31")
+// and are kept beside the reason's text in etl_rejects.reason_code. One vocabulary: a
+// kind of fault, then the field at fault (the family's field name, a reference table's
+// column, or "row" for the whole row):
+//
+//	row_shape              the row has more or fewer cells than the header
+//	duplicate              the row repeats an earlier one (in the file, or after insert)
+//	unknown_FIELD          a region, indicator, metric … the warehouse does not know
+//	missing_FIELD          the field is empty where it is required
+//	future_FIELD           a period or date after today
+//	bad_FIELD              any other fault of the field's value
+//
+// The codes are derived from the reason's text at the one place rejects are made
+// (runState.reject), so every check that writes a reason gets a code without carrying one.
+const (
+	ReasonRowShape  = "row_shape"
+	ReasonDuplicate = "duplicate"
+)
+
+// reasonCode classifies a reject's reason about field ("" for the whole row).
+func reasonCode(field, why string) string {
+	field = strings.TrimSuffix(field, "_code") // region_code and region are one field to a reader
+	if field == "" {
+		field = "row"
+	}
+	w := strings.ToLower(why)
+	switch {
+	case strings.HasPrefix(w, "duplicate"):
+		return ReasonDuplicate
+	case strings.Contains(w, "fields, the header has"):
+		return ReasonRowShape
+	case strings.HasPrefix(w, "unknown"):
+		return "unknown_" + field
+	case strings.HasPrefix(w, "no "):
+		return "missing_" + field
+	case strings.Contains(w, "in the future"):
+		return "future_" + field
+	}
+	return "bad_" + field
+}

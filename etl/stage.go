@@ -1,0 +1,125 @@
+package etl
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"jinwei/warehouse"
+)
+
+// stagedDir is the folder inside a job's inbox where uploads wait between their preview and
+// their load. RunJob loads only the inbox's own files, so a staged file is never loaded
+// behind the operator's back.
+const stagedDir = ".staged"
+
+// Staged is an uploaded file waiting for the operator's go: what inspect and a dry run made
+// of it. ID names it for LoadStaged.
+type Staged struct {
+	ID   string
+	Name string
+	// Inspection is the file's shape and proposed mapping (fact jobs only; nil for reference
+	// jobs, which have no inspect).
+	Inspection *Inspection
+	// DryRun is the load with the configured mapping that wrote nothing; nil for reference
+	// jobs. DryRunError says why it would be refused.
+	DryRun      *Report
+	DryRunError string
+}
+
+// stagedID is a staged file's name: a random prefix, then the uploaded file's base name.
+var stagedID = regexp.MustCompile(`^[0-9a-f]{16}-[^/\\]+$`)
+
+// StageUpload saves an uploaded file beside the job's inbox (not in it), inspects it and
+// dry-runs it with the mapping a load would use, writing nothing to the warehouse.
+func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Reader) (*Staged, error) {
+	j, ok := r.jobs[job]
+	if !ok {
+		return nil, fmt.Errorf("upload: no job %q in the config", job)
+	}
+	base := filepath.Base(filepath.Clean("/" + name))
+	if base == "/" || base == "." || strings.HasPrefix(base, ".") {
+		return nil, fmt.Errorf("upload: %q is not a file name", name)
+	}
+	dir := filepath.Join(j.Inbox, stagedDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("upload %s: %w", base, err)
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	id := hex.EncodeToString(rnd[:]) + "-" + base
+	path, err := writeAtomically(dir, id, body)
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", base, err)
+	}
+	st := &Staged{ID: id, Name: base}
+	if IsReferenceJob(job) {
+		return st, nil
+	}
+	if in, err := r.l.Inspect(ctx, job, path); err == nil {
+		st.Inspection = in
+	} else {
+		st.DryRunError = err.Error()
+	}
+	mapping, _ := FindMapping(r.mappings, job, path)
+	rep, err := r.l.DryRun(ctx, job, path, mapping)
+	st.DryRun = rep
+	if err != nil {
+		st.DryRunError = err.Error()
+	}
+	return st, nil
+}
+
+// LoadStaged moves a staged upload into the job's inbox and loads it, as an upload.
+func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error) {
+	j, ok := r.jobs[job]
+	if !ok {
+		return nil, fmt.Errorf("load upload: no job %q in the config", job)
+	}
+	if !stagedID.MatchString(id) || filepath.Base(id) != id {
+		return nil, fmt.Errorf("load upload: %q is not a staged upload", id)
+	}
+	from := filepath.Join(j.Inbox, stagedDir, id)
+	name := id[17:]
+	to := filepath.Join(j.Inbox, name)
+	if _, err := os.Stat(to); err == nil {
+		to = filepath.Join(j.Inbox, time.Now().UTC().Format("20060102T150405")+"-"+name)
+	}
+	if err := os.Rename(from, to); err != nil {
+		return nil, fmt.Errorf("load upload %s: %w", name, err)
+	}
+	return r.loadInboxFile(warehouse.WithStartedBy(ctx, StartedByUpload), j, to)
+}
+
+// JobSchedule is a job's configuration with when its schedule next runs it.
+type JobSchedule struct {
+	JobConfig
+	// Next is the schedule's next time after now; zero for a job run on demand only.
+	Next time.Time
+	// Error says why the schedule does not parse.
+	Error string
+}
+
+// Schedules lists the configured jobs with their next scheduled run after now.
+func (r *Runner) Schedules(now time.Time) []JobSchedule {
+	var out []JobSchedule
+	for _, j := range r.Jobs() {
+		js := JobSchedule{JobConfig: j}
+		if j.Schedule != "" {
+			if s, err := cronParser.Parse(j.Schedule); err != nil {
+				js.Error = err.Error()
+			} else {
+				js.Next = s.Next(now)
+			}
+		}
+		out = append(out, js)
+	}
+	return out
+}

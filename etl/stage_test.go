@@ -1,0 +1,155 @@
+package etl
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"jinwei/warehouse"
+)
+
+// badRows is an economy file whose rows fail in the ways the reason codes name.
+const badRows = "时期,地区,指标,数值,单位\n" +
+	"2019,甘肃,gdp,1,亿元\n" + // 2 loaded
+	"2019,火星,gdp,1,亿元\n" + // 3 unknown region
+	"2019,月球,gdp,1,亿元\n" + // 4 unknown region
+	"2019,陕西,gdp,一千,亿元\n" + // 5 not a number
+	"2099,宁夏,gdp,1,亿元\n" + // 6 future
+	"2019,青海,nonsense,1,亿元\n" + // 7 unknown indicator
+	"2019,甘肃,gdp,2,亿元\n" // 8 duplicate of 2
+
+// Every reject carries a code of the one vocabulary beside its text, in the report and in
+// the warehouse, and a run says it came from an upload.
+func TestRejectsCarryReasonCodes(t *testing.T) {
+	r, w := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: t.TempDir()}})
+	r.l.MaxRejectShare = 1 // the file is mostly bad rows on purpose
+	ctx := context.Background()
+	rep, err := r.SaveUpload(ctx, JobEconomy, "bad.csv", strings.NewReader(badRows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{3: "unknown_region", 4: "unknown_region", 5: "bad_value", 6: "future_period", 7: "unknown_indicator", 8: ReasonDuplicate}
+	got := map[int]string{}
+	for _, rj := range rep.Rejects {
+		got[rj.Line] = rj.Code
+	}
+	for line, code := range want {
+		if got[line] != code {
+			t.Errorf("line %d: code %q, want %q (all: %v)", line, got[line], code, got)
+		}
+	}
+	if rep.Run.StartedBy != StartedByUpload {
+		t.Errorf("started by %q, want upload", rep.Run.StartedBy)
+	}
+	stored, _, err := w.RejectsPage(ctx, warehouse.RejectsQuery{RunID: rep.Run.ID, Code: "unknown_region", Limit: 10})
+	if err != nil || len(stored) != 2 || stored[0].Line != 3 || stored[1].Line != 4 {
+		t.Fatalf("stored unknown_region rejects %+v, %v; want lines 3 and 4", stored, err)
+	}
+	reasons, err := w.RejectReasons(ctx, rep.Run.ID)
+	if err != nil || len(reasons) == 0 || reasons[0].Code != "unknown_region" || reasons[0].Count != 2 {
+		t.Fatalf("reasons %+v, %v; want unknown_region ×2 first", reasons, err)
+	}
+	runs, _, err := w.Loads(ctx, warehouse.LoadsQuery{RunID: rep.Run.ID, Limit: 1})
+	if err != nil || len(runs) != 1 || runs[0].StartedBy != StartedByUpload {
+		t.Fatalf("stored run %+v, %v; want started by upload", runs, err)
+	}
+}
+
+func TestReasonCode(t *testing.T) {
+	for _, tc := range []struct{ field, why, want string }{
+		{"region_code", `unknown region code "999999"`, "unknown_region"},
+		{"region", `unknown region "火星"`, "unknown_region"},
+		{"", "row has 3 fields, the header has 5", ReasonRowShape},
+		{"item_id", "duplicate: line 2 already reports item A", ReasonDuplicate},
+		{"period", "no period", "missing_period"},
+		{"status_date", "report date 2099-01-01 is in the future", "future_status_date"},
+		{"value", `"x" is not a number`, "bad_value"},
+		{"", "control character U+0007", "bad_row"},
+	} {
+		if got := reasonCode(tc.field, tc.why); got != tc.want {
+			t.Errorf("reasonCode(%q, %q) = %q, want %q", tc.field, tc.why, got, tc.want)
+		}
+	}
+}
+
+// An upload from the page is inspected and dry-run without a write; only the operator's
+// go loads it, marked with who gave it. The staged file never loads with the inbox.
+func TestStagedUploadLoadsOnlyOnGo(t *testing.T) {
+	inbox := t.TempDir()
+	r, w := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: inbox}})
+	r.l.MaxRejectShare = 1
+	ctx := context.Background()
+	st, err := r.StageUpload(ctx, JobEconomy, "../gdp.csv", strings.NewReader("year,region_code,indicator,value\n2025,620000,gdp,1\n2025,999999,gdp,2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Name != "gdp.csv" || st.DryRun == nil || st.DryRun.Run.RowsLoaded != 1 || st.DryRun.Run.RowsRejected != 1 || st.Inspection == nil {
+		t.Fatalf("staged %+v; want a dry run of 1 loaded, 1 rejected, and an inspection", st)
+	}
+	if _, err := r.RunJob(ctx, JobEconomy); err != nil {
+		t.Fatal(err)
+	}
+	if n := countValues(t, w, 2025); n != 0 {
+		t.Fatalf("%d values before the go; a staged upload loaded", n)
+	}
+	rep, err := r.LoadStaged(warehouse.WithStartedBy(ctx, "upload:alice"), JobEconomy, st.ID)
+	if err != nil || rep.Run.Status != warehouse.RunCommitted || rep.Run.StartedBy != "upload:alice" {
+		t.Fatalf("load: %v %+v", err, rep)
+	}
+	if n := countValues(t, w, 2025); n != 1 {
+		t.Errorf("%d values after the go, want 1", n)
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "done", "gdp.csv")); err != nil {
+		t.Errorf("loaded upload not kept in done/: %v", err)
+	}
+	for _, id := range []string{st.ID, "../../etc/passwd", "0123456789abcdef-../x"} {
+		if _, err := r.LoadStaged(ctx, JobEconomy, id); err == nil {
+			t.Errorf("LoadStaged(%q) succeeded; want refused (gone or not a staged name)", id)
+		}
+	}
+}
+
+// A scheduled run, a URL's file and a plain load each say what started them.
+func TestRunsSayWhatStartedThem(t *testing.T) {
+	inbox := t.TempDir()
+	r, w := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: inbox, Schedule: "*/10 * * * *"}})
+	if err := os.WriteFile(filepath.Join(inbox, "a.csv"), []byte("year,region_code,indicator,value\n2025,620000,gdp,1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clock := newFakeClock(time.Date(2026, 11, 26, 9, 3, 0, 0, time.UTC))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Schedule(ctx, clock) }()
+	<-clock.waiting
+	clock.advance(7 * time.Minute)
+	<-clock.waiting
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "b.csv")
+	if err := os.WriteFile(path, []byte("year,region_code,indicator,value\n2025,610000,gdp,1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.l.Load(context.Background(), JobEconomy, path, "620000", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	runs, _, err := w.Loads(context.Background(), warehouse.LoadsQuery{Job: JobEconomy, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]string{}
+	for _, run := range runs {
+		by[filepath.Base(run.FilePath)] = run.StartedBy
+	}
+	if by["a.csv"] != StartedBySchedule || by["b.csv"] != StartedByCLI {
+		t.Errorf("started by %v; want a.csv by schedule, b.csv by cli", by)
+	}
+	sched := r.Schedules(time.Date(2026, 11, 26, 9, 3, 0, 0, time.UTC))
+	if len(sched) != 1 || !sched[0].Next.Equal(time.Date(2026, 11, 26, 9, 10, 0, 0, time.UTC)) {
+		t.Errorf("schedules %+v; want economy next at 09:10", sched)
+	}
+}

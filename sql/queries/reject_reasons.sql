@@ -1,0 +1,7 @@
+-- A run's rejects grouped by reason code, the most frequent first, with one reason text of
+-- each code as its example ("unknown_region ×31: unknown region 陇南地区").
+SELECT reason_code, any(reason) AS example, count() AS n
+FROM etl_rejects
+WHERE run_id = toUUID({run_id:String})
+GROUP BY reason_code
+ORDER BY n DESC, reason_code
