@@ -164,21 +164,29 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 	}
 	out := []string{"CREATE TABLE " + ifNotExists + t.qualified(local) + on + body}
 	if sharded {
-		out = append(out, "CREATE TABLE "+ifNotExists+t.qualified(name)+on+" AS "+t.qualified(local)+
-			"\nENGINE = Distributed("+quoteString(t.cluster)+", "+quoteString(t.db)+", "+quoteString(local)+", "+key+")")
+		out = append(out, t.distributed(ifNotExists, name, key))
 	}
 	return out, nil
 }
 
-// clusterAlter changes a table on every node. A sharded table changes its shards' local
-// tables and the Distributed table over them ON CLUSTER. A table replicated whole is one
-// replicated table with a replica on every node: it is altered on this node alone and
-// ZooKeeper carries the change to the others; ON CLUSTER would alter it once per shard
-// (refused by 18.x, and a second ADD COLUMN fails).
+// distributed creates on every node the Distributed table name over its shards' local tables.
+func (t ddlTarget) distributed(ifNotExists, name, key string) string {
+	local := name + "_local"
+	return "CREATE TABLE " + ifNotExists + t.qualified(name) + onCluster(t.cluster) + " AS " + t.qualified(local) +
+		"\nENGINE = Distributed(" + quoteString(t.cluster) + ", " + quoteString(t.db) + ", " + quoteString(local) + ", " + key + ")"
+}
+
+// clusterAlter changes a table on every node. A sharded table alters its shards' local
+// tables ON CLUSTER and then makes its Distributed table anew over them: it holds no data,
+// and 18.x refuses an ALTER ON CLUSTER of an unreplicated table where the shards replicate
+// internally. A table replicated whole is one replicated table with a replica on every
+// node: it is altered on this node alone and ZooKeeper carries the change to the others;
+// ON CLUSTER would alter it once per shard (refused by 18.x, and a second ADD COLUMN fails).
 func (t ddlTarget) clusterAlter(name, rest string) []string {
-	if _, sharded := shardKeys[name]; sharded {
-		on := onCluster(t.cluster)
-		return []string{"ALTER TABLE " + t.qualified(name+"_local") + on + rest, "ALTER TABLE " + t.qualified(name) + on + rest}
+	if key, sharded := shardKeys[name]; sharded {
+		return []string{"ALTER TABLE " + t.qualified(name+"_local") + onCluster(t.cluster) + rest,
+			"DROP TABLE IF EXISTS " + t.qualified(name) + onCluster(t.cluster),
+			t.distributed("", name, key)}
 	}
 	return []string{"ALTER TABLE " + t.qualified(name) + rest}
 }
