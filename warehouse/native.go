@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -233,25 +234,41 @@ func textEncoding(tableType string, dictionary, nullable bool) (nativeColumn, er
 // textValues calls put with each row's text, "" for a NULL; a dictionary's values are
 // looked up through its indices.
 func textValues(arr arrow.Array, put func(i int, s string)) {
+	nulls := arr.NullN() > 0
 	if d, ok := arr.(*array.Dictionary); ok {
 		dict := d.Dictionary().(textArray)
-		for i := range d.Len() {
-			if d.IsNull(i) {
+		for i, k := range dictIndices(d) {
+			if nulls && d.IsNull(i) {
 				put(i, "")
 			} else {
-				put(i, dict.Value(d.GetValueIndex(i)))
+				put(i, dict.Value(int(k)))
 			}
 		}
 		return
 	}
 	s := arr.(textArray)
 	for i := range s.Len() {
-		if s.IsNull(i) {
+		if nulls && s.IsNull(i) {
 			put(i, "")
 		} else {
 			put(i, s.Value(i))
 		}
 	}
+}
+
+// dictIndices are a dictionary's row indices, read in place when they are Int32, as etl
+// builds them (GetValueIndex, row by row, costs more than the encoding itself).
+func dictIndices(d *array.Dictionary) []int32 {
+	if d.Indices().DataType().ID() == arrow.INT32 {
+		return arrow.GetValues[int32](d.Indices().Data(), 1)
+	}
+	out := make([]int32, d.Len())
+	for i := range out {
+		if d.IsValid(i) {
+			out[i] = int32(d.GetValueIndex(i))
+		}
+	}
+	return out
 }
 
 type textArray interface {
@@ -263,7 +280,12 @@ func strs(nullable bool) func() nativeEncoder {
 	return func() nativeEncoder {
 		col := new(proto.ColStr)
 		return withNulls[string](col, func(arr arrow.Array) error {
-			col.Reset()
+			// Sized once, as a column of a million short strings would otherwise be copied
+			// over and over as it grew.
+			size := 0
+			textValues(arr, func(_ int, s string) { size += len(s) })
+			col.Buf = slices.Grow(col.Buf[:0], size)
+			col.Pos = slices.Grow(col.Pos[:0], arr.Len())
 			textValues(arr, func(_ int, s string) { col.Append(s) })
 			return nil
 		}, nullable)
@@ -273,21 +295,21 @@ func strs(nullable bool) func() nativeEncoder {
 // mapText fills a column with enc of each row's text, encoding each of a dictionary's
 // values once, when a row first uses it; a NULL gets zero.
 func mapText[T any](arr arrow.Array, out []T, enc func(string) (T, error)) ([]T, error) {
-	out = out[:0]
+	out = slices.Grow(out[:0], arr.Len())
 	var zero T
+	nulls := arr.NullN() > 0
 	if d, ok := arr.(*array.Dictionary); ok {
 		dict := d.Dictionary().(textArray)
 		encoded := make([]T, dict.Len())
 		done := make([]bool, dict.Len())
-		for i := range d.Len() {
-			if d.IsNull(i) {
+		for i, k := range dictIndices(d) {
+			if nulls && d.IsNull(i) {
 				out = append(out, zero)
 				continue
 			}
-			k := d.GetValueIndex(i)
 			if !done[k] {
-				if dict.IsValid(k) {
-					v, err := enc(dict.Value(k))
+				if dict.IsValid(int(k)) {
+					v, err := enc(dict.Value(int(k)))
 					if err != nil {
 						return out, err
 					}
@@ -301,7 +323,7 @@ func mapText[T any](arr arrow.Array, out []T, enc func(string) (T, error)) ([]T,
 	}
 	s := arr.(textArray)
 	for i := range s.Len() {
-		if s.IsNull(i) {
+		if nulls && s.IsNull(i) {
 			out = append(out, zero)
 			continue
 		}
@@ -375,21 +397,13 @@ func lowCardinality() nativeEncoder {
 		for i := range dict.Len() {
 			index.Append(dict.Value(i))
 		}
-		col.Keys8, col.Keys16, col.Keys32 = col.Keys8[:0], col.Keys16[:0], col.Keys32[:0]
 		switch keys := dict.Len() + 1; {
 		case keys <= 1<<8:
-			col.Key = proto.KeyUInt8
+			col.Key, col.Keys8 = proto.KeyUInt8, lowCardinalityKeys(d, col.Keys8)
 		case keys <= 1<<16:
-			col.Key = proto.KeyUInt16
+			col.Key, col.Keys16 = proto.KeyUInt16, lowCardinalityKeys(d, col.Keys16)
 		default:
-			col.Key = proto.KeyUInt32
-		}
-		for i := range d.Len() {
-			if d.IsNull(i) {
-				col.AppendKey(0)
-			} else {
-				col.AppendKey(d.GetValueIndex(i) + 1)
-			}
+			col.Key, col.Keys32 = proto.KeyUInt32, lowCardinalityKeys(d, col.Keys32)
 		}
 		return nil
 	}}
@@ -461,6 +475,21 @@ func unquoteLeading(s string) (string, string, error) {
 // enumEscapes are the escapes ClickHouse writes in quoted names besides \xNN; any other
 // escaped character stands for itself.
 var enumEscapes = map[byte]byte{'n': '\n', 't': '\t', 'r': '\r', '0': 0, 'b': '\b', 'f': '\f', 'a': '\a', 'v': '\v', 'e': 0x1b}
+
+// lowCardinalityKeys is each row's key: its dictionary index shifted past the default, 0
+// for a NULL.
+func lowCardinalityKeys[K uint8 | uint16 | uint32, C ~[]K](d *array.Dictionary, keys C) C {
+	keys = slices.Grow(keys[:0], d.Len())
+	nulls := d.NullN() > 0
+	for i, k := range dictIndices(d) {
+		if nulls && d.IsNull(i) {
+			keys = append(keys, 0)
+		} else {
+			keys = append(keys, K(k+1))
+		}
+	}
+	return keys
+}
 
 // nativeWriter writes Native blocks to a staged file.
 type nativeWriter struct {
