@@ -7,6 +7,9 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/jinwei
 CHDB    := node_modules/@chdb/lib-linux-x64-gnu/libchdb.so
 VENDOR  := dashboard/static/vendor
+# axe-core, the accessibility checker the page tests run inside each page; tests only, never
+# served by jinwei itself.
+AXE     := dashboard/testdata/vendor/axe.min.js
 NPM_OK  := node_modules/.installed
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -56,12 +59,18 @@ $(VENDOR)/maps/china.js: $(NPM_OK)
 	cp -r node_modules/echarts-maps4/map/js/province $(VENDOR)/maps/
 	cp node_modules/echarts-maps4/map/js/china.js $@
 
+$(AXE): $(NPM_OK)
+	mkdir -p $(dir $@)
+	cp node_modules/axe-core/axe.min.js $@
+
 deps: $(NPM_OK)
 	$(GO) mod download
 
-# Page tests drive Debian's chromium through chromedp.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+# Page tests drive Debian's chromium through chromedp, with a Chinese font (without one the
+# screenshots and PDFs show boxes) and poppler's pdftotext to read the printed pages back.
+browser: $(AXE)
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei poppler-utils; }
 
 # Installs Debian's clickhouse-server (and zookeeper, which its replicated tables and ON
 # CLUSTER statements need for the cluster test) if missing, and starts the test server in
@@ -90,14 +99,17 @@ fmt-check:
 vet: assets
 	$(GO) vet ./...
 
+# The page tests open every page, language, role and width in one browser: minutes on a
+# busy machine, so the default 10-minute limit per package is raised.
 test: assets check-engine browser clickhouse-server fmt-check vet
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 # Benchmarks print figures beside their yardsticks; see the README.
 bench: assets check-engine clickhouse-server
 	$(GO) test -run '^$$' -bench 'Ranking$$|Pages' -benchtime 50x ./dashboard/
 	$(GO) test -run '^$$' -bench ConcurrentClients -benchtime 1x ./dashboard/
 	$(GO) test -run '^$$' -bench ExportPeakHeap -benchtime 1x ./dashboard/
+	$(GO) test -run '^$$' -bench AuthPerRequest -benchtime 300x ./dashboard/
 	$(GO) test -run '^$$' -bench ETLAgainstEngineIngest -benchtime 1x ./etl/
 	$(GO) test -run '^$$' -bench InsertMillionRows -benchtime 1x ./warehouse/
 	$(GO) test -run '^$$' -bench NationalScaleRanking -benchtime 3x ./warehouse/

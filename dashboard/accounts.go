@@ -152,10 +152,12 @@ func (a *Accounts) reloadLocked(ctx context.Context) error {
 	return nil
 }
 
-// fresh reads the tables again when the cache is older than the refresh period. A failed
+// freshLocked reads the tables again when the cache is older than the refresh period. A failed
 // read keeps the old copy: the warehouse being busy must not sign everyone out.
 func (a *Accounts) freshLocked(ctx context.Context) {
 	if a.refresh > 0 && a.now().Sub(a.loaded) >= a.refresh {
+		// Retried a period later, not on every request, when the warehouse fails.
+		a.loaded = a.now()
 		_ = a.reloadLocked(ctx)
 	}
 }
@@ -192,8 +194,11 @@ func (a *Accounts) put(ctx context.Context, u warehouse.Account) error {
 // warehouse's to keep, and a disabled account stays disabled.
 func (a *Accounts) Bootstrap(ctx context.Context, users []User) error {
 	for _, u := range users {
-		if !ValidRole(u.Role) || !accountName.MatchString(u.Name) {
-			return fmt.Errorf("config account %q: %w, %w", u.Name, ErrBadName, ErrBadRole)
+		if !accountName.MatchString(u.Name) {
+			return fmt.Errorf("config account %q: %w", u.Name, ErrBadName)
+		}
+		if !ValidRole(u.Role) {
+			return fmt.Errorf("config account %q: role %q: %w", u.Name, u.Role, ErrBadRole)
 		}
 		cur, ok := a.account(ctx, u.Name)
 		switch {

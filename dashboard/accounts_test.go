@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -26,7 +27,7 @@ import (
 // newAccountsServer serves an empty warehouse (no demo data: these tests are about who may
 // do what) with the fixture's three config accounts and the CLI's admin token, over TLS or
 // plain http.
-func newAccountsServer(t *testing.T, overTLS bool, tweak func(*dashboard.Config)) *authFixture {
+func newAccountsServer(t testing.TB, overTLS bool, tweak func(*dashboard.Config)) *authFixture {
 	t.Helper()
 	f := &authFixture{now: time.Now(), w: whtest.Open(t)}
 	var users []dashboard.User
@@ -67,7 +68,7 @@ func signedInHere(t *testing.T, f *authFixture, user string) (*http.Client, stri
 }
 
 // call sends a request with headers and an optional JSON body; it returns the status and body.
-func call(t *testing.T, c *http.Client, method, u string, header map[string]string, body any) (int, string) {
+func call(t testing.TB, c *http.Client, method, u string, header map[string]string, body any) (int, string) {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -97,7 +98,7 @@ func bearer(token string) map[string]string {
 }
 
 // addToken makes an API token through the admin API, as `jinwei token add` does.
-func addToken(t *testing.T, f *authFixture, name, role, expires string) dashboard.Secret {
+func addToken(t testing.TB, f *authFixture, name, role, expires string) dashboard.Secret {
 	t.Helper()
 	code, body := call(t, f.client(t), "POST", f.srv.URL+"/api/admin/tokens", cliToken, dashboard.AccountRequest{Name: name, Role: role, Expires: expires})
 	var s dashboard.Secret
@@ -522,5 +523,60 @@ func TestSessionsAreCachedAndRefreshed(t *testing.T) {
 	f.now = f.now.Add(1100 * time.Millisecond)
 	if code := replay(other.URL); code != http.StatusUnauthorized {
 		t.Errorf("the second server a second after sign-out: %d, want 401", code)
+	}
+}
+
+// The config's accounts are a bootstrap: added when missing, updated when the file changes
+// them, but never re-enabled, and never over a change made by command since.
+func TestConfigAccountsAreABootstrap(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	a, err := dashboard.NewAccounts(ctx, w, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleOf := func(name string) (string, bool) {
+		t.Helper()
+		fresh, err := dashboard.NewAccounts(ctx, w, nil, 0) // as the next start reads them
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range fresh.List(ctx) {
+			if u.Name == name {
+				return u.Role, u.Disabled
+			}
+		}
+		t.Fatalf("no account %s", name)
+		return "", false
+	}
+	boot := func(users ...dashboard.User) {
+		t.Helper()
+		if err := a.Bootstrap(ctx, users); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boot(dashboard.User{Name: "a", Role: dashboard.RoleViewer, PasswordHash: "$2a$10$1"}, dashboard.User{Name: "b", Role: dashboard.RoleViewer, PasswordHash: "$2a$10$1"})
+	if role, _ := roleOf("a"); role != dashboard.RoleViewer {
+		t.Errorf("a after the first start: %s", role)
+	}
+	boot(dashboard.User{Name: "a", Role: dashboard.RoleAnalyst, PasswordHash: "$2a$10$1"})
+	if role, _ := roleOf("a"); role != dashboard.RoleAnalyst {
+		t.Errorf("a after the file changed its role: %s, want analyst", role)
+	}
+	if err := a.SetDisabled(ctx, "a", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SetPassword(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	boot(dashboard.User{Name: "a", Role: dashboard.RoleAdmin, PasswordHash: "$2a$10$2"}, dashboard.User{Name: "b", Role: dashboard.RoleAdmin, PasswordHash: "$2a$10$2"})
+	if role, disabled := roleOf("a"); !disabled || role != dashboard.RoleAnalyst {
+		t.Errorf("a disabled by command, then changed in the file: %s disabled=%v, want analyst, still disabled", role, disabled)
+	}
+	if role, _ := roleOf("b"); role != dashboard.RoleViewer {
+		t.Errorf("b changed by command, then in the file: %s, want viewer (the command's)", role)
+	}
+	if err := a.Bootstrap(ctx, []dashboard.User{{Name: "c", Role: "root", PasswordHash: "$2a$10$1"}}); !errors.Is(err, dashboard.ErrBadRole) {
+		t.Errorf("bootstrap of role root: %v", err)
 	}
 }

@@ -142,7 +142,16 @@ type accountLimiter struct {
 // maxLimitedNames bounds the per-name limiters kept; past it they start over.
 const maxLimitedNames = 10_000
 
+// limitKey bounds the memory a made-up name takes; account names are at most 64 letters.
+func limitKey(name string) string {
+	if len(name) > 256 {
+		return name[:256]
+	}
+	return name
+}
+
 func (l *accountLimiter) allowed(name string) bool {
+	name = limitKey(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lim, ok := l.names[name]
@@ -150,6 +159,7 @@ func (l *accountLimiter) allowed(name string) bool {
 }
 
 func (l *accountLimiter) failed(name string) {
+	name = limitKey(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lim, ok := l.names[name]

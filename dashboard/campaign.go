@@ -180,7 +180,7 @@ func categoriesChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("categories", t(lang, "categories_title"), sc.Month[:7], lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 20}}))
 	bar.SetXAxis(names)

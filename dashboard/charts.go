@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -45,9 +46,11 @@ func rankingChart(r *warehouse.Ranking, lang string) map[string]any {
 	if r.Nation != nil {
 		seriesOpts = append(seriesOpts,
 			charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: t(lang, "nation"), XAxis: *r.Nation}),
+			// The category axis runs top to bottom, so "start" puts the national figure's
+			// label above the bars, clear of the value axis' numbers.
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
 				LineStyle: &opts.LineStyle{Color: colorGuide, Type: "dashed"},
-				Label:     &opts.Label{Show: opts.Bool(true), Position: "end", Formatter: t(lang, "nation") + " {c}"}}),
+				Label:     &opts.Label{Show: opts.Bool(true), Position: "start", Formatter: t(lang, "nation") + " {c}"}}),
 		)
 	}
 	bar.AddSeries(indicatorName(r.Indicator, lang), data, seriesOpts...)
@@ -113,19 +116,41 @@ func roundTo(v float64, places int) float64 {
 	return math.Round(v*p) / p
 }
 
-// rankHistoryChart draws each member's rank over the years, first place on top, the home
-// province bold and red.
+// colorMuted draws the lines a chart keeps for context only.
+const colorMuted = "#c9ced6"
+
+// highlightAll is the largest group whose every member gets a colour of its own in the rank
+// history; a larger group's lines are grey except the home province's and its neighbours'.
+const highlightAll = 8
+
+// rankHistoryChart draws each member's rank over the years, first place on top: the home
+// province bold and red, and in a large group only the provinces just above and below it in
+// colour (31 coloured lines cannot be read); the rest grey, named on hover and in the legend.
 func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
+	lit := rankHighlights(tr)
+	var legend []string
+	for _, r := range tr.Regions {
+		if lit[r.Code] {
+			legend = append(legend, seriesName(r, lang))
+		}
+	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(chartBase("rank-history", t(lang, "rank_history"), indicatorName(tr.Indicator, lang)+" · "+groupName(tr.Group, lang), lang)...)
 	line.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
-		charts.WithGridOpts(opts.Grid{Left: "50", Right: "40", Top: "70", Bottom: "60"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll", Data: legend}),
+		charts.WithGridOpts(opts.Grid{Left: "50", Right: "90", Top: "70", Bottom: "60"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Inverse: opts.Bool(true), Min: 1, Max: len(tr.Group.Members), Name: t(lang, "rank")}),
 	)
 	line.SetXAxis(yearLabels(tr.Years))
-	for i, r := range tr.Regions {
+	n := 0
+	// go-echarts has no z or endLabel for a series: they are set on the option below.
+	type extra struct {
+		z     int
+		color string
+	}
+	extras := make([]extra, 0, len(tr.Regions))
+	for _, r := range tr.Regions {
 		vals := make([]*float64, len(r.Ranks))
 		for j, rk := range r.Ranks {
 			if rk > 0 {
@@ -133,15 +158,84 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 				vals[j] = &v
 			}
 		}
-		width := float32(1.5)
-		if r.Home {
-			width = 4
+		e := extra{z: 1, color: colorMuted}
+		width := float32(1)
+		if lit[r.Code] {
+			e.color, e.z, width = seriesColor(r.Home, n), 2, 2.5
+			if r.Home {
+				e.z, width = 3, 4
+			}
+			n++
 		}
+		extras = append(extras, e)
 		line.AddSeries(seriesName(r, lang), lineData(vals),
-			charts.WithLineStyleOpts(opts.LineStyle{Width: width, Color: seriesColor(r.Home, i)}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: seriesColor(r.Home, i)}))
+			charts.WithLineStyleOpts(opts.LineStyle{Width: width, Color: e.color}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: e.color}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(e.z > 1)}),
+			charts.WithEmphasisOpts(opts.Emphasis{Focus: "series"}))
 	}
-	return optionOf(line)
+	option := plainOption(optionOf(line))
+	series, _ := option["series"].([]any)
+	for i, sr := range series {
+		m, ok := sr.(map[string]any)
+		if !ok || i >= len(extras) {
+			continue
+		}
+		m["z"] = extras[i].z
+		if extras[i].z > 1 {
+			// The coloured lines are named at their right end, where the eye lands.
+			m["endLabel"] = map[string]any{"show": true, "formatter": "{a}", "color": extras[i].color}
+		}
+	}
+	return option
+}
+
+// plainOption turns a go-echarts option into plain JSON values, to set what go-echarts has
+// no field for.
+func plainOption(o map[string]any) map[string]any {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return o
+	}
+	var out map[string]any
+	if json.Unmarshal(b, &out) != nil {
+		return o
+	}
+	return out
+}
+
+// rankHighlights are the members drawn in colour: all of a small group; in a large one the
+// home province and the two places above and below it in the latest year it has a rank.
+func rankHighlights(tr *warehouse.Trajectory) map[string]bool {
+	lit := map[string]bool{}
+	if len(tr.Regions) <= highlightAll {
+		for _, r := range tr.Regions {
+			lit[r.Code] = true
+		}
+		return lit
+	}
+	year, home := -1, 0
+	for _, r := range tr.Regions {
+		if !r.Home {
+			continue
+		}
+		lit[r.Code] = true
+		for j := len(r.Ranks) - 1; j >= 0; j-- {
+			if r.Ranks[j] > 0 {
+				year, home = j, r.Ranks[j]
+				break
+			}
+		}
+	}
+	if year < 0 {
+		return lit
+	}
+	for _, r := range tr.Regions {
+		if d := r.Ranks[year] - home; r.Ranks[year] > 0 && d >= -2 && d <= 2 {
+			lit[r.Code] = true
+		}
+	}
+	return lit
 }
 
 // growthChart compares the home province's growth with the nation's and the group's median.
@@ -150,7 +244,7 @@ func growthChart(tr *warehouse.Trajectory, lang string) map[string]any {
 	line.SetGlobalOptions(chartBase("growth", t(lang, "growth_compare"), indicatorName(tr.Indicator, lang)+" · %", lang)...)
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "40", Top: "70", Bottom: "50"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "%"}),
 	)

@@ -3,8 +3,10 @@ package dashboard
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"jinwei/warehouse"
@@ -59,5 +61,89 @@ func TestFormatNumber(t *testing.T) {
 		if got := formatNumber(v); got != want {
 			t.Errorf("formatNumber(%v) = %q, want %q", v, got, want)
 		}
+	}
+}
+
+// trajectoryOf is a group of n members ranked 1..n every year, the home province at homeRank.
+func trajectoryOf(n, homeRank int) *warehouse.Trajectory {
+	tr := &warehouse.Trajectory{Years: []int{2022, 2023, 2024}}
+	for i := 1; i <= n; i++ {
+		code := fmt.Sprintf("%02d0000", i)
+		tr.Group.Members = append(tr.Group.Members, code)
+		tr.Regions = append(tr.Regions, warehouse.RegionSeries{Code: code, Short: code, Home: i == homeRank, Ranks: []int{i, i, i}})
+	}
+	return tr
+}
+
+// The rank history colours the home province and its neighbours (all members of a small
+// group), greys the rest, names only the coloured lines in the legend and at their ends,
+// and pages a long legend.
+func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		n, home     int
+		wantColours []string
+	}{
+		{"all 31, home last", 31, 31, []string{"290000", "300000", "310000"}},
+		{"all 31, home in the middle", 31, 15, []string{"130000", "140000", "150000", "160000", "170000"}},
+		{"small group", 5, 5, []string{"010000", "020000", "030000", "040000", "050000"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opt := rankHistoryChart(trajectoryOf(tc.n, tc.home), langZh)
+			b, _ := json.Marshal(opt)
+			var o struct {
+				Legend struct {
+					Type string
+					Data []string
+				}
+				Series []struct {
+					Name      string
+					Z         int
+					EndLabel  *struct{ Show bool }   `json:"endLabel"`
+					LineStyle struct{ Color string } `json:"lineStyle"`
+				}
+			}
+			if err := json.Unmarshal(b, &o); err != nil {
+				t.Fatal(err)
+			}
+			if o.Legend.Type != "scroll" || !slices.Equal(o.Legend.Data, tc.wantColours) {
+				t.Errorf("legend %+v, want a scrolling legend of %v", o.Legend, tc.wantColours)
+			}
+			var coloured []string
+			for _, s := range o.Series {
+				lit := s.LineStyle.Color != colorMuted
+				if lit {
+					coloured = append(coloured, s.Name)
+				}
+				if lit != (s.EndLabel != nil && s.EndLabel.Show) || lit != (s.Z > 1) {
+					t.Errorf("%s: colour %s, end label %v, z %d: a coloured line is labelled and on top, a grey one neither", s.Name, s.LineStyle.Color, s.EndLabel, s.Z)
+				}
+				if home := fmt.Sprintf("%02d0000", tc.home); s.Name == home && (s.LineStyle.Color != colorHome || s.Z != 3) {
+					t.Errorf("home line colour %s z %d, want %s on top", s.LineStyle.Color, s.Z, colorHome)
+				}
+			}
+			if !slices.Equal(coloured, tc.wantColours) {
+				t.Errorf("coloured lines %v, want %v", coloured, tc.wantColours)
+			}
+		})
+	}
+}
+
+// County bars carry their values at their ends and in the hover tooltip.
+func TestCountyChartShowsValues(t *testing.T) {
+	r := &warehouse.CountyRanking{Indicator: warehouse.Indicator{NameZh: "农村居民人均可支配收入", Unit: "元"}, Year: 2024,
+		Rows: []warehouse.CountyRow{{Code: "620102", NameZh: "城关区", Value: 12345}}}
+	b, _ := json.Marshal(countyChart(r, "value", langZh))
+	var o struct {
+		Tooltip struct{ Show bool } `json:"tooltip"`
+		Series  []struct {
+			Label struct{ Show bool } `json:"label"`
+		}
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		t.Fatal(err)
+	}
+	if !o.Tooltip.Show || len(o.Series) != 1 || !o.Series[0].Label.Show {
+		t.Errorf("county chart: tooltip %v, series %+v: want values on hover and on the bars", o.Tooltip.Show, o.Series)
 	}
 }

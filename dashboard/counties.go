@@ -226,13 +226,14 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unit, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
 	bar.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithGridOpts(opts.Grid{Left: "170", Right: "60", Top: "70", Bottom: "30"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
+		charts.WithGridOpts(opts.Grid{Left: "170", Right: "80", Top: "70", Bottom: "30"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 	)
 	bar.SetXAxis(names)
-	bar.AddSeries(indicatorName(r.Indicator, lang), data)
+	// Each bar says its value at its end, as the table beneath does.
+	bar.AddSeries(indicatorName(r.Indicator, lang), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
 	bar.XYReversal()
 	return optionOf(bar)
 }

@@ -171,7 +171,7 @@ func statusPie(by map[string]int, asOf, lang string) map[string]any {
 	pie := charts.NewPie()
 	pie.SetGlobalOptions(chartBase("ledger-status", t(lang, "ledger_by_status"), asOf, lang)...)
 	pie.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}))
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}))
 	var data []opts.PieData
 	for _, st := range ledgerStatuses {
 		data = append(data, opts.PieData{Name: statusName(st.name, lang), Value: by[st.name], ItemStyle: &opts.ItemStyle{Color: st.color}})
@@ -194,7 +194,7 @@ func cityStatusChart(by map[string]map[string]int, regions map[string]warehouse.
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("ledger-cities", t(lang, "ledger_by_city"), "", lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}))
 	bar.SetXAxis(names)
@@ -217,7 +217,7 @@ func ledgerTrendChart(trend []trendPoint, lang string) map[string]any {
 	line := charts.NewLine()
 	line.SetGlobalOptions(chartBase("ledger-trend", t(lang, "ledger_trend"), "", lang)...)
 	line.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "50"}))
 	line.SetXAxis(dates)
 	for _, st := range ledgerStatuses {

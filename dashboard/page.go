@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -33,6 +34,26 @@ type page struct {
 	Analyst bool
 	// CSRF is the token state-changing forms send back.
 	CSRF string
+	// Wall is the wall-screen view (?screen=wall): full screen, dark, large type, no
+	// controls; it reloads when the data version it was drawn at (DataVersion) changes,
+	// asking every Poll seconds, and moves on to the next page every Rotate seconds (0: never).
+	Wall        bool
+	Poll        int
+	Rotate      int
+	DataVersion uint64
+}
+
+// ctxDataVersion holds the data version a request's page is drawn at.
+const ctxDataVersion = "data_version"
+
+// wallSeconds reads a wall screen's interval from the query: def when absent or bad, never
+// below least.
+func wallSeconds(c echo.Context, name string, def, least int) int {
+	n, err := strconv.Atoi(c.QueryParam(name))
+	if err != nil {
+		return def
+	}
+	return max(n, least)
 }
 
 // chartView is one chart: its echarts option, drawn by app.js into a box of Height px.
@@ -54,12 +75,20 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	if lang == langEn {
 		keep.Set("lang", langEn)
 	}
+	wall := c.QueryParam("screen") == "wall"
+	if wall {
+		keep.Set("screen", "wall")
+	}
 	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
 	if ss := currentSession(c); ss != nil {
 		p.User, p.Demo, p.Analyst = ss.User, ss.Demo, ss.can(PermRunSQL)
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
+	if wall {
+		p.Wall, p.Poll, p.Rotate = true, wallSeconds(c, "poll", 30, 1), wallSeconds(c, "rotate", 0, 0)
+		p.DataVersion, _ = c.Get(ctxDataVersion).(uint64)
+	}
 	return p
 }
 

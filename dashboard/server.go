@@ -126,7 +126,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
-	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf())
+	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
 	s.accountRoutes(e)
 	pages := e.Group("", s.require(PermViewDashboards))
@@ -141,6 +141,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	pages.GET("/ecology/items/:id", s.ecologyItemPage)
 	pages.GET("/api/ecology/items/:id", s.ecologyItemAPI)
 	pages.GET("/campaign", s.campaignPage)
+	pages.GET("/api/version", s.versionAPI)
 	pages.GET("/api/campaign", s.campaignAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
@@ -149,6 +150,30 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.consoleRoutes(e)
 	s.routes = routeSet(e)
 	return e, nil
+}
+
+// dataVersion is the warehouse's current data version: every write starts a new one. A
+// store that does not count versions is always at 0.
+func (s *Server) dataVersion() uint64 {
+	if cs, ok := s.store.(CacheStatser); ok {
+		return cs.CacheStats().DataVersion
+	}
+	return 0
+}
+
+// noteDataVersion remembers the data version a request starts at, for the wall screen to
+// tell when its numbers are out of date.
+func (s *Server) noteDataVersion(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxDataVersion, s.dataVersion())
+		return next(c)
+	}
+}
+
+// versionAPI answers GET /api/version with the current data version: the cheap question a
+// wall screen asks every few seconds to know when to redraw.
+func (s *Server) versionAPI(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]uint64{"data_version": s.dataVersion()})
 }
 
 // Render implements echo.Renderer over the embedded templates.

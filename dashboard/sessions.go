@@ -87,11 +87,15 @@ func (a *Accounts) readSession(ctx context.Context, value string, key []byte) (*
 	now := a.now()
 	if !cached || (a.refresh > 0 && now.Sub(c.readAt) >= a.refresh) {
 		s, found, err := a.store.Session(ctx, h)
-		if err != nil || !found {
+		switch {
+		case err != nil && cached:
+			// The warehouse being busy must not sign everyone out: keep the copy.
+		case err != nil || !found:
 			return nil, false
+		default:
+			a.cacheSession(s)
+			c.s = s
 		}
-		a.cacheSession(s)
-		c.s = s
 	}
 	s := c.s
 	if s.Revoked || !now.Before(s.Expires) {

@@ -10,9 +10,15 @@ import (
 	"jinwei/warehouse/whtest"
 )
 
-// Accounts, sessions and tokens are rewritten by key: the latest write is what is read.
+// Accounts, sessions and tokens are rewritten by key: the latest write is what is read,
+// in the embedded engine and on a ClickHouse server (Debian's 18.16 here).
 func TestAccountRowsAreRewrittenByKey(t *testing.T) {
-	w := whtest.Open(t)
+	for name, open := range map[string]func(testing.TB) *warehouse.Warehouse{"embedded": whtest.Open, "server": whtest.OpenServer} {
+		t.Run(name, func(t *testing.T) { testAccountRows(t, open(t)) })
+	}
+}
+
+func testAccountRows(t *testing.T, w *warehouse.Warehouse) {
 	ctx := context.Background()
 	a := warehouse.Account{Name: "统计员", Role: "analyst", PasswordHash: "$2a$10$x", Source: "cli"}
 	if err := w.PutAccount(ctx, a); err != nil {
@@ -27,7 +33,8 @@ func TestAccountRowsAreRewrittenByKey(t *testing.T) {
 		t.Fatalf("accounts after two writes: %+v %v", got, err)
 	}
 
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	// Whole seconds: a server older than 20.1 keeps DateTime, not DateTime64 (see compatDDL).
+	now := time.Now().UTC().Truncate(time.Second)
 	s := warehouse.Session{IDHash: "h1", User: "统计员", Epoch: 3, Created: now, Expires: now.Add(time.Hour)}
 	if err := w.PutSession(ctx, s); err != nil {
 		t.Fatal(err)
@@ -71,6 +78,15 @@ func TestGuardRefusesAccountTables(t *testing.T) {
 		var refused *warehouse.RefusedError
 		if !errors.As(err, &refused) {
 			t.Errorf("%s: %v, want refused", stmt, err)
+		}
+	}
+	schema, err := w.Schema(context.Background())
+	if err != nil || len(schema) == 0 {
+		t.Fatalf("schema: %v", err)
+	}
+	for _, table := range schema {
+		if table.Name == "accounts" || table.Name == "sessions" || table.Name == "api_tokens" {
+			t.Errorf("the console's schema lists %s", table.Name)
 		}
 	}
 }

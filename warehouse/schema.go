@@ -27,6 +27,9 @@ func (w *Warehouse) Schema(ctx context.Context) ([]SchemaTable, error) {
 	var out []SchemaTable
 	err = res.each(func(rr *rowReader) {
 		name := rr.str("table")
+		if accountTables[name] {
+			return // not for ad hoc SQL, so not in its schema browser
+		}
 		if len(out) == 0 || out[len(out)-1].Name != name {
 			out = append(out, SchemaTable{Name: name, Engine: rr.str("engine"), Comment: rr.str("table_comment")})
 		}

@@ -162,3 +162,30 @@ func TestServeRefusesPublicDemoModeUnlessAsked(t *testing.T) {
 		}
 	}
 }
+
+// The account keys of the config are checked when it is read.
+func TestConfigChecksAccountKeys(t *testing.T) {
+	for _, tc := range []struct {
+		text, wantErr string
+	}{
+		{`trusted_proxies = ["10.0.0.0/8", "127.0.0.1", "::1"]` + "\ncookie_secure = \"always\"\ndemo_public = true", ""},
+		{`trusted_proxies = ["10.0.0.0/33"]`, "trusted_proxies"},
+		{`trusted_proxies = ["nginx"]`, "trusted_proxies"},
+		{`cookie_secure = "sometimes"`, "cookie_secure"},
+		{"[[users]]\nname = \"x\"\nrole = \"root\"\npassword_hash = \"$2a$10$x\"", "role"},
+	} {
+		path := filepath.Join(t.TempDir(), "jinwei.toml")
+		if err := os.WriteFile(path, []byte(tc.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadConfig(path, true)
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tc.text, err)
+		case tc.wantErr == "" && (len(cfg.TrustedProxies) != 3 || cfg.CookieSecure != "always" || !cfg.DemoPublic):
+			t.Errorf("%s: read as %+v", tc.text, cfg)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%s: %v, want an error naming %s", tc.text, err, tc.wantErr)
+		}
+	}
+}

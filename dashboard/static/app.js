@@ -5,22 +5,60 @@
   var labelsEl = document.getElementById('labels');
   var labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   function L(key) { return labels[key] || key; }
+  // The phone's menu button opens and closes the navigation.
+  var toggle = document.getElementById('menu-toggle');
+  if (toggle) {
+    toggle.addEventListener('click', function () {
+      var open = document.querySelector('header.top').classList.toggle('open');
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
   var charts = [];
+  var wall = document.body.hasAttribute('data-wall');
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
     if (!src || typeof echarts === 'undefined') {
       el.textContent = L('chart_lib_missing');
       return;
     }
-    var chart = echarts.init(el, null, { renderer: 'canvas' });
+    var chart = echarts.init(el, wall ? 'dark' : null, { renderer: 'canvas' });
     // Listen first: a chart without animation finishes inside setOption.
     chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
     chart.setOption(JSON.parse(src.textContent));
+    if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
     charts.push(chart);
   });
   window.addEventListener('resize', function () {
     charts.forEach(function (c) { c.resize(); });
   });
+
+  // Printing: the pickers are hidden on paper, so a line under the title says what they
+  // chose (indicator, period, group); the charts are redrawn at the paper's width without
+  // their toolbox before the page is laid out for print, and back after.
+  var context = document.getElementById('print-context');
+  if (context) {
+    context.textContent = Array.prototype.map.call(document.querySelectorAll('form.pickers label'), function (l) {
+      var sel = l.querySelector('select');
+      if (!sel || sel.selectedIndex < 0) return '';
+      return l.firstChild.textContent.trim() + ': ' + sel.options[sel.selectedIndex].text;
+    }).filter(Boolean).join(' · ');
+  }
+  // Before print the page still has the screen's layout: 700 px fits A4 either way up. Once
+  // laid out for print (the media query), the chart's box has the paper's width.
+  function fitPaper(max) {
+    charts.forEach(function (c) {
+      c.setOption({ toolbox: { show: false } });
+      c.resize({ width: Math.min(c.getDom().clientWidth || max, max), animation: { duration: 0 } });
+    });
+  }
+  function fitScreen() {
+    charts.forEach(function (c) { c.setOption({ toolbox: { show: !wall } }); c.resize(); });
+  }
+  window.addEventListener('beforeprint', function () { fitPaper(700); });
+  window.addEventListener('afterprint', fitScreen);
+  if (window.matchMedia) {
+    window.matchMedia('print').addEventListener('change', function (e) { if (e.matches) fitPaper(Infinity); else fitScreen(); });
+  }
 
   function cellValue(row, i) {
     var text = row.cells[i] ? row.cells[i].textContent.trim() : '';
@@ -51,4 +89,23 @@
       });
     });
   });
+
+  // The wall screen redraws itself when a load changes the data (it asks /api/version every
+  // data-poll seconds) and, with data-rotate, moves on to the next page in turn.
+  if (wall) {
+    var b = document.body, version = b.getAttribute('data-version');
+    setInterval(function () {
+      fetch('/api/version', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (j) {
+        if (String(j.data_version) !== version) location.reload();
+      }).catch(function () { /* the next poll tries again */ });
+    }, (+b.getAttribute('data-poll') || 30) * 1000);
+    var rotate = +b.getAttribute('data-rotate') || 0;
+    if (rotate > 0) {
+      setTimeout(function () {
+        var pages = ['/', '/ranking', '/counties', '/ecology', '/campaign'];
+        var next = pages[(pages.indexOf(location.pathname) + 1) % pages.length];
+        location.href = next + location.search;
+      }, rotate * 1000);
+    }
+  }
 })();

@@ -9,6 +9,11 @@
   var root = document.getElementById('console');
   var csrf = root.getAttribute('data-csrf');
   var editor = CodeMirror.fromTextArea(document.getElementById('sql'), { mode: 'text/x-sql', lineNumbers: true });
+  // CodeMirror types into a hidden textarea of its own and scrolls in a box of its own: name
+  // the one and let the keyboard reach the other.
+  editor.getInputField().setAttribute('aria-label', L('sql_statement'));
+  editor.getScrollerElement().setAttribute('tabindex', '0');
+  editor.getScrollerElement().setAttribute('aria-label', L('sql_statement'));
   var status = document.getElementById('status');
   var result = { columns: [], rows: [] }, page = 0, perPage = 100, inFlight = null;
 

@@ -1,0 +1,426 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"jinwei/dashboard"
+	"jinwei/etl/etltest"
+)
+
+// axePath is axe-core's script, which `make test` copies from node_modules (package-lock.json)
+// for the tests only: jinwei never serves it.
+const axePath = "testdata/vendor/axe.min.js"
+
+// viewport is a screen the pages are tried on.
+type viewport struct {
+	name   string
+	w, h   int64
+	mobile bool
+}
+
+var (
+	desktop = viewport{"1440", 1440, 900, false}
+	wall    = viewport{"1920", 1920, 1080, false}
+	phone   = viewport{"390", 390, 844, true}
+)
+
+// axeRun runs axe-core on the page and lists its serious and critical violations, each with
+// up to three of the elements at fault.
+const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+  return JSON.stringify(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) {
+    return v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' ') + ' ' + (n.failureSummary || '').split('\n').slice(1, 2).join(''); }).join(' | ');
+  }));
+})`
+
+// lookServers are the demo-mode server and the signed-in server over one demo warehouse.
+type lookServers struct {
+	demo *httptest.Server
+	auth *authFixture
+}
+
+func newLookServers(t *testing.T) lookServers {
+	t.Helper()
+	f := newAuthServer(t)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo := httptest.NewServer(app)
+	t.Cleanup(demo.Close)
+	return lookServers{demo: demo, auth: f}
+}
+
+// lookBrowser is one chromium for every page test of this file, with axe-core loaded into
+// every document it opens.
+func lookBrowser(t *testing.T) *session {
+	t.Helper()
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
+	}
+	// Every page, language, role and width in one browser takes minutes on a busy machine.
+	s := browserFor(t, 20*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
+	if _, err := chromedp.Call(s.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
+		t.Fatalf("load axe-core: %v", err)
+	}
+	return s
+}
+
+// setViewport sizes the window as the given screen and lets the charts redraw.
+func (s *session) setViewport(t *testing.T, v viewport) {
+	t.Helper()
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+	if v.mobile {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(v.w, v.h, opts...)); err != nil {
+		t.Fatalf("viewport %s: %v", v.name, err)
+	}
+	// app.js resizes the charts on the window's resize event; give it a frame or two.
+	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r('') }) }) })`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("wait for a frame: %v", err)
+	}
+}
+
+// load navigates and waits for the page and its charts.
+func (s *session) load(t *testing.T, pageURL string) {
+	t.Helper()
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		t.Fatalf("open %s: %v", pageURL, err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`) != "0" {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: charts never finished drawing", pageURL)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if bad := s.eval(t, drawnCharts); bad != "" {
+		t.Errorf("%s: %s", pageURL, bad)
+	}
+}
+
+// screenshot keeps a PNG of the whole page, or of the screen only (cheaper: a phone's or a
+// wall's first view is what people see there).
+func (s *session) screenshot(t *testing.T, name string, full bool) {
+	t.Helper()
+	shot := chromedp.CaptureScreenshot()
+	if full {
+		shot = chromedp.FullScreenshot(100)
+	}
+	png, err := chromedp.Run(s.ctx, shot)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axe fails the test for each serious or critical accessibility violation on the page.
+func (s *session) axe(t *testing.T, what string) {
+	t.Helper()
+	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", what, err)
+	}
+	var violations []string
+	if err := json.Unmarshal([]byte(out), &violations); err != nil {
+		t.Fatalf("axe on %s answered %q: %v", what, out, err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: %s", what, v)
+	}
+}
+
+// look is what the page tests do on each page: draw it, check it with axe-core at desktop
+// width, and keep screenshots at 1440 px and the other widths asked for, checking at phone
+// width that nothing makes the page wider than the screen (tables scroll in their boxes).
+func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...viewport) {
+	t.Helper()
+	s.setViewport(t, desktop)
+	s.load(t, pageURL)
+	s.axe(t, name)
+	for _, v := range append([]viewport{desktop}, widths...) {
+		if v != desktop {
+			s.setViewport(t, v)
+		}
+		if v == phone {
+			if over := s.eval(t, phoneOverflow); over != "" {
+				t.Errorf("%s at 390 px: wider than the screen: %s", name, over)
+			}
+		}
+		s.screenshot(t, name+"-"+v.name, v == desktop && full)
+	}
+}
+
+// phoneOverflow lists what makes the document wider than the window.
+const phoneOverflow = `(function () {
+  var w = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= w) return '';
+  var bad = [];
+  document.querySelectorAll('body *').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.right > w + 1 && bad.length < 5) bad.push((e.id ? '#' + e.id : e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')) + ' ' + Math.round(r.right) + 'px');
+  });
+  return 'document ' + document.documentElement.scrollWidth + 'px: ' + bad.join(', ');
+})()`
+
+// dashboardPages are every page a viewer sees.
+var dashboardPages = []struct{ name, path string }{
+	{"cockpit", "/"},
+	{"ranking", "/ranking"},
+	{"counties", "/counties"},
+	{"ecology", "/ecology"},
+	{"ecology-item", "/ecology/items/GS-EC-0001"},
+	{"campaign", "/campaign"},
+}
+
+func withLang(path, lang string) string {
+	if lang == "zh" {
+		return path
+	}
+	if strings.Contains(path, "?") {
+		return path + "&lang=" + lang
+	}
+	return path + "?lang=" + lang
+}
+
+// navText is the navigation's visible text per language, with and without the console.
+var navText = map[string][2]string{
+	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台"},
+	"en": {"Cockpit Peer ranking Counties Ecology Campaign", "Cockpit Peer ranking Counties Ecology Campaign SQL console"},
+}
+
+// One browser opens every page in both languages in demo mode, signed out and signed in as
+// each role: each chart draws from local assets, axe-core finds no serious or critical
+// violation, the sign-in form, the navigation and the console's buttons read right, every
+// page fits a phone, nothing is requested off this machine, and screenshots of every page,
+// language, role and width are kept under test-output/screenshots.
+func TestEveryPageInBrowser(t *testing.T) {
+	srv := newLookServers(t)
+	s := lookBrowser(t)
+	base := srv.auth.srv.URL
+	t.Run("demo", func(t *testing.T) {
+		for _, lang := range []string{"zh", "en"} {
+			// Demo mode is open to all, console included: every page at every width, and
+			// the variants of the pickers.
+			for _, p := range append(dashboardPages[:len(dashboardPages):len(dashboardPages)], struct{ name, path string }{"console", "/console"}) {
+				s.look(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), true, phone, wall)
+				if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][1] {
+					t.Errorf("demo %s nav on %s reads %q, want %q", lang, p.name, got, navText[lang][1])
+				}
+				if s.eval(t, `document.getElementById('demo-banner').innerText.trim()`) == "" {
+					t.Errorf("demo %s %s: the demo banner is empty", lang, p.name)
+				}
+			}
+			for _, p := range []struct{ name, path string }{
+				{"ranking-custom", "/ranking?indicator=gdp_growth&group=custom&members=340000&members=520000&members=510000&members=500000"},
+				{"counties-poverty-growth", "/counties?filter=poverty&sort=growth&indicator=rural_income"},
+				{"campaign-departments", "/campaign?kind=department"},
+			} {
+				s.look(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), false)
+			}
+		}
+	})
+	t.Run("print", func(t *testing.T) {
+		for _, p := range dashboardPages {
+			for _, lang := range []string{"zh", "en"} {
+				s.print(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), lang == "en")
+			}
+		}
+	})
+	t.Run("wall", func(t *testing.T) {
+		s.setViewport(t, wall)
+		for _, lang := range []string{"zh", "en"} {
+			for _, p := range dashboardPages {
+				name := "wall-" + p.name + "-" + lang
+				s.load(t, srv.demo.URL+withLang(p.path+"?screen=wall", lang))
+				s.axe(t, name)
+				if bad := s.eval(t, wallCheck); bad != "" {
+					t.Errorf("%s: %s", name, bad)
+				}
+				s.screenshot(t, name+"-1920", false)
+			}
+		}
+		// A load (any write) starts a new data version: the wall screen redraws by itself.
+		s.load(t, srv.demo.URL+"/?screen=wall&poll=1")
+		s.eval(t, `window.drawnBefore = 'yes'`)
+		srv.auth.w.ForgetCachedResults()
+		waitFor(t, s, `String(window.drawnBefore !== 'yes' && document.readyState === 'complete')`, "the wall screen to redraw after the data changed")
+		// With rotate, it moves on to the next page by itself, keeping its settings.
+		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
+		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
+	})
+	t.Run("signed-out", func(t *testing.T) {
+		for _, lang := range []string{"zh", "en"} {
+			s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)
+			if form, w := s.eval(t, visibleText+`('main.login label, #login-submit')`), strings.Join(signInText[lang], " "); form != w {
+				t.Errorf("sign-in form in %s reads %q, want %q", lang, form, w)
+			}
+		}
+	})
+	for _, role := range []string{"leader", "analyst", "ops"} {
+		t.Run(role, func(t *testing.T) {
+			err := chromedp.Do(s.ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
+				chromedp.SendKeys(chromedp.CSS("#login-user"), role), chromedp.SendKeys(chromedp.CSS("#login-password"), role+"-pw"),
+				chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
+			if err != nil {
+				t.Fatalf("sign in as %s: %v", role, err)
+			}
+			pages, nav := dashboardPages, 0
+			switch role {
+			case "analyst":
+				pages, nav = append(pages[:len(pages):len(pages)], struct{ name, path string }{"console", "/console"}), 1
+			case "ops":
+				// An admin's pages are an analyst's, byte for byte but the name in the
+				// header: the cockpit and the console stand for them, to keep the run short.
+				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
+			}
+			for _, lang := range []string{"zh", "en"} {
+				for _, p := range pages {
+					// Roles differ in the header only: the screen at one width each (demo
+					// mode tries every width).
+					s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false)
+					if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][nav] {
+						t.Errorf("%s %s nav on %s reads %q, want %q", role, lang, p.name, got, navText[lang][nav])
+					}
+					if p.name == "console" {
+						if got, w := s.eval(t, visibleText+`('#run, #cancel, #save, #draw')`), strings.Join(consoleText[lang], " "); got != w {
+							t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
+						}
+						// The console with a result and its quick chart, as the README shows it.
+						if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
+							chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas"))); err != nil {
+							t.Fatalf("run a query in the console: %v", err)
+						}
+						s.axe(t, role+"-console-result-"+lang)
+						s.screenshot(t, role+"-console-result-"+lang+"-1440", false)
+					}
+				}
+			}
+			if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
+				t.Fatalf("sign out %s: %v", role, err)
+			}
+		})
+	}
+	s.check(t, srv.demo.URL, base)
+}
+
+// A4 with the stylesheet's 12 mm margins leaves 186 mm (703 CSS px) across in portrait and
+// 273 mm (1032 px) in landscape.
+const (
+	a4Width, a4Height = 8.27, 11.69 // inches
+	portraitPx        = 703
+	landscapePx       = 1032
+)
+
+// print lays the page out for paper in portrait or landscape, checks that the navigation and
+// buttons are gone and every chart fits the paper's width, prints it to PDF with chromium,
+// and checks with pdftotext that the first page carries the page's title and what the
+// pickers chose; the PDF is kept under test-output/print.
+func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
+	t.Helper()
+	width, orient := int64(portraitPx), "portrait"
+	if landscape {
+		width, orient = landscapePx, "landscape"
+	}
+	s.setViewport(t, viewport{orient, width, 1000, false})
+	s.load(t, pageURL)
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("print media: %v", err)
+	}
+	defer chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+	s.setViewport(t, viewport{orient, width, 1000, false})
+	check := fmt.Sprintf(`(function () {
+  var bad = [], w = %d;
+  document.querySelectorAll('header.top, form.pickers, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' shows'); });
+  document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
+    var r = c.getBoundingClientRect();
+    if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');
+  });
+  return bad.join('; ');
+})()`, width)
+	if bad := s.eval(t, check); bad != "" {
+		t.Errorf("%s on %s paper: %s", name, orient, bad)
+	}
+	title := s.eval(t, `document.querySelector('h1').innerText.trim()`)
+	context := s.eval(t, `document.getElementById('print-context').innerText.trim()`)
+	pdf, err := chromedp.Call(s.ctx, page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
+		PrintBackground: ptrTo(true)})
+	if err != nil {
+		t.Fatalf("print %s: %v", name, err)
+	}
+	dir := filepath.Join("..", "test-output", "print")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, name+"-"+orient+".pdf")
+	if err := os.WriteFile(file, pdf.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-f", "1", "-l", "1", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (make test installs poppler-utils): %v", err)
+	}
+	first := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{title, context} {
+		if !strings.Contains(first, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, orient, want, first)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// wallCheck lists what a wall screen must not show: controls, a light background, small type.
+const wallCheck = `(function () {
+  var bad = [];
+  document.querySelectorAll('header.top, form.pickers, button, input, select').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' shows'); });
+  var bg = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+  if (bg[0] + bg[1] + bg[2] > 150) bad.push('background ' + bg.join(','));
+  var h = parseFloat(getComputedStyle(document.querySelector('h1')).fontSize);
+  if (h < 40) bad.push('title ' + h + 'px');
+  return bad.join('; ');
+})()`
+
+// waitFor polls a JavaScript condition (a string 'true' when met) for up to 20 s.
+func waitFor(t *testing.T, s *session, cond, what string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](cond))
+		if err == nil && v == "true" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 20 s for %s (last %q, %v)", what, v, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// visibleText is a JavaScript function of a selector: the visible text of what it selects.
+const visibleText = `(function (sel) { return Array.prototype.map.call(document.querySelectorAll(sel), function (e) { return e.innerText.trim(); }).join(' '); })`
+
+var (
+	signInText  = map[string][]string{"zh": {"用户名", "密码", "登录"}, "en": {"User name", "Password", "Sign in"}}
+	consoleText = map[string][]string{"zh": {"运行", "取消", "保存", "快速作图"}, "en": {"Run", "Cancel", "Save", "Quick chart"}}
+)
