@@ -109,10 +109,12 @@ bench: assets check-engine clickhouse-server
 	$(GO) test -run '^$$' -bench 'Ranking$$|Pages' -benchtime 50x ./dashboard/
 	$(GO) test -run '^$$' -bench ConcurrentClients -benchtime 1x ./dashboard/
 	$(GO) test -run '^$$' -bench ExportPeakHeap -benchtime 1x ./dashboard/
+	$(GO) test -run '^$$' -bench RankingBesideAdHocSQL -benchtime 1x ./dashboard/
 	$(GO) test -run '^$$' -bench AuthPerRequest -benchtime 300x ./dashboard/
 	$(GO) test -run '^$$' -bench ETLAgainstEngineIngest -benchtime 1x ./etl/
 	$(GO) test -run '^$$' -bench InsertMillionRows -benchtime 1x ./warehouse/
 	$(GO) test -run '^$$' -bench NationalScaleRanking -benchtime 3x ./warehouse/
+	$(GO) test -run '^$$' -bench DataVersion -benchtime 200x ./warehouse/
 
 clean:
 	rm -rf bin var $(VENDOR)

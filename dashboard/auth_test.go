@@ -24,9 +24,15 @@ type authFixture struct {
 	now time.Time
 }
 
-func newAuthServer(t testing.TB) *authFixture {
+func newAuthServer(t testing.TB, tune ...func(*dashboard.Config)) *authFixture {
 	t.Helper()
-	f := &authFixture{now: time.Now()}
+	return newAuthServerOn(t, etltest.Demo(t), tune...)
+}
+
+// newAuthServerOn is the signed-in server over a warehouse already loaded.
+func newAuthServerOn(t testing.TB, w *warehouse.Warehouse, tune ...func(*dashboard.Config)) *authFixture {
+	t.Helper()
+	f := &authFixture{now: time.Now(), w: w}
 	users := []dashboard.User{}
 	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
 		h, err := dashboard.HashPassword(u.name + "-pw")
@@ -35,9 +41,12 @@ func newAuthServer(t testing.TB) *authFixture {
 		}
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
-	f.w = etltest.Demo(t)
-	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
-		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg := dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
+		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, AdminToken: "cli-token"}
+	for _, fn := range tune {
+		fn(&cfg)
+	}
+	app, err := dashboard.New(cfg, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +102,7 @@ func status(t *testing.T, c *http.Client, method, u string, header map[string]st
 }
 
 func TestSignInRolesAndSessions(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	base := f.srv.URL
 	anon := f.client(t)
@@ -152,6 +162,7 @@ func TestSignInRolesAndSessions(t *testing.T) {
 }
 
 func TestSignInIsRateLimited(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	c := f.client(t)
 	limited := false
@@ -164,6 +175,7 @@ func TestSignInIsRateLimited(t *testing.T) {
 }
 
 func TestSignOutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	c := f.client(t)
 	signIn(t, c, f.srv.URL, "leader", "leader-pw")
@@ -188,7 +200,8 @@ func TestSignOutEndsTheSession(t *testing.T) {
 
 // Without users the pages are open, say so, and the admin API still wants its token.
 func TestDemoModeIsOpenButSaysSo(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	code, body, _ := get(t, srv.URL+"/ranking")
 	if code != http.StatusOK || !strings.Contains(body, `id="demo-banner"`) {
 		t.Errorf("demo mode page: %d, banner shown: %v", code, strings.Contains(body, "demo-banner"))
@@ -200,13 +213,14 @@ func TestDemoModeIsOpenButSaysSo(t *testing.T) {
 
 // The request log names the signed-in user beside the request id.
 func TestRequestLogNamesTheUser(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuilder
 	h, err := dashboard.HashPassword("pw")
 	if err != nil {
 		t.Fatal(err)
 	}
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: []dashboard.User{{Name: "leader", Role: dashboard.RoleViewer, PasswordHash: h}},
-		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.Demo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+		SessionKey: []byte(strings.Repeat("k", 32))}, etltest.SharedDemo(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

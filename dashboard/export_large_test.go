@@ -204,8 +204,11 @@ func TestConsoleCancelStopsTheStatement(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(out), "[10000]") {
 		t.Fatalf("the next run: %d %s", res.StatusCode, out)
 	}
-	if took > 5*time.Second {
-		t.Errorf("the next run answered %s after the cancel; want within 5 s (the time limit is 30 s)", took)
+	// Uncancelled, the statement would hold the engine until its 30 s time limit, 29 s or
+	// more after the cancel: the bound is generous for a busy machine and still tells the two
+	// apart.
+	if took > 20*time.Second {
+		t.Errorf("the next run answered %s after the cancel; want well before the 30 s time limit", took)
 	}
 	t.Logf("the next run answered %s after the cancel", took.Round(time.Millisecond))
 	resp, err := analyst.Get(base + "/api/sql/history")

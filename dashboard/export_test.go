@@ -9,7 +9,7 @@ func SetXLSXSheetRows(n int) (undo func()) {
 }
 
 // MaxSpooled is how many downloads are staged at once.
-const MaxSpooled = maxSpooled
+var MaxSpooled = DefaultSpool().Files
 
 // LabelKeys are the keys of every label, for tests that look for one shown bare.
 func LabelKeys() []string {

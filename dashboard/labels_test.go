@@ -92,7 +92,7 @@ func TestPagesShowTheirLabels(t *testing.T) {
 		}
 	}
 
-	demo := newServer(t, etltest.Demo(t))
+	demo := newServer(t, etltest.SharedDemo(t))
 	for q, banner := range map[string]string{"": "演示模式", "?lang=en": "Demo mode"} {
 		page := body(t, http.DefaultClient, demo.URL+"/ranking"+q)
 		if !strings.Contains(page, `id="demo-banner">`+banner) {

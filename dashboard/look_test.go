@@ -19,6 +19,7 @@ import (
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 )
 
 // axePath is axe-core's script, which `make test` copies from node_modules (package-lock.json)
@@ -46,22 +47,24 @@ const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(function (
   }));
 })`
 
-// lookServers are the demo-mode server and the signed-in server over one demo warehouse.
+// lookServers are the demo-mode server and then the signed-in server over one demo
+// warehouse: accounts live in the warehouse, so the signed-in server (which writes its
+// users there) is started once the demo-mode tests are done.
 type lookServers struct {
+	w    *warehouse.Warehouse
 	demo *httptest.Server
-	auth *authFixture
 }
 
 func newLookServers(t *testing.T) lookServers {
 	t.Helper()
-	f := newAuthServer(t)
-	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := etltest.Demo(t)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	demo := httptest.NewServer(app)
 	t.Cleanup(demo.Close)
-	return lookServers{demo: demo, auth: f}
+	return lookServers{w: w, demo: demo}
 }
 
 // lookBrowser is one chromium for every page test of this file, with axe-core loaded into
@@ -217,15 +220,14 @@ var navText = map[string][2]string{
 func TestEveryPageInBrowser(t *testing.T) {
 	srv := newLookServers(t)
 	s := lookBrowser(t)
-	base := srv.auth.srv.URL
 	t.Run("demo", func(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
-			// Demo mode is open to all, console included: every page at every width, and
+			// Demo mode shows a viewer's pages to all: every page at every width, and
 			// the variants of the pickers.
-			for _, p := range append(dashboardPages[:len(dashboardPages):len(dashboardPages)], struct{ name, path string }{"console", "/console"}) {
+			for _, p := range dashboardPages {
 				s.look(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), true, phone, wall)
-				if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][1] {
-					t.Errorf("demo %s nav on %s reads %q, want %q", lang, p.name, got, navText[lang][1])
+				if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][0] {
+					t.Errorf("demo %s nav on %s reads %q, want %q", lang, p.name, got, navText[lang][0])
 				}
 				if s.eval(t, `document.getElementById('demo-banner').innerText.trim()`) == "" {
 					t.Errorf("demo %s %s: the demo banner is empty", lang, p.name)
@@ -263,12 +265,13 @@ func TestEveryPageInBrowser(t *testing.T) {
 		// A load (any write) starts a new data version: the wall screen redraws by itself.
 		s.load(t, srv.demo.URL+"/?screen=wall&poll=1")
 		s.eval(t, `window.drawnBefore = 'yes'`)
-		srv.auth.w.ForgetCachedResults()
+		etltest.LoadCSV(t, srv.w, "regions", "again.csv", "code,name_zh,short_zh,name_en,level,parent_code\n620000,甘肃省,甘肃,Gansu,province,100000\n")
 		waitFor(t, s, `String(window.drawnBefore !== 'yes' && document.readyState === 'complete')`, "the wall screen to redraw after the data changed")
 		// With rotate, it moves on to the next page by itself, keeping its settings.
 		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
 		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
 	})
+	base := newAuthServerOn(t, srv.w).srv.URL
 	t.Run("signed-out", func(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
 			s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)

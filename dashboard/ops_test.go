@@ -15,7 +15,8 @@ import (
 )
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
-	w := etltest.Demo(t)
+	t.Parallel()
+	w := etltest.SharedDemo(t)
 	metrics := dashboard.NewMetrics(w)
 	stop := w.ObserveQueries(metrics.ObserveQuery)
 	defer stop()

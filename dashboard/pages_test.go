@@ -22,7 +22,8 @@ func getJSON(t *testing.T, url string, into any) {
 }
 
 func TestCockpitAPIAndPage(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
 		Tiles   []warehouse.Ranking      `json:"tiles"`
 		Targets []warehouse.TargetStatus `json:"targets"`
@@ -56,7 +57,8 @@ func TestCockpitAPIAndPage(t *testing.T) {
 }
 
 func TestCountiesAPI(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
 		Ranking warehouse.CountyRanking       `json:"ranking"`
 		Targets warehouse.CountyIncomeTargets `json:"targets"`
@@ -92,7 +94,8 @@ func TestCountiesAPI(t *testing.T) {
 }
 
 func TestEcologyAPIAndItem(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
 		AsOf     string                 `json:"as_of"`
 		Items    []warehouse.LedgerItem `json:"items"`
@@ -129,7 +132,8 @@ func TestEcologyAPIAndItem(t *testing.T) {
 }
 
 func TestCampaignAPIShowsWeights(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
 		Scorecard warehouse.Scorecard `json:"scorecard"`
 	}
@@ -147,6 +151,7 @@ func TestCampaignAPIShowsWeights(t *testing.T) {
 
 // A ledger item named with markup shows as text in the table, the item page and charts.
 func TestHostileLedgerTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	etltest.LoadCSV(t, w, "ecology", "evil_ledger.csv", "item_id,region,title,found_date,deadline,status,status_date,responsible_unit\n"+
 		"EVIL-1,兰州市,<script>alert(1)</script>,2024-01-05,2024-06-30,整改中,2024-12-31,<img src=x onerror=alert(2)>\n")

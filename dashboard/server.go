@@ -72,6 +72,9 @@ type Config struct {
 	CookieSecure string
 	// Clock tells the time for sessions; nil is the system clock.
 	Clock func() time.Time
+	// Spool bounds the downloads staged on disk and the guard's limits for ad hoc SQL;
+	// zero fields take DefaultSpool's values.
+	Spool SpoolConfig
 	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
 	BackupsDir string
 }
@@ -84,8 +87,10 @@ type Server struct {
 	jobs  Jobs
 	log   *slog.Logger
 	tmpl  *template.Template
-	// spools admits the downloads staged on disk at once (see sendSpooled).
-	spools chan struct{}
+	// spools admits the downloads staged on disk at once, and spooled counts the bytes
+	// they hold (see sendSpooled).
+	spools  chan struct{}
+	spooled *spoolBudget
 	// routes are the registered route templates: the only route labels of the metrics.
 	routes map[string]bool
 	// accounts are the accounts, sessions and tokens; proxies the trusted proxies;
@@ -117,7 +122,9 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if err := checkVendorAssets(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl, spools: make(chan struct{}, maxSpooled)}
+	cfg.Spool = cfg.Spool.orDefaults()
+	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
+		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}}
 	if err := s.setUpAccounts(store); err != nil {
 		return nil, err
 	}
@@ -152,20 +159,30 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	return e, nil
 }
 
-// dataVersion is the warehouse's current data version: every write starts a new one. A
-// store that does not count versions is always at 0.
-func (s *Server) dataVersion() uint64 {
-	if cs, ok := s.store.(CacheStatser); ok {
-		return cs.CacheStats().DataVersion
+// dataVersioner is a store that keeps a data version (the warehouse does, in a table shared
+// by every process and host, read at most once a second).
+type dataVersioner interface {
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
+// dataVersion is the warehouse's current data version; a store that does not count
+// versions, or cannot say, is at 0.
+func (s *Server) dataVersion(ctx context.Context) uint64 {
+	if dv, ok := s.store.(dataVersioner); ok {
+		if v, err := dv.DataVersion(ctx); err == nil {
+			return v
+		}
 	}
 	return 0
 }
 
-// noteDataVersion remembers the data version a request starts at, for the wall screen to
+// noteDataVersion remembers the data version a wall screen's page is drawn at, for it to
 // tell when its numbers are out of date.
 func (s *Server) noteDataVersion(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Set(ctxDataVersion, s.dataVersion())
+		if c.QueryParam("screen") == "wall" {
+			c.Set(ctxDataVersion, s.dataVersion(c.Request().Context()))
+		}
 		return next(c)
 	}
 }
@@ -173,7 +190,7 @@ func (s *Server) noteDataVersion(next echo.HandlerFunc) echo.HandlerFunc {
 // versionAPI answers GET /api/version with the current data version: the cheap question a
 // wall screen asks every few seconds to know when to redraw.
 func (s *Server) versionAPI(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]uint64{"data_version": s.dataVersion()})
+	return c.JSON(http.StatusOK, map[string]uint64{"data_version": s.dataVersion(c.Request().Context())})
 }
 
 // Render implements echo.Renderer over the embedded templates.

@@ -41,7 +41,8 @@ func get(t *testing.T, url string) (int, string, http.Header) {
 }
 
 func TestRankingAPIMatchesPublishedFigures(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	status, body, _ := get(t, srv.URL+"/api/ranking?indicator=gdp_per_capita&year=2022&group=all31")
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
@@ -70,7 +71,8 @@ func TestRankingAPIMatchesPublishedFigures(t *testing.T) {
 }
 
 func TestRankingAPIRankChangeAndLowerIsBetter(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	// Real growth 2024 among the Yellow River nine, a group Gansu belongs to.
 	_, body, _ := get(t, srv.URL+"/api/ranking?indicator=gdp_growth&year=2024&group=yellow_river9")
 	var r warehouse.Ranking
@@ -103,7 +105,8 @@ func TestRankingAPIRankChangeAndLowerIsBetter(t *testing.T) {
 }
 
 func TestRankingPageShowsHomeStanding(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	status, body, _ := get(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024&group=all31")
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
@@ -125,7 +128,8 @@ func TestRankingPageShowsHomeStanding(t *testing.T) {
 }
 
 func TestBadRequestsGetClearAnswers(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	tests := []struct {
 		path   string
 		status int
@@ -149,7 +153,8 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 }
 
 func TestStaticAssetsAreServedLocallyWithCacheHeaders(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	status, body, h := get(t, srv.URL+"/static/vendor/echarts.min.js")
 	if status != 200 || len(body) < 500_000 || !strings.Contains(h.Get("Cache-Control"), "max-age") {
 		t.Fatalf("echarts: status %d, %d bytes, cache %q", status, len(body), h.Get("Cache-Control"))
@@ -159,6 +164,7 @@ func TestStaticAssetsAreServedLocallyWithCacheHeaders(t *testing.T) {
 // Names come from files; whatever they hold reaches the page as text, never as markup, in
 // the HTML and in the chart option alike.
 func TestHostileNamesFromFilesAreEscaped(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	evil := `<img src=x onerror=alert(1)>"</script><script>alert(2)</script>`
 	etltest.LoadCSV(t, w, "regions", "evil_regions.csv",

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,7 +28,7 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 		defer func() { <-s.spools }()
 	default:
 		c.Response().Header().Set("Retry-After", "30")
-		return echo.NewHTTPError(http.StatusServiceUnavailable, fmt.Sprintf("%d downloads are being prepared or sent; try again shortly", maxSpooled))
+		return echo.NewHTTPError(http.StatusServiceUnavailable, fmt.Sprintf("%d downloads are being prepared or sent; try again shortly", cap(s.spools)))
 	}
 	ff := fileFormats[format]
 	f, err := os.CreateTemp(sq.SpoolDir(), "result-*."+ff.ext)
@@ -36,10 +37,15 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	buf := bufio.NewWriterSize(f, 1<<20)
+	lim := s.cfg.Spool.Export
+	// The file's bytes are counted as the encoder writes them, against the export's limit
+	// and the space all staged downloads share; past either the statement fails, which
+	// stops the engine, and the file is removed.
+	counted := &spoolWriter{w: f, max: lim.MaxResultBytes, budget: s.spooled}
+	defer counted.release()
+	buf := bufio.NewWriterSize(counted, 1<<20)
 	enc := ff.encoder(buf)
 	defer enc.Discard() // a failed or cancelled statement never reaches Close
-	lim := ExportLimits()
 	if ff.maxRows != nil {
 		lim.MaxRows = min(lim.MaxRows, ff.maxRows())
 	}
@@ -71,15 +77,59 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 	return err
 }
 
-// maxSpooled is how many downloads may be staged at once. Each may take up to the export
-// limit's 4 GiB on the warehouse's disk until its client has it all, so a few slow
-// downloads must not be able to fill the disk the engine writes to.
-const maxSpooled = 4
+// SpoolConfig bounds ad hoc SQL's answers: the console's and the SQL API's JSON (Console),
+// the downloads staged on disk (Export), how many of those at once (Files) and the space
+// they share (TotalBytes). A zero field takes DefaultSpool's value.
+type SpoolConfig struct {
+	Console    warehouse.Limits
+	Export     warehouse.Limits
+	Files      int
+	TotalBytes int64
+}
+
+// DefaultSpool: the guard's default limits for the console; exports of up to 4 GiB, four
+// at once in at most 8 GiB, so slow downloads cannot fill the disk the engine writes to.
+func DefaultSpool() SpoolConfig {
+	return SpoolConfig{Console: warehouse.DefaultLimits(), Export: ExportLimits(), Files: 4, TotalBytes: 8 << 30}
+}
+
+func (c SpoolConfig) orDefaults() SpoolConfig {
+	d := DefaultSpool()
+	c.Console = orLimits(c.Console, d.Console)
+	c.Export = orLimits(c.Export, d.Export)
+	if c.Files <= 0 {
+		c.Files = d.Files
+	}
+	if c.TotalBytes <= 0 {
+		c.TotalBytes = d.TotalBytes
+	}
+	return c
+}
+
+// orLimits fills l's zero fields from d.
+func orLimits(l, d warehouse.Limits) warehouse.Limits {
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxTime <= 0 {
+		l.MaxTime = d.MaxTime
+	}
+	if l.MaxMemory <= 0 {
+		l.MaxMemory = d.MaxMemory
+	}
+	if l.MaxResultBytes <= 0 {
+		l.MaxResultBytes = d.MaxResultBytes
+	}
+	if l.MaxStatementBytes <= 0 {
+		l.MaxStatementBytes = d.MaxStatementBytes
+	}
+	return l
+}
 
 // ExportLimits are the guard's limits for exports and the SQL API's CSV and Arrow answers,
 // which stream to disk: far more rows than the console shows (XLSX: what one sheet holds),
-// and time to write them, with the same memory limit for the engine. max_result_bytes
-// bounds the spool file too.
+// and time to write them, with the same memory limit for the engine. MaxResultBytes bounds
+// the result as it passes and the spool file as it is written (spoolWriter).
 func ExportLimits() warehouse.Limits {
 	l := warehouse.DefaultLimits()
 	l.MaxRows = 10_000_000
@@ -87,3 +137,39 @@ func ExportLimits() warehouse.Limits {
 	l.MaxTime *= 4
 	return l
 }
+
+// spoolBudget is the space the staged downloads share.
+type spoolBudget struct {
+	used atomic.Int64
+	max  int64
+}
+
+// spoolWriter counts a staged download's bytes as they are written, refusing a write that
+// would take the file past max or the staged downloads past their budget.
+type spoolWriter struct {
+	w      io.Writer
+	n      int64
+	max    int64
+	budget *spoolBudget
+}
+
+func (sw *spoolWriter) Write(p []byte) (int, error) {
+	size := int64(len(p))
+	if sw.n+size > sw.max {
+		return 0, warehouse.ResultTooLarge(sw.max, "the download")
+	}
+	if used := sw.budget.used.Add(size); used > sw.budget.max {
+		sw.budget.used.Add(-size)
+		return 0, warehouse.ResultTooLarge(sw.budget.max, "the downloads being prepared together")
+	}
+	sw.n += size
+	n, err := sw.w.Write(p)
+	if n < len(p) {
+		sw.budget.used.Add(int64(n - len(p)))
+		sw.n -= int64(len(p) - n)
+	}
+	return n, err
+}
+
+// release gives the file's bytes back to the budget once it is removed.
+func (sw *spoolWriter) release() { sw.budget.used.Add(-sw.n) }

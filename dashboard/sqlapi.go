@@ -1,7 +1,9 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,7 +35,7 @@ type sqlRequest struct {
 }
 
 // sqlAPI runs one read-only statement through the guard and answers JSON (the console's
-// run: at most the console's row cap, held in memory), or CSV (UTF-8 with a BOM, so Excel
+// run: at most the console's rows and bytes, streamed as they come, see jsonRows), or CSV (UTF-8 with a BOM, so Excel
 // shows Chinese) or an Arrow IPC stream, both streamed through a spool file with the
 // export limits.
 func (s *Server) sqlAPI(c echo.Context) error {
@@ -59,15 +61,91 @@ func (s *Server) sqlAPI(c echo.Context) error {
 		}
 		return err
 	}
-	res, err := sq.AuditedQuery(c.Request().Context(), user, "query", req.Format, req.Statement, warehouse.DefaultLimits())
-	if status, body := sqlFailure(err); status != 0 {
-		return c.JSON(status, body)
+	out := &jsonRows{c: c}
+	res, err := sq.AuditedStream(c.Request().Context(), user, "query", req.Format, req.Statement, s.cfg.Spool.Console, out)
+	return out.finish(res, err)
+}
+
+// jsonRows is the SQL API's JSON answer, written as the rows arrive so that no more than a
+// chunk of them is held: {"columns": […], "rows": [[…], …], "truncated": b, "statement":
+// "…"}. Until the first chunk nothing is sent, so a refusal or an engine error is still
+// answered with its status; a failure after rows have been sent (the statement stopped at
+// a limit) ends the same object with "error" and "limit", and X-Jinwei-Truncated comes as
+// a trailer.
+type jsonRows struct {
+	c       echo.Context
+	started bool
+	rows    int
+}
+
+func (j *jsonRows) Columns(cols []warehouse.Column) error {
+	if cols == nil {
+		cols = []warehouse.Column{}
 	}
+	head, err := json.Marshal(cols)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("X-Jinwei-Truncated", fmt.Sprint(res.Truncated))
-	return c.JSON(http.StatusOK, map[string]any{"columns": res.Columns, "rows": res.Rows, "truncated": res.Truncated, "statement": res.Statement})
+	r := j.c.Response()
+	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	r.Header().Set("Trailer", "X-Jinwei-Truncated")
+	r.WriteHeader(http.StatusOK)
+	j.started = true
+	_, err = fmt.Fprintf(r, `{"columns":%s,"rows":[`, head)
+	return err
+}
+
+func (j *jsonRows) Rows(rows [][]any) error {
+	var b bytes.Buffer
+	for _, row := range rows {
+		if j.rows > 0 {
+			b.WriteByte(',')
+		}
+		line, err := json.Marshal(row)
+		if err != nil {
+			return err
+		}
+		b.Write(line)
+		j.rows++
+	}
+	_, err := j.c.Response().Write(b.Bytes())
+	return err
+}
+
+// finish ends the answer: as a whole JSON error when nothing was sent, else the object's
+// tail.
+func (j *jsonRows) finish(res *warehouse.Streamed, err error) error {
+	if !j.started {
+		if status, body := sqlFailure(err); status != 0 {
+			return j.c.JSON(status, body)
+		}
+		if err != nil {
+			return err
+		}
+		if err := j.Columns(res.Columns); err != nil {
+			return err
+		}
+	}
+	tail := map[string]any{"truncated": false}
+	if err != nil {
+		status, body := sqlFailure(err)
+		if status == 0 {
+			body = map[string]any{"error": "the statement failed after its first rows were sent"}
+		}
+		for k, v := range body {
+			tail[k] = v
+		}
+	} else {
+		tail["truncated"], tail["statement"] = res.Truncated, res.Statement
+	}
+	b, merr := json.Marshal(tail)
+	if merr != nil {
+		return merr
+	}
+	r := j.c.Response()
+	r.Header().Set("X-Jinwei-Truncated", fmt.Sprint(tail["truncated"]))
+	_, werr := fmt.Fprintf(r, "],%s", b[1:])
+	return werr
 }
 
 // sqlFailure says how to answer a guarded statement's error: its status and a JSON body, or

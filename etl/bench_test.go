@@ -82,7 +82,7 @@ func BenchmarkETLAgainstEngineIngest(b *testing.B) {
 			if err := os.WriteFile(ipath, []byte(indicators), 0o600); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := l.LoadIndicators(context.Background(), ipath); err != nil {
+			if _, err := l.LoadReference(context.Background(), etl.JobIndicators, ipath, ""); err != nil {
 				b.Fatal(err)
 			}
 			// Each pair loads its own copy: the ETL skips content it has loaded before.

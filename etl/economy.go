@@ -54,11 +54,6 @@ var valuesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
 
-// LoadEconomy loads a long-format table of indicator values whose headers name the fields.
-func (l *Loader) LoadEconomy(ctx context.Context, path string) (*Report, error) {
-	return l.LoadFile(ctx, JobEconomy, path, nil)
-}
-
 type economySink struct {
 	l          *Loader
 	regions    *regionMatcher

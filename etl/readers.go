@@ -1,13 +1,16 @@
 package etl
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +48,22 @@ const (
 // maxXLSXUnzip bounds the total unzipped size of a workbook, so a zip bomb is refused
 // before it is expanded. A variable so tests can prove it with a small bomb.
 var maxXLSXUnzip int64 = 512 << 20
+
+// xlsxLimits bound what a workbook may make the reader hold or do, so a small hostile file
+// (a 2.8 KB workbook of 200 merged ranges of 316×316 cells took ~830 MB; ~6,000 such ranges
+// took all memory, and a file left in an inbox would crash the service at every start) is
+// refused with the limit it passed, and the rest of the inbox loads. Statistics workbooks
+// stay far below them: a few hundred merged header cells, a few million cells.
+type xlsxLimits struct {
+	mergedRanges      int   // merged ranges on one sheet
+	mergedCells       int64 // cells covered by a sheet's merged ranges together
+	cells             int64 // cells read from the workbook, merged ranges filled in
+	sharedStrings     int   // entries of the shared strings table, held in memory whole
+	sharedStringBytes int64 // the shared strings table's XML, unzipped
+}
+
+// xlsxLimit is a variable so that tests can prove each limit with a small file.
+var xlsxLimit = xlsxLimits{mergedRanges: 5000, mergedCells: 1_000_000, cells: 50_000_000, sharedStrings: 2_000_000, sharedStringBytes: 128 << 20}
 
 // openRows opens path as the mapping says (format by extension when it does not). A CSV
 // reader counts its progress through the file in progress.
@@ -186,14 +205,31 @@ func blank(cells []string) bool {
 // top-left cell and formula cells giving their stored values.
 type xlsxRows struct {
 	f      *excelize.File
+	name   string // the file's name, for rejects
 	sheets []string
 	cur    int
 	rows   *excelize.Rows
 	row    int
-	merged map[int]map[int]string // row → column → the value of the merged range covering it
+	cells  int64                 // cells read so far, against xlsxLimit.cells
+	merged map[int][]mergedRange // row → the merged ranges covering it
+}
+
+// mergedRange is a merged range's columns on one of its rows, and its value.
+type mergedRange struct {
+	c1, c2 int
+	value  string
+}
+
+// xlsxRefused is a workbook refused at one of its limits, naming the file and the limit.
+func xlsxRefused(name, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", errFileRejected, name, fmt.Sprintf(format, args...))
 }
 
 func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
+	name := filepath.Base(path)
+	if err := checkXLSXParts(path, name); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(maxXLSXXMLMem, maxXLSXUnzip)})
 	if err != nil {
 		return nil, fmt.Errorf("%w: not a readable XLSX workbook: %v", errFileRejected, err)
@@ -208,7 +244,65 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 		}
 		sheets = m.Sheets
 	}
-	return &xlsxRows{f: f, sheets: sheets, cur: -1}, nil
+	return &xlsxRows{f: f, name: name, sheets: sheets, cur: -1}, nil
+}
+
+// checkXLSXParts reads the workbook's zip directory and its shared strings before excelize
+// does: the unzipped size of the whole (the zip reader holds each entry to its stated size)
+// and the shared strings table's size and entries, which excelize holds in memory whole.
+func checkXLSXParts(path, name string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%w: not a readable XLSX workbook: %v", errFileRejected, err)
+	}
+	defer zr.Close()
+	var total uint64
+	for _, e := range zr.File {
+		total += e.UncompressedSize64
+	}
+	if total > uint64(maxXLSXUnzip) {
+		return xlsxRefused(name, "the workbook unzips to %d bytes; the limit for one file is %d", total, maxXLSXUnzip)
+	}
+	for _, e := range zr.File {
+		if !strings.EqualFold(e.Name, "xl/sharedStrings.xml") {
+			continue
+		}
+		if e.UncompressedSize64 > uint64(xlsxLimit.sharedStringBytes) {
+			return xlsxRefused(name, "its shared strings unzip to %d bytes; the limit is %d", e.UncompressedSize64, xlsxLimit.sharedStringBytes)
+		}
+		n, err := countSharedStrings(e)
+		if err != nil {
+			return fmt.Errorf("%w: %s: shared strings: %v", errFileRejected, name, err)
+		}
+		if n > xlsxLimit.sharedStrings {
+			return xlsxRefused(name, "it has more than %d shared strings; the limit is %d", xlsxLimit.sharedStrings, xlsxLimit.sharedStrings)
+		}
+	}
+	return nil
+}
+
+// countSharedStrings counts the table's <si> entries, up to one past the limit.
+func countSharedStrings(e *zip.File) (int, error) {
+	rc, err := e.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	n := 0
+	for n <= xlsxLimit.sharedStrings {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return n, err
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (x *xlsxRows) next() (sourceRow, error) {
@@ -237,6 +331,9 @@ func (x *xlsxRows) next() (sourceRow, error) {
 			return sourceRow{}, fmt.Errorf("%w: sheet %s row %d: %v", errFileRejected, x.sheets[x.cur], x.row, err)
 		}
 		cells = x.fillMerged(cells)
+		if x.cells += int64(len(cells)); x.cells > xlsxLimit.cells {
+			return sourceRow{}, xlsxRefused(x.name, "sheet %s passes %d cells at row %d; the limit for one file is %d", x.sheets[x.cur], xlsxLimit.cells, x.row, xlsxLimit.cells)
+		}
 		if blank(cells) {
 			continue
 		}
@@ -250,39 +347,64 @@ func (x *xlsxRows) openSheet() error {
 	if err != nil {
 		return fmt.Errorf("%w: sheet %s: %v", errFileRejected, sheet, err)
 	}
-	merges, err := x.f.GetMergeCells(sheet)
+	merges, err := x.f.GetMergeCells(sheet, true)
 	if err != nil {
+		rows.Close()
 		return fmt.Errorf("%w: sheet %s merged cells: %v", errFileRejected, sheet, err)
 	}
-	x.merged = map[int]map[int]string{}
+	if len(merges) > xlsxLimit.mergedRanges {
+		rows.Close()
+		return xlsxRefused(x.name, "sheet %s has %d merged ranges; the limit is %d", sheet, len(merges), xlsxLimit.mergedRanges)
+	}
+	type rect struct{ c1, r1, c2, r2 int }
+	rects := make([]rect, 0, len(merges))
+	var covered int64
 	for _, mc := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
-		if err1 != nil || err2 != nil || (c2-c1+1)*(r2-r1+1) > 100_000 {
+		if err1 != nil || err2 != nil {
 			continue
 		}
-		for r := r1; r <= r2; r++ {
-			if x.merged[r] == nil {
-				x.merged[r] = map[int]string{}
-			}
-			for c := c1; c <= c2; c++ {
-				x.merged[r][c] = mc.GetCellValue()
-			}
+		if covered += int64(c2-c1+1) * int64(r2-r1+1); covered > xlsxLimit.mergedCells {
+			rows.Close()
+			return xlsxRefused(x.name, "the merged ranges of sheet %s cover more than %d cells; the limit is %d", sheet, xlsxLimit.mergedCells, xlsxLimit.mergedCells)
+		}
+		rects = append(rects, rect{c1, r1, c2, r2})
+	}
+	// A range is kept once per row it spans, as its columns and value, never per cell;
+	// the value is its top-left cell's, read only now that the ranges are within bounds.
+	x.merged = map[int][]mergedRange{}
+	for _, rc := range rects {
+		v, err := x.f.GetCellValue(sheet, mustCellName(rc.c1, rc.r1))
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("%w: sheet %s merged cells: %v", errFileRejected, sheet, err)
+		}
+		for r := rc.r1; r <= rc.r2; r++ {
+			x.merged[r] = append(x.merged[r], mergedRange{rc.c1, rc.c2, v})
 		}
 	}
 	x.rows, x.row = rows, 0
 	return nil
 }
 
+// mustCellName names a cell by coordinates the workbook itself gave.
+func mustCellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
 // fillMerged gives every cell of a merged range the range's value, adding cells where a
 // range runs past the row's last written cell.
 func (x *xlsxRows) fillMerged(cells []string) []string {
-	for c, v := range x.merged[x.row] {
-		for len(cells) < c {
+	for _, m := range x.merged[x.row] {
+		for len(cells) < m.c2 {
 			cells = append(cells, "")
 		}
-		if cells[c-1] == "" {
-			cells[c-1] = v
+		for c := m.c1; c <= m.c2; c++ {
+			if cells[c-1] == "" {
+				cells[c-1] = m.value
+			}
 		}
 	}
 	return cells

@@ -133,21 +133,6 @@ func (l *Loader) LoadReference(ctx context.Context, job, path, home string) (*Re
 	})
 }
 
-// LoadRegions loads the region dimension.
-func (l *Loader) LoadRegions(ctx context.Context, path string) (*Report, error) {
-	return l.LoadReference(ctx, JobRegions, path, "")
-}
-
-// LoadIndicators loads the indicator dimension.
-func (l *Loader) LoadIndicators(ctx context.Context, path string) (*Report, error) {
-	return l.LoadReference(ctx, JobIndicators, path, "")
-}
-
-// LoadPeerGroups loads peer groups.
-func (l *Loader) LoadPeerGroups(ctx context.Context, path, home string) (*Report, error) {
-	return l.LoadReference(ctx, JobPeerGroups, path, home)
-}
-
 // loadPeerGroups loads peer groups from a CSV with the peer_groups columns plus a members
 // column of space-separated region codes, where {home} stands for the home province.
 // Members that left a group are marked removed.

@@ -112,10 +112,12 @@ func (a *Appender) insert() error {
 	a.cur, a.curRows = nil, 0
 	a.done = make(chan error, 1)
 	go func() {
-		defer a.w.cache.invalidate()
 		err := st.commit(a.ctx)
 		if err != nil {
+			a.w.cache.invalidate() // a failed insert may have landed in part
 			err = fmt.Errorf("insert %d rows into %s: %w", rows, a.table, err)
+		} else {
+			err = a.w.dataChanged(a.ctx)
 		}
 		a.done <- err
 	}()

@@ -31,7 +31,8 @@ func (w *Warehouse) Backup(ctx context.Context, dir string) error {
 	// The database name and path are jinwei's own (config and the operator's command),
 	// quoted as literals: BACKUP takes no query parameters.
 	stmt := "BACKUP DATABASE " + quoteIdent(w.db) + " TO File(" + quoteString(abs) + ")"
-	if err := w.Exec(ctx, stmt, nil); err != nil {
+	// A backup changes no data: no new data version.
+	if err := w.eng.exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, err)
 	}
 	if err := ownerOnly(abs); err != nil {
@@ -75,44 +76,13 @@ func (w *Warehouse) Restore(ctx context.Context, dir string) error {
 	if err := w.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(w.db), nil); err != nil {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
+	// The restored data is a new data version: one more than the backup's, whatever
+	// version the warehouse had before it was lost.
 	stmt := "RESTORE DATABASE " + quoteIdent(w.db) + " FROM File(" + quoteString(abs) + ")"
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
 	return nil
-}
-
-// TableChecksum is one table's row count and content checksum.
-type TableChecksum struct {
-	Table string
-	Rows  uint64
-	Sum   uint64
-}
-
-// Checksums lists every table of jinwei's database with its row count and a checksum of its
-// content, to compare a restored warehouse with the original. It compares what the tables
-// hold, not how their parts happen to be merged: a table whose engine collapses rows on
-// merge (ReplacingMergeTree and kin) is read with FINAL, as background merges, which may
-// run any time before a backup or after a restore, change its stored rows but not that.
-func (w *Warehouse) Checksums(ctx context.Context) ([]TableChecksum, error) {
-	res, err := w.eng.query(ctx, "SELECT name, engine FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name", nil)
-	if err != nil {
-		return nil, err
-	}
-	var out []TableChecksum
-	for _, row := range res.Rows {
-		name, engine := row[0].(string), row[1].(string)
-		from := quoteIdent(name)
-		if engine != "MergeTree" && engine != "ReplicatedMergeTree" {
-			from += " FINAL"
-		}
-		r, err := w.eng.query(ctx, "SELECT count() AS n, groupBitXor(cityHash64(*)) AS s FROM "+from, nil)
-		if err != nil {
-			return nil, fmt.Errorf("checksum %s: %w", name, err)
-		}
-		out = append(out, TableChecksum{Table: name, Rows: toUint(r.Rows[0][0]), Sum: toUint(r.Rows[0][1])})
-	}
-	return out, nil
 }
 
 func toUint(v any) uint64 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
 
@@ -27,19 +26,16 @@ func TestChecksumsIgnoreMerges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sum := func() warehouse.TableChecksum {
+	sum := func() whtest.TableChecksum {
 		t.Helper()
-		sums, err := w.Checksums(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sums := whtest.Checksums(t, w)
 		for _, s := range sums {
 			if s.Table == "checksum_replacing" {
 				return s
 			}
 		}
 		t.Fatalf("no checksum of checksum_replacing in %+v", sums)
-		return warehouse.TableChecksum{}
+		return whtest.TableChecksum{}
 	}
 	before := sum()
 	if err := w.Exec(ctx, "OPTIMIZE TABLE checksum_replacing FINAL", nil); err != nil {

@@ -10,11 +10,14 @@ import (
 )
 
 // queryCache keeps the results of named read queries per query and parameters, valid for
-// one data version. Every write through the warehouse bumps the version, so a view after a
-// load is never stale and a repeated view never reaches the engine. Concurrent misses on
-// the same key wait for one engine query instead of each running their own.
+// one generation: a write through this process starts a new one at once, and so does a new
+// data version in the warehouse (a write by any process or host) when the warehouse reads
+// it, at most once per versionTTL (see Warehouse.cacheVersion). So a view after a load is
+// never stale here and at most versionTTL stale elsewhere, and a repeated view does not
+// reach the engine. Concurrent misses on the same key wait for one engine query instead of
+// each running their own.
 type queryCache struct {
-	version atomic.Uint64
+	version atomic.Uint64 // the generation
 	hits    atomic.Uint64
 	misses  atomic.Uint64
 
@@ -39,13 +42,12 @@ func newQueryCache(max int) *queryCache {
 	return &queryCache{entries: map[string]cacheEntry{}, inflight: map[string]*cacheCall{}, max: max}
 }
 
-// invalidate starts a new data version; everything cached before is stale.
+// invalidate starts a new generation; everything cached before is stale.
 func (c *queryCache) invalidate() { c.version.Add(1) }
 
-// get returns the cached result for key at the current version or runs load once for all
-// callers waiting on it. Results are shared: callers must not modify them.
-func (c *queryCache) get(key string, load func() (*Result, error)) (*Result, error) {
-	v := c.version.Load()
+// get returns the cached result for key at version v (from Warehouse.cacheVersion) or runs
+// load once for all callers waiting on it. Results are shared: callers must not modify them.
+func (c *queryCache) get(key string, v uint64, load func() (*Result, error)) (*Result, error) {
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok && e.version == v {
 		c.mu.Unlock()
@@ -134,14 +136,18 @@ func itoa(v uint64) string {
 // CacheStats reports how often named queries were answered from the cache.
 type CacheStats struct {
 	Hits, Misses uint64
-	DataVersion  uint64
+	// DataVersion is the warehouse's data version as the cache last read it.
+	DataVersion uint64
 }
 
 // CacheStats returns the query cache's counters.
 func (w *Warehouse) CacheStats() CacheStats {
-	return CacheStats{Hits: w.cache.hits.Load(), Misses: w.cache.misses.Load(), DataVersion: w.cache.version.Load()}
+	w.version.mu.Lock()
+	v := w.version.seen
+	w.version.mu.Unlock()
+	return CacheStats{Hits: w.cache.hits.Load(), Misses: w.cache.misses.Load(), DataVersion: v}
 }
 
-// ForgetCachedResults drops every cached result, for changes made behind the warehouse's
-// back (another process writing to a server) and for measuring uncached answers.
+// ForgetCachedResults drops every cached result, for measuring uncached answers. Changes by
+// other processes need no call: the data version they write reaches the cache.
 func (w *Warehouse) ForgetCachedResults() { w.cache.invalidate() }

@@ -52,7 +52,7 @@ func TestRankingCacheServesRepeatsAndInvalidatesOnLoad(t *testing.T) {
 // An abandoned request stops before its next engine query, and neither its error nor a
 // partial answer is kept for the next viewer.
 func TestAbandonedRequestCancelsAndLeavesNothingCached(t *testing.T) {
-	w := etltest.Demo(t)
+	w := etltest.SharedDemo(t)
 	q := warehouse.RankingQuery{Indicator: "gdp_growth", Year: 2024, Group: "west12", Home: etltest.Home}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

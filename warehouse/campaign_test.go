@@ -10,7 +10,8 @@ import (
 // The scorecard ranks units of one kind on weighted items scaled 0–100, with ranks
 // changing against the month before and the seven categories summed.
 func TestScorecard(t *testing.T) {
-	w := etltest.Demo(t)
+	t.Parallel()
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	regions, err := w.Regions(ctx)
 	if err != nil {

@@ -99,6 +99,7 @@ func connectChdb(lib *chdbLib, dataDir string) (*chdbConn, error) {
 	// Staged inserts and exports of a process that was killed are left behind; this process
 	// holds the data directory alone now, so none of them is anyone's.
 	_ = os.RemoveAll(c.spoolDir())
+	_ = os.RemoveAll(filepath.Join(dataDir, adhocDir))
 	return c, nil
 }
 

@@ -20,6 +20,11 @@ const streamFormat = "JSONCompactEachRowWithNamesAndTypes"
 // result ends that way (its one chunk holds only the header) rather than with an empty chunk.
 const noActiveStream = "No active streaming query"
 
+// streamStarted, when set (only tests set it), is called once the engine has accepted a
+// streamed statement: a test that cancels a running statement waits for it rather than
+// guessing how long a busy machine takes to get there.
+var streamStarted func()
+
 // streamLocked runs stmt on the held connection and hands each chunk of its output to each.
 // chDB can stop a streamed statement only between chunks, from the goroutine that fetches
 // them (a cancel during a fetch waits for the fetch), so ctx is checked after every chunk:
@@ -28,6 +33,20 @@ const noActiveStream = "No active streaming query"
 // that matches nothing yet) cannot be stopped until its next chunk or its time limit. After
 // anything but a clean end the connection is drained, so the next caller starts clean.
 func (c *chdbConn) streamLocked(ctx context.Context, stmt string, each chunkFunc) error {
+	return c.streamRawLocked(ctx, stmt, func(raw []byte) error {
+		// Decoded straight from the engine's buffer, which is freed once this returns: the
+		// decoder copies every value it keeps.
+		cols, rows, err := decodeRowsChunk(raw)
+		if err != nil {
+			return err
+		}
+		return each(cols, rows)
+	})
+}
+
+// streamRawLocked is streamLocked handing over each chunk as the engine wrote it, in
+// streamFormat; the bytes are the engine's and valid only until each returns.
+func (c *chdbConn) streamRawLocked(ctx context.Context, stmt string, each func(raw []byte) error) error {
 	if c.conn == nil {
 		return fmt.Errorf("embedded warehouse is closed")
 	}
@@ -43,6 +62,9 @@ func (c *chdbConn) streamLocked(ctx context.Context, stmt string, each chunkFunc
 		c.lib.destroyResult(handle)
 		return c.afterStream(&EngineError{Message: strings.TrimSpace(msg)})
 	}
+	if streamStarted != nil {
+		streamStarted()
+	}
 	err := c.fetchAll(ctx, handle, each)
 	if err != nil {
 		// Stopping a statement that has ended already is harmless; one that is still
@@ -54,7 +76,7 @@ func (c *chdbConn) streamLocked(ctx context.Context, stmt string, each chunkFunc
 }
 
 // fetchAll fetches chunks until the output ends, ctx ends, each stops, or the engine fails.
-func (c *chdbConn) fetchAll(ctx context.Context, handle unsafe.Pointer, each chunkFunc) error {
+func (c *chdbConn) fetchAll(ctx context.Context, handle unsafe.Pointer, each func(raw []byte) error) error {
 	for chunks := 0; ; chunks++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -63,35 +85,36 @@ func (c *chdbConn) fetchAll(ctx context.Context, handle unsafe.Pointer, each chu
 		if chunk == nil {
 			return fmt.Errorf("stream statement: the embedded engine returned no chunk")
 		}
-		cols, rows, err := c.readChunk(chunk)
-		c.lib.destroyResult(chunk)
+		raw, err := c.readChunk(chunk)
 		var ee *EngineError
 		switch {
 		case errors.As(err, &ee) && chunks > 0 && strings.Contains(ee.Message, noActiveStream):
-			return nil
-		case err != nil:
-			return err
-		case cols == nil:
-			return nil // an empty chunk: the end
+			err = nil
+		case err == nil && raw == nil:
+			// an empty chunk: the end
+		case err == nil:
+			err = each(raw)
+			if err == nil {
+				c.lib.destroyResult(chunk)
+				continue
+			}
 		}
-		if err := each(cols, rows); err != nil {
-			return err
-		}
+		c.lib.destroyResult(chunk)
+		return err
 	}
 }
 
-// readChunk decodes one fetched chunk; nil columns mean the chunk was empty.
-func (c *chdbConn) readChunk(chunk unsafe.Pointer) ([]Column, [][]any, error) {
+// readChunk returns one fetched chunk's bytes, the engine's own until the chunk is
+// destroyed; nil means the chunk was empty.
+func (c *chdbConn) readChunk(chunk unsafe.Pointer) ([]byte, error) {
 	if msg := c.lib.resultError(chunk); msg != "" {
-		return nil, nil, &EngineError{Message: strings.TrimSpace(msg)}
+		return nil, &EngineError{Message: strings.TrimSpace(msg)}
 	}
 	n := c.lib.resultLength(chunk)
 	if n == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
-	// Decoded straight from the engine's buffer, which is freed once this returns: the
-	// decoder copies every value it keeps.
-	return decodeRowsChunk(unsafe.Slice(c.lib.resultBuffer(chunk), n))
+	return unsafe.Slice(c.lib.resultBuffer(chunk), n), nil
 }
 
 // afterStream drains the connection unless the stream ended cleanly, after a cancel too

@@ -43,6 +43,9 @@ func TestClusterTwoShardsInsertAndQueryOn18x(t *testing.T) {
 	for i, p := range ports {
 		servers = append(servers, whtest.StartServer(t, p, clusterXML(zk.Port, ports, i+1)))
 	}
+	for _, srv := range servers {
+		waitForZooKeeper(t, srv)
+	}
 	// Every node is up before the first ON CLUSTER statement, which waits for all of them.
 	var nodes []*warehouse.Warehouse
 	db := whtest.NewDatabaseName()
@@ -153,4 +156,28 @@ func committedRun(runID string) arrow.RecordBatch {
 	b.Field(2).(*array.StringBuilder).Append("committed")
 	b.Field(3).(*array.Uint64Builder).Append(uint64(time.Now().UnixNano()))
 	return b.NewRecordBatch()
+}
+
+// waitForZooKeeper returns once srv reads ZooKeeper. An 18.16 server listens before its
+// ZooKeeper client is set up, and an ON CLUSTER statement in that gap crashes it (seen on a
+// busy machine: a segmentation fault in zkutil::ZooKeeper::createImpl); reading
+// system.zookeeper there fails instead, so it is polled until it answers.
+func waitForZooKeeper(t *testing.T, srv *whtest.Process) {
+	t.Helper()
+	w, err := warehouse.Open(warehouse.Config{ServerDSN: whtest.WithDatabase(t, srv.DSN(), "default")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		_, err := w.Query(context.Background(), "SELECT count() FROM system.zookeeper WHERE path = '/'", nil)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("clickhouse-server on %s never read ZooKeeper: %v", srv.Addr(), err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -26,8 +26,10 @@ func (w *Warehouse) CopyTo(ctx context.Context, dst *Warehouse, report func(tabl
 	if _, err := dst.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate the copy's destination: %w", err)
 	}
+	// Neither the migrations nor the data version travel: dst has its own, and its data
+	// version grows with the rows the copy inserts.
 	tables, err := w.Query(ctx, `SELECT name FROM system.tables
-		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'schema_migrations'
+		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name NOT IN ('schema_migrations', 'data_version')
 		ORDER BY name`, nil)
 	if err != nil {
 		return fmt.Errorf("list tables to copy: %w", err)

@@ -252,14 +252,17 @@ var schemaObjects = sync.OnceValues(func() (map[string]bool, error) {
 	return names, nil
 })
 
-// execDDL runs one schema statement as this warehouse's ClickHouse needs it written.
+// execDDL runs one schema statement as this warehouse's ClickHouse needs it written. It
+// starts no data version by itself: Migrate starts one when it has applied a migration, and
+// a readiness check that makes sure schema_migrations exists must not drop every process's
+// cached pages.
 func (w *Warehouse) execDDL(ctx context.Context, stmt string) error {
 	stmts, err := w.ddl.rewrite(stmt)
 	if err != nil {
 		return err
 	}
 	for _, s := range stmts {
-		if err := w.Exec(ctx, s, nil); err != nil {
+		if err := w.eng.exec(ctx, s, nil); err != nil {
 			return err
 		}
 	}

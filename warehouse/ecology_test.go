@@ -11,7 +11,8 @@ import (
 // The ledger as of a day: items found by then, each with its last reported status, and
 // overdue meaning the deadline passed while the item was still open.
 func TestLedgerOnDayAndItemHistory(t *testing.T) {
-	w := etltest.Demo(t)
+	t.Parallel()
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	day := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
 	items, err := w.LedgerOn(ctx, day)

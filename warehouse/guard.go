@@ -101,7 +101,16 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 		if err != nil {
 			return err
 		}
-		kind, err := policy{db: w.db}.check(tree, canonical)
+		catalog := s.tables
+		if catalog == nil {
+			catalog = s.run
+		}
+		existing, err := tableNames(catalog)
+		if err != nil {
+			return fmt.Errorf("read the warehouse's tables: %w", err)
+		}
+		access := &tableAccess{allowed: w.analystAllowed, existing: existing}
+		kind, err := policy{db: w.db, tables: access}.check(tree, canonical)
 		if err != nil {
 			return err
 		}
@@ -116,18 +125,27 @@ func (w *Warehouse) GuardedStream(ctx context.Context, stmt string, lim Limits, 
 			}
 			timeout = (timeout + time.Second - 1).Truncate(time.Second)
 		}
+		if s.limits != nil {
+			s.limits(timeout, lim.MaxResultBytes)
+		}
 		final := lim.limited(canonical, kind, timeout, !s.readOnly)
 		if err := checkLimited(s.parse, final, tree, kind, lim.MaxRows+1); err != nil {
 			return err
 		}
 		start := time.Now()
-		cut := &rowCap{sink: sink, max: lim.MaxRows}
+		cut := &rowCap{sink: sink, max: lim.MaxRows, maxBytes: lim.MaxResultBytes}
 		if err := runFinal(s, final, kind, cut); err != nil {
 			return err
 		}
 		out = &Streamed{Statement: canonical, Columns: cut.cols, Rows: cut.rows, Truncated: cut.truncated, Elapsed: time.Since(start)}
 		return nil
 	})
+	var limited *LimitError
+	if errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &limited) {
+		// The caller's deadline is the statement's time limit, whether it passed while the
+		// statement ran or while it was checked or waited for its turn.
+		err = &LimitError{Limit: "time", Err: err}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -161,15 +179,26 @@ func runFinal(s guardSession, final string, kind statementKind, cut *rowCap) err
 	return nil
 }
 
-// rowCap passes chunks on to a sink until max rows have passed, then stops the stream.
+// rowCap passes chunks on to a sink until max rows have passed, then stops the stream. It
+// also counts the result's bytes as they pass (resultSize), and fails the statement, which
+// stops the engine, once they pass maxBytes: the engine's own max_result_bytes is not
+// enforced on a streamed result (2.68 GB of JSON passed a 64 MiB limit).
 type rowCap struct {
 	sink      RowSink
 	max       int
+	maxBytes  int64
+	bytes     int64
 	begun     bool
 	cols      []Column
 	rows      int
 	truncated bool
 	sinkErr   error // the sink's own failure, told apart from the engine's
+}
+
+// ResultTooLarge is the error of a result that passed its size limit, counted in Go as it
+// passed; what is a LimitError with Limit "result size".
+func ResultTooLarge(limit int64, what string) *LimitError {
+	return &LimitError{Limit: "result size", Err: fmt.Errorf("%s passed the limit of %d bytes", what, limit)}
 }
 
 func (c *rowCap) begin(cols []Column) error {
@@ -190,6 +219,12 @@ func (c *rowCap) chunk(cols []Column, rows [][]any) error {
 	if left := c.max - c.rows; len(rows) > left {
 		rows, c.truncated = rows[:left], true
 	}
+	for _, r := range rows {
+		c.bytes += rowSize(r)
+	}
+	if c.maxBytes > 0 && c.bytes > c.maxBytes {
+		return ResultTooLarge(c.maxBytes, "the result")
+	}
 	if len(rows) > 0 {
 		if err := c.sink.Rows(rows); err != nil {
 			c.sinkErr = err
@@ -201,6 +236,37 @@ func (c *rowCap) chunk(cols []Column, rows [][]any) error {
 		return errStopStream
 	}
 	return nil
+}
+
+// rowSize is what a row adds to a result's size: its text's bytes, 8 per number, and the
+// same for what arrays, maps and tuples hold; near what the engine and every file format
+// spend on it.
+func rowSize(row []any) int64 {
+	var n int64
+	for _, v := range row {
+		n += valueSize(v)
+	}
+	return n
+}
+
+func valueSize(v any) int64 {
+	switch x := v.(type) {
+	case nil:
+		return 1
+	case string:
+		return int64(len(x))
+	case []byte:
+		return int64(len(x))
+	case []any:
+		return rowSize(x) + 2
+	case map[string]any:
+		n := int64(2)
+		for k, e := range x {
+			n += int64(len(k)) + valueSize(e)
+		}
+		return n
+	}
+	return 8
 }
 
 // collector is a RowSink that keeps every row, for the callers that want them all.

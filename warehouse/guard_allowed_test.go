@@ -205,7 +205,8 @@ var allowedStatements = []allowedCase{
 }
 
 func TestGuardAllowsAnalystQueries(t *testing.T) {
-	w := etltest.Demo(t)
+	t.Parallel()
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	for _, tc := range allowedStatements {
 		t.Run(tc.name, func(t *testing.T) {

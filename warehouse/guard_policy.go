@@ -21,6 +21,9 @@ const (
 // so an engine feature the guard has not heard of is refused too.
 type policy struct {
 	db string // the warehouse's database, the only one statements may read
+	// tables judges the tables a statement names against the analysts' allowlist; nil
+	// checks only the database (the parser's own tests).
+	tables *tableAccess
 }
 
 // selectNodeKinds are the parse tree nodes a SELECT may contain. Node kinds whose contents
@@ -59,7 +62,7 @@ var (
 	// The engine's own formatting of SHOW TABLES [FROM db] [[NOT] [I]LIKE '…'] [LIMIT n].
 	showTablesText = regexp.MustCompile(`^SHOW TABLES(?: FROM ([\p{L}\p{N}_]+))?(?: (?:NOT )?I?LIKE '(?:[^'\\]|\\.)*')?(?: LIMIT \d+)?$`)
 	// … and of SHOW CREATE TABLE [db.]table.
-	showCreateText = regexp.MustCompile(`^SHOW CREATE TABLE (?:([\p{L}\p{N}_]+)\.)?[\p{L}\p{N}_]+$`)
+	showCreateText = regexp.MustCompile(`^SHOW CREATE TABLE (?:([\p{L}\p{N}_]+)\.)?([\p{L}\p{N}_]+)$`)
 )
 
 // notAllowedWhy explains the refusal of functions an analyst is likely to try.
@@ -106,6 +109,9 @@ func (p policy) check(root *astNode, canonical string) (statementKind, error) {
 		}
 		if m[1] != "" && m[1] != p.db {
 			return 0, refuse("only the warehouse's own database %s may be read, not %s", p.db, m[1])
+		}
+		if err := p.tableAllowed(m[2]); err != nil {
+			return 0, err
 		}
 		return kindShowCreateTable, nil
 	case "ParallelWithQuery":
@@ -251,13 +257,21 @@ func (p policy) table(name string) error {
 	}
 	switch {
 	case len(parts) == 1:
-		return nil
+		return p.tableAllowed(parts[0])
 	case len(parts) == 2 && parts[0] == p.db:
-		return nil
+		return p.tableAllowed(parts[1])
 	case len(parts) == 2:
 		return refuse("only the warehouse's own database %s may be read, not %s (%s)", p.db, parts[0], name)
 	}
 	return refuse("table name %q is not allowed: use plain names of the warehouse's tables", name)
+}
+
+// tableAllowed checks a bare table name against the analysts' allowlist.
+func (p policy) tableAllowed(name string) error {
+	if p.tables == nil {
+		return nil
+	}
+	return p.tables.check(name)
 }
 
 // leadingWords names a statement by its first words, for messages: "DROP TABLE".

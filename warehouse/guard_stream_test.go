@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,8 +127,10 @@ func TestCancelStopsAStreamingStatement(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v; want the statement cancelled", err)
 	}
-	if cancelledAt.IsZero() || returned.Sub(cancelledAt) > 5*time.Second {
-		t.Errorf("returned %s after the cancel; want within 5 s", returned.Sub(cancelledAt))
+	// That it stopped is shown by the rows: fewer than its cap arrived. The time bound only
+	// catches a cancel that hangs, generous for a busy machine.
+	if cancelledAt.IsZero() || returned.Sub(cancelledAt) > 30*time.Second {
+		t.Errorf("returned %s after the cancel; want within 30 s", returned.Sub(cancelledAt))
 	}
 	if sink.rows >= exportLimits.MaxRows {
 		t.Errorf("%d rows arrived: the statement ran to its cap", sink.rows)
@@ -139,8 +142,8 @@ func TestCancelStopsAStreamingStatement(t *testing.T) {
 	if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != int64(100) {
 		t.Fatalf("the statement after the cancel: %v, %v", res, err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("the statement after the cancel took %s; want under 2 s", d)
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the statement after the cancel took %s; want it answered, not queued behind the cancelled one", d)
 	}
 	log, err := w.AuditLog(context.Background(), "analyst", 10)
 	if err != nil {
@@ -159,7 +162,10 @@ func TestCancelOfAnAggregationWaitsForItsTimeLimit(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	lim := warehouse.Limits{MaxTime: 3 * time.Second}
-	time.AfterFunc(200*time.Millisecond, cancel)
+	// Cancel 200 ms after the engine has the statement: a timer from the call would, on a
+	// busy machine, fire while the guard still parses, and the statement would never start.
+	var once sync.Once
+	defer warehouse.OnStreamStart(func() { once.Do(func() { time.AfterFunc(200*time.Millisecond, cancel) }) })()
 	start := time.Now()
 	// 10^11 rows to count: minutes of work, without a row of output until the end.
 	_, err := w.GuardedStream(ctx, "SELECT count() FROM big AS a CROSS JOIN small AS b WHERE (a.n * b.n) % 7 = 3", lim, &rowCounter{})
@@ -168,7 +174,9 @@ func TestCancelOfAnAggregationWaitsForItsTimeLimit(t *testing.T) {
 	if !errors.As(err, &limited) || limited.Limit != "time" {
 		t.Fatalf("got %v; want the time limit to have stopped it", err)
 	}
-	if took < 2*time.Second || took > 15*time.Second {
+	// Ordering, not speed: it outlived the cancel and stopped at the time limit (minutes
+	// before the statement would end); the upper bound is generous for a busy machine.
+	if took < 2*time.Second || took > 60*time.Second {
 		t.Errorf("returned after %s; want about the 3 s time limit, not the 200 ms cancel", took)
 	}
 	t.Logf("aggregation cancelled at 200 ms returned after %s", took.Round(time.Millisecond))
@@ -197,6 +205,7 @@ func TestCancelStopsAnAggregationOnTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	w.AllowAnalystTables("big", "small")
 	marker := "cancel_marker_" + strings.TrimPrefix(main.Database(), "test_")
 	running := func() (int, error) {
 		res, err := main.Query(bg, "SELECT count() FROM system.processes WHERE position(query, {marker:String}) > 0 AND position(query, 'system.processes') = 0",
@@ -207,27 +216,39 @@ func TestCancelStopsAnAggregationOnTheServer(t *testing.T) {
 		return int(res.Rows[0][0].(int64)), nil
 	}
 	ctx, cancel := context.WithCancel(bg)
+	// Cancel once the server lists the statement, however long a busy machine takes to get
+	// it there (the guard parses it first), rather than after a fixed wait.
 	var cancelledAt time.Time
 	var before int
 	var beforeErr error
-	time.AfterFunc(time.Second, func() {
-		before, beforeErr = running()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		defer cancel()
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(50 * time.Millisecond) {
+			if before, beforeErr = running(); before > 0 || beforeErr != nil {
+				break
+			}
+		}
 		cancelledAt = time.Now()
-		cancel()
-	})
+	}()
 	// 10 billion pairs: minutes of work, with no row out before the end.
 	_, err = w.AuditedStream(ctx, "analyst", "query", "json", "SELECT sum(a.n * b.n) AS "+marker+" FROM big AS a CROSS JOIN small AS b", exportLimits, &rowCounter{})
 	returned := time.Now()
+	cancel() // stops the watch if the statement ended by itself
+	<-watched
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v; want the statement cancelled", err)
-	}
-	if cancelledAt.IsZero() || returned.Sub(cancelledAt) > 5*time.Second {
-		t.Fatalf("returned %s after the cancel; want within 5 s", returned.Sub(cancelledAt))
 	}
 	if before != 1 || beforeErr != nil {
 		t.Fatalf("before the cancel the server listed the statement %d times (%v); want once", before, beforeErr)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	// Minutes of work stopped: within 30 s is generous for a busy machine and still far
+	// short of the statement's end.
+	if returned.Sub(cancelledAt) > 30*time.Second {
+		t.Fatalf("returned %s after the cancel; want within 30 s", returned.Sub(cancelledAt))
+	}
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		n, err := running()
 		if err != nil {

@@ -114,6 +114,9 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A migration that fails part way may have changed rows (004 fills a table): this
+	// process's cached results go whatever happens.
+	defer w.cache.invalidate()
 	var done []string
 	for _, m := range all {
 		if sum, ok := applied[m.Version]; ok {
@@ -127,12 +130,20 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 				return done, fmt.Errorf("migration %s statement %d: %w", m.Name, i+1, err)
 			}
 		}
-		err := w.Exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) SELECT {v:UInt32}, {n:String}, {c:String}",
+		err := w.eng.exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) SELECT {v:UInt32}, {n:String}, {c:String}",
 			Params{"v": strconv.Itoa(m.Version), "n": m.Name, "c": m.Checksum})
 		if err != nil {
 			return done, fmt.Errorf("record migration %s: %w", m.Name, err)
 		}
 		done = append(done, m.Name)
+	}
+	// The data_version table exists now (migration 007); writes before it changed only this
+	// process's cache.
+	w.version.absent.Store(false)
+	if len(done) > 0 {
+		if err := w.dataChanged(ctx); err != nil {
+			return done, err
+		}
 	}
 	return done, nil
 }

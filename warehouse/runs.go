@@ -172,17 +172,3 @@ func readRuns(res *Result) ([]Run, error) {
 	})
 	return out, err
 }
-
-// LoadStamp changes whenever any process records a run: the newest version in etl_runs.
-// A server's readers poll it to drop cached results after another process's load.
-func (w *Warehouse) LoadStamp(ctx context.Context) (string, error) {
-	res, err := w.eng.query(ctx, "SELECT toString(max(version)) AS stamp FROM etl_runs", nil)
-	if err != nil {
-		return "", fmt.Errorf("read load stamp: %w", err)
-	}
-	if len(res.Rows) == 0 {
-		return "", nil
-	}
-	s, _ := res.Rows[0][0].(string)
-	return s, nil
-}

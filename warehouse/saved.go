@@ -20,9 +20,15 @@ type SavedQuery struct {
 
 // SavedQueries lists the shared saved queries, newest first.
 func (w *Warehouse) SavedQueries(ctx context.Context) ([]SavedQuery, error) {
-	res, err := w.named(ctx, "saved_queries", nil)
+	text, err := namedQuery("saved_queries")
 	if err != nil {
 		return nil, err
+	}
+	// Not cached, and saving one is no new data version: saved queries are the console's
+	// own, not data the pages or alerts show, like the audit log.
+	res, err := w.eng.query(ctx, text, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read saved queries: %w", err)
 	}
 	out := []SavedQuery{}
 	err = res.each(func(rr *rowReader) {
@@ -61,7 +67,7 @@ func (w *Warehouse) putSaved(ctx context.Context, q SavedQuery, removed bool) er
 	if removed {
 		r = "1"
 	}
-	err = w.Exec(ctx, text, Params{"id": q.ID, "name": q.Name, "statement": q.Statement, "owner": q.Owner, "removed": r,
+	err = w.eng.exec(ctx, text, Params{"id": q.ID, "name": q.Name, "statement": q.Statement, "owner": q.Owner, "removed": r,
 		"version": strconv.FormatInt(time.Now().UnixNano(), 10)})
 	if err != nil {
 		return fmt.Errorf("save query %q: %w", q.Name, err)

@@ -17,8 +17,10 @@ type SchemaTable struct {
 	Columns []SchemaColumn `json:"columns"`
 }
 
-// Schema lists jinwei's tables and views with their columns, types and comments. It reads
-// the engine's catalogue directly (the guard keeps ad hoc SQL away from system tables).
+// Schema lists the tables and views ad hoc SQL may read (AnalystTables) with their columns,
+// types and comments, so the console's schema browser shows what the guard allows and no
+// more. It reads the engine's catalogue directly (the guard keeps ad hoc SQL away from
+// system tables).
 func (w *Warehouse) Schema(ctx context.Context) ([]SchemaTable, error) {
 	res, err := w.named(ctx, "schema", nil)
 	if err != nil {
@@ -27,8 +29,8 @@ func (w *Warehouse) Schema(ctx context.Context) ([]SchemaTable, error) {
 	var out []SchemaTable
 	err = res.each(func(rr *rowReader) {
 		name := rr.str("table")
-		if accountTables[name] {
-			return // not for ad hoc SQL, so not in its schema browser
+		if !w.analystAllowed(name) {
+			return
 		}
 		if len(out) == 0 || out[len(out)-1].Name != name {
 			out = append(out, SchemaTable{Name: name, Engine: rr.str("engine"), Comment: rr.str("table_comment")})

@@ -42,10 +42,7 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, err := w.Checksums(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := whtest.Checksums(t, w)
 	applied, err := w.Migrate(ctx)
 	if err != nil {
 		t.Fatalf("upgrade: %v", err)
@@ -53,11 +50,8 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 	if len(applied) != len(all)-1 {
 		t.Fatalf("upgrade applied %v, want the %d later migrations", applied, len(all)-1)
 	}
-	after, err := w.Checksums(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kept := map[string]warehouse.TableChecksum{}
+	after := whtest.Checksums(t, w)
+	kept := map[string]whtest.TableChecksum{}
 	for _, c := range after {
 		kept[c.Table] = c
 	}

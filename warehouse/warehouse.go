@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -34,16 +35,25 @@ type Config struct {
 	// statements (ad hoc SQL) run as, a second fence behind the guard; the audit log is still
 	// written as ServerDSN's user. Its database is the warehouse's. Needs ServerDSN.
 	ReadonlyDSN string
+	// Worker, when set, is the program that runs the embedded engine's ad hoc SQL in a
+	// process of its own (see adhocGuard): the jinwei binary, whose main calls RunWorker
+	// when IsWorker. Empty runs ad hoc SQL on the warehouse's own connection, where every
+	// dashboard query waits behind it (one-shot commands, which serve nobody else).
+	Worker string
 }
 
 // Warehouse is an open connection to jinwei's database.
 type Warehouse struct {
-	eng   engine
-	guard guardEngine // where guarded statements run
-	db    string
-	ddl   ddlTarget
-	cache *queryCache
-	spool string // where large results are staged on disk; "" means the system's temp dir
+	eng     engine
+	guard   guardEngine // where guarded statements run
+	db      string
+	ddl     ddlTarget
+	cache   *queryCache
+	version dataVersion // the warehouse's data version as this process last read it
+	spool   string      // where large results are staged on disk; "" means the system's temp dir
+
+	tablesMu    sync.RWMutex
+	extraTables map[string]bool // tables ad hoc SQL may read beyond analystTables
 }
 
 // cachedResults bounds the query cache: the pages ask a few hundred distinct questions.
@@ -81,7 +91,11 @@ func Open(cfg Config) (*Warehouse, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Warehouse{eng: eng, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.c.spoolDir()}, nil
+	w := &Warehouse{eng: eng, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.c.spoolDir()}
+	if cfg.Worker != "" {
+		w.guard = newAdhocGuard(eng, cfg.Worker, libs, w.cache.version.Load)
+	}
+	return w, nil
 }
 
 // openServerGuard connects the read-only user of cfg.ReadonlyDSN to the warehouse's database,
@@ -147,11 +161,15 @@ func (w *Warehouse) Query(ctx context.Context, stmt string, params Params) (*Res
 	return w.eng.query(ctx, stmt, params)
 }
 
-// Exec runs one statement that returns no rows. It may change data, so cached query
-// results are dropped.
+// Exec runs one statement that returns no rows. It may change data, so it starts a new
+// data version (see DataVersion), which every process's cached results are kept for.
 func (w *Warehouse) Exec(ctx context.Context, stmt string, params Params) error {
-	defer w.cache.invalidate()
-	return w.eng.exec(ctx, stmt, params)
+	if err := w.eng.exec(ctx, stmt, params); err != nil {
+		// A statement that failed part way may still have changed something here.
+		w.cache.invalidate()
+		return err
+	}
+	return w.dataChanged(ctx)
 }
 
 // named runs the read query sql/queries/NAME.sql, answering from the cache while the data
@@ -161,17 +179,22 @@ func (w *Warehouse) named(ctx context.Context, name string, params Params) (*Res
 	if err != nil {
 		return nil, err
 	}
-	return w.cache.get(cacheKey(name, params), func() (*Result, error) {
+	load := func() (*Result, error) {
 		res, err := w.eng.query(ctx, text, params)
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", name, err)
 		}
 		return res, nil
-	})
+	}
+	v, ok, err := w.cacheVersion(ctx)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("query %s: %w", name, err)
+	case !ok:
+		return load()
+	}
+	return w.cache.get(cacheKey(name, params), v, load)
 }
-
-// NamedQueryText returns the text of sql/queries/NAME.sql, for tools that time or show it.
-func NamedQueryText(name string) (string, error) { return namedQuery(name) }
 
 func namedQuery(name string) (string, error) {
 	b, err := fs.ReadFile(jsql.Queries, "queries/"+name+".sql")

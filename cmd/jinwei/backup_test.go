@@ -1,27 +1,23 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
-func checksums(t *testing.T, dataDir string) []warehouse.TableChecksum {
+func checksums(t *testing.T, dataDir string) []whtest.TableChecksum {
 	t.Helper()
 	w, err := warehouse.Open(warehouse.Config{DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	sums, err := w.Checksums(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sums
+	return whtest.Checksums(t, w)
 }
 
 // Back up a warehouse, destroy it, restore it: every table has its rows and content back.

@@ -61,6 +61,10 @@ type config struct {
 	// DemoPublic lets demo mode (no accounts: anyone may view the dashboards) listen on an
 	// address other than loopback.
 	DemoPublic bool `toml:"demo_public"`
+
+	// worker is the program that runs ad hoc SQL in a process of its own (this binary),
+	// set by serve: the dashboards must not wait behind an analyst's statement.
+	worker string
 }
 
 // campaignConfig weighs the 三抓三促 scorecard's items (see warehouse.ScoreItems).

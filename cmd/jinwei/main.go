@@ -57,6 +57,11 @@ Flags every command takes:
 `
 
 func main() {
+	// Started by a server to run ad hoc SQL on a snapshot of its warehouse (see
+	// warehouse.Config.Worker), the binary does only that.
+	if warehouse.IsWorker() {
+		os.Exit(warehouse.RunWorker())
+	}
 	var out io.Writer = os.Stdout
 	log := newLogger(os.Stderr, os.Stderr)
 	if term := newTerminal(os.Stdout); term != nil {
@@ -207,7 +212,7 @@ func openWarehouse(ctx context.Context, cfg *config, log *slog.Logger) (*warehou
 
 func warehouseConfig(cfg *config) warehouse.Config {
 	return warehouse.Config{DataDir: cfg.DataDir, ChdbLib: cfg.ChdbLib, Database: cfg.Database, ServerDSN: cfg.Warehouse, Cluster: cfg.Cluster,
-		ReadonlyDSN: cfg.WarehouseReadonly}
+		ReadonlyDSN: cfg.WarehouseReadonly, Worker: cfg.worker}
 }
 
 // where names the warehouse for messages, never with the DSN's password.

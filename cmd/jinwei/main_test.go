@@ -89,18 +89,19 @@ func TestMain(m *testing.M) {
 
 func TestSQLCommandPrintsTableCSVAndJSON(t *testing.T) {
 	stmt := "SELECT arrayJoin([0, 1]) AS n, concat('甘肃', toString(n)) AS name"
-	table, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", stmt)
+	db := whtest.NewDatabaseName() // a run of its own: -count=2 runs the test twice in one process
+	table, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", db, stmt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(table, "n  name") || !strings.Contains(table, "1  甘肃1") || !strings.Contains(table, "(2 rows)") {
 		t.Errorf("table output:\n%s", table)
 	}
-	csv, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "--format", "csv", stmt)
+	csv, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", db, "--format", "csv", stmt)
 	if err != nil || csv != "n,name\n0,甘肃0\n1,甘肃1\n" {
 		t.Errorf("csv output %q, %v", csv, err)
 	}
-	js, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "--format", "json", stmt)
+	js, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", db, "--format", "json", stmt)
 	var rows []map[string]any
 	if err != nil || json.Unmarshal([]byte(js), &rows) != nil || len(rows) != 2 || rows[1]["name"] != "甘肃1" || rows[1]["n"] != 1.0 {
 		t.Errorf("json output %q, %v", js, err)
@@ -108,17 +109,19 @@ func TestSQLCommandPrintsTableCSVAndJSON(t *testing.T) {
 	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--format", "xml", stmt); err == nil || !strings.Contains(err.Error(), "unknown format") {
 		t.Errorf("unknown format: %v", err)
 	}
-	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "SELEC 1"); err == nil || !strings.Contains(err.Error(), "Syntax error") {
+	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", db, "SELEC 1"); err == nil || !strings.Contains(err.Error(), "Syntax error") {
 		t.Errorf("syntax error: %v", err)
 	}
-	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", "cli_sql", "DROP DATABASE cli_sql"); err == nil || !strings.Contains(err.Error(), "refused") {
+	if _, err := runCLI(t, "sql", "--data-dir", testDataDir, "--database", db, "DROP DATABASE "+db); err == nil || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("the CLI let a DROP through: %v", err)
 	}
 }
 
 func TestETLLoadCommandReportsRejectsAndSkipsReloads(t *testing.T) {
 	dataDir := filepath.Join("..", "..", "data")
-	common := []string{"--data-dir", testDataDir, "--database", "cli_etl"}
+	// A database of its own: a second run in this process (-count=2) must not find the
+	// first run's files loaded.
+	common := []string{"--data-dir", testDataDir, "--database", whtest.NewDatabaseName()}
 	if out, err := runCLI(t, append([]string{"demo", "load", "--config", filepath.Join(t.TempDir(), "none.toml")}, common...)...); err == nil {
 		t.Fatalf("an explicit config that does not exist must fail; got:\n%s", out)
 	}

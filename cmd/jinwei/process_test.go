@@ -52,7 +52,8 @@ func (p *procEnv) serve(t *testing.T, args ...string) (*exec.Cmd, serveInfo, <-c
 	exited := make(chan error, 1)
 	go func() { exited <- c.Wait() }()
 	t.Cleanup(func() { _ = c.Process.Signal(syscall.SIGTERM) })
-	deadline := time.Now().Add(60 * time.Second)
+	// serve migrates and loads the demo before it answers: minutes on a busy 2-core machine.
+	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		info, err := readServeInfo(p.dataDir)
 		if err == nil {
@@ -71,7 +72,7 @@ func (p *procEnv) waitForBatches(t *testing.T, n int) {
 	t.Helper()
 	spool := filepath.Join(p.dataDir, "jinwei_spool")
 	seen := map[string]bool{}
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute) // generous for a busy machine
 	for len(seen) < n && time.Now().Before(deadline) {
 		entries, _ := os.ReadDir(spool)
 		for _, e := range entries {

@@ -27,6 +27,9 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		return err
 	}
 	start := time.Now()
+	if cfg.worker, err = os.Executable(); err != nil {
+		return fmt.Errorf("find this program, to run ad hoc SQL beside the dashboards: %w", err)
+	}
 	removeStaleTemp, err := useOwnTempDir(cfg.DataDir, log)
 	if err != nil {
 		return err
@@ -114,9 +117,6 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 			errc <- err
 		}
 	}()
-	if w.Engine() != "embedded" {
-		go forgetOnForeignLoads(schedCtx, w, log)
-	}
 	select {
 	case err := <-errc:
 		return err
@@ -155,23 +155,6 @@ func shutdownErr(err error) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
-}
-
-// forgetOnForeignLoads drops the query cache when another process records a load: on a
-// server, ETL commands need not go through this process, so its own writes are not all.
-func forgetOnForeignLoads(ctx context.Context, w *warehouse.Warehouse, log *slog.Logger) {
-	last, _ := w.LoadStamp(ctx)
-	every(ctx, 10*time.Second, func() {
-		stamp, err := w.LoadStamp(ctx)
-		if err != nil {
-			log.Warn("poll for loads by other processes", "err", err)
-			return
-		}
-		if stamp != last {
-			last = stamp
-			w.ForgetCachedResults()
-		}
-	})
 }
 
 // checkDemoAddress refuses demo mode (no accounts: anyone may view the dashboards) on an

@@ -29,7 +29,7 @@ func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.waitForBatches(t, 3)
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute) // generous for a busy machine
 	// What the CLI shows while the server loads: the server's in-flight counts.
 	c, err := newServerClient(dataDir)
 	if err != nil {
@@ -60,8 +60,8 @@ func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
 		if err != nil {
 			t.Errorf("serve exited with %v after SIGTERM", err)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30 s of SIGTERM")
+	case <-time.After(2 * time.Minute): // it stops in seconds; the bound is for a busy machine
+		t.Fatal("serve did not stop within 2 minutes of SIGTERM")
 	}
 	t.Logf("serve stopped %s after SIGTERM", time.Since(signalled).Round(time.Millisecond))
 	_ = load.Wait()

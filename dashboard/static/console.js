@@ -56,7 +56,8 @@
       .then(function (r) {
         if (!r.ok) { status.textContent = r.body.error; return; }
         result = r.body; page = 0; render();
-        status.textContent = L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
+        // A statement stopped at a limit after its first rows were sent ends with an error.
+        status.textContent = (result.error ? result.error + ' — ' : '') + L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
         loadHistory();
       })
       .catch(function (e) { status.textContent = e.name === 'AbortError' ? L('console_cancelled') : String(e); })

@@ -1,13 +1,33 @@
 // Package etltest gives tests of other packages a real warehouse loaded with the demo data.
+//
+// Loading the demo takes seconds, so a test process loads it once and its tests share it:
+//
+//	w := etltest.SharedDemo(t) // reads only: pages, APIs, queries, the guard
+//	w := etltest.Demo(t)       // writes: loads, audit entries, saved queries, DDL
+//
+// SharedDemo is the demo loaded once per process, read through a handle of the test's own
+// (its own query cache), so read-only tests may run in parallel (t.Parallel). A test that
+// writes data through it fails when it ends (the warehouse's data version moved), and the
+// test process fails at its end if any of the shared demo's tables changed (the audit log
+// and saved queries too, which start no data version). Demo is a private copy of the shared
+// demo (the engine copies its tables: 0.3-2.5 s on a busy 2-core machine, where the load
+// took 15-25 s) on a database of the test's own, dropped when the test ends: write to it
+// freely. LoadDemo runs the whole load, for tests of the load itself. All need the
+// package's TestMain to call whtest.Run:
+//
+//	func TestMain(m *testing.M) { os.Exit(whtest.Run(m)) }
 package etltest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
 
 	"jinwei/etl"
@@ -24,15 +44,100 @@ func DataDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "data")
 }
 
-// Demo returns a fresh migrated warehouse holding the demo data set.
+// Demo returns a warehouse of the test's own holding the demo data set, dropped when the
+// test ends: a copy of the shared demo, for tests that write. Tests that only read should
+// use SharedDemo.
 func Demo(tb testing.TB) *warehouse.Warehouse {
 	tb.Helper()
+	return whtest.Clone(tb, sharedDemo(tb))
+}
+
+// LoadDemo returns a fresh migrated warehouse with the demo data set loaded into it by the
+// loader, file by file, as `jinwei demo load` does; dropped when the test ends. Slow (the
+// whole load): for tests of the load itself. Others use SharedDemo or Demo.
+func LoadDemo(tb testing.TB) *warehouse.Warehouse {
+	tb.Helper()
 	w := whtest.Open(tb)
-	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if _, err := l.LoadDemo(context.Background(), DataDir(), Home); err != nil {
-		tb.Fatalf("load demo data: %v", err)
+	if err := loadDemo(w); err != nil {
+		tb.Fatal(err)
 	}
 	return w
+}
+
+func loadDemo(w *warehouse.Warehouse) error {
+	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := l.LoadDemo(context.Background(), DataDir(), Home); err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	return nil
+}
+
+var shared struct {
+	once    sync.Once
+	w       *warehouse.Warehouse // the loader's handle, open until whtest.Run ends
+	sums    []whtest.TableChecksum
+	version uint64
+	err     error
+}
+
+// SharedDemo returns a handle of the test's own on the demo data set, loaded once per test
+// process and shared by every test that calls it. Read it, never write to it: loads, DDL,
+// ad hoc SQL (which writes its audit entry) and saved queries belong on Demo. A test that
+// wrote data through it fails when it ends, and the test process fails if any table of the
+// shared demo changed.
+func SharedDemo(tb testing.TB) *warehouse.Warehouse {
+	tb.Helper()
+	src := sharedDemo(tb)
+	w := whtest.Reopen(tb, src.Database())
+	tb.Cleanup(func() {
+		// One row read, where comparing every table would cost a query per table per test.
+		if v, err := w.DataVersion(context.Background()); err != nil || v != shared.version {
+			tb.Errorf("the shared demo was written to (data version %d, loaded at %d; %v): tests that write use etltest.Demo", v, shared.version, err)
+		}
+	})
+	return w
+}
+
+// sharedDemo loads the shared demo at its first call.
+func sharedDemo(tb testing.TB) *warehouse.Warehouse {
+	tb.Helper()
+	shared.once.Do(func() {
+		w, err := whtest.OpenProcessDatabase(tb)
+		if err == nil {
+			err = loadDemo(w)
+		}
+		if err == nil {
+			shared.sums, err = whtest.ChecksumsOf(w)
+		}
+		if err == nil {
+			shared.version, err = w.DataVersion(context.Background())
+		}
+		shared.w, shared.err = w, err
+		if err == nil {
+			whtest.AtEnd(checkShared)
+		}
+	})
+	if shared.err != nil {
+		tb.Fatalf("shared demo warehouse: %v", shared.err)
+	}
+	return shared.w
+}
+
+// checkShared reports a table of the shared demo that no longer holds what was loaded.
+func checkShared() error {
+	sums, err := whtest.ChecksumsOf(shared.w)
+	if err != nil {
+		return fmt.Errorf("checksum the shared demo: %w", err)
+	}
+	if slices.Equal(sums, shared.sums) {
+		return nil
+	}
+	for i, s := range sums {
+		if i >= len(shared.sums) || s != shared.sums[i] {
+			return fmt.Errorf("the shared demo was written to: table %s now %d rows (checksum %x)", s.Table, s.Rows, s.Sum)
+		}
+	}
+	return fmt.Errorf("the shared demo was written to: a table was dropped")
 }
 
 // LoadCSV writes content to a file named name and loads it with job (any of

@@ -1,12 +1,17 @@
 // Package whtest opens real embedded warehouses for tests: one chDB data directory per test
 // process, a fresh database per test, migrated. A missing engine fails the test with the
 // reason; it never skips.
+//
+// Databases come in two lifetimes. Open, OpenEmpty and Clone give a test a database of its
+// own, dropped when the test ends: use them for anything that writes. OpenProcessDatabase
+// makes one that lives until the test process ends, for a fixture loaded once and read by
+// many tests (etltest.SharedDemo is one); Reopen gives each test its own handle on it. The
+// package's TestMain must call Run, which drops those and the data directory at the end.
 package whtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -47,12 +52,10 @@ func Open(tb testing.TB) *warehouse.Warehouse {
 // OpenEmpty returns an unmigrated warehouse on a new database dropped when the test ends.
 func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 	tb.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	db := "test_" + hex.EncodeToString(b[:])
-	w, err := warehouse.Open(warehouse.Config{DataDir: filepath.Join(DataDir(tb), "chdb"), Database: db})
+	db := NewDatabaseName()
+	w, err := openEmbedded(tb, db)
 	if err != nil {
-		tb.Fatalf("the tests need the embedded ClickHouse engine and could not open it: %v", err)
+		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
 		if err := w.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db, nil); err != nil {
@@ -63,10 +66,127 @@ func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 	return w
 }
 
-// Run runs a package's tests and then removes the process's embedded data directory; call
-// it from TestMain: os.Exit(whtest.Run(m)).
+func openEmbedded(tb testing.TB, db string) (*warehouse.Warehouse, error) {
+	tb.Helper()
+	w, err := warehouse.Open(warehouse.Config{DataDir: filepath.Join(DataDir(tb), "chdb"), Database: db, Worker: Worker(tb)})
+	if err != nil {
+		return nil, fmt.Errorf("the tests need the embedded ClickHouse engine and could not open it: %w", err)
+	}
+	return w, nil
+}
+
+// process holds what lives until Run ends: the process-wide warehouses, closed and dropped
+// at the end, and the checks run then.
+var process struct {
+	mu     sync.Mutex
+	open   []*warehouse.Warehouse
+	checks []func() error
+}
+
+// OpenProcessDatabase returns a migrated warehouse on a new database that outlives the
+// test: it stays until Run ends, which drops it. It is for fixtures built once per process
+// (under a sync.Once) and shared by many tests; each of those tests should then read it
+// through its own handle from Reopen, and must never write to it. The returned handle
+// stays open until Run ends, which also keeps the process's engine connection open between
+// tests instead of closing and reopening it with each.
+func OpenProcessDatabase(tb testing.TB) (*warehouse.Warehouse, error) {
+	tb.Helper()
+	db := NewDatabaseName()
+	w, err := openEmbedded(tb, db)
+	if err != nil {
+		return nil, err
+	}
+	process.mu.Lock()
+	process.open = append(process.open, w)
+	process.mu.Unlock()
+	if _, err := w.Migrate(context.Background()); err != nil {
+		return nil, fmt.Errorf("migrate process test database %s: %w", db, err)
+	}
+	return w, nil
+}
+
+// Reopen returns a handle of the test's own on database db of the process's data directory
+// (one made by OpenProcessDatabase), closed when the test ends; the database stays. A
+// handle has its own query cache and observers, so tests sharing a database do not see each
+// other's cache hits.
+func Reopen(tb testing.TB, db string) *warehouse.Warehouse {
+	tb.Helper()
+	w, err := openEmbedded(tb, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = w.Close() })
+	return w
+}
+
+// AtEnd registers check to run when Run ends, after every test: a failing check fails the
+// test binary with its message. Fixtures use it to prove that what they share was left as
+// they made it.
+func AtEnd(check func() error) {
+	process.mu.Lock()
+	process.checks = append(process.checks, check)
+	process.mu.Unlock()
+}
+
+// Clone returns a migrated warehouse on a new database, dropped when the test ends, holding
+// a copy of every table of src (an embedded warehouse of this process): a private,
+// writable copy of a shared fixture, made by the engine in a fraction of the time the
+// fixture took to load.
+func Clone(tb testing.TB, src *warehouse.Warehouse) *warehouse.Warehouse {
+	tb.Helper()
+	ctx := context.Background()
+	w := Open(tb)
+	res, err := src.Query(ctx, `SELECT name FROM system.tables
+		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name`, nil)
+	if err != nil {
+		tb.Fatalf("list tables of %s to clone: %v", src.Database(), err)
+	}
+	for _, r := range res.Rows {
+		table := r[0].(string)
+		stmts := []string{"TRUNCATE TABLE " + table,
+			"INSERT INTO " + table + " SELECT * FROM " + src.Database() + "." + table}
+		for _, stmt := range stmts {
+			if err := w.Exec(ctx, stmt, nil); err != nil {
+				tb.Fatalf("clone %s.%s: %v", src.Database(), table, err)
+			}
+		}
+	}
+	return w
+}
+
+// Worker is the program that runs ad hoc SQL workers for tests: the test binary itself,
+// whose TestMain (Run) serves as one when started so.
+func Worker(tb testing.TB) string {
+	tb.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatalf("the test binary, to run ad hoc SQL workers: %v", err)
+	}
+	return exe
+}
+
+// Run runs a package's tests, then the checks of AtEnd, drops the process-wide databases
+// and removes the process's embedded data directory; call it from TestMain:
+// os.Exit(whtest.Run(m)). Started as an ad hoc SQL worker (Worker), the
+// test binary serves as one instead.
 func Run(m *testing.M) int {
+	if warehouse.IsWorker() {
+		return warehouse.RunWorker()
+	}
 	code := m.Run()
+	process.mu.Lock()
+	defer process.mu.Unlock()
+	for _, check := range process.checks {
+		if err := check(); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL:", err)
+			code = 1
+		}
+	}
+	for _, w := range process.open {
+		_ = w.Exec(context.Background(), "DROP DATABASE IF EXISTS "+w.Database(), nil)
+		_ = w.Close()
+	}
+	process.open, process.checks = nil, nil
 	if dataDir != "" {
 		_ = os.RemoveAll(dataDir)
 	}
@@ -74,7 +194,8 @@ func Run(m *testing.M) int {
 }
 
 // NumbersTable creates table name (n UInt64, label String) in w's database holding rows
-// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry.
+// rows: n from 0 to rows-1 and label '第n行', Chinese text for the exports to carry. Ad hoc
+// SQL may read it.
 func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) {
 	tb.Helper()
 	ctx := context.Background()
@@ -85,4 +206,64 @@ func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) 
 	if err := w.Exec(ctx, stmt, nil); err != nil {
 		tb.Fatalf("fill table %s: %v", name, err)
 	}
+	w.AllowAnalystTables(name)
+}
+
+// TableChecksum is one table's row count and content checksum.
+type TableChecksum struct {
+	Table string
+	Rows  uint64
+	Sum   uint64
+}
+
+// Checksums lists every table of w's database with its row count and a checksum of its
+// content, to show that something left the tables as they were (a restore, a test that
+// must not write). Tables that merge rows (ReplacingMergeTree…) are read merged (FINAL), so
+// the engine's background merges do not change their checksum. The data version's table is
+// left out: it counts writes (a restore adds one), it is not data.
+func Checksums(tb testing.TB, w *warehouse.Warehouse) []TableChecksum {
+	tb.Helper()
+	sums, err := ChecksumsOf(w)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sums
+}
+
+// ChecksumsOf is Checksums for code outside a test (a fixture built once, a check at the end).
+func ChecksumsOf(w *warehouse.Warehouse) ([]TableChecksum, error) {
+	ctx := context.Background()
+	res, err := w.Query(ctx, `SELECT name, engine FROM system.tables
+		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'data_version' ORDER BY name`, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list tables to checksum: %w", err)
+	}
+	var out []TableChecksum
+	for _, row := range res.Rows {
+		name, engine := row[0].(string), row[1].(string)
+		final := ""
+		if engine != "MergeTree" {
+			final = " FINAL"
+		}
+		r, err := w.Query(ctx, "SELECT count() AS n, groupBitXor(cityHash64(*)) AS s FROM "+name+final, nil)
+		if err != nil {
+			return nil, fmt.Errorf("checksum %s: %w", name, err)
+		}
+		out = append(out, TableChecksum{Table: name, Rows: asUint(r.Rows[0][0]), Sum: asUint(r.Rows[0][1])})
+	}
+	return out, nil
+}
+
+// asUint reads a number as the engines return it (an empty table's checksum may be NULL).
+func asUint(v any) uint64 {
+	switch x := v.(type) {
+	case int64:
+		return uint64(x)
+	case uint64:
+		return x
+	case float64:
+		return uint64(x)
+	}
+	n, _ := strconv.ParseUint(fmt.Sprint(v), 10, 64)
+	return n
 }

@@ -1,0 +1,185 @@
+package etl
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"jinwei/warehouse/whtest"
+)
+
+// hostileWorkbook writes a workbook with fill applied to its first sheet.
+func hostileWorkbook(t *testing.T, name string, fill func(f *excelize.File) error) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := fill(f); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// mergedBomb writes the issue's workbook: one cell, and n merged ranges of 316×316 cells
+// (stacked ten across), written as Excel writes them, a few KB in all.
+func mergedBomb(t *testing.T, name string, n int) string {
+	t.Helper()
+	var merges strings.Builder
+	for i := 0; i < n; i++ {
+		col, row := 1+(i%10)*316, 1+(i/10)*316
+		a, _ := excelize.CoordinatesToCellName(col, row)
+		b, _ := excelize.CoordinatesToCellName(col+315, row+315)
+		fmt.Fprintf(&merges, `<mergeCell ref="%s:%s"/>`, a, b)
+	}
+	files := map[string]string{
+		"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+			`<row r="1"><c r="A1" t="inlineStr"><is><t>指标</t></is></c></row></sheetData>` +
+			fmt.Sprintf(`<mergeCells count="%d">%s</mergeCells></worksheet>`, n, merges.String()),
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d merged ranges of 316×316 cells in %d bytes", name, n, out.Len())
+	return writeBytes(name, out.Bytes())(t, t.TempDir())
+}
+
+// readXLSX reads every row of the workbook, as a load does, and returns how it ended.
+func readXLSX(path string) (rows int, err error) {
+	r, err := openXLSX(path, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer r.close()
+	for {
+		if _, err := r.next(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return rows, nil
+			}
+			return rows, err
+		}
+		rows++
+	}
+}
+
+// lowerXLSXLimits sets lim for the test.
+func lowerXLSXLimits(t *testing.T, lim xlsxLimits) {
+	old := xlsxLimit
+	xlsxLimit = lim
+	t.Cleanup(func() { xlsxLimit = old })
+}
+
+// The issue's file: 200 merged ranges of 316×316 cells in a few KB. Read, it took ~830 MB
+// (every covered cell held its own copy of the value); it is refused at the merged-cells
+// limit, naming the file and the limit, with the heap as small as the file.
+func TestXLSXManyLargeMergedRangesAreRefused(t *testing.T) {
+	path := mergedBomb(t, "merged-bomb.xlsx", 200)
+	var err error
+	peak := whtest.PeakHeap(func() { _, err = readXLSX(path) })
+	t.Logf("%s: refused with %v; the heap peaked %.1f MB above its start", filepath.Base(path), err, float64(peak)/(1<<20))
+	if !errors.Is(err, errFileRejected) || !strings.Contains(err.Error(), "merged-bomb.xlsx") || !strings.Contains(err.Error(), "cover more than 1000000 cells") {
+		t.Errorf("err = %v; want the file refused at the merged-cells limit", err)
+	}
+	if peak > 64<<20 {
+		t.Errorf("reading it took %d MB of heap; want it refused before the ranges are expanded", peak>>20)
+	}
+}
+
+// Each of the workbook limits refuses a file that passes it, naming the file and the limit;
+// the limits are lowered so that small files prove them.
+func TestXLSXLimitsRefuseHostileWorkbooks(t *testing.T) {
+	lowerXLSXLimits(t, xlsxLimits{mergedRanges: 100, mergedCells: 100_000, cells: 10_000, sharedStrings: 1000, sharedStringBytes: 64 << 10})
+	cases := []struct {
+		name  string
+		fill  func(f *excelize.File) error
+		limit string
+	}{
+		{"many-merges.xlsx", func(f *excelize.File) error {
+			for i := 1; i <= 150; i++ {
+				if err := f.MergeCell("Sheet1", fmt.Sprintf("A%d", i), fmt.Sprintf("B%d", i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "has 150 merged ranges; the limit is 100"},
+		{"many-cells.xlsx", func(f *excelize.File) error {
+			for r := 1; r <= 200; r++ {
+				if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "cells at row"},
+		{"sparse-far-cell.xlsx", func(f *excelize.File) error {
+			// One cell in the last column: every row read comes out 16,384 cells wide.
+			return f.SetCellValue("Sheet1", "XFD1", 1)
+		}, "passes 10000 cells at row 1"},
+		{"many-strings.xlsx", func(f *excelize.File) error {
+			for i := 1; i <= 1500; i++ {
+				if err := f.SetCellValue("Sheet1", fmt.Sprintf("A%d", i), fmt.Sprintf("s%d", i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "more than 1000 shared strings; the limit is 1000"},
+		{"long-strings.xlsx", func(f *excelize.File) error {
+			for i := 1; i <= 100; i++ {
+				if err := f.SetCellValue("Sheet1", fmt.Sprintf("A%d", i), fmt.Sprintf("%d-%s", i, strings.Repeat("x", 1000))); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "shared strings unzip to"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := readXLSX(hostileWorkbook(t, tc.name, tc.fill))
+			t.Log(err)
+			if !errors.Is(err, errFileRejected) || !strings.Contains(err.Error(), tc.name) || !strings.Contains(err.Error(), tc.limit) {
+				t.Errorf("err = %v; want %s refused saying %q", err, tc.name, tc.limit)
+			}
+		})
+	}
+	// Within the limits a workbook with merged header cells still reads, filled in.
+	path := hostileWorkbook(t, "ordinary.xlsx", func(f *excelize.File) error {
+		for _, kv := range [][2]string{{"A1", "地区"}, {"B1", "2023"}, {"A2", "甘肃"}, {"B2", "1"}, {"C2", "2"}} {
+			if err := f.SetCellValue("Sheet1", kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		return f.MergeCell("Sheet1", "B1", "C1")
+	})
+	r, err := openXLSX(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	head, err := r.next()
+	if err != nil || strings.Join(head.cells, ",") != "地区,2023,2023" {
+		t.Errorf("merged header read as %v, %v; want 地区,2023,2023", head.cells, err)
+	}
+}
