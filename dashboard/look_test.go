@@ -206,10 +206,13 @@ func withLang(path, lang string) string {
 	return path + "?lang=" + lang
 }
 
-// navText is the navigation's visible text per language, with and without the console.
-var navText = map[string][2]string{
-	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台"},
-	"en": {"Cockpit Peer ranking Counties Ecology Campaign", "Cockpit Peer ranking Counties Ecology Campaign SQL console"},
+// navText is the navigation's visible text per language: without the console, with it, and
+// with the operator link too (admins).
+var navText = map[string][3]string{
+	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台",
+		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台 运维"},
+	"en": {"Cockpit Peer ranking Counties Ecology Campaign", "Cockpit Peer ranking Counties Ecology Campaign SQL console",
+		"Cockpit Peer ranking Counties Ecology Campaign SQL console Operations"},
 }
 
 // One browser opens every page in both languages in demo mode, signed out and signed in as
@@ -294,8 +297,9 @@ func TestEveryPageInBrowser(t *testing.T) {
 				pages, nav = append(pages[:len(pages):len(pages)], struct{ name, path string }{"console", "/console"}), 1
 			case "ops":
 				// An admin's pages are an analyst's, byte for byte but the name in the
-				// header: the cockpit and the console stand for them, to keep the run short.
-				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
+				// header and its operator link: the cockpit and the console stand for them,
+				// to keep the run short.
+				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 2
 			}
 			for _, lang := range []string{"zh", "en"} {
 				for _, p := range pages {
