@@ -42,16 +42,26 @@ func (p *procEnv) run(t *testing.T, args ...string) string {
 }
 
 // serve starts `jinwei serve` and waits until it has written its serve info; the returned
-// channel gets its exit. It is stopped with SIGTERM when the test ends.
+// channel gets its exit. It is stopped with SIGTERM when the test ends, and waited for.
 func (p *procEnv) serve(t *testing.T, args ...string) (*exec.Cmd, serveInfo, <-chan error) {
 	t.Helper()
 	c := p.command(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	t.Cleanup(func() { _ = c.Process.Signal(syscall.SIGTERM) })
+	exited, done := make(chan error, 1), make(chan struct{})
+	go func() { exited <- c.Wait(); close(done) }()
+	// The process must be gone before the test's temporary folder is removed: an engine
+	// still merging parts there fails that removal ("directory not empty").
+	t.Cleanup(func() {
+		_ = c.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			_ = c.Process.Kill()
+			<-done
+		}
+	})
 	// serve migrates and loads the demo before it answers: minutes on a busy 2-core machine.
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
