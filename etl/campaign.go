@@ -59,6 +59,8 @@ var campaignSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
 	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "source_sheet", Type: codeType},
+	{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
 
@@ -159,7 +161,9 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	b.f(7).(*array.Uint8Builder).Append(generatedFlag(r.v(cNote)))
 	b.str(8, b.s.run.ID)
 	b.f(9).(*array.Uint32Builder).Append(uint32(r.line))
-	b.f(10).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
+	b.str(10, r.sheet)
+	b.f(11).(*array.Uint16Builder).Append(r.column(cValue, true))
+	b.f(12).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
 	return b.rowDone()
 }
 

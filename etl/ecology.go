@@ -73,6 +73,8 @@ var ecologyItemSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
 	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "source_sheet", Type: codeType},
+	{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
 
@@ -84,6 +86,8 @@ var ecologyEventSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "note", Type: arrow.BinaryTypes.String},
 	{Name: "run_id", Type: codeType},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "source_sheet", Type: codeType},
+	{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 	{Name: "loaded_at", Type: loadedAtType},
 }, nil)
 
@@ -164,7 +168,9 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	it.f(9).(*array.Uint8Builder).Append(generatedFlag(r.v(gNote)))
 	it.str(10, it.s.run.ID)
 	it.f(11).(*array.Uint32Builder).Append(uint32(r.line))
-	it.f(12).(*array.TimestampBuilder).Append(arrow.Timestamp(it.s.loadedAt.UnixMilli()))
+	it.str(12, r.sheet)
+	it.f(13).(*array.Uint16Builder).Append(r.column(gItemId, false))
+	it.f(14).(*array.TimestampBuilder).Append(arrow.Timestamp(it.s.loadedAt.UnixMilli()))
 	ev.str(0, id)
 	ev.str(1, status)
 	ev.f(2).(*array.Float32Builder).Append(float32(progress))
@@ -172,7 +178,9 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	ev.str(4, r.v(gNote))
 	ev.str(5, ev.s.run.ID)
 	ev.f(6).(*array.Uint32Builder).Append(uint32(r.line))
-	ev.f(7).(*array.TimestampBuilder).Append(arrow.Timestamp(ev.s.loadedAt.UnixMilli()))
+	ev.str(7, r.sheet)
+	ev.f(8).(*array.Uint16Builder).Append(r.column(gStatus, false))
+	ev.f(9).(*array.TimestampBuilder).Append(arrow.Timestamp(ev.s.loadedAt.UnixMilli()))
 	it.rowDone()
 	return ev.rowDone()
 }
