@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,8 +100,10 @@ type campaignView struct {
 type scoreRow struct {
 	Rank, Change, Name, Score, Study, Execution, Efficiency string
 	ChangeClass, Flags, Hint                                string
-	Unreported                                              bool
-	Items                                                   []itemRow
+	// Lineage is the /lineage address of the unit's report of the month.
+	Lineage    string
+	Unreported bool
+	Items      []itemRow
 }
 
 // itemRow is one line of a unit's breakdown.
@@ -184,6 +187,11 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		}
 		row.Items = append(row.Items, r)
 	}
+	q := url.Values{"unit": {u.Code}, "month": {sc.Month}}
+	if lang == langEn {
+		q.Set("lang", langEn)
+	}
+	row.Lineage = "/lineage?" + q.Encode()
 	row.Hint = t(lang, "sc_hint_none")
 	if u.Hint != nil {
 		row.Hint = hintText(*u.Hint, items[u.Hint.Item], u.Rank, lang)

@@ -134,6 +134,8 @@ type countiesView struct {
 
 type countyTableRow struct {
 	Rank, GrowthRank, Change, Name, City, Value, Growth, Flags string
+	// Lineage is the /lineage address of the value.
+	Lineage string
 }
 
 type countyTargetView struct {
@@ -171,7 +173,8 @@ func (s *Server) countiesPage(c echo.Context) error {
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, countyTableRow{Rank: strconv.Itoa(row.Rank), GrowthRank: rankText(row.GrowthRank),
 			Change: rankChangeText(row.PrevRank > 0, row.RankChange, lang), Name: countyName(row, lang), City: cityName(row, lang),
-			Value: formatNumber(row.Value), Growth: pctText(row.Growth), Flags: countyFlags(row, lang)})
+			Value: formatNumber(row.Value), Growth: pctText(row.Growth), Flags: countyFlags(row, lang),
+			Lineage: lineageLink(r.Indicator.Code, row.Code, r.Year, lang)})
 	}
 	for _, tr := range d.Targets.Counties {
 		tv := countyTargetView{Name: countyName(tr.County, lang), Rural: fmt.Sprintf("%.2f%%", tr.RuralGrowth), Urban: fmt.Sprintf("%.2f%%", tr.UrbanGrowth),

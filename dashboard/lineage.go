@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -39,6 +40,9 @@ type lineageEntry struct {
 	Current bool   `json:"current"`
 }
 
+// periodKinds are the kinds of period a value is loaded for (indicator_values.period_kind).
+var periodKinds = []string{"year", "quarter", "month", "ytd"}
+
 // lineageLink is the /lineage address of an indicator value, for a table row or tooltip.
 func lineageLink(indicator, region string, year int, lang string) string {
 	q := url.Values{"indicator": {indicator}, "region": {region}, "year": {strconv.Itoa(year)}}
@@ -69,7 +73,7 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 		if err != nil {
 			return d, nil, err
 		}
-		if year > 0 && year < 1<<16 && no >= 0 && no < 256 {
+		if slices.Contains(periodKinds, kind) && year > 0 && year < 1<<16 && no >= 0 && no < 256 {
 			rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
 		}
 	case q.Get("item") != "":
