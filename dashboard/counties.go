@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 // countyIndicators are the indicators county tables carry.
@@ -128,6 +129,8 @@ type countiesView struct {
 	Targets                           *warehouse.CountyIncomeTargets
 	TargetRows                        []countyTargetView
 	Unit                              string
+	// Growth heads the growth column: 名义 or 实际 as the values' prices are.
+	Growth string
 	// NoData says which years have county values when the chosen one has none.
 	NoData string
 }
@@ -154,7 +157,8 @@ func (s *Server) countiesPage(c echo.Context) error {
 		return err
 	}
 	r := d.Ranking
-	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit}
+	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit,
+		Growth: growthLabel(r.Indicator, lang)}
 	v.Generated = d.Generated
 	for _, i := range indicators {
 		if slices.Contains(countyIndicators, i.Code) {
@@ -357,4 +361,16 @@ func passClass(ok bool) string {
 		return "pass"
 	}
 	return "fail"
+}
+
+// growthLabel names growth computed from an indicator's values: nominal (名义) from
+// current prices, real (实际) from constant ones, plain for quantities without prices.
+func growthLabel(ind warehouse.Indicator, lang string) string {
+	switch ind.PriceBasis {
+	case measure.Current:
+		return fmt.Sprintf(t(lang, "growth_basis"), t(lang, "nominal"))
+	case measure.Constant:
+		return fmt.Sprintf(t(lang, "growth_basis"), t(lang, "real"))
+	}
+	return t(lang, "growth")
 }

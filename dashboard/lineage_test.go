@@ -5,12 +5,16 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"jinwei/etl/etltest"
 )
@@ -113,7 +117,20 @@ func TestLineageNamesTheCell(t *testing.T) {
 	}
 	a := getLineage(t, app, "indicator=gdp&year=2023&region="+counties.Ranking.Rows[0].Code)
 	if len(a.Rows) == 0 || a.Rows[0].File != "县域经济主要指标_2019-2024.xlsx" || !cellRef.MatchString(a.Rows[0].Cell) {
-		t.Errorf("county value lineage %+v; want the workbook and a Sheet!C5 cell", a.Rows)
+		t.Fatalf("county value lineage %+v; want the workbook and a Sheet!C5 cell", a.Rows)
+	}
+	// The cell named holds the value.
+	book, err := excelize.OpenFile(filepath.Join(etltest.DataDir(), "generated", a.Rows[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	sheet, cell, _ := strings.Cut(a.Rows[0].Cell, "!")
+	got, err := book.GetCellValue(sheet, cell)
+	gv, _ := strconv.ParseFloat(strings.ReplaceAll(got, ",", ""), 64)
+	wv, _ := strconv.ParseFloat(a.Rows[0].Value, 64)
+	if err != nil || math.Abs(gv-wv) > 1e-6 {
+		t.Errorf("cell %s holds %q (%v); the lineage says %s", a.Rows[0].Cell, got, err, a.Rows[0].Value)
 	}
 	a = getLineage(t, app, "item=GS-EC-0001")
 	if len(a.Rows) < 2 || a.Rows[0].Key != "item" || !strings.HasPrefix(a.Rows[0].File, "生态环境问题整改台账_") || !cellRef.MatchString(a.Rows[0].Cell) {

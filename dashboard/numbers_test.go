@@ -220,3 +220,19 @@ func TestCampaignUnknownMonthSaysWhichExist(t *testing.T) {
 		}
 	}
 }
+
+// Growth of county values says whether it is nominal or real: county GDP and incomes are
+// at current prices, so their growth is nominal (名义); population's is plain.
+func TestCountyGrowthSaysNominal(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, tc := range []struct{ path, want string }{
+		{"/counties?indicator=gdp", "<th>名义增速</th>"},
+		{"/counties?indicator=rural_income", "<th>农村收入名义增速</th>"},
+		{"/counties?indicator=gdp&lang=en", "<th>Growth (nominal)</th>"},
+		{"/counties?indicator=population", "<th>增速</th>"},
+	} {
+		if _, page := app.get(tc.path); !strings.Contains(page, tc.want) {
+			t.Errorf("%s: no %s", tc.path, tc.want)
+		}
+	}
+}
