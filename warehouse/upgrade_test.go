@@ -74,7 +74,7 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 			t.Errorf("table %s changed in the upgrade: %+v, then %+v", c.Table, c, kept[c.Table])
 		}
 	}
-	if res, err := w.Query(ctx, "SELECT count() FROM indicator_values WHERE source_sheet = '' AND source_col = 0", nil); err != nil || fmt.Sprint(res.Rows[0][0]) != "2" {
+	if res, err := whtest.Query(ctx, w, "SELECT count() FROM indicator_values WHERE source_sheet = '' AND source_col = 0", nil); err != nil || fmt.Sprint(res.Rows[0][0]) != "2" {
 		t.Errorf("old values after migration 015: %v %v; want both without a sheet or column", res, err)
 	}
 	runs, err := w.RecentRuns(ctx, 10)
