@@ -156,10 +156,13 @@ func (s *sentence) num(name, of string, v float64, shown string) string {
 	return shown
 }
 
-// clause adds a clause from the label key filled with args.
-func (s *sentence) clause(key string, args ...any) {
-	s.clauses = append(s.clauses, fmt.Sprintf(t(s.lang, key), args...))
+// clause adds a clause: a label's format filled with args.
+func (s *sentence) clause(format string, args ...any) {
+	s.clauses = append(s.clauses, fmt.Sprintf(format, args...))
 }
+
+// words adds a clause without numbers.
+func (s *sentence) words(text string) { s.clauses = append(s.clauses, text) }
 
 // done joins the clauses as the language punctuates them.
 func (s *sentence) done() BriefSentence {

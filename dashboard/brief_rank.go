@@ -63,7 +63,7 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 		}
 	}
 	if head != nil {
-		st := rankSentence(d, head, "")
+		st := rankSentence(d, head, t(d.lang, "brief_value"))
 		d.Headline = st.Text
 		d.section(topicStanding, []BriefSentence{st})
 		d.addSources(head.Sources)
@@ -76,7 +76,7 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 	for _, m := range []struct {
 		r    *warehouse.Ranking
 		lead string
-	}{{up, "brief_most_up"}, {down, "brief_most_down"}} {
+	}{{up, t(d.lang, "brief_most_up")}, {down, t(d.lang, "brief_most_down")}} {
 		if m.r != nil {
 			moves = append(moves, rankSentence(d, m.r, m.lead))
 			d.addSources(m.r.Sources)
@@ -84,7 +84,9 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 		}
 	}
 	if up == nil && down == nil && head != nil {
-		moves = append(moves, (&sentence{lang: d.lang, clauses: []string{t(d.lang, "brief_no_moves")}}).done())
+		s := sentenceOf("/ranking", url.Values{"group": {briefGroup}}, d.lang)
+		s.words(t(d.lang, "brief_no_moves"))
+		moves = append(moves, s.done())
 	}
 	d.section(topicMoves, moves)
 	return nil
@@ -93,7 +95,8 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 // rankSentence words the home province's standing on one indicator as its kind calls for:
 // a share of the national level for levels per person, percentage or index points for
 // rates and indices, 名义/实际 for growth rates, nothing against the nation for totals.
-func rankSentence(d *briefDraft, r *warehouse.Ranking, lead string) BriefSentence {
+// opening is the first clause's format (year, province, indicator, value).
+func rankSentence(d *briefDraft, r *warehouse.Ranking, opening string) BriefSentence {
 	lang, ind, h := d.lang, r.Indicator, r.Home
 	s := sentenceOf("/ranking", url.Values{"indicator": {ind.Code}, "year": {strconv.Itoa(r.Year)}, "group": {briefGroup}}, lang)
 	name := indicatorName(ind, lang)
@@ -102,42 +105,36 @@ func rankSentence(d *briefDraft, r *warehouse.Ranking, lead string) BriefSentenc
 	}
 	year := s.num("year", "", float64(r.Year), strconv.Itoa(r.Year))
 	value := s.num("value", "", h.Row.Value, briefNumber(h.Row.Value, 2, lang))
-	opening := "brief_value"
-	if lead != "" {
-		opening = lead
-	}
 	s.clause(opening, year, d.homeName(), name, value+valueUnit(s, ind, lang))
 	rank := s.num("rank_all", "", float64(h.Row.RankAll), strconv.Itoa(h.Row.RankAll))
 	if len(r.MissingAll) == 0 {
-		s.clause("brief_rank", rank)
+		s.clause(t(lang, "brief_rank"), rank)
 	} else {
-		s.clause("brief_rank_of", rank, s.num("all_size", "", float64(h.AllSize), strconv.Itoa(h.AllSize)))
+		s.clause(t(lang, "brief_rank_of"), rank, s.num("all_size", "", float64(h.AllSize), strconv.Itoa(h.AllSize)))
 	}
 	switch ch := h.Row.ChangeAll; {
 	case !ch.Comparable:
-		s.clause("brief_change_none")
+		s.words(t(lang, "brief_change_none"))
 	case ch.Places > 0:
-		s.clause("brief_change_up", s.num("change_all", "", float64(ch.Places), strconv.Itoa(ch.Places)))
+		s.clause(t(lang, "brief_change_up"), s.num("change_all", "", float64(ch.Places), strconv.Itoa(ch.Places)))
 	case ch.Places < 0:
-		s.clause("brief_change_down", s.num("change_all", "", float64(ch.Places), strconv.Itoa(-ch.Places)))
+		s.clause(t(lang, "brief_change_down"), s.num("change_all", "", float64(ch.Places), strconv.Itoa(-ch.Places)))
 	default:
-		s.clause("brief_change_same")
+		s.words(t(lang, "brief_change_same"))
 	}
 	switch {
 	case h.RatioToNation != nil:
-		s.clause("brief_ratio", s.num("ratio_to_nation", "", *h.RatioToNation, briefNumber(*h.RatioToNation*100, 1, lang)+"%"))
+		s.clause(t(lang, "brief_ratio"), s.num("ratio_to_nation", "", *h.RatioToNation, briefNumber(*h.RatioToNation*100, 1, lang)+"%"))
 	case h.GapToNation != nil:
 		diff := h.GapToNation.Diff
-		key := "brief_nation_same"
-		if measure.Round(diff, 2) > 0 {
-			key = "brief_nation_above"
-		} else if measure.Round(diff, 2) < 0 {
-			key = "brief_nation_below"
-		}
-		if key == "brief_nation_same" {
-			s.clause(key)
-		} else {
-			s.clause(key, s.num("gap_to_nation", "", diff, briefNumber(math.Abs(diff), 2, lang)), gapUnit(ind, lang))
+		gap := func() string { return s.num("gap_to_nation", "", diff, briefNumber(math.Abs(diff), 2, lang)) }
+		switch shown := measure.Round(diff, 2); {
+		case shown > 0:
+			s.clause(t(lang, "brief_nation_above"), gap(), gapUnit(ind, lang))
+		case shown < 0:
+			s.clause(t(lang, "brief_nation_below"), gap(), gapUnit(ind, lang))
+		default:
+			s.words(t(lang, "brief_nation_same"))
 		}
 	}
 	if g := h.NextUp; g != nil {
@@ -145,9 +142,9 @@ func rankSentence(d *briefDraft, r *warehouse.Ranking, lead string) BriefSentenc
 		amount := s.num("next_amount", "", g.Amount, briefNumber(math.Abs(g.Amount), 2, lang))
 		unit := gapUnit(ind, lang)
 		if ind.Kind.InPoints() {
-			s.clause("brief_gap_points", to, regionName(g.To, lang), amount, unit)
+			s.clause(t(lang, "brief_gap_points"), to, regionName(g.To, lang), amount, unit)
 		} else {
-			s.clause("brief_gap", to, regionName(g.To, lang), amount, unit, s.num("next_percent", "", g.Percent, briefNumber(math.Abs(g.Percent), 1, lang))+"%")
+			s.clause(t(lang, "brief_gap"), to, regionName(g.To, lang), amount, unit, s.num("next_percent", "", g.Percent, briefNumber(math.Abs(g.Percent), 1, lang))+"%")
 		}
 	}
 	return s.done()

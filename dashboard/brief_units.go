@@ -51,17 +51,17 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 			return s.num(fact, ts.Code, v, briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang)+ts.Unit)
 		}
 		y := s.num("year", ts.Code, float64(ts.Year), strconv.Itoa(ts.Year))
-		s.clause("brief_target", name, y, show("actual", *ts.Actual), show("goal", *ts.Goal))
+		s.clause(t(lang, "brief_target"), name, y, show("actual", *ts.Actual), show("goal", *ts.Goal))
 		if changed {
-			s.clause("brief_target_changed", t(lang, "target_"+prev), t(lang, "target_"+ts.Status))
+			s.clause(t(lang, "brief_target_changed"), t(lang, "target_"+prev), t(lang, "target_"+ts.Status))
 		} else {
-			s.clause("brief_target_still", t(lang, "target_"+ts.Status))
+			s.clause(t(lang, "brief_target_still"), t(lang, "target_"+ts.Status))
 		}
 		out = append(out, s.done())
 	}
 	if len(out) == 0 && len(now) > 0 {
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
-		s.clause("brief_targets_calm")
+		s.words(t(lang, "brief_targets_calm"))
 		out = append(out, s.done())
 	}
 	d.section(topicTargets, out)
@@ -98,7 +98,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 	lang := d.lang
 	q := func() url.Values { return url.Values{"as_of": {l.AsOf}} }
 	st := sentenceOf("/ecology", q(), lang)
-	st.clause("brief_ledger", st.num("as_of", "", 0, l.AsOf), st.num("items", "", float64(len(l.Items)), strconv.Itoa(len(l.Items))),
+	st.clause(t(lang, "brief_ledger"), st.num("as_of", "", 0, l.AsOf), st.num("items", "", float64(len(l.Items)), strconv.Itoa(len(l.Items))),
 		st.num("closed", "", float64(l.ByStatus[ledgerClosed]), strconv.Itoa(l.ByStatus[ledgerClosed])),
 		st.num("overdue", "", float64(l.Overdue), strconv.Itoa(l.Overdue)))
 	out := []BriefSentence{st.done()}
@@ -119,7 +119,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 			n := l.OverdueByCity[c]
 			names = append(names, regionLabel(byCode, c, lang)+st.num("overdue_by_city", c, float64(n), strconv.Itoa(n))+t(lang, "brief_items_unit"))
 		}
-		st.clause("brief_overdue_cities", strings.Join(names, listSep(lang)))
+		st.clause(t(lang, "brief_overdue_cities"), strings.Join(names, listSep(lang)))
 		out = append(out, st.done())
 	}
 	d.section(topicLedger, out)
@@ -210,9 +210,9 @@ func scorecardSentences(sc *warehouse.Scorecard, kind, lang string) []BriefSente
 	if len(ranked) > 0 {
 		first, last := ranked[0], ranked[len(ranked)-1]
 		s := sentenceOf("/campaign", q(), lang)
-		s.clause("brief_campaign_best", monthText(s), t(lang, "kind_"+kind), first.Name, score(s, first))
+		s.clause(t(lang, "brief_campaign_best"), monthText(s), t(lang, "kind_"+kind), first.Name, score(s, first))
 		if last.Code != first.Code {
-			s.clause("brief_campaign_worst", last.Name, s.num("rank", last.Code, float64(last.Rank), strconv.Itoa(last.Rank)), score(s, last))
+			s.clause(t(lang, "brief_campaign_worst"), last.Name, s.num("rank", last.Code, float64(last.Rank), strconv.Itoa(last.Rank)), score(s, last))
 		}
 		out = append(out, s.done())
 	}
@@ -226,7 +226,7 @@ func scorecardSentences(sc *warehouse.Scorecard, kind, lang string) []BriefSente
 		if len(missing) > briefMaxUnits {
 			list += t(lang, "brief_and_more")
 		}
-		s.clause("brief_unreported", monthText(s), t(lang, "kind_"+kind), s.num("unreported", "", float64(len(missing)), strconv.Itoa(len(missing))), list)
+		s.clause(t(lang, "brief_unreported"), monthText(s), t(lang, "kind_"+kind), s.num("unreported", "", float64(len(missing)), strconv.Itoa(len(missing))), list)
 		out = append(out, s.done())
 	}
 	return out
