@@ -178,12 +178,12 @@ func (s *Server) headlineYears(ctx context.Context) ([]int, error) {
 
 // campaignMonths are the months of campaign reports, oldest first.
 func (s *Server) campaignMonths(ctx context.Context) ([]time.Time, error) {
-	sc, err := s.store.Scorecard(ctx, warehouse.ScopeCity, "", s.cfg.CampaignWeights)
+	months, err := s.store.CampaignMonths(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []time.Time
-	for _, m := range sc.Months {
+	for _, m := range months {
 		if t, err := time.Parse("2006-01-02", m); err == nil {
 			out = append(out, t)
 		}
@@ -209,6 +209,9 @@ type briefView struct {
 func (s *Server) briefView(br *Briefing, p page) briefView {
 	p.Title, p.Sources, p.Generated = br.Title, br.Sources, br.Generated
 	for _, c := range br.charts {
+		// Drawn at once, without animation: a printed chart is a still one, and a PDF
+		// waits for every chart to finish.
+		c.Option["animation"] = false
 		p.addChart(c.ID, c.Height, c.Option)
 	}
 	v := briefView{page: p, B: br, Made: br.MadeAt.Format("2006-01-02 15:04 MST")}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"jinwei/warehouse"
@@ -25,8 +26,10 @@ func yearFor(ind warehouse.Indicator, p Period) int {
 	return y
 }
 
-// briefStanding writes the headline (the home province on the headline indicator) and
-// the indicators that moved most, up and down, among all provinces.
+// briefStanding writes the headline (the home province on the headline indicator) and,
+// of the cockpit's headline indicators, those that moved most, up and down, among all
+// provinces: the indicators leaders watch, each one ranking query (a briefing over every
+// indicator took seconds more than the 2 s it may take).
 func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 	indicators, err := s.store.Indicators(ctx)
 	if err != nil {
@@ -34,7 +37,14 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 	}
 	var head *warehouse.Ranking
 	var up, down *warehouse.Ranking
+	watched := s.headlines()
+	if !slices.Contains(watched, s.cfg.DefaultIndicator) {
+		watched = append([]string{s.cfg.DefaultIndicator}, watched...)
+	}
 	for _, ind := range indicators {
+		if !slices.Contains(watched, ind.Code) {
+			continue
+		}
 		year := yearFor(ind, d.period)
 		if year == 0 {
 			continue

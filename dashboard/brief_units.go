@@ -147,36 +147,34 @@ const briefMaxUnits = 8
 func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 	lang := d.lang
 	var out []BriefSentence
+	months, err := s.campaignMonths(ctx)
+	if err != nil {
+		return err
+	}
+	var month time.Time
+	for _, m := range months {
+		if !m.After(d.period.Last()) {
+			month = m
+		}
+	}
+	if month.IsZero() {
+		return nil
+	}
 	for _, kind := range campaignKinds {
-		latest, err := s.store.Scorecard(ctx, kind, "", s.cfg.CampaignWeights)
+		sc, err := s.store.Scorecard(ctx, kind, month.Format("2006-01-02"), s.cfg.CampaignWeights)
 		if err != nil {
 			return err
-		}
-		month := ""
-		for _, m := range latest.Months {
-			if mt, err := time.Parse("2006-01-02", m); err == nil && !mt.After(d.period.Last()) {
-				month = m
-			}
-		}
-		if month == "" {
-			continue
-		}
-		sc := latest
-		if month != latest.Month {
-			if sc, err = s.store.Scorecard(ctx, kind, month, s.cfg.CampaignWeights); err != nil {
-				return err
-			}
 		}
 		out = append(out, scorecardSentences(sc, kind, lang)...)
 		if kind == warehouse.ScopeCity && len(sc.Units) > 0 {
 			d.charts = append(d.charts, chartView{ID: "scorecard", Height: 90 + 20*len(sc.Units), Option: scorecardChart(sc, lang)})
 		}
-		gen, err := s.store.CampaignGenerated(ctx, month)
-		if err != nil {
-			return err
-		}
-		d.Generated = d.Generated || gen
 	}
+	gen, err := s.store.CampaignGenerated(ctx, month.Format("2006-01-02"))
+	if err != nil {
+		return err
+	}
+	d.Generated = d.Generated || gen
 	d.section(topicCampaign, out)
 	if len(out) > 0 {
 		lineage, err := s.store.JobLineage(ctx, []string{"campaign"}, 3)

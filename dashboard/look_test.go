@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,6 +61,11 @@ func newLookServers(t *testing.T) lookServers {
 	w := etltest.Demo(t)
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The archive's list with a briefing in it (made without Chromium: the PDF test makes PDFs).
+	if _, err := w.ArchiveBrief(context.Background(), warehouse.ArchivedBrief{Period: "2024", Lang: "zh", MadeBy: "ops", DataVersion: 1,
+		Headline: "2024年我省人均地区生产总值52825元，居全国第31位。", HTML: "<!DOCTYPE html><title>2024</title>"}); err != nil {
 		t.Fatal(err)
 	}
 	demo := httptest.NewServer(app)
@@ -194,6 +200,8 @@ var dashboardPages = []struct{ name, path string }{
 	{"ecology", "/ecology"},
 	{"ecology-item", "/ecology/items/GS-EC-0001"},
 	{"campaign", "/campaign"},
+	{"brief", "/brief"},
+	{"briefs", "/briefs"},
 }
 
 func withLang(path, lang string) string {
@@ -209,10 +217,10 @@ func withLang(path, lang string) string {
 // navText is the navigation's visible text per language: without the console, with it, and
 // with the operator link too (admins).
 var navText = map[string][3]string{
-	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台",
-		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台 运维"},
-	"en": {"Cockpit Peer ranking Counties Ecology Campaign", "Cockpit Peer ranking Counties Ecology Campaign SQL console",
-		"Cockpit Peer ranking Counties Ecology Campaign SQL console Operations"},
+	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 SQL 控制台",
+		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 SQL 控制台 运维"},
+	"en": {"Cockpit Peer ranking Counties Ecology Campaign Briefing", "Cockpit Peer ranking Counties Ecology Campaign Briefing SQL console",
+		"Cockpit Peer ranking Counties Ecology Campaign Briefing SQL console Operations"},
 }
 
 // One browser opens every page in both languages in demo mode, signed out and signed in as

@@ -38,6 +38,7 @@ type Store interface {
 	ScorecardItems(ctx context.Context) ([]scorecard.Item, error)
 	CampaignMetrics(ctx context.Context) ([]warehouse.CampaignMetric, error)
 	CampaignTrend(ctx context.Context) ([]warehouse.TrendPoint, error)
+	CampaignMonths(ctx context.Context) ([]string, error)
 	CampaignGenerated(ctx context.Context, month string) (bool, error)
 	JobLineage(ctx context.Context, jobs []string, limit int) ([]warehouse.Lineage, error)
 	RunLineage(ctx context.Context, runIDs []string) ([]warehouse.Lineage, error)
