@@ -68,6 +68,19 @@ func TestBriefHeadline(t *testing.T) {
 	if b.Headline != want {
 		t.Errorf("headline\n got %s\nwant %s", b.Headline, want)
 	}
+	// The speech's claim, checked as a target for the first time in 2024.
+	const target = "人均地区生产总值达到全国的55%：2024年55.2%，目标55%，首次评估，达标。"
+	var targets []string
+	for _, sec := range b.Sections {
+		for _, st := range sec.Sentences {
+			if sec.Topic == "targets" {
+				targets = append(targets, st.Text)
+			}
+		}
+	}
+	if !slices.Contains(targets, target) {
+		t.Errorf("targets say %q, want %q among them", targets, target)
+	}
 	for _, q := range []string{"period=2024-13", "period=24", "period=2024-Q5"} {
 		if code, body, _ := get(t, srv.URL+"/api/brief?"+q); code != http.StatusBadRequest {
 			t.Errorf("%s answered %d: %s", q, code, body)
@@ -134,6 +147,15 @@ func checkFact(t *testing.T, q string, st dashboard.BriefSentence, f dashboard.B
 			"next_amount": {"home", "next_up", "amount"}, "next_percent": {"home", "next_up", "percent"},
 		}[f.Name]
 		got = path(page, steps...)
+	case strings.HasPrefix(api, "/api/cockpit") && f.Name == "name":
+		field := "name_zh"
+		if strings.Contains(api, "lang=en") {
+			field = "name_en"
+		}
+		if name := path(page, "targets", "[code="+f.Of+"]", field); name != f.Shown {
+			t.Errorf("%s: %q names target %s %q, the page %v", q, st.Text, f.Of, f.Shown, name)
+		}
+		return
 	case strings.HasPrefix(api, "/api/cockpit"):
 		got = path(page, "targets", "[code="+f.Of+"]", f.Name)
 	case strings.HasPrefix(api, "/api/ecology"):
@@ -180,7 +202,7 @@ func checkFact(t *testing.T, q string, st dashboard.BriefSentence, f dashboard.B
 	}
 	// The shown figure is the value at the precision it is shown at.
 	nums := numbersIn(f.Shown)
-	if len(nums) != 1 || f.Name == "month" || f.Name == "base" {
+	if len(nums) != 1 || f.Name == "month" || f.Name == "base" || f.Name == "name" {
 		return
 	}
 	shown, _ := strconv.ParseFloat(nums[0], 64)

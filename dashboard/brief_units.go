@@ -13,8 +13,9 @@ import (
 	"jinwei/warehouse/scorecard"
 )
 
-// briefTargets words the targets that changed colour since the year before, and those
-// still red; the cockpit of the year (/?year=) shows them.
+// briefTargets words the targets that changed colour since the year before, those
+// assessed for the first time and those still red; the cockpit of the year (/?year=)
+// shows them.
 func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	year := d.period.YearOfRecord()
 	now, err := s.store.TargetsIn(ctx, s.cfg.HomeRegion, year)
@@ -39,7 +40,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		}
 		prev, hadPrev := was[ts.Code]
 		changed := hadPrev && prev != ts.Status
-		if !changed && ts.Status != warehouse.TargetRed {
+		if hadPrev && !changed && ts.Status != warehouse.TargetRed {
 			continue
 		}
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
@@ -51,10 +52,14 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 			return s.num(fact, ts.Code, v, briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang)+ts.Unit)
 		}
 		y := s.num("year", ts.Code, float64(ts.Year), strconv.Itoa(ts.Year))
-		s.clause(t(lang, "brief_target"), name, y, show("actual", *ts.Actual), show("goal", *ts.Goal))
-		if changed {
+		// A target's name may hold numbers (达到全国的55%): it is the page's, word for word.
+		s.clause(t(lang, "brief_target"), s.num("name", ts.Code, 0, name), y, show("actual", *ts.Actual), show("goal", *ts.Goal))
+		switch {
+		case !hadPrev:
+			s.clause(t(lang, "brief_target_first"), t(lang, "target_"+ts.Status))
+		case changed:
 			s.clause(t(lang, "brief_target_changed"), t(lang, "target_"+prev), t(lang, "target_"+ts.Status))
-		} else {
+		default:
 			s.clause(t(lang, "brief_target_still"), t(lang, "target_"+ts.Status))
 		}
 		out = append(out, s.done())
