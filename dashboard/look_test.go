@@ -81,8 +81,9 @@ func lookBrowser(t *testing.T) *session {
 	if err != nil {
 		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
 	}
-	// Every page, language, role and width in one browser takes minutes on a busy machine.
-	s := browserFor(t, 20*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
+	// Every page, language, role and width in one browser takes minutes on a busy machine
+	// (20 ran out in the print pass, with load average 26 on 2 cores).
+	s := browserFor(t, 30*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
 	if _, err := chromedp.Call(s.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
 	}
