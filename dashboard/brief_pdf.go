@@ -36,8 +36,9 @@ func findChromium(path string) string {
 // errNoChromium says a PDF cannot be made here: no headless Chromium is installed.
 var errNoChromium = errors.New("no headless Chromium installed: the briefing's print page prints instead")
 
-// pdfTimeout bounds one PDF: browser start, page, charts and printing.
-const pdfTimeout = 60 * time.Second
+// pdfTimeout bounds one PDF: browser start, page, charts and printing (a minute ran out
+// with load average 30 on 2 cores).
+const pdfTimeout = 3 * time.Minute
 
 // A4 in inches, as the DevTools protocol measures paper.
 const a4Width, a4Height = 8.27, 11.69
