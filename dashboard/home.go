@@ -20,18 +20,14 @@ func (s *Server) homeUnits(what string, next echo.HandlerFunc) echo.HandlerFunc 
 		if err != nil {
 			return err
 		}
+		if hasUnits(regions, s.cfg.HomeRegion) {
+			return next(c)
+		}
 		home := warehouse.Region{Code: s.cfg.HomeRegion, NameZh: s.cfg.HomeRegion, NameEn: s.cfg.HomeRegion}
-		units := 0
 		for _, r := range regions {
 			if r.Code == s.cfg.HomeRegion {
 				home = r
 			}
-			if (r.Level == "city" || r.Level == "county") && inProvince(r.Code, s.cfg.HomeRegion) {
-				units++
-			}
-		}
-		if units > 0 {
-			return next(c)
 		}
 		lang := pageLang(c)
 		msg := fmt.Sprintf(t(lang, "home_no_units"), shortName(home, lang), t(lang, "nav_"+what))

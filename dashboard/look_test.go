@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -62,6 +63,11 @@ func newLookServers(t *testing.T) lookServers {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The archive's list with a briefing in it (made without Chromium: the PDF test makes PDFs).
+	if _, err := w.ArchiveBrief(context.Background(), warehouse.ArchivedBrief{Period: "2024", Lang: "zh", MadeBy: "ops", DataVersion: 1,
+		Headline: "2024年我省人均地区生产总值52825元，居全国第31位。", HTML: "<!DOCTYPE html><title>2024</title>"}); err != nil {
+		t.Fatal(err)
+	}
 	demo := httptest.NewServer(app)
 	t.Cleanup(demo.Close)
 	return lookServers{w: w, demo: demo}
@@ -75,8 +81,9 @@ func lookBrowser(t *testing.T) *session {
 	if err != nil {
 		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
 	}
-	// Every page, language, role and width in one browser takes minutes on a busy machine.
-	s := browserFor(t, 20*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
+	// Every page, language, role and width in one browser takes minutes on a busy machine
+	// (20 ran out in the print pass, with load average 26 on 2 cores).
+	s := browserFor(t, 30*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
 	if _, err := chromedp.Call(s.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
 	}
@@ -195,6 +202,8 @@ var dashboardPages = []struct{ name, path string }{
 	{"ecology-item", "/ecology/items/GS-EC-0001"},
 	{"campaign", "/campaign"},
 	{"lineage", "/lineage?indicator=gdp&region=620000&year=2024"},
+	{"brief", "/brief"},
+	{"briefs", "/briefs"},
 }
 
 func withLang(path, lang string) string {
@@ -210,10 +219,10 @@ func withLang(path, lang string) string {
 // navText is the navigation's visible text per language: without the console, with it, and
 // with the operator link too (admins).
 var navText = map[string][3]string{
-	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台",
-		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 SQL 控制台 运维"},
-	"en": {"Cockpit Peer ranking Counties Ecology Campaign", "Cockpit Peer ranking Counties Ecology Campaign SQL console",
-		"Cockpit Peer ranking Counties Ecology Campaign SQL console Operations"},
+	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 SQL 控制台",
+		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 SQL 控制台 运维"},
+	"en": {"Cockpit Peer ranking Counties Ecology Campaign Briefing", "Cockpit Peer ranking Counties Ecology Campaign Briefing SQL console",
+		"Cockpit Peer ranking Counties Ecology Campaign Briefing SQL console Operations"},
 }
 
 // One browser opens every page in both languages in demo mode, signed out and signed in as

@@ -180,7 +180,7 @@ func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weig
 			return nil, nil, 0, fmt.Errorf("campaign.weights: unknown item %q (the items are in data/campaign_scoring.csv)", code)
 		}
 	}
-	months, err := w.campaignMonths(ctx)
+	months, err := w.CampaignMonths(ctx)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -385,7 +385,8 @@ func (w *Warehouse) campaignCategories(ctx context.Context, month string, units 
 	return cats, nil
 }
 
-func (w *Warehouse) campaignMonths(ctx context.Context) ([]string, error) {
+// CampaignMonths lists the months campaign reports cover (2025-01-01), oldest first.
+func (w *Warehouse) CampaignMonths(ctx context.Context) ([]string, error) {
 	res, err := w.named(ctx, "campaign_months", nil)
 	if err != nil {
 		return nil, err

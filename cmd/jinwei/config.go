@@ -54,6 +54,9 @@ type config struct {
 	// BackupsDir is the only folder the running server writes backups into (POST
 	// /api/admin/backup, and `jinwei backup` handed to it); empty means data_dir/backups.
 	BackupsDir string `toml:"backups_dir"`
+	// Chromium prints briefings as PDF (headless): a path or program name; empty looks for
+	// chromium on PATH. Without one, a briefing's print page is what prints.
+	Chromium string `toml:"chromium"`
 	// TrustedProxies are the reverse proxies (CIDRs or addresses) whose X-Forwarded-For
 	// and X-Forwarded-Proto are believed; nobody else's are.
 	TrustedProxies []string `toml:"trusted_proxies"`
@@ -105,6 +108,7 @@ var envKeys = map[string]func(c *config, v string){
 	"JINWEI_SOURCES_DIR":        func(c *config, v string) { c.SourcesDir = v },
 	"JINWEI_BATCH_ROWS":         func(c *config, v string) { c.BatchRows, _ = strconv.Atoi(v) },
 	"JINWEI_BACKUPS_DIR":        func(c *config, v string) { c.BackupsDir = v },
+	"JINWEI_CHROMIUM":           func(c *config, v string) { c.Chromium = v },
 }
 
 // loadConfig reads the config file (an explicit --config must exist; ./jinwei.toml is used
