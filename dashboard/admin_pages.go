@@ -40,9 +40,6 @@ const (
 	auditPageSize   = 200
 )
 
-// loadStatuses are the statuses a run can have, for the loads page's filter.
-var loadStatuses = []string{warehouse.RunCommitted, "failed", "running", warehouse.RunUnchanged, "abandoned"}
-
 func init() {
 	// The upload page posts its files as a multipart stream, like the admin API's upload.
 	routeLimits["/admin/upload"] = routeLimit{body: maxUpload, multipart: true}
@@ -167,7 +164,7 @@ func (s *Server) loadsPage(c echo.Context) error {
 	if err != nil {
 		return pageError(err)
 	}
-	v := loadsView{page: newPage(c, "admin", "nav_loads"), Runs: runs, Statuses: loadStatuses,
+	v := loadsView{page: newPage(c, "admin", "nav_loads"), Runs: runs, Statuses: runStatuses,
 		Job: q.Job, Status: q.Status, From: c.QueryParam("from"), To: c.QueryParam("to")}
 	if next != "" {
 		v.NextURL = withParam(c, "before", next)
@@ -413,20 +410,21 @@ type uploadView struct {
 	Error  string
 }
 
-func (s *Server) uploadView(c echo.Context) (uploadView, error) {
+// uploadView is the upload page with the jobs to choose from, and the jobs' runner.
+func (s *Server) uploadView(c echo.Context) (uploadView, OperatorJobs, error) {
 	v := uploadView{page: newPage(c, "admin", "nav_upload")}
 	oj, err := s.operatorJobs()
 	if err != nil {
-		return v, err
+		return v, nil, err
 	}
 	for _, j := range oj.Schedules(time.Now()) {
 		v.Jobs = append(v.Jobs, j.Job)
 	}
-	return v, nil
+	return v, oj, nil
 }
 
 func (s *Server) uploadPage(c echo.Context) error {
-	v, err := s.uploadView(c)
+	v, _, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
@@ -438,11 +436,10 @@ func (s *Server) uploadPage(c echo.Context) error {
 // the files), stages each, and shows what inspect and a dry run made of them. Nothing is
 // loaded until the operator says so (uploadLoad).
 func (s *Server) uploadPreview(c echo.Context) error {
-	v, err := s.uploadView(c)
+	v, oj, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
-	oj, _ := s.operatorJobs()
 	parts, err := multipartParts(c)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -485,11 +482,10 @@ func (s *Server) uploadPreview(c echo.Context) error {
 
 // uploadLoad loads staged uploads the operator has looked at.
 func (s *Server) uploadLoad(c echo.Context) error {
-	v, err := s.uploadView(c)
+	v, oj, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
-	oj, _ := s.operatorJobs()
 	v.Job = c.FormValue("job")
 	form, err := c.FormParams()
 	if err != nil {
