@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -26,6 +27,9 @@ type operatorStore interface {
 	Loads(ctx context.Context, q warehouse.LoadsQuery) ([]warehouse.Run, string, error)
 	RejectsPage(ctx context.Context, q warehouse.RejectsQuery) ([]warehouse.Reject, string, error)
 	RejectReasons(ctx context.Context, runID string) ([]warehouse.ReasonCount, error)
+	Changes(ctx context.Context, q warehouse.ChangesQuery) (warehouse.RunChanges, error)
+	Original(ctx context.Context, hash string) (warehouse.Original, error)
+	WriteOriginal(ctx context.Context, hash string, dst io.Writer) error
 	JobSummaries(ctx context.Context) ([]warehouse.JobSummary, error)
 	SearchAudit(ctx context.Context, q warehouse.AuditQuery) ([]warehouse.AuditEntry, error)
 }
@@ -38,6 +42,7 @@ const (
 	rejectsPageSize = 100
 	exportPageSize  = 10_000
 	auditPageSize   = 200
+	changesPageSize = 50
 )
 
 func init() {
@@ -66,6 +71,7 @@ func (s *Server) adminPageRoutes(e *echo.Echo) {
 	loads.GET("/loads", s.loadsPage)
 	loads.GET("/loads/:id", s.runPage)
 	loads.GET("/loads/:id/rejects", s.rejectsExport, longRoute(0, exportWriteDeadline))
+	loads.GET("/loads/:id/original", s.originalDownload, longRoute(0, exportWriteDeadline))
 	loads.GET("/schedules", s.schedulesPage)
 	loads.POST("/schedules/:job/run", s.runNow, longRoute(0, jobWriteDeadline))
 	loads.GET("/upload", s.uploadPage)
@@ -204,6 +210,13 @@ type runView struct {
 	// Code and Search are the rejects' filters; NextURL the next page; ExportQuery the
 	// export links' query (the same filters).
 	Code, Search, NextURL, ExportQuery string
+	// Changes are the values the run added and revised (committed runs only), with the
+	// totals said as sentences; ChangesNextURL is their next page.
+	Changes        warehouse.RunChanges
+	ChangeTotals   []string
+	ChangesNextURL string
+	// Original says what became of the run's file: downloadable, purged, or never kept.
+	Original originalView
 }
 
 // findRun is one run by id, or 404.
@@ -238,6 +251,9 @@ func (s *Server) runPage(c echo.Context) error {
 		return pageError(err)
 	}
 	v := runView{page: newPage(c, "admin", "nav_loads"), Run: run, Reasons: reasons, Rejects: rejects, Code: q.Code, Search: q.Search}
+	if v.Original, err = originalOf(c, st, run); err != nil {
+		return err
+	}
 	v.Title = t(v.Lang, "run") + " " + run.ID
 	if next != "" {
 		v.NextURL = withParam(c, "after", next)
@@ -250,6 +266,18 @@ func (s *Server) runPage(c echo.Context) error {
 		eq.Set("q", q.Search)
 	}
 	v.ExportQuery = eq.Encode()
+	if run.Status == warehouse.RunCommitted {
+		v.Changes, err = st.Changes(ctx, warehouse.ChangesQuery{RunID: run.ID, Job: run.Job, After: c.QueryParam("changes_after"), Limit: changesPageSize})
+		if err != nil {
+			return pageError(err)
+		}
+		for _, tot := range v.Changes.Totals {
+			v.ChangeTotals = append(v.ChangeTotals, fmt.Sprintf(t(v.Lang, "changes_"+tot.Kind), tot.Year, tot.Count))
+		}
+		if v.Changes.Next != "" {
+			v.ChangesNextURL = withParam(c, "changes_after", v.Changes.Next) + "#changes"
+		}
+	}
 	return c.Render(http.StatusOK, "admin_run.html", v)
 }
 
