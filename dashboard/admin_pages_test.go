@@ -93,7 +93,14 @@ var operatorRoutes []*echo.Route
 // newOperatorServer is newAuthServer's warehouse and accounts with the operator's ETL.
 func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 	t.Helper()
-	f := &authFixture{now: time.Now()}
+	jobs := &opJobs{staged: map[string][]byte{}}
+	return newOperatorServerWith(t, etltest.Demo(t), jobs), jobs
+}
+
+// newOperatorServerWith is an operator server over w running jobs.
+func newOperatorServerWith(t testing.TB, w *warehouse.Warehouse, jobs dashboard.OperatorJobs) *authFixture {
+	t.Helper()
+	f := &authFixture{now: time.Now(), w: w}
 	var users []dashboard.User
 	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
 		h, err := dashboard.HashPassword(u.name + "-pw")
@@ -102,8 +109,6 @@ func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 		}
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
-	jobs := &opJobs{staged: map[string][]byte{}}
-	f.w = etltest.Demo(t)
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
 		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, Jobs: jobs}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -112,7 +117,7 @@ func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 	f.srv = httptest.NewTLSServer(app)
 	t.Cleanup(f.srv.Close)
 	operatorRoutes = app.Routes()
-	return f, jobs
+	return f
 }
 
 // adminRoutes are every operator page, form and admin API endpoint the server routes
