@@ -39,13 +39,15 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 	c, _ := f.signedIn(t, "ops")
 	const head = "year,region_code,region_name_zh,indicator,value,unit\n"
 	first := uploadThrough(t, f.w, "县域 GDP 2001.csv", head+"2001,620102,城关区,gdp,100,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
-	page := body(t, c, f.srv.URL+"/admin/loads/"+first.Run.ID)
+	if runPage := body(t, c, f.srv.URL+"/admin/loads/"+first.Run.ID); !strings.Contains(runPage, `href="/admin/loads/`+first.Run.ID+`/changes"`) {
+		t.Errorf("the run page does not link to what the load changed")
+	}
+	page := body(t, c, f.srv.URL+"/admin/loads/"+first.Run.ID+"/changes")
 	if !strings.Contains(page, "本次导入新增 2001 年数值 2 个") {
 		t.Errorf("first load's page lacks its additions: %s", between(page, `id="changes"`, "</section>"))
 	}
 	second := uploadThrough(t, f.w, "县域 GDP 2001 修订.csv", head+"2001,620102,城关区,gdp,110,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
-	page = body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID)
-	changes := between(page, `id="changes"`, "</section>")
+	changes := between(body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes"), `id="changes"`, "</section>")
 	for _, want := range []string{"本次导入修订 2001 年数值 1 个", "<del>100</del> → <strong>110</strong>", `href="/admin/loads/` + first.Run.ID + `">100</a>`} {
 		if !strings.Contains(changes, want) {
 			t.Errorf("revising load's changes lack %q: %s", want, changes)
@@ -54,16 +56,17 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 	if strings.Contains(changes, "七里河区") || strings.Count(changes, `class="change `) != 1 {
 		t.Errorf("a value loaded again unchanged is listed as a change: %s", changes)
 	}
-	en := body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"?lang=en")
+	en := body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes?lang=en")
 	if !strings.Contains(en, "This load revised 1 values for 2001") {
 		t.Errorf("English page lacks the revision sentence")
 	}
 	third := uploadThrough(t, f.w, "again.csv", head+"2001,620102,城关区,gdp,110,亿元\n")
-	if p := body(t, c, f.srv.URL+"/admin/loads/"+third.Run.ID); !strings.Contains(p, `id="changes-none">本次导入未改变任何数值。`) {
+	if p := body(t, c, f.srv.URL+"/admin/loads/"+third.Run.ID+"/changes"); !strings.Contains(p, `id="changes-none">本次导入未改变任何数值。`) {
 		t.Errorf("a load that changed nothing does not say so: %s", between(p, `id="changes"`, "</section>"))
 	}
 
 	// The original of the upload, byte for byte, under its own name.
+	page = body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID)
 	if !strings.Contains(page, `id="original-download"`) {
 		t.Fatalf("no download of the uploaded original: %s", between(page, `id="original"`, "</td>"))
 	}

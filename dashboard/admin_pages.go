@@ -71,6 +71,7 @@ func (s *Server) adminPageRoutes(e *echo.Echo) {
 	loads.GET("/loads", s.loadsPage)
 	loads.GET("/loads/:id", s.runPage)
 	loads.GET("/loads/:id/rejects", s.rejectsExport, longRoute(0, exportWriteDeadline))
+	loads.GET("/loads/:id/changes", s.changesPage)
 	loads.GET("/loads/:id/original", s.originalDownload, longRoute(0, exportWriteDeadline))
 	loads.GET("/schedules", s.schedulesPage)
 	loads.POST("/schedules/:job/run", s.runNow, longRoute(0, jobWriteDeadline))
@@ -210,11 +211,6 @@ type runView struct {
 	// Code and Search are the rejects' filters; NextURL the next page; ExportQuery the
 	// export links' query (the same filters).
 	Code, Search, NextURL, ExportQuery string
-	// Changes are the values the run added and revised (committed runs only), with the
-	// totals said as sentences; ChangesNextURL is their next page.
-	Changes        warehouse.RunChanges
-	ChangeTotals   []string
-	ChangesNextURL string
 	// Original says what became of the run's file: downloadable, purged, or never kept.
 	Original originalView
 }
@@ -266,18 +262,6 @@ func (s *Server) runPage(c echo.Context) error {
 		eq.Set("q", q.Search)
 	}
 	v.ExportQuery = eq.Encode()
-	if run.Status == warehouse.RunCommitted {
-		v.Changes, err = st.Changes(ctx, warehouse.ChangesQuery{RunID: run.ID, Job: run.Job, After: c.QueryParam("changes_after"), Limit: changesPageSize})
-		if err != nil {
-			return pageError(err)
-		}
-		for _, tot := range v.Changes.Totals {
-			v.ChangeTotals = append(v.ChangeTotals, fmt.Sprintf(t(v.Lang, "changes_"+tot.Kind), tot.Year, tot.Count))
-		}
-		if v.Changes.Next != "" {
-			v.ChangesNextURL = withParam(c, "changes_after", v.Changes.Next) + "#changes"
-		}
-	}
 	return c.Render(http.StatusOK, "admin_run.html", v)
 }
 

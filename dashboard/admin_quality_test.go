@@ -59,6 +59,15 @@ func awaitJS(t *testing.T, s *session, js string) string {
 	return v
 }
 
+// changesOf follows the run page's link to what the load changed and reads its totals.
+func changesOf(t *testing.T, s *session) string {
+	t.Helper()
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#changes-link")), chromedp.WaitVisible(chromedp.CSS("#change-totals"))); err != nil {
+		t.Fatalf("open what the load changed: %v", err)
+	}
+	return s.text(t, "#change-totals")
+}
+
 // countyGDP is a file of 2001 GDP for ten Gansu counties, lines 2–11, with bad rows after
 // them as given.
 func countyGDP(t *testing.T, name string, revised float64, bad ...string) string {
@@ -131,9 +140,6 @@ func TestOperatorMonthInBrowser(t *testing.T) {
 	if reasons := s.text(t, "#reasons"); !strings.Contains(reasons, "unknown_region ×1") || !strings.Contains(reasons, "bad_value ×1") {
 		t.Errorf("grouped rejects read %q, want unknown_region ×1 and bad_value ×1", reasons)
 	}
-	if got := s.text(t, "#change-totals"); got != "本次导入新增 2001 年数值 10 个" {
-		t.Errorf("the first load's changes read %q", got)
-	}
 	// The exports, fetched by the page as a click would, with the admin's session.
 	csv := awaitJS(t, s, `fetch(document.getElementById('export-csv').href).then(function (r) { return r.text().then(function (b) { return r.status + ' ' + r.headers.get('Content-Type') + '\n' + b; }); })`)
 	if !strings.HasPrefix(csv, "200 text/csv") || !strings.Contains(csv, "unknown_region") || !strings.Contains(csv, "一百") {
@@ -144,21 +150,25 @@ func TestOperatorMonthInBrowser(t *testing.T) {
 		t.Errorf("XLSX export: %q, want 200 and a zip (PK)", xlsx)
 	}
 
+	if got := changesOf(t, s); got != "本次导入新增 2001 年数值 10 个" {
+		t.Errorf("the first load's changes read %q", got)
+	}
+
 	// The office fixes the two rows and revises one value: the second load adds the two
 	// fixed values and revises the one.
 	upload(countyGDP(t, "县域GDP_2001_修订.csv", 104.5, "2001,620171,gdp,5,亿元", "2001,620321,gdp,100,亿元"))
 	if got := s.eval(t, `String(!!document.getElementById('no-rejects'))`); got != "true" {
 		t.Errorf("the fixed file's run shows rejects: %s", s.text(t, "#rejects"))
 	}
-	totals := s.text(t, "#change-totals")
+	if s.text(t, "#original") == "" || s.eval(t, `String(!!document.getElementById('original-download'))`) != "true" {
+		t.Errorf("the uploaded original is not offered for download")
+	}
+	totals := changesOf(t, s)
 	if !strings.Contains(totals, "本次导入修订 2001 年数值 1 个") || !strings.Contains(totals, "本次导入新增 2001 年数值 2 个") {
 		t.Errorf("the fixed load's changes read %q, want 1 revised (620102 100 → 104.5) and 2 added (620171, 620321)", totals)
 	}
 	if list := s.text(t, "#change-list"); !strings.Contains(list, "100 → 104.5") {
 		t.Errorf("the revision list lacks 100 → 104.5: %s", list)
-	}
-	if s.text(t, "#original") == "" || s.eval(t, `String(!!document.getElementById('original-download'))`) != "true" {
-		t.Errorf("the uploaded original is not offered for download")
 	}
 
 	// A new analyst: the password is shown once, and it signs in.
