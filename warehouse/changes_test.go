@@ -88,11 +88,12 @@ func TestRunChangesAddedAndRevised(t *testing.T) {
 
 	t.Run("campaign", func(t *testing.T) {
 		const head = "unit_code,unit,month,metric,value\n"
-		first := etltest.LoadCSV(t, w, "campaign", "c1.csv", head+"620100,兰州市,2024-01,study_sessions,12\n")
-		second := etltest.LoadCSV(t, w, "campaign", "c2.csv", head+"620100,兰州市,2024-01,study_sessions,15\n")
+		// The demo reports this month too: its value is the history's first.
+		first := etltest.LoadCSV(t, w, "campaign", "c1.csv", head+"620100,兰州市,2024-01,study_sessions,1234\n")
+		second := etltest.LoadCSV(t, w, "campaign", "c2.csv", head+"620100,兰州市,2024-01,study_sessions,1235\n")
 		rc := changes(t, "campaign", second.Run.ID, 10)
-		if count(rc, warehouse.ChangeRevised, 2024) != 1 || len(rc.Changes) != 1 || rc.Changes[0].OldValue != "12" || rc.Changes[0].NewValue != "15" ||
-			rc.Changes[0].History[0].RunID != first.Run.ID {
+		if count(rc, warehouse.ChangeRevised, 2024) != 1 || len(rc.Changes) != 1 || rc.Changes[0].OldValue != "1234" || rc.Changes[0].NewValue != "1235" ||
+			len(rc.Changes[0].History) != 3 || rc.Changes[0].History[1].RunID != first.Run.ID || rc.Changes[0].History[2].RunID != second.Run.ID {
 			t.Errorf("a revised campaign value: %+v", rc)
 		}
 	})
