@@ -114,7 +114,7 @@ func (w *Warehouse) PurgeOriginals(ctx context.Context, now time.Time, pol Origi
 		return err
 	}
 	p := Params{"cutoff_ms": strconv.FormatInt(now.Add(-pol.Keep).UnixMilli(), 10), "max_bytes": strconv.FormatInt(max(pol.MaxBytes, 0), 10)}
-	if err := w.Exec(ctx, text, p); err != nil {
+	if err := w.exec(ctx, text, p); err != nil {
 		return fmt.Errorf("purge original files: %w", err)
 	}
 	return nil
