@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -26,6 +27,9 @@ type operatorStore interface {
 	Loads(ctx context.Context, q warehouse.LoadsQuery) ([]warehouse.Run, string, error)
 	RejectsPage(ctx context.Context, q warehouse.RejectsQuery) ([]warehouse.Reject, string, error)
 	RejectReasons(ctx context.Context, runID string) ([]warehouse.ReasonCount, error)
+	Changes(ctx context.Context, q warehouse.ChangesQuery) (warehouse.RunChanges, error)
+	Original(ctx context.Context, hash string) (warehouse.Original, error)
+	WriteOriginal(ctx context.Context, hash string, dst io.Writer) error
 	JobSummaries(ctx context.Context) ([]warehouse.JobSummary, error)
 	SearchAudit(ctx context.Context, q warehouse.AuditQuery) ([]warehouse.AuditEntry, error)
 }
@@ -38,10 +42,8 @@ const (
 	rejectsPageSize = 100
 	exportPageSize  = 10_000
 	auditPageSize   = 200
+	changesPageSize = 50
 )
-
-// loadStatuses are the statuses a run can have, for the loads page's filter.
-var loadStatuses = []string{warehouse.RunCommitted, "failed", "running", warehouse.RunUnchanged, "abandoned"}
 
 func init() {
 	// The upload page posts its files as a multipart stream, like the admin API's upload.
@@ -69,6 +71,8 @@ func (s *Server) adminPageRoutes(e *echo.Echo) {
 	loads.GET("/loads", s.loadsPage)
 	loads.GET("/loads/:id", s.runPage)
 	loads.GET("/loads/:id/rejects", s.rejectsExport, longRoute(0, exportWriteDeadline))
+	loads.GET("/loads/:id/changes", s.changesPage)
+	loads.GET("/loads/:id/original", s.originalDownload, longRoute(0, exportWriteDeadline))
 	loads.GET("/schedules", s.schedulesPage)
 	loads.POST("/schedules/:job/run", s.runNow, longRoute(0, jobWriteDeadline))
 	loads.GET("/upload", s.uploadPage)
@@ -167,7 +171,7 @@ func (s *Server) loadsPage(c echo.Context) error {
 	if err != nil {
 		return pageError(err)
 	}
-	v := loadsView{page: newPage(c, "admin", "nav_loads"), Runs: runs, Statuses: loadStatuses,
+	v := loadsView{page: newPage(c, "admin", "nav_loads"), Runs: runs, Statuses: runStatuses,
 		Job: q.Job, Status: q.Status, From: c.QueryParam("from"), To: c.QueryParam("to")}
 	if next != "" {
 		v.NextURL = withParam(c, "before", next)
@@ -207,6 +211,8 @@ type runView struct {
 	// Code and Search are the rejects' filters; NextURL the next page; ExportQuery the
 	// export links' query (the same filters).
 	Code, Search, NextURL, ExportQuery string
+	// Original says what became of the run's file: downloadable, purged, or never kept.
+	Original originalView
 }
 
 // findRun is one run by id, or 404.
@@ -241,6 +247,9 @@ func (s *Server) runPage(c echo.Context) error {
 		return pageError(err)
 	}
 	v := runView{page: newPage(c, "admin", "nav_loads"), Run: run, Reasons: reasons, Rejects: rejects, Code: q.Code, Search: q.Search}
+	if v.Original, err = originalOf(c, st, run); err != nil {
+		return err
+	}
 	v.Title = t(v.Lang, "run") + " " + run.ID
 	if next != "" {
 		v.NextURL = withParam(c, "after", next)
@@ -413,20 +422,21 @@ type uploadView struct {
 	Error  string
 }
 
-func (s *Server) uploadView(c echo.Context) (uploadView, error) {
+// uploadView is the upload page with the jobs to choose from, and the jobs' runner.
+func (s *Server) uploadView(c echo.Context) (uploadView, OperatorJobs, error) {
 	v := uploadView{page: newPage(c, "admin", "nav_upload")}
 	oj, err := s.operatorJobs()
 	if err != nil {
-		return v, err
+		return v, nil, err
 	}
 	for _, j := range oj.Schedules(time.Now()) {
 		v.Jobs = append(v.Jobs, j.Job)
 	}
-	return v, nil
+	return v, oj, nil
 }
 
 func (s *Server) uploadPage(c echo.Context) error {
-	v, err := s.uploadView(c)
+	v, _, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
@@ -438,11 +448,10 @@ func (s *Server) uploadPage(c echo.Context) error {
 // the files), stages each, and shows what inspect and a dry run made of them. Nothing is
 // loaded until the operator says so (uploadLoad).
 func (s *Server) uploadPreview(c echo.Context) error {
-	v, err := s.uploadView(c)
+	v, oj, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
-	oj, _ := s.operatorJobs()
 	parts, err := multipartParts(c)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -485,11 +494,10 @@ func (s *Server) uploadPreview(c echo.Context) error {
 
 // uploadLoad loads staged uploads the operator has looked at.
 func (s *Server) uploadLoad(c echo.Context) error {
-	v, err := s.uploadView(c)
+	v, oj, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
-	oj, _ := s.operatorJobs()
 	v.Job = c.FormValue("job")
 	form, err := c.FormParams()
 	if err != nil {

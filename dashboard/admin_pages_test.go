@@ -15,11 +15,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 
 	"jinwei/dashboard"
@@ -85,10 +87,20 @@ func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobR
 	return dashboard.JobResult{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000002", Job: job, FilePath: id, Status: warehouse.RunCommitted}}, nil
 }
 
+// operatorRoutes are the routes of the last operator server built: what the role test walks.
+var operatorRoutes []*echo.Route
+
 // newOperatorServer is newAuthServer's warehouse and accounts with the operator's ETL.
 func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 	t.Helper()
-	f := &authFixture{now: time.Now()}
+	jobs := &opJobs{staged: map[string][]byte{}}
+	return newOperatorServerWith(t, etltest.Demo(t), jobs), jobs
+}
+
+// newOperatorServerWith is an operator server over w running jobs.
+func newOperatorServerWith(t testing.TB, w *warehouse.Warehouse, jobs dashboard.OperatorJobs) *authFixture {
+	t.Helper()
+	f := &authFixture{now: time.Now(), w: w}
 	var users []dashboard.User
 	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
 		h, err := dashboard.HashPassword(u.name + "-pw")
@@ -97,8 +109,6 @@ func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 		}
 		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
 	}
-	jobs := &opJobs{staged: map[string][]byte{}}
-	f.w = etltest.Demo(t)
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
 		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, Jobs: jobs}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -106,42 +116,83 @@ func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 	}
 	f.srv = httptest.NewTLSServer(app)
 	t.Cleanup(f.srv.Close)
-	return f, jobs
+	operatorRoutes = app.Routes()
+	return f
 }
 
-// adminGets and adminPosts are every operator page and form.
-var (
-	adminGets  = []string{"/admin/loads", "/admin/loads/00000000-0000-7000-8000-000000000009", "/admin/loads/00000000-0000-7000-8000-000000000009/rejects?format=csv", "/admin/schedules", "/admin/upload", "/admin/accounts"}
-	adminPosts = []string{"/admin/schedules/economy/run", "/admin/upload", "/admin/upload/load", "/admin/accounts", "/admin/accounts/leader/password",
-		"/admin/accounts/leader/disable", "/admin/accounts/leader/enable", "/admin/accounts/leader/role", "/admin/tokens/x/revoke"}
-)
+// adminRoutes are every operator page, form and admin API endpoint the server routes
+// (/admin/… and /api/admin/…), read from its router so a route added later is checked too,
+// with their parameters filled in.
+func adminRoutes(t *testing.T) (gets, posts []string) {
+	t.Helper()
+	fill := strings.NewReplacer(":id", "00000000-0000-7000-8000-000000000009", ":job", "economy", ":name", "leader")
+	for _, r := range operatorRoutes {
+		if !strings.HasPrefix(r.Path, "/admin/") && !strings.HasPrefix(r.Path, "/api/admin/") {
+			continue
+		}
+		p := fill.Replace(r.Path)
+		switch r.Method {
+		case http.MethodGet:
+			gets = append(gets, p)
+		case http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
+			posts = append(posts, r.Method+" "+p)
+		}
+	}
+	// The router must have been read: these are known to exist.
+	for _, want := range []string{"/admin/loads", "/admin/loads/00000000-0000-7000-8000-000000000009/original", "/api/admin/runs"} {
+		if !slices.Contains(gets, want) {
+			t.Fatalf("the admin routes read from the router lack GET %s: %v", want, gets)
+		}
+	}
+	return gets, posts
+}
 
-// Every role but admin gets 403 on every operator page and form, and nobody signed in is
-// sent to sign in; an admin gets the pages.
+// Every role but admin gets 403 on every operator page, form and admin endpoint, and
+// nobody signed in is sent to sign in (pages) or refused (the API); an admin gets the pages.
 func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	f, jobs := newOperatorServer(t)
-	for _, user := range []string{"leader", "analyst"} {
+	gets, posts := adminRoutes(t)
+	var others []string
+	for _, r := range dashboard.RoleNames() {
+		if r != dashboard.RoleAdmin {
+			others = append(others, r)
+		}
+	}
+	users := map[string]string{dashboard.RoleViewer: "leader", dashboard.RoleAnalyst: "analyst"}
+	for _, role := range others {
+		user, ok := users[role]
+		if !ok {
+			t.Fatalf("no account of role %s in the operator server: add one", role)
+		}
 		c, token := f.signedIn(t, user)
-		for _, p := range adminGets {
+		for _, p := range gets {
 			if got := status(t, c, http.MethodGet, f.srv.URL+p, nil); got != http.StatusForbidden {
-				t.Errorf("%s GET %s: %d, want 403", user, p, got)
+				t.Errorf("%s (%s) GET %s: %d, want 403", user, role, p, got)
 			}
 		}
-		for _, p := range adminPosts {
-			res, err := c.PostForm(f.srv.URL+p, url.Values{"_csrf": {token}, "role": {"admin"}, "name": {"x"}, "job": {"economy"}})
+		for _, mp := range posts {
+			method, p, _ := strings.Cut(mp, " ")
+			req, _ := http.NewRequest(method, f.srv.URL+p, strings.NewReader(url.Values{"_csrf": {token}, "role": {"admin"}, "name": {"x"}, "job": {"economy"}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-CSRF-Token", token)
+			res, err := c.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			res.Body.Close()
 			if res.StatusCode != http.StatusForbidden {
-				t.Errorf("%s POST %s: %d, want 403", user, p, res.StatusCode)
+				t.Errorf("%s (%s) %s %s: %d, want 403", user, role, method, p, res.StatusCode)
 			}
 		}
 	}
 	anon := f.client(t)
-	for _, p := range adminGets {
-		if got := status(t, anon, http.MethodGet, f.srv.URL+p, nil); got != http.StatusSeeOther {
-			t.Errorf("anonymous GET %s: %d, want 303 to sign in", p, got)
+	for _, p := range gets {
+		want := http.StatusSeeOther
+		if strings.HasPrefix(p, "/api/") {
+			want = http.StatusUnauthorized
+		}
+		if got := status(t, anon, http.MethodGet, f.srv.URL+p, nil); got != want {
+			t.Errorf("anonymous GET %s: %d, want %d", p, got, want)
 		}
 	}
 	if len(jobs.startedBy) != 0 {
@@ -234,9 +285,21 @@ func TestLoadsPageFiltersAndPages(t *testing.T) {
 		t.Errorf("%d runs still shown running after they finished", len(got))
 	}
 	page := body(t, c, f.srv.URL+"/admin/loads?job=economy&from=2020-03-01&to=2020-03-01")
-	for _, want := range []string{">schedule<", "<td class=\"num\">9</td>", "3s", "f1.csv"} {
+	for _, want := range []string{">定时<", "<td class=\"num\">9</td>", "3s", "f1.csv", ">已提交<"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("loads page lacks %q", want)
+		}
+	}
+	// Statuses and what started a run are words of the page's language, never codes.
+	en := body(t, c, f.srv.URL+"/admin/loads?job=economy&from=2020-03-01&to=2020-03-01&lang=en")
+	for _, want := range []string{">Schedule<", ">Committed<", `<option value="failed">Failed</option>`} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English loads page lacks %q", want)
+		}
+	}
+	for _, raw := range []string{">committed<", ">failed<", ">schedule<", ">unchanged<"} {
+		if strings.Contains(page, raw) || strings.Contains(en, raw) {
+			t.Errorf("loads page shows the status code %q untranslated", raw)
 		}
 	}
 	for _, bad := range []string{"/admin/loads?from=March", "/admin/loads?before=nonsense"} {
@@ -286,7 +349,7 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	c, _ := f.signedIn(t, "ops")
 	run := "/admin/loads/" + rep.Run.ID
 	page := body(t, c, f.srv.URL+run)
-	for _, want := range []string{`data-code="unknown_region"><strong>unknown_region</strong> ×150`, `<strong>bad_value</strong> ×2`, ">upload:ops<"} {
+	for _, want := range []string{`data-code="unknown_region"><strong>unknown_region</strong> ×150`, `<strong>bad_value</strong> ×2`, ">上传（ops）<", ">已提交<"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("run page lacks %q", want)
 		}

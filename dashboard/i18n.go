@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"jinwei/warehouse"
 )
 
 // Language codes the pages speak; Chinese is the default.
@@ -30,7 +32,10 @@ var localeFS embed.FS
 // "status_"+s)): the completeness test cannot read them from the code, so they are listed
 // here, and a prefix used in the code but missing here fails the test.
 var labelFamilies = map[string][]string{
-	"status_":      {"未整改", "整改中", "已整改", "已销号"},
+	"status_":      slices.Concat([]string{"未整改", "整改中", "已整改", "已销号"}, runStatuses, auditOutcomes),
+	"started_":     startedByKinds,
+	"changes_":     {warehouse.ChangeAdded, warehouse.ChangeRevised},
+	"original_":    originalStates,
 	"category_":    {"1", "2", "3", "4", "5", "6", "7"},
 	"kind_":        campaignKinds,
 	"dim_":         {"study", "execution", "efficiency"},

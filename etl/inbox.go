@@ -39,6 +39,9 @@ type Runner struct {
 	mappings []*Mapping
 	jobs     map[string]JobConfig
 	client   *http.Client
+	// Originals is how long and how much of the files loaded from inboxes and uploads the
+	// warehouse keeps for download; the zero policy keeps none.
+	Originals warehouse.OriginalsPolicy
 }
 
 // NewRunner returns a runner of the configured jobs, reading fact files with mappings.
@@ -114,11 +117,17 @@ func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
 	return reports, nil
 }
 
-// loadInboxFile loads one inbox file and moves it to done/ or failed/.
+// loadInboxFile loads one inbox file, keeps its original, and moves it to done/ or failed/.
 func (r *Runner) loadInboxFile(ctx context.Context, j JobConfig, file string) (*Report, error) {
 	rep, err := r.l.Load(ctx, j.Name, file, r.home, nil, r.mappings)
 	if ctx.Err() != nil {
 		return rep, err // abandoned: leave the file for the next run
+	}
+	if rep != nil && rep.Run.ContentHash != "" {
+		// A file that cannot be kept is still loaded: the loss is a download, not data.
+		if kerr := r.keepOriginal(ctx, file, rep.Run); kerr != nil {
+			r.l.log.Warn("keep original file", "file", file, "run", rep.Run.ID, "error", kerr)
+		}
 	}
 	dest := "done"
 	if err != nil {
@@ -262,4 +271,18 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
 	return n, err
+}
+
+// keepOriginal keeps the file a run loaded in the warehouse, for the operator to download.
+func (r *Runner) keepOriginal(ctx context.Context, file string, run warehouse.Run) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return r.l.wh.KeepOriginal(context.WithoutCancel(ctx), run.ContentHash, filepath.Base(file), fi.Size(), f, time.Now().UTC(), r.Originals)
 }

@@ -65,6 +65,11 @@ type config struct {
 	// DemoPublic lets demo mode (no accounts: anyone may view the dashboards) listen on an
 	// address other than loopback.
 	DemoPublic bool `toml:"demo_public"`
+	// OriginalsKeepDays is how many days the original files of inbox and upload loads are
+	// kept in the warehouse for download (0 keeps none); OriginalsMaxMB bounds them all
+	// together, the oldest purged first.
+	OriginalsKeepDays int   `toml:"originals_keep_days"`
+	OriginalsMaxMB    int64 `toml:"originals_max_mb"`
 
 	// worker is the program that runs ad hoc SQL in a process of its own (this binary),
 	// set by serve: the dashboards must not wait behind an analyst's statement.
@@ -79,17 +84,19 @@ type campaignConfig struct {
 
 func defaultConfig() config {
 	return config{
-		Addr:           "127.0.0.1:8080",
-		DataDir:        "var/warehouse",
-		Database:       "jinwei",
-		HomeRegion:     "620000",
-		DemoDir:        "data",
-		LoadDemo:       true,
-		SourcesDir:     "data/sources",
-		MaxRejectShare: etl.DefaultMaxRejectShare,
-		BatchRows:      etl.DefaultBatchRows,
-		SessionTTL:     "12h",
-		CookieSecure:   dashboard.CookieSecureAuto,
+		Addr:              "127.0.0.1:8080",
+		DataDir:           "var/warehouse",
+		Database:          "jinwei",
+		HomeRegion:        "620000",
+		DemoDir:           "data",
+		LoadDemo:          true,
+		SourcesDir:        "data/sources",
+		MaxRejectShare:    etl.DefaultMaxRejectShare,
+		BatchRows:         etl.DefaultBatchRows,
+		SessionTTL:        "12h",
+		CookieSecure:      dashboard.CookieSecureAuto,
+		OriginalsKeepDays: int(warehouse.DefaultOriginalsPolicy.Keep / (24 * time.Hour)),
+		OriginalsMaxMB:    warehouse.DefaultOriginalsPolicy.MaxBytes >> 20,
 	}
 }
 
@@ -221,4 +228,9 @@ func (c *config) backupsDir() (string, error) {
 		dir = filepath.Join(c.DataDir, "backups")
 	}
 	return filepath.Abs(dir)
+}
+
+// originalsPolicy is how long and how much of the loads' original files are kept.
+func (c *config) originalsPolicy() warehouse.OriginalsPolicy {
+	return warehouse.OriginalsPolicy{Keep: time.Duration(c.OriginalsKeepDays) * 24 * time.Hour, MaxBytes: c.OriginalsMaxMB << 20}
 }

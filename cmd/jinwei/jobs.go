@@ -32,7 +32,12 @@ func newRunner(cfg *config, l *etl.Loader) (*etl.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return etl.NewRunner(l, cfg.HomeRegion, mappings, defaultJobs(cfg))
+	r, err := etl.NewRunner(l, cfg.HomeRegion, mappings, defaultJobs(cfg))
+	if err != nil {
+		return nil, err
+	}
+	r.Originals = cfg.originalsPolicy()
+	return r, nil
 }
 
 // adminJobs lets the dashboard's admin API run jobs without importing etl.

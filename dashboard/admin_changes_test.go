@@ -1,0 +1,111 @@
+package dashboard_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"jinwei/etl"
+	"jinwei/etl/etltest"
+	"jinwei/warehouse"
+)
+
+// uploadThrough loads content as an upload by ops through a job runner with an inbox, as
+// the upload page does, keeping the original file.
+func uploadThrough(t *testing.T, w *warehouse.Warehouse, name, content string) *etl.Report {
+	t.Helper()
+	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r, err := etl.NewRunner(l, etltest.Home, nil, []etl.JobConfig{{Name: etl.JobEconomy, Inbox: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Originals = warehouse.DefaultOriginalsPolicy
+	rep, err := r.SaveUpload(warehouse.WithStartedBy(context.Background(), "upload:ops"), etl.JobEconomy, name, strings.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// A run's page says what the load changed (values added, values revised old → new with
+// their history, totals by year in words) or that it changed nothing; it offers the
+// original file of an upload for download under its Chinese name, audited, and says when a
+// file came from the command line.
+func TestRunPageShowsChangesAndOriginal(t *testing.T) {
+	f, _ := newOperatorServer(t)
+	c, _ := f.signedIn(t, "ops")
+	const head = "year,region_code,region_name_zh,indicator,value,unit\n"
+	first := uploadThrough(t, f.w, "县域 GDP 2001.csv", head+"2001,620102,城关区,gdp,100,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
+	if runPage := body(t, c, f.srv.URL+"/admin/loads/"+first.Run.ID); !strings.Contains(runPage, `href="/admin/loads/`+first.Run.ID+`/changes"`) {
+		t.Errorf("the run page does not link to what the load changed")
+	}
+	page := body(t, c, f.srv.URL+"/admin/loads/"+first.Run.ID+"/changes")
+	if !strings.Contains(page, "本次导入新增 2001 年数值 2 个") {
+		t.Errorf("first load's page lacks its additions: %s", between(page, `id="changes"`, "</section>"))
+	}
+	second := uploadThrough(t, f.w, "县域 GDP 2001 修订.csv", head+"2001,620102,城关区,gdp,110,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
+	changes := between(body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes"), `id="changes"`, "</section>")
+	for _, want := range []string{"本次导入修订 2001 年数值 1 个", "<del>100</del> → <strong>110</strong>", `href="/admin/loads/` + first.Run.ID + `">100</a>`} {
+		if !strings.Contains(changes, want) {
+			t.Errorf("revising load's changes lack %q: %s", want, changes)
+		}
+	}
+	if strings.Contains(changes, "七里河区") || strings.Count(changes, `class="change `) != 1 {
+		t.Errorf("a value loaded again unchanged is listed as a change: %s", changes)
+	}
+	en := body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes?lang=en")
+	if !strings.Contains(en, "This load revised 1 values for 2001") {
+		t.Errorf("English page lacks the revision sentence")
+	}
+	third := uploadThrough(t, f.w, "again.csv", head+"2001,620102,城关区,gdp,110,亿元\n")
+	if p := body(t, c, f.srv.URL+"/admin/loads/"+third.Run.ID+"/changes"); !strings.Contains(p, `id="changes-none">本次导入未改变任何数值。`) {
+		t.Errorf("a load that changed nothing does not say so: %s", between(p, `id="changes"`, "</section>"))
+	}
+
+	// The original of the upload, byte for byte, under its own name.
+	page = body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID)
+	if !strings.Contains(page, `id="original-download"`) {
+		t.Fatalf("no download of the uploaded original: %s", between(page, `id="original"`, "</td>"))
+	}
+	res, err := c.Get(f.srv.URL + "/admin/loads/" + second.Run.ID + "/original")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(string(got), head) || !strings.Contains(string(got), "110") {
+		t.Errorf("original download: %d %q", res.StatusCode, got)
+	}
+	cd := res.Header.Get("Content-Disposition")
+	if !strings.Contains(cd, `filename*=UTF-8''%E5%8E%BF%E5%9F%9F%20GDP%202001%20%E4%BF%AE%E8%AE%A2.csv`) || !strings.HasPrefix(cd, `attachment; filename="`) {
+		t.Errorf("Content-Disposition %q lacks the name in RFC 5987 form beside an ASCII one", cd)
+	}
+	if audit := body(t, c, f.srv.URL+"/admin/accounts?user=ops&kind=admin"); !strings.Contains(audit, "download original 县域 GDP 2001 修订.csv of run "+second.Run.ID) {
+		t.Errorf("the download is not in the audit log")
+	}
+
+	// A file loaded from a path on the command line is not kept, and the page says so.
+	cli := etltest.LoadCSV(t, f.w, "economy", "cli.csv", head+"2001,620104,西固区,gdp,300,亿元\n")
+	if p := body(t, c, f.srv.URL+"/admin/loads/"+cli.Run.ID); !strings.Contains(p, `data-state="cli">由命令行从本机路径导入`) {
+		t.Errorf("a CLI load's page does not say its file was not kept: %s", between(p, `id="original"`, "</td>"))
+	}
+	if got := status(t, c, http.MethodGet, f.srv.URL+"/admin/loads/"+cli.Run.ID+"/original", nil); got != http.StatusNotFound {
+		t.Errorf("download of a CLI load's file: %d, want 404", got)
+	}
+}
+
+// between is s from the first from to the next to after it, for failure messages and scoped checks.
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s, to); j >= 0 {
+		return s[:j]
+	}
+	return s
+}

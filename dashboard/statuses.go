@@ -1,0 +1,47 @@
+package dashboard
+
+import (
+	"fmt"
+	"strings"
+
+	"jinwei/warehouse"
+)
+
+// One status vocabulary for every operator page: a run's status, an audit entry's outcome
+// and a ledger item's status are all labels of the status_ family (locale/*.toml), so no
+// page shows "committed" to a reader of Chinese.
+
+// runStatuses are the statuses a run can have, in the loads filter's order.
+var runStatuses = []string{warehouse.RunCommitted, warehouse.RunFailed, warehouse.RunRunning, warehouse.RunUnchanged, warehouse.RunAbandoned}
+
+// auditOutcomes are an audit entry's outcomes (audit_log.outcome); "failed" is a run's too.
+var auditOutcomes = []string{"ok", "refused", "limited"}
+
+// startedByKinds are what starts a load (etl_runs.started_by before any ":user").
+var startedByKinds = []string{"schedule", "upload", "url", "cli", "run-now"}
+
+// statusLabel is a status in lang, or the status itself when the vocabulary lacks it
+// (TestLabelsComplete lists the vocabulary).
+func statusLabel(lang, s string) string {
+	if s == "" {
+		return "—"
+	}
+	return t(lang, "status_"+s)
+}
+
+// startedByLabel says who or what started a load in lang: "上传（alice）".
+func startedByLabel(lang, by string) string {
+	if by == "" {
+		return "—"
+	}
+	kind, user, _ := strings.Cut(by, ":")
+	if user == "" {
+		return t(lang, "started_"+kind)
+	}
+	return fmt.Sprintf(t(lang, "started_by_user"), t(lang, "started_"+kind), user)
+}
+
+func init() {
+	templateFuncs["status"] = statusLabel
+	templateFuncs["startedBy"] = startedByLabel
+}
