@@ -87,7 +87,13 @@ func (s *Server) adminPageRoutes(e *echo.Echo) {
 // auditAdmin writes an operator's change to the audit log; a change that cannot be
 // audited is reported as failed, though it was made.
 func (s *Server) auditAdmin(c echo.Context, what string, err error) error {
-	e := warehouse.AuditEntry{User: currentSession(c).User, Action: "admin", Statement: what, Outcome: "ok"}
+	return s.auditStep(c, "admin", what, err)
+}
+
+// auditStep writes one change made through a page or the API to the audit log, however it
+// ended, under action (admin, report, …).
+func (s *Server) auditStep(c echo.Context, action, what string, err error) error {
+	e := warehouse.AuditEntry{User: currentSession(c).User, Action: action, Statement: what, Outcome: "ok"}
 	if err != nil {
 		e.Outcome, e.Message = "failed", err.Error()
 	}

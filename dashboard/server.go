@@ -6,6 +6,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -84,6 +85,8 @@ type Config struct {
 	Spool SpoolConfig
 	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
 	BackupsDir string
+	// Deadlines say by when units' monthly reports are due (config [reports]).
+	Deadlines warehouse.Deadlines
 }
 
 // Server holds the routes' dependencies.
@@ -91,6 +94,8 @@ type Server struct {
 	cfg   Config
 	store Store
 	runs  Runs
+	// reports are units' monthly reports, read and written within the caller's scope.
+	reports Reports
 	jobs  Jobs
 	log   *slog.Logger
 	tmpl  *template.Template
@@ -112,6 +117,7 @@ type Warehouse interface {
 	Store
 	Runs
 	AccountStore
+	Reports
 }
 
 // New returns the Echo application serving the dashboard.
@@ -122,6 +128,9 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	if cfg.DefaultGroup == "" {
 		cfg.DefaultGroup = "all31"
 	}
+	if err := cfg.Deadlines.Check(); err != nil {
+		return nil, fmt.Errorf("dashboard: report deadlines: %w", err)
+	}
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -130,7 +139,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 		return nil, err
 	}
 	cfg.Spool = cfg.Spool.orDefaults()
-	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
+	s := &Server{cfg: cfg, store: store, runs: store, reports: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
 		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}}
 	if err := s.setUpAccounts(store); err != nil {
 		return nil, err
@@ -165,6 +174,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)
+	s.reportRoutes(e)
 	s.routes = routeSet(e)
 	return e, nil
 }
