@@ -88,8 +88,8 @@ type completenessView struct {
 	// Heads are the months with their deadline days.
 	Heads []option
 	Rows  []completenessRow
-	Kinds  []option
-	To     string
+	Kinds []option
+	To    string
 }
 
 type completenessRow struct {

@@ -96,9 +96,9 @@ type Server struct {
 	runs  Runs
 	// reports are units' monthly reports, read and written within the caller's scope.
 	reports Reports
-	jobs  Jobs
-	log   *slog.Logger
-	tmpl  *template.Template
+	jobs    Jobs
+	log     *slog.Logger
+	tmpl    *template.Template
 	// spools admits the downloads staged on disk at once, and spooled counts the bytes
 	// they hold (see sendSpooled).
 	spools  chan struct{}

@@ -206,7 +206,7 @@ type Draft struct {
 	SavedAt time.Time `json:"saved_at"`
 }
 
-// maxDraft bounds a draft's JSON: a month's form is 26 numbers.
+// maxDraft bounds a draft's JSON: a month's form is 25 numbers.
 const maxDraft = 64 << 10
 
 // SaveDraft keeps a unit's draft of a month (the form's fields as JSON).

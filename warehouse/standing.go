@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // PublishedRank is one unit's place in a published ranking (通报).
@@ -42,16 +43,18 @@ func (w *Warehouse) UnitStanding(ctx context.Context, scope RowScope, unit Unit,
 		return nil, fmt.Errorf("standing of %s: %w", unit.Code, ErrOutOfScope)
 	}
 	kind := scorecardKind(unit)
-	sc, err := w.Scorecard(ctx, kind, month, weights)
+	st := &Standing{Month: month, Kind: kind, Ranks: []PublishedRank{}}
+	day := month + "-01"
+	months, err := w.campaignMonths(ctx)
+	if err != nil || !slices.Contains(months, day) {
+		// No reports of that month yet: nothing to stand on.
+		return st, err
+	}
+	sc, err := w.Scorecard(ctx, kind, day, weights)
 	if err != nil {
 		return nil, err
 	}
-	st := &Standing{Month: month, Kind: kind, Ranks: []PublishedRank{}}
-	if sc.Month != month {
-		// No reports of that month yet: nothing to stand on.
-		return st, nil
-	}
-	ranks, pub, err := w.publishedRanks(ctx, kind, month)
+	ranks, pub, err := w.publishedRanks(ctx, kind, day)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +70,7 @@ func (w *Warehouse) UnitStanding(ctx context.Context, scope RowScope, unit Unit,
 		return st, nil
 	}
 	st.Published = pub
-	res, err := w.named(ctx, "campaign_published", Params{"scope": kind, "month": month})
+	res, err := w.named(ctx, "campaign_published", Params{"scope": kind, "month": day})
 	if err != nil {
 		return nil, err
 	}
