@@ -81,6 +81,12 @@ func unitName(u warehouse.Unit, lang string) string {
 	return u.NameZh
 }
 
+// reportStates are the states of a unit's report of a month, as the matrix shows them.
+var reportStates = []string{warehouse.StateOnTime, warehouse.StateLate, warehouse.StateReturned, warehouse.StateMissing, warehouse.StatePending}
+
+// unitKinds are the kinds of reporting unit, in the matrix's filter.
+var unitKinds = []string{warehouse.UnitCity, warehouse.UnitCounty, warehouse.UnitDepartment}
+
 // completenessView is the province's units × months matrix.
 type completenessView struct {
 	page
@@ -161,7 +167,7 @@ func (s *Server) completenessPage(c echo.Context) error {
 	}
 	kind := c.QueryParam("kind")
 	v.Kinds = append(v.Kinds, option{"", t(lang, "any_value"), kind == ""})
-	for _, k := range []string{warehouse.UnitCity, warehouse.UnitCounty, warehouse.UnitDepartment} {
+	for _, k := range unitKinds {
 		v.Kinds = append(v.Kinds, option{k, t(lang, "unit_"+k), kind == k})
 	}
 	for i, u := range comp.Units {
