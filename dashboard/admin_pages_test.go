@@ -102,12 +102,13 @@ func newOperatorServerWith(t testing.TB, w *warehouse.Warehouse, jobs dashboard.
 	t.Helper()
 	f := &authFixture{now: time.Now(), w: w}
 	var users []dashboard.User
-	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
+	for _, u := range []struct{ name, role, unit string }{{"leader", dashboard.RoleViewer, ""}, {"analyst", dashboard.RoleAnalyst, ""},
+		{"ops", dashboard.RoleAdmin, ""}, {"filler", dashboard.RoleReporter, "620100"}, {"checker", dashboard.RoleVerifier, ""}} {
 		h, err := dashboard.HashPassword(u.name + "-pw")
 		if err != nil {
 			t.Fatal(err)
 		}
-		users = append(users, dashboard.User{Name: u.name, Role: u.role, PasswordHash: h})
+		users = append(users, dashboard.User{Name: u.name, Role: u.role, Unit: u.unit, PasswordHash: h})
 	}
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Users: users, SessionKey: []byte(strings.Repeat("k", 32)),
 		SessionTTL: time.Hour, Clock: func() time.Time { return f.now }, Jobs: jobs}, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -152,19 +153,24 @@ func adminRoutes(t *testing.T) (gets, posts []string) {
 func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	f, jobs := newOperatorServer(t)
 	gets, posts := adminRoutes(t)
+	// Each user signs in once: sign-in allows five attempts at once per address.
+	clients := map[string]*http.Client{}
 	var others []string
 	for _, r := range dashboard.RoleNames() {
 		if r != dashboard.RoleAdmin {
 			others = append(others, r)
 		}
 	}
-	users := map[string]string{dashboard.RoleViewer: "leader", dashboard.RoleAnalyst: "analyst"}
+	users := map[string]string{dashboard.RoleViewer: "leader", dashboard.RoleAnalyst: "analyst", dashboard.RoleReporter: "filler", dashboard.RoleVerifier: "checker"}
 	for _, role := range others {
 		user, ok := users[role]
 		if !ok {
 			t.Fatalf("no account of role %s in the operator server: add one", role)
 		}
-		c, token := f.signedIn(t, user)
+		c := f.client(t)
+		signIn(t, c, f.srv.URL, user, user+"-pw")
+		clients[user] = c
+		token := csrfTokenOf(t, c, f.srv.URL, role)
 		for _, p := range gets {
 			if got := status(t, c, http.MethodGet, f.srv.URL+p, nil); got != http.StatusForbidden {
 				t.Errorf("%s (%s) GET %s: %d, want 403", user, role, p, got)
@@ -208,8 +214,7 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	if !strings.Contains(body(t, ops, f.srv.URL+"/ranking"), `id="nav-admin" href="/admin/loads"`) {
 		t.Errorf("no operations link in an admin's navigation")
 	}
-	leader, _ := f.signedIn(t, "leader")
-	if strings.Contains(body(t, leader, f.srv.URL+"/ranking"), `id="nav-admin"`) {
+	if strings.Contains(body(t, clients["leader"], f.srv.URL+"/ranking"), `id="nav-admin"`) {
 		t.Errorf("a viewer's navigation links to the operator pages")
 	}
 }

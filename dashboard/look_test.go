@@ -217,12 +217,12 @@ func withLang(path, lang string) string {
 }
 
 // navText is the navigation's visible text per language: without the console, with it, and
-// with the operator link too (admins).
+// with the report status and operator links too (admins).
 var navText = map[string][3]string{
 	"zh": {"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报", "驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 SQL 控制台",
-		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 SQL 控制台 运维"},
+		"驾驶舱 同类省份排名 县域比较 生态整改 三抓三促 简报 填报进度 SQL 控制台 运维"},
 	"en": {"Cockpit Peer ranking Counties Ecology Campaign Briefing", "Cockpit Peer ranking Counties Ecology Campaign Briefing SQL console",
-		"Cockpit Peer ranking Counties Ecology Campaign Briefing SQL console Operations"},
+		"Cockpit Peer ranking Counties Ecology Campaign Briefing Report status SQL console Operations"},
 }
 
 // One browser opens every page in both languages in demo mode, signed out and signed in as

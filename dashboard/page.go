@@ -35,6 +35,9 @@ type page struct {
 	// Analyst says the user may open the SQL console; Admin the operator pages.
 	Analyst bool
 	Admin   bool
+	// Reporter says the user fills a unit's reports (and sees no province page); Reviewer
+	// that it follows every unit's reports.
+	Reporter, Reviewer bool
 	// CSRF is the token state-changing forms send back.
 	CSRF string
 	// Wall is the wall-screen view (?screen=wall): full screen, dark, large type, no
@@ -86,6 +89,7 @@ func newPage(c echo.Context, nav, titleKey string) page {
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
 	if ss := currentSession(c); ss != nil {
 		p.User, p.Demo, p.Analyst, p.Admin = ss.User, ss.Demo, ss.can(PermRunSQL), ss.can(PermAdminLoads)
+		p.Reporter, p.Reviewer = ss.can(PermReport), ss.can(PermReviewReports)
 	}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if wall {

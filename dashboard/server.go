@@ -6,6 +6,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -92,6 +93,8 @@ type Config struct {
 	Chromium string
 	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
 	BackupsDir string
+	// Deadlines say by when units' monthly reports are due (config [reports]).
+	Deadlines warehouse.Deadlines
 }
 
 // Server holds the routes' dependencies.
@@ -99,9 +102,11 @@ type Server struct {
 	cfg   Config
 	store Store
 	runs  Runs
-	jobs  Jobs
-	log   *slog.Logger
-	tmpl  *template.Template
+	// reports are units' monthly reports, read and written within the caller's scope.
+	reports Reports
+	jobs    Jobs
+	log     *slog.Logger
+	tmpl    *template.Template
 	// spools admits the downloads staged on disk at once, and spooled counts the bytes
 	// they hold (see sendSpooled).
 	spools  chan struct{}
@@ -121,11 +126,15 @@ type Warehouse interface {
 	Runs
 	AccountStore
 	BriefArchive
+	Reports
 }
 
 // New returns the Echo application serving the dashboard.
 func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	cfg = cfg.withDefaults()
+	if err := cfg.Deadlines.Check(); err != nil {
+		return nil, fmt.Errorf("dashboard: report deadlines: %w", err)
+	}
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -134,7 +143,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 		return nil, err
 	}
 	cfg.Spool = cfg.Spool.orDefaults()
-	s := &Server{cfg: cfg, store: store, runs: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
+	s := &Server{cfg: cfg, store: store, runs: store, reports: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
 		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}}
 	if err := s.setUpAccounts(store); err != nil {
 		return nil, err
@@ -172,6 +181,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)
+	s.reportRoutes(e)
 	s.routes = routeSet(e)
 	return e, nil
 }

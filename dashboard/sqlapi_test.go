@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
+	"jinwei/dashboard"
 	"jinwei/warehouse"
 )
 
@@ -17,6 +18,21 @@ import (
 func csrfToken(t testing.TB, c *http.Client, base string) string {
 	t.Helper()
 	return pageToken(t, c, base+"/ranking")
+}
+
+// csrfTokenOf is csrfToken for any role: a reporter has no province page, so its token is
+// read from its own report page.
+func csrfTokenOf(t testing.TB, c *http.Client, base, role string) string {
+	t.Helper()
+	if role == dashboard.RoleReporter {
+		res, err := c.Get(base + "/report")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return pageToken(t, c, base+res.Header.Get("Location"))
+	}
+	return csrfToken(t, c, base)
 }
 
 // pageToken reads the CSRF token of the form on the page at u.
@@ -30,7 +46,7 @@ func pageToken(t testing.TB, c *http.Client, u string) string {
 	res.Body.Close()
 	m := csrfField.FindSubmatch(body)
 	if m == nil {
-		t.Fatalf("no CSRF token on %s", u)
+		t.Fatalf("no CSRF token on %s (%s): %.300s", u, res.Status, body)
 	}
 	return string(m[1])
 }

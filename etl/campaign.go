@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/rules"
 )
 
 // JobCampaign loads the 三抓三促 campaign's monthly reports from cities, counties and
@@ -42,11 +43,6 @@ var campaignFamily = &family{
 	newSink: newCampaignSink,
 }
 
-// ProblemCategories are the seven kinds of problem the speech names, in its order (1–7).
-var ProblemCategories = []string{"麻木僵化不思为", "懒散疲沓不勤为", "能力平庸不善为", "求稳怕乱不敢为", "粗枝大叶不细为", "拈轻怕重不想为", "私心作祟不正为"}
-
-// categoryMetrics are the metrics counted per problem category.
-var categoryMetrics = map[string]bool{"problems_found": true, "problems_rectified": true}
 
 type campaignSink struct {
 	l       *Loader
@@ -101,8 +97,8 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	if err != nil || month.Kind != "month" {
 		return problem(cMonth, "month %q is not a month such as 2024-03 or 2024年3月", r.v(cMonth))
 	}
-	if month.start().After(c.l.now()) {
-		return problem(cMonth, "month %s is in the future", month)
+	if err := rules.Month(month.start(), c.l.now()); err != nil {
+		return problem(cMonth, "%v", err)
 	}
 	metricText, catText, _ := strings.Cut(strings.TrimSpace(r.v(cMetric)), ":")
 	metric, ok := c.metrics[metricText]
@@ -115,19 +111,16 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	if catText == "" {
 		catText = r.v(cCategory)
 	}
-	category, p := problemCategory(catText, metric.Code)
-	if p != nil {
-		return p
+	category, err := rules.Category(catText, metric.Code)
+	if err != nil {
+		return problem(cCategory, "%v", err)
 	}
-	value, err := parseNumber(r.v(cValue))
-	if err == errMissing {
+	value, err := rules.Value(r.v(cValue), metric.NameZh)
+	if err == rules.ErrMissing {
 		return noValue
 	}
 	if err != nil {
 		return problem(cValue, "%v", err)
-	}
-	if value < 0 {
-		return problem(cValue, "%s cannot be negative (%v)", metric.NameZh, value)
 	}
 	key := code + "|" + month.String() + "|" + metric.Code + "|" + strconv.Itoa(category)
 	if first, dup := c.seen[key]; dup {
@@ -154,23 +147,3 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 func (c *campaignSink) abandon() { c.batch.abandon() }
 
 func (c *campaignSink) flush() error { return c.batch.flush() }
-
-// problemCategory reads 1–7 or a category's name; only the per-category metrics take one.
-func problemCategory(text, metric string) (int, *fieldProblem) {
-	text = strings.TrimSpace(text)
-	if !categoryMetrics[metric] {
-		if text != "" && text != "0" {
-			return 0, problem(cCategory, "metric %s is not counted by problem category", metric)
-		}
-		return 0, nil
-	}
-	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(ProblemCategories) {
-		return n, nil
-	}
-	for i, name := range ProblemCategories {
-		if strings.Contains(text, name) {
-			return i + 1, nil
-		}
-	}
-	return 0, problem(cCategory, "metric %s needs a problem category 1–7 or its name, got %q", metric, text)
-}

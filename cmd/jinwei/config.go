@@ -44,6 +44,8 @@ type config struct {
 	// Headlines are the cockpit's tiles (indicator codes); empty means the built-in six.
 	Headlines []string       `toml:"headlines"`
 	Campaign  campaignConfig `toml:"campaign"`
+	// Reports are the deadlines of units' monthly reports.
+	Reports reportsConfig `toml:"reports"`
 	// Users who may sign in (bcrypt hashes; add one with `jinwei user add`). With none,
 	// the pages run in an open demo mode that says so.
 	Users []dashboard.User `toml:"users"`
@@ -80,6 +82,17 @@ type config struct {
 // (data/campaign_scoring.csv); an item left out keeps its default.
 type campaignConfig struct {
 	Weights map[string]float64 `toml:"weights"`
+}
+
+// reportsConfig: a month's report is due by the deadline_day of the next month (5 when
+// 0), or by the date deadlines gives the month ("2024-05" = "2024-06-10").
+type reportsConfig struct {
+	DeadlineDay int               `toml:"deadline_day"`
+	Deadlines   map[string]string `toml:"deadlines"`
+}
+
+func (r reportsConfig) deadlines() warehouse.Deadlines {
+	return warehouse.Deadlines{Day: r.DeadlineDay, Months: r.Deadlines}
 }
 
 func defaultConfig() config {
@@ -180,6 +193,9 @@ func loadConfig(path string, explicit bool) (config, error) {
 		if weight < 0 {
 			return cfg, fmt.Errorf("config %s: campaign.weights.%s: weight %v is negative", path, item, weight)
 		}
+	}
+	if err := cfg.Reports.deadlines().Check(); err != nil {
+		return cfg, fmt.Errorf("config %s: reports: %w", path, err)
 	}
 	if cfg.BatchRows < 1 || cfg.BatchRows > 10_000_000 {
 		return cfg, fmt.Errorf("config %s: batch_rows %d is not between 1 and 10000000", path, cfg.BatchRows)

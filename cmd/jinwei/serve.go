@@ -96,7 +96,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
 	}
 	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
-		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
+		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Deadlines: cfg.Reports.deadlines(), Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
 		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, Chromium: cfg.Chromium}, w, log)
 	if err != nil {

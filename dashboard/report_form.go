@@ -1,0 +1,167 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"jinwei/warehouse"
+	"jinwei/warehouse/rules"
+)
+
+// ReportField is one input of a unit's monthly report form: a campaign metric, or one of
+// the seven problem categories of a metric counted by category.
+type ReportField struct {
+	// Key names the field in forms and JSON: the metric's code, with ":N" for category N,
+	// the way a campaign file's metric column may write it.
+	Key       string `json:"key"`
+	Metric    string `json:"metric"`
+	Category  int    `json:"category,omitempty"`
+	Label     string `json:"label"`
+	Unit      string `json:"unit"`
+	Dimension string `json:"dimension"`
+	// Hint says what the field takes, with last month's value when there is one.
+	Hint  string `json:"hint"`
+	Value string `json:"value"`
+	Error string `json:"error,omitempty"`
+}
+
+// maxFieldText bounds what one field may hold: a count is a few digits.
+const maxFieldText = 40
+
+// reportFields lays out the form: every campaign metric in campaign_metric_defs' order,
+// a metric counted by category as seven fields.
+func reportFields(defs []warehouse.CampaignMetric, lang string) []ReportField {
+	var out []ReportField
+	for _, d := range defs {
+		name := d.NameZh
+		if lang == langEn {
+			name = d.NameEn
+		}
+		if !rules.ByCategory(d.Code) {
+			out = append(out, ReportField{Key: d.Code, Metric: d.Code, Label: name, Unit: d.Unit, Dimension: d.Dimension})
+			continue
+		}
+		for c := range rules.ProblemCategories {
+			out = append(out, ReportField{Key: d.Code + ":" + strconv.Itoa(c+1), Metric: d.Code, Category: c + 1,
+				Label: name + " · " + t(lang, "category_"+strconv.Itoa(c+1)), Unit: d.Unit, Dimension: d.Dimension})
+		}
+	}
+	return out
+}
+
+// errFormFields is a form with fields in error: each field's error is beside it.
+var errFormFields = errors.New("some fields are not right")
+
+// errUnknownField is a value for no field of the form.
+var errUnknownField = errors.New("a value names no field of the form")
+
+// checkValues reads the form's values into fields (text as typed), and with complete set
+// (a submission, not a draft) the report's cells. Every value is checked by the rules the
+// ETL loads campaign files with (warehouse/rules); a field's error is set beside it.
+func checkValues(fields []ReportField, values map[string]string, defs []warehouse.CampaignMetric, complete bool, lang string) ([]warehouse.ReportCell, error) {
+	names := map[string]string{}
+	for _, d := range defs {
+		names[d.Code] = d.NameZh
+	}
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.Key] = true
+	}
+	var unknown []string
+	for k := range values {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		if len(unknown) > 3 {
+			unknown = append(unknown[:3], "…")
+		}
+		return nil, fmt.Errorf("%w: %q", errUnknownField, unknown)
+	}
+	var cells []warehouse.ReportCell
+	bad := false
+	for i := range fields {
+		f := &fields[i]
+		f.Value = values[f.Key]
+		if utf8.RuneCountInString(f.Value) > maxFieldText {
+			f.Value, f.Error, bad = "", t(lang, "report_too_long"), true
+			continue
+		}
+		f.Value = strings.TrimSpace(f.Value)
+		if !complete && f.Value == "" {
+			continue
+		}
+		cat, err := rules.Category(strconv.Itoa(f.Category), f.Metric)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", f.Key, err)
+		}
+		v, err := rules.Value(f.Value, names[f.Metric])
+		switch {
+		case errors.Is(err, rules.ErrMissing):
+			f.Error = t(lang, "report_required")
+		case errors.Is(err, rules.ErrNegative):
+			f.Error = t(lang, "report_negative")
+		case err != nil:
+			f.Error = t(lang, "report_not_number")
+		default:
+			cells = append(cells, warehouse.ReportCell{Metric: f.Metric, Category: cat, Value: v})
+			continue
+		}
+		bad = true
+	}
+	if bad {
+		return nil, errFormFields
+	}
+	return cells, nil
+}
+
+// fillFields puts values into the fields: a draft's text, or a report's numbers.
+func fillFields(fields []ReportField, cells []warehouse.ReportCell) {
+	byKey := map[string]float64{}
+	for _, c := range cells {
+		byKey[cellKey(c)] = c.Value
+	}
+	for i := range fields {
+		if v, ok := byKey[fields[i].Key]; ok {
+			fields[i].Value = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+}
+
+// hintFields says under each field what it takes, and last month's value.
+func hintFields(fields []ReportField, last []warehouse.ReportCell, lang string) {
+	prev := map[string]float64{}
+	for _, c := range last {
+		prev[cellKey(c)] = c.Value
+	}
+	for i := range fields {
+		f := &fields[i]
+		f.Hint = fmt.Sprintf(t(lang, "report_hint"), f.Unit)
+		if v, ok := prev[f.Key]; ok {
+			f.Hint += fmt.Sprintf(t(lang, "report_hint_last"), strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+}
+
+func cellKey(c warehouse.ReportCell) string {
+	if c.Category > 0 {
+		return c.Metric + ":" + strconv.Itoa(c.Category)
+	}
+	return c.Metric
+}
+
+// draftValues reads a draft's JSON body; a body that does not read gives no values.
+func draftValues(body string) map[string]string {
+	values := map[string]string{}
+	if json.Unmarshal([]byte(body), &values) != nil {
+		return map[string]string{}
+	}
+	return values
+}

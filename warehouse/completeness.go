@@ -1,0 +1,154 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ProvinceTime is the zone deadlines are kept in: a deadline day ends at midnight in
+// Beijing time, wherever the server runs.
+var ProvinceTime = time.FixedZone("CST", 8*3600)
+
+// Deadlines say by when each month's report is due: a configured date for a month, or
+// else the default day of the following month (the 5th when Day is 0).
+type Deadlines struct {
+	Day    int
+	Months map[string]string // "2024-05" → "2024-06-10"
+}
+
+// For is the end of the deadline day of month ("2024-05"): a report at or after it is late.
+func (d Deadlines) For(month string) (time.Time, error) {
+	m, err := time.ParseInLocation("2006-01", month, ProvinceTime)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("month %q is not YYYY-MM", month)
+	}
+	if s, ok := d.Months[month]; ok {
+		day, err := time.ParseInLocation("2006-01-02", s, ProvinceTime)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("deadline of %s: %q is not YYYY-MM-DD", month, s)
+		}
+		return day.AddDate(0, 0, 1), nil
+	}
+	day := d.Day
+	if day <= 0 {
+		day = 5
+	}
+	return m.AddDate(0, 1, day), nil
+}
+
+// Check says whether every configured deadline reads.
+func (d Deadlines) Check() error {
+	if d.Day < 0 || d.Day > 28 {
+		return fmt.Errorf("the default deadline day %d is not 1-28", d.Day)
+	}
+	for m := range d.Months {
+		if _, err := d.For(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Report states of a unit and month.
+const (
+	StateOnTime   = "on_time"  // submitted by the deadline (its first submission)
+	StateLate     = "late"     // first submitted after the deadline
+	StateReturned = "returned" // returned by the province, not submitted again yet
+	StateMissing  = "missing"  // nothing submitted and the deadline passed
+	StatePending  = "pending"  // nothing submitted, the deadline still ahead
+)
+
+// ReportState is one cell of the completeness matrix.
+type ReportState struct {
+	State    string    `json:"state"`
+	Revision int       `json:"revision,omitempty"`
+	At       time.Time `json:"at,omitzero"`
+	// Comment is the province's reason when the report was returned.
+	Comment string `json:"comment,omitempty"`
+}
+
+// Completeness is units × months: who reported, on time or late, who was returned, who
+// is missing.
+type Completeness struct {
+	Months    []string    `json:"months"`
+	Deadlines []time.Time `json:"deadlines"`
+	Units     []Unit      `json:"units"`
+	// States[i][j] is Units[i]'s report of Months[j].
+	States [][]ReportState `json:"states"`
+}
+
+// Completeness judges each unit the scope sees in each month at now. Lateness is the first
+// submission's: a correction after a return does not make an on-time report late.
+func (w *Warehouse) Completeness(ctx context.Context, scope RowScope, months []string, d Deadlines, now time.Time) (*Completeness, error) {
+	all, err := w.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Completeness{Months: months, Units: []Unit{}}
+	for _, m := range months {
+		due, err := d.For(m)
+		if err != nil {
+			return nil, err
+		}
+		c.Deadlines = append(c.Deadlines, due)
+	}
+	events, err := w.ReportEvents(ctx, scope, "", months)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string][]ReportEvent{}
+	for _, e := range events {
+		byKey[e.Unit+"|"+e.Month] = append(byKey[e.Unit+"|"+e.Month], e)
+	}
+	for _, u := range all {
+		if !scope.Sees(u.Code) || u.Retired {
+			continue
+		}
+		row := make([]ReportState, len(months))
+		for j, m := range months {
+			row[j] = judge(byKey[u.Code+"|"+m], c.Deadlines[j], now)
+		}
+		c.Units = append(c.Units, u)
+		c.States = append(c.States, row)
+	}
+	return c, nil
+}
+
+// judge is the state of one unit's report of one month from its steps, oldest first.
+func judge(steps []ReportEvent, due, now time.Time) ReportState {
+	if len(steps) == 0 {
+		if now.Before(due) {
+			return ReportState{State: StatePending}
+		}
+		return ReportState{State: StateMissing}
+	}
+	last := steps[len(steps)-1]
+	st := ReportState{Revision: last.Revision, At: last.At}
+	switch {
+	case last.Action == ReportReturned:
+		st.State, st.Comment = StateReturned, last.Comment
+	case steps[0].At.Before(due):
+		st.State = StateOnTime
+	default:
+		st.State = StateLate
+	}
+	return st
+}
+
+// LateOrMissing lists the units whose report of month is missing past its deadline, late,
+// or returned and not yet corrected, at now: the state reminders are sent from.
+func (w *Warehouse) LateOrMissing(ctx context.Context, month string, d Deadlines, now time.Time) ([]Unit, []ReportState, error) {
+	c, err := w.Completeness(ctx, ProvinceScope(), []string{month}, d, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	var units []Unit
+	var states []ReportState
+	for i, u := range c.Units {
+		if s := c.States[i][0]; s.State == StateMissing || s.State == StateLate || s.State == StateReturned {
+			units, states = append(units, u), append(states, s)
+		}
+	}
+	return units, states, nil
+}

@@ -1,0 +1,74 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// ErrMissing marks a cell that statistics offices use to say "no data".
+var ErrMissing = errors.New("no value")
+
+// ErrNotNumber is text that reads as no number, or as no finite one.
+var ErrNotNumber = errors.New("not a number")
+
+// missingMarks are what statistics tables print for "no data".
+var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true,
+	// x: withheld as confidential (the yearbooks' 保密); ×, its typeset form.
+	"x": true, "X": true, "×": true, "———": true, "－": true}
+
+// ParseNumber reads a number as statistics offices write it: full-width digits and signs,
+// thousands separators, surrounding spaces. A missing mark returns ErrMissing.
+func ParseNumber(s string) (float64, error) {
+	if plainNumber(s) {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v, nil
+		}
+	}
+	s = strings.TrimSpace(HalfWidth(s))
+	if missingMarks[s] {
+		return 0, ErrMissing
+	}
+	clean := strings.ReplaceAll(s, ",", "")
+	clean = strings.ReplaceAll(clean, " ", "")
+	v, err := strconv.ParseFloat(clean, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
+	}
+	if v != v || v > 1e300 || v < -1e300 {
+		return 0, fmt.Errorf("%q is not a finite number: %w", s, ErrNotNumber)
+	}
+	return v, nil
+}
+
+// plainNumber says whether s holds only ASCII digits, a sign and a point: the common case,
+// parsed without any cleaning.
+func plainNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// HalfWidth maps full-width ASCII forms (０-９, ．, －, ，, ％ …) to their ASCII forms.
+func HalfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '！' && r <= '～':
+			return r - '！' + '!'
+		case r == '\u3000':
+			return ' '
+		case unicode.IsSpace(r):
+			return ' '
+		}
+		return r
+	}, s)
+}

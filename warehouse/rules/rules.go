@@ -1,0 +1,70 @@
+// Package rules holds the checks a reported campaign value passes, whichever way it arrives:
+// a file loaded by the ETL or a reporting unit's form on the dashboard. One set of rules, so
+// a value a form accepts is one a file would have loaded, and the other way round.
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ProblemCategories are the seven kinds of problem the speech names, in its order (1–7).
+var ProblemCategories = []string{"麻木僵化不思为", "懒散疲沓不勤为", "能力平庸不善为", "求稳怕乱不敢为", "粗枝大叶不细为", "拈轻怕重不想为", "私心作祟不正为"}
+
+// byCategory are the metrics counted per problem category.
+var byCategory = map[string]bool{"problems_found": true, "problems_rectified": true}
+
+// ByCategory says whether metric is reported once per problem category (seven values).
+func ByCategory(metric string) bool { return byCategory[metric] }
+
+// Category reads a problem category, 1–7 or its name, for metric: 0 (and text empty or 0)
+// for a metric not counted by category.
+func Category(text, metric string) (int, error) {
+	text = strings.TrimSpace(text)
+	if !byCategory[metric] {
+		if text != "" && text != "0" {
+			return 0, fmt.Errorf("metric %s is not counted by problem category", metric)
+		}
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(ProblemCategories) {
+		return n, nil
+	}
+	for i, name := range ProblemCategories {
+		if strings.Contains(text, name) {
+			return i + 1, nil
+		}
+	}
+	return 0, fmt.Errorf("metric %s needs a problem category 1–7 or its name, got %q", metric, text)
+}
+
+// Value reads one campaign value as written: a finite number, not negative (every campaign
+// metric is a count or an amount). ErrMissing for a blank or a missing mark.
+func Value(text, metricName string) (float64, error) {
+	v, err := ParseNumber(text)
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrNegative, v)
+	}
+	return v, nil
+}
+
+// ErrNegative is a negative campaign value.
+var ErrNegative = errors.New("cannot be negative")
+
+// ErrFutureMonth is a report of a month that has not begun.
+var ErrFutureMonth = errors.New("is in the future")
+
+// Month checks a reported month (its first day) against now: a month that has not begun
+// cannot be reported.
+func Month(month, now time.Time) error {
+	if month.After(now) {
+		return fmt.Errorf("month %s %w", month.Format("2006-01"), ErrFutureMonth)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package rules_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"jinwei/warehouse/rules"
+)
+
+// The rules a campaign value passes, for a file row and a form field alike.
+func TestCampaignValueRules(t *testing.T) {
+	for text, want := range map[string]float64{"12": 12, "１２": 12, " 1,234 ": 1234, "0": 0} {
+		if v, err := rules.Value(text, "x"); err != nil || v != want {
+			t.Errorf("Value(%q) = %v, %v", text, v, err)
+		}
+	}
+	for text, want := range map[string]error{"-3": rules.ErrNegative, "": rules.ErrMissing, "—": rules.ErrMissing,
+		"<script>alert(1)</script>": rules.ErrNotNumber, "1e999": rules.ErrNotNumber} {
+		if _, err := rules.Value(text, "x"); !errors.Is(err, want) {
+			t.Errorf("Value(%q): %v, want %v", text, err, want)
+		}
+	}
+	if n, err := rules.Category("3", "problems_found"); err != nil || n != 3 {
+		t.Errorf("category 3: %d %v", n, err)
+	}
+	if n, err := rules.Category("懒散疲沓不勤为", "problems_rectified"); err != nil || n != 2 {
+		t.Errorf("category by name: %d %v", n, err)
+	}
+	for _, bad := range [][2]string{{"8", "problems_found"}, {"", "problems_found"}, {"2", "study_sessions"}} {
+		if _, err := rules.Category(bad[0], bad[1]); err == nil {
+			t.Errorf("category %q of %s accepted", bad[0], bad[1])
+		}
+	}
+	now := time.Date(2024, 5, 20, 0, 0, 0, 0, time.UTC)
+	if rules.Month(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), now) != nil || !errors.Is(rules.Month(time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), now), rules.ErrFutureMonth) {
+		t.Errorf("month rule")
+	}
+}
