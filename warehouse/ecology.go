@@ -24,17 +24,24 @@ type LedgerItem struct {
 	RunID string `json:"run_id"`
 }
 
-// StatusEvent is one reported status of a ledger item.
+// StatusEvent is one reported status of a ledger item: a ledger file's row, or a step of
+// the closure loop taken on the dashboard.
 type StatusEvent struct {
 	Date     string  `json:"date"`
 	Status   string  `json:"status"`
 	Progress float64 `json:"progress"`
 	Note     string  `json:"note"`
+	// By is the account that took the step; empty for a ledger file's row, whose load
+	// RunID names the file.
+	By string `json:"by"`
+	// At is when the event was recorded (UTC, to the second).
+	At    string `json:"at"`
+	RunID string `json:"run_id,omitempty"`
 }
 
 // LedgerOn lists the items found by day asOf with their status that day, overdue first.
 func (w *Warehouse) LedgerOn(ctx context.Context, asOf time.Time) ([]LedgerItem, error) {
-	res, err := w.named(ctx, "ecology_status_on", Params{"as_of": asOf.Format("2006-01-02")})
+	res, err := w.named(ctx, "ecology_status_on", Params{"as_of": asOf.Format("2006-01-02"), "open": openStatusesParam()})
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +65,12 @@ func (w *Warehouse) ItemHistory(ctx context.Context, itemID string) ([]StatusEve
 	}
 	var out []StatusEvent
 	err = res.each(func(rr *rowReader) {
-		out = append(out, StatusEvent{Date: rr.str("event_date"), Status: rr.str("status"), Progress: rr.float("progress_pct"), Note: rr.str("note")})
+		ev := StatusEvent{Date: rr.str("event_date"), Status: rr.str("status"), Progress: rr.float("progress_pct"), Note: rr.str("note"),
+			By: rr.str("by"), At: rr.str("at")}
+		if ev.By == "" {
+			ev.RunID = rr.str("run_id")
+		}
+		out = append(out, ev)
 	})
 	return out, err
 }

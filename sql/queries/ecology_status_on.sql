@@ -1,13 +1,13 @@
 -- Every ledger item found by day {as_of}, with its status on that day (the last event up to
 -- it; a later load's report of the same day wins) and whether it is overdue: its deadline
--- has passed and it is not yet rectified (未整改 or 整改中).
+-- has passed and it is still open (warehouse.OpenLedgerStatuses).
 SELECT
     i.item_id AS item_id, i.source AS source, i.region_code AS region_code, i.category AS category,
     i.title AS title, i.responsible_unit AS responsible_unit,
     toString(i.found_date) AS found_date, toString(i.deadline) AS deadline,
     ifNull(toString(e.status), '未整改') AS status, ifNull(e.progress, 0) AS progress,
     ifNull(toString(e.last_report), '') AS last_report,
-    i.deadline < {as_of:Date} AND ifNull(toString(e.status), '未整改') IN ('未整改', '整改中') AS overdue,
+    i.deadline < {as_of:Date} AND has({open:Array(String)}, ifNull(toString(e.status), '未整改')) AS overdue,
     i.generated AS generated,
     -- The load whose report gave the item its status that day (the item's own load when
     -- nothing was reported yet): the page's footnote lists exactly these.
@@ -21,7 +21,7 @@ LEFT JOIN
         argMax(progress_pct, (event_date, loaded_at)) AS progress,
         max(event_date) AS last_report,
         argMax(run_id, (event_date, loaded_at)) AS run_id
-    FROM ecology_events_committed
+    FROM ecology_events_visible
     WHERE event_date <= {as_of:Date}
     GROUP BY item_id
 ) AS e ON e.item_id = i.item_id

@@ -1,0 +1,5 @@
+-- An item's attachments without their bytes, oldest first; event_at ties each to its step.
+SELECT id, formatDateTime(event_at, '%Y-%m-%d %H:%i:%S') AS event_at, file_name, content_type, size, sha256, uploaded_by
+FROM ecology_attachments
+WHERE item_id = {item_id:String}
+ORDER BY uploaded_at, id
