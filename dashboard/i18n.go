@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"jinwei/warehouse"
 )
 
 // Language codes the pages speak; Chinese is the default.
@@ -30,7 +32,7 @@ var localeFS embed.FS
 // "status_"+s)): the completeness test cannot read them from the code, so they are listed
 // here, and a prefix used in the code but missing here fails the test.
 var labelFamilies = map[string][]string{
-	"status_":    {"未整改", "整改中", "已整改", "已销号"},
+	"status_":    warehouse.LedgerStatuses,
 	"category_":  {"1", "2", "3", "4", "5", "6", "7"},
 	"kind_":      campaignKinds,
 	"dim_":       {"study", "execution", "efficiency"},
@@ -44,6 +46,10 @@ var labelFamilies = map[string][]string{
 	"sc_rule_":   methodRules,
 	"sc_status_": scoreStatuses,
 	"sc_unit_":   scoreUnitKinds,
+	"attach_":    attachmentRefusals,
+	"note_":      noteProblems,
+	"step_":      closingSteps,
+	"step_note_": closingSteps,
 }
 
 // labels are the words of every language, each completed with the keys any language or

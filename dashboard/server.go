@@ -154,6 +154,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	pages.GET("/api/ecology", s.homeUnits("ecology", s.ecologyAPI))
 	pages.GET("/ecology/items/:id", s.homeUnits("ecology", s.ecologyItemPage))
 	pages.GET("/api/ecology/items/:id", s.homeUnits("ecology", s.ecologyItemAPI))
+	s.ledgerLoopRoutes(pages)
 	pages.GET("/campaign", s.homeUnits("campaign", s.campaignPage))
 	pages.GET("/api/version", s.versionAPI)
 	pages.GET("/api/campaign", s.homeUnits("campaign", s.campaignAPI))
