@@ -92,11 +92,11 @@ func TestCheckAttachment(t *testing.T) {
 // A file's name only names the download: no path, quotes or control characters survive.
 func TestCleanFileName(t *testing.T) {
 	for in, want := range map[string]string{
-		`C:\Users\a\照片.jpg`:             "照片.jpg",
-		"../../etc/passwd.pdf":           "passwd.pdf",
-		"a\"b\r\nContent-Type: x.pdf":    "abContent-Type: x.pdf",
-		"\u202egpj.exe.pdf":              "gpj.exe.pdf",
-		"":                               "attachment",
+		`C:\Users\a\照片.jpg`:               "照片.jpg",
+		"../../etc/passwd.pdf":            "passwd.pdf",
+		"a\"b\r\nContent-Type: x.pdf":     "abContent-Type: x.pdf",
+		"\u202egpj.exe.pdf":               "gpj.exe.pdf",
+		"":                                "attachment",
 		strings.Repeat("长", 200) + ".pdf": strings.Repeat("长", maxFileName-4) + ".pdf",
 	} {
 		if got := cleanFileName(in); got != want {
