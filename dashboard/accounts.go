@@ -28,24 +28,47 @@ const (
 	PermManageAccounts Permission = "manage_accounts" // accounts and API tokens
 	PermReadAudit      Permission = "read_audit"      // everyone's audit log
 	PermManageSaved    Permission = "manage_saved"    // delete others' saved queries
+	PermReport         Permission = "report"          // fill and submit its own unit's reports
+	PermReviewReports  Permission = "review_reports"  // every unit's submissions: completeness, return
+	PermVerify         Permission = "verify"          // verify (销号) or return ledger closures
 )
 
-// Roles, each a named set of permissions (not a ladder: a reporter or verifier role will
-// hold permissions a viewer lacks and lack ones an analyst has).
+// Roles, each a named set of permissions (not a ladder: a reporter holds a permission a
+// viewer lacks and lacks every one a viewer has).
 const (
 	RoleViewer  = "viewer"
 	RoleAnalyst = "analyst"
 	RoleAdmin   = "admin"
+	// RoleReporter is a reporting unit's staff (填报员): bound to one unit, it fills that
+	// unit's reports and sees that unit's rows, and no province-wide page, SQL or admin API.
+	RoleReporter = "reporter"
+	// RoleVerifier is the province's checker (核查): it sees the dashboards, reviews every
+	// unit's submissions and verifies ledger closures.
+	RoleVerifier = "verifier"
 )
 
 var roles = map[string][]Permission{
-	RoleViewer:  {PermViewDashboards},
-	RoleAnalyst: {PermViewDashboards, PermRunSQL, PermExport},
-	RoleAdmin:   {PermViewDashboards, PermRunSQL, PermExport, PermAdminLoads, PermManageAccounts, PermReadAudit, PermManageSaved},
+	RoleViewer:   {PermViewDashboards},
+	RoleAnalyst:  {PermViewDashboards, PermRunSQL, PermExport},
+	RoleAdmin:    {PermViewDashboards, PermRunSQL, PermExport, PermAdminLoads, PermManageAccounts, PermReadAudit, PermManageSaved, PermReviewReports, PermVerify},
+	RoleReporter: {PermReport},
+	RoleVerifier: {PermViewDashboards, PermReviewReports, PermVerify},
 }
 
 // ValidRole says whether r names a role.
 func ValidRole(r string) bool { _, ok := roles[r]; return ok }
+
+// RoleBoundToUnit says whether accounts of role answer for one reporting unit (and must
+// name it), rather than for the province.
+func RoleBoundToUnit(role string) bool { return role == RoleReporter }
+
+// ScopeOf is the rows an account of role, bound to unit, may see.
+func ScopeOf(role, unit string) warehouse.RowScope {
+	if RoleBoundToUnit(role) {
+		return warehouse.UnitScope(unit)
+	}
+	return warehouse.ProvinceScope()
+}
 
 // RoleNames lists the roles, for messages and flags.
 func RoleNames() []string {
@@ -62,8 +85,10 @@ func RoleAllows(role string, p Permission) bool { return slices.Contains(roles[r
 
 // User is one account of the config file, read at start as a bootstrap into the warehouse.
 type User struct {
-	Name         string `toml:"name"`
-	Role         string `toml:"role"`
+	Name string `toml:"name"`
+	Role string `toml:"role"`
+	// Unit is a reporter's reporting unit (code).
+	Unit         string `toml:"unit"`
 	PasswordHash string `toml:"password_hash"`
 }
 
@@ -76,6 +101,8 @@ type AccountStore interface {
 	APITokens(ctx context.Context) ([]warehouse.APIToken, error)
 	PutAPIToken(ctx context.Context, t warehouse.APIToken) error
 	RecordAudit(ctx context.Context, e warehouse.AuditEntry) error
+	Unit(ctx context.Context, code string) (warehouse.Unit, error)
+	UnitByName(ctx context.Context, name string) (string, error)
 }
 
 var _ AccountStore = (*warehouse.Warehouse)(nil)
@@ -90,6 +117,12 @@ var (
 	// ErrTokenAboveAccount refuses a token for an account that would allow what the
 	// account may not do (or for a disabled account).
 	ErrTokenAboveAccount = errors.New("may not hold permissions the enabled account lacks")
+	// ErrUnitRole: a reporter names its unit; no other role does.
+	ErrUnitRole = errors.New("a reporter account names its reporting unit (--unit CODE); other roles name none")
+	// ErrNoUnit: the unit code names no reporting unit.
+	ErrNoUnit = errors.New("no such reporting unit")
+	// ErrUnitToken: a unit's staff sign in; API tokens act for the province.
+	ErrUnitToken = errors.New("API tokens are not issued for unit-bound roles; the unit's staff sign in")
 )
 
 var accountName = regexp.MustCompile(`^[\p{L}\p{N}._-]{1,64}$`)
@@ -200,14 +233,17 @@ func (a *Accounts) Bootstrap(ctx context.Context, users []User) error {
 		if !ValidRole(u.Role) {
 			return fmt.Errorf("config account %q: role %q: %w", u.Name, u.Role, ErrBadRole)
 		}
+		if err := a.checkUnit(ctx, u.Role, u.Unit); err != nil {
+			return fmt.Errorf("config account %q: %w", u.Name, err)
+		}
 		cur, ok := a.account(ctx, u.Name)
 		switch {
 		case !ok:
-			cur = warehouse.Account{Name: u.Name, Role: u.Role, PasswordHash: u.PasswordHash, Source: "config"}
-		case cur.Source != "config" || (cur.Role == u.Role && cur.PasswordHash == u.PasswordHash):
+			cur = warehouse.Account{Name: u.Name, Role: u.Role, Unit: u.Unit, PasswordHash: u.PasswordHash, Source: "config"}
+		case cur.Source != "config" || (cur.Role == u.Role && cur.Unit == u.Unit && cur.PasswordHash == u.PasswordHash):
 			continue
 		default:
-			cur.Role, cur.PasswordHash, cur.SessionEpoch = u.Role, u.PasswordHash, cur.SessionEpoch+1
+			cur.Role, cur.Unit, cur.PasswordHash, cur.SessionEpoch = u.Role, u.Unit, u.PasswordHash, cur.SessionEpoch+1
 		}
 		if err := a.put(ctx, cur); err != nil {
 			return fmt.Errorf("bootstrap account %s: %w", u.Name, err)
@@ -230,22 +266,50 @@ func (a *Accounts) List(ctx context.Context) []warehouse.Account {
 	return out
 }
 
-// AddUser adds an account with a fresh random password, returned to be shown once.
-func (a *Accounts) AddUser(ctx context.Context, name, role string) (string, error) {
-	if !accountName.MatchString(name) {
-		return "", ErrBadName
-	}
-	if !ValidRole(role) {
-		return "", ErrBadRole
-	}
-	if _, ok := a.account(ctx, name); ok {
-		return "", fmt.Errorf("%s: %w", name, ErrAccountTaken)
+// AddUser adds an account with a fresh random password, returned to be shown once. unit is
+// the reporting unit of a unit-bound role (a reporter), and empty for any other.
+func (a *Accounts) AddUser(ctx context.Context, name, role, unit string) (string, error) {
+	if err := a.checkNew(ctx, name, role, unit); err != nil {
+		return "", err
 	}
 	password, hash, err := newPassword()
 	if err != nil {
 		return "", err
 	}
-	return password, a.put(ctx, warehouse.Account{Name: name, Role: role, PasswordHash: hash, Source: "cli"})
+	return password, a.put(ctx, warehouse.Account{Name: name, Role: role, Unit: unit, PasswordHash: hash, Source: "cli"})
+}
+
+// checkNew says why an account may not be added, or nil.
+func (a *Accounts) checkNew(ctx context.Context, name, role, unit string) error {
+	if !accountName.MatchString(name) {
+		return ErrBadName
+	}
+	if !ValidRole(role) {
+		return ErrBadRole
+	}
+	if err := a.checkUnit(ctx, role, unit); err != nil {
+		return err
+	}
+	if _, ok := a.account(ctx, name); ok {
+		return fmt.Errorf("%s: %w", name, ErrAccountTaken)
+	}
+	return nil
+}
+
+// checkUnit says why an account of role may not be bound to unit, or nil.
+func (a *Accounts) checkUnit(ctx context.Context, role, unit string) error {
+	if RoleBoundToUnit(role) != (unit != "") {
+		return ErrUnitRole
+	}
+	if unit == "" {
+		return nil
+	}
+	if _, err := a.store.Unit(ctx, unit); errors.Is(err, warehouse.ErrNoUnit) {
+		return fmt.Errorf("%s: %w", unit, ErrNoUnit)
+	} else if err != nil {
+		return fmt.Errorf("check unit %s: %w", unit, err)
+	}
+	return nil
 }
 
 // SetPassword gives an account a fresh random password, returned to be shown once, and

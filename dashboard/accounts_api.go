@@ -44,6 +44,7 @@ func (s *Server) accountRoutes(e *echo.Echo) {
 	m := s.require(PermManageAccounts)
 	e.GET("/api/admin/accounts", s.listAccounts, m)
 	e.POST("/api/admin/accounts", s.addAccount, m)
+	e.POST("/api/admin/accounts/import", s.importAccounts, m)
 	e.POST("/api/admin/accounts/:name/password", s.resetPassword, m)
 	e.POST("/api/admin/accounts/:name/disable", s.disableAccount(true), m)
 	e.POST("/api/admin/accounts/:name/enable", s.disableAccount(false), m)
@@ -56,6 +57,8 @@ func (s *Server) accountRoutes(e *echo.Echo) {
 type AccountRequest struct {
 	Name string `json:"name"`
 	Role string `json:"role"`
+	// Unit is a reporter's reporting unit (code); empty for other roles.
+	Unit string `json:"unit,omitempty"`
 	// Expires is a token's lifetime: "90d", "720h"; "" never expires.
 	Expires string `json:"expires,omitempty"`
 }
@@ -64,6 +67,7 @@ type AccountRequest struct {
 type Secret struct {
 	Name     string `json:"name"`
 	Role     string `json:"role,omitempty"`
+	Unit     string `json:"unit,omitempty"`
 	Password string `json:"password,omitempty"`
 	Token    string `json:"token,omitempty"`
 	ID       string `json:"id,omitempty"`
@@ -77,14 +81,28 @@ func (s *Server) listAccounts(c echo.Context) error {
 func (s *Server) addAccount(c echo.Context) error {
 	var req AccountRequest
 	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, `send {"name": "…", "role": "…"}`)
+		return echo.NewHTTPError(http.StatusBadRequest, `send {"name": "…", "role": "…", "unit": "…"}`)
 	}
-	password, err := s.accounts.AddUser(c.Request().Context(), req.Name, req.Role)
+	password, err := s.accounts.AddUser(c.Request().Context(), req.Name, req.Role, req.Unit)
 	if err != nil {
 		return accountError(err)
 	}
-	s.log.Info("account added", "user", req.Name, "role", req.Role, "by", currentSession(c).User)
-	return c.JSON(http.StatusOK, Secret{Name: req.Name, Role: req.Role, Password: password})
+	s.log.Info("account added", "user", req.Name, "role", req.Role, "unit", req.Unit, "by", currentSession(c).User)
+	return c.JSON(http.StatusOK, Secret{Name: req.Name, Role: req.Role, Unit: req.Unit, Password: password})
+}
+
+// importAccounts adds many accounts at once (a JSON list of NewAccount): all or none.
+func (s *Server) importAccounts(c echo.Context) error {
+	var list []NewAccount
+	if err := c.Bind(&list); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, `send [{"unit": "…", "name": "…", "contact": "…"}, …]`)
+	}
+	out, err := s.accounts.ImportUsers(c.Request().Context(), list)
+	if err != nil {
+		return accountError(err)
+	}
+	s.log.Info("accounts imported", "count", len(out), "by", currentSession(c).User)
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) resetPassword(c echo.Context) error {
@@ -149,7 +167,8 @@ func accountError(err error) error {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	case errors.Is(err, ErrAccountTaken):
 		return echo.NewHTTPError(http.StatusConflict, err.Error())
-	case errors.Is(err, ErrBadName), errors.Is(err, ErrBadRole), errors.Is(err, ErrTokenAboveAccount):
+	case errors.Is(err, ErrBadName), errors.Is(err, ErrBadRole), errors.Is(err, ErrTokenAboveAccount),
+		errors.Is(err, ErrUnitRole), errors.Is(err, ErrNoUnit), errors.Is(err, ErrUnitToken), errors.As(err, new(*ImportError)):
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	return err

@@ -576,11 +576,11 @@ func (s *Server) accountsDone(c echo.Context, what string, secret *Secret, err e
 }
 
 func (s *Server) accountsAdd(c echo.Context) error {
-	name, role := c.FormValue("name"), c.FormValue("role")
-	password, err := s.accounts.AddUser(c.Request().Context(), name, role)
+	name, role, unit := c.FormValue("name"), c.FormValue("role"), c.FormValue("unit")
+	password, err := s.accounts.AddUser(c.Request().Context(), name, role, unit)
 	var secret *Secret
 	if err == nil {
-		secret = &Secret{Name: name, Role: role, Password: password}
+		secret = &Secret{Name: name, Role: role, Unit: unit, Password: password}
 	}
 	return s.accountsDone(c, fmt.Sprintf("add account %s (%s)", name, role), secret, err)
 }
@@ -631,6 +631,11 @@ func (a *Accounts) SetRole(ctx context.Context, name, role string) error {
 	}
 	if u.Role == role {
 		return nil
+	}
+	// A reporter's unit is given when the account is made; a province account becoming a
+	// reporter (or the reverse) would see no unit's rows or keep a unit it no longer has.
+	if RoleBoundToUnit(role) != (u.Unit != "") {
+		return fmt.Errorf("%s: %w", name, ErrUnitRole)
 	}
 	u.Role, u.Source, u.SessionEpoch = role, "cli", u.SessionEpoch+1
 	return a.put(ctx, u)

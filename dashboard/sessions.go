@@ -22,8 +22,10 @@ import (
 // session is who a request comes from: a signed-in account, an API token, the CLI's admin
 // token, or the demo visitor.
 type session struct {
-	User    string
-	Role    string
+	User string
+	Role string
+	// Unit is the reporting unit of a unit-bound account (a reporter); empty otherwise.
+	Unit    string
 	Expires time.Time
 	Demo    bool
 	// Bearer says the request proved itself with a bearer token that verified; it has no
@@ -36,6 +38,14 @@ type session struct {
 }
 
 func (ss *session) can(p Permission) bool { return ss != nil && RoleAllows(ss.Role, p) }
+
+// scope is the rows the session may see. A reporter whose account lost its unit sees none.
+func (ss *session) scope() warehouse.RowScope {
+	if ss == nil {
+		return warehouse.UnitScope("")
+	}
+	return ScopeOf(ss.Role, ss.Unit)
+}
 
 // startSession records a new session for an account and returns the cookie's value: the
 // session id (32 random bytes) and a MAC of it under the session key, so a forged cookie is
@@ -105,7 +115,7 @@ func (a *Accounts) readSession(ctx context.Context, value string, key []byte) (*
 	if !ok || u.Disabled || u.SessionEpoch != s.Epoch {
 		return nil, false
 	}
-	return &session{User: u.Name, Role: u.Role, Expires: s.Expires, idHash: h}, true
+	return &session{User: u.Name, Role: u.Role, Unit: u.Unit, Expires: s.Expires, idHash: h}, true
 }
 
 // endSession revokes a session in the table and the cache: its cookie, replayed, is refused.

@@ -29,6 +29,9 @@ func (a *Accounts) AddToken(ctx context.Context, name, role string, ttl time.Dur
 	if !ValidRole(role) {
 		return "", warehouse.APIToken{}, ErrBadRole
 	}
+	if RoleBoundToUnit(role) {
+		return "", warehouse.APIToken{}, ErrUnitToken
+	}
 	if u, ok := a.account(ctx, name); ok {
 		if !roleWithin(role, u.Role) || u.Disabled {
 			return "", warehouse.APIToken{}, fmt.Errorf("%s is a %s: a token for it %w", name, u.Role, ErrTokenAboveAccount)

@@ -10,8 +10,12 @@ import (
 // Account is one account that may sign in. Roles are names of permission sets; the
 // dashboard defines what each allows.
 type Account struct {
-	Name         string `json:"name"`
-	Role         string `json:"role"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+	// Unit is the reporting unit a reporter account answers for; empty for the province's
+	// accounts.
+	Unit         string `json:"unit,omitempty"`
+	Contact      string `json:"contact,omitempty"`
 	PasswordHash string `json:"-"`
 	Disabled     bool   `json:"disabled"`
 	// Source says where the account came from: "config" (bootstrapped from the config
@@ -58,7 +62,7 @@ func (w *Warehouse) Accounts(ctx context.Context) ([]Account, error) {
 	}
 	out := []Account{}
 	err = res.each(func(rr *rowReader) {
-		out = append(out, Account{Name: rr.str("name"), Role: rr.str("role"), PasswordHash: rr.str("password_hash"),
+		out = append(out, Account{Name: rr.str("name"), Role: rr.str("role"), Unit: rr.str("unit"), Contact: rr.str("contact"), PasswordHash: rr.str("password_hash"),
 			Disabled: rr.int("disabled") != 0, Source: rr.str("source"), SessionEpoch: rr.int("session_epoch"), Updated: rr.str("updated")})
 	})
 	return out, err
@@ -66,7 +70,7 @@ func (w *Warehouse) Accounts(ctx context.Context) ([]Account, error) {
 
 // PutAccount adds an account or replaces it by name.
 func (w *Warehouse) PutAccount(ctx context.Context, a Account) error {
-	return w.writeAccountRow(ctx, "account_put", "write account "+a.Name, Params{"name": a.Name, "role": a.Role, "password_hash": a.PasswordHash,
+	return w.writeAccountRow(ctx, "account_put", "write account "+a.Name, Params{"name": a.Name, "role": a.Role, "unit": a.Unit, "contact": a.Contact, "password_hash": a.PasswordHash,
 		"disabled": boolParam(a.Disabled), "source": a.Source, "session_epoch": strconv.Itoa(a.SessionEpoch)})
 }
 

@@ -20,7 +20,7 @@ func TestAccountRowsAreRewrittenByKey(t *testing.T) {
 
 func testAccountRows(t *testing.T, w *warehouse.Warehouse) {
 	ctx := context.Background()
-	a := warehouse.Account{Name: "统计员", Role: "analyst", PasswordHash: "$2a$10$x", Source: "cli"}
+	a := warehouse.Account{Name: "统计员", Role: "reporter", Unit: "620102", Contact: "0931-1234567", PasswordHash: "$2a$10$x", Source: "cli"}
 	if err := w.PutAccount(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,8 @@ func testAccountRows(t *testing.T, w *warehouse.Warehouse) {
 		t.Fatal(err)
 	}
 	got, err := w.Accounts(ctx)
-	if err != nil || len(got) != 1 || !got[0].Disabled || got[0].SessionEpoch != 3 || got[0].Name != "统计员" || got[0].PasswordHash != "$2a$10$x" {
+	if err != nil || len(got) != 1 || !got[0].Disabled || got[0].SessionEpoch != 3 || got[0].Name != "统计员" || got[0].PasswordHash != "$2a$10$x" ||
+		got[0].Unit != "620102" || got[0].Contact != "0931-1234567" {
 		t.Fatalf("accounts after two writes: %+v %v", got, err)
 	}
 

@@ -25,7 +25,8 @@ import (
 // accountOps changes accounts and tokens: in the warehouse directly, or, while `serve`
 // owns the embedded warehouse, through its admin API.
 type accountOps interface {
-	addUser(ctx context.Context, name, role string) (dashboard.Secret, error)
+	addUser(ctx context.Context, name, role, unit string) (dashboard.Secret, error)
+	importUsers(ctx context.Context, list []dashboard.NewAccount) ([]dashboard.Secret, error)
 	passwd(ctx context.Context, name string) (dashboard.Secret, error)
 	setDisabled(ctx context.Context, name string, disabled bool) error
 	users(ctx context.Context) ([]warehouse.Account, error)
@@ -60,17 +61,21 @@ func openAccounts(ctx context.Context, cfg *config, out io.Writer, log *slog.Log
 	return localAccounts{a}, func() { w.Close() }, nil
 }
 
-// userCmd manages accounts: add, passwd, disable, enable, list.
+// userCmd manages accounts: add, import, passwd, disable, enable, list.
 func userCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	const usage = "user needs a subcommand: add NAME --role ROLE, passwd NAME, disable NAME, enable NAME or list"
+	const usage = "user needs a subcommand: add NAME --role ROLE [--unit CODE], import FILE.csv [--passwords FILE], passwd NAME, disable NAME, enable NAME or list"
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
 	sub := args[0]
-	var role string
+	var role, unit, passwords string
 	cfg, rest, err := parseFlags("user "+sub, args[1:], out, func(fs *flag.FlagSet, _ *config) {
-		if sub == "add" {
+		switch sub {
+		case "add":
 			fs.StringVar(&role, "role", dashboard.RoleViewer, strings.Join(dashboard.RoleNames(), ", "))
+			fs.StringVar(&unit, "unit", "", "the reporting unit (code) of a reporter")
+		case "import":
+			fs.StringVar(&passwords, "passwords", "", "write the first passwords to this new file (mode 0600) instead of printing them")
 		}
 	})
 	if err != nil {
@@ -80,12 +85,15 @@ func userCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	switch sub {
 	case "list":
 		wantArgs = 0
-	case "add", "passwd", "disable", "enable":
+	case "add", "passwd", "disable", "enable", "import":
 	default:
 		return errors.New(usage)
 	}
 	if len(rest) != wantArgs {
-		return fmt.Errorf("user %s: %s", sub, map[int]string{0: "takes no names", 1: "name one account"}[wantArgs])
+		return fmt.Errorf("user %s: %s", sub, map[int]string{0: "takes no names", 1: "name one account (import: one file)"}[wantArgs])
+	}
+	if sub == "import" {
+		return importUsers(ctx, cfg, rest[0], passwords, out, log)
 	}
 	ops, done, err := openAccounts(ctx, cfg, out, log)
 	if err != nil {
@@ -94,11 +102,15 @@ func userCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	defer done()
 	switch sub {
 	case "add":
-		s, err := ops.addUser(ctx, rest[0], role)
+		s, err := ops.addUser(ctx, rest[0], role, unit)
 		if err != nil {
 			return fmt.Errorf("user add: %w", err)
 		}
-		fmt.Fprintf(out, "added %s (%s)\npassword (shown once, not stored): %s\n", rest[0], role, s.Password)
+		of := ""
+		if unit != "" {
+			of = " of unit " + unit
+		}
+		fmt.Fprintf(out, "added %s (%s%s)\npassword (shown once, not stored): %s\n", rest[0], role, of, s.Password)
 	case "passwd":
 		s, err := ops.passwd(ctx, rest[0])
 		if err != nil {
@@ -115,13 +127,13 @@ func userCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		if err != nil {
 			return err
 		}
-		res := &warehouse.Result{Columns: []warehouse.Column{{Name: "name"}, {Name: "role"}, {Name: "status"}, {Name: "source"}, {Name: "updated"}}}
+		res := &warehouse.Result{Columns: []warehouse.Column{{Name: "name"}, {Name: "role"}, {Name: "status"}, {Name: "source"}, {Name: "updated"}, {Name: "unit"}}}
 		for _, u := range users {
 			status := "enabled"
 			if u.Disabled {
 				status = "disabled"
 			}
-			res.Rows = append(res.Rows, []any{u.Name, u.Role, status, u.Source, u.Updated})
+			res.Rows = append(res.Rows, []any{u.Name, u.Role, status, u.Source, u.Updated, u.Unit})
 		}
 		return writeResult(out, res, "table")
 	}
@@ -206,9 +218,13 @@ func tokenCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 // localAccounts changes the warehouse's tables directly.
 type localAccounts struct{ a *dashboard.Accounts }
 
-func (l localAccounts) addUser(ctx context.Context, name, role string) (dashboard.Secret, error) {
-	pw, err := l.a.AddUser(ctx, name, role)
-	return dashboard.Secret{Name: name, Role: role, Password: pw}, err
+func (l localAccounts) addUser(ctx context.Context, name, role, unit string) (dashboard.Secret, error) {
+	pw, err := l.a.AddUser(ctx, name, role, unit)
+	return dashboard.Secret{Name: name, Role: role, Unit: unit, Password: pw}, err
+}
+
+func (l localAccounts) importUsers(ctx context.Context, list []dashboard.NewAccount) ([]dashboard.Secret, error) {
+	return l.a.ImportUsers(ctx, list)
 }
 
 func (l localAccounts) passwd(ctx context.Context, name string) (dashboard.Secret, error) {
@@ -248,9 +264,14 @@ func (l localAccounts) revokeToken(ctx context.Context, id string) error {
 // remoteAccounts asks the running server, with the admin token it left in the data dir.
 type remoteAccounts struct{ c *serverClient }
 
-func (r remoteAccounts) addUser(ctx context.Context, name, role string) (s dashboard.Secret, err error) {
-	err = r.c.sendJSON(ctx, http.MethodPost, "/api/admin/accounts", dashboard.AccountRequest{Name: name, Role: role}, &s)
+func (r remoteAccounts) addUser(ctx context.Context, name, role, unit string) (s dashboard.Secret, err error) {
+	err = r.c.sendJSON(ctx, http.MethodPost, "/api/admin/accounts", dashboard.AccountRequest{Name: name, Role: role, Unit: unit}, &s)
 	return s, err
+}
+
+func (r remoteAccounts) importUsers(ctx context.Context, list []dashboard.NewAccount) (out []dashboard.Secret, err error) {
+	err = r.c.sendJSON(ctx, http.MethodPost, "/api/admin/accounts/import", list, &out)
+	return out, err
 }
 
 func (r remoteAccounts) passwd(ctx context.Context, name string) (s dashboard.Secret, err error) {

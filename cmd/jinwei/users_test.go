@@ -189,3 +189,76 @@ func TestConfigChecksAccountKeys(t *testing.T) {
 		}
 	}
 }
+
+// A reporter names its unit; a CSV of units' staff is imported all or nothing, and the first
+// passwords go to a new file only its owner may read (or are printed once).
+func TestReporterAccountsAddedOneByOneAndInBulk(t *testing.T) {
+	dir := t.TempDir()
+	cli := func(args ...string) (string, error) {
+		return runCLI(t, append(args, "--data-dir", testDataDir, "--database", "cli_reporters")...)
+	}
+	out, err := cli("user", "add", "eco", "--role", "reporter", "--unit", "D03")
+	if err != nil || !strings.Contains(out, "of unit D03") {
+		t.Fatalf("user add --unit: %v\n%s", err, out)
+	}
+	shownOnce(t, out, "password (shown once, not stored):")
+	for _, bad := range [][]string{
+		{"user", "add", "nounit", "--role", "reporter"},
+		{"user", "add", "viewerunit", "--role", "viewer", "--unit", "D03"},
+		{"user", "add", "nowhere", "--role", "reporter", "--unit", "X99"},
+	} {
+		if out, err := cli(bad...); err == nil {
+			t.Errorf("%v was accepted:\n%s", bad, out)
+		}
+	}
+	if out, err := cli("token", "add", "eco", "--role", "reporter"); err == nil {
+		t.Errorf("an API token for a reporter was made:\n%s", out)
+	}
+
+	csvPath := filepath.Join(dir, "staff.csv")
+	write := func(text string) {
+		if err := os.WriteFile(csvPath, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One bad line (an unknown unit) and one name taken: nothing is added.
+	write("\ufeff单位,姓名,联系方式\n省财政厅,fin1,0931-1\nD99,ghost,x\nD03,eco,y\n")
+	out, err = cli("user", "import", csvPath)
+	if err == nil || !strings.Contains(err.Error(), "2 (ghost)") || !strings.Contains(err.Error(), "3 (eco)") {
+		t.Fatalf("import with bad lines: %v\n%s", err, out)
+	}
+	if out, _ := cli("user", "list"); strings.Contains(out, "fin1") {
+		t.Fatalf("a failed import added fin1:\n%s", out)
+	}
+	write("unit,name,contact\n省财政厅,fin1,0931-1\nD02,fin2,0931-2\n省商务厅,trade,\n")
+	pwPath := filepath.Join(dir, "passwords.csv")
+	out, err = cli("user", "import", csvPath, "--passwords", pwPath)
+	if err != nil || !strings.Contains(out, "imported 3 accounts") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	info, err := os.Stat(pwPath)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("password file: %v %v", info, err)
+	}
+	data, _ := os.ReadFile(pwPath)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 4 || !regexp.MustCompile(`^D02,fin1,0931-1,reporter,\S{16,}$`).MatchString(lines[1]) || !strings.HasPrefix(lines[3], "D06,trade,,reporter,") {
+		t.Errorf("password file:\n%s", data)
+	}
+	if strings.Contains(out, strings.Split(lines[1], ",")[4]) {
+		t.Errorf("a password written to the file was printed too:\n%s", out)
+	}
+	// The file is never overwritten: a second import to it adds nobody.
+	write("unit,name\nD04,land\n")
+	if out, err := cli("user", "import", csvPath, "--passwords", pwPath); err == nil {
+		t.Errorf("an import over an existing password file ran:\n%s", out)
+	}
+	out, err = cli("user", "import", csvPath)
+	if err != nil || !regexp.MustCompile(`(?m)^D04,land,,reporter,\S{16,}$`).MatchString(out) {
+		t.Errorf("import printing the passwords: %v\n%s", err, out)
+	}
+	out, _ = cli("user", "list")
+	if !regexp.MustCompile(`fin2\s+reporter\s+enabled\s+cli\s+\S+ \S+\s+D02`).MatchString(out) {
+		t.Errorf("user list does not show fin2's unit:\n%s", out)
+	}
+}

@@ -1,4 +1,4 @@
 -- Every account, by name.
-SELECT name, role, password_hash, disabled, source, session_epoch, toString(updated_at) AS updated
+SELECT name, role, unit, contact, password_hash, disabled, source, session_epoch, toString(updated_at) AS updated
 FROM accounts FINAL
 ORDER BY name
