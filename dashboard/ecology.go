@@ -55,7 +55,8 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		}
 	}
 	d.AsOf = asOf.Format("2006-01-02")
-	if d.Items, err = s.store.LedgerOn(ctx, asOf); err != nil {
+	scope := currentSession(c).scope()
+	if d.Items, err = s.store.LedgerOn(ctx, scope, asOf); err != nil {
 		return d, nil, err
 	}
 	regions, err := s.regionIndex(c)
@@ -80,7 +81,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		if day.After(asOf) {
 			break
 		}
-		items, err := s.store.LedgerOn(ctx, day)
+		items, err := s.store.LedgerOn(ctx, scope, day)
 		if err != nil {
 			return d, nil, err
 		}
@@ -262,7 +263,7 @@ type ecologyItem struct {
 // visibleItem is the ledger item id as it stands now, and what the caller may do with it;
 // an item the caller may not see does not exist for it (404, as for an unknown id).
 func (s *Server) visibleItem(c echo.Context, id string) (warehouse.LedgerItem, itemRights, error) {
-	items, err := s.store.LedgerOn(c.Request().Context(), s.now().UTC())
+	items, err := s.store.LedgerOn(c.Request().Context(), currentSession(c).scope(), s.now().UTC())
 	if err != nil {
 		return warehouse.LedgerItem{}, itemRights{}, err
 	}
@@ -285,14 +286,15 @@ func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
 		return d, err
 	}
 	d.Item, d.rights, d.Generated, d.Steps = &it, rights, it.Generated, rights.steps(it.Status)
-	if d.History, err = s.store.ItemHistory(ctx, it.ItemID); err != nil {
+	scope := currentSession(c).scope()
+	if d.History, err = s.store.ItemHistory(ctx, scope, it.ItemID); err != nil {
 		return d, err
 	}
 	st, err := s.loopStore()
 	if err != nil {
 		return d, err
 	}
-	d.Attachments, err = st.ItemAttachments(ctx, it.ItemID)
+	d.Attachments, err = st.ItemAttachments(ctx, scope, it.ItemID)
 	return d, err
 }
 

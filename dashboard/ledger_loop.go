@@ -27,8 +27,8 @@ import (
 // ledgerLoopStore is what the loop needs from the warehouse.
 type ledgerLoopStore interface {
 	TakeLedgerStep(ctx context.Context, s warehouse.LedgerStep, now time.Time) (warehouse.StatusEvent, error)
-	ItemAttachments(ctx context.Context, itemID string) ([]warehouse.Attachment, error)
-	AttachmentFile(ctx context.Context, id string) (warehouse.Attachment, error)
+	ItemAttachments(ctx context.Context, scope warehouse.RowScope, itemID string) ([]warehouse.Attachment, error)
+	AttachmentFile(ctx context.Context, scope warehouse.RowScope, id string) (warehouse.Attachment, error)
 }
 
 var _ ledgerLoopStore = (*warehouse.Warehouse)(nil)
@@ -53,7 +53,14 @@ func (s *Server) loopStore() (ledgerLoopStore, error) {
 	return st, nil
 }
 
-func (s *Server) ledgerLoopRoutes(g *echo.Group) {
+// ledgerRoutes serves the ledger's pages to the province's staff and to the units'
+// reporters, each seeing the items its scope holds.
+func (s *Server) ledgerRoutes(e *echo.Echo) {
+	g := e.Group("", s.requireAny(PermViewDashboards, PermReport))
+	g.GET("/ecology", s.homeUnits("ecology", s.ecologyPage))
+	g.GET("/api/ecology", s.homeUnits("ecology", s.ecologyAPI))
+	g.GET("/ecology/items/:id", s.homeUnits("ecology", s.ecologyItemPage))
+	g.GET("/api/ecology/items/:id", s.homeUnits("ecology", s.ecologyItemAPI))
 	g.POST("/ecology/items/:id/progress", s.homeUnits("ecology", s.progressStep))
 	g.POST("/ecology/items/:id/step", s.homeUnits("ecology", s.closureStep))
 	g.GET("/ecology/attachments/:id", s.downloadAttachment)
@@ -173,7 +180,8 @@ func (s *Server) progressStep(c echo.Context) error {
 	if why := checkNote(f.Note, false); why != "" {
 		f.fail("note", t(lang, "note_"+why))
 	}
-	step := warehouse.LedgerStep{ItemID: it.ItemID, Kind: warehouse.StepProgress, By: currentSession(c).User, Note: f.Note, Progress: pct, Attachments: files}
+	ss := currentSession(c)
+	step := warehouse.LedgerStep{ItemID: it.ItemID, Scope: ss.scope(), Kind: warehouse.StepProgress, By: ss.User, Note: f.Note, Progress: pct, Attachments: files}
 	return s.takeStep(c, step, &f)
 }
 
@@ -195,7 +203,8 @@ func (s *Server) closureStep(c echo.Context) error {
 	if why := checkNote(f.Note, reason); why != "" {
 		f.fail("note", t(pageLang(c), "note_"+why))
 	}
-	return s.takeStep(c, warehouse.LedgerStep{ItemID: it.ItemID, Kind: kind, By: currentSession(c).User, Note: f.Note}, &f)
+	ss := currentSession(c)
+	return s.takeStep(c, warehouse.LedgerStep{ItemID: it.ItemID, Scope: ss.scope(), Kind: kind, By: ss.User, Note: f.Note}, &f)
 }
 
 // takeStep writes a checked step, or shows the item's page again with the form's errors
@@ -268,13 +277,15 @@ func (s *Server) downloadAttachment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := st.AttachmentFile(c.Request().Context(), c.Param("id"))
+	id := c.Param("id")
+	a, err := st.AttachmentFile(c.Request().Context(), currentSession(c).scope(), id)
+	if errors.Is(err, warehouse.ErrNotFound) {
+		// Unknown, or of an item the account may not see: the same answer to either.
+		s.audit(c, warehouse.AuditEntry{Action: "attachment_download", Statement: id, Outcome: "refused", Message: "no attachment this account may see"})
+		return echo.NewHTTPError(http.StatusNotFound, "no attachment "+id)
+	}
 	if err != nil {
 		return err
-	}
-	if _, _, err := s.visibleItem(c, a.ItemID); err != nil {
-		s.audit(c, warehouse.AuditEntry{Action: "attachment_download", Statement: a.ID, Outcome: "refused", Message: "item not visible to this account"})
-		return echo.NewHTTPError(http.StatusNotFound, "no attachment "+c.Param("id"))
 	}
 	if err := servable(a); err != nil {
 		return err
@@ -307,8 +318,10 @@ func (r itemRights) steps(status string) []string {
 	return out
 }
 
-// itemRights says what the account may do with it.
+// itemRights says what the account may do with it, an item its scope holds: a reporter
+// reports for its own unit's items only; verifying and reopening are the province's.
 func (s *Server) itemRights(c echo.Context, it warehouse.LedgerItem) itemRights {
 	ss := currentSession(c)
-	return itemRights{See: true, Reopen: ss.can(PermAdminLoads)}
+	return itemRights{See: ss.scope().Sees(it.Unit), Report: ss.can(PermReport) && ss.Unit != "" && it.Unit == ss.Unit,
+		Verify: ss.can(PermVerify), Reopen: ss.can(PermAdminLoads)}
 }

@@ -20,6 +20,8 @@ type LedgerItem struct {
 	LastReport      string  `json:"last_report"`
 	Overdue         bool    `json:"overdue"`
 	Generated       bool    `json:"generated"`
+	// Unit is the reporting unit the item's 责任单位 names ('' when none is known).
+	Unit string `json:"unit"`
 	// RunID is the load whose report gave the item its status on the day.
 	RunID string `json:"run_id"`
 }
@@ -39,9 +41,10 @@ type StatusEvent struct {
 	RunID string `json:"run_id,omitempty"`
 }
 
-// LedgerOn lists the items found by day asOf with their status that day, overdue first.
-func (w *Warehouse) LedgerOn(ctx context.Context, asOf time.Time) ([]LedgerItem, error) {
-	res, err := w.named(ctx, "ecology_status_on", Params{"as_of": asOf.Format("2006-01-02"), "open": openStatusesParam()})
+// LedgerOn lists the items scope sees that were found by day asOf, with their status that
+// day, overdue first.
+func (w *Warehouse) LedgerOn(ctx context.Context, scope RowScope, asOf time.Time) ([]LedgerItem, error) {
+	res, err := w.named(ctx, "ecology_status_on", scope.params(Params{"as_of": asOf.Format("2006-01-02"), "open": openStatusesParam()}))
 	if err != nil {
 		return nil, err
 	}
@@ -51,15 +54,16 @@ func (w *Warehouse) LedgerOn(ctx context.Context, asOf time.Time) ([]LedgerItem,
 			ItemID: rr.str("item_id"), Source: rr.str("source"), RegionCode: rr.str("region_code"), Category: rr.str("category"),
 			Title: rr.str("title"), ResponsibleUnit: rr.str("responsible_unit"), FoundDate: rr.str("found_date"),
 			Deadline: rr.str("deadline"), Status: rr.str("status"), Progress: rr.float("progress"), LastReport: rr.str("last_report"),
-			Overdue: rr.int("overdue") == 1, Generated: rr.int("generated") == 1, RunID: rr.str("run_id"),
+			Overdue: rr.int("overdue") == 1, Generated: rr.int("generated") == 1, Unit: rr.str("unit_code"), RunID: rr.str("run_id"),
 		})
 	})
 	return out, err
 }
 
-// ItemHistory lists one item's reported statuses in date order.
-func (w *Warehouse) ItemHistory(ctx context.Context, itemID string) ([]StatusEvent, error) {
-	res, err := w.named(ctx, "ecology_history", Params{"item_id": itemID})
+// ItemHistory lists one item's reported statuses in date order; none when scope does not
+// see the item.
+func (w *Warehouse) ItemHistory(ctx context.Context, scope RowScope, itemID string) ([]StatusEvent, error) {
+	res, err := w.named(ctx, "ecology_history", scope.params(Params{"item_id": itemID}))
 	if err != nil {
 		return nil, err
 	}

@@ -30,9 +30,11 @@ var ErrStepRefused = errors.New("step refused")
 // LedgerStep is one step of the loop as the dashboard asks for it.
 type LedgerStep struct {
 	ItemID string
-	Kind   string // one of the Step* constants
-	By     string // the account taking the step
-	Note   string // why: the progress made, the reason of a return or reopening
+	// Scope is the taker's: an item it does not see is not found.
+	Scope RowScope
+	Kind  string // one of the Step* constants
+	By    string // the account taking the step
+	Note  string // why: the progress made, the reason of a return or reopening
 	// Progress is the percentage a progress step reports; the other steps keep or set it.
 	Progress    float64
 	Attachments []Attachment
@@ -105,7 +107,7 @@ func nextStatus(cur string, pct float64, s LedgerStep) (string, float64, error) 
 // people stepping on one item at the same moment are not serialised (the later event wins).
 func (w *Warehouse) TakeLedgerStep(ctx context.Context, s LedgerStep, now time.Time) (StatusEvent, error) {
 	var ev StatusEvent
-	items, err := w.LedgerOn(ctx, now)
+	items, err := w.LedgerOn(ctx, s.Scope, now)
 	if err != nil {
 		return ev, err
 	}
@@ -142,9 +144,10 @@ func (w *Warehouse) TakeLedgerStep(ctx context.Context, s LedgerStep, now time.T
 	return ev, w.dataChanged(context.WithoutCancel(ctx))
 }
 
-// ItemAttachments lists an item's attachments, without their bytes, oldest first.
-func (w *Warehouse) ItemAttachments(ctx context.Context, itemID string) ([]Attachment, error) {
-	res, err := w.named(ctx, "ecology_attachments_of", Params{"item_id": itemID})
+// ItemAttachments lists an item's attachments, without their bytes, oldest first; none when
+// scope does not see the item.
+func (w *Warehouse) ItemAttachments(ctx context.Context, scope RowScope, itemID string) ([]Attachment, error) {
+	res, err := w.named(ctx, "ecology_attachments_of", scope.params(Params{"item_id": itemID}))
 	if err != nil {
 		return nil, err
 	}
@@ -156,15 +159,15 @@ func (w *Warehouse) ItemAttachments(ctx context.Context, itemID string) ([]Attac
 	return out, err
 }
 
-// AttachmentFile reads one attachment with its bytes. Never cached: files stay out of the
-// result cache.
-func (w *Warehouse) AttachmentFile(ctx context.Context, id string) (Attachment, error) {
+// AttachmentFile reads one attachment with its bytes; one of an item scope does not see is
+// not found. Never cached: files stay out of the result cache.
+func (w *Warehouse) AttachmentFile(ctx context.Context, scope RowScope, id string) (Attachment, error) {
 	var a Attachment
 	text, err := namedQuery("ecology_attachment")
 	if err != nil {
 		return a, err
 	}
-	res, err := w.eng.query(ctx, text, Params{"id": id})
+	res, err := w.eng.query(ctx, text, scope.params(Params{"id": id}))
 	if err != nil {
 		return a, fmt.Errorf("read attachment %s: %w", id, err)
 	}

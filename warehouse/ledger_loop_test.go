@@ -17,12 +17,12 @@ import (
 // openItem is an item of w still open now.
 func openItem(t *testing.T, w *warehouse.Warehouse, now time.Time) warehouse.LedgerItem {
 	t.Helper()
-	items, err := w.LedgerOn(context.Background(), now)
+	items, err := w.LedgerOn(context.Background(), warehouse.ProvinceScope(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, it := range items {
-		if it.Status == warehouse.StatusInProgress {
+		if it.Status == warehouse.StatusInProgress && it.Unit != "" {
 			return it
 		}
 	}
@@ -56,7 +56,7 @@ func TestLedgerLoopSteps(t *testing.T) {
 		{warehouse.LedgerStep{Kind: warehouse.StepApprove, By: "verifier1", Note: "现场核查通过"}, warehouse.StatusClosed},
 	}
 	for i, s := range steps {
-		s.step.ItemID = it.ItemID
+		s.step.ItemID, s.step.Scope = it.ItemID, warehouse.ProvinceScope()
 		ev, err := w.TakeLedgerStep(ctx, s.step, now.Add(time.Duration(i)*time.Millisecond))
 		if s.status == "" {
 			if !errors.Is(err, warehouse.ErrStepRefused) {
@@ -68,7 +68,7 @@ func TestLedgerLoopSteps(t *testing.T) {
 			t.Fatalf("step %d %s: %+v %v, want %s", i, s.step.Kind, ev, err, s.status)
 		}
 	}
-	items, err := w.LedgerOn(ctx, now)
+	items, err := w.LedgerOn(ctx, warehouse.ProvinceScope(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestLedgerLoopSteps(t *testing.T) {
 			t.Errorf("item after the loop: %+v, want closed at 100%%", x)
 		}
 	}
-	history, err := w.ItemHistory(ctx, it.ItemID)
+	history, err := w.ItemHistory(ctx, warehouse.ProvinceScope(), it.ItemID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,18 +96,18 @@ func TestLedgerLoopSteps(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("steps in the history:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	atts, err := w.ItemAttachments(ctx, it.ItemID)
+	atts, err := w.ItemAttachments(ctx, warehouse.ProvinceScope(), it.ItemID)
 	if err != nil || len(atts) != 1 || atts[0].Size != len(evidence) || atts[0].UploadedBy != "reporter1" || atts[0].EventAt != history[len(history)-5].At {
 		t.Fatalf("attachments %+v %v; want the one sent with the progress step", atts, err)
 	}
-	f, err := w.AttachmentFile(ctx, atts[0].ID)
+	f, err := w.AttachmentFile(ctx, warehouse.ProvinceScope(), atts[0].ID)
 	if err != nil || !bytes.Equal(f.Data, evidence) || f.ItemID != it.ItemID || f.ContentType != "application/pdf" {
 		t.Errorf("attachment read back %q %+v %v, want the bytes stored", f.Data, f, err)
 	}
-	if _, err := w.AttachmentFile(ctx, "no-such-id"); !errors.Is(err, warehouse.ErrNotFound) {
+	if _, err := w.AttachmentFile(ctx, warehouse.ProvinceScope(), "no-such-id"); !errors.Is(err, warehouse.ErrNotFound) {
 		t.Errorf("unknown attachment: %v, want not found", err)
 	}
-	if _, err := w.TakeLedgerStep(ctx, warehouse.LedgerStep{ItemID: "NO-SUCH", Kind: warehouse.StepProgress, By: "r", Progress: 1}, now); !errors.Is(err, warehouse.ErrNotFound) {
+	if _, err := w.TakeLedgerStep(ctx, warehouse.LedgerStep{ItemID: "NO-SUCH", Scope: warehouse.ProvinceScope(), Kind: warehouse.StepProgress, By: "r", Progress: 1}, now); !errors.Is(err, warehouse.ErrNotFound) {
 		t.Errorf("step on an unknown item: %v, want not found", err)
 	}
 }
@@ -122,8 +122,8 @@ func TestLedgerFileDoesNotReopenVerifiedClosure(t *testing.T) {
 	now := time.Now().UTC()
 	it := openItem(t, w, now)
 	for _, s := range []warehouse.LedgerStep{
-		{ItemID: it.ItemID, Kind: warehouse.StepRequestClosure, By: "reporter1", Note: "done"},
-		{ItemID: it.ItemID, Kind: warehouse.StepApprove, By: "verifier1", Note: "verified"},
+		{ItemID: it.ItemID, Scope: warehouse.ProvinceScope(), Kind: warehouse.StepRequestClosure, By: "reporter1", Note: "done"},
+		{ItemID: it.ItemID, Scope: warehouse.ProvinceScope(), Kind: warehouse.StepApprove, By: "verifier1", Note: "verified"},
 	} {
 		if _, err := w.TakeLedgerStep(ctx, s, now); err != nil {
 			t.Fatal(err)
@@ -143,7 +143,7 @@ func TestLedgerFileDoesNotReopenVerifiedClosure(t *testing.T) {
 		t.Fatalf("load: %d loaded, rejects %+v; want the closed item's row a conflict naming the verifier", rep.Run.RowsLoaded, rep.Rejects)
 	}
 	status := func() string {
-		items, err := w.LedgerOn(ctx, now)
+		items, err := w.LedgerOn(ctx, warehouse.ProvinceScope(), now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func TestLedgerFileDoesNotReopenVerifiedClosure(t *testing.T) {
 	if s := status(); s != warehouse.StatusClosed {
 		t.Fatalf("item %s is %s after the file, want still %s", it.ItemID, s, warehouse.StatusClosed)
 	}
-	if _, err := w.TakeLedgerStep(ctx, warehouse.LedgerStep{ItemID: it.ItemID, Kind: warehouse.StepReopen, By: "admin", Note: "the file is right"}, now); err != nil {
+	if _, err := w.TakeLedgerStep(ctx, warehouse.LedgerStep{ItemID: it.ItemID, Scope: warehouse.ProvinceScope(), Kind: warehouse.StepReopen, By: "admin", Note: "the file is right"}, now); err != nil {
 		t.Fatal(err)
 	}
 	rep = etltest.LoadCSV(t, w, etl.JobEcology, "ledger2.csv", file+row("NEW-6", "未整改", today))
@@ -166,5 +166,75 @@ func TestLedgerFileDoesNotReopenVerifiedClosure(t *testing.T) {
 	}
 	if s := status(); s != warehouse.StatusInProgress {
 		t.Errorf("item %s is %s after the reopening and a file, want the file's %s", it.ItemID, s, warehouse.StatusInProgress)
+	}
+}
+
+// A unit's scope sees its own items, their history and attachments, and another unit's
+// scope none of them, whether listed, asked for by id or stepped on.
+func TestLedgerScope(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	it := openItem(t, w, now)
+	_, err := w.TakeLedgerStep(ctx, warehouse.LedgerStep{ItemID: it.ItemID, Scope: warehouse.UnitScope(it.Unit), Kind: warehouse.StepProgress,
+		By: "a", Progress: 50, Attachments: []warehouse.Attachment{{FileName: "a.png", ContentType: "image/png", Data: []byte("x")}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := w.LedgerOn(ctx, warehouse.ProvinceScope(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := ""
+	for _, x := range all {
+		if x.Unit != "" && x.Unit != it.Unit {
+			other = x.Unit
+			break
+		}
+	}
+	if other == "" {
+		t.Fatal("the demo ledger has one unit only")
+	}
+	for _, tc := range []struct {
+		scope warehouse.RowScope
+		sees  bool
+	}{{warehouse.UnitScope(it.Unit), true}, {warehouse.UnitScope(other), false}, {warehouse.UnitScope(""), false}} {
+		items, err := w.LedgerOn(ctx, tc.scope, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := false
+		for _, x := range items {
+			listed = listed || x.ItemID == it.ItemID
+			if x.Unit != tc.scope.Unit() {
+				t.Errorf("scope %s lists %s of unit %s", tc.scope, x.ItemID, x.Unit)
+			}
+		}
+		history, err := w.ItemHistory(ctx, tc.scope, it.ItemID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		atts, err := w.ItemAttachments(ctx, tc.scope, it.ItemID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if listed != tc.sees || (len(history) > 0) != tc.sees || (len(atts) == 1) != tc.sees {
+			t.Errorf("scope %s: listed %v, %d events, %d attachments; want seen %v", tc.scope, listed, len(history), len(atts), tc.sees)
+		}
+		if tc.sees {
+			continue
+		}
+		full, err := w.ItemAttachments(ctx, warehouse.ProvinceScope(), it.ItemID)
+		if err != nil || len(full) != 1 {
+			t.Fatalf("province attachments %v %v", full, err)
+		}
+		if _, err := w.AttachmentFile(ctx, tc.scope, full[0].ID); !errors.Is(err, warehouse.ErrNotFound) {
+			t.Errorf("scope %s reads the attachment by id: %v", tc.scope, err)
+		}
+		_, err = w.TakeLedgerStep(ctx, warehouse.LedgerStep{ItemID: it.ItemID, Scope: tc.scope, Kind: warehouse.StepRequestClosure, By: "b"}, now)
+		if !errors.Is(err, warehouse.ErrNotFound) {
+			t.Errorf("scope %s steps on the item: %v", tc.scope, err)
+		}
 	}
 }
