@@ -20,15 +20,15 @@ func reporters(t testing.TB, units map[string]string) func(*dashboard.Config) {
 	}
 }
 
-// A reporter answers for its unit only: no province-wide page or JSON, no SQL console or
+// A reporter answers for its unit only: no province-wide page or JSON (the ledger's pages
+// show it its own unit's items: TestLedgerLoopOverHTTP), no SQL console or
 // API, no admin page or API. A verifier sees the dashboards but runs no SQL and no loads.
 func TestReportersReachNoProvincePageSQLOrAdmin(t *testing.T) {
 	t.Parallel()
 	f := newAccountsServer(t, false, reporters(t, map[string]string{"eco": "D03"}))
 	eco, csrf := signedInHere(t, f, "eco")
 	base := f.srv.URL
-	for _, u := range []string{"/", "/api/cockpit", "/ranking", "/api/ranking", "/counties", "/api/counties", "/ecology", "/api/ecology",
-		"/api/ecology/items/X1", "/campaign", "/api/campaign", "/api/campaign/method", "/api/version",
+	for _, u := range []string{"/", "/api/cockpit", "/ranking", "/api/ranking", "/counties", "/api/counties", "/campaign", "/api/campaign", "/api/campaign/method", "/api/version",
 		"/console", "/api/sql/schema", "/api/admin/runs", "/api/admin/accounts", "/api/admin/tokens", "/admin/accounts", "/admin/loads"} {
 		if code := status(t, eco, "GET", base+u, nil); code != http.StatusForbidden && code != http.StatusNotFound {
 			t.Errorf("reporter GET %s: %d, want 403", u, code)

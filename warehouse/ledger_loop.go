@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -125,7 +126,7 @@ func (w *Warehouse) TakeLedgerStep(ctx context.Context, s LedgerStep, now time.T
 	if err != nil {
 		return ev, err
 	}
-	now = now.UTC()
+	now = stepTime(now)
 	at := now.Format("2006-01-02 15:04:05.000")
 	for _, a := range s.Attachments {
 		err := w.execNamed(ctx, "ecology_attachment_put", Params{"id": uuid.NewString(), "item_id": s.ItemID, "at": at,
@@ -142,6 +143,25 @@ func (w *Warehouse) TakeLedgerStep(ctx context.Context, s LedgerStep, now time.T
 		return ev, fmt.Errorf("record %s of %s: %w", s.Kind, s.ItemID, err)
 	}
 	return ev, w.dataChanged(context.WithoutCancel(ctx))
+}
+
+// lastStep is the time of this process's latest step: an item's status is its event of the
+// latest (day, time), so two steps at one millisecond (or under a stopped clock) would tie.
+var lastStep struct {
+	sync.Mutex
+	at time.Time
+}
+
+// stepTime is now in UTC to the millisecond, moved past this process's previous step.
+func stepTime(now time.Time) time.Time {
+	lastStep.Lock()
+	defer lastStep.Unlock()
+	now = now.UTC().Truncate(time.Millisecond)
+	if !now.After(lastStep.at) {
+		now = lastStep.at.Add(time.Millisecond)
+	}
+	lastStep.at = now
+	return now
 }
 
 // ItemAttachments lists an item's attachments, without their bytes, oldest first; none when
