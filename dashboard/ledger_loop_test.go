@@ -199,6 +199,35 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 		}
 	}
 
+	// A later ledger file that would reopen the verified closure: its row is a conflict on
+	// the operator's page of the load, and the item stays closed.
+	row := func(id, status string) string {
+		return fmt.Sprintf("%s,%s,title %s,%s,%s,%s,,%s,\n", id, a.RegionCode, id, a.FoundDate, a.Deadline, status, time.Now().UTC().Format("2006-01-02"))
+	}
+	rep := etltest.LoadCSV(t, f.w, "ecology", "ledger_after.csv", "item_id,region_code,title,found_date,deadline,status,progress,status_date,note\n"+
+		row(a.ItemID, "整改中")+row("LATER-1", "未整改")+row("LATER-2", "未整改")+row("LATER-3", "未整改")+row("LATER-4", "未整改")+row("LATER-5", "未整改"))
+	ops, opsCSRF := signedInHere(t, f, "ops")
+	if code, _, page := send(t, ops, "GET", base+"/admin/loads/"+rep.Run.ID, "", "", nil); code != http.StatusOK ||
+		!strings.Contains(page, "conflict_status") || !strings.Contains(page, "checker") {
+		t.Errorf("the operator's page of the load: %d, want the conflict_status reject naming the verifier", code)
+	}
+	if it, _, _ := itemJSON(t, f, a.ItemID); it.Status != warehouse.StatusClosed {
+		t.Errorf("the file reopened the item: %s", it.Status)
+	}
+	// The admin decides for the file: reopening takes a reason.
+	for _, st := range []struct {
+		note string
+		code int
+	}{{"", http.StatusBadRequest}, {"文件所报属实", http.StatusSeeOther}} {
+		ct, body := stepForm(opsCSRF, "reopen", st.note)
+		if code, _, _ := send(t, ops, "POST", item+"/step", ct, "", body); code != st.code {
+			t.Errorf("reopen with reason %q: %d, want %d", st.note, code, st.code)
+		}
+	}
+	if it, _, _ := itemJSON(t, f, a.ItemID); it.Status != warehouse.StatusReturned {
+		t.Errorf("after the admin reopened it: %s, want %s", it.Status, warehouse.StatusReturned)
+	}
+
 	// Bob, of another unit, learns nothing of alice's item: not its page, JSON, history,
 	// attachment, nor whether it exists; his steps on it go nowhere.
 	for _, u := range []string{item, base + "/api/ecology/items/" + a.ItemID, download} {
@@ -240,7 +269,7 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 	}
 	for _, want := range []string{"alice ledger_step refused progress", "alice ledger_step ok progress", "alice ledger_step ok request_closure",
 		"checker ledger_step ok return", "checker ledger_step ok approve", "checker attachment_download ok " + atts[0].ID,
-		"bob attachment_download refused " + atts[0].ID} {
+		"bob attachment_download refused " + atts[0].ID, "ops ledger_step ok reopen"} {
 		if !seen[want] {
 			t.Errorf("audit log has no %q", want)
 		}
