@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -68,21 +69,33 @@ func currentSession(c echo.Context) *session {
 // require admits sessions holding permission p: every route's check goes through here.
 // Pages send others to sign in, the API answers 401 (not signed in) or 403 (signed in, not
 // allowed).
-func (s *Server) require(p Permission) echo.MiddlewareFunc {
+func (s *Server) require(p Permission) echo.MiddlewareFunc { return s.requireAny(p) }
+
+// requireAny admits sessions holding any of ps: pages that both the province's staff and
+// the units' reporters open (each seeing what its scope holds).
+func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			ss := currentSession(c)
 			switch {
-			case ss.can(p):
+			case slices.ContainsFunc(ps, ss.can):
 				return next(c)
 			case (ss == nil || ss.Demo) && !isAPI(c):
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			case ss == nil || ss.Demo:
 				return echo.NewHTTPError(http.StatusUnauthorized, "sign in (or send an API token) first")
 			}
-			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the %s permission", ss.User, p))
+			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the %s permission", ss.User, permList(ps)))
 		}
 	}
+}
+
+func permList(ps []Permission) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = string(p)
+	}
+	return strings.Join(names, " or ")
 }
 
 // csrf protects every state-changing request of a browser session. Only a request whose

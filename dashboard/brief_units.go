@@ -96,7 +96,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 	for _, r := range regions {
 		byCode[r.Code] = r
 	}
-	l, err := s.ledgerOn(ctx, asOf, byCode)
+	l, err := s.ledgerOn(ctx, warehouse.ProvinceScope(), asOf, byCode)
 	if err != nil {
 		return err
 	}

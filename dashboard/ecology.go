@@ -14,9 +14,10 @@ import (
 	"jinwei/warehouse"
 )
 
-// ledgerStatuses in the order an item moves through them, with their colours.
-var ledgerStatuses = []struct{ name, color string }{
-	{"未整改", "#c0392b"}, {"整改中", "#f6bd16"}, {"已整改", "#5b8ff9"}, {"已销号", "#5ad8a6"},
+// statusColors are the colours of warehouse.LedgerStatuses in the charts.
+var statusColors = map[string]string{
+	warehouse.StatusNotStarted: "#c0392b", warehouse.StatusInProgress: "#f6bd16", warehouse.StatusReturned: "#e8684a",
+	warehouse.StatusRectified: "#5b8ff9", warehouse.StatusClosureRequested: "#9270ca", warehouse.StatusClosed: "#5ad8a6",
 }
 
 type ecologyData struct {
@@ -56,18 +57,19 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 			return d, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("as_of %q is not a date like 2024-12-31", v))
 		}
 	}
+	scope := currentSession(c).scope()
 	regions, err := s.regionIndex(c)
 	if err != nil {
 		return d, nil, err
 	}
-	if d, err = s.ledgerOn(ctx, asOf, regions); err != nil {
+	if d, err = s.ledgerOn(ctx, scope, asOf, regions); err != nil {
 		return d, nil, err
 	}
 	for _, day := range dates {
 		if day.After(asOf) {
 			break
 		}
-		items, err := s.store.LedgerOn(ctx, day)
+		items, err := s.store.LedgerOn(ctx, scope, day)
 		if err != nil {
 			return d, nil, err
 		}
@@ -83,10 +85,10 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 }
 
 // ledgerOn counts the ledger as of a day: items by status, by city and overdue.
-func (s *Server) ledgerOn(ctx context.Context, asOf time.Time, regions map[string]warehouse.Region) (ecologyData, error) {
+func (s *Server) ledgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time, regions map[string]warehouse.Region) (ecologyData, error) {
 	d := ecologyData{AsOf: asOf.Format("2006-01-02"), ByStatus: map[string]int{}, ByCity: map[string]map[string]int{}, OverdueByCity: map[string]int{}}
 	var err error
-	if d.Items, err = s.store.LedgerOn(ctx, asOf); err != nil {
+	if d.Items, err = s.store.LedgerOn(ctx, scope, asOf); err != nil {
 		return d, err
 	}
 	for _, it := range d.Items {
@@ -155,7 +157,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 		return err
 	}
 	lang := pageLang(c)
-	v := ecologyView{page: newPage(c, "ecology", "nav_ecology"), AsOf: d.AsOf, Total: len(d.Items), Overdue: d.Overdue, Closed: d.ByStatus["已销号"]}
+	v := ecologyView{page: newPage(c, "ecology", "nav_ecology"), AsOf: d.AsOf, Total: len(d.Items), Overdue: d.Overdue, Closed: d.ByStatus[warehouse.StatusClosed]}
 	v.Generated = d.Generated
 	for i := len(d.Dates) - 1; i >= 0; i-- {
 		v.Dates = append(v.Dates, option{d.Dates[i], d.Dates[i], d.Dates[i] == d.AsOf})
@@ -193,8 +195,8 @@ func statusPie(by map[string]int, asOf, lang string) map[string]any {
 	pie.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}))
 	var data []opts.PieData
-	for _, st := range ledgerStatuses {
-		data = append(data, opts.PieData{Name: statusName(st.name, lang), Value: by[st.name], ItemStyle: &opts.ItemStyle{Color: st.color}})
+	for _, st := range warehouse.LedgerStatuses {
+		data = append(data, opts.PieData{Name: statusName(st, lang), Value: by[st], ItemStyle: &opts.ItemStyle{Color: statusColors[st]}})
 	}
 	pie.AddSeries(t(lang, "status"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "65%"}}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
@@ -218,13 +220,13 @@ func cityStatusChart(by map[string]map[string]int, regions map[string]warehouse.
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}))
 	bar.SetXAxis(names)
-	for _, st := range ledgerStatuses {
+	for _, st := range warehouse.LedgerStatuses {
 		data := make([]opts.BarData, len(cities))
 		for i, c := range cities {
-			data[i] = opts.BarData{Value: by[c][st.name]}
+			data[i] = opts.BarData{Value: by[c][st]}
 		}
-		bar.AddSeries(statusName(st.name, lang), data, charts.WithBarChartOpts(opts.BarChart{Stack: "status"}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: st.color}))
+		bar.AddSeries(statusName(st, lang), data, charts.WithBarChartOpts(opts.BarChart{Stack: "status"}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: statusColors[st]}))
 	}
 	return optionOf(bar)
 }
@@ -240,13 +242,13 @@ func ledgerTrendChart(trend []trendPoint, lang string) map[string]any {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "50"}))
 	line.SetXAxis(dates)
-	for _, st := range ledgerStatuses {
+	for _, st := range warehouse.LedgerStatuses {
 		data := make([]opts.LineData, len(trend))
 		for i, p := range trend {
-			data[i] = opts.LineData{Value: p.ByStatus[st.name]}
+			data[i] = opts.LineData{Value: p.ByStatus[st]}
 		}
-		line.AddSeries(statusName(st.name, lang), data, charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: st.color}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: st.color}))
+		line.AddSeries(statusName(st, lang), data, charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: statusColors[st]}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: statusColors[st]}))
 	}
 	return optionOf(line)
 }
@@ -258,29 +260,53 @@ func statusName(s, lang string) string {
 	return s
 }
 
-// ecologyItem is one item with its history.
+// ecologyItem is one item with its history, its attachments and the steps of the closure
+// loop the caller may take on it now.
 type ecologyItem struct {
-	Item    *warehouse.LedgerItem   `json:"item"`
-	History []warehouse.StatusEvent `json:"history"`
+	Item        *warehouse.LedgerItem   `json:"item"`
+	History     []warehouse.StatusEvent `json:"history"`
+	Attachments []warehouse.Attachment  `json:"attachments"`
+	Steps       []string                `json:"steps"`
 	// Generated says the item is generated demo data.
 	Generated bool `json:"generated"`
+	rights    itemRights
+}
+
+// visibleItem is the ledger item id as it stands now, and what the caller may do with it;
+// an item the caller may not see does not exist for it (404, as for an unknown id).
+func (s *Server) visibleItem(c echo.Context, id string) (warehouse.LedgerItem, itemRights, error) {
+	items, err := s.store.LedgerOn(c.Request().Context(), currentSession(c).scope(), s.now().UTC())
+	if err != nil {
+		return warehouse.LedgerItem{}, itemRights{}, err
+	}
+	i := slices.IndexFunc(items, func(it warehouse.LedgerItem) bool { return it.ItemID == id })
+	var r itemRights
+	if i >= 0 {
+		r = s.itemRights(c, items[i])
+	}
+	if !r.See {
+		return warehouse.LedgerItem{}, r, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no ledger item %q", id))
+	}
+	return items[i], r, nil
 }
 
 func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
 	ctx := c.Request().Context()
 	var d ecologyItem
-	id := c.Param("id")
-	items, err := s.store.LedgerOn(ctx, time.Now().UTC())
+	it, rights, err := s.visibleItem(c, c.Param("id"))
 	if err != nil {
 		return d, err
 	}
-	i := slices.IndexFunc(items, func(it warehouse.LedgerItem) bool { return it.ItemID == id })
-	if i < 0 {
-		return d, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no ledger item %q", id))
+	d.Item, d.rights, d.Generated, d.Steps = &it, rights, it.Generated, rights.steps(it.Status)
+	scope := currentSession(c).scope()
+	if d.History, err = s.store.ItemHistory(ctx, scope, it.ItemID); err != nil {
+		return d, err
 	}
-	d.Item = &items[i]
-	d.Generated = d.Item.Generated
-	d.History, err = s.store.ItemHistory(ctx, id)
+	st, err := s.loopStore()
+	if err != nil {
+		return d, err
+	}
+	d.Attachments, err = st.ItemAttachments(ctx, scope, it.ItemID)
 	return d, err
 }
 
@@ -296,10 +322,35 @@ type itemView struct {
 	page
 	Item    *warehouse.LedgerItem
 	Region  string
-	History []warehouse.StatusEvent
+	History []itemEvent
+	// Progress says the account may report progress now; Closing are the other steps it
+	// may take (warehouse.Step*), each a form; Form is the step just sent when it is shown
+	// again with its errors.
+	Progress  bool
+	Closing   []closingForm
+	Form      *stepForm
+	MaxFileMB int
+}
+
+// closingForm is the form of one step without files.
+type closingForm struct {
+	Kind, Button, NoteLabel string
+	NeedsReason             bool
+}
+
+// itemEvent is one event of the item's history with who took it and its attachments.
+type itemEvent struct {
+	warehouse.StatusEvent
+	Files []warehouse.Attachment
 }
 
 func (s *Server) ecologyItemPage(c echo.Context) error {
+	return s.renderItem(c, http.StatusOK, nil)
+}
+
+// renderItem draws the item's page with status; form, when set, is a step sent and refused,
+// shown again with its errors beside its fields.
+func (s *Server) renderItem(c echo.Context, status int, form *stepForm) error {
 	d, err := s.loadItem(c)
 	if err != nil {
 		return err
@@ -309,7 +360,25 @@ func (s *Server) ecologyItemPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := itemView{page: newPage(c, "ecology", "ledger_item"), Item: d.Item, Region: regionLabel(regions, d.Item.RegionCode, lang), History: d.History}
+	v := itemView{page: newPage(c, "ecology", "ledger_item"), Item: d.Item, Region: regionLabel(regions, d.Item.RegionCode, lang),
+		Form: form, MaxFileMB: MaxAttachmentBytes >> 20}
+	for _, st := range d.Steps {
+		if st == warehouse.StepProgress {
+			v.Progress = true
+		} else {
+			v.Closing = append(v.Closing, closingForm{Kind: st, Button: t(lang, "step_"+st), NoteLabel: t(lang, "step_note_"+st),
+				NeedsReason: st == warehouse.StepReturn || st == warehouse.StepReopen})
+		}
+	}
+	for _, h := range d.History {
+		row := itemEvent{StatusEvent: h}
+		for _, a := range d.Attachments {
+			if h.By != "" && a.EventAt == h.At {
+				row.Files = append(row.Files, a)
+			}
+		}
+		v.History = append(v.History, row)
+	}
 	v.Title = d.Item.ItemID + " · " + d.Item.Title
 	v.Generated = d.Generated
 	dates := make([]string, len(d.History))
@@ -333,5 +402,5 @@ func (s *Server) ecologyItemPage(c echo.Context) error {
 	if v.Sources, err = s.store.RunLineage(c.Request().Context(), runs); err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "ecology_item.html", v)
+	return c.Render(status, "ecology_item.html", v)
 }

@@ -32,7 +32,7 @@ var localeFS embed.FS
 // "status_"+s)): the completeness test cannot read them from the code, so they are listed
 // here, and a prefix used in the code but missing here fails the test.
 var labelFamilies = map[string][]string{
-	"status_":        slices.Concat([]string{"未整改", "整改中", "已整改", "已销号"}, runStatuses, auditOutcomes),
+	"status_":        slices.Concat(warehouse.LedgerStatuses, runStatuses, auditOutcomes),
 	"started_":       startedByKinds,
 	"changes_":       {warehouse.ChangeAdded, warehouse.ChangeRevised},
 	"original_":      originalStates,
@@ -54,6 +54,10 @@ var labelFamilies = map[string][]string{
 	"state_":         reportStates,
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},
 	"unit_":          unitKinds,
+	"attach_":        attachmentRefusals,
+	"note_":          noteProblems,
+	"step_":          closingSteps,
+	"step_note_":     closingSteps,
 }
 
 // labels are the words of every language, each completed with the keys any language or

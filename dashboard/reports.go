@@ -87,25 +87,6 @@ func (s *Server) reportRoutes(e *echo.Echo) {
 	e.GET("/api/reports", s.completenessAPI, review)
 }
 
-// requireAny admits sessions holding any of ps.
-func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
-	checks := make([]echo.MiddlewareFunc, len(ps))
-	for i, p := range ps {
-		checks[i] = s.require(p)
-	}
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			ss := currentSession(c)
-			for _, p := range ps {
-				if ss.can(p) {
-					return next(c)
-				}
-			}
-			return checks[0](next)(c)
-		}
-	}
-}
-
 // reportHome sends a unit's staff to this month's report of their unit, and the province
 // to the completeness matrix.
 func (s *Server) reportHome(c echo.Context) error {

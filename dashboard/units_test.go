@@ -26,15 +26,15 @@ func reporters(t testing.TB, units map[string]string) func(*dashboard.Config) {
 	}
 }
 
-// A reporter answers for its unit only: no province-wide page or JSON, no SQL console or
+// A reporter answers for its unit only: no province-wide page or JSON (the ledger's pages
+// show it its own unit's items: TestLedgerLoopOverHTTP), no SQL console or
 // API, no admin page or API. A verifier sees the dashboards but runs no SQL and no loads.
 func TestReportersReachNoProvincePageSQLOrAdmin(t *testing.T) {
 	t.Parallel()
 	f := newAccountsServer(t, false, reporters(t, map[string]string{"eco": "D03"}))
 	eco, csrf := signedInHere(t, f, "eco")
 	base := f.srv.URL
-	for _, u := range []string{"/", "/api/cockpit", "/ranking", "/api/ranking", "/counties", "/api/counties", "/ecology", "/api/ecology",
-		"/api/ecology/items/X1", "/campaign", "/api/campaign", "/api/campaign/method", "/api/version",
+	for _, u := range []string{"/", "/api/cockpit", "/ranking", "/api/ranking", "/counties", "/api/counties", "/campaign", "/api/campaign", "/api/campaign/method", "/api/version",
 		"/console", "/api/sql/schema", "/api/admin/runs", "/api/admin/accounts", "/api/admin/tokens", "/admin/accounts", "/admin/loads"} {
 		if code := status(t, eco, "GET", base+u, nil); code != http.StatusForbidden && code != http.StatusNotFound {
 			t.Errorf("reporter GET %s: %d, want 403", u, code)
@@ -167,10 +167,14 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 			t.Errorf("unit B POST %s of A's report: %d", u, code)
 		}
 	}
-	for _, u := range []string{"/reports", "/api/reports", "/campaign", "/api/campaign?kind=county", "/api/ecology", "/api/sql/schema"} {
+	for _, u := range []string{"/reports", "/api/reports", "/campaign", "/api/campaign?kind=county", "/api/sql/schema"} {
 		if code, _ := call(t, b, "GET", base+u, nil, nil); code != http.StatusForbidden {
 			t.Errorf("unit B GET %s: %d, want 403", u, code)
 		}
+	}
+	// The ledger is open to reporters, scoped to their own unit's items.
+	if code, body := call(t, b, "GET", base+"/api/ecology", nil, nil); code != http.StatusOK || strings.Contains(body, `"region_code":"620102"`) {
+		t.Errorf("unit B GET /api/ecology: %d, or it lists unit A's items", code)
 	}
 	for _, u := range []string{"/report/620103/" + month, "/api/report/620103/" + month} {
 		code, body := call(t, b, "GET", base+u, nil, nil)

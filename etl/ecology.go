@@ -54,20 +54,24 @@ var ecologyFamily = &family{
 	newSink: newEcologySink,
 }
 
-// ecologyStatuses maps what ledgers write to the four statuses, in the order an item moves.
+// ecologyStatuses maps what ledgers write to the statuses of warehouse.LedgerStatuses.
 var ecologyStatuses = map[string]string{
-	"未整改": "未整改", "未开始": "未整改", "待整改": "未整改",
-	"整改中": "整改中", "正在整改": "整改中", "推进中": "整改中",
-	"已整改": "已整改", "完成整改": "已整改", "已完成": "已整改",
-	"已销号": "已销号", "销号": "已销号",
+	"未整改": warehouse.StatusNotStarted, "未开始": warehouse.StatusNotStarted, "待整改": warehouse.StatusNotStarted,
+	"整改中": warehouse.StatusInProgress, "正在整改": warehouse.StatusInProgress, "推进中": warehouse.StatusInProgress,
+	"已整改": warehouse.StatusRectified, "完成整改": warehouse.StatusRectified, "已完成": warehouse.StatusRectified,
+	"申请销号": warehouse.StatusClosureRequested, "待销号": warehouse.StatusClosureRequested,
+	"退回": warehouse.StatusReturned, "退回整改": warehouse.StatusReturned,
+	"已销号": warehouse.StatusClosed, "销号": warehouse.StatusClosed,
 }
 
 type ecologySink struct {
 	l       *Loader
 	regions *regionMatcher
-	seen    map[string]int
-	items   *batch
-	events  *batch
+	// closed are the items a verifier closed on the dashboard: a row may not reopen them.
+	closed map[string]warehouse.LoopClosure
+	seen   map[string]int
+	items  *batch
+	events *batch
 }
 
 func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
@@ -75,9 +79,13 @@ func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	closed, err := l.wh.LoopClosures(ctx)
+	if err != nil {
+		return nil, err
+	}
 	items := newBatch(s, warehouse.EcologyItems, l.BatchRows)
 	items.secondary = true
-	return &ecologySink{l: l, regions: regions, seen: map[string]int{}, items: items,
+	return &ecologySink{l: l, regions: regions, closed: closed, seen: map[string]int{}, items: items,
 		events: newBatch(s, warehouse.EcologyStatusEvents, l.BatchRows)}, nil
 }
 
@@ -119,7 +127,11 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	}
 	status, ok := ecologyStatuses[strings.TrimSpace(r.v(gStatus))]
 	if !ok {
-		return problem(gStatus, "status %q is not 未整改, 整改中, 已整改 or 已销号", r.v(gStatus))
+		return problem(gStatus, "status %q is not one of %s", r.v(gStatus), strings.Join(warehouse.LedgerStatuses, ", "))
+	}
+	if c, ok := e.closed[id]; ok && status != warehouse.StatusClosed && !statusDate.Before(c.On) {
+		return problem(gStatus, "conflict: item %s was closed (%s) by verifier %s on %s and the file says %s on %s; "+
+			"an admin decides: reopen it on the item's page, or leave it closed", id, warehouse.StatusClosed, c.By, day(c.On), status, day(statusDate))
 	}
 	progress, p := ecologyProgress(r.v(gProgress), status)
 	if p != nil {
@@ -159,7 +171,7 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 // ecologyProgress reads a progress percentage; a closed item is 100 % done.
 func ecologyProgress(text, status string) (float64, *fieldProblem) {
 	text = strings.TrimSuffix(strings.TrimSpace(toHalfWidth(text)), "%")
-	closed := status == "已整改" || status == "已销号"
+	closed := status == warehouse.StatusRectified || status == warehouse.StatusClosureRequested || status == warehouse.StatusClosed
 	if text == "" {
 		if closed {
 			return 100, nil

@@ -12,6 +12,8 @@ import "strings"
 //	unknown_FIELD          a region, indicator, metric … the warehouse does not know
 //	missing_FIELD          the field is empty where it is required
 //	future_FIELD           a period or date after today
+//	conflict_FIELD         the row would undo what was decided on the dashboard (a
+//	                       verifier's closure of a ledger item): an admin decides
 //	bad_FIELD              any other fault of the field's value
 //
 // The codes are derived from the reason's text at the one place rejects are made
@@ -39,6 +41,8 @@ func reasonCode(field, why string) string {
 		return "missing_" + field
 	case strings.Contains(w, "in the future"):
 		return "future_" + field
+	case strings.HasPrefix(w, "conflict"):
+		return "conflict_" + field
 	}
 	return "bad_" + field
 }

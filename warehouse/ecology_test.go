@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 )
 
 // The ledger as of a day: items found by then, each with its last reported status, and
@@ -15,7 +16,7 @@ func TestLedgerOnDayAndItemHistory(t *testing.T) {
 	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	day := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
-	items, err := w.LedgerOn(ctx, day)
+	items, err := w.LedgerOn(ctx, warehouse.ProvinceScope(), day)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,14 +45,14 @@ func TestLedgerOnDayAndItemHistory(t *testing.T) {
 	if overdue == 0 || film != 15 {
 		t.Errorf("%d overdue and %d special-survey items; want some overdue and the survey's 15", overdue, film)
 	}
-	early, err := w.LedgerOn(ctx, time.Date(2023, 3, 31, 0, 0, 0, 0, time.UTC))
+	early, err := w.LedgerOn(ctx, warehouse.ProvinceScope(), time.Date(2023, 3, 31, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(early) >= len(items) || len(early) == 0 {
 		t.Errorf("%d items on 2023-03-31, want fewer than %d", len(early), len(items))
 	}
-	history, err := w.ItemHistory(ctx, "GS-EC-0001")
+	history, err := w.ItemHistory(ctx, warehouse.ProvinceScope(), "GS-EC-0001")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 	if err != nil || res.Rows[0][0] != int64(1) {
 		t.Errorf("coverage of the old values after upgrade: %v %v", res, err)
 	}
-	items, err := w.LedgerOn(ctx, mustDate(t, "2023-01-01"))
+	items, err := w.LedgerOn(ctx, warehouse.ProvinceScope(), mustDate(t, "2023-01-01"))
 	if err != nil || len(items) != 1 || items[0].Status != "整改中" {
 		t.Errorf("old ledger item through the new views: %+v %v", items, err)
 	}

@@ -15,7 +15,7 @@ import (
 var analystTables = []string{
 	"regions", "region_aliases", "indicators", "peer_groups", "peer_group_members",
 	"indicator_values", "indicator_values_current", "indicator_coverage", "targets",
-	"ecology_items", "ecology_items_current", "ecology_status_events", "ecology_events_committed",
+	"ecology_items", "ecology_items_current", "ecology_status_events", "ecology_events_committed", "ecology_events_visible",
 	"campaign_metric_defs", "campaign_metrics", "campaign_score_items", "campaign_published",
 	"etl_runs", "etl_rejects", "committed_runs", "schema_migrations",
 }
