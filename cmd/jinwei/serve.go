@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/alerts"
 	"jinwei/warehouse"
 )
 
@@ -53,9 +54,18 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	loader := newLoader(cfg, w, log, io.Discard)
 	running := newInflight()
 	loader.Progress = running.update
+	notices, err := alerts.New(w, cfg.Alerts, cfg.HomeRegion, log)
+	if err != nil {
+		return err
+	}
+	if err := notices.Seed(ctx); err != nil {
+		return err
+	}
 	loader.OnRun = func(r warehouse.Run) {
 		running.done(r)
 		metrics.RecordRun(r)
+		// Every finished load is looked at: a commit may move ranks, a failure is news.
+		notices.Nudge()
 	}
 	if cfg.LoadDemo && !noDemo {
 		if _, err := loader.LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion); err != nil {
@@ -117,6 +127,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 			errc <- err
 		}
 	}()
+	go notices.Run(schedCtx)
 	select {
 	case err := <-errc:
 		return err

@@ -27,11 +27,11 @@ type Config struct {
 	Poll string `toml:"poll"`
 	// RetryBase is the wait after a first failed attempt; each next one waits twice as
 	// long, up to an hour. MaxAttempts tries are made before a delivery is given up.
-	RetryBase   string `toml:"retry_base"`
-	MaxAttempts int    `toml:"max_attempts"`
-	SMTP     SMTP         `toml:"smtp"`
-	Channels []Channel    `toml:"channels"`
-	Rules    []RuleConfig `toml:"rules"`
+	RetryBase   string       `toml:"retry_base"`
+	MaxAttempts int          `toml:"max_attempts"`
+	SMTP        SMTP         `toml:"smtp"`
+	Channels    []Channel    `toml:"channels"`
+	Rules       []RuleConfig `toml:"rules"`
 }
 
 // SMTP is the mail server alerts are sent through.

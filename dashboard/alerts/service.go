@@ -90,8 +90,8 @@ func (s *Service) Seed(ctx context.Context) error {
 	return nil
 }
 
-// Run evaluates and sends until ctx ends.
-func (s *Service) Run(ctx context.Context) error {
+// Run evaluates and sends until ctx ends; what fails is logged and tried again.
+func (s *Service) Run(ctx context.Context) {
 	var (
 		heldUntil time.Time
 		seen      uint64
@@ -107,7 +107,7 @@ func (s *Service) Run(ctx context.Context) error {
 			held, err := s.st.AcquireLease(ctx, leaseName, s.holder, leaseTTL)
 			switch {
 			case ctx.Err() != nil:
-				return nil
+				return
 			case err != nil:
 				s.log.Warn("alerts: lease", "error", err)
 				heldUntil = time.Time{}
@@ -139,7 +139,7 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-tick.C:
 		case <-s.nudge:
 			nudged = true
