@@ -22,11 +22,12 @@ func (w *Warehouse) AcquireLease(ctx context.Context, name, holder string, ttl t
 	}
 	now := time.Now()
 	switch {
-	case cur == holder:
+	case cur == holder && curExpires.After(now):
 		return true, w.claimLease(ctx, name, holder, term, now, ttl)
 	case cur != "" && curExpires.After(now):
 		return false, nil
 	}
+	// Expired, even if it was this holder's: a rival may be claiming the next term now.
 	if err := w.claimLease(ctx, name, holder, term+1, now, ttl); err != nil {
 		return false, err
 	}
