@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"jinwei/warehouse"
 )
 
 // Language codes the pages speak; Chinese is the default.
@@ -44,6 +46,11 @@ var labelFamilies = map[string][]string{
 	"sc_rule_":   methodRules,
 	"sc_status_": scoreStatuses,
 	"sc_unit_":   scoreUnitKinds,
+	// The alerts page's rule kinds, rule sources, subscription kinds and delivery statuses.
+	"alert_kind_":   warehouse.AlertKinds,
+	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
+	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
+	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
 }
 
 // labels are the words of every language, each completed with the keys any language or

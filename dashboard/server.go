@@ -84,6 +84,8 @@ type Config struct {
 	Spool SpoolConfig
 	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
 	BackupsDir string
+	// AlertChannels name the config's alert channels, which the rules page's rules may use.
+	AlertChannels []string
 }
 
 // Server holds the routes' dependencies.
@@ -162,6 +164,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)
 	s.adminPageRoutes(e)
+	s.alertRoutes(e)
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)

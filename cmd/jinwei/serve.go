@@ -108,7 +108,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
-		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure}, w, log)
+		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, AlertChannels: cfg.Alerts.ChannelNames()}, w, log)
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,15 @@ func (c *Config) Check() error {
 	return err
 }
 
+// ChannelNames are the configured channels' names, which rules refer to.
+func (c *Config) ChannelNames() []string {
+	names := make([]string, len(c.Channels))
+	for i, ch := range c.Channels {
+		names[i] = ch.Name
+	}
+	return names
+}
+
 // Seeds are the config's rules as the warehouse keeps them.
 func (c *Config) Seeds() []warehouse.AlertRule {
 	out := make([]warehouse.AlertRule, 0, len(c.Rules))
