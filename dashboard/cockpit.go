@@ -51,6 +51,14 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 		return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown peer group %q", group))
 	}
 	d.Group = groups[gi]
+	// year shows the cockpit as it stood then: each tile in its latest year up to it, the
+	// targets as of it (a briefing's sentences on targets link here).
+	upTo := 0
+	if y := c.QueryParam("year"); y != "" {
+		if upTo, err = strconv.Atoi(y); err != nil || upTo < 1949 || upTo > 2100 {
+			return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("year %q is not a year", y))
+		}
+	}
 	mapInd := c.QueryParam("map")
 	if mapInd == "" {
 		mapInd = "gdp_per_capita"
@@ -61,10 +69,15 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 			return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown indicator %q", code))
 		}
 		ind := indicators[i]
-		if len(ind.Years) == 0 {
+		year := 0
+		for _, y := range ind.Years {
+			if upTo == 0 || y <= upTo {
+				year = y
+			}
+		}
+		if year == 0 {
 			continue
 		}
-		year := ind.Years[len(ind.Years)-1]
 		r, err := s.store.Ranking(ctx, warehouse.RankingQuery{Indicator: code, Year: year, Group: d.Group.Code, Home: s.cfg.HomeRegion})
 		if err != nil {
 			return d, nil, nil, err
@@ -81,7 +94,7 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 	for _, r := range append(slices.Clone(d.Tiles), d.Map) {
 		d.Generated = d.Generated || (r != nil && r.Generated)
 	}
-	if d.Targets, err = s.store.Targets(ctx, s.cfg.HomeRegion); err != nil {
+	if d.Targets, err = s.store.TargetsIn(ctx, s.cfg.HomeRegion, upTo); err != nil {
 		return d, nil, nil, err
 	}
 	return d, indicators, groups, nil

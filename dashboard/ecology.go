@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -25,7 +26,9 @@ type ecologyData struct {
 	ByStatus map[string]int            `json:"by_status"`
 	ByCity   map[string]map[string]int `json:"by_city"`
 	Overdue  int                       `json:"overdue"`
-	Trend    []trendPoint              `json:"trend"`
+	// OverdueByCity counts the overdue items by the city (code) they are in.
+	OverdueByCity map[string]int `json:"overdue_by_city"`
+	Trend         []trendPoint   `json:"trend"`
 	// runs are the loads whose reports gave the statuses counted, on the day and in the trend.
 	runs []string
 	// Generated says generated ledger items are in the answer, as the items say.
@@ -53,27 +56,12 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 			return d, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("as_of %q is not a date like 2024-12-31", v))
 		}
 	}
-	d.AsOf = asOf.Format("2006-01-02")
-	if d.Items, err = s.store.LedgerOn(ctx, asOf); err != nil {
-		return d, nil, err
-	}
 	regions, err := s.regionIndex(c)
 	if err != nil {
 		return d, nil, err
 	}
-	d.ByStatus, d.ByCity = map[string]int{}, map[string]map[string]int{}
-	for _, it := range d.Items {
-		d.ByStatus[it.Status]++
-		d.runs = append(d.runs, it.RunID)
-		d.Generated = d.Generated || it.Generated
-		city := cityOf(regions, it.RegionCode)
-		if d.ByCity[city] == nil {
-			d.ByCity[city] = map[string]int{}
-		}
-		d.ByCity[city][it.Status]++
-		if it.Overdue {
-			d.Overdue++
-		}
+	if d, err = s.ledgerOn(ctx, asOf, regions); err != nil {
+		return d, nil, err
 	}
 	for _, day := range dates {
 		if day.After(asOf) {
@@ -92,6 +80,30 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		d.Dates = append(d.Dates, p.Date)
 	}
 	return d, regions, nil
+}
+
+// ledgerOn counts the ledger as of a day: items by status, by city and overdue.
+func (s *Server) ledgerOn(ctx context.Context, asOf time.Time, regions map[string]warehouse.Region) (ecologyData, error) {
+	d := ecologyData{AsOf: asOf.Format("2006-01-02"), ByStatus: map[string]int{}, ByCity: map[string]map[string]int{}, OverdueByCity: map[string]int{}}
+	var err error
+	if d.Items, err = s.store.LedgerOn(ctx, asOf); err != nil {
+		return d, err
+	}
+	for _, it := range d.Items {
+		d.ByStatus[it.Status]++
+		d.runs = append(d.runs, it.RunID)
+		d.Generated = d.Generated || it.Generated
+		city := cityOf(regions, it.RegionCode)
+		if d.ByCity[city] == nil {
+			d.ByCity[city] = map[string]int{}
+		}
+		d.ByCity[city][it.Status]++
+		if it.Overdue {
+			d.Overdue++
+			d.OverdueByCity[city]++
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) regionIndex(c echo.Context) (map[string]warehouse.Region, error) {

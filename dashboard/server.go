@@ -27,6 +27,7 @@ type Store interface {
 	PeerGroups(ctx context.Context) ([]warehouse.PeerGroup, error)
 	Regions(ctx context.Context) ([]warehouse.Region, error)
 	Targets(ctx context.Context, region string) ([]warehouse.TargetStatus, error)
+	TargetsIn(ctx context.Context, region string, upTo int) ([]warehouse.TargetStatus, error)
 	CountyRanking(ctx context.Context, province, indicator string, year int) (*warehouse.CountyRanking, error)
 	CountyIncomeTargets(ctx context.Context, province string, year int) (*warehouse.CountyIncomeTargets, error)
 	LedgerOn(ctx context.Context, asOf time.Time) ([]warehouse.LedgerItem, error)
@@ -82,6 +83,9 @@ type Config struct {
 	// Spool bounds the downloads staged on disk and the guard's limits for ad hoc SQL;
 	// zero fields take DefaultSpool's values.
 	Spool SpoolConfig
+	// Chromium is the headless browser that prints briefings as PDF: a path or a program
+	// name; empty looks for chromium (or Chrome) on PATH. Without one the print page serves.
+	Chromium string
 	// BackupsDir is the absolute folder the admin API writes backups into; empty: none.
 	BackupsDir string
 	// AlertChannels name the config's alert channels, which the rules page's rules may use.
@@ -114,16 +118,12 @@ type Warehouse interface {
 	Store
 	Runs
 	AccountStore
+	BriefArchive
 }
 
 // New returns the Echo application serving the dashboard.
 func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
-	if cfg.DefaultIndicator == "" {
-		cfg.DefaultIndicator = "gdp_per_capita"
-	}
-	if cfg.DefaultGroup == "" {
-		cfg.DefaultGroup = "all31"
-	}
+	cfg = cfg.withDefaults()
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -162,6 +162,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	pages.GET("/campaign/method", s.campaignMethodPage)
 	pages.GET("/api/campaign/method", s.campaignMethodAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
+	s.briefRoutes(e)
 	s.adminRoutes(e)
 	s.adminPageRoutes(e)
 	s.alertRoutes(e)

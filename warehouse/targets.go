@@ -50,6 +50,12 @@ type target struct {
 // threshold; a growth target compares growth on the year before with a threshold or with
 // another series' growth.
 func (w *Warehouse) Targets(ctx context.Context, region string) ([]TargetStatus, error) {
+	return w.TargetsIn(ctx, region, 0)
+}
+
+// TargetsIn checks the region's targets as they stood in a year: each in the latest year
+// up to upTo it has data for (0: no limit), so a briefing can say which changed colour.
+func (w *Warehouse) TargetsIn(ctx context.Context, region string, upTo int) ([]TargetStatus, error) {
 	res, err := w.named(ctx, "targets", Params{"region": region})
 	if err != nil {
 		return nil, err
@@ -70,7 +76,7 @@ func (w *Warehouse) Targets(ctx context.Context, region string) ([]TargetStatus,
 	}
 	out := make([]TargetStatus, 0, len(ts))
 	for _, t := range ts {
-		st, err := w.checkTarget(ctx, region, t)
+		st, err := w.checkTarget(ctx, region, t, upTo)
 		if err != nil {
 			return nil, fmt.Errorf("target %s: %w", t.code, err)
 		}
@@ -79,7 +85,7 @@ func (w *Warehouse) Targets(ctx context.Context, region string) ([]TargetStatus,
 	return out, nil
 }
 
-func (w *Warehouse) checkTarget(ctx context.Context, region string, t target) (TargetStatus, error) {
+func (w *Warehouse) checkTarget(ctx context.Context, region string, t target, upTo int) (TargetStatus, error) {
 	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, Status: TargetNoData,
 		Indicator: t.indicator, Unit: "%", Decimals: 1}
 	own, err := w.series(ctx, t.indicator, region)
@@ -108,7 +114,11 @@ func (w *Warehouse) checkTarget(ctx context.Context, region string, t target) (T
 			return st, err
 		}
 	}
-	for y := min(t.to, maxYear(own)); y >= t.from; y-- {
+	last := min(t.to, maxYear(own))
+	if upTo > 0 {
+		last = min(last, upTo)
+	}
+	for y := last; y >= t.from; y-- {
 		actual, goal, ok := targetValues(t, own, other, y)
 		if !ok {
 			continue

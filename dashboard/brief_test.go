@@ -1,0 +1,199 @@
+package dashboard_test
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jinwei/dashboard"
+	"jinwei/etl/etltest"
+)
+
+// numberRE finds the numbers a reader sees in a sentence: 52825, 1,277, 55.2.
+var numberRE = regexp.MustCompile(`\d[\d,]*(?:\.\d+)?`)
+
+func numbersIn(s string) []string {
+	out := numberRE.FindAllString(s, -1)
+	for i, n := range out {
+		out[i] = strings.ReplaceAll(n, ",", "")
+	}
+	return out
+}
+
+// Every number of a briefing is one of its sentence's facts, and every fact equals the
+// number the sentence's linked page shows (its JSON twin), in every period kind and both
+// languages.
+func TestBriefNumbersEqualTheirPages(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for _, q := range []string{"period=2024", "period=2024&lang=en", "period=2023", "period=2024-Q3", "period=2025-01&lang=en"} {
+		var b dashboard.Briefing
+		getJSON(t, srv.URL+"/api/brief?"+q, &b)
+		if len(b.Sections) < 4 || b.DataVersion == 0 {
+			t.Errorf("%s: %d sections, data version %d; want standing, moves, targets, ledger and campaign", q, len(b.Sections), b.DataVersion)
+		}
+		facts := 0
+		for _, sec := range b.Sections {
+			for _, st := range sec.Sentences {
+				checkSentenceNumbers(t, q, st)
+				if code, _, _ := get(t, srv.URL+st.Link); code != http.StatusOK {
+					t.Errorf("%s: sentence %q links to %s, answered %d", q, st.Text, st.Link, code)
+				}
+				var page map[string]any
+				getJSON(t, srv.URL+st.API, &page)
+				for _, f := range st.Facts {
+					facts++
+					checkFact(t, q, st, f, page)
+				}
+			}
+		}
+		if facts < 20 {
+			t.Errorf("%s: only %d numbers checked", q, facts)
+		}
+	}
+}
+
+// The headline is written from the numbers as the issue quotes it for 2024.
+func TestBriefHeadline(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	var b dashboard.Briefing
+	getJSON(t, srv.URL+"/api/brief?period=2024", &b)
+	const want = "2024年我省人均地区生产总值52825元，居全国第31位，与上年持平，相当于全国平均水平的55.2%，距第30位黑龙江差1277元（2.4%）。"
+	if b.Headline != want {
+		t.Errorf("headline\n got %s\nwant %s", b.Headline, want)
+	}
+	for _, q := range []string{"period=2024-13", "period=24", "period=2024-Q5"} {
+		if code, body, _ := get(t, srv.URL+"/api/brief?"+q); code != http.StatusBadRequest {
+			t.Errorf("%s answered %d: %s", q, code, body)
+		}
+	}
+}
+
+// checkSentenceNumbers proves a sentence shows no number that is not one of its facts.
+func checkSentenceNumbers(t *testing.T, q string, st dashboard.BriefSentence) {
+	t.Helper()
+	var known []string
+	for _, f := range st.Facts {
+		if !strings.Contains(st.Text, f.Shown) {
+			t.Errorf("%s: fact %s=%q is not in %q", q, f.Name, f.Shown, st.Text)
+		}
+		known = append(known, numbersIn(f.Shown)...)
+	}
+	for _, n := range numbersIn(st.Text) {
+		i := slices.Index(known, n)
+		if i < 0 {
+			t.Errorf("%s: %q shows %s, which no fact of the sentence holds (facts %+v)", q, st.Text, n, st.Facts)
+			continue
+		}
+		known = slices.Delete(known, i, i+1)
+	}
+}
+
+// path reads a value from decoded JSON: keys of objects, or [key=value] to pick the
+// element of an array whose key holds value.
+func path(v any, steps ...string) any {
+	for _, s := range steps {
+		if strings.HasPrefix(s, "[") {
+			k, want, _ := strings.Cut(strings.Trim(s, "[]"), "=")
+			arr, _ := v.([]any)
+			v = nil
+			for _, e := range arr {
+				if m, ok := e.(map[string]any); ok && fmt.Sprint(m[k]) == want {
+					v = e
+				}
+			}
+			continue
+		}
+		m, _ := v.(map[string]any)
+		v = m[s]
+	}
+	return v
+}
+
+func checkFact(t *testing.T, q string, st dashboard.BriefSentence, f dashboard.BriefFact, page map[string]any) {
+	t.Helper()
+	var got any
+	api := st.API
+	switch {
+	case strings.HasPrefix(api, "/api/ranking") && f.Name == "base":
+		if b := path(page, "indicator", "base"); b != f.Shown {
+			t.Errorf("%s: %q gives the base %s, the page %v", q, st.Text, f.Shown, b)
+		}
+		return
+	case strings.HasPrefix(api, "/api/ranking"):
+		steps := map[string][]string{
+			"year": {"year"}, "value": {"home", "row", "value"}, "rank_all": {"home", "row", "rank_all"}, "all_size": {"home", "all_size"},
+			"change_all": {"home", "row", "change_all", "places"}, "ratio_to_nation": {"home", "ratio_to_nation"},
+			"gap_to_nation": {"home", "gap_to_nation", "diff"}, "next_rank": {"home", "next_up", "to", "rank"},
+			"next_amount": {"home", "next_up", "amount"}, "next_percent": {"home", "next_up", "percent"},
+		}[f.Name]
+		got = path(page, steps...)
+	case strings.HasPrefix(api, "/api/cockpit"):
+		got = path(page, "targets", "[code="+f.Of+"]", f.Name)
+	case strings.HasPrefix(api, "/api/ecology"):
+		switch f.Name {
+		case "as_of":
+			if page["as_of"] != f.Shown {
+				t.Errorf("%s: %q says as of %s, the page %v", q, st.Text, f.Shown, page["as_of"])
+			}
+			return
+		case "items":
+			items, _ := page["items"].([]any)
+			got = float64(len(items))
+		case "closed":
+			got = path(page, "by_status", "已销号")
+		case "overdue":
+			got = page["overdue"]
+		case "overdue_by_city":
+			got = path(page, "overdue_by_city", f.Of)
+		}
+	case strings.HasPrefix(api, "/api/campaign"):
+		switch f.Name {
+		case "month":
+			m, _ := path(page, "scorecard", "month").(string)
+			y, _ := strconv.Atoi(m[:4])
+			mo, _ := strconv.Atoi(m[5:7])
+			got = float64(y*100 + mo)
+		case "score", "rank":
+			got = path(page, "scorecard", "units", "[code="+f.Of+"]", f.Name)
+		case "unreported":
+			n := 0
+			units, _ := path(page, "scorecard", "units").([]any)
+			for _, u := range units {
+				if r, _ := u.(map[string]any)["reported"].(bool); !r {
+					n++
+				}
+			}
+			got = float64(n)
+		}
+	}
+	g, ok := got.(float64)
+	if !ok || g != f.Value {
+		t.Errorf("%s: %q: %s%s = %v, but %s has %v", q, st.Text, f.Name, f.Of, f.Value, api, got)
+		return
+	}
+	// The shown figure is the value at the precision it is shown at.
+	nums := numbersIn(f.Shown)
+	if len(nums) != 1 || f.Name == "month" || f.Name == "base" {
+		return
+	}
+	shown, _ := strconv.ParseFloat(nums[0], 64)
+	v := math.Abs(f.Value)
+	if f.Name == "ratio_to_nation" {
+		v *= 100
+	}
+	decimals := 0
+	if _, frac, ok := strings.Cut(nums[0], "."); ok {
+		decimals = len(frac)
+	}
+	p := math.Pow(10, float64(decimals))
+	if math.Abs(math.Round(v*p)/p-shown) > 1e-9 && math.Abs(math.Round(v*100)/100-shown) > 1e-9 && math.Abs(math.Round(v*10)/10-shown) > 1e-9 {
+		t.Errorf("%s: %s shown as %q for %v", q, f.Name, f.Shown, f.Value)
+	}
+}

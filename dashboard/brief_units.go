@@ -1,0 +1,241 @@
+package dashboard
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
+	"jinwei/warehouse/scorecard"
+)
+
+// briefTargets words the targets that changed colour since the year before, and those
+// still red; the cockpit of the year (/?year=) shows them.
+func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
+	year := d.period.YearOfRecord()
+	now, err := s.store.TargetsIn(ctx, s.cfg.HomeRegion, year)
+	if err != nil {
+		return err
+	}
+	before, err := s.store.TargetsIn(ctx, s.cfg.HomeRegion, year-1)
+	if err != nil {
+		return err
+	}
+	was := map[string]string{}
+	for _, ts := range before {
+		if ts.Actual != nil {
+			was[ts.Code] = ts.Status
+		}
+	}
+	lang := d.lang
+	var out []BriefSentence
+	for _, ts := range now {
+		if ts.Actual == nil {
+			continue
+		}
+		prev, hadPrev := was[ts.Code]
+		changed := hadPrev && prev != ts.Status
+		if !changed && ts.Status != warehouse.TargetRed {
+			continue
+		}
+		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		name := ts.NameZh
+		if lang == langEn && ts.NameEn != "" {
+			name = ts.NameEn
+		}
+		show := func(fact string, v float64) string {
+			return s.num(fact, ts.Code, v, briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang)+ts.Unit)
+		}
+		y := s.num("year", ts.Code, float64(ts.Year), strconv.Itoa(ts.Year))
+		s.clause(t(lang, "brief_target"), name, y, show("actual", *ts.Actual), show("goal", *ts.Goal))
+		if changed {
+			s.clause(t(lang, "brief_target_changed"), t(lang, "target_"+prev), t(lang, "target_"+ts.Status))
+		} else {
+			s.clause(t(lang, "brief_target_still"), t(lang, "target_"+ts.Status))
+		}
+		out = append(out, s.done())
+	}
+	if len(out) == 0 && len(now) > 0 {
+		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s.words(t(lang, "brief_targets_calm"))
+		out = append(out, s.done())
+	}
+	d.section(topicTargets, out)
+	return nil
+}
+
+// briefMaxCities is how many cities a sentence on overdue items names.
+const briefMaxCities = 5
+
+// briefLedger words the rectification ledger on the period's last report date: its items,
+// those closed, those overdue, and the cities with most overdue items.
+func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []warehouse.Region) error {
+	dates, err := s.store.LedgerDates(ctx)
+	if err != nil {
+		return err
+	}
+	var asOf time.Time
+	for _, day := range dates {
+		if !day.After(d.period.Last()) {
+			asOf = day
+		}
+	}
+	if asOf.IsZero() {
+		return nil
+	}
+	byCode := map[string]warehouse.Region{}
+	for _, r := range regions {
+		byCode[r.Code] = r
+	}
+	l, err := s.ledgerOn(ctx, asOf, byCode)
+	if err != nil {
+		return err
+	}
+	lang := d.lang
+	q := func() url.Values { return url.Values{"as_of": {l.AsOf}} }
+	st := sentenceOf("/ecology", q(), lang)
+	st.clause(t(lang, "brief_ledger"), st.num("as_of", "", 0, l.AsOf), st.num("items", "", float64(len(l.Items)), strconv.Itoa(len(l.Items))),
+		st.num("closed", "", float64(l.ByStatus[ledgerClosed]), strconv.Itoa(l.ByStatus[ledgerClosed])),
+		st.num("overdue", "", float64(l.Overdue), strconv.Itoa(l.Overdue)))
+	out := []BriefSentence{st.done()}
+	if l.Overdue > 0 {
+		cities := make([]string, 0, len(l.OverdueByCity))
+		for c := range l.OverdueByCity {
+			cities = append(cities, c)
+		}
+		slices.SortFunc(cities, func(a, b string) int {
+			if n := l.OverdueByCity[b] - l.OverdueByCity[a]; n != 0 {
+				return n
+			}
+			return strings.Compare(a, b)
+		})
+		st := sentenceOf("/ecology", q(), lang)
+		var names []string
+		for _, c := range cities[:min(len(cities), briefMaxCities)] {
+			n := l.OverdueByCity[c]
+			names = append(names, regionLabel(byCode, c, lang)+st.num("overdue_by_city", c, float64(n), strconv.Itoa(n))+t(lang, "brief_items_unit"))
+		}
+		st.clause(t(lang, "brief_overdue_cities"), strings.Join(names, listSep(lang)))
+		out = append(out, st.done())
+	}
+	d.section(topicLedger, out)
+	d.Generated = d.Generated || l.Generated
+	if len(l.Items) > 0 {
+		d.charts = append(d.charts, chartView{ID: "ledger-cities", Height: 420, Option: cityStatusChart(l.ByCity, byCode, lang)})
+	}
+	lineage, err := s.store.RunLineage(ctx, l.runs)
+	if err != nil {
+		return err
+	}
+	d.addSources(lineage)
+	return nil
+}
+
+// ledgerClosed is the status of an item closed after verification (销号).
+const ledgerClosed = "已销号"
+
+// briefMaxUnits is how many units a sentence on missing reports names.
+const briefMaxUnits = 8
+
+// briefCampaign words the campaign's scorecard in the period's last month with reports:
+// for cities, counties and departments, the best and worst units and those that did not
+// report that month.
+func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
+	lang := d.lang
+	var out []BriefSentence
+	for _, kind := range campaignKinds {
+		latest, err := s.store.Scorecard(ctx, kind, "", s.cfg.CampaignWeights)
+		if err != nil {
+			return err
+		}
+		month := ""
+		for _, m := range latest.Months {
+			if mt, err := time.Parse("2006-01-02", m); err == nil && !mt.After(d.period.Last()) {
+				month = m
+			}
+		}
+		if month == "" {
+			continue
+		}
+		sc := latest
+		if month != latest.Month {
+			if sc, err = s.store.Scorecard(ctx, kind, month, s.cfg.CampaignWeights); err != nil {
+				return err
+			}
+		}
+		out = append(out, scorecardSentences(sc, kind, lang)...)
+		if kind == warehouse.ScopeCity && len(sc.Units) > 0 {
+			d.charts = append(d.charts, chartView{ID: "scorecard", Height: 90 + 20*len(sc.Units), Option: scorecardChart(sc, lang)})
+		}
+		gen, err := s.store.CampaignGenerated(ctx, month)
+		if err != nil {
+			return err
+		}
+		d.Generated = d.Generated || gen
+	}
+	d.section(topicCampaign, out)
+	if len(out) > 0 {
+		lineage, err := s.store.JobLineage(ctx, []string{"campaign"}, 3)
+		if err != nil {
+			return err
+		}
+		d.addSources(lineage)
+	}
+	return nil
+}
+
+// scorecardSentences words one kind's scorecard: first and last place, and who did not report.
+func scorecardSentences(sc *warehouse.Scorecard, kind, lang string) []BriefSentence {
+	var ranked, missing []warehouse.UnitScore
+	for _, u := range sc.Units {
+		if u.Reported && u.Rank > 0 {
+			ranked = append(ranked, u)
+		} else if !u.Reported {
+			missing = append(missing, u)
+		}
+	}
+	q := func() url.Values { return url.Values{"month": {sc.Month}, "kind": {kind}} }
+	mt, _ := time.Parse("2006-01-02", sc.Month)
+	monthText := func(s *sentence) string {
+		return s.num("month", "", float64(mt.Year()*100+int(mt.Month())), Period{Kind: PeriodMonth, Year: mt.Year(), N: int(mt.Month())}.Label(lang))
+	}
+	score := func(s *sentence, u warehouse.UnitScore) string {
+		return s.num("score", u.Code, u.Score, briefNumber(scorecard.Round(u.Score), 2, lang))
+	}
+	var out []BriefSentence
+	if len(ranked) > 0 {
+		first, last := ranked[0], ranked[len(ranked)-1]
+		s := sentenceOf("/campaign", q(), lang)
+		s.clause(t(lang, "brief_campaign_best"), monthText(s), t(lang, "kind_"+kind), first.Name, score(s, first))
+		if last.Code != first.Code {
+			s.clause(t(lang, "brief_campaign_worst"), last.Name, s.num("rank", last.Code, float64(last.Rank), strconv.Itoa(last.Rank)), score(s, last))
+		}
+		out = append(out, s.done())
+	}
+	if len(missing) > 0 {
+		s := sentenceOf("/campaign", q(), lang)
+		var names []string
+		for _, u := range missing[:min(len(missing), briefMaxUnits)] {
+			names = append(names, u.Name)
+		}
+		list := strings.Join(names, listSep(lang))
+		if len(missing) > briefMaxUnits {
+			list += t(lang, "brief_and_more")
+		}
+		s.clause(t(lang, "brief_unreported"), monthText(s), t(lang, "kind_"+kind), s.num("unreported", "", float64(len(missing)), strconv.Itoa(len(missing))), list)
+		out = append(out, s.done())
+	}
+	return out
+}
+
+// listSep separates the items of a list in a sentence.
+func listSep(lang string) string {
+	if lang == langEn {
+		return ", "
+	}
+	return "、"
+}
