@@ -105,13 +105,19 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if w.Engine() != "embedded" {
 		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
 	}
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
+	pages := dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
-		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, AlertChannels: cfg.Alerts.ChannelNames()}, w, log)
+		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, AlertChannels: cfg.Alerts.ChannelNames()}
+	app, err := dashboard.New(pages, w, log)
 	if err != nil {
 		return err
 	}
+	briefer, err := dashboard.NewBriefer(pages, w, log)
+	if err != nil {
+		return err
+	}
+	notices.SetBriefs(briefer.ForAlerts())
 	// Requests and scheduled loads share a context that shutdown cancels: a load in flight
 	// then stops at its next batch and its run fails, leaving nothing of its file visible.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())

@@ -46,6 +46,7 @@ type Service struct {
 
 	mu        sync.Mutex
 	attachers map[string]Attacher
+	briefs    Briefs
 
 	nudge chan struct{}
 }
@@ -163,9 +164,13 @@ func (s *Service) Evaluate(ctx context.Context) (int, error) {
 			roles[a.Name] = a.Role
 		}
 	}
-	return Evaluate(ctx, s.st, s.home, s.now(), func(a Alert) error {
+	n, err := Evaluate(ctx, s.st, s.home, s.now(), func(a Alert) error {
 		return s.queue(ctx, a, s.recipients(a, subs, roles))
 	})
+	if err != nil {
+		return n, err
+	}
+	return n, s.queueBriefs(ctx, subs, roles)
 }
 
 // recipient is where one delivery goes.
@@ -308,6 +313,9 @@ func (s *Service) send(ctx context.Context, d warehouse.Delivery) error {
 			return fmt.Errorf("attachment %s: %w", d.Attachment, err)
 		}
 		m.Attachment = a
+		if a.Text != "" {
+			m.Body = strings.TrimSpace(a.Text + "\n\n" + m.Body)
+		}
 	}
 	now := s.now()
 	if d.Channel == ChannelEmail {

@@ -24,10 +24,12 @@ type Message struct {
 	Attachment *Attachment
 }
 
-// Attachment is a file attached to a mail.
+// Attachment is a file attached to a mail, with Text that goes before the message's body
+// (a briefing's sentences).
 type Attachment struct {
 	Name, ContentType string
 	Data              []byte
+	Text              string
 }
 
 // webhookPayload is the generic webhook's JSON body.
