@@ -38,7 +38,7 @@ const (
 type AlertRule struct {
 	ID      string `toml:"id" json:"id"`
 	Kind    string `toml:"kind" json:"kind"`
-	Enabled bool   `toml:"enabled" json:"enabled"`
+	Enabled bool   `toml:"-" json:"enabled"`
 	// Indicators are the indicators whose ranks a rank_change rule watches, Groups the peer
 	// groups (all31, west12, …) it watches them in.
 	Indicators []string `toml:"indicators" json:"indicators,omitempty"`

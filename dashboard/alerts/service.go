@@ -126,9 +126,7 @@ func (s *Service) Run(ctx context.Context) {
 					s.log.Warn("alerts: evaluate", "error", err)
 				} else {
 					evaluated, nudged, seen = true, false, version
-					if n > 0 {
-						s.log.Info("alerts fired", "alerts", n, "data_version", version)
-					}
+					s.log.Info("alerts evaluated", "fired", n, "data_version", version)
 				}
 				if !now.Before(daily) {
 					daily = s.set.schedule.Next(now)
