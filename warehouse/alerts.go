@@ -119,14 +119,22 @@ func (w *Warehouse) SeedAlertRules(ctx context.Context, rules []AlertRule) (adde
 	return added, nil
 }
 
-// AlertStates is the last state (fingerprint) a rule saw of each subject.
-func (w *Warehouse) AlertStates(ctx context.Context, ruleID string) (map[string]string, error) {
+// AlertState is what a rule last saw of a subject, and at which data version.
+type AlertState struct {
+	Fingerprint string
+	DataVersion uint64
+}
+
+// AlertStates is the last state a rule saw of each subject.
+func (w *Warehouse) AlertStates(ctx context.Context, ruleID string) (map[string]AlertState, error) {
 	res, err := w.accountQuery(ctx, "alert_states", Params{"rule_id": ruleID})
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
-	err = res.each(func(rr *rowReader) { out[rr.str("subject")] = rr.str("fingerprint") })
+	out := map[string]AlertState{}
+	err = res.each(func(rr *rowReader) {
+		out[rr.str("subject")] = AlertState{Fingerprint: rr.str("fingerprint"), DataVersion: uint64(rr.float("data_version"))}
+	})
 	return out, err
 }
 

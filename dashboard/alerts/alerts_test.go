@@ -52,7 +52,7 @@ func newRig(t *testing.T, rules ...alerts.RuleConfig) *rig {
 	r := &rig{w: etltest.Demo(t), smtp: alertstest.StartSMTP(t), hook: alertstest.StartReceiver(t, ""),
 		ding: alertstest.StartReceiver(t, `{"errcode":0,"errmsg":"ok"}`), wecom: alertstest.StartReceiver(t, `{"errcode":0,"errmsg":"ok"}`),
 		log: &bytes.Buffer{}}
-	cfg := alerts.Config{Poll: "100ms", RetryBase: "200ms", MaxAttempts: 3,
+	cfg := alerts.Config{Poll: "100ms", RetryBase: "3s", MaxAttempts: 3,
 		SMTP: alerts.SMTP{Host: r.smtp.Host, Port: r.smtp.Port, TLS: "starttls", Username: r.smtp.User, Password: r.smtp.Password,
 			From: "甘肃省进位监测 <alerts@example.test>", CAFile: r.smtp.CAFile},
 		Channels: []alerts.Channel{
@@ -279,12 +279,15 @@ func TestAFailedLoadIsRetriedAfterTheReceivers500(t *testing.T) {
 		!log[0].NextAt.After(log[0].CreatedAt) {
 		t.Fatalf("after a 500 the delivery log says %+v; want pending, 1 attempt, HTTP 500, a later try", log)
 	}
-	// Not again before its time…
-	if err := r.svc.SendDue(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(r.hook.Requests()); n != 1 {
-		t.Fatalf("%d requests before the backoff passed, want 1", n)
+	// Not again before its time (checked only while the backoff lasts: a busy machine may
+	// reach here later)…
+	if before := time.Now().Before(log[0].NextAt); before {
+		if err := r.svc.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(r.hook.Requests()); n != 1 && time.Now().Before(log[0].NextAt) {
+			t.Fatalf("%d requests before the backoff passed, want 1", n)
+		}
 	}
 	// …then once more, which succeeds.
 	deadline := time.Now().Add(20 * time.Second)
@@ -324,7 +327,7 @@ func TestEveryKindOfRuleLooksAtTheDemoWithoutFiringTwice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(states) == 0 || states[""] != "" {
+		if len(states) == 0 || states[""].Fingerprint != "" {
 			t.Errorf("rule %s saw nothing of the demo: %v", id, states)
 		}
 	}

@@ -25,7 +25,7 @@ type Store interface {
 
 	AlertRules(ctx context.Context) ([]warehouse.AlertRule, error)
 	SeedAlertRules(ctx context.Context, rules []warehouse.AlertRule) (int, error)
-	AlertStates(ctx context.Context, ruleID string) (map[string]string, error)
+	AlertStates(ctx context.Context, ruleID string) (map[string]warehouse.AlertState, error)
 	PutAlertState(ctx context.Context, ruleID, subject, fingerprint string, dataVersion uint64) error
 	DeliveryIDs(ctx context.Context, alertID string) (map[string]bool, error)
 	PutDelivery(ctx context.Context, d warehouse.Delivery) error
@@ -89,8 +89,10 @@ type evaluator struct {
 // Evaluate runs every enabled rule against the warehouse at its current data version and
 // returns the alerts whose subjects changed since the rule last looked, keeping the new
 // states. A rule's first evaluation only records what it sees. keep is called with each
-// alert before its state is kept, so its deliveries are written first: a process killed
-// in between evaluates again to the same alert (same id) and finds them there.
+// alert before its state is kept, so its deliveries are written first. An alert's id is
+// the change it tells — rule, subject, the state left and the data version it was kept at,
+// the state found — so a process that evaluates the same change again (killed before the
+// new state was kept) makes the same alert and finds its deliveries there.
 func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep func(Alert) error) (int, error) {
 	version, err := st.DataVersion(ctx)
 	if err != nil {
@@ -123,14 +125,15 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 		}
 		first := len(seen) == 0
 		for _, o := range obs {
-			prev, had := seen[o.subject]
+			was, had := seen[o.subject]
+			prev := was.Fingerprint
 			if had && prev == o.fingerprint {
 				continue
 			}
 			if !first {
 				if title, body, ok := o.news(prev, had); ok {
 					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Units: o.units, Title: title, Body: body}
-					a.ID = hashID(r.ID, o.subject, o.fingerprint, strconv.FormatUint(version, 10))
+					a.ID = hashID(r.ID, o.subject, prev, strconv.FormatUint(was.DataVersion, 10), o.fingerprint)
 					if err := keep(a); err != nil {
 						return fired, err
 					}

@@ -36,8 +36,9 @@ ORDER BY (rule_id, subject, at)
 COMMENT 'The last state each alert rule saw of each subject';
 
 -- One row per alert and recipient; rewritten with a higher version as it is tried. The id
--- is a hash of rule, subject, data version and recipient, so an evaluation repeated at the
--- same data version finds its deliveries already there.
+-- is a hash of the alert (rule, subject, the state it changed from with that state's data
+-- version, the state found) and the recipient, so an evaluation that finds the same change
+-- again (after a crash) finds its deliveries already there.
 CREATE TABLE IF NOT EXISTS alert_deliveries
 (
     id           String,
