@@ -133,7 +133,7 @@ func (w *Warehouse) AlertStates(ctx context.Context, ruleID string) (map[string]
 	}
 	out := map[string]AlertState{}
 	err = res.each(func(rr *rowReader) {
-		out[rr.str("subject")] = AlertState{Fingerprint: rr.str("fingerprint"), DataVersion: uint64(rr.float("data_version"))}
+		out[rr.str("subject")] = AlertState{Fingerprint: rr.str("fingerprint"), DataVersion: uint64(rr.float("seen_version"))}
 	})
 	return out, err
 }
