@@ -58,6 +58,11 @@ var labelFamilies = map[string][]string{
 	"note_":          noteProblems,
 	"step_":          closingSteps,
 	"step_note_":     closingSteps,
+	// The alerts page's rule kinds, rule sources, subscription kinds and delivery statuses.
+	"alert_kind_":   warehouse.AlertKinds,
+	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
+	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
+	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
 }
 
 // labels are the words of every language, each completed with the keys any language or

@@ -95,6 +95,8 @@ type Config struct {
 	BackupsDir string
 	// Deadlines say by when units' monthly reports are due (config [reports]).
 	Deadlines warehouse.Deadlines
+	// AlertChannels name the config's alert channels, which the rules page's rules may use.
+	AlertChannels []string
 }
 
 // Server holds the routes' dependencies.
@@ -175,6 +177,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.briefRoutes(e)
 	s.adminRoutes(e)
 	s.adminPageRoutes(e)
+	s.alertRoutes(e)
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)

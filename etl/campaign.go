@@ -43,7 +43,6 @@ var campaignFamily = &family{
 	newSink: newCampaignSink,
 }
 
-
 type campaignSink struct {
 	l       *Loader
 	regions *regionMatcher

@@ -15,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/alerts"
 	"jinwei/etl"
 	"jinwei/warehouse"
 	"jinwei/warehouse/scorecard"
@@ -72,6 +73,8 @@ type config struct {
 	// together, the oldest purged first.
 	OriginalsKeepDays int   `toml:"originals_keep_days"`
 	OriginalsMaxMB    int64 `toml:"originals_max_mb"`
+	// Alerts are the alert rules, channels and mail server (see package alerts).
+	Alerts alerts.Config `toml:"alerts"`
 
 	// worker is the program that runs ad hoc SQL in a process of its own (this binary),
 	// set by serve: the dashboards must not wait behind an analyst's statement.
@@ -196,6 +199,9 @@ func loadConfig(path string, explicit bool) (config, error) {
 	}
 	if err := cfg.Reports.deadlines().Check(); err != nil {
 		return cfg, fmt.Errorf("config %s: reports: %w", path, err)
+	}
+	if err := cfg.Alerts.Check(); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	if cfg.BatchRows < 1 || cfg.BatchRows > 10_000_000 {
 		return cfg, fmt.Errorf("config %s: batch_rows %d is not between 1 and 10000000", path, cfg.BatchRows)

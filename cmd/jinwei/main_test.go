@@ -195,7 +195,7 @@ func TestExampleConfigIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Jobs) != 3 || cfg.Campaign.Weights["on_time_rate"] != 2 || len(cfg.Headlines) != 6 {
+	if len(cfg.Jobs) != 3 || cfg.Campaign.Weights["on_time_rate"] != 2 || len(cfg.Headlines) != 6 || len(cfg.Alerts.Rules) != 5 || len(cfg.Alerts.Channels) != 4 {
 		t.Errorf("example config read as %+v", cfg)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +46,14 @@ func (p *procEnv) run(t *testing.T, args ...string) string {
 // channel gets its exit. It is stopped with SIGTERM when the test ends, and waited for.
 func (p *procEnv) serve(t *testing.T, args ...string) (*exec.Cmd, serveInfo, <-chan error) {
 	t.Helper()
+	return p.serveTo(t, nil, args...)
+}
+
+// serveTo is serve with the process's output (stdout and stderr) written to out.
+func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cmd, serveInfo, <-chan error) {
+	t.Helper()
 	c := p.command(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	c.Stdout, c.Stderr = out, out
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/alerts"
 	"jinwei/warehouse"
 )
 
@@ -53,9 +54,18 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	loader := newLoader(cfg, w, log, io.Discard)
 	running := newInflight()
 	loader.Progress = running.update
+	notices, err := alerts.New(w, cfg.Alerts, cfg.HomeRegion, log)
+	if err != nil {
+		return err
+	}
+	if err := notices.Seed(ctx); err != nil {
+		return err
+	}
 	loader.OnRun = func(r warehouse.Run) {
 		running.done(r)
 		metrics.RecordRun(r)
+		// Every finished load is looked at: a commit may move ranks, a failure is news.
+		notices.Nudge()
 	}
 	if cfg.LoadDemo && !noDemo {
 		if _, err := loader.LoadDemo(ctx, cfg.DemoDir, cfg.HomeRegion); err != nil {
@@ -95,13 +105,19 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	if w.Engine() != "embedded" {
 		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
 	}
-	app, err := dashboard.New(dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
+	pages := dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
 		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Deadlines: cfg.Reports.deadlines(), Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
-		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, Chromium: cfg.Chromium}, w, log)
+		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, AlertChannels: cfg.Alerts.ChannelNames(), Chromium: cfg.Chromium}
+	app, err := dashboard.New(pages, w, log)
 	if err != nil {
 		return err
 	}
+	briefer, err := dashboard.NewBriefer(pages, w, log)
+	if err != nil {
+		return err
+	}
+	notices.SetBriefs(briefer.ForAlerts())
 	// Requests and scheduled loads share a context that shutdown cancels: a load in flight
 	// then stops at its next batch and its run fails, leaving nothing of its file visible.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
@@ -117,6 +133,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 			errc <- err
 		}
 	}()
+	go notices.Run(schedCtx)
 	select {
 	case err := <-errc:
 		return err
