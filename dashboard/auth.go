@@ -75,6 +75,8 @@ func (s *Server) require(p Permission) echo.MiddlewareFunc {
 			switch {
 			case ss.can(p):
 				return next(c)
+			case (ss == nil || ss.Demo) && !isAPI(c) && c.QueryParam("screen") == "wall":
+				return c.Redirect(http.StatusSeeOther, wallSignInURL(c))
 			case (ss == nil || ss.Demo) && !isAPI(c):
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			case ss == nil || ss.Demo:

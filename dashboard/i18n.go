@@ -30,20 +30,21 @@ var localeFS embed.FS
 // "status_"+s)): the completeness test cannot read them from the code, so they are listed
 // here, and a prefix used in the code but missing here fails the test.
 var labelFamilies = map[string][]string{
-	"status_":    {"未整改", "整改中", "已整改", "已销号"},
-	"category_":  {"1", "2", "3", "4", "5", "6", "7"},
-	"kind_":      campaignKinds,
-	"dim_":       {"study", "execution", "efficiency"},
-	"filter_":    countyFilterOrder,
-	"sort_":      countySorts,
-	"target_":    {"green", "amber", "red", "no_data"},
-	"metric_":    campaignTrendMetrics,
-	"flag_":      {"poverty", "national_key", "provincial_key"},
-	"basis_":     {"nominal", "real", "rate", "plain"},
-	"nav_":       {"counties", "ecology", "campaign"},
-	"sc_rule_":   methodRules,
-	"sc_status_": scoreStatuses,
-	"sc_unit_":   scoreUnitKinds,
+	"status_":       {"未整改", "整改中", "已整改", "已销号"},
+	"category_":     {"1", "2", "3", "4", "5", "6", "7"},
+	"kind_":         campaignKinds,
+	"dim_":          {"study", "execution", "efficiency"},
+	"filter_":       countyFilterOrder,
+	"sort_":         countySorts,
+	"target_":       {"green", "amber", "red", "no_data"},
+	"metric_":       campaignTrendMetrics,
+	"flag_":         {"poverty", "national_key", "provincial_key"},
+	"basis_":        {"nominal", "real", "rate", "plain"},
+	"nav_":          {"counties", "ecology", "campaign"},
+	"sc_rule_":      methodRules,
+	"sc_status_":    scoreStatuses,
+	"sc_unit_":      scoreUnitKinds,
+	"wall_refused_": wallRefusals,
 }
 
 // labels are the words of every language, each completed with the keys any language or
