@@ -11,6 +11,7 @@ import (
 
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // recordedQuery is one engine statement a page ran.
@@ -77,7 +78,7 @@ func BenchmarkPages(b *testing.B) {
 			b.ReportMetric(float64(len(queries)), "queries")
 			for b.Loop() {
 				for _, q := range queries {
-					if _, err := w.Query(context.Background(), q.stmt, q.params); err != nil {
+					if _, err := whtest.Query(context.Background(), w, q.stmt, q.params); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -20,6 +20,7 @@ import (
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 type campaignJSON struct {
@@ -207,7 +208,7 @@ func newRecompute(t *testing.T, w *warehouse.Warehouse) *recompute {
 	t.Helper()
 	ctx := context.Background()
 	q := func(stmt string) [][]any {
-		res, err := w.Query(ctx, stmt, nil)
+		res, err := whtest.Query(ctx, w, stmt, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -122,7 +122,7 @@ func BenchmarkETLAgainstEngineIngest(b *testing.B) {
 // emptyValues empties the fact table before a timed load, so that neither loader's time
 // includes the engine merging the parts the one before it wrote.
 func emptyValues(b *testing.B, w *warehouse.Warehouse) {
-	if err := w.Exec(context.Background(), "TRUNCATE TABLE indicator_values", nil); err != nil {
+	if err := whtest.Exec(context.Background(), w, "TRUNCATE TABLE indicator_values", nil); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -142,7 +142,7 @@ func timeETL(b *testing.B, l *etl.Loader, path string, n int) (time.Duration, ui
 
 func timeEngineIngest(b *testing.B, w *warehouse.Warehouse, path string) time.Duration {
 	start := time.Now()
-	err := w.Exec(context.Background(), `INSERT INTO indicator_values (indicator_code, region_code, period_kind, year, period_no, value, source_unit, run_id, source_line, loaded_at)
+	err := whtest.Exec(context.Background(), w, `INSERT INTO indicator_values (indicator_code, region_code, period_kind, year, period_no, value, source_unit, run_id, source_line, loaded_at)
 		SELECT indicator, region_code, 'month', toUInt16(substring(period, 1, 4)), toUInt8(substring(period, 6, 2)), value, unit,
 		       generateUUIDv4(), 0, now64(3)
 		FROM file({path:String}, 'CSVWithNames', 'period String, region_code String, indicator String, value Float64, unit String')`,

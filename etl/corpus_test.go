@@ -114,7 +114,7 @@ func TestBadFileCorpus(t *testing.T) {
 			loaded: 2, rejected: map[int]string{3: "control character U+0007", 4: "deadline 2023-01-30 is before the item was found",
 				5: "status 已销号 but progress 60%", 6: `status "搞定了" is not`},
 			check: func(t *testing.T, w *warehouse.Warehouse) {
-				res, err := w.Query(context.Background(), "SELECT title FROM ecology_items WHERE item_id = 'X-1'", nil)
+				res, err := whtest.Query(context.Background(), w, "SELECT title FROM ecology_items WHERE item_id = 'X-1'", nil)
 				if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != "<script>alert(1)</script>" {
 					t.Errorf("hostile title not kept as text: %v %v", res, err)
 				}
@@ -154,7 +154,7 @@ func TestBadFileCorpus(t *testing.T) {
 func valueIs(indicator, region string, year int, want float64) func(t *testing.T, w *warehouse.Warehouse) {
 	return func(t *testing.T, w *warehouse.Warehouse) {
 		t.Helper()
-		res, err := w.Query(context.Background(), `SELECT value FROM indicator_values_current
+		res, err := whtest.Query(context.Background(), w, `SELECT value FROM indicator_values_current
 			WHERE indicator_code = {i:String} AND region_code = {r:String} AND year = {y:UInt16} AND period_kind = 'year'`,
 			warehouse.Params{"i": indicator, "r": region, "y": strconv.Itoa(year)})
 		if err != nil || len(res.Rows) != 1 {

@@ -51,7 +51,7 @@ func TestKilledLoadIsInvisibleAndRerunCompletesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := func() int64 {
-		res, err := w.Query(ctx, "SELECT count() FROM indicator_values_current WHERE year = 2025", nil)
+		res, err := whtest.Query(ctx, w, "SELECT count() FROM indicator_values_current WHERE year = 2025", nil)
 		if err != nil {
 			t.Fatal(err)
 		}

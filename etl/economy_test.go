@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -23,7 +24,7 @@ func writeFile(t *testing.T, name, content string) string {
 // visible counts the current values of an indicator in a year, as the pages see them.
 func visible(t *testing.T, w *warehouse.Warehouse, indicator string, year int) int {
 	t.Helper()
-	res, err := w.Query(context.Background(),
+	res, err := whtest.Query(context.Background(), w,
 		"SELECT count() AS n FROM indicator_values_current WHERE indicator_code = {i:String} AND year = {y:UInt16}",
 		warehouse.Params{"i": indicator, "y": strconv.Itoa(year)})
 	if err != nil {
@@ -34,7 +35,7 @@ func visible(t *testing.T, w *warehouse.Warehouse, indicator string, year int) i
 
 func currentValue(t *testing.T, w *warehouse.Warehouse, indicator, region string, year int) (float64, int) {
 	t.Helper()
-	res, err := w.Query(context.Background(),
+	res, err := whtest.Query(context.Background(), w,
 		"SELECT value, versions FROM indicator_values_current WHERE indicator_code = {i:String} AND region_code = {r:String} AND year = {y:UInt16} AND period_kind = 'year'",
 		warehouse.Params{"i": indicator, "r": region, "y": strconv.Itoa(year)})
 	if err != nil {
@@ -125,7 +126,7 @@ func TestEconomyReloadOfSameFileChangesNothing(t *testing.T) {
 			t.Errorf("reload of %s: %+v; want unchanged", p, again.Run)
 		}
 	}
-	res, err := w.Query(ctx, "SELECT count() AS n FROM indicator_values WHERE year = 2025", nil)
+	res, err := whtest.Query(ctx, w, "SELECT count() AS n FROM indicator_values WHERE year = 2025", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

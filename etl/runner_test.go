@@ -85,7 +85,7 @@ func runnerFixture(t *testing.T, jobs []JobConfig) (*Runner, *warehouse.Warehous
 
 func countValues(t *testing.T, w *warehouse.Warehouse, year int) int64 {
 	t.Helper()
-	res, err := w.Query(context.Background(), "SELECT count() FROM indicator_values_current WHERE year = {y:UInt16}", warehouse.Params{"y": strconv.Itoa(year)})
+	res, err := whtest.Query(context.Background(), w, "SELECT count() FROM indicator_values_current WHERE year = {y:UInt16}", warehouse.Params{"y": strconv.Itoa(year)})
 	if err != nil {
 		t.Fatal(err)
 	}

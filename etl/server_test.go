@@ -30,7 +30,7 @@ func TestEconomyLoadAndReloadOnServer(t *testing.T) {
 	if err != nil || !again.Unchanged {
 		t.Fatalf("reload on the server: %v %+v; want unchanged", err, again)
 	}
-	res, err := w.Query(ctx, "SELECT count() AS n, sum(value) AS s FROM indicator_values_current WHERE indicator_code = 'gdp' AND year = 2023", nil)
+	res, err := whtest.Query(ctx, w, "SELECT count() AS n, sum(value) AS s FROM indicator_values_current WHERE indicator_code = 'gdp' AND year = 2023", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

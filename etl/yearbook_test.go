@@ -9,12 +9,13 @@ import (
 
 	"jinwei/etl"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // runValues reads what a run loaded, keyed "indicator region period".
 func runValues(t *testing.T, w *warehouse.Warehouse, runID string) map[string]float64 {
 	t.Helper()
-	res, err := w.Query(context.Background(),
+	res, err := whtest.Query(context.Background(), w,
 		"SELECT indicator_code, region_code, period_kind, year, period_no, value FROM indicator_values WHERE run_id = toUUID({r:String})",
 		warehouse.Params{"r": runID})
 	if err != nil {

@@ -48,11 +48,6 @@ type APIToken struct {
 	Revoked bool      `json:"revoked"`
 }
 
-// accountTables hold password hashes and session and token hashes: never for ad hoc SQL,
-// which any analyst runs. The guard's allowlist keeps them out already (and the audit log,
-// which only holders of read_audit read through /api/admin/audit); this names why.
-var accountTables = map[string]bool{"accounts": true, "sessions": true, "api_tokens": true}
-
 // Accounts lists every account by name. Not cached here: the dashboard keeps its own copy.
 func (w *Warehouse) Accounts(ctx context.Context) ([]Account, error) {
 	res, err := w.accountQuery(ctx, "accounts", nil)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"jinwei/warehouse/ch"
 )
 
 // Appender inserts a stream of records into one table in few, large statements: it stages
@@ -19,8 +21,8 @@ type Appender struct {
 	table string
 	per   int
 
-	next    stager
-	cur     insertStage
+	next    ch.Stager
+	cur     ch.InsertStage
 	curRows int
 	// done receives the running insert's outcome; nil when none runs.
 	done chan error
@@ -63,7 +65,7 @@ func (a *Appender) Append(rec arrow.RecordBatch) error {
 		}
 		a.cur, a.curRows = st, 0
 	}
-	if err := a.cur.write(rec); err != nil {
+	if err := a.cur.Write(rec); err != nil {
 		return a.fail(err)
 	}
 	a.curRows += int(rec.NumRows())
@@ -112,7 +114,7 @@ func (a *Appender) insert() error {
 	a.cur, a.curRows = nil, 0
 	a.done = make(chan error, 1)
 	go func() {
-		err := st.commit(a.ctx)
+		err := st.Commit(a.ctx)
 		if err != nil {
 			a.w.cache.invalidate() // a failed insert may have landed in part
 			err = fmt.Errorf("insert %d rows into %s: %w", rows, a.table, err)
@@ -160,7 +162,7 @@ func (a *Appender) Close() error {
 func (a *Appender) Abort() {
 	_ = a.wait()
 	if a.cur != nil {
-		a.cur.discard()
+		a.cur.Discard()
 		a.cur = nil
 	}
 }

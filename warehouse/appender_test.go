@@ -66,7 +66,7 @@ func TestAppenderInsertsInLargeStatements(t *testing.T) {
 				t.Fatal(err)
 			}
 			stop()
-			res, err := w.Query(ctx, "SELECT count() FROM indicator_values", nil)
+			res, err := whtest.Query(ctx, w, "SELECT count() FROM indicator_values", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestAppenderReportsFailureAndAborts(t *testing.T) {
 		}
 	}
 	app.Abort()
-	res, err := w.Query(ctx, "SELECT count() FROM indicator_values", nil)
+	res, err := whtest.Query(ctx, w, "SELECT count() FROM indicator_values", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestAppenderReportsFailureAndAborts(t *testing.T) {
 func TestAppenderRecordsWithAGrowingDictionary(t *testing.T) {
 	ctx := context.Background()
 	w := whtest.Open(t)
-	if err := w.Exec(ctx, "CREATE TABLE dict_codes (code LowCardinality(String), n UInt32) ENGINE = MergeTree ORDER BY n", nil); err != nil {
+	if err := whtest.Exec(ctx, w, "CREATE TABLE dict_codes (code LowCardinality(String), n UInt32) ENGINE = MergeTree ORDER BY n", nil); err != nil {
 		t.Fatal(err)
 	}
 	dictType := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
@@ -151,7 +151,7 @@ func TestAppenderRecordsWithAGrowingDictionary(t *testing.T) {
 	if err := app.Close(); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.Query(ctx, "SELECT arrayStringConcat(groupArray(code), ',') FROM (SELECT code FROM dict_codes ORDER BY n)", nil)
+	res, err := whtest.Query(ctx, w, "SELECT arrayStringConcat(groupArray(code), ',') FROM (SELECT code FROM dict_codes ORDER BY n)", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestAppenderLetsTheCallerReuseRecordBuffers(t *testing.T) {
 			if err := app.Close(); err != nil {
 				t.Fatal(err)
 			}
-			res, err := w.Query(ctx, `SELECT count(), uniqExact(indicator_code), uniqExact(region_code),
+			res, err := whtest.Query(ctx, w, `SELECT count(), uniqExact(indicator_code), uniqExact(region_code),
 				countIf(indicator_code LIKE 'x%' OR region_code LIKE 'x%' OR source_unit LIKE 'x%'), uniqExact(run_id)
 				FROM indicator_values`, nil)
 			if err != nil {

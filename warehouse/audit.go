@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"jinwei/warehouse/guard"
 )
 
 // AuditEntry is one ad hoc query or export.
@@ -24,7 +26,7 @@ type AuditEntry struct {
 // AuditedQuery runs an analyst's statement through the guard and records it in the audit
 // log, however it ends, returning its rows (at most lim.MaxRows).
 func (w *Warehouse) AuditedQuery(ctx context.Context, user, action, format, stmt string, lim Limits) (*GuardedResult, error) {
-	return collect(func(sink RowSink) (*Streamed, error) {
+	return guard.Collect(func(sink RowSink) (*Streamed, error) {
 		return w.AuditedStream(ctx, user, action, format, stmt, lim, sink)
 	})
 }

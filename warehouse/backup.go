@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"jinwei/warehouse/ch"
 )
 
 // Backup writes a consistent copy of jinwei's database into dir (which must not exist yet)
@@ -30,7 +32,7 @@ func (w *Warehouse) Backup(ctx context.Context, dir string) error {
 	}
 	// The database name and path are jinwei's own (config and the operator's command),
 	// quoted as literals: BACKUP takes no query parameters.
-	stmt := "BACKUP DATABASE " + quoteIdent(w.db) + " TO File(" + quoteString(abs) + ")"
+	stmt := "BACKUP DATABASE " + ch.QuoteIdent(w.db) + " TO File(" + ch.QuoteString(abs) + ")"
 	// A backup changes no data: no new data version.
 	if err := w.eng.exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, err)
@@ -73,13 +75,13 @@ func (w *Warehouse) Restore(ctx context.Context, dir string) error {
 	if n := res.Rows[0][0]; n != int64(0) {
 		return fmt.Errorf("restore from %s: database %s already holds %v tables; restore into a new data directory", abs, w.db, n)
 	}
-	if err := w.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(w.db), nil); err != nil {
+	if err := w.exec(ctx, "DROP DATABASE IF EXISTS "+ch.QuoteIdent(w.db), nil); err != nil {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
 	// The restored data is a new data version: one more than the backup's, whatever
 	// version the warehouse had before it was lost.
-	stmt := "RESTORE DATABASE " + quoteIdent(w.db) + " FROM File(" + quoteString(abs) + ")"
-	if err := w.Exec(ctx, stmt, nil); err != nil {
+	stmt := "RESTORE DATABASE " + ch.QuoteIdent(w.db) + " FROM File(" + ch.QuoteString(abs) + ")"
+	if err := w.exec(ctx, stmt, nil); err != nil {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
 	return nil

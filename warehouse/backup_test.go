@@ -13,7 +13,7 @@ import (
 func TestChecksumsIgnoreMerges(t *testing.T) {
 	ctx := context.Background()
 	w := whtest.Open(t)
-	if err := w.Exec(ctx, "CREATE TABLE checksum_replacing (k UInt8, v String, at UInt32) ENGINE = ReplacingMergeTree(at) ORDER BY k", nil); err != nil {
+	if err := whtest.Exec(ctx, w, "CREATE TABLE checksum_replacing (k UInt8, v String, at UInt32) ENGINE = ReplacingMergeTree(at) ORDER BY k", nil); err != nil {
 		t.Fatal(err)
 	}
 	// Two inserts, two parts: the first row of key 1 is replaced, but stays stored until a
@@ -22,7 +22,7 @@ func TestChecksumsIgnoreMerges(t *testing.T) {
 		"INSERT INTO checksum_replacing VALUES (1, 'old', 1), (2, 'kept', 1)",
 		"INSERT INTO checksum_replacing VALUES (1, 'new', 2)",
 	} {
-		if err := w.Exec(ctx, stmt, nil); err != nil {
+		if err := whtest.Exec(ctx, w, stmt, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -38,7 +38,7 @@ func TestChecksumsIgnoreMerges(t *testing.T) {
 		return whtest.TableChecksum{}
 	}
 	before := sum()
-	if err := w.Exec(ctx, "OPTIMIZE TABLE checksum_replacing FINAL", nil); err != nil {
+	if err := whtest.Exec(ctx, w, "OPTIMIZE TABLE checksum_replacing FINAL", nil); err != nil {
 		t.Fatal(err)
 	}
 	after := sum()

@@ -341,7 +341,7 @@ func (w *Warehouse) PublishScorecard(ctx context.Context, scope, month string, w
 		scores = append(scores, strconv.FormatFloat(u.Score, 'g', -1, 64))
 		ranks = append(ranks, strconv.Itoa(u.Rank))
 	}
-	err = w.Exec(ctx, text, Params{"scope": scope, "month": sc.Month, "by": by, "version": strconv.FormatInt(time.Now().UnixNano(), 10),
+	err = w.exec(ctx, text, Params{"scope": scope, "month": sc.Month, "by": by, "version": strconv.FormatInt(time.Now().UnixNano(), 10),
 		"codes": arrayParam(codes), "names": arrayParam(names), "scores": "[" + strings.Join(scores, ",") + "]", "ranks": "[" + strings.Join(ranks, ",") + "]"})
 	if err != nil {
 		return nil, fmt.Errorf("publish %s scorecard %s: %w", scope, sc.Month, err)

@@ -20,6 +20,7 @@ import (
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
 	"jinwei/warehouse/scorecard"
+	"jinwei/warehouse/whtest"
 )
 
 // The scorecard ranks the units of a scope on the items of data/campaign_scoring.csv, with
@@ -101,7 +102,7 @@ func TestScorecardWithoutItems(t *testing.T) {
 	t.Parallel()
 	w := etltest.Demo(t)
 	ctx := context.Background()
-	if err := w.Exec(ctx, "TRUNCATE TABLE campaign_score_items", nil); err != nil {
+	if err := whtest.Exec(ctx, w, "TRUNCATE TABLE campaign_score_items", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Scorecard(ctx, warehouse.ScopeCounty, "", nil); err == nil || !strings.Contains(err.Error(), "campaign_scoring.csv") {

@@ -81,7 +81,7 @@ func TestClusterTwoShardsInsertAndQueryOn18x(t *testing.T) {
 	var perShard [][]string
 	total := 0
 	for i, w := range nodes {
-		res, err := w.Query(ctx, "SELECT count() AS n, groupUniqArray(region_code) AS regions FROM indicator_values_local", nil)
+		res, err := whtest.Query(ctx, w, "SELECT count() AS n, groupUniqArray(region_code) AS regions FROM indicator_values_local", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestClusterTwoShardsInsertAndQueryOn18x(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitForCount(t, nodes[1], "committed_runs", 1)
-	res, err := nodes[1].Query(ctx, "SELECT count() AS n, sum(value) AS s FROM indicator_values_current", nil)
+	res, err := whtest.Query(ctx, nodes[1], "SELECT count() AS n, sum(value) AS s FROM indicator_values_current", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func waitForCount(t *testing.T, w *warehouse.Warehouse, table string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		res, err := w.Query(context.Background(), "SELECT count() AS n FROM "+table, nil)
+		res, err := whtest.Query(context.Background(), w, "SELECT count() AS n FROM "+table, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +171,7 @@ func waitForZooKeeper(t *testing.T, srv *whtest.Process) {
 	defer w.Close()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		_, err := w.Query(context.Background(), "SELECT count() FROM system.zookeeper WHERE path = '/'", nil)
+		_, err := whtest.Query(context.Background(), w, "SELECT count() FROM system.zookeeper WHERE path = '/'", nil)
 		if err == nil {
 			return
 		}

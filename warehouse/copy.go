@@ -3,12 +3,13 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"jinwei/warehouse/ch"
+	"jinwei/warehouse/chdb"
 )
 
 // CopyTo copies every table's rows from the embedded warehouse w into dst, a ClickHouse
@@ -19,7 +20,7 @@ import (
 // dst is refused rather than doubled. report, if set, hears of each table copied. Stop the
 // jinwei that serves w first: a load that lands during the copy would be missed.
 func (w *Warehouse) CopyTo(ctx context.Context, dst *Warehouse, report func(table string, rows int64)) error {
-	src, ok := w.eng.(*chdbEngine)
+	src, ok := w.embedded()
 	if !ok {
 		return fmt.Errorf("copy reads an embedded warehouse; this one is a %s", w.Engine())
 	}
@@ -28,7 +29,7 @@ func (w *Warehouse) CopyTo(ctx context.Context, dst *Warehouse, report func(tabl
 	}
 	// Neither the migrations nor the data version travel: dst has its own, and its data
 	// version grows with the rows the copy inserts.
-	tables, err := w.Query(ctx, `SELECT name FROM system.tables
+	tables, err := w.query(ctx, `SELECT name FROM system.tables
 		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name NOT IN ('schema_migrations', 'data_version')
 		ORDER BY name`, nil)
 	if err != nil {
@@ -58,7 +59,7 @@ var toTableRe = regexp.MustCompile(`^CREATE MATERIALIZED VIEW \S+ TO (\S+)`)
 
 // viewTargets names the tables materialized views write to.
 func viewTargets(ctx context.Context, w *Warehouse) (map[string]bool, error) {
-	res, err := w.Query(ctx, `SELECT create_table_query FROM system.tables
+	res, err := w.query(ctx, `SELECT create_table_query FROM system.tables
 		WHERE database = currentDatabase() AND engine = 'MaterializedView'`, nil)
 	if err != nil {
 		return nil, fmt.Errorf("list materialized views: %w", err)
@@ -74,13 +75,13 @@ func viewTargets(ctx context.Context, w *Warehouse) (map[string]bool, error) {
 }
 
 // copyTable copies one table and returns how many rows it copied.
-func copyTable(ctx context.Context, src *chdbEngine, from, to *Warehouse, table string) (int64, error) {
-	count := "SELECT count() AS n FROM " + quoteIdent(table)
-	have, err := from.Query(ctx, count, nil)
+func copyTable(ctx context.Context, src *chdb.Engine, from, to *Warehouse, table string) (int64, error) {
+	count := "SELECT count() AS n FROM " + ch.QuoteIdent(table)
+	have, err := from.query(ctx, count, nil)
 	if err != nil {
 		return 0, err
 	}
-	there, err := to.Query(ctx, count, nil)
+	there, err := to.query(ctx, count, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -96,7 +97,7 @@ func copyTable(ctx context.Context, src *chdbEngine, from, to *Warehouse, table 
 		return 0, err
 	}
 	var copied int64
-	err = src.exportArrow(table, cols, func(rec arrow.RecordBatch) error {
+	err = src.ExportArrow(table, cols, func(rec arrow.RecordBatch) error {
 		copied += rec.NumRows()
 		return to.Insert(ctx, table, rec)
 	})
@@ -107,7 +108,7 @@ func copyTable(ctx context.Context, src *chdbEngine, from, to *Warehouse, table 
 // converts back: Enum and UUID as text (the Arrow writer sends enums as their numbers and
 // UUIDs as 16 raw bytes) and Date as date32 (it sends Date as a bare UInt16 day count).
 func exportColumns(ctx context.Context, w *Warehouse, table string) ([]string, error) {
-	res, err := w.Query(ctx, `SELECT name, type FROM system.columns
+	res, err := w.query(ctx, `SELECT name, type FROM system.columns
 		WHERE database = currentDatabase() AND table = {t:String} AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')
 		ORDER BY position`, Params{"t": table})
 	if err != nil {
@@ -115,7 +116,7 @@ func exportColumns(ctx context.Context, w *Warehouse, table string) ([]string, e
 	}
 	var cols []string
 	for _, r := range res.Rows {
-		name, typ := quoteIdent(r[0].(string)), r[1].(string)
+		name, typ := ch.QuoteIdent(r[0].(string)), r[1].(string)
 		switch {
 		case strings.Contains(typ, "Enum") || strings.Contains(typ, "UUID"):
 			cols = append(cols, "toString("+name+") AS "+name)
@@ -126,39 +127,4 @@ func exportColumns(ctx context.Context, w *Warehouse, table string) ([]string, e
 		}
 	}
 	return cols, nil
-}
-
-// exportArrow has the engine write the table as an Arrow stream into the spool directory
-// and hands its record batches to fn one by one, so a table larger than memory copies too.
-func (e *chdbEngine) exportArrow(table string, cols []string, fn func(arrow.RecordBatch) error) error {
-	f, err := os.CreateTemp(e.c.spoolDir(), "copy-*.arrow")
-	if err != nil {
-		return fmt.Errorf("spool %s: %w", table, err)
-	}
-	f.Close()
-	defer os.Remove(f.Name())
-	stmt := "INSERT INTO FUNCTION file({spool:String}, 'ArrowStream') SELECT " + strings.Join(cols, ", ") +
-		" FROM " + quoteIdent(table) + " SETTINGS engine_file_truncate_on_insert = 1, max_block_size = 1000000"
-	if err := e.c.runIn(e.db, stmt, "Null", Params{"spool": f.Name()}, nil); err != nil {
-		return err
-	}
-	in, err := os.Open(f.Name())
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	r, err := ipc.NewReader(in)
-	if err != nil {
-		return fmt.Errorf("read spooled %s: %w", table, err)
-	}
-	defer r.Release()
-	for r.Next() {
-		if err := fn(r.RecordBatch()); err != nil {
-			return err
-		}
-	}
-	if err := r.Err(); err != nil {
-		return fmt.Errorf("read spooled %s: %w", table, err)
-	}
-	return nil
 }

@@ -48,11 +48,11 @@ func TestCopyEmbeddedWarehouseToServer(t *testing.T) {
 		"SELECT count() AS n, sum(value) AS s, uniqExact(region_code) AS r FROM indicator_values_current",
 		arrowTypesRead,
 	} {
-		want, err := src.Query(ctx, q, nil)
+		want, err := whtest.Query(ctx, src, q, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := dst.Query(ctx, q, nil)
+		got, err := whtest.Query(ctx, dst, q, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

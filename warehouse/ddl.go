@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"jinwei/warehouse/ch"
+	"jinwei/warehouse/chserver"
 )
 
 // ddlTarget rewrites the statements of sql/migrations for the ClickHouse that runs them. The
@@ -85,7 +88,7 @@ func compatDDL(stmt string) (string, error) {
 	}
 	for _, s := range steps {
 		var err error
-		stmt, err = rewriteSQL(stmt, s.re, func(g []string) (string, error) { return s.rep(g), nil })
+		stmt, err = ch.RewriteSQL(stmt, s.re, func(g []string) (string, error) { return s.rep(g), nil })
 		if err != nil {
 			return "", err
 		}
@@ -109,7 +112,7 @@ var (
 // replicated whole to every node. Names are qualified with the database, because an 18.x
 // server runs ON CLUSTER statements on the other nodes in their default database.
 func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
-	mask := maskSQL(stmt)
+	mask := ch.MaskSQL(stmt)
 	if a := alterRe.FindStringSubmatchIndex(mask); a != nil {
 		return t.clusterAlter(stmt[a[2]:a[3]], stmt[a[1]:]), nil
 	}
@@ -126,10 +129,10 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 		ifNotExists = "IF NOT EXISTS "
 	}
 	name, rest := stmt[m[6]:m[7]], stmt[m[1]:]
-	on := onCluster(t.cluster)
+	on := chserver.OnCluster(t.cluster)
 	switch kind {
 	case "DATABASE":
-		return []string{"CREATE DATABASE " + ifNotExists + quoteIdent(name) + on + rest}, nil
+		return []string{"CREATE DATABASE " + ifNotExists + ch.QuoteIdent(name) + on + rest}, nil
 	case "VIEW":
 		body, err := t.qualifyTables(rest, false)
 		if err != nil {
@@ -147,12 +150,12 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 	if sharded {
 		local, zkPart = name+"_local", "{shard}"
 	}
-	body, err := rewriteSQL(rest, engineRe, func(g []string) (string, error) {
+	body, err := ch.RewriteSQL(rest, engineRe, func(g []string) (string, error) {
 		engine, args := g[1], strings.TrimSpace(g[2])
 		if !strings.HasSuffix(engine, "MergeTree") || strings.HasPrefix(engine, "Replicated") {
 			return g[0], nil
 		}
-		path := quoteString("/clickhouse/tables/" + zkPart + "/" + t.db + "/" + local)
+		path := ch.QuoteString("/clickhouse/tables/" + zkPart + "/" + t.db + "/" + local)
 		repl := path + ", '{replica}'"
 		if args != "" {
 			repl += ", " + args
@@ -172,8 +175,8 @@ func (t ddlTarget) clusterDDL(stmt string) ([]string, error) {
 // distributed creates on every node the Distributed table name over its shards' local tables.
 func (t ddlTarget) distributed(ifNotExists, name, key string) string {
 	local := name + "_local"
-	return "CREATE TABLE " + ifNotExists + t.qualified(name) + onCluster(t.cluster) + " AS " + t.qualified(local) +
-		"\nENGINE = Distributed(" + quoteString(t.cluster) + ", " + quoteString(t.db) + ", " + quoteString(local) + ", " + key + ")"
+	return "CREATE TABLE " + ifNotExists + t.qualified(name) + chserver.OnCluster(t.cluster) + " AS " + t.qualified(local) +
+		"\nENGINE = Distributed(" + ch.QuoteString(t.cluster) + ", " + ch.QuoteString(t.db) + ", " + ch.QuoteString(local) + ", " + key + ")"
 }
 
 // clusterAlter changes a table on every node. A sharded table alters its shards' local
@@ -184,8 +187,8 @@ func (t ddlTarget) distributed(ifNotExists, name, key string) string {
 // ON CLUSTER would alter it once per shard (refused by 18.x, and a second ADD COLUMN fails).
 func (t ddlTarget) clusterAlter(name, rest string) []string {
 	if key, sharded := shardKeys[name]; sharded {
-		return []string{"ALTER TABLE " + t.qualified(name+"_local") + onCluster(t.cluster) + rest,
-			"DROP TABLE IF EXISTS " + t.qualified(name) + onCluster(t.cluster),
+		return []string{"ALTER TABLE " + t.qualified(name+"_local") + chserver.OnCluster(t.cluster) + rest,
+			"DROP TABLE IF EXISTS " + t.qualified(name) + chserver.OnCluster(t.cluster),
 			t.distributed("", name, key)}
 	}
 	return []string{"ALTER TABLE " + t.qualified(name) + rest}
@@ -198,7 +201,7 @@ var mvToRe = regexp.MustCompile(`(?is)^\s+TO\s+([A-Za-z_][A-Za-z0-9_]*)(\s+AS\b)
 // land there) and writes to the target's local table, or to the target itself when that is
 // replicated whole, from where replication carries each shard's rows to every node.
 func (t ddlTarget) clusterMaterializedView(ifNotExists, name, rest string) ([]string, error) {
-	m := mvToRe.FindStringSubmatchIndex(maskSQL(rest))
+	m := mvToRe.FindStringSubmatchIndex(ch.MaskSQL(rest))
 	if m == nil {
 		return nil, fmt.Errorf("materialized view %s: write it with TO a table; a cluster needs the target's engine spelt out", name)
 	}
@@ -210,17 +213,12 @@ func (t ddlTarget) clusterMaterializedView(ifNotExists, name, rest string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	return []string{"CREATE MATERIALIZED VIEW " + ifNotExists + t.qualified(name) + onCluster(t.cluster) +
+	return []string{"CREATE MATERIALIZED VIEW " + ifNotExists + t.qualified(name) + chserver.OnCluster(t.cluster) +
 		" TO " + t.qualified(target) + body}, nil
 }
 
-func (t ddlTarget) qualified(name string) string { return quoteIdent(t.db) + "." + quoteIdent(name) }
-
-func onCluster(cluster string) string {
-	if cluster == "" {
-		return ""
-	}
-	return " ON CLUSTER " + quoteIdent(cluster)
+func (t ddlTarget) qualified(name string) string {
+	return ch.QuoteIdent(t.db) + "." + ch.QuoteIdent(name)
 }
 
 var fromRe = regexp.MustCompile(`(?i)\b(FROM|JOIN)(\s+)([A-Za-z_][A-Za-z0-9_]*)(\s*[.(]?)`)
@@ -234,7 +232,7 @@ func (t ddlTarget) qualifyTables(sql string, local bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return rewriteSQL(sql, fromRe, func(g []string) (string, error) {
+	return ch.RewriteSQL(sql, fromRe, func(g []string) (string, error) {
 		name := g[3]
 		if !objects[name] || strings.TrimSpace(g[4]) != "" {
 			return g[0], nil
@@ -255,7 +253,7 @@ var schemaObjects = sync.OnceValues(func() (map[string]bool, error) {
 	names := map[string]bool{"schema_migrations": true}
 	for _, m := range all {
 		for _, s := range m.Statements {
-			if g := createRe.FindStringSubmatch(maskSQL(s)); g != nil {
+			if g := createRe.FindStringSubmatch(ch.MaskSQL(s)); g != nil {
 				names[g[3]] = true
 			}
 		}

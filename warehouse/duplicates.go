@@ -56,7 +56,7 @@ func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string, dups 
 	if err != nil {
 		return 0, err
 	}
-	if err := w.Exec(ctx, text, Params{"run_id": runID}); err != nil {
+	if err := w.exec(ctx, text, Params{"run_id": runID}); err != nil {
 		return 0, fmt.Errorf("delete duplicates of run %s: %w", runID, err)
 	}
 	return n, nil

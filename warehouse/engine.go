@@ -2,48 +2,56 @@ package warehouse
 
 import (
 	"context"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"jinwei/warehouse/ch"
+	"jinwei/warehouse/chdb"
 )
 
-// engine is what the warehouse needs from a ClickHouse: the embedded chDB library or a
-// server. Statements use {name:Type} placeholders, bound by the engine, never spliced in.
+// The engine's contract (statements, parameters, results) is package ch's; the warehouse
+// names its types for the rest of the program.
+type (
+	Params      = ch.Params
+	Column      = ch.Column
+	EngineError = ch.EngineError
+)
+
+// engine is the warehouse's view of its ch.Engine: the same calls, with results the
+// warehouse reads by column name (Result). observedEngine wraps it.
 type engine interface {
 	exec(ctx context.Context, stmt string, params Params) error
 	query(ctx context.Context, stmt string, params Params) (*Result, error)
-	// stager prepares inserts into table of records of the schema. Each stage it starts
-	// gathers one insert's records, written one by one; commit inserts them in one
-	// statement naming the schema's columns, so they land together or not at all.
-	stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error)
+	stager(ctx context.Context, table string, schema *arrow.Schema) (ch.Stager, error)
 	kind() string
 	close() error
 }
 
-// stager starts the next insert of an appender.
-type stager func() (insertStage, error)
+// opened is the ch.Engine the warehouse opened.
+type opened struct{ e ch.Engine }
 
-// insertStage gathers the records of one insert.
-type insertStage interface {
-	write(rec arrow.RecordBatch) error
-	commit(ctx context.Context) error
-	// discard drops what was written, for an insert that will not happen.
-	discard()
+func (o opened) exec(ctx context.Context, stmt string, params Params) error {
+	return o.e.Exec(ctx, stmt, params)
 }
 
-// Params binds {name:Type} placeholders; values are written as ClickHouse reads them
-// (numbers as digits, arrays as ['a','b']).
-type Params map[string]string
-
-// EngineError is an error reported by the ClickHouse engine itself.
-type EngineError struct {
-	Message string
+func (o opened) query(ctx context.Context, stmt string, params Params) (*Result, error) {
+	res, err := o.e.Query(ctx, stmt, params)
+	return (*Result)(res), err
 }
 
-func (e *EngineError) Error() string { return "clickhouse: " + e.Message }
+func (o opened) stager(ctx context.Context, table string, schema *arrow.Schema) (ch.Stager, error) {
+	return o.e.Stager(ctx, table, schema)
+}
 
-// quoteIdent quotes an identifier for ClickHouse. Identifiers come from jinwei's own code
-// and config (table and database names), never from requests.
-func quoteIdent(name string) string {
-	return "`" + strings.ReplaceAll(strings.ReplaceAll(name, `\`, `\\`), "`", "\\`") + "`"
+func (o opened) kind() string { return o.e.Kind() }
+func (o opened) close() error { return o.e.Close() }
+
+// embedded is the warehouse's embedded engine, if it has one.
+func (w *Warehouse) embedded() (*chdb.Engine, bool) {
+	op, ok := w.eng.(opened)
+	if !ok {
+		return nil, false
+	}
+	e, ok := op.e.(*chdb.Engine)
+	return e, ok
 }

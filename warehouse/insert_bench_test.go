@@ -23,7 +23,7 @@ func BenchmarkInsertMillionRows(b *testing.B) {
 	rec := indicatorValues(benchRows, "0192f5a0-0000-7000-8000-0000000000b1")
 	defer rec.Release()
 	server := whtest.OpenServer(b)
-	if err := server.Exec(ctx, "CREATE TABLE indicator_values_null AS indicator_values ENGINE = Null", nil); err != nil {
+	if err := whtest.Exec(ctx, server, "CREATE TABLE indicator_values_null AS indicator_values ENGINE = Null", nil); err != nil {
 		b.Fatal(err)
 	}
 	targets := []struct {

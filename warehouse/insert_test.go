@@ -48,7 +48,7 @@ func TestInsertArrowRoundTrip(t *testing.T) {
 	if err := w.Insert(ctx, "etl_rejects", rec); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.Query(ctx, `SELECT count() AS n, uniqExact(raw) AS kinds, any(raw) AS sample, max(line) AS last,
+	res, err := whtest.Query(ctx, w, `SELECT count() AS n, uniqExact(raw) AS kinds, any(raw) AS sample, max(line) AS last,
 		toString(any(run_id)) AS run, toUnixTimestamp64Milli(any(created_at)) AS ms
 		FROM etl_rejects WHERE run_id = toUUID({run:String})`, warehouse.Params{"run": runID})
 	if err != nil {
@@ -63,7 +63,7 @@ func TestInsertArrowRoundTrip(t *testing.T) {
 // Parameters are bound by the engine: a value that looks like SQL stays a value.
 func TestQueryParametersAreNotSQL(t *testing.T) {
 	w := whtest.Open(t)
-	res, err := w.Query(context.Background(), "SELECT {s:String} AS s, length({s:String}) AS n",
+	res, err := whtest.Query(context.Background(), w, "SELECT {s:String} AS s, length({s:String}) AS n",
 		warehouse.Params{"s": "x'); DROP DATABASE jinwei; --"})
 	if err != nil {
 		t.Fatal(err)

@@ -30,14 +30,14 @@ func TestMigrateAppliesOnceInOrder(t *testing.T) {
 	if len(again) != 0 {
 		t.Fatalf("second migrate applied %v, want nothing", again)
 	}
-	res, err := w.Query(ctx, "SELECT count() AS n FROM schema_migrations", nil)
+	res, err := whtest.Query(ctx, w, "SELECT count() AS n FROM schema_migrations", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := res.Rows[0][0]; n != uint64(len(all)) && n != int64(len(all)) {
 		t.Fatalf("schema_migrations has %v rows, want %d", n, len(all))
 	}
-	tables, err := w.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name", nil)
+	tables, err := whtest.Query(ctx, w, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

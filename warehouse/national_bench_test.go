@@ -9,6 +9,7 @@ import (
 
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // nationalRows is a national-scale monthly county table: about 2,850 counties × 300
@@ -25,7 +26,7 @@ func BenchmarkNationalScaleRanking(b *testing.B) {
 	run := warehouse.Run{ID: uuid.NewString(), Job: "economy", FilePath: "generated national county table", ContentHash: "national",
 		Status: warehouse.RunCommitted, StartedAt: time.Now().UTC(), FinishedAt: time.Now().UTC(), RowsLoaded: nationalRows}
 	start := time.Now()
-	err := w.Exec(ctx, `INSERT INTO indicator_values (indicator_code, region_code, period_kind, year, period_no, value, source_unit, run_id, source_line, loaded_at)
+	err := whtest.Exec(ctx, w, `INSERT INTO indicator_values (indicator_code, region_code, period_kind, year, period_no, value, source_unit, run_id, source_line, loaded_at)
 		SELECT concat('county_ind_', toString(number % 300)), toString(700000 + intDiv(number, 300) % 2850), 'month',
 		       2015 + intDiv(intDiv(number, 855000), 12), 1 + intDiv(number, 855000) % 12, (number % 9973) * 1.5, '',
 		       toUUID({run:String}), 0, now64(3)
@@ -33,7 +34,7 @@ func BenchmarkNationalScaleRanking(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = w.Exec(ctx, `INSERT INTO indicator_coverage SELECT DISTINCT indicator_code, period_kind, year, 0, run_id
+	err = whtest.Exec(ctx, w, `INSERT INTO indicator_coverage SELECT DISTINCT indicator_code, period_kind, year, 0, run_id
 		FROM indicator_values WHERE run_id = toUUID({run:String})`, warehouse.Params{"run": run.ID})
 	if err != nil {
 		b.Fatal(err)
@@ -54,7 +55,7 @@ func BenchmarkNationalScaleRanking(b *testing.B) {
 	})
 	b.Run("rank_2850_counties_one_indicator_month", func(b *testing.B) {
 		for b.Loop() {
-			res, err := w.Query(ctx, `SELECT region_code, value, rank() OVER (ORDER BY value DESC) AS r
+			res, err := whtest.Query(ctx, w, `SELECT region_code, value, rank() OVER (ORDER BY value DESC) AS r
 				FROM indicator_values_current
 				WHERE indicator_code = 'county_ind_42' AND period_kind = 'month' AND year = 2024 AND period_no = 6`, nil)
 			if err != nil || len(res.Rows) != 2850 {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"jinwei/warehouse/ch"
 )
 
 // QueryObserver is told about every statement the engine runs, with how long it took.
@@ -39,30 +41,30 @@ func (o *observedEngine) query(ctx context.Context, stmt string, params Params) 
 	return res, err
 }
 
-func (o *observedEngine) stager(ctx context.Context, table string, schema *arrow.Schema) (stager, error) {
+func (o *observedEngine) stager(ctx context.Context, table string, schema *arrow.Schema) (ch.Stager, error) {
 	next, err := o.engine.stager(ctx, table, schema)
 	if err != nil {
 		return nil, err
 	}
-	return func() (insertStage, error) {
+	return func() (ch.InsertStage, error) {
 		st, err := next()
 		if err != nil {
 			return nil, err
 		}
-		return &observedStage{insertStage: st, table: table, fn: o.fn}, nil
+		return &observedStage{InsertStage: st, table: table, fn: o.fn}, nil
 	}, nil
 }
 
 // observedStage times an insert's statement.
 type observedStage struct {
-	insertStage
+	ch.InsertStage
 	table string
 	fn    QueryObserver
 }
 
-func (o *observedStage) commit(ctx context.Context) error {
+func (o *observedStage) Commit(ctx context.Context) error {
 	start := time.Now()
-	err := o.insertStage.commit(ctx)
+	err := o.InsertStage.Commit(ctx)
 	o.fn("INSERT INTO "+o.table, nil, time.Since(start), err)
 	return err
 }

@@ -44,7 +44,7 @@ func TestParametersBindAlikeOnBothEngines(t *testing.T) {
 	for _, c := range cases {
 		for name, w := range engines {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
-				res, err := w.Query(ctx, c.stmt, c.params)
+				res, err := whtest.Query(ctx, w, c.stmt, c.params)
 				if c.want == nil {
 					if err == nil {
 						t.Fatalf("got %v, want a refusal", res.Rows)
@@ -153,7 +153,7 @@ func TestInsertArrowAlikeOnBothEngines(t *testing.T) {
 		if err := w.Insert(ctx, "arrow_types", rec); err != nil {
 			t.Fatalf("%s: %v", w.Engine(), err)
 		}
-		res, err := w.Query(ctx, arrowTypesRead, nil)
+		res, err := whtest.Query(ctx, w, arrowTypesRead, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", w.Engine(), err)
 		}

@@ -75,7 +75,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 	if finished.IsZero() {
 		finished = r.StartedAt
 	}
-	err = w.Exec(ctx, text, Params{
+	err = w.exec(ctx, text, Params{
 		"run_id":        r.ID,
 		"job":           r.Job,
 		"file_path":     r.FilePath,
@@ -142,7 +142,7 @@ func (w *Warehouse) AbandonStaleRuns(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.Exec(ctx, text, nil); err != nil {
+	if err := w.exec(ctx, text, nil); err != nil {
 		return fmt.Errorf("abandon stale runs: %w", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // oldItems are the nine items the scorecard had before it read them from data: counts and
@@ -119,7 +120,7 @@ func BenchmarkScorecardVolatility(b *testing.B) {
 	for range b.N {
 		for _, scope := range []string{warehouse.ScopeCounty, warehouse.ScopeCity} {
 			level := scope
-			res, err := w.Query(ctx, `SELECT m.unit_code, toString(m.month), m.metric_code, toString(sum(m.value))
+			res, err := whtest.Query(ctx, w, `SELECT m.unit_code, toString(m.month), m.metric_code, toString(sum(m.value))
 				FROM (SELECT unit_code, month, metric_code, problem_category, argMax(value, loaded_at) AS value FROM campaign_metrics
 				      WHERE run_id IN (SELECT run_id FROM committed_runs) AND unit_kind = 'region'
 				      GROUP BY unit_code, month, metric_code, problem_category) AS m

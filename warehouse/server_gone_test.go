@@ -36,7 +36,7 @@ func TestServerKilledMidInsertSaysConnectionLostAndLeavesNothing(t *testing.T) {
 			t.Fatalf("the insert ended (%v) before the server could be killed under it", err)
 		default:
 		}
-		res, err := w.Query(ctx, "SELECT count() AS n FROM system.processes WHERE query LIKE 'INSERT INTO%'", nil)
+		res, err := whtest.Query(ctx, w, "SELECT count() AS n FROM system.processes WHERE query LIKE 'INSERT INTO%'", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestServerKilledMidInsertSaysConnectionLostAndLeavesNothing(t *testing.T) {
 	}
 	t.Logf("insert: %v", err)
 	// A pooled connection may meet the dead server first, or a new one may find nobody there.
-	_, err = w.Query(ctx, "SELECT 1", nil)
+	_, err = whtest.Query(ctx, w, "SELECT 1", nil)
 	if err == nil || !strings.Contains(err.Error(), "no ClickHouse server answered at "+srv.Addr()) &&
 		!strings.Contains(err.Error(), "lost the connection to ClickHouse server "+srv.Addr()) {
 		t.Fatalf("query while the server is down: %v; want it to say %s is gone", err, srv.Addr())
@@ -77,7 +77,7 @@ func queryEventually(t *testing.T, w *warehouse.Warehouse, stmt string) *warehou
 	var err error
 	for range 20 {
 		var res *warehouse.Result
-		if res, err = w.Query(context.Background(), stmt, nil); err == nil {
+		if res, err = whtest.Query(context.Background(), w, stmt, nil); err == nil {
 			return res
 		}
 		time.Sleep(100 * time.Millisecond)

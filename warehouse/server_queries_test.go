@@ -41,7 +41,7 @@ func sampleParam(name, typ string) string {
 func TestNamedQueriesOnServer_18xRunsDashboardQueriesOnEmbeddedOnly(t *testing.T) {
 	ctx := context.Background()
 	w := whtest.OpenServer(t)
-	old, err := w.Query(ctx, "SELECT toUInt32(splitByChar('.', version())[1]) < 20 AS old", nil)
+	old, err := whtest.Query(ctx, w, "SELECT toUInt32(splitByChar('.', version())[1]) < 20 AS old", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestNamedQueriesOnServer_18xRunsDashboardQueriesOnEmbeddedOnly(t *testing.T
 		for _, m := range placeholderRe.FindAllStringSubmatch(text, -1) {
 			params[m[1]] = sampleParam(m[1], m[2])
 		}
-		_, err = w.Query(ctx, text, params)
+		_, err = whtest.Query(ctx, w, text, params)
 		var ee *warehouse.EngineError
 		switch {
 		case err == nil:

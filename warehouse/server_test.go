@@ -36,7 +36,7 @@ func TestServerMigrateCompatSchemaOnceThenNothing(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second migrate applied %v (%v), want nothing", again, err)
 	}
-	tables, err := w.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name", nil)
+	tables, err := whtest.Query(ctx, w, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestServerReopenAppliesNothingAndSeesRows(t *testing.T) {
 	if err != nil || len(applied) != 0 {
 		t.Fatalf("migrate from a second process applied %v (%v), want nothing", applied, err)
 	}
-	res, err := other.Query(ctx, "SELECT count() AS n FROM indicator_values", nil)
+	res, err := whtest.Query(ctx, other, "SELECT count() AS n FROM indicator_values", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestServerQueryHonoursDeadline(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	// 30 s of sleep, half a second per row: the deadline, not the statement's end, must stop it.
-	_, err := w.Query(ctx, "SELECT sleepEachRow(0.5) FROM numbers(60) SETTINGS max_block_size = 1", nil)
+	_, err := whtest.Query(ctx, w, "SELECT sleepEachRow(0.5) FROM numbers(60) SETTINGS max_block_size = 1", nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want a deadline error", err)
 	}
@@ -124,14 +124,14 @@ func TestServerQueryHonoursDeadline(t *testing.T) {
 		t.Fatalf("query ran %s past a 300 ms deadline; want it stopped well before its 30 s end", d)
 	}
 	// The pool recovers: the next query gets a working connection.
-	if _, err := w.Query(context.Background(), "SELECT 1", nil); err != nil {
+	if _, err := whtest.Query(context.Background(), w, "SELECT 1", nil); err != nil {
 		t.Fatalf("query after a deadline: %v", err)
 	}
 }
 
 func TestServerErrorsAreEngineErrors(t *testing.T) {
 	w := whtest.OpenServerEmpty(t)
-	_, err := w.Query(context.Background(), "SELECT nope FROM nowhere", nil)
+	_, err := whtest.Query(context.Background(), w, "SELECT nope FROM nowhere", nil)
 	var ee *warehouse.EngineError
 	if !errors.As(err, &ee) || !strings.Contains(ee.Message, "nowhere") {
 		t.Fatalf("got %v (%T), want an *EngineError naming the table", err, err)
@@ -156,7 +156,7 @@ func TestServerReadOnlyUserReadsButCannotWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	if _, err := ro.Query(ctx, "SELECT count() FROM regions", nil); err != nil {
+	if _, err := whtest.Query(ctx, ro, "SELECT count() FROM regions", nil); err != nil {
 		t.Fatalf("read-only user cannot read: %v", err)
 	}
 	rec := indicatorValues(1, "0192f5a0-0000-7000-8000-0000000000ab")
@@ -178,7 +178,7 @@ func TestServerNeedsNoEngineLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if err := w.Exec(context.Background(), "DROP DATABASE "+db, nil); err != nil {
+	if err := whtest.Exec(context.Background(), w, "DROP DATABASE "+db, nil); err != nil {
 		t.Fatal(err)
 	}
 }

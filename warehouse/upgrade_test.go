@@ -23,11 +23,11 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, stmt := range all[0].Statements {
-		if err := w.Exec(ctx, stmt, nil); err != nil {
+		if err := whtest.Exec(ctx, w, stmt, nil); err != nil {
 			t.Fatalf("migration 1: %v", err)
 		}
 	}
-	if err := w.Exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) VALUES (1, {n:String}, {c:String})",
+	if err := whtest.Exec(ctx, w, "INSERT INTO schema_migrations (version, name, checksum) VALUES (1, {n:String}, {c:String})",
 		warehouse.Params{"n": all[0].Name, "c": all[0].Checksum}); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 		"INSERT INTO ecology_items (item_id, region_code, title, found_date, deadline, run_id, loaded_at) VALUES ('OLD-1', '620100', 'old item', '2022-07-20', '2023-07-20', '0192f5a0-0000-7000-8000-0000000000aa', now64(3))",
 		"INSERT INTO ecology_status_events (item_id, status, progress_pct, event_date, run_id, loaded_at) VALUES ('OLD-1', '整改中', 50, '2022-12-31', '0192f5a0-0000-7000-8000-0000000000aa', now64(3))",
 	} {
-		if err := w.Exec(ctx, stmt, nil); err != nil {
+		if err := whtest.Exec(ctx, w, stmt, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,7 +79,7 @@ func TestUpgradeFromFirstMigrationKeepsData(t *testing.T) {
 	if len(runs) == 1 && (runs[0].ContentHash != "h" || runs[0].UnchangedKey != "h") {
 		t.Errorf("the old run's hash %q and unchanged key %q, want both h", runs[0].ContentHash, runs[0].UnchangedKey)
 	}
-	res, err := w.Query(ctx, "SELECT count() FROM indicator_coverage WHERE indicator_code = 'gdp' AND year = 2023 AND province = 1", nil)
+	res, err := whtest.Query(ctx, w, "SELECT count() FROM indicator_coverage WHERE indicator_code = 'gdp' AND year = 2023 AND province = 1", nil)
 	if err != nil || res.Rows[0][0] != int64(1) {
 		t.Errorf("coverage of the old values after upgrade: %v %v", res, err)
 	}

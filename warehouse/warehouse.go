@@ -1,19 +1,27 @@
-// Package warehouse is jinwei's ClickHouse: the engine behind a small interface, the schema
-// migrations, Arrow batch inserts, and the typed queries the dashboards and the ETL need.
-// It knows nothing of HTTP or file formats.
+// Package warehouse is jinwei's ClickHouse as the rest of the program sees it: Open picks
+// the engine (the embedded warehouse/chdb or a server through warehouse/chserver), and the
+// package owns the schema migrations and their DDL rewrites, Arrow batch inserts
+// (Appender), the query cache and data version, backup and copy, and the typed domain
+// queries the dashboards and the ETL need. Ad hoc SQL is guarded by warehouse/guard; the
+// ranking and scorecard maths live in warehouse/measure and warehouse/scorecard.
+//
+// It exports no way to run a statement as written: jinwei's own statements are named files
+// (sql/queries), and people's go through the guard (GuardedQuery). It knows nothing of HTTP
+// or file formats, and no package outside warehouse/... imports an engine package.
 package warehouse
 
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	jsql "jinwei/sql"
+	"jinwei/warehouse/ch"
+	"jinwei/warehouse/chdb"
+	"jinwei/warehouse/chserver"
+	"jinwei/warehouse/internal/hooks"
 )
 
 // Config says which engine to open.
@@ -36,7 +44,7 @@ type Config struct {
 	// written as ServerDSN's user. Its database is the warehouse's. Needs ServerDSN.
 	ReadonlyDSN string
 	// Worker, when set, is the program that runs the embedded engine's ad hoc SQL in a
-	// process of its own (see adhocGuard): the jinwei binary, whose main calls RunWorker
+	// process of its own (see chdb.NewWorkerGuard): the jinwei binary, whose main calls RunWorker
 	// when IsWorker. Empty runs ad hoc SQL on the warehouse's own connection, where every
 	// dashboard query waits behind it (one-shot commands, which serve nobody else).
 	Worker string
@@ -45,7 +53,7 @@ type Config struct {
 // Warehouse is an open connection to jinwei's database.
 type Warehouse struct {
 	eng     engine
-	guard   guardEngine // where guarded statements run
+	guard   ch.GuardEngine // where guarded statements run
 	db      string
 	ddl     ddlTarget
 	cache   *queryCache
@@ -63,22 +71,23 @@ const cachedResults = 2000
 // cfg.DataDir.
 func Open(cfg Config) (*Warehouse, error) {
 	db := databaseOf(cfg)
-	libs := DefaultChdbCandidates()
+	libs := chdb.DefaultCandidates()
 	if cfg.ChdbLib != "" {
 		libs = []string{cfg.ChdbLib}
 	}
 	switch {
 	case IsServerDSN(cfg.ServerDSN):
-		eng, ddl, err := openServer(cfg.ServerDSN, db, cfg.Cluster)
+		eng, err := chserver.Open(cfg.ServerDSN, db, cfg.Cluster)
 		if err != nil {
 			return nil, err
 		}
 		guard, err := openServerGuard(cfg, eng, libs)
 		if err != nil {
-			eng.close()
+			eng.Close()
 			return nil, err
 		}
-		return &Warehouse{eng: eng, guard: guard, db: eng.db, ddl: ddl, cache: newQueryCache(cachedResults)}, nil
+		ddl := ddlTarget{db: eng.DB(), cluster: cfg.Cluster, compat: eng.Compat()}
+		return &Warehouse{eng: opened{eng}, guard: guard, db: eng.DB(), ddl: ddl, cache: newQueryCache(cachedResults)}, nil
 	case cfg.ServerDSN != "":
 		// Not quoted back: a mistyped DSN may still hold a password.
 		return nil, fmt.Errorf("the warehouse DSN must start with clickhouse:// (clickhouse://user:password@host:9000/database)")
@@ -87,39 +96,40 @@ func Open(cfg Config) (*Warehouse, error) {
 	case cfg.ReadonlyDSN != "":
 		return nil, fmt.Errorf("a read-only DSN needs a ClickHouse server warehouse (clickhouse://…); the embedded engine has no users, and the guard alone fences it")
 	}
-	eng, err := openChdb(libs, cfg.DataDir, db)
+	eng, err := chdb.Open(libs, cfg.DataDir, db)
 	if err != nil {
 		return nil, err
 	}
-	w := &Warehouse{eng: eng, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.c.spoolDir()}
+	w := &Warehouse{eng: opened{eng}, guard: eng, db: db, ddl: ddlTarget{db: db}, cache: newQueryCache(cachedResults), spool: eng.SpoolDir()}
 	if cfg.Worker != "" {
-		w.guard = newAdhocGuard(eng, cfg.Worker, libs, w.cache.version.Load)
+		w.guard = chdb.NewWorkerGuard(eng, cfg.Worker, libs, w.cache.version.Load)
 	}
 	return w, nil
 }
 
 // openServerGuard connects the read-only user of cfg.ReadonlyDSN to the warehouse's database,
 // or, without one, lets guarded statements run as the warehouse's own user.
-func openServerGuard(cfg Config, eng *serverEngine, libs []string) (*serverGuard, error) {
+func openServerGuard(cfg Config, eng *chserver.Engine, libs []string) (*chserver.Guard, error) {
+	borrow := func() (ch.GuardEngine, error) { return chdb.BorrowParser(libs) }
 	if cfg.ReadonlyDSN == "" {
-		return &serverGuard{e: eng, libs: libs}, nil
+		return chserver.NewGuard(eng, false, borrow), nil
 	}
 	if !IsServerDSN(cfg.ReadonlyDSN) {
 		return nil, fmt.Errorf("the read-only DSN must start with clickhouse:// (clickhouse://user:password@host:9000/database)")
 	}
-	if db := databaseOf(Config{ServerDSN: cfg.ReadonlyDSN, Database: eng.db}); db != eng.db {
-		return nil, fmt.Errorf("the read-only DSN names database %s, the warehouse's is %s", db, eng.db)
+	if db := databaseOf(Config{ServerDSN: cfg.ReadonlyDSN, Database: eng.DB()}); db != eng.DB() {
+		return nil, fmt.Errorf("the read-only DSN names database %s, the warehouse's is %s", db, eng.DB())
 	}
-	ro, _, err := openServer(cfg.ReadonlyDSN, eng.db, "")
+	ro, err := chserver.Open(cfg.ReadonlyDSN, eng.DB(), "")
 	if err != nil {
 		return nil, fmt.Errorf("read-only user: %w", err)
 	}
-	return &serverGuard{e: ro, own: true, libs: libs}, nil
+	return chserver.NewGuard(ro, true, borrow), nil
 }
 
 // Close releases the engine.
 func (w *Warehouse) Close() error {
-	gerr := w.guard.closeGuard()
+	gerr := w.guard.CloseGuard()
 	if err := w.eng.close(); err != nil {
 		return err
 	}
@@ -155,15 +165,15 @@ func (w *Warehouse) Insert(ctx context.Context, table string, rec arrow.RecordBa
 	return app.Close()
 }
 
-// Query runs one statement as written and returns its result. Callers that take statements
-// from people must guard them first; jinwei's own queries go through named files.
-func (w *Warehouse) Query(ctx context.Context, stmt string, params Params) (*Result, error) {
+// query runs one statement as written and returns its result. Statements from people go
+// through the guard instead; this is for the warehouse's own.
+func (w *Warehouse) query(ctx context.Context, stmt string, params Params) (*Result, error) {
 	return w.eng.query(ctx, stmt, params)
 }
 
-// Exec runs one statement that returns no rows. It may change data, so it starts a new
+// exec runs one statement that returns no rows. It may change data, so it starts a new
 // data version (see DataVersion), which every process's cached results are kept for.
-func (w *Warehouse) Exec(ctx context.Context, stmt string, params Params) error {
+func (w *Warehouse) exec(ctx context.Context, stmt string, params Params) error {
 	if err := w.eng.exec(ctx, stmt, params); err != nil {
 		// A statement that failed part way may still have changed something here.
 		w.cache.invalidate()
@@ -196,10 +206,42 @@ func (w *Warehouse) named(ctx context.Context, name string, params Params) (*Res
 	return w.cache.get(cacheKey(name, params), v, load)
 }
 
-func namedQuery(name string) (string, error) {
-	b, err := fs.ReadFile(jsql.Queries, "queries/"+name+".sql")
-	if err != nil {
-		return "", fmt.Errorf("query %s: %w", name, err)
+// namedQuery returns the text of sql/queries/NAME.sql.
+func namedQuery(name string) (string, error) { return ch.Named(name) }
+
+func init() {
+	// whtest's raw statements; the hooks package is internal to warehouse/...
+	hooks.Query = func(ctx context.Context, w any, stmt string, params Params) (*ch.Result, error) {
+		res, err := w.(*Warehouse).query(ctx, stmt, params)
+		return (*ch.Result)(res), err
 	}
-	return strings.TrimSpace(string(b)), nil
+	hooks.Exec = func(ctx context.Context, w any, stmt string, params Params) error {
+		return w.(*Warehouse).exec(ctx, stmt, params)
+	}
 }
+
+// IsServerDSN says whether s names a ClickHouse server rather than an embedded warehouse.
+func IsServerDSN(s string) bool { return chserver.IsServerDSN(s) }
+
+// databaseOf is the database cfg names: the server DSN's path, else cfg.Database, else
+// "jinwei".
+func databaseOf(cfg Config) string {
+	if db := chserver.DatabaseIn(cfg.ServerDSN); db != "" {
+		return db
+	}
+	if cfg.Database != "" {
+		return cfg.Database
+	}
+	return "jinwei"
+}
+
+// ErrWarehouseBusy reports that another process has the embedded warehouse open (see
+// chdb.ErrWarehouseBusy).
+var ErrWarehouseBusy = chdb.ErrWarehouseBusy
+
+// IsWorker says whether this process was started as an ad hoc SQL worker; its main must
+// then call RunWorker and exit with its code.
+func IsWorker() bool { return chdb.IsWorker() }
+
+// RunWorker serves ad hoc SQL as a worker process (see chdb.RunWorker).
+func RunWorker() int { return chdb.RunWorker() }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // A load killed with SIGKILL half way leaves none of its file visible; the next start marks
@@ -55,7 +56,7 @@ func TestLoadKilledMidwayLeavesNothingAndRerunCompletes(t *testing.T) {
 	}
 	ctx := context.Background()
 	count := func(q string) int64 {
-		res, err := w.Query(ctx, q, nil)
+		res, err := whtest.Query(ctx, w, q, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

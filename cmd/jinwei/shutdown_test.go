@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // SIGTERM while the server loads a large file handed to it: the server stops soon after its
@@ -70,7 +71,7 @@ func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reopen after shutdown: %v", err)
 	}
-	res, err := w.Query(context.Background(), "SELECT count() FROM indicator_values_current WHERE indicator_code LIKE 'bench_%'", nil)
+	res, err := whtest.Query(context.Background(), w, "SELECT count() FROM indicator_values_current WHERE indicator_code LIKE 'bench_%'", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 	if res.Truncated {
 		defer fmt.Fprintf(out, "(cut at %d rows)\n", warehouse.DefaultLimits().MaxRows)
 	}
-	return writeResult(out, res.Result, format)
+	return writeResult(out, (*warehouse.Result)(res.Result), format)
 }
 
 func osUser() string {

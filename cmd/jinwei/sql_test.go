@@ -22,7 +22,7 @@ func TestSQLCommandOnServerRunsAsReadOnlyUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	defer w.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db, nil)
+	defer whtest.Exec(context.Background(), w, "DROP DATABASE IF EXISTS "+db, nil)
 
 	out, err := runCLI(t, "sql", "--warehouse", dsn, "--format", "csv", "SELECT count() AS tables FROM schema_migrations WHERE version > 0")
 	if err != nil || !strings.Contains(out, "tables") {
@@ -42,7 +42,7 @@ func TestSQLCommandOnServerRunsAsReadOnlyUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	if err := ro.Exec(context.Background(), "CREATE TABLE nope (n UInt8) ENGINE = Memory", nil); err == nil {
+	if err := whtest.Exec(context.Background(), ro, "CREATE TABLE nope (n UInt8) ENGINE = Memory", nil); err == nil {
 		t.Error("the read-only user created a table")
 	}
 }

@@ -50,7 +50,7 @@ func OpenServerEmpty(tb testing.TB) *warehouse.Warehouse {
 		tb.Fatalf("the server tests need a ClickHouse server at %s (`make clickhouse-server` installs and starts Debian's; JINWEI_TEST_CLICKHOUSE names another): %v", Redacted(dsn), err)
 	}
 	tb.Cleanup(func() {
-		if err := w.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db, nil); err != nil {
+		if err := Exec(context.Background(), w, "DROP DATABASE IF EXISTS "+db, nil); err != nil {
 			tb.Errorf("drop test database %s: %v", db, err)
 		}
 		_ = w.Close()

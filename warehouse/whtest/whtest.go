@@ -58,7 +58,7 @@ func OpenEmpty(tb testing.TB) *warehouse.Warehouse {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if err := w.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db, nil); err != nil {
+		if err := Exec(context.Background(), w, "DROP DATABASE IF EXISTS "+db, nil); err != nil {
 			tb.Errorf("drop test database %s: %v", db, err)
 		}
 		_ = w.Close()
@@ -136,7 +136,7 @@ func Clone(tb testing.TB, src *warehouse.Warehouse) *warehouse.Warehouse {
 	tb.Helper()
 	ctx := context.Background()
 	w := Open(tb)
-	res, err := src.Query(ctx, `SELECT name FROM system.tables
+	res, err := Query(ctx, src, `SELECT name FROM system.tables
 		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name`, nil)
 	if err != nil {
 		tb.Fatalf("list tables of %s to clone: %v", src.Database(), err)
@@ -146,7 +146,7 @@ func Clone(tb testing.TB, src *warehouse.Warehouse) *warehouse.Warehouse {
 		stmts := []string{"TRUNCATE TABLE " + table,
 			"INSERT INTO " + table + " SELECT * FROM " + src.Database() + "." + table}
 		for _, stmt := range stmts {
-			if err := w.Exec(ctx, stmt, nil); err != nil {
+			if err := Exec(ctx, w, stmt, nil); err != nil {
 				tb.Fatalf("clone %s.%s: %v", src.Database(), table, err)
 			}
 		}
@@ -183,7 +183,7 @@ func Run(m *testing.M) int {
 		}
 	}
 	for _, w := range process.open {
-		_ = w.Exec(context.Background(), "DROP DATABASE IF EXISTS "+w.Database(), nil)
+		_ = Exec(context.Background(), w, "DROP DATABASE IF EXISTS "+w.Database(), nil)
 		_ = w.Close()
 	}
 	process.open, process.checks = nil, nil
@@ -199,11 +199,11 @@ func Run(m *testing.M) int {
 func NumbersTable(tb testing.TB, w *warehouse.Warehouse, name string, rows int) {
 	tb.Helper()
 	ctx := context.Background()
-	if err := w.Exec(ctx, "CREATE TABLE "+name+" (n UInt64, label String) ENGINE = MergeTree ORDER BY n", nil); err != nil {
+	if err := Exec(ctx, w, "CREATE TABLE "+name+" (n UInt64, label String) ENGINE = MergeTree ORDER BY n", nil); err != nil {
 		tb.Fatalf("create table %s: %v", name, err)
 	}
 	stmt := "INSERT INTO " + name + " (n, label) SELECT number, concat('第', toString(number), '行') FROM numbers(" + strconv.Itoa(rows) + ")"
-	if err := w.Exec(ctx, stmt, nil); err != nil {
+	if err := Exec(ctx, w, stmt, nil); err != nil {
 		tb.Fatalf("fill table %s: %v", name, err)
 	}
 	w.AllowAnalystTables(name)
@@ -233,7 +233,7 @@ func Checksums(tb testing.TB, w *warehouse.Warehouse) []TableChecksum {
 // ChecksumsOf is Checksums for code outside a test (a fixture built once, a check at the end).
 func ChecksumsOf(w *warehouse.Warehouse) ([]TableChecksum, error) {
 	ctx := context.Background()
-	res, err := w.Query(ctx, `SELECT name, engine FROM system.tables
+	res, err := Query(ctx, w, `SELECT name, engine FROM system.tables
 		WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name != 'data_version' ORDER BY name`, nil)
 	if err != nil {
 		return nil, fmt.Errorf("list tables to checksum: %w", err)
@@ -245,7 +245,7 @@ func ChecksumsOf(w *warehouse.Warehouse) ([]TableChecksum, error) {
 		if engine != "MergeTree" {
 			final = " FINAL"
 		}
-		r, err := w.Query(ctx, "SELECT count() AS n, groupBitXor(cityHash64(*)) AS s FROM "+name+final, nil)
+		r, err := Query(ctx, w, "SELECT count() AS n, groupBitXor(cityHash64(*)) AS s FROM "+name+final, nil)
 		if err != nil {
 			return nil, fmt.Errorf("checksum %s: %w", name, err)
 		}

@@ -1,0 +1,65 @@
+package guard
+
+import (
+	"slices"
+
+	"jinwei/warehouse/ch"
+)
+
+// analystTables are the tables and views ad hoc SQL may read: the statistics, ledgers,
+// campaign figures, their dimensions and the load log that says where a number came from.
+// It is a list of what is allowed, not of what is refused, so a table added later (accounts,
+// sessions, tokens) is closed to analysts until someone adds it here on purpose. Not on it:
+// audit_log (every user's statements) and saved_queries (other users' queries), which the
+// console and the admin API show to those who may see them.
+var analystTables = []string{
+	"regions", "region_aliases", "indicators", "peer_groups", "peer_group_members",
+	"indicator_values", "indicator_values_current", "indicator_coverage", "targets",
+	"ecology_items", "ecology_items_current", "ecology_status_events", "ecology_events_committed",
+	"campaign_metric_defs", "campaign_metrics", "campaign_score_items", "campaign_published",
+	"etl_runs", "etl_rejects", "committed_runs", "schema_migrations",
+}
+
+// tableAccess is what policy needs to judge a table name: the allowlist and the database's
+// tables. A name that is neither is left to the engine: a WITH name (the parse tree does not
+// print those) or a typo the engine reports. Only the database's tables can be read, so a
+// name that is one of them and is not allowed is refused, also where a WITH name of the same
+// spelling might stand for it.
+type tableAccess struct {
+	allowed  func(string) bool
+	existing map[string]bool
+}
+
+// tableNames reads the database's tables for the guard (the query guard_tables).
+func tableNames(run ch.RunFunc) (map[string]bool, error) {
+	text, err := ch.Named("guard_tables")
+	if err != nil {
+		return nil, err
+	}
+	res, err := run(text, nil)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(res.Rows))
+	for _, r := range res.Rows {
+		if s, ok := r[0].(string); ok {
+			set[s] = true
+		}
+	}
+	return set, nil
+}
+
+// check refuses a table the analysts may not read. name is a bare table name.
+func (a tableAccess) check(name string) error {
+	if a.allowed(name) || !a.existing[name] {
+		return nil
+	}
+	return refuse("table %s is not open to ad hoc SQL: analysts read the warehouse's data tables (the schema browser lists them), not its own bookkeeping or users' data", name)
+}
+
+// AnalystTables lists the tables and views ad hoc SQL may read unless a site allows more.
+func AnalystTables() []string { return slices.Clone(analystTables) }
+
+// AnalystTable says whether table (a bare name) is one ad hoc SQL may read unless a site
+// allows more.
+func AnalystTable(table string) bool { return slices.Contains(analystTables, table) }
