@@ -10,26 +10,8 @@ import (
 	"jinwei/warehouse"
 )
 
-var loadedAtType = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
-
-// codeType is for text columns with few distinct values in a load (codes, units, the run
-// id): as a dictionary each value is sent once per record, not once per row, and the engine
-// converts it once (measured: a million indicator values insert in 0.29 s instead of 0.49 s).
-var codeType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-
-var rejectsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
-	{Name: "file_path", Type: arrow.BinaryTypes.String},
-	{Name: "line", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "location", Type: arrow.BinaryTypes.String},
-	{Name: "raw", Type: arrow.BinaryTypes.String},
-	{Name: "reason", Type: arrow.BinaryTypes.String},
-	{Name: "reason_code", Type: arrow.BinaryTypes.String},
-	{Name: "created_at", Type: loadedAtType},
-}, nil)
-
 func rejectsRecord(runID string, rejects []warehouse.Reject, at time.Time) arrow.RecordBatch {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, rejectsSchema)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, warehouse.ETLRejects.Schema)
 	defer b.Release()
 	ts := arrow.Timestamp(at.UnixMilli())
 	for _, r := range rejects {

@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"jinwei/warehouse"
 )
 
 // batch gathers rows of one table into Arrow records of recordRows rows. A full record is
@@ -17,10 +19,10 @@ type batch struct {
 	s      *runState
 	table  string
 	schema *arrow.Schema
-	// b builds the record with each codeType field as its dictionary indices.
+	// b builds the record with each warehouse.CodeType field as its dictionary indices.
 	b     *array.RecordBuilder
 	dicts []*dictionary // by field; nil for a plain field
-	// indexes are the builders of the codeType fields' indices, by field.
+	// indexes are the builders of the warehouse.CodeType fields' indices, by field.
 	indexes []*array.Int32Builder
 	n       int
 	// perInsert is the rows per insert statement; records hold min(perInsert, recordRows).
@@ -44,12 +46,13 @@ type pendingRecord struct {
 // until an insert's worth has gathered.
 const recordRows = 1 << 16
 
-func newBatch(s *runState, table string, schema *arrow.Schema, perInsert int) *batch {
+func newBatch(s *runState, t warehouse.Table, perInsert int) *batch {
+	table, schema := t.Name, t.Schema
 	fields := schema.Fields()
 	dicts := make([]*dictionary, len(fields))
 	for i, f := range fields {
-		if arrow.TypeEqual(f.Type, codeType) {
-			fields[i].Type = codeType.IndexType
+		if arrow.TypeEqual(f.Type, warehouse.CodeType) {
+			fields[i].Type = warehouse.CodeType.IndexType
 			dicts[i] = &dictionary{index: map[string]int32{}}
 		}
 	}
@@ -118,7 +121,7 @@ func (b *batch) send() {
 	b.pending <- pendingRecord{rec: b.record(), rowsLeft: b.s.rowsLeft()}
 }
 
-// record takes the built rows, putting each codeType field's dictionary beside its indices.
+// record takes the built rows, putting each warehouse.CodeType field's dictionary beside its indices.
 func (b *batch) record() arrow.RecordBatch {
 	built := b.b.NewRecordBatch()
 	defer built.Release()
@@ -132,7 +135,7 @@ func (b *batch) record() arrow.RecordBatch {
 			continue
 		}
 		values := d.array()
-		cols[i] = array.NewDictionaryArray(codeType, built.Column(i), values)
+		cols[i] = array.NewDictionaryArray(warehouse.CodeType, built.Column(i), values)
 		values.Release()
 	}
 	rec := array.NewRecordBatch(b.schema, cols, built.NumRows())
@@ -190,7 +193,7 @@ func (b *batch) flush() error {
 	return nil
 }
 
-// dictionary numbers one codeType column's distinct values as they first appear. The last
+// dictionary numbers one warehouse.CodeType column's distinct values as they first appear. The last
 // value is remembered: rows come in runs that share one (the run id, a unit, a period kind).
 type dictionary struct {
 	index  map[string]int32

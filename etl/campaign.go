@@ -48,20 +48,6 @@ var ProblemCategories = []string{"麻木僵化不思为", "懒散疲沓不勤为
 // categoryMetrics are the metrics counted per problem category.
 var categoryMetrics = map[string]bool{"problems_found": true, "problems_rectified": true}
 
-var campaignSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "unit_kind", Type: arrow.BinaryTypes.String},
-	{Name: "unit_code", Type: arrow.BinaryTypes.String},
-	{Name: "unit_name", Type: arrow.BinaryTypes.String},
-	{Name: "month", Type: arrow.FixedWidthTypes.Date32},
-	{Name: "metric_code", Type: arrow.BinaryTypes.String},
-	{Name: "problem_category", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "run_id", Type: codeType},
-	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "loaded_at", Type: loadedAtType},
-}, nil)
-
 type campaignSink struct {
 	l       *Loader
 	regions *regionMatcher
@@ -81,7 +67,7 @@ func newCampaignSink(ctx context.Context, l *Loader, s *runState) (sink, error) 
 		return nil, err
 	}
 	c := &campaignSink{l: l, regions: regions, metrics: map[string]warehouse.CampaignMetric{}, seen: map[string]int{},
-		batch: newBatch(s, "campaign_metrics", campaignSchema, l.BatchRows)}
+		batch: newBatch(s, warehouse.CampaignMetrics, l.BatchRows)}
 	for _, d := range defs {
 		c.metrics[d.Code] = d
 		c.metrics[normalName(d.NameZh)] = d

@@ -7,6 +7,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"jinwei/warehouse"
 )
 
 // JobEcology loads the ecological rectification ledger: each row is an item as of a report
@@ -60,33 +62,6 @@ var ecologyStatuses = map[string]string{
 	"已销号": "已销号", "销号": "已销号",
 }
 
-var ecologyItemSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "item_id", Type: arrow.BinaryTypes.String},
-	{Name: "source", Type: arrow.BinaryTypes.String},
-	{Name: "region_code", Type: arrow.BinaryTypes.String},
-	{Name: "category", Type: arrow.BinaryTypes.String},
-	{Name: "title", Type: arrow.BinaryTypes.String},
-	{Name: "description", Type: arrow.BinaryTypes.String},
-	{Name: "responsible_unit", Type: arrow.BinaryTypes.String},
-	{Name: "found_date", Type: arrow.FixedWidthTypes.Date32},
-	{Name: "deadline", Type: arrow.FixedWidthTypes.Date32},
-	{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "run_id", Type: codeType},
-	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "loaded_at", Type: loadedAtType},
-}, nil)
-
-var ecologyEventSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "item_id", Type: arrow.BinaryTypes.String},
-	{Name: "status", Type: arrow.BinaryTypes.String},
-	{Name: "progress_pct", Type: arrow.PrimitiveTypes.Float32},
-	{Name: "event_date", Type: arrow.FixedWidthTypes.Date32},
-	{Name: "note", Type: arrow.BinaryTypes.String},
-	{Name: "run_id", Type: codeType},
-	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "loaded_at", Type: loadedAtType},
-}, nil)
-
 type ecologySink struct {
 	l       *Loader
 	regions *regionMatcher
@@ -100,10 +75,10 @@ func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := newBatch(s, "ecology_items", ecologyItemSchema, l.BatchRows)
+	items := newBatch(s, warehouse.EcologyItems, l.BatchRows)
 	items.secondary = true
 	return &ecologySink{l: l, regions: regions, seen: map[string]int{}, items: items,
-		events: newBatch(s, "ecology_status_events", ecologyEventSchema, l.BatchRows)}, nil
+		events: newBatch(s, warehouse.EcologyStatusEvents, l.BatchRows)}, nil
 }
 
 func (e *ecologySink) add(r fieldRow) *fieldProblem {

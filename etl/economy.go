@@ -41,19 +41,6 @@ var economyFamily = &family{
 	newSink: newEconomySink,
 }
 
-var valuesSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "indicator_code", Type: codeType},
-	{Name: "region_code", Type: codeType},
-	{Name: "period_kind", Type: codeType},
-	{Name: "year", Type: arrow.PrimitiveTypes.Uint16},
-	{Name: "period_no", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "source_unit", Type: codeType},
-	{Name: "run_id", Type: codeType},
-	{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "loaded_at", Type: loadedAtType},
-}, nil)
-
 type economySink struct {
 	l          *Loader
 	regions    *regionMatcher
@@ -104,7 +91,7 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &economySink{l: l, regions: regions, now: l.now(), batch: newBatch(s, "indicator_values", valuesSchema, l.BatchRows),
+	e := &economySink{l: l, regions: regions, now: l.now(), batch: newBatch(s, warehouse.IndicatorValues, l.BatchRows),
 		indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
 		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, coverage: map[coverKey]bool{},
 		regionsByCode: map[string]*regionHit{}, regionsByPair: map[regionKey]*regionHit{}}
@@ -352,16 +339,8 @@ type coverKey struct {
 	province        bool
 }
 
-var coverageSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "indicator_code", Type: arrow.BinaryTypes.String},
-	{Name: "period_kind", Type: arrow.BinaryTypes.String},
-	{Name: "year", Type: arrow.PrimitiveTypes.Uint16},
-	{Name: "province", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
-}, nil)
-
 func (e *economySink) insertCoverage(s *runState) error {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, coverageSchema)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, warehouse.IndicatorCoverage.Schema)
 	defer b.Release()
 	for k := range e.coverage {
 		b.Field(0).(*array.StringBuilder).Append(k.indicator)
@@ -376,7 +355,7 @@ func (e *economySink) insertCoverage(s *runState) error {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	return s.wh.Insert(s.ctx, "indicator_coverage", rec)
+	return s.wh.Insert(s.ctx, warehouse.IndicatorCoverage.Name, rec)
 }
 
 // periodCheck is a period as read, or why it cannot be loaded.

@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"jinwei/warehouse"
 )
 
 // Reference jobs load the dimensions: regions, their aliases, indicators, peer groups,
@@ -327,15 +329,8 @@ type membersBatch struct {
 	b *array.RecordBuilder
 }
 
-var membersSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "group_code", Type: arrow.BinaryTypes.String},
-	{Name: "region_code", Type: arrow.BinaryTypes.String},
-	{Name: "removed", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "version", Type: arrow.PrimitiveTypes.Uint64},
-}, nil)
-
 func newMembersBatch(s *runState) *membersBatch {
-	return &membersBatch{s: s, b: array.NewRecordBuilder(memory.DefaultAllocator, membersSchema)}
+	return &membersBatch{s: s, b: array.NewRecordBuilder(memory.DefaultAllocator, warehouse.PeerGroupMembers.Schema)}
 }
 
 func (m *membersBatch) add(group, region string, removed bool) {
@@ -359,7 +354,7 @@ func (m *membersBatch) flush() error {
 	}
 	// Memberships are not rows of the file, so they do not count as rows loaded.
 	defer rec.Release()
-	return m.s.wh.Insert(m.s.ctx, "peer_group_members", rec)
+	return m.s.wh.Insert(m.s.ctx, warehouse.PeerGroupMembers.Name, rec)
 }
 
 func checkNotEmpty(v string) error {

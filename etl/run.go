@@ -294,7 +294,7 @@ func (l *Loader) insertRejects(ctx context.Context, s *runState) error {
 	}
 	rec := rejectsRecord(s.run.ID, s.rejects, s.loadedAt)
 	defer rec.Release()
-	return l.wh.Insert(context.WithoutCancel(ctx), "etl_rejects", rec)
+	return l.wh.Insert(context.WithoutCancel(ctx), warehouse.ETLRejects.Name, rec)
 }
 
 // startedBy is who or what started ctx's load (warehouse.WithStartedBy); a load nobody
