@@ -72,6 +72,8 @@ type Secret struct {
 	Token    string `json:"token,omitempty"`
 	ID       string `json:"id,omitempty"`
 	Expires  string `json:"expires,omitempty"`
+	// Link signs a wall screen in with the token (the accounts page's wall-screen tokens).
+	Link string `json:"link,omitempty"`
 }
 
 func (s *Server) listAccounts(c echo.Context) error {
@@ -167,7 +169,7 @@ func accountError(err error) error {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	case errors.Is(err, ErrAccountTaken):
 		return echo.NewHTTPError(http.StatusConflict, err.Error())
-	case errors.Is(err, ErrBadName), errors.Is(err, ErrBadRole), errors.Is(err, ErrTokenAboveAccount),
+	case errors.Is(err, ErrBadName), errors.Is(err, ErrBadRole), errors.Is(err, ErrTokenAboveAccount), errors.Is(err, ErrBadLifetime),
 		errors.Is(err, ErrUnitRole), errors.Is(err, ErrNoUnit), errors.Is(err, ErrUnitToken), errors.As(err, new(*ImportError)):
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
@@ -188,5 +190,8 @@ func ParseLifetime(v string) (time.Duration, error) {
 	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
 		return d, nil
 	}
-	return 0, fmt.Errorf("lifetime %q is not a number of days (90d), a duration (720h) or never", v)
+	return 0, fmt.Errorf("lifetime %q: %w", v, ErrBadLifetime)
 }
+
+// ErrBadLifetime refuses a token lifetime ParseLifetime cannot read.
+var ErrBadLifetime = errors.New("a lifetime is a number of days (90d), a duration (720h) or never")

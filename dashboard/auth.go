@@ -80,6 +80,8 @@ func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
 			switch {
 			case slices.ContainsFunc(ps, ss.can):
 				return next(c)
+			case (ss == nil || ss.Demo) && !isAPI(c) && c.QueryParam("screen") == "wall":
+				return c.Redirect(http.StatusSeeOther, wallSignInURL(c))
 			case (ss == nil || ss.Demo) && !isAPI(c):
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			case ss == nil || ss.Demo:

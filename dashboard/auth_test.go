@@ -22,6 +22,8 @@ type authFixture struct {
 	srv *httptest.Server
 	w   *warehouse.Warehouse
 	now time.Time
+	// logs are the server's log lines (newAuthServerOn's servers).
+	logs *lockedBuilder
 }
 
 func newAuthServer(t testing.TB, tune ...func(*dashboard.Config)) *authFixture {
@@ -32,7 +34,7 @@ func newAuthServer(t testing.TB, tune ...func(*dashboard.Config)) *authFixture {
 // newAuthServerOn is the signed-in server over a warehouse already loaded.
 func newAuthServerOn(t testing.TB, w *warehouse.Warehouse, tune ...func(*dashboard.Config)) *authFixture {
 	t.Helper()
-	f := &authFixture{now: time.Now(), w: w}
+	f := &authFixture{now: time.Now(), w: w, logs: &lockedBuilder{}}
 	users := []dashboard.User{}
 	for _, u := range []struct{ name, role string }{{"leader", dashboard.RoleViewer}, {"analyst", dashboard.RoleAnalyst}, {"ops", dashboard.RoleAdmin}} {
 		h, err := dashboard.HashPassword(u.name + "-pw")
@@ -46,7 +48,7 @@ func newAuthServerOn(t testing.TB, w *warehouse.Warehouse, tune ...func(*dashboa
 	for _, fn := range tune {
 		fn(&cfg)
 	}
-	app, err := dashboard.New(cfg, f.w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, err := dashboard.New(cfg, f.w, slog.New(slog.NewTextHandler(f.logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

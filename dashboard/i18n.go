@@ -63,6 +63,7 @@ var labelFamilies = map[string][]string{
 	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
 	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
 	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
+	"wall_refused_": wallRefusals,
 }
 
 // labels are the words of every language, each completed with the keys any language or

@@ -2,11 +2,14 @@ package dashboard_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,9 +84,9 @@ func lookBrowser(t *testing.T) *session {
 	if err != nil {
 		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
 	}
-	// Every page, language, role and width in one browser takes minutes on a busy machine
-	// (20 ran out in the print pass, with load average 26 on 2 cores).
-	s := browserFor(t, 30*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
+	// Every page, language, role and width in one browser takes many minutes on a busy
+	// machine; a page that hangs fails alone, after pageDeadline.
+	s := browserFor(t, 25*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
 	if _, err := chromedp.Call(s.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
 	}
@@ -106,10 +109,16 @@ func (s *session) setViewport(t *testing.T, v viewport) {
 	}
 }
 
+// pageDeadline bounds opening one page, so a page that never finishes loading fails the
+// test naming itself instead of holding the browser until its session's limit.
+const pageDeadline = 2 * time.Minute
+
 // load navigates and waits for the page and its charts.
 func (s *session) load(t *testing.T, pageURL string) {
 	t.Helper()
-	if err := chromedp.Do(s.ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+	ctx, cancel := context.WithTimeout(s.ctx, pageDeadline)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 		t.Fatalf("open %s: %v", pageURL, err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
@@ -124,8 +133,8 @@ func (s *session) load(t *testing.T, pageURL string) {
 	}
 }
 
-// screenshot keeps a PNG of the whole page, or of the screen only (cheaper: a phone's or a
-// wall's first view is what people see there).
+// screenshot keeps a PNG of the whole page, or of the screen only (cheaper: a wall's view
+// is what people see there).
 func (s *session) screenshot(t *testing.T, name string, full bool) {
 	t.Helper()
 	shot := chromedp.CaptureScreenshot()
@@ -161,8 +170,9 @@ func (s *session) axe(t *testing.T, what string) {
 }
 
 // look is what the page tests do on each page: draw it, check it with axe-core at desktop
-// width, and keep screenshots at 1440 px and the other widths asked for, checking at phone
-// width that nothing makes the page wider than the screen (tables scroll in their boxes).
+// width, and keep screenshots at 1440 px and the other widths asked for. At phone width,
+// whose layout differs (the menu, stacked tiles), axe-core runs again, and nothing may make
+// the page wider than the screen (tables scroll in their boxes).
 func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...viewport) {
 	t.Helper()
 	s.setViewport(t, desktop)
@@ -173,11 +183,13 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 			s.setViewport(t, v)
 		}
 		if v == phone {
+			s.axe(t, name+" at 390 px")
 			if over := s.eval(t, phoneOverflow); over != "" {
 				t.Errorf("%s at 390 px: wider than the screen: %s", name, over)
 			}
 		}
-		s.screenshot(t, name+"-"+v.name, v == desktop && full)
+		// A phone's page is kept whole (narrow, so cheap): what scrolls by is read there too.
+		s.screenshot(t, name+"-"+v.name, (v == desktop && full) || v == phone)
 	}
 }
 
@@ -288,42 +300,44 @@ func TestEveryPageInBrowser(t *testing.T) {
 		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
 		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
 	})
-	base := newAuthServerOn(t, srv.w).srv.URL
+	signed := newAuthServerOn(t, srv.w, func(c *dashboard.Config) { c.Jobs = &opJobs{staged: map[string][]byte{}} })
+	base := signed.srv.URL
 	t.Run("signed-out", func(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
 			s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)
 			if form, w := s.eval(t, visibleText+`('main.login label, #login-submit')`), strings.Join(signInText[lang], " "); form != w {
 				t.Errorf("sign-in form in %s reads %q, want %q", lang, form, w)
 			}
+			// A wall screen's sign-in, as a screen whose token was revoked sees it.
+			s.look(t, "signed-out-wall-"+lang, base+withLang("/wall?refused=ended", lang), false, wall, phone)
 		}
 	})
+	adminPages := operatorPages(t, srv.w)
 	for _, role := range []string{"leader", "analyst", "ops"} {
 		t.Run(role, func(t *testing.T) {
-			err := chromedp.Do(s.ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
-				chromedp.SendKeys(chromedp.CSS("#login-user"), role), chromedp.SendKeys(chromedp.CSS("#login-password"), role+"-pw"),
-				chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
-			if err != nil {
-				t.Fatalf("sign in as %s: %v", role, err)
-			}
-			pages, nav := dashboardPages, 0
+			s.signIn(t, base, role)
+			// Signed in, the dashboards differ from demo mode's (every page, language and
+			// width above) in the header only: its links, the name, sign-out. The cockpit
+			// stands for them for each role, beside the role's own pages: the console for an
+			// analyst and an admin, and every operator page for an admin.
+			pages, nav := dashboardPages[:1], 0
 			switch role {
 			case "analyst":
-				pages, nav = append(pages[:len(pages):len(pages)], struct{ name, path string }{"console", "/console"}), 1
+				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
 			case "ops":
-				// An admin's pages are an analyst's, byte for byte but the name in the
-				// header and its operator link: the cockpit and the console stand for them,
-				// to keep the run short.
-				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 2
+				pages, nav = append([]struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, adminPages...), 2
 			}
 			for _, lang := range []string{"zh", "en"} {
-				for _, p := range pages {
-					// Roles differ in the header only: the screen at one width each (demo
-					// mode tries every width).
-					s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false)
+				for i, p := range pages {
+					s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false, wall, phone)
+					if i == 0 {
+						s.phoneMenu(t, role+"-menu-"+lang, navText[lang][nav])
+					}
 					if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][nav] {
 						t.Errorf("%s %s nav on %s reads %q, want %q", role, lang, p.name, got, navText[lang][nav])
 					}
 					if p.name == "console" {
+						s.setViewport(t, desktop)
 						if got, w := s.eval(t, visibleText+`('#run, #cancel, #save, #draw')`), strings.Join(consoleText[lang], " "); got != w {
 							t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
 						}
@@ -334,15 +348,130 @@ func TestEveryPageInBrowser(t *testing.T) {
 						}
 						s.axe(t, role+"-console-result-"+lang)
 						s.screenshot(t, role+"-console-result-"+lang+"-1440", false)
+						if role == "analyst" {
+							s.print(t, role+"-console-"+lang, base+withLang(p.path, lang), lang == "en")
+						}
 					}
 				}
 			}
-			if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
-				t.Fatalf("sign out %s: %v", role, err)
-			}
+			s.signOut(t, role)
 		})
 	}
+	t.Run("wall-token", func(t *testing.T) { s.wallWithToken(t, signed) })
 	s.check(t, srv.demo.URL, base)
+}
+
+// signIn signs the browser in as one of the fixture's users.
+func (s *session) signIn(t *testing.T, base, user string) {
+	t.Helper()
+	err := chromedp.Do(s.ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
+		chromedp.SendKeys(chromedp.CSS("#login-user"), user), chromedp.SendKeys(chromedp.CSS("#login-password"), user+"-pw"),
+		chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
+	if err != nil {
+		t.Fatalf("sign in as %s: %v", user, err)
+	}
+}
+
+func (s *session) signOut(t *testing.T, user string) {
+	t.Helper()
+	s.setViewport(t, desktop)
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
+		t.Fatalf("sign out %s: %v", user, err)
+	}
+}
+
+// phoneMenu opens the navigation's menu at phone width: its links (each role's own) show,
+// and the opened header stays within the screen.
+func (s *session) phoneMenu(t *testing.T, name, want string) {
+	t.Helper()
+	s.setViewport(t, phone)
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#menu-toggle")), chromedp.WaitVisible(chromedp.CSS("#main-nav a"))); err != nil {
+		t.Fatalf("%s: open the menu: %v", name, err)
+	}
+	if got := s.eval(t, visibleText+`('#main-nav a')`); got != want {
+		t.Errorf("%s reads %q, want %q", name, got, want)
+	}
+	if over := s.eval(t, phoneOverflow); over != "" {
+		t.Errorf("%s: wider than the screen: %s", name, over)
+	}
+	s.axe(t, name)
+	s.screenshot(t, name+"-390", false)
+	if _, err := chromedp.Run(s.ctx, chromedp.Click(chromedp.CSS("#menu-toggle"))); err != nil {
+		t.Fatalf("%s: close the menu: %v", name, err)
+	}
+}
+
+// operatorPages are the admin's pages over the demo: its loads, one run with rejects (the
+// run with most), schedules, upload and accounts.
+func operatorPages(t *testing.T, w *warehouse.Warehouse) []struct{ name, path string } {
+	t.Helper()
+	runs, err := w.RecentRuns(context.Background(), 1000)
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("the demo's runs: %d, %v", len(runs), err)
+	}
+	run := runs[0]
+	for _, r := range runs {
+		if r.RowsRejected > run.RowsRejected {
+			run = r
+		}
+	}
+	return []struct{ name, path string }{{"admin-loads", "/admin/loads"}, {"admin-run", "/admin/loads/" + run.ID},
+		{"admin-schedules", "/admin/schedules"}, {"admin-upload", "/admin/upload"}, {"admin-accounts", "/admin/accounts"}}
+}
+
+// wallWithToken is a wall screen's day: an admin makes a wall-screen token on the accounts
+// page and signs out; the screen opens the link shown (asking for the cockpit, polling
+// every second), lands on the cockpit's wall view with no token in its address, and, once
+// the admin revokes the token, goes back to its sign-in saying why.
+func (s *session) wallWithToken(t *testing.T, f *authFixture) {
+	s.setViewport(t, desktop)
+	s.signIn(t, f.srv.URL, "ops")
+	s.load(t, f.srv.URL+"/admin/accounts")
+	err := chromedp.Do(s.ctx, chromedp.SetValue(chromedp.CSS("#wall-name"), "wall-hall"), chromedp.Click(chromedp.CSS("#add-wall-token-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#wall-link")))
+	if err != nil {
+		t.Fatalf("make a wall-screen token: %v", err)
+	}
+	s.axe(t, "admin-accounts-wall-token")
+	link := s.text(t, "#wall-link")
+	_, token, ok := strings.Cut(link, "#token=")
+	if !ok {
+		t.Fatalf("wall link %q", link)
+	}
+	s.signOut(t, "ops")
+
+	s.setViewport(t, wall)
+	u := strings.Replace(link, "/wall#", "/wall?next="+url.QueryEscape("/?poll=1")+"#", 1)
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(u)); err != nil {
+		t.Fatalf("open the wall link: %v", err)
+	}
+	waitFor(t, s, `String(location.pathname === '/' && document.body.classList.contains('wall') && document.readyState === 'complete')`, "the cockpit's wall view")
+	s.load(t, s.eval(t, `location.href`))
+	if href := s.eval(t, `location.href`); strings.Contains(href, token) || strings.Contains(href, "token") {
+		t.Errorf("the token stayed in the address: %s", href)
+	}
+	if got := s.eval(t, `String(document.querySelectorAll('.tile').length)`); got == "0" {
+		t.Errorf("the wall view shows no cockpit tiles")
+	}
+	if bad := s.eval(t, wallCheck); bad != "" {
+		t.Errorf("wall view signed in with a token: %s", bad)
+	}
+	s.axe(t, "wall-token-cockpit")
+	s.screenshot(t, "wall-token-cockpit-zh-1920", false)
+
+	admin, csrf := f.signedIn(t, "ops")
+	sum := sha256.Sum256([]byte(token))
+	res, err := admin.PostForm(f.srv.URL+"/admin/tokens/"+hex.EncodeToString(sum[:])[:12]+"/revoke", url.Values{"_csrf": {csrf}})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("revoke the wall's token: %v %v", res, err)
+	}
+	res.Body.Close()
+	waitFor(t, s, `String(location.pathname === '/wall' && !!document.getElementById('wall-error'))`, "the revoked wall screen to be refused")
+	if got, want := s.text(t, "#wall-error"), "本大屏的登录已失效"; !strings.Contains(got, want) {
+		t.Errorf("the refused screen says %q, want %q", got, want)
+	}
+	s.axe(t, "wall-refused")
+	s.screenshot(t, "wall-token-refused-zh-1920", false)
 }
 
 // A4 with the stylesheet's 12 mm margins leaves 186 mm (703 CSS px) across in portrait and

@@ -157,6 +157,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.IPExtractor = s.ipExtractor()
 	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
+	s.wallRoutes(e)
 	s.accountRoutes(e)
 	pages := e.Group("", s.require(PermViewDashboards))
 	pages.GET("/", s.cockpitPage)

@@ -47,22 +47,29 @@ func (ss *session) scope() warehouse.RowScope {
 	return ScopeOf(ss.Role, ss.Unit)
 }
 
-// startSession records a new session for an account and returns the cookie's value: the
-// session id (32 random bytes) and a MAC of it under the session key, so a forged cookie is
-// refused without a look in the table.
+// startSession records a new session for an account and returns the cookie's value.
 func (a *Accounts) startSession(ctx context.Context, u warehouse.Account, ttl time.Duration, key []byte) (string, time.Time, error) {
+	now := a.now()
+	s := warehouse.Session{User: u.Name, Epoch: u.SessionEpoch, Created: now, Expires: now.Add(ttl)}
+	value, err := a.recordSession(ctx, &s, key)
+	return value, s.Expires, err
+}
+
+// recordSession gives a session its id (32 random bytes), writes it, and returns the
+// cookie's value: the id and a MAC of it under the session key, so a forged cookie is
+// refused without a look in the table.
+func (a *Accounts) recordSession(ctx context.Context, s *warehouse.Session, key []byte) (string, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return "", time.Time{}, err
+		return "", err
 	}
 	id := base64.RawURLEncoding.EncodeToString(b[:])
-	now := a.now()
-	s := warehouse.Session{IDHash: hashHex(id), User: u.Name, Epoch: u.SessionEpoch, Created: now, Expires: now.Add(ttl)}
-	if err := a.store.PutSession(ctx, s); err != nil {
-		return "", time.Time{}, fmt.Errorf("start session: %w", err)
+	s.IDHash = hashHex(id)
+	if err := a.store.PutSession(ctx, *s); err != nil {
+		return "", fmt.Errorf("start session: %w", err)
 	}
-	a.cacheSession(s)
-	return id + "." + macOf(key, id), s.Expires, nil
+	a.cacheSession(*s)
+	return id + "." + macOf(key, id), nil
 }
 
 func (a *Accounts) cacheSession(s warehouse.Session) {
@@ -110,6 +117,9 @@ func (a *Accounts) readSession(ctx context.Context, value string, key []byte) (*
 	s := c.s
 	if s.Revoked || !now.Before(s.Expires) {
 		return nil, false
+	}
+	if s.TokenID != "" {
+		return a.screenSession(ctx, s)
 	}
 	u, ok := a.account(ctx, s.User)
 	if !ok || u.Disabled || u.SessionEpoch != s.Epoch {

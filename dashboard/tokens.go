@@ -74,13 +74,7 @@ func (a *Accounts) Tokens(ctx context.Context) []warehouse.APIToken {
 func (a *Accounts) RevokeToken(ctx context.Context, id string) error {
 	a.mu.Lock()
 	a.freshLocked(ctx)
-	var t warehouse.APIToken
-	found := false
-	for _, c := range a.tokens {
-		if c.ID == id {
-			t, found = c, true
-		}
-	}
+	t, found := a.tokenByIDLocked(id)
 	a.mu.Unlock()
 	if !found {
 		return fmt.Errorf("%s: %w", id, ErrNoToken)
@@ -107,12 +101,28 @@ func (a *Accounts) verifyToken(ctx context.Context, secret string) (*session, bo
 	a.mu.Lock()
 	a.freshLocked(ctx)
 	t, ok := a.tokens[hashHex(secret)]
-	u, isAccount := a.users[t.Name]
+	ok = ok && a.tokenUsableLocked(t)
 	a.mu.Unlock()
-	if !ok || t.Revoked || (!t.Expires.IsZero() && !a.now().Before(t.Expires)) || (isAccount && (u.Disabled || !roleWithin(t.Role, u.Role))) {
+	if !ok {
 		return nil, false
 	}
 	return &session{User: t.Name, Role: t.Role, Expires: t.Expires, Bearer: true, TokenID: t.ID}, true
+}
+
+// tokenUsableLocked says whether a known token may act now (see verifyToken). a.mu is held.
+func (a *Accounts) tokenUsableLocked(t warehouse.APIToken) bool {
+	u, isAccount := a.users[t.Name]
+	return !t.Revoked && (t.Expires.IsZero() || a.now().Before(t.Expires)) && (!isAccount || (!u.Disabled && roleWithin(t.Role, u.Role)))
+}
+
+// tokenByIDLocked finds a token by its public id. a.mu is held.
+func (a *Accounts) tokenByIDLocked(id string) (warehouse.APIToken, bool) {
+	for _, t := range a.tokens {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return warehouse.APIToken{}, false
 }
 
 // roleWithin says whether role inner allows nothing that role outer does not.

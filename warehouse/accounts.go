@@ -35,6 +35,9 @@ type Session struct {
 	Created time.Time
 	Expires time.Time
 	Revoked bool
+	// TokenID is the API token a wall screen's session was begun with: the session holds
+	// only while that token does. "" for a password's session.
+	TokenID string
 }
 
 // APIToken is a personal token for scripts and screens. Only its hash is kept.
@@ -77,7 +80,7 @@ func (w *Warehouse) Session(ctx context.Context, idHash string) (s Session, ok b
 	}
 	err = res.each(func(rr *rowReader) {
 		s, ok = Session{IDHash: rr.str("id_hash"), User: rr.str("user"), Epoch: rr.int("epoch"), Created: fromMillis(rr.float("created_ms")),
-			Expires: fromMillis(rr.float("expires_ms")), Revoked: rr.int("revoked") != 0}, true
+			Expires: fromMillis(rr.float("expires_ms")), Revoked: rr.int("revoked") != 0, TokenID: rr.str("token_id")}, true
 	})
 	return s, ok, err
 }
@@ -85,7 +88,7 @@ func (w *Warehouse) Session(ctx context.Context, idHash string) (s Session, ok b
 // PutSession starts a session, or with Revoked set ends it.
 func (w *Warehouse) PutSession(ctx context.Context, s Session) error {
 	return w.writeAccountRow(ctx, "session_put", "write session of "+s.User, Params{"id_hash": s.IDHash, "user": s.User, "epoch": strconv.Itoa(s.Epoch),
-		"created_ms": millisParam(s.Created), "expires_ms": millisParam(s.Expires), "revoked": boolParam(s.Revoked)})
+		"created_ms": millisParam(s.Created), "expires_ms": millisParam(s.Expires), "revoked": boolParam(s.Revoked), "token_id": s.TokenID})
 }
 
 // APITokens lists every API token, newest first.

@@ -13,6 +13,9 @@
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     });
   }
+  // The operator pages' tables scroll sideways by themselves on a phone (app.css): a
+  // keyboard can scroll them too.
+  document.querySelectorAll('main > table, section.staged > table').forEach(function (t) { t.tabIndex = 0; });
   var charts = [];
   var wall = document.body.hasAttribute('data-wall');
   document.querySelectorAll('[data-chart]').forEach(function (el) {
@@ -26,11 +29,25 @@
     chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
     chart.setOption(JSON.parse(src.textContent));
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
+    fitTitle(chart);
     charts.push(chart);
   });
   window.addEventListener('resize', function () {
-    charts.forEach(function (c) { c.resize(); });
+    charts.forEach(function (c) { c.resize(); fitTitle(c); });
   });
+  // On a phone a chart's centred title ran under its toolbox and a long subtitle past both
+  // edges of the canvas: there they start at the left and are cut to the width with an
+  // ellipsis (the page's text and the table below say the rest).
+  function fitTitle(c) {
+    var w = c.getWidth(), narrow = w < 560;
+    if (!narrow && !c.narrowTitle) return;
+    c.narrowTitle = narrow;
+    c.setOption({ title: {
+      left: narrow ? 8 : 'center',
+      textStyle: { width: narrow ? w - 90 : null, overflow: narrow ? 'truncate' : 'none' },
+      subtextStyle: { width: narrow ? w - 16 : null, overflow: narrow ? 'truncate' : 'none' }
+    } });
+  }
 
   // Printing: the pickers are hidden on paper, so a line under the title says what they
   // chose (indicator, period, group); the charts are redrawn at the paper's width without
@@ -49,10 +66,11 @@
     charts.forEach(function (c) {
       c.setOption({ toolbox: { show: false } });
       c.resize({ width: Math.min(c.getDom().clientWidth || max, max), animation: { duration: 0 } });
+      fitTitle(c);
     });
   }
   function fitScreen() {
-    charts.forEach(function (c) { c.setOption({ toolbox: { show: !wall } }); c.resize(); });
+    charts.forEach(function (c) { c.setOption({ toolbox: { show: !wall } }); c.resize(); fitTitle(c); });
   }
   window.addEventListener('beforeprint', function () { fitPaper(700); });
   window.addEventListener('afterprint', fitScreen);
