@@ -75,9 +75,15 @@ func lookBrowser(t *testing.T) *session {
 	if err != nil {
 		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
 	}
-	// Every page, language, role and width in one browser takes minutes on a busy machine.
-	s := browserFor(t, 20*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
-	if _, err := chromedp.Call(s.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
+	// Every page, language, role and width in one browser takes many minutes on a busy
+	// machine: the browser lives as long as the test may, and each step is bounded by
+	// browserStep instead.
+	life := time.Hour
+	if d, ok := t.Deadline(); ok {
+		life = time.Until(d)
+	}
+	s := browserFor(t, life, chromedp.Flag("ignore-certificate-errors", true))
+	if _, err := chromedp.Call(s.step(t), page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
 	}
 	return s
@@ -90,11 +96,11 @@ func (s *session) setViewport(t *testing.T, v viewport) {
 	if v.mobile {
 		opts = append(opts, chromedp.EmulateMobile)
 	}
-	if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(v.w, v.h, opts...)); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.EmulateViewport(v.w, v.h, opts...)); err != nil {
 		t.Fatalf("viewport %s: %v", v.name, err)
 	}
 	// app.js resizes the charts on the window's resize event; give it a frame or two.
-	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r('') }) }) })`, chromedp.EvalAwaitPromise)); err != nil {
+	if _, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](`new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r('') }) }) })`, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatalf("wait for a frame: %v", err)
 	}
 }
@@ -102,10 +108,10 @@ func (s *session) setViewport(t *testing.T, v viewport) {
 // load navigates and waits for the page and its charts.
 func (s *session) load(t *testing.T, pageURL string) {
 	t.Helper()
-	if err := chromedp.Do(s.ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 		t.Fatalf("open %s: %v", pageURL, err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(browserStep)
 	for s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`) != "0" {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: charts never finished drawing", pageURL)
@@ -125,7 +131,7 @@ func (s *session) screenshot(t *testing.T, name string, full bool) {
 	if full {
 		shot = chromedp.FullScreenshot(100)
 	}
-	png, err := chromedp.Run(s.ctx, shot)
+	png, err := chromedp.Run(s.step(t), shot)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -140,7 +146,7 @@ func (s *session) screenshot(t *testing.T, name string, full bool) {
 // axe fails the test for each serious or critical accessibility violation on the page.
 func (s *session) axe(t *testing.T, what string) {
 	t.Helper()
-	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+	out, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("axe on %s: %v", what, err)
 	}
@@ -285,7 +291,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 	})
 	for _, role := range []string{"leader", "analyst", "ops"} {
 		t.Run(role, func(t *testing.T) {
-			err := chromedp.Do(s.ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
+			err := chromedp.Do(s.step(t), chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
 				chromedp.SendKeys(chromedp.CSS("#login-user"), role), chromedp.SendKeys(chromedp.CSS("#login-password"), role+"-pw"),
 				chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
 			if err != nil {
@@ -314,7 +320,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 							t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
 						}
 						// The console with a result and its quick chart, as the README shows it.
-						if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
+						if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
 							chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas"))); err != nil {
 							t.Fatalf("run a query in the console: %v", err)
 						}
@@ -323,7 +329,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 					}
 				}
 			}
-			if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
+			if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
 				t.Fatalf("sign out %s: %v", role, err)
 			}
 		})
@@ -351,10 +357,10 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	}
 	s.setViewport(t, viewport{orient, width, 1000, false})
 	s.load(t, pageURL)
-	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+	if _, err := chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("print media: %v", err)
 	}
-	defer chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+	defer chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 	s.setViewport(t, viewport{orient, width, 1000, false})
 	check := fmt.Sprintf(`(function () {
   var bad = [], w = %d;
@@ -370,7 +376,7 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	}
 	title := s.eval(t, `document.querySelector('h1').innerText.trim()`)
 	context := s.eval(t, `document.getElementById('print-context').innerText.trim()`)
-	pdf, err := chromedp.Call(s.ctx, page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
+	pdf, err := chromedp.Call(s.step(t), page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
 		PrintBackground: ptrTo(true)})
 	if err != nil {
 		t.Fatalf("print %s: %v", name, err)
@@ -408,17 +414,17 @@ const wallCheck = `(function () {
   return bad.join('; ');
 })()`
 
-// waitFor polls a JavaScript condition (a string 'true' when met) for up to 20 s.
+// waitFor polls a JavaScript condition (a string 'true' when met) for up to browserStep.
 func waitFor(t *testing.T, s *session, cond, what string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(browserStep)
 	for {
-		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](cond))
+		v, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](cond))
 		if err == nil && v == "true" {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited 20 s for %s (last %q, %v)", what, v, err)
+			t.Fatalf("waited %v for %s (last %q, %v)", browserStep, what, v, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
