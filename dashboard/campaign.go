@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,10 @@ type campaignData struct {
 	Trend     []warehouse.TrendPoint `json:"trend"`
 	// Generated says the month's reports are generated demo data, as their rows say.
 	Generated bool `json:"generated"`
+	// NoData says why there is no scorecard and which months have reports instead.
+	NoData string `json:"no_data,omitempty"`
+	// Sources are the loads whose reports the scorecard and trend are made of.
+	Sources []warehouse.Lineage `json:"sources"`
 }
 
 func campaignKind(c echo.Context) (string, error) {
@@ -50,11 +55,28 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	if d.Scorecard, err = s.store.Scorecard(ctx, kind, c.QueryParam("month"), s.cfg.CampaignWeights); err != nil {
 		return d, err
 	}
-	if d.Generated, err = s.store.CampaignGenerated(ctx, d.Scorecard.Month); err != nil {
+	sc := d.Scorecard
+	if sc.Month == "" {
+		d.NoData = campaignNoData(c.QueryParam("month"), sc.Months, pageLang(c))
+		return d, nil
+	}
+	if d.Generated, err = s.store.CampaignGenerated(ctx, sc.Month); err != nil {
 		return d, err
 	}
-	d.Trend, err = s.store.CampaignTrend(ctx)
+	if d.Trend, err = s.store.CampaignTrend(ctx, sc.Month); err != nil {
+		return d, err
+	}
+	d.Sources, err = s.store.CampaignLineage(ctx, sc.Month)
 	return d, err
+}
+
+// campaignNoData says which months have reports when the one asked for has none.
+func campaignNoData(month string, months []string, lang string) string {
+	if len(months) == 0 {
+		return t(lang, "sc_no_reports")
+	}
+	first, last := months[0], months[len(months)-1]
+	return fmt.Sprintf(t(lang, "sc_no_month"), month, first[:7], last[:7], len(months))
 }
 
 func (s *Server) campaignAPI(c echo.Context) error {
@@ -72,13 +94,16 @@ type campaignView struct {
 	Month, Kind   string
 	// Baseline says what rank changes are against; Published this month's publication.
 	Baseline, Published string
+	NoData              string
 }
 
 type scoreRow struct {
 	Rank, Change, Name, Score, Study, Execution, Efficiency string
 	ChangeClass, Flags, Hint                                string
-	Unreported                                              bool
-	Items                                                   []itemRow
+	// Lineage is the /lineage address of the unit's report of the month.
+	Lineage    string
+	Unreported bool
+	Items      []itemRow
 }
 
 // itemRow is one line of a unit's breakdown.
@@ -120,9 +145,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 	if len(d.Trend) > 0 {
 		v.addChart("campaign-trend", 380, campaignTrendChart(d.Trend, lang))
 	}
-	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"campaign"}, 3); err != nil {
-		return err
-	}
+	v.Sources, v.NoData = d.Sources, d.NoData
 	return c.Render(http.StatusOK, "campaign.html", v)
 }
 
@@ -164,6 +187,11 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		}
 		row.Items = append(row.Items, r)
 	}
+	q := url.Values{"unit": {u.Code}, "month": {sc.Month}}
+	if lang == langEn {
+		q.Set("lang", langEn)
+	}
+	row.Lineage = "/lineage?" + q.Encode()
 	row.Hint = t(lang, "sc_hint_none")
 	if u.Hint != nil {
 		row.Hint = hintText(*u.Hint, items[u.Hint.Item], u.Rank, lang)

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 // countyIndicators are the indicators county tables carry.
@@ -128,12 +129,16 @@ type countiesView struct {
 	Targets                           *warehouse.CountyIncomeTargets
 	TargetRows                        []countyTargetView
 	Unit                              string
+	// Growth heads the growth column: 名义 or 实际 as the values' prices are.
+	Growth string
 	// NoData says which years have county values when the chosen one has none.
 	NoData string
 }
 
 type countyTableRow struct {
 	Rank, GrowthRank, Change, Name, City, Value, Growth, Flags string
+	// Lineage is the /lineage address of the value.
+	Lineage string
 }
 
 type countyTargetView struct {
@@ -152,7 +157,8 @@ func (s *Server) countiesPage(c echo.Context) error {
 		return err
 	}
 	r := d.Ranking
-	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit}
+	v := countiesView{page: newPage(c, "counties", "nav_counties"), Targets: d.Targets, Unit: r.Indicator.Unit,
+		Growth: growthLabel(r.Indicator, lang)}
 	v.Generated = d.Generated
 	for _, i := range indicators {
 		if slices.Contains(countyIndicators, i.Code) {
@@ -171,7 +177,8 @@ func (s *Server) countiesPage(c echo.Context) error {
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, countyTableRow{Rank: strconv.Itoa(row.Rank), GrowthRank: rankText(row.GrowthRank),
 			Change: rankChangeText(row.PrevRank > 0, row.RankChange, lang), Name: countyName(row, lang), City: cityName(row, lang),
-			Value: formatNumber(row.Value), Growth: pctText(row.Growth), Flags: countyFlags(row, lang)})
+			Value: formatNumber(row.Value), Growth: pctText(row.Growth), Flags: countyFlags(row, lang),
+			Lineage: lineageLink(r.Indicator.Code, row.Code, r.Year, lang)})
 	}
 	for _, tr := range d.Targets.Counties {
 		tv := countyTargetView{Name: countyName(tr.County, lang), Rural: fmt.Sprintf("%.2f%%", tr.RuralGrowth), Urban: fmt.Sprintf("%.2f%%", tr.UrbanGrowth),
@@ -354,4 +361,16 @@ func passClass(ok bool) string {
 		return "pass"
 	}
 	return "fail"
+}
+
+// growthLabel names growth computed from an indicator's values: nominal (名义) from
+// current prices, real (实际) from constant ones, plain for quantities without prices.
+func growthLabel(ind warehouse.Indicator, lang string) string {
+	switch ind.PriceBasis {
+	case measure.Current:
+		return fmt.Sprintf(t(lang, "growth_basis"), t(lang, "nominal"))
+	case measure.Constant:
+		return fmt.Sprintf(t(lang, "growth_basis"), t(lang, "real"))
+	}
+	return t(lang, "growth")
 }

@@ -314,7 +314,11 @@ func (s *Server) ecologyItemPage(c echo.Context) error {
 	line.AddSeries(t(lang, "progress"), progress, charts.WithLineChartOpts(opts.LineChart{Step: "end"}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 3, Color: colorPeer}))
 	v.addChart("item-progress", 320, optionOf(line))
-	if v.Sources, err = s.store.JobLineage(c.Request().Context(), []string{"ecology"}, 3); err != nil {
+	runs := []string{d.Item.RunID}
+	for _, h := range d.History {
+		runs = append(runs, h.RunID)
+	}
+	if v.Sources, err = s.store.RunLineage(c.Request().Context(), runs); err != nil {
 		return err
 	}
 	return c.Render(http.StatusOK, "ecology_item.html", v)

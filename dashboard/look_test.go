@@ -200,6 +200,7 @@ var dashboardPages = []struct{ name, path string }{
 	{"ecology", "/ecology"},
 	{"ecology-item", "/ecology/items/GS-EC-0001"},
 	{"campaign", "/campaign"},
+	{"lineage", "/lineage?indicator=gdp&region=620000&year=2024"},
 }
 
 func withLang(path, lang string) string {
@@ -263,7 +264,11 @@ func TestEveryPageInBrowser(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
 			for _, p := range dashboardPages {
 				name := "wall-" + p.name + "-" + lang
-				s.load(t, srv.demo.URL+withLang(p.path+"?screen=wall", lang))
+				sep := "?"
+				if strings.Contains(p.path, "?") {
+					sep = "&"
+				}
+				s.load(t, srv.demo.URL+withLang(p.path+sep+"screen=wall", lang))
 				s.axe(t, name)
 				if bad := s.eval(t, wallCheck); bad != "" {
 					t.Errorf("%s: %s", name, bad)

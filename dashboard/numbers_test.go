@@ -156,12 +156,23 @@ func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
 		{"/ecology?as_of=2023-06-30", []string{"生态环境问题整改台账_2023-03.xlsx", "生态环境问题整改台账_2023-06.xlsx"},
 			[]string{"生态环境问题整改台账_2023-09.xlsx", "生态环境问题整改台账_2024-12.xlsx"}},
 		{"/ranking?indicator=gdp_per_capita&year=2024", []string{"province_annual.csv", "第五次全国经济普查后修订"}, []string{"县域经济", "整改台账"}},
+		// A month's scorecard is made of the reports up to it (its yardsticks reach back).
+		{"/campaign?month=2023-06-01", []string{"三抓三促月报_2023-03.csv", "三抓三促月报_2023-06.csv"},
+			[]string{"三抓三促月报_2023-07.csv", "三抓三促月报_2025-02.csv", "整改台账"}},
 	}
 	for _, tc := range tests {
 		_, page := app.get(tc.path)
 		foot := page
 		if i := strings.Index(page, "<footer"); i >= 0 {
 			foot = page[i:]
+		}
+		if strings.Contains(foot, "/real/") || strings.Contains(foot, "/generated/") {
+			t.Errorf("%s: footnote shows where the server keeps its files", tc.path)
+		}
+		for _, f := range footFile.FindAllStringSubmatch(foot, -1) {
+			if strings.ContainsAny(f[1], `/\`) {
+				t.Errorf("%s: footnote shows the path %s, not the file's name", tc.path, f[1])
+			}
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(foot, w) {
@@ -172,6 +183,56 @@ func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
 			if strings.Contains(foot, w) {
 				t.Errorf("%s: footnote lists %s, which fed none of its numbers", tc.path, w)
 			}
+		}
+	}
+}
+
+var footFile = regexp.MustCompile(`<span class="file">([^<]*)</span>`)
+
+// A ledger item's footnote cites exactly the loads its lineage lists: the files that
+// described and reported it, not the newest ledgers.
+func TestItemFootnoteCitesItsReports(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, id := range []string{"GS-EC-0001", "GS-EC-0042"} {
+		a := getLineage(t, app, "item="+id)
+		want := map[string]bool{}
+		for _, r := range a.Rows {
+			want[r.File] = true
+		}
+		_, page := app.get("/ecology/items/" + id)
+		got := map[string]bool{}
+		for _, f := range footFile.FindAllStringSubmatch(page[strings.Index(page, "<footer"):], -1) {
+			got[f[1]] = true
+		}
+		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: footnote cites %v; its lineage is %v", id, got, want)
+		}
+	}
+}
+
+// A campaign month without reports answers 200 and says which months have them.
+func TestCampaignUnknownMonthSaysWhichExist(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, p := range []string{"/campaign?month=2099-01-01", "/api/campaign?month=2099-01-01", "/campaign?month=bad&lang=en"} {
+		status, body := app.get(p)
+		if status != 200 || !strings.Contains(body, "2023-03") || !strings.Contains(body, "2025-02") {
+			t.Errorf("%s: %d %.300s; want 200 naming the months with reports (2023-03 to 2025-02)", p, status, body)
+		}
+	}
+}
+
+// Growth of county values says whether it is nominal or real: county GDP and incomes are
+// at current prices, so their growth is nominal (名义); population's is plain.
+func TestCountyGrowthSaysNominal(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, tc := range []struct{ path, want string }{
+		{"/counties?indicator=gdp", "<th>名义增速</th>"},
+		{"/counties?indicator=rural_income", "<th>农村收入名义增速</th>"},
+		{"/counties?indicator=gdp&lang=en", "<th>Growth (nominal)</th>"},
+		{"/counties?indicator=population", "<th>增速</th>"},
+	} {
+		if _, page := app.get(tc.path); !strings.Contains(page, tc.want) {
+			t.Errorf("%s: no %s", tc.path, tc.want)
 		}
 	}
 }

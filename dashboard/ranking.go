@@ -168,6 +168,8 @@ type homeCards struct {
 type tableRow struct {
 	Rank, Region, Value, Change string
 	Home                        bool
+	// Lineage is the /lineage address of the value.
+	Lineage string
 }
 
 func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse.Indicator, groups []warehouse.PeerGroup,
@@ -220,7 +222,7 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, tableRow{
 			Rank: strconv.Itoa(row.Rank), Region: regionName(row, lang), Value: formatNumber(row.Value),
-			Change: changeText(row, lang), Home: row.Home,
+			Change: changeText(row, lang), Home: row.Home, Lineage: lineageLink(r.Indicator.Code, row.RegionCode, r.Year, lang),
 		})
 	}
 	if r.Home != nil {

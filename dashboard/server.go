@@ -36,9 +36,12 @@ type Store interface {
 	PublishScorecard(ctx context.Context, scope, month string, weights map[string]float64, by string) (*warehouse.Scorecard, error)
 	ScorecardItems(ctx context.Context) ([]scorecard.Item, error)
 	CampaignMetrics(ctx context.Context) ([]warehouse.CampaignMetric, error)
-	CampaignTrend(ctx context.Context) ([]warehouse.TrendPoint, error)
+	CampaignTrend(ctx context.Context, upTo string) ([]warehouse.TrendPoint, error)
 	CampaignGenerated(ctx context.Context, month string) (bool, error)
-	JobLineage(ctx context.Context, jobs []string, limit int) ([]warehouse.Lineage, error)
+	CampaignLineage(ctx context.Context, month string) ([]warehouse.Lineage, error)
+	ValueSources(ctx context.Context, indicator, region, kind string, year, no int) ([]warehouse.SourceRow, error)
+	CampaignSources(ctx context.Context, unit, month, metric string) ([]warehouse.SourceRow, error)
+	LedgerSources(ctx context.Context, item string) ([]warehouse.SourceRow, error)
 	RunLineage(ctx context.Context, runIDs []string) ([]warehouse.Lineage, error)
 }
 
@@ -158,6 +161,8 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	pages.GET("/api/version", s.versionAPI)
 	pages.GET("/api/campaign", s.homeUnits("campaign", s.campaignAPI))
 	pages.GET("/campaign/method", s.campaignMethodPage)
+	pages.GET("/lineage", s.lineagePage)
+	pages.GET("/api/lineage", s.lineageAPI)
 	pages.GET("/api/campaign/method", s.campaignMethodAPI)
 	e.GET("/static/*", echo.WrapHandler(staticHandler()))
 	s.adminRoutes(e)

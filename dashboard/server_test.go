@@ -65,7 +65,7 @@ func TestRankingAPIMatchesPublishedFigures(t *testing.T) {
 	if len(r.Rows) != 31 || r.Rows[0].RegionCode != "110000" {
 		t.Errorf("%d rows, first %v; want 31 with Beijing first", len(r.Rows), r.Rows[0].NameZh)
 	}
-	if len(r.Sources) == 0 || !strings.HasSuffix(r.Sources[0].FilePath, "province_annual.csv") {
+	if len(r.Sources) == 0 || r.Sources[0].File != "province_annual.csv" {
 		t.Errorf("sources %+v; want the loaded statistics file", r.Sources)
 	}
 }

@@ -145,7 +145,9 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	b.f(7).(*array.Uint8Builder).Append(generatedFlag(r.v(cNote)))
 	b.str(8, b.s.run.ID)
 	b.f(9).(*array.Uint32Builder).Append(uint32(r.line))
-	b.f(10).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
+	b.str(10, r.sheet)
+	b.f(11).(*array.Uint16Builder).Append(r.column(cValue, true))
+	b.f(12).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
 	return b.rowDone()
 }
 

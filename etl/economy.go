@@ -64,7 +64,11 @@ type economySink struct {
 	nos     *array.Uint8Builder
 	values  *array.Float64Builder
 	lines   *array.Uint32Builder
+	cols    *array.Uint16Builder
 	loadeds *array.TimestampBuilder
+	// sheet and sheetNo are the previous row's sheet and its number: rows come in runs of one.
+	sheet   string
+	sheetNo int32
 	// runNo and loadedAt are the same in every row.
 	runNo    int32
 	loadedAt arrow.Timestamp
@@ -106,7 +110,8 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	e.loadedAt = arrow.Timestamp(s.loadedAt.UnixMilli())
 	b := e.batch
 	e.years, e.nos, e.values = b.f(3).(*array.Uint16Builder), b.f(4).(*array.Uint8Builder), b.f(5).(*array.Float64Builder)
-	e.lines, e.loadeds = b.f(8).(*array.Uint32Builder), b.f(9).(*array.TimestampBuilder)
+	e.lines, e.cols, e.loadeds = b.f(8).(*array.Uint32Builder), b.f(10).(*array.Uint16Builder), b.f(11).(*array.TimestampBuilder)
+	e.sheetNo = b.number(9, "")
 	return e, nil
 }
 
@@ -293,6 +298,11 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	b.str(6, unit)
 	b.appendNumber(7, e.runNo)
 	e.lines.Append(uint32(r.line))
+	if r.sheet != e.sheet {
+		e.sheet, e.sheetNo = r.sheet, b.number(9, r.sheet)
+	}
+	b.appendNumber(9, e.sheetNo)
+	e.cols.Append(r.column(eValue, true))
 	e.loadeds.Append(e.loadedAt)
 	return b.rowDone()
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"jinwei/warehouse"
 )
 
 // fieldRow is one record of a family's fields (by the family's field order), with where
@@ -57,6 +59,23 @@ func (l *sheetLayout) field(cells []string, i int) string {
 
 func (r fieldRow) raw() string { return rawLine(r.cells) }
 
+// column is the 1-based column of the cell field i came from (in a wide layout the value's
+// own cell, when i is the value), or 0 when no column gives it: with the line and sheet it
+// is where /lineage says a number came from.
+func (r fieldRow) column(i int, isValue bool) uint16 {
+	c := -1
+	switch {
+	case isValue && r.col >= 0:
+		c = r.col
+	case r.lay != nil && i >= 0 && i < len(r.lay.keyCols):
+		c = r.lay.keyCols[i]
+	}
+	if c < 0 || c >= 1<<16-1 {
+		return 0
+	}
+	return uint16(c + 1)
+}
+
 // location names where a row or one of its fields is: "Sheet1!C5" in a workbook,
 // "column X" in a CSV.
 // fieldName is the name of the family's field i, or "" for the whole row (-1).
@@ -78,7 +97,7 @@ func (r fieldRow) location(t *table, field int) string {
 		if col < 0 {
 			return fmt.Sprintf("%s!%d", r.sheet, r.line)
 		}
-		return fmt.Sprintf("%s!%s%d", r.sheet, columnLetters(col), r.line)
+		return fmt.Sprintf("%s!%s%d", r.sheet, warehouse.ColumnLetters(col), r.line)
 	}
 	if col >= 0 && col < len(r.lay.header) {
 		return "column " + r.lay.header[col]
@@ -450,13 +469,4 @@ func (t *table) split(src sourceRow) *rowProblem {
 		t.queue = append(t.queue, fieldRow{vals: vals, line: src.line, sheet: src.sheet, col: wc.col, cells: src.cells, lay: t.lay})
 	}
 	return nil
-}
-
-// columnLetters names a 0-based column as a spreadsheet does: 0 → A, 26 → AA.
-func columnLetters(col int) string {
-	s := ""
-	for col++; col > 0; col = (col - 1) / 26 {
-		s = string(rune('A'+(col-1)%26)) + s
-	}
-	return s
 }

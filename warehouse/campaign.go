@@ -101,7 +101,8 @@ func (w *Warehouse) ScorecardItems(ctx context.Context) ([]scorecard.Item, error
 
 // Scorecard scores every unit of a scope (city, county, department) in a month (empty:
 // the latest) with the items in campaign_score_items, weights overriding their default
-// weights. See package scorecard for the method; units without a report are listed last,
+// weights; a month without reports gives an empty scorecard (Month "") whose Months say
+// which months have them. See package scorecard for the method; units without a report are listed last,
 // unranked. Rank change is against the previous month's published ranking, or a
 // re-scoring of that month when none was published.
 func (w *Warehouse) Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*Scorecard, error) {
@@ -192,7 +193,10 @@ func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weig
 	}
 	i := slices.Index(months, month)
 	if i < 0 {
-		return nil, nil, 0, fmt.Errorf("campaign month %s: %w", month, ErrNotFound)
+		// A month without reports is an answer, not an error: the scorecard is empty and
+		// Months says which months there are.
+		sc.Months = months
+		return nil, sc, 0, nil
 	}
 	if len(items) == 0 {
 		return nil, nil, 0, fmt.Errorf("campaign scorecard: no score items; load data/campaign_scoring.csv with the %s job: %w", "campaign_score_items", ErrNotFound)
@@ -397,9 +401,10 @@ type TrendPoint struct {
 	Totals map[string]float64 `json:"totals"`
 }
 
-// CampaignTrend lists the province-wide monthly totals of every metric.
-func (w *Warehouse) CampaignTrend(ctx context.Context) ([]TrendPoint, error) {
-	res, err := w.named(ctx, "campaign_trend", nil)
+// CampaignTrend lists the province-wide monthly totals of every metric in the months up
+// to upTo (every month when it is "").
+func (w *Warehouse) CampaignTrend(ctx context.Context, upTo string) ([]TrendPoint, error) {
+	res, err := w.named(ctx, "campaign_trend", Params{"month": upTo})
 	if err != nil {
 		return nil, err
 	}

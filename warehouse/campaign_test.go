@@ -89,8 +89,12 @@ func TestScorecard(t *testing.T) {
 			t.Errorf("departments scored on %s, a count per head: departments have no population", it.Code)
 		}
 	}
-	if _, err := w.Scorecard(ctx, warehouse.ScopeCounty, "1999-01-01", nil); !errors.Is(err, warehouse.ErrNotFound) {
-		t.Errorf("a month without reports: %v", err)
+	// A month without reports is an empty scorecard that says which months have them.
+	if none, err := w.Scorecard(ctx, warehouse.ScopeCounty, "1999-01-01", nil); err != nil || none.Month != "" || len(none.Units) != 0 || len(none.Months) != 24 {
+		t.Errorf("a month without reports: %+v, %v; want no units and the 24 months with reports", none, err)
+	}
+	if _, err := w.PublishScorecard(ctx, warehouse.ScopeCounty, "1999-01-01", nil, "t"); !errors.Is(err, warehouse.ErrNotFound) {
+		t.Errorf("publishing a month without reports: %v", err)
 	}
 	if _, err := w.Scorecard(ctx, warehouse.ScopeCounty, "", map[string]float64{"overdue_rate": 1}); err == nil || !strings.Contains(err.Error(), "overdue_rate") {
 		t.Errorf("a weight for an item not in the data: %v", err)

@@ -30,6 +30,8 @@ type StatusEvent struct {
 	Status   string  `json:"status"`
 	Progress float64 `json:"progress"`
 	Note     string  `json:"note"`
+	// RunID is the load that reported it.
+	RunID string `json:"run_id"`
 }
 
 // LedgerOn lists the items found by day asOf with their status that day, overdue first.
@@ -58,7 +60,7 @@ func (w *Warehouse) ItemHistory(ctx context.Context, itemID string) ([]StatusEve
 	}
 	var out []StatusEvent
 	err = res.each(func(rr *rowReader) {
-		out = append(out, StatusEvent{Date: rr.str("event_date"), Status: rr.str("status"), Progress: rr.float("progress_pct"), Note: rr.str("note")})
+		out = append(out, StatusEvent{Date: rr.str("event_date"), Status: rr.str("status"), Progress: rr.float("progress_pct"), Note: rr.str("note"), RunID: rr.str("run")})
 	})
 	return out, err
 }

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"jinwei/warehouse/measure"
 )
@@ -90,16 +89,6 @@ type MissingRegion struct {
 	Code   string `json:"code"`
 	NameZh string `json:"name_zh"`
 	NameEn string `json:"name_en"`
-}
-
-// Lineage names a file and load behind numbers on a page.
-type Lineage struct {
-	RunID    string    `json:"run_id"`
-	Job      string    `json:"job"`
-	FilePath string    `json:"file_path"`
-	LoadedAt time.Time `json:"loaded_at"`
-	// Vintage says which release of the figures the file holds (from data/real/SOURCES.md).
-	Vintage string `json:"vintage,omitempty"`
 }
 
 // Ranking is the answer to a RankingQuery.
@@ -363,31 +352,6 @@ func (w *Warehouse) nationValues(ctx context.Context, indicator string, year int
 		}
 	})
 	return cur, prev, err
-}
-
-func (w *Warehouse) lineage(ctx context.Context, runs map[string]bool) ([]Lineage, error) {
-	if len(runs) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, 0, len(runs))
-	for id := range runs {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	res, err := w.named(ctx, "run_lineage", Params{"runs": arrayParam(ids)})
-	if err != nil {
-		return nil, err
-	}
-	return readLineage(res)
-}
-
-func readLineage(res *Result) ([]Lineage, error) {
-	var out []Lineage
-	err := res.each(func(rr *rowReader) {
-		t, _ := time.Parse("2006-01-02 15:04:05.000", rr.str("finished_at"))
-		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), FilePath: rr.str("file_path"), LoadedAt: t, Vintage: rr.str("vintage")})
-	})
-	return out, err
 }
 
 func (w *Warehouse) indicator(ctx context.Context, code string) (Indicator, error) {

@@ -35,6 +35,8 @@ var (
 		arrow.Field{Name: "source_unit", Type: CodeType},
 		arrow.Field{Name: "run_id", Type: CodeType},
 		arrow.Field{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+		arrow.Field{Name: "source_sheet", Type: CodeType},
+		arrow.Field{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 		arrow.Field{Name: "loaded_at", Type: LoadedAtType},
 	)
 	IndicatorCoverage = table("indicator_coverage",
@@ -57,6 +59,8 @@ var (
 		arrow.Field{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
 		arrow.Field{Name: "run_id", Type: CodeType},
 		arrow.Field{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+		arrow.Field{Name: "source_sheet", Type: CodeType},
+		arrow.Field{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 		arrow.Field{Name: "loaded_at", Type: LoadedAtType},
 	)
 	EcologyStatusEvents = table("ecology_status_events",
@@ -67,6 +71,8 @@ var (
 		arrow.Field{Name: "note", Type: arrow.BinaryTypes.String},
 		arrow.Field{Name: "run_id", Type: CodeType},
 		arrow.Field{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+		arrow.Field{Name: "source_sheet", Type: CodeType},
+		arrow.Field{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 		arrow.Field{Name: "loaded_at", Type: LoadedAtType},
 	)
 	CampaignMetrics = table("campaign_metrics",
@@ -80,6 +86,8 @@ var (
 		arrow.Field{Name: "generated", Type: arrow.PrimitiveTypes.Uint8},
 		arrow.Field{Name: "run_id", Type: CodeType},
 		arrow.Field{Name: "source_line", Type: arrow.PrimitiveTypes.Uint32},
+		arrow.Field{Name: "source_sheet", Type: CodeType},
+		arrow.Field{Name: "source_col", Type: arrow.PrimitiveTypes.Uint16},
 		arrow.Field{Name: "loaded_at", Type: LoadedAtType},
 	)
 	PeerGroupMembers = table("peer_group_members",

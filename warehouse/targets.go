@@ -175,12 +175,3 @@ func (w *Warehouse) series(ctx context.Context, indicator, region string) (map[i
 	err = res.each(func(rr *rowReader) { out[rr.int("year")] = rr.float("value") })
 	return out, err
 }
-
-// JobLineage names the newest committed files of some jobs, for a page's footnote.
-func (w *Warehouse) JobLineage(ctx context.Context, jobs []string, limit int) ([]Lineage, error) {
-	res, err := w.named(ctx, "job_lineage", Params{"jobs": arrayParam(jobs), "limit": fmt.Sprint(limit)})
-	if err != nil {
-		return nil, err
-	}
-	return readLineage(res)
-}

@@ -1,0 +1,159 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jinwei/warehouse"
+)
+
+// lineageData is where one number came from: every committed load of it, newest first, with
+// the file, the line or cell, the run and the file's vintage. The newest is what the pages
+// show; the older rows are its revisions.
+type lineageData struct {
+	// Subject names the number: indicator, region and period; a ledger item; or a campaign
+	// unit, month and metric.
+	Subject string         `json:"subject"`
+	Rows    []lineageEntry `json:"rows"`
+	// NoData says why there are no rows: nothing asked for, or nothing loaded for it.
+	NoData string `json:"no_data,omitempty"`
+}
+
+// lineageEntry is one load of the number.
+type lineageEntry struct {
+	Key     string `json:"key,omitempty"`
+	Value   string `json:"value"`
+	Detail  string `json:"detail,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Cell    string `json:"cell,omitempty"`
+	RunID   string `json:"run_id"`
+	Loaded  string `json:"loaded_at"`
+	Vintage string `json:"vintage,omitempty"`
+	SHA256  string `json:"sha256"`
+	Current bool   `json:"current"`
+}
+
+// periodKinds are the kinds of period a value is loaded for (indicator_values.period_kind).
+var periodKinds = []string{"year", "quarter", "month", "ytd"}
+
+// lineageLink is the /lineage address of an indicator value, for a table row or tooltip.
+func lineageLink(indicator, region string, year int, lang string) string {
+	q := url.Values{"indicator": {indicator}, "region": {region}, "year": {strconv.Itoa(year)}}
+	if lang == langEn {
+		q.Set("lang", langEn)
+	}
+	return "/lineage?" + q.Encode()
+}
+
+// loadLineage reads what the query asks about. Every parameter answers 200: a number that
+// was never loaded says so.
+func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow, error) {
+	ctx := c.Request().Context()
+	lang := pageLang(c)
+	q := c.QueryParams()
+	var d lineageData
+	var rows []warehouse.SourceRow
+	var err error
+	switch {
+	case q.Get("indicator") != "" && q.Get("region") != "":
+		kind := q.Get("kind")
+		if kind == "" {
+			kind = "year"
+		}
+		year, _ := strconv.Atoi(q.Get("year"))
+		no, _ := strconv.Atoi(q.Get("no"))
+		d.Subject, err = s.valueSubject(c, q.Get("indicator"), q.Get("region"), kind, year, no)
+		if err != nil {
+			return d, nil, err
+		}
+		if slices.Contains(periodKinds, kind) && year > 0 && year < 1<<16 && no >= 0 && no < 256 {
+			rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
+		}
+	case q.Get("item") != "":
+		d.Subject = fmt.Sprintf(t(lang, "lineage_item"), q.Get("item"))
+		rows, err = s.store.LedgerSources(ctx, q.Get("item"))
+	case q.Get("unit") != "" && q.Get("month") != "":
+		month, perr := time.Parse("2006-01-02", q.Get("month"))
+		regions, rerr := s.regionIndex(c)
+		if rerr != nil {
+			return d, nil, rerr
+		}
+		d.Subject = regionLabel(regions, q.Get("unit"), lang) + " · " + q.Get("month")
+		if m := q.Get("metric"); m != "" {
+			d.Subject += " · " + m
+		}
+		if perr == nil {
+			rows, err = s.store.CampaignSources(ctx, q.Get("unit"), month.Format("2006-01-02"), q.Get("metric"))
+		}
+	default:
+		d.NoData = t(lang, "lineage_ask")
+		return d, nil, nil
+	}
+	if err != nil {
+		return d, nil, err
+	}
+	for _, r := range rows {
+		d.Rows = append(d.Rows, lineageEntry{Key: r.Key, Value: r.Value, Detail: r.Detail, File: r.Load.File, Line: r.Line, Cell: r.Cell(),
+			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), Vintage: r.Load.Vintage, SHA256: r.Load.Hash, Current: r.Current})
+	}
+	if len(rows) == 0 {
+		d.NoData = fmt.Sprintf(t(lang, "lineage_none"), d.Subject)
+	}
+	return d, rows, nil
+}
+
+// valueSubject names an indicator value: "地区生产总值 · 甘肃省 · 2024".
+func (s *Server) valueSubject(c echo.Context, indicator, region, kind string, year, no int) (string, error) {
+	lang := pageLang(c)
+	inds, err := s.store.Indicators(c.Request().Context())
+	if err != nil {
+		return "", err
+	}
+	name := indicator
+	for _, i := range inds {
+		if i.Code == indicator {
+			name = indicatorName(i, lang)
+		}
+	}
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return "", err
+	}
+	period := strconv.Itoa(year)
+	if kind != "year" {
+		period += fmt.Sprintf(" %s %d", kind, no)
+	}
+	return name + " · " + regionLabel(regions, region, lang) + " · " + period, nil
+}
+
+func (s *Server) lineageAPI(c echo.Context) error {
+	d, _, err := s.loadLineage(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+type lineageView struct {
+	page
+	lineageData
+}
+
+func (s *Server) lineagePage(c echo.Context) error {
+	d, rows, err := s.loadLineage(c)
+	if err != nil {
+		return err
+	}
+	v := lineageView{page: newPage(c, "", "lineage"), lineageData: d}
+	for _, r := range rows {
+		v.Sources = warehouse.MergeLineage(v.Sources, []warehouse.Lineage{r.Load})
+	}
+	return c.Render(http.StatusOK, "lineage.html", v)
+}

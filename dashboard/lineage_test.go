@@ -1,0 +1,184 @@
+package dashboard_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"jinwei/etl/etltest"
+)
+
+// lineageAnswer is /api/lineage's answer, as a client reads it.
+type lineageAnswer struct {
+	Subject string `json:"subject"`
+	NoData  string `json:"no_data"`
+	Rows    []struct {
+		Key, Value, File, Cell, Vintage, SHA256 string
+		RunID                                   string `json:"run_id"`
+		Line                                    int
+		Current                                 bool
+	} `json:"rows"`
+}
+
+func getLineage(t *testing.T, app inProcess, query string) lineageAnswer {
+	t.Helper()
+	status, body := app.get("/api/lineage?" + query)
+	if status != http.StatusOK {
+		t.Fatalf("/api/lineage?%s: %d %.200s", query, status, body)
+	}
+	var a lineageAnswer
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func fileSHA256(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// A provincial value leads to its file by base name, its line, its run, the file's vintage
+// and the file's plain SHA-256 (what sha256sum prints), and the ranking table links to it.
+func TestLineageOfAProvincialValue(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	a := getLineage(t, app, "indicator=gdp&region=620000&year=2024")
+	if len(a.Rows) != 1 {
+		t.Fatalf("lineage rows %+v; want the one load of province_annual.csv", a.Rows)
+	}
+	r := a.Rows[0]
+	want := fileSHA256(t, filepath.Join(etltest.DataDir(), "real", "province_annual.csv"))
+	if r.File != "province_annual.csv" || r.Line < 2 || r.RunID == "" || !r.Current || r.SHA256 != want ||
+		!strings.Contains(r.Vintage, "第五次全国经济普查") || !strings.Contains(a.Subject, "甘肃") {
+		t.Errorf("lineage %+v (subject %q); want province_annual.csv, a line, the run, the vintage and sha256 %s", r, a.Subject, want)
+	}
+	// The line named holds the value.
+	lines := strings.Split(readFile(t, filepath.Join(etltest.DataDir(), "real", "province_annual.csv")), "\n")
+	if l := lines[r.Line-1]; !strings.Contains(l, "620000") || !strings.Contains(l, "gdp,") || !strings.HasPrefix(l, "2024,") {
+		t.Errorf("line %d of the file is %q; want Gansu's 2024 GDP", r.Line, l)
+	}
+	_, page := app.get("/lineage?indicator=gdp&region=620000&year=2024")
+	if !strings.Contains(page, want) || !strings.Contains(page, r.RunID) || strings.Contains(page, "/admin/loads/") {
+		t.Error("the lineage page lacks the hash or run id, or links a viewer to the operator pages")
+	}
+	if strings.Contains(page, etltest.DataDir()) || strings.Contains(page, "data/real/") {
+		t.Error("the lineage page shows where the server keeps its files")
+	}
+	_, page = app.get("/ranking?indicator=gdp&year=2024")
+	if !strings.Contains(page, `href="/lineage?indicator=gdp&amp;region=620000&amp;year=2024"`) {
+		t.Error("the ranking table's value does not link to its lineage")
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var cellRef = regexp.MustCompile(`^[^!]+![A-Z]+[0-9]+$`)
+
+// Values from workbooks name their sheet and cell; ledger items and campaign reports lead
+// to their files too.
+func TestLineageNamesTheCell(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, body := app.get("/api/counties?indicator=gdp&year=2023")
+	var counties struct {
+		Ranking struct {
+			Rows []struct{ Code string } `json:"rows"`
+		} `json:"ranking"`
+	}
+	if err := json.Unmarshal([]byte(body), &counties); err != nil || len(counties.Ranking.Rows) == 0 {
+		t.Fatalf("no counties: %v %.200s", err, body)
+	}
+	a := getLineage(t, app, "indicator=gdp&year=2023&region="+counties.Ranking.Rows[0].Code)
+	if len(a.Rows) == 0 || a.Rows[0].File != "县域经济主要指标_2019-2024.xlsx" || !cellRef.MatchString(a.Rows[0].Cell) {
+		t.Fatalf("county value lineage %+v; want the workbook and a Sheet!C5 cell", a.Rows)
+	}
+	// The cell named holds the value.
+	book, err := excelize.OpenFile(filepath.Join(etltest.DataDir(), "generated", a.Rows[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	sheet, cell, _ := strings.Cut(a.Rows[0].Cell, "!")
+	got, err := book.GetCellValue(sheet, cell)
+	gv, _ := strconv.ParseFloat(strings.ReplaceAll(got, ",", ""), 64)
+	wv, _ := strconv.ParseFloat(a.Rows[0].Value, 64)
+	if err != nil || math.Abs(gv-wv) > 1e-6 {
+		t.Errorf("cell %s holds %q (%v); the lineage says %s", a.Rows[0].Cell, got, err, a.Rows[0].Value)
+	}
+	a = getLineage(t, app, "item=GS-EC-0001")
+	if len(a.Rows) < 2 || a.Rows[0].Key != "item" || !strings.HasPrefix(a.Rows[0].File, "生态环境问题整改台账_") || !cellRef.MatchString(a.Rows[0].Cell) {
+		t.Errorf("ledger item lineage %+v; want its description and reports with their cells", a.Rows)
+	}
+	a = getLineage(t, app, "unit=620100&month=2023-06-01&metric=problems_found")
+	if len(a.Rows) != 7 || a.Rows[0].File != "三抓三促月报_2023-06.csv" || a.Rows[0].Line < 2 {
+		t.Errorf("campaign lineage %+v; want the seven categories of the June report with their lines", a.Rows)
+	}
+	_, page := app.get("/campaign?month=2023-06-01")
+	if !strings.Contains(page, `href="/lineage?month=2023-06-01&amp;unit=620100"`) {
+		t.Error("the scorecard's row does not link to the unit's report")
+	}
+	// Parameters that name nothing answer 200 with a reason.
+	for _, q := range []string{"", "indicator=gdp&region=620000&year=1949", "indicator=nope&region=x&year=abc", "item=none", "unit=620100&month=bad"} {
+		if a := getLineage(t, app, q); len(a.Rows) != 0 || a.NoData == "" {
+			t.Errorf("lineage?%s: %+v; want no rows and a reason", q, a)
+		}
+	}
+}
+
+// A revised value shows the revision and the load that wrote it; an operator's page links
+// the run to the operator pages, a viewer's names it only.
+func TestLineageShowsRevisions(t *testing.T) {
+	w := etltest.Demo(t)
+	etltest.LoadCSV(t, w, "economy", "修订_2024.csv", "indicator,region_code,period,value\ngdp,620000,2024,13000.5\n")
+	app := newApp(t, w, etltest.Home)
+	a := getLineage(t, app, "indicator=gdp&region=620000&year=2024")
+	if len(a.Rows) != 2 || a.Rows[0].File != "修订_2024.csv" || a.Rows[0].Value != "13000.5" || !a.Rows[0].Current || a.Rows[0].Line != 2 ||
+		a.Rows[1].File != "province_annual.csv" || a.Rows[1].Current || a.Rows[0].RunID == a.Rows[1].RunID {
+		t.Fatalf("lineage %+v; want the revision first, current, then the original", a.Rows)
+	}
+	f := newAuthServerOn(t, w)
+	for _, tc := range []struct {
+		user string
+		link bool
+	}{{"ops", true}, {"leader", false}} {
+		c, _ := f.signedIn(t, tc.user)
+		res, err := c.Get(f.srv.URL + "/lineage?indicator=gdp&region=620000&year=2024")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		page := string(b)
+		link := strings.Contains(page, `href="/admin/loads/`+a.Rows[1].RunID+`"`)
+		if res.StatusCode != http.StatusOK || link != tc.link || !strings.Contains(page, a.Rows[1].RunID) || !strings.Contains(page, "已被修订") {
+			t.Errorf("%s: %d, run link %v; want 200, link %v, the run id and the revision marked", tc.user, res.StatusCode, link, tc.link)
+		}
+	}
+}
