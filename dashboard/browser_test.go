@@ -38,6 +38,18 @@ func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) *session {
 	return browserFor(t, 5*time.Minute, extra...)
 }
 
+// browserStep bounds each step in a browser (open a page and wait for its charts, run axe,
+// take a screenshot, sign in, wait for a redraw): far above what a working step takes on a
+// busy 2-core machine, so that only a hung step reaches it, and it is named in the failure.
+const browserStep = 3 * time.Minute
+
+// step is the context for one step in the browser; it ends with the test at the latest.
+func (s *session) step(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(s.ctx, browserStep)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // browserFor is a browser that lives at most the given time.
 func browserFor(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocatorOption) *session {
 	t.Helper()
@@ -93,7 +105,7 @@ func browserFor(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocat
 
 func (s *session) text(t *testing.T, sel string) string {
 	t.Helper()
-	v, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(sel)))
+	v, err := chromedp.Run(s.step(t), chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		t.Fatalf("read %s: %v", sel, err)
 	}
@@ -102,7 +114,7 @@ func (s *session) text(t *testing.T, sel string) string {
 
 func (s *session) eval(t *testing.T, js string) string {
 	t.Helper()
-	v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](js))
+	v, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](js))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", js, err)
 	}
@@ -132,10 +144,10 @@ const drawnCharts = `(function () {
 // screenshot (quality 100 asks for PNG).
 func (s *session) open(t *testing.T, name, pageURL string) {
 	t.Helper()
-	if err := chromedp.Do(s.ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("footer#sources"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("footer#sources"))); err != nil {
 		t.Fatalf("open %s: %v", pageURL, err)
 	}
-	deadline := time.Now().Add(60 * time.Second) // generous: a busy machine draws slowly
+	deadline := time.Now().Add(browserStep)
 	for {
 		pending := s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`)
 		if pending == "0" {
@@ -149,7 +161,7 @@ func (s *session) open(t *testing.T, name, pageURL string) {
 	if bad := s.eval(t, drawnCharts); bad != "" {
 		t.Errorf("%s: %s", pageURL, bad)
 	}
-	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(s.step(t), chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", pageURL, err)
 	}
@@ -200,7 +212,7 @@ func TestRankingPageInteractions(t *testing.T) {
 		t.Errorf("page shows rank %q ratio %q gap %q title %q bars %s", rank, ratio, gap, title, bars)
 	}
 	rendered := chromedp.WaitVisible(chromedp.CSS(`#ranking[data-rendered="true"] canvas`))
-	err := chromedp.Do(s.ctx,
+	err := chromedp.Do(s.step(t),
 		chromedp.SetValue(chromedp.CSS("#pick-group"), "west12"),
 		chromedp.Submit(chromedp.CSS("#pick-group")),
 		chromedp.WaitReady(chromedp.CSS(`#pick-group option[value="west12"][selected]`)),
@@ -212,7 +224,7 @@ func TestRankingPageInteractions(t *testing.T) {
 	if rank = s.text(t, "#card-rank .big"); rank != "12/12" {
 		t.Errorf("Gansu among the western twelve: %q, want 12/12", rank)
 	}
-	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitReady(chromedp.CSS(`html[lang="en"]`)), rendered); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitReady(chromedp.CSS(`html[lang="en"]`)), rendered); err != nil {
 		t.Fatalf("switch language: %v", err)
 	}
 	if h := s.text(t, "#card-rank h3"); h != "Rank in group" {

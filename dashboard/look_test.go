@@ -85,9 +85,14 @@ func lookBrowser(t *testing.T) *session {
 		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
 	}
 	// Every page, language, role and width in one browser takes many minutes on a busy
-	// machine; a page that hangs fails alone, after pageDeadline.
-	s := browserFor(t, 25*time.Minute, chromedp.Flag("ignore-certificate-errors", true))
-	if _, err := chromedp.Call(s.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
+	// machine: the browser lives as long as the test may, and each step is bounded by
+	// browserStep instead.
+	life := time.Hour
+	if d, ok := t.Deadline(); ok {
+		life = time.Until(d)
+	}
+	s := browserFor(t, life, chromedp.Flag("ignore-certificate-errors", true))
+	if _, err := chromedp.Call(s.step(t), page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
 	}
 	return s
@@ -100,28 +105,22 @@ func (s *session) setViewport(t *testing.T, v viewport) {
 	if v.mobile {
 		opts = append(opts, chromedp.EmulateMobile)
 	}
-	if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(v.w, v.h, opts...)); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.EmulateViewport(v.w, v.h, opts...)); err != nil {
 		t.Fatalf("viewport %s: %v", v.name, err)
 	}
 	// app.js resizes the charts on the window's resize event; give it a frame or two.
-	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r('') }) }) })`, chromedp.EvalAwaitPromise)); err != nil {
+	if _, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](`new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r('') }) }) })`, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatalf("wait for a frame: %v", err)
 	}
 }
 
-// pageDeadline bounds opening one page, so a page that never finishes loading fails the
-// test naming itself instead of holding the browser until its session's limit.
-const pageDeadline = 2 * time.Minute
-
 // load navigates and waits for the page and its charts.
 func (s *session) load(t *testing.T, pageURL string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(s.ctx, pageDeadline)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 		t.Fatalf("open %s: %v", pageURL, err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(browserStep)
 	for s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`) != "0" {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: charts never finished drawing", pageURL)
@@ -141,7 +140,7 @@ func (s *session) screenshot(t *testing.T, name string, full bool) {
 	if full {
 		shot = chromedp.FullScreenshot(100)
 	}
-	png, err := chromedp.Run(s.ctx, shot)
+	png, err := chromedp.Run(s.step(t), shot)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -156,7 +155,7 @@ func (s *session) screenshot(t *testing.T, name string, full bool) {
 // axe fails the test for each serious or critical accessibility violation on the page.
 func (s *session) axe(t *testing.T, what string) {
 	t.Helper()
-	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+	out, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("axe on %s: %v", what, err)
 	}
@@ -342,7 +341,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 							t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
 						}
 						// The console with a result and its quick chart, as the README shows it.
-						if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
+						if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
 							chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas"))); err != nil {
 							t.Fatalf("run a query in the console: %v", err)
 						}
@@ -364,7 +363,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 // signIn signs the browser in as one of the fixture's users.
 func (s *session) signIn(t *testing.T, base, user string) {
 	t.Helper()
-	err := chromedp.Do(s.ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
+	err := chromedp.Do(s.step(t), chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-user")),
 		chromedp.SendKeys(chromedp.CSS("#login-user"), user), chromedp.SendKeys(chromedp.CSS("#login-password"), user+"-pw"),
 		chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
 	if err != nil {
@@ -375,7 +374,7 @@ func (s *session) signIn(t *testing.T, base, user string) {
 func (s *session) signOut(t *testing.T, user string) {
 	t.Helper()
 	s.setViewport(t, desktop)
-	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
 		t.Fatalf("sign out %s: %v", user, err)
 	}
 }
@@ -385,7 +384,7 @@ func (s *session) signOut(t *testing.T, user string) {
 func (s *session) phoneMenu(t *testing.T, name, want string) {
 	t.Helper()
 	s.setViewport(t, phone)
-	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS("#menu-toggle")), chromedp.WaitVisible(chromedp.CSS("#main-nav a"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#menu-toggle")), chromedp.WaitVisible(chromedp.CSS("#main-nav a"))); err != nil {
 		t.Fatalf("%s: open the menu: %v", name, err)
 	}
 	if got := s.eval(t, visibleText+`('#main-nav a')`); got != want {
@@ -396,7 +395,7 @@ func (s *session) phoneMenu(t *testing.T, name, want string) {
 	}
 	s.axe(t, name)
 	s.screenshot(t, name+"-390", false)
-	if _, err := chromedp.Run(s.ctx, chromedp.Click(chromedp.CSS("#menu-toggle"))); err != nil {
+	if _, err := chromedp.Run(s.step(t), chromedp.Click(chromedp.CSS("#menu-toggle"))); err != nil {
 		t.Fatalf("%s: close the menu: %v", name, err)
 	}
 }
@@ -427,7 +426,7 @@ func (s *session) wallWithToken(t *testing.T, f *authFixture) {
 	s.setViewport(t, desktop)
 	s.signIn(t, f.srv.URL, "ops")
 	s.load(t, f.srv.URL+"/admin/accounts")
-	err := chromedp.Do(s.ctx, chromedp.SetValue(chromedp.CSS("#wall-name"), "wall-hall"), chromedp.Click(chromedp.CSS("#add-wall-token-submit")),
+	err := chromedp.Do(s.step(t), chromedp.SetValue(chromedp.CSS("#wall-name"), "wall-hall"), chromedp.Click(chromedp.CSS("#add-wall-token-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#wall-link")))
 	if err != nil {
 		t.Fatalf("make a wall-screen token: %v", err)
@@ -442,7 +441,7 @@ func (s *session) wallWithToken(t *testing.T, f *authFixture) {
 
 	s.setViewport(t, wall)
 	u := strings.Replace(link, "/wall#", "/wall?next="+url.QueryEscape("/?poll=1")+"#", 1)
-	if err := chromedp.Do(s.ctx, chromedp.Navigate(u)); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Navigate(u)); err != nil {
 		t.Fatalf("open the wall link: %v", err)
 	}
 	waitFor(t, s, `String(location.pathname === '/' && document.body.classList.contains('wall') && document.readyState === 'complete')`, "the cockpit's wall view")
@@ -494,10 +493,10 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	}
 	s.setViewport(t, viewport{orient, width, 1000, false})
 	s.load(t, pageURL)
-	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+	if _, err := chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("print media: %v", err)
 	}
-	defer chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+	defer chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 	s.setViewport(t, viewport{orient, width, 1000, false})
 	check := fmt.Sprintf(`(function () {
   var bad = [], w = %d;
@@ -513,7 +512,7 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	}
 	title := s.eval(t, `document.querySelector('h1').innerText.trim()`)
 	context := s.eval(t, `document.getElementById('print-context').innerText.trim()`)
-	pdf, err := chromedp.Call(s.ctx, page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
+	pdf, err := chromedp.Call(s.step(t), page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
 		PrintBackground: ptrTo(true)})
 	if err != nil {
 		t.Fatalf("print %s: %v", name, err)
@@ -551,17 +550,17 @@ const wallCheck = `(function () {
   return bad.join('; ');
 })()`
 
-// waitFor polls a JavaScript condition (a string 'true' when met) for up to 20 s.
+// waitFor polls a JavaScript condition (a string 'true' when met) for up to browserStep.
 func waitFor(t *testing.T, s *session, cond, what string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(browserStep)
 	for {
-		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](cond))
+		v, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](cond))
 		if err == nil && v == "true" {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited 20 s for %s (last %q, %v)", what, v, err)
+			t.Fatalf("waited %v for %s (last %q, %v)", browserStep, what, v, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
