@@ -299,7 +299,19 @@ func TestEveryPageInBrowser(t *testing.T) {
 		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
 		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
 	})
-	signed := newAuthServerOn(t, srv.w, func(c *dashboard.Config) { c.Jobs = &opJobs{staged: map[string][]byte{}} })
+	signed := newAuthServerOn(t, srv.w, func(c *dashboard.Config) {
+		c.Jobs = &opJobs{staged: map[string][]byte{}}
+		// A county's reporter (城关区) and the province's verifier, beside the fixture's
+		// viewer, analyst and admin: every role signs in below.
+		for _, u := range []dashboard.User{{Name: "filler", Role: dashboard.RoleReporter, Unit: "620102"}, {Name: "checker", Role: dashboard.RoleVerifier}} {
+			h, err := dashboard.HashPassword(u.Name + "-pw")
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.PasswordHash = h
+			c.Users = append(c.Users, u)
+		}
+	})
 	base := signed.srv.URL
 	t.Run("signed-out", func(t *testing.T) {
 		for _, lang := range []string{"zh", "en"} {
@@ -312,7 +324,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 		}
 	})
 	adminPages := operatorPages(t, srv.w)
-	for _, role := range []string{"leader", "analyst", "ops"} {
+	for _, role := range []string{"leader", "analyst", "ops", "filler", "checker"} {
 		t.Run(role, func(t *testing.T) {
 			s.signIn(t, base, role)
 			// Signed in, the dashboards differ from demo mode's (every page, language and
@@ -325,10 +337,19 @@ func TestEveryPageInBrowser(t *testing.T) {
 				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
 			case "ops":
 				pages, nav = append([]struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, adminPages...), 2
+			case "filler":
+				// A reporter has its unit's report form and the ledger of its unit's items;
+				// its navigation is its own (no province pages), read by axe's link-name.
+				pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}}, -1
+			case "checker":
+				pages, nav = []struct{ name, path string }{dashboardPages[0], {"reports", "/reports"}}, -1
 			}
 			for _, lang := range []string{"zh", "en"} {
 				for i, p := range pages {
 					s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false, wall, phone)
+					if nav < 0 {
+						continue
+					}
 					if i == 0 {
 						s.phoneMenu(t, role+"-menu-"+lang, navText[lang][nav])
 					}
@@ -415,7 +436,8 @@ func operatorPages(t *testing.T, w *warehouse.Warehouse) []struct{ name, path st
 		}
 	}
 	return []struct{ name, path string }{{"admin-loads", "/admin/loads"}, {"admin-run", "/admin/loads/" + run.ID},
-		{"admin-schedules", "/admin/schedules"}, {"admin-upload", "/admin/upload"}, {"admin-accounts", "/admin/accounts"}}
+		{"admin-run-changes", "/admin/loads/" + run.ID + "/changes"}, {"admin-schedules", "/admin/schedules"},
+		{"admin-upload", "/admin/upload"}, {"admin-accounts", "/admin/accounts"}, {"admin-alerts", "/admin/alerts"}, {"reports", "/reports"}}
 }
 
 // wallWithToken is a wall screen's day: an admin makes a wall-screen token on the accounts

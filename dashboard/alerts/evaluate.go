@@ -27,7 +27,7 @@ type Store interface {
 	SeedAlertRules(ctx context.Context, rules []warehouse.AlertRule) (int, error)
 	AlertStates(ctx context.Context, ruleID string) (map[string]warehouse.AlertState, error)
 	PutAlertState(ctx context.Context, ruleID, subject, fingerprint string, dataVersion uint64) error
-	DeliveryIDs(ctx context.Context, alertID string) (map[string]bool, error)
+	DeliveredTo(ctx context.Context, alertID string, same warehouse.SameChange) (map[string]bool, error)
 	PutDelivery(ctx context.Context, d warehouse.Delivery) error
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]warehouse.Delivery, error)
 	Subscriptions(ctx context.Context) ([]warehouse.Subscription, error)
@@ -57,6 +57,8 @@ type Alert struct {
 	Subject     string
 	Fingerprint string
 	DataVersion uint64
+	// Since is the data version at which the state this alert leaves was kept.
+	Since       uint64
 	Units       []string
 	Title, Body string
 }
@@ -132,7 +134,10 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 			}
 			if !first {
 				if title, body, ok := o.news(prev, had); ok {
-					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Units: o.units, Title: title, Body: body}
+					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Since: was.DataVersion, Units: o.units, Title: title, Body: body}
+					if !had {
+						a.Since = version
+					}
 					a.ID = hashID(r.ID, o.subject, prev, strconv.FormatUint(was.DataVersion, 10), o.fingerprint)
 					if err := keep(a); err != nil {
 						return fired, err
