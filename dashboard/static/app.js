@@ -15,7 +15,7 @@
   }
   // The operator pages' tables scroll sideways by themselves on a phone (app.css): a
   // keyboard can scroll them too.
-  document.querySelectorAll('main > table, section.staged > table').forEach(function (t) { t.tabIndex = 0; });
+  document.querySelectorAll('main > table, main > section > table, section.staged > table, .table-scroll').forEach(function (t) { t.tabIndex = 0; });
   var charts = [];
   var wall = document.body.hasAttribute('data-wall');
   document.querySelectorAll('[data-chart]').forEach(function (el) {
