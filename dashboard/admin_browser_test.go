@@ -19,7 +19,7 @@ func TestUploadInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := browser(t, chromedp.Flag("ignore-certificate-errors", true))
-	err := chromedp.Do(s.ctx,
+	err := chromedp.Do(s.step(t),
 		chromedp.Navigate(f.srv.URL+"/ranking"),
 		chromedp.WaitVisible(chromedp.CSS("#login-user")),
 		chromedp.SendKeys(chromedp.CSS("#login-user"), "ops"),
@@ -47,7 +47,7 @@ func TestUploadInBrowser(t *testing.T) {
 	if len(jobs.loaded) != 0 {
 		t.Fatalf("loaded before the operator's go: %v", jobs.loaded)
 	}
-	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS(".upload-load")), chromedp.WaitVisible(chromedp.CSS("#loaded"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS(".upload-load")), chromedp.WaitVisible(chromedp.CSS("#loaded"))); err != nil {
 		t.Fatalf("load the upload: %v", err)
 	}
 	if len(jobs.loaded) != 1 || !strings.HasSuffix(jobs.loaded[0], "gdp.csv") {

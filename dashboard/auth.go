@@ -226,8 +226,9 @@ func (s *Server) login(c echo.Context) error {
 	}
 	s.setCookie(c, sessionCookie, value, expires, 0)
 	s.log.Info("signed in", "user", name, "role", u.Role, "ip", c.RealIP())
-	if RoleAllows(u.Role, PermReport) && !strings.HasPrefix(next, "/report") {
-		// A unit's staff have their unit's reports and nothing of the province's pages.
+	if RoleAllows(u.Role, PermReport) && !strings.HasPrefix(next, "/report") && !strings.HasPrefix(next, "/ecology") {
+		// A unit's staff have their unit's reports and ledger items, and nothing else of
+		// the province's pages.
 		next = "/report"
 	}
 	return c.Redirect(http.StatusSeeOther, next)

@@ -18,7 +18,7 @@ func TestCampaignBreakdownInBrowser(t *testing.T) {
 	if v := s.eval(t, `String(document.querySelector('#score-table details.breakdown').open)`); v != "false" {
 		t.Errorf("the breakdown is open before a click")
 	}
-	if _, err := chromedp.Run(s.ctx, chromedp.Click(chromedp.CSS(`#score-table details.breakdown summary`))); err != nil {
+	if _, err := chromedp.Run(s.step(t), chromedp.Click(chromedp.CSS(`#score-table details.breakdown summary`))); err != nil {
 		t.Fatal(err)
 	}
 	if v := s.eval(t, `String(document.querySelector('#score-table details.breakdown').open && document.querySelector('#score-table details.breakdown table.items').getBoundingClientRect().height > 50)`); v != "true" {

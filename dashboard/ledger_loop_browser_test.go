@@ -29,7 +29,7 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 	s.setViewport(t, phone)
 	signInAs := func(user, at string) {
 		t.Helper()
-		err := chromedp.Do(s.ctx,
+		err := chromedp.Do(s.step(t),
 			chromedp.Navigate(at),
 			chromedp.WaitVisible(chromedp.CSS("#login-user")),
 			chromedp.SendKeys(chromedp.CSS("#login-user"), user),
@@ -44,7 +44,7 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 	signOut := func() {
 		t.Helper()
 		s.eval(t, `(document.querySelector('form.logout').submit(), '')`)
-		if err := chromedp.Do(s.ctx, chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
+		if err := chromedp.Do(s.step(t), chromedp.WaitVisible(chromedp.CSS("#login-user"))); err != nil {
 			t.Fatalf("sign out: %v", err)
 		}
 	}
@@ -64,17 +64,17 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 	if over := s.eval(t, phoneOverflow); over != "" {
 		t.Errorf("the item page at 390 px is wider than the screen: %s", over)
 	}
-	err := chromedp.Do(s.ctx,
+	err := chromedp.Do(s.step(t),
 		chromedp.SetValue(chromedp.CSS("#progress-pct"), "70"),
 		chromedp.SetUploadFiles(chromedp.CSS("#progress-files"), []string{fake}),
 		chromedp.Click(chromedp.CSS("#progress-submit")),
 	)
 	if err != nil {
-		t.Fatalf("send a ZIP as a PDF: %v", err)
+		t.Fatalf("send a ZIP as a PDF: %v: %.600s", err, s.eval(t, `document.body.innerText`))
 	}
 	waitText("#progress-files-error", "压缩包")
 	s.screenshot(t, "ledger-item-refused-390", true)
-	err = chromedp.Do(s.ctx,
+	err = chromedp.Do(s.step(t),
 		chromedp.SetValue(chromedp.CSS("#progress-pct"), "70"),
 		chromedp.SendKeys(chromedp.CSS("#progress-note"), "已拆除违建，正在复绿"),
 		chromedp.SetUploadFiles(chromedp.CSS("#progress-files"), []string{evidence}),
@@ -85,7 +85,7 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 	}
 	waitText("#history-table tbody tr:last-child", "alice")
 	waitText("#history-table tbody tr:last-child a.attachment", "验收报告.pdf")
-	err = chromedp.Do(s.ctx,
+	err = chromedp.Do(s.step(t),
 		chromedp.SendKeys(chromedp.CSS("#request_closure-note"), "整改完成，申请销号"),
 		chromedp.Click(chromedp.CSS("#request_closure-submit")),
 	)
@@ -99,7 +99,7 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 	signInAs("checker", item)
 	waitText("#approve-form", "审核通过")
 	s.axe(t, "ledger item, verifier")
-	if err := chromedp.Do(s.ctx, chromedp.SendKeys(chromedp.CSS("#approve-note"), "现场核查通过"), chromedp.Click(chromedp.CSS("#approve-submit"))); err != nil {
+	if err := chromedp.Do(s.step(t), chromedp.SendKeys(chromedp.CSS("#approve-note"), "现场核查通过"), chromedp.Click(chromedp.CSS("#approve-submit"))); err != nil {
 		t.Fatalf("approve: %v", err)
 	}
 	waitText("#item-status", "已销号")
@@ -111,7 +111,7 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 		t.Errorf("bob's ledger shows alice's item %s, or not his own %s", a.ItemID, b.ItemID)
 	}
 	for _, u := range []string{item, f.srv.URL + "/api/ecology/items/" + a.ItemID} {
-		if err := chromedp.Do(s.ctx, chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		if err := chromedp.Do(s.step(t), chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 			t.Fatal(err)
 		}
 		if page := s.eval(t, `document.body.innerText`); strings.Contains(page, a.Title) || strings.Contains(page, "验收报告") || !strings.Contains(page, "no ledger item") {
