@@ -557,9 +557,11 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	if err != nil {
 		t.Fatalf("pdftotext (make test installs poppler-utils): %v", err)
 	}
+	// pdftotext spaces glyph runs as the font sets them ("2024 年简报"), so text is
+	// compared without white space.
 	first := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []string{title, context} {
-		if !strings.Contains(first, strings.Join(strings.Fields(want), " ")) {
+		if !strings.Contains(squeeze(first), squeeze(want)) {
 			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, orient, want, first)
 		}
 	}
