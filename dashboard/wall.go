@@ -133,6 +133,7 @@ func (s *Server) wallSignIn(c echo.Context) error {
 	}
 	s.setCookie(c, sessionCookie, value, ss.Expires, 0)
 	s.log.Info("wall screen signed in", "token", ss.TokenID, "name", ss.User, "until", ss.Expires, "ip", c.RealIP())
+	s.purgeSessions(c.Request().Context())
 	return c.Redirect(http.StatusSeeOther, wallTarget(c.FormValue("next"), lang))
 }
 
