@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -82,7 +83,7 @@ func (w *Warehouse) readDataVersion(ctx context.Context) (uint64, error) {
 	if len(res.Rows) != 1 || len(res.Rows[0]) != 1 {
 		return 0, fmt.Errorf("read data version: %d rows", len(res.Rows))
 	}
-	return toUint(res.Rows[0][0]), nil
+	return res.Uint(0, 0), nil
 }
 
 // cacheVersion returns the query cache's version to key results by: the cache's own
@@ -139,6 +140,14 @@ func (w *Warehouse) dataChanged(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("record a new data version: %w", err)
+}
+
+// change runs write, the statements of one change to the data, and then starts a new data
+// version whether or not they all went in: a change that stopped part way has left what it
+// wrote, and every process must show that at once, as it would a whole change.
+func (w *Warehouse) change(ctx context.Context, write func() error) error {
+	err := write()
+	return errors.Join(err, w.dataChanged(ctx))
 }
 
 // isUnknownTable says err is the engine's "table does not exist" (code 60), or "database
