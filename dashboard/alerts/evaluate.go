@@ -14,6 +14,7 @@ import (
 // Store is what the alerts read and write in the warehouse.
 type Store interface {
 	DataVersion(ctx context.Context) (uint64, error)
+	DataVersionNow(ctx context.Context) (uint64, error)
 	Indicators(ctx context.Context) ([]warehouse.Indicator, error)
 	Regions(ctx context.Context) ([]warehouse.Region, error)
 	Ranking(ctx context.Context, q warehouse.RankingQuery) (*warehouse.Ranking, error)
@@ -27,7 +28,7 @@ type Store interface {
 	SeedAlertRules(ctx context.Context, rules []warehouse.AlertRule) (int, error)
 	AlertStates(ctx context.Context, ruleID string) (map[string]warehouse.AlertState, error)
 	PutAlertState(ctx context.Context, ruleID, subject, fingerprint string, dataVersion uint64) error
-	DeliveredTo(ctx context.Context, alertID string, same warehouse.SameChange) (map[string]bool, error)
+	DeliveryIDs(ctx context.Context, alertID string) (map[string]bool, error)
 	PutDelivery(ctx context.Context, d warehouse.Delivery) error
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]warehouse.Delivery, error)
 	Subscriptions(ctx context.Context) ([]warehouse.Subscription, error)
@@ -57,8 +58,6 @@ type Alert struct {
 	Subject     string
 	Fingerprint string
 	DataVersion uint64
-	// Since is the data version at which the state this alert leaves was kept.
-	Since       uint64
 	Units       []string
 	Title, Body string
 }
@@ -88,18 +87,14 @@ type evaluator struct {
 	names map[string]warehouse.Region
 }
 
-// Evaluate runs every enabled rule against the warehouse at its current data version and
-// returns the alerts whose subjects changed since the rule last looked, keeping the new
-// states. A rule's first evaluation only records what it sees. keep is called with each
-// alert before its state is kept, so its deliveries are written first. An alert's id is
-// the change it tells — rule, subject, the state left and the data version it was kept at,
-// the state found — so a process that evaluates the same change again (killed before the
-// new state was kept) makes the same alert and finds its deliveries there.
+// Evaluate runs every enabled rule against the warehouse and returns the alerts whose
+// subjects changed since the rule last looked, keeping the new states. A rule's first
+// evaluation only records what it sees. keep is called with each alert before its state is
+// kept, so its deliveries are written first. An alert's id is the change it tells — rule,
+// subject, the state left and the data version it was kept at, the state found — so a
+// process that evaluates the same change again (killed before the new state was kept)
+// makes the same alert, at whatever data version, and finds its deliveries there.
 func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep func(Alert) error) (int, error) {
-	version, err := st.DataVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
 	rules, err := st.AlertRules(ctx)
 	if err != nil {
 		return 0, err
@@ -117,13 +112,13 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 		if !r.Enabled {
 			continue
 		}
-		obs, err := e.observe(ctx, r)
-		if err != nil {
-			return fired, fmt.Errorf("alert rule %s: %w", r.ID, err)
-		}
 		seen, err := st.AlertStates(ctx, r.ID)
 		if err != nil {
 			return fired, err
+		}
+		obs, version, err := e.look(ctx, r, seen)
+		if err != nil {
+			return fired, fmt.Errorf("alert rule %s: %w", r.ID, err)
 		}
 		first := len(seen) == 0
 		for _, o := range obs {
@@ -134,11 +129,8 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 			}
 			if !first {
 				if title, body, ok := o.news(prev, had); ok {
-					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Since: was.DataVersion, Units: o.units, Title: title, Body: body}
-					if !had {
-						a.Since = version
-					}
-					a.ID = hashID(r.ID, o.subject, prev, strconv.FormatUint(was.DataVersion, 10), o.fingerprint)
+					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Units: o.units, Title: title, Body: body,
+						ID: hashID(r.ID, o.subject, prev, strconv.FormatUint(was.DataVersion, 10), o.fingerprint)}
 					if err := keep(a); err != nil {
 						return fired, err
 					}
@@ -157,6 +149,62 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 		}
 	}
 	return fired, nil
+}
+
+// lookTries bounds how often a rule looks again while the data keeps changing under it;
+// the next evaluation tries anew.
+const lookTries = 5
+
+// look observes a rule at one data version. A rule's subjects are read by several queries,
+// and a load may commit between two of them (the rank among all 31 read before it, the
+// one in the west after): such a look is a state the data never was in, and keeping it
+// would tell the rest of the change as news of its own at the next look. So a look that
+// finds a change is made again until two looks in a row agree, with no new data version
+// between them; the version is read from the warehouse each time, past what this process
+// last read, so a load by another process or host counts too.
+func (e *evaluator) look(ctx context.Context, r warehouse.AlertRule, seen map[string]warehouse.AlertState) ([]observation, uint64, error) {
+	version, err := e.st.DataVersionNow(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	obs, err := e.observe(ctx, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	for try := 1; changed(obs, seen); try++ {
+		again, err := e.observe(ctx, r)
+		if err != nil {
+			return nil, 0, err
+		}
+		now, err := e.st.DataVersionNow(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if now == version && sameStates(obs, again) {
+			return again, version, nil
+		}
+		if try == lookTries {
+			return nil, 0, fmt.Errorf("the data changed at each of %d looks (data version %d)", lookTries, now)
+		}
+		obs, version = again, now
+	}
+	return obs, version, nil
+}
+
+// changed says whether a look differs from the states kept: a subject new or changed.
+func changed(obs []observation, seen map[string]warehouse.AlertState) bool {
+	if len(seen) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(obs, func(o observation) bool {
+		was, had := seen[o.subject]
+		return !had || was.Fingerprint != o.fingerprint
+	})
+}
+
+// sameStates says whether two looks saw every subject in the same state.
+func sameStates(a, b []observation) bool {
+	return slices.EqualFunc(a, b, func(x, y observation) bool { return x.subject == y.subject && x.fingerprint == y.fingerprint })
 }
 
 // regionName is a region's short Chinese name, or its code.
