@@ -450,3 +450,50 @@ func TestAChangeFoundAgainAfterACrashIsMailedOnce(t *testing.T) {
 		t.Errorf("delivery log %+v (%v); want one delivery, sent", log, err)
 	}
 }
+
+// Where units report through the form, a reporting rule watches the latest month whose
+// deadline has passed, as /reports judges it: a unit joining the late or missing (here a
+// report returned by the province) fires one alert naming it; units already on the list
+// and units that reported on time are not news.
+func TestAReportReturnedAfterItsDeadlineFiresOnce(t *testing.T) {
+	r := newRig(t, alerts.RuleConfig{AlertRule: warehouse.AlertRule{ID: "reports", Kind: warehouse.AlertReportingMissing,
+		Scope: warehouse.ScopeCounty, Channels: []string{"leaders"}}})
+	ctx := context.Background()
+	now := time.Now()
+	month, err := warehouse.Deadlines{}.LastDue(now.In(warehouse.ProvinceTime).Format("2006-01"), now)
+	if err != nil || month == "" {
+		t.Fatalf("no month due: %v", err)
+	}
+	due, _ := warehouse.Deadlines{}.For(month)
+	for _, code := range []string{"620102", "620103"} {
+		u, err := r.w.Unit(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := warehouse.Submission{Unit: u, Month: month, By: "clerk", Channel: warehouse.ChannelForm, At: due.Add(-time.Hour),
+			Cells: []warehouse.ReportCell{{Metric: "study_sessions", Value: 3}}}
+		if _, err := r.w.SubmitReport(ctx, warehouse.UnitScope(code), sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.evaluate(t, 0) // the first look records the 84 counties that did not report
+	r.evaluate(t, 0)
+	if err := r.w.ReturnReport(ctx, "620103", month, "province", "数据有误"); err != nil {
+		t.Fatal(err)
+	}
+	r.evaluate(t, 1)
+	r.evaluate(t, 0)
+	log, err := r.w.Deliveries(ctx, 10)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("%d deliveries (%v), want 1", len(log), err)
+	}
+	d := log[0]
+	for _, want := range []string{month + "月报", "未报84个", "退回未重报1个", "新增：七里河区（退回未重报）"} {
+		if !strings.Contains(d.Title+d.Body, want) {
+			t.Errorf("alert lacks %q: %s\n%s", want, d.Title, d.Body)
+		}
+	}
+	if strings.Contains(d.Body, "城关区") {
+		t.Errorf("the unit that reported on time is named:\n%s", d.Body)
+	}
+}

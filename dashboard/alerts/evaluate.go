@@ -21,6 +21,8 @@ type Store interface {
 	Targets(ctx context.Context, region string) ([]warehouse.TargetStatus, error)
 	LedgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time) ([]warehouse.LedgerItem, error)
 	Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*warehouse.Scorecard, error)
+	ReportsByForm(ctx context.Context) (bool, error)
+	LateOrMissing(ctx context.Context, month string, d warehouse.Deadlines, now time.Time) ([]warehouse.Unit, []warehouse.ReportState, error)
 	RecentRuns(ctx context.Context, limit int) ([]warehouse.Run, error)
 	Accounts(ctx context.Context) ([]warehouse.Account, error)
 
@@ -81,10 +83,12 @@ func (e *evaluator) observe(ctx context.Context, r warehouse.AlertRule) ([]obser
 
 // evaluator reads the warehouse for one evaluation.
 type evaluator struct {
-	st    Store
-	home  string
-	today time.Time
-	names map[string]warehouse.Region
+	st        Store
+	home      string
+	deadlines warehouse.Deadlines
+	now       time.Time
+	today     time.Time
+	names     map[string]warehouse.Region
 }
 
 // Evaluate runs every enabled rule against the warehouse and returns the alerts whose
@@ -94,7 +98,7 @@ type evaluator struct {
 // subject, the state left and the data version it was kept at, the state found — so a
 // process that evaluates the same change again (killed before the new state was kept)
 // makes the same alert, at whatever data version, and finds its deliveries there.
-func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep func(Alert) error) (int, error) {
+func Evaluate(ctx context.Context, st Store, home string, deadlines warehouse.Deadlines, now time.Time, keep func(Alert) error) (int, error) {
 	rules, err := st.AlertRules(ctx)
 	if err != nil {
 		return 0, err
@@ -103,7 +107,7 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 	if err != nil {
 		return 0, err
 	}
-	e := &evaluator{st: st, home: home, today: now.UTC().Truncate(24 * time.Hour), names: map[string]warehouse.Region{}}
+	e := &evaluator{st: st, home: home, deadlines: deadlines, now: now, today: now.UTC().Truncate(24 * time.Hour), names: map[string]warehouse.Region{}}
 	for _, r := range regions {
 		e.names[r.Code] = r
 	}
@@ -474,49 +478,132 @@ func newItems(items []warehouse.LedgerItem, before string) []warehouse.LedgerIte
 
 // --- reporting ---
 
-// reporting watches the campaign's latest month: units without a report (未报) and units
-// whose report left items blank (缺报). One subject per scope and month.
+// reporting watches units' monthly reports in the latest month whose deadline has passed:
+// the units missing, late, or returned and not sent again (warehouse.LateOrMissing, as
+// /reports shows them), of the rule's kind of unit (all kinds when it names none). One
+// subject per month; news is a unit joining the list. Where no unit reports through the
+// form, the campaign's figures (loaded by file) say who did not report instead.
 func (e *evaluator) reporting(ctx context.Context, r warehouse.AlertRule) ([]observation, error) {
-	scope := r.Scope
-	if scope == "" {
-		scope = warehouse.ScopeCounty
+	byForm, err := e.st.ReportsByForm(ctx)
+	if err != nil || !byForm {
+		return e.campaignReporting(ctx, r, err)
 	}
-	sc, err := e.st.Scorecard(ctx, scope, "", nil)
+	month, err := e.deadlines.LastDue(e.now.In(warehouse.ProvinceTime).Format("2006-01"), e.now)
+	if err != nil || month == "" {
+		return nil, err
+	}
+	due, err := e.deadlines.For(month)
 	if err != nil {
 		return nil, err
 	}
-	if sc == nil || sc.Month == "" {
-		return nil, nil
+	units, states, err := e.st.LateOrMissing(ctx, month, e.deadlines, e.now)
+	if err != nil {
+		return nil, err
 	}
-	var missing, blank []string
-	var units []string
-	for _, u := range sc.Units {
-		switch {
-		case !u.Reported:
-			missing = append(missing, u.Name)
-		case len(u.Missing) > 0:
-			blank = append(blank, u.Name)
-		default:
+	type unitState struct {
+		unit  warehouse.Unit
+		state string
+	}
+	var list []unitState
+	var entries, codes []string
+	for i, u := range units {
+		if r.Scope != "" && u.Kind != r.Scope {
 			continue
 		}
-		units = append(units, u.Code)
+		list = append(list, unitState{u, states[i].State})
+		entries = append(entries, u.Code+":"+states[i].State)
+		codes = append(codes, u.Code)
 	}
-	if len(missing)+len(blank) == 0 {
-		return nil, nil
-	}
-	fp := strings.Join(missing, ",") + "|" + strings.Join(blank, ",")
-	return []observation{{subject: scope + ":" + sc.Month, fingerprint: fp, units: units,
-		news: func(string, bool) (string, string, bool) {
-			body := fmt.Sprintf("%s月报：未报%d个", sc.Month, len(missing))
-			if len(missing) > 0 {
-				body += "（" + strings.Join(missing, "、") + "）"
+	scope := cmpOr(r.Scope, "all")
+	return []observation{{subject: scope + ":" + month, fingerprint: strings.Join(entries, ","), units: codes,
+		news: func(prev string, _ bool) (string, string, bool) {
+			known := map[string]bool{}
+			for _, entry := range strings.Split(prev, ",") {
+				code, _, _ := strings.Cut(entry, ":")
+				known[code] = true
 			}
-			body += fmt.Sprintf("，缺报%d个", len(blank))
-			if len(blank) > 0 {
-				body += "（" + strings.Join(blank, "、") + "）"
+			counts := map[string]int{}
+			var fresh []string
+			for _, us := range list {
+				counts[us.state]++
+				if !known[us.unit.Code] {
+					fresh = append(fresh, us.unit.NameZh+"（"+reportStateWords[us.state]+"）")
+				}
 			}
-			return fmt.Sprintf("【未报】%s月报 %d个单位未报、%d个缺报", sc.Month, len(missing), len(blank)), body + "。", true
+			if len(fresh) == 0 {
+				return "", "", false
+			}
+			body := fmt.Sprintf("%s月报（报送期限%s）：未报%d个，迟报%d个，退回未重报%d个。\n新增：%s。", month, due.AddDate(0, 0, -1).Format(time.DateOnly),
+				counts[warehouse.StateMissing], counts[warehouse.StateLate], counts[warehouse.StateReturned], strings.Join(fresh, "、"))
+			title := fmt.Sprintf("【报送】%s月报 %d个单位未报、%d个迟报、%d个退回", month, counts[warehouse.StateMissing],
+				counts[warehouse.StateLate], counts[warehouse.StateReturned])
+			return title, body, true
 		}}}, nil
+}
+
+// reportStateWords are the states of a late or missing report, as an alert words them.
+var reportStateWords = map[string]string{warehouse.StateMissing: "未报", warehouse.StateLate: "迟报", warehouse.StateReturned: "退回未重报"}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// campaignScopes are the campaign's kinds of unit a reporting rule without a scope watches.
+var campaignScopes = []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}
+
+// campaignReporting watches the campaign's latest month: units without figures (未报) and
+// units whose figures left items blank (缺报). One subject per scope and month. err is
+// the caller's, passed on.
+func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule, err error) ([]observation, error) {
+	if err != nil {
+		return nil, err
+	}
+	scopes := campaignScopes
+	if r.Scope != "" {
+		scopes = []string{r.Scope}
+	}
+	var out []observation
+	for _, scope := range scopes {
+		sc, err := e.st.Scorecard(ctx, scope, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		if sc == nil || sc.Month == "" {
+			continue
+		}
+		var missing, blank, units []string
+		for _, u := range sc.Units {
+			switch {
+			case !u.Reported:
+				missing = append(missing, u.Name)
+			case len(u.Missing) > 0:
+				blank = append(blank, u.Name)
+			default:
+				continue
+			}
+			units = append(units, u.Code)
+		}
+		if len(missing)+len(blank) == 0 {
+			continue
+		}
+		fp := strings.Join(missing, ",") + "|" + strings.Join(blank, ",")
+		out = append(out, observation{subject: scope + ":" + sc.Month, fingerprint: fp, units: units,
+			news: func(string, bool) (string, string, bool) {
+				body := fmt.Sprintf("%s月报：未报%d个", sc.Month, len(missing))
+				if len(missing) > 0 {
+					body += "（" + strings.Join(missing, "、") + "）"
+				}
+				body += fmt.Sprintf("，缺报%d个", len(blank))
+				if len(blank) > 0 {
+					body += "（" + strings.Join(blank, "、") + "）"
+				}
+				return fmt.Sprintf("【未报】%s月报 %d个单位未报、%d个缺报", sc.Month, len(missing), len(blank)), body + "。", true
+			}})
+	}
+	return out, nil
 }
 
 // --- loads ---

@@ -162,7 +162,7 @@ func (s *Service) Evaluate(ctx context.Context) (int, error) {
 			roles[a.Name] = a.Role
 		}
 	}
-	n, err := Evaluate(ctx, s.st, s.home, s.now(), func(a Alert) error {
+	n, err := Evaluate(ctx, s.st, s.home, s.cfg.Deadlines, s.now(), func(a Alert) error {
 		return s.queue(ctx, a, s.recipients(a, subs, roles))
 	})
 	if err != nil {
