@@ -64,6 +64,7 @@ var labelFamilies = map[string][]string{
 	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
 	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
 	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
+	"subs_brief_":   briefTopics,
 	"wall_refused_": wallRefusals,
 }
 
