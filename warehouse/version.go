@@ -50,6 +50,18 @@ func (w *Warehouse) DataVersion(ctx context.Context) (uint64, error) {
 	return w.refreshVersionLocked(ctx)
 }
 
+// DataVersionNow is DataVersion read from the warehouse now, however recently this process
+// read it: for a reader that must know no write by another process or host came between
+// two of its reads (the alerts, which compare two looks at the data). A new version drops
+// the cached results, so what is read next is read anew.
+func (w *Warehouse) DataVersionNow(ctx context.Context) (uint64, error) {
+	d := &w.version
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.readAt = time.Time{}
+	return w.refreshVersionLocked(ctx)
+}
+
 // refreshVersionLocked returns the data version, read again when the one known is older than
 // versionTTL or this process has written since; a new one drops the cached results. Called
 // with version.mu held.
