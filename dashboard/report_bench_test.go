@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,8 +16,8 @@ import (
 )
 
 // BenchmarkSubmissionReachesProvince times a unit's submission from the moment it is sent
-// to the moment the province's pages show it: the unit's report page as an admin sees it,
-// and the county scorecard with the unit's new score. The yardstick is the issue's: under a
+// to the moment the province's pages show it: the county scorecard with the unit's new
+// score, and then the unit's report page as an admin sees it. The yardstick is the issue's: under a
 // second. Each round submits a value that moves the unit's score, and both pages have been
 // viewed (cached) before it, as on a working day. `make bench` prints the median and the
 // worst beside the yardstick.
@@ -69,46 +68,28 @@ func BenchmarkSubmissionReachesProvince(b *testing.B) {
 		values["study_sessions"] = v
 		before := score()
 		reportShows("")
-		type obs struct {
-			at  time.Duration
-			d   time.Duration
-			stm string
-		}
-		var seen []obs
-		var mu sync.Mutex
 		start := time.Now()
-		stop := f.w.ObserveQueries(func(stmt string, _ warehouse.Params, d time.Duration, _ error) {
-			mu.Lock()
-			seen = append(seen, obs{time.Since(start), d, stmt[:min(len(stmt), 90)]})
-			mu.Unlock()
-		})
 		code, body := call(b, rep, "POST", base+"/api/report/"+unit+"/"+month+"/submit", map[string]string{"X-CSRF-Token": csrf}, dashboard.ReportRequest{Values: values})
 		if code != http.StatusOK {
 			b.Fatalf("submit: %d %s", code, body)
 		}
-		for deadline := start.Add(time.Minute); !reportShows(v); time.Sleep(2 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				b.Fatal("the province's report page never showed the submission")
-			}
-		}
-		toReport = append(toReport, time.Since(start))
 		for deadline := start.Add(time.Minute); score() == before; time.Sleep(2 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				b.Fatal("the scorecard never showed the submission")
 			}
 		}
 		toScorecard = append(toScorecard, time.Since(start))
-		stop()
-		mu.Lock()
-		for _, o := range seen {
-			fmt.Printf("DBG %6dms %6dms %q\n", o.at.Milliseconds(), o.d.Milliseconds(), o.stm)
+		for deadline := start.Add(time.Minute); !reportShows(v); time.Sleep(2 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				b.Fatal("the province's report page never showed the submission")
+			}
 		}
-		mu.Unlock()
+		toReport = append(toReport, time.Since(start))
 	}
 	b.ReportMetric(median(toScorecard).Seconds(), "s_to_scorecard")
-	fmt.Printf("submission → province's report page: median %v, worst %v; → county scorecard: median %v, worst %v (%d rounds; yardstick 1 s)\n",
-		median(toReport).Round(time.Millisecond), slices.Max(toReport).Round(time.Millisecond),
-		median(toScorecard).Round(time.Millisecond), slices.Max(toScorecard).Round(time.Millisecond), len(toScorecard))
+	fmt.Printf("submission → county scorecard showing it: median %v, worst %v; → and the unit's report page: median %v, worst %v (%d rounds; yardstick 1 s)\n",
+		median(toScorecard).Round(time.Millisecond), slices.Max(toScorecard).Round(time.Millisecond),
+		median(toReport).Round(time.Millisecond), slices.Max(toReport).Round(time.Millisecond), len(toScorecard))
 }
 
 func median(ds []time.Duration) time.Duration {
