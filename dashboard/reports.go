@@ -248,13 +248,14 @@ func (s *Server) submit(c echo.Context, u warehouse.Unit, month string, values m
 		return 0, fields, err
 	}
 	sub := warehouse.Submission{Unit: u, Month: month, By: ss.User, Channel: warehouse.ChannelForm, Cells: cells}
-	what := fmt.Sprintf("submit report %s %s", u.Code, month)
 	if from.name != "" {
 		sub.Channel, sub.File, sub.FileSHA256 = warehouse.ChannelFile, from.name, from.sha256
-		what += fmt.Sprintf(" from file %q (sha256 %s), %d rows of other units or months refused", from.name, from.sha256, from.refused)
 	}
 	rev, err := s.reports.SubmitReport(ctx, ss.scope(), sub)
-	what += fmt.Sprintf(": r%d (%d values)", rev, len(cells))
+	what := fmt.Sprintf("submit report %s %s r%d (%d values)", u.Code, month, rev, len(cells))
+	if from.name != "" {
+		what += fmt.Sprintf(" from file %q (sha256 %s), %d rows of other units or months refused", from.name, from.sha256, from.refused)
+	}
 	if aerr := s.auditReport(c, what, err); err == nil {
 		err = aerr
 	}
