@@ -56,6 +56,7 @@ var labelFamilies = map[string][]string{
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},
 	"unit_":          unitKinds,
 	"attach_":        attachmentRefusals,
+	"rfile_":         reportFileRefusals,
 	"note_":          noteProblems,
 	"step_":          closingSteps,
 	"step_note_":     closingSteps,

@@ -46,9 +46,26 @@ type Submission struct {
 	Month   string // 2024-05
 	By      string
 	Channel string
-	Cells   []ReportCell
+	// File and FileSHA256 name the unit's file the values came from (channel file).
+	File, FileSHA256 string
+	Cells            []ReportCell
 	// At is when it was submitted; zero: now.
 	At time.Time
+}
+
+// ReportFileRow is one value of a unit's own file in the monthly report's layout, as the
+// ETL's campaign reader read it: whose, which month and cell, the value as written, and
+// Problem, why a load would reject the row.
+type ReportFileRow struct {
+	Line     int
+	Location string
+	UnitCode string
+	UnitName string
+	Month    string // 2024-05
+	Metric   string
+	Category int
+	Value    string
+	Problem  string
 }
 
 // ReportEvent is one step of a unit's report of a month.
@@ -106,6 +123,12 @@ func (w *Warehouse) writeSubmission(ctx context.Context, s Submission, revision 
 	run := Run{ID: uuid.NewString(), Job: "campaign", FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
 		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: s.At, StartedBy: "report:" + s.By}
 	run.ContentHash = run.FilePath
+	comment := ""
+	if s.File != "" {
+		run.FilePath += "/" + s.File
+		run.ContentHash = s.FileSHA256
+		comment = s.File + " (sha256 " + s.FileSHA256 + ")"
+	}
 	if err := w.RecordRun(ctx, run); err != nil {
 		return err
 	}
@@ -128,7 +151,7 @@ func (w *Warehouse) writeSubmission(ctx context.Context, s Submission, revision 
 		return err
 	}
 	if err := w.putReportEvent(ctx, ReportEvent{Unit: s.Unit.Code, Month: s.Month, Revision: revision, Action: ReportSubmitted,
-		RunID: run.ID, Channel: s.Channel, By: s.By, At: s.At}); err != nil {
+		RunID: run.ID, Channel: s.Channel, By: s.By, At: s.At, Comment: comment}); err != nil {
 		return err
 	}
 	return w.putDraft(ctx, s.Unit.Code, s.Month, "", s.By, true)
