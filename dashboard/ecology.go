@@ -54,7 +54,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 	}
 	if v := c.QueryParam("as_of"); v != "" {
 		if asOf, err = time.Parse("2006-01-02", v); err != nil {
-			return d, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("as_of %q is not a date like 2024-12-31", v))
+			return d, nil, badFormat("as_of", v, "2024-12-31")
 		}
 	}
 	scope := currentSession(c).scope()
