@@ -59,3 +59,12 @@ func rankLinks(indicator, region string, years []int, ranks []int, lang string) 
 	}
 	return links
 }
+
+// itemLineageLink is the /lineage address of a ledger item: its description and reports.
+func itemLineageLink(item, lang string) string {
+	q := url.Values{"item": {item}}
+	if lang == langEn {
+		q.Set("lang", langEn)
+	}
+	return "/lineage?" + q.Encode()
+}

@@ -224,6 +224,18 @@ func TestEveryNumberLeadsToItsSource(t *testing.T) {
 		}
 	}
 
+	// A ledger item's progress chart: each report leads to the item's reports and cells.
+	_, body = app.get("/ecology/items/GS-EC-0003")
+	data = chartLinks(t, body)
+	if len(data) == 0 {
+		t.Fatal("the item's progress chart links no report to its lineage")
+	}
+	for _, d := range data {
+		if d.link != "/lineage?item=GS-EC-0003" {
+			t.Errorf("the item's progress point links %s", d.link)
+		}
+	}
+
 	// English pages keep their language on the way.
 	_, body = app.get("/?lang=en")
 	for _, l := range pageLinks(body) {

@@ -124,6 +124,9 @@ func sweepPaths(t *testing.T, w *warehouse.Warehouse) []string {
 		}
 	}
 	add("ecology/items/GS-EC-0001", url.Values{}, true)
+	for _, p := range []string{"", "2024", "2024-Q4", "2024-12", "2024-13", "24", "2024-Q5", "bogus"} {
+		add("brief", url.Values{"period": {p}}, p == "")
+	}
 	for _, q := range []url.Values{{}, {"indicator": {"gdp"}, "region": {"620000"}, "year": {"2024"}}, {"indicator": {"gdp"}, "region": {"620000"}, "year": {"1949"}},
 		{"indicator": {"gdp"}, "region": {"620000"}, "year": {"-5"}, "kind": {"decade"}, "no": {"999"}}, {"item": {"GS-EC-0001"}}, {"item": {"x"}},
 		{"unit": {"620100"}, "month": {"2023-06-01"}}, {"unit": {"620100"}, "month": {"2030-13-01"}, "metric": {"x"}}} {
