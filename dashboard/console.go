@@ -19,14 +19,6 @@ type consoleStore interface {
 	DeleteSavedQuery(ctx context.Context, id string) error
 }
 
-func (s *Server) console() (consoleStore, error) {
-	cs, ok := s.store.(consoleStore)
-	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotImplemented, "the SQL console is not available")
-	}
-	return cs, nil
-}
-
 func (s *Server) consoleRoutes(e *echo.Echo) {
 	g := e.Group("", s.require(PermRunSQL))
 	g.GET("/console", s.consolePage)
@@ -44,10 +36,7 @@ type consoleView struct {
 }
 
 func (s *Server) consolePage(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	schema, err := cs.Schema(c.Request().Context())
 	if err != nil {
 		return err
@@ -62,10 +51,7 @@ func (s *Server) savedAPI(c echo.Context) error { return consoleJSON(s, c, conso
 
 // consoleJSON answers with what read gives from the console's store.
 func consoleJSON[T any](s *Server, c echo.Context, read func(consoleStore, context.Context) (T, error)) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	v, err := read(cs, c.Request().Context())
 	if err != nil {
 		return err
@@ -74,10 +60,7 @@ func consoleJSON[T any](s *Server, c echo.Context, read func(consoleStore, conte
 }
 
 func (s *Server) saveAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	var req struct {
 		Name      string `json:"name" form:"name"`
 		Statement string `json:"statement" form:"statement"`
@@ -94,10 +77,7 @@ func (s *Server) saveAPI(c echo.Context) error {
 
 // deleteSavedAPI lets the owner, or an admin, delete a saved query.
 func (s *Server) deleteSavedAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	ctx, id, ss := c.Request().Context(), c.Param("id"), currentSession(c)
 	saved, err := cs.SavedQueries(ctx)
 	if err != nil {
@@ -121,10 +101,7 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 // exportAPI runs a statement through the guard with the export limits and sends it as
 // CSV (with BOM), XLSX or Parquet, as a download (see sendSpooled).
 func (s *Server) exportAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	var req sqlRequest
 	if err := c.Bind(&req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "send statement and format")
@@ -132,7 +109,7 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if err := checkFormat(req.Format, "csv", "xlsx", "parquet"); err != nil {
 		return err
 	}
-	err = s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
+	err := s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
 	if status, _ := sqlFailure(err); status != 0 {
 		return echo.NewHTTPError(status, err.Error())
 	}

@@ -302,10 +302,7 @@ func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
 	if d.History, err = s.store.ItemHistory(ctx, scope, it.ItemID); err != nil {
 		return d, err
 	}
-	st, err := s.loopStore()
-	if err != nil {
-		return d, err
-	}
+	st := s.store
 	d.Attachments, err = st.ItemAttachments(ctx, scope, it.ItemID)
 	return d, err
 }
