@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -45,18 +46,21 @@ func (s *Server) consolePage(c echo.Context) error {
 	return c.Render(http.StatusOK, "console.html", v)
 }
 
-func (s *Server) schemaAPI(c echo.Context) error { return consoleJSON(s, c, consoleStore.Schema) }
+func (s *Server) schemaAPI(c echo.Context) error {
+	return consoleJSON(s, c, consoleStore.Schema, api.Schema)
+}
 
-func (s *Server) savedAPI(c echo.Context) error { return consoleJSON(s, c, consoleStore.SavedQueries) }
+func (s *Server) savedAPI(c echo.Context) error {
+	return consoleJSON(s, c, consoleStore.SavedQueries, api.SavedQueries)
+}
 
-// consoleJSON answers with what read gives from the console's store.
-func consoleJSON[T any](s *Server, c echo.Context, read func(consoleStore, context.Context) (T, error)) error {
-	cs := s.store
-	v, err := read(cs, c.Request().Context())
+// consoleJSON answers with what read gives from the console's store, in its API shape.
+func consoleJSON[T, J any](s *Server, c echo.Context, read func(consoleStore, context.Context) (T, error), shape func(T) J) error {
+	v, err := read(s.store, c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(http.StatusOK, shape(v))
 }
 
 func (s *Server) saveAPI(c echo.Context) error {
@@ -72,7 +76,7 @@ func (s *Server) saveAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, q)
+	return c.JSON(http.StatusCreated, api.SavedQuery(q))
 }
 
 // deleteSavedAPI lets the owner, or an admin, delete a saved query.

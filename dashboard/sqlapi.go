@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -171,7 +172,7 @@ func (s *Server) sqlHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, entries)
+	return c.JSON(http.StatusOK, api.AuditEntries(entries))
 }
 
 // auditAPI is every user's recent queries and exports, for admins.
@@ -181,5 +182,5 @@ func (s *Server) auditAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, entries)
+	return c.JSON(http.StatusOK, api.AuditEntries(entries))
 }
