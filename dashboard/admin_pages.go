@@ -359,7 +359,7 @@ func (s *Server) schedules(c echo.Context) (schedulesView, error) {
 	for _, js := range oj.Schedules(time.Now()) {
 		sum, ran := byJob[js.Job]
 		v.Jobs = append(v.Jobs, scheduleRow{JobSchedule: js, Summary: sum, Ran: ran,
-			Failing: ran && (sum.LastStatus == "failed" || sum.LastStatus == "abandoned")})
+			Failing: ran && (sum.LastStatus == warehouse.RunFailed || sum.LastStatus == warehouse.RunAbandoned)})
 	}
 	sort.SliceStable(v.Jobs, func(i, j int) bool { return v.Jobs[i].Failing && !v.Jobs[j].Failing })
 	return v, nil

@@ -13,7 +13,7 @@ import (
 
 // JobCampaign loads the 三抓三促 campaign's monthly reports from cities, counties and
 // departments.
-const JobCampaign = "campaign"
+const JobCampaign = warehouse.JobCampaign
 
 // Positions of the campaign fields in a row, in the order of campaignFamily.fields.
 const (

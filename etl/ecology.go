@@ -12,7 +12,7 @@ import (
 
 // JobEcology loads the ecological rectification ledger: each row is an item as of a report
 // date, adding the item (or its newer description) and a status event.
-const JobEcology = "ecology"
+const JobEcology = warehouse.JobEcology
 
 // Positions of the ecology fields in a row, in the order of ecologyFamily.fields.
 const (

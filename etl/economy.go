@@ -14,7 +14,7 @@ import (
 )
 
 // JobEconomy loads indicator values for regions and periods.
-const JobEconomy = "economy"
+const JobEconomy = warehouse.JobEconomy
 
 // Positions of the economy fields in a row, in the order of economyFamily.fields.
 const (

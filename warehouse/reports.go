@@ -95,7 +95,7 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 	if at.IsZero() {
 		at = time.Now()
 	}
-	run := Run{ID: uuid.NewString(), Job: "campaign", FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
+	run := Run{ID: uuid.NewString(), Job: JobCampaign, FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
 		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: at, StartedBy: "report:" + s.By}
 	run.ContentHash = run.FilePath
 	if err := w.RecordRun(ctx, run); err != nil {
