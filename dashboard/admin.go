@@ -15,17 +15,6 @@ import (
 	"jinwei/warehouse"
 )
 
-// Jobs is what the admin endpoints need from the ETL; cmd wires it, so the dashboard never
-// imports the etl package.
-type Jobs interface {
-	// RunJob loads what is waiting in the job's inbox (and its URL) now.
-	RunJob(ctx context.Context, job string) ([]JobResult, error)
-	// Upload saves a file into the job's inbox and loads it.
-	Upload(ctx context.Context, job, name string, body io.Reader) (JobResult, error)
-	// InFlight lists the loads running now, with their counts so far.
-	InFlight() []warehouse.Run
-}
-
 // JobResult is one file's load.
 type JobResult struct {
 	Run     warehouse.Run      `json:"run"`
@@ -67,8 +56,7 @@ type Backuper interface {
 // ?dir= is a name relative to it, never a path elsewhere, so the admin API cannot write
 // wherever the process may.
 func (s *Server) adminBackup(c echo.Context) error {
-	b, ok := s.store.(Backuper)
-	if !ok || s.cfg.BackupsDir == "" {
+	if s.cfg.BackupsDir == "" {
 		return echo.NewHTTPError(http.StatusNotImplemented, "this server makes no backups (no backups folder is configured)")
 	}
 	if err := os.MkdirAll(s.cfg.BackupsDir, 0o700); err != nil {
@@ -78,7 +66,7 @@ func (s *Server) adminBackup(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	if err := b.Backup(c.Request().Context(), dir); err != nil {
+	if err := s.store.Backup(c.Request().Context(), dir); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	return c.JSON(http.StatusOK, map[string]string{"dir": dir})

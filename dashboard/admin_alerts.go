@@ -62,20 +62,10 @@ func (s *Server) alertRoutes(e *echo.Echo) {
 	e.GET("/api/admin/alerts", s.alertsJSON, s.require(PermAdminLoads))
 }
 
-func (s *Server) alertStore() (alertStore, error) {
-	st, ok := s.store.(alertStore)
-	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotImplemented, "alerts are not available on this store")
-	}
-	return st, nil
-}
-
 func (s *Server) alertsAdmin(ctx context.Context) (AlertsAdmin, error) {
 	var a AlertsAdmin
-	st, err := s.alertStore()
-	if err != nil {
-		return a, err
-	}
+	var err error
+	st := s.store
 	if a.Rules, err = st.AlertRules(ctx); err != nil {
 		return a, err
 	}
@@ -158,19 +148,17 @@ func listField(c echo.Context, name string) []string {
 
 // alertRuleSave adds or replaces a rule from the page's form; it wins over the config's seed.
 func (s *Server) alertRuleSave(c echo.Context) error {
-	st, err := s.alertStore()
-	if err != nil {
-		return err
-	}
 	r := warehouse.AlertRule{ID: strings.TrimSpace(c.FormValue("id")), Kind: c.FormValue("kind"), Enabled: c.FormValue("enabled") != "",
 		Indicators: listField(c, "indicators"), Groups: listField(c, "groups"), Targets: listField(c, "targets"),
 		By: c.FormValue("by"), Scope: c.FormValue("scope"), Channels: listField(c, "channels"), Roles: listField(c, "roles"),
 		Source: warehouse.RuleFromPage, UpdatedBy: currentSession(c).User}
 	what := fmt.Sprintf("save alert rule %s (%s, enabled %v)", r.ID, r.Kind, r.Enabled)
 	if d := c.FormValue("days"); d != "" {
-		if r.Days, err = strconv.Atoi(d); err != nil {
+		days, err := strconv.Atoi(d)
+		if err != nil {
 			return s.alertsDone(c, what, &badInput{fmt.Sprintf("days %q is not a whole number", d)})
 		}
+		r.Days = days
 	}
 	if err := alerts.CheckRule(r); err != nil {
 		return s.alertsDone(c, what, &badInput{err.Error()})
@@ -185,15 +173,12 @@ func (s *Server) alertRuleSave(c echo.Context) error {
 			return s.alertsDone(c, what, &badInput{ErrBadRole.Error()})
 		}
 	}
-	return s.alertsDone(c, what, st.PutAlertRule(c.Request().Context(), r))
+	return s.alertsDone(c, what, s.store.PutAlertRule(c.Request().Context(), r))
 }
 
 // subscriptionSave adds, changes or (enabled unset) ends an account's subscription.
 func (s *Server) subscriptionSave(c echo.Context) error {
-	st, err := s.alertStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	sub := warehouse.Subscription{User: c.FormValue("user"), Kind: c.FormValue("kind"), Topic: strings.TrimSpace(c.FormValue("topic")),
 		Unit: strings.TrimSpace(c.FormValue("unit")), Email: strings.TrimSpace(c.FormValue("email")), Enabled: c.FormValue("enabled") != ""}
 	what := fmt.Sprintf("subscription of %s to %s %s %s (enabled %v)", sub.User, sub.Kind, sub.Topic, sub.Unit, sub.Enabled)

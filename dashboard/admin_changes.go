@@ -23,10 +23,7 @@ type changesView struct {
 }
 
 func (s *Server) changesPage(c echo.Context) error {
-	st, err := s.operatorStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	ctx := c.Request().Context()
 	run, err := findRun(ctx, st, c.Param("id"))
 	if err != nil {

@@ -4,13 +4,20 @@ import (
 	"context"
 	"io"
 	"time"
+
+	"jinwei/warehouse"
 )
 
-// OperatorJobs is what the operator pages need of the ETL beyond the admin API's Jobs:
-// the schedules, and uploads that are previewed (inspected and dry-run) before they load.
-// cmd's jobs implement it; the dashboard still never imports etl.
-type OperatorJobs interface {
-	Jobs
+// Jobs is what the admin API and the operator pages need from the ETL: loads on demand and
+// uploads, the schedules, and uploads previewed (inspected and dry-run) before they load.
+// cmd wires it, so the dashboard never imports the etl package.
+type Jobs interface {
+	// RunJob loads what is waiting in the job's inbox (and its URL) now.
+	RunJob(ctx context.Context, job string) ([]JobResult, error)
+	// Upload saves a file into the job's inbox and loads it.
+	Upload(ctx context.Context, job, name string, body io.Reader) (JobResult, error)
+	// InFlight lists the loads running now, with their counts so far.
+	InFlight() []warehouse.Run
 	// Schedules lists the configured jobs with their next scheduled run after now.
 	Schedules(now time.Time) []JobSchedule
 	// Stage keeps an uploaded file aside, inspects it and dry-runs it, writing nothing.

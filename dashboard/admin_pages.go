@@ -50,20 +50,11 @@ func init() {
 	routeLimits["/admin/upload"] = routeLimit{body: maxUpload, multipart: true}
 }
 
-func (s *Server) operatorStore() (operatorStore, error) {
-	st, ok := s.store.(operatorStore)
-	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotImplemented, "the operator pages are not available on this store")
-	}
-	return st, nil
-}
-
-func (s *Server) operatorJobs() (OperatorJobs, error) {
-	j, ok := s.jobs.(OperatorJobs)
-	if !ok {
+func (s *Server) operatorJobs() (Jobs, error) {
+	if s.jobs == nil {
 		return nil, echo.NewHTTPError(http.StatusNotFound, "no ETL jobs are configured")
 	}
-	return j, nil
+	return s.jobs, nil
 }
 
 func (s *Server) adminPageRoutes(e *echo.Echo) {
@@ -146,10 +137,7 @@ func withParam(c echo.Context, k, v string) string {
 }
 
 func (s *Server) loadsPage(c echo.Context) error {
-	st, err := s.operatorStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	from, err := dayParam(c, "from", false)
 	if err != nil {
 		return err
@@ -176,8 +164,8 @@ func (s *Server) loadsPage(c echo.Context) error {
 // jobNames are the jobs the filters offer: those configured and those that ever ran.
 func (s *Server) jobNames(ctx context.Context, st operatorStore) []string {
 	seen := map[string]bool{}
-	if oj, ok := s.jobs.(OperatorJobs); ok {
-		for _, j := range oj.Schedules(time.Now()) {
+	if s.jobs != nil {
+		for _, j := range s.jobs.Schedules(time.Now()) {
 			seen[j.Job] = true
 		}
 	}
@@ -221,10 +209,7 @@ func findRun(ctx context.Context, st operatorStore, id string) (warehouse.Run, e
 }
 
 func (s *Server) runPage(c echo.Context) error {
-	st, err := s.operatorStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	ctx := c.Request().Context()
 	run, err := findRun(ctx, st, c.Param("id"))
 	if err != nil {
@@ -272,10 +257,7 @@ func (s *Server) rejectsExport(c echo.Context) error {
 	if err := checkFormat(format, "csv", "xlsx"); err != nil {
 		return err
 	}
-	st, err := s.operatorStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	ctx := c.Request().Context()
 	run, err := findRun(ctx, st, c.Param("id"))
 	if err != nil {
@@ -348,10 +330,7 @@ type schedulesView struct {
 
 func (s *Server) schedules(c echo.Context) (schedulesView, error) {
 	v := schedulesView{page: newPage(c, "admin", "nav_schedules")}
-	st, err := s.operatorStore()
-	if err != nil {
-		return v, err
-	}
+	st := s.store
 	oj, err := s.operatorJobs()
 	if err != nil {
 		return v, err
@@ -367,7 +346,7 @@ func (s *Server) schedules(c echo.Context) (schedulesView, error) {
 	for _, js := range oj.Schedules(time.Now()) {
 		sum, ran := byJob[js.Job]
 		v.Jobs = append(v.Jobs, scheduleRow{JobSchedule: js, Summary: sum, Ran: ran,
-			Failing: ran && (sum.LastStatus == "failed" || sum.LastStatus == "abandoned")})
+			Failing: ran && (sum.LastStatus == warehouse.RunFailed || sum.LastStatus == warehouse.RunAbandoned)})
 	}
 	sort.SliceStable(v.Jobs, func(i, j int) bool { return v.Jobs[i].Failing && !v.Jobs[j].Failing })
 	return v, nil
@@ -416,7 +395,7 @@ type uploadView struct {
 }
 
 // uploadView is the upload page with the jobs to choose from, and the jobs' runner.
-func (s *Server) uploadView(c echo.Context) (uploadView, OperatorJobs, error) {
+func (s *Server) uploadView(c echo.Context) (uploadView, Jobs, error) {
 	v := uploadView{page: newPage(c, "admin", "nav_upload")}
 	oj, err := s.operatorJobs()
 	if err != nil {
@@ -529,10 +508,7 @@ func (s *Server) accountsView(c echo.Context) (accountsView, error) {
 	ctx := c.Request().Context()
 	v := accountsView{page: newPage(c, "admin", "nav_accounts"), Accounts: s.accounts.List(ctx), Tokens: s.accounts.Tokens(ctx),
 		Roles: RoleNames(), AuditUser: c.QueryParam("user"), AuditKind: c.QueryParam("kind"), AuditFrom: c.QueryParam("from"), AuditTo: c.QueryParam("to")}
-	st, err := s.operatorStore()
-	if err != nil {
-		return v, err
-	}
+	st := s.store
 	from, err := dayParam(c, "from", false)
 	if err != nil {
 		return v, err

@@ -98,7 +98,7 @@ func newOperatorServer(t testing.TB) (*authFixture, *opJobs) {
 }
 
 // newOperatorServerWith is an operator server over w running jobs.
-func newOperatorServerWith(t testing.TB, w *warehouse.Warehouse, jobs dashboard.OperatorJobs) *authFixture {
+func newOperatorServerWith(t testing.TB, w *warehouse.Warehouse, jobs dashboard.Jobs) *authFixture {
 	t.Helper()
 	f := &authFixture{now: time.Now(), w: w}
 	var users []dashboard.User

@@ -27,7 +27,7 @@ type Briefer struct{ s *Server }
 
 // NewBriefer returns a Briefer reading store with the pages' configuration (home province,
 // headline indicator, campaign weights, Chromium).
-func NewBriefer(cfg Config, store Store, log *slog.Logger) (*Briefer, error) {
+func NewBriefer(cfg Config, store Warehouse, log *slog.Logger) (*Briefer, error) {
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -108,11 +108,7 @@ func (s *Server) renderBrief(ctx context.Context, period, lang string, withPDF b
 }
 
 func (s *Server) archiveBrief(ctx context.Context, r *RenderedBrief, by string) (string, error) {
-	a, ok := s.store.(BriefArchive)
-	if !ok {
-		return "", errors.New("archive briefing: the store keeps no archive")
-	}
-	return a.ArchiveBrief(ctx, warehouse.ArchivedBrief{Period: r.Period, Lang: r.Lang, MadeBy: by, DataVersion: r.DataVersion,
+	return s.store.ArchiveBrief(ctx, warehouse.ArchivedBrief{Period: r.Period, Lang: r.Lang, MadeBy: by, DataVersion: r.DataVersion,
 		Headline: r.Headline, HTML: string(r.HTML), PDF: r.PDF})
 }
 

@@ -96,19 +96,8 @@ func (s *Server) briefArchive(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/briefs?"+q.Encode())
 }
 
-func (s *Server) archive() (BriefArchive, error) {
-	a, ok := s.store.(BriefArchive)
-	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotFound, "no briefing archive")
-	}
-	return a, nil
-}
-
 func (s *Server) briefsAPI(c echo.Context) error {
-	a, err := s.archive()
-	if err != nil {
-		return err
-	}
+	a := s.store
 	list, err := a.Briefs(c.Request().Context())
 	if err != nil {
 		return err
@@ -127,10 +116,8 @@ type briefsView struct {
 }
 
 func (s *Server) briefsPage(c echo.Context) error {
-	a, err := s.archive()
-	if err != nil {
-		return err
-	}
+	var err error
+	a := s.store
 	ctx := c.Request().Context()
 	v := briefsView{page: newPage(c, "brief", "briefs_title"), Made: c.QueryParam("made")}
 	if v.Briefs, err = a.Briefs(ctx); err != nil {
@@ -150,10 +137,7 @@ func (s *Server) briefsPage(c echo.Context) error {
 
 // briefArchived answers GET /briefs/ID: the briefing's page as it was made.
 func (s *Server) briefArchived(c echo.Context) error {
-	a, err := s.archive()
-	if err != nil {
-		return err
-	}
+	a := s.store
 	b, err := a.Brief(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -164,10 +148,7 @@ func (s *Server) briefArchived(c echo.Context) error {
 // briefArchivedPDF answers GET /briefs/ID/pdf: the PDF, or the page to print where the
 // briefing was made without Chromium.
 func (s *Server) briefArchivedPDF(c echo.Context) error {
-	a, err := s.archive()
-	if err != nil {
-		return err
-	}
+	a := s.store
 	b, err := a.Brief(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err

@@ -104,7 +104,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 	q := func() url.Values { return url.Values{"as_of": {l.AsOf}} }
 	st := sentenceOf("/ecology", q(), lang)
 	st.clause(t(lang, "brief_ledger"), st.num("as_of", "", 0, l.AsOf), st.num("items", "", float64(len(l.Items)), strconv.Itoa(len(l.Items))),
-		st.num("closed", "", float64(l.ByStatus[ledgerClosed]), strconv.Itoa(l.ByStatus[ledgerClosed])),
+		st.num("closed", "", float64(l.ByStatus[warehouse.StatusClosed]), strconv.Itoa(l.ByStatus[warehouse.StatusClosed])),
 		st.num("overdue", "", float64(l.Overdue), strconv.Itoa(l.Overdue)))
 	out := []BriefSentence{st.done()}
 	if l.Overdue > 0 {
@@ -140,10 +140,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 	return nil
 }
 
-// ledgerClosed is the status of an item closed after verification (销号).
-const ledgerClosed = "已销号"
-
-// briefMaxUnits is how many units a sentence on missing reports names (briefList).
+// briefMaxUnits is how many units a sentence on missing reports names.
 const briefMaxUnits = 8
 
 // briefCampaign words units' reports (briefReports) and the campaign's scorecard in the

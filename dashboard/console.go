@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -17,14 +18,6 @@ type consoleStore interface {
 	SavedQueries(ctx context.Context) ([]warehouse.SavedQuery, error)
 	SaveQuery(ctx context.Context, owner, name, statement string) (warehouse.SavedQuery, error)
 	DeleteSavedQuery(ctx context.Context, id string) error
-}
-
-func (s *Server) console() (consoleStore, error) {
-	cs, ok := s.store.(consoleStore)
-	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotImplemented, "the SQL console is not available")
-	}
-	return cs, nil
 }
 
 func (s *Server) consoleRoutes(e *echo.Echo) {
@@ -44,10 +37,7 @@ type consoleView struct {
 }
 
 func (s *Server) consolePage(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	schema, err := cs.Schema(c.Request().Context())
 	if err != nil {
 		return err
@@ -56,28 +46,25 @@ func (s *Server) consolePage(c echo.Context) error {
 	return c.Render(http.StatusOK, "console.html", v)
 }
 
-func (s *Server) schemaAPI(c echo.Context) error { return consoleJSON(s, c, consoleStore.Schema) }
+func (s *Server) schemaAPI(c echo.Context) error {
+	return consoleJSON(s, c, consoleStore.Schema, api.Schema)
+}
 
-func (s *Server) savedAPI(c echo.Context) error { return consoleJSON(s, c, consoleStore.SavedQueries) }
+func (s *Server) savedAPI(c echo.Context) error {
+	return consoleJSON(s, c, consoleStore.SavedQueries, api.SavedQueries)
+}
 
-// consoleJSON answers with what read gives from the console's store.
-func consoleJSON[T any](s *Server, c echo.Context, read func(consoleStore, context.Context) (T, error)) error {
-	cs, err := s.console()
+// consoleJSON answers with what read gives from the console's store, in its API shape.
+func consoleJSON[T, J any](s *Server, c echo.Context, read func(consoleStore, context.Context) (T, error), shape func(T) J) error {
+	v, err := read(s.store, c.Request().Context())
 	if err != nil {
 		return err
 	}
-	v, err := read(cs, c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(http.StatusOK, shape(v))
 }
 
 func (s *Server) saveAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	var req struct {
 		Name      string `json:"name" form:"name"`
 		Statement string `json:"statement" form:"statement"`
@@ -89,15 +76,12 @@ func (s *Server) saveAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, q)
+	return c.JSON(http.StatusCreated, api.SavedQuery(q))
 }
 
 // deleteSavedAPI lets the owner, or an admin, delete a saved query.
 func (s *Server) deleteSavedAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	ctx, id, ss := c.Request().Context(), c.Param("id"), currentSession(c)
 	saved, err := cs.SavedQueries(ctx)
 	if err != nil {
@@ -121,10 +105,7 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 // exportAPI runs a statement through the guard with the export limits and sends it as
 // CSV (with BOM), XLSX or Parquet, as a download (see sendSpooled).
 func (s *Server) exportAPI(c echo.Context) error {
-	cs, err := s.console()
-	if err != nil {
-		return err
-	}
+	cs := s.store
 	var req sqlRequest
 	if err := c.Bind(&req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "send statement and format")
@@ -132,7 +113,7 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if err := checkFormat(req.Format, "csv", "xlsx", "parquet"); err != nil {
 		return err
 	}
-	err = s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
+	err := s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
 	if status, _ := sqlFailure(err); status != 0 {
 		return echo.NewHTTPError(status, err.Error())
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -23,7 +24,7 @@ var statusColors = map[string]string{
 type ecologyData struct {
 	AsOf     string                    `json:"as_of"`
 	Dates    []string                  `json:"report_dates"`
-	Items    []warehouse.LedgerItem    `json:"items"`
+	Items    []api.LedgerItem          `json:"items"`
 	ByStatus map[string]int            `json:"by_status"`
 	ByCity   map[string]map[string]int `json:"by_city"`
 	Overdue  int                       `json:"overdue"`
@@ -87,10 +88,11 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 // ledgerOn counts the ledger as of a day: items by status, by city and overdue.
 func (s *Server) ledgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time, regions map[string]warehouse.Region) (ecologyData, error) {
 	d := ecologyData{AsOf: asOf.Format("2006-01-02"), ByStatus: map[string]int{}, ByCity: map[string]map[string]int{}, OverdueByCity: map[string]int{}}
-	var err error
-	if d.Items, err = s.store.LedgerOn(ctx, scope, asOf); err != nil {
+	items, err := s.store.LedgerOn(ctx, scope, asOf)
+	if err != nil {
 		return d, err
 	}
+	d.Items = api.LedgerItems(items)
 	for _, it := range d.Items {
 		d.ByStatus[it.Status]++
 		d.runs = append(d.runs, it.RunID)
@@ -263,13 +265,22 @@ func statusName(s, lang string) string {
 // ecologyItem is one item with its history, its attachments and the steps of the closure
 // loop the caller may take on it now.
 type ecologyItem struct {
-	Item        *warehouse.LedgerItem   `json:"item"`
-	History     []warehouse.StatusEvent `json:"history"`
-	Attachments []warehouse.Attachment  `json:"attachments"`
-	Steps       []string                `json:"steps"`
+	Item        *warehouse.LedgerItem
+	History     []warehouse.StatusEvent
+	Attachments []warehouse.Attachment
+	Steps       []string
 	// Generated says the item is generated demo data.
-	Generated bool `json:"generated"`
+	Generated bool
 	rights    itemRights
+}
+
+// itemAnswer is /api/ecology/items/:id's answer.
+type itemAnswer struct {
+	Item        api.LedgerItem    `json:"item"`
+	History     []api.StatusEvent `json:"history"`
+	Attachments []api.Attachment  `json:"attachments"`
+	Steps       []string          `json:"steps"`
+	Generated   bool              `json:"generated"`
 }
 
 // visibleItem is the ledger item id as it stands now, and what the caller may do with it;
@@ -302,10 +313,7 @@ func (s *Server) loadItem(c echo.Context) (ecologyItem, error) {
 	if d.History, err = s.store.ItemHistory(ctx, scope, it.ItemID); err != nil {
 		return d, err
 	}
-	st, err := s.loopStore()
-	if err != nil {
-		return d, err
-	}
+	st := s.store
 	d.Attachments, err = st.ItemAttachments(ctx, scope, it.ItemID)
 	return d, err
 }
@@ -315,7 +323,8 @@ func (s *Server) ecologyItemAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, itemAnswer{Item: api.LedgerItem(*d.Item), History: api.StatusEvents(d.History),
+		Attachments: api.Attachments(d.Attachments), Steps: d.Steps, Generated: d.Generated})
 }
 
 type itemView struct {

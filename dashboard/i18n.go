@@ -6,10 +6,12 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/pelletier/go-toml/v2"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/rules"
 )
 
 // Language codes the pages speak; Chinese is the default.
@@ -36,7 +38,7 @@ var labelFamilies = map[string][]string{
 	"started_":       startedByKinds,
 	"changes_":       {warehouse.ChangeAdded, warehouse.ChangeRevised},
 	"original_":      originalStates,
-	"category_":      {"1", "2", "3", "4", "5", "6", "7"},
+	"category_":      problemCategoryKeys(),
 	"kind_":          campaignKinds,
 	"dim_":           {"study", "execution", "efficiency"},
 	"filter_":        countyFilterOrder,
@@ -175,6 +177,15 @@ func mustJSLabels() map[string]map[string]string {
 			m[k] = t(lang, k)
 		}
 		out[lang] = m
+	}
+	return out
+}
+
+// problemCategoryKeys are the numbers of rules.ProblemCategories, 1–7, as label keys.
+func problemCategoryKeys() []string {
+	var out []string
+	for i := range rules.ProblemCategories {
+		out = append(out, strconv.Itoa(i+1))
 	}
 	return out
 }

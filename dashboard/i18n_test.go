@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"jinwei/warehouse/rules"
 )
 
 // usedLabels is every label key the dashboard uses: {{.L.key}} in the templates, L('key') in
@@ -238,6 +240,16 @@ func TestLocaleFilesAreFlat(t *testing.T) {
 				t.Errorf("%s.toml:%d: %q is not key = \"text\"", lang, i+1, line)
 				continue
 			}
+		}
+	}
+}
+
+// The Chinese labels of the problem categories are the categories' names as
+// rules.ProblemCategories defines them, in the speech's order.
+func TestCategoryLabelsAreTheDefinedCategories(t *testing.T) {
+	for i, name := range rules.ProblemCategories {
+		if got := labels[langZh]["category_"+strconv.Itoa(i+1)]; got != name {
+			t.Errorf("category_%d is %q in zh.toml, %q in rules.ProblemCategories", i+1, got, name)
 		}
 	}
 }

@@ -45,14 +45,6 @@ func init() {
 	routeLimits["/ecology/items/:id/progress"] = routeLimit{body: maxAttachments*MaxAttachmentBytes + 64<<10, multipart: true}
 }
 
-func (s *Server) loopStore() (ledgerLoopStore, error) {
-	st, ok := s.store.(ledgerLoopStore)
-	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotImplemented, "ledger steps are not available on this store")
-	}
-	return st, nil
-}
-
 // ledgerRoutes serves the ledger's pages to the province's staff and to the units'
 // reporters, each seeing the items its scope holds.
 func (s *Server) ledgerRoutes(e *echo.Echo) {
@@ -218,11 +210,7 @@ func (s *Server) takeStep(c echo.Context, step warehouse.LedgerStep, f *stepForm
 		s.auditLedgerStep(c, what, "refused", formErrors(f))
 		return s.renderItem(c, http.StatusBadRequest, f)
 	}
-	st, err := s.loopStore()
-	if err != nil {
-		return err
-	}
-	_, err = st.TakeLedgerStep(c.Request().Context(), step, s.now())
+	_, err := s.store.TakeLedgerStep(c.Request().Context(), step, s.now())
 	switch {
 	case errors.Is(err, warehouse.ErrStepRefused):
 		f.fail("kind", err.Error())
@@ -265,10 +253,7 @@ func (s *Server) auditLedgerStep(c echo.Context, what, outcome, msg string) {
 // downloadAttachment sends one attachment to an account that may see its item; to anyone
 // else it does not exist.
 func (s *Server) downloadAttachment(c echo.Context) error {
-	st, err := s.loopStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	id := c.Param("id")
 	a, err := st.AttachmentFile(c.Request().Context(), currentSession(c).scope(), id)
 	if errors.Is(err, warehouse.ErrNotFound) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
 )
@@ -89,13 +90,13 @@ func stepForm(csrf, kind, note string) (string, []byte) {
 }
 
 // itemJSON reads an item as the province sees it.
-func itemJSON(t *testing.T, f *authFixture, id string) (item warehouse.LedgerItem, history []warehouse.StatusEvent, atts []warehouse.Attachment) {
+func itemJSON(t *testing.T, f *authFixture, id string) (item api.LedgerItem, history []api.StatusEvent, atts []api.Attachment) {
 	t.Helper()
 	code, body := call(t, f.client(t), "GET", f.srv.URL+"/api/ecology/items/"+id, cliToken, nil)
 	var d struct {
-		Item        warehouse.LedgerItem    `json:"item"`
-		History     []warehouse.StatusEvent `json:"history"`
-		Attachments []warehouse.Attachment  `json:"attachments"`
+		Item        api.LedgerItem    `json:"item"`
+		History     []api.StatusEvent `json:"history"`
+		Attachments []api.Attachment  `json:"attachments"`
 	}
 	if err := json.Unmarshal([]byte(body), &d); code != http.StatusOK || err != nil {
 		t.Fatalf("item %s: %d %s", id, code, body)
@@ -245,7 +246,7 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 	}
 	code, _, list := send(t, bob, "GET", base+"/api/ecology", "", "", nil)
 	var mine struct {
-		Items []warehouse.LedgerItem `json:"items"`
+		Items []api.LedgerItem `json:"items"`
 	}
 	if err := json.Unmarshal([]byte(list), &mine); code != http.StatusOK || err != nil || len(mine.Items) == 0 {
 		t.Fatalf("bob's ledger: %d %v", code, err)

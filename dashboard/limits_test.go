@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +34,13 @@ type uploadJobs struct {
 
 func (j *uploadJobs) RunJob(context.Context, string) ([]dashboard.JobResult, error) { return nil, nil }
 func (j *uploadJobs) InFlight() []warehouse.Run                                     { return nil }
+func (j *uploadJobs) Schedules(time.Time) []dashboard.JobSchedule                   { return nil }
+func (j *uploadJobs) Stage(context.Context, string, string, io.Reader) (dashboard.StagedUpload, error) {
+	return dashboard.StagedUpload{}, errors.New("uploadJobs previews nothing")
+}
+func (j *uploadJobs) LoadStaged(context.Context, string, string) (dashboard.JobResult, error) {
+	return dashboard.JobResult{}, errors.New("uploadJobs stages nothing")
+}
 func (j *uploadJobs) Upload(_ context.Context, job, name string, body io.Reader) (dashboard.JobResult, error) {
 	var err error
 	j.name = name

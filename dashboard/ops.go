@@ -96,13 +96,9 @@ func (s *Server) opsRoutes(e *echo.Echo) {
 
 // readyz answers 200 when the warehouse answers and its schema is current.
 func (s *Server) readyz(c echo.Context) error {
-	r, ok := s.store.(Ready)
-	if !ok {
-		return c.String(http.StatusOK, "ok\n")
-	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 5*time.Second)
 	defer cancel()
-	pending, err := r.PendingMigrations(ctx)
+	pending, err := s.store.PendingMigrations(ctx)
 	switch {
 	case err != nil:
 		return c.String(http.StatusServiceUnavailable, "warehouse unreachable: "+err.Error()+"\n")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
 )
@@ -97,10 +98,10 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
-		AsOf     string                 `json:"as_of"`
-		Items    []warehouse.LedgerItem `json:"items"`
-		ByStatus map[string]int         `json:"by_status"`
-		Overdue  int                    `json:"overdue"`
+		AsOf     string           `json:"as_of"`
+		Items    []api.LedgerItem `json:"items"`
+		ByStatus map[string]int   `json:"by_status"`
+		Overdue  int              `json:"overdue"`
 		Trend    []struct {
 			Date string `json:"date"`
 		} `json:"trend"`
@@ -117,7 +118,7 @@ func TestEcologyAPIAndItem(t *testing.T) {
 		t.Errorf("overdue items must come first: %d overdue, first %+v", d.Overdue, d.Items[0])
 	}
 	var item struct {
-		History []warehouse.StatusEvent `json:"history"`
+		History []api.StatusEvent `json:"history"`
 	}
 	getJSON(t, srv.URL+"/api/ecology/items/GS-EC-0003", &item)
 	if len(item.History) != 8 {

@@ -105,7 +105,7 @@ type Config struct {
 // Server holds the routes' dependencies.
 type Server struct {
 	cfg   Config
-	store Store
+	store Warehouse
 	runs  Runs
 	// reports are units' monthly reports, read and written within the caller's scope.
 	reports Reports
@@ -125,13 +125,23 @@ type Server struct {
 	loginTries *accountLimiter
 }
 
-// Warehouse is everything the dashboard reads: the pages' store and the run log.
+// Warehouse is everything the dashboard reads and writes: the pages' store, the run log, and
+// every feature a page offers. Each is named here, not found by a type assertion, so a method
+// the warehouse renames fails to compile instead of answering 501 at run time.
 type Warehouse interface {
 	Store
 	Runs
 	AccountStore
 	BriefArchive
 	Reports
+	SQL
+	Backuper
+	Ready
+	dataVersioner
+	consoleStore
+	operatorStore
+	alertStore
+	ledgerLoopStore
 }
 
 // New returns the Echo application serving the dashboard.
@@ -191,19 +201,16 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	return e, nil
 }
 
-// dataVersioner is a store that keeps a data version (the warehouse does, in a table shared
-// by every process and host, read at most once a second).
+// dataVersioner keeps the data version (the warehouse does, in a table shared by every
+// process and host, read at most once a second).
 type dataVersioner interface {
 	DataVersion(ctx context.Context) (uint64, error)
 }
 
-// dataVersion is the warehouse's current data version; a store that does not count
-// versions, or cannot say, is at 0.
+// dataVersion is the warehouse's current data version; 0 when it cannot say.
 func (s *Server) dataVersion(ctx context.Context) uint64 {
-	if dv, ok := s.store.(dataVersioner); ok {
-		if v, err := dv.DataVersion(ctx); err == nil {
-			return v
-		}
+	if v, err := s.store.DataVersion(ctx); err == nil {
+		return v
 	}
 	return 0
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"jinwei/dashboard"
-	"jinwei/warehouse"
+	"jinwei/dashboard/api"
 )
 
 // csrfToken reads the CSRF token a signed-in page carries.
@@ -116,7 +116,7 @@ func TestSQLAPIForAnalystsIsGuardedAndAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var audit []warehouse.AuditEntry
+	var audit []api.AuditEntry
 	_ = json.NewDecoder(resp.Body).Decode(&audit)
 	resp.Body.Close()
 	outcomes := map[string]int{}
@@ -132,7 +132,7 @@ func TestSQLAPIForAnalystsIsGuardedAndAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var history []warehouse.AuditEntry
+	var history []api.AuditEntry
 	_ = json.NewDecoder(resp.Body).Decode(&history)
 	resp.Body.Close()
 	if len(history) != 4 || history[0].Outcome != "refused" {

@@ -60,10 +60,7 @@ func (s *Server) mySubscriptions(c echo.Context) (MySubscriptions, map[string]st
 	if ss.Demo || ss.User == "" {
 		return m, nil, errNoAccount
 	}
-	st, err := s.alertStore()
-	if err != nil {
-		return m, nil, err
-	}
+	st := s.store
 	ctx, lang := c.Request().Context(), pageLang(c)
 	all, err := st.Subscriptions(ctx)
 	if err != nil {
@@ -167,10 +164,7 @@ func (s *Server) subscriptionsSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.alertStore()
-	if err != nil {
-		return err
-	}
+	st := s.store
 	what, unit := c.FormValue("what"), strings.TrimSpace(c.FormValue("unit"))
 	kind, topic, _ := strings.Cut(what, ":")
 	sub := warehouse.Subscription{User: m.Account, Kind: kind, Topic: topic, Unit: unit, Email: strings.TrimSpace(c.FormValue("email")),

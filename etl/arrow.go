@@ -11,18 +11,19 @@ import (
 )
 
 func rejectsRecord(runID string, rejects []warehouse.Reject, at time.Time) arrow.RecordBatch {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, warehouse.ETLRejects.Schema)
+	t := &warehouse.ETLRejects
+	b := array.NewRecordBuilder(memory.DefaultAllocator, t.Schema)
 	defer b.Release()
 	ts := arrow.Timestamp(at.UnixMilli())
 	for _, r := range rejects {
-		b.Field(0).(*array.StringBuilder).Append(runID)
-		b.Field(1).(*array.StringBuilder).Append(r.FilePath)
-		b.Field(2).(*array.Uint32Builder).Append(uint32(r.Line))
-		b.Field(3).(*array.StringBuilder).Append(r.Location)
-		b.Field(4).(*array.StringBuilder).Append(r.Raw)
-		b.Field(5).(*array.StringBuilder).Append(r.Reason)
-		b.Field(6).(*array.StringBuilder).Append(r.Code)
-		b.Field(7).(*array.TimestampBuilder).Append(ts)
+		t.Columns.RunID.In(b).Append(runID)
+		t.Columns.FilePath.In(b).Append(r.FilePath)
+		t.Columns.Line.In(b).Append(uint32(r.Line))
+		t.Columns.Location.In(b).Append(r.Location)
+		t.Columns.Raw.In(b).Append(r.Raw)
+		t.Columns.Reason.In(b).Append(r.Reason)
+		t.Columns.ReasonCode.In(b).Append(r.Code)
+		t.Columns.CreatedAt.In(b).Append(ts)
 	}
 	return b.NewRecordBatch()
 }

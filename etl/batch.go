@@ -71,25 +71,23 @@ func newBatch(s *runState, t warehouse.Table, perInsert int) *batch {
 // recordRows is how many rows each record holds.
 func (b *batch) recordRows() int { return min(b.perInsert, recordRows) }
 
-func (b *batch) f(i int) array.Builder { return b.b.Field(i) }
+// code appends v to a code column, as its number in the column's dictionary.
+func (b *batch) code(c warehouse.CodeColumn, v string) { b.appendNumber(c, b.number(c, v)) }
 
-// str appends v to field i and returns its number in the field's dictionary, or -1 for a
-// plain field.
-func (b *batch) str(i int, v string) int32 {
-	if b.dicts[i] != nil {
-		n := b.number(i, v)
-		b.appendNumber(i, n)
-		return n
-	}
-	b.b.Field(i).(*array.StringBuilder).Append(v)
-	return -1
+// number is v's number in the dictionary of column c.
+func (b *batch) number(c warehouse.CodeColumn, v string) int32 { return b.dicts[c.Index()].lookup(v) }
+
+// appendNumber appends the dictionary value numbered n to column c.
+func (b *batch) appendNumber(c warehouse.CodeColumn, n int32) { b.indexes[c.Index()].Append(n) }
+
+// provenance appends where the row stood in its file and the run loading it.
+func (b *batch) provenance(p warehouse.Provenance, r fieldRow, col uint16) {
+	b.code(p.RunID, b.s.run.ID)
+	p.SourceLine.In(b.b).Append(uint32(r.line))
+	b.code(p.SourceSheet, r.sheet)
+	p.SourceCol.In(b.b).Append(col)
+	p.LoadedAt.In(b.b).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
 }
-
-// number is v's number in the dictionary of field i, which must have one.
-func (b *batch) number(i int, v string) int32 { return b.dicts[i].lookup(v) }
-
-// appendNumber appends the dictionary value numbered n to field i.
-func (b *batch) appendNumber(i int, n int32) { b.indexes[i].Append(n) }
 
 // rowDone counts the appended row and sends the record to the inserter when full.
 func (b *batch) rowDone() *fieldProblem {

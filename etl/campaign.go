@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/rules"
@@ -14,7 +13,7 @@ import (
 
 // JobCampaign loads the 三抓三促 campaign's monthly reports from cities, counties and
 // departments.
-const JobCampaign = "campaign"
+const JobCampaign = warehouse.JobCampaign
 
 // Positions of the campaign fields in a row, in the order of campaignFamily.fields.
 const (
@@ -62,7 +61,7 @@ func newCampaignSink(ctx context.Context, l *Loader, s *runState) (sink, error) 
 		return nil, err
 	}
 	c := &campaignSink{l: l, regions: regions, metrics: map[string]warehouse.CampaignMetric{}, seen: map[string]int{},
-		batch: newBatch(s, warehouse.CampaignMetrics, l.BatchRows)}
+		batch: newBatch(s, warehouse.CampaignMetrics.Table, l.BatchRows)}
 	for _, d := range defs {
 		c.metrics[d.Code] = d
 		c.metrics[normalName(d.NameZh)] = d
@@ -147,20 +146,16 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 		return problem(cMetric, "duplicate: line %d already gives %s for %s in %s", first, metric.Code, name, month)
 	}
 	c.seen[key] = r.line
-	b := c.batch
-	b.str(0, kind)
-	b.str(1, code)
-	b.str(2, name)
-	b.f(3).(*array.Date32Builder).Append(arrow.Date32FromTime(month.start()))
-	b.str(4, metric.Code)
-	b.f(5).(*array.Uint8Builder).Append(uint8(category))
-	b.f(6).(*array.Float64Builder).Append(value)
-	b.f(7).(*array.Uint8Builder).Append(generatedFlag(r.v(cNote)))
-	b.str(8, b.s.run.ID)
-	b.f(9).(*array.Uint32Builder).Append(uint32(r.line))
-	b.str(10, r.sheet)
-	b.f(11).(*array.Uint16Builder).Append(r.column(cValue, true))
-	b.f(12).(*array.TimestampBuilder).Append(arrow.Timestamp(b.s.loadedAt.UnixMilli()))
+	b, cm := c.batch, &warehouse.CampaignMetrics.Columns
+	cm.UnitKind.In(b.b).Append(kind)
+	cm.UnitCode.In(b.b).Append(code)
+	cm.UnitName.In(b.b).Append(name)
+	cm.Month.In(b.b).Append(arrow.Date32FromTime(month.start()))
+	cm.MetricCode.In(b.b).Append(metric.Code)
+	cm.ProblemCategory.In(b.b).Append(uint8(category))
+	cm.Value.In(b.b).Append(value)
+	cm.Generated.In(b.b).Append(generatedFlag(r.v(cNote)))
+	b.provenance(cm.Provenance, r, r.column(cValue, true))
 	return b.rowDone()
 }
 

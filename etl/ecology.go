@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"jinwei/warehouse"
 )
 
 // JobEcology loads the ecological rectification ledger: each row is an item as of a report
 // date, adding the item (or its newer description) and a status event.
-const JobEcology = "ecology"
+const JobEcology = warehouse.JobEcology
 
 // Positions of the ecology fields in a row, in the order of ecologyFamily.fields.
 const (
@@ -83,10 +82,10 @@ func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := newBatch(s, warehouse.EcologyItems, l.BatchRows)
+	items := newBatch(s, warehouse.EcologyItems.Table, l.BatchRows)
 	items.secondary = true
 	return &ecologySink{l: l, regions: regions, closed: closed, seen: map[string]int{}, items: items,
-		events: newBatch(s, warehouse.EcologyStatusEvents, l.BatchRows)}, nil
+		events: newBatch(s, warehouse.EcologyStatusEvents.Table, l.BatchRows)}, nil
 }
 
 func (e *ecologySink) add(r fieldRow) *fieldProblem {
@@ -139,31 +138,24 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	}
 	e.seen[strings.Clone(id)] = r.line // not the row's text, which shares a block with others
 	it, ev := e.items, e.events
-	it.str(0, id)
-	it.str(1, r.v(gSource))
-	it.str(2, region.Code)
-	it.str(3, r.v(gCategory))
-	it.str(4, r.v(gTitle))
-	it.str(5, r.v(gDescription))
-	it.str(6, r.v(gResponsibleUnit))
-	it.f(7).(*array.Date32Builder).Append(arrow.Date32FromTime(found))
-	it.f(8).(*array.Date32Builder).Append(arrow.Date32FromTime(deadline))
-	it.f(9).(*array.Uint8Builder).Append(generatedFlag(r.v(gNote)))
-	it.str(10, it.s.run.ID)
-	it.f(11).(*array.Uint32Builder).Append(uint32(r.line))
-	it.str(12, r.sheet)
-	it.f(13).(*array.Uint16Builder).Append(r.column(gItemId, false))
-	it.f(14).(*array.TimestampBuilder).Append(arrow.Timestamp(it.s.loadedAt.UnixMilli()))
-	ev.str(0, id)
-	ev.str(1, status)
-	ev.f(2).(*array.Float32Builder).Append(float32(progress))
-	ev.f(3).(*array.Date32Builder).Append(arrow.Date32FromTime(statusDate))
-	ev.str(4, r.v(gNote))
-	ev.str(5, ev.s.run.ID)
-	ev.f(6).(*array.Uint32Builder).Append(uint32(r.line))
-	ev.str(7, r.sheet)
-	ev.f(8).(*array.Uint16Builder).Append(r.column(gStatus, false))
-	ev.f(9).(*array.TimestampBuilder).Append(arrow.Timestamp(ev.s.loadedAt.UnixMilli()))
+	ic, ec := &warehouse.EcologyItems.Columns, &warehouse.EcologyStatusEvents.Columns
+	ic.ItemID.In(it.b).Append(id)
+	ic.Source.In(it.b).Append(r.v(gSource))
+	ic.RegionCode.In(it.b).Append(region.Code)
+	ic.Category.In(it.b).Append(r.v(gCategory))
+	ic.Title.In(it.b).Append(r.v(gTitle))
+	ic.Description.In(it.b).Append(r.v(gDescription))
+	ic.ResponsibleUnit.In(it.b).Append(r.v(gResponsibleUnit))
+	ic.FoundDate.In(it.b).Append(arrow.Date32FromTime(found))
+	ic.Deadline.In(it.b).Append(arrow.Date32FromTime(deadline))
+	ic.Generated.In(it.b).Append(generatedFlag(r.v(gNote)))
+	it.provenance(ic.Provenance, r, r.column(gItemId, false))
+	ec.ItemID.In(ev.b).Append(id)
+	ec.Status.In(ev.b).Append(status)
+	ec.ProgressPct.In(ev.b).Append(float32(progress))
+	ec.EventDate.In(ev.b).Append(arrow.Date32FromTime(statusDate))
+	ec.Note.In(ev.b).Append(r.v(gNote))
+	ev.provenance(ec.Provenance, r, r.column(gStatus, false))
 	it.rowDone()
 	return ev.rowDone()
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // JobEconomy loads indicator values for regions and periods.
-const JobEconomy = "economy"
+const JobEconomy = warehouse.JobEconomy
 
 // Positions of the economy fields in a row, in the order of economyFamily.fields.
 const (
@@ -95,7 +95,7 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &economySink{l: l, regions: regions, now: l.now(), batch: newBatch(s, warehouse.IndicatorValues, l.BatchRows),
+	e := &economySink{l: l, regions: regions, now: l.now(), batch: newBatch(s, warehouse.IndicatorValues.Table, l.BatchRows),
 		indicators: map[string]warehouse.Indicator{}, byName: map[string]warehouse.Indicator{},
 		periods: map[string]periodCheck{}, periodNos: map[Period]int{}, coverage: map[coverKey]bool{},
 		regionsByCode: map[string]*regionHit{}, regionsByPair: map[regionKey]*regionHit{}}
@@ -106,12 +106,13 @@ func newEconomySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 	if s.mapping != nil {
 		e.totals, e.subItems = s.mapping.Totals, s.mapping.SubItems
 	}
-	e.runNo = e.batch.number(7, s.run.ID)
+	iv := &warehouse.IndicatorValues.Columns
+	e.runNo = e.batch.number(iv.RunID, s.run.ID)
 	e.loadedAt = arrow.Timestamp(s.loadedAt.UnixMilli())
-	b := e.batch
-	e.years, e.nos, e.values = b.f(3).(*array.Uint16Builder), b.f(4).(*array.Uint8Builder), b.f(5).(*array.Float64Builder)
-	e.lines, e.cols, e.loadeds = b.f(8).(*array.Uint32Builder), b.f(10).(*array.Uint16Builder), b.f(11).(*array.TimestampBuilder)
-	e.sheetNo = b.number(9, "")
+	b := e.batch.b
+	e.years, e.nos, e.values = iv.Year.In(b), iv.PeriodNo.In(b), iv.Value.In(b)
+	e.lines, e.cols, e.loadeds = iv.SourceLine.In(b), iv.SourceCol.In(b), iv.LoadedAt.In(b)
+	e.sheetNo = e.batch.number(iv.SourceSheet, "")
 	return e, nil
 }
 
@@ -171,7 +172,7 @@ func (e *economySink) region(code, name string) (*regionHit, error) {
 	if err != nil {
 		return nil, err
 	}
-	hit := &regionHit{region: region, no: e.batch.number(1, region.Code)}
+	hit := &regionHit{region: region, no: e.batch.number(warehouse.IndicatorValues.Columns.RegionCode, region.Code)}
 	// Cloned: the row's text shares a block with others, which the maps must not keep.
 	switch {
 	case len(e.regionsByCode)+len(e.regionsByPair) >= maxRegionHits:
@@ -250,7 +251,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		if !ok {
 			return problem(eIndicator, "unknown indicator %q", text)
 		}
-		e.lastIndicator = indicatorHit{text: text, ind: ind, no: e.batch.number(0, ind.Code), ok: true}
+		e.lastIndicator = indicatorHit{text: text, ind: ind, no: e.batch.number(warehouse.IndicatorValues.Columns.IndicatorCode, ind.Code), ok: true}
 	}
 	ind := &e.lastIndicator.ind
 	rh, err := e.region(r.v(eRegionCode), r.v(eRegion))
@@ -288,20 +289,21 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code + " " + rh.region.NameZh,
 			Period: period.String(), Value: value, Unit: ind.Unit})
 	}
-	b.appendNumber(0, e.lastIndicator.no)
-	b.appendNumber(1, rh.no)
+	iv := &warehouse.IndicatorValues.Columns
+	b.appendNumber(iv.IndicatorCode, e.lastIndicator.no)
+	b.appendNumber(iv.RegionCode, rh.no)
 	e.keys.add(e.lastIndicator.no, rh.no, pc.no)
-	b.str(2, period.Kind)
+	b.code(iv.PeriodKind, period.Kind)
 	e.years.Append(uint16(period.Year))
 	e.nos.Append(uint8(period.No))
 	e.values.Append(value)
-	b.str(6, unit)
-	b.appendNumber(7, e.runNo)
+	b.code(iv.SourceUnit, unit)
+	b.appendNumber(iv.RunID, e.runNo)
 	e.lines.Append(uint32(r.line))
 	if r.sheet != e.sheet {
-		e.sheet, e.sheetNo = r.sheet, b.number(9, r.sheet)
+		e.sheet, e.sheetNo = r.sheet, b.number(iv.SourceSheet, r.sheet)
 	}
-	b.appendNumber(9, e.sheetNo)
+	b.appendNumber(iv.SourceSheet, e.sheetNo)
 	e.cols.Append(r.column(eValue, true))
 	e.loadeds.Append(e.loadedAt)
 	return b.rowDone()
@@ -350,18 +352,19 @@ type coverKey struct {
 }
 
 func (e *economySink) insertCoverage(s *runState) error {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, warehouse.IndicatorCoverage.Schema)
+	t := &warehouse.IndicatorCoverage
+	b := array.NewRecordBuilder(memory.DefaultAllocator, t.Schema)
 	defer b.Release()
 	for k := range e.coverage {
-		b.Field(0).(*array.StringBuilder).Append(k.indicator)
-		b.Field(1).(*array.StringBuilder).Append(k.kind)
-		b.Field(2).(*array.Uint16Builder).Append(uint16(k.year))
+		t.Columns.IndicatorCode.In(b).Append(k.indicator)
+		t.Columns.PeriodKind.In(b).Append(k.kind)
+		t.Columns.Year.In(b).Append(uint16(k.year))
 		var p uint8
 		if k.province {
 			p = 1
 		}
-		b.Field(3).(*array.Uint8Builder).Append(p)
-		b.Field(4).(*array.StringBuilder).Append(s.run.ID)
+		t.Columns.Province.In(b).Append(p)
+		t.Columns.RunID.In(b).Append(s.run.ID)
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()

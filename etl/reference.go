@@ -334,15 +334,15 @@ func newMembersBatch(s *runState) *membersBatch {
 }
 
 func (m *membersBatch) add(group, region string, removed bool) {
-	f := m.b.Fields()
-	f[0].(*array.StringBuilder).Append(group)
-	f[1].(*array.StringBuilder).Append(region)
+	c := &warehouse.PeerGroupMembers.Columns
+	c.GroupCode.In(m.b).Append(group)
+	c.RegionCode.In(m.b).Append(region)
 	var r uint8
 	if removed {
 		r = 1
 	}
-	f[2].(*array.Uint8Builder).Append(r)
-	f[3].(*array.Uint64Builder).Append(uint64(m.s.loadedAt.UnixNano()))
+	c.Removed.In(m.b).Append(r)
+	c.Version.In(m.b).Append(uint64(m.s.loadedAt.UnixNano()))
 }
 
 func (m *membersBatch) flush() error {

@@ -12,15 +12,15 @@ import (
 
 // AuditEntry is one ad hoc query or export.
 type AuditEntry struct {
-	At        string `json:"at"`
-	User      string `json:"user"`
-	Action    string `json:"action"`
-	Statement string `json:"statement"`
-	Format    string `json:"format"`
-	Rows      int    `json:"rows"`
-	Duration  int    `json:"duration_ms"`
-	Outcome   string `json:"outcome"`
-	Message   string `json:"message"`
+	At        string
+	User      string
+	Action    string
+	Statement string
+	Format    string
+	Rows      int
+	Duration  int
+	Outcome   string
+	Message   string
 }
 
 // AuditedQuery runs an analyst's statement through the guard and records it in the audit

@@ -76,14 +76,11 @@ func (c ValueChange) cursor() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// changeJobs are the jobs whose values run_changes reads (its branches' {job} tests).
-var changeJobs = map[string]bool{"economy": true, "ecology": true, "campaign": true}
-
 // Changes returns what a committed run changed. A run of another job (a reference table)
 // or one that did not commit changed no values this reads.
 func (w *Warehouse) Changes(ctx context.Context, q ChangesQuery) (RunChanges, error) {
 	var out RunChanges
-	if !changeJobs[q.Job] {
+	if !slices.Contains(FactJobs, q.Job) {
 		return out, nil
 	}
 	var after changeCursor

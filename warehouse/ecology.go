@@ -7,38 +7,38 @@ import (
 
 // LedgerItem is one rectification item as of a day.
 type LedgerItem struct {
-	ItemID          string  `json:"item_id"`
-	Source          string  `json:"source"`
-	RegionCode      string  `json:"region_code"`
-	Category        string  `json:"category"`
-	Title           string  `json:"title"`
-	ResponsibleUnit string  `json:"responsible_unit"`
-	FoundDate       string  `json:"found_date"`
-	Deadline        string  `json:"deadline"`
-	Status          string  `json:"status"`
-	Progress        float64 `json:"progress"`
-	LastReport      string  `json:"last_report"`
-	Overdue         bool    `json:"overdue"`
-	Generated       bool    `json:"generated"`
+	ItemID          string
+	Source          string
+	RegionCode      string
+	Category        string
+	Title           string
+	ResponsibleUnit string
+	FoundDate       string
+	Deadline        string
+	Status          string
+	Progress        float64
+	LastReport      string
+	Overdue         bool
+	Generated       bool
 	// Unit is the reporting unit the item's 责任单位 names ('' when none is known).
-	Unit string `json:"unit"`
+	Unit string
 	// RunID is the load whose report gave the item its status on the day.
-	RunID string `json:"run_id"`
+	RunID string
 }
 
 // StatusEvent is one reported status of a ledger item: a ledger file's row, or a step of
 // the closure loop taken on the dashboard.
 type StatusEvent struct {
-	Date     string  `json:"date"`
-	Status   string  `json:"status"`
-	Progress float64 `json:"progress"`
-	Note     string  `json:"note"`
+	Date     string
+	Status   string
+	Progress float64
+	Note     string
 	// By is the account that took the step; empty for a ledger file's row, whose load
 	// RunID names the file.
-	By string `json:"by"`
+	By string
 	// At is when the event was recorded (UTC, to the second).
-	At    string `json:"at"`
-	RunID string `json:"run_id,omitempty"`
+	At    string
+	RunID string
 }
 
 // LedgerOn lists the items scope sees that were found by day asOf, with their status that

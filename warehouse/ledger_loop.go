@@ -44,15 +44,15 @@ type LedgerStep struct {
 // Attachment is a file of evidence sent with a progress step; Data is set only when one
 // file is read or written, never in lists.
 type Attachment struct {
-	ID          string `json:"id"`
-	ItemID      string `json:"item_id"`
-	EventAt     string `json:"event_at"`
-	FileName    string `json:"file_name"`
-	ContentType string `json:"content_type"`
-	Size        int    `json:"size"`
-	SHA256      string `json:"sha256"`
-	UploadedBy  string `json:"uploaded_by"`
-	Data        []byte `json:"-"`
+	ID          string
+	ItemID      string
+	EventAt     string
+	FileName    string
+	ContentType string
+	Size        int
+	SHA256      string
+	UploadedBy  string
+	Data        []byte
 }
 
 // nextStatus is the status and progress an item in status cur (at progress pct) moves to by

@@ -120,7 +120,7 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 // writeSubmission writes a submission as revision, a change of several statements: the run,
 // its values, the step and the draft's removal.
 func (w *Warehouse) writeSubmission(ctx context.Context, s Submission, revision int) error {
-	run := Run{ID: uuid.NewString(), Job: "campaign", FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
+	run := Run{ID: uuid.NewString(), Job: JobCampaign, FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
 		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: s.At, StartedBy: "report:" + s.By}
 	run.ContentHash = run.FilePath
 	comment := ""

@@ -11,11 +11,11 @@ import (
 
 // SavedQuery is a query an analyst saved for everyone.
 type SavedQuery struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	Statement string `json:"statement"`
-	Owner     string `json:"owner"`
-	Created   string `json:"created"`
+	ID        string
+	Name      string
+	Statement string
+	Owner     string
+	Created   string
 }
 
 // SavedQueries lists the shared saved queries, newest first.

@@ -4,17 +4,17 @@ import "context"
 
 // SchemaColumn is one column of a table, as the console's schema browser shows it.
 type SchemaColumn struct {
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	Comment string `json:"comment"`
+	Name    string
+	Type    string
+	Comment string
 }
 
 // SchemaTable is one table or view of jinwei's database.
 type SchemaTable struct {
-	Name    string         `json:"name"`
-	Engine  string         `json:"engine"`
-	Comment string         `json:"comment"`
-	Columns []SchemaColumn `json:"columns"`
+	Name    string
+	Engine  string
+	Comment string
+	Columns []SchemaColumn
 }
 
 // Schema lists the tables and views ad hoc SQL may read (AnalystTables) with their columns,

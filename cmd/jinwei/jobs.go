@@ -75,7 +75,7 @@ func result(rep *etl.Report, err error) dashboard.JobResult {
 	return res
 }
 
-var _ dashboard.OperatorJobs = adminJobs{}
+var _ dashboard.Jobs = adminJobs{}
 
 func (a adminJobs) Schedules(now time.Time) []dashboard.JobSchedule {
 	var out []dashboard.JobSchedule

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"jinwei/warehouse/rules"
 )
 
 // campaignUnit is a city, county or department that reports monthly.
@@ -17,9 +19,6 @@ type campaignUnit struct {
 }
 
 var departments = []string{"省发展和改革委员会", "省财政厅", "省生态环境厅", "省自然资源厅", "省农业农村厅", "省商务厅", "省乡村振兴局", "省市场监督管理局"}
-
-// problemCategories are the speech's seven kinds of problem, as the report columns name them.
-var problemCategories = []string{"麻木僵化不思为", "懒散疲沓不勤为", "能力平庸不善为", "求稳怕乱不敢为", "粗枝大叶不细为", "拈轻怕重不想为", "私心作祟不正为"}
 
 func campaignUnits(cs []county, rng *rand.Rand) []campaignUnit {
 	var units []campaignUnit
@@ -55,7 +54,7 @@ func campaignMonths() []time.Time {
 func writeCampaignReports(dir string, units []campaignUnit, rng *rand.Rand) ([]string, error) {
 	header := []string{"单位类型", "单位代码", "单位名称", "月份", "集中学习研讨次数", "干部培训学时", "交办任务数", "按期办结任务数",
 		"逾期未办结任务数", "四不两直督查次数"}
-	for _, c := range problemCategories {
+	for _, c := range rules.ProblemCategories {
 		header = append(header, "发现问题（"+c+"）", "整改问题（"+c+"）")
 	}
 	header = append(header, "六必访走访企业数", "营商环境投诉受理数", "营商环境投诉办结数", "一键报贫预警户数", "一键报贫帮扶户数", "备注")
@@ -71,7 +70,7 @@ func writeCampaignReports(dir string, units []campaignUnit, rng *rand.Rand) ([]s
 			onTime := int(math.Round(float64(assigned) * math.Min(1, 0.78*u.vigor+rng.Float64()*0.1)))
 			row := []string{u.kind, u.code, u.name, m.Format("2006年1月"), itoa(n(4)), itoa(n(12 * u.vigor)), itoa(assigned), itoa(onTime),
 				itoa(max(0, assigned-onTime-n(2))), itoa(n(3 * u.vigor))}
-			for c := range problemCategories {
+			for c := range rules.ProblemCategories {
 				found := n(6 / float64(c+1))
 				fixed := int(math.Round(float64(found) * math.Min(1, 0.7*u.vigor+rng.Float64()*0.2)))
 				row = append(row, itoa(found), itoa(fixed))

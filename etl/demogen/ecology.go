@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"time"
+
+	"jinwei/warehouse"
 )
 
 // ledgerItem is one made-up rectification item with the dates of its status changes.
@@ -114,9 +116,9 @@ func makeLedger(cs []county, rng *rand.Rand) []ledgerItem {
 func (it ledgerItem) status(d time.Time) (string, int) {
 	switch {
 	case !it.closed.IsZero() && !d.Before(it.closed):
-		return "已销号", 100
+		return warehouse.StatusClosed, 100
 	case !it.rectified.IsZero() && !d.Before(it.rectified):
-		return "已整改", 100
+		return warehouse.StatusRectified, 100
 	case !d.Before(it.started):
 		end := it.deadline
 		if !it.rectified.IsZero() {
@@ -124,9 +126,9 @@ func (it ledgerItem) status(d time.Time) (string, int) {
 		}
 		span := end.Sub(it.started).Hours()
 		done := 10 + 80*d.Sub(it.started).Hours()/max(span, 24)
-		return "整改中", int(min(done, 95))
+		return warehouse.StatusInProgress, int(min(done, 95))
 	}
-	return "未整改", 0
+	return warehouse.StatusNotStarted, 0
 }
 
 // writeLedgers writes one ledger workbook per report date, listing every item found by
