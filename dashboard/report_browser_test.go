@@ -17,6 +17,7 @@ import (
 // at once (the time is measured and logged); an admin returns it with a reason; the
 // reporter reads the reason and submits a correction.
 func TestReporterFillsSubmitsAndCorrectsInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	base := f.srv.URL
 	s := lookBrowser(t)
