@@ -113,6 +113,7 @@ bench: assets check-engine clickhouse-server
 	$(GO) test -run '^$$' -bench AuthPerRequest -benchtime 300x ./dashboard/
 	$(GO) test -run '^$$' -bench OperatorScale -benchtime 5x ./dashboard/
 	$(GO) test -run '^$$' -bench Briefing -benchtime 3x ./dashboard/
+	$(GO) test -run '^$$' -bench SubmissionReachesProvince -benchtime 5x ./dashboard/
 	$(GO) test -run '^$$' -bench ETLAgainstEngineIngest -benchtime 1x ./etl/
 	$(GO) test -run '^$$' -bench InsertMillionRows -benchtime 1x ./warehouse/
 	$(GO) test -run '^$$' -bench NationalScaleRanking -benchtime 3x ./warehouse/

@@ -51,10 +51,12 @@ var labelFamilies = map[string][]string{
 	"sc_unit_":       scoreUnitKinds,
 	"brief_topic_":   {topicStanding, topicMoves, topicTargets, topicLedger, topicCampaign},
 	"brief_basis_":   {"current", "constant"},
+	"brief_reports_": overdueStates,
 	"state_":         reportStates,
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},
 	"unit_":          unitKinds,
 	"attach_":        attachmentRefusals,
+	"rfile_":         reportFileRefusals,
 	"note_":          noteProblems,
 	"step_":          closingSteps,
 	"step_note_":     closingSteps,
@@ -63,6 +65,7 @@ var labelFamilies = map[string][]string{
 	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
 	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
 	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
+	"subs_brief_":   briefTopics,
 	"wall_refused_": wallRefusals,
 }
 

@@ -382,11 +382,12 @@ func (s *session) lookWall(t *testing.T, demo, lang string) {
 // Signed in, the dashboards differ from demo mode's (every page, language and width in
 // lookDemo) in the header only: its links, the name, sign-out. The cockpit stands for them
 // for each role, beside the role's own pages: the console for an analyst and an admin, and
-// every operator page for an admin.
+// every operator page for an admin. Every account has its own subscriptions page: a
+// leader's stands for them.
 func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages []struct{ name, path string }) {
 	t.Helper()
 	s.signIn(t, base, role)
-	pages, nav := dashboardPages[:1], 0
+	pages, nav := []struct{ name, path string }{dashboardPages[0], {"subscriptions", "/subscriptions"}}, 0
 	switch role {
 	case "analyst":
 		pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
@@ -395,7 +396,7 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 	case "filler":
 		// A reporter has its unit's report form and the ledger of its unit's items;
 		// its navigation is its own (no province pages), read by axe's link-name.
-		pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}}, -1
+		pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}, {"subscriptions", "/subscriptions"}}, -1
 	case "checker":
 		pages, nav = []struct{ name, path string }{dashboardPages[0], {"reports", "/reports"}}, -1
 	}

@@ -21,8 +21,13 @@ type reportPageView struct {
 	Months            []option
 	// Submitted is the revision just submitted (the script then forgets its local copy).
 	Submitted int
-	History   []historyRow
-	Ranks     []warehouse.PublishedRank
+	// File is what became of the unit's file just sent; CanSendFile that this server takes
+	// files, MaxFileMB how large.
+	File        *FileResult
+	CanSendFile bool
+	MaxFileMB   int
+	History     []historyRow
+	Ranks       []warehouse.PublishedRank
 }
 
 type historyRow struct {
@@ -44,16 +49,28 @@ func (s *Server) reportPage(c echo.Context) error {
 		return err
 	}
 	sub, _ := strconv.Atoi(c.QueryParam("submitted"))
-	return s.renderReport(c, http.StatusOK, v, "", sub)
+	return s.renderReportPage(c, http.StatusOK, v, reportOutcome{submitted: sub})
 }
 
-func (s *Server) renderReport(c echo.Context, status int, r *ReportView, formError string, submitted int) error {
+// reportOutcome is what the post before this page did: the revision it submitted, why the
+// form submitted nothing, what became of a file.
+type reportOutcome struct {
+	submitted int
+	formError string
+	file      *FileResult
+}
+
+func (s *Server) renderReportPage(c echo.Context, status int, r *ReportView, o reportOutcome) error {
 	lang := pageLang(c)
-	v := reportPageView{page: newPage(c, "report", "nav_report"), R: r, FormError: formError, Submitted: submitted,
-		StateLabel: t(lang, "state_"+r.State.State)}
+	v := reportPageView{page: newPage(c, "report", "nav_report"), R: r, FormError: o.formError, Submitted: o.submitted,
+		StateLabel: t(lang, "state_"+r.State.State), File: o.file, CanSendFile: r.CanSubmit && s.cfg.ReportFiles != nil,
+		MaxFileMB: MaxReportFileBytes >> 20}
 	v.Title = fmt.Sprintf("%s · %s", unitName(r.Unit, lang), r.Month)
-	if submitted > 0 {
-		v.Notice = fmt.Sprintf(t(lang, "report_submitted"), submitted)
+	switch {
+	case o.submitted > 0 && o.file != nil:
+		v.Notice = fmt.Sprintf(t(lang, "rfile_submitted"), o.file.File, o.submitted)
+	case o.submitted > 0:
+		v.Notice = fmt.Sprintf(t(lang, "report_submitted"), o.submitted)
 	}
 	m, _ := time.Parse("2006-01", reportMonthDefault(s.now()))
 	for i := 0; i < 12; i++ {

@@ -81,6 +81,7 @@ func (s *Server) reportRoutes(e *echo.Echo) {
 	e.POST("/report/:unit/:month", s.reportSubmitForm, report)
 	e.POST("/api/report/:unit/:month/submit", s.reportSubmitAPI, report)
 	e.POST("/api/report/:unit/:month/draft", s.reportDraftAPI, report)
+	e.POST("/report/:unit/:month/file", s.reportFileUpload, report)
 	e.POST("/report/:unit/:month/return", s.reportReturnForm, review)
 	e.POST("/api/report/:unit/:month/return", s.reportReturnAPI, review)
 	e.GET("/reports", s.completenessPage, review)
@@ -230,9 +231,10 @@ func (s *Server) revisionAPI(c echo.Context) error {
 	return errNoReport
 }
 
-// submit checks a report's values and writes them as a new revision. A field in error
-// changes nothing; its error is beside it.
-func (s *Server) submit(c echo.Context, u warehouse.Unit, month string, values map[string]string) (int, []ReportField, error) {
+// submit checks a report's values and writes them as a new revision: typed into the form,
+// or read from the unit's file (from names it). A field in error changes nothing; its error
+// is beside it.
+func (s *Server) submit(c echo.Context, u warehouse.Unit, month string, values map[string]string, from submittedFile) (int, []ReportField, error) {
 	ctx := c.Request().Context()
 	ss := currentSession(c)
 	lang := pageLang(c)
@@ -245,8 +247,15 @@ func (s *Server) submit(c echo.Context, u warehouse.Unit, month string, values m
 	if err != nil {
 		return 0, fields, err
 	}
-	rev, err := s.reports.SubmitReport(ctx, ss.scope(), warehouse.Submission{Unit: u, Month: month, By: ss.User, Channel: warehouse.ChannelForm, Cells: cells})
+	sub := warehouse.Submission{Unit: u, Month: month, By: ss.User, Channel: warehouse.ChannelForm, Cells: cells}
+	if from.name != "" {
+		sub.Channel, sub.File, sub.FileSHA256 = warehouse.ChannelFile, from.name, from.sha256
+	}
+	rev, err := s.reports.SubmitReport(ctx, ss.scope(), sub)
 	what := fmt.Sprintf("submit report %s %s r%d (%d values)", u.Code, month, rev, len(cells))
+	if from.name != "" {
+		what += fmt.Sprintf(" from file %q (sha256 %s), %d rows of other units or months refused", from.name, from.sha256, from.refused)
+	}
 	if aerr := s.auditReport(c, what, err); err == nil {
 		err = aerr
 	}
@@ -262,7 +271,7 @@ func (s *Server) reportSubmitAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rev, fields, err := s.submit(c, u, month, req.Values)
+	rev, fields, err := s.submit(c, u, month, req.Values, submittedFile{})
 	switch {
 	case errors.Is(err, errFormFields):
 		res := ReportResult{Errors: map[string]string{}, Error: t(pageLang(c), "report_fix_fields")}
@@ -297,7 +306,7 @@ func (s *Server) reportSubmitForm(c echo.Context) error {
 			values[k] = vs[0]
 		}
 	}
-	rev, fields, err := s.submit(c, u, month, values)
+	rev, fields, err := s.submit(c, u, month, values, submittedFile{})
 	switch {
 	case errors.Is(err, errFormFields):
 		v, verr := s.reportView(c, u, month)
@@ -305,7 +314,7 @@ func (s *Server) reportSubmitForm(c echo.Context) error {
 			return verr
 		}
 		v.Fields = fields
-		return s.renderReport(c, http.StatusUnprocessableEntity, v, t(pageLang(c), "report_fix_fields"), 0)
+		return s.renderReportPage(c, http.StatusUnprocessableEntity, v, reportOutcome{formError: t(pageLang(c), "report_fix_fields")})
 	case errors.Is(err, errUnknownField):
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	case err != nil:

@@ -65,6 +65,9 @@ type Config struct {
 	AdminToken string
 	// Jobs runs ETL jobs for the admin API; nil when none are configured.
 	Jobs Jobs
+	// ReportFiles reads units' own files on their report pages; nil: units type their
+	// reports only.
+	ReportFiles ReportFiles
 	// Metrics, when set, are served at /metrics and fed by every request.
 	Metrics *Metrics
 	// Users are the config file's accounts, written into the warehouse's accounts at start
@@ -179,6 +182,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.adminRoutes(e)
 	s.adminPageRoutes(e)
 	s.alertRoutes(e)
+	s.subscriptionRoutes(e)
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)

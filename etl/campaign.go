@@ -70,7 +70,19 @@ func newCampaignSink(ctx context.Context, l *Loader, s *runState) (sink, error) 
 	return c, nil
 }
 
-func (c *campaignSink) add(r fieldRow) *fieldProblem {
+// campaignCell is a campaign row read and checked up to its value: whose, which month,
+// which metric and category.
+type campaignCell struct {
+	kind, code, name string
+	month            Period
+	metric           warehouse.CampaignMetric
+	category         int
+}
+
+// cell checks a row's unit, month, metric and category by the campaign's rules; the value
+// is the caller's (a load checks it with rules.Value, a unit's own file with its form).
+func (c *campaignSink) cell(r fieldRow) (campaignCell, *fieldProblem) {
+	var cl campaignCell
 	kind := strings.TrimSpace(r.v(cUnitKind))
 	switch kind {
 	case "", "region", "地区":
@@ -78,26 +90,26 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	case "department", "部门":
 		kind = "department"
 	default:
-		return problem(cUnitKind, "unit kind %q is not region (地区) or department (部门)", kind)
+		return cl, problem(cUnitKind, "unit kind %q is not region (地区) or department (部门)", kind)
 	}
 	code, name := strings.TrimSpace(r.v(cUnitCode)), strings.TrimSpace(r.v(cUnit))
 	if kind == "region" {
 		region, err := c.regions.match(code, name)
 		if err != nil {
-			return problem(regionField(r, cUnitCode, cUnit), "%v", err)
+			return cl, problem(regionField(r, cUnitCode, cUnit), "%v", err)
 		}
 		code, name = region.Code, region.NameZh
 	} else if name == "" {
-		return problem(cUnit, "a department needs its name")
+		return cl, problem(cUnit, "a department needs its name")
 	} else if code == "" {
 		code = name
 	}
 	month, err := parsePeriod(r.v(cMonth))
 	if err != nil || month.Kind != "month" {
-		return problem(cMonth, "month %q is not a month such as 2024-03 or 2024年3月", r.v(cMonth))
+		return cl, problem(cMonth, "month %q is not a month such as 2024-03 or 2024年3月", r.v(cMonth))
 	}
 	if err := rules.Month(month.start(), c.l.now()); err != nil {
-		return problem(cMonth, "%v", err)
+		return cl, problem(cMonth, "%v", err)
 	}
 	metricText, catText, _ := strings.Cut(strings.TrimSpace(r.v(cMetric)), ":")
 	metric, ok := c.metrics[metricText]
@@ -105,15 +117,24 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 		metric, ok = c.metrics[c.names.get(metricText)]
 	}
 	if !ok {
-		return problem(cMetric, "unknown campaign metric %q", metricText)
+		return cl, problem(cMetric, "unknown campaign metric %q", metricText)
 	}
 	if catText == "" {
 		catText = r.v(cCategory)
 	}
 	category, err := rules.Category(catText, metric.Code)
 	if err != nil {
-		return problem(cCategory, "%v", err)
+		return cl, problem(cCategory, "%v", err)
 	}
+	return campaignCell{kind: kind, code: code, name: name, month: month, metric: metric, category: category}, nil
+}
+
+func (c *campaignSink) add(r fieldRow) *fieldProblem {
+	cl, p := c.cell(r)
+	if p != nil {
+		return p
+	}
+	kind, code, name, month, metric, category := cl.kind, cl.code, cl.name, cl.month, cl.metric, cl.category
 	value, err := rules.Value(r.v(cValue), metric.NameZh)
 	if err == rules.ErrMissing {
 		return noValue

@@ -54,6 +54,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	loader := newLoader(cfg, w, log, io.Discard)
 	running := newInflight()
 	loader.Progress = running.update
+	cfg.Alerts.Deadlines = cfg.Reports.deadlines()
 	notices, err := alerts.New(w, cfg.Alerts, cfg.HomeRegion, log)
 	if err != nil {
 		return err
@@ -106,7 +107,8 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 		backups = "" // a server backs up with its own BACKUP … TO Disk (see the README)
 	}
 	pages := dashboard.Config{HomeRegion: cfg.HomeRegion, AdminToken: info.Token, Jobs: adminJobs{runner, running}, BackupsDir: backups,
-		Headlines: cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Deadlines: cfg.Reports.deadlines(), Metrics: metrics,
+		ReportFiles: runner.ReportFiles(),
+		Headlines:   cfg.Headlines, CampaignWeights: cfg.Campaign.Weights, Deadlines: cfg.Reports.deadlines(), Metrics: metrics,
 		Users: cfg.Users, SessionKey: key, SessionTTL: sessionTTL(cfg), AccountsRefresh: refresh,
 		TrustedProxies: cfg.TrustedProxies, CookieSecure: cfg.CookieSecure, AlertChannels: cfg.Alerts.ChannelNames(), Chromium: cfg.Chromium}
 	app, err := dashboard.New(pages, w, log)

@@ -7,16 +7,25 @@ import (
 )
 
 // analystTables are the tables and views ad hoc SQL may read: the statistics, ledgers,
-// campaign figures, their dimensions and the load log that says where a number came from.
-// It is a list of what is allowed, not of what is refused, so a table added later (accounts,
-// sessions, tokens) is closed to analysts until someone adds it here on purpose. Not on it:
-// audit_log (every user's statements) and saved_queries (other users' queries), which the
-// console and the admin API show to those who may see them.
+// campaign figures, their dimensions, the load log that says where a number came from, and
+// the record of units' reporting (who reported what when, who closed which ledger item,
+// which evidence came with it). It is a list of what is allowed, not of what is refused, so a
+// table added later is closed to analysts until someone adds it here on purpose. Closed on
+// purpose (TestAnalystsReadReportingNotSecrets keeps the two lists): accounts, sessions and
+// tokens (password and token hashes); audit_log (every user's statements) and saved_queries
+// (other users' queries), which the console and the admin API show to those who may see them;
+// report_drafts (a unit's unsubmitted work is not data yet); ecology_attachments,
+// load_originals and briefs (file bytes: attachments are served to those who may see their
+// item, originals to admins, briefings on /briefs; ecology_attachment_files lists the
+// attachments without their bytes); alerts, subscriptions and data_version (the server's own
+// bookkeeping, with people's addresses).
 var analystTables = []string{
 	"regions", "region_aliases", "indicators", "peer_groups", "peer_group_members",
 	"indicator_values", "indicator_values_current", "indicator_coverage", "targets",
 	"ecology_items", "ecology_items_current", "ecology_status_events", "ecology_events_committed", "ecology_events_visible",
+	"ecology_item_units", "ecology_attachment_files",
 	"campaign_metric_defs", "campaign_metrics", "campaign_score_items", "campaign_published",
+	"reporting_units", "unit_aliases", "units", "unit_names", "report_events",
 	"etl_runs", "etl_rejects", "committed_runs", "schema_migrations",
 }
 

@@ -66,3 +66,52 @@ func TestGuardDeniesTablesNotOnTheAllowlist(t *testing.T) {
 		t.Errorf("after AllowAnalystTables: %v, %v", res, err)
 	}
 }
+
+// Every table and view of the migrated warehouse is decided: analysts read the statistics,
+// the ledgers, the campaign and the record of units' reporting (units, their aliases,
+// submissions and returns, ledger steps, the attachments' list), and never accounts,
+// sessions, tokens, drafts or any file's bytes. A table a later migration adds fails here
+// until it is put on one side or the other.
+func TestAnalystsReadReportingNotSecrets(t *testing.T) {
+	w := whtest.Open(t)
+	ctx := context.Background()
+	open := []string{"units", "unit_names", "reporting_units", "unit_aliases", "report_events", "ecology_item_units",
+		"ecology_attachment_files", "ecology_events_visible", "campaign_metrics", "regions"}
+	closed := []string{"accounts", "sessions", "api_tokens", "audit_log", "saved_queries", "report_drafts",
+		"ecology_attachments", "load_originals", "briefs", "alert_rules", "alert_states", "alert_deliveries",
+		"alert_lease", "subscriptions", "data_version"}
+	if err := whtest.Exec(ctx, w, `INSERT INTO ecology_attachments (id, item_id, event_at, file_name, content_type, size, sha256, data, uploaded_by, uploaded_at)
+		VALUES ('a1', 'GS-1', now64(3), 'x.pdf', 'application/pdf', 6, 'h', 'SECRET', 'u', now64(3))`, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := whtest.Query(ctx, w, "SELECT name FROM system.tables WHERE database = currentDatabase()", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := w.AnalystTables()
+	for _, r := range res.Rows {
+		name := r[0].(string)
+		if slices.Contains(allowed, name) == slices.Contains(closed, name) {
+			t.Errorf("table %s is neither open to analysts nor closed on purpose (or both): decide it in warehouse/guard/tables.go", name)
+		}
+	}
+	for _, name := range open {
+		if _, err := w.GuardedQuery(ctx, "SELECT * FROM "+name+" LIMIT 1", warehouse.Limits{}); err != nil {
+			t.Errorf("analysts cannot read %s: %v", name, err)
+		}
+	}
+	for _, name := range closed {
+		_, err := w.GuardedQuery(ctx, "SELECT count() FROM "+name, warehouse.Limits{})
+		var refused *warehouse.RefusedError
+		if !errors.As(err, &refused) || !strings.Contains(refused.Reason, "table "+name+" ") {
+			t.Errorf("SELECT from %s: %v, want it refused", name, err)
+		}
+	}
+	got, err := w.GuardedQuery(ctx, "SELECT file_name, size FROM ecology_attachment_files", warehouse.Limits{})
+	if err != nil || len(got.Rows) != 1 || got.Rows[0][0] != "x.pdf" {
+		t.Errorf("the attachments' list: %v, %v", got, err)
+	}
+	if _, err := w.GuardedQuery(ctx, "SELECT data FROM ecology_attachment_files", warehouse.Limits{}); err == nil {
+		t.Errorf("the attachments' list gives their bytes")
+	}
+}
