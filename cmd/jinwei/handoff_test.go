@@ -11,7 +11,6 @@ import (
 // While `serve` holds the embedded warehouse, `etl load` hands the file to it and shows
 // the server's report; the admin API refuses requests without the server's token.
 func TestLoadIsHandedToTheRunningServer(t *testing.T) {
-	t.Parallel() // a process and data directory of its own
 	p := newProcEnv(t)
 	dir := p.dir
 	_, info, _ := p.serve(t)

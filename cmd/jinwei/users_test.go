@@ -89,7 +89,6 @@ func TestUserAndTokenCommandsWriteTheWarehouse(t *testing.T) {
 // account added signs in at once, a token works at once, and disabling the account ends
 // its session, with no restart and no config edit.
 func TestAccountCommandsGoThroughTheRunningServer(t *testing.T) {
-	t.Parallel() // a process and data directory of its own
 	p := newProcEnv(t)
 	_, info, _ := p.serve(t, "--no-demo")
 	base := "http://" + info.Addr
