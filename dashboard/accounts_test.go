@@ -112,6 +112,7 @@ func addToken(t testing.TB, f *authFixture, name, role, expires string) dashboar
 // analyst's cookie with a made-up bearer changed state without the CSRF token. Only a
 // bearer that verifies skips it now; a bad one is refused outright.
 func TestCSRFIsSkippedOnlyForABearerThatVerifies(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, true, nil)
 	analyst, _ := signedInHere(t, f, "analyst")
 	save := map[string]string{"name": "q", "statement": "SELECT 1"}
@@ -133,6 +134,7 @@ func TestCSRFIsSkippedOnlyForABearerThatVerifies(t *testing.T) {
 // Personal API tokens: shown once, kept hashed, listed, scoped by role, audited on every
 // use, revocable and expiring. A viewer token (the wall screen) sees the dashboards only.
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, true, nil)
 	base, anon := f.srv.URL, f.client(t)
 	script := addToken(t, f, "script", dashboard.RoleAnalyst, "90d")
@@ -196,6 +198,7 @@ func TestAPITokens(t *testing.T) {
 // token was made. An admin token minted for a name that had no account yet (or for an
 // account since demoted) kept admin after the account came to be a viewer.
 func TestATokenNeverHoldsMoreThanItsAccountNow(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, true, nil)
 	base, anon := f.srv.URL, f.client(t)
 	early := addToken(t, f, "newcomer", dashboard.RoleAdmin, "90d")
@@ -238,6 +241,7 @@ func withCookie(t *testing.T, f *authFixture, u string, ck *http.Cookie) int {
 // worked until it expired. Sign-out, a password change and disabling the account now
 // revoke sessions in the warehouse.
 func TestSignOutPasswordChangeAndDisableRevokeSessions(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, true, nil)
 	base := f.srv.URL
 	c, token := signedInHere(t, f, "analyst")
@@ -297,6 +301,7 @@ func TestSignOutPasswordChangeAndDisableRevokeSessions(t *testing.T) {
 // Accounts are added through the API (what `jinwei user add` calls while serve runs) and
 // sign in at once, without a restart or a config edit; their names and roles are checked.
 func TestAccountsAreAddedWithoutRestart(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, true, nil)
 	base, c := f.srv.URL, f.client(t)
 	code, body := call(t, c, "POST", base+"/api/admin/accounts", cliToken, dashboard.AccountRequest{Name: "县统计局", Role: dashboard.RoleViewer})
@@ -403,6 +408,7 @@ func TestSignInIsSlowedPerAccount(t *testing.T) {
 // Why 9: /login?next=/%09/evil.example/ sent the browser to another host (it drops the
 // tab, leaving //evil.example/). The form and the redirect keep to this site.
 func TestSignInRedirectStaysOnThisSite(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, true, nil)
 	c := f.client(t)
 	_, body := call(t, c, "GET", f.srv.URL+"/login?next=/%09/evil.example/", nil, nil)
@@ -424,6 +430,7 @@ func TestSignInRedirectStaysOnThisSite(t *testing.T) {
 // localhost, so sign-in there was impossible (403). They are Secure when the request came
 // over HTTPS (directly, or by a trusted proxy's word), or as configured.
 func TestCookiesAreSecureWhenTheRequestIsHTTPS(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		tls        bool
@@ -485,6 +492,7 @@ func TestCookiesAreSecureWhenTheRequestIsHTTPS(t *testing.T) {
 // Demo mode (no accounts) gives visitors the viewer role: the dashboards, not the console,
 // the SQL API or exports.
 func TestDemoVisitorsAreViewersOnly(t *testing.T) {
+	t.Parallel()
 	f := newAccountsServer(t, false, func(c *dashboard.Config) { c.Users = nil })
 	c := f.client(t)
 	if code := status(t, c, "GET", f.srv.URL+"/console", nil); code != http.StatusSeeOther {
@@ -502,6 +510,7 @@ func TestDemoVisitorsAreViewersOnly(t *testing.T) {
 // started afresh on the same warehouse reads a session once, and with AccountsRefresh set
 // (a shared ClickHouse server) sees another process's sign-out within that period.
 func TestSessionsAreCachedAndRefreshed(t *testing.T) {
+	t.Parallel()
 	var statements atomic.Int64
 	f := newAccountsServer(t, true, nil)
 	stop := f.w.ObserveQueries(func(string, warehouse.Params, time.Duration, error) { statements.Add(1) })
@@ -589,6 +598,7 @@ func TestSignInPurgesEndedSessions(t *testing.T) {
 // The config's accounts are a bootstrap: added when missing, updated when the file changes
 // them, but never re-enabled, and never over a change made by command since.
 func TestConfigAccountsAreABootstrap(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := whtest.Open(t)
 	a, err := dashboard.NewAccounts(ctx, w, nil, 0)

@@ -20,6 +20,7 @@ import (
 // outlives a later seeding and is audited; bad rules and subscriptions are refused with a
 // reason; the JSON lists what the page shows.
 func TestAlertsPage(t *testing.T) {
+	t.Parallel()
 	f, _ := newOperatorServer(t)
 	ctx := context.Background()
 	seed := []warehouse.AlertRule{{ID: "gdp-rank", Kind: warehouse.AlertRankChange, Enabled: true, Indicators: []string{"gdp_per_capita"}, Groups: []string{"all31"}}}

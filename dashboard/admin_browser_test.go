@@ -13,6 +13,7 @@ import (
 // file, reads its dry-run preview (the reject's code and the refusal), loads it, and opens
 // the run from the loaded list.
 func TestUploadInBrowser(t *testing.T) {
+	t.Parallel()
 	f, jobs := newOperatorServer(t)
 	file := filepath.Join(t.TempDir(), "gdp.csv")
 	if err := os.WriteFile(file, []byte("year,region_code,indicator,value\n2025,620000,gdp,13800\n2025,999999,gdp,2\n"), 0o600); err != nil {

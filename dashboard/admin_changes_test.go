@@ -35,6 +35,7 @@ func uploadThrough(t *testing.T, w *warehouse.Warehouse, name, content string) *
 // original file of an upload for download under its Chinese name, audited, and says when a
 // file came from the command line.
 func TestRunPageShowsChangesAndOriginal(t *testing.T) {
+	t.Parallel()
 	f, _ := newOperatorServer(t)
 	c, _ := f.signedIn(t, "ops")
 	const head = "year,region_code,region_name_zh,indicator,value,unit\n"

@@ -151,6 +151,7 @@ func adminRoutes(t *testing.T) (gets, posts []string) {
 // Every role but admin gets 403 on every operator page, form and admin endpoint, and
 // nobody signed in is sent to sign in (pages) or refused (the API); an admin gets the pages.
 func TestAdminPagesAreForAdminsOnly(t *testing.T) {
+	t.Parallel()
 	f, jobs := newOperatorServer(t)
 	gets, posts := adminRoutes(t)
 	// Each user signs in once: sign-in allows five attempts at once per address.
@@ -242,6 +243,7 @@ func pages(t *testing.T, c *http.Client, base, u string, re *regexp.Regexp) (all
 // The loads page filters runs by job, status and date and pages through them by keyset:
 // every run once, newest first, with what started it.
 func TestLoadsPageFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	f, _ := newOperatorServer(t)
 	ctx := context.Background()
 	base := time.Date(2020, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -343,6 +345,7 @@ var rejectLine = regexp.MustCompile(`<tr class="reject"><td class="num">(\d+)</t
 // A run's page groups its rejects by reason code, searches and pages them, and exports them
 // as CSV and XLSX with the page's filters.
 func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
+	t.Parallel()
 	f, _ := newOperatorServer(t)
 	var b strings.Builder
 	b.WriteString("year,region,indicator,value\n2019,甘肃,gdp,1\n") // line 2 loads
@@ -404,6 +407,7 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 // The accounts page adds an account (its password shown once, and it signs in), changes its
 // role, resets its password, disables it, revokes a token; each change is in the audit log.
 func TestAccountsPage(t *testing.T) {
+	t.Parallel()
 	f, _ := newOperatorServer(t)
 	c, token := f.signedIn(t, "ops")
 	post := func(p string, form url.Values) string {
@@ -489,6 +493,7 @@ func TestAccountsPage(t *testing.T) {
 // "run now" runs it as the admin who asked. The upload page stages files, shows their
 // preview, dry run and refusal, and loads them only on the operator's go.
 func TestSchedulesAndUploadPages(t *testing.T) {
+	t.Parallel()
 	f, jobs := newOperatorServer(t)
 	ctx := context.Background()
 	start := time.Now().UTC().Add(time.Minute) // after the demo's runs

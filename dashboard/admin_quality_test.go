@@ -96,6 +96,7 @@ func countyGDP(t *testing.T, name string, revised float64, bad ...string) string
 // again, and read what the second load revised; then add an analyst, who signs in with the
 // password shown once and is refused the operator pages.
 func TestOperatorMonthInBrowser(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	l := etl.NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r, err := etl.NewRunner(l, etltest.Home, nil, []etl.JobConfig{{Name: etl.JobEconomy, Inbox: t.TempDir()}})

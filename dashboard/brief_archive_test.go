@@ -42,6 +42,7 @@ func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 // page shows its headline, and its PDF, printed by headless Chromium, contains it. Others
 // may read the archive but not add to it.
 func TestBriefArchiveWithPDF(t *testing.T) {
+	t.Parallel()
 	f, _ := newOperatorServer(t)
 	ops, token := f.signedIn(t, "ops")
 	ops.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

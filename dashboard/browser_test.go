@@ -72,8 +72,24 @@ func browserFor(t *testing.T, limit time.Duration, extra ...chromedp.ExecAllocat
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return watch(t, ctx)
+}
+
+// tab opens a tab of the same browser in a browser context of its own (its own cookies,
+// as a separate window of a private session would have), for steps that run beside the
+// tab s; it closes when the test ends.
+func (s *session) tab(t *testing.T) *session {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(s.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return watch(t, ctx)
+}
+
+// watch starts recording what the tab at ctx requests and logs.
+func watch(t *testing.T, ctx context.Context) *session {
+	t.Helper()
 	s := &session{ctx: ctx}
-	err = chromedp.Listen(ctx, func(ev any) {
+	err := chromedp.Listen(ctx, func(ev any) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		switch e := ev.(type) {
@@ -202,6 +218,7 @@ func (s *session) check(t *testing.T, serverURLs ...string) {
 // On the ranking page the cards show Gansu's standing, the chart's title is right, and the
 // group picker and the language switch work.
 func TestRankingPageInteractions(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	s := browser(t)
 	s.open(t, "ranking-default", srv.URL+"/ranking")

@@ -12,7 +12,8 @@ import (
 // In a real browser a county's row opens its breakdown (raw, normalised, points per item)
 // and the hint; the methodology page draws; the console stays clean.
 func TestCampaignBreakdownInBrowser(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	s := browser(t)
 	s.open(t, "campaign-counties", srv.URL+"/campaign?kind=county&month=2024-06-01")
 	if v := s.eval(t, `String(document.querySelector('#score-table details.breakdown').open)`); v != "false" {

@@ -31,7 +31,8 @@ type campaignJSON struct {
 // The page shows the method in short, each unit's breakdown with what would raise it most,
 // units without a report, and what rank changes compare with.
 func TestCampaignAPIAndPage(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	var d campaignJSON
 	getJSON(t, srv.URL+"/api/campaign?kind=county&month=2024-06-01", &d)
 	if len(d.Scorecard.Units) != 86 || d.Scorecard.Month != "2024-06-01" || d.Scorecard.Weights["on_time_rate"] != 2 {
@@ -74,7 +75,8 @@ func TestCampaignAPIAndPage(t *testing.T) {
 // The methodology page lists every item of data/campaign_scoring.csv with its formula,
 // weight and direction, in both languages.
 func TestCampaignMethodPage(t *testing.T) {
-	srv := newServer(t, etltest.Demo(t))
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
 	f, err := os.Open(filepath.Join(etltest.DataDir(), "campaign_scoring.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +118,7 @@ func TestCampaignMethodPage(t *testing.T) {
 
 // An admin publishes a month; the next month's rank changes are then against it.
 func TestCampaignPublish(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, AdminToken: "tok"}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -166,7 +169,8 @@ func TestCampaignPublish(t *testing.T) {
 // The API equals an independent recomputation, from the raw tables and the scoring file,
 // for every demo month and every kind of unit.
 func TestCampaignAPIMatchesIndependentRecomputation(t *testing.T) {
-	w := etltest.Demo(t)
+	t.Parallel()
+	w := etltest.SharedDemo(t)
 	srv := newServer(t, w)
 	re := newRecompute(t, w)
 	checked := 0

@@ -38,6 +38,7 @@ func export(t *testing.T, c *http.Client, base, token, format string) []byte {
 // An analyst's window-function ranking exports to CSV, XLSX and Parquet with Chinese text
 // intact; a viewer cannot open the console.
 func TestConsoleExportsAndAccess(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	base := f.srv.URL
 	analyst, token := f.signedIn(t, "analyst")
@@ -73,6 +74,7 @@ func TestConsoleExportsAndAccess(t *testing.T) {
 // In a real browser an analyst signs in, finds a table in the schema browser, runs a
 // window-function ranking, and reads Gansu's rank in the result table.
 func TestConsoleInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	s := browser(t, chromedp.Flag("ignore-certificate-errors", true))
 	err := chromedp.Do(s.ctx,

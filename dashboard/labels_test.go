@@ -45,6 +45,7 @@ func body(t *testing.T, c *http.Client, u string) string {
 // The words a new user meets first are there in both languages: the sign-in form, its
 // error, the console's buttons and link, the demo banner; and no page shows a bare key.
 func TestPagesShowTheirLabels(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	bare := bareKey(t)
 	for _, lw := range []struct {
@@ -92,7 +93,7 @@ func TestPagesShowTheirLabels(t *testing.T) {
 		}
 	}
 
-	demo := newServer(t, etltest.Demo(t))
+	demo := newServer(t, etltest.SharedDemo(t))
 	for q, banner := range map[string]string{"": "演示模式", "?lang=en": "Demo mode"} {
 		page := body(t, http.DefaultClient, demo.URL+"/ranking"+q)
 		if !strings.Contains(page, `id="demo-banner">`+banner) {

@@ -14,6 +14,7 @@ import (
 // ZIP is not a PDF, then records progress with a PDF and asks for closure; a verifier closes
 // the item; a reporter of another unit finds neither the item nor its attachment.
 func TestLedgerClosureInBrowser(t *testing.T) {
+	t.Parallel()
 	a, b := twoUnitItems(t)
 	f := loopServer(t, a, b)
 	dir := t.TempDir()

@@ -57,6 +57,7 @@ func fileSHA256(t *testing.T, path string) string {
 // A provincial value leads to its file by base name, its line, its run, the file's vintage
 // and the file's plain SHA-256 (what sha256sum prints), and the ranking table links to it.
 func TestLineageOfAProvincialValue(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	a := getLineage(t, app, "indicator=gdp&region=620000&year=2024")
 	if len(a.Rows) != 1 {
@@ -105,6 +106,7 @@ var cellRef = regexp.MustCompile(`^[^!]+![A-Z]+[0-9]+$`)
 // Values from workbooks name their sheet and cell; ledger items and campaign reports lead
 // to their files too.
 func TestLineageNamesTheCell(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, body := app.get("/api/counties?indicator=gdp&year=2023")
 	var counties struct {
@@ -155,6 +157,7 @@ func TestLineageNamesTheCell(t *testing.T) {
 // A revised value shows the revision and the load that wrote it; an operator's page links
 // the run to the operator pages, a viewer's names it only.
 func TestLineageShowsRevisions(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	etltest.LoadCSV(t, w, "economy", "修订_2024.csv", "indicator,region_code,period,value\ngdp,620000,2024,13000.5\n")
 	app := newApp(t, w, etltest.Home)

@@ -51,12 +51,13 @@ const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(function (
   }));
 })`
 
-// lookServers are the demo-mode server and then the signed-in server over one demo
-// warehouse: accounts live in the warehouse, so the signed-in server (which writes its
-// users there) is started once the demo-mode tests are done.
+// lookServers are the demo-mode server and the signed-in server, each over a demo
+// warehouse of its own: accounts live in the warehouse, and a warehouse with accounts is
+// no longer in demo mode.
 type lookServers struct {
-	w    *warehouse.Warehouse
-	demo *httptest.Server
+	w      *warehouse.Warehouse
+	demo   *httptest.Server
+	signed *authFixture
 }
 
 func newLookServers(t *testing.T) lookServers {
@@ -73,17 +74,26 @@ func newLookServers(t *testing.T) lookServers {
 	}
 	demo := httptest.NewServer(app)
 	t.Cleanup(demo.Close)
-	return lookServers{w: w, demo: demo}
+	signed := newAuthServer(t, func(c *dashboard.Config) {
+		c.Jobs = &opJobs{staged: map[string][]byte{}}
+		// A county's reporter (城关区) and the province's verifier, beside the fixture's
+		// viewer, analyst and admin: every role signs in.
+		for _, u := range []dashboard.User{{Name: "filler", Role: dashboard.RoleReporter, Unit: "620102"}, {Name: "checker", Role: dashboard.RoleVerifier}} {
+			h, err := dashboard.HashPassword(u.Name + "-pw")
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.PasswordHash = h
+			c.Users = append(c.Users, u)
+		}
+	})
+	return lookServers{w: w, demo: demo, signed: signed}
 }
 
-// lookBrowser is one chromium for every page test of this file, with axe-core loaded into
-// every document it opens.
+// lookBrowser is one chromium for a page test, with axe-core loaded into every document it
+// opens.
 func lookBrowser(t *testing.T) *session {
 	t.Helper()
-	src, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
-	}
 	// Every page, language, role and width in one browser takes many minutes on a busy
 	// machine: the browser lives as long as the test may, and each step is bounded by
 	// browserStep instead.
@@ -92,10 +102,28 @@ func lookBrowser(t *testing.T) *session {
 		life = time.Until(d)
 	}
 	s := browserFor(t, life, chromedp.Flag("ignore-certificate-errors", true))
+	s.loadAxe(t)
+	return s
+}
+
+// lookTab is a tab of the page test's browser b in a browser context of its own, with
+// axe-core loaded into every document it opens.
+func lookTab(t *testing.T, b *session) *session {
+	t.Helper()
+	s := b.tab(t)
+	s.loadAxe(t)
+	return s
+}
+
+func (s *session) loadAxe(t *testing.T) {
+	t.Helper()
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("axe-core is missing (make test copies it from node_modules): %v", err)
+	}
 	if _, err := chromedp.Call(s.step(t), page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(src)}); err != nil {
 		t.Fatalf("load axe-core: %v", err)
 	}
-	return s
 }
 
 // setViewport sizes the window as the given screen and lets the charts redraw.
@@ -240,56 +268,63 @@ var navText = map[string][3]string{
 // each role: each chart draws from local assets, axe-core finds no serious or critical
 // violation, the sign-in form, the navigation and the console's buttons read right, every
 // page fits a phone, nothing is requested off this machine, and screenshots of every page,
-// language, role and width are kept under test-output/screenshots.
+// language, role and width are kept under test-output/screenshots. The parts run in tabs
+// of their own, side by side (as many at once as go test -parallel allows): each page
+// waits on the server, the engine and the browser in turn, so one tab alone leaves the
+// machine idle much of the time.
 func TestEveryPageInBrowser(t *testing.T) {
+	t.Parallel()
 	srv := newLookServers(t)
-	s := lookBrowser(t)
-	t.Run("demo", func(t *testing.T) {
+	b := lookBrowser(t)
+	base := srv.signed.srv.URL
+	adminPages := operatorPages(t, srv.signed.w)
+	// part runs one part of the test in a tab of its own beside the others, and checks at
+	// its end that the tab logged no error and requested nothing off this machine.
+	part := func(t *testing.T, name string, fn func(t *testing.T, s *session)) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := lookTab(t, b)
+			fn(t, s)
+			s.check(t, srv.demo.URL, base)
+		})
+	}
+	t.Run("parts", func(t *testing.T) {
+		// The longest first, so that the last to start are short.
 		for _, lang := range []string{"zh", "en"} {
-			// Demo mode shows a viewer's pages to all: every page at every width, and
-			// the variants of the pickers.
-			for _, p := range dashboardPages {
-				s.look(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), true, phone, wall)
-				if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][0] {
-					t.Errorf("demo %s nav on %s reads %q, want %q", lang, p.name, got, navText[lang][0])
-				}
-				if s.eval(t, `document.getElementById('demo-banner').innerText.trim()`) == "" {
-					t.Errorf("demo %s %s: the demo banner is empty", lang, p.name)
-				}
-			}
-			for _, p := range []struct{ name, path string }{
-				{"ranking-custom", "/ranking?indicator=gdp_growth&group=custom&members=340000&members=520000&members=510000&members=500000"},
-				{"counties-poverty-growth", "/counties?filter=poverty&sort=growth&indicator=rural_income"},
-				{"campaign-departments", "/campaign?kind=department"},
-			} {
-				s.look(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), false)
-			}
+			part(t, "ops-"+lang, func(t *testing.T, s *session) { s.lookAsRole(t, base, "ops", lang, adminPages) })
 		}
-	})
-	t.Run("print", func(t *testing.T) {
-		for _, p := range dashboardPages {
+		for _, lang := range []string{"zh", "en"} {
+			part(t, "demo-"+lang, func(t *testing.T, s *session) { s.lookDemo(t, srv.demo.URL, lang) })
+		}
+		for _, lang := range []string{"zh", "en"} {
+			part(t, "print-"+lang, func(t *testing.T, s *session) {
+				for _, p := range dashboardPages {
+					s.print(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), lang == "en")
+				}
+			})
+			part(t, "wall-"+lang, func(t *testing.T, s *session) { s.lookWall(t, srv.demo.URL, lang) })
+		}
+		for _, role := range []string{"leader", "analyst", "filler", "checker"} {
 			for _, lang := range []string{"zh", "en"} {
-				s.print(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), lang == "en")
+				part(t, role+"-"+lang, func(t *testing.T, s *session) { s.lookAsRole(t, base, role, lang, adminPages) })
 			}
 		}
+		part(t, "signed-out", func(t *testing.T, s *session) {
+			for _, lang := range []string{"zh", "en"} {
+				s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)
+				if form, w := s.eval(t, visibleText+`('main.login label, #login-submit')`), strings.Join(signInText[lang], " "); form != w {
+					t.Errorf("sign-in form in %s reads %q, want %q", lang, form, w)
+				}
+				// A wall screen's sign-in, as a screen whose token was revoked sees it.
+				s.look(t, "signed-out-wall-"+lang, base+withLang("/wall?refused=ended", lang), false, wall, phone)
+			}
+		})
+		part(t, "wall-token", func(t *testing.T, s *session) { s.wallWithToken(t, srv.signed) })
 	})
-	t.Run("wall", func(t *testing.T) {
+	// Last, alone, as it writes to the demo warehouse the parts above read.
+	t.Run("wall-redraw", func(t *testing.T) {
+		s := lookTab(t, b)
 		s.setViewport(t, wall)
-		for _, lang := range []string{"zh", "en"} {
-			for _, p := range dashboardPages {
-				name := "wall-" + p.name + "-" + lang
-				sep := "?"
-				if strings.Contains(p.path, "?") {
-					sep = "&"
-				}
-				s.load(t, srv.demo.URL+withLang(p.path+sep+"screen=wall", lang))
-				s.axe(t, name)
-				if bad := s.eval(t, wallCheck); bad != "" {
-					t.Errorf("%s: %s", name, bad)
-				}
-				s.screenshot(t, name+"-1920", false)
-			}
-		}
 		// A load (any write) starts a new data version: the wall screen redraws by itself.
 		s.load(t, srv.demo.URL+"/?screen=wall&poll=1")
 		s.eval(t, `window.drawnBefore = 'yes'`)
@@ -298,94 +333,108 @@ func TestEveryPageInBrowser(t *testing.T) {
 		// With rotate, it moves on to the next page by itself, keeping its settings.
 		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=2&lang=en")
 		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
+		s.check(t, srv.demo.URL)
 	})
-	signed := newAuthServerOn(t, srv.w, func(c *dashboard.Config) {
-		c.Jobs = &opJobs{staged: map[string][]byte{}}
-		// A county's reporter (城关区) and the province's verifier, beside the fixture's
-		// viewer, analyst and admin: every role signs in below.
-		for _, u := range []dashboard.User{{Name: "filler", Role: dashboard.RoleReporter, Unit: "620102"}, {Name: "checker", Role: dashboard.RoleVerifier}} {
-			h, err := dashboard.HashPassword(u.Name + "-pw")
-			if err != nil {
-				t.Fatal(err)
-			}
-			u.PasswordHash = h
-			c.Users = append(c.Users, u)
+}
+
+// lookDemo opens in one language every page demo mode shows (a viewer's pages, to all) at
+// every width, and the variants of the pickers.
+func (s *session) lookDemo(t *testing.T, demo, lang string) {
+	t.Helper()
+	for _, p := range dashboardPages {
+		s.look(t, "demo-"+p.name+"-"+lang, demo+withLang(p.path, lang), true, phone, wall)
+		if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][0] {
+			t.Errorf("demo %s nav on %s reads %q, want %q", lang, p.name, got, navText[lang][0])
 		}
-	})
-	base := signed.srv.URL
-	t.Run("signed-out", func(t *testing.T) {
-		for _, lang := range []string{"zh", "en"} {
-			s.look(t, "signed-out-login-"+lang, base+withLang("/login", lang), true, phone)
-			if form, w := s.eval(t, visibleText+`('main.login label, #login-submit')`), strings.Join(signInText[lang], " "); form != w {
-				t.Errorf("sign-in form in %s reads %q, want %q", lang, form, w)
-			}
-			// A wall screen's sign-in, as a screen whose token was revoked sees it.
-			s.look(t, "signed-out-wall-"+lang, base+withLang("/wall?refused=ended", lang), false, wall, phone)
+		if s.eval(t, `document.getElementById('demo-banner').innerText.trim()`) == "" {
+			t.Errorf("demo %s %s: the demo banner is empty", lang, p.name)
 		}
-	})
-	adminPages := operatorPages(t, srv.w)
-	for _, role := range []string{"leader", "analyst", "ops", "filler", "checker"} {
-		t.Run(role, func(t *testing.T) {
-			s.signIn(t, base, role)
-			// Signed in, the dashboards differ from demo mode's (every page, language and
-			// width above) in the header only: its links, the name, sign-out. The cockpit
-			// stands for them for each role, beside the role's own pages: the console for an
-			// analyst and an admin, and every operator page for an admin.
-			// Every account has its own subscriptions page: a leader's stands for them.
-			pages, nav := []struct{ name, path string }{dashboardPages[0], {"subscriptions", "/subscriptions"}}, 0
-			switch role {
-			case "analyst":
-				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
-			case "ops":
-				pages, nav = append([]struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, adminPages...), 2
-			case "filler":
-				// A reporter has its unit's report form and the ledger of its unit's items;
-				// its navigation is its own (no province pages), read by axe's link-name.
-				pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}, {"subscriptions", "/subscriptions"}}, -1
-			case "checker":
-				pages, nav = []struct{ name, path string }{dashboardPages[0], {"reports", "/reports"}}, -1
-			}
-			for _, lang := range []string{"zh", "en"} {
-				for i, p := range pages {
-					s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false, wall, phone)
-					// The role's own pages print on A4 too (the dashboards' pages print in demo
-					// mode above), in Chinese on portrait paper.
-					if lang == "zh" && i > 0 && p.name != "console" || role == "filler" && lang == "zh" {
-						s.print(t, role+"-"+p.name+"-zh", base+withLang(p.path, lang), false)
-						s.setViewport(t, desktop)
-					}
-					if nav < 0 {
-						continue
-					}
-					if i == 0 {
-						s.phoneMenu(t, role+"-menu-"+lang, navText[lang][nav])
-					}
-					if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][nav] {
-						t.Errorf("%s %s nav on %s reads %q, want %q", role, lang, p.name, got, navText[lang][nav])
-					}
-					if p.name == "console" {
-						s.setViewport(t, desktop)
-						if got, w := s.eval(t, visibleText+`('#run, #cancel, #save, #draw')`), strings.Join(consoleText[lang], " "); got != w {
-							t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
-						}
-						// The console with a result and its quick chart, as the README shows it.
-						if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
-							chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas"))); err != nil {
-							t.Fatalf("run a query in the console: %v", err)
-						}
-						s.axe(t, role+"-console-result-"+lang)
-						s.screenshot(t, role+"-console-result-"+lang+"-1440", false)
-						if role == "analyst" {
-							s.print(t, role+"-console-"+lang, base+withLang(p.path, lang), lang == "en")
-						}
-					}
-				}
-			}
-			s.signOut(t, role)
-		})
 	}
-	t.Run("wall-token", func(t *testing.T) { s.wallWithToken(t, signed) })
-	s.check(t, srv.demo.URL, base)
+	for _, p := range []struct{ name, path string }{
+		{"ranking-custom", "/ranking?indicator=gdp_growth&group=custom&members=340000&members=520000&members=510000&members=500000"},
+		{"counties-poverty-growth", "/counties?filter=poverty&sort=growth&indicator=rural_income"},
+		{"campaign-departments", "/campaign?kind=department"},
+	} {
+		s.look(t, "demo-"+p.name+"-"+lang, demo+withLang(p.path, lang), false)
+	}
+}
+
+// lookWall opens every dashboard page as a wall screen in one language.
+func (s *session) lookWall(t *testing.T, demo, lang string) {
+	t.Helper()
+	s.setViewport(t, wall)
+	for _, p := range dashboardPages {
+		name := "wall-" + p.name + "-" + lang
+		sep := "?"
+		if strings.Contains(p.path, "?") {
+			sep = "&"
+		}
+		s.load(t, demo+withLang(p.path+sep+"screen=wall", lang))
+		s.axe(t, name)
+		if bad := s.eval(t, wallCheck); bad != "" {
+			t.Errorf("%s: %s", name, bad)
+		}
+		s.screenshot(t, name+"-1920", false)
+	}
+}
+
+// lookAsRole signs in as a role and opens its pages in one language at every width.
+// Signed in, the dashboards differ from demo mode's (every page, language and width in
+// lookDemo) in the header only: its links, the name, sign-out. The cockpit stands for them
+// for each role, beside the role's own pages: the console for an analyst and an admin, and
+// every operator page for an admin. Every account has its own subscriptions page: a
+// leader's stands for them.
+func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages []struct{ name, path string }) {
+	t.Helper()
+	s.signIn(t, base, role)
+	pages, nav := []struct{ name, path string }{dashboardPages[0], {"subscriptions", "/subscriptions"}}, 0
+	switch role {
+	case "analyst":
+		pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
+	case "ops":
+		pages, nav = append([]struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, adminPages...), 2
+	case "filler":
+		// A reporter has its unit's report form and the ledger of its unit's items;
+		// its navigation is its own (no province pages), read by axe's link-name.
+		pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}, {"subscriptions", "/subscriptions"}}, -1
+	case "checker":
+		pages, nav = []struct{ name, path string }{dashboardPages[0], {"reports", "/reports"}}, -1
+	}
+	for i, p := range pages {
+		s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false, wall, phone)
+		// The role's own pages print on A4 too (the dashboards' pages print in demo
+		// mode), in Chinese on portrait paper.
+		if lang == "zh" && i > 0 && p.name != "console" || role == "filler" && lang == "zh" {
+			s.print(t, role+"-"+p.name+"-zh", base+withLang(p.path, lang), false)
+			s.setViewport(t, desktop)
+		}
+		if nav < 0 {
+			continue
+		}
+		if i == 0 {
+			s.phoneMenu(t, role+"-menu-"+lang, navText[lang][nav])
+		}
+		if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][nav] {
+			t.Errorf("%s %s nav on %s reads %q, want %q", role, lang, p.name, got, navText[lang][nav])
+		}
+		if p.name == "console" {
+			s.setViewport(t, desktop)
+			if got, w := s.eval(t, visibleText+`('#run, #cancel, #save, #draw')`), strings.Join(consoleText[lang], " "); got != w {
+				t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
+			}
+			// The console with a result and its quick chart, as the README shows it.
+			if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
+				chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas"))); err != nil {
+				t.Fatalf("run a query in the console: %v", err)
+			}
+			s.axe(t, role+"-console-result-"+lang)
+			s.screenshot(t, role+"-console-result-"+lang+"-1440", false)
+			if role == "analyst" {
+				s.print(t, role+"-console-"+lang, base+withLang(p.path, lang), lang == "en")
+			}
+		}
+	}
+	s.signOut(t, role)
 }
 
 // signIn signs the browser in as one of the fixture's users.

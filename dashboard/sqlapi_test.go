@@ -72,6 +72,7 @@ WHERE indicator_code = 'gdp_per_capita' AND year = 2024 AND period_kind = 'year'
 ORDER BY r DESC LIMIT 1`
 
 func TestSQLAPIForAnalystsIsGuardedAndAudited(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	base := f.srv.URL
 	analyst, token := f.signedIn(t, "analyst")

@@ -170,6 +170,7 @@ func TestSweepEveryParameterAnswers(t *testing.T) {
 // under another's name: the demo's cities, counties, ledger and campaign are Gansu's, so
 // for any other home the unit pages say what is missing and how to load it.
 func TestSweepEveryPageForEveryHome(t *testing.T) {
+	t.Parallel()
 	w := etltest.SharedDemo(t)
 	regions, err := w.Regions(context.Background())
 	if err != nil {

@@ -74,6 +74,7 @@ func auditOf(t *testing.T, f *authFixture, user string) string {
 // token, a viewer's only, ended at once by revoking the token or by its expiry; the token
 // never stays in the address bar, a Referer or the logs, and every sign-in is audited.
 func TestWallScreenSignsInWithAToken(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	base := f.srv.URL
 	_, token := makeWallToken(t, f, "wall-hall", "365d")
@@ -161,6 +162,7 @@ func TestWallScreenSignsInWithAToken(t *testing.T) {
 // token that may do more than view, or an unknown one, signs no screen in. (Apart from the
 // test above: sign-in attempts from one address are limited to 5 at once.)
 func TestWallScreenSessionEndsWithItsToken(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t)
 	_, token := makeWallToken(t, f, "wall", "90d")
 	wall, res := wallSignIn(t, f, token, "")
