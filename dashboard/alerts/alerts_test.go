@@ -497,3 +497,48 @@ func TestAReportReturnedAfterItsDeadlineFiresOnce(t *testing.T) {
 		t.Errorf("the unit that reported on time is named:\n%s", d.Body)
 	}
 }
+
+// returnedLater is the warehouse with one open item past its deadline hidden until shown,
+// then shown as returned by a verifier (退回).
+type returnedLater struct {
+	*warehouse.Warehouse
+	id    string
+	shown bool
+}
+
+func (s *returnedLater) LedgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time) ([]warehouse.LedgerItem, error) {
+	items, err := s.Warehouse.LedgerOn(ctx, scope, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := items[:0]
+	for _, it := range items {
+		if s.id == "" && warehouse.LedgerStatusOpen(it.Status) && it.Deadline < asOf.Format(time.DateOnly) {
+			s.id = it.ItemID
+		}
+		if it.ItemID == s.id {
+			if !s.shown {
+				continue
+			}
+			it.Status = warehouse.StatusReturned
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// An item returned by a verifier is still to be rectified: past its deadline it is overdue
+// on the pages, and the ledger rule tells it as it tells any other overdue item.
+func TestAReturnedItemPastItsDeadlineIsAlerted(t *testing.T) {
+	var store *returnedLater
+	r := newRigOn(t, func(w *warehouse.Warehouse) alerts.Store {
+		store = &returnedLater{Warehouse: w}
+		return store
+	}, alerts.RuleConfig{AlertRule: warehouse.AlertRule{ID: "ledger-city", Kind: warehouse.AlertLedgerDue, By: alerts.ByCity}})
+	r.evaluate(t, 0)
+	if store.id == "" {
+		t.Fatal("the demo has no open item past its deadline")
+	}
+	store.shown = true
+	r.evaluate(t, 1)
+}

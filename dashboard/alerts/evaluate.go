@@ -396,7 +396,7 @@ func (e *evaluator) ledger(ctx context.Context, r warehouse.AlertRule) ([]observ
 	var keys []string
 	soon := e.today.AddDate(0, 0, r.Days)
 	for _, it := range items {
-		open := it.Status == warehouse.StatusNotStarted || it.Status == warehouse.StatusInProgress
+		open := warehouse.LedgerStatusOpen(it.Status)
 		deadline, err := time.Parse(time.DateOnly, it.Deadline)
 		if !open || err != nil {
 			continue
