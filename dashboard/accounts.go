@@ -98,6 +98,7 @@ type AccountStore interface {
 	PutAccount(ctx context.Context, a warehouse.Account) error
 	Session(ctx context.Context, idHash string) (warehouse.Session, bool, error)
 	PutSession(ctx context.Context, s warehouse.Session) error
+	PurgeSessions(ctx context.Context, cutoff time.Time) error
 	APITokens(ctx context.Context) ([]warehouse.APIToken, error)
 	PutAPIToken(ctx context.Context, t warehouse.APIToken) error
 	RecordAudit(ctx context.Context, e warehouse.AuditEntry) error
@@ -140,6 +141,7 @@ type Accounts struct {
 
 	mu       sync.Mutex
 	loaded   time.Time
+	purged   time.Time // when this process last purged ended sessions
 	users    map[string]warehouse.Account
 	tokens   map[string]warehouse.APIToken // by hash
 	sessions map[string]cachedSession      // by id hash

@@ -550,6 +550,42 @@ func TestSessionsAreCachedAndRefreshed(t *testing.T) {
 	}
 }
 
+// Sessions nobody can use again (expired or signed out) are removed from the table by a
+// sign-in, at most once an hour; live ones stay. They used to be kept for ever, a row for
+// every sign-in the server ever had.
+func TestSignInPurgesEndedSessions(t *testing.T) {
+	f := newAccountsServer(t, true, nil) // sessions last an hour
+	ctx := context.Background()
+	users := func() []string {
+		t.Helper()
+		res, err := whtest.Query(ctx, f.w, "SELECT DISTINCT user FROM sessions ORDER BY user", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range res.Rows {
+			out = append(out, r[0].(string))
+		}
+		return out
+	}
+	start := f.now
+	signedInHere(t, f, "leader") // purges (the first sign-in since the start): nothing ended yet
+	ops, opsCSRF := signedInHere(t, f, "ops")
+	if res, err := ops.PostForm(f.srv.URL+"/logout", url.Values{"_csrf": {opsCSRF}}); err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out: %v %v", err, res)
+	}
+	f.now = start.Add(59 * time.Minute)
+	signedInHere(t, f, "analyst") // under an hour since the last purge: none
+	if got := strings.Join(users(), " "); got != "analyst leader ops" {
+		t.Fatalf("sessions before an hour is up: %s, want all three", got)
+	}
+	f.now = start.Add(61 * time.Minute) // leader's session has ended, ops signed out
+	signedInHere(t, f, "leader")
+	if got := strings.Join(users(), " "); got != "analyst leader" {
+		t.Errorf("sessions after the purge: %s, want analyst's and leader's new one", got)
+	}
+}
+
 // The config's accounts are a bootstrap: added when missing, updated when the file changes
 // them, but never re-enabled, and never over a change made by command since.
 func TestConfigAccountsAreABootstrap(t *testing.T) {

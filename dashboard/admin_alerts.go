@@ -202,8 +202,9 @@ func (s *Server) subscriptionSave(c echo.Context) error {
 		return s.alertsDone(c, what, &badInput{fmt.Sprintf("%s: %s", sub.User, ErrNoAccount)})
 	case sub.Kind != warehouse.SubscribeAlerts && sub.Kind != warehouse.SubscribeBrief:
 		return s.alertsDone(c, what, &badInput{"kind is alerts or brief"})
-	case !strings.Contains(sub.Email, "@") || strings.ContainsAny(sub.Email, " \r\n<>,"):
-		return s.alertsDone(c, what, &badInput{fmt.Sprintf("%q is not a mail address", sub.Email)})
+	}
+	if err := checkEmail(sub.Email); err != nil {
+		return s.alertsDone(c, what, err)
 	}
 	return s.alertsDone(c, what, st.PutSubscription(c.Request().Context(), sub))
 }

@@ -186,6 +186,10 @@ func BenchmarkOperatorScale(b *testing.B) {
 			_, _, err := w.RejectsPage(ctx, warehouse.RejectsQuery{RunID: runID, Limit: 100})
 			return err
 		}},
+		{"stmt-rejects-rare", func() error {
+			_, _, err := w.RejectsPage(ctx, warehouse.RejectsQuery{RunID: runID, Code: benchRareCode, Limit: 100})
+			return err
+		}},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for range b.N {

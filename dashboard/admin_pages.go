@@ -94,19 +94,6 @@ func (s *Server) auditAdmin(c echo.Context, what string, err error) error {
 	return s.auditStep(c, "admin", what, err)
 }
 
-// auditStep writes one change made through a page or the API to the audit log, however it
-// ended, under action (admin, report, …).
-func (s *Server) auditStep(c echo.Context, action, what string, err error) error {
-	e := warehouse.AuditEntry{User: currentSession(c).User, Action: action, Statement: what, Outcome: "ok"}
-	if err != nil {
-		e.Outcome, e.Message = "failed", err.Error()
-	}
-	if aerr := s.accounts.store.RecordAudit(context.WithoutCancel(c.Request().Context()), e); aerr != nil {
-		return fmt.Errorf("audit %q: %w", what, aerr)
-	}
-	return nil
-}
-
 // startedBy marks a load started from a page by its user: "upload:alice".
 func startedBy(c echo.Context, how string) context.Context {
 	return warehouse.WithStartedBy(c.Request().Context(), how+":"+currentSession(c).User)

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -226,12 +227,21 @@ func (s *Server) login(c echo.Context) error {
 	}
 	s.setCookie(c, sessionCookie, value, expires, 0)
 	s.log.Info("signed in", "user", name, "role", u.Role, "ip", c.RealIP())
+	s.purgeSessions(ctx)
 	if RoleAllows(u.Role, PermReport) && !strings.HasPrefix(next, "/report") && !strings.HasPrefix(next, "/ecology") {
 		// A unit's staff have their unit's reports and ledger items, and nothing else of
 		// the province's pages.
 		next = "/report"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// purgeSessions has a sign-in tidy the session table now and then (see
+// Accounts.purgeSessions); a failure is logged, and the sign-in stands.
+func (s *Server) purgeSessions(ctx context.Context) {
+	if err := s.accounts.purgeSessions(ctx); err != nil {
+		s.log.Warn("purge ended sessions", "err", err)
+	}
 }
 
 // logout revokes the session in the warehouse, so its cookie replayed later is refused,

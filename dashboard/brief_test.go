@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
@@ -174,6 +175,30 @@ func checkFact(t *testing.T, q string, st dashboard.BriefSentence, f dashboard.B
 			got = page["overdue"]
 		case "overdue_by_city":
 			got = path(page, "overdue_by_city", f.Of)
+		}
+	case strings.HasPrefix(api, "/api/reports"):
+		months, _ := page["months"].([]any)
+		deadlines, _ := page["deadlines"].([]any)
+		last := len(months) - 1
+		switch f.Name {
+		case "month":
+			m, _ := time.Parse("2006-01", fmt.Sprint(months[last]))
+			got = float64(m.Year()*100 + int(m.Month()))
+		case "deadline":
+			due, _ := time.Parse(time.RFC3339, fmt.Sprint(deadlines[last]))
+			if day := due.AddDate(0, 0, -1).Format(time.DateOnly); day != f.Shown {
+				t.Errorf("%s: %q says due %s, the page %s", q, st.Text, f.Shown, day)
+			}
+			return
+		default:
+			n := 0
+			states, _ := page["states"].([]any)
+			for _, row := range states {
+				if cells, _ := row.([]any); path(cells[last], "state") == f.Name {
+					n++
+				}
+			}
+			got = float64(n)
 		}
 	case strings.HasPrefix(api, "/api/campaign"):
 		switch f.Name {

@@ -143,15 +143,20 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 // ledgerClosed is the status of an item closed after verification (销号).
 const ledgerClosed = "已销号"
 
-// briefMaxUnits is how many units a sentence on missing reports names.
+// briefMaxUnits is how many units a sentence on missing reports names (briefList).
 const briefMaxUnits = 8
 
-// briefCampaign words the campaign's scorecard in the period's last month with reports:
-// for cities, counties and departments, the best and worst units and those that did not
-// report that month.
+// briefCampaign words units' reports (briefReports) and the campaign's scorecard in the
+// period's last month with reports: for cities, counties and departments, the best and
+// worst units and, where units do not report through the form, those with no figures that
+// month.
 func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 	lang := d.lang
-	var out []BriefSentence
+	out, err := s.briefReports(ctx, d)
+	if err != nil {
+		return err
+	}
+	byForm := len(out) > 0
 	months, err := s.campaignMonths(ctx)
 	if err != nil {
 		return err
@@ -163,6 +168,7 @@ func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 		}
 	}
 	if month.IsZero() {
+		d.section(topicCampaign, out)
 		return nil
 	}
 	for _, kind := range campaignKinds {
@@ -170,7 +176,7 @@ func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, scorecardSentences(sc, kind, lang)...)
+		out = append(out, scorecardSentences(sc, kind, lang, !byForm)...)
 		if kind == warehouse.ScopeCity && len(sc.Units) > 0 {
 			d.charts = append(d.charts, chartView{ID: "scorecard", Height: 90 + 20*len(sc.Units), Option: scorecardChart(sc, lang)})
 		}
@@ -191,8 +197,9 @@ func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 	return nil
 }
 
-// scorecardSentences words one kind's scorecard: first and last place, and who did not report.
-func scorecardSentences(sc *warehouse.Scorecard, kind, lang string) []BriefSentence {
+// scorecardSentences words one kind's scorecard: first and last place, and (unreported)
+// who has no figures that month.
+func scorecardSentences(sc *warehouse.Scorecard, kind, lang string, unreported bool) []BriefSentence {
 	var ranked, missing []warehouse.UnitScore
 	for _, u := range sc.Units {
 		if u.Reported && u.Rank > 0 {
@@ -219,17 +226,13 @@ func scorecardSentences(sc *warehouse.Scorecard, kind, lang string) []BriefSente
 		}
 		out = append(out, s.done())
 	}
-	if len(missing) > 0 {
+	if unreported && len(missing) > 0 {
 		s := sentenceOf("/campaign", q(), lang)
-		var names []string
-		for _, u := range missing[:min(len(missing), briefMaxUnits)] {
-			names = append(names, u.Name)
+		names := make([]string, len(missing))
+		for i, u := range missing {
+			names[i] = u.Name
 		}
-		list := strings.Join(names, listSep(lang))
-		if len(missing) > briefMaxUnits {
-			list += t(lang, "brief_and_more")
-		}
-		s.clause(t(lang, "brief_unreported"), monthText(s), t(lang, "kind_"+kind), s.num("unreported", "", float64(len(missing)), strconv.Itoa(len(missing))), list)
+		s.clause(t(lang, "brief_unreported"), monthText(s), t(lang, "kind_"+kind), s.num("unreported", "", float64(len(missing)), strconv.Itoa(len(missing))), briefList(names, lang))
 		out = append(out, s.done())
 	}
 	return out

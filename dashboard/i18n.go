@@ -51,6 +51,7 @@ var labelFamilies = map[string][]string{
 	"sc_unit_":       scoreUnitKinds,
 	"brief_topic_":   {topicStanding, topicMoves, topicTargets, topicLedger, topicCampaign},
 	"brief_basis_":   {"current", "constant"},
+	"brief_reports_": overdueStates,
 	"state_":         reportStates,
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},
 	"unit_":          unitKinds,
@@ -64,6 +65,7 @@ var labelFamilies = map[string][]string{
 	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
 	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
 	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
+	"subs_brief_":   briefTopics,
 	"wall_refused_": wallRefusals,
 }
 

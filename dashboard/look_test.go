@@ -331,7 +331,8 @@ func TestEveryPageInBrowser(t *testing.T) {
 			// width above) in the header only: its links, the name, sign-out. The cockpit
 			// stands for them for each role, beside the role's own pages: the console for an
 			// analyst and an admin, and every operator page for an admin.
-			pages, nav := dashboardPages[:1], 0
+			// Every account has its own subscriptions page: a leader's stands for them.
+			pages, nav := []struct{ name, path string }{dashboardPages[0], {"subscriptions", "/subscriptions"}}, 0
 			switch role {
 			case "analyst":
 				pages, nav = []struct{ name, path string }{dashboardPages[0], {"console", "/console"}}, 1
@@ -340,7 +341,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 			case "filler":
 				// A reporter has its unit's report form and the ledger of its unit's items;
 				// its navigation is its own (no province pages), read by axe's link-name.
-				pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}}, -1
+				pages, nav = []struct{ name, path string }{{"report", "/report"}, {"ecology", "/ecology"}, {"subscriptions", "/subscriptions"}}, -1
 			case "checker":
 				pages, nav = []struct{ name, path string }{dashboardPages[0], {"reports", "/reports"}}, -1
 			}

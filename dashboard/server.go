@@ -182,6 +182,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	s.adminRoutes(e)
 	s.adminPageRoutes(e)
 	s.alertRoutes(e)
+	s.subscriptionRoutes(e)
 	s.opsRoutes(e)
 	s.sqlRoutes(e)
 	s.consoleRoutes(e)

@@ -89,6 +89,27 @@ func (a *Accounts) cacheSession(s warehouse.Session) {
 	a.sessions[s.IDHash] = cachedSession{s: s, readAt: now}
 }
 
+// sessionPurgeEvery is how often a sign-in also removes the sessions nobody can use again.
+// Only signing in adds sessions, so the table stays about the size of those alive, however
+// long the server runs.
+const sessionPurgeEvery = time.Hour
+
+// purgeSessions removes the expired and revoked sessions from the table when this process
+// last did so sessionPurgeEvery ago or more (never, after a start).
+func (a *Accounts) purgeSessions(ctx context.Context) error {
+	a.mu.Lock()
+	now := a.now()
+	due := now.Sub(a.purged) >= sessionPurgeEvery
+	if due {
+		a.purged = now
+	}
+	a.mu.Unlock()
+	if !due {
+		return nil
+	}
+	return a.store.PurgeSessions(ctx, now)
+}
+
 // readSession checks a cookie: its MAC, then its session (from the cache, or the table on
 // the first request after a restart), its expiry and revocation, and that its account is
 // enabled and has not revoked its sessions since. The role is the account's now.

@@ -95,8 +95,8 @@ func DefaultSpool() SpoolConfig {
 
 func (c SpoolConfig) orDefaults() SpoolConfig {
 	d := DefaultSpool()
-	c.Console = orLimits(c.Console, d.Console)
-	c.Export = orLimits(c.Export, d.Export)
+	c.Console = c.Console.Or(d.Console)
+	c.Export = c.Export.Or(d.Export)
 	if c.Files <= 0 {
 		c.Files = d.Files
 	}
@@ -104,26 +104,6 @@ func (c SpoolConfig) orDefaults() SpoolConfig {
 		c.TotalBytes = d.TotalBytes
 	}
 	return c
-}
-
-// orLimits fills l's zero fields from d.
-func orLimits(l, d warehouse.Limits) warehouse.Limits {
-	if l.MaxRows <= 0 {
-		l.MaxRows = d.MaxRows
-	}
-	if l.MaxTime <= 0 {
-		l.MaxTime = d.MaxTime
-	}
-	if l.MaxMemory <= 0 {
-		l.MaxMemory = d.MaxMemory
-	}
-	if l.MaxResultBytes <= 0 {
-		l.MaxResultBytes = d.MaxResultBytes
-	}
-	if l.MaxStatementBytes <= 0 {
-		l.MaxStatementBytes = d.MaxStatementBytes
-	}
-	return l
 }
 
 // ExportLimits are the guard's limits for exports and the SQL API's CSV and Arrow answers,

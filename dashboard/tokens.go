@@ -171,7 +171,7 @@ func (s *Server) auditTokenUse(c echo.Context, ss *session, took time.Duration) 
 	}
 	e := warehouse.AuditEntry{User: ss.User, Action: "token", Statement: what, Duration: int(took.Milliseconds()),
 		Outcome: outcome, Message: "API token " + ss.TokenID + ", status " + strconv.Itoa(status)}
-	if err := s.accounts.store.RecordAudit(context.WithoutCancel(req.Context()), e); err != nil {
+	if err := s.recordAudit(req.Context(), e); err != nil {
 		s.log.Error("audit API token use", "token", ss.TokenID, "err", err)
 	}
 }

@@ -133,6 +133,7 @@ func (s *Server) wallSignIn(c echo.Context) error {
 	}
 	s.setCookie(c, sessionCookie, value, ss.Expires, 0)
 	s.log.Info("wall screen signed in", "token", ss.TokenID, "name", ss.User, "until", ss.Expires, "ip", c.RealIP())
+	s.purgeSessions(c.Request().Context())
 	return c.Redirect(http.StatusSeeOther, wallTarget(c.FormValue("next"), lang))
 }
 
@@ -182,10 +183,7 @@ func (s *Server) auditWall(c echo.Context, secret string, ss warehouse.Session, 
 	} else {
 		e.Message += ", until " + ss.Expires.UTC().Format(time.RFC3339)
 	}
-	if aerr := s.accounts.store.RecordAudit(context.WithoutCancel(c.Request().Context()), e); aerr != nil {
-		return fmt.Errorf("audit a wall screen's sign-in: %w", aerr)
-	}
-	return nil
+	return s.recordAudit(c.Request().Context(), e)
 }
 
 // noTrace keeps an answer that carries or follows a secret out of caches, and its address

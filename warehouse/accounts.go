@@ -91,6 +91,19 @@ func (w *Warehouse) PutSession(ctx context.Context, s Session) error {
 		"created_ms": millisParam(s.Created), "expires_ms": millisParam(s.Expires), "revoked": boolParam(s.Revoked), "token_id": s.TokenID})
 }
 
+// PurgeSessions removes the sessions nobody can use again: expired before cutoff, or
+// revoked. A cookie of one is then refused as unknown, as it was refused as ended.
+func (w *Warehouse) PurgeSessions(ctx context.Context, cutoff time.Time) error {
+	text, err := namedQuery("sessions_purge")
+	if err != nil {
+		return err
+	}
+	if err := w.eng.exec(ctx, text, Params{"before_ms": millisParam(cutoff)}); err != nil {
+		return fmt.Errorf("purge ended sessions: %w", err)
+	}
+	return nil
+}
+
 // APITokens lists every API token, newest first.
 func (w *Warehouse) APITokens(ctx context.Context) ([]APIToken, error) {
 	res, err := w.accountQuery(ctx, "api_tokens", nil)

@@ -184,29 +184,18 @@ func (w *Warehouse) PutDelivery(ctx context.Context, d Delivery) error {
 		"created_ms": millisParam(d.CreatedAt), "sent_ms": millisParam(d.SentAt)})
 }
 
-// SameChange describes an alert's change in words, to recognise it when it is made again
-// under another id; the zero value recognises by id only.
-type SameChange struct {
-	RuleID, Subject, Title, Body string
-	// Since is the data version of the state the change left.
-	Since uint64
-}
-
-// DeliveredTo lists the channel and target (joined by DeliveryKey) each delivery of the
-// alert, or of the same change, went to already.
-func (w *Warehouse) DeliveredTo(ctx context.Context, alertID string, same SameChange) (map[string]bool, error) {
-	res, err := w.accountQuery(ctx, "alert_delivery_ids", Params{"alert_id": alertID, "rule_id": same.RuleID, "subject": same.Subject,
-		"title": same.Title, "body": same.Body, "since": strconv.FormatUint(same.Since, 10)})
+// DeliveryIDs lists the ids of the deliveries an alert has already: queueing it again (the
+// same change found again after a crash) writes none of them again, which would make a
+// sent delivery pending.
+func (w *Warehouse) DeliveryIDs(ctx context.Context, alertID string) (map[string]bool, error) {
+	res, err := w.accountQuery(ctx, "alert_delivery_ids", Params{"alert_id": alertID})
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
-	err = res.each(func(rr *rowReader) { out[DeliveryKey(rr.str("channel"), rr.str("target"))] = true })
+	err = res.each(func(rr *rowReader) { out[rr.str("id")] = true })
 	return out, err
 }
-
-// DeliveryKey names where a delivery goes: its channel and target.
-func DeliveryKey(channel, target string) string { return channel + "\x00" + target }
 
 // DueDeliveries lists pending deliveries whose time has come, oldest first.
 func (w *Warehouse) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {

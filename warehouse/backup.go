@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"jinwei/warehouse/ch"
 )
@@ -85,17 +84,4 @@ func (w *Warehouse) Restore(ctx context.Context, dir string) error {
 		return fmt.Errorf("restore from %s: %w", abs, err)
 	}
 	return nil
-}
-
-func toUint(v any) uint64 {
-	switch x := v.(type) {
-	case int64:
-		return uint64(x)
-	case uint64:
-		return x
-	case float64:
-		return uint64(x)
-	}
-	n, _ := strconv.ParseUint(fmt.Sprint(v), 10, 64)
-	return n
 }

@@ -37,6 +37,30 @@ func (d Deadlines) For(month string) (time.Time, error) {
 	return m.AddDate(0, 1, day), nil
 }
 
+// maxDueLookBack bounds how many months LastDue looks back from the month it is given.
+const maxDueLookBack = 36
+
+// LastDue is the latest month ("2024-12"), not after last, whose deadline has passed at
+// now: the latest month whose reports can be missing. "" when none within three years.
+func (d Deadlines) LastDue(last string, now time.Time) (string, error) {
+	m, err := time.ParseInLocation("2006-01", last, ProvinceTime)
+	if err != nil {
+		return "", fmt.Errorf("month %q is not YYYY-MM", last)
+	}
+	for range maxDueLookBack {
+		month := m.Format("2006-01")
+		due, err := d.For(month)
+		if err != nil {
+			return "", err
+		}
+		if !now.Before(due) {
+			return month, nil
+		}
+		m = m.AddDate(0, -1, 0)
+	}
+	return "", nil
+}
+
 // Check says whether every configured deadline reads.
 func (d Deadlines) Check() error {
 	if d.Day < 0 || d.Day > 28 {
@@ -151,4 +175,17 @@ func (w *Warehouse) LateOrMissing(ctx context.Context, month string, d Deadlines
 		}
 	}
 	return units, states, nil
+}
+
+// ReportsByForm says whether units report through the form here: some unit has submitted
+// a report of some month. Where none has, every unit is missing by the deadlines, and who
+// did not report is read from the campaign's figures (loaded by file) instead.
+func (w *Warehouse) ReportsByForm(ctx context.Context) (bool, error) {
+	res, err := w.named(ctx, "reports_by_form", nil)
+	if err != nil {
+		return false, err
+	}
+	by := false
+	err = res.each(func(rr *rowReader) { by = rr.int("by_form") != 0 })
+	return by, err
 }

@@ -42,9 +42,13 @@ var shardKeys = map[string]string{
 	"etl_rejects": "cityHash64(toString(run_id))",
 }
 
-// rewrite returns the statements that carry out stmt on the target, in order.
+// rewrite returns the statements that carry out stmt on the target, in order: none for a
+// statement only a current ClickHouse has a use for.
 func (t ddlTarget) rewrite(stmt string) ([]string, error) {
 	if t.compat {
+		if projectionRe.MatchString(ch.MaskSQL(stmt)) {
+			return nil, nil
+		}
 		var err error
 		if stmt, err = compatDDL(stmt); err != nil {
 			return nil, err
@@ -62,6 +66,9 @@ var (
 	lowCardRe    = regexp.MustCompile(`\bLowCardinality\(\s*(\w+(?:\([^()]*\))?)\s*\)`)
 	commentRe    = regexp.MustCompile(`\s+COMMENT\s+'[^']*'`)
 	addColumnRe  = regexp.MustCompile(`(?i)\bADD\s+COLUMN\s+IF\s+NOT\s+EXISTS\b`)
+	// projectionRe finds a projection's statements. A server older than 21.6 has no
+	// projections; they only speed up the dashboards' queries, which need a current server.
+	projectionRe = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+\w+\s+(ADD|MATERIALIZE)\s+PROJECTION\b`)
 )
 
 // compatDDL writes stmt for a server older than 20.1: DateTime64 becomes DateTime (whole

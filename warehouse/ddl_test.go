@@ -132,3 +132,24 @@ func TestAlterHasClusterAndCompatForms(t *testing.T) {
 		t.Errorf("compat: %q, %v; want %q", got, err, want)
 	}
 }
+
+// A projection is built on every shard's local table; an 18.x server, which has none, is
+// left without it (only the dashboards' queries, which need a current server, use it).
+func TestProjectionHasClusterAndCompatForms(t *testing.T) {
+	for _, stmt := range []string{"ALTER TABLE etl_rejects ADD PROJECTION IF NOT EXISTS p\n(\n    SELECT run_id, count()\n    GROUP BY run_id\n)",
+		"ALTER TABLE etl_rejects MATERIALIZE PROJECTION p"} {
+		got, err := ddlTarget{db: "jinwei", compat: true}.rewrite(stmt)
+		if err != nil || len(got) != 0 {
+			t.Errorf("compat %.40q: %q, %v; want nothing", stmt, got, err)
+		}
+		got, err = ddlTarget{db: "jinwei", cluster: "ch"}.rewrite(stmt)
+		if err != nil || len(got) != 3 || !strings.HasPrefix(got[0], "ALTER TABLE `jinwei`.`etl_rejects_local` ON CLUSTER `ch` ") {
+			t.Errorf("cluster %.40q: %q, %v", stmt, got, err)
+		}
+	}
+	// A column the compat form keeps is not taken for a projection.
+	got, err := ddlTarget{db: "jinwei", compat: true}.rewrite("ALTER TABLE etl_rejects ADD COLUMN projection UInt8")
+	if err != nil || len(got) != 1 {
+		t.Errorf("compat ADD COLUMN projection: %q, %v", got, err)
+	}
+}

@@ -128,21 +128,27 @@ func (w *Warehouse) TakeLedgerStep(ctx context.Context, s LedgerStep, now time.T
 	}
 	now = stepTime(now)
 	at := now.Format("2006-01-02 15:04:05.000")
-	for _, a := range s.Attachments {
-		err := w.execNamed(ctx, "ecology_attachment_put", Params{"id": uuid.NewString(), "item_id": s.ItemID, "at": at,
-			"file_name": a.FileName, "content_type": a.ContentType, "size": strconv.Itoa(len(a.Data)), "sha256": a.SHA256,
-			"data": base64.StdEncoding.EncodeToString(a.Data), "by": s.By})
-		if err != nil {
-			return ev, fmt.Errorf("store attachment %q of %s: %w", a.FileName, s.ItemID, err)
-		}
-	}
 	ev = StatusEvent{Date: now.Format("2006-01-02"), Status: status, Progress: pct, Note: s.Note, By: s.By, At: now.Format("2006-01-02 15:04:05")}
-	err = w.execNamed(ctx, "ecology_step_put", Params{"item_id": s.ItemID, "status": status,
-		"progress": strconv.FormatFloat(pct, 'f', -1, 64), "note": s.Note, "by": s.By, "at": at})
+	err = w.change(ctx, func() error {
+		for _, a := range s.Attachments {
+			err := w.execNamed(ctx, "ecology_attachment_put", Params{"id": uuid.NewString(), "item_id": s.ItemID, "at": at,
+				"file_name": a.FileName, "content_type": a.ContentType, "size": strconv.Itoa(len(a.Data)), "sha256": a.SHA256,
+				"data": base64.StdEncoding.EncodeToString(a.Data), "by": s.By})
+			if err != nil {
+				return fmt.Errorf("store attachment %q of %s: %w", a.FileName, s.ItemID, err)
+			}
+		}
+		err := w.execNamed(ctx, "ecology_step_put", Params{"item_id": s.ItemID, "status": status,
+			"progress": strconv.FormatFloat(pct, 'f', -1, 64), "note": s.Note, "by": s.By, "at": at})
+		if err != nil {
+			return fmt.Errorf("record %s of %s: %w", s.Kind, s.ItemID, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return ev, fmt.Errorf("record %s of %s: %w", s.Kind, s.ItemID, err)
+		return StatusEvent{}, err
 	}
-	return ev, w.dataChanged(context.WithoutCancel(ctx))
+	return ev, nil
 }
 
 // lastStep is the time of this process's latest step: an item's status is its event of the

@@ -12,6 +12,7 @@ import (
 	"jinwei/etl"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // openItem is an item of w still open now.
@@ -237,4 +238,57 @@ func TestLedgerScope(t *testing.T) {
 			t.Errorf("scope %s steps on the item: %v", tc.scope, err)
 		}
 	}
+}
+
+// A ledger step is seen at once by every process serving pages from its cache: a whole
+// step, and one that stopped part way, its evidence stored and its event refused. The part
+// way step used to move no data version (only the failing statement dropped this process's
+// cache), so another process showed the item without its stored evidence until some later
+// write.
+func TestLedgerStepIsSeenAtOnceByEveryProcess(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := etltest.Demo(t)
+	b := whtest.Reopen(t, a.Database())
+	now := time.Now().UTC()
+	it := openItem(t, a, now)
+	// The engine refuses this note's event, after the step's evidence is in.
+	if err := whtest.Exec(ctx, a, "ALTER TABLE ecology_status_events ADD CONSTRAINT no_refused_notes CHECK note != 'refuse me'", nil); err != nil {
+		t.Fatal(err)
+	}
+	attachments := func(w *warehouse.Warehouse) int {
+		t.Helper()
+		atts, err := w.ItemAttachments(ctx, warehouse.ProvinceScope(), it.ItemID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(atts)
+	}
+	// b reads the data version at most once a second: poll, with a deadline for a busy machine.
+	seen := func(want int, what string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for got := attachments(b); got != want; got = attachments(b) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the other process still shows %d attachments 30 s on, want %d", what, got, want)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if got := attachments(a); got != want {
+			t.Errorf("%s: this process shows %d attachments, want %d", what, got, want)
+		}
+	}
+	seen(0, "before the steps")
+	pdf := warehouse.Attachment{FileName: "验收.pdf", ContentType: "application/pdf", SHA256: "x", Data: []byte("%PDF-1.7\n")}
+	step := warehouse.LedgerStep{ItemID: it.ItemID, Scope: warehouse.ProvinceScope(), Kind: warehouse.StepProgress, By: "reporter1",
+		Progress: 70, Attachments: []warehouse.Attachment{pdf}}
+	if _, err := a.TakeLedgerStep(ctx, step, now); err != nil {
+		t.Fatal(err)
+	}
+	seen(1, "a whole step")
+	step.Note, step.Progress = "refuse me", 75
+	if _, err := a.TakeLedgerStep(ctx, step, now.Add(time.Millisecond)); err == nil || !strings.Contains(err.Error(), "record progress") {
+		t.Fatalf("the refused event: %v, want its error", err)
+	}
+	seen(2, "a step stopped part way")
 }

@@ -108,12 +108,20 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 			revision = e.Revision + 1
 		}
 	}
-	at := s.At
-	if at.IsZero() {
-		at = time.Now()
+	if s.At.IsZero() {
+		s.At = time.Now()
 	}
+	if err := w.change(ctx, func() error { return w.writeSubmission(ctx, s, revision) }); err != nil {
+		return 0, err
+	}
+	return revision, nil
+}
+
+// writeSubmission writes a submission as revision, a change of several statements: the run,
+// its values, the step and the draft's removal.
+func (w *Warehouse) writeSubmission(ctx context.Context, s Submission, revision int) error {
 	run := Run{ID: uuid.NewString(), Job: "campaign", FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
-		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: at, StartedBy: "report:" + s.By}
+		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: s.At, StartedBy: "report:" + s.By}
 	run.ContentHash = run.FilePath
 	comment := ""
 	if s.File != "" {
@@ -122,7 +130,7 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 		comment = s.File + " (sha256 " + s.FileSHA256 + ")"
 	}
 	if err := w.RecordRun(ctx, run); err != nil {
-		return 0, err
+		return err
 	}
 	metrics, cats, vals := make([]string, len(s.Cells)), make([]string, len(s.Cells)), make([]string, len(s.Cells))
 	for i, c := range s.Cells {
@@ -136,20 +144,17 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 		"month": s.Month + "-01", "metrics": arrayParam(metrics), "categories": "[" + strings.Join(cats, ",") + "]",
 		"vals": "[" + strings.Join(vals, ",") + "]", "run_id": run.ID}); err != nil {
 		run.Status, run.Message, run.FinishedAt = RunFailed, err.Error(), time.Now()
-		return 0, errors.Join(fmt.Errorf("write the report of %s for %s: %w", s.Unit.Code, s.Month, err), w.RecordRun(ctx, run))
+		return errors.Join(fmt.Errorf("write the report of %s for %s: %w", s.Unit.Code, s.Month, err), w.RecordRun(ctx, run))
 	}
 	run.Status, run.RowsLoaded, run.FinishedAt = RunCommitted, len(s.Cells), time.Now()
 	if err := w.RecordRun(ctx, run); err != nil {
-		return 0, err
+		return err
 	}
 	if err := w.putReportEvent(ctx, ReportEvent{Unit: s.Unit.Code, Month: s.Month, Revision: revision, Action: ReportSubmitted,
-		RunID: run.ID, Channel: s.Channel, By: s.By, At: at, Comment: comment}); err != nil {
-		return 0, err
+		RunID: run.ID, Channel: s.Channel, By: s.By, At: s.At, Comment: comment}); err != nil {
+		return err
 	}
-	if err := w.putDraft(ctx, s.Unit.Code, s.Month, "", s.By, true); err != nil {
-		return 0, err
-	}
-	return revision, w.dataChanged(ctx)
+	return w.putDraft(ctx, s.Unit.Code, s.Month, "", s.By, true)
 }
 
 // ReturnReport sends a unit's submitted report of a month back with a comment: the unit
@@ -165,11 +170,10 @@ func (w *Warehouse) ReturnReport(ctx context.Context, unit, month, by, comment s
 		return fmt.Errorf("return %s of %s: %w", month, unit, ErrNothingToReturn)
 	}
 	last := events[len(events)-1]
-	if err := w.putReportEvent(ctx, ReportEvent{Unit: unit, Month: month, Revision: last.Revision, Action: ReportReturned,
-		By: by, At: time.Now(), Comment: comment}); err != nil {
-		return err
-	}
-	return w.dataChanged(ctx)
+	return w.change(ctx, func() error {
+		return w.putReportEvent(ctx, ReportEvent{Unit: unit, Month: month, Revision: last.Revision, Action: ReportReturned,
+			By: by, At: time.Now(), Comment: comment})
+	})
 }
 
 // ReportEvents lists the steps of reports in months, oldest first: of one unit, or of every
@@ -265,15 +269,14 @@ func (w *Warehouse) putReportEvent(ctx context.Context, e ReportEvent) error {
 		"action": e.Action, "run_id": e.RunID, "channel": e.Channel, "by": e.By, "at_ms": millisParam(e.At), "comment": e.Comment})
 }
 
-// execNamed runs a named statement that writes; the caller bumps the data version once
-// its whole change is in.
+// execNamed runs a named statement that writes, as one of the statements of a change (see
+// change), which starts the data version once its statements have run.
 func (w *Warehouse) execNamed(ctx context.Context, name string, params Params) error {
 	text, err := namedQuery(name)
 	if err != nil {
 		return err
 	}
 	if err := w.eng.exec(ctx, text, params); err != nil {
-		w.cache.invalidate()
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil

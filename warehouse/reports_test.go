@@ -197,6 +197,13 @@ func TestReportDeadlines(t *testing.T) {
 	if got, _ := (warehouse.Deadlines{Day: 10}).For("2024-05"); got.Format("2006-01-02") != "2024-06-11" {
 		t.Errorf("deadline day 10: %v", got)
 	}
+	// The latest month whose deadline has passed: the moment it ends, not before.
+	for at, want := range map[string]string{"2025-01-05T23:59:59+08:00": "2024-11", "2025-01-06T00:00:00+08:00": "2024-12", "2024-03-12T12:00:00+08:00": "2024-01"} {
+		now, _ := time.Parse(time.RFC3339, at)
+		if got, err := d.LastDue(now.Format("2006-01"), now); err != nil || got != want {
+			t.Errorf("last month due at %s: %q %v, want %s", at, got, err, want)
+		}
+	}
 	for _, bad := range []warehouse.Deadlines{{Day: 31}, {Months: map[string]string{"2024-13": "2025-01-01"}}, {Months: map[string]string{"2024-05": "soon"}}} {
 		if bad.Check() == nil {
 			t.Errorf("%+v accepted", bad)

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"fmt"
+	"strconv"
 
 	"jinwei/warehouse/ch"
 )
@@ -18,6 +19,22 @@ func (r *Result) col(name string) int {
 		}
 	}
 	return -1
+}
+
+// Uint reads the number in row i, column j as either engine returns it (a count is int64
+// from one and uint64 from the other, and may come as text); NULL, an empty table's
+// checksum, is 0.
+func (r *Result) Uint(i, j int) uint64 {
+	switch x := r.Rows[i][j].(type) {
+	case int64:
+		return uint64(x)
+	case uint64:
+		return x
+	case float64:
+		return uint64(x)
+	}
+	n, _ := strconv.ParseUint(fmt.Sprint(r.Rows[i][j]), 10, 64)
+	return n
 }
 
 // rowReader reads a result's rows by column name with conversions, remembering the first

@@ -87,10 +87,10 @@ func (w *Warehouse) PutUnitAlias(ctx context.Context, alias, unit string, remove
 		return err
 	}
 	p := Params{"alias": alias, "unit_code": unit, "removed": boolParam(removed), "version": strconv.FormatInt(time.Now().UnixNano(), 10)}
-	if err := w.eng.exec(ctx, text, p); err != nil {
+	if err := w.exec(ctx, text, p); err != nil {
 		return fmt.Errorf("write alias %s of %s: %w", alias, unit, err)
 	}
-	return w.dataChanged(ctx)
+	return nil
 }
 
 // ItemUnit is the reporting unit a ledger item's 责任单位 names; Unit is empty when no

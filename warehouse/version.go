@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -49,6 +50,18 @@ func (w *Warehouse) DataVersion(ctx context.Context) (uint64, error) {
 	return w.refreshVersionLocked(ctx)
 }
 
+// DataVersionNow is DataVersion read from the warehouse now, however recently this process
+// read it: for a reader that must know no write by another process or host came between
+// two of its reads (the alerts, which compare two looks at the data). A new version drops
+// the cached results, so what is read next is read anew.
+func (w *Warehouse) DataVersionNow(ctx context.Context) (uint64, error) {
+	d := &w.version
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.readAt = time.Time{}
+	return w.refreshVersionLocked(ctx)
+}
+
 // refreshVersionLocked returns the data version, read again when the one known is older than
 // versionTTL or this process has written since; a new one drops the cached results. Called
 // with version.mu held.
@@ -82,7 +95,7 @@ func (w *Warehouse) readDataVersion(ctx context.Context) (uint64, error) {
 	if len(res.Rows) != 1 || len(res.Rows[0]) != 1 {
 		return 0, fmt.Errorf("read data version: %d rows", len(res.Rows))
 	}
-	return toUint(res.Rows[0][0]), nil
+	return res.Uint(0, 0), nil
 }
 
 // cacheVersion returns the query cache's version to key results by: the cache's own
@@ -139,6 +152,14 @@ func (w *Warehouse) dataChanged(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("record a new data version: %w", err)
+}
+
+// change runs write, the statements of one change to the data, and then starts a new data
+// version whether or not they all went in: a change that stopped part way has left what it
+// wrote, and every process must show that at once, as it would a whole change.
+func (w *Warehouse) change(ctx context.Context, write func() error) error {
+	err := write()
+	return errors.Join(err, w.dataChanged(ctx))
 }
 
 // isUnknownTable says err is the engine's "table does not exist" (code 60), or "database

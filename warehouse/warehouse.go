@@ -172,14 +172,10 @@ func (w *Warehouse) query(ctx context.Context, stmt string, params Params) (*Res
 }
 
 // exec runs one statement that returns no rows. It may change data, so it starts a new
-// data version (see DataVersion), which every process's cached results are kept for.
+// data version (see DataVersion), which every process's cached results are kept for; a
+// statement that failed part way may have changed something too.
 func (w *Warehouse) exec(ctx context.Context, stmt string, params Params) error {
-	if err := w.eng.exec(ctx, stmt, params); err != nil {
-		// A statement that failed part way may still have changed something here.
-		w.cache.invalidate()
-		return err
-	}
-	return w.dataChanged(ctx)
+	return w.change(ctx, func() error { return w.eng.exec(ctx, stmt, params) })
 }
 
 // named runs the read query sql/queries/NAME.sql, answering from the cache while the data

@@ -54,6 +54,7 @@ func serveCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logge
 	loader := newLoader(cfg, w, log, io.Discard)
 	running := newInflight()
 	loader.Progress = running.update
+	cfg.Alerts.Deadlines = cfg.Reports.deadlines()
 	notices, err := alerts.New(w, cfg.Alerts, cfg.HomeRegion, log)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -49,6 +50,13 @@ type rig struct {
 // PLAIN auth) and three loopback receivers, one rule of each given spec.
 func newRig(t *testing.T, rules ...alerts.RuleConfig) *rig {
 	t.Helper()
+	return newRigOn(t, nil, rules...)
+}
+
+// newRigOn is newRig with the service reading and writing through store, made from the
+// rig's warehouse (nil: the warehouse itself).
+func newRigOn(t *testing.T, store func(*warehouse.Warehouse) alerts.Store, rules ...alerts.RuleConfig) *rig {
+	t.Helper()
 	r := &rig{w: etltest.Demo(t), smtp: alertstest.StartSMTP(t), hook: alertstest.StartReceiver(t, ""),
 		ding: alertstest.StartReceiver(t, `{"errcode":0,"errmsg":"ok"}`), wecom: alertstest.StartReceiver(t, `{"errcode":0,"errmsg":"ok"}`),
 		log: &bytes.Buffer{}}
@@ -62,8 +70,12 @@ func newRig(t *testing.T, rules ...alerts.RuleConfig) *rig {
 			{Name: "wecom", Type: alerts.ChannelWeCom, URL: r.wecom.URL + "/cgi-bin/webhook/send?key=" + weComKey, Format: "text"},
 		},
 		Rules: rules}
+	var st alerts.Store = r.w
+	if store != nil {
+		st = store(r.w)
+	}
 	var err error
-	if r.svc, err = alerts.New(r.w, cfg, etltest.Home, slog.New(slog.NewTextHandler(r.log, nil))); err != nil {
+	if r.svc, err = alerts.New(st, cfg, etltest.Home, slog.New(slog.NewTextHandler(r.log, nil))); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.svc.Seed(context.Background()); err != nil {
@@ -330,5 +342,158 @@ func TestEveryKindOfRuleLooksAtTheDemoWithoutFiringTwice(t *testing.T) {
 		if len(states) == 0 || states[""].Fingerprint != "" {
 			t.Errorf("rule %s saw nothing of the demo: %v", id, states)
 		}
+	}
+}
+
+// loadWhileLooking is the warehouse with a load committed while a rank rule looks: after
+// the rank among all 31 is read and before the one among the western 12.
+type loadWhileLooking struct {
+	*warehouse.Warehouse
+	t     *testing.T
+	armed bool
+}
+
+func (l *loadWhileLooking) Ranking(ctx context.Context, q warehouse.RankingQuery) (*warehouse.Ranking, error) {
+	if l.armed && q.Group == "west12" {
+		l.armed = false
+		etltest.LoadCSV(l.t, l.Warehouse, etl.JobEconomy, "revised.csv", revisedGansu)
+	}
+	return l.Warehouse.Ranking(ctx, q)
+}
+
+// A load that commits while a rule looks leaves no state the data never had (31st among
+// all, yet already 10th in the west): the rule looks again, and its one alert lists both
+// groups; nothing of the change is told a second time. (The kill -9 test mailed twice for
+// this: the killed process kept the half-seen state, the restarted one told the rest.)
+func TestALoadCommittingWhileARuleLooksFiresOneAlertListingBothGroups(t *testing.T) {
+	var store *loadWhileLooking
+	r := newRigOn(t, func(w *warehouse.Warehouse) alerts.Store {
+		store = &loadWhileLooking{Warehouse: w, t: t}
+		return store
+	}, rankRule("leaders"))
+	r.evaluate(t, 0)
+	store.armed = true
+	r.evaluate(t, 1)
+	if store.armed {
+		t.Fatal("the load was never made")
+	}
+	r.evaluate(t, 0)
+	ctx := context.Background()
+	log, err := r.w.Deliveries(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 {
+		t.Fatalf("%d deliveries, want 1", len(log))
+	}
+	for _, want := range []string{"全国31个省份中居第28位", "较此前的第31位进位3位", "西部12省区市中居第10位", "较此前的第12位进位2位"} {
+		if !strings.Contains(log[0].Body, want) {
+			t.Errorf("alert lacks %q:\n%s", want, log[0].Body)
+		}
+	}
+	states, err := r.w.AlertStates(ctx, "gdp-rank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := states["gdp_per_capita"].Fingerprint; got != "all31=2024:28/31;west12=2024:10/12" {
+		t.Errorf("state kept %q", got)
+	}
+}
+
+// crashBeforeKeeping is the warehouse of a process killed after it queued an alert and
+// before it kept the state the alert tells of.
+type crashBeforeKeeping struct {
+	*warehouse.Warehouse
+	crash bool
+}
+
+func (c *crashBeforeKeeping) PutAlertState(ctx context.Context, ruleID, subject, fingerprint string, dataVersion uint64) error {
+	if c.crash {
+		return errors.New("killed")
+	}
+	return c.Warehouse.PutAlertState(ctx, ruleID, subject, fingerprint, dataVersion)
+}
+
+// A change found again because its state was not kept (the process died first) is the
+// same alert, at whatever data version it is found again: its delivery, already queued and
+// sent, is neither queued nor sent again.
+func TestAChangeFoundAgainAfterACrashIsMailedOnce(t *testing.T) {
+	var store *crashBeforeKeeping
+	r := newRigOn(t, func(w *warehouse.Warehouse) alerts.Store {
+		store = &crashBeforeKeeping{Warehouse: w}
+		return store
+	}, rankRule("leaders"))
+	ctx := context.Background()
+	r.evaluate(t, 0)
+	etltest.LoadCSV(t, r.w, etl.JobEconomy, "revised.csv", revisedGansu)
+	store.crash = true
+	if _, err := r.svc.Evaluate(ctx); err == nil {
+		t.Fatal("the evaluation kept its state")
+	}
+	store.crash = false
+	if err := r.svc.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.smtp.WaitMail(t, 1, 30*time.Second)
+	// A restart starts new data versions (the demo's files found unchanged are runs too).
+	etltest.LoadCSV(t, r.w, etl.JobEconomy, "unrelated.csv", "year,region_code,region_name_zh,indicator,value,unit\n2024,620000,甘肃省,population,2400,万人\n")
+	r.evaluate(t, 1) // the same change, found again
+	r.evaluate(t, 0)
+	if err := r.svc.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(r.smtp.Mail()); n != 1 {
+		t.Errorf("%d mails, want 1", n)
+	}
+	if log, err := r.w.Deliveries(ctx, 10); err != nil || len(log) != 1 || log[0].Status != warehouse.DeliverySent {
+		t.Errorf("delivery log %+v (%v); want one delivery, sent", log, err)
+	}
+}
+
+// Where units report through the form, a reporting rule watches the latest month whose
+// deadline has passed, as /reports judges it: a unit joining the late or missing (here a
+// report returned by the province) fires one alert naming it; units already on the list
+// and units that reported on time are not news.
+func TestAReportReturnedAfterItsDeadlineFiresOnce(t *testing.T) {
+	r := newRig(t, alerts.RuleConfig{AlertRule: warehouse.AlertRule{ID: "reports", Kind: warehouse.AlertReportingMissing,
+		Scope: warehouse.ScopeCounty, Channels: []string{"leaders"}}})
+	ctx := context.Background()
+	now := time.Now()
+	month, err := warehouse.Deadlines{}.LastDue(now.In(warehouse.ProvinceTime).Format("2006-01"), now)
+	if err != nil || month == "" {
+		t.Fatalf("no month due: %v", err)
+	}
+	due, _ := warehouse.Deadlines{}.For(month)
+	for _, code := range []string{"620102", "620103"} {
+		u, err := r.w.Unit(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := warehouse.Submission{Unit: u, Month: month, By: "clerk", Channel: warehouse.ChannelForm, At: due.Add(-time.Hour),
+			Cells: []warehouse.ReportCell{{Metric: "study_sessions", Value: 3}}}
+		if _, err := r.w.SubmitReport(ctx, warehouse.UnitScope(code), sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.evaluate(t, 0) // the first look records the 84 counties that did not report
+	r.evaluate(t, 0)
+	if err := r.w.ReturnReport(ctx, "620103", month, "province", "数据有误"); err != nil {
+		t.Fatal(err)
+	}
+	r.evaluate(t, 1)
+	r.evaluate(t, 0)
+	log, err := r.w.Deliveries(ctx, 10)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("%d deliveries (%v), want 1", len(log), err)
+	}
+	d := log[0]
+	for _, want := range []string{month + "月报", "未报84个", "退回未重报1个", "新增：七里河区（退回未重报）"} {
+		if !strings.Contains(d.Title+d.Body, want) {
+			t.Errorf("alert lacks %q: %s\n%s", want, d.Title, d.Body)
+		}
+	}
+	if strings.Contains(d.Body, "城关区") {
+		t.Errorf("the unit that reported on time is named:\n%s", d.Body)
 	}
 }

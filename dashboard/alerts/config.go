@@ -32,6 +32,9 @@ type Config struct {
 	SMTP        SMTP         `toml:"smtp"`
 	Channels    []Channel    `toml:"channels"`
 	Rules       []RuleConfig `toml:"rules"`
+	// Deadlines are the units' report deadlines (the config's [reports] table), by which a
+	// reporting_missing rule judges who is late or missing.
+	Deadlines warehouse.Deadlines `toml:"-"`
 }
 
 // SMTP is the mail server alerts are sent through.

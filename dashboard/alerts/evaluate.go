@@ -14,12 +14,15 @@ import (
 // Store is what the alerts read and write in the warehouse.
 type Store interface {
 	DataVersion(ctx context.Context) (uint64, error)
+	DataVersionNow(ctx context.Context) (uint64, error)
 	Indicators(ctx context.Context) ([]warehouse.Indicator, error)
 	Regions(ctx context.Context) ([]warehouse.Region, error)
 	Ranking(ctx context.Context, q warehouse.RankingQuery) (*warehouse.Ranking, error)
 	Targets(ctx context.Context, region string) ([]warehouse.TargetStatus, error)
 	LedgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time) ([]warehouse.LedgerItem, error)
 	Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*warehouse.Scorecard, error)
+	ReportsByForm(ctx context.Context) (bool, error)
+	LateOrMissing(ctx context.Context, month string, d warehouse.Deadlines, now time.Time) ([]warehouse.Unit, []warehouse.ReportState, error)
 	RecentRuns(ctx context.Context, limit int) ([]warehouse.Run, error)
 	Accounts(ctx context.Context) ([]warehouse.Account, error)
 
@@ -27,7 +30,7 @@ type Store interface {
 	SeedAlertRules(ctx context.Context, rules []warehouse.AlertRule) (int, error)
 	AlertStates(ctx context.Context, ruleID string) (map[string]warehouse.AlertState, error)
 	PutAlertState(ctx context.Context, ruleID, subject, fingerprint string, dataVersion uint64) error
-	DeliveredTo(ctx context.Context, alertID string, same warehouse.SameChange) (map[string]bool, error)
+	DeliveryIDs(ctx context.Context, alertID string) (map[string]bool, error)
 	PutDelivery(ctx context.Context, d warehouse.Delivery) error
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]warehouse.Delivery, error)
 	Subscriptions(ctx context.Context) ([]warehouse.Subscription, error)
@@ -57,8 +60,6 @@ type Alert struct {
 	Subject     string
 	Fingerprint string
 	DataVersion uint64
-	// Since is the data version at which the state this alert leaves was kept.
-	Since       uint64
 	Units       []string
 	Title, Body string
 }
@@ -82,24 +83,22 @@ func (e *evaluator) observe(ctx context.Context, r warehouse.AlertRule) ([]obser
 
 // evaluator reads the warehouse for one evaluation.
 type evaluator struct {
-	st    Store
-	home  string
-	today time.Time
-	names map[string]warehouse.Region
+	st        Store
+	home      string
+	deadlines warehouse.Deadlines
+	now       time.Time
+	today     time.Time
+	names     map[string]warehouse.Region
 }
 
-// Evaluate runs every enabled rule against the warehouse at its current data version and
-// returns the alerts whose subjects changed since the rule last looked, keeping the new
-// states. A rule's first evaluation only records what it sees. keep is called with each
-// alert before its state is kept, so its deliveries are written first. An alert's id is
-// the change it tells — rule, subject, the state left and the data version it was kept at,
-// the state found — so a process that evaluates the same change again (killed before the
-// new state was kept) makes the same alert and finds its deliveries there.
-func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep func(Alert) error) (int, error) {
-	version, err := st.DataVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
+// Evaluate runs every enabled rule against the warehouse and returns the alerts whose
+// subjects changed since the rule last looked, keeping the new states. A rule's first
+// evaluation only records what it sees. keep is called with each alert before its state is
+// kept, so its deliveries are written first. An alert's id is the change it tells — rule,
+// subject, the state left and the data version it was kept at, the state found — so a
+// process that evaluates the same change again (killed before the new state was kept)
+// makes the same alert, at whatever data version, and finds its deliveries there.
+func Evaluate(ctx context.Context, st Store, home string, deadlines warehouse.Deadlines, now time.Time, keep func(Alert) error) (int, error) {
 	rules, err := st.AlertRules(ctx)
 	if err != nil {
 		return 0, err
@@ -108,7 +107,7 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 	if err != nil {
 		return 0, err
 	}
-	e := &evaluator{st: st, home: home, today: now.UTC().Truncate(24 * time.Hour), names: map[string]warehouse.Region{}}
+	e := &evaluator{st: st, home: home, deadlines: deadlines, now: now, today: now.UTC().Truncate(24 * time.Hour), names: map[string]warehouse.Region{}}
 	for _, r := range regions {
 		e.names[r.Code] = r
 	}
@@ -117,13 +116,13 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 		if !r.Enabled {
 			continue
 		}
-		obs, err := e.observe(ctx, r)
-		if err != nil {
-			return fired, fmt.Errorf("alert rule %s: %w", r.ID, err)
-		}
 		seen, err := st.AlertStates(ctx, r.ID)
 		if err != nil {
 			return fired, err
+		}
+		obs, version, err := e.look(ctx, r, seen)
+		if err != nil {
+			return fired, fmt.Errorf("alert rule %s: %w", r.ID, err)
 		}
 		first := len(seen) == 0
 		for _, o := range obs {
@@ -134,11 +133,8 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 			}
 			if !first {
 				if title, body, ok := o.news(prev, had); ok {
-					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Since: was.DataVersion, Units: o.units, Title: title, Body: body}
-					if !had {
-						a.Since = version
-					}
-					a.ID = hashID(r.ID, o.subject, prev, strconv.FormatUint(was.DataVersion, 10), o.fingerprint)
+					a := Alert{Rule: r, Subject: o.subject, Fingerprint: o.fingerprint, DataVersion: version, Units: o.units, Title: title, Body: body,
+						ID: hashID(r.ID, o.subject, prev, strconv.FormatUint(was.DataVersion, 10), o.fingerprint)}
 					if err := keep(a); err != nil {
 						return fired, err
 					}
@@ -157,6 +153,62 @@ func Evaluate(ctx context.Context, st Store, home string, now time.Time, keep fu
 		}
 	}
 	return fired, nil
+}
+
+// lookTries bounds how often a rule looks again while the data keeps changing under it;
+// the next evaluation tries anew.
+const lookTries = 5
+
+// look observes a rule at one data version. A rule's subjects are read by several queries,
+// and a load may commit between two of them (the rank among all 31 read before it, the
+// one in the west after): such a look is a state the data never was in, and keeping it
+// would tell the rest of the change as news of its own at the next look. So a look that
+// finds a change is made again until two looks in a row agree, with no new data version
+// between them; the version is read from the warehouse each time, past what this process
+// last read, so a load by another process or host counts too.
+func (e *evaluator) look(ctx context.Context, r warehouse.AlertRule, seen map[string]warehouse.AlertState) ([]observation, uint64, error) {
+	version, err := e.st.DataVersionNow(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	obs, err := e.observe(ctx, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	for try := 1; changed(obs, seen); try++ {
+		again, err := e.observe(ctx, r)
+		if err != nil {
+			return nil, 0, err
+		}
+		now, err := e.st.DataVersionNow(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if now == version && sameStates(obs, again) {
+			return again, version, nil
+		}
+		if try == lookTries {
+			return nil, 0, fmt.Errorf("the data changed at each of %d looks (data version %d)", lookTries, now)
+		}
+		obs, version = again, now
+	}
+	return obs, version, nil
+}
+
+// changed says whether a look differs from the states kept: a subject new or changed.
+func changed(obs []observation, seen map[string]warehouse.AlertState) bool {
+	if len(seen) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(obs, func(o observation) bool {
+		was, had := seen[o.subject]
+		return !had || was.Fingerprint != o.fingerprint
+	})
+}
+
+// sameStates says whether two looks saw every subject in the same state.
+func sameStates(a, b []observation) bool {
+	return slices.EqualFunc(a, b, func(x, y observation) bool { return x.subject == y.subject && x.fingerprint == y.fingerprint })
 }
 
 // regionName is a region's short Chinese name, or its code.
@@ -426,49 +478,132 @@ func newItems(items []warehouse.LedgerItem, before string) []warehouse.LedgerIte
 
 // --- reporting ---
 
-// reporting watches the campaign's latest month: units without a report (未报) and units
-// whose report left items blank (缺报). One subject per scope and month.
+// reporting watches units' monthly reports in the latest month whose deadline has passed:
+// the units missing, late, or returned and not sent again (warehouse.LateOrMissing, as
+// /reports shows them), of the rule's kind of unit (all kinds when it names none). One
+// subject per month; news is a unit joining the list. Where no unit reports through the
+// form, the campaign's figures (loaded by file) say who did not report instead.
 func (e *evaluator) reporting(ctx context.Context, r warehouse.AlertRule) ([]observation, error) {
-	scope := r.Scope
-	if scope == "" {
-		scope = warehouse.ScopeCounty
+	byForm, err := e.st.ReportsByForm(ctx)
+	if err != nil || !byForm {
+		return e.campaignReporting(ctx, r, err)
 	}
-	sc, err := e.st.Scorecard(ctx, scope, "", nil)
+	month, err := e.deadlines.LastDue(e.now.In(warehouse.ProvinceTime).Format("2006-01"), e.now)
+	if err != nil || month == "" {
+		return nil, err
+	}
+	due, err := e.deadlines.For(month)
 	if err != nil {
 		return nil, err
 	}
-	if sc == nil || sc.Month == "" {
-		return nil, nil
+	units, states, err := e.st.LateOrMissing(ctx, month, e.deadlines, e.now)
+	if err != nil {
+		return nil, err
 	}
-	var missing, blank []string
-	var units []string
-	for _, u := range sc.Units {
-		switch {
-		case !u.Reported:
-			missing = append(missing, u.Name)
-		case len(u.Missing) > 0:
-			blank = append(blank, u.Name)
-		default:
+	type unitState struct {
+		unit  warehouse.Unit
+		state string
+	}
+	var list []unitState
+	var entries, codes []string
+	for i, u := range units {
+		if r.Scope != "" && u.Kind != r.Scope {
 			continue
 		}
-		units = append(units, u.Code)
+		list = append(list, unitState{u, states[i].State})
+		entries = append(entries, u.Code+":"+states[i].State)
+		codes = append(codes, u.Code)
 	}
-	if len(missing)+len(blank) == 0 {
-		return nil, nil
-	}
-	fp := strings.Join(missing, ",") + "|" + strings.Join(blank, ",")
-	return []observation{{subject: scope + ":" + sc.Month, fingerprint: fp, units: units,
-		news: func(string, bool) (string, string, bool) {
-			body := fmt.Sprintf("%s月报：未报%d个", sc.Month, len(missing))
-			if len(missing) > 0 {
-				body += "（" + strings.Join(missing, "、") + "）"
+	scope := cmpOr(r.Scope, "all")
+	return []observation{{subject: scope + ":" + month, fingerprint: strings.Join(entries, ","), units: codes,
+		news: func(prev string, _ bool) (string, string, bool) {
+			known := map[string]bool{}
+			for _, entry := range strings.Split(prev, ",") {
+				code, _, _ := strings.Cut(entry, ":")
+				known[code] = true
 			}
-			body += fmt.Sprintf("，缺报%d个", len(blank))
-			if len(blank) > 0 {
-				body += "（" + strings.Join(blank, "、") + "）"
+			counts := map[string]int{}
+			var fresh []string
+			for _, us := range list {
+				counts[us.state]++
+				if !known[us.unit.Code] {
+					fresh = append(fresh, us.unit.NameZh+"（"+reportStateWords[us.state]+"）")
+				}
 			}
-			return fmt.Sprintf("【未报】%s月报 %d个单位未报、%d个缺报", sc.Month, len(missing), len(blank)), body + "。", true
+			if len(fresh) == 0 {
+				return "", "", false
+			}
+			body := fmt.Sprintf("%s月报（报送期限%s）：未报%d个，迟报%d个，退回未重报%d个。\n新增：%s。", month, due.AddDate(0, 0, -1).Format(time.DateOnly),
+				counts[warehouse.StateMissing], counts[warehouse.StateLate], counts[warehouse.StateReturned], strings.Join(fresh, "、"))
+			title := fmt.Sprintf("【报送】%s月报 %d个单位未报、%d个迟报、%d个退回", month, counts[warehouse.StateMissing],
+				counts[warehouse.StateLate], counts[warehouse.StateReturned])
+			return title, body, true
 		}}}, nil
+}
+
+// reportStateWords are the states of a late or missing report, as an alert words them.
+var reportStateWords = map[string]string{warehouse.StateMissing: "未报", warehouse.StateLate: "迟报", warehouse.StateReturned: "退回未重报"}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// campaignScopes are the campaign's kinds of unit a reporting rule without a scope watches.
+var campaignScopes = []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}
+
+// campaignReporting watches the campaign's latest month: units without figures (未报) and
+// units whose figures left items blank (缺报). One subject per scope and month. err is
+// the caller's, passed on.
+func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule, err error) ([]observation, error) {
+	if err != nil {
+		return nil, err
+	}
+	scopes := campaignScopes
+	if r.Scope != "" {
+		scopes = []string{r.Scope}
+	}
+	var out []observation
+	for _, scope := range scopes {
+		sc, err := e.st.Scorecard(ctx, scope, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		if sc == nil || sc.Month == "" {
+			continue
+		}
+		var missing, blank, units []string
+		for _, u := range sc.Units {
+			switch {
+			case !u.Reported:
+				missing = append(missing, u.Name)
+			case len(u.Missing) > 0:
+				blank = append(blank, u.Name)
+			default:
+				continue
+			}
+			units = append(units, u.Code)
+		}
+		if len(missing)+len(blank) == 0 {
+			continue
+		}
+		fp := strings.Join(missing, ",") + "|" + strings.Join(blank, ",")
+		out = append(out, observation{subject: scope + ":" + sc.Month, fingerprint: fp, units: units,
+			news: func(string, bool) (string, string, bool) {
+				body := fmt.Sprintf("%s月报：未报%d个", sc.Month, len(missing))
+				if len(missing) > 0 {
+					body += "（" + strings.Join(missing, "、") + "）"
+				}
+				body += fmt.Sprintf("，缺报%d个", len(blank))
+				if len(blank) > 0 {
+					body += "（" + strings.Join(blank, "、") + "）"
+				}
+				return fmt.Sprintf("【未报】%s月报 %d个单位未报、%d个缺报", sc.Month, len(missing), len(blank)), body + "。", true
+			}})
+	}
+	return out, nil
 }
 
 // --- loads ---

@@ -162,7 +162,7 @@ func (s *Service) Evaluate(ctx context.Context) (int, error) {
 			roles[a.Name] = a.Role
 		}
 	}
-	n, err := Evaluate(ctx, s.st, s.home, s.now(), func(a Alert) error {
+	n, err := Evaluate(ctx, s.st, s.home, s.cfg.Deadlines, s.now(), func(a Alert) error {
 		return s.queue(ctx, a, s.recipients(a, subs, roles))
 	})
 	if err != nil {
@@ -223,7 +223,7 @@ func cityPrefix(code string) string {
 
 // queue writes one pending delivery per recipient, except those the alert has already.
 func (s *Service) queue(ctx context.Context, a Alert, to []recipient) error {
-	have, err := s.st.DeliveredTo(ctx, a.ID, warehouse.SameChange{RuleID: a.Rule.ID, Subject: a.Subject, Title: a.Title, Body: a.Body, Since: a.Since})
+	have, err := s.st.DeliveryIDs(ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (s *Service) queue(ctx context.Context, a Alert, to []recipient) error {
 		d := warehouse.Delivery{ID: hashID(a.ID, r.channel, r.target), AlertID: a.ID, RuleID: a.Rule.ID, Subject: a.Subject,
 			DataVersion: a.DataVersion, Channel: r.channel, Target: r.target, Recipient: r.user, Title: a.Title, Body: a.Body,
 			Status: warehouse.DeliveryPending, NextAt: now, CreatedAt: now}
-		if have[warehouse.DeliveryKey(d.Channel, d.Target)] {
+		if have[d.ID] {
 			continue
 		}
 		if err := s.st.PutDelivery(ctx, d); err != nil {
@@ -245,8 +245,8 @@ func (s *Service) queue(ctx context.Context, a Alert, to []recipient) error {
 // Queue writes a pending delivery made elsewhere (a briefing for its subscribers); its id
 // makes a second queueing of the same delivery do nothing.
 func (s *Service) Queue(ctx context.Context, d warehouse.Delivery) error {
-	have, err := s.st.DeliveredTo(ctx, d.AlertID, warehouse.SameChange{})
-	if err != nil || have[warehouse.DeliveryKey(d.Channel, d.Target)] {
+	have, err := s.st.DeliveryIDs(ctx, d.AlertID)
+	if err != nil || have[d.ID] {
 		return err
 	}
 	now := s.now()

@@ -1,5 +1,7 @@
 -- A run's rejects grouped by reason code, the most frequent first, with one reason text of
--- each code as its example ("unknown_region ×31: unknown region 陇南地区").
+-- each code as its example ("unknown_region ×31: unknown region 陇南地区"). The engine
+-- answers it from the projection reasons_of_run (migration 029), never from the rejects
+-- themselves: keep its columns and aggregates within that projection's.
 SELECT reason_code, any(reason) AS example, count() AS n
 FROM etl_rejects
 WHERE run_id = toUUID({run_id:String})

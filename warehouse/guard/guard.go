@@ -96,7 +96,7 @@ func Query(ctx context.Context, on ch.GuardEngine, db Database, stmt string, lim
 // ctx ends; see chdbConn.streamLocked for when the embedded engine can stop. An error from
 // the sink ends the statement and is returned wrapped.
 func Stream(ctx context.Context, on ch.GuardEngine, db Database, stmt string, lim Limits, sink RowSink) (*Streamed, error) {
-	lim = lim.orDefaults()
+	lim = lim.Or(DefaultLimits())
 	if err := checkText(stmt, lim.MaxStatementBytes); err != nil {
 		return nil, err
 	}

@@ -41,9 +41,8 @@ func DefaultLimits() Limits {
 	}
 }
 
-// orDefaults fills zero fields from DefaultLimits.
-func (l Limits) orDefaults() Limits {
-	d := DefaultLimits()
+// Or fills l's zero fields from d: limits someone set, over the defaults of their use.
+func (l Limits) Or(d Limits) Limits {
 	if l.MaxRows <= 0 {
 		l.MaxRows = d.MaxRows
 	}

@@ -229,3 +229,17 @@ func TestGuardStopsStreamedResultsAtTheirSize(t *testing.T) {
 		t.Errorf("the sink was handed %d bytes; the limit is %d", sink.bytes, limit)
 	}
 }
+
+// Limits someone set stay; the ones left zero (or negative) take the defaults of their use,
+// field by field: the console's and the exports' limits are both filled this way.
+func TestLimitsOrFillsOnlyUnsetFields(t *testing.T) {
+	d := warehouse.Limits{MaxRows: 1, MaxTime: time.Second, MaxMemory: 2, MaxResultBytes: 3, MaxStatementBytes: 4}
+	if got := (warehouse.Limits{}).Or(d); got != d {
+		t.Errorf("nothing set: %+v, want %+v", got, d)
+	}
+	set := warehouse.Limits{MaxRows: 10, MaxTime: -time.Second, MaxMemory: 20, MaxResultBytes: 0, MaxStatementBytes: 40}
+	want := warehouse.Limits{MaxRows: 10, MaxTime: time.Second, MaxMemory: 20, MaxResultBytes: 3, MaxStatementBytes: 40}
+	if got := set.Or(d); got != want {
+		t.Errorf("some set: %+v, want %+v", got, want)
+	}
+}

@@ -249,21 +249,7 @@ func ChecksumsOf(w *warehouse.Warehouse) ([]TableChecksum, error) {
 		if err != nil {
 			return nil, fmt.Errorf("checksum %s: %w", name, err)
 		}
-		out = append(out, TableChecksum{Table: name, Rows: asUint(r.Rows[0][0]), Sum: asUint(r.Rows[0][1])})
+		out = append(out, TableChecksum{Table: name, Rows: r.Uint(0, 0), Sum: r.Uint(0, 1)})
 	}
 	return out, nil
-}
-
-// asUint reads a number as the engines return it (an empty table's checksum may be NULL).
-func asUint(v any) uint64 {
-	switch x := v.(type) {
-	case int64:
-		return uint64(x)
-	case uint64:
-		return x
-	case float64:
-		return uint64(x)
-	}
-	n, _ := strconv.ParseUint(fmt.Sprint(v), 10, 64)
-	return n
 }
