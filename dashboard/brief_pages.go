@@ -28,7 +28,7 @@ func (s *Server) briefOf(c echo.Context) (*RenderedBrief, error) {
 	r, err := s.renderBrief(c.Request().Context(), c.QueryParam("period"), pageLang(c), false)
 	var pe periodError
 	if errors.As(err, &pe) {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
+		return nil, badFormat("period", c.QueryParam("period"), "2024, 2024-Q4, 2024-12")
 	}
 	return r, err
 }

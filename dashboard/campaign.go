@@ -3,7 +3,6 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +39,7 @@ func campaignKind(c echo.Context) (string, error) {
 		kind = warehouse.ScopeCity
 	}
 	if !slices.Contains(campaignKinds, kind) {
-		return "", echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("kind %q is not city, county or department", kind))
+		return "", badChoice("kind", kind, campaignKinds)
 	}
 	return kind, nil
 }
@@ -187,11 +186,7 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		}
 		row.Items = append(row.Items, r)
 	}
-	q := url.Values{"unit": {u.Code}, "month": {sc.Month}}
-	if lang == langEn {
-		q.Set("lang", langEn)
-	}
-	row.Lineage = "/lineage?" + q.Encode()
+	row.Lineage = campaignLink(u.Code, sc.Month, lang)
 	row.Hint = t(lang, "sc_hint_none")
 	if u.Hint != nil {
 		row.Hint = hintText(*u.Hint, items[u.Hint.Item], u.Rank, lang)
@@ -234,13 +229,14 @@ func itemName(it scorecard.Item, lang string) string {
 }
 
 func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
-	var names []string
+	var names, links []string
 	var data []opts.BarData
 	for _, u := range sc.Units {
 		if !u.Reported {
 			continue
 		}
 		names = append(names, u.Name)
+		links = append(links, campaignLink(u.Code, sc.Month, lang))
 		color := colorPeer
 		switch {
 		case u.HasChange && u.RankChange > 0:
@@ -259,7 +255,7 @@ func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	bar.SetXAxis(names)
 	bar.AddSeries(t(lang, "score"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
 	bar.XYReversal()
-	return optionOf(bar)
+	return linkSeries(optionOf(bar), 0, links)
 }
 
 // categoriesChart compares problems found and rectified in each of the seven categories.

@@ -62,8 +62,12 @@ func TestCampaignAPIAndPage(t *testing.T) {
 			t.Errorf("English page lacks %q", want)
 		}
 	}
-	if code, _, _ := get(t, srv.URL+"/api/campaign?kind=village"); code != http.StatusBadRequest {
-		t.Errorf("unknown kind answered %d", code)
+	// An unknown kind answers 200 with the kinds there are, on the page and in the JSON.
+	for _, p := range []string{"/api/campaign?kind=village", "/campaign?kind=village"} {
+		code, body, _ := get(t, srv.URL+p)
+		if code != http.StatusOK || !strings.Contains(body, "city, county, department") || !strings.Contains(body, "village") {
+			t.Errorf("GET %s: %d %.300s; want 200 naming the kinds there are", p, code, body)
+		}
 	}
 }
 

@@ -22,9 +22,11 @@ const (
 // as JSON data and the local echarts draws it.
 func rankingChart(r *warehouse.Ranking, lang string) map[string]any {
 	names := make([]string, len(r.Rows))
+	links := make([]string, len(r.Rows))
 	data := make([]opts.BarData, len(r.Rows))
 	for i, row := range r.Rows {
 		names[i] = regionName(row, lang)
+		links[i] = lineageLink(r.Indicator.Code, row.RegionCode, r.Year, lang)
 		color := colorPeer
 		if row.Home {
 			color = colorHome
@@ -55,7 +57,7 @@ func rankingChart(r *warehouse.Ranking, lang string) map[string]any {
 	}
 	bar.AddSeries(indicatorName(r.Indicator, lang), data, seriesOpts...)
 	bar.XYReversal()
-	return optionOf(bar)
+	return linkSeries(optionOf(bar), 0, links)
 }
 
 func regionName(r warehouse.RankRow, lang string) string {
@@ -66,6 +68,16 @@ func regionName(r warehouse.RankRow, lang string) string {
 		return r.ShortZh
 	}
 	return r.NameZh
+}
+
+// indicatorLabel names the indicator with that code; a code not loaded names itself.
+func indicatorLabel(inds []warehouse.Indicator, code, lang string) string {
+	for _, i := range inds {
+		if i.Code == code {
+			return indicatorName(i, lang)
+		}
+	}
+	return code
 }
 
 func indicatorName(i warehouse.Indicator, lang string) string {
@@ -174,7 +186,11 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(e.z > 1)}),
 			charts.WithEmphasisOpts(opts.Emphasis{Focus: "series"}))
 	}
-	option := plainOption(optionOf(line))
+	option := optionOf(line)
+	for i, r := range tr.Regions {
+		option = linkSeries(option, i, rankLinks(tr.Indicator.Code, r.Code, tr.Years, r.Ranks, lang))
+	}
+	option = plainOption(option)
 	series, _ := option["series"].([]any)
 	for i, sr := range series {
 		m, ok := sr.(map[string]any)
@@ -249,17 +265,31 @@ func growthChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "%"}),
 	)
 	line.SetXAxis(yearLabels(tr.Years))
+	// A growth rate leads to the year's value it is taken from (or, where growth is its own
+	// series, such as real GDP growth, to that series' value); the group's median is made of
+	// many and has no single source.
+	from := tr.Indicator.Code
+	if tr.GrowthFrom != "" {
+		from = tr.GrowthFrom
+	}
+	var links [][]string
 	for _, r := range tr.Regions {
 		if r.Home {
 			line.AddSeries(seriesName(r, lang), lineData(r.Growth), charts.WithLineStyleOpts(opts.LineStyle{Width: 4, Color: colorHome}),
 				charts.WithItemStyleOpts(opts.ItemStyle{Color: colorHome}))
+			links = append(links, yearLinks(from, r.Code, tr.Years, r.Growth, lang))
 		}
 	}
 	line.AddSeries(t(lang, "nation"), lineData(tr.Nation.Growth), charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colorGuide, Type: "dashed"}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colorGuide}))
+	links = append(links, yearLinks(from, tr.Nation.Code, tr.Years, tr.Nation.Growth, lang))
 	line.AddSeries(t(lang, "group_median"), lineData(tr.GroupMedianGrowth), charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colorPeer}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colorPeer}))
-	return optionOf(line)
+	option := optionOf(line)
+	for i, l := range links {
+		option = linkSeries(option, i, l)
+	}
+	return option
 }
 
 // ratioChart draws the home value as a share of the national one over the years.
@@ -283,7 +313,14 @@ func ratioChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 3, Color: colorHome}), charts.WithItemStyleOpts(opts.ItemStyle{Color: colorHome}),
 		charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: t(lang, "nation"), YAxis: 100}),
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Color: colorGuide, Type: "dashed"}}))
-	return optionOf(line)
+	// A share leads to the home value it is the share of.
+	home := ""
+	for _, r := range tr.Regions {
+		if r.Home {
+			home = r.Code
+		}
+	}
+	return linkSeries(optionOf(line), 0, yearLinks(tr.Indicator.Code, home, tr.Years, pct, lang))
 }
 
 func seriesName(r warehouse.RegionSeries, lang string) string {

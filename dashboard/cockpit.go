@@ -48,7 +48,7 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 	}
 	gi := slices.IndexFunc(groups, func(g warehouse.PeerGroup) bool { return g.Code == group })
 	if gi < 0 {
-		return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown peer group %q", group))
+		return d, nil, nil, badChoice("group", group, groupCodes(groups))
 	}
 	d.Group = groups[gi]
 	// year shows the cockpit as it stood then: each tile in its latest year up to it, the
@@ -56,7 +56,7 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 	upTo := 0
 	if y := c.QueryParam("year"); y != "" {
 		if upTo, err = strconv.Atoi(y); err != nil || upTo < 1949 || upTo > 2100 {
-			return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("year %q is not a year", y))
+			return d, nil, nil, badFormat("year", y, "1949–2100")
 		}
 	}
 	mapInd := c.QueryParam("map")
@@ -66,7 +66,7 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 	for _, code := range append(slices.Clone(s.headlines()), mapInd) {
 		i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 		if i < 0 {
-			return d, nil, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown indicator %q", code))
+			return d, nil, nil, badChoice("map", code, indicatorCodes(indicators))
 		}
 		ind := indicators[i]
 		year := 0
@@ -133,13 +133,21 @@ type tile struct {
 	ChangeClass             string
 	// Ratio is the share of national, only for levels per person; RatioTitle names it.
 	Ratio, RatioTitle, Link string
+	// Lineage is the /lineage address of the home value, NationLineage of the national one
+	// the share is taken of.
+	Lineage, NationLineage string
 }
 
 type targetView struct {
 	Name, Status, StatusText, Actual, Goal, Year, Note string
 	// Why says why there is no status, Link where it is computed instead.
 	Why, Link string
+	// Inputs lead to the values the actual and the goal are made of.
+	Inputs []targetInput
 }
+
+// targetInput is one value a target is computed from, named and linked to its lineage.
+type targetInput struct{ Label, Link string }
 
 func (s *Server) cockpitPage(c echo.Context) error {
 	d, indicators, groups, err := s.loadCockpit(c)
@@ -166,8 +174,17 @@ func (s *Server) cockpitPage(c echo.Context) error {
 			}
 		}
 	}
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return err
+	}
 	for _, ts := range d.Targets {
-		v.Targets = append(v.Targets, newTargetView(ts, indicators, lang))
+		tv := newTargetView(ts, indicators, lang)
+		for _, in := range ts.Inputs {
+			tv.Inputs = append(tv.Inputs, targetInput{Label: fmt.Sprintf("%s·%s %d", regionLabel(regions, in.Region, lang), indicatorLabel(indicators, in.Indicator, lang), in.Year),
+				Link: lineageLink(in.Indicator, in.Region, in.Year, lang)})
+		}
+		v.Targets = append(v.Targets, tv)
 	}
 	if d.Map != nil {
 		v.Maps = []string{"china.js"}
@@ -188,12 +205,14 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 	}
 	if h := r.Home; h != nil {
 		tl.Value = formatNumber(h.Row.Value)
+		tl.Lineage = lineageLink(r.Indicator.Code, h.Row.RegionCode, r.Year, lang)
 		tl.RankAll = fmt.Sprintf("%d/%d", h.Row.RankAll, h.AllSize)
 		tl.RankGroup = fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize)
 		tl.ChangeAll = rankChangeText(h.Row.ChangeAll.Comparable, h.Row.ChangeAll.Places, lang)
 		tl.Change, tl.ChangeClass = changeText(h.Row, lang), changeClass(h.Row)
 		if h.RatioToNation != nil {
 			tl.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
+			tl.NationLineage = lineageLink(r.Indicator.Code, warehouse.NationCode, r.Year, lang)
 		}
 	} else if r.HomeStatus == warehouse.HomeNoValue {
 		tl.Value = fmt.Sprintf(t(lang, "home_no_value"), r.Year)
@@ -213,10 +232,7 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 		v.Actual, v.Goal, v.Year = show(*ts.Actual), show(*ts.Goal), strconv.Itoa(ts.Year)
 		return v
 	}
-	name := ts.Indicator
-	if i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == ts.Indicator }); i >= 0 {
-		name = indicatorName(indicators[i], lang)
-	}
+	name := indicatorLabel(indicators, ts.Indicator, lang)
 	if ts.NoProvinceData {
 		v.Why = fmt.Sprintf(t(lang, "target_no_province"), name)
 		// Incomes are published for counties here: the county page checks them county by
@@ -253,7 +269,11 @@ func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
 	m.AddSeries(indicatorName(r.Indicator, lang), data)
 	option := optionOf(m)
 	markHome(option, r)
-	return option
+	links := make([]string, len(r.Rows))
+	for i, row := range r.Rows {
+		links[i] = lineageLink(r.Indicator.Code, row.RegionCode, r.Year, lang)
+	}
+	return linkSeries(option, 0, links)
 }
 
 // markHome outlines the home province on the map. The map's shapes are keyed by their

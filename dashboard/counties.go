@@ -59,26 +59,26 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 		ind = "rural_income"
 	}
 	if !slices.Contains(countyIndicators, ind) {
-		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("counties have no indicator %q", ind))
+		return d, badChoice("indicator", ind, countyIndicators)
 	}
 	if d.Filter == "" {
 		d.Filter = "all"
 	}
 	keep, ok := countyFilters[d.Filter]
 	if !ok {
-		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown filter %q", d.Filter))
+		return d, badChoice("filter", d.Filter, countyFilterOrder)
 	}
 	if d.Sort == "" {
 		d.Sort = "value"
 	}
 	if !slices.Contains(countySorts, d.Sort) {
-		return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("sort %q is not value, growth or change", d.Sort))
+		return d, badChoice("sort", d.Sort, countySorts)
 	}
 	year := 0
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {
-			return d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("year %q is not a year", y))
+			return d, badFormat("year", y, "2024")
 		}
 		year = n
 	}
@@ -220,9 +220,11 @@ func (s *Server) homeShortName(c echo.Context) string {
 
 func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 	names := make([]string, len(r.Rows))
+	links := make([]string, len(r.Rows))
 	data := make([]opts.BarData, len(r.Rows))
 	for i, row := range r.Rows {
 		names[i] = countyName(row, lang)
+		links[i] = lineageLink(r.Indicator.Code, row.Code, r.Year, lang)
 		v := row.Value
 		if by == "growth" && row.Growth != nil {
 			v = roundTo(*row.Growth, 2)
@@ -249,7 +251,7 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 	// Each bar says its value at its end, as the table beneath does.
 	bar.AddSeries(indicatorName(r.Indicator, lang), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
 	bar.XYReversal()
-	return optionOf(bar)
+	return linkSeries(optionOf(bar), 0, links)
 }
 
 // provinceMapChart colours the province's cities by their counties' total (amounts) or

@@ -54,7 +54,7 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 	}
 	if v := c.QueryParam("as_of"); v != "" {
 		if asOf, err = time.Parse("2006-01-02", v); err != nil {
-			return d, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("as_of %q is not a date like 2024-12-31", v))
+			return d, nil, badFormat("as_of", v, "2024-12-31")
 		}
 	}
 	scope := currentSession(c).scope()
@@ -382,10 +382,16 @@ func (s *Server) renderItem(c echo.Context, status int, form *stepForm) error {
 	v.Title = d.Item.ItemID + " · " + d.Item.Title
 	v.Generated = d.Generated
 	dates := make([]string, len(d.History))
+	links := make([]string, len(d.History))
 	progress := make([]opts.LineData, len(d.History))
 	for i, h := range d.History {
 		dates[i] = h.Date
 		progress[i] = opts.LineData{Value: h.Progress, Name: statusName(h.Status, lang)}
+		// A report loaded from a ledger file leads to the item's lineage (its rows and
+		// cells); a step taken on this site (h.By) has no file behind it.
+		if h.By == "" {
+			links[i] = itemLineageLink(d.Item.ItemID, lang)
+		}
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(chartBase("item-progress", t(lang, "progress_history"), "", lang)...)
@@ -394,7 +400,7 @@ func (s *Server) renderItem(c echo.Context, status int, form *stepForm) error {
 	line.SetXAxis(dates)
 	line.AddSeries(t(lang, "progress"), progress, charts.WithLineChartOpts(opts.LineChart{Step: "end"}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 3, Color: colorPeer}))
-	v.addChart("item-progress", 320, optionOf(line))
+	v.addChart("item-progress", 320, linkSeries(optionOf(line), 0, links))
 	runs := []string{d.Item.RunID}
 	for _, h := range d.History {
 		runs = append(runs, h.RunID)

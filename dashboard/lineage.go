@@ -116,12 +116,7 @@ func (s *Server) valueSubject(c echo.Context, indicator, region, kind string, ye
 	if err != nil {
 		return "", err
 	}
-	name := indicator
-	for _, i := range inds {
-		if i.Code == indicator {
-			name = indicatorName(i, lang)
-		}
-	}
+	name := indicatorLabel(inds, indicator, lang)
 	regions, err := s.regionIndex(c)
 	if err != nil {
 		return "", err

@@ -88,8 +88,8 @@ func TestCountiesAPI(t *testing.T) {
 	if len(d.Ranking.Rows) != 23 {
 		t.Errorf("%d national key-assistance counties, want 23", len(d.Ranking.Rows))
 	}
-	if code, _, _ := get(t, srv.URL+"/api/counties?filter=rich"); code != http.StatusBadRequest {
-		t.Errorf("unknown filter answered %d", code)
+	if code, body, _ := get(t, srv.URL+"/api/counties?filter=rich"); code != http.StatusOK || !strings.Contains(body, "all, poverty, national_key, provincial_key") {
+		t.Errorf("unknown filter answered %d %.200s; want 200 naming the filters", code, body)
 	}
 }
 
@@ -126,8 +126,8 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	if code, _, _ := get(t, srv.URL+"/ecology/items/NOPE"); code != http.StatusNotFound {
 		t.Errorf("unknown item answered %d", code)
 	}
-	if code, _, _ := get(t, srv.URL+"/api/ecology?as_of=yesterday"); code != http.StatusBadRequest {
-		t.Errorf("bad date answered %d", code)
+	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of=yesterday"); code != http.StatusOK || !strings.Contains(body, "2024-12-31") {
+		t.Errorf("bad date answered %d %.200s; want 200 showing the form of a date", code, body)
 	}
 }
 

@@ -25,7 +25,7 @@ type rankingSelection struct {
 
 // parseRanking reads indicator, year and group (or group=custom with members=…) from the
 // query string; missing ones take the configured defaults (the year: the newest with data),
-// unknown ones are 400s.
+// unknown ones answer with the values there are.
 func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, groups []warehouse.PeerGroup) (rankingSelection, error) {
 	sel := rankingSelection{Lang: pageLang(c)}
 	code := c.QueryParam("indicator")
@@ -34,7 +34,7 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	}
 	i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 	if i < 0 {
-		return sel, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown indicator %q", code))
+		return sel, badChoice("indicator", code, indicatorCodes(indicators))
 	}
 	sel.Indicator = indicators[i]
 	group := c.QueryParam("group")
@@ -44,13 +44,13 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	if group == warehouse.CustomGroup {
 		sel.Members = c.QueryParams()["members"]
 		if len(sel.Members) == 0 {
-			return sel, echo.NewHTTPError(http.StatusBadRequest, "a custom group needs members=CODE for each province")
+			return sel, badFormat("members", "", "members=620000&members=520000")
 		}
 		sel.Group = warehouse.PeerGroup{Code: warehouse.CustomGroup}
 	} else {
 		g := slices.IndexFunc(groups, func(x warehouse.PeerGroup) bool { return x.Code == group })
 		if g < 0 {
-			return sel, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("unknown peer group %q", group))
+			return sel, badChoice("group", group, append(groupCodes(groups), warehouse.CustomGroup))
 		}
 		sel.Group = groups[g]
 	}
@@ -58,7 +58,7 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1949 || n > 2100 {
-			return sel, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("year %q is not a year", y))
+			return sel, badFormat("year", y, "1949–2100")
 		}
 		sel.Year = n
 	} else if len(years) > 0 {

@@ -264,7 +264,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, msg := http.StatusInternalServerError, "internal error"
 	var he *echo.HTTPError
+	var ce *choiceError
 	switch {
+	case errors.As(err, &ce):
+		s.answerChoice(c, ce)
+		return
 	case errors.As(err, &he):
 		status, msg = he.Code, stringOf(he.Message)
 	case errors.Is(err, warehouse.ErrNotFound):
@@ -277,8 +281,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	lang := pageLang(c)
-	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Message": msg,
+	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": "", "Message": msg,
 		"L": labels[lang], "Path": c.Request().URL.Path})
+}
+
+// answerChoice answers a parameter outside its values with 200 and the reason: the JSON
+// names the parameter and its values, the page says the same in words.
+func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
+	lang := pageLang(c)
+	if isAPI(c) {
+		_ = c.JSON(http.StatusOK, map[string]any{"no_data": ce.reason(lang), "param": ce.Param, "choices": ce.Choices})
+		return
+	}
+	_ = c.Render(http.StatusOK, "error.html", map[string]any{"Lang": lang, "Status": http.StatusOK, "Heading": t(lang, "param_title"),
+		"Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path})
 }
 
 func stringOf(v any) string {

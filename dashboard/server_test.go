@@ -135,10 +135,11 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"/api/ranking?indicator=nope", 400, `unknown indicator \"nope\"`},
-		{"/api/ranking?group=%3Cscript%3E", 400, `unknown peer group \"\u003cscript\u003e\"`},
-		{"/api/ranking?year=abc", 400, `year \"abc\" is not a year`},
-		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 400, "unknown indicator &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;"},
+		// A value outside a parameter's choices answers 200 with the choices there are.
+		{"/api/ranking?indicator=nope&lang=en", 200, `indicator=\"nope\" is not one of the values there are: `},
+		{"/api/ranking?group=%3Cscript%3E", 200, `"param":"group"`},
+		{"/api/ranking?year=abc&lang=en", 200, `year=\"abc\" is not in the right form`},
+		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 200, "“&lt;script&gt;alert(1)&lt;/script&gt;”不在可选范围内"},
 		{"/static/nothing.js", 404, ""},
 	}
 	for _, tc := range tests {

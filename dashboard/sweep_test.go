@@ -104,12 +104,29 @@ func sweepPaths(t *testing.T, w *warehouse.Warehouse) []string {
 	for _, d := range []string{"", "2020-01-01", "2023-03-31", "2023-06-30", "2024-12-31", "2030-01-01"} {
 		add("ecology", url.Values{"as_of": {d}}, true)
 	}
-	for _, kind := range []string{"", "city", "county", "department"} {
-		for _, m := range []string{"", "2020-01-01", "2023-03-01", "2023-06-01", "2025-02-01", "2030-01-01", "2023-06", "x"} {
+	// Values outside every enumerated parameter's choices, and dates and months in other
+	// forms, answer with the choices there are.
+	for _, q := range []url.Values{{"indicator": {"bogus"}}, {"group": {"bogus"}}, {"group": {warehouse.CustomGroup}}, {"year": {"abc"}}, {"year": {"-5"}}} {
+		add("ranking", q, true)
+	}
+	for _, q := range []url.Values{{"group": {"bogus"}}, {"map": {"bogus"}}, {"year": {"abc"}}, {"year": {"1800"}}} {
+		add("cockpit", q, true)
+	}
+	for _, q := range []url.Values{{"indicator": {"bogus"}}, {"filter": {"bogus"}}, {"sort": {"bogus"}}, {"year": {"abc"}}} {
+		add("counties", q, true)
+	}
+	for _, d := range []string{"bogus", "2024-13-45", "2024/12/31", "20241231"} {
+		add("ecology", url.Values{"as_of": {d}}, true)
+	}
+	for _, kind := range []string{"", "city", "county", "department", "bogus"} {
+		for _, m := range []string{"", "2020-01-01", "2023-03-01", "2023-06-01", "2025-02-01", "2030-01-01", "2023-06", "x", "2023-13-01", "2023/06/01"} {
 			add("campaign", url.Values{"kind": {kind}, "month": {m}}, m == "")
 		}
 	}
 	add("ecology/items/GS-EC-0001", url.Values{}, true)
+	for _, p := range []string{"", "2024", "2024-Q4", "2024-12", "2024-13", "24", "2024-Q5", "bogus"} {
+		add("brief", url.Values{"period": {p}}, p == "")
+	}
 	for _, q := range []url.Values{{}, {"indicator": {"gdp"}, "region": {"620000"}, "year": {"2024"}}, {"indicator": {"gdp"}, "region": {"620000"}, "year": {"1949"}},
 		{"indicator": {"gdp"}, "region": {"620000"}, "year": {"-5"}, "kind": {"decade"}, "no": {"999"}}, {"item": {"GS-EC-0001"}}, {"item": {"x"}},
 		{"unit": {"620100"}, "month": {"2023-06-01"}}, {"unit": {"620100"}, "month": {"2030-13-01"}, "metric": {"x"}}} {

@@ -36,6 +36,16 @@ type TargetStatus struct {
 	// say why there is no status rather than just "no data".
 	Indicator      string `json:"indicator"`
 	NoProvinceData bool   `json:"no_province_data"`
+	// Inputs are the loaded values Actual and Goal are computed from, so each leads to its
+	// source.
+	Inputs []ValueRef `json:"inputs,omitempty"`
+}
+
+// ValueRef names one loaded yearly value.
+type ValueRef struct {
+	Indicator string `json:"indicator"`
+	Region    string `json:"region"`
+	Year      int    `json:"year"`
 }
 
 type target struct {
@@ -105,11 +115,11 @@ func (w *Warehouse) checkTarget(ctx context.Context, region string, t target, up
 		}
 	}
 	other := map[int]float64{}
+	cr := t.compareRegion
+	if cr == "" {
+		cr = region
+	}
 	if t.compareIndicator != "" {
-		cr := t.compareRegion
-		if cr == "" {
-			cr = region
-		}
 		if other, err = w.series(ctx, t.compareIndicator, cr); err != nil {
 			return st, err
 		}
@@ -128,6 +138,7 @@ func (w *Warehouse) checkTarget(ctx context.Context, region string, t target, up
 		}
 		st.Year, st.Actual, st.Goal = y, &actual, &goal
 		st.Status = measure.TargetColour(t.comparison, actual, goal, st.Decimals)
+		st.Inputs = targetInputs(t, region, cr, y, ratio)
 		break
 	}
 	return st, nil
@@ -165,6 +176,28 @@ func targetValues(t target, own, other map[int]float64, y int) (actual, goal flo
 		return actual, *t.threshold, true
 	}
 	return 0, 0, false
+}
+
+// targetInputs are the values targetValues used for year y: the year's own value, the year
+// before's for growth, and the same of the series compared with.
+func targetInputs(t target, region, compareRegion string, y int, ratio bool) []ValueRef {
+	years := []int{y}
+	if t.measure == "growth" {
+		years = append(years, y-1)
+	}
+	var refs []ValueRef
+	for _, yy := range years {
+		refs = append(refs, ValueRef{t.indicator, region, yy})
+	}
+	switch {
+	case ratio:
+		refs = append(refs, ValueRef{t.compareIndicator, compareRegion, y})
+	case t.compareIndicator != "":
+		for _, yy := range years {
+			refs = append(refs, ValueRef{t.compareIndicator, compareRegion, yy})
+		}
+	}
+	return refs
 }
 
 func maxYear(s map[int]float64) int {

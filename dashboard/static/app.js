@@ -27,7 +27,9 @@
     var chart = echarts.init(el, wall ? 'dark' : null, { renderer: 'canvas' });
     // Listen first: a chart without animation finishes inside setOption.
     chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
-    chart.setOption(JSON.parse(src.textContent));
+    var option = JSON.parse(src.textContent);
+    if (!wall && hasSources(option)) linkSources(chart, option);
+    chart.setOption(option);
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
     fitTitle(chart);
     charts.push(chart);
@@ -35,6 +37,46 @@
   window.addEventListener('resize', function () {
     charts.forEach(function (c) { c.resize(); fitTitle(c); });
   });
+
+  // A datum that carries a lineage address (the server sets one for each number drawn from
+  // a single loaded value) names its source in the tooltip, as a link the pointer can reach,
+  // and a mouse click on it opens the source. A tap only shows the tooltip: on a phone the
+  // link in it is the way there.
+  function hasSources(option) {
+    return (option.series || []).some(function (s) {
+      return (s.data || []).some(function (d) { return d && d.lineage; });
+    });
+  }
+  function esc(v) {
+    return String(v).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+  function sourceTooltip(params) {
+    var list = Array.isArray(params) ? params : [params];
+    var axis = list.length && list[0].axisValueLabel;
+    var head = axis ? '<div>' + esc(axis) + '</div>' : '';
+    return head + list.map(function (p) {
+      var v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+      if (v === undefined || v === null || v === '-' || (typeof v === 'number' && isNaN(v))) v = '—';
+      var line = p.marker + esc(p.seriesName) + (!axis && p.name ? ' · ' + esc(p.name) : '') + ' <b>' + esc(v) + '</b>';
+      if (p.data && p.data.lineage) {
+        line += ' <a class="chart-source" href="' + esc(p.data.lineage) + '">' + esc(L('lineage_open')) + '</a>';
+      }
+      return '<div>' + line + '</div>';
+    }).join('');
+  }
+  function linkSources(chart, option) {
+    var tip = option.tooltip = option.tooltip || {};
+    tip.enterable = true;
+    tip.confine = true;
+    tip.formatter = sourceTooltip;
+    chart.on('click', function (p) {
+      var e = p.event && p.event.event;
+      if (!p.data || !p.data.lineage || (e && (e.pointerType === 'touch' || String(e.type).indexOf('touch') === 0))) return;
+      location.href = p.data.lineage;
+    });
+  }
   // On a phone a chart's centred title ran under its toolbox and a long subtitle past both
   // edges of the canvas: there they start at the left and are cut to the width with an
   // ellipsis (the page's text and the table below say the rest).

@@ -1,0 +1,53 @@
+package dashboard_test
+
+import (
+	"strings"
+	"testing"
+
+	"jinwei/etl/etltest"
+)
+
+// showHomeTip opens the tooltip of the home province's datum in a chart, as hovering it
+// does, and waits for the tooltip's source link.
+const showHomeTip = `(function (id) {
+  var c = echarts.getInstanceByDom(document.getElementById(id));
+  var s = c.getOption().series[0].data;
+  for (var i = 0; i < s.length; i++) {
+    if (s[i] && s[i].lineage && s[i].lineage.indexOf('region=620000') >= 0) {
+      c.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: i });
+      return String(i);
+    }
+  }
+  return 'none';
+})`
+
+// In a real browser, on a desktop and at 390 px, a chart's tooltip names the number's
+// source as a link (axe-clean), and the link opens the lineage of that number: the file
+// and line it was loaded from.
+func TestChartTooltipLeadsToLineageInBrowser(t *testing.T) {
+	srv := newServer(t, etltest.SharedDemo(t))
+	s := lookBrowser(t)
+	for _, v := range []viewport{desktop, phone} {
+		s.setViewport(t, v)
+		for _, tc := range []struct{ page, chart, want string }{
+			{"/ranking?indicator=gdp_per_capita&group=west12&year=2024", "ranking", "/lineage?indicator=gdp_per_capita&region=620000&year=2024"},
+			{"/?map=gdp_per_capita", "china-map", "/lineage?indicator=gdp_per_capita&region=620000&year=2024"},
+		} {
+			s.load(t, srv.URL+tc.page)
+			if i := s.eval(t, showHomeTip+`('`+tc.chart+`')`); i == "none" {
+				t.Fatalf("%s: no datum of the home province carries its lineage", tc.chart)
+			}
+			waitFor(t, s, `String(!!document.querySelector('#`+tc.chart+` a.chart-source'))`, tc.chart+"'s tooltip link at "+v.name)
+			if href := s.eval(t, `document.querySelector('#`+tc.chart+` a.chart-source').getAttribute('href')`); href != tc.want {
+				t.Errorf("%s at %s: the tooltip links %q, want %q", tc.chart, v.name, href, tc.want)
+			}
+			s.axe(t, tc.chart+"-tooltip-"+v.name)
+		}
+		s.eval(t, `(document.querySelector('#ranking a.chart-source, #china-map a.chart-source').click(), '')`)
+		waitFor(t, s, `String(location.pathname === '/lineage' && !!document.getElementById('lineage-loads'))`, "the lineage page")
+		if txt := s.text(t, "#lineage-loads"); !strings.Contains(txt, "province_annual.csv") {
+			t.Errorf("the lineage the tooltip opened reads %q; want province_annual.csv and its line", txt)
+		}
+	}
+	s.check(t, srv.URL)
+}
