@@ -5,31 +5,28 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"path/filepath"
 	"testing"
 
 	"jinwei/etl"
+	"jinwei/etl/etltest"
 	"jinwei/warehouse"
-	"jinwei/warehouse/whtest"
 )
 
 const gansu = "620000"
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// loadDemo loads the real demo data set into a fresh warehouse.
-func loadDemo(t *testing.T) (*warehouse.Warehouse, *etl.Loader) {
+// demoCopy is a writable copy of the demo with a loader on it: for tests that load more
+// files on top of the demo, without paying for a whole load of their own.
+func demoCopy(t *testing.T) (*warehouse.Warehouse, *etl.Loader) {
 	t.Helper()
-	w := whtest.Open(t)
-	l := etl.NewLoader(w, quietLogger())
-	if _, err := l.LoadDemo(context.Background(), filepath.Join("..", "data"), gansu); err != nil {
-		t.Fatalf("load demo data: %v", err)
-	}
-	return w, l
+	w := etltest.Demo(t)
+	return w, etl.NewLoader(w, quietLogger())
 }
 
 func TestDemoLoadMatchesPublishedRanks(t *testing.T) {
-	w, _ := loadDemo(t)
+	// The shared demo is loaded by the loader's LoadDemo, as `jinwei demo load` does.
+	w := etltest.SharedDemo(t)
 	ctx := context.Background()
 	// SOURCES.md: Gansu's per-capita GDP is last of 31 in every year 2019–2024, and its
 	// ratio to the national figure was 0.552 in 2024 and 0.531 in 2022.

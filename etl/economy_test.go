@@ -50,7 +50,7 @@ func currentValue(t *testing.T, w *warehouse.Warehouse, indicator, region string
 const header = "year,region_code,region_name_zh,indicator,value,unit\n"
 
 func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
-	w, l := loadDemo(t)
+	w, l := demoCopy(t)
 	l.MaxRejectShare = 1 // keep the good rows of this mostly bad file
 	ctx := context.Background()
 	path := writeFile(t, "gdp2025.csv", header+
@@ -108,7 +108,7 @@ func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
 }
 
 func TestEconomyReloadOfSameFileChangesNothing(t *testing.T) {
-	w, l := loadDemo(t)
+	w, l := demoCopy(t)
 	ctx := context.Background()
 	path := writeFile(t, "a.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n2025,610000,陕西省,gdp,200,亿元\n")
 	first, err := l.LoadEconomy(ctx, path)
@@ -139,7 +139,7 @@ func TestEconomyReloadOfSameFileChangesNothing(t *testing.T) {
 }
 
 func TestEconomyRevisionReplacesValueAndKeepsHistory(t *testing.T) {
-	w, l := loadDemo(t)
+	w, l := demoCopy(t)
 	ctx := context.Background()
 	if _, err := l.LoadEconomy(ctx, writeFile(t, "prelim.csv", header+"2025,620000,甘肃省,gdp,11201.6,亿元\n2025,610000,陕西省,gdp,200,亿元\n")); err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestEconomyRevisionReplacesValueAndKeepsHistory(t *testing.T) {
 }
 
 func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
-	w, l := loadDemo(t)
+	w, l := demoCopy(t)
 	ctx := context.Background()
 	if _, err := l.LoadEconomy(ctx, writeFile(t, "base.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n")); err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 }
 
 func TestEconomyRejectShareAboveLimitRefusesFile(t *testing.T) {
-	w, l := loadDemo(t)
+	w, l := demoCopy(t)
 	l.MaxRejectShare = 0
 	_, err := l.LoadEconomy(context.Background(), writeFile(t, "mixed.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n2025,620000,甘肃省,gdp_x,1,亿元\n"))
 	if err == nil || !strings.Contains(err.Error(), "1 of 2 rows rejected (50%), more than the allowed 0%") {
