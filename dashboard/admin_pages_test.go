@@ -538,6 +538,19 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 			t.Errorf("schedules page lacks %q", want)
 		}
 	}
+	// No number on an operator page comes from a load, so it has no source footnote (it
+	// said "数据来源: —").
+	for _, p := range []string{"/admin/schedules", "/admin/schedules?lang=en", "/admin/upload", "/admin/upload?lang=en"} {
+		pg := page
+		if p != "/admin/schedules" {
+			pg = body(t, c, f.srv.URL+p)
+		}
+		for _, bad := range []string{"数据来源", "Source:", `<span class="source">`} {
+			if strings.Contains(pg, bad) {
+				t.Errorf("%s shows a source footnote (%q) though no loaded data is on it", p, bad)
+			}
+		}
+	}
 	res, err := c.PostForm(f.srv.URL+"/admin/schedules/economy/run", url.Values{"_csrf": {token}})
 	if err != nil {
 		t.Fatal(err)
