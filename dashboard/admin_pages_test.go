@@ -309,6 +309,27 @@ func TestLoadsPageFiltersAndPages(t *testing.T) {
 			t.Errorf("loads page shows the status code %q untranslated", raw)
 		}
 	}
+	// So are the jobs, in the table, the filter and on a run's page; the code stays in the
+	// option's value and the cell's title, for an operator matching a log or a config.
+	run := body(t, c, f.srv.URL+"/admin/loads/00000000-0000-7000-8000-000000000002")
+	runEn := body(t, c, f.srv.URL+"/admin/loads/00000000-0000-7000-8000-000000000002?lang=en")
+	for _, p := range []struct{ name, page, cell, option string }{
+		{"loads", page, `title="economy">经济数据</td>`, `<option value="ecology">生态整改台账</option>`},
+		{"English loads", en, `title="economy">Economic data</td>`, `<option value="ecology">Ecology ledger</option>`},
+		{"run", run, `title="economy">经济数据</td>`, ""},
+		{"English run", runEn, `title="economy">Economic data</td>`, ""},
+	} {
+		for _, want := range []string{p.cell, p.option} {
+			if !strings.Contains(p.page, want) {
+				t.Errorf("%s page lacks %q", p.name, want)
+			}
+		}
+		for _, raw := range []string{">economy<", ">ecology<"} {
+			if strings.Contains(p.page, raw) {
+				t.Errorf("%s page shows the job code %q as its text", p.name, raw)
+			}
+		}
+	}
 	for _, bad := range []string{"/admin/loads?from=March", "/admin/loads?before=nonsense"} {
 		if got := status(t, c, http.MethodGet, f.srv.URL+bad, nil); got != http.StatusBadRequest {
 			t.Errorf("GET %s: %d, want 400", bad, got)
@@ -515,6 +536,19 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	for _, want := range []string{"<code>*/10 * * * *</code>", "https://stats.example/gdp.csv", "/var/inbox/ecology"} {
 		if !strings.Contains(page, html.EscapeString(want)) && !strings.Contains(page, want) {
 			t.Errorf("schedules page lacks %q", want)
+		}
+	}
+	// No number on an operator page comes from a load, so it has no source footnote (it
+	// said "数据来源: —").
+	for _, p := range []string{"/admin/schedules", "/admin/schedules?lang=en", "/admin/upload", "/admin/upload?lang=en"} {
+		pg := page
+		if p != "/admin/schedules" {
+			pg = body(t, c, f.srv.URL+p)
+		}
+		for _, bad := range []string{"数据来源", "Source:", `<span class="source">`} {
+			if strings.Contains(pg, bad) {
+				t.Errorf("%s shows a source footnote (%q) though no loaded data is on it", p, bad)
+			}
 		}
 	}
 	res, err := c.PostForm(f.srv.URL+"/admin/schedules/economy/run", url.Values{"_csrf": {token}})

@@ -74,7 +74,10 @@ func newLookServers(t *testing.T) lookServers {
 	}
 	demo := httptest.NewServer(app)
 	t.Cleanup(demo.Close)
-	signed := newAuthServer(t, func(c *dashboard.Config) {
+	// Units send their own files on their report pages, read with the demo's mappings as
+	// serve reads them (Config.ReportFiles), so the reporter's form is the one users see.
+	sw := etltest.Demo(t)
+	signed := newAuthServerOn(t, sw, withReportFiles(t, sw), func(c *dashboard.Config) {
 		c.Jobs = &opJobs{staged: map[string][]byte{}}
 		// A county's reporter (城关区) and the province's verifier, beside the fixture's
 		// viewer, analyst and admin: every role signs in.

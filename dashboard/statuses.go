@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"jinwei/warehouse"
@@ -9,7 +10,7 @@ import (
 
 // One status vocabulary for every operator page: a run's status, an audit entry's outcome
 // and a ledger item's status are all labels of the status_ family (locale/*.toml), so no
-// page shows "committed" to a reader of Chinese.
+// page shows "committed" to a reader of Chinese. Jobs are named the same way (job_…).
 
 // runStatuses are the statuses a run can have, in the loads filter's order.
 var runStatuses = []string{warehouse.RunCommitted, warehouse.RunFailed, warehouse.RunRunning, warehouse.RunUnchanged, warehouse.RunAbandoned}
@@ -29,6 +30,16 @@ func statusLabel(lang, s string) string {
 	return t(lang, "status_"+s)
 }
 
+// jobLabel is a job's name in lang ("经济数据" for economy); a job outside the vocabulary
+// (a run recorded by an older or newer jinwei) shows as its code. Pages keep the code in a
+// title attribute, where an operator matching a page to a log or a config still finds it.
+func jobLabel(lang, job string) string {
+	if !slices.Contains(warehouse.Jobs, job) {
+		return job
+	}
+	return t(lang, "job_"+job)
+}
+
 // startedByLabel says who or what started a load in lang: "上传（alice）".
 func startedByLabel(lang, by string) string {
 	if by == "" {
@@ -44,4 +55,5 @@ func startedByLabel(lang, by string) string {
 func init() {
 	templateFuncs["status"] = statusLabel
 	templateFuncs["startedBy"] = startedByLabel
+	templateFuncs["job"] = jobLabel
 }

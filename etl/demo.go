@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+
+	"jinwei/warehouse"
 )
 
 // Load loads one file for any job: a dimension CSV for the reference jobs, or a fact file
@@ -27,7 +30,7 @@ func (l *Loader) Load(ctx context.Context, job, path, home string, mapping *Mapp
 
 // JobNames lists every job, dimensions first.
 func JobNames() []string {
-	return []string{JobRegions, JobRegionAliases, JobIndicators, JobPeerGroups, JobCampaignMetrics, JobCampaignScoreItems, JobTargets, JobEconomy, JobEcology, JobCampaign}
+	return slices.Clone(warehouse.Jobs)
 }
 
 // demoReferences are the demo's dimension files, in the order they depend on each other.

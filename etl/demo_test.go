@@ -55,3 +55,52 @@ func TestDemoLoadMatchesPublishedRanks(t *testing.T) {
 		}
 	}
 }
+
+// Loading the demo again (what every `jinwei serve` start does) finds every file already
+// loaded: the runs are recorded as unchanged and seen at once, but no new data version
+// starts, so wall screens do not redraw and caches are kept. A file with new content still
+// starts one.
+func TestReloadingTheDemoStartsNoDataVersion(t *testing.T) {
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	// Read the runs once first, so a cached answer would show here.
+	if _, err := w.RecentRuns(ctx, 500); err != nil {
+		t.Fatal(err)
+	}
+	before, err := w.DataVersionNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := etl.NewLoader(w, quietLogger()).LoadDemo(ctx, etltest.DataDir(), etltest.Home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := map[string]bool{}
+	for _, r := range reports {
+		if !r.Unchanged {
+			t.Errorf("second load of %s: %s, want unchanged", r.Run.FilePath, r.Run.Status)
+		}
+		unchanged[r.Run.ID] = true
+	}
+	after, err := w.DataVersionNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Errorf("loading the demo again moved the data version from %d to %d (%d unchanged runs)", before, after, len(reports))
+	}
+	runs, err := w.RecentRuns(ctx, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		delete(unchanged, r.ID)
+	}
+	if len(unchanged) != 0 || len(reports) < 20 {
+		t.Errorf("%d of %d unchanged runs are not listed among the recent runs", len(unchanged), len(reports))
+	}
+	etltest.LoadCSV(t, w, etl.JobEconomy, "new.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n")
+	if changed, err := w.DataVersionNow(ctx); err != nil || changed <= after {
+		t.Errorf("a load of new data left the data version at %d (was %d): %v", changed, after, err)
+	}
+}

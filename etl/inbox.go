@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"jinwei/warehouse"
+	"jinwei/weburl"
 )
 
 // JobConfig says where one scheduled job finds its files and when it looks.
@@ -53,6 +54,11 @@ func NewRunner(l *Loader, home string, mappings []*Mapping, jobs []JobConfig) (*
 		}
 		if j.Inbox == "" {
 			return nil, fmt.Errorf("job %s: no inbox folder", j.Name)
+		}
+		if j.URL != "" {
+			if err := weburl.Check("job "+j.Name+": url", j.URL); err != nil {
+				return nil, err
+			}
 		}
 		if _, dup := r.jobs[j.Name]; dup {
 			return nil, fmt.Errorf("job %s is configured twice", j.Name)
@@ -178,9 +184,12 @@ const maxFetchBytes = 1 << 30
 
 // Fetch downloads a CSV, XLSX or JSON file from an http(s) URL into dir and returns its path.
 func (r *Runner) Fetch(ctx context.Context, rawURL, dir string) (string, error) {
+	if err := weburl.Check("url", rawURL); err != nil {
+		return "", fmt.Errorf("fetch: %w", err)
+	}
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", fmt.Errorf("fetch %s: only http and https URLs are sources", rawURL)
+	if err != nil {
+		return "", fmt.Errorf("fetch: %w", err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {

@@ -19,15 +19,15 @@ import (
 // Reference jobs load the dimensions: regions, their aliases, indicators, peer groups,
 // campaign metrics and targets. Each file is small and is inserted as one record, so it
 // lands whole; a reload replaces rows by key.
+// Their names are the warehouse's vocabulary (warehouse/jobs.go).
 const (
-	JobRegions         = "regions"
-	JobRegionAliases   = "region_aliases"
-	JobIndicators      = "indicators"
-	JobPeerGroups      = "peer_groups"
-	JobCampaignMetrics = "campaign_metric_defs"
-	// JobCampaignScoreItems loads the scorecard's items (data/campaign_scoring.csv).
-	JobCampaignScoreItems = "campaign_score_items"
-	JobTargets            = "targets"
+	JobRegions            = warehouse.JobRegions
+	JobRegionAliases      = warehouse.JobRegionAliases
+	JobIndicators         = warehouse.JobIndicators
+	JobPeerGroups         = warehouse.JobPeerGroups
+	JobCampaignMetrics    = warehouse.JobCampaignMetrics
+	JobCampaignScoreItems = warehouse.JobCampaignScoreItems
+	JobTargets            = warehouse.JobTargets
 )
 
 // refColumn maps a CSV header to a column of a dimension table.

@@ -186,3 +186,22 @@ func TestUploadKeepsToTheInbox(t *testing.T) {
 		t.Errorf("an upload named .. was accepted")
 	}
 }
+
+// A job whose URL source is no http(s) address is refused when the runner is made (at
+// serve's start), not found out at its first scheduled fetch.
+func TestRunnerRefusesAJobURLItCannotFetch(t *testing.T) {
+	l := NewLoader(whtest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for url, want := range map[string]string{
+		"https://stats.example.test/gdp.csv": "",
+		"htps://stats.example.test/gdp.csv":  `job economy: url: scheme "htps" is not http or https`,
+		"https:///gdp.csv":                   "job economy: url has no host",
+	} {
+		_, err := NewRunner(l, "620000", nil, []JobConfig{{Name: JobEconomy, Inbox: t.TempDir(), URL: url}})
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s refused: %v", url, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: %v, want an error saying %s", url, err, want)
+		}
+	}
+}

@@ -65,7 +65,11 @@ type Reject struct {
 	Code string
 }
 
-// RecordRun writes the run's current state; the newest state of a run wins.
+// RecordRun writes the run's current state; the newest state of a run wins. A run that
+// found its file already loaded (unchanged) changed no data, so it starts no new data
+// version: a restart that finds every file loaded neither redraws the wall screens nor drops
+// the caches. Whatever lists such runs (the loads page, the schedules, RecentLoads) reads
+// etl_runs uncached, so it is seen at once all the same.
 func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 	text, err := namedQuery("run_record")
 	if err != nil {
@@ -75,7 +79,11 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 	if finished.IsZero() {
 		finished = r.StartedAt
 	}
-	err = w.exec(ctx, text, Params{
+	write := w.exec
+	if r.Status == RunUnchanged {
+		write = w.eng.exec
+	}
+	err = write(ctx, text, Params{
 		"run_id":        r.ID,
 		"job":           r.Job,
 		"file_path":     r.FilePath,
@@ -128,9 +136,15 @@ func (w *Warehouse) RecentLoads(ctx context.Context, limit int, changedOnly bool
 	if changedOnly {
 		only = "1"
 	}
-	res, err := w.named(ctx, "runs_recent", Params{"limit": strconv.Itoa(limit), "changed_only": only})
+	text, err := namedQuery("runs_recent")
 	if err != nil {
 		return nil, err
+	}
+	// Not cached: an unchanged run starts no data version (see RecordRun), and a cached
+	// answer would hide it.
+	res, err := w.eng.query(ctx, text, Params{"limit": strconv.Itoa(limit), "changed_only": only})
+	if err != nil {
+		return nil, fmt.Errorf("read recent runs: %w", err)
 	}
 	return readRuns(res)
 }

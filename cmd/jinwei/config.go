@@ -19,6 +19,7 @@ import (
 	"jinwei/etl"
 	"jinwei/warehouse"
 	"jinwei/warehouse/scorecard"
+	"jinwei/weburl"
 )
 
 // config is everything jinwei can be told, from (weakest first) defaults, the config file,
@@ -199,6 +200,13 @@ func loadConfig(path string, explicit bool) (config, error) {
 	}
 	if err := cfg.Reports.deadlines().Check(); err != nil {
 		return cfg, fmt.Errorf("config %s: reports: %w", path, err)
+	}
+	for i, j := range cfg.Jobs {
+		if j.URL != "" {
+			if err := weburl.Check(fmt.Sprintf("jobs[%d] (%q): url", i, j.Name), j.URL); err != nil {
+				return cfg, fmt.Errorf("config %s: %w", path, err)
+			}
+		}
 	}
 	if err := cfg.Alerts.Check(); err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)

@@ -190,6 +190,33 @@ func TestConfigChecksAccountKeys(t *testing.T) {
 	}
 }
 
+// The addresses the config has jinwei call, the alerts' robots and the jobs' URL sources,
+// are checked alike when it is read, naming the key and never quoting the address.
+func TestConfigChecksTheAddressesItCalls(t *testing.T) {
+	for _, tc := range []struct {
+		text, wantErr string
+	}{
+		{"[[jobs]]\nname = \"economy\"\ninbox = \"/tmp/in\"\nurl = \"https://stats.example.test/gdp.csv?key=secret-token\"", ""},
+		{"[[jobs]]\nname = \"economy\"\ninbox = \"/tmp/in\"\nurl = \"htps://stats.example.test/gdp.csv?key=secret-token\"", `jobs[0] ("economy"): url: scheme "htps" is not http or https`},
+		{"[[jobs]]\nname = \"economy\"\ninbox = \"/tmp/in\"\nurl = \"https:///gdp.csv?key=secret-token\"", `jobs[0] ("economy"): url has no host`},
+		{"[[alerts.channels]]\nname = \"ding\"\ntype = \"dingtalk\"\nurl = \"ftp://x/?access_token=secret-token\"", `alerts.channels[0] ("ding"): url: scheme "ftp" is not http or https`},
+	} {
+		path := filepath.Join(t.TempDir(), "jinwei.toml")
+		if err := os.WriteFile(path, []byte(tc.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := loadConfig(path, true)
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tc.text, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%s: %v, want an error saying %s", tc.text, err, tc.wantErr)
+		case err != nil && strings.Contains(err.Error(), "secret-token"):
+			t.Errorf("%s: the error quotes the address: %v", tc.text, err)
+		}
+	}
+}
+
 // A reporter names its unit; a CSV of units' staff is imported all or nothing, and the first
 // passwords go to a new file only its owner may read (or are printed once).
 func TestReporterAccountsAddedOneByOneAndInBulk(t *testing.T) {

@@ -8,7 +8,6 @@ package alerts
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"jinwei/warehouse"
+	"jinwei/weburl"
 )
 
 // Config is the config file's [alerts] table. Secrets (the SMTP password, webhook secrets
@@ -162,9 +162,9 @@ func (c *Config) settings() (settings, error) {
 		case ch.Type == ChannelEmail && (len(ch.To) == 0 || c.SMTP.Host == ""):
 			return s, fmt.Errorf("%s: an email channel needs addresses (to) and alerts.smtp.host", where)
 		case ch.Type == ChannelWebhook || ch.Type == ChannelDingTalk || ch.Type == ChannelWeCom:
-			// Not quoted back: a robot's URL holds its key.
-			if u, err := url.Parse(ch.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return s, fmt.Errorf("%s: url is not an http(s) address", where)
+			// weburl never quotes the address back: a robot's URL holds its key.
+			if err := weburl.Check(where+": url", ch.URL); err != nil {
+				return s, err
 			}
 			if f := ch.Format; f != "" && f != "markdown" && f != "text" {
 				return s, fmt.Errorf("%s: format %q is not markdown or text", where, f)

@@ -24,7 +24,8 @@ func TestConfigRefusesWhatItCannotSend(t *testing.T) {
 	}{
 		{"unknown channel", func(c *alerts.Config) { c.Rules[0].Channels = []string{"nowhere"} }, `no channel named "nowhere"`},
 		{"mail without a server", func(c *alerts.Config) { c.SMTP.Host = "" }, "alerts.smtp.host"},
-		{"robot without http", func(c *alerts.Config) { c.Channels[1].URL = "ftp://x/?access_token=secret-token" }, "url is not an http(s) address"},
+		{"robot without http", func(c *alerts.Config) { c.Channels[1].URL = "ftp://x/?access_token=secret-token" }, `alerts.channels[1] ("ding"): url: scheme "ftp" is not http or https`},
+		{"robot without a host", func(c *alerts.Config) { c.Channels[1].URL = "https:///robot/send?access_token=secret-token" }, `alerts.channels[1] ("ding"): url has no host`},
 		{"rank rule without indicators", func(c *alerts.Config) { c.Rules[0].Kind = warehouse.AlertRankChange }, "needs indicators"},
 		{"bad tls", func(c *alerts.Config) { c.SMTP.TLS = "ssl" }, "alerts.smtp.tls"},
 		{"bad schedule", func(c *alerts.Config) { c.Schedule = "every day" }, "alerts.schedule"},
