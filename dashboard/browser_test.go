@@ -228,6 +228,16 @@ func TestRankingPageInteractions(t *testing.T) {
 	if rank != "31/31" || ratio != "55.2%" || !strings.Contains(gap, "黑龙江") || title != "人均地区生产总值（元）2024年" || bars != "31" {
 		t.Errorf("page shows rank %q ratio %q gap %q title %q bars %s", rank, ratio, gap, title, bars)
 	}
+	// Charts animate, unless the reader asked for reduced motion: then they are still.
+	animated := `String(echarts.getInstanceByDom(document.getElementById('ranking')).getOption().animation)`
+	if got := s.eval(t, animated); got != "true" && got != "auto" {
+		t.Errorf("the ranking chart's animation is %s, want it animated", got)
+	}
+	s.reduceMotion(t)
+	s.open(t, "ranking-still", srv.URL+"/ranking")
+	if got := s.eval(t, animated); got != "false" {
+		t.Errorf("with reduced motion asked for, the ranking chart's animation is %s, want false", got)
+	}
 	rendered := chromedp.WaitVisible(chromedp.CSS(`#ranking[data-rendered="true"] canvas`))
 	err := chromedp.Do(s.step(t),
 		chromedp.SetValue(chromedp.CSS("#pick-group"), "west12"),

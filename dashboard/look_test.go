@@ -111,11 +111,26 @@ func lookBrowser(t *testing.T) *session {
 
 // lookTab is a tab of the page test's browser b in a browser context of its own, with
 // axe-core loaded into every document it opens.
+//
+// The tab asks for reduced motion, as a reader may: charts are drawn at once instead of
+// animating for a second, which on a 2-core machine is most of a page's drawing time over
+// the hundreds of views of the test. The animated charts are seen by the other browser
+// tests (TestRankingPageInteractions checks both).
 func lookTab(t *testing.T, b *session) *session {
 	t.Helper()
 	s := b.tab(t)
 	s.loadAxe(t)
+	s.reduceMotion(t)
 	return s
+}
+
+// reduceMotion makes the tab's pages match (prefers-reduced-motion: reduce).
+func (s *session) reduceMotion(t *testing.T) {
+	t.Helper()
+	reduce := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}
+	if _, err := chromedp.Call(s.step(t), emulation.SetEmulatedMedia, reduce); err != nil {
+		t.Fatalf("ask for reduced motion: %v", err)
+	}
 }
 
 func (s *session) loadAxe(t *testing.T) {

@@ -18,6 +18,8 @@
   document.querySelectorAll('main > table, main > section > table, section.staged > table, .table-scroll').forEach(function (t) { t.tabIndex = 0; });
   var charts = [];
   var wall = document.body.hasAttribute('data-wall');
+  // A reader who asked the system for less motion gets still charts, drawn at once.
+  var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
     if (!src || typeof echarts === 'undefined') {
@@ -28,6 +30,7 @@
     // Listen first: a chart without animation finishes inside setOption.
     chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
     var option = JSON.parse(src.textContent);
+    if (still) option.animation = false;
     if (!wall && hasSources(option)) linkSources(chart, option);
     chart.setOption(option);
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
