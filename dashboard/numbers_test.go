@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse"
 	"jinwei/warehouse/measure"
 )
 
@@ -21,7 +21,7 @@ func TestCockpitRankChangesSitBesideTheirRanks(t *testing.T) {
 	for _, group := range []string{"west12", "yellow_river9", "benchmarks", "all31"} {
 		_, body := app.get("/api/cockpit?group=" + group)
 		var d struct {
-			Tiles []*warehouse.Ranking `json:"tiles"`
+			Tiles []*api.Ranking `json:"tiles"`
 		}
 		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			t.Fatal(err)

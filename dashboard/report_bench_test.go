@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
-	"jinwei/warehouse"
+	"jinwei/dashboard/api"
 )
 
 // BenchmarkSubmissionReachesProvince times a unit's submission from the moment it is sent
@@ -42,7 +42,7 @@ func BenchmarkSubmissionReachesProvince(b *testing.B) {
 	score := func() float64 {
 		_, body := call(b, ops, "GET", scorecardURL, nil, nil)
 		var d struct {
-			Scorecard warehouse.Scorecard `json:"scorecard"`
+			Scorecard api.Scorecard `json:"scorecard"`
 		}
 		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			b.Fatalf("scorecard: %v %.200s", err, body)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -203,7 +204,7 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 		t.Fatalf("correction: %d %s", code, body)
 	}
 	_, body = call(t, ops, "GET", base+"/api/reports?to="+month+"&kind=county", nil, nil)
-	var comp warehouse.Completeness
+	var comp api.Completeness
 	if err := json.Unmarshal([]byte(body), &comp); err != nil || len(comp.Units) != 86 {
 		t.Fatalf("completeness: %v %.300s", err, body)
 	}
