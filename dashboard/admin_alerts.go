@@ -45,8 +45,8 @@ type AlertsAdmin struct {
 	Subscriptions []warehouse.Subscription
 }
 
-// alertsAnswer is GET /api/admin/alerts: the page's numbers.
-type alertsAnswer struct {
+// AlertsAnswer is the JSON of GET /api/admin/alerts: the page's numbers.
+type AlertsAnswer struct {
 	Rules         []api.AlertRule    `json:"rules"`
 	Channels      []string           `json:"channels"`
 	Deliveries    []api.Delivery     `json:"deliveries"`
@@ -93,7 +93,7 @@ func (s *Server) alertsJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, alertsAnswer{Rules: api.AlertRules(a.Rules), Channels: a.Channels,
+	return c.JSON(http.StatusOK, AlertsAnswer{Rules: api.AlertRules(a.Rules), Channels: a.Channels,
 		Deliveries: api.Deliveries(a.Deliveries), Subscriptions: api.Subscriptions(a.Subscriptions)})
 }
 

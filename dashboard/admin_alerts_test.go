@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"jinwei/dashboard/api"
+	"jinwei/dashboard"
 	"jinwei/warehouse"
 )
 
@@ -90,11 +90,7 @@ func TestAlertsPage(t *testing.T) {
 	post("/admin/alerts/subscriptions", url.Values{"user": {"nobody"}, "kind": {"alerts"}, "email": {"x@example.test"}, "enabled": {"1"}}, http.StatusBadRequest)
 	post("/admin/alerts/subscriptions", url.Values{"user": {"leader"}, "kind": {"alerts"}, "email": {"not an address"}, "enabled": {"1"}}, http.StatusBadRequest)
 
-	var got struct {
-		Rules         []api.AlertRule    `json:"rules"`
-		Deliveries    []api.Delivery     `json:"deliveries"`
-		Subscriptions []api.Subscription `json:"subscriptions"`
-	}
+	var got dashboard.AlertsAnswer
 	if err := json.Unmarshal([]byte(body(t, c, f.srv.URL+"/api/admin/alerts")), &got); err != nil {
 		t.Fatal(err)
 	}

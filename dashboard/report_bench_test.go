@@ -30,7 +30,7 @@ func BenchmarkSubmissionReachesProvince(b *testing.B) {
 	csrf := pageToken(b, rep, base+"/report/"+unit+"/"+month)
 	ops, _ := f.signedIn(b, "ops")
 	_, body := call(b, rep, "GET", base+"/api/report/"+unit+"/"+month, nil, nil)
-	var form dashboard.ReportView
+	var form dashboard.ReportAnswer
 	if err := json.Unmarshal([]byte(body), &form); err != nil || len(form.Fields) == 0 {
 		b.Fatalf("report form: %v %.200s", err, body)
 	}

@@ -52,8 +52,8 @@ type ReportView struct {
 	CanReturn bool
 }
 
-// reportAnswer is GET /api/report/UNIT/MONTH: the report as its page shows it.
-type reportAnswer struct {
+// ReportAnswer is the JSON of GET /api/report/UNIT/MONTH: the report as its page shows it.
+type ReportAnswer struct {
 	Unit      api.Unit          `json:"unit"`
 	Month     string            `json:"month"`
 	Deadline  string            `json:"deadline"`
@@ -66,8 +66,8 @@ type reportAnswer struct {
 	CanReturn bool              `json:"can_return"`
 }
 
-func (v *ReportView) answer() reportAnswer {
-	return reportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
+func (v *ReportView) answer() ReportAnswer {
+	return ReportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
 		Fields: v.Fields, Draft: api.DraftOf(v.Draft), History: api.ReportEvents(v.History), Standing: api.StandingOf(v.Standing),
 		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn}
 }

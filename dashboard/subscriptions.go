@@ -30,8 +30,9 @@ type MySubscriptions struct {
 	Units  []string
 }
 
-// subscriptionsAnswer is GET /api/subscriptions.
-type subscriptionsAnswer struct {
+// SubscriptionsAnswer is the JSON of GET /api/subscriptions: the user's subscriptions and
+// what they may subscribe to.
+type SubscriptionsAnswer struct {
 	Account       string             `json:"user"`
 	Subscriptions []api.Subscription `json:"subscriptions"`
 	Topics        []string           `json:"topics"`
@@ -135,7 +136,7 @@ func (s *Server) subscriptionsJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, subscriptionsAnswer{Account: m.Account, Subscriptions: api.Subscriptions(m.Subscriptions),
+	return c.JSON(http.StatusOK, SubscriptionsAnswer{Account: m.Account, Subscriptions: api.Subscriptions(m.Subscriptions),
 		Topics: m.Topics, Units: m.Units})
 }
 

@@ -84,7 +84,7 @@ func signedInReporter(t *testing.T, f *authFixture, user, unit string) (*http.Cl
 func fullReport(t *testing.T, c *http.Client, base, unit, month string) map[string]string {
 	t.Helper()
 	code, body := call(t, c, "GET", base+"/api/report/"+unit+"/"+month, nil, nil)
-	var v dashboard.ReportView
+	var v dashboard.ReportAnswer
 	if err := json.Unmarshal([]byte(body), &v); code != http.StatusOK || err != nil || len(v.Fields) != 25 {
 		t.Fatalf("report form of %s: %d %v %.300s", unit, code, err, body)
 	}
