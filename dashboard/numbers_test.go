@@ -10,7 +10,6 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse/measure"
 )
 
 // The cockpit says one thing once: beside the national rank its national change, beside
@@ -54,7 +53,7 @@ func TestCockpitRankChangesSitBesideTheirRanks(t *testing.T) {
 }
 
 // changeWords is how a rank change reads on the Chinese pages.
-func changeWords(c measure.Change) string {
+func changeWords(c api.Change) string {
 	switch {
 	case !c.Comparable:
 		return "上年无数据"

@@ -7,19 +7,19 @@ import (
 
 // RankRow is one region's place in a ranking (warehouse.RankRow).
 type RankRow struct {
-	RegionCode string         `json:"region_code"`
-	NameZh     string         `json:"name_zh"`
-	ShortZh    string         `json:"short_zh"`
-	NameEn     string         `json:"name_en"`
-	Value      float64        `json:"value"`
-	Rank       int            `json:"rank"`
-	RankAll    int            `json:"rank_all"`
-	PrevRank   int            `json:"prev_rank"`
-	RankChange int            `json:"rank_change"`
-	HasPrev    bool           `json:"has_prev"`
-	Change     measure.Change `json:"change"`
-	ChangeAll  measure.Change `json:"change_all"`
-	Home       bool           `json:"home"`
+	RegionCode string  `json:"region_code"`
+	NameZh     string  `json:"name_zh"`
+	ShortZh    string  `json:"short_zh"`
+	NameEn     string  `json:"name_en"`
+	Value      float64 `json:"value"`
+	Rank       int     `json:"rank"`
+	RankAll    int     `json:"rank_all"`
+	PrevRank   int     `json:"prev_rank"`
+	RankChange int     `json:"rank_change"`
+	HasPrev    bool    `json:"has_prev"`
+	Change     Change  `json:"change"`
+	ChangeAll  Change  `json:"change_all"`
+	Home       bool    `json:"home"`
 }
 
 // Gap is what it takes to reach the place above (warehouse.Gap).
@@ -32,12 +32,12 @@ type Gap struct {
 // HomeStanding is the home province's place, its share of the nation and its gap to the
 // place above (warehouse.HomeStanding).
 type HomeStanding struct {
-	Row           RankRow            `json:"row"`
-	GroupSize     int                `json:"group_size"`
-	AllSize       int                `json:"all_size"`
-	RatioToNation *float64           `json:"ratio_to_nation"`
-	GapToNation   *measure.NationGap `json:"gap_to_nation"`
-	NextUp        *Gap               `json:"next_up"`
+	Row           RankRow    `json:"row"`
+	GroupSize     int        `json:"group_size"`
+	AllSize       int        `json:"all_size"`
+	RatioToNation *float64   `json:"ratio_to_nation"`
+	GapToNation   *NationGap `json:"gap_to_nation"`
+	NextUp        *Gap       `json:"next_up"`
 }
 
 // MissingRegion is a region without a value in the year ranked (warehouse.MissingRegion).
@@ -64,13 +64,17 @@ type Ranking struct {
 	Sources     []Lineage       `json:"sources"`
 }
 
-func rankRow(r warehouse.RankRow) RankRow { return RankRow(r) }
+func rankRow(r warehouse.RankRow) RankRow {
+	return RankRow{RegionCode: r.RegionCode, NameZh: r.NameZh, ShortZh: r.ShortZh, NameEn: r.NameEn, Value: r.Value, Rank: r.Rank,
+		RankAll: r.RankAll, PrevRank: r.PrevRank, RankChange: r.RankChange, HasPrev: r.HasPrev, Change: change(r.Change),
+		ChangeAll: change(r.ChangeAll), Home: r.Home}
+}
 
 func missing(m warehouse.MissingRegion) MissingRegion { return MissingRegion(m) }
 
 func homeStanding(h warehouse.HomeStanding) HomeStanding {
 	return HomeStanding{Row: rankRow(h.Row), GroupSize: h.GroupSize, AllSize: h.AllSize, RatioToNation: h.RatioToNation,
-		GapToNation: h.GapToNation,
+		GapToNation: ptr(h.GapToNation, func(g measure.NationGap) NationGap { return NationGap(g) }),
 		NextUp:      ptr(h.NextUp, func(g warehouse.Gap) Gap { return Gap{To: rankRow(g.To), Amount: g.Amount, Percent: g.Percent} })}
 }
 

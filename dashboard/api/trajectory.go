@@ -20,16 +20,16 @@ type RegionSeries struct {
 // Trajectory is an indicator's ranks and values over the years in a peer group
 // (warehouse.Trajectory).
 type Trajectory struct {
-	Indicator         Indicator        `json:"indicator"`
-	Group             PeerGroup        `json:"group"`
-	Years             []int            `json:"years"`
-	Regions           []RegionSeries   `json:"regions"`
-	Nation            RegionSeries     `json:"nation"`
-	GroupMedianGrowth []*float64       `json:"group_median_growth"`
-	RatioToNation     []*float64       `json:"ratio_to_nation"`
-	CatchUp           *measure.CatchUp `json:"catch_up"`
-	GrowthBasis       string           `json:"growth_basis"`
-	GrowthFrom        string           `json:"growth_from,omitempty"`
+	Indicator         Indicator      `json:"indicator"`
+	Group             PeerGroup      `json:"group"`
+	Years             []int          `json:"years"`
+	Regions           []RegionSeries `json:"regions"`
+	Nation            RegionSeries   `json:"nation"`
+	GroupMedianGrowth []*float64     `json:"group_median_growth"`
+	RatioToNation     []*float64     `json:"ratio_to_nation"`
+	CatchUp           *CatchUp       `json:"catch_up"`
+	GrowthBasis       string         `json:"growth_basis"`
+	GrowthFrom        string         `json:"growth_from,omitempty"`
 }
 
 func series(s warehouse.RegionSeries) RegionSeries { return RegionSeries(s) }
@@ -39,6 +39,7 @@ func TrajectoryOf(t *warehouse.Trajectory) *Trajectory {
 	return ptr(t, func(t warehouse.Trajectory) Trajectory {
 		return Trajectory{Indicator: IndicatorOf(t.Indicator), Group: PeerGroupOf(t.Group), Years: t.Years,
 			Regions: each(t.Regions, series), Nation: series(t.Nation), GroupMedianGrowth: t.GroupMedianGrowth,
-			RatioToNation: t.RatioToNation, CatchUp: t.CatchUp, GrowthBasis: t.GrowthBasis, GrowthFrom: t.GrowthFrom}
+			RatioToNation: t.RatioToNation,
+			CatchUp:       ptr(t.CatchUp, func(c measure.CatchUp) CatchUp { return CatchUp(c) }), GrowthBasis: t.GrowthBasis, GrowthFrom: t.GrowthFrom}
 	})
 }
