@@ -11,6 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
+
+	"jinwei/dashboard/api"
 )
 
 // setUpAccounts reads the warehouse's accounts and writes the config's into them.
@@ -77,7 +79,7 @@ type Secret struct {
 }
 
 func (s *Server) listAccounts(c echo.Context) error {
-	return c.JSON(http.StatusOK, s.accounts.List(c.Request().Context()))
+	return c.JSON(http.StatusOK, api.Accounts(s.accounts.List(c.Request().Context())))
 }
 
 func (s *Server) addAccount(c echo.Context) error {
@@ -129,7 +131,7 @@ func (s *Server) disableAccount(disabled bool) echo.HandlerFunc {
 }
 
 func (s *Server) listTokens(c echo.Context) error {
-	return c.JSON(http.StatusOK, s.accounts.Tokens(c.Request().Context()))
+	return c.JSON(http.StatusOK, api.APITokens(s.accounts.Tokens(c.Request().Context())))
 }
 
 func (s *Server) addToken(c echo.Context) error {

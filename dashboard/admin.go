@@ -12,14 +12,26 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
-// JobResult is one file's load.
+// JobResult is one file's load. The CLI reads the server's answer (jobAnswer) into it.
 type JobResult struct {
 	Run     warehouse.Run      `json:"run"`
 	Rejects []warehouse.Reject `json:"rejects"`
 	Error   string             `json:"error,omitempty"`
+}
+
+// jobAnswer is a load as the admin API answers it.
+type jobAnswer struct {
+	Run     api.Run      `json:"run"`
+	Rejects []api.Reject `json:"rejects"`
+	Error   string       `json:"error,omitempty"`
+}
+
+func (r JobResult) answer() jobAnswer {
+	return jobAnswer{Run: api.RunOf(r.Run), Rejects: api.Rejects(r.Rejects), Error: r.Error}
 }
 
 // Runs is what the admin endpoints read about past loads.
@@ -41,9 +53,9 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.POST("/campaign/publish", s.adminPublishCampaign)
 	g.GET("/inflight", func(c echo.Context) error {
 		if s.jobs == nil {
-			return c.JSON(http.StatusOK, []warehouse.Run{})
+			return c.JSON(http.StatusOK, []api.Run{})
 		}
-		return c.JSON(http.StatusOK, s.jobs.InFlight())
+		return c.JSON(http.StatusOK, api.Runs(s.jobs.InFlight()))
 	})
 }
 
@@ -109,7 +121,7 @@ func (s *Server) adminRuns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, runs)
+	return c.JSON(http.StatusOK, api.Runs(runs))
 }
 
 func (s *Server) adminRejects(c echo.Context) error {
@@ -117,7 +129,7 @@ func (s *Server) adminRejects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, rejects)
+	return c.JSON(http.StatusOK, api.Rejects(rejects))
 }
 
 func (s *Server) adminRunJob(c echo.Context) error {
@@ -128,7 +140,14 @@ func (s *Server) adminRunJob(c echo.Context) error {
 	if err != nil && len(results) == 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	return c.JSON(http.StatusOK, results)
+	var out []jobAnswer // nil stays null
+	if results != nil {
+		out = make([]jobAnswer, len(results))
+	}
+	for i, r := range results {
+		out[i] = r.answer()
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // adminUpload takes the file as the raw body with ?name=, or as the multipart field "file".
@@ -158,5 +177,5 @@ func (s *Server) adminUpload(c echo.Context) error {
 	if res.Error != "" {
 		status = http.StatusUnprocessableEntity
 	}
-	return c.JSON(status, res)
+	return c.JSON(status, res.answer())
 }

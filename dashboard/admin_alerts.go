@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/dashboard/alerts"
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -36,12 +37,20 @@ func init() {
 // deliveryLogSize is how many deliveries the page lists, newest first.
 const deliveryLogSize = 200
 
-// AlertsAdmin is the JSON of GET /api/admin/alerts: the page's numbers.
+// AlertsAdmin is the alerts page's numbers.
 type AlertsAdmin struct {
-	Rules         []warehouse.AlertRule    `json:"rules"`
-	Channels      []string                 `json:"channels"`
-	Deliveries    []warehouse.Delivery     `json:"deliveries"`
-	Subscriptions []warehouse.Subscription `json:"subscriptions"`
+	Rules         []warehouse.AlertRule
+	Channels      []string
+	Deliveries    []warehouse.Delivery
+	Subscriptions []warehouse.Subscription
+}
+
+// AlertsAnswer is the JSON of GET /api/admin/alerts: the page's numbers.
+type AlertsAnswer struct {
+	Rules         []api.AlertRule    `json:"rules"`
+	Channels      []string           `json:"channels"`
+	Deliveries    []api.Delivery     `json:"deliveries"`
+	Subscriptions []api.Subscription `json:"subscriptions"`
 }
 
 type alertsView struct {
@@ -84,7 +93,8 @@ func (s *Server) alertsJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, a)
+	return c.JSON(http.StatusOK, AlertsAnswer{Rules: api.AlertRules(a.Rules), Channels: a.Channels,
+		Deliveries: api.Deliveries(a.Deliveries), Subscriptions: api.Subscriptions(a.Subscriptions)})
 }
 
 func (s *Server) alertsPage(c echo.Context) error {

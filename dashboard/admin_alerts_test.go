@@ -90,7 +90,7 @@ func TestAlertsPage(t *testing.T) {
 	post("/admin/alerts/subscriptions", url.Values{"user": {"nobody"}, "kind": {"alerts"}, "email": {"x@example.test"}, "enabled": {"1"}}, http.StatusBadRequest)
 	post("/admin/alerts/subscriptions", url.Values{"user": {"leader"}, "kind": {"alerts"}, "email": {"not an address"}, "enabled": {"1"}}, http.StatusBadRequest)
 
-	var got dashboard.AlertsAdmin
+	var got dashboard.AlertsAnswer
 	if err := json.Unmarshal([]byte(body(t, c, f.srv.URL+"/api/admin/alerts")), &got); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -56,11 +57,18 @@ type Briefing struct {
 	Headline string         `json:"headline"`
 	Sections []BriefSection `json:"sections"`
 	// DataVersion is the warehouse's data version the numbers were read at.
-	DataVersion uint64              `json:"data_version"`
-	MadeAt      time.Time           `json:"made_at"`
-	Generated   bool                `json:"generated"`
-	Sources     []warehouse.Lineage `json:"sources"`
-	charts      []chartView
+	DataVersion uint64    `json:"data_version"`
+	MadeAt      time.Time `json:"made_at"`
+	Generated   bool      `json:"generated"`
+	// Sources are the loads of the numbers; the JSON's are briefAnswer's.
+	Sources []warehouse.Lineage `json:"-"`
+	charts  []chartView
+}
+
+// briefAnswer is GET /api/brief: the briefing with its sources' JSON shapes.
+type briefAnswer struct {
+	*Briefing
+	Sources []api.Lineage `json:"sources"`
 }
 
 // briefDraft gathers a briefing while it is written.

@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse"
 )
 
 // pdfText is the text of a PDF as pdftotext (poppler-utils) reads it, without white space:
@@ -55,7 +55,7 @@ func TestBriefArchiveWithPDF(t *testing.T) {
 		t.Fatalf("archive answered %d to %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	var list struct {
-		Briefs []warehouse.ArchivedBrief `json:"briefs"`
+		Briefs []api.ArchivedBrief `json:"briefs"`
 	}
 	if err := json.Unmarshal([]byte(body(t, ops, f.srv.URL+"/api/briefs")), &list); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) briefAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, r.Briefing)
+	return c.JSON(http.StatusOK, briefAnswer{Briefing: r.Briefing, Sources: api.Lineages(r.Briefing.Sources)})
 }
 
 // briefPage answers GET /brief: the briefing with its pickers and, for admins, archiving.
@@ -102,7 +103,7 @@ func (s *Server) briefsAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"briefs": list})
+	return c.JSON(http.StatusOK, map[string]any{"briefs": api.ArchivedBriefs(list)})
 }
 
 // briefsView is the archive's page.

@@ -11,6 +11,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 	"jinwei/warehouse/scorecard"
 )
@@ -22,15 +23,25 @@ var campaignKinds = []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehou
 var campaignTrendMetrics = []string{"problems_found", "problems_rectified", "tasks_on_time", "tasks_overdue", "enterprise_visits", "inspections_4b2z"}
 
 type campaignData struct {
-	Kind      string                 `json:"kind"`
-	Scorecard *warehouse.Scorecard   `json:"scorecard"`
-	Trend     []warehouse.TrendPoint `json:"trend"`
+	Kind      string
+	Scorecard *warehouse.Scorecard
+	Trend     []warehouse.TrendPoint
 	// Generated says the month's reports are generated demo data, as their rows say.
-	Generated bool `json:"generated"`
+	Generated bool
 	// NoData says why there is no scorecard and which months have reports instead.
-	NoData string `json:"no_data,omitempty"`
+	NoData string
 	// Sources are the loads whose reports the scorecard and trend are made of.
-	Sources []warehouse.Lineage `json:"sources"`
+	Sources []warehouse.Lineage
+}
+
+// campaignAnswer is GET /api/campaign.
+type campaignAnswer struct {
+	Kind      string           `json:"kind"`
+	Scorecard *api.Scorecard   `json:"scorecard"`
+	Trend     []api.TrendPoint `json:"trend"`
+	Generated bool             `json:"generated"`
+	NoData    string           `json:"no_data,omitempty"`
+	Sources   []api.Lineage    `json:"sources"`
 }
 
 func campaignKind(c echo.Context) (string, error) {
@@ -83,7 +94,8 @@ func (s *Server) campaignAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, campaignAnswer{Kind: d.Kind, Scorecard: api.ScorecardOf(d.Scorecard), Trend: api.Trend(d.Trend),
+		Generated: d.Generated, NoData: d.NoData, Sources: api.Lineages(d.Sources)})
 }
 
 type campaignView struct {

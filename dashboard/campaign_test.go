@@ -18,14 +18,15 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
 
 type campaignJSON struct {
-	Kind      string              `json:"kind"`
-	Scorecard warehouse.Scorecard `json:"scorecard"`
+	Kind      string        `json:"kind"`
+	Scorecard api.Scorecard `json:"scorecard"`
 }
 
 // The page shows the method in short, each unit's breakdown with what would raise it most,

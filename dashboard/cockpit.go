@@ -12,6 +12,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 	"jinwei/warehouse/measure"
 )
@@ -22,13 +23,22 @@ var headlineIndicators = []string{"gdp", "gdp_per_capita", "gdp_growth", "reside
 // cockpitData is the cockpit's numbers: one ranking per headline indicator, the targets,
 // and the map's indicator for every province.
 type cockpitData struct {
-	Group    warehouse.PeerGroup      `json:"group"`
-	Tiles    []*warehouse.Ranking     `json:"tiles"`
-	Targets  []warehouse.TargetStatus `json:"targets"`
-	Map      *warehouse.Ranking       `json:"map"`
-	MapGroup string                   `json:"-"`
+	Group    warehouse.PeerGroup
+	Tiles    []*warehouse.Ranking
+	Targets  []warehouse.TargetStatus
+	Map      *warehouse.Ranking
+	MapGroup string
 	// Generated says generated values are among the tiles' or the map's.
-	Generated bool `json:"generated"`
+	Generated bool
+}
+
+// cockpitAnswer is GET /api/cockpit: the cockpit's numbers.
+type cockpitAnswer struct {
+	Group     api.PeerGroup      `json:"group"`
+	Tiles     []*api.Ranking     `json:"tiles"`
+	Targets   []api.TargetStatus `json:"targets"`
+	Map       *api.Ranking       `json:"map"`
+	Generated bool               `json:"generated"`
 }
 
 func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator, []warehouse.PeerGroup, error) {
@@ -112,7 +122,8 @@ func (s *Server) cockpitAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, cockpitAnswer{Group: api.PeerGroupOf(d.Group), Tiles: api.Rankings(d.Tiles),
+		Targets: api.Targets(d.Targets), Map: api.RankingOf(d.Map), Generated: d.Generated})
 }
 
 // cockpitView is the cockpit page.

@@ -11,6 +11,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 	"jinwei/warehouse/measure"
 )
@@ -43,12 +44,21 @@ var countyFilters = map[string]func(warehouse.CountyRow) bool{
 }
 
 type countiesData struct {
-	Ranking *warehouse.CountyRanking       `json:"ranking"`
-	Targets *warehouse.CountyIncomeTargets `json:"targets"`
-	Filter  string                         `json:"filter"`
+	Ranking *warehouse.CountyRanking
+	Targets *warehouse.CountyIncomeTargets
+	Filter  string
 	// Generated says generated demo values are in the answer, from the counties' rows.
-	Generated bool   `json:"generated"`
-	Sort      string `json:"sort"`
+	Generated bool
+	Sort      string
+}
+
+// countiesAnswer is GET /api/counties.
+type countiesAnswer struct {
+	Ranking   *api.CountyRanking       `json:"ranking"`
+	Targets   *api.CountyIncomeTargets `json:"targets"`
+	Filter    string                   `json:"filter"`
+	Generated bool                     `json:"generated"`
+	Sort      string                   `json:"sort"`
 }
 
 func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
@@ -119,7 +129,8 @@ func (s *Server) countiesAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, countiesAnswer{Ranking: api.CountyRankingOf(d.Ranking), Targets: api.CountyIncomeTargetsOf(d.Targets),
+		Filter: d.Filter, Generated: d.Generated, Sort: d.Sort})
 }
 
 type countiesView struct {

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse"
-	"jinwei/warehouse/measure"
 )
 
 // The cockpit says one thing once: beside the national rank its national change, beside
@@ -21,7 +20,7 @@ func TestCockpitRankChangesSitBesideTheirRanks(t *testing.T) {
 	for _, group := range []string{"west12", "yellow_river9", "benchmarks", "all31"} {
 		_, body := app.get("/api/cockpit?group=" + group)
 		var d struct {
-			Tiles []*warehouse.Ranking `json:"tiles"`
+			Tiles []*api.Ranking `json:"tiles"`
 		}
 		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			t.Fatal(err)
@@ -54,7 +53,7 @@ func TestCockpitRankChangesSitBesideTheirRanks(t *testing.T) {
 }
 
 // changeWords is how a rank change reads on the Chinese pages.
-func changeWords(c measure.Change) string {
+func changeWords(c api.Change) string {
 	switch {
 	case !c.Comparable:
 		return "上年无数据"

@@ -8,7 +8,6 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse"
 )
 
 func getJSON(t *testing.T, url string, into any) {
@@ -26,9 +25,9 @@ func TestCockpitAPIAndPage(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
-		Tiles   []warehouse.Ranking      `json:"tiles"`
-		Targets []warehouse.TargetStatus `json:"targets"`
-		Map     warehouse.Ranking        `json:"map"`
+		Tiles   []api.Ranking      `json:"tiles"`
+		Targets []api.TargetStatus `json:"targets"`
+		Map     api.Ranking        `json:"map"`
 	}
 	getJSON(t, srv.URL+"/api/cockpit?group=yellow_river9", &d)
 	if len(d.Tiles) != 6 || d.Tiles[1].Indicator.Code != "gdp_per_capita" || d.Tiles[1].Year != 2024 {
@@ -61,8 +60,8 @@ func TestCountiesAPI(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	var d struct {
-		Ranking warehouse.CountyRanking       `json:"ranking"`
-		Targets warehouse.CountyIncomeTargets `json:"targets"`
+		Ranking api.CountyRanking       `json:"ranking"`
+		Targets api.CountyIncomeTargets `json:"targets"`
 	}
 	getJSON(t, srv.URL+"/api/counties?indicator=rural_income&year=2024&sort=growth", &d)
 	if len(d.Ranking.Rows) != 86 || d.Ranking.Year != 2024 {

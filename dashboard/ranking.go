@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 	"jinwei/warehouse/measure"
 )
@@ -74,9 +75,16 @@ func (s *Server) query(sel rankingSelection) warehouse.RankingQuery {
 // rankingData is everything the ranking page and its JSON show.
 type rankingData struct {
 	*warehouse.Ranking
-	Trajectory *warehouse.Trajectory `json:"trajectory"`
+	Trajectory *warehouse.Trajectory
 	// Generated says generated values are in the answer (the ranked regions' rows say so).
-	Generated bool `json:"generated"`
+	Generated bool
+}
+
+// rankingAnswer is GET /api/ranking: the ranking's keys, its trajectory beside them.
+type rankingAnswer struct {
+	*api.Ranking
+	Trajectory *api.Trajectory `json:"trajectory"`
+	Generated  bool            `json:"generated"`
 }
 
 // loadRanking gathers everything a ranking answer needs.
@@ -110,7 +118,8 @@ func (s *Server) rankingAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, rankingAnswer{Ranking: api.RankingOf(d.Ranking), Trajectory: api.TrajectoryOf(d.Trajectory),
+		Generated: d.Generated})
 }
 
 // rankingPage answers GET /ranking.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
-	"jinwei/warehouse"
+	"jinwei/dashboard/api"
 )
 
 // BenchmarkSubmissionReachesProvince times a unit's submission from the moment it is sent
@@ -30,7 +30,7 @@ func BenchmarkSubmissionReachesProvince(b *testing.B) {
 	csrf := pageToken(b, rep, base+"/report/"+unit+"/"+month)
 	ops, _ := f.signedIn(b, "ops")
 	_, body := call(b, rep, "GET", base+"/api/report/"+unit+"/"+month, nil, nil)
-	var form dashboard.ReportView
+	var form dashboard.ReportAnswer
 	if err := json.Unmarshal([]byte(body), &form); err != nil || len(form.Fields) == 0 {
 		b.Fatalf("report form: %v %.200s", err, body)
 	}
@@ -42,7 +42,7 @@ func BenchmarkSubmissionReachesProvince(b *testing.B) {
 	score := func() float64 {
 		_, body := call(b, ops, "GET", scorecardURL, nil, nil)
 		var d struct {
-			Scorecard warehouse.Scorecard `json:"scorecard"`
+			Scorecard api.Scorecard `json:"scorecard"`
 		}
 		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			b.Fatalf("scorecard: %v %.200s", err, body)

@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse"
 )
 
 // On a phone (390 px) a county's reporter signs in, fills the month's report (the draft
@@ -108,7 +108,7 @@ func TestReporterFillsSubmitsAndCorrectsInBrowser(t *testing.T) {
 	ops, _ := f.signedIn(t, "ops")
 	score := func() string {
 		var d struct {
-			Scorecard warehouse.Scorecard `json:"scorecard"`
+			Scorecard api.Scorecard `json:"scorecard"`
 		}
 		_ = json.Unmarshal([]byte(getBody(t, ops, base+"/api/campaign?kind=county&month=2024-05-01")), &d)
 		for _, u := range d.Scorecard.Units {

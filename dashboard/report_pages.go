@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -169,7 +170,7 @@ func (s *Server) completenessAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, comp)
+	return c.JSON(http.StatusOK, api.CompletenessOf(comp))
 }
 
 func (s *Server) completenessPage(c echo.Context) error {

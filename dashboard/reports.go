@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 	"jinwei/warehouse/rules"
 )
@@ -35,20 +36,40 @@ type Reports interface {
 
 var _ Reports = (*warehouse.Warehouse)(nil)
 
-// ReportView is a unit's report of a month as its page and GET /api/report/UNIT/MONTH show it.
+// ReportView is a unit's report of a month as its page shows it.
 type ReportView struct {
-	Unit     warehouse.Unit        `json:"unit"`
-	Month    string                `json:"month"`
-	Deadline string                `json:"deadline"`
-	State    warehouse.ReportState `json:"state"`
-	Fields   []ReportField         `json:"fields"`
+	Unit     warehouse.Unit
+	Month    string
+	Deadline string
+	State    warehouse.ReportState
+	Fields   []ReportField
 	// Draft is the unit's unsubmitted draft, when it has one (its values are in Fields).
-	Draft    *warehouse.Draft        `json:"draft,omitempty"`
-	History  []warehouse.ReportEvent `json:"history"`
-	Standing *warehouse.Standing     `json:"standing,omitempty"`
+	Draft    *warehouse.Draft
+	History  []warehouse.ReportEvent
+	Standing *warehouse.Standing
 	// CanSubmit says the caller fills this unit's reports; CanReturn that it may return one.
-	CanSubmit bool `json:"can_submit"`
-	CanReturn bool `json:"can_return"`
+	CanSubmit bool
+	CanReturn bool
+}
+
+// ReportAnswer is the JSON of GET /api/report/UNIT/MONTH: the report as its page shows it.
+type ReportAnswer struct {
+	Unit      api.Unit          `json:"unit"`
+	Month     string            `json:"month"`
+	Deadline  string            `json:"deadline"`
+	State     api.ReportState   `json:"state"`
+	Fields    []ReportField     `json:"fields"`
+	Draft     *api.Draft        `json:"draft,omitempty"`
+	History   []api.ReportEvent `json:"history"`
+	Standing  *api.Standing     `json:"standing,omitempty"`
+	CanSubmit bool              `json:"can_submit"`
+	CanReturn bool              `json:"can_return"`
+}
+
+func (v *ReportView) answer() ReportAnswer {
+	return ReportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
+		Fields: v.Fields, Draft: api.DraftOf(v.Draft), History: api.ReportEvents(v.History), Standing: api.StandingOf(v.Standing),
+		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn}
 }
 
 // ReportRequest saves a draft or submits a report: field key → text as typed.
@@ -200,7 +221,7 @@ func (s *Server) reportAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(http.StatusOK, v.answer())
 }
 
 // revisionAPI answers the values one submission (revision N) gave.
@@ -225,7 +246,7 @@ func (s *Server) revisionAPI(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return c.JSON(http.StatusOK, map[string]any{"revision": e, "values": cells})
+			return c.JSON(http.StatusOK, map[string]any{"revision": api.ReportEventOf(e), "values": api.ReportCells(cells)})
 		}
 	}
 	return errNoReport

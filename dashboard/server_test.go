@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
-	"jinwei/warehouse"
 )
 
 func newServer(t *testing.T, store dashboard.Warehouse) *httptest.Server {
@@ -47,7 +47,7 @@ func TestRankingAPIMatchesPublishedFigures(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
 	}
-	var r warehouse.Ranking
+	var r api.Ranking
 	if err := json.Unmarshal([]byte(body), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestRankingAPIRankChangeAndLowerIsBetter(t *testing.T) {
 	srv := newServer(t, etltest.SharedDemo(t))
 	// Real growth 2024 among the Yellow River nine, a group Gansu belongs to.
 	_, body, _ := get(t, srv.URL+"/api/ranking?indicator=gdp_growth&year=2024&group=yellow_river9")
-	var r warehouse.Ranking
+	var r api.Ranking
 	if err := json.Unmarshal([]byte(body), &r); err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func (j *jsonRows) Columns(cols []warehouse.Column) error {
 	if cols == nil {
 		cols = []warehouse.Column{}
 	}
-	head, err := json.Marshal(cols)
+	head, err := json.Marshal(api.Columns(cols))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -19,15 +20,23 @@ import (
 // dashboards (a unit's staff see no province page), the whole province or one city or
 // county, and a unit's staff their own unit only.
 
-// MySubscriptions is the JSON of GET /api/subscriptions: the user's subscriptions and
-// what they may subscribe to.
+// MySubscriptions is the user's subscriptions and what they may subscribe to.
 type MySubscriptions struct {
-	Account       string                   `json:"user"`
-	Subscriptions []warehouse.Subscription `json:"subscriptions"`
+	Account       string
+	Subscriptions []warehouse.Subscription
 	// Topics are the choices as "kind:topic" (alerts: every rule, or one; brief: month,
 	// quarter or year), Units the unit codes ("" the whole province).
-	Topics []string `json:"topics"`
-	Units  []string `json:"units"`
+	Topics []string
+	Units  []string
+}
+
+// SubscriptionsAnswer is the JSON of GET /api/subscriptions: the user's subscriptions and
+// what they may subscribe to.
+type SubscriptionsAnswer struct {
+	Account       string             `json:"user"`
+	Subscriptions []api.Subscription `json:"subscriptions"`
+	Topics        []string           `json:"topics"`
+	Units         []string           `json:"units"`
 }
 
 type subscriptionsView struct {
@@ -127,7 +136,8 @@ func (s *Server) subscriptionsJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, m)
+	return c.JSON(http.StatusOK, SubscriptionsAnswer{Account: m.Account, Subscriptions: api.Subscriptions(m.Subscriptions),
+		Topics: m.Topics, Units: m.Units})
 }
 
 func (s *Server) subscriptionsPage(c echo.Context) error {

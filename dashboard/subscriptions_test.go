@@ -35,7 +35,7 @@ func TestUsersManageTheirOwnSubscriptions(t *testing.T) {
 	base := f.srv.URL
 	ctx := context.Background()
 	leader, csrf := f.signedIn(t, "leader")
-	var mine dashboard.MySubscriptions
+	var mine dashboard.SubscriptionsAnswer
 	code, body := call(t, leader, "GET", base+"/api/subscriptions", nil, nil)
 	if err := json.Unmarshal([]byte(body), &mine); code != http.StatusOK || err != nil {
 		t.Fatalf("GET /api/subscriptions: %d %v %.200s", code, err, body)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -83,7 +84,7 @@ func signedInReporter(t *testing.T, f *authFixture, user, unit string) (*http.Cl
 func fullReport(t *testing.T, c *http.Client, base, unit, month string) map[string]string {
 	t.Helper()
 	code, body := call(t, c, "GET", base+"/api/report/"+unit+"/"+month, nil, nil)
-	var v dashboard.ReportView
+	var v dashboard.ReportAnswer
 	if err := json.Unmarshal([]byte(body), &v); code != http.StatusOK || err != nil || len(v.Fields) != 25 {
 		t.Fatalf("report form of %s: %d %v %.300s", unit, code, err, body)
 	}
@@ -203,7 +204,7 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 		t.Fatalf("correction: %d %s", code, body)
 	}
 	_, body = call(t, ops, "GET", base+"/api/reports?to="+month+"&kind=county", nil, nil)
-	var comp warehouse.Completeness
+	var comp api.Completeness
 	if err := json.Unmarshal([]byte(body), &comp); err != nil || len(comp.Units) != 86 {
 		t.Fatalf("completeness: %v %.300s", err, body)
 	}

@@ -10,21 +10,23 @@ import (
 // Account is one account that may sign in. Roles are names of permission sets; the
 // dashboard defines what each allows.
 type Account struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
+	Name string
+	Role string
 	// Unit is the reporting unit a reporter account answers for; empty for the province's
 	// accounts.
-	Unit         string `json:"unit,omitempty"`
-	Contact      string `json:"contact,omitempty"`
+	Unit    string
+	Contact string
+	// PasswordHash is kept out of any JSON the record is ever written as (the API's shape
+	// is dashboard/api.Account, which has no such field).
 	PasswordHash string `json:"-"`
-	Disabled     bool   `json:"disabled"`
+	Disabled     bool
 	// Source says where the account came from: "config" (bootstrapped from the config
 	// file at start) or "cli" (added or changed since, by command or API).
-	Source string `json:"source"`
+	Source string
 	// SessionEpoch grows when the account's sessions are revoked (password change,
 	// disable): a session begun in an older epoch is no longer valid.
-	SessionEpoch int    `json:"-"`
-	Updated      string `json:"updated"`
+	SessionEpoch int
+	Updated      string
 }
 
 // Session is one sign-in. Only the hash of its id is kept: the id is the cookie's secret.
@@ -42,14 +44,15 @@ type Session struct {
 
 // APIToken is a personal token for scripts and screens. Only its hash is kept.
 type APIToken struct {
-	ID      string    `json:"id"`
-	Hash    string    `json:"-"`
-	Name    string    `json:"name"`
-	Role    string    `json:"role"`
-	Created time.Time `json:"created"`
+	ID string
+	// Hash is kept out of any JSON the record is ever written as.
+	Hash    string `json:"-"`
+	Name    string
+	Role    string
+	Created time.Time
 	// Expires is zero for a token that never expires.
-	Expires time.Time `json:"expires"`
-	Revoked bool      `json:"revoked"`
+	Expires time.Time
+	Revoked bool
 }
 
 // Accounts lists every account by name. Not cached here: the dashboard keeps its own copy.

@@ -35,6 +35,8 @@ const (
 
 // AlertRule is one rule: what to watch and whom to tell. The config's [[alerts.rules]]
 // seed the warehouse's rules; a rule edited on the page keeps the page's version.
+// Its JSON is how the warehouse stores a rule (alert_rules.spec), not the API's shape
+// (dashboard/api.AlertRule).
 type AlertRule struct {
 	ID      string `toml:"id" json:"id"`
 	Kind    string `toml:"kind" json:"kind"`
@@ -153,26 +155,26 @@ const (
 
 // Delivery is one alert (or briefing) for one recipient: queued, tried, sent or given up.
 type Delivery struct {
-	ID          string `json:"id"`
-	AlertID     string `json:"alert_id"`
-	RuleID      string `json:"rule_id"`
-	Subject     string `json:"subject"`
-	DataVersion uint64 `json:"data_version"`
+	ID          string
+	AlertID     string
+	RuleID      string
+	Subject     string
+	DataVersion uint64
 	// Channel is email, webhook, dingtalk or wecom; Target the channel's name or the mail
 	// address, never a secret; Recipient the subscribing account ("" for a rule's channel).
-	Channel   string `json:"channel"`
-	Target    string `json:"target"`
-	Recipient string `json:"recipient"`
-	Title     string `json:"title"`
-	Body      string `json:"body"`
+	Channel   string
+	Target    string
+	Recipient string
+	Title     string
+	Body      string
 	// Attachment says what to attach when sending ("brief:2024-q3"), "" for nothing.
-	Attachment string    `json:"attachment,omitempty"`
-	Status     string    `json:"status"`
-	Attempts   int       `json:"attempts"`
-	NextAt     time.Time `json:"next_at"`
-	LastError  string    `json:"last_error,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	SentAt     time.Time `json:"sent_at"`
+	Attachment string
+	Status     string
+	Attempts   int
+	NextAt     time.Time
+	LastError  string
+	CreatedAt  time.Time
+	SentAt     time.Time
 }
 
 // PutDelivery writes a delivery's current state; the newest write of an id wins.
@@ -229,16 +231,16 @@ func (w *Warehouse) deliveries(ctx context.Context, p Params) ([]Delivery, error
 
 // Subscription is one account's wish to receive alerts or briefings by mail.
 type Subscription struct {
-	User string `json:"user"`
+	User string
 	// Kind is SubscribeAlerts or SubscribeBrief; Topic a rule id ("" every rule) or a
 	// briefing's period kind (month, quarter, year).
-	Kind  string `json:"kind"`
-	Topic string `json:"topic"`
+	Kind  string
+	Topic string
 	// Unit is a region code the subscriber cares for ("" the whole province): alerts about
 	// other units' items are not sent to them.
-	Unit    string `json:"unit"`
-	Email   string `json:"email"`
-	Enabled bool   `json:"enabled"`
+	Unit    string
+	Email   string
+	Enabled bool
 }
 
 // Subscription kinds.

@@ -11,18 +11,18 @@ import (
 
 // ArchivedBrief is a briefing kept as it was made.
 type ArchivedBrief struct {
-	ID          string `json:"id"`
-	Period      string `json:"period"`
-	Lang        string `json:"lang"`
-	Made        string `json:"made"`
-	MadeBy      string `json:"made_by"`
-	DataVersion uint64 `json:"data_version"`
-	Headline    string `json:"headline"`
+	ID          string
+	Period      string
+	Lang        string
+	Made        string
+	MadeBy      string
+	DataVersion uint64
+	Headline    string
 	// PDFBytes is the PDF's size; 0 when it was made without Chromium.
-	PDFBytes int `json:"pdf_bytes"`
+	PDFBytes int
 	// HTML and PDF are filled by Brief only, not by the list.
-	HTML string `json:"-"`
-	PDF  []byte `json:"-"`
+	HTML string
+	PDF  []byte
 }
 
 // ArchiveBrief keeps a briefing and returns its id. The archive is not data the pages

@@ -31,48 +31,48 @@ const (
 type UnitScore struct {
 	scorecard.Unit
 	// Population is the size measure (万人) counts were divided by; 0 when unknown.
-	Population float64 `json:"population,omitempty"`
-	PrevRank   int     `json:"prev_rank"`
+	Population float64
+	PrevRank   int
 	// RankChange is places gained since the baseline among units ranked in both months;
 	// HasChange is false when the unit was not ranked in one of them.
-	RankChange int             `json:"rank_change"`
-	HasChange  bool            `json:"has_change"`
-	Hint       *scorecard.Hint `json:"hint,omitempty"`
+	RankChange int
+	HasChange  bool
+	Hint       *scorecard.Hint
 }
 
 // CategoryCount is one problem category's problems found and rectified.
 type CategoryCount struct {
-	Category   int     `json:"category"`
-	Found      float64 `json:"found"`
-	Rectified  float64 `json:"rectified"`
-	RectifyPct float64 `json:"rectify_pct"`
+	Category   int
+	Found      float64
+	Rectified  float64
+	RectifyPct float64
 }
 
 // Publication is a published ranking's stamp.
 type Publication struct {
-	Month string `json:"month"`
-	At    string `json:"at"`
-	By    string `json:"by"`
+	Month string
+	At    string
+	By    string
 }
 
 // Scorecard is the campaign's standing of one scope of units in one month.
 type Scorecard struct {
-	Month  string   `json:"month"`
-	Months []string `json:"months"`
+	Month  string
+	Months []string
 	// Kind is the scope: city, county or department.
-	Kind       string                         `json:"kind"`
-	Items      []scorecard.Item               `json:"items"`
-	Weights    map[string]float64             `json:"weights"`
-	Yardsticks map[string]scorecard.Yardstick `json:"yardsticks"`
-	Units      []UnitScore                    `json:"units"`
-	Categories []CategoryCount                `json:"categories"`
+	Kind       string
+	Items      []scorecard.Item
+	Weights    map[string]float64
+	Yardsticks map[string]scorecard.Yardstick
+	Units      []UnitScore
+	Categories []CategoryCount
 	// Baseline is what rank changes are against (BaselinePublished or BaselineRescored;
 	// empty in the first month), PrevMonth the month, BaselinePublication its stamp.
-	Baseline            string       `json:"baseline"`
-	PrevMonth           string       `json:"prev_month,omitempty"`
-	BaselinePublication *Publication `json:"baseline_publication,omitempty"`
+	Baseline            string
+	PrevMonth           string
+	BaselinePublication *Publication
 	// Published is this month's own publication, when there is one.
-	Published *Publication `json:"published,omitempty"`
+	Published *Publication
 }
 
 // ScorecardItems reads the scored items (data/campaign_scoring.csv as loaded).
@@ -398,8 +398,8 @@ func (w *Warehouse) CampaignMonths(ctx context.Context) ([]string, error) {
 
 // TrendPoint is the province's totals of the campaign's main counts in one month.
 type TrendPoint struct {
-	Month  string             `json:"month"`
-	Totals map[string]float64 `json:"totals"`
+	Month  string
+	Totals map[string]float64
 }
 
 // CampaignTrend lists the province-wide monthly totals of every metric in the months up

@@ -61,7 +61,8 @@ type ChangesQuery struct {
 	Limit int
 }
 
-// changeCursor is where a page of changes ends, in the list's order.
+// changeCursor is where a page of changes ends, in the list's order. Its JSON is the
+// opaque cursor's encoding (base64 of it), not an API shape.
 type changeCursor struct {
 	Rank    int    `json:"r"`
 	Year    int    `json:"y"`

@@ -85,21 +85,21 @@ const (
 
 // ReportState is one cell of the completeness matrix.
 type ReportState struct {
-	State    string    `json:"state"`
-	Revision int       `json:"revision,omitempty"`
-	At       time.Time `json:"at,omitzero"`
+	State    string
+	Revision int
+	At       time.Time
 	// Comment is the province's reason when the report was returned.
-	Comment string `json:"comment,omitempty"`
+	Comment string
 }
 
 // Completeness is units × months: who reported, on time or late, who was returned, who
 // is missing.
 type Completeness struct {
-	Months    []string    `json:"months"`
-	Deadlines []time.Time `json:"deadlines"`
-	Units     []Unit      `json:"units"`
+	Months    []string
+	Deadlines []time.Time
+	Units     []Unit
 	// States[i][j] is Units[i]'s report of Months[j].
-	States [][]ReportState `json:"states"`
+	States [][]ReportState
 }
 
 // Completeness judges each unit the scope sees in each month at now. Lateness is the first

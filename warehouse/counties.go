@@ -8,39 +8,39 @@ import (
 
 // CountyRow is one county's standing on an indicator in a year.
 type CountyRow struct {
-	Code              string   `json:"code"`
-	NameZh            string   `json:"name_zh"`
-	ShortZh           string   `json:"short_zh"`
-	NameEn            string   `json:"name_en"`
-	CityCode          string   `json:"city_code"`
-	CityZh            string   `json:"city_zh"`
-	CityEn            string   `json:"city_en"`
-	PovertyAlleviated bool     `json:"poverty_alleviated"`
-	NationalKey       bool     `json:"national_key"`
-	ProvincialKey     bool     `json:"provincial_key"`
-	Value             float64  `json:"value"`
-	Prev              *float64 `json:"prev"`
+	Code              string
+	NameZh            string
+	ShortZh           string
+	NameEn            string
+	CityCode          string
+	CityZh            string
+	CityEn            string
+	PovertyAlleviated bool
+	NationalKey       bool
+	ProvincialKey     bool
+	Value             float64
+	Prev              *float64
 	// Growth is the change on the year before, %; nil without last year's value.
-	Growth *float64 `json:"growth"`
+	Growth *float64
 	// Rank by value (进度), by growth (进步), and places gained on last year (进位).
-	Rank       int `json:"rank"`
-	GrowthRank int `json:"growth_rank"`
-	PrevRank   int `json:"prev_rank"`
-	RankChange int `json:"rank_change"`
+	Rank       int
+	GrowthRank int
+	PrevRank   int
+	RankChange int
 	// Generated says the county's flags (and the demo's county values) are generated.
-	Generated bool `json:"generated"`
+	Generated bool
 }
 
 // CountyRanking is the province's counties on one indicator in one year.
 type CountyRanking struct {
-	Indicator Indicator   `json:"indicator"`
-	Year      int         `json:"year"`
-	Years     []int       `json:"years"`
-	Rows      []CountyRow `json:"rows"`
+	Indicator Indicator
+	Year      int
+	Years     []int
+	Rows      []CountyRow
 	// Generated says some rows are generated demo data.
-	Generated bool `json:"generated"`
+	Generated bool
 	// Sources are exactly the loads whose rows fed the values (both years).
-	Sources []Lineage `json:"sources"`
+	Sources []Lineage
 }
 
 // CountyRanking ranks the province's counties by value, growth and rank change.
@@ -160,24 +160,24 @@ func rankCounties(rows []CountyRow, direction int, prev map[string]float64) {
 // income growing faster than the provincial average, taken as the plain mean of all the
 // province's counties' rural income growth (each county counts once).
 type CountyIncomeTargets struct {
-	Year int `json:"year"`
+	Year int
 	// RuralAverage is the mean rural income growth of all the province's counties, %.
-	RuralAverage float64            `json:"rural_average"`
-	UrbanAverage float64            `json:"urban_average"`
-	Counties     []CountyTargetRow  `json:"counties"`
-	Summary      CountyTargetCounts `json:"summary"`
+	RuralAverage float64
+	UrbanAverage float64
+	Counties     []CountyTargetRow
+	Summary      CountyTargetCounts
 	// Sources are the loads of the rural and urban incomes checked.
-	Sources []Lineage `json:"sources"`
+	Sources []Lineage
 }
 
 // CountyTargetRow is one county's two checks.
 type CountyTargetRow struct {
-	County      CountyRow `json:"county"`
-	RuralGrowth float64   `json:"rural_growth"`
-	UrbanGrowth float64   `json:"urban_growth"`
+	County      CountyRow
+	RuralGrowth float64
+	UrbanGrowth float64
 	// RuralAboveUrban is the first target; AboveProvince the second (poverty counties only).
-	RuralAboveUrban bool  `json:"rural_above_urban"`
-	AboveProvince   *bool `json:"above_province"`
+	RuralAboveUrban bool
+	AboveProvince   *bool
 }
 
 // CountyTargetCounts sums up the checks.

@@ -8,19 +8,19 @@ import (
 
 // Region is one row of the region dimension.
 type Region struct {
-	Code              string `json:"code"`
-	NameZh            string `json:"name_zh"`
-	ShortZh           string `json:"short_zh"`
-	NameEn            string `json:"name_en"`
-	Level             string `json:"level"`
-	ParentCode        string `json:"parent_code"`
-	DivisionType      string `json:"division_type"`
-	MacroRegion       string `json:"macro_region"`
-	PovertyAlleviated bool   `json:"poverty_alleviated"`
-	NationalKey       bool   `json:"national_key"`
-	ProvincialKey     bool   `json:"provincial_key"`
-	Counted           bool   `json:"counted"`
-	Generated         bool   `json:"generated"`
+	Code              string
+	NameZh            string
+	ShortZh           string
+	NameEn            string
+	Level             string
+	ParentCode        string
+	DivisionType      string
+	MacroRegion       string
+	PovertyAlleviated bool
+	NationalKey       bool
+	ProvincialKey     bool
+	Counted           bool
+	Generated         bool
 }
 
 // NationCode is the region code of the whole country.
@@ -28,32 +28,32 @@ const NationCode = "100000"
 
 // Indicator is one row of the indicator dimension, with the years that have values.
 type Indicator struct {
-	Code      string `json:"code"`
-	NameZh    string `json:"name_zh"`
-	NameEn    string `json:"name_en"`
-	Unit      string `json:"unit"`
-	Direction int    `json:"direction"`
-	Frequency string `json:"frequency"`
-	Category  string `json:"category"`
+	Code      string
+	NameZh    string
+	NameEn    string
+	Unit      string
+	Direction int
+	Frequency string
+	Category  string
 	// Kind says what the values are (total, per_capita, rate, index, share, count) and so
 	// which comparisons the pages make (see warehouse/measure).
-	Kind measure.Kind `json:"kind"`
+	Kind measure.Kind
 	// PriceBasis is current (growth from the values is nominal, 名义), constant (real,
 	// 实际) or none; Base is an index's base (上年=100).
-	PriceBasis string `json:"price_basis"`
-	Base       string `json:"base"`
+	PriceBasis string
+	Base       string
 	// RealGrowth names the indicator holding this one's real growth, when one is loaded.
-	RealGrowth string `json:"real_growth"`
-	Years      []int  `json:"years"`
+	RealGrowth string
+	Years      []int
 }
 
 // PeerGroup is a named set of regions compared with each other.
 type PeerGroup struct {
-	Code    string   `json:"code"`
-	NameZh  string   `json:"name_zh"`
-	NameEn  string   `json:"name_en"`
-	Builtin bool     `json:"builtin"`
-	Members []string `json:"members"`
+	Code    string
+	NameZh  string
+	NameEn  string
+	Builtin bool
+	Members []string
 }
 
 // Regions lists every region.
@@ -111,12 +111,12 @@ func (w *Warehouse) PeerGroups(ctx context.Context) ([]PeerGroup, error) {
 
 // CampaignMetric is one metric of the 三抓三促 campaign.
 type CampaignMetric struct {
-	Code      string `json:"code"`
-	NameZh    string `json:"name_zh"`
-	NameEn    string `json:"name_en"`
-	Dimension string `json:"dimension"`
-	Unit      string `json:"unit"`
-	Direction int    `json:"direction"`
+	Code      string
+	NameZh    string
+	NameEn    string
+	Dimension string
+	Unit      string
+	Direction int
 }
 
 // CampaignMetrics lists the campaign's metrics.

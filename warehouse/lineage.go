@@ -11,15 +11,15 @@ import (
 
 // Lineage names a file and load behind numbers on a page.
 type Lineage struct {
-	RunID string `json:"run_id"`
-	Job   string `json:"job"`
+	RunID string
+	Job   string
 	// File is the file's base name: a page never shows where a server keeps its files.
-	File     string    `json:"file"`
-	LoadedAt time.Time `json:"loaded_at"`
+	File     string
+	LoadedAt time.Time
 	// Hash is the file's plain SHA-256, what sha256sum prints, so anyone can check a copy.
-	Hash string `json:"sha256"`
+	Hash string
 	// Vintage says which release of the figures the file holds (from data/real/SOURCES.md).
-	Vintage string `json:"vintage,omitempty"`
+	Vintage string
 }
 
 // RunLineage names the loads with these run ids, for a page's footnote: a page lists

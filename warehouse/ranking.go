@@ -30,51 +30,51 @@ const CustomGroup = "custom"
 
 // RankRow is one region's place in a ranking.
 type RankRow struct {
-	RegionCode string  `json:"region_code"`
-	NameZh     string  `json:"name_zh"`
-	ShortZh    string  `json:"short_zh"`
-	NameEn     string  `json:"name_en"`
-	Value      float64 `json:"value"`
+	RegionCode string
+	NameZh     string
+	ShortZh    string
+	NameEn     string
+	Value      float64
 	// Rank is the place among the group's members with a value, RankAll among all
 	// provinces with a value.
-	Rank    int `json:"rank"`
-	RankAll int `json:"rank_all"`
+	Rank    int
+	RankAll int
 	// PrevRank is the group rank in the previous year, 0 when there was no value then.
-	PrevRank int `json:"prev_rank"`
+	PrevRank int
 	// RankChange is places gained in the group since the previous year (进位 > 0, 退位 < 0),
 	// counted among the members with a value in both years; HasPrev says it is comparable.
-	RankChange int  `json:"rank_change"`
-	HasPrev    bool `json:"has_prev"`
+	RankChange int
+	HasPrev    bool
 	// Change and ChangeAll are the group's and the national rank change in full.
-	Change    measure.Change `json:"change"`
-	ChangeAll measure.Change `json:"change_all"`
-	Home      bool           `json:"home"`
+	Change    measure.Change
+	ChangeAll measure.Change
+	Home      bool
 }
 
 // Gap is how far a region is from the place above it.
 type Gap struct {
-	To RankRow `json:"to"`
+	To RankRow
 	// Amount is the change in value that would tie the place above (negative when lower
 	// is better), in the indicator's unit (percentage or index points for rates and indices).
-	Amount float64 `json:"amount"`
+	Amount float64
 	// Percent is Amount relative to the region's own value.
-	Percent float64 `json:"percent"`
+	Percent float64
 }
 
 // HomeStanding sums up the home region's place in a ranking.
 type HomeStanding struct {
-	Row       RankRow `json:"row"`
-	GroupSize int     `json:"group_size"`
-	AllSize   int     `json:"all_size"`
+	Row       RankRow
+	GroupSize int
+	AllSize   int
 	// RatioToNation is the home value as a share of the national figure (0.53 = 53 %);
 	// nil when the nation has no value that year or the indicator's kind has no
 	// meaningful share (totals, rates, indices).
-	RatioToNation *float64 `json:"ratio_to_nation"`
+	RatioToNation *float64
 	// GapToNation is home − nation in the unit (levels) or in points (rates, indices);
 	// nil for totals and counts or without a national value.
-	GapToNation *measure.NationGap `json:"gap_to_nation"`
+	GapToNation *measure.NationGap
 	// NextUp is nil when the home region is first.
-	NextUp *Gap `json:"next_up"`
+	NextUp *Gap
 }
 
 // Home statuses: why a ranking does or does not place the home region.
@@ -86,32 +86,32 @@ const (
 
 // MissingRegion is a region that should be ranked but has no value in the year.
 type MissingRegion struct {
-	Code   string `json:"code"`
-	NameZh string `json:"name_zh"`
-	NameEn string `json:"name_en"`
+	Code   string
+	NameZh string
+	NameEn string
 }
 
 // Ranking is the answer to a RankingQuery.
 type Ranking struct {
-	Indicator  Indicator     `json:"indicator"`
-	Group      PeerGroup     `json:"group"`
-	Year       int           `json:"year"`
-	Rows       []RankRow     `json:"rows"`
-	Nation     *float64      `json:"nation"`
-	NationPrev *float64      `json:"nation_prev"`
-	Home       *HomeStanding `json:"home"`
+	Indicator  Indicator
+	Group      PeerGroup
+	Year       int
+	Rows       []RankRow
+	Nation     *float64
+	NationPrev *float64
+	Home       *HomeStanding
 	// HomeStatus says whether the home region is ranked, has no value, or is not a member.
-	HomeStatus string `json:"home_status"`
+	HomeStatus string
 	// Missing are the group's members without a value this year, MissingAll the provinces:
 	// a rank says among how many ("27/30，黑龙江 2024 年缺数").
-	Missing    []MissingRegion `json:"missing"`
-	MissingAll []MissingRegion `json:"missing_all"`
+	Missing    []MissingRegion
+	MissingAll []MissingRegion
 	// NationYears are the years with a national value, given when no province has one in
 	// the year asked, so the page can say what data there is instead.
-	NationYears []int `json:"nation_years,omitempty"`
+	NationYears []int
 	// Generated says some ranked values belong to regions the warehouse marks generated.
-	Generated bool      `json:"generated"`
-	Sources   []Lineage `json:"sources"`
+	Generated bool
+	Sources   []Lineage
 }
 
 // rankedValue is one row of ranking.sql.

@@ -35,9 +35,9 @@ var (
 
 // ReportCell is one value of a unit's monthly report.
 type ReportCell struct {
-	Metric   string  `json:"metric"`
-	Category int     `json:"category,omitempty"`
-	Value    float64 `json:"value"`
+	Metric   string
+	Category int
+	Value    float64
 }
 
 // Submission is a unit's report of a month, checked by the rules (warehouse/rules) already.
@@ -70,15 +70,15 @@ type ReportFileRow struct {
 
 // ReportEvent is one step of a unit's report of a month.
 type ReportEvent struct {
-	Unit     string    `json:"unit"`
-	Month    string    `json:"month"`
-	Revision int       `json:"revision"`
-	Action   string    `json:"action"`
-	RunID    string    `json:"run_id,omitempty"`
-	Channel  string    `json:"channel,omitempty"`
-	By       string    `json:"by"`
-	At       time.Time `json:"at"`
-	Comment  string    `json:"comment,omitempty"`
+	Unit     string
+	Month    string
+	Revision int
+	Action   string
+	RunID    string
+	Channel  string
+	By       string
+	At       time.Time
+	Comment  string
 }
 
 // reportsMu orders the steps of reports written by this process, so two submissions of
@@ -228,9 +228,9 @@ func reportCells(res *Result) ([]ReportCell, error) {
 
 // Draft is a unit's unsubmitted report as typed: field → text.
 type Draft struct {
-	Body    string    `json:"body"`
-	SavedBy string    `json:"saved_by"`
-	SavedAt time.Time `json:"saved_at"`
+	Body    string
+	SavedBy string
+	SavedAt time.Time
 }
 
 // maxDraft bounds a draft's JSON: a month's form is 25 numbers.

@@ -8,21 +8,21 @@ import (
 
 // PublishedRank is one unit's place in a published ranking (通报).
 type PublishedRank struct {
-	Unit  string  `json:"unit"`
-	Name  string  `json:"name"`
-	Score float64 `json:"score"`
-	Rank  int     `json:"rank"`
+	Unit  string
+	Name  string
+	Score float64
+	Rank  int
 }
 
 // Standing is what a unit's scope may see of a month's scorecard: the unit's own score in
 // full, and the other units' ranks only once the province has published the month.
 type Standing struct {
-	Month string `json:"month"`
-	Kind  string `json:"kind"`
+	Month string
+	Kind  string
 	// Own is the unit's own scorecard row; its Rank is the published one (0 before).
-	Own       *UnitScore      `json:"own,omitempty"`
-	Published *Publication    `json:"published,omitempty"`
-	Ranks     []PublishedRank `json:"ranks"`
+	Own       *UnitScore
+	Published *Publication
+	Ranks     []PublishedRank
 }
 
 // scorecardKind is the scorecard scope a unit is ranked in.

@@ -17,35 +17,35 @@ const (
 
 // TargetStatus is one target checked in one year.
 type TargetStatus struct {
-	Code    string   `json:"code"`
-	NameZh  string   `json:"name_zh"`
-	NameEn  string   `json:"name_en"`
-	Year    int      `json:"year"`
-	Actual  *float64 `json:"actual"`
-	Goal    *float64 `json:"goal"`
-	Status  string   `json:"status"`
-	Measure string   `json:"measure"`
-	Note    string   `json:"note"`
+	Code    string
+	NameZh  string
+	NameEn  string
+	Year    int
+	Actual  *float64
+	Goal    *float64
+	Status  string
+	Measure string
+	Note    string
 	// Unit and Decimals are how Actual and Goal are shown, and the precision they are
 	// compared at: a ratio to another series is in % (55.2 against 55, as the cockpit's
 	// tile shows the share), growth in % to one decimal.
-	Unit     string `json:"unit"`
-	Decimals int    `json:"decimals"`
+	Unit     string
+	Decimals int
 	// Indicator is what the target measures; NoProvinceData says the region has no value
 	// of it at all (e.g. urban/rural income is published nationally only), so the page can
 	// say why there is no status rather than just "no data".
-	Indicator      string `json:"indicator"`
-	NoProvinceData bool   `json:"no_province_data"`
+	Indicator      string
+	NoProvinceData bool
 	// Inputs are the loaded values Actual and Goal are computed from, so each leads to its
 	// source.
-	Inputs []ValueRef `json:"inputs,omitempty"`
+	Inputs []ValueRef
 }
 
 // ValueRef names one loaded yearly value.
 type ValueRef struct {
-	Indicator string `json:"indicator"`
-	Region    string `json:"region"`
-	Year      int    `json:"year"`
+	Indicator string
+	Region    string
+	Year      int
 }
 
 type target struct {

@@ -9,16 +9,16 @@ import (
 
 // RegionSeries is one region's values and ranks over the years of a Trajectory.
 type RegionSeries struct {
-	Code   string `json:"code"`
-	NameZh string `json:"name_zh"`
-	Short  string `json:"short_zh"`
-	NameEn string `json:"name_en"`
-	Home   bool   `json:"home"`
+	Code   string
+	NameZh string
+	Short  string
+	NameEn string
+	Home   bool
 	// Ranks and Values follow Trajectory.Years; a rank of 0 and a nil value mean no data.
-	Ranks  []int      `json:"ranks"`
-	Values []*float64 `json:"values"`
+	Ranks  []int
+	Values []*float64
 	// Growth is the change on the year before, in % (for rates, the rate itself).
-	Growth []*float64 `json:"growth"`
+	Growth []*float64
 }
 
 // CatchUp says whether, and when, the home region reaches the national level, with the
@@ -36,21 +36,21 @@ const (
 // Trajectory is a group's ranks and values on one indicator over every year with data,
 // with the national series and the home region's path to it.
 type Trajectory struct {
-	Indicator Indicator      `json:"indicator"`
-	Group     PeerGroup      `json:"group"`
-	Years     []int          `json:"years"`
-	Regions   []RegionSeries `json:"regions"`
-	Nation    RegionSeries   `json:"nation"`
+	Indicator Indicator
+	Group     PeerGroup
+	Years     []int
+	Regions   []RegionSeries
+	Nation    RegionSeries
 	// GroupMedianGrowth is the members' median growth each year.
-	GroupMedianGrowth []*float64 `json:"group_median_growth"`
+	GroupMedianGrowth []*float64
 	// RatioToNation is the home value over the national one each year.
-	RatioToNation []*float64 `json:"ratio_to_nation"`
-	CatchUp       *CatchUp   `json:"catch_up"`
+	RatioToNation []*float64
+	CatchUp       *CatchUp
 	// GrowthBasis says what the growth series are (nominal, real, rate, plain), and
 	// GrowthFrom the indicator they come from when it is not this one (gdp's real growth
 	// is gdp_growth).
-	GrowthBasis string `json:"growth_basis"`
-	GrowthFrom  string `json:"growth_from,omitempty"`
+	GrowthBasis string
+	GrowthFrom  string
 }
 
 // Trajectory answers the rank-history, growth and gap questions for one indicator.

@@ -19,13 +19,13 @@ const (
 // Unit is one reporting unit (填报单位): a city or county of the home province, or a
 // provincial department (migration 017).
 type Unit struct {
-	Code   string `json:"code"`
-	NameZh string `json:"name_zh"`
-	NameEn string `json:"name_en"`
-	Kind   string `json:"kind"`
+	Code   string
+	NameZh string
+	NameEn string
+	Kind   string
 	// Parent is a county's city; empty for cities and departments.
-	Parent  string `json:"parent,omitempty"`
-	Retired bool   `json:"retired,omitempty"`
+	Parent  string
+	Retired bool
 }
 
 // ErrNoUnit is a unit code or name that names no reporting unit.
@@ -96,9 +96,9 @@ func (w *Warehouse) PutUnitAlias(ctx context.Context, alias, unit string, remove
 // ItemUnit is the reporting unit a ledger item's 责任单位 names; Unit is empty when no
 // unit or alias matches.
 type ItemUnit struct {
-	ItemID          string `json:"item_id"`
-	ResponsibleUnit string `json:"responsible_unit"`
-	Unit            string `json:"unit"`
+	ItemID          string
+	ResponsibleUnit string
+	Unit            string
 }
 
 // ItemUnits maps the ledger's items to reporting units, the ones scope sees.

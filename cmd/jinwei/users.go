@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 )
 
@@ -288,8 +289,14 @@ func (r remoteAccounts) setDisabled(ctx context.Context, name string, disabled b
 	return r.c.sendJSON(ctx, http.MethodPost, "/api/admin/accounts/"+url.PathEscape(name)+"/"+verb, nil, &s)
 }
 
-func (r remoteAccounts) users(ctx context.Context) (out []warehouse.Account, err error) {
-	err = r.c.sendJSON(ctx, http.MethodGet, "/api/admin/accounts", nil, &out)
+func (r remoteAccounts) users(ctx context.Context) ([]warehouse.Account, error) {
+	var in []api.Account
+	err := r.c.sendJSON(ctx, http.MethodGet, "/api/admin/accounts", nil, &in)
+	out := make([]warehouse.Account, len(in))
+	for i, a := range in {
+		out[i] = warehouse.Account{Name: a.Name, Role: a.Role, Unit: a.Unit, Contact: a.Contact, Disabled: a.Disabled,
+			Source: a.Source, Updated: a.Updated}
+	}
 	return out, err
 }
 
@@ -298,8 +305,13 @@ func (r remoteAccounts) addToken(ctx context.Context, req dashboard.AccountReque
 	return s, err
 }
 
-func (r remoteAccounts) tokens(ctx context.Context) (out []warehouse.APIToken, err error) {
-	err = r.c.sendJSON(ctx, http.MethodGet, "/api/admin/tokens", nil, &out)
+func (r remoteAccounts) tokens(ctx context.Context) ([]warehouse.APIToken, error) {
+	var in []api.APIToken
+	err := r.c.sendJSON(ctx, http.MethodGet, "/api/admin/tokens", nil, &in)
+	out := make([]warehouse.APIToken, len(in))
+	for i, t := range in {
+		out[i] = warehouse.APIToken{ID: t.ID, Name: t.Name, Role: t.Role, Created: t.Created, Expires: t.Expires, Revoked: t.Revoked}
+	}
 	return out, err
 }
 

@@ -16,3 +16,12 @@ func each[A, B any](in []A, conv func(A) B) []B {
 	}
 	return out
 }
+
+// ptr converts a warehouse record held by pointer; nil stays nil (null).
+func ptr[A, B any](in *A, conv func(A) B) *B {
+	if in == nil {
+		return nil
+	}
+	out := conv(*in)
+	return &out
+}

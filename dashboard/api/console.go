@@ -57,3 +57,14 @@ type AuditEntry struct {
 func AuditEntries(in []warehouse.AuditEntry) []AuditEntry {
 	return each(in, func(e warehouse.AuditEntry) AuditEntry { return AuditEntry(e) })
 }
+
+// Column is a column of an ad hoc statement's result (warehouse.Column).
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Columns are columns' JSON shapes.
+func Columns(in []warehouse.Column) []Column {
+	return each(in, func(c warehouse.Column) Column { return Column(c) })
+}

@@ -12,8 +12,7 @@
 // and saved queries too, which start no data version). Demo is a private copy of the shared
 // demo (the engine copies its tables: 0.3-2.5 s on a busy 2-core machine, where the load
 // took 15-25 s) on a database of the test's own, dropped when the test ends: write to it
-// freely. LoadDemo runs the whole load, for tests of the load itself. All need the
-// package's TestMain to call whtest.Run:
+// freely. Both need the package's TestMain to call whtest.Run:
 //
 //	func TestMain(m *testing.M) { os.Exit(whtest.Run(m)) }
 package etltest
@@ -51,18 +50,6 @@ func DataDir() string {
 func Demo(tb testing.TB) *warehouse.Warehouse {
 	tb.Helper()
 	return whtest.Clone(tb, sharedDemo(tb))
-}
-
-// LoadDemo returns a fresh migrated warehouse with the demo data set loaded into it by the
-// loader, file by file, as `jinwei demo load` does; dropped when the test ends. Slow (the
-// whole load): for tests of the load itself. Others use SharedDemo or Demo.
-func LoadDemo(tb testing.TB) *warehouse.Warehouse {
-	tb.Helper()
-	w := whtest.Open(tb)
-	if err := loadDemo(w); err != nil {
-		tb.Fatal(err)
-	}
-	return w
 }
 
 func loadDemo(w *warehouse.Warehouse) error {

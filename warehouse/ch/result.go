@@ -10,6 +10,7 @@ import (
 )
 
 // Column is one column of a query result, with its ClickHouse type.
+// Its tags read ClickHouse's JSON output format ("meta"), not an API shape.
 type Column struct {
 	Name string `json:"name"`
 	Type string `json:"type"`

@@ -58,7 +58,8 @@ const workerNice = 10
 // statement first.
 const maxFrame = 1 << 30
 
-// workerRequest is one statement for the worker.
+// workerRequest is one statement for the worker; its JSON is what the server writes to the
+// worker process, not an API shape.
 type workerRequest struct {
 	Stmt string `json:"stmt"`
 	// Whole asks for the result at once (SHOW, DESCRIBE, EXPLAIN, which chDB cannot stream).

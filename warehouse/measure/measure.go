@@ -90,15 +90,15 @@ func Ranks(values map[string]float64, direction int) map[string]int {
 // Change is a region's move between two periods.
 type Change struct {
 	// Comparable is false when the region lacks a value in either period.
-	Comparable bool `json:"comparable"`
+	Comparable bool
 	// Places gained (进位 > 0, 退位 < 0) among the regions present in both periods.
-	Places int `json:"places"`
+	Places int
 	// Prev and Cur are the region's ranks among those common regions.
-	Prev int `json:"prev"`
-	Cur  int `json:"cur"`
+	Prev int
+	Cur  int
 	// Common is how many regions have a value in both periods: a region that appears or
 	// disappears never moves another one's rank.
-	Common int `json:"common"`
+	Common int
 }
 
 // RankChange compares code's rank in prev and cur over the regions that have a value in
@@ -133,11 +133,11 @@ func Missing(members []string, values map[string]float64) []string {
 // Gap is how far a region is from the place above it.
 type Gap struct {
 	// To is the region of the nearest strictly better rank (ties share a place).
-	To string `json:"to"`
+	To string
 	// Amount is the change in value that would tie it (negative when lower is better).
-	Amount float64 `json:"amount"`
+	Amount float64
 	// Percent is Amount relative to the region's own value, in %; 0 when that is 0.
-	Percent float64 `json:"percent"`
+	Percent float64
 }
 
 // NextUp finds the gap from code to the nearest better value; ok is false when code is
@@ -185,9 +185,9 @@ func ShareOfNation(kind Kind, value float64, nation *float64) (float64, bool) {
 type NationGap struct {
 	// Diff is value − nation: in the unit for levels, in percentage points for rates and
 	// shares, in index points for indices.
-	Diff float64 `json:"diff"`
+	Diff float64
 	// Points says Diff is in percentage or index points (个百分点 / 点).
-	Points bool `json:"points"`
+	Points bool
 }
 
 // GapToNation is value − nation; ok is false for totals and counts (a province's total
@@ -252,19 +252,19 @@ const CatchUpSpan = 3
 type CatchUp struct {
 	// FromYear and ToYear name the years the average growth is taken between: every
 	// multi-year average says which years it covers.
-	FromYear int `json:"from_year"`
-	ToYear   int `json:"to_year"`
+	FromYear int
+	ToYear   int
 	// HomeGrowth and NationGrowth are compound average yearly growth, %.
-	HomeGrowth   float64 `json:"home_growth"`
-	NationGrowth float64 `json:"nation_growth"`
+	HomeGrowth   float64
+	NationGrowth float64
 	// Ratio is the home value as a share of the national one in ToYear.
-	Ratio float64 `json:"ratio"`
+	Ratio float64
 	// Above means the home region is already at or above the national level.
-	Above bool `json:"above"`
+	Above bool
 	// Converging is false when the home region grows no faster than the nation.
-	Converging bool `json:"converging"`
+	Converging bool
 	// Years to close the gap at the growth differential; 0 unless converging.
-	Years float64 `json:"years"`
+	Years float64
 }
 
 // CatchUpTo compares the average growth of home and nation over the last CatchUpSpan

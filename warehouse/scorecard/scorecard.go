@@ -30,33 +30,33 @@ const (
 
 // Item is one scored measure.
 type Item struct {
-	Code      string  `json:"code"`
-	NameZh    string  `json:"name_zh"`
-	NameEn    string  `json:"name_en"`
-	Dimension string  `json:"dimension"`
-	Formula   Formula `json:"formula"`
-	Num       string  `json:"num"`
-	Den       string  `json:"den,omitempty"`
+	Code      string
+	NameZh    string
+	NameEn    string
+	Dimension string
+	Formula   Formula
+	Num       string
+	Den       string
 	// Direction is 1 when more is better, -1 when less is.
-	Direction int `json:"direction"`
+	Direction int
 	// Weight is the default weight; the config may override it.
-	Weight float64 `json:"weight"`
+	Weight float64
 	// Kinds are the unit kinds the item applies to (region, department).
-	Kinds []string `json:"kinds"`
+	Kinds []string
 	// Deadline is a Stock item's time to close, in months including the reporting month.
-	Deadline int `json:"deadline,omitempty"`
+	Deadline int
 	// Pool is how many months (the scored one and those before it) a PerSize or Rate item
 	// pools, so that a small count's chance swings do not move ranks; 0 or 1: the month
 	// alone. Months the unit left blank are skipped.
-	Pool int `json:"pool,omitempty"`
+	Pool int
 	// MinSpread is the smallest spread the item is scaled with, in its own unit, so that a
 	// month in which every unit reports the same value does not make tiny differences huge.
-	MinSpread float64 `json:"min_spread"`
+	MinSpread float64
 	// Step is the improvement the "what would raise it most" hint tries, in the item's
 	// unit; 0 means one yardstick spread.
-	Step float64 `json:"step"`
+	Step float64
 	// Note says why the item is measured so, in the data's words.
-	Note string `json:"note,omitempty"`
+	Note string
 }
 
 // AppliesTo says whether the item scores units of kind.
@@ -97,8 +97,8 @@ const (
 
 // Value is an item's value for a unit in a month.
 type Value struct {
-	Status Status  `json:"status"`
-	Value  float64 `json:"value"`
+	Status Status
+	Value  float64
 }
 
 // Report is a unit's report for one month: metric code to value. A metric absent from the
@@ -203,10 +203,10 @@ func stockValues(it Item, reports []Report) []Value {
 // Yardstick is what an item is scaled against: 50 points at Median, 25 more (or fewer)
 // for each Spread above (or below) it, within 0–100.
 type Yardstick struct {
-	Median float64 `json:"median"`
-	Spread float64 `json:"spread"`
+	Median float64
+	Spread float64
 	// N is the number of values it was taken from.
-	N int `json:"n"`
+	N int
 }
 
 // PointsPerSpread is how many points one spread from the median is worth.
@@ -304,29 +304,29 @@ func Yardsticks(items []Item, values [][]map[string]Value, i int) map[string]Yar
 
 // ItemScore is one item's part of a unit's score.
 type ItemScore struct {
-	Code   string  `json:"code"`
-	Status Status  `json:"status"`
-	Value  float64 `json:"value"`
+	Code   string
+	Status Status
+	Value  float64
 	// Normalised is the value in spreads from the yardstick's median, signed so that
 	// positive is better.
-	Normalised float64 `json:"normalised"`
-	Points     float64 `json:"points"`
-	Weight     float64 `json:"weight"`
+	Normalised float64
+	Points     float64
+	Weight     float64
 }
 
 // Unit is one unit's scored month.
 type Unit struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code string
+	Name string
 	// Reported is false for a unit with no report this month (未报): it is not ranked.
-	Reported   bool               `json:"reported"`
-	Items      []ItemScore        `json:"items"`
-	Dimensions map[string]float64 `json:"dimensions"`
-	Score      float64            `json:"score"`
+	Reported   bool
+	Items      []ItemScore
+	Dimensions map[string]float64
+	Score      float64
 	// Rank is 0 when not ranked.
-	Rank int `json:"rank"`
+	Rank int
 	// Missing lists the items marked 缺报.
-	Missing []string `json:"missing,omitempty"`
+	Missing []string
 }
 
 // Score scores one unit's month: each applicable item's points against its yardstick; the
@@ -411,14 +411,14 @@ func RankOf(score float64, others []float64) int {
 
 // Hint is the single improvement that would raise a unit's score most.
 type Hint struct {
-	Item string `json:"item"`
+	Item string
 	// Step is the improvement tried, in the item's unit (percentage points for rates).
-	Step     float64 `json:"step"`
-	Score    float64 `json:"score"`
-	Rank     int     `json:"rank"`
-	Formula  Formula `json:"formula"`
-	Gain     float64 `json:"gain"`
-	Improves bool    `json:"improves_rank"`
+	Step     float64
+	Score    float64
+	Rank     int
+	Formula  Formula
+	Gain     float64
+	Improves bool
 }
 
 // Improve finds, among u's OK items with weight, the one whose improvement by its Step (or

@@ -18,17 +18,6 @@ func testItems(t *testing.T) []Item {
 	return items
 }
 
-func item(t *testing.T, code string) Item {
-	t.Helper()
-	for _, it := range testItems(t) {
-		if it.Code == code {
-			return it
-		}
-	}
-	t.Fatalf("no item %s", code)
-	return Item{}
-}
-
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestParseItemsRefusesBadDefinitions(t *testing.T) {
