@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/warehouse"
 )
@@ -43,7 +44,8 @@ func TestETLRunsLimitIsChecked(t *testing.T) {
 // The usage names every command and every job.
 func TestUsageListsEveryCommandAndJob(t *testing.T) {
 	for _, want := range append([]string{"serve", "migrate", "etl inspect", "etl load", "etl run JOB", "etl runs", "etl rejects",
-		"demo load", "demo generate", "sql", "backup", "restore", "config check", "user add", "--dry-run"}, etl.JobNames()...) {
+		"demo load", "demo generate", "sql", "backup", "restore", "config check", "user add", "user import", "--unit", "--dry-run"},
+		append(etl.JobNames(), dashboard.RoleNames()...)...) {
 		if !strings.Contains(usage, want) {
 			t.Errorf("usage lacks %q", want)
 		}

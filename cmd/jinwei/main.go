@@ -36,7 +36,8 @@ Usage:
   jinwei backup DIR                             back up the warehouse (a running server does it for you)
   jinwei restore DIR                            restore a backup into a new data directory
   jinwei config check [--config FILE]           validate the configuration
-  jinwei user add NAME --role viewer|analyst|admin   add an account (its password is printed once)
+  jinwei user add NAME --role ROLE [--unit CODE]   add an account (its password is printed once); a reporter names its unit
+  jinwei user import FILE.csv [--passwords FILE]   add reporters in bulk (unit,name,contact); first passwords printed or written to an owner-only file
   jinwei user passwd|disable|enable NAME        new password (printed once) or disable: either signs its sessions out
   jinwei user list                              list the accounts
   jinwei token add NAME --role ROLE [--expires 90d]   a personal API token for scripts (printed once)
@@ -46,6 +47,11 @@ Jobs (etl load --job, etl run):
   facts       economy (indicator values), ecology (rectification ledger), campaign (三抓三促 reports)
   dimensions  regions, region_aliases, indicators, peer_groups, campaign_metric_defs,
               campaign_score_items, targets
+
+Roles (user add --role, token add --role):
+  viewer    the dashboards            analyst   the dashboards, ad hoc SQL and exports
+  admin     everything                verifier  the dashboards, units' reports, ledger closures (销号)
+  reporter  one unit's reports and ledger items (填报), nothing province-wide
 
 Flags every command takes:
   --config FILE     config file (default ./jinwei.toml when present; see README)
