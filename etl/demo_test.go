@@ -71,6 +71,10 @@ func TestReloadingTheDemoStartsNoDataVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What serve does at every start: abandon what a dead process left running (nothing).
+	if err := w.AbandonStaleRuns(ctx); err != nil {
+		t.Fatal(err)
+	}
 	reports, err := etl.NewLoader(w, quietLogger()).LoadDemo(ctx, etltest.DataDir(), etltest.Home)
 	if err != nil {
 		t.Fatal(err)

@@ -150,8 +150,20 @@ func (w *Warehouse) RecentLoads(ctx context.Context, limit int, changedOnly bool
 }
 
 // AbandonStaleRuns marks runs still 'running' as abandoned. Only the process that owns the
-// warehouse may call it, at start-up, when no run of its own is in flight.
+// warehouse may call it, at start-up, when no run of its own is in flight. With none left
+// running it writes nothing, so an ordinary start starts no new data version.
 func (w *Warehouse) AbandonStaleRuns(ctx context.Context) error {
+	count, err := namedQuery("runs_running")
+	if err != nil {
+		return err
+	}
+	res, err := w.eng.query(ctx, count, nil)
+	if err != nil {
+		return fmt.Errorf("count stale runs: %w", err)
+	}
+	if len(res.Rows) == 1 && res.Uint(0, 0) == 0 {
+		return nil
+	}
 	text, err := namedQuery("runs_abandon")
 	if err != nil {
 		return err
