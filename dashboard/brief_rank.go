@@ -170,8 +170,6 @@ func valueUnit(s *sentence, ind warehouse.Indicator, lang string) string {
 			return " (" + base + ")"
 		}
 		return "（" + base + "）"
-	case ind.Unit == "%" || lang != langEn:
-		return ind.Unit
 	}
-	return " " + ind.Unit
+	return withUnit("", ind.Unit, lang)
 }

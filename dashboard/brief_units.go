@@ -49,7 +49,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 			name = ts.NameEn
 		}
 		show := func(fact string, v float64) string {
-			return s.num(fact, ts.Code, v, briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang)+ts.Unit)
+			return s.num(fact, ts.Code, v, withUnit(briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang), ts.Unit, lang))
 		}
 		y := s.num("year", ts.Code, float64(ts.Year), strconv.Itoa(ts.Year))
 		// A target's name may hold numbers (达到全国的55%): it is the page's, word for word.

@@ -33,14 +33,14 @@ func rankingChart(r *warehouse.Ranking, lang string) map[string]any {
 		}
 		data[i] = opts.BarData{Name: names[i], Value: row.Value, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
-	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year)
+	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year)
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("ranking", title, groupName(r.Group, lang), lang)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(opts.Grid{Left: "110", Right: "60", Top: "70", Bottom: "30"}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: r.Indicator.Unit}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unitWord(r.Indicator.Unit, lang)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 	)
 	bar.SetXAxis(names)

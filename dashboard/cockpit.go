@@ -209,7 +209,7 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 	if lang == langEn {
 		q.Set("lang", langEn)
 	}
-	tl := tile{Name: indicatorName(r.Indicator, lang), Unit: r.Indicator.Unit, Year: strconv.Itoa(r.Year), Link: "/ranking?" + q.Encode(),
+	tl := tile{Name: indicatorName(r.Indicator, lang), Unit: unitWord(r.Indicator.Unit, lang), Year: strconv.Itoa(r.Year), Link: "/ranking?" + q.Encode(),
 		Value: "—", RankAll: "—", RankGroup: "—", ChangeClass: "same"}
 	if r.Indicator.Kind.ComparesToNation() {
 		tl.RatioTitle, tl.Ratio = t(lang, "ratio_nation"), "—"
@@ -239,7 +239,7 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 		v.Name = ts.NameEn
 	}
 	if ts.Actual != nil {
-		show := func(x float64) string { return formatNumber(measure.Round(x, ts.Decimals)) + ts.Unit }
+		show := func(x float64) string { return withUnit(formatNumber(measure.Round(x, ts.Decimals)), ts.Unit, lang) }
 		v.Actual, v.Goal, v.Year = show(*ts.Actual), show(*ts.Goal), strconv.Itoa(ts.Year)
 		return v
 	}
@@ -269,7 +269,7 @@ func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
 		data[i] = opts.MapData{Name: row.ShortZh, Value: row.Value}
 		lo, hi = math.Min(lo, row.Value), math.Max(hi, row.Value)
 	}
-	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year)
+	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year)
 	m.SetGlobalOptions(chartBase("china-map", title, "", lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),

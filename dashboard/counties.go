@@ -246,7 +246,7 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 		}
 		data[i] = opts.BarData{Name: names[i], Value: v, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
-	unit := r.Indicator.Unit
+	unit := unitWord(r.Indicator.Unit, lang)
 	if by == "growth" {
 		unit = "%"
 	}
@@ -292,7 +292,7 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, filter, lang string) 
 	sort.Slice(data, func(a, b int) bool { return data[a].Name < data[b].Name })
 	m := charts.NewMap()
 	m.RegisterMapType(mapName)
-	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), r.Indicator.Unit, r.Year), cityAggregateLabel(perPerson, filter, lang), lang)...)
+	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year), cityAggregateLabel(perPerson, filter, lang), lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),

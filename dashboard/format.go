@@ -9,6 +9,8 @@ import (
 
 var templateFuncs = template.FuncMap{
 	"num": formatNumber,
+	// withUnit heads a column or a field with its unit: 数值（元）, "Value (yuan)".
+	"withUnit": nameWithUnit,
 	"pct": func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
 }
 

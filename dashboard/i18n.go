@@ -58,6 +58,7 @@ var labelFamilies = map[string][]string{
 	"state_":         reportStates,
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},
 	"unit_":          unitKinds,
+	"measure_":       measureUnits,
 	"attach_":        attachmentRefusals,
 	"rfile_":         reportFileRefusals,
 	"note_":          noteProblems,

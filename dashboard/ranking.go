@@ -209,7 +209,7 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 		v.HomeNote = t(lang, "not_in_group")
 	}
 	for _, i := range indicators {
-		v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang) + "（" + i.Unit + "）", i.Code == sel.Indicator.Code})
+		v.Indicators = append(v.Indicators, option{i.Code, nameWithUnit(indicatorName(i, lang), i.Unit, lang), i.Code == sel.Indicator.Code})
 	}
 	for _, g := range groups {
 		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == sel.Group.Code})
@@ -264,7 +264,7 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 		c.RatioTitle = t(lang, "ratio_nation")
 		if h.RatioToNation != nil {
 			c.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
-			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + r.Indicator.Unit
+			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + unitWord(r.Indicator.Unit, lang)
 		} else {
 			c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
 		}
@@ -272,7 +272,7 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 		c.RatioTitle = t(lang, "gap_nation")
 		if h.GapToNation != nil {
 			c.Ratio = signed(h.GapToNation.Diff) + " " + unit
-			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + r.Indicator.Unit
+			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + unitWord(r.Indicator.Unit, lang)
 		} else {
 			c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
 		}
@@ -306,7 +306,7 @@ func gapUnit(ind warehouse.Indicator, lang string) string {
 	case measure.Index:
 		return t(lang, "points_index")
 	}
-	return ind.Unit
+	return unitWord(ind.Unit, lang)
 }
 
 // signed writes v with its sign: +0.8, -1.2.

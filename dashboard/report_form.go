@@ -143,7 +143,7 @@ func hintFields(fields []ReportField, last []warehouse.ReportCell, lang string) 
 	}
 	for i := range fields {
 		f := &fields[i]
-		f.Hint = fmt.Sprintf(t(lang, "report_hint"), f.Unit)
+		f.Hint = fmt.Sprintf(t(lang, "report_hint"), unitWord(f.Unit, lang))
 		if v, ok := prev[f.Key]; ok {
 			f.Hint += fmt.Sprintf(t(lang, "report_hint_last"), strconv.FormatFloat(v, 'f', -1, 64))
 		}
