@@ -11,7 +11,7 @@ var templateFuncs = template.FuncMap{
 	"num": formatNumber,
 	// withUnit heads a column or a field with its unit: 数值（元）, "Value (yuan)".
 	"withUnit": nameWithUnit,
-	"pct": func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
+	"pct":      func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
 }
 
 // formatNumber writes v with thousands separators and at most two decimals, trailing zeros
