@@ -13,6 +13,7 @@ import (
 	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 func TestGlobalFlagsBeforeTheCommand(t *testing.T) {
@@ -81,7 +82,7 @@ func TestProgressLineClearedBeforeOtherOutput(t *testing.T) {
 // etl inspect proposes a mapping for an unfamiliar table and dry-runs it; etl load
 // --dry-run reports what a load would do and records no run.
 func TestETLInspectAndDryRun(t *testing.T) {
-	common := []string{"--data-dir", testDataDir, "--database", "cli_inspect"}
+	common := []string{"--data-dir", testDataDir, "--database", whtest.NewDatabaseName()}
 	for _, ref := range [][2]string{{"regions", "regions.csv"}, {"indicators", "indicators.csv"}} {
 		if out, err := runCLI(t, append(common, "etl", "load", "--job", ref[0], filepath.Join("..", "..", "data", ref[1]))...); err != nil {
 			t.Fatalf("load %s: %v\n%s", ref[1], err, out)

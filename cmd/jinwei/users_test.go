@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/warehouse/whtest"
 )
 
 // shownOnce returns the secret a command printed on the line after label, or fails.
@@ -36,8 +37,9 @@ func TestUserAndTokenCommandsWriteTheWarehouse(t *testing.T) {
 	if err := os.WriteFile(path, []byte(fmt.Sprintf("[[users]]\nname = \"boot\"\nrole = \"viewer\"\npassword_hash = %q\n", hash)), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	db := whtest.NewDatabaseName() // a database of its own: -count=2 runs the test twice
 	cli := func(args ...string) (string, error) {
-		return runCLI(t, append(args, "--config", path, "--data-dir", testDataDir, "--database", "cli_users")...)
+		return runCLI(t, append(args, "--config", path, "--data-dir", testDataDir, "--database", db)...)
 	}
 	out, err := cli("user", "add", "ops", "--role", "admin")
 	if err != nil {
@@ -151,7 +153,7 @@ func TestAccountCommandsGoThroughTheRunningServer(t *testing.T) {
 
 // Demo mode (no accounts) refuses a non-loopback address unless --demo-public says so.
 func TestServeRefusesPublicDemoModeUnlessAsked(t *testing.T) {
-	_, err := runCLI(t, "serve", "--no-demo", "--addr", "0.0.0.0:0", "--data-dir", testDataDir, "--database", "cli_demo_public")
+	_, err := runCLI(t, "serve", "--no-demo", "--addr", "0.0.0.0:0", "--data-dir", testDataDir, "--database", whtest.NewDatabaseName())
 	if err == nil || !strings.Contains(err.Error(), "--demo-public") {
 		t.Errorf("public demo mode: %v, want a refusal naming --demo-public", err)
 	}
@@ -221,8 +223,9 @@ func TestConfigChecksTheAddressesItCalls(t *testing.T) {
 // passwords go to a new file only its owner may read (or are printed once).
 func TestReporterAccountsAddedOneByOneAndInBulk(t *testing.T) {
 	dir := t.TempDir()
+	db := whtest.NewDatabaseName() // a database of its own: -count=2 runs the test twice
 	cli := func(args ...string) (string, error) {
-		return runCLI(t, append(args, "--data-dir", testDataDir, "--database", "cli_reporters")...)
+		return runCLI(t, append(args, "--data-dir", testDataDir, "--database", db)...)
 	}
 	out, err := cli("user", "add", "eco", "--role", "reporter", "--unit", "D03")
 	if err != nil || !strings.Contains(out, "of unit D03") {
