@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -90,6 +91,9 @@ func checkAttachment(name string, r io.Reader) (warehouse.Attachment, error) {
 		switch {
 		case k.contentType == "application/pdf" && bytes.Contains(data, zipEnd):
 			return a, &attachmentError{"zip", a.FileName}
+		case k.contentType != "application/pdf" && opensAsZIP(data):
+			// A photo with an archive appended shows as the photo and unzips as the archive.
+			return a, &attachmentError{"zip", a.FileName}
 		case k.contentType != "application/pdf":
 			if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil {
 				return a, &attachmentError{"bad_type", a.FileName}
@@ -100,6 +104,14 @@ func checkAttachment(name string, r io.Reader) (warehouse.Attachment, error) {
 		return a, nil
 	}
 	return a, &attachmentError{"bad_type", a.FileName}
+}
+
+// opensAsZIP says whether an unzip tool would open data: a ZIP's end record and central
+// directory at its end. Only a valid directory counts, so that compressed image data that
+// happens to hold the end record's four bytes is not mistaken for an archive.
+func opensAsZIP(data []byte) bool {
+	_, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	return err == nil
 }
 
 // cleanFileName keeps the base of a sent file's name, without control or format characters

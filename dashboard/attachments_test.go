@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,9 @@ func TestCheckAttachment(t *testing.T) {
 		{"report.pdf", zipBytes, "attach_zip"},
 		{"report.docx", zipBytes, "attach_zip"},
 		{"polyglot.pdf", append([]byte(samplePDF), zipBytes...), "attach_zip"},
+		// A photo that is also an archive (bytes appended after the image) is a ZIP too.
+		{"polyglot.jpg", append(slices.Clone(jpegBytes), zipBytes...), "attach_zip"},
+		{"polyglot.png", append(slices.Clone(pngBytes), zipBytes...), "attach_zip"},
 		{"photo.pdf", pngBytes, "attach_name_mismatch"},
 		{"report.png", []byte(samplePDF), "attach_name_mismatch"},
 		{"script.pdf", []byte("<script>alert(1)</script>"), "attach_bad_type"},

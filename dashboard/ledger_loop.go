@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -16,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/rules"
 )
 
 // The closure loop on a ledger item's page: the responsible unit's reporter records
@@ -165,7 +165,9 @@ func (s *Server) progressStep(c echo.Context) error {
 		}
 		_ = p.Close()
 	}
-	pct, err := strconv.ParseFloat(f.Progress, 64)
+	// Read as the report forms read numbers (full-width digits from a phone's keyboard
+	// taken; NaN, which every comparison let through, and 0x1p5 not).
+	pct, err := rules.ParseNumber(f.Progress)
 	if err != nil || pct < 0 || pct > 100 {
 		f.fail("progress", t(lang, "progress_bad"))
 	}

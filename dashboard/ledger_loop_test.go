@@ -1,10 +1,13 @@
 package dashboard_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -132,6 +135,11 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 		{"oversized", map[string]string{"progress": "60"}, map[string][]byte{"big.pdf": append([]byte(pdf), make([]byte, dashboard.MaxAttachmentBytes)...)}, "progress-files-error", "大小上限"},
 		{"script in the note", map[string]string{"progress": "60", "note": "done <script>alert(1)</script>"}, nil, "progress-note-error", "不能含 HTML"},
 		{"progress 150", map[string]string{"progress": "150"}, nil, "progress-pct-error", "0 到 100"},
+		// Found red-teaming a real server: NaN passed the 0–100 check (every comparison with
+		// it is false), and strconv read 0x1p5 as 32.
+		{"progress NaN", map[string]string{"progress": "NaN"}, nil, "progress-pct-error", "0 到 100"},
+		{"progress 0x1p5", map[string]string{"progress": "0x1p5"}, nil, "progress-pct-error", "0 到 100"},
+		{"a JPEG with a ZIP appended", map[string]string{"progress": "60"}, map[string][]byte{"现场.jpg": append(jpegFile(t), sampleArchive(t)...)}, "progress-files-error", "压缩包"},
 	} {
 		ct, body := progressForm(tc.fields, tc.files)
 		code, _, page := send(t, alice, "POST", item+"/progress", ct, aliceCSRF, body)
@@ -275,4 +283,28 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 			t.Errorf("audit log has no %q", want)
 		}
 	}
+}
+
+// jpegFile is a small real JPEG.
+func jpegFile(t *testing.T) []byte {
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// sampleArchive is a small real ZIP.
+func sampleArchive(t *testing.T) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, err := z.Create("payload.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.Write([]byte("hidden"))
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -150,10 +150,13 @@ type fileRefusal struct {
 }
 
 // splitFileRows keeps the rows of unit's month as form values (field key → text) and
-// refuses every other row with its reason, in the page's language.
-func splitFileRows(rows []warehouse.ReportFileRow, u warehouse.Unit, month, lang string) (map[string]string, []fileRefusal) {
+// refuses every other row with its reason, in the page's language. A field the file gives
+// twice with different values is a conflict (field key → why): which value is meant cannot
+// be told, so the file submits nothing.
+func splitFileRows(rows []warehouse.ReportFileRow, u warehouse.Unit, month, lang string) (map[string]string, []fileRefusal, map[string]string) {
 	values := map[string]string{}
 	seen := map[string]int{}
+	conflicts := map[string]string{}
 	var refused []fileRefusal
 	for _, r := range rows {
 		key := r.Metric
@@ -170,6 +173,11 @@ func splitFileRows(rows []warehouse.ReportFileRow, u warehouse.Unit, month, lang
 			ref.Why = fmt.Sprintf(t(lang, "rfile_row_other_unit"), r.UnitName, r.UnitCode, unitName(u, lang))
 		case r.Month != month:
 			ref.Why = fmt.Sprintf(t(lang, "rfile_row_other_month"), r.Month, month)
+		case seen[key] > 0 && strings.TrimSpace(r.Value) != strings.TrimSpace(values[key]):
+			if _, ok := conflicts[key]; !ok {
+				conflicts[key] = fmt.Sprintf(t(lang, "rfile_row_conflict"), seen[key], r.Line)
+			}
+			ref.Location, ref.Why = r.Location, fmt.Sprintf(t(lang, "rfile_row_conflict"), seen[key], r.Line)
 		case seen[key] > 0:
 			ref.Location, ref.Why = r.Location, fmt.Sprintf(t(lang, "rfile_row_duplicate"), seen[key])
 		default:
@@ -182,7 +190,7 @@ func splitFileRows(rows []warehouse.ReportFileRow, u warehouse.Unit, month, lang
 		}
 		refused = append(refused, ref)
 	}
-	return values, refused
+	return values, refused, conflicts
 }
 
 // FileResult answers a unit's file: the revision it became, or why nothing was submitted,
@@ -249,12 +257,27 @@ func (s *Server) reportFileUpload(c echo.Context) error {
 		res.Error = fmt.Sprintf(t(lang, "rfile_unreadable"), f.name, err.Error())
 		return s.refuseReportFile(c, u, month, res, nil)
 	}
-	values, refused := splitFileRows(rows, u, month, lang)
+	values, refused, conflicts := splitFileRows(rows, u, month, lang)
 	res.RefusedCount = len(refused)
 	res.Refused = refused[:min(len(refused), maxRefusedShown)]
 	if len(values) == 0 {
 		res.Error = fmt.Sprintf(t(lang, "rfile_none_own"), f.name, unitName(u, lang), month)
 		return s.refuseReportFile(c, u, month, res, nil)
+	}
+	if len(conflicts) > 0 {
+		defs, err := s.store.CampaignMetrics(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		fields := reportFields(defs, lang)
+		_, _ = checkValues(fields, values, defs, false, lang)
+		for i := range fields {
+			if why, ok := conflicts[fields[i].Key]; ok {
+				fields[i].Error = why
+			}
+		}
+		res.Error, res.Errors = t(lang, "report_fix_fields"), conflicts
+		return s.refuseReportFile(c, u, month, res, fields)
 	}
 	rev, fields, err := s.submit(c, u, month, values, submittedFile{name: f.name, sha256: f.sha256, refused: len(refused)})
 	switch {

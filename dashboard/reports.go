@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -323,9 +324,17 @@ func (s *Server) reportSubmitForm(c echo.Context) error {
 	}
 	values := map[string]string{}
 	for k, vs := range form {
-		if k != "_csrf" && len(vs) > 0 {
-			values[k] = vs[0]
+		if k == "_csrf" || len(vs) == 0 {
+			continue
 		}
+		// A field sent twice with different values (no page sends one) is not guessed at:
+		// the first was taken before.
+		for _, v := range vs[1:] {
+			if strings.TrimSpace(v) != strings.TrimSpace(vs[0]) {
+				return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("field %s is sent %d times with different values", k, len(vs)))
+			}
+		}
+		values[k] = vs[0]
 	}
 	rev, fields, err := s.submit(c, u, month, values, submittedFile{})
 	switch {

@@ -138,6 +138,9 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 			return err
 		}
 		s.run.RowsRead++
+		if l.maxRows > 0 && s.run.RowsRead > l.maxRows {
+			return fmt.Errorf("%w: more than %d values", errFileRejected, l.maxRows)
+		}
 		r := it.r
 		switch {
 		case it.p != nil:

@@ -40,6 +40,9 @@ type Loader struct {
 	OnRun func(warehouse.Run)
 
 	locks sync.Map // job name -> *sync.Mutex: two runs of one job never overlap
+
+	// maxRows stops reading a file after this many rows (0: no limit): see ReadCampaignFile.
+	maxRows int
 }
 
 // DefaultMaxRejectShare refuses a file when more than a fifth of its rows are bad: such a

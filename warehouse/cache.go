@@ -29,12 +29,12 @@ type queryCache struct {
 
 type cacheEntry struct {
 	version uint64
-	res     *Result
+	val     any // a *Result, or a value computed from results (see computed)
 }
 
 type cacheCall struct {
 	done chan struct{}
-	res  *Result
+	val  any
 	err  error
 }
 
@@ -48,11 +48,30 @@ func (c *queryCache) invalidate() { c.version.Add(1) }
 // get returns the cached result for key at version v (from Warehouse.cacheVersion) or runs
 // load once for all callers waiting on it. Results are shared: callers must not modify them.
 func (c *queryCache) get(key string, v uint64, load func() (*Result, error)) (*Result, error) {
+	val, err := c.lookup(key, v, true, func() (any, error) { return load() })
+	res, _ := val.(*Result)
+	return res, err
+}
+
+// computed is get for a value computed from named queries' results (the campaign
+// scorecard), kept for the same generation under a key of its own namespace, so that the
+// pages asking for it after a new data version compute it once between them. It does not
+// count as an engine query in the hits and misses.
+func (c *queryCache) computed(key string, v uint64, load func() (any, error)) (any, error) {
+	return c.lookup("\x01"+key, v, false, load)
+}
+
+func (c *queryCache) lookup(key string, v uint64, count bool, load func() (any, error)) (any, error) {
+	tally := func(n *atomic.Uint64) {
+		if count {
+			n.Add(1)
+		}
+	}
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok && e.version == v {
 		c.mu.Unlock()
-		c.hits.Add(1)
-		return e.res, nil
+		tally(&c.hits)
+		return e.val, nil
 	}
 	flightKey := key + "\x00" + itoa(v)
 	if call, ok := c.inflight[flightKey]; ok {
@@ -60,18 +79,18 @@ func (c *queryCache) get(key string, v uint64, load func() (*Result, error)) (*R
 		<-call.done
 		if isCancel(call.err) {
 			// The request that ran the query was abandoned; this one was not.
-			c.misses.Add(1)
+			tally(&c.misses)
 			return load()
 		}
-		c.hits.Add(1)
-		return call.res, call.err
+		tally(&c.hits)
+		return call.val, call.err
 	}
 	call := &cacheCall{done: make(chan struct{})}
 	c.inflight[flightKey] = call
 	c.mu.Unlock()
 
-	c.misses.Add(1)
-	call.res, call.err = load()
+	tally(&c.misses)
+	call.val, call.err = load()
 
 	c.mu.Lock()
 	delete(c.inflight, flightKey)
@@ -79,11 +98,11 @@ func (c *queryCache) get(key string, v uint64, load func() (*Result, error)) (*R
 		if len(c.entries) >= c.max {
 			c.evict(v)
 		}
-		c.entries[key] = cacheEntry{version: v, res: call.res}
+		c.entries[key] = cacheEntry{version: v, val: call.val}
 	}
 	c.mu.Unlock()
 	close(call.done)
-	return call.res, call.err
+	return call.val, call.err
 }
 
 func isCancel(err error) bool {

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,7 +106,39 @@ func (w *Warehouse) ScorecardItems(ctx context.Context) ([]scorecard.Item, error
 // which months have them. See package scorecard for the method; units without a report are listed last,
 // unranked. Rank change is against the previous month's published ranking, or a
 // re-scoring of that month when none was published.
+//
+// A scorecard is computed once per data version, scope, month and weights and shared by
+// everyone asking (the campaign page and its JSON, the units' report pages, briefs,
+// alerts): after a submission moves the version, the first of them computes it and the
+// rest wait for that answer instead of scanning the campaign's history again. The answer
+// is shared: callers must not modify it.
 func (w *Warehouse) Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*Scorecard, error) {
+	v, ok, err := w.cacheVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return w.scoreMonth(ctx, scope, month, weights)
+	}
+	val, err := w.cache.computed(scorecardKey(scope, month, weights), v, func() (any, error) {
+		return w.scoreMonth(ctx, scope, month, weights)
+	})
+	sc, _ := val.(*Scorecard)
+	return sc, err
+}
+
+// scorecardKey names a scorecard in the cache: scope, month and the weights in code order.
+func scorecardKey(scope, month string, weights map[string]float64) string {
+	var b strings.Builder
+	b.WriteString("scorecard\x00" + scope + "\x00" + month)
+	for _, code := range slices.Sorted(maps.Keys(weights)) {
+		b.WriteString("\x00" + code + "=" + strconv.FormatFloat(weights[code], 'g', -1, 64))
+	}
+	return b.String()
+}
+
+// scoreMonth computes Scorecard.
+func (w *Warehouse) scoreMonth(ctx context.Context, scope, month string, weights map[string]float64) (*Scorecard, error) {
 	b, sc, i, err := w.scorecardBook(ctx, scope, month, weights)
 	if err != nil || b == nil {
 		return sc, err
@@ -356,22 +389,14 @@ func (w *Warehouse) PublishScorecard(ctx context.Context, scope, month string, w
 // campaignCategories sums the seven problem categories found and rectified in a month over
 // the given units.
 func (w *Warehouse) campaignCategories(ctx context.Context, month string, units map[string]bool) ([]CategoryCount, error) {
-	res, err := w.named(ctx, "campaign_month", Params{"months": arrayParam([]string{month})})
+	res, err := w.named(ctx, "campaign_categories", Params{"month": month, "units": arrayParam(slices.Sorted(maps.Keys(units)))})
 	if err != nil {
 		return nil, err
 	}
 	cats := make([]CategoryCount, 7)
 	err = res.each(func(rr *rowReader) {
 		c := rr.int("problem_category")
-		if c < 1 || c > 7 || !units[rr.str("unit_code")] {
-			return
-		}
-		switch rr.str("metric_code") {
-		case "problems_found":
-			cats[c-1].Found += rr.float("value")
-		case "problems_rectified":
-			cats[c-1].Rectified += rr.float("value")
-		}
+		cats[c-1].Found, cats[c-1].Rectified = rr.float("found"), rr.float("rectified")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read problem categories %s: %w", month, err)

@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,8 +32,20 @@ func ParseNumber(s string) (float64, error) {
 	if missingMarks[s] {
 		return 0, ErrMissing
 	}
-	clean := strings.ReplaceAll(s, ",", "")
-	clean = strings.ReplaceAll(clean, " ", "")
+	clean := strings.ReplaceAll(s, " ", "")
+	if strings.Contains(clean, ",") {
+		// A comma groups thousands; "3,5" (a decimal comma) or "1,2,3" is no number we
+		// can read without guessing, and reading it as 35 or 123 would be a guess.
+		if !groupedNumber.MatchString(clean) {
+			return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
+		}
+		clean = strings.ReplaceAll(clean, ",", "")
+	}
+	// strconv also reads hexadecimal ("0x1p4"), underscores, "Inf" and "NaN": none is how
+	// a statistics table writes a number.
+	if !decimalNumber.MatchString(clean) {
+		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
+	}
 	v, err := strconv.ParseFloat(clean, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
@@ -42,6 +55,12 @@ func ParseNumber(s string) (float64, error) {
 	}
 	return v, nil
 }
+
+// decimalNumber is a decimal number as written in tables: sign, digits, point, exponent.
+var decimalNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// groupedNumber is one with commas between groups of three digits before the point.
+var groupedNumber = regexp.MustCompile(`^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$`)
 
 // plainNumber says whether s holds only ASCII digits, a sign and a point: the common case,
 // parsed without any cleaning.

@@ -10,13 +10,19 @@ import (
 
 // The rules a campaign value passes, for a file row and a form field alike.
 func TestCampaignValueRules(t *testing.T) {
-	for text, want := range map[string]float64{"12": 12, "１２": 12, " 1,234 ": 1234, "0": 0} {
+	for text, want := range map[string]float64{"12": 12, "１２": 12, " 1,234 ": 1234, "0": 0,
+		"12,345,678.5": 12345678.5, "１２，３４５": 12345, "+7": 7, "1e3": 1000, ".5": 0.5, "5.": 5} {
 		if v, err := rules.Value(text, "x"); err != nil || v != want {
 			t.Errorf("Value(%q) = %v, %v", text, v, err)
 		}
 	}
 	for text, want := range map[string]error{"-3": rules.ErrNegative, "": rules.ErrMissing, "—": rules.ErrMissing,
-		"<script>alert(1)</script>": rules.ErrNotNumber, "1e999": rules.ErrNotNumber} {
+		"<script>alert(1)</script>": rules.ErrNotNumber, "1e999": rules.ErrNotNumber,
+		// strconv's other spellings, and commas that group no thousands (a decimal comma
+		// "3,5" was read as 35), are refused rather than guessed at.
+		"0x1p4": rules.ErrNotNumber, "0x10": rules.ErrNotNumber, "1_000": rules.ErrNotNumber, "Inf": rules.ErrNotNumber,
+		"NaN": rules.ErrNotNumber, "infinity": rules.ErrNotNumber, "3,5": rules.ErrNotNumber, "1,2,3": rules.ErrNotNumber,
+		"12,34": rules.ErrNotNumber, "1,2345": rules.ErrNotNumber, ",123": rules.ErrNotNumber} {
 		if _, err := rules.Value(text, "x"); !errors.Is(err, want) {
 			t.Errorf("Value(%q): %v, want %v", text, err, want)
 		}

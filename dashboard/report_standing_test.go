@@ -1,0 +1,69 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"jinwei/dashboard"
+)
+
+// #17's standing rule, as a reporter meets it: before the province publishes a month (通报)
+// the unit sees its own score and no other unit's rank, score, name or code on any page or
+// answer it may open; the scorecard pages themselves are closed to it. Once the month is
+// published, its report shows the published ranks of its kind; other months stay as they
+// were.
+func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
+	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
+	base := f.srv.URL
+	rep, _ := signedInReporter(t, f, "chengguan", "620102")
+	ops, opsCSRF := f.signedIn(t, "ops")
+	// Other counties of Lanzhou, by code and by name.
+	others := []string{"620103", "620104", "620105", "七里河区", "西固区", "安宁区"}
+	standing := func(month string) (dashboard.ReportView, string, string) {
+		t.Helper()
+		code, body := call(t, rep, "GET", base+"/api/report/620102/"+month, nil, nil)
+		var v dashboard.ReportView
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &v) != nil || v.Standing == nil {
+			t.Fatalf("the report of %s: %d %.300s", month, code, body)
+		}
+		_, page := call(t, rep, "GET", base+"/report/620102/"+month, nil, nil)
+		return v, body, page
+	}
+	for _, month := range []string{"2024-05", "2024-04"} {
+		v, body, page := standing(month)
+		if v.Standing.Own == nil || v.Standing.Own.Score == 0 || v.Standing.Own.Rank != 0 || v.Standing.Own.Hint != nil || len(v.Standing.Ranks) != 0 || v.Standing.Published != nil {
+			t.Errorf("%s before publication: own %+v, %d ranks, published %v; want the own score only", month, v.Standing.Own, len(v.Standing.Ranks), v.Standing.Published)
+		}
+		for _, o := range others {
+			if strings.Contains(body, o) || strings.Contains(page, o) {
+				t.Errorf("%s before publication: the reporter's report shows %s", month, o)
+			}
+		}
+	}
+	for _, u := range []string{"/campaign?kind=county&month=2024-05-01", "/api/campaign?kind=county&month=2024-05-01", "/api/campaign?kind=city",
+		"/api/brief?period=2024-05", "/brief?period=2024-05", "/api/lineage?unit=620103&month=2024-05-01", "/api/reports", "/api/sql", "/console"} {
+		if code, body := call(t, rep, "GET", base+u, nil, nil); code != http.StatusForbidden {
+			t.Errorf("a reporter asking %s: %d %.200s, want 403", u, code, body)
+		}
+	}
+	if code, body := call(t, ops, "POST", base+"/api/admin/campaign/publish?month=2024-05&kind=county", map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
+		t.Fatalf("publish: %d %s", code, body)
+	}
+	v, _, page := standing("2024-05")
+	if v.Standing.Published == nil || len(v.Standing.Ranks) < 80 || v.Standing.Own == nil || v.Standing.Own.Rank == 0 {
+		t.Fatalf("after publication: published %v, %d ranks, own %+v", v.Standing.Published, len(v.Standing.Ranks), v.Standing.Own)
+	}
+	for _, r := range v.Standing.Ranks {
+		if r.Unit == "620102" && r.Rank != v.Standing.Own.Rank {
+			t.Errorf("own published rank %d, own standing says %d", r.Rank, v.Standing.Own.Rank)
+		}
+	}
+	if !strings.Contains(page, "七里河区") {
+		t.Errorf("the report page after publication lists no other county")
+	}
+	if v, body, _ := standing("2024-04"); len(v.Standing.Ranks) != 0 || strings.Contains(body, "620103") {
+		t.Errorf("2024-04, not published, after 2024-05 was: %d ranks", len(v.Standing.Ranks))
+	}
+}
