@@ -16,7 +16,8 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The tests create and drop thousands of small engine files (a database per test, a part per
 # insert); on ext4 that costs as much kernel time as the engine's own work, so their
 # temporary files and the test server's data go to memory (/dev/shm) when it has room. Go's
-# own build files stay on disk (GOTMPDIR).
+# own build files stay on disk (GOTMPDIR), in a folder whose leading dot keeps `go list
+# jinwei/...` from taking its build directories for packages of the module.
 TEST_TMP := $(shell d=/dev/shm; [ -d $$d ] && [ -w $$d ] && [ "$$(df -Pk $$d | awk 'NR==2 {print $$4}')" -gt 3000000 ] && echo $$d/jinwei-test)
 
 # The embedded engine is found through CHDB_LIB_PATH unless the caller set it already.
@@ -108,8 +109,8 @@ vet: assets
 # The page tests open every page, language, role and width in one browser: minutes on a
 # busy machine, so the default 10-minute limit per package is raised.
 test: assets check-engine browser clickhouse-server fmt-check vet
-	mkdir -p var/gotmp $(TEST_TMP)
-	$(if $(TEST_TMP),TMPDIR=$(TEST_TMP)) GOTMPDIR=$(CURDIR)/var/gotmp $(GO) test -count=1 -timeout 30m ./...
+	mkdir -p var/.gotmp $(TEST_TMP)
+	$(if $(TEST_TMP),TMPDIR=$(TEST_TMP)) GOTMPDIR=$(CURDIR)/var/.gotmp $(GO) test -count=1 -timeout 30m ./...
 
 # Benchmarks print figures beside their yardsticks; see the README.
 bench: assets check-engine clickhouse-server
