@@ -19,12 +19,12 @@ func TestEnglishPagesNameUnitsInEnglish(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/ranking?lang=en", []string{"GDP per capita (yuan), 2024", "Gross regional product (100 million yuan)"}},
+		{"/ranking?lang=en", []string{"GDP per capita (yuan), 2024", "Gross regional product (100 million yuan)", "Growth: Nominal"}},
 		{"/ranking?lang=en&indicator=population", []string{"(10,000 persons)"}},
 		{"/?lang=en", []string{"yuan"}},
 		{"/counties?lang=en", []string{"yuan"}},
 		{"/brief?lang=en", []string{" yuan"}},
-		{"/ranking", []string{"人均地区生产总值（元）2024年"}},
+		{"/ranking", []string{"人均地区生产总值（元）2024年", "增速：名义"}},
 	} {
 		status, body, _ := get(t, srv.URL+tc.path)
 		if status != 200 {

@@ -195,7 +195,7 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 	if tr := d.Trajectory; tr != nil && len(tr.Years) > 1 && len(r.Rows) > 0 {
 		v.addChart("rank-history", 420, rankHistoryChart(tr, lang))
 		v.addChart("growth", 380, growthChart(tr, lang))
-		v.GrowthNote = growthNote(tr, lang)
+		v.GrowthNote = fmt.Sprintf(t(lang, "growth_shown"), growthNote(tr, lang))
 		if tr.RatioToNation != nil {
 			v.addChart("gap-national", 340, ratioChart(tr, lang))
 		}
