@@ -200,6 +200,8 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 		{"城关区.csv", "own row twice with different values", []byte(header + "\n" + unitRow("地区", "620102", "城关区", "2024年5月", 7) + "\n" +
 			unitRow("地区", "620102", "城关区", "2024年5月", 900) + "\n"), "有字段需要修改"},
 		{"城关区.csv", "a decimal comma", []byte(header + "\n" + strings.Replace(unitRow("地区", "620102", "城关区", "2024年5月", 7), ",7,", `,"3,5",`, 1) + "\n"), "有字段需要修改"},
+		{"城关区.csv", "a fractional count", []byte(header + "\n" + strings.Replace(unitRow("地区", "620102", "城关区", "2024年5月", 7), ",7,", ",7.5,", 1) + "\n"), "有字段需要修改"},
+		{"城关区.csv", "a value past ten million", []byte(header + "\n" + strings.Replace(unitRow("地区", "620102", "城关区", "2024年5月", 7), ",7,", ",1e300,", 1) + "\n"), "有字段需要修改"},
 		{"城关区.csv", "a hexadecimal value", []byte(header + "\n" + strings.Replace(unitRow("地区", "620102", "城关区", "2024年5月", 7), ",7,", ",0x1p4,", 1) + "\n"), "有字段需要修改"},
 	} {
 		v0, _ := w.DataVersion(ctx)
@@ -215,6 +217,10 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 			t.Errorf("the negative value's error beside its field: %v", res.Errors)
 		}
 		if (c.why == "script in the text" || c.why == "a decimal comma" || c.why == "a hexadecimal value") && res.Errors["study_sessions"] != "请填写数字" {
+			t.Errorf("%s: %v", c.why, res.Errors)
+		}
+		if c.why == "a fractional count" && res.Errors["study_sessions"] != "请填写整数：此项计数" ||
+			c.why == "a value past ten million" && res.Errors["study_sessions"] != "数值过大：任何单位单月都不会超过1000万" {
 			t.Errorf("%s: %v", c.why, res.Errors)
 		}
 		if c.why == "own row twice with different values" && !strings.Contains(res.Errors["study_sessions"], "第 2 行与第 3 行的值不同") {
@@ -246,8 +252,8 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 			}
 		}
 	}
-	if ok != 3 || refused != 15 {
-		t.Errorf("audit log: %d files submitted, %d refused; want 3 and 15", ok, refused)
+	if ok != 3 || refused != 17 {
+		t.Errorf("audit log: %d files submitted, %d refused; want 3 and 17", ok, refused)
 	}
 }
 

@@ -18,11 +18,14 @@ import (
 type ReportField struct {
 	// Key names the field in forms and JSON: the metric's code, with ":N" for category N,
 	// the way a campaign file's metric column may write it.
-	Key       string `json:"key"`
-	Metric    string `json:"metric"`
-	Category  int    `json:"category,omitempty"`
-	Label     string `json:"label"`
-	Unit      string `json:"unit"`
+	Key      string `json:"key"`
+	Metric   string `json:"metric"`
+	Category int    `json:"category,omitempty"`
+	Label    string `json:"label"`
+	Unit     string `json:"unit"`
+	// Whole is set for a metric that counts things: its value is a whole number, typed on
+	// a phone's digit keypad.
+	Whole     bool   `json:"whole,omitempty"`
 	Dimension string `json:"dimension"`
 	// Hint says what the field takes, with last month's value when there is one.
 	Hint  string `json:"hint"`
@@ -43,12 +46,12 @@ func reportFields(defs []warehouse.CampaignMetric, lang string) []ReportField {
 			name = d.NameEn
 		}
 		if !rules.ByCategory(d.Code) {
-			out = append(out, ReportField{Key: d.Code, Metric: d.Code, Label: name, Unit: d.Unit, Dimension: d.Dimension})
+			out = append(out, ReportField{Key: d.Code, Metric: d.Code, Label: name, Unit: d.Unit, Whole: rules.Counts(d.Unit), Dimension: d.Dimension})
 			continue
 		}
 		for c := range rules.ProblemCategories {
 			out = append(out, ReportField{Key: d.Code + ":" + strconv.Itoa(c+1), Metric: d.Code, Category: c + 1,
-				Label: name + " · " + t(lang, "category_"+strconv.Itoa(c+1)), Unit: d.Unit, Dimension: d.Dimension})
+				Label: name + " · " + t(lang, "category_"+strconv.Itoa(c+1)), Unit: d.Unit, Whole: rules.Counts(d.Unit), Dimension: d.Dimension})
 		}
 	}
 	return out
@@ -64,9 +67,9 @@ var errUnknownField = errors.New("a value names no field of the form")
 // (a submission, not a draft) the report's cells. Every value is checked by the rules the
 // ETL loads campaign files with (warehouse/rules); a field's error is set beside it.
 func checkValues(fields []ReportField, values map[string]string, defs []warehouse.CampaignMetric, complete bool, lang string) ([]warehouse.ReportCell, error) {
-	names := map[string]string{}
+	byCode := map[string]warehouse.CampaignMetric{}
 	for _, d := range defs {
-		names[d.Code] = d.NameZh
+		byCode[d.Code] = d
 	}
 	known := map[string]bool{}
 	for _, f := range fields {
@@ -102,12 +105,17 @@ func checkValues(fields []ReportField, values map[string]string, defs []warehous
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", f.Key, err)
 		}
-		v, err := rules.Value(f.Value, names[f.Metric])
+		d := byCode[f.Metric]
+		v, err := rules.Value(f.Value, d.NameZh, d.Unit)
 		switch {
 		case errors.Is(err, rules.ErrMissing):
 			f.Error = t(lang, "report_required")
 		case errors.Is(err, rules.ErrNegative):
 			f.Error = t(lang, "report_negative")
+		case errors.Is(err, rules.ErrNotWhole):
+			f.Error = t(lang, "report_not_whole")
+		case errors.Is(err, rules.ErrTooLarge):
+			f.Error = t(lang, "report_too_large")
 		case err != nil:
 			f.Error = t(lang, "report_not_number")
 		default:
@@ -143,7 +151,11 @@ func hintFields(fields []ReportField, last []warehouse.ReportCell, lang string) 
 	}
 	for i := range fields {
 		f := &fields[i]
-		f.Hint = fmt.Sprintf(t(lang, "report_hint"), unitWord(f.Unit, lang))
+		hint := t(lang, "report_hint")
+		if f.Whole {
+			hint = t(lang, "report_hint_whole")
+		}
+		f.Hint = fmt.Sprintf(hint, unitWord(f.Unit, lang))
 		if v, ok := prev[f.Key]; ok {
 			f.Hint += fmt.Sprintf(t(lang, "report_hint_last"), strconv.FormatFloat(v, 'f', -1, 64))
 		}

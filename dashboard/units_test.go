@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -118,12 +119,24 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 	bad["training_hours"] = "-3"
 	bad["tasks_assigned"] = strings.Repeat("9", 10_000)
 	delete(bad, "problems_found:3")
+	bad["problems_rectified:2"] = "2.5"
+	bad["enterprise_visits"] = "1e300"
 	code, body := call(t, a, "POST", urlA+"/submit", map[string]string{"X-CSRF-Token": csrfA}, dashboard.ReportRequest{Values: bad})
 	var res dashboard.ReportResult
 	_ = json.Unmarshal([]byte(body), &res)
-	if code != http.StatusUnprocessableEntity || len(res.Errors) != 4 || res.Errors["study_sessions"] != "请填写数字" || res.Errors["training_hours"] != "不能为负数" ||
+	if code != http.StatusUnprocessableEntity || len(res.Errors) != 6 || res.Errors["study_sessions"] != "请填写数字" || res.Errors["training_hours"] != "不能为负数" ||
+		res.Errors["problems_rectified:2"] != "请填写整数：此项计数" || res.Errors["enterprise_visits"] != "数值过大：任何单位单月都不会超过1000万" ||
 		res.Errors["problems_found:3"] != "必填" || res.Errors["tasks_assigned"] == "" || strings.Contains(body, "<script>") {
 		t.Fatalf("hostile submission: %d %s", code, body)
+	}
+	// A count's field says it takes a whole number and opens the phone's digit keypad; an
+	// amount of hours may be fractional.
+	_, form := call(t, a, "GET", base+"/report/620102/"+month, nil, nil)
+	for _, want := range []string{`id="f-study_sessions" name="study_sessions" value="[^"]*" inputmode="numeric"`, `id="f-training_hours" name="training_hours" value="[^"]*" inputmode="decimal"`,
+		`id="h-study_sessions"[^>]*>单位：次，填非负整数`, `id="h-training_hours"[^>]*>单位：学时，填非负数`} {
+		if !regexp.MustCompile(want).MatchString(form) {
+			t.Errorf("the report page lacks %s", want)
+		}
 	}
 	unknown := maps.Clone(values)
 	unknown["<img src=x>"] = "1"

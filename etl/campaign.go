@@ -134,7 +134,7 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 		return p
 	}
 	kind, code, name, month, metric, category := cl.kind, cl.code, cl.name, cl.month, cl.metric, cl.category
-	value, err := rules.Value(r.v(cValue), metric.NameZh)
+	value, err := rules.Value(r.v(cValue), metric.NameZh, metric.Unit)
 	if err == rules.ErrMissing {
 		return noValue
 	}

@@ -103,6 +103,14 @@ func TestBadFileCorpus(t *testing.T) {
 			loaded: 4, check: valueIs("gdp", "620000", 2017, 7459.9)},
 		{name: "JSON", job: JobEconomy, file: writeBytes("v.json", []byte(`{"source":"x","data":[{"period":"2016","region_code":"620000","indicator":"gdp","value":7152.0},{"period":"2016","region_code":"610000","indicator":"gdp","value":"19045.8"}]}`)),
 			loaded: 2, check: valueIs("gdp", "610000", 2016, 19045.8)},
+		// A campaign file's values pass the rules a unit's form does: a count is whole, and
+		// nothing passes ten million (1e300 flattened every other unit's score).
+		{name: "campaign values", job: JobCampaign, file: writeBytes("campaign.csv", []byte("unit_code,unit,month,metric,value\n"+
+			"620100,兰州市,2024-01,study_sessions,12\n"+ // 2
+			"620100,兰州市,2024-01,tasks_assigned,2.5\n"+ // 3 a fractional count
+			"620100,兰州市,2024-01,enterprise_visits,1e300\n"+ // 4 too large
+			"620100,兰州市,2024-01,training_hours,2.5\n")), // 5 hours may be fractional
+			loaded: 2, rejected: map[int]string{3: "counted in 项: a whole number (2.5)", 4: "is larger than any unit reports in a month"}},
 		{name: "hostile text loads inert", job: JobEcology, file: writeBytes("ledger.csv", []byte(
 			"item_id,region,title,found_date,deadline,status,progress,status_date,note\n"+
 				"X-1,兰州市,<script>alert(1)</script>,2023-01-05,2023-06-30,整改中,40%,2023-03-31,\"'; DROP TABLE ecology_items; --\"\n"+

@@ -6,6 +6,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -42,20 +43,45 @@ func Category(text, metric string) (int, error) {
 }
 
 // Value reads one campaign value as written: a finite number, not negative (every campaign
-// metric is a count or an amount). ErrMissing for a blank or a missing mark.
-func Value(text, metricName string) (float64, error) {
+// metric is a count or an amount), a whole number when its unit counts things, and at most
+// MaxValue. ErrMissing for a blank or a missing mark.
+func Value(text, metricName, unit string) (float64, error) {
 	v, err := ParseNumber(text)
 	if err != nil {
 		return 0, err
 	}
-	if v < 0 {
+	switch {
+	case v < 0:
 		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrNegative, v)
+	case v > MaxValue:
+		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrTooLarge, v)
+	case Counts(unit) && v != math.Trunc(v):
+		return 0, fmt.Errorf("%s is counted in %s: %w (%v)", metricName, unit, ErrNotWhole, v)
 	}
 	return v, nil
 }
 
+// MaxValue bounds a campaign value: no unit counts ten million of anything in a month, so a
+// larger value is a slip of the keyboard (or a hostile one), and a single such value would
+// flatten every other unit's score on that metric.
+const MaxValue = 1e7
+
+// countUnits are the campaign's units that count things (sessions, tasks, problems,
+// enterprises, complaints, households): a value in one of them is a whole number. Hours
+// (学时) may be fractional.
+var countUnits = map[string]bool{"次": true, "项": true, "个": true, "家": true, "件": true, "户": true, "人": true}
+
+// Counts says whether a campaign unit counts things, so that its values are whole numbers.
+func Counts(unit string) bool { return countUnits[unit] }
+
 // ErrNegative is a negative campaign value.
 var ErrNegative = errors.New("cannot be negative")
+
+// ErrTooLarge is a campaign value above MaxValue.
+var ErrTooLarge = errors.New("is larger than any unit reports in a month")
+
+// ErrNotWhole is a fractional value of a metric that counts things.
+var ErrNotWhole = errors.New("a whole number")
 
 // ErrFutureMonth is a report of a month that has not begun.
 var ErrFutureMonth = errors.New("is in the future")

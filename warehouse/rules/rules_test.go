@@ -11,8 +11,8 @@ import (
 // The rules a campaign value passes, for a file row and a form field alike.
 func TestCampaignValueRules(t *testing.T) {
 	for text, want := range map[string]float64{"12": 12, "１２": 12, " 1,234 ": 1234, "0": 0,
-		"12,345,678.5": 12345678.5, "１２，３４５": 12345, "+7": 7, "1e3": 1000, ".5": 0.5, "5.": 5} {
-		if v, err := rules.Value(text, "x"); err != nil || v != want {
+		"1,234,567.5": 1234567.5, "１２，３４５": 12345, "+7": 7, "1e3": 1000, ".5": 0.5, "5.": 5} {
+		if v, err := rules.Value(text, "x", "学时"); err != nil || v != want {
 			t.Errorf("Value(%q) = %v, %v", text, v, err)
 		}
 	}
@@ -23,8 +23,22 @@ func TestCampaignValueRules(t *testing.T) {
 		"0x1p4": rules.ErrNotNumber, "0x10": rules.ErrNotNumber, "1_000": rules.ErrNotNumber, "Inf": rules.ErrNotNumber,
 		"NaN": rules.ErrNotNumber, "infinity": rules.ErrNotNumber, "3,5": rules.ErrNotNumber, "1,2,3": rules.ErrNotNumber,
 		"12,34": rules.ErrNotNumber, "1,2345": rules.ErrNotNumber, ",123": rules.ErrNotNumber} {
-		if _, err := rules.Value(text, "x"); !errors.Is(err, want) {
+		if _, err := rules.Value(text, "x", "学时"); !errors.Is(err, want) {
 			t.Errorf("Value(%q): %v, want %v", text, err, want)
+		}
+	}
+	// A count is whole, whatever its spelling; an amount of hours need not be. Past ten
+	// million a value is a slip (or hostile): 1e300 flattened every other unit's score.
+	for _, tc := range []struct {
+		text, unit string
+		want       error
+	}{
+		{"2.5", "个", rules.ErrNotWhole}, {"2.5", "户", rules.ErrNotWhole}, {"1.25e1", "次", rules.ErrNotWhole},
+		{"2.5", "学时", nil}, {"2.0", "个", nil}, {"1.2e3", "件", nil}, {"10,000,000", "户", nil},
+		{"10,000,001", "户", rules.ErrTooLarge}, {"1e300", "学时", rules.ErrTooLarge}, {"1e8", "个", rules.ErrTooLarge},
+	} {
+		if _, err := rules.Value(tc.text, "x", tc.unit); !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+			t.Errorf("Value(%q) in %s: %v, want %v", tc.text, tc.unit, err, tc.want)
 		}
 	}
 	if n, err := rules.Category("3", "problems_found"); err != nil || n != 3 {
