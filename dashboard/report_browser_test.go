@@ -60,6 +60,11 @@ func TestReporterFillsSubmitsAndCorrectsInBrowser(t *testing.T) {
 	if over := s.eval(t, phoneOverflow); over != "" {
 		t.Errorf("the report form at 390 px: %s", over)
 	}
+	// Every box starts at the same place, under its label: with the label inline, a short
+	// label put its box beside it and a long one below, so the boxes zigzagged on a phone.
+	if xs := s.eval(t, `Array.from(new Set(Array.from(document.querySelectorAll('#report-form .field input')).map(function (e) { return Math.round(e.getBoundingClientRect().left); }))).join(' ')`); strings.Contains(xs, " ") || xs == "" {
+		t.Errorf("the report form's boxes start at x = %s px, want one place", xs)
+	}
 	scoreBefore := s.text(t, "#own-score")
 
 	// The connection drops while typing: what was typed stays on the phone, and a reload
