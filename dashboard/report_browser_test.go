@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -147,6 +148,17 @@ func TestReporterFillsSubmitsAndCorrectsInBrowser(t *testing.T) {
 	}
 	if after := s.text(t, "#own-score"); after == scoreBefore {
 		t.Errorf("the unit's own score did not change with its submission (%s)", after)
+	}
+	// On paper (a unit prints its submission to sign and file it) the values show: the
+	// print stylesheet hid every input, so the printed report was labels with no numbers.
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("print media: %v", err)
+	}
+	if got := s.eval(t, `(function () { var e = document.getElementById('f-study_sessions'); return e.offsetParent === null ? 'hidden' : e.value; })()`); got != "4321" {
+		t.Errorf("the printed report shows study sessions as %q, want 4321", got)
+	}
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatalf("screen media: %v", err)
 	}
 	if s.eval(t, `String(localStorage.length)`) != "0" {
 		t.Errorf("the phone still keeps the submitted report")
