@@ -110,7 +110,7 @@ func TestBadFileCorpus(t *testing.T) {
 			"620100,兰州市,2024-01,tasks_assigned,2.5\n"+ // 3 a fractional count
 			"620100,兰州市,2024-01,enterprise_visits,1e300\n"+ // 4 too large
 			"620100,兰州市,2024-01,training_hours,2.5\n")), // 5 hours may be fractional
-			loaded: 2, rejected: map[int]string{3: "counted in 项: a whole number (2.5)", 4: "is larger than any unit reports in a month"}},
+			loaded: 2, rejected: map[int]string{3: "交办任务数 is counted in 项 and must be a whole number (2.5)", 4: "is larger than any unit reports in a month"}},
 		{name: "hostile text loads inert", job: JobEcology, file: writeBytes("ledger.csv", []byte(
 			"item_id,region,title,found_date,deadline,status,progress,status_date,note\n"+
 				"X-1,兰州市,<script>alert(1)</script>,2023-01-05,2023-06-30,整改中,40%,2023-03-31,\"'; DROP TABLE ecology_items; --\"\n"+

@@ -56,7 +56,7 @@ func Value(text, metricName, unit string) (float64, error) {
 	case v > MaxValue:
 		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrTooLarge, v)
 	case Counts(unit) && v != math.Trunc(v):
-		return 0, fmt.Errorf("%s is counted in %s: %w (%v)", metricName, unit, ErrNotWhole, v)
+		return 0, fmt.Errorf("%s is counted in %s and %w (%v)", metricName, unit, ErrNotWhole, v)
 	}
 	return v, nil
 }
@@ -81,7 +81,7 @@ var ErrNegative = errors.New("cannot be negative")
 var ErrTooLarge = errors.New("is larger than any unit reports in a month")
 
 // ErrNotWhole is a fractional value of a metric that counts things.
-var ErrNotWhole = errors.New("a whole number")
+var ErrNotWhole = errors.New("must be a whole number")
 
 // ErrFutureMonth is a report of a month that has not begun.
 var ErrFutureMonth = errors.New("is in the future")
