@@ -57,6 +57,8 @@ func Value(text, metricName, unit string) (float64, error) {
 		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrTooLarge, v)
 	case Counts(unit) && v != math.Trunc(v):
 		return 0, fmt.Errorf("%s is counted in %s and %w (%v)", metricName, unit, ErrNotWhole, v)
+	case v == 0:
+		return 0, nil // "-0" is zero, never a value that prints as "-0"
 	}
 	return v, nil
 }

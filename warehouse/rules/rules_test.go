@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -40,6 +41,9 @@ func TestCampaignValueRules(t *testing.T) {
 		if _, err := rules.Value(tc.text, "x", tc.unit); !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 			t.Errorf("Value(%q) in %s: %v, want %v", tc.text, tc.unit, err, tc.want)
 		}
+	}
+	if v, err := rules.Value("-0", "x", "个"); err != nil || math.Signbit(v) {
+		t.Errorf(`Value("-0") = %v, %v; want 0`, v, err)
 	}
 	if n, err := rules.Category("3", "problems_found"); err != nil || n != 3 {
 		t.Errorf("category 3: %d %v", n, err)
