@@ -58,6 +58,7 @@ func waitFor(t *testing.T, out *syncBuffer, what string, within time.Duration, d
 // before the message), and the restarted serve sends it exactly once, both groups the load
 // moved listed in it. The SMTP password appears in neither process's output.
 func TestAlertSurvivesKillBeforeSendingAndIsMailedOnce(t *testing.T) {
+	t.Parallel()
 	smtp := alertstest.StartSMTP(t)
 	p := newProcEnv(t)
 	config := fmt.Sprintf(`[alerts]

@@ -11,6 +11,7 @@ import (
 // While `serve` holds the embedded warehouse, `etl load` hands the file to it and shows
 // the server's report; the admin API refuses requests without the server's token.
 func TestLoadIsHandedToTheRunningServer(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t)
 	dir := p.dir
 	_, info, _ := p.serve(t)

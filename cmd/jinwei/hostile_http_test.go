@@ -248,6 +248,7 @@ func promptly(t *testing.T, addr, when string) {
 // memory and temporary folders stay within stated bounds throughout, ordinary requests are
 // answered meanwhile, and /metrics stays small.
 func TestHostileRequestsStayWithinBounds(t *testing.T) {
+	t.Parallel()
 	sysTmp := t.TempDir()
 	p := newProcEnv(t, "JINWEI_LOAD_DEMO=false", "TMPDIR="+sysTmp)
 	cmd, info, _ := p.serve(t)

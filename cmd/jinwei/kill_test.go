@@ -18,6 +18,7 @@ import (
 // A load killed with SIGKILL half way leaves none of its file visible; the next start marks
 // its run abandoned, and loading the file again completes it.
 func TestLoadKilledMidwayLeavesNothingAndRerunCompletes(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t, "JINWEI_BATCH_ROWS=20000")
 	dir, dataDir := p.dir, p.dataDir
 	demo, _ := filepath.Abs(filepath.Join("..", "..", "data"))

@@ -14,6 +14,7 @@ import (
 // fact load: before, the server had inboxes for the fact jobs only and answered `no job
 // "regions" in the config`.
 func TestReferenceLoadIsHandedToTheRunningServer(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t, "JINWEI_LOAD_DEMO=false")
 	p.serve(t)
 	file := filepath.Join(p.dir, "new_county.csv")
@@ -36,6 +37,7 @@ func TestReferenceLoadIsHandedToTheRunningServer(t *testing.T) {
 // folder (spool files of a server warehouse, multipart or excelize files) and the .part
 // files of uploads and fetches cut off in an inbox. Other files stay.
 func TestServeRemovesWhatKilledRunsLeft(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t, "JINWEI_LOAD_DEMO=false")
 	stale := []string{
 		filepath.Join(p.dataDir, tempDirName, "multipart-2280731"),
@@ -99,6 +101,7 @@ func ownerOnlyTree(t *testing.T, dir string) {
 // wherever its operator says; the running server writes only inside backups_dir (default
 // data_dir/backups), whether asked by the CLI or straight through its admin API.
 func TestBackupsAreOwnerOnlyAndTheServerWritesOnlyInItsFolder(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t, "JINWEI_LOAD_DEMO=false")
 	local := filepath.Join(p.dir, "elsewhere", "b0")
 	if out := p.run(t, "backup", local); !strings.Contains(out, "backed up") {

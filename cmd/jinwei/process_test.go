@@ -11,7 +11,9 @@ import (
 )
 
 // procEnv is a test's setting for running jinwei as separate processes: the binary, a work
-// folder, a data directory in it, and an environment pointing at the demo data.
+// folder, a data directory in it, and an environment pointing at the demo data. Nothing in
+// it is shared, so the tests that use it run side by side (t.Parallel): most of their time
+// is spent waiting on a process (a slow client cut off after 30 s, a kill and a restart).
 type procEnv struct {
 	bin, dir, dataDir string
 	env               []string

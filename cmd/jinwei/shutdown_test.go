@@ -17,6 +17,7 @@ import (
 // fast enough to finish it within the grace period, committed whole), and after a restart
 // the same file loads completely.
 func TestSIGTERMDuringLoadAbandonsItCleanly(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t, "JINWEI_BATCH_ROWS=20000")
 	dir, dataDir := p.dir, p.dataDir
 	big := filepath.Join(dir, "big.csv")

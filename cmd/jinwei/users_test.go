@@ -91,6 +91,7 @@ func TestUserAndTokenCommandsWriteTheWarehouse(t *testing.T) {
 // account added signs in at once, a token works at once, and disabling the account ends
 // its session, with no restart and no config edit.
 func TestAccountCommandsGoThroughTheRunningServer(t *testing.T) {
+	t.Parallel()
 	p := newProcEnv(t)
 	_, info, _ := p.serve(t, "--no-demo")
 	base := "http://" + info.Addr
