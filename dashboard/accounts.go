@@ -371,8 +371,11 @@ func newPassword() (password, hash string, err error) {
 	return password, hash, err
 }
 
+// passwordCost is bcrypt's work factor for new hashes (a check reads it from the hash).
+var passwordCost = bcrypt.DefaultCost
+
 // HashPassword makes the bcrypt hash of a password, as the config file keeps it.
 func HashPassword(password string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), passwordCost)
 	return string(h), err
 }

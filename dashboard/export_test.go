@@ -1,5 +1,12 @@
 package dashboard
 
+import "golang.org/x/crypto/bcrypt"
+
+// The tests make and check hundreds of passwords, which at the default cost took 22 s of the
+// package's CPU: a test's passwords need no protection from guessing, so they are hashed at
+// bcrypt's least cost.
+func init() { passwordCost = bcrypt.MinCost }
+
 // SetXLSXSheetRows lowers how many rows an XLSX sheet holds, so a test sees a result cut at
 // a sheet's end without writing a million rows; it returns the function that undoes it.
 func SetXLSXSheetRows(n int) (undo func()) {
