@@ -316,8 +316,8 @@ func TestEveryPageInBrowser(t *testing.T) {
 		}
 		for _, lang := range []string{"zh", "en"} {
 			part(t, "print-"+lang, func(t *testing.T, s *session) {
-				for _, p := range dashboardPages {
-					s.print(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), lang == "en")
+				for _, p := range printedPages {
+					s.print(t, "demo-"+p.name+"-"+lang, srv.demo.URL+withLang(p.path, lang), paperFor(lang))
 				}
 			})
 			part(t, "wall-"+lang, func(t *testing.T, s *session) { s.lookWall(t, srv.demo.URL, lang) })
@@ -355,12 +355,28 @@ func TestEveryPageInBrowser(t *testing.T) {
 	})
 }
 
+// printedPages are the pages printed to PDF in each language; every page is laid out for
+// paper (printLayout), these go on through chromium's printing: the cockpit with its map
+// and the ranking with its tables, on portrait paper in Chinese and landscape in English.
+var printedPages = []struct{ name, path string }{dashboardPages[0], dashboardPages[1]}
+
+// paperFor is the paper a page is printed on in the page test: Chinese on portrait,
+// English on landscape, so that each page is seen on both.
+func paperFor(lang string) paper {
+	if lang == "en" {
+		return landscape
+	}
+	return portrait
+}
+
 // lookDemo opens in one language every page demo mode shows (a viewer's pages, to all) at
-// every width, and the variants of the pickers.
+// every width and laid out for paper, and the variants of the pickers.
 func (s *session) lookDemo(t *testing.T, demo, lang string) {
 	t.Helper()
 	for _, p := range dashboardPages {
 		s.look(t, "demo-"+p.name+"-"+lang, demo+withLang(p.path, lang), true, phone, wall)
+		_, _, done := s.printLayout(t, "demo-"+p.name+"-"+lang, paperFor(lang))
+		done()
 		if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][0] {
 			t.Errorf("demo %s nav on %s reads %q, want %q", lang, p.name, got, navText[lang][0])
 		}
@@ -420,10 +436,15 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 	}
 	for i, p := range pages {
 		s.look(t, role+"-"+p.name+"-"+lang, base+withLang(p.path, lang), false, wall, phone)
-		// The role's own pages print on A4 too (the dashboards' pages print in demo
-		// mode), in Chinese on portrait paper.
-		if lang == "zh" && i > 0 && p.name != "console" || role == "filler" && lang == "zh" {
-			s.print(t, role+"-"+p.name+"-zh", base+withLang(p.path, lang), false)
+		// The role's own pages are laid out for A4 too (the dashboards' pages are in demo
+		// mode); the report a unit signs and files is printed.
+		switch {
+		case role == "filler" && p.name == "report" && lang == "zh":
+			s.print(t, role+"-"+p.name+"-zh", base+withLang(p.path, lang), portrait)
+			s.setViewport(t, desktop)
+		case i > 0 || role == "filler":
+			_, _, done := s.printLayout(t, role+"-"+p.name+"-"+lang, paperFor(lang))
+			done()
 			s.setViewport(t, desktop)
 		}
 		if nav < 0 {
@@ -448,7 +469,10 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 			s.axe(t, role+"-console-result-"+lang)
 			s.screenshot(t, role+"-console-result-"+lang+"-1440", false)
 			if role == "analyst" {
-				s.print(t, role+"-console-"+lang, base+withLang(p.path, lang), lang == "en")
+				// The console printed with its result and chart.
+				_, _, done := s.printLayout(t, role+"-console-result-"+lang, paperFor(lang))
+				done()
+				s.setViewport(t, desktop)
 			}
 		}
 	}
@@ -569,46 +593,75 @@ func (s *session) wallWithToken(t *testing.T, f *authFixture) {
 	s.screenshot(t, "wall-token-refused-zh-1920", false)
 }
 
-// A4 with the stylesheet's 12 mm margins leaves 186 mm (703 CSS px) across in portrait and
-// 273 mm (1032 px) in landscape.
-const (
-	a4Width, a4Height = 8.27, 11.69 // inches
-	portraitPx        = 703
-	landscapePx       = 1032
+// paper is a sheet of A4 as the print stylesheet's 12 mm margins leave it, in CSS px: 186 mm
+// (703 px) by 273 mm (1032 px), across in portrait and down in landscape.
+type paper struct {
+	orient    string
+	w, h      int64
+	landscape bool
+}
+
+var (
+	portrait  = paper{"portrait", 703, 1032, false}
+	landscape = paper{"landscape", 1032, 703, true}
 )
 
-// print lays the page out for paper in portrait or landscape, checks that the navigation and
-// buttons are gone and every chart fits the paper's width, prints it to PDF with chromium,
-// and checks with pdftotext that the first page carries the page's title and what the
-// pickers chose; the PDF is kept under test-output/print.
-func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
+const a4Width, a4Height = 8.27, 11.69 // inches
+
+// printLayout lays the loaded page out as chromium prints it on p (print media at the
+// paper's width) and checks that the navigation and buttons are gone, every chart fits the
+// paper's width, and the page's title and, on a page with pickers, what they chose stand on
+// the first sheet. It returns the title and that line, and puts the screen back as it was
+// when done is called. Every page is laid out for paper; print takes some of them on
+// through chromium's printing to PDF.
+func (s *session) printLayout(t *testing.T, name string, p paper) (title, context string, done func()) {
 	t.Helper()
-	width, orient := int64(portraitPx), "portrait"
-	if landscape {
-		width, orient = landscapePx, "landscape"
-	}
-	s.setViewport(t, viewport{orient, width, 1000, false})
-	s.load(t, pageURL)
+	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
 	if _, err := chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("print media: %v", err)
 	}
-	defer chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
-	s.setViewport(t, viewport{orient, width, 1000, false})
+	done = func() {
+		if _, err := chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+			t.Fatalf("screen media: %v", err)
+		}
+	}
+	// The charts redraw for the paper's width on the resize that print media brings.
+	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
 	check := fmt.Sprintf(`(function () {
-  var bad = [], w = %d;
+  var bad = [], w = %d, h = %d;
   document.querySelectorAll('header.top, form.pickers, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' shows'); });
   document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
     var r = c.getBoundingClientRect();
     if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');
   });
+  // The title, and on a page with pickers what they chose (pickers do not print).
+  ['h1', document.querySelector('form.pickers') ? '#print-context' : ''].forEach(function (sel) {
+    if (!sel) return;
+    var e = document.querySelector(sel);
+    if (!e || !e.innerText.trim()) { bad.push(sel + ' is empty'); return; }
+    var bottom = e.getBoundingClientRect().bottom + window.scrollY;
+    if (bottom > h) bad.push(sel + ' ends ' + Math.round(bottom) + ' px down, past the first sheet');
+  });
   return bad.join('; ');
-})()`, width)
+})()`, p.w, p.h)
 	if bad := s.eval(t, check); bad != "" {
-		t.Errorf("%s on %s paper: %s", name, orient, bad)
+		t.Errorf("%s on %s paper: %s", name, p.orient, bad)
 	}
-	title := s.eval(t, `document.querySelector('h1').innerText.trim()`)
-	context := s.eval(t, `document.getElementById('print-context').innerText.trim()`)
-	pdf, err := chromedp.Call(s.step(t), page.PrintToPDF, page.PrintToPDFParams{Landscape: &landscape, PaperWidth: a4Width, PaperHeight: a4Height,
+	title = s.eval(t, `document.querySelector('h1').innerText.trim()`)
+	context = s.eval(t, `document.getElementById('print-context').innerText.trim()`)
+	return title, context, done
+}
+
+// print opens the page, lays it out for paper (printLayout), prints it to PDF with
+// chromium, and checks with pdftotext that the first page carries the page's title and
+// what the pickers chose; the PDF is kept under test-output/print.
+func (s *session) print(t *testing.T, name, pageURL string, p paper) {
+	t.Helper()
+	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
+	s.load(t, pageURL)
+	title, context, done := s.printLayout(t, name, p)
+	defer done()
+	pdf, err := chromedp.Call(s.step(t), page.PrintToPDF, page.PrintToPDFParams{Landscape: &p.landscape, PaperWidth: a4Width, PaperHeight: a4Height,
 		PrintBackground: ptrTo(true)})
 	if err != nil {
 		t.Fatalf("print %s: %v", name, err)
@@ -617,7 +670,7 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, name+"-"+orient+".pdf")
+	file := filepath.Join(dir, name+"-"+p.orient+".pdf")
 	if err := os.WriteFile(file, pdf.Data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -630,7 +683,7 @@ func (s *session) print(t *testing.T, name, pageURL string, landscape bool) {
 	first := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []string{title, context} {
 		if !strings.Contains(squeeze(first), squeeze(want)) {
-			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, orient, want, first)
+			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, p.orient, want, first)
 		}
 	}
 }
