@@ -610,10 +610,10 @@ const a4Width, a4Height = 8.27, 11.69 // inches
 
 // printLayout lays the loaded page out as chromium prints it on p (print media at the
 // paper's width) and checks that the navigation and buttons are gone, every chart fits the
-// paper's width, and the page's title and, on a page with pickers, what they chose stand on
-// the first sheet. It returns the title and that line, and puts the screen back as it was
-// when done is called. Every page is laid out for paper; print takes some of them on
-// through chromium's printing to PDF.
+// paper's width, and the page's title and, on a page with pickers or filters, what they
+// chose stand on the first sheet. It returns the title and that line, and puts the screen
+// back as it was when done is called. Every page is laid out for paper; print takes some
+// of them on through chromium's printing to PDF.
 func (s *session) printLayout(t *testing.T, name string, p paper) (title, context string, done func()) {
 	t.Helper()
 	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
@@ -629,13 +629,13 @@ func (s *session) printLayout(t *testing.T, name string, p paper) (title, contex
 	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
 	check := fmt.Sprintf(`(function () {
   var bad = [], w = %d, h = %d;
-  document.querySelectorAll('header.top, form.pickers, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' shows'); });
+  document.querySelectorAll('header.top, form.pickers, form.filters, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' shows'); });
   document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
     var r = c.getBoundingClientRect();
     if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');
   });
-  // The title, and on a page with pickers what they chose (pickers do not print).
-  ['h1', document.querySelector('form.pickers') ? '#print-context' : ''].forEach(function (sel) {
+  // The title, and on a page with pickers or filters what they chose (they do not print).
+  ['h1', document.querySelector('form.pickers select, form.filters[method=get] select') ? '#print-context' : ''].forEach(function (sel) {
     if (!sel) return;
     var e = document.querySelector(sel);
     if (!e || !e.innerText.trim()) { bad.push(sel + ' is empty'); return; }

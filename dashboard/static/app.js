@@ -94,12 +94,13 @@
     } });
   }
 
-  // Printing: the pickers are hidden on paper, so a line under the title says what they
-  // chose (indicator, period, group); the charts are redrawn at the paper's width without
+  // Printing: the pickers and filters are hidden on paper, so a line under the title says
+  // what they chose (indicator, period, group; a report's month; not a form that adds
+  // something, which posts); the charts are redrawn at the paper's width without
   // their toolbox before the page is laid out for print, and back after.
   var context = document.getElementById('print-context');
   if (context) {
-    context.textContent = Array.prototype.map.call(document.querySelectorAll('form.pickers label'), function (l) {
+    context.textContent = Array.prototype.map.call(document.querySelectorAll('form.pickers label, form.filters[method=get] label'), function (l) {
       var sel = l.querySelector('select');
       if (!sel || sel.selectedIndex < 0) return '';
       return l.firstChild.textContent.trim() + ': ' + sel.options[sel.selectedIndex].text;
