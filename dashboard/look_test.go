@@ -611,9 +611,9 @@ const a4Width, a4Height = 8.27, 11.69 // inches
 // printLayout lays the loaded page out as chromium prints it on p (print media at the
 // paper's width) and checks that the navigation and buttons are gone, every chart fits the
 // paper's width, and the page's title and, on a page with pickers or filters, what they
-// chose stand on the first sheet. It returns the title and that line, and puts the screen
-// back as it was when done is called. Every page is laid out for paper; print takes some
-// of them on through chromium's printing to PDF.
+// chose stand on the first sheet. It returns the title and that line, and done, which puts
+// the screen's media back (the window keeps the paper's width). Every page is laid out for
+// paper; print takes some of them on through chromium's printing to PDF.
 func (s *session) printLayout(t *testing.T, name string, p paper) (title, context string, done func()) {
 	t.Helper()
 	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
