@@ -362,7 +362,7 @@ var printedPages = []struct{ name, path string }{dashboardPages[0], dashboardPag
 
 // paperFor is the paper a page is printed on in the page test: Chinese on portrait,
 // English on landscape, so that each page is seen on both.
-func paperFor(lang string) paper {
+func paperFor(lang string) viewport {
 	if lang == "en" {
 		return landscape
 	}
@@ -593,17 +593,11 @@ func (s *session) wallWithToken(t *testing.T, f *authFixture) {
 	s.screenshot(t, "wall-token-refused-zh-1920", false)
 }
 
-// paper is a sheet of A4 as the print stylesheet's 12 mm margins leave it, in CSS px: 186 mm
-// (703 px) by 273 mm (1032 px), across in portrait and down in landscape.
-type paper struct {
-	orient    string
-	w, h      int64
-	landscape bool
-}
-
+// A sheet of A4 as the print stylesheet's 12 mm margins leave it, in CSS px: 186 mm (703 px)
+// by 273 mm (1032 px), across in portrait and down in landscape.
 var (
-	portrait  = paper{"portrait", 703, 1032, false}
-	landscape = paper{"landscape", 1032, 703, true}
+	portrait  = viewport{"portrait", 703, 1032, false}
+	landscape = viewport{"landscape", 1032, 703, false}
 )
 
 const a4Width, a4Height = 8.27, 11.69 // inches
@@ -614,9 +608,9 @@ const a4Width, a4Height = 8.27, 11.69 // inches
 // chose stand on the first sheet. It returns the title and that line, and done, which puts
 // the screen's media back (the window keeps the paper's width). Every page is laid out for
 // paper; print takes some of them on through chromium's printing to PDF.
-func (s *session) printLayout(t *testing.T, name string, p paper) (title, context string, done func()) {
+func (s *session) printLayout(t *testing.T, name string, p viewport) (title, context string, done func()) {
 	t.Helper()
-	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
+	s.setViewport(t, p)
 	if _, err := chromedp.Call(s.step(t), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("print media: %v", err)
 	}
@@ -626,7 +620,7 @@ func (s *session) printLayout(t *testing.T, name string, p paper) (title, contex
 		}
 	}
 	// The charts redraw for the paper's width on the resize that print media brings.
-	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
+	s.setViewport(t, p)
 	check := fmt.Sprintf(`(function () {
   var bad = [], w = %d, h = %d;
   document.querySelectorAll('header.top, form.pickers, form.filters, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' shows'); });
@@ -645,7 +639,7 @@ func (s *session) printLayout(t *testing.T, name string, p paper) (title, contex
   return bad.join('; ');
 })()`, p.w, p.h)
 	if bad := s.eval(t, check); bad != "" {
-		t.Errorf("%s on %s paper: %s", name, p.orient, bad)
+		t.Errorf("%s on %s paper: %s", name, p.name, bad)
 	}
 	title = s.eval(t, `document.querySelector('h1').innerText.trim()`)
 	context = s.eval(t, `document.getElementById('print-context').innerText.trim()`)
@@ -655,13 +649,13 @@ func (s *session) printLayout(t *testing.T, name string, p paper) (title, contex
 // print opens the page, lays it out for paper (printLayout), prints it to PDF with
 // chromium, and checks with pdftotext that the first page carries the page's title and
 // what the pickers chose; the PDF is kept under test-output/print.
-func (s *session) print(t *testing.T, name, pageURL string, p paper) {
+func (s *session) print(t *testing.T, name, pageURL string, p viewport) {
 	t.Helper()
-	s.setViewport(t, viewport{p.orient, p.w, p.h, false})
+	s.setViewport(t, p)
 	s.load(t, pageURL)
 	title, context, done := s.printLayout(t, name, p)
 	defer done()
-	pdf, err := chromedp.Call(s.step(t), page.PrintToPDF, page.PrintToPDFParams{Landscape: &p.landscape, PaperWidth: a4Width, PaperHeight: a4Height,
+	pdf, err := chromedp.Call(s.step(t), page.PrintToPDF, page.PrintToPDFParams{Landscape: ptrTo(p == landscape), PaperWidth: a4Width, PaperHeight: a4Height,
 		PrintBackground: ptrTo(true)})
 	if err != nil {
 		t.Fatalf("print %s: %v", name, err)
@@ -670,7 +664,7 @@ func (s *session) print(t *testing.T, name, pageURL string, p paper) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, name+"-"+p.orient+".pdf")
+	file := filepath.Join(dir, name+"-"+p.name+".pdf")
 	if err := os.WriteFile(file, pdf.Data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -683,7 +677,7 @@ func (s *session) print(t *testing.T, name, pageURL string, p paper) {
 	first := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []string{title, context} {
 		if !strings.Contains(squeeze(first), squeeze(want)) {
-			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, p.orient, want, first)
+			t.Errorf("%s: page 1 of the %s print lacks %q:\n%s", name, p.name, want, first)
 		}
 	}
 }
