@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -667,6 +668,19 @@ func (s *session) print(t *testing.T, name, pageURL string, p viewport) {
 	file := filepath.Join(dir, name+"-"+p.name+".pdf")
 	if err := os.WriteFile(file, pdf.Data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// The sheet the PDF came out on: a stylesheet that names the paper's size can fix it
+	// upright whatever the printer is asked for.
+	info, err := exec.Command("pdfinfo", file).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo (make test installs poppler-utils): %v", err)
+	}
+	var w, h float64
+	if _, err := fmt.Sscanf(regexp.MustCompile(`Page size:\s+[\d.]+ x [\d.]+`).FindString(string(info)), "Page size: %g x %g", &w, &h); err != nil {
+		t.Fatalf("%s: pdfinfo says %q: %v", name, info, err)
+	}
+	if (w > h) != (p == landscape) {
+		t.Errorf("%s: printed %.0f × %.0f pt, want %s", name, w, h, p.name)
 	}
 	out, err := exec.Command("pdftotext", "-f", "1", "-l", "1", "-layout", file, "-").Output()
 	if err != nil {
