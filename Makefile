@@ -73,11 +73,12 @@ $(AXE): $(NPM_OK)
 deps: $(NPM_OK)
 	$(GO) mod download
 
-# Page tests drive Debian's chromium through chromedp, with a Chinese font (without one the
+# Page tests drive Debian's chromium (its headless shell, lighter) through chromedp, and
+# briefings print with chromium itself, with a Chinese font (without one the
 # screenshots and PDFs show boxes) and poppler's pdftotext to read the printed pages back.
 browser: $(AXE)
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
-	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei poppler-utils; }
+	@command -v chromium >/dev/null 2>&1 && command -v chromium-headless-shell >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-headless-shell fonts-wqy-microhei poppler-utils; }
 
 # Installs Debian's clickhouse-server (and zookeeper, which its replicated tables and ON
 # CLUSTER statements need for the cluster test) if missing, and starts the test server in
