@@ -604,9 +604,9 @@ var (
 const a4Width, a4Height = 8.27, 11.69 // inches
 
 // printLayout lays the loaded page out as chromium prints it on p (print media at the
-// paper's width) and checks that the navigation and buttons are gone, every chart fits the
-// paper's width, and the page's title and, on a page with pickers or filters, what they
-// chose stand on the first sheet. It returns the title and that line, and done, which puts
+// paper's width) and checks that the navigation, buttons and a report's hints on filling
+// it in are gone, every chart fits the paper's width, and the page's title and, on a page
+// with pickers or filters, what they chose stand on the first sheet. It returns the title and that line, and done, which puts
 // the screen's media back (the window keeps the paper's width). Every page is laid out for
 // paper; print takes some of them on through chromium's printing to PDF.
 func (s *session) printLayout(t *testing.T, name string, p viewport) (title, context string, done func()) {
@@ -624,7 +624,7 @@ func (s *session) printLayout(t *testing.T, name string, p viewport) (title, con
 	s.setViewport(t, p)
 	check := fmt.Sprintf(`(function () {
   var bad = [], w = %d, h = %d;
-  document.querySelectorAll('header.top, form.pickers, form.filters, button').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' shows'); });
+  document.querySelectorAll('header.top, form.pickers, form.filters, button, #report-form .hint').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' shows'); });
   document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
     var r = c.getBoundingClientRect();
     if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');
