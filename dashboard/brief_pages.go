@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) briefRoutes(e *echo.Echo) {
-	pages := e.Group("", s.require(PermViewDashboards))
+	pages := behind(e, s.require(PermViewDashboards))
 	pages.GET("/brief", s.briefPage)
 	pages.GET("/api/brief", s.briefAPI)
 	pages.GET("/brief/print", s.briefPrint)

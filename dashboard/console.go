@@ -21,7 +21,7 @@ type consoleStore interface {
 }
 
 func (s *Server) consoleRoutes(e *echo.Echo) {
-	g := e.Group("", s.require(PermRunSQL))
+	g := behind(e, s.require(PermRunSQL))
 	g.GET("/console", s.consolePage)
 	g.GET("/api/sql/schema", s.schemaAPI)
 	g.GET("/api/sql/saved", s.savedAPI)

@@ -48,7 +48,7 @@ func init() {
 // ledgerRoutes serves the ledger's pages to the province's staff and to the units'
 // reporters, each seeing the items its scope holds.
 func (s *Server) ledgerRoutes(e *echo.Echo) {
-	g := e.Group("", s.requireAny(PermViewDashboards, PermReport))
+	g := behind(e, s.requireAny(PermViewDashboards, PermReport))
 	g.GET("/ecology", s.homeUnits("ecology", s.ecologyPage))
 	g.GET("/api/ecology", s.homeUnits("ecology", s.ecologyAPI))
 	g.GET("/ecology/items/:id", s.homeUnits("ecology", s.ecologyItemPage))

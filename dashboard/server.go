@@ -168,11 +168,12 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
-	e.Use(s.logRequests, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
+	e.Pre(routeHeadAsGet)
+	e.Use(answerHead, s.logRequests, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
 	s.wallRoutes(e)
 	s.accountRoutes(e)
-	pages := e.Group("", s.require(PermViewDashboards))
+	pages := behind(e, s.require(PermViewDashboards))
 	pages.GET("/", s.cockpitPage)
 	pages.GET("/api/cockpit", s.cockpitAPI)
 	pages.GET("/ranking", s.rankingPage)
