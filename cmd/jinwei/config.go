@@ -107,7 +107,6 @@ func defaultConfig() config {
 		HomeRegion:        "620000",
 		DemoDir:           "data",
 		LoadDemo:          true,
-		SourcesDir:        "data/sources",
 		MaxRejectShare:    etl.DefaultMaxRejectShare,
 		BatchRows:         etl.DefaultBatchRows,
 		SessionTTL:        "12h",
@@ -159,6 +158,11 @@ func loadConfig(path string, explicit bool) (config, error) {
 		if v, ok := os.LookupEnv(k); ok && v != "" {
 			set(&cfg, v)
 		}
+	}
+	// The mappings live beside the data they describe: a demo_dir moved out of the
+	// repository takes its sources with it unless sources_dir says otherwise.
+	if cfg.SourcesDir == "" {
+		cfg.SourcesDir = filepath.Join(cfg.DemoDir, "sources")
 	}
 	for key, dsn := range map[string]string{"warehouse": cfg.Warehouse, "warehouse_readonly": cfg.WarehouseReadonly} {
 		if dsn != "" && !warehouse.IsServerDSN(dsn) {

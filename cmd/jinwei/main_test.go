@@ -189,6 +189,34 @@ func TestConfigFileEnvironmentAndFlags(t *testing.T) {
 	}
 }
 
+// The mappings go with the demo data: a demo_dir outside the repository finds its sources
+// folder without a sources_dir of its own (before, sources_dir stayed data/sources, relative
+// to wherever serve ran, and the units' files in the province layout were not understood).
+func TestSourcesDirFollowsTheDemoData(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, file, env, want string }{
+		{"default", "", "", filepath.Join("data", "sources")},
+		{"demo_dir moved", "demo_dir = \"/srv/jinwei/data\"\n", "", "/srv/jinwei/data/sources"},
+		{"sources_dir set", "demo_dir = \"/srv/jinwei/data\"\nsources_dir = \"/srv/mappings\"\n", "", "/srv/mappings"},
+		{"environment", "demo_dir = \"/srv/jinwei/data\"\n", "/etc/jinwei/sources", "/etc/jinwei/sources"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".toml")
+			if err := os.WriteFile(path, []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("JINWEI_SOURCES_DIR", tc.env)
+			cfg, err := loadConfig(path, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.SourcesDir != tc.want {
+				t.Errorf("sources_dir is %q, want %q", cfg.SourcesDir, tc.want)
+			}
+		})
+	}
+}
+
 // The example config documents every key and must itself be valid.
 func TestExampleConfigIsValid(t *testing.T) {
 	cfg, err := loadConfig(filepath.Join("..", "..", "jinwei.example.toml"), true)
