@@ -98,7 +98,7 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	}
 	w, err := openWarehouse(ctx, cfg, log)
 	if errors.Is(err, warehouse.ErrWarehouseBusy) && !dryRun {
-		return handOverLoad(ctx, cfg, job, args, fromURL, out)
+		return handOverLoad(ctx, cfg, handOver{job: job, files: args, fromURL: fromURL, mapping: mappingPath, strict: strict}, out)
 	}
 	if err != nil {
 		return err
@@ -176,10 +176,27 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 }
 
 // handOverLoad sends the files to the running server that holds the warehouse.
-func handOverLoad(ctx context.Context, cfg *config, job string, files []string, fromURL string, out io.Writer) error {
-	if fromURL != "" {
-		return fmt.Errorf("etl load --url: a jinwei server holds the warehouse; configure the URL on one of its jobs and run `jinwei etl run JOB`")
+// handOver is what `etl load` asked for, for the running server to do.
+type handOver struct {
+	job, fromURL, mapping string
+	files                 []string
+	strict                bool
+}
+
+// handOverLoad has the running server load the files. What it cannot be told is refused,
+// never dropped: it fetches only its jobs' URLs, reads files with the mappings in its own
+// sources_dir, and refuses a file by its own max_reject_share.
+func handOverLoad(ctx context.Context, cfg *config, h handOver, out io.Writer) error {
+	const held = "a jinwei server holds the warehouse"
+	switch {
+	case h.fromURL != "":
+		return fmt.Errorf("etl load --url: %s; configure the URL on one of its jobs and run `jinwei etl run JOB`", held)
+	case h.mapping != "":
+		return fmt.Errorf("etl load --mapping: %s and reads files with the mappings in its sources_dir; put %s there, or stop the server to load with it", held, h.mapping)
+	case h.strict:
+		return fmt.Errorf("etl load --strict: %s and refuses a file by its max_reject_share; set max_reject_share = 0 in its config, or stop the server to load strictly", held)
 	}
+	job, files := h.job, h.files
 	c, err := newServerClient(cfg.DataDir)
 	if err != nil {
 		return err

@@ -28,6 +28,14 @@ func TestLoadIsHandedToTheRunningServer(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	// What the server cannot be told is refused, not dropped (before, the load went ahead
+	// without the mapping, and without --strict loaded the file's good rows).
+	for flag, want := range map[string]string{"--strict": "etl load --strict: a jinwei server holds the warehouse", "--mapping=" + file: "etl load --mapping: a jinwei server holds the warehouse"} {
+		out, err := p.command("etl", "load", "--job", "economy", flag, file).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("etl load %s with a server running: %v\n%s\nwant it refused: %q", flag, err, out, want)
+		}
+	}
 	res, err := http.Get("http://" + info.Addr + "/api/ranking?indicator=gdp&year=2025&group=yellow_river9")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("ranking after the handed load: %v %v", err, res)
