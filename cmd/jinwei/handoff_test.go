@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,8 +14,25 @@ import (
 func TestLoadIsHandedToTheRunningServer(t *testing.T) {
 	t.Parallel()
 	p := newProcEnv(t)
+	// A data directory named relative to the working folder, as make run names it.
+	p.dataDir = "wh"
 	dir := p.dir
 	_, info, _ := p.serve(t)
+	// The console's statements run in a worker process of their own, in another folder:
+	// they read the same warehouse (handed the relative path, the worker opened an empty one
+	// and found no table).
+	req, _ := http.NewRequest(http.MethodPost, "http://"+info.Addr+"/api/sql", strings.NewReader(`{"statement": "SELECT count() AS n FROM regions WHERE level = 'province'"}`))
+	req.Header.Set("Authorization", "Bearer "+info.Token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "[31]") {
+		t.Errorf("the SQL API counted the provinces: %d %s; want 31", res.StatusCode, body)
+	}
 	file := filepath.Join(dir, "handed.csv")
 	if err := os.WriteFile(file, []byte("year,region,indicator,value\n2025,甘肃,gdp,13900\n2025,火星,gdp,1\n2025,青海,gdp,4100\n2025,宁夏,gdp,5700\n2025,陕西,gdp,36500\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -36,12 +54,12 @@ func TestLoadIsHandedToTheRunningServer(t *testing.T) {
 			t.Errorf("etl load %s with a server running: %v\n%s\nwant it refused: %q", flag, err, out, want)
 		}
 	}
-	res, err := http.Get("http://" + info.Addr + "/api/ranking?indicator=gdp&year=2025&group=yellow_river9")
+	res, err = http.Get("http://" + info.Addr + "/api/ranking?indicator=gdp&year=2025&group=yellow_river9")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("ranking after the handed load: %v %v", err, res)
 	}
 	res.Body.Close()
-	req, _ := http.NewRequest(http.MethodGet, "http://"+info.Addr+"/api/admin/runs", nil)
+	req, _ = http.NewRequest(http.MethodGet, "http://"+info.Addr+"/api/admin/runs", nil)
 	req.Header.Set("Authorization", "Bearer wrong")
 	res, err = http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != http.StatusUnauthorized {

@@ -27,6 +27,14 @@ func newProcEnv(t *testing.T, extraEnv ...string) *procEnv {
 	return &procEnv{bin: testBinary(t), dir: dir, dataDir: filepath.Join(dir, "wh"), env: append(env, extraEnv...)}
 }
 
+// path is a path as jinwei sees it from its working folder, p.dir.
+func (p *procEnv) path(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(p.dir, name)
+}
+
 // command is jinwei with args and the data directory, ready to start.
 func (p *procEnv) command(args ...string) *exec.Cmd {
 	c := exec.Command(p.bin, append(args, "--data-dir", p.dataDir)...)
@@ -75,7 +83,7 @@ func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cm
 	// serve migrates and loads the demo before it answers: minutes on a busy 2-core machine.
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
-		info, err := readServeInfo(p.dataDir)
+		info, err := readServeInfo(p.path(p.dataDir))
 		if err == nil {
 			return c, info, exited
 		}
@@ -90,7 +98,7 @@ func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cm
 // the load is then inserting.
 func (p *procEnv) waitForBatches(t *testing.T, n int) {
 	t.Helper()
-	spool := filepath.Join(p.dataDir, "jinwei_spool")
+	spool := filepath.Join(p.path(p.dataDir), "jinwei_spool")
 	seen := map[string]bool{}
 	deadline := time.Now().Add(3 * time.Minute) // generous for a busy machine
 	for len(seen) < n && time.Now().Before(deadline) {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,14 @@ var _ ch.GuardEngine = (*adhocGuard)(nil)
 // (the program exe, whose main calls RunWorker when IsWorker), on a snapshot of the data taken
 // at the data version version returns.
 func NewWorkerGuard(e *Engine, exe string, libs []string, version func() uint64) ch.GuardEngine {
+	// The worker runs in its snapshot's folder: a library named relative to this process's
+	// folder must be named whole.
+	libs = slices.Clone(libs)
+	for i, l := range libs {
+		if a, err := filepath.Abs(l); err == nil && l != "" {
+			libs[i] = a
+		}
+	}
 	return &adhocGuard{e: e, exe: exe, libs: libs, version: version, turn: make(chan struct{}, 1)}
 }
 

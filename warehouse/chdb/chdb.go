@@ -46,6 +46,12 @@ type Engine struct {
 var _ ch.Engine = (*Engine)(nil)
 
 func Open(libPaths []string, dataDir, db string) (*Engine, error) {
+	// Absolute, because the ad hoc worker runs in a folder of its own: handed a relative
+	// path it opened a new, empty warehouse there, and the console found no tables.
+	dataDir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded warehouse %s: %w", dataDir, err)
+	}
 	lib, err := loadChdb(libPaths)
 	if err != nil {
 		return nil, err
