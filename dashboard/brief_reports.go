@@ -12,7 +12,7 @@ import (
 
 // overdueReports is what a briefing reads of units' monthly reports.
 type overdueReports interface {
-	ReportsByForm(ctx context.Context) (bool, error)
+	ReportsByForm(ctx context.Context, month string) (bool, error)
 	LateOrMissing(ctx context.Context, month string, d warehouse.Deadlines, now time.Time) ([]warehouse.Unit, []warehouse.ReportState, error)
 }
 
@@ -28,13 +28,13 @@ func (s *Server) briefReports(ctx context.Context, d *briefDraft) ([]BriefSenten
 	if !ok {
 		return nil, nil
 	}
-	byForm, err := rs.ReportsByForm(ctx)
-	if err != nil || !byForm {
-		return nil, err
-	}
 	now := s.now()
 	month, err := s.cfg.Deadlines.LastDue(d.period.Last().Format("2006-01"), now)
 	if err != nil || month == "" {
+		return nil, err
+	}
+	byForm, err := rs.ReportsByForm(ctx, month)
+	if err != nil || !byForm {
 		return nil, err
 	}
 	due, err := s.cfg.Deadlines.For(month)

@@ -84,4 +84,16 @@ func TestBriefNamesUnitsLateOrMissingAsTheReportsPage(t *testing.T) {
 			checkFact(t, q, *found, fact, page)
 		}
 	}
+	// A month no unit reported through the form keeps its figures loaded by file: its
+	// briefing does not judge the units by the form's deadlines (before, the submissions of
+	// 2024-12 made the briefing of 2023 name every unit missing).
+	var b dashboard.Briefing
+	getAs("/api/brief?period=2023-12", &b)
+	for _, sec := range b.Sections {
+		for _, st := range sec.Sentences {
+			if strings.HasPrefix(st.Link, "/reports?") {
+				t.Errorf("period=2023-12: a month loaded by file is judged by the form: %q", st.Text)
+			}
+		}
+	}
 }

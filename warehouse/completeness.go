@@ -177,11 +177,17 @@ func (w *Warehouse) LateOrMissing(ctx context.Context, month string, d Deadlines
 	return units, states, nil
 }
 
-// ReportsByForm says whether units report through the form here: some unit has submitted
-// a report of some month. Where none has, every unit is missing by the deadlines, and who
-// did not report is read from the campaign's figures (loaded by file) instead.
-func (w *Warehouse) ReportsByForm(ctx context.Context) (bool, error) {
-	res, err := w.named(ctx, "reports_by_form", nil)
+// ReportsByForm says whether units reported month ("2024-12") through the form: some unit
+// has submitted its report of that month. Where none has, every unit is missing by the
+// deadlines, and who did not report is read from the campaign's figures (loaded by file)
+// instead. It is the month's: a province that starts using the form keeps the months it
+// loaded by file (before, one submission of any month judged every month by the form, and
+// the briefing of a month loaded by file named all 108 units missing).
+func (w *Warehouse) ReportsByForm(ctx context.Context, month string) (bool, error) {
+	if _, err := time.Parse("2006-01", month); err != nil {
+		return false, fmt.Errorf("month %q is not YYYY-MM", month)
+	}
+	res, err := w.named(ctx, "reports_by_form", Params{"month": month})
 	if err != nil {
 		return false, err
 	}

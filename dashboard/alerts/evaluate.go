@@ -21,7 +21,7 @@ type Store interface {
 	Targets(ctx context.Context, region string) ([]warehouse.TargetStatus, error)
 	LedgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time) ([]warehouse.LedgerItem, error)
 	Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*warehouse.Scorecard, error)
-	ReportsByForm(ctx context.Context) (bool, error)
+	ReportsByForm(ctx context.Context, month string) (bool, error)
 	LateOrMissing(ctx context.Context, month string, d warehouse.Deadlines, now time.Time) ([]warehouse.Unit, []warehouse.ReportState, error)
 	RecentRuns(ctx context.Context, limit int) ([]warehouse.Run, error)
 	Accounts(ctx context.Context) ([]warehouse.Account, error)
@@ -484,13 +484,13 @@ func newItems(items []warehouse.LedgerItem, before string) []warehouse.LedgerIte
 // subject per month; news is a unit joining the list. Where no unit reports through the
 // form, the campaign's figures (loaded by file) say who did not report instead.
 func (e *evaluator) reporting(ctx context.Context, r warehouse.AlertRule) ([]observation, error) {
-	byForm, err := e.st.ReportsByForm(ctx)
-	if err != nil || !byForm {
-		return e.campaignReporting(ctx, r, err)
-	}
 	month, err := e.deadlines.LastDue(e.now.In(warehouse.ProvinceTime).Format("2006-01"), e.now)
 	if err != nil || month == "" {
 		return nil, err
+	}
+	byForm, err := e.st.ReportsByForm(ctx, month)
+	if err != nil || !byForm {
+		return e.campaignReporting(ctx, r, err)
 	}
 	due, err := e.deadlines.For(month)
 	if err != nil {
