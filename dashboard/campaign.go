@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -55,19 +56,40 @@ func campaignKind(c echo.Context) (string, error) {
 	return kind, nil
 }
 
+// campaignMonth is the ?month= a campaign page or action asks for, as the warehouse keeps
+// months (2025-02-01): given as 2025-02, as every other page's month is, or as the day
+// that starts it; "" when none is asked for.
+func campaignMonth(c echo.Context) (string, error) {
+	month := c.QueryParam("month")
+	if month == "" {
+		return "", nil
+	}
+	if len(month) == len("2006-01") {
+		month += "-01"
+	}
+	if m, err := time.Parse(time.DateOnly, month); err != nil || m.Day() != 1 {
+		return "", badFormat("month", c.QueryParam("month"), "2025-02")
+	}
+	return month, nil
+}
+
 func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	ctx := c.Request().Context()
 	kind, err := campaignKind(c)
 	if err != nil {
 		return campaignData{}, err
 	}
+	month, err := campaignMonth(c)
+	if err != nil {
+		return campaignData{}, err
+	}
 	d := campaignData{Kind: kind}
-	if d.Scorecard, err = s.store.Scorecard(ctx, kind, c.QueryParam("month"), s.cfg.CampaignWeights); err != nil {
+	if d.Scorecard, err = s.store.Scorecard(ctx, kind, month, s.cfg.CampaignWeights); err != nil {
 		return d, err
 	}
 	sc := d.Scorecard
 	if sc.Month == "" {
-		d.NoData = campaignNoData(c.QueryParam("month"), sc.Months, pageLang(c))
+		d.NoData = campaignNoData(month[:min(len(month), 7)], sc.Months, pageLang(c))
 		return d, nil
 	}
 	if d.Generated, err = s.store.CampaignGenerated(ctx, sc.Month); err != nil {

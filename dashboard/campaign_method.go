@@ -126,12 +126,12 @@ func (s *Server) campaignMethodAPI(c echo.Context) error {
 // adminPublishCampaign publishes a month's rankings (通报) of one scope (kind) or, without
 // kind, of all three, so that the next month's rank changes are against them.
 func (s *Server) adminPublishCampaign(c echo.Context) error {
-	month := c.QueryParam("month")
-	if month == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "name the month to publish (?month=2025-02-01)")
+	month, err := campaignMonth(c)
+	if err != nil {
+		return err
 	}
-	if len(month) == 7 {
-		month += "-01"
+	if month == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "name the month to publish (?month=2025-02)")
 	}
 	kinds := campaignKinds
 	if k := c.QueryParam("kind"); k != "" {

@@ -27,6 +27,7 @@ import (
 type campaignJSON struct {
 	Kind      string        `json:"kind"`
 	Scorecard api.Scorecard `json:"scorecard"`
+	NoData    string        `json:"no_data"`
 }
 
 // The page shows the method in short, each unit's breakdown with what would raise it most,
@@ -38,6 +39,18 @@ func TestCampaignAPIAndPage(t *testing.T) {
 	getJSON(t, srv.URL+"/api/campaign?kind=county&month=2024-06-01", &d)
 	if len(d.Scorecard.Units) != 86 || d.Scorecard.Month != "2024-06-01" || d.Scorecard.Weights["on_time_rate"] != 2 {
 		t.Fatalf("%d units in %s with weights %v", len(d.Scorecard.Units), d.Scorecard.Month, d.Scorecard.Weights)
+	}
+	// A month as every other page writes it (2024-06) is the same month; one that does not
+	// read is said to be so (before, 2024-06 answered that the month had no reports).
+	var short campaignJSON
+	getJSON(t, srv.URL+"/api/campaign?kind=county&month=2024-06", &short)
+	if short.Scorecard.Month != "2024-06-01" || len(short.Scorecard.Units) != 86 || short.NoData != "" {
+		t.Errorf("month=2024-06: %q with %d units (%q); want 2024-06-01's 86", short.Scorecard.Month, len(short.Scorecard.Units), short.NoData)
+	}
+	for _, bad := range []string{"2024-6", "2024-06-15", "June"} {
+		if code, body, _ := get(t, srv.URL+"/api/campaign?month="+bad); code != http.StatusOK || !strings.Contains(body, "应形如 2025-02") {
+			t.Errorf("month=%s: %d %.200s; want it named unreadable, with the form 2025-02", bad, code, body)
+		}
 	}
 	if d.Scorecard.Baseline != warehouse.BaselineRescored {
 		t.Errorf("baseline %q; want rescored when nothing was published", d.Scorecard.Baseline)
