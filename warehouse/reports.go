@@ -108,6 +108,18 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 			revision = e.Revision + 1
 		}
 	}
+	// The same figures sent again (a double click, a form sent twice) change nothing: no
+	// revision, no run, no new data version. After a return they are a resubmission.
+	if n := len(events); n > 0 && events[n-1].Action == ReportSubmitted {
+		last := events[n-1]
+		had, err := w.RevisionValues(ctx, scope, s.Unit.Code, last.RunID)
+		if err != nil {
+			return 0, err
+		}
+		if sameCells(had, s.Cells) {
+			return last.Revision, w.putDraft(ctx, s.Unit.Code, s.Month, "", s.By, true)
+		}
+	}
 	if s.At.IsZero() {
 		s.At = time.Now()
 	}
@@ -115,6 +127,24 @@ func (w *Warehouse) SubmitReport(ctx context.Context, scope RowScope, s Submissi
 		return 0, err
 	}
 	return revision, nil
+}
+
+// sameCells says whether two reports give the same value to each cell, in any order.
+func sameCells(a, b []ReportCell) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(c ReportCell) string { return c.Metric + ":" + strconv.Itoa(c.Category) }
+	values := make(map[string]float64, len(a))
+	for _, c := range a {
+		values[key(c)] = c.Value
+	}
+	for _, c := range b {
+		if v, ok := values[key(c)]; !ok || v != c.Value {
+			return false
+		}
+	}
+	return len(values) == len(b)
 }
 
 // writeSubmission writes a submission as revision, a change of several statements: the run,

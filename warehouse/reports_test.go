@@ -38,8 +38,19 @@ func TestReportSubmissionsRevisionsReturnsAndCompleteness(t *testing.T) {
 	if err != nil || rev != 1 {
 		t.Fatalf("submit: r%d %v", rev, err)
 	}
-	if v1, _ := w.DataVersion(ctx); v1 <= v0 {
+	v1, _ := w.DataVersion(ctx)
+	if v1 <= v0 {
 		t.Errorf("the data version did not grow with a submission: %d then %d", v0, v1)
+	}
+	// The same figures sent again, in another order (a double click): the same revision, no
+	// new run, the same data version (before: revisions 2 and 3, each a run).
+	again := sub
+	again.Cells = []warehouse.ReportCell{sub.Cells[1], sub.Cells[0]}
+	if rev, err := w.SubmitReport(ctx, warehouse.UnitScope(unit.Code), again); err != nil || rev != 1 {
+		t.Errorf("the same figures again: r%d %v; want r1 kept", rev, err)
+	}
+	if v2, _ := w.DataVersion(ctx); v2 != v1 {
+		t.Errorf("the same figures again moved the data version: %d then %d", v1, v2)
 	}
 	now := valuesOf(t, w, warehouse.ProvinceScope(), unit.Code, month)
 	if now["study_sessions"] != 99 || now["problems_found:3"] != 7 || len(now) != 25 {
