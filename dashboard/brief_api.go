@@ -115,7 +115,17 @@ func (s *Server) archiveBrief(ctx context.Context, r *RenderedBrief, by string) 
 // periodOrLatest reads a period, or takes the latest year with headline figures.
 func (s *Server) periodOrLatest(ctx context.Context, period string) (Period, error) {
 	if period != "" {
-		return ParsePeriod(period)
+		p, err := ParsePeriod(period)
+		if err != nil {
+			return p, err
+		}
+		// A briefing of a period still under way (or to come) would report the last full
+		// year's figures under its name.
+		today := s.now().In(warehouse.ProvinceTime).Format(time.DateOnly)
+		if p.Last().Format(time.DateOnly) >= today {
+			return p, unfinishedPeriod{period: period, today: today}
+		}
+		return p, nil
 	}
 	return s.latestPeriod(ctx, PeriodYear)
 }

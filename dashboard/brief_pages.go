@@ -28,8 +28,12 @@ func (s *Server) briefRoutes(e *echo.Echo) {
 func (s *Server) briefOf(c echo.Context) (*RenderedBrief, error) {
 	r, err := s.renderBrief(c.Request().Context(), c.QueryParam("period"), pageLang(c), false)
 	var pe periodError
-	if errors.As(err, &pe) {
+	var unfinished unfinishedPeriod
+	switch {
+	case errors.As(err, &pe):
 		return nil, badFormat("period", c.QueryParam("period"), "2024, 2024-Q4, 2024-12")
+	case errors.As(err, &unfinished):
+		return nil, &choiceError{Param: "period", Value: unfinished.period, Unfinished: unfinished.today}
 	}
 	return r, err
 }
@@ -77,7 +81,8 @@ func (s *Server) briefArchive(c echo.Context) error {
 	period := c.FormValue("period")
 	r, err := s.renderBrief(c.Request().Context(), period, lang, true)
 	var pe periodError
-	if errors.As(err, &pe) {
+	var unfinished unfinishedPeriod
+	if errors.As(err, &pe) || errors.As(err, &unfinished) {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	id := ""

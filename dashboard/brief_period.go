@@ -94,3 +94,10 @@ func (p Period) Label(lang string) string {
 type periodError struct{ msg string }
 
 func (e periodError) Error() string { return e.msg }
+
+// unfinishedPeriod is a period that has not ended yet: the asker's mistake, a 400.
+type unfinishedPeriod struct{ period, today string }
+
+func (e unfinishedPeriod) Error() string {
+	return fmt.Sprintf("period %s has not ended yet (today is %s): a briefing covers a period once it is over", e.period, e.today)
+}

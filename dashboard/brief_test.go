@@ -245,3 +245,27 @@ func checkFact(t *testing.T, q string, st dashboard.BriefSentence, f dashboard.B
 		t.Errorf("%s: %s shown as %q for %v", q, f.Name, f.Shown, f.Value)
 	}
 }
+
+// A briefing covers a period that is over: one still under way, or to come, is refused with
+// the reason, not written with the last full year's figures under its name (before,
+// period=2030 gave "2030年简报" of 2024's numbers).
+func TestBriefRefusesPeriodsNotOver(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	for _, period := range []string{"2030", now.Format("2006-01"), strconv.Itoa(now.Year())} {
+		for _, path := range []string{"/api/brief?period=" + period, "/brief?period=" + period + "&lang=en"} {
+			code, body, _ := get(t, srv.URL+path)
+			want := "所指时期尚未结束"
+			if strings.Contains(path, "lang=en") {
+				want = "has not ended yet"
+			}
+			if code != http.StatusOK || !strings.Contains(body, want) || strings.Contains(body, period+"年简报") {
+				t.Errorf("GET %s: %d %.300s; want it refused as not over", path, code, body)
+			}
+		}
+	}
+	if code, body, _ := get(t, srv.URL+"/api/brief?period=2024"); code != http.StatusOK || !strings.Contains(body, "2024年简报") {
+		t.Errorf("GET /api/brief?period=2024: %d %.300s; want the 2024 briefing", code, body)
+	}
+}

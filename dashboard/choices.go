@@ -16,6 +16,8 @@ type choiceError struct {
 	// one looks like instead.
 	Choices []string
 	Format  string
+	// Unfinished, for a period that has not ended, is today.
+	Unfinished string
 }
 
 func (e *choiceError) Error() string {
@@ -24,6 +26,9 @@ func (e *choiceError) Error() string {
 
 // reason says it in the page's language.
 func (e *choiceError) reason(lang string) string {
+	if e.Unfinished != "" {
+		return fmt.Sprintf(t(lang, "param_unfinished"), e.Param, e.Value, e.Unfinished)
+	}
 	if e.Format != "" {
 		return fmt.Sprintf(t(lang, "param_format"), e.Param, e.Value, e.Format)
 	}
