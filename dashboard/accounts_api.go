@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"jinwei/dashboard/api"
 )
@@ -36,7 +35,8 @@ func (s *Server) setUpAccounts(store AccountStore) error {
 		return fmt.Errorf("dashboard: there are accounts but the session key is shorter than 32 bytes")
 	}
 	s.accounts, s.proxies = accounts, proxies
-	s.loginTries = &accountLimiter{now: s.now, names: map[string]*rate.Limiter{}}
+	s.loginTries = newFailureLimiter(s.now, 10*time.Second, 5)
+	s.addressTries = newFailureLimiter(s.now, 3*time.Second, 10)
 	return nil
 }
 

@@ -132,9 +132,9 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	}
 }
 
-// loginLimiter allows a few sign-in attempts per client address, then one every few
-// seconds. The address is the peer's, or X-Forwarded-For's only from a trusted proxy (see
-// ipExtractor).
+// loginLimiter allows a few attempts per client address, then one every few seconds: a
+// wall screen's sign-in with its token. The address is the peer's, or X-Forwarded-For's
+// only from a trusted proxy (see ipExtractor).
 func loginLimiter() echo.MiddlewareFunc {
 	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(3 * time.Second), Burst: 5, ExpiresIn: 10 * time.Minute})
@@ -146,13 +146,23 @@ func loginLimiter() echo.MiddlewareFunc {
 	})
 }
 
-// accountLimiter slows guessing one account's password from many addresses: each failed
-// sign-in for a name takes a token; with none left, that name's sign-ins are refused until
-// one comes back. Names not found count too, so the answer does not tell which exist.
-type accountLimiter struct {
+// failureLimiter counts failed sign-ins by a key: each failure takes a token, and with
+// none left the key's sign-ins are refused until one comes back; a sign-in that succeeds
+// takes nothing. By account name it slows guessing one password from many addresses (names
+// not found count too, so the answer does not tell which exist); by address, guessing many
+// accounts' from one. Counting only failures lets an office behind one address sign in all
+// at once in the morning (before, every attempt counted, and the sixth sign-in within
+// seconds from one address was refused).
+type failureLimiter struct {
 	mu    sync.Mutex
 	now   func() time.Time
+	every time.Duration
+	burst int
 	names map[string]*rate.Limiter
+}
+
+func newFailureLimiter(now func() time.Time, every time.Duration, burst int) *failureLimiter {
+	return &failureLimiter{now: now, every: every, burst: burst, names: map[string]*rate.Limiter{}}
 }
 
 // maxLimitedNames bounds the per-name limiters kept; past it they start over.
@@ -166,7 +176,7 @@ func limitKey(name string) string {
 	return name
 }
 
-func (l *accountLimiter) allowed(name string) bool {
+func (l *failureLimiter) allowed(name string) bool {
 	name = limitKey(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -174,7 +184,7 @@ func (l *accountLimiter) allowed(name string) bool {
 	return !ok || lim.TokensAt(l.now()) >= 1
 }
 
-func (l *accountLimiter) failed(name string) {
+func (l *failureLimiter) failed(name string) {
 	name = limitKey(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -183,7 +193,7 @@ func (l *accountLimiter) failed(name string) {
 		if len(l.names) >= maxLimitedNames {
 			clear(l.names)
 		}
-		lim = rate.NewLimiter(rate.Every(10*time.Second), 5)
+		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
 		l.names[name] = lim
 	}
 	lim.AllowN(l.now(), 1)
@@ -191,7 +201,7 @@ func (l *accountLimiter) failed(name string) {
 
 func (s *Server) authRoutes(e *echo.Echo) {
 	e.GET("/login", s.loginPage)
-	e.POST("/login", s.login, loginLimiter())
+	e.POST("/login", s.login)
 	e.POST("/logout", s.logout)
 }
 
@@ -210,13 +220,19 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name, password := c.FormValue("user"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
+	ip := c.RealIP()
 	if !s.loginTries.allowed(name) {
-		s.log.Warn("sign-in refused: too many failures for the account", "user", name, "ip", c.RealIP())
+		s.log.Warn("sign-in refused: too many failures for the account", "user", name, "ip", ip)
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins for this account; wait a minute")
+	}
+	if !s.addressTries.allowed(ip) {
+		s.log.Warn("sign-in refused: too many failures from the address", "user", name, "ip", ip)
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins from this address; wait a minute")
 	}
 	u, ok := s.accounts.checkPassword(ctx, name, password)
 	if !ok {
 		s.loginTries.failed(name)
+		s.addressTries.failed(ip)
 		s.log.Warn("sign-in refused", "user", name, "ip", c.RealIP())
 		v := loginView{page: newPage(c, "", "sign_in"), Next: next, Error: t(pageLang(c), "bad_login"), User: name}
 		return c.Render(http.StatusUnauthorized, "login.html", v)

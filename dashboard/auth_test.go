@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -173,6 +174,29 @@ func TestSignInIsRateLimited(t *testing.T) {
 	}
 	if !limited {
 		t.Errorf("12 failed sign-ins in a row were never limited")
+	}
+}
+
+// Failed sign-ins from one address are limited across account names; sign-ins that
+// succeed are not counted: an office behind one address signs in all at once.
+func TestSignInLimitCountsFailuresByAddress(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t)
+	// Fifteen sign-ins that succeed in a row (before: the sixth was refused, 429).
+	for i := range 15 {
+		if res := signIn(t, f.client(t), f.srv.URL, "leader", "leader-pw"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in %d that should succeed: %d", i+1, res.StatusCode)
+		}
+	}
+	// Guesses at many names, each name once: the address runs out.
+	limited := 0
+	for i := range 20 {
+		if signIn(t, f.client(t), f.srv.URL, fmt.Sprintf("guess%d", i), "x").StatusCode == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Errorf("20 failed sign-ins from one address under 20 names were never limited")
 	}
 }
 

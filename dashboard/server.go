@@ -119,10 +119,11 @@ type Server struct {
 	// routes are the registered route templates: the only route labels of the metrics.
 	routes map[string]bool
 	// accounts are the accounts, sessions and tokens; proxies the trusted proxies;
-	// loginTries the failed sign-ins per account name.
-	accounts   *Accounts
-	proxies    []*net.IPNet
-	loginTries *accountLimiter
+	// loginTries and addressTries the failed sign-ins per account name and per address.
+	accounts     *Accounts
+	proxies      []*net.IPNet
+	loginTries   *failureLimiter
+	addressTries *failureLimiter
 }
 
 // Warehouse is everything the dashboard reads and writes: the pages' store, the run log, and
