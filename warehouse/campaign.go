@@ -156,8 +156,9 @@ func (w *Warehouse) scoreMonth(ctx context.Context, scope, month string, weights
 		}
 		sc.Units = append(sc.Units, us)
 	}
-	if i > 0 {
-		sc.PrevMonth = sc.Months[i-1]
+	// Rank changes are against the calendar's previous month, when it had reports.
+	if i > 0 && slices.Contains(sc.Months, b.Months[i-1]) {
+		sc.PrevMonth = b.Months[i-1]
 		prev, pub, err := w.publishedRanks(ctx, scope, sc.PrevMonth)
 		if err != nil {
 			return nil, err
@@ -235,13 +236,32 @@ func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weig
 		return nil, nil, 0, fmt.Errorf("campaign scorecard: no score items; load data/campaign_scoring.csv with the %s job: %w", "campaign_score_items", ErrNotFound)
 	}
 	sc.Month, sc.Months = month, months
-	units, err := w.scorecardUnits(ctx, scope, kind, months[:i+1])
+	// The book runs month by month from the first report to this month, months without
+	// reports included: the yardsticks' twelve months and the previous month are the
+	// calendar's, not the last twelve that had reports (before, a month reported after a
+	// gap of 20 months was compared with the month before the gap as "last month").
+	span := calendarMonths(months[0], month)
+	units, err := w.scorecardUnits(ctx, scope, kind, span)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	b := scorecard.NewBook(items, kind, months[:i+1], units, weights)
+	b := scorecard.NewBook(items, kind, span, units, weights)
 	sc.Items, sc.Weights = b.Items, b.Weights
-	return b, sc, i, nil
+	return b, sc, len(span) - 1, nil
+}
+
+// calendarMonths lists the months from first to last ("2024-01-01"), both included.
+func calendarMonths(first, last string) []string {
+	m, err := time.Parse(time.DateOnly, first)
+	end, err2 := time.Parse(time.DateOnly, last)
+	if err != nil || err2 != nil || end.Before(m) {
+		return []string{last}
+	}
+	var out []string
+	for ; !m.After(end); m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format(time.DateOnly))
+	}
+	return out
 }
 
 // scorecardUnits lists the scope's units with their reports over months: for cities and

@@ -304,3 +304,40 @@ func TestScorecardGamingOnDemo(t *testing.T) {
 		}
 	}
 }
+
+// A month reported after months without reports (a unit's form in 2026-11, the files ending
+// 2025-02) is scored on its own: no "previous month" 20 months back, no rank changes, and
+// yardsticks from the month itself, not from the twelve months before the gap.
+func TestScorecardAfterAGapComparesWithTheCalendar(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	unit, err := w.Unit(ctx, "620102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := warehouse.Submission{Unit: unit, Month: "2026-11", By: "clerk", Channel: warehouse.ChannelForm,
+		Cells: []warehouse.ReportCell{{Metric: "study_sessions", Value: 4}, {Metric: "tasks_assigned", Value: 10}, {Metric: "tasks_on_time", Value: 9}}}
+	if _, err := w.SubmitReport(ctx, warehouse.UnitScope(unit.Code), sub); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := w.Scorecard(ctx, warehouse.ScopeCounty, "2026-11-01", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.PrevMonth != "" || sc.Baseline != "" {
+		t.Errorf("previous month %q (baseline %q); want none: 2026-10 had no reports", sc.PrevMonth, sc.Baseline)
+	}
+	for _, u := range sc.Units {
+		if u.HasChange {
+			t.Errorf("%s has a rank change against a month without reports", u.Code)
+		}
+	}
+	if y := sc.Yardsticks["on_time_rate"]; y.N != 1 || y.Median != 90 {
+		t.Errorf("on-time rate yardstick: median %v of %d values; want the month's own 90 of 1", y.Median, y.N)
+	}
+	// The demo's months keep theirs: 2025-02 against 2025-01.
+	if sc, err = w.Scorecard(ctx, warehouse.ScopeCounty, "2025-02-01", nil); err != nil || sc.PrevMonth != "2025-01-01" {
+		t.Errorf("2025-02: previous month %q, %v; want 2025-01-01", sc.PrevMonth, err)
+	}
+}

@@ -280,26 +280,32 @@ const Window = 12
 
 // Yardsticks takes each item's yardstick for month i from the OK values of every unit of
 // the kind in the Window months before it, so that nothing a unit reports this month moves
-// another unit's score; the campaign's first month, with no months before it, uses itself.
+// another unit's score; a month with no values at all in the Window before it (the
+// campaign's first month, or the first after months without reports) uses itself.
 // values[u][m] is unit u's item values in month m.
 func Yardsticks(items []Item, values [][]map[string]Value, i int) map[string]Yardstick {
 	lo, hi := max(0, i-Window), i
-	if i == 0 {
-		hi = 1
+	if !slices.ContainsFunc(items, func(it Item) bool { return len(okValues(it, values, lo, hi)) > 0 }) {
+		lo, hi = i, i+1
 	}
 	out := map[string]Yardstick{}
 	for _, it := range items {
-		var vs []float64
-		for _, unit := range values {
-			for m := lo; m < hi && m < len(unit); m++ {
-				if v := unit[m][it.Code]; v.Status == OK {
-					vs = append(vs, v.Value)
-				}
-			}
-		}
-		out[it.Code] = NewYardstick(it, vs)
+		out[it.Code] = NewYardstick(it, okValues(it, values, lo, hi))
 	}
 	return out
+}
+
+// okValues are the OK values of item it of every unit in months lo to hi (not included).
+func okValues(it Item, values [][]map[string]Value, lo, hi int) []float64 {
+	var vs []float64
+	for _, unit := range values {
+		for m := lo; m < hi && m < len(unit); m++ {
+			if v := unit[m][it.Code]; v.Status == OK {
+				vs = append(vs, v.Value)
+			}
+		}
+	}
+	return vs
 }
 
 // ItemScore is one item's part of a unit's score.

@@ -169,6 +169,45 @@ func TestYardstickAndPoints(t *testing.T) {
 
 // A rate reaches full marks at 100 %, the values between the median and 100 % earning
 // 50–100 in proportion, or more by the spread rule.
+// The yardsticks of a month come from the Window months before it; a month with none
+// there (the first, or the first after months without reports) uses itself.
+func TestYardsticksWindow(t *testing.T) {
+	it := Item{Code: "x", MinSpread: 0.01}
+	month := func(vs ...float64) []map[string]Value {
+		var out []map[string]Value
+		for _, v := range vs {
+			out = append(out, map[string]Value{"x": {Value: v, Status: OK}})
+		}
+		return out
+	}
+	// Two units over 16 months: values 10 and 20 in months 0–2, nothing in 3–14, 90 and
+	// 100 in month 15.
+	values := make([][]map[string]Value, 2)
+	for u := range values {
+		values[u] = make([]map[string]Value, 16)
+		for m := range 3 {
+			values[u][m] = month(float64(10 * (u + 1)))[0]
+		}
+		values[u][15] = month(float64(90 + 10*u))[0]
+	}
+	for _, tc := range []struct {
+		name   string
+		i      int
+		median float64
+		n      int
+	}{
+		{"the first month uses itself", 0, 15, 2},
+		{"months before it", 2, 15, 4},
+		{"twelve months before it: month 2 has values, 3–13 none", 14, 15, 2},
+		{"after twelve empty months, itself", 15, 95, 2},
+	} {
+		y := Yardsticks([]Item{it}, values, tc.i)["x"]
+		if !near(y.Median, tc.median) || y.N != tc.n {
+			t.Errorf("%s (month %d): median %v of %d values, want %v of %d", tc.name, tc.i, y.Median, y.N, tc.median, tc.n)
+		}
+	}
+}
+
 func TestItemPointsCeiling(t *testing.T) {
 	rate := Item{Formula: Rate, Direction: 1}
 	count := Item{Formula: PerSize, Direction: 1}
