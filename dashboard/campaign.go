@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -73,6 +74,28 @@ func campaignMonth(c echo.Context) (string, error) {
 	return month, nil
 }
 
+// campaignDefaultMonth is the month the campaign pages open on: the latest with reports
+// whose deadline has passed, so that everyone's reports are in or counted missing. Before,
+// the first unit to report a new month turned the page to that month, ranking it alone.
+// "" (the latest with reports) when no month's deadline has passed.
+func (s *Server) campaignDefaultMonth(ctx context.Context) (string, error) {
+	months, err := s.store.CampaignMonths(ctx)
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	due, err := s.cfg.Deadlines.LastDue(now.In(warehouse.ProvinceTime).Format("2006-01"), now)
+	if err != nil {
+		return "", err
+	}
+	for i := len(months) - 1; i >= 0; i-- {
+		if months[i][:7] <= due {
+			return months[i], nil
+		}
+	}
+	return "", nil
+}
+
 func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	ctx := c.Request().Context()
 	kind, err := campaignKind(c)
@@ -82,6 +105,11 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	month, err := campaignMonth(c)
 	if err != nil {
 		return campaignData{}, err
+	}
+	if month == "" {
+		if month, err = s.campaignDefaultMonth(ctx); err != nil {
+			return campaignData{}, err
+		}
 	}
 	d := campaignData{Kind: kind}
 	if d.Scorecard, err = s.store.Scorecard(ctx, kind, month, s.cfg.CampaignWeights); err != nil {

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"jinwei/dashboard"
 	"jinwei/dashboard/api"
@@ -534,4 +536,41 @@ func middle(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// The campaign pages open on the latest month whose reports are all due: the first unit
+// to report a new month does not turn the page to that month, where it would rank alone.
+func TestCampaignOpensOnTheLatestMonthDue(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	unit, err := w.Unit(ctx, "620102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo's reports end with 2025-02; one county reports 2025-03, due 5 April.
+	sub := warehouse.Submission{Unit: unit, Month: "2025-03", By: "clerk", Channel: warehouse.ChannelForm,
+		At: time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), Cells: []warehouse.ReportCell{{Metric: "study_sessions", Value: 4}}}
+	if _, err := w.SubmitReport(ctx, warehouse.UnitScope(unit.Code), sub); err != nil {
+		t.Fatal(err)
+	}
+	f := newAuthServerOn(t, w)
+	leader, _ := f.signedIn(t, "leader")
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(2025, 4, 2, 12, 0, 0, 0, warehouse.ProvinceTime), "2025-02-01"},
+		{time.Date(2025, 4, 6, 12, 0, 0, 0, warehouse.ProvinceTime), "2025-03-01"},
+	} {
+		f.now = tc.now
+		code, body := call(t, leader, "GET", f.srv.URL+"/api/campaign?kind=county", nil, nil)
+		var d campaignJSON
+		if err := json.Unmarshal([]byte(body), &d); code != http.StatusOK || err != nil {
+			t.Fatalf("GET /api/campaign: %d %v %.200s", code, err, body)
+		}
+		if d.Scorecard.Month != tc.want {
+			t.Errorf("on %s the campaign opens on %s; want %s", tc.now.Format(time.DateOnly), d.Scorecard.Month, tc.want)
+		}
+	}
 }
