@@ -344,9 +344,15 @@ func categoriesChart(sc *warehouse.Scorecard, lang string) map[string]any {
 
 // campaignTrendChart follows the province's monthly totals of the main counts.
 func campaignTrendChart(trend []warehouse.TrendPoint, lang string) map[string]any {
-	months := make([]string, len(trend))
-	for i, p := range trend {
-		months[i] = p.Month[:7]
+	// Every calendar month along the axis: a month without reports is a gap in the lines,
+	// not a step from the month before it to the month after.
+	var months []string
+	at := map[string]int{}
+	if len(trend) > 0 {
+		for _, m := range warehouse.CalendarMonths(trend[0].Month, trend[len(trend)-1].Month) {
+			at[m] = len(months)
+			months = append(months, m[:7])
+		}
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(chartBase("campaign-trend", t(lang, "campaign_trend"), "", lang)...)
@@ -355,9 +361,12 @@ func campaignTrendChart(trend []warehouse.TrendPoint, lang string) map[string]an
 		charts.WithGridOpts(opts.Grid{Left: "60", Right: "30", Top: "70", Bottom: "50"}))
 	line.SetXAxis(months)
 	for i, m := range campaignTrendMetrics {
-		data := make([]opts.LineData, len(trend))
-		for j, p := range trend {
-			data[j] = opts.LineData{Value: p.Totals[m]}
+		data := make([]opts.LineData, len(months))
+		for j := range data {
+			data[j] = opts.LineData{Value: "-"}
+		}
+		for _, p := range trend {
+			data[at[p.Month]] = opts.LineData{Value: p.Totals[m]}
 		}
 		line.AddSeries(t(lang, "metric_"+m), data, charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: seriesColor(false, i)}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: seriesColor(false, i)}))

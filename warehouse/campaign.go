@@ -240,7 +240,7 @@ func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weig
 	// reports included: the yardsticks' twelve months and the previous month are the
 	// calendar's, not the last twelve that had reports (before, a month reported after a
 	// gap of 20 months was compared with the month before the gap as "last month").
-	span := calendarMonths(months[0], month)
+	span := CalendarMonths(months[0], month)
 	units, err := w.scorecardUnits(ctx, scope, kind, span)
 	if err != nil {
 		return nil, nil, 0, err
@@ -250,8 +250,8 @@ func (w *Warehouse) scorecardBook(ctx context.Context, scope, month string, weig
 	return b, sc, len(span) - 1, nil
 }
 
-// calendarMonths lists the months from first to last ("2024-01-01"), both included.
-func calendarMonths(first, last string) []string {
+// CalendarMonths lists the months from first to last ("2024-01-01"), both included.
+func CalendarMonths(first, last string) []string {
 	m, err := time.Parse(time.DateOnly, first)
 	end, err2 := time.Parse(time.DateOnly, last)
 	if err != nil || err2 != nil || end.Before(m) {

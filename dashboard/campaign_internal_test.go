@@ -1,0 +1,46 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"jinwei/warehouse"
+)
+
+// The campaign's trend runs along the calendar: a month without reports is a gap in every
+// line (ECharts' "-"), not a step straight from the month before to the month after.
+func TestCampaignTrendLeavesGapsForMonthsWithoutReports(t *testing.T) {
+	trend := []warehouse.TrendPoint{
+		{Month: "2025-01-01", Totals: map[string]float64{campaignTrendMetrics[0]: 10}},
+		{Month: "2025-02-01", Totals: map[string]float64{campaignTrendMetrics[0]: 12}},
+		{Month: "2025-05-01", Totals: map[string]float64{campaignTrendMetrics[0]: 1}},
+	}
+	b, err := json.Marshal(campaignTrendChart(trend, langEn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o struct {
+		XAxis []struct {
+			Data []string `json:"data"`
+		} `json:"xAxis"`
+		Series []struct {
+			Data []struct {
+				Value any `json:"value"`
+			} `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(o.XAxis[0].Data, " "); got != "2025-01 2025-02 2025-03 2025-04 2025-05" {
+		t.Errorf("the axis reads %q; want every month from 2025-01 to 2025-05", got)
+	}
+	var values []any
+	for _, d := range o.Series[0].Data {
+		values = append(values, d.Value)
+	}
+	if b, _ := json.Marshal(values); string(b) != `[10,12,"-","-",1]` {
+		t.Errorf("the first line's values are %s; want [10,12,\"-\",\"-\",1]", b)
+	}
+}
