@@ -634,6 +634,7 @@ func (s *session) printLayout(t *testing.T, name string, p viewport) (title, con
     if (!sel) return;
     var e = document.querySelector(sel);
     if (!e || !e.innerText.trim()) { bad.push(sel + ' is empty'); return; }
+    if (sel === '#print-context' && document.documentElement.lang.indexOf('zh') === 0 && e.innerText.indexOf(': ') >= 0) bad.push(sel + ' has an ASCII colon on a Chinese page: ' + e.innerText);
     var bottom = e.getBoundingClientRect().bottom + window.scrollY;
     if (bottom > h) bad.push(sel + ' ends ' + Math.round(bottom) + ' px down, past the first sheet');
   });

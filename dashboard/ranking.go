@@ -287,7 +287,7 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	}
 	amount := math.Abs(h.NextUp.Amount)
 	c.Gap = formatNumber(amount) + " " + unit
-	c.GapNote = fmt.Sprintf("%s #%d %s: ", t(lang, "gap_next"), h.NextUp.To.Rank, regionName(h.NextUp.To, lang))
+	c.GapNote = fmt.Sprintf(t(lang, "gap_to"), h.NextUp.To.Rank, regionName(h.NextUp.To, lang))
 	if r.Indicator.Kind.InPoints() {
 		// A gap between rates is in points; a percentage of a percentage misleads.
 		c.GapNote += verb + " " + formatNumber(amount) + " " + unit

@@ -111,7 +111,7 @@ func TestRankingPageShowsHomeStanding(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
 	}
-	for _, want := range []string{"31/31", "55.2%", "全国 95,749 元", "距上一名", "黑龙江", "1,277 元", "持平", `src="/static/vendor/echarts.min.js"`, "province_annual.csv", `<tr class="home">`} {
+	for _, want := range []string{"31/31", "55.2%", "全国 95,749 元", "距上一名（第30名黑龙江）：需增加 1,277", "持平", `src="/static/vendor/echarts.min.js"`, "province_annual.csv", `<tr class="home">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -99,11 +99,12 @@
   // something, which posts); the charts are redrawn at the paper's width without
   // their toolbox before the page is laid out for print, and back after.
   var context = document.getElementById('print-context');
+  var colon = document.documentElement.lang.indexOf('zh') === 0 ? '：' : ': ';
   if (context) {
     context.textContent = Array.prototype.map.call(document.querySelectorAll('form.pickers label, form.filters[method=get] label'), function (l) {
       var sel = l.querySelector('select');
       if (!sel || sel.selectedIndex < 0) return '';
-      return l.firstChild.textContent.trim() + ': ' + sel.options[sel.selectedIndex].text;
+      return l.firstChild.textContent.trim() + colon + sel.options[sel.selectedIndex].text;
     }).filter(Boolean).join(' · ');
   }
   // Before print the page still has the screen's layout: 700 px fits A4 either way up. Once
