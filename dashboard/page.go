@@ -54,6 +54,9 @@ const ctxDataVersion = "data_version"
 
 // wallSeconds reads a wall screen's interval from the query: def when absent or bad, never
 // below least.
+// minRotate is the fewest seconds a rotating wall screen stays on a page.
+const minRotate = 10
+
 func wallSeconds(c echo.Context, name string, def, least int) int {
 	n, err := strconv.Atoi(c.QueryParam(name))
 	if err != nil {
@@ -94,6 +97,11 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if wall {
 		p.Wall, p.Poll, p.Rotate = true, wallSeconds(c, "poll", 30, 1), wallSeconds(c, "rotate", 0, 0)
+		if p.Rotate > 0 {
+			// A page shown for less than this is gone before it is read (and before a
+			// busy screen has drawn it).
+			p.Rotate = max(p.Rotate, minRotate)
+		}
 		p.DataVersion, _ = c.Get(ctxDataVersion).(uint64)
 	}
 	return p
