@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -63,19 +64,25 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	var err error
 	switch {
 	case q.Get("indicator") != "" && q.Get("region") != "":
-		kind := q.Get("kind")
-		if kind == "" {
-			kind = "year"
+		// A parameter that names nothing is said to be so, not echoed back as a value
+		// that was never loaded.
+		kind := cmp.Or(q.Get("kind"), "year")
+		if !slices.Contains(periodKinds, kind) {
+			return d, nil, badChoice("kind", kind, periodKinds)
 		}
-		year, _ := strconv.Atoi(q.Get("year"))
-		no, _ := strconv.Atoi(q.Get("no"))
+		year, yerr := strconv.Atoi(q.Get("year"))
+		if yerr != nil || year < 1949 || year > 2100 {
+			return d, nil, badFormat("year", q.Get("year"), "2024")
+		}
+		no, nerr := strconv.Atoi(cmp.Or(q.Get("no"), "0"))
+		if nerr != nil || no < 0 || no > 12 {
+			return d, nil, badFormat("no", q.Get("no"), "0–12")
+		}
 		d.Subject, err = s.valueSubject(c, q.Get("indicator"), q.Get("region"), kind, year, no)
 		if err != nil {
 			return d, nil, err
 		}
-		if slices.Contains(periodKinds, kind) && year > 0 && year < 1<<16 && no >= 0 && no < 256 {
-			rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
-		}
+		rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
 	case q.Get("item") != "":
 		d.Subject = fmt.Sprintf(t(lang, "lineage_item"), q.Get("item"))
 		rows, err = s.store.LedgerSources(ctx, q.Get("item"))
@@ -116,10 +123,16 @@ func (s *Server) valueSubject(c echo.Context, indicator, region, kind string, ye
 	if err != nil {
 		return "", err
 	}
+	if !slices.ContainsFunc(inds, func(i warehouse.Indicator) bool { return i.Code == indicator }) {
+		return "", badChoice("indicator", indicator, indicatorCodes(inds))
+	}
 	name := indicatorLabel(inds, indicator, lang)
 	regions, err := s.regionIndex(c)
 	if err != nil {
 		return "", err
+	}
+	if _, ok := regions[region]; !ok {
+		return "", badFormat("region", region, "620000")
 	}
 	period := strconv.Itoa(year)
 	if kind != "year" {

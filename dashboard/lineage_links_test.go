@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"encoding/json"
 	"html"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -242,5 +243,26 @@ func TestEveryNumberLeadsToItsSource(t *testing.T) {
 		if !strings.Contains(l, "lang=en") {
 			t.Errorf("English cockpit links %s", l)
 		}
+	}
+}
+
+// A lineage address whose parameters name nothing is told so, parameter by parameter, not
+// answered "x · y · 0: not loaded" (before, any indicator, region and year were echoed).
+func TestLineageRefusesParametersThatNameNothing(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for _, tc := range []struct{ query, want string }{
+		{"indicator=x&region=620000&year=2024", "参数 indicator 的值“x”不在可选范围内"},
+		{"indicator=gdp&region=999999&year=2024", "参数 region 的值“999999”格式不对"},
+		{"indicator=gdp&region=620000&year=z", "参数 year 的值“z”格式不对"},
+		{"indicator=gdp&region=620000&year=2024&kind=week", "参数 kind 的值“week”不在可选范围内"},
+	} {
+		code, body, _ := get(t, srv.URL+"/api/lineage?"+tc.query)
+		if code != http.StatusOK || !strings.Contains(body, tc.want) {
+			t.Errorf("/api/lineage?%s: %d %.300s; want %q", tc.query, code, body, tc.want)
+		}
+	}
+	if code, body, _ := get(t, srv.URL+"/api/lineage?indicator=gdp&region=620000&year=2024"); code != http.StatusOK || !strings.Contains(body, "province_annual.csv") {
+		t.Errorf("Gansu's 2024 GDP: %d %.300s; want its source file", code, body)
 	}
 }
