@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -55,4 +56,38 @@ func do(t *testing.T, c *http.Client, method, u string) answer {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return answer{res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Location"), len(b)}
+}
+
+// An error page says in the reader's language what happened and what to do, and leads a
+// unit's reporter back to its report (before: "filler may not do this; it needs the
+// view_dashboards permission" on a Chinese page, under a link to the page that refused it).
+func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	f, _ := newOperatorServer(t)
+	filler := f.client(t)
+	signIn(t, filler, f.srv.URL, "filler", "filler-pw")
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/", http.StatusForbidden, []string{"无权访问此页", "请联系管理员", `href="/report"`}},
+		{"/?lang=en", http.StatusForbidden, []string{"Not allowed", "ask an administrator", `href="/report"`}},
+		{"/no-such-page", http.StatusNotFound, []string{"页面不存在", "地址有误"}},
+	} {
+		res, err := filler.Get(f.srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.status {
+			t.Errorf("GET %s: %d, want %d", tc.path, res.StatusCode, tc.status)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(body), w) {
+				t.Errorf("GET %s: the page lacks %q:\n%.600s", tc.path, w, body)
+			}
+		}
+	}
 }

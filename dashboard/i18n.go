@@ -58,6 +58,8 @@ var labelFamilies = map[string][]string{
 	"state_":         reportStates,
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},
 	"unit_":          unitKinds,
+	"error_":         errorStatuses,
+	"error_hint_":    errorStatuses,
 	"measure_":       measureUnits,
 	"attach_":        attachmentRefusals,
 	"rfile_":         reportFileRefusals,

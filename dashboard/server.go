@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -290,8 +292,25 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	lang := pageLang(c)
-	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": "", "Message": msg,
-		"L": labels[lang], "Path": c.Request().URL.Path})
+	heading, hint := t(lang, "error"), t(lang, "not_found_hint")
+	if slices.Contains(errorStatuses, strconv.Itoa(status)) {
+		heading, hint = t(lang, "error_"+strconv.Itoa(status)), t(lang, "error_hint_"+strconv.Itoa(status))
+	}
+	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
+		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c))})
+}
+
+// errorStatuses are the refusals an error page names in the reader's language, with what
+// to do next; the server's own words (English, for the log and the API) stand under them.
+var errorStatuses = []string{"400", "403", "404", "405", "413", "429"}
+
+// homeOf is where a session's pages start: a unit's reporter has its report, not the
+// province's dashboards (which refuse it).
+func homeOf(ss *session) string {
+	if ss != nil && !ss.can(PermViewDashboards) && ss.can(PermReport) {
+		return "/report"
+	}
+	return "/"
 }
 
 // answerChoice answers a parameter outside its values with 200 and the reason: the JSON
@@ -303,7 +322,7 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 		return
 	}
 	_ = c.Render(http.StatusOK, "error.html", map[string]any{"Lang": lang, "Status": http.StatusOK, "Heading": t(lang, "param_title"),
-		"Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path})
+		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c))})
 }
 
 func stringOf(v any) string {
