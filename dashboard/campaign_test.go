@@ -543,17 +543,8 @@ func middle(xs []float64) float64 {
 func TestCampaignOpensOnTheLatestMonthDue(t *testing.T) {
 	t.Parallel()
 	w := etltest.Demo(t)
-	ctx := context.Background()
-	unit, err := w.Unit(ctx, "620102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The demo's reports end with 2025-02; one county reports 2025-03, due 5 April.
-	sub := warehouse.Submission{Unit: unit, Month: "2025-03", By: "clerk", Channel: warehouse.ChannelForm,
-		At: time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), Cells: []warehouse.ReportCell{{Metric: "study_sessions", Value: 4}}}
-	if _, err := w.SubmitReport(ctx, warehouse.UnitScope(unit.Code), sub); err != nil {
-		t.Fatal(err)
-	}
+	etltest.SubmitForm(t, w, "620102", "2025-03", time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), warehouse.ReportCell{Metric: "study_sessions", Value: 4})
 	f := newAuthServerOn(t, w)
 	leader, _ := f.signedIn(t, "leader")
 	for _, tc := range []struct {

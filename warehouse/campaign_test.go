@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
@@ -312,15 +313,8 @@ func TestScorecardAfterAGapComparesWithTheCalendar(t *testing.T) {
 	t.Parallel()
 	w := etltest.Demo(t)
 	ctx := context.Background()
-	unit, err := w.Unit(ctx, "620102")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub := warehouse.Submission{Unit: unit, Month: "2026-11", By: "clerk", Channel: warehouse.ChannelForm,
-		Cells: []warehouse.ReportCell{{Metric: "study_sessions", Value: 4}, {Metric: "tasks_assigned", Value: 10}, {Metric: "tasks_on_time", Value: 9}}}
-	if _, err := w.SubmitReport(ctx, warehouse.UnitScope(unit.Code), sub); err != nil {
-		t.Fatal(err)
-	}
+	etltest.SubmitForm(t, w, "620102", "2026-11", time.Time{}, warehouse.ReportCell{Metric: "study_sessions", Value: 4},
+		warehouse.ReportCell{Metric: "tasks_assigned", Value: 10}, warehouse.ReportCell{Metric: "tasks_on_time", Value: 9})
 	sc, err := w.Scorecard(ctx, warehouse.ScopeCounty, "2026-11-01", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"jinwei/etl"
 	"jinwei/warehouse"
@@ -142,6 +143,21 @@ func LoadCSV(tb testing.TB, w *warehouse.Warehouse, job, name, content string) *
 		tb.Fatalf("load %s: %v", name, err)
 	}
 	return rep
+}
+
+// SubmitForm has a unit send its report of month ("2025-03") through the form at at (now
+// when zero), failing the test if it cannot.
+func SubmitForm(tb testing.TB, w *warehouse.Warehouse, unitCode, month string, at time.Time, cells ...warehouse.ReportCell) {
+	tb.Helper()
+	ctx := context.Background()
+	unit, err := w.Unit(ctx, unitCode)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sub := warehouse.Submission{Unit: unit, Month: month, By: "clerk", Channel: warehouse.ChannelForm, At: at, Cells: cells}
+	if _, err := w.SubmitReport(ctx, warehouse.UnitScope(unitCode), sub); err != nil {
+		tb.Fatalf("submit %s's report of %s: %v", unitCode, month, err)
+	}
 }
 
 // Provincial returns a fresh warehouse holding the demo's dimensions and the published
