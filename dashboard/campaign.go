@@ -178,7 +178,10 @@ func (s *Server) campaignPage(c echo.Context) error {
 		return err
 	}
 	lang := pageLang(c)
-	sc := d.Scorecard
+	sc, err := s.namedIn(c.Request().Context(), d.Scorecard, lang)
+	if err != nil {
+		return err
+	}
 	v := campaignView{page: newPage(c, "campaign", "nav_campaign"), Month: sc.Month, Kind: d.Kind}
 	v.Generated = d.Generated
 	for i := len(sc.Months) - 1; i >= 0; i-- {
@@ -208,6 +211,30 @@ func (s *Server) campaignPage(c echo.Context) error {
 	}
 	v.Sources, v.NoData = d.Sources, d.NoData
 	return c.Render(http.StatusOK, "campaign.html", v)
+}
+
+// namedIn is the scorecard with its units named in lang: the scorecard (shared, cached)
+// carries their Chinese names, and an English page listed 兰州市, 临夏回族自治州….
+func (s *Server) namedIn(ctx context.Context, sc *warehouse.Scorecard, lang string) (*warehouse.Scorecard, error) {
+	if lang != langEn || len(sc.Units) == 0 {
+		return sc, nil
+	}
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(units))
+	for _, u := range units {
+		names[u.Code] = unitName(u, lang)
+	}
+	local := *sc
+	local.Units = slices.Clone(sc.Units)
+	for i := range local.Units {
+		if n := names[local.Units[i].Code]; n != "" {
+			local.Units[i].Name = n
+		}
+	}
+	return &local, nil
 }
 
 func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string]scorecard.Item, lang string) scoreRow {

@@ -74,6 +74,10 @@ func TestCampaignAPIAndPage(t *testing.T) {
 	if strings.Contains(body, "%!") {
 		t.Errorf("English page has a broken format verb")
 	}
+	// Units are named in English too (before: 兰州市 … in the English scorecard).
+	if !strings.Contains(body, "<summary>Lanzhou") || strings.Contains(body, "<summary>兰州市") {
+		t.Errorf("the English scorecard does not name Lanzhou in English")
+	}
 	for _, want := range []string{"Method", "Normalised", "re-scored", "Tasks completed on time"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English page lacks %q", want)
