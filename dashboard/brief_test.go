@@ -269,3 +269,27 @@ func TestBriefRefusesPeriodsNotOver(t *testing.T) {
 		t.Errorf("GET /api/brief?period=2024: %d %.300s; want the 2024 briefing", code, body)
 	}
 }
+
+// An English briefing names the campaign's units in English (before: "临夏回族自治州 came
+// first", "酒泉市 …" in English sentences).
+func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	var b dashboard.Briefing
+	getJSON(t, srv.URL+"/api/brief?period=2025-02&lang=en", &b)
+	han := regexp.MustCompile(`\p{Han}+`)
+	n := 0
+	for _, sec := range b.Sections {
+		for _, st := range sec.Sentences {
+			if strings.HasPrefix(st.Link, "/campaign") {
+				n++
+				if h := han.FindAllString(st.Text, -1); len(h) > 0 {
+					t.Errorf("an English campaign sentence has Chinese %q: %s", h, st.Text)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatalf("the English briefing of 2025-02 has no sentence on the campaign: %+v", b.Sections)
+	}
+}

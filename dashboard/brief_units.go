@@ -173,6 +173,9 @@ func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 		if err != nil {
 			return err
 		}
+		if sc, err = s.namedIn(ctx, sc, lang); err != nil {
+			return err
+		}
 		out = append(out, scorecardSentences(sc, kind, lang, !byForm)...)
 		if kind == warehouse.ScopeCity && len(sc.Units) > 0 {
 			d.charts = append(d.charts, chartView{ID: "scorecard", Height: 90 + 20*len(sc.Units), Option: scorecardChart(sc, lang)})
