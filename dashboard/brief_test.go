@@ -271,7 +271,8 @@ func TestBriefRefusesPeriodsNotOver(t *testing.T) {
 }
 
 // An English briefing names the campaign's units in English (before: "临夏回族自治州 came
-// first", "酒泉市 …" in English sentences).
+// first", "酒泉市 …" in English sentences), and a city's count stands apart from its name
+// ("Jiuquan 4 overdue", not "Jiuquan4 overdue").
 func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
@@ -291,5 +292,17 @@ func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatalf("the English briefing of 2025-02 has no sentence on the campaign: %+v", b.Sections)
+	}
+	glued := regexp.MustCompile(`[A-Za-z]\d+ overdue`)
+	for _, sec := range b.Sections {
+		for _, st := range sec.Sentences {
+			if g := glued.FindString(st.Text); g != "" {
+				t.Errorf("a name runs into its count (%q): %s", g, st.Text)
+			}
+		}
+	}
+	// The ledger's closed tile says "Closed" on the English page.
+	if _, body, _ := get(t, srv.URL+"/ecology?lang=en"); strings.Contains(body, `<p class="note">已销号</p>`) {
+		t.Errorf("the English ledger page's closed tile reads 已销号")
 	}
 }

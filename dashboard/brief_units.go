@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -122,7 +123,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 		var names []string
 		for _, c := range cities[:min(len(cities), briefMaxCities)] {
 			n := l.OverdueByCity[c]
-			names = append(names, regionLabel(byCode, c, lang)+st.num("overdue_by_city", c, float64(n), strconv.Itoa(n))+t(lang, "brief_items_unit"))
+			names = append(names, fmt.Sprintf(t(lang, "brief_city_overdue"), regionLabel(byCode, c, lang), st.num("overdue_by_city", c, float64(n), strconv.Itoa(n))))
 		}
 		st.clause(t(lang, "brief_overdue_cities"), strings.Join(names, listSep(lang)))
 		out = append(out, st.done())
