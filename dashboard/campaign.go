@@ -338,7 +338,7 @@ func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("scorecard", t(lang, "scorecard")+" "+sc.Month[:7], t(lang, "scorecard_note"), lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithGridOpts(opts.Grid{Left: "150", Right: "50", Top: "70", Bottom: "30"}),
+		charts.WithGridOpts(opts.Grid{Left: "10", Right: "50", Top: "70", Bottom: "30", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}))
 	bar.SetXAxis(names)

@@ -254,7 +254,7 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unit, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithGridOpts(opts.Grid{Left: "170", Right: "80", Top: "70", Bottom: "30"}),
+		charts.WithGridOpts(opts.Grid{Left: "10", Right: "80", Top: "70", Bottom: "30", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 	)

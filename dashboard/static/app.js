@@ -83,6 +83,8 @@
   // On a phone a chart's centred title ran under its toolbox and a long subtitle past both
   // edges of the canvas: there they start at the left and are cut to the width with an
   // ellipsis (the page's text and the table below say the rest).
+  // The names along a bar chart's side (long in English: "Linxia Hui Autonomous
+  // Prefecture") are cut to a third of a phone's width, so that the bars keep the rest.
   function fitTitle(c) {
     var w = c.getWidth(), narrow = w < 560;
     if (!narrow && !c.narrowTitle) return;
@@ -92,6 +94,10 @@
       textStyle: { width: narrow ? w - 90 : null, overflow: narrow ? 'truncate' : 'none' },
       subtextStyle: { width: narrow ? w - 16 : null, overflow: narrow ? 'truncate' : 'none' }
     } });
+    var y = c.getOption().yAxis || [];
+    if (y.length && y[0].type === 'category') {
+      c.setOption({ yAxis: y.map(function () { return { axisLabel: { width: narrow ? Math.round(w / 3) : null, overflow: narrow ? 'truncate' : 'none' } }; }) });
+    }
   }
 
   // Printing: the pickers and filters are hidden on paper, so a line under the title says
