@@ -301,8 +301,8 @@ func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
 			}
 		}
 	}
-	// The ledger's closed tile says "Closed" on the English page.
-	if _, body, _ := get(t, srv.URL+"/ecology?lang=en"); strings.Contains(body, `<p class="note">已销号</p>`) {
-		t.Errorf("the English ledger page's closed tile reads 已销号")
+	// The ledger's closed tile says what closed means, in English on the English page.
+	if _, body, _ := get(t, srv.URL+"/ecology?lang=en"); !strings.Contains(body, `<p class="note">rectified and verified closed</p>`) {
+		t.Errorf("the English ledger page's closed tile does not say what closed means in English")
 	}
 }
