@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -63,7 +64,12 @@ func (p *procEnv) serve(t *testing.T, args ...string) (*exec.Cmd, serveInfo, <-c
 func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cmd, serveInfo, <-chan error) {
 	t.Helper()
 	c := p.command(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	c.Stdout, c.Stderr = out, out
+	// The end of its output says why, if serve stops before it answers.
+	last := &tail{}
+	c.Stdout, c.Stderr = last, last
+	if out != nil {
+		c.Stdout, c.Stderr = io.MultiWriter(out, last), io.MultiWriter(out, last)
+	}
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +93,39 @@ func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cm
 		if err == nil {
 			return c, info, exited
 		}
+		select {
+		case <-done:
+			// Waiting out the deadline for a process that is gone only hides why.
+			t.Fatalf("serve stopped before it answered (%v):\n%s", c.ProcessState, last)
+		default:
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve never started: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// tail keeps the last 4 KB written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (w *tail) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, b...)
+	if over := len(w.buf) - 4096; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+	}
+	return len(b), nil
+}
+
+func (w *tail) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.buf)
 }
 
 // waitForBatches returns once the warehouse's spool has seen n insert files come and go:
