@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"testing"
@@ -172,6 +173,13 @@ func Worker(tb testing.TB) string {
 func Run(m *testing.M) int {
 	if warehouse.IsWorker() {
 		return warehouse.RunWorker()
+	}
+	// A test process lives a minute or two and builds much short-lived JSON, HTML and Arrow:
+	// at Go's default (GOGC=100) the collector takes an eighth of its CPU, which make test
+	// runs short of on two cores. Four times the heap is well within a test machine's
+	// memory; a GOGC set by the caller is kept.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 	code := m.Run()
 	process.mu.Lock()
