@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -388,6 +389,9 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 		if s.eval(t, `document.getElementById('demo-banner').innerText.trim()`) == "" {
 			t.Errorf("demo %s %s: the demo banner is empty", lang, p.name)
 		}
+		if p.name == "ecology" {
+			s.pagedTable(t, "demo-ecology-"+lang, "ledger-table", lang)
+		}
 	}
 	for _, p := range []struct{ name, path string }{
 		{"ranking-custom", "/ranking?indicator=gdp_growth&group=custom&members=340000&members=520000&members=510000&members=500000"},
@@ -395,6 +399,54 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 		{"campaign-departments", "/campaign?kind=department"},
 	} {
 		s.look(t, "demo-"+p.name+"-"+lang, demo+withLang(p.path, lang), false)
+	}
+}
+
+// pagedRange is what a long table's pager says of its rows, per language.
+var pagedRange = map[string]string{"zh": "第 %d–%d 条，共 %d 条", "en": "%d–%d of %d"}
+
+// pagedTable checks the pager of the long table id on the loaded page: 50 rows at a time,
+// the next page, a search that finds a row of the last page, and every row on asking.
+func (s *session) pagedTable(t *testing.T, name, id, lang string) {
+	t.Helper()
+	state := func() (shown int, pager string) {
+		out := s.eval(t, fmt.Sprintf(`(function () {
+  var t = document.getElementById(%[1]q), p = t.nextElementSibling;
+  var shown = Array.prototype.filter.call(t.tBodies[0].rows, function (r) { return r.offsetParent !== null; }).length;
+  return shown + '|' + (p.hidden ? '' : p.querySelector('.range').textContent);
+})()`, id))
+		n, text, _ := strings.Cut(out, "|")
+		shown, _ = strconv.Atoi(n)
+		return shown, text
+	}
+	click := func(sel string) {
+		if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#"+id+" + .table-pager "+sel))); err != nil {
+			t.Fatalf("%s: click %s: %v", name, sel, err)
+		}
+	}
+	total, _ := strconv.Atoi(s.eval(t, fmt.Sprintf(`String(document.getElementById(%q).tBodies[0].rows.length)`, id)))
+	if total <= 100 {
+		t.Fatalf("%s: %d rows in #%s; the pager check wants more than two pages", name, total, id)
+	}
+	if shown, pager := state(); shown != 50 || pager != fmt.Sprintf(pagedRange[lang], 1, 50, total) {
+		t.Errorf("%s: %d of %d rows show, the pager says %q; want the first 50 and %q", name, shown, total, pager, fmt.Sprintf(pagedRange[lang], 1, 50, total))
+	}
+	click(`[data-go="next"]`)
+	if shown, pager := state(); shown != 50 || pager != fmt.Sprintf(pagedRange[lang], 51, 100, total) {
+		t.Errorf("%s, next page: %d rows show, the pager says %q", name, shown, pager)
+	}
+	// The last row's first cell, searched for, is found though it is on the last page.
+	last := s.eval(t, fmt.Sprintf(`document.getElementById(%q).tBodies[0].rows[%d].cells[0].textContent.trim()`, id, total-1))
+	if err := chromedp.Do(s.step(t), chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`input.search[data-table=%q]`, id)), last)); err != nil {
+		t.Fatalf("%s: search: %v", name, err)
+	}
+	if shown, pager := state(); shown < 1 || shown > 50 || pager != "" {
+		t.Errorf("%s, searched for %q: %d rows show, the pager says %q; want its rows on one page, no pager", name, last, shown, pager)
+	}
+	s.eval(t, fmt.Sprintf(`(function () { var b = document.querySelector('input.search[data-table=%q]'); b.value = ''; b.dispatchEvent(new Event('input')); return ''; })()`, id))
+	click(`[data-go="all"]`)
+	if shown, pager := state(); shown != total || pager != "" {
+		t.Errorf("%s, show all: %d of %d rows show, the pager says %q", name, shown, total, pager)
 	}
 }
 
@@ -629,6 +681,8 @@ func (s *session) printLayout(t *testing.T, name string, p viewport) (title, con
 	check := fmt.Sprintf(`(function () {
   var bad = [], w = %d, h = %d;
   document.querySelectorAll('header.top, form.pickers, form.filters, button, #report-form .hint').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' shows'); });
+  // A long table's pages are for screens: paper has every row.
+  document.querySelectorAll('tr.off-page').forEach(function (e) { if (e.offsetParent === null && bad.length < 5) bad.push('a row of ' + e.closest('table').id + ' is left off'); });
   document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
     var r = c.getBoundingClientRect();
     if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');

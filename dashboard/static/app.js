@@ -148,6 +148,7 @@
           var c = (typeof x === 'number' && typeof y === 'number') ? x - y : String(x).localeCompare(String(y), 'zh');
           return asc ? c : -c;
         }).forEach(function (r) { body.appendChild(r); });
+        table.dispatchEvent(new Event('rowschange'));
       });
     });
   });
@@ -158,7 +159,33 @@
       Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
         r.style.display = !q || r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
       });
+      table.dispatchEvent(new Event('rowschange'));
     });
+  });
+  // A long table (data-page-size) shows a page of its rows at a time, with its pager after
+  // it: a ledger of hundreds of items is otherwise a dozen screens to scroll past on a
+  // phone. Searching and sorting act on every row and start again at the first page;
+  // paper shows every row (tr.off-page hides on screens only).
+  document.querySelectorAll('table[data-page-size]').forEach(function (table) {
+    var size = +table.getAttribute('data-page-size'), pager = table.nextElementSibling, first = 0;
+    if (!size || !pager || !pager.classList.contains('table-pager')) return;
+    var range = pager.querySelector('.range'), go = {};
+    pager.querySelectorAll('button[data-go]').forEach(function (b) { go[b.getAttribute('data-go')] = b; });
+    function draw() {
+      var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return r.style.display !== 'none'; });
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { r.classList.remove('off-page'); });
+      if (size === Infinity || rows.length <= size) { pager.hidden = true; return; }
+      rows.forEach(function (r, i) { if (i < first || i >= first + size) r.classList.add('off-page'); });
+      pager.hidden = false;
+      range.textContent = pager.getAttribute('data-range').replace('{from}', first + 1).replace('{to}', Math.min(first + size, rows.length)).replace('{n}', rows.length);
+      go.prev.disabled = first === 0;
+      go.next.disabled = first + size >= rows.length;
+    }
+    go.prev.addEventListener('click', function () { first = Math.max(0, first - size); draw(); });
+    go.next.addEventListener('click', function () { first += size; draw(); });
+    go.all.addEventListener('click', function () { size = Infinity; first = 0; draw(); });
+    table.addEventListener('rowschange', function () { first = 0; draw(); });
+    draw();
   });
 
   // The wall screen redraws itself when a load changes the data (it asks /api/version every
