@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +15,10 @@ var ErrMissing = errors.New("no value")
 
 // ErrNotNumber is text that reads as no number, or as no finite one.
 var ErrNotNumber = errors.New("not a number")
+
+// ErrHuge is a number past any statistic (beyond ±1e300, or past what a float holds): it
+// is no number a table means, so it is ErrNotNumber too, but a form can say "too large".
+var ErrHuge = fmt.Errorf("%w: too large to be a statistic", ErrNotNumber)
 
 // missingMarks are what statistics tables print for "no data".
 var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true,
@@ -46,12 +51,14 @@ func ParseNumber(s string) (float64, error) {
 	if !decimalNumber.MatchString(clean) {
 		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
 	}
+	// The pattern leaves strconv only numbers, finite or past a float's range (±Inf with
+	// ErrRange); the sign of a huge one is returned with ErrHuge.
 	v, err := strconv.ParseFloat(clean, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
 	}
-	if v != v || v > 1e300 || v < -1e300 {
-		return 0, fmt.Errorf("%q is not a finite number: %w", s, ErrNotNumber)
+	if v > 1e300 || v < -1e300 {
+		return math.Copysign(math.Inf(1), v), fmt.Errorf("%q is %w", s, ErrHuge)
 	}
 	return v, nil
 }

@@ -47,7 +47,12 @@ func Category(text, metric string) (int, error) {
 // MaxValue. ErrMissing for a blank or a missing mark.
 func Value(text, metricName, unit string) (float64, error) {
 	v, err := ParseNumber(text)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrHuge) && v < 0:
+		return 0, fmt.Errorf("%s %w (%s)", metricName, ErrNegative, text)
+	case errors.Is(err, ErrHuge):
+		return 0, fmt.Errorf("%s %w (%s)", metricName, ErrTooLarge, text)
+	case err != nil:
 		return 0, err
 	}
 	switch {

@@ -18,7 +18,10 @@ func TestCampaignValueRules(t *testing.T) {
 		}
 	}
 	for text, want := range map[string]error{"-3": rules.ErrNegative, "": rules.ErrMissing, "—": rules.ErrMissing,
-		"<script>alert(1)</script>": rules.ErrNotNumber, "1e999": rules.ErrNotNumber,
+		"<script>alert(1)</script>": rules.ErrNotNumber,
+		// Past a float's range, or near it, a value is too large (a form said "enter a
+		// number" to 1e308), and a negative one is negative.
+		"1e999": rules.ErrTooLarge, "1e308": rules.ErrTooLarge, "１ｅ３０５": rules.ErrTooLarge, "-1e999": rules.ErrNegative, "-1e308": rules.ErrNegative,
 		// strconv's other spellings, and commas that group no thousands (a decimal comma
 		// "3,5" was read as 35), are refused rather than guessed at.
 		"0x1p4": rules.ErrNotNumber, "0x10": rules.ErrNotNumber, "1_000": rules.ErrNotNumber, "Inf": rules.ErrNotNumber,
