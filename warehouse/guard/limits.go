@@ -102,7 +102,8 @@ func (l Limits) limited(canonical string, kind statementKind, timeout time.Durat
 
 // LimitError reports that the engine stopped a guarded statement at one of its limits.
 type LimitError struct {
-	// Limit is "time", "memory" or "result size".
+	// Limit is "time", "memory", "result size", "value size", "recursion" or "statement
+	// size".
 	Limit string
 	// Err is the engine's own report.
 	Err error
@@ -116,11 +117,13 @@ func (e *LimitError) Unwrap() error { return e.Err }
 
 // limitCodes maps the engine's error names for exceeded limits to the limit.
 var limitCodes = map[string]string{
-	"TIMEOUT_EXCEEDED":             "time",
-	"TOO_SLOW":                     "time",
-	"MEMORY_LIMIT_EXCEEDED":        "memory",
-	"TOO_LARGE_STRING_SIZE":        "memory",
-	"TOO_LARGE_ARRAY_SIZE":         "memory",
+	"TIMEOUT_EXCEEDED":      "time",
+	"TOO_SLOW":              "time",
+	"MEMORY_LIMIT_EXCEEDED": "memory",
+	// One value (a string, an array) past what the engine lets one value hold: the
+	// statement asked for a value too large, whatever memory was free.
+	"TOO_LARGE_STRING_SIZE":        "value size",
+	"TOO_LARGE_ARRAY_SIZE":         "value size",
 	"TOO_MANY_ROWS_OR_BYTES":       "result size",
 	"TOO_DEEP_RECURSION":           "recursion",
 	"TOO_DEEP_SUBQUERIES":          "recursion",

@@ -69,6 +69,9 @@ func TestGuardStopsAtLimits(t *testing.T) {
 		// run for hours, and to its ten-minute limit, without it.
 		{"deadline", 6 * time.Second, crossJoin, warehouse.Limits{MaxTime: untimed}, "time"},
 		{"result size", 0, "SELECT repeat(name_zh, 100000) FROM regions", warehouse.Limits{MaxResultBytes: 1 << 20, MaxTime: untimed}, "result size"},
+		// One value past what the engine lets a value hold is refused before any memory is
+		// taken: the statement asked too much of one value (it was reported as memory).
+		{"value size", 0, "SELECT length(repeat('x', 5000000000))", warehouse.Limits{MaxTime: untimed}, "value size"},
 	}
 	for _, tc := range cases {
 		start := time.Now()
