@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/rules"
+	"jinwei/warehouse/scorecard"
 )
 
 // ReportField is one input of a unit's monthly report form: a campaign metric, or one of
@@ -176,4 +178,33 @@ func draftValues(body string) map[string]string {
 		return map[string]string{}
 	}
 	return values
+}
+
+// reportChecks are the figures of a submitted report a unit is asked to look at again: a
+// scored rate's or stock's numerator above its denominator (scorecard.Excesses), each
+// named with both figures.
+func (s *Server) reportChecks(ctx context.Context, defs []warehouse.CampaignMetric, cells []warehouse.ReportCell, lang string) ([]string, error) {
+	if len(cells) == 0 {
+		return nil, nil
+	}
+	items, err := s.store.ScorecardItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	month := map[string]float64{}
+	for _, c := range cells {
+		month[c.Metric] += c.Value
+	}
+	names := map[string]string{}
+	for _, d := range defs {
+		names[d.Code] = d.NameZh
+		if lang == langEn {
+			names[d.Code] = d.NameEn
+		}
+	}
+	var out []string
+	for _, e := range scorecard.Excesses(items, month) {
+		out = append(out, fmt.Sprintf(t(lang, "report_check_excess"), names[e.Item.Num], formatNumber(e.Num), names[e.Item.Den], formatNumber(e.Den)))
+	}
+	return out, nil
 }

@@ -51,6 +51,9 @@ type ReportView struct {
 	// CanSubmit says the caller fills this unit's reports; CanReturn that it may return one.
 	CanSubmit bool
 	CanReturn bool
+	// Checks ask the unit to look again at figures of its submitted report that are
+	// possible but unlikely (more tasks done than assigned), in the page's language.
+	Checks []string
 }
 
 // ReportAnswer is the JSON of GET /api/report/UNIT/MONTH: the report as its page shows it.
@@ -65,12 +68,13 @@ type ReportAnswer struct {
 	Standing  *api.Standing     `json:"standing,omitempty"`
 	CanSubmit bool              `json:"can_submit"`
 	CanReturn bool              `json:"can_return"`
+	Checks    []string          `json:"checks,omitempty"`
 }
 
 func (v *ReportView) answer() ReportAnswer {
 	return ReportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
 		Fields: v.Fields, Draft: api.DraftOf(v.Draft), History: api.ReportEvents(v.History), Standing: api.StandingOf(v.Standing),
-		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn}
+		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn, Checks: v.Checks}
 }
 
 // ReportRequest saves a draft or submits a report: field key → text as typed.
@@ -186,6 +190,9 @@ func (s *Server) reportView(c echo.Context, u warehouse.Unit, month string) (*Re
 		return nil, err
 	}
 	fillFields(v.Fields, cells)
+	if v.Checks, err = s.reportChecks(ctx, defs, cells, lang); err != nil {
+		return nil, err
+	}
 	prevMonth, _ := time.Parse("2006-01", month)
 	last, err := s.reports.ReportValues(ctx, scope, u.Code, prevMonth.AddDate(0, -1, 0).Format("2006-01"))
 	if err != nil {

@@ -1,0 +1,76 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"jinwei/dashboard"
+)
+
+var (
+	checksBox = regexp.MustCompile(`(?s)id="report-checks"[^>]*>(.*?)</div>`)
+	tags      = regexp.MustCompile(`<[^>]*>`)
+)
+
+// A report whose tasks done on time are a hundred times the tasks assigned (12,345 of 123:
+// a slip of the keyboard, the red team's) is taken, as a month that cleared a backlog may
+// be right, and its page then asks the unit, in its language, to look at those two
+// figures; a report within bounds asks nothing.
+func TestReportPageAsksToCheckMoreDoneThanAssigned(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
+	rep, csrf := signedInReporter(t, f, "chengguan", "620102")
+	const month = "2024-06"
+	_, body := call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
+	var v dashboard.ReportView
+	if err := json.Unmarshal([]byte(body), &v); err != nil || len(v.Fields) == 0 {
+		t.Fatalf("the form: %v %.200s", err, body)
+	}
+	submit := func(done string) {
+		t.Helper()
+		form := url.Values{"_csrf": {csrf}}
+		for _, fl := range v.Fields {
+			form.Set(fl.Key, "10")
+		}
+		form.Set("tasks_assigned", "123")
+		form.Set("tasks_on_time", done)
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/report/620102/"+month, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := rep.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "submitted=") {
+			t.Fatalf("submitting %s done of 123: %d to %q", done, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	submit("12345")
+	for lang, want := range map[string]string{
+		"zh": "请核对：按期办结任务数（12,345）多于交办任务数（123）",
+		"en": "Please check:Tasks completed on time (12,345) is more than Tasks assigned (123)",
+	} {
+		_, page := call(t, rep, "GET", f.srv.URL+"/report/620102/"+month+"?lang="+lang, nil, nil)
+		var got string
+		if m := checksBox.FindStringSubmatch(page); m != nil {
+			got = squeeze(html.UnescapeString(tags.ReplaceAllString(m[1], "")))
+		}
+		if !strings.Contains(got, squeeze(want)) {
+			t.Errorf("%s page's checks read %q; want %q", lang, got, want)
+		}
+	}
+	_, body = call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
+	var a dashboard.ReportAnswer
+	if err := json.Unmarshal([]byte(body), &a); err != nil || len(a.Checks) != 1 {
+		t.Errorf("the report's JSON has checks %q (%v); want one", a.Checks, err)
+	}
+	submit("120")
+	if _, page := call(t, rep, "GET", f.srv.URL+"/report/620102/"+month, nil, nil); strings.Contains(page, `id="report-checks"`) {
+		t.Errorf("120 done of 123 assigned still asks for a check")
+	}
+}
