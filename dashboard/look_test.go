@@ -79,6 +79,11 @@ func newLookServers(t *testing.T) lookServers {
 	// Units send their own files on their report pages, read with the demo's mappings as
 	// serve reads them (Config.ReportFiles), so the reporter's form is the one users see.
 	sw := etltest.Demo(t)
+	// The reporter's unit has reported the month its form opens on, with more tasks done
+	// than assigned: its page asks it to check them, and that box is seen too.
+	now := time.Now().In(warehouse.ProvinceTime)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, warehouse.ProvinceTime).AddDate(0, -1, 0).Format("2006-01")
+	etltest.SubmitForm(t, sw, "620102", month, now, warehouse.ReportCell{Metric: "tasks_assigned", Value: 123}, warehouse.ReportCell{Metric: "tasks_on_time", Value: 12345})
 	signed := newAuthServerOn(t, sw, withReportFiles(t, sw), func(c *dashboard.Config) {
 		c.Jobs = &opJobs{staged: map[string][]byte{}}
 		// A county's reporter (城关区) and the province's verifier, beside the fixture's
