@@ -26,3 +26,6 @@ func LabelKeys() []string {
 	}
 	return keys
 }
+
+// ReportMonthDefault is the month a unit's report form opens on at now.
+var ReportMonthDefault = reportMonthDefault

@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/dashboard/api"
 )
 
 var (
@@ -52,8 +54,8 @@ func TestReportPageAsksToCheckMoreDoneThanAssigned(t *testing.T) {
 	}
 	submit("12345")
 	for lang, want := range map[string]string{
-		"zh": "请核对：按期办结任务数（12,345）多于交办任务数（123）",
-		"en": "Please check:Tasks completed on time (12,345) is more than Tasks assigned (123)",
+		"zh": "请核对第 1 版：“按期办结任务数”（12,345）多于“交办任务数”（123）若含以前月份交办或受理的事项，数字无误即可；若是笔误，请更正后提交新版次。",
+		"en": "Please check revision 1:“Tasks completed on time” (12,345) exceeds “Tasks assigned” (123)Right if it counts cases from earlier months; if it is a slip, correct it and submit a new revision.",
 	} {
 		_, page := call(t, rep, "GET", f.srv.URL+"/report/620102/"+month+"?lang="+lang, nil, nil)
 		var got string
@@ -66,8 +68,15 @@ func TestReportPageAsksToCheckMoreDoneThanAssigned(t *testing.T) {
 	}
 	_, body = call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
 	var a dashboard.ReportAnswer
-	if err := json.Unmarshal([]byte(body), &a); err != nil || len(a.Checks) != 1 {
-		t.Errorf("the report's JSON has checks %q (%v); want one", a.Checks, err)
+	want := []api.ReportCheck{{Item: "on_time_rate", Numerator: "tasks_on_time", NumeratorValue: 12345, Denominator: "tasks_assigned", DenominatorValue: 123}}
+	if err := json.Unmarshal([]byte(body), &a); err != nil || !slices.Equal(a.Checks, want) {
+		t.Errorf("the report's JSON has checks %+v (%v); want %+v", a.Checks, err, want)
+	}
+	// The province's staff (an administrator here) are asked to check the same figures,
+	// without being told to submit anything.
+	checker, _ := f.signedIn(t, "ops")
+	if _, page := call(t, checker, "GET", f.srv.URL+"/report/620102/"+month, nil, nil); !strings.Contains(page, "“按期办结任务数”（12,345）多于“交办任务数”（123）") || strings.Contains(page, "请更正后提交") {
+		t.Errorf("the verifier's page: %.300q", between(page, `id="report-checks"`, "</div>"))
 	}
 	submit("120")
 	if _, page := call(t, rep, "GET", f.srv.URL+"/report/620102/"+month, nil, nil); strings.Contains(page, `id="report-checks"`) {

@@ -180,20 +180,23 @@ func draftValues(body string) map[string]string {
 	return values
 }
 
-// reportChecks are the figures of a submitted report a unit is asked to look at again: a
-// scored rate's or stock's numerator above its denominator (scorecard.Excesses), each
-// named with both figures.
-func (s *Server) reportChecks(ctx context.Context, defs []warehouse.CampaignMetric, cells []warehouse.ReportCell, lang string) ([]string, error) {
+// reportChecks finds the figures of a submitted report its unit is asked to look at again
+// (scorecard.Excesses) and says them to the page's reader: which revision, both figures
+// named, and to a unit's own staff what to do if one is a slip.
+func (s *Server) reportChecks(ctx context.Context, v *ReportView, defs []warehouse.CampaignMetric, cells []warehouse.ReportCell, lang string) error {
 	if len(cells) == 0 {
-		return nil, nil
+		return nil
 	}
 	items, err := s.store.ScorecardItems(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	month := map[string]float64{}
+	month := scorecard.Report{}
 	for _, c := range cells {
 		month[c.Metric] += c.Value
+	}
+	if v.Checks = scorecard.Excesses(items, month); len(v.Checks) == 0 {
+		return nil
 	}
 	names := map[string]string{}
 	for _, d := range defs {
@@ -202,9 +205,11 @@ func (s *Server) reportChecks(ctx context.Context, defs []warehouse.CampaignMetr
 			names[d.Code] = d.NameEn
 		}
 	}
-	var out []string
-	for _, e := range scorecard.Excesses(items, month) {
-		out = append(out, fmt.Sprintf(t(lang, "report_check_excess"), names[e.Item.Num], formatNumber(e.Num), names[e.Item.Den], formatNumber(e.Den)))
+	for _, e := range v.Checks {
+		v.CheckText = append(v.CheckText, fmt.Sprintf(t(lang, "report_check_excess"), names[e.Item.Num], formatNumber(e.Num), names[e.Item.Den], formatNumber(e.Den)))
 	}
-	return out, nil
+	if v.CanSubmit {
+		v.CheckText = append(v.CheckText, t(lang, "report_check_fix"))
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"jinwei/dashboard/api"
 	"jinwei/warehouse"
 	"jinwei/warehouse/rules"
+	"jinwei/warehouse/scorecard"
 )
 
 // Reports is what units' reports need from the warehouse. Every read and write takes the
@@ -51,9 +52,10 @@ type ReportView struct {
 	// CanSubmit says the caller fills this unit's reports; CanReturn that it may return one.
 	CanSubmit bool
 	CanReturn bool
-	// Checks ask the unit to look again at figures of its submitted report that are
-	// possible but unlikely (more tasks done than assigned), in the page's language.
-	Checks []string
+	// Checks are figures of the submitted report that are possible but unlikely (more
+	// tasks done than assigned); CheckText says them in the page's language, to its reader.
+	Checks    []scorecard.Excess
+	CheckText []string
 }
 
 // ReportAnswer is the JSON of GET /api/report/UNIT/MONTH: the report as its page shows it.
@@ -68,13 +70,13 @@ type ReportAnswer struct {
 	Standing  *api.Standing     `json:"standing,omitempty"`
 	CanSubmit bool              `json:"can_submit"`
 	CanReturn bool              `json:"can_return"`
-	Checks    []string          `json:"checks,omitempty"`
+	Checks    []api.ReportCheck `json:"checks"`
 }
 
 func (v *ReportView) answer() ReportAnswer {
 	return ReportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
 		Fields: v.Fields, Draft: api.DraftOf(v.Draft), History: api.ReportEvents(v.History), Standing: api.StandingOf(v.Standing),
-		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn, Checks: v.Checks}
+		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn, Checks: api.ReportChecks(v.Checks)}
 }
 
 // ReportRequest saves a draft or submits a report: field key → text as typed.
@@ -190,7 +192,7 @@ func (s *Server) reportView(c echo.Context, u warehouse.Unit, month string) (*Re
 		return nil, err
 	}
 	fillFields(v.Fields, cells)
-	if v.Checks, err = s.reportChecks(ctx, defs, cells, lang); err != nil {
+	if err := s.reportChecks(ctx, v, defs, cells, lang); err != nil {
 		return nil, err
 	}
 	prevMonth, _ := time.Parse("2006-01", month)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/scorecard"
 )
 
 // Unit is a campaign reporting unit (warehouse.Unit).
@@ -88,4 +89,23 @@ func CompletenessOf(c *warehouse.Completeness) *Completeness {
 		return Completeness{Months: c.Months, Deadlines: c.Deadlines, Units: each(c.Units, UnitOf),
 			States: each(c.States, func(row []warehouse.ReportState) []ReportState { return each(row, ReportStateOf) })}
 	})
+}
+
+// ReportCheck is a figure of a submitted report its unit is asked to look at again: a
+// rate's numerator above its denominator (scorecard.Excess), metrics by code.
+type ReportCheck struct {
+	Item             string  `json:"item"`
+	Numerator        string  `json:"numerator"`
+	NumeratorValue   float64 `json:"numerator_value"`
+	Denominator      string  `json:"denominator"`
+	DenominatorValue float64 `json:"denominator_value"`
+}
+
+// ReportChecks are the checks' JSON shapes; none is an empty list.
+func ReportChecks(es []scorecard.Excess) []ReportCheck {
+	out := []ReportCheck{}
+	for _, e := range es {
+		out = append(out, ReportCheck{Item: e.Item.Code, Numerator: e.Item.Num, NumeratorValue: e.Num, Denominator: e.Item.Den, DenominatorValue: e.Den})
+	}
+	return out
 }

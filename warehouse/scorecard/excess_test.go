@@ -16,15 +16,17 @@ func TestExcesses(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		month map[string]float64
+		month scorecard.Report
 		want  []string
 	}{
-		{"within", map[string]float64{"tasks_on_time": 67, "tasks_assigned": 76, "problems_rectified": 20, "problems_found": 25}, nil},
-		{"equal is within", map[string]float64{"tasks_on_time": 76, "tasks_assigned": 76}, nil},
-		{"a slip", map[string]float64{"tasks_on_time": 12345, "tasks_assigned": 123, "problems_rectified": 20, "problems_found": 25}, []string{"on_time_rate 12345>123"}},
-		{"both", map[string]float64{"tasks_on_time": 2, "tasks_assigned": 1, "problems_rectified": 9, "problems_found": 0}, []string{"on_time_rate 2>1", "closed_in_time 9>0"}},
-		{"one side unreported", map[string]float64{"tasks_on_time": 12345, "problems_found": 0}, nil},
-		{"a per-size item has no denominator", map[string]float64{"enterprise_visits": 99}, nil},
+		{"within", scorecard.Report{"tasks_on_time": 67, "tasks_assigned": 76, "problems_rectified": 20, "problems_found": 25}, nil},
+		{"equal is within", scorecard.Report{"tasks_on_time": 76, "tasks_assigned": 76}, nil},
+		{"a slip", scorecard.Report{"tasks_on_time": 12345, "tasks_assigned": 123, "problems_rectified": 20, "problems_found": 25}, []string{"on_time_rate 12345>123"}},
+		// A stock clears earlier months' cases first: more closed than found this month is
+		// a backlog being cleared, not asked about.
+		{"a stock's backlog cleared", scorecard.Report{"tasks_on_time": 2, "tasks_assigned": 1, "problems_rectified": 9, "problems_found": 0}, []string{"on_time_rate 2>1"}},
+		{"one side unreported", scorecard.Report{"tasks_on_time": 12345, "problems_found": 0}, nil},
+		{"a per-size item has no denominator", scorecard.Report{"enterprise_visits": 99}, nil},
 	} {
 		var got []string
 		for _, e := range scorecard.Excesses(items, tc.month) {
