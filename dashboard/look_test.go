@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,9 +82,8 @@ func newLookServers(t *testing.T) lookServers {
 	sw := etltest.Demo(t)
 	// The reporter's unit has reported the month its form opens on, with more tasks done
 	// than assigned: its page asks it to check them, and that box is seen too.
-	now := time.Now().In(warehouse.ProvinceTime)
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, warehouse.ProvinceTime).AddDate(0, -1, 0).Format("2006-01")
-	etltest.SubmitForm(t, sw, "620102", month, now, warehouse.ReportCell{Metric: "tasks_assigned", Value: 123}, warehouse.ReportCell{Metric: "tasks_on_time", Value: 12345})
+	now := time.Now()
+	etltest.SubmitForm(t, sw, "620102", dashboard.ReportMonthDefault(now), now, warehouse.ReportCell{Metric: "tasks_assigned", Value: 123}, warehouse.ReportCell{Metric: "tasks_on_time", Value: 12345})
 	signed := newAuthServerOn(t, sw, withReportFiles(t, sw), func(c *dashboard.Config) {
 		c.Jobs = &opJobs{staged: map[string][]byte{}}
 		// A county's reporter (城关区) and the province's verifier, beside the fixture's
@@ -448,6 +448,10 @@ func (s *session) pagedTable(t *testing.T, name, id, lang string) {
 	if shown, pager := state(); shown < 1 || shown > 50 || pager != "" {
 		t.Errorf("%s, searched for %q: %d rows show, the pager says %q; want its rows on one page, no pager", name, last, shown, pager)
 	}
+	found := s.eval(t, fmt.Sprintf(`Array.prototype.filter.call(document.getElementById(%q).tBodies[0].rows, function (r) { return r.offsetParent !== null; }).map(function (r) { return r.cells[0].textContent.trim(); }).join(' ')`, id))
+	if !slices.Contains(strings.Fields(found), last) {
+		t.Errorf("%s, searched for %q: the rows shown are %q", name, last, found)
+	}
 	s.eval(t, fmt.Sprintf(`(function () { var b = document.querySelector('input.search[data-table=%q]'); b.value = ''; b.dispatchEvent(new Event('input')); return ''; })()`, id))
 	click(`[data-go="all"]`)
 	if shown, pager := state(); shown != total || pager != "" {
@@ -502,6 +506,9 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 		// mode); the report a unit signs and files is printed.
 		switch {
 		case role == "filler" && p.name == "report" && lang == "zh":
+			if s.eval(t, `String(!!document.getElementById('report-checks'))`) != "true" {
+				t.Errorf("the reporter's page does not ask it to check more tasks done than assigned")
+			}
 			s.print(t, role+"-"+p.name+"-zh", base+withLang(p.path, lang), portrait)
 			s.setViewport(t, desktop)
 		case i > 0 || role == "filler":

@@ -165,7 +165,7 @@
   // A long table (data-page-size) shows a page of its rows at a time, with its pager after
   // it: a ledger of hundreds of items is otherwise a dozen screens to scroll past on a
   // phone. Searching and sorting act on every row and start again at the first page;
-  // paper shows every row (tr.off-page hides on screens only).
+  // paper shows every row a search left (tr.off-page hides on screens only).
   document.querySelectorAll('table[data-page-size]').forEach(function (table) {
     var size = +table.getAttribute('data-page-size'), pager = table.nextElementSibling, first = 0;
     if (!size || !pager || !pager.classList.contains('table-pager')) return;
@@ -181,9 +181,18 @@
       go.prev.disabled = first === 0;
       go.next.disabled = first + size >= rows.length;
     }
-    go.prev.addEventListener('click', function () { first = Math.max(0, first - size); draw(); });
-    go.next.addEventListener('click', function () { first += size; draw(); });
-    go.all.addEventListener('click', function () { size = Infinity; first = 0; draw(); });
+    // A new page is read from its top: the table comes into view and takes the focus,
+    // which the button pressed may lose (disabled on the last page, gone with the pager).
+    function turn(to) {
+      first = to;
+      draw();
+      table.setAttribute('tabindex', '-1');
+      table.focus({ preventScroll: true });
+      table.scrollIntoView({ block: 'start' });
+    }
+    go.prev.addEventListener('click', function () { turn(Math.max(0, first - size)); });
+    go.next.addEventListener('click', function () { turn(first + size); });
+    go.all.addEventListener('click', function () { size = Infinity; turn(0); });
     table.addEventListener('rowschange', function () { first = 0; draw(); });
     draw();
   });
