@@ -199,8 +199,11 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		}
 		m["z"] = extras[i].z
 		if extras[i].z > 1 {
-			// The coloured lines are named at their right end, where the eye lands.
+			// The coloured lines are named at their right end, where the eye lands; the home
+			// province and its neighbours end a place apart, so their names are moved apart
+			// instead of printed over each other (places 29–31 read as one smudge).
 			m["endLabel"] = map[string]any{"show": true, "formatter": "{a}", "color": extras[i].color}
+			m["labelLayout"] = map[string]any{"moveOverlap": "shiftY"}
 		}
 	}
 	return option

@@ -97,10 +97,11 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 					Data []string
 				}
 				Series []struct {
-					Name      string
-					Z         int
-					EndLabel  *struct{ Show bool }   `json:"endLabel"`
-					LineStyle struct{ Color string } `json:"lineStyle"`
+					Name        string
+					Z           int
+					EndLabel    *struct{ Show bool }          `json:"endLabel"`
+					LabelLayout *struct{ MoveOverlap string } `json:"labelLayout"`
+					LineStyle   struct{ Color string }        `json:"lineStyle"`
 				}
 			}
 			if err := json.Unmarshal(b, &o); err != nil {
@@ -117,6 +118,9 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 				}
 				if lit != (s.EndLabel != nil && s.EndLabel.Show) || lit != (s.Z > 1) {
 					t.Errorf("%s: colour %s, end label %v, z %d: a coloured line is labelled and on top, a grey one neither", s.Name, s.LineStyle.Color, s.EndLabel, s.Z)
+				}
+				if lit && (s.LabelLayout == nil || s.LabelLayout.MoveOverlap != "shiftY") {
+					t.Errorf("%s: end labels of lines a place apart overlap unless moved apart (labelLayout %+v)", s.Name, s.LabelLayout)
 				}
 				if home := fmt.Sprintf("%02d0000", tc.home); s.Name == home && (s.LineStyle.Color != colorHome || s.Z != 3) {
 					t.Errorf("home line colour %s z %d, want %s on top", s.LineStyle.Color, s.Z, colorHome)
