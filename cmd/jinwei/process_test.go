@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
@@ -66,10 +67,12 @@ func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cm
 	c := p.command(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	// The end of its output says why, if serve stops before it answers.
 	last := &tail{}
-	c.Stdout, c.Stderr = last, last
+	var w io.Writer = last
 	if out != nil {
-		c.Stdout, c.Stderr = io.MultiWriter(out, last), io.MultiWriter(out, last)
+		w = io.MultiWriter(out, last)
 	}
+	// One writer for both, so that exec copies them through one pipe, in order.
+	c.Stdout, c.Stderr = w, w
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,7 @@ func (p *procEnv) serveTo(t *testing.T, out io.Writer, args ...string) (*exec.Cm
 	}
 }
 
-// tail keeps the last 4 KB written to it.
+// tail keeps the last 4 KB or so written to it, from a line's start.
 type tail struct {
 	mu  sync.Mutex
 	buf []byte
@@ -117,6 +120,10 @@ func (w *tail) Write(b []byte) (int, error) {
 	defer w.mu.Unlock()
 	w.buf = append(w.buf, b...)
 	if over := len(w.buf) - 4096; over > 0 {
+		// Cut at a line's end, not inside a line (or a character).
+		if nl := bytes.IndexByte(w.buf[over:], '\n'); nl >= 0 {
+			over += nl + 1
+		}
 		w.buf = append(w.buf[:0], w.buf[over:]...)
 	}
 	return len(b), nil

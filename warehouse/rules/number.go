@@ -26,10 +26,11 @@ var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": t
 	"x": true, "X": true, "×": true, "———": true, "－": true}
 
 // ParseNumber reads a number as statistics offices write it: full-width digits and signs,
-// thousands separators, surrounding spaces. A missing mark returns ErrMissing.
+// thousands separators, surrounding spaces. A missing mark returns ErrMissing; a number
+// past ±1e300 returns ErrHuge with ±Inf, its sign.
 func ParseNumber(s string) (float64, error) {
 	if plainNumber(s) {
-		if v, err := strconv.ParseFloat(s, 64); err == nil {
+		if v, err := strconv.ParseFloat(s, 64); err == nil && v <= 1e300 && v >= -1e300 {
 			return v, nil
 		}
 	}

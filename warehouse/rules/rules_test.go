@@ -3,6 +3,7 @@ package rules_test
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func TestCampaignValueRules(t *testing.T) {
 		"<script>alert(1)</script>": rules.ErrNotNumber,
 		// Past a float's range, or near it, a value is too large (a form said "enter a
 		// number" to 1e308), and a negative one is negative.
-		"1e999": rules.ErrTooLarge, "1e308": rules.ErrTooLarge, "１ｅ３０５": rules.ErrTooLarge, "-1e999": rules.ErrNegative, "-1e308": rules.ErrNegative,
+		"1e999": rules.ErrTooLarge, "1e308": rules.ErrTooLarge, "1" + strings.Repeat("0", 301): rules.ErrTooLarge, "１ｅ３０５": rules.ErrTooLarge, "-1e999": rules.ErrNegative, "-1e308": rules.ErrNegative,
 		// strconv's other spellings, and commas that group no thousands (a decimal comma
 		// "3,5" was read as 35), are refused rather than guessed at.
 		"0x1p4": rules.ErrNotNumber, "0x10": rules.ErrNotNumber, "1_000": rules.ErrNotNumber, "Inf": rules.ErrNotNumber,
@@ -43,6 +44,12 @@ func TestCampaignValueRules(t *testing.T) {
 	} {
 		if _, err := rules.Value(tc.text, "x", tc.unit); !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 			t.Errorf("Value(%q) in %s: %v, want %v", tc.text, tc.unit, err, tc.want)
+		}
+	}
+	// ParseNumber's own bound holds however a huge number is written, plain digits too.
+	for _, text := range []string{"1" + strings.Repeat("0", 301), "1e301", "-" + strings.Repeat("9", 302)} {
+		if _, err := rules.ParseNumber(text); !errors.Is(err, rules.ErrHuge) {
+			t.Errorf("ParseNumber(%.12q…): %v, want %v", text, err, rules.ErrHuge)
 		}
 	}
 	if v, err := rules.Value("-0", "x", "个"); err != nil || math.Signbit(v) {

@@ -4,8 +4,12 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"time"
 )
+
+// peakHeapTurn lets one PeakHeap measure at a time.
+var peakHeapTurn sync.Mutex
 
 // heapMetric is the bytes of heap objects, live or not yet swept: what a result held in
 // memory would add to. runtime/metrics reads it without stopping the world, so sampling it
@@ -14,9 +18,14 @@ const heapMetric = "/memory/classes/heap/objects:bytes"
 
 // PeakHeap runs fn and returns the most Go heap it used: the highest heap sampled every
 // few milliseconds while it ran, less the heap left after a collection just before it.
+//
+// The heap is measured at Go's default pace of collection, as the product runs, not at the
+// pace Run sets for test processes (garbage waits longer there, and would count here).
+// The pace is the process's: measurements take turns, and the tests that make them do not
+// run in parallel with others.
 func PeakHeap(fn func()) uint64 {
-	// Measured at Go's default pace of collection, as the product runs, not at the pace
-	// Run sets for test processes (garbage waits longer there, and would count here).
+	peakHeapTurn.Lock()
+	defer peakHeapTurn.Unlock()
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	runtime.GC()
 	sample := []metrics.Sample{{Name: heapMetric}}
