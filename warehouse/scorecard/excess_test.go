@@ -25,6 +25,8 @@ func TestExcesses(t *testing.T) {
 		// A stock clears earlier months' cases first: more closed than found this month is
 		// a backlog being cleared, not asked about.
 		{"a stock's backlog cleared", scorecard.Report{"tasks_on_time": 2, "tasks_assigned": 1, "problems_rectified": 9, "problems_found": 0}, []string{"on_time_rate 2>1"}},
+		// The largest value a form takes against none assigned.
+		{"none assigned", scorecard.Report{"tasks_on_time": 1e7, "tasks_assigned": 0}, []string{"on_time_rate 1e+07>0"}},
 		{"one side unreported", scorecard.Report{"tasks_on_time": 12345, "problems_found": 0}, nil},
 		{"a per-size item has no denominator", scorecard.Report{"enterprise_visits": 99}, nil},
 	} {
