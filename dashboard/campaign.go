@@ -144,8 +144,20 @@ func (s *Server) campaignAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, campaignAnswer{Kind: d.Kind, Scorecard: api.ScorecardOf(d.Scorecard), Trend: api.Trend(d.Trend),
-		Generated: d.Generated, NoData: d.NoData, Sources: api.Lineages(d.Sources)})
+	ans := campaignAnswer{Kind: d.Kind, Scorecard: api.ScorecardOf(d.Scorecard), Trend: api.Trend(d.Trend),
+		Generated: d.Generated, NoData: d.NoData, Sources: api.Lineages(d.Sources)}
+	// A unit's name is the scorecard's (Chinese); its English name goes beside it, as the
+	// regions' names do in the other answers.
+	if ans.Scorecard != nil && len(ans.Scorecard.Units) > 0 {
+		en, err := s.unitNames(c.Request().Context(), langEn)
+		if err != nil {
+			return err
+		}
+		for i := range ans.Scorecard.Units {
+			ans.Scorecard.Units[i].NameEn = en[ans.Scorecard.Units[i].Code]
+		}
+	}
+	return c.JSON(http.StatusOK, ans)
 }
 
 type campaignView struct {
@@ -219,13 +231,9 @@ func (s *Server) namedIn(ctx context.Context, sc *warehouse.Scorecard, lang stri
 	if lang != langEn || len(sc.Units) == 0 {
 		return sc, nil
 	}
-	units, err := s.store.Units(ctx)
+	names, err := s.unitNames(ctx, lang)
 	if err != nil {
 		return nil, err
-	}
-	names := make(map[string]string, len(units))
-	for _, u := range units {
-		names[u.Code] = unitName(u, lang)
 	}
 	local := *sc
 	local.Units = slices.Clone(sc.Units)
@@ -235,6 +243,19 @@ func (s *Server) namedIn(ctx context.Context, sc *warehouse.Scorecard, lang stri
 		}
 	}
 	return &local, nil
+}
+
+// unitNames are the campaign units' names in lang, by code.
+func (s *Server) unitNames(ctx context.Context, lang string) (map[string]string, error) {
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(units))
+	for _, u := range units {
+		names[u.Code] = unitName(u, lang)
+	}
+	return names, nil
 }
 
 func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string]scorecard.Item, lang string) scoreRow {

@@ -42,6 +42,15 @@ func TestCampaignAPIAndPage(t *testing.T) {
 	if len(d.Scorecard.Units) != 86 || d.Scorecard.Month != "2024-06-01" || d.Scorecard.Weights["on_time_rate"] != 2 {
 		t.Fatalf("%d units in %s with weights %v", len(d.Scorecard.Units), d.Scorecard.Month, d.Scorecard.Weights)
 	}
+	// Each unit carries its English name beside its Chinese one (before: Chinese only).
+	for _, u := range d.Scorecard.Units {
+		if u.Code == "620102" && (u.Name != "城关区" || u.NameEn != "Chengguan District") {
+			t.Errorf("620102 is named %q and %q in the JSON; want 城关区 and Chengguan District", u.Name, u.NameEn)
+		}
+		if u.NameEn == "" {
+			t.Errorf("%s (%s) has no English name in the JSON", u.Code, u.Name)
+		}
+	}
 	// A month as every other page writes it (2024-06) is the same month; one that does not
 	// read is said to be so (before, 2024-06 answered that the month had no reports).
 	var short campaignJSON

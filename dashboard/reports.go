@@ -74,9 +74,13 @@ type ReportAnswer struct {
 }
 
 func (v *ReportView) answer() ReportAnswer {
-	return ReportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
+	a := ReportAnswer{Unit: api.UnitOf(v.Unit), Month: v.Month, Deadline: v.Deadline, State: api.ReportStateOf(v.State),
 		Fields: v.Fields, Draft: api.DraftOf(v.Draft), History: api.ReportEvents(v.History), Standing: api.StandingOf(v.Standing),
 		CanSubmit: v.CanSubmit, CanReturn: v.CanReturn, Checks: api.ReportChecks(v.Checks)}
+	if a.Standing != nil && a.Standing.Own != nil {
+		a.Standing.Own.NameEn = v.Unit.NameEn
+	}
+	return a
 }
 
 // ReportRequest saves a draft or submits a report: field key → text as typed.

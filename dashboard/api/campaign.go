@@ -8,6 +8,8 @@ import (
 // UnitScore is a campaign unit's scorecard row with its rank change (warehouse.UnitScore).
 type UnitScore struct {
 	ScoredUnit
+	// NameEn is the unit's English name (Name is its Chinese one).
+	NameEn     string  `json:"name_en"`
 	Population float64 `json:"population,omitempty"`
 	PrevRank   int     `json:"prev_rank"`
 	RankChange int     `json:"rank_change"`
