@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,5 +150,49 @@ func TestCountyChartShowsValues(t *testing.T) {
 	}
 	if !o.Tooltip.Show || len(o.Series) != 1 || !o.Series[0].Label.Show {
 		t.Errorf("county chart: tooltip %v, series %+v: want values on hover and on the bars", o.Tooltip.Show, o.Series)
+	}
+}
+
+// The China map names its shapes in the page's language: on an English page the provinces
+// (and the shapes that are no province of the rankings) go by their English names, the
+// data with them, and the home province is outlined under its English name (before:
+// 甘肃, 北京 … on the English cockpit's map).
+func TestChinaMapNamesShapesInThePagesLanguage(t *testing.T) {
+	rows := []warehouse.RankRow{{RegionCode: "620000", ShortZh: "甘肃", NameEn: "Gansu", Value: 1}, {RegionCode: "110000", ShortZh: "北京", NameEn: "Beijing", Value: 2}}
+	r := &warehouse.Ranking{Indicator: warehouse.Indicator{Code: "gdp", NameZh: "地区生产总值", NameEn: "GDP"}, Year: 2024, Rows: rows,
+		Home: &warehouse.HomeStanding{Row: rows[0]}}
+	for _, tc := range []struct {
+		lang, home string
+		nameMap    map[string]string
+	}{
+		{langZh, "甘肃", nil},
+		{langEn, "Gansu", map[string]string{"甘肃": "Gansu", "北京": "Beijing", "台湾": "Taiwan", "香港": "Hong Kong", "澳门": "Macao", "南海诸岛": "South China Sea Islands"}},
+	} {
+		b, _ := json.Marshal(chinaMapChart(r, tc.lang))
+		var o struct {
+			Series []struct {
+				NameMap map[string]string `json:"nameMap"`
+				Data    []struct {
+					Name      string
+					ItemStyle *struct{ BorderColor string } `json:"itemStyle"`
+				}
+			}
+		}
+		if err := json.Unmarshal(b, &o); err != nil || len(o.Series) != 1 {
+			t.Fatalf("%s: %v %s", tc.lang, err, b)
+		}
+		s := o.Series[0]
+		if !maps.Equal(s.NameMap, tc.nameMap) {
+			t.Errorf("%s: nameMap %v, want %v", tc.lang, s.NameMap, tc.nameMap)
+		}
+		var home []string
+		for _, d := range s.Data {
+			if d.ItemStyle != nil && d.ItemStyle.BorderColor == colorHome {
+				home = append(home, d.Name)
+			}
+		}
+		if !slices.Equal(home, []string{tc.home}) {
+			t.Errorf("%s: outlined %v, want %s", tc.lang, home, tc.home)
+		}
 	}
 }

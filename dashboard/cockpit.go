@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -264,9 +265,10 @@ func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
 	m := charts.NewMap()
 	m.RegisterMapType("china")
 	lo, hi := math.Inf(1), math.Inf(-1)
+	names := mapNames(r, lang)
 	data := make([]opts.MapData, len(r.Rows))
 	for i, row := range r.Rows {
-		data[i] = opts.MapData{Name: row.ShortZh, Value: row.Value}
+		data[i] = opts.MapData{Name: names[row.ShortZh], Value: row.Value}
 		lo, hi = math.Min(lo, row.Value), math.Max(hi, row.Value)
 	}
 	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year)
@@ -279,17 +281,44 @@ func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
 	)
 	m.AddSeries(indicatorName(r.Indicator, lang), data)
 	option := optionOf(m)
-	markHome(option, r)
+	markHome(option, r, names)
 	links := make([]string, len(r.Rows))
 	for i, row := range r.Rows {
 		links[i] = lineageLink(r.Indicator.Code, row.RegionCode, r.Year, lang)
 	}
-	return linkSeries(option, 0, links)
+	option = linkSeries(option, 0, links)
+	if list, _ := option["series"].([]any); lang == langEn && len(list) > 0 {
+		// The map's shapes are keyed by their Chinese short names; nameMap names them in
+		// English, on the shapes, in the tooltip and in the data.
+		if series, ok := list[0].(map[string]any); ok {
+			series["nameMap"] = names
+		}
+	}
+	return option
 }
 
-// markHome outlines the home province on the map. The map's shapes are keyed by their
-// Chinese names, so data names stay Chinese whatever the page's language.
-func markHome(option map[string]any, r *warehouse.Ranking) {
+// mapShapesEn are the English names of the map's shapes that are no province of the
+// rankings: they are drawn, as official maps draw them, and named in the page's language.
+var mapShapesEn = map[string]string{"台湾": "Taiwan", "香港": "Hong Kong", "澳门": "Macao", "南海诸岛": "South China Sea Islands"}
+
+// mapNames are the names the map's data and shapes go by in lang, by the shapes' Chinese
+// short names: those names themselves in Chinese, the provinces' English names in English.
+func mapNames(r *warehouse.Ranking, lang string) map[string]string {
+	names := map[string]string{}
+	for _, row := range r.Rows {
+		names[row.ShortZh] = row.ShortZh
+		if lang == langEn && row.NameEn != "" {
+			names[row.ShortZh] = row.NameEn
+		}
+	}
+	if lang == langEn {
+		maps.Copy(names, mapShapesEn)
+	}
+	return names
+}
+
+// markHome outlines the home province on the map (its data named by names).
+func markHome(option map[string]any, r *warehouse.Ranking, names map[string]string) {
 	series, ok := option["series"].(charts.MultiSeries)
 	if !ok || len(series) == 0 || r.Home == nil {
 		return
@@ -298,7 +327,7 @@ func markHome(option map[string]any, r *warehouse.Ranking) {
 	out := make([]map[string]any, len(data))
 	for i, d := range data {
 		out[i] = map[string]any{"name": d.Name, "value": d.Value}
-		if d.Name == r.Home.Row.ShortZh {
+		if d.Name == names[r.Home.Row.ShortZh] {
 			out[i]["itemStyle"] = map[string]any{"borderColor": colorHome, "borderWidth": 3}
 			out[i]["label"] = map[string]any{"show": true, "color": colorHome, "fontWeight": "bold"}
 		}
