@@ -386,6 +386,17 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 	t.Helper()
 	for _, p := range dashboardPages {
 		s.look(t, "demo-"+p.name+"-"+lang, demo+withLang(p.path, lang), true, phone, wall)
+		if p.name == "ecology" {
+			// The status pie names its slices beside them on a screen, and gives only the
+			// numbers on a phone, where the names ran off the canvas.
+			pieLabel := `echarts.getInstanceByDom(document.getElementById('ledger-status')).getOption().series[0].label.formatter`
+			for _, v := range []viewport{phone, desktop} {
+				s.setViewport(t, v)
+				if got, want := s.eval(t, pieLabel), map[bool]string{true: "{c}", false: "{b}: {c}"}[v == phone]; got != want {
+					t.Errorf("demo-ecology-%s at %s px: the status pie's labels read %q, want %q", lang, v.name, got, want)
+				}
+			}
+		}
 		_, _, done := s.printLayout(t, "demo-"+p.name+"-"+lang, paperFor(lang))
 		done()
 		if got := s.eval(t, visibleText+`('header.top nav a')`); got != navText[lang][0] {

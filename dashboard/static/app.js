@@ -98,6 +98,17 @@
     if (y.length && y[0].type === 'category') {
       c.setOption({ yAxis: y.map(function () { return { axisLabel: { width: narrow ? Math.round(w / 3) : null, overflow: narrow ? 'truncate' : 'none' } }; }) });
     }
+    // A pie's labels (整改中: 92, "In progress: 92") ran off a phone's canvas ("In p…"):
+    // there they give the number only, never cut (a cut number reads as another), around a
+    // smaller pie, and the legend under it names the colours.
+    var series = c.getOption().series || [];
+    if (series.some(function (sr) { return sr.type === 'pie'; })) {
+      if (narrow && !c.pieWide) c.pieWide = series.map(function (sr) { return { label: { formatter: sr.label && sr.label.formatter, overflow: sr.label && sr.label.overflow }, radius: sr.radius }; });
+      c.setOption({ series: series.map(function (sr, i) {
+        if (sr.type !== 'pie') return {};
+        return narrow ? { label: { formatter: '{c}', overflow: 'none' }, radius: ['28%', '50%'] } : c.pieWide[i];
+      }) });
+    }
   }
 
   // Printing: the pickers and filters are hidden on paper, so a line under the title says
