@@ -28,28 +28,17 @@ func TestReportPageAsksToCheckMoreDoneThanAssigned(t *testing.T) {
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	rep, csrf := signedInReporter(t, f, "chengguan", "620102")
 	const month = "2024-06"
-	_, body := call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
-	var v dashboard.ReportView
-	if err := json.Unmarshal([]byte(body), &v); err != nil || len(v.Fields) == 0 {
-		t.Fatalf("the form: %v %.200s", err, body)
-	}
+	fields := reportFormFields(t, rep, f.srv.URL, "620102", month)
 	submit := func(done string) {
 		t.Helper()
 		form := url.Values{"_csrf": {csrf}}
-		for _, fl := range v.Fields {
+		for _, fl := range fields {
 			form.Set(fl.Key, "10")
 		}
 		form.Set("tasks_assigned", "123")
 		form.Set("tasks_on_time", done)
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/report/620102/"+month, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		res, err := rep.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "submitted=") {
-			t.Fatalf("submitting %s done of 123: %d to %q", done, res.StatusCode, res.Header.Get("Location"))
+		if code, to := postReportForm(t, rep, f.srv.URL, "620102", month, form); code != http.StatusSeeOther || !strings.Contains(to, "submitted=") {
+			t.Fatalf("submitting %s done of 123: %d to %q", done, code, to)
 		}
 	}
 	submit("12345")
@@ -66,7 +55,7 @@ func TestReportPageAsksToCheckMoreDoneThanAssigned(t *testing.T) {
 			t.Errorf("%s page's checks read %q; want %q", lang, got, want)
 		}
 	}
-	_, body = call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
+	_, body := call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
 	var a dashboard.ReportAnswer
 	want := []api.ReportCheck{{Item: "on_time_rate", Numerator: "tasks_on_time", NumeratorValue: 12345, Denominator: "tasks_assigned", DenominatorValue: 123}}
 	if err := json.Unmarshal([]byte(body), &a); err != nil || !slices.Equal(a.Checks, want) {

@@ -45,25 +45,14 @@ func TestReportFormFieldTwiceWithDifferentValues(t *testing.T) {
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	rep, csrf := signedInReporter(t, f, "chengguan", "620102")
 	const month = "2024-06"
-	_, body := call(t, rep, "GET", f.srv.URL+"/api/report/620102/"+month, nil, nil)
-	var v dashboard.ReportView
-	if err := json.Unmarshal([]byte(body), &v); err != nil || len(v.Fields) == 0 {
-		t.Fatalf("the form: %v %.200s", err, body)
-	}
 	form := url.Values{"_csrf": {csrf}}
-	for i, fl := range v.Fields {
+	for i, fl := range reportFormFields(t, rep, f.srv.URL, "620102", month) {
 		form.Set(fl.Key, strconv.Itoa(10+i))
 	}
 	post := func(form url.Values) int {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/report/620102/"+month, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		res, err := rep.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		code, _ := postReportForm(t, rep, f.srv.URL, "620102", month, form)
+		return code
 	}
 	twice := url.Values{}
 	for k, vs := range form {
@@ -80,4 +69,30 @@ func TestReportFormFieldTwiceWithDifferentValues(t *testing.T) {
 	if code := post(form); code != http.StatusSeeOther {
 		t.Errorf("the same form with the field once: %d, want 303", code)
 	}
+}
+
+// reportFormFields are the fields of a unit's report form of a month, as its JSON gives
+// them to c.
+func reportFormFields(t *testing.T, c *http.Client, base, unit, month string) []dashboard.ReportField {
+	t.Helper()
+	_, body := call(t, c, "GET", base+"/api/report/"+unit+"/"+month, nil, nil)
+	var v dashboard.ReportView
+	if err := json.Unmarshal([]byte(body), &v); err != nil || len(v.Fields) == 0 {
+		t.Fatalf("the form: %v %.200s", err, body)
+	}
+	return v.Fields
+}
+
+// postReportForm posts a unit's report form as a browser without scripts does, answering
+// the status and where it sends the browser next.
+func postReportForm(t *testing.T, c *http.Client, base, unit, month string, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/report/"+unit+"/"+month, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location")
 }
