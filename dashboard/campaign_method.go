@@ -60,10 +60,7 @@ func (s *Server) loadMethod(c echo.Context) (methodData, error) {
 	metric := func(code string) string {
 		for _, m := range metrics {
 			if m.Code == code {
-				if lang == langEn && m.NameEn != "" {
-					return m.NameEn
-				}
-				return m.NameZh
+				return metricName(m, lang)
 			}
 		}
 		return code

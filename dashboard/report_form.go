@@ -38,15 +38,20 @@ type ReportField struct {
 // maxFieldText bounds what one field may hold: a count is a few digits.
 const maxFieldText = 40
 
+// metricName is a campaign metric's name in lang (Chinese when it has no English one).
+func metricName(m warehouse.CampaignMetric, lang string) string {
+	if lang == langEn && m.NameEn != "" {
+		return m.NameEn
+	}
+	return m.NameZh
+}
+
 // reportFields lays out the form: every campaign metric in campaign_metric_defs' order,
 // a metric counted by category as seven fields.
 func reportFields(defs []warehouse.CampaignMetric, lang string) []ReportField {
 	var out []ReportField
 	for _, d := range defs {
-		name := d.NameZh
-		if lang == langEn {
-			name = d.NameEn
-		}
+		name := metricName(d, lang)
 		if !rules.ByCategory(d.Code) {
 			out = append(out, ReportField{Key: d.Code, Metric: d.Code, Label: name, Unit: d.Unit, Whole: rules.Counts(d.Unit), Dimension: d.Dimension})
 			continue
@@ -200,10 +205,7 @@ func (s *Server) reportChecks(ctx context.Context, v *ReportView, defs []warehou
 	}
 	names := map[string]string{}
 	for _, d := range defs {
-		names[d.Code] = d.NameZh
-		if lang == langEn {
-			names[d.Code] = d.NameEn
-		}
+		names[d.Code] = metricName(d, lang)
 	}
 	for _, e := range v.Checks {
 		v.CheckText = append(v.CheckText, fmt.Sprintf(t(lang, "report_check_excess"), names[e.Item.Num], formatNumber(e.Num), names[e.Item.Den], formatNumber(e.Den)))
