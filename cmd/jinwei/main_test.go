@@ -4,46 +4,40 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"jinwei/warehouse/scorecard"
 	"jinwei/warehouse/whtest"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
+// runAsJinwei, in a process's environment, starts this test binary as jinwei itself (see
+// TestMain): the tests that run jinwei as a separate process run the same main as the
+// built program, without building and linking it once more.
+const runAsJinwei = runAs + "=jinwei"
 
-// testBinary builds jinwei once for the tests that run it as a separate process.
+const runAs = "JINWEI_TEST_RUN_AS"
+
+// testBinary is the program the tests run as jinwei, in an environment with runAsJinwei.
 func testBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binPath = filepath.Join(os.TempDir(), fmt.Sprintf("jinwei-test-bin-%d", os.Getpid()))
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatalf("the test binary, to run as jinwei: %v", err)
 	}
-	return binPath
+	return exe
 }
 
 // The binary must start, and say what is missing, on a machine without libchdb.so.
 func TestBinaryRunsWithoutEngineLibrary(t *testing.T) {
 	bin := testBinary(t)
 	dir := t.TempDir()
-	env := append(os.Environ(), "CHDB_LIB_PATH=/nonexistent/libchdb.so")
+	env := append(os.Environ(), runAsJinwei, "CHDB_LIB_PATH=/nonexistent/libchdb.so")
 	help := exec.Command(bin, "--help")
 	help.Dir, help.Env = dir, env
 	out, err := help.CombinedOutput()
@@ -75,6 +69,10 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 var testDataDir string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(runAs) == "jinwei" {
+		main()
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "jinwei-cmd-test-*")
 	if err != nil {
 		panic(err)
@@ -82,9 +80,6 @@ func TestMain(m *testing.M) {
 	testDataDir = filepath.Join(dir, "wh")
 	code := whtest.Run(m)
 	os.RemoveAll(dir)
-	if binPath != "" {
-		os.Remove(binPath)
-	}
 	os.Exit(code)
 }
 

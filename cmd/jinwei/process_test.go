@@ -25,7 +25,7 @@ func newProcEnv(t *testing.T, extraEnv ...string) *procEnv {
 	t.Helper()
 	dir := t.TempDir()
 	demo, _ := filepath.Abs(filepath.Join("..", "..", "data"))
-	env := append(os.Environ(), "JINWEI_DEMO_DIR="+demo, "JINWEI_SOURCES_DIR="+filepath.Join(demo, "sources"))
+	env := append(os.Environ(), runAsJinwei, "JINWEI_DEMO_DIR="+demo, "JINWEI_SOURCES_DIR="+filepath.Join(demo, "sources"))
 	return &procEnv{bin: testBinary(t), dir: dir, dataDir: filepath.Join(dir, "wh"), env: append(env, extraEnv...)}
 }
 
