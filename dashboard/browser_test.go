@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -161,13 +160,19 @@ const drawnCharts = `(function () {
   return bad.join('; ');
 })()`
 
-// open loads a page, waits for every chart, checks that each drew, and saves a PNG
-// screenshot (quality 100 asks for PNG).
+// open loads a page, waits for every chart, checks that each drew, and saves a screenshot.
 func (s *session) open(t *testing.T, name, pageURL string) {
 	t.Helper()
 	if err := chromedp.Do(s.step(t), chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("footer#sources"))); err != nil {
 		t.Fatalf("open %s: %v", pageURL, err)
 	}
+	s.waitCharts(t, pageURL)
+	s.screenshot(t, name, true)
+}
+
+// waitCharts waits for every chart of the loaded page to draw, and checks that each drew.
+func (s *session) waitCharts(t *testing.T, pageURL string) {
+	t.Helper()
 	deadline := time.Now().Add(browserStep)
 	for {
 		pending := s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`)
@@ -181,16 +186,6 @@ func (s *session) open(t *testing.T, name, pageURL string) {
 	}
 	if bad := s.eval(t, drawnCharts); bad != "" {
 		t.Errorf("%s: %s", pageURL, bad)
-	}
-	png, err := chromedp.Run(s.step(t), chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", pageURL, err)
-	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

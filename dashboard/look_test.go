@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -173,27 +174,24 @@ func (s *session) load(t *testing.T, pageURL string) {
 	if err := chromedp.Do(s.step(t), chromedp.Navigate(pageURL), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 		t.Fatalf("open %s: %v", pageURL, err)
 	}
-	deadline := time.Now().Add(browserStep)
-	for s.eval(t, `String(document.querySelectorAll('[data-chart]:not([data-rendered="true"])').length)`) != "0" {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: charts never finished drawing", pageURL)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if bad := s.eval(t, drawnCharts); bad != "" {
-		t.Errorf("%s: %s", pageURL, bad)
-	}
+	s.waitCharts(t, pageURL)
 }
 
 // screenshot keeps a PNG of the whole page, or of the screen only (cheaper: a wall's view
 // is what people see there).
 func (s *session) screenshot(t *testing.T, name string, full bool) {
 	t.Helper()
-	shot := chromedp.CaptureScreenshot()
+	// Encoded for speed rather than size: the files are larger, and the page test spends
+	// less of its time compressing pictures.
+	yes := true
+	params := page.CaptureScreenshotParams{OptimizeForSpeed: &yes}
 	if full {
-		shot = chromedp.FullScreenshot(100)
+		params.CaptureBeyondViewport, params.FromSurface = &full, &full
 	}
-	png, err := chromedp.Run(s.step(t), shot)
+	png, err := chromedp.Run(s.step(t), chromedp.Action[[]byte](func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		r, err := cdp.Call(ctx, tg, page.CaptureScreenshot, params)
+		return r.Data, err
+	}))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
