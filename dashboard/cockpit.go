@@ -152,6 +152,8 @@ type tile struct {
 
 type targetView struct {
 	Name, Status, StatusText, Actual, Goal, Year, Note string
+	// NoteZhOnly: an English page shows a note the file gave in Chinese only.
+	NoteZhOnly bool
 	// Why says why there is no status, Link where it is computed instead.
 	Why, Link string
 	// Inputs lead to the values the actual and the goal are made of.
@@ -238,6 +240,14 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Note: ts.Note}
 	if lang == langEn && ts.NameEn != "" {
 		v.Name = ts.NameEn
+	}
+	if lang == langEn {
+		// A note given in Chinese only is still shown, marked as Chinese for readers and
+		// screen readers alike.
+		v.Note, v.NoteZhOnly = ts.NoteEn, ts.NoteEn == "" && ts.Note != ""
+		if v.NoteZhOnly {
+			v.Note = ts.Note
+		}
 	}
 	if ts.Actual != nil {
 		show := func(x float64) string { return withUnit(formatNumber(measure.Round(x, ts.Decimals)), ts.Unit, lang) }

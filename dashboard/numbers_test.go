@@ -235,3 +235,27 @@ func TestCountyGrowthSaysNominal(t *testing.T) {
 		}
 	}
 }
+
+// A target's note is in the page's language. A targets file without English notes still
+// gives the English page its note, in Chinese, marked as such.
+func TestTargetNotesInThePagesLanguage(t *testing.T) {
+	row := func(page, name string) string {
+		return regexp.MustCompile(`(?s)<tr><td>` + regexp.QuoteMeta(name) + `</td>.*?</tr>`).FindString(html.UnescapeString(page))
+	}
+	_, en := newApp(t, etltest.SharedDemo(t), etltest.Home).get("/?lang=en")
+	if r := row(en, "Per-capita GDP at 55% of national"); !strings.Contains(r, "The threshold is a ratio to the national figure") || strings.Contains(r, "阈值") {
+		t.Errorf("the English cockpit's per-capita target row: %s", r)
+	}
+	w := etltest.Demo(t)
+	etltest.LoadCSV(t, w, "targets", "targets.csv", "target_code,name_zh,name_en,region_code,indicator_code,measure,comparison,threshold,year_from,year_to,note\n"+
+		"per_capita_gdp_half_national,人均地区生产总值达到全国的55%,Per-capita GDP at 55% of national,{home},gdp_per_capita,level,>=,0.55,2024,2030,只有中文的说明\n")
+	app := newApp(t, w, etltest.Home)
+	_, en = app.get("/?lang=en")
+	if r := row(en, "Per-capita GDP at 55% of national"); !strings.Contains(r, `<span lang="zh-CN">只有中文的说明</span> <span class="why">(given in Chinese only)</span>`) {
+		t.Errorf("a note given in Chinese only, on the English cockpit: %s", r)
+	}
+	_, zh := app.get("/")
+	if r := row(zh, "人均地区生产总值达到全国的55%"); !strings.Contains(r, "<td>只有中文的说明") || strings.Contains(r, "仅有中文") {
+		t.Errorf("the Chinese cockpit's note: %s", r)
+	}
+}

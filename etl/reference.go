@@ -135,6 +135,7 @@ var referenceTables = map[string]struct {
 		{name: "year_from", typ: arrow.PrimitiveTypes.Uint16, required: true, check: checkYear},
 		{name: "year_to", typ: arrow.PrimitiveTypes.Uint16, required: true, check: checkYear},
 		{name: "note", typ: str},
+		{name: "note_en", typ: str},
 	}},
 }
 

@@ -25,7 +25,9 @@ type TargetStatus struct {
 	Goal    *float64
 	Status  string
 	Measure string
-	Note    string
+	// Note says where the target comes from (the speech's words), in Chinese and English;
+	// NoteEn is empty when the file gave none.
+	Note, NoteEn string
 	// Unit and Decimals are how Actual and Goal are shown, and the precision they are
 	// compared at: a ratio to another series is in % (55.2 against 55, as the cockpit's
 	// tile shows the share), growth in % to one decimal.
@@ -51,7 +53,7 @@ type ValueRef struct {
 type target struct {
 	code, nameZh, nameEn, indicator, measure, comparison string
 	threshold                                            *float64
-	compareIndicator, compareRegion, note                string
+	compareIndicator, compareRegion, note, noteEn        string
 	from, to                                             int
 }
 
@@ -74,7 +76,7 @@ func (w *Warehouse) TargetsIn(ctx context.Context, region string, upTo int) ([]T
 	err = res.each(func(rr *rowReader) {
 		t := target{code: rr.str("target_code"), nameZh: rr.str("name_zh"), nameEn: rr.str("name_en"), indicator: rr.str("indicator_code"),
 			measure: rr.str("measure"), comparison: rr.str("comparison"), compareIndicator: rr.str("compare_indicator_code"),
-			compareRegion: rr.str("compare_region_code"), note: rr.str("note"), from: rr.int("year_from"), to: rr.int("year_to")}
+			compareRegion: rr.str("compare_region_code"), note: rr.str("note"), noteEn: rr.str("note_en"), from: rr.int("year_from"), to: rr.int("year_to")}
 		if rr.value("threshold") != nil {
 			v := rr.float("threshold")
 			t.threshold = &v
@@ -96,7 +98,7 @@ func (w *Warehouse) TargetsIn(ctx context.Context, region string, upTo int) ([]T
 }
 
 func (w *Warehouse) checkTarget(ctx context.Context, region string, t target, upTo int) (TargetStatus, error) {
-	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, Status: TargetNoData,
+	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, NoteEn: t.noteEn, Status: TargetNoData,
 		Indicator: t.indicator, Unit: "%", Decimals: 1}
 	own, err := w.series(ctx, t.indicator, region)
 	if err != nil {

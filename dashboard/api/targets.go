@@ -13,6 +13,7 @@ type TargetStatus struct {
 	Status         string     `json:"status"`
 	Measure        string     `json:"measure"`
 	Note           string     `json:"note"`
+	NoteEn         string     `json:"note_en"`
 	Unit           string     `json:"unit"`
 	Decimals       int        `json:"decimals"`
 	Indicator      string     `json:"indicator"`
@@ -31,7 +32,7 @@ type ValueRef struct {
 func Targets(in []warehouse.TargetStatus) []TargetStatus {
 	return each(in, func(t warehouse.TargetStatus) TargetStatus {
 		out := TargetStatus{Code: t.Code, NameZh: t.NameZh, NameEn: t.NameEn, Year: t.Year, Actual: t.Actual, Goal: t.Goal,
-			Status: t.Status, Measure: t.Measure, Note: t.Note, Unit: t.Unit, Decimals: t.Decimals, Indicator: t.Indicator,
+			Status: t.Status, Measure: t.Measure, Note: t.Note, NoteEn: t.NoteEn, Unit: t.Unit, Decimals: t.Decimals, Indicator: t.Indicator,
 			NoProvinceData: t.NoProvinceData}
 		out.Inputs = each(t.Inputs, func(v warehouse.ValueRef) ValueRef { return ValueRef(v) })
 		return out
