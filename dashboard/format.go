@@ -12,6 +12,16 @@ var templateFuncs = template.FuncMap{
 	// withUnit heads a column or a field with its unit: 数值（元）, "Value (yuan)".
 	"withUnit": nameWithUnit,
 	"pct":      func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
+	"inLang":   inLang,
+}
+
+// inLang is text given in Chinese and English, in the page's language: the Chinese when
+// there is no English.
+func inLang(lang, zh, en string) string {
+	if lang == langEn && en != "" {
+		return en
+	}
+	return zh
 }
 
 // formatNumber writes v with thousands separators and at most two decimals, trailing zeros

@@ -28,17 +28,18 @@ type lineageData struct {
 
 // lineageEntry is one load of the number.
 type lineageEntry struct {
-	Key     string `json:"key,omitempty"`
-	Value   string `json:"value"`
-	Detail  string `json:"detail,omitempty"`
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Cell    string `json:"cell,omitempty"`
-	RunID   string `json:"run_id"`
-	Loaded  string `json:"loaded_at"`
-	Vintage string `json:"vintage,omitempty"`
-	SHA256  string `json:"sha256"`
-	Current bool   `json:"current"`
+	Key       string `json:"key,omitempty"`
+	Value     string `json:"value"`
+	Detail    string `json:"detail,omitempty"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Cell      string `json:"cell,omitempty"`
+	RunID     string `json:"run_id"`
+	Loaded    string `json:"loaded_at"`
+	Vintage   string `json:"vintage,omitempty"`
+	VintageEn string `json:"vintage_en,omitempty"`
+	SHA256    string `json:"sha256"`
+	Current   bool   `json:"current"`
 }
 
 // periodKinds are the kinds of period a value is loaded for (indicator_values.period_kind).
@@ -108,7 +109,7 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	}
 	for _, r := range rows {
 		d.Rows = append(d.Rows, lineageEntry{Key: r.Key, Value: r.Value, Detail: r.Detail, File: r.Load.File, Line: r.Line, Cell: r.Cell(),
-			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), Vintage: r.Load.Vintage, SHA256: r.Load.Hash, Current: r.Current})
+			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), Vintage: r.Load.Vintage, VintageEn: r.Load.VintageEn, SHA256: r.Load.Hash, Current: r.Current})
 	}
 	if len(rows) == 0 {
 		d.NoData = fmt.Sprintf(t(lang, "lineage_none"), d.Subject)

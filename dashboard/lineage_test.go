@@ -26,6 +26,7 @@ type lineageAnswer struct {
 	Rows    []struct {
 		Key, Value, File, Cell, Vintage, SHA256 string
 		RunID                                   string `json:"run_id"`
+		VintageEn                               string `json:"vintage_en"`
 		Line                                    int
 		Current                                 bool
 	} `json:"rows"`
@@ -80,6 +81,12 @@ func TestLineageOfAProvincialValue(t *testing.T) {
 	}
 	if strings.Contains(page, etltest.DataDir()) || strings.Contains(page, "data/real/") {
 		t.Error("the lineage page shows where the server keeps its files")
+	}
+	if !strings.Contains(r.VintageEn, "5th national economic census") {
+		t.Errorf("lineage vintage in English %q, want the 5th census revision", r.VintageEn)
+	}
+	if _, en := app.get("/lineage?indicator=gdp&region=620000&year=2024&lang=en"); !strings.Contains(en, "revised after the 5th national economic census") || strings.Contains(en, "第五次") {
+		t.Error("the English lineage page does not give the vintage in English")
 	}
 	_, page = app.get("/ranking?indicator=gdp&year=2024")
 	if !strings.Contains(page, `href="/lineage?indicator=gdp&amp;region=620000&amp;year=2024"`) {

@@ -155,6 +155,8 @@ func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
 		{"/ecology?as_of=2023-06-30", []string{"生态环境问题整改台账_2023-03.xlsx", "生态环境问题整改台账_2023-06.xlsx"},
 			[]string{"生态环境问题整改台账_2023-09.xlsx", "生态环境问题整改台账_2024-12.xlsx"}},
 		{"/ranking?indicator=gdp_per_capita&year=2024", []string{"province_annual.csv", "第五次全国经济普查后修订"}, []string{"县域经济", "整改台账"}},
+		// The vintage in the page's language.
+		{"/ranking?indicator=gdp_per_capita&year=2024&lang=en", []string{"province_annual.csv", "revised after the 5th national economic census"}, []string{"第五次", "县域经济"}},
 		// A month's scorecard is made of the reports up to it (its yardsticks reach back).
 		{"/campaign?month=2023-06-01", []string{"三抓三促月报_2023-03.csv", "三抓三促月报_2023-06.csv"},
 			[]string{"三抓三促月报_2023-07.csv", "三抓三促月报_2025-02.csv", "整改台账"}},

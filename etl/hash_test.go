@@ -49,13 +49,22 @@ func TestContentHashIsPlainSHA256(t *testing.T) {
 
 // A file's vintage note comes from the SOURCES.md beside it, for every footnote citing it.
 func TestVintageFromSourcesBesideTheFile(t *testing.T) {
-	if got := vintageOf(filepath.Join("..", "data", "real", "province_annual.csv")); !strings.Contains(got, "第五次全国经济普查后修订") {
-		t.Errorf("province_annual.csv vintage %q, want the 5th census revision", got)
+	zh, en := vintageOf(filepath.Join("..", "data", "real", "province_annual.csv"))
+	if !strings.Contains(zh, "第五次全国经济普查后修订") || !strings.Contains(en, "5th national economic census") {
+		t.Errorf("province_annual.csv vintage %q / %q, want the 5th census revision in both languages", zh, en)
 	}
-	if got := vintageOf(filepath.Join("..", "data", "real", "no_such.csv")); got != "" {
-		t.Errorf("a file the table does not name has vintage %q", got)
+	if zh, en := vintageOf(filepath.Join("..", "data", "real", "no_such.csv")); zh+en != "" {
+		t.Errorf("a file the table does not name has vintage %q / %q", zh, en)
 	}
-	if got := vintageOf(filepath.Join(t.TempDir(), "x.csv")); got != "" {
-		t.Errorf("a file without SOURCES.md has vintage %q", got)
+	if zh, en := vintageOf(filepath.Join(t.TempDir(), "x.csv")); zh+en != "" {
+		t.Errorf("a file without SOURCES.md has vintage %q / %q", zh, en)
+	}
+	// A table of two columns, as SOURCES.md files had before English: no English.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "SOURCES.md"), []byte("## Vintage per file\n\n| file | vintage |\n| --- | --- |\n| `a.csv` | 2023 年版 |\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if zh, en := vintageOf(filepath.Join(dir, "a.csv")); zh != "2023 年版" || en != "" {
+		t.Errorf("two columns: vintage %q / %q, want 2023 年版 and none", zh, en)
 	}
 }

@@ -234,7 +234,8 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	run := warehouse.Run{ID: uuid.Must(uuid.NewV7()).String(), Job: job, FilePath: path, ContentHash: hash, UnchangedKey: key,
-		Vintage: vintageOf(path), StartedAt: time.Now().UTC(), StartedBy: startedBy(ctx)}
+		StartedAt: time.Now().UTC(), StartedBy: startedBy(ctx)}
+	run.Vintage, run.VintageEn = vintageOf(path)
 	prev, found, err := l.wh.CommittedRunByHash(ctx, job, key)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)

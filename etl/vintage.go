@@ -7,13 +7,14 @@ import (
 )
 
 // vintageOf reads the vintage of a file from the SOURCES.md beside it: the row naming the
-// file in its "Vintage per file" table (| `name` | vintage |). Statistics are revised
-// (the 5th economic census revised GDP back to 1992), so every footnote says which
-// release a number is from. A file without such a note has none.
-func vintageOf(path string) string {
+// file in its "Vintage per file" table (| `name` | vintage | vintage in English |).
+// Statistics are revised (the 5th economic census revised GDP back to 1992), so every
+// footnote says which release a number is from. A file without such a note has none; a
+// table without the English column gives none in English.
+func vintageOf(path string) (zh, en string) {
 	b, err := os.ReadFile(filepath.Join(filepath.Dir(path), "SOURCES.md"))
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	name := filepath.Base(path)
 	in := false
@@ -27,8 +28,11 @@ func vintageOf(path string) string {
 			continue
 		}
 		if strings.Trim(strings.TrimSpace(cells[1]), "`") == name {
-			return strings.TrimSpace(cells[2])
+			if len(cells) >= 5 {
+				en = strings.TrimSpace(cells[3])
+			}
+			return strings.TrimSpace(cells[2]), en
 		}
 	}
-	return ""
+	return "", ""
 }

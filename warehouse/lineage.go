@@ -18,8 +18,9 @@ type Lineage struct {
 	LoadedAt time.Time
 	// Hash is the file's plain SHA-256, what sha256sum prints, so anyone can check a copy.
 	Hash string
-	// Vintage says which release of the figures the file holds (from data/real/SOURCES.md).
-	Vintage string
+	// Vintage says which release of the figures the file holds (from data/real/SOURCES.md),
+	// in Chinese and in English ("" when the file's table gives none).
+	Vintage, VintageEn string
 }
 
 // RunLineage names the loads with these run ids, for a page's footnote: a page lists
@@ -80,7 +81,7 @@ func (w *Warehouse) lineage(ctx context.Context, runs map[string]bool) ([]Lineag
 	var out []Lineage
 	err = res.each(func(rr *rowReader) {
 		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), File: baseName(rr.str("file_path")),
-			LoadedAt: loadTime(rr.str("finished_at")), Hash: rr.str("content_hash"), Vintage: rr.str("vintage")})
+			LoadedAt: loadTime(rr.str("finished_at")), Hash: rr.str("content_hash"), Vintage: rr.str("vintage"), VintageEn: rr.str("vintage_en")})
 	})
 	return out, err
 }
@@ -165,7 +166,7 @@ func (w *Warehouse) sources(ctx context.Context, query string, p Params) ([]Sour
 		out = append(out, SourceRow{Key: key, Value: rr.str("shown"), Detail: rr.str("detail"),
 			Line: rr.int("line"), Sheet: rr.str("sheet"), Col: rr.int("col"), Current: !seen[key],
 			Load: Lineage{RunID: rr.str("run"), File: baseName(rr.str("file_path")), LoadedAt: loadTime(rr.str("loaded")),
-				Hash: rr.str("content_hash"), Vintage: rr.str("vintage")}})
+				Hash: rr.str("content_hash"), Vintage: rr.str("vintage"), VintageEn: rr.str("vintage_en")}})
 		seen[key] = true
 	})
 	if err != nil {

@@ -27,12 +27,13 @@ type Run struct {
 	// UnchangedKey is the SHA-256 of the file and the job's configuration: a load with the
 	// same key changes nothing. Empty means ContentHash.
 	UnchangedKey string
-	// Vintage is the file's vintage note from the SOURCES.md beside it ("" when none).
-	Vintage      string
-	Status       string
-	RowsRead     int
-	RowsLoaded   int
-	RowsRejected int
+	// Vintage is the file's vintage note from the SOURCES.md beside it ("" when none), in
+	// Chinese and in English.
+	Vintage, VintageEn string
+	Status             string
+	RowsRead           int
+	RowsLoaded         int
+	RowsRejected       int
 	// RowsNoValue counts rows whose value is empty or a missing mark (—, …, -, x): read,
 	// not loaded, and not rejects.
 	RowsNoValue int
@@ -90,6 +91,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"content_hash":  r.ContentHash,
 		"unchanged_key": cmpOr(r.UnchangedKey, r.ContentHash),
 		"vintage":       r.Vintage,
+		"vintage_en":    r.VintageEn,
 		"status":        r.Status,
 		"rows_read":     strconv.Itoa(r.RowsRead),
 		"rows_loaded":   strconv.Itoa(r.RowsLoaded),

@@ -8,12 +8,13 @@ import (
 
 // Lineage is a committed load a number came from (warehouse.Lineage): an answer's sources.
 type Lineage struct {
-	RunID    string    `json:"run_id"`
-	Job      string    `json:"job"`
-	File     string    `json:"file"`
-	LoadedAt time.Time `json:"loaded_at"`
-	Hash     string    `json:"sha256"`
-	Vintage  string    `json:"vintage,omitempty"`
+	RunID     string    `json:"run_id"`
+	Job       string    `json:"job"`
+	File      string    `json:"file"`
+	LoadedAt  time.Time `json:"loaded_at"`
+	Hash      string    `json:"sha256"`
+	Vintage   string    `json:"vintage,omitempty"`
+	VintageEn string    `json:"vintage_en,omitempty"`
 }
 
 // Lineages are loads' JSON shapes.

@@ -15,6 +15,7 @@ type Run struct {
 	ContentHash  string    `json:"ContentHash"`
 	UnchangedKey string    `json:"UnchangedKey"`
 	Vintage      string    `json:"Vintage"`
+	VintageEn    string    `json:"VintageEn"`
 	Status       string    `json:"Status"`
 	RowsRead     int       `json:"RowsRead"`
 	RowsLoaded   int       `json:"RowsLoaded"`

@@ -1,6 +1,6 @@
 -- Every committed load of one ledger item: its description rows (key 'item') and its status
 -- reports (keyed by report date), newest first within each.
-SELECT row_key, shown, detail, toString(rid) AS run, line, sheet, col, toString(t) AS loaded, r.file_path AS file_path, r.content_hash AS content_hash, r.vintage AS vintage
+SELECT row_key, shown, detail, toString(rid) AS run, line, sheet, col, toString(t) AS loaded, r.file_path AS file_path, r.content_hash AS content_hash, r.vintage AS vintage, r.vintage_en AS vintage_en
 FROM
 (
     SELECT 'item' AS row_key, toString(deadline) AS shown, title AS detail, run_id AS rid,
@@ -15,6 +15,6 @@ FROM
 ) AS x
 INNER JOIN
 (
-    SELECT run_id, file_path, content_hash, vintage FROM etl_runs FINAL WHERE status = 'committed'
+    SELECT run_id, file_path, content_hash, vintage, vintage_en FROM etl_runs FINAL WHERE status = 'committed'
 ) AS r ON r.run_id = x.rid
 ORDER BY row_key = 'item' DESC, row_key DESC, t DESC
