@@ -196,3 +196,22 @@ func TestChinaMapNamesShapesInThePagesLanguage(t *testing.T) {
 		}
 	}
 }
+
+// Text given in two languages: the English on an English page when there is English, and
+// the Chinese otherwise, marked as Chinese only where an English page shows it.
+func TestTextInThePagesLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		lang, zh, en, want string
+		zhOnly             bool
+	}{
+		{"zh", "2023 年版", "2023 edition", "2023 年版", false},
+		{"en", "2023 年版", "2023 edition", "2023 edition", false},
+		{"en", "2023 年版", "", "2023 年版", true},
+		{"zh", "2023 年版", "", "2023 年版", false},
+		{"en", "", "", "", false},
+	} {
+		if got, only := inLang(tc.lang, tc.zh, tc.en), zhOnly(tc.lang, tc.zh, tc.en); got != tc.want || only != tc.zhOnly {
+			t.Errorf("%s page, %q / %q: %q (Chinese only %v), want %q (%v)", tc.lang, tc.zh, tc.en, got, only, tc.want, tc.zhOnly)
+		}
+	}
+}

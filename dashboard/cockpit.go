@@ -241,14 +241,7 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 	if lang == langEn && ts.NameEn != "" {
 		v.Name = ts.NameEn
 	}
-	if lang == langEn {
-		// A note given in Chinese only is still shown, marked as Chinese for readers and
-		// screen readers alike.
-		v.Note, v.NoteZhOnly = ts.NoteEn, ts.NoteEn == "" && ts.Note != ""
-		if v.NoteZhOnly {
-			v.Note = ts.Note
-		}
-	}
+	v.Note, v.NoteZhOnly = inLang(lang, ts.Note, ts.NoteEn), zhOnly(lang, ts.Note, ts.NoteEn)
 	if ts.Actual != nil {
 		show := func(x float64) string { return withUnit(formatNumber(measure.Round(x, ts.Decimals)), ts.Unit, lang) }
 		v.Actual, v.Goal, v.Year = show(*ts.Actual), show(*ts.Goal), strconv.Itoa(ts.Year)

@@ -13,6 +13,7 @@ var templateFuncs = template.FuncMap{
 	"withUnit": nameWithUnit,
 	"pct":      func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
 	"inLang":   inLang,
+	"zhOnly":   zhOnly,
 }
 
 // inLang is text given in Chinese and English, in the page's language: the Chinese when
@@ -23,6 +24,10 @@ func inLang(lang, zh, en string) string {
 	}
 	return zh
 }
+
+// zhOnly says an English page shows such a text in Chinese (inLang found no English):
+// the page marks it as Chinese, for readers and screen readers alike.
+func zhOnly(lang, zh, en string) bool { return lang == langEn && en == "" && zh != "" }
 
 // formatNumber writes v with thousands separators and at most two decimals, trailing zeros
 // dropped: 46381 → 46,381; 12345.67 → 12,345.67; 3.3 → 3.3.

@@ -67,4 +67,47 @@ func TestVintageFromSourcesBesideTheFile(t *testing.T) {
 	if zh, en := vintageOf(filepath.Join(dir, "a.csv")); zh != "2023 年版" || en != "" {
 		t.Errorf("two columns: vintage %q / %q, want 2023 年版 and none", zh, en)
 	}
+	// Rows without their outer pipes, as Markdown allows.
+	if err := os.WriteFile(filepath.Join(dir, "SOURCES.md"), []byte("## Vintage per file\n\nfile | vintage | vintage in English\n--- | --- | ---\n`a.csv` | 2023 年版 | 2023 edition\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if zh, en := vintageOf(filepath.Join(dir, "a.csv")); zh != "2023 年版" || en != "2023 edition" {
+		t.Errorf("rows without outer pipes: vintage %q / %q, want 2023 年版 / 2023 edition", zh, en)
+	}
+}
+
+// A file loaded before its SOURCES.md gave the vintage in English is the same file when
+// loaded again (unchanged), and the footnotes citing its committed run give the English
+// from then on.
+func TestVintageGivenLaterReachesTheCommittedRun(t *testing.T) {
+	ctx := context.Background()
+	w := whtest.Open(t)
+	l := NewLoader(w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "regions.csv")
+	sources := func(table string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "SOURCES.md"), []byte("## Vintage per file\n\n"+table), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sources("| file | vintage |\n| --- | --- |\n| `regions.csv` | 2023 年版 |\n")
+	if err := os.WriteFile(path, []byte("code,name_zh,level\n620000,甘肃省,province\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	first, err := l.Load(ctx, JobRegions, path, "620000", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources("| file | vintage | vintage in English |\n| --- | --- | --- |\n| `regions.csv` | 2023 年版 | 2023 edition |\n")
+	if again, err := l.Load(ctx, JobRegions, path, "620000", nil, nil); err != nil || !again.Unchanged {
+		t.Fatalf("the same file again: %+v, %v; want unchanged", again, err)
+	}
+	cited, err := w.RunLineage(ctx, []string{first.Run.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cited) != 1 || cited[0].Vintage != "2023 年版" || cited[0].VintageEn != "2023 edition" {
+		t.Errorf("the committed run as footnotes cite it: %+v; want 2023 年版 / 2023 edition", cited)
+	}
 }

@@ -241,6 +241,15 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	if found {
+		if prev.Vintage != run.Vintage || prev.VintageEn != run.VintageEn {
+			// The figures are the same, what the SOURCES.md beside them says of them is
+			// not (a vintage given in English since): the footnotes citing the committed
+			// run say it now.
+			prev.Vintage, prev.VintageEn = run.Vintage, run.VintageEn
+			if err := l.wh.RecordRun(ctx, *prev); err != nil {
+				return nil, fmt.Errorf("load %s: %w", path, err)
+			}
+		}
 		run.Status, run.FinishedAt = warehouse.RunUnchanged, time.Now().UTC()
 		run.Message = fmt.Sprintf("same content as run %s (%s), already loaded", prev.ID, prev.FilePath)
 		if err := l.wh.RecordRun(ctx, run); err != nil {

@@ -23,15 +23,17 @@ func vintageOf(path string) (zh, en string) {
 			in = strings.HasPrefix(strings.ToLower(line), "## vintage per file")
 			continue
 		}
-		cells := strings.Split(line, "|")
-		if !in || len(cells) < 4 {
+		// A row's outer pipes are optional in Markdown.
+		row := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "|"), "|")
+		cells := strings.Split(row, "|")
+		if !in || len(cells) < 2 {
 			continue
 		}
-		if strings.Trim(strings.TrimSpace(cells[1]), "`") == name {
-			if len(cells) >= 5 {
-				en = strings.TrimSpace(cells[3])
+		if strings.Trim(strings.TrimSpace(cells[0]), "`") == name {
+			if len(cells) >= 3 {
+				en = strings.TrimSpace(cells[2])
 			}
-			return strings.TrimSpace(cells[2]), en
+			return strings.TrimSpace(cells[1]), en
 		}
 	}
 	return "", ""

@@ -205,6 +205,8 @@ func readRuns(res *Result) ([]Run, error) {
 			FilePath:     rr.str("file_path"),
 			ContentHash:  rr.str("content_hash"),
 			UnchangedKey: rr.str("unchanged_key"),
+			Vintage:      rr.str("vintage"),
+			VintageEn:    rr.str("vintage_en"),
 			Status:       rr.str("status"),
 			RowsRead:     rr.int("rows_read"),
 			RowsLoaded:   rr.int("rows_loaded"),

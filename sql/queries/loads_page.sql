@@ -2,12 +2,12 @@
 -- start time, after the keyset cursor (started_at, run_id) of the previous page's last row.
 -- Never OFFSET: a page deep in 100,000 runs costs what the first one does. The inner query
 -- filters the raw columns, so the outer aliases (run_id as text) cannot shadow them.
-SELECT toString(id) AS run_id, job, file_path, content_hash, unchanged_key, toString(st) AS status,
+SELECT toString(id) AS run_id, job, file_path, content_hash, unchanged_key, vintage, vintage_en, toString(st) AS status,
        rows_read, rows_loaded, rows_rejected, rows_no_value, rows_skipped,
        toUnixTimestamp64Milli(started_at) AS started_ms, toUnixTimestamp64Milli(finished_at) AS finished_ms, message, started_by
 FROM
 (
-    SELECT run_id AS id, job, file_path, content_hash, unchanged_key, status AS st, rows_read, rows_loaded, rows_rejected, rows_no_value,
+    SELECT run_id AS id, job, file_path, content_hash, unchanged_key, vintage, vintage_en, status AS st, rows_read, rows_loaded, rows_rejected, rows_no_value,
            rows_skipped, started_at, finished_at, message, started_by
     FROM etl_runs FINAL
     WHERE ({run_id:String} = '' OR run_id = toUUIDOrZero({run_id:String}))
