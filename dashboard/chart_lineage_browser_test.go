@@ -41,7 +41,15 @@ func TestChartTooltipLeadsToLineageInBrowser(t *testing.T) {
 			if href := s.eval(t, `document.querySelector('#`+tc.chart+` a.chart-source').getAttribute('href')`); href != tc.want {
 				t.Errorf("%s at %s: the tooltip links %q, want %q", tc.chart, v.name, href, tc.want)
 			}
+			// Its number grouped as the tables write it: 52,825 yuan, not 52825.
+			if tip := s.eval(t, `document.querySelector('#`+tc.chart+` a.chart-source').parentNode.textContent`); !strings.Contains(tip, "52,825") {
+				t.Errorf("%s at %s: the tooltip reads %q, want the value 52,825", tc.chart, v.name, tip)
+			}
 			s.axe(t, tc.chart+"-tooltip-"+v.name)
+		}
+		// The map's colour scale too.
+		if got := s.eval(t, `(function () { var m = echarts.getInstanceByDom(document.getElementById('china-map')).getOption().visualMap[0]; return m.formatter(m.max) + ' ' + m.formatter(m.min); })()`); got != "228,167 52,825" {
+			t.Errorf("the map's colour scale at %s reads %q, want 228,167 52,825", v.name, got)
 		}
 		s.eval(t, `(document.querySelector('#ranking a.chart-source, #china-map a.chart-source').click(), '')`)
 		waitFor(t, s, `String(location.pathname === '/lineage' && !!document.getElementById('lineage-loads'))`, "the lineage page")

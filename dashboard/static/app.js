@@ -31,6 +31,7 @@
     chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
     var option = JSON.parse(src.textContent);
     if (still) option.animation = false;
+    [].concat(option.visualMap || []).forEach(function (m) { m.formatter = m.formatter || num; });
     if (!wall && hasSources(option)) linkSources(chart, option);
     chart.setOption(option);
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
@@ -50,6 +51,11 @@
       return (s.data || []).some(function (d) { return d && d.lineage; });
     });
   }
+  // A number in a tooltip or on a map's colour scale is written as the page's tables write
+  // it (formatNumber): thousands grouped, at most two decimals. The scale read 228167.
+  function num(v) {
+    return typeof v === 'number' && isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : v;
+  }
   function esc(v) {
     return String(v).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -62,7 +68,7 @@
     return head + list.map(function (p) {
       var v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
       if (v === undefined || v === null || v === '-' || (typeof v === 'number' && isNaN(v))) v = '—';
-      var line = p.marker + esc(p.seriesName) + (!axis && p.name ? ' · ' + esc(p.name) : '') + ' <b>' + esc(v) + '</b>';
+      var line = p.marker + esc(p.seriesName) + (!axis && p.name ? ' · ' + esc(p.name) : '') + ' <b>' + esc(num(v)) + '</b>';
       if (p.data && p.data.lineage) {
         line += ' <a class="chart-source" href="' + esc(p.data.lineage) + '">' + esc(L('lineage_open')) + '</a>';
       }
