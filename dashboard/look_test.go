@@ -449,6 +449,25 @@ func (s *session) pagedTable(t *testing.T, name, id, lang string) {
 	if shown, pager := state(); shown != 50 || pager != fmt.Sprintf(pagedRange[lang], 51, 100, total) {
 		t.Errorf("%s, next page: %d rows show, the pager says %q", name, shown, pager)
 	}
+	// throughItem opens the first item shown and comes back, as a reader does.
+	throughItem := func() {
+		s.eval(t, fmt.Sprintf(`(function () {
+  var r = Array.prototype.find.call(document.getElementById(%q).tBodies[0].rows, function (r) { return r.offsetParent !== null && r.querySelector('a[href]'); });
+  location.href = r.querySelector('a[href]').href;
+  return '';
+})()`, id))
+		waitFor(t, s, fmt.Sprintf(`String(!document.getElementById(%q) && document.readyState === 'complete')`, id), name+": an item's page")
+		if err := chromedp.Do(s.step(t), chromedp.NavigateBack()); err != nil {
+			t.Fatalf("%s: back from an item: %v", name, err)
+		}
+		// Loaded, and its pageshow handled (in the same task as loadEventEnd).
+		waitFor(t, s, fmt.Sprintf(`String(!!document.getElementById(%q) && performance.getEntriesByType('navigation')[0].loadEventEnd > 0)`, id), name+": the table again, back from an item")
+	}
+	// Back from an item of the second page, the reader is on the second page again.
+	throughItem()
+	if shown, pager := state(); shown != 50 || pager != fmt.Sprintf(pagedRange[lang], 51, 100, total) {
+		t.Errorf("%s, back from an item of the second page: %d rows show, the pager says %q", name, shown, pager)
+	}
 	// The last row's first cell, searched for, is found though it is on the last page.
 	last := s.eval(t, fmt.Sprintf(`document.getElementById(%q).tBodies[0].rows[%d].cells[0].textContent.trim()`, id, total-1))
 	if err := chromedp.Do(s.step(t), chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`input.search[data-table=%q]`, id)), last)); err != nil {
@@ -460,6 +479,13 @@ func (s *session) pagedTable(t *testing.T, name, id, lang string) {
 	found := s.eval(t, fmt.Sprintf(`Array.prototype.filter.call(document.getElementById(%q).tBodies[0].rows, function (r) { return r.offsetParent !== null; }).map(function (r) { return r.cells[0].textContent.trim(); }).join(' ')`, id))
 	if !slices.Contains(strings.Fields(found), last) {
 		t.Errorf("%s, searched for %q: the rows shown are %q", name, last, found)
+	}
+	// Back from an item found so, the search and its rows are as they were.
+	searched, _ := state()
+	throughItem()
+	box := fmt.Sprintf(`document.querySelector('input.search[data-table=%q]').value`, id)
+	if shown, pager := state(); shown != searched || pager != "" || s.eval(t, box) != last {
+		t.Errorf("%s, back from an item found by %q: %d rows show (%d before), the pager says %q, the box reads %q", name, last, shown, searched, pager, s.eval(t, box))
 	}
 	s.eval(t, fmt.Sprintf(`(function () { var b = document.querySelector('input.search[data-table=%q]'); b.value = ''; b.dispatchEvent(new Event('input')); return ''; })()`, id))
 	click(`[data-go="all"]`)

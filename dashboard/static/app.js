@@ -171,27 +171,42 @@
   });
   document.querySelectorAll('input.search[data-table]').forEach(function (box) {
     var table = document.getElementById(box.getAttribute('data-table'));
-    box.addEventListener('input', function () {
+    function filter() {
       var q = box.value.trim().toLowerCase();
       Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
         r.style.display = !q || r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
       });
-      table.dispatchEvent(new Event('rowschange'));
+    }
+    box.addEventListener('input', function () { filter(); table.dispatchEvent(new Event('rowschange')); });
+    // Back on the page, the browser gives the box its words again, after this script has
+    // run: the rows follow them, and the pager keeps its page among them.
+    window.addEventListener('pageshow', function () {
+      if (box.value) { filter(); table.dispatchEvent(new Event('rowsrestore')); }
     });
   });
   // A long table (data-page-size) shows a page of its rows at a time, with its pager after
   // it: a ledger of hundreds of items is otherwise a dozen screens to scroll past on a
   // phone. Searching and sorting act on every row and start again at the first page;
-  // paper shows every row a search left (tr.off-page hides on screens only).
+  // paper shows every row a search left (tr.off-page hides on screens only). The page shown
+  // is kept in the history entry: back from an item, the reader is where they left.
   document.querySelectorAll('table[data-page-size]').forEach(function (table) {
     var size = +table.getAttribute('data-page-size'), pager = table.nextElementSibling, first = 0;
     if (!size || !pager || !pager.classList.contains('table-pager')) return;
+    var key = 'pager:' + table.id, kept = history.state && history.state[key];
+    if (kept === 'all') size = Infinity;
+    else if (typeof kept === 'number') first = kept;
+    function keep() {
+      var state = Object.assign({}, history.state);
+      state[key] = size === Infinity ? 'all' : first;
+      history.replaceState(state, '');
+    }
     var range = pager.querySelector('.range'), go = {};
     pager.querySelectorAll('button[data-go]').forEach(function (b) { go[b.getAttribute('data-go')] = b; });
     function draw() {
       var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return r.style.display !== 'none'; });
       Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { r.classList.remove('off-page'); });
       if (size === Infinity || rows.length <= size) { pager.hidden = true; return; }
+      if (first >= rows.length) first = 0; // a kept page the rows no longer reach
       rows.forEach(function (r, i) { if (i < first || i >= first + size) r.classList.add('off-page'); });
       pager.hidden = false;
       range.textContent = pager.getAttribute('data-range').replace('{from}', first + 1).replace('{to}', Math.min(first + size, rows.length)).replace('{n}', rows.length);
@@ -202,6 +217,7 @@
     // which the button pressed may lose (disabled on the last page, gone with the pager).
     function turn(to) {
       first = to;
+      keep();
       draw();
       table.setAttribute('tabindex', '-1');
       table.focus({ preventScroll: true });
@@ -210,7 +226,8 @@
     go.prev.addEventListener('click', function () { turn(Math.max(0, first - size)); });
     go.next.addEventListener('click', function () { turn(first + size); });
     go.all.addEventListener('click', function () { size = Infinity; turn(0); });
-    table.addEventListener('rowschange', function () { first = 0; draw(); });
+    table.addEventListener('rowschange', function () { first = 0; keep(); draw(); });
+    table.addEventListener('rowsrestore', draw);
     draw();
   });
 
