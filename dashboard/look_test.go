@@ -378,6 +378,23 @@ func paperFor(lang string) viewport {
 	return portrait
 }
 
+// touchingBoxes names the white boxes of a page (charts, tables, the targets) that sit one
+// right on top of the next: the cockpit's targets ran into its map.
+const touchingBoxes = `(function () {
+  var boxes = Array.prototype.filter.call(document.querySelectorAll('.chart-box, .targets, .table-view, .card'), function (b) { return b.offsetParent !== null; });
+  var bad = [];
+  boxes.forEach(function (a) {
+    var ra = a.getBoundingClientRect();
+    boxes.forEach(function (b) {
+      var rb = b.getBoundingClientRect();
+      var across = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      var gap = rb.top - ra.bottom;
+      if (a !== b && !a.contains(b) && !b.contains(a) && across > 0 && gap > -1 && gap < 4) bad.push((a.id || a.className) + ' / ' + (b.id || b.className));
+    });
+  });
+  return bad.join('; ');
+})()`
+
 // lookDemo opens in one language every page demo mode shows (a viewer's pages, to all) at
 // every width and laid out for paper, and the variants of the pickers.
 func (s *session) lookDemo(t *testing.T, demo, lang string) {
@@ -394,6 +411,9 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 					t.Errorf("demo-ecology-%s at %s px: the status pie's labels read %q, want %q", lang, v.name, got, want)
 				}
 			}
+		}
+		if touching := s.eval(t, touchingBoxes); touching != "" {
+			t.Errorf("demo-%s-%s at 1440 px: boxes one above the other without a gap: %s", p.name, lang, touching)
 		}
 		_, _, done := s.printLayout(t, "demo-"+p.name+"-"+lang, paperFor(lang))
 		done()
