@@ -483,10 +483,23 @@ func (s *session) pagedTable(t *testing.T, name, id, lang string) {
 		// Loaded, and its pageshow handled (in the same task as loadEventEnd).
 		waitFor(t, s, fmt.Sprintf(`String(!!document.getElementById(%q) && performance.getEntriesByType('navigation')[0].loadEventEnd > 0)`, id), name+": the table again, back from an item")
 	}
-	// Back from an item of the second page, the reader is on the second page again.
-	throughItem()
-	if shown, pager := state(); shown != 50 || pager != fmt.Sprintf(pagedRange[lang], 51, 100, total) {
-		t.Errorf("%s, back from an item of the second page: %d rows show, the pager says %q", name, shown, pager)
+	// Back from an item of the second page, the reader is on the second page again, in the
+	// order they sorted it by (the first column, descending: not the order it came in).
+	firstShown := fmt.Sprintf(`Array.prototype.find.call(document.getElementById(%q).tBodies[0].rows, function (r) { return r.offsetParent !== null; }).cells[0].textContent.trim()`, id)
+	for _, sorted := range []bool{false, true} {
+		if sorted {
+			for range 2 {
+				if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#"+id+" th"))); err != nil {
+					t.Fatalf("%s: sort: %v", name, err)
+				}
+			}
+			click(`[data-go="next"]`)
+		}
+		before := s.eval(t, firstShown)
+		throughItem()
+		if shown, pager := state(); shown != 50 || pager != fmt.Sprintf(pagedRange[lang], 51, 100, total) || s.eval(t, firstShown) != before {
+			t.Errorf("%s, back from an item of the second page (sorted %v): %d rows show from %s (%s before), the pager says %q", name, sorted, shown, s.eval(t, firstShown), before, pager)
+		}
 	}
 	// The last row's first cell, searched for, is found though it is on the last page.
 	last := s.eval(t, fmt.Sprintf(`document.getElementById(%q).tBodies[0].rows[%d].cells[0].textContent.trim()`, id, total-1))

@@ -54,7 +54,9 @@
   // A number in a tooltip or on a map's colour scale is written as the page's tables write
   // it (formatNumber): thousands grouped, at most two decimals. The scale read 228167.
   function num(v) {
-    return typeof v === 'number' && isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : v;
+    if (typeof v !== 'number' || !isFinite(v)) return v;
+    var s = v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    return s === '-0' ? '0' : s;
   }
   function esc(v) {
     return String(v).replace(/[&<>"']/g, function (c) {
@@ -153,21 +155,40 @@
     var n = parseFloat(text.replace(/[,%]/g, ''));
     return isNaN(n) ? text : n;
   }
+  // keepState records what the reader did to a table (its sort, its page) in the history
+  // entry, so that back from an item it is as they left it. Only a change is written: a
+  // browser refuses a page that replaces its history entry too often.
+  function keepState(key, value) {
+    if (key.slice(-1) === ':' || keptState(key) === value) return; // a table without an id keeps nothing
+    try {
+      var state = Object.assign({}, history.state);
+      state[key] = value;
+      history.replaceState(state, '');
+    } catch (e) { /* the table still works; only going back forgets it */ }
+  }
+  function keptState(key) { return history.state ? history.state[key] : undefined; }
   document.querySelectorAll('table.sortable').forEach(function (table) {
-    table.querySelectorAll('th').forEach(function (th, i) {
+    var ths = table.querySelectorAll('th');
+    function sortBy(i, asc) {
+      var body = table.tBodies[0];
+      ths.forEach(function (h) { h.removeAttribute('data-sort'); });
+      ths[i].setAttribute('data-sort', asc ? 'asc' : 'desc');
+      Array.prototype.slice.call(body.rows).sort(function (a, b) {
+        var x = cellValue(a, i), y = cellValue(b, i);
+        var c = (typeof x === 'number' && typeof y === 'number') ? x - y : String(x).localeCompare(String(y), 'zh');
+        return asc ? c : -c;
+      }).forEach(function (r) { body.appendChild(r); });
+    }
+    ths.forEach(function (th, i) {
       th.addEventListener('click', function () {
-        var body = table.tBodies[0];
         var asc = th.getAttribute('data-sort') !== 'asc';
-        table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('data-sort'); });
-        th.setAttribute('data-sort', asc ? 'asc' : 'desc');
-        Array.prototype.slice.call(body.rows).sort(function (a, b) {
-          var x = cellValue(a, i), y = cellValue(b, i);
-          var c = (typeof x === 'number' && typeof y === 'number') ? x - y : String(x).localeCompare(String(y), 'zh');
-          return asc ? c : -c;
-        }).forEach(function (r) { body.appendChild(r); });
+        sortBy(i, asc);
+        keepState('sort:' + table.id, (asc ? '+' : '-') + i);
         table.dispatchEvent(new Event('rowschange'));
       });
     });
+    var kept = keptState('sort:' + table.id);
+    if (typeof kept === 'string' && ths[+kept.slice(1)]) sortBy(+kept.slice(1), kept[0] === '+');
   });
   document.querySelectorAll('input.search[data-table]').forEach(function (box) {
     var table = document.getElementById(box.getAttribute('data-table'));
@@ -192,14 +213,10 @@
   document.querySelectorAll('table[data-page-size]').forEach(function (table) {
     var size = +table.getAttribute('data-page-size'), pager = table.nextElementSibling, first = 0;
     if (!size || !pager || !pager.classList.contains('table-pager')) return;
-    var key = 'pager:' + table.id, kept = history.state && history.state[key];
+    var key = 'pager:' + table.id, kept = keptState(key);
     if (kept === 'all') size = Infinity;
     else if (typeof kept === 'number') first = kept;
-    function keep() {
-      var state = Object.assign({}, history.state);
-      state[key] = size === Infinity ? 'all' : first;
-      history.replaceState(state, '');
-    }
+    function keep() { keepState(key, size === Infinity ? 'all' : first); }
     var range = pager.querySelector('.range'), go = {};
     pager.querySelectorAll('button[data-go]').forEach(function (b) { go[b.getAttribute('data-go')] = b; });
     function draw() {
@@ -217,8 +234,8 @@
     // which the button pressed may lose (disabled on the last page, gone with the pager).
     function turn(to) {
       first = to;
-      keep();
       draw();
+      keep();
       table.setAttribute('tabindex', '-1');
       table.focus({ preventScroll: true });
       table.scrollIntoView({ block: 'start' });
@@ -226,7 +243,7 @@
     go.prev.addEventListener('click', function () { turn(Math.max(0, first - size)); });
     go.next.addEventListener('click', function () { turn(first + size); });
     go.all.addEventListener('click', function () { size = Infinity; turn(0); });
-    table.addEventListener('rowschange', function () { first = 0; keep(); draw(); });
+    table.addEventListener('rowschange', function () { first = 0; draw(); keep(); });
     table.addEventListener('rowsrestore', draw);
     draw();
   });
