@@ -151,9 +151,10 @@ type tile struct {
 }
 
 type targetView struct {
-	Name, Status, StatusText, Actual, Goal, Year, Note string
-	// NoteZhOnly: an English page shows a note the file gave in Chinese only.
-	NoteZhOnly bool
+	Name, Status, StatusText, Actual, Goal, Year string
+	// Note and NoteEn are the file's note in Chinese and English; the page shows the one in
+	// its language (inLang, zhOnly), as it does a file's vintage.
+	Note, NoteEn string
 	// Why says why there is no status, Link where it is computed instead.
 	Why, Link string
 	// Inputs lead to the values the actual and the goal are made of.
@@ -237,11 +238,10 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 // newTargetView shows a target in its own unit and precision (55.2% against 55%), the
 // precision its status was decided at, and says why a target has no status.
 func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, lang string) targetView {
-	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Note: ts.Note}
+	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Note: ts.Note, NoteEn: ts.NoteEn}
 	if lang == langEn && ts.NameEn != "" {
 		v.Name = ts.NameEn
 	}
-	v.Note, v.NoteZhOnly = inLang(lang, ts.Note, ts.NoteEn), zhOnly(lang, ts.Note, ts.NoteEn)
 	if ts.Actual != nil {
 		show := func(x float64) string { return withUnit(formatNumber(measure.Round(x, ts.Decimals)), ts.Unit, lang) }
 		v.Actual, v.Goal, v.Year = show(*ts.Actual), show(*ts.Goal), strconv.Itoa(ts.Year)
