@@ -220,9 +220,10 @@ func (s *session) axe(t *testing.T, what string) {
 }
 
 // look is what the page tests do on each page: draw it, check it with axe-core at desktop
-// width, and keep screenshots at 1440 px and the other widths asked for. At phone width,
-// whose layout differs (the menu, stacked tiles), axe-core runs again, and nothing may make
-// the page wider than the screen (tables scroll in their boxes).
+// width, and keep screenshots at 1440 px and the other widths asked for, at each of which
+// no two boxes may touch (touchingBoxes). At phone width, whose layout differs (the menu,
+// stacked tiles), axe-core runs again, and nothing may make the page wider than the screen
+// (tables scroll in their boxes).
 func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...viewport) {
 	t.Helper()
 	s.setViewport(t, desktop)
@@ -240,6 +241,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 		}
 		// A phone's page is kept whole (narrow, so cheap): what scrolls by is read there too.
 		s.screenshot(t, name+"-"+v.name, (v == desktop && full) || v == phone)
+		if touching := s.eval(t, touchingBoxes); touching != "" {
+			t.Errorf("%s at %s px: boxes one above the other without a gap: %s", name, v.name, touching)
+		}
 	}
 }
 
@@ -411,9 +415,6 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 					t.Errorf("demo-ecology-%s at %s px: the status pie's labels read %q, want %q", lang, v.name, got, want)
 				}
 			}
-		}
-		if touching := s.eval(t, touchingBoxes); touching != "" {
-			t.Errorf("demo-%s-%s at 1440 px: boxes one above the other without a gap: %s", p.name, lang, touching)
 		}
 		_, _, done := s.printLayout(t, "demo-"+p.name+"-"+lang, paperFor(lang))
 		done()
