@@ -292,7 +292,7 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 		// A gap between rates is in points; a percentage of a percentage misleads.
 		c.GapNote += verb + " " + formatNumber(amount) + " " + unit
 	} else {
-		c.GapNote += fmt.Sprintf(t(lang, "gap_need"), verb, formatNumber(amount), h.NextUp.Percent)
+		c.GapNote += fmt.Sprintf(t(lang, "gap_need"), verb, formatNumber(amount)+" "+unit, h.NextUp.Percent)
 	}
 	return c
 }

@@ -111,7 +111,7 @@ func TestRankingPageShowsHomeStanding(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
 	}
-	for _, want := range []string{"31/31", "55.2%", "全国 95,749 元", "距上一名（第30名黑龙江）：需增加 1,277", "持平", `src="/static/vendor/echarts.min.js"`, "province_annual.csv", `<tr class="home">`} {
+	for _, want := range []string{"31/31", "55.2%", "全国 95,749 元", "距上一名（第30名黑龙江）：需增加 1,277 元（&#43;2.4%）", "持平", `src="/static/vendor/echarts.min.js"`, "province_annual.csv", `<tr class="home">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -120,7 +120,8 @@ func TestRankingPageShowsHomeStanding(t *testing.T) {
 		t.Errorf("page refers to another host")
 	}
 	_, en, _ := get(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024&group=all31&lang=en")
-	for _, want := range []string{"Rank in group", "Gansu", "Share of national", "中文"} {
+	// A level per person is a multiple of the national level, not a share of a national total.
+	for _, want := range []string{"Rank in group", "Gansu", "% of the national level", "increase by 1,277 yuan (&#43;2.4%)", "中文"} {
 		if !strings.Contains(en, want) {
 			t.Errorf("English page lacks %q", want)
 		}
