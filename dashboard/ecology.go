@@ -166,7 +166,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 	}
 	for _, it := range d.Items {
 		v.Rows = append(v.Rows, ledgerRow{ID: it.ItemID, Title: it.Title, Region: regionLabel(regions, it.RegionCode, lang), Source: it.Source,
-			Category: it.Category, Found: it.FoundDate, Deadline: it.Deadline, Status: it.Status, Progress: fmt.Sprintf("%.0f%%", it.Progress),
+			Category: it.Category, Found: it.FoundDate, Deadline: it.Deadline, Status: statusLabel(lang, it.Status), Progress: fmt.Sprintf("%.0f%%", it.Progress),
 			Unit: it.ResponsibleUnit, Overdue: it.Overdue})
 	}
 	if len(d.Items) > 0 {
@@ -198,7 +198,7 @@ func statusPie(by map[string]int, asOf, lang string) map[string]any {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}))
 	var data []opts.PieData
 	for _, st := range warehouse.LedgerStatuses {
-		data = append(data, opts.PieData{Name: statusName(st, lang), Value: by[st], ItemStyle: &opts.ItemStyle{Color: statusColors[st]}})
+		data = append(data, opts.PieData{Name: statusLabel(lang, st), Value: by[st], ItemStyle: &opts.ItemStyle{Color: statusColors[st]}})
 	}
 	pie.AddSeries(t(lang, "status"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "65%"}}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
@@ -227,7 +227,7 @@ func cityStatusChart(by map[string]map[string]int, regions map[string]warehouse.
 		for i, c := range cities {
 			data[i] = opts.BarData{Value: by[c][st]}
 		}
-		bar.AddSeries(statusName(st, lang), data, charts.WithBarChartOpts(opts.BarChart{Stack: "status"}),
+		bar.AddSeries(statusLabel(lang, st), data, charts.WithBarChartOpts(opts.BarChart{Stack: "status"}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: statusColors[st]}))
 	}
 	return optionOf(bar)
@@ -249,17 +249,10 @@ func ledgerTrendChart(trend []trendPoint, lang string) map[string]any {
 		for i, p := range trend {
 			data[i] = opts.LineData{Value: p.ByStatus[st]}
 		}
-		line.AddSeries(statusName(st, lang), data, charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: statusColors[st]}),
+		line.AddSeries(statusLabel(lang, st), data, charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: statusColors[st]}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: statusColors[st]}))
 	}
 	return optionOf(line)
-}
-
-func statusName(s, lang string) string {
-	if lang == langEn {
-		return t(lang, "status_"+s)
-	}
-	return s
 }
 
 // ecologyItem is one item with its history, its attachments and the steps of the closure
@@ -395,7 +388,7 @@ func (s *Server) renderItem(c echo.Context, status int, form *stepForm) error {
 	progress := make([]opts.LineData, len(d.History))
 	for i, h := range d.History {
 		dates[i] = h.Date
-		progress[i] = opts.LineData{Value: h.Progress, Name: statusName(h.Status, lang)}
+		progress[i] = opts.LineData{Value: h.Progress, Name: statusLabel(lang, h.Status)}
 		// A report loaded from a ledger file leads to the item's lineage (its rows and
 		// cells); a step taken on this site (h.By) has no file behind it.
 		if h.By == "" {

@@ -10,6 +10,7 @@ import (
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 )
 
 // bareKey finds a label key shown as an element's whole text or an attribute's value: what
@@ -99,5 +100,34 @@ func TestPagesShowTheirLabels(t *testing.T) {
 		if !strings.Contains(page, `id="demo-banner">`+banner) {
 			t.Errorf("demo banner %q does not say %q", q, banner)
 		}
+	}
+}
+
+// An English ledger names each item's status in English, in its table, its charts and an
+// item's page; titles, sources and categories are the ledger's own Chinese words, marked
+// as Chinese and said to be so.
+func TestLedgerStatusesInThePagesLanguage(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	statusCell := regexp.MustCompile(`>(` + strings.Join(warehouse.LedgerStatuses, "|") + `)<`)
+	for _, path := range []string{"/ecology?lang=en", "/ecology/items/GS-EC-0001?lang=en"} {
+		code, page := app.get(path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", path, code)
+		}
+		if m := statusCell.FindAllString(page, 3); m != nil {
+			t.Errorf("%s shows statuses in Chinese: %v", path, m)
+		}
+		for _, want := range []string{"Closed", `lang="zh-CN"`, "own words, in Chinese"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %q", path, want)
+			}
+		}
+		if strings.Contains(page, `"name":"已销号"`) {
+			t.Errorf("%s: a chart names a status in Chinese", path)
+		}
+	}
+	_, zh := app.get("/ecology/items/GS-EC-0001")
+	if !strings.Contains(zh, `id="item-status">已销号<`) {
+		t.Errorf("the Chinese item page lost its status")
 	}
 }
