@@ -122,6 +122,9 @@ func rankSentence(d *briefDraft, r *warehouse.Ranking, opening string) BriefSent
 	} else {
 		s.clause(t(lang, "brief_rank_of"), rank, s.num("all_size", "", float64(h.AllSize), strconv.Itoa(h.AllSize)))
 	}
+	if h.TiedAll > 1 {
+		s.clause(t(lang, "brief_rank_tied"), s.num("tied_all", "", float64(h.TiedAll), strconv.Itoa(h.TiedAll)))
+	}
 	switch ch := h.Row.ChangeAll; {
 	case !ch.Comparable:
 		s.words(t(lang, "brief_change_none"))

@@ -143,7 +143,7 @@ func checkFact(t *testing.T, q string, st dashboard.BriefSentence, f dashboard.B
 		return
 	case strings.HasPrefix(api, "/api/ranking"):
 		steps := map[string][]string{
-			"year": {"year"}, "value": {"home", "row", "value"}, "rank_all": {"home", "row", "rank_all"}, "all_size": {"home", "all_size"},
+			"year": {"year"}, "value": {"home", "row", "value"}, "rank_all": {"home", "row", "rank_all"}, "all_size": {"home", "all_size"}, "tied_all": {"home", "tied_all"},
 			"change_all": {"home", "row", "change_all", "places"}, "ratio_to_nation": {"home", "ratio_to_nation"},
 			"gap_to_nation": {"home", "gap_to_nation", "diff"}, "next_rank": {"home", "next_up", "to", "rank"},
 			"next_amount": {"home", "next_up", "amount"}, "next_percent": {"home", "next_up", "percent"},

@@ -221,8 +221,8 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 	if h := r.Home; h != nil {
 		tl.Value = formatNumber(h.Row.Value)
 		tl.Lineage = lineageLink(r.Indicator.Code, h.Row.RegionCode, r.Year, lang)
-		tl.RankAll = fmt.Sprintf("%d/%d", h.Row.RankAll, h.AllSize)
-		tl.RankGroup = fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize)
+		tl.RankAll = placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang)
+		tl.RankGroup = placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang)
 		tl.ChangeAll = rankChangeText(h.Row.ChangeAll.Comparable, h.Row.ChangeAll.Places, lang)
 		tl.Change, tl.ChangeClass = changeText(h.Row, lang), changeClass(h.Row)
 		if h.RatioToNation != nil {

@@ -266,3 +266,38 @@ func TestTargetNotesInThePagesLanguage(t *testing.T) {
 		t.Errorf("the Chinese cockpit's note: %s", r)
 	}
 }
+
+// A place others share says so: in 2024 Inner Mongolia, Anhui and Gansu all grew 5.8 %
+// (SOURCES.md), third among all provinces, and a leader reading "3/31" alone would take
+// it for a third place of Gansu's own.
+func TestTiedPlacesSaySo(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, c := range []struct{ path, want string }{
+		{"/?year=2024&group=all31", "3/31（3省并列）"},
+		{"/?year=2024&group=all31&lang=en", "3/31 (tied, 3 provinces)"},
+		{"/ranking?indicator=gdp_growth&year=2024&group=all31", "全国省份排名 3/31（3省并列）"},
+		{"/ranking?indicator=gdp_growth&year=2024&group=all31&lang=en", "3/31 (tied, 3 provinces)"},
+		{"/brief?period=2024", "居全国第3位，3省并列"},
+		{"/brief?period=2024&lang=en", "rank 3 among all provinces, one of 3 provinces in that place"},
+	} {
+		_, page := app.get(c.path)
+		if !strings.Contains(html.UnescapeString(page), c.want) {
+			t.Errorf("%s lacks %q", c.path, c.want)
+		}
+	}
+	// A place of its own says nothing more: Gansu's GDP per person is 31st alone.
+	_, page := app.get("/ranking?indicator=gdp_per_capita&year=2024&group=all31")
+	if !strings.Contains(page, "31/31") || strings.Contains(page, "并列") {
+		t.Errorf("a place of its own reads otherwise")
+	}
+	_, js := app.get("/api/ranking?indicator=gdp_growth&year=2024&group=all31")
+	var r struct {
+		Home struct {
+			TiedGroup int `json:"tied_group"`
+			TiedAll   int `json:"tied_all"`
+		} `json:"home"`
+	}
+	if err := json.Unmarshal([]byte(js), &r); err != nil || r.Home.TiedAll != 3 || r.Home.TiedGroup != 3 {
+		t.Errorf("/api/ranking home ties %+v, %v; want 3 and 3", r.Home, err)
+	}
+}

@@ -240,11 +240,20 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 	return v
 }
 
+// placeOf is a place among size, saying when others share it: 3/31, 3/31（3省并列）.
+func placeOf(rank, size, tied int, lang string) string {
+	p := fmt.Sprintf("%d/%d", rank, size)
+	if tied > 1 {
+		p += fmt.Sprintf(t(lang, "rank_tied"), tied)
+	}
+	return p
+}
+
 func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	h := r.Home
 	c := &homeCards{
-		Rank:        fmt.Sprintf("%d/%d", h.Row.Rank, h.GroupSize),
-		RankAll:     fmt.Sprintf("%s %d/%d", t(lang, "rank_all"), h.Row.RankAll, h.AllSize),
+		Rank:        placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang),
+		RankAll:     t(lang, "rank_all") + " " + placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang),
 		Change:      changeText(h.Row, lang),
 		ChangeNote:  fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
 		ChangeClass: changeClass(h.Row),

@@ -66,6 +66,10 @@ type HomeStanding struct {
 	Row       RankRow
 	GroupSize int
 	AllSize   int
+	// TiedGroup and TiedAll count the provinces sharing its place (itself included) in the
+	// group and among all provinces: 1 when it holds the place alone. A rank of 3 that two
+	// others share reads differently from a 3rd place of its own.
+	TiedGroup, TiedAll int
 	// RatioToNation is the home value as a share of the national figure (0.53 = 53 %);
 	// nil when the nation has no value that year or the indicator's kind has no
 	// meaningful share (totals, rates, indices).
@@ -213,7 +217,7 @@ func (w *Warehouse) Ranking(ctx context.Context, q RankingQuery) (*Ranking, erro
 	if slices.Contains(group.Members, q.Home) {
 		out.HomeStatus = HomeNoValue
 	}
-	if out.Home = standing(ind, out.Rows, q.Home, groupCur, out.Nation, groupSize, allSize); out.Home != nil {
+	if out.Home = standing(ind, out.Rows, q.Home, groupCur, allCur, out.Nation, groupSize, allSize); out.Home != nil {
 		out.HomeStatus = HomeRanked
 	}
 	if len(out.Rows) == 0 {
@@ -310,15 +314,26 @@ func (w *Warehouse) resolveGroup(ctx context.Context, q RankingQuery) (PeerGroup
 	return PeerGroup{Code: CustomGroup, NameZh: "自选对标组", NameEn: "Custom group", Members: members}, nil
 }
 
+// sharing counts the values equal to v: the places rank() gives alike.
+func sharing(values map[string]float64, v float64) int {
+	n := 0
+	for _, x := range values {
+		if x == v {
+			n++
+		}
+	}
+	return n
+}
+
 // standing finds home among rows and measures, as the indicator's kind allows, its gap to
 // the place above and to the nation.
-func standing(ind Indicator, rows []RankRow, home string, values map[string]float64, nation *float64, groupSize, allSize int) *HomeStanding {
+func standing(ind Indicator, rows []RankRow, home string, values, allValues map[string]float64, nation *float64, groupSize, allSize int) *HomeStanding {
 	idx := slices.IndexFunc(rows, func(r RankRow) bool { return r.RegionCode == home })
 	if idx < 0 {
 		return nil
 	}
 	row := rows[idx]
-	h := &HomeStanding{Row: row, GroupSize: groupSize, AllSize: allSize}
+	h := &HomeStanding{Row: row, GroupSize: groupSize, AllSize: allSize, TiedGroup: sharing(values, row.Value), TiedAll: sharing(allValues, row.Value)}
 	if ratio, ok := measure.ShareOfNation(ind.Kind, row.Value, nation); ok {
 		h.RatioToNation = &ratio
 	}

@@ -35,6 +35,8 @@ type HomeStanding struct {
 	Row           RankRow    `json:"row"`
 	GroupSize     int        `json:"group_size"`
 	AllSize       int        `json:"all_size"`
+	TiedGroup     int        `json:"tied_group"`
+	TiedAll       int        `json:"tied_all"`
 	RatioToNation *float64   `json:"ratio_to_nation"`
 	GapToNation   *NationGap `json:"gap_to_nation"`
 	NextUp        *Gap       `json:"next_up"`
@@ -73,7 +75,7 @@ func rankRow(r warehouse.RankRow) RankRow {
 func missing(m warehouse.MissingRegion) MissingRegion { return MissingRegion(m) }
 
 func homeStanding(h warehouse.HomeStanding) HomeStanding {
-	return HomeStanding{Row: rankRow(h.Row), GroupSize: h.GroupSize, AllSize: h.AllSize, RatioToNation: h.RatioToNation,
+	return HomeStanding{Row: rankRow(h.Row), GroupSize: h.GroupSize, AllSize: h.AllSize, TiedGroup: h.TiedGroup, TiedAll: h.TiedAll, RatioToNation: h.RatioToNation,
 		GapToNation: ptr(h.GapToNation, func(g measure.NationGap) NationGap { return NationGap(g) }),
 		NextUp:      ptr(h.NextUp, func(g warehouse.Gap) Gap { return Gap{To: rankRow(g.To), Amount: g.Amount, Percent: g.Percent} })}
 }
