@@ -28,12 +28,17 @@ func (m briefMail) Render(ctx context.Context, period string) (*alerts.Attachmen
 		return nil, err
 	}
 	lines := []string{r.Title}
+	// Chinese sentences run on after their 。; English ones need a space.
+	gap := ""
+	if r.Lang == langEn {
+		gap = " "
+	}
 	for _, sec := range r.Sections {
 		var para []string
 		for _, s := range sec.Sentences {
 			para = append(para, s.Text)
 		}
-		lines = append(lines, sec.Heading+"："+strings.Join(para, ""))
+		lines = append(lines, sec.Heading+t(r.Lang, "sep_label")+strings.Join(para, gap))
 	}
 	a := &alerts.Attachment{Name: fmt.Sprintf("简报_%s.pdf", r.Period), ContentType: "application/pdf", Data: r.PDF,
 		Text: strings.Join(lines, "\n")}

@@ -110,9 +110,6 @@ func rankSentence(d *briefDraft, r *warehouse.Ranking, opening string) BriefSent
 	lang, ind, h := d.lang, r.Indicator, r.Home
 	s := sentenceOf("/ranking", url.Values{"indicator": {ind.Code}, "year": {strconv.Itoa(r.Year)}, "group": {briefGroup}}, lang)
 	name := indicatorName(ind, lang)
-	if ind.Kind == measure.Rate && ind.PriceBasis != measure.NoPrice {
-		name += t(lang, "brief_basis_"+ind.PriceBasis)
-	}
 	year := s.num("year", "", float64(r.Year), strconv.Itoa(r.Year))
 	value := s.num("value", "", h.Row.Value, briefNumber(h.Row.Value, 2, lang))
 	s.clause(opening, year, d.homeName(), name, value+valueUnit(s, ind, lang))

@@ -68,7 +68,7 @@ func (s *Server) briefReports(ctx context.Context, d *briefDraft) ([]BriefSenten
 
 // briefList names at most briefMaxUnits units, "等" (and more) after them when there are more.
 func briefList(names []string, lang string) string {
-	list := strings.Join(names[:min(len(names), briefMaxUnits)], listSep(lang))
+	list := strings.Join(names[:min(len(names), briefMaxUnits)], t(lang, "sep_list"))
 	if len(names) > briefMaxUnits {
 		list += t(lang, "brief_and_more")
 	}

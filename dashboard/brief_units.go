@@ -125,7 +125,7 @@ func (s *Server) briefLedger(ctx context.Context, d *briefDraft, regions []wareh
 			n := l.OverdueByCity[c]
 			names = append(names, fmt.Sprintf(t(lang, "brief_city_overdue"), regionLabel(byCode, c, lang), st.num("overdue_by_city", c, float64(n), strconv.Itoa(n))))
 		}
-		st.clause(t(lang, "brief_overdue_cities"), strings.Join(names, listSep(lang)))
+		st.clause(t(lang, "brief_overdue_cities"), strings.Join(names, t(lang, "sep_list")))
 		out = append(out, st.done())
 	}
 	d.section(topicLedger, out)
@@ -237,12 +237,4 @@ func scorecardSentences(sc *warehouse.Scorecard, kind, lang string, unreported b
 		out = append(out, s.done())
 	}
 	return out
-}
-
-// listSep separates the items of a list in a sentence.
-func listSep(lang string) string {
-	if lang == langEn {
-		return ", "
-	}
-	return "、"
 }

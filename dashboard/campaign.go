@@ -280,7 +280,7 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		missing = append(missing, itemName(items[code], lang))
 	}
 	if len(missing) > 0 {
-		row.Flags = t(lang, "sc_missing") + "：" + strings.Join(missing, "、")
+		row.Flags = t(lang, "sc_missing") + t(lang, "sep_label") + strings.Join(missing, t(lang, "sep_list"))
 	}
 	for _, is := range u.Items {
 		it := items[is.Code]

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/scorecard"
 )
 
 // The campaign's trend runs along the calendar: a month without reports is a gap in every
@@ -42,5 +43,18 @@ func TestCampaignTrendLeavesGapsForMonthsWithoutReports(t *testing.T) {
 	}
 	if b, _ := json.Marshal(values); string(b) != `[10,12,"-","-",1]` {
 		t.Errorf("the first line's values are %s; want [10,12,\"-\",\"-\",1]", b)
+	}
+}
+
+// A unit's blank items are listed as its page's language punctuates: "缺报：甲、乙",
+// "Blank: A, B" (the English page wrote "Blank：A、B").
+func TestBlankItemsListedInThePagesPunctuation(t *testing.T) {
+	items := map[string]scorecard.Item{"a": {Code: "a", NameZh: "甲", NameEn: "A"}, "b": {Code: "b", NameZh: "乙", NameEn: "B"}}
+	var u warehouse.UnitScore
+	u.Reported, u.Missing = true, []string{"a", "b"}
+	for lang, want := range map[string]string{langZh: "缺报：甲、乙", langEn: "Blank: A, B"} {
+		if got := scoreRowOf(u, &warehouse.Scorecard{}, items, lang).Flags; got != want {
+			t.Errorf("%s: flags %q, want %q", lang, got, want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 const (
@@ -80,11 +81,17 @@ func indicatorLabel(inds []warehouse.Indicator, code, lang string) string {
 	return code
 }
 
+// indicatorName is an indicator's name in lang; a growth rate of money says whether it is
+// at current or constant prices (名义, 实际) wherever it is named, as figures are quoted.
 func indicatorName(i warehouse.Indicator, lang string) string {
+	name := i.NameZh
 	if lang == langEn && i.NameEn != "" {
-		return i.NameEn
+		name = i.NameEn
 	}
-	return i.NameZh
+	if i.Kind == measure.Rate && i.PriceBasis != measure.NoPrice && i.PriceBasis != "" {
+		name += t(lang, "price_basis_"+i.PriceBasis)
+	}
+	return name
 }
 
 func groupName(g warehouse.PeerGroup, lang string) string {

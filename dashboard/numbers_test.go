@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
+	"jinwei/dashboard"
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
 )
@@ -299,5 +301,46 @@ func TestTiedPlacesSaySo(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(js), &r); err != nil || r.Home.TiedAll != 3 || r.Home.TiedGroup != 3 {
 		t.Errorf("/api/ranking home ties %+v, %v; want 3 and 3", r.Home, err)
+	}
+}
+
+// A growth rate of money says whether it is real or nominal wherever it is named, once, and
+// English pages punctuate as English does: the briefing said "Real GDP growth (real)",
+// began a sentence in lower case, and the ranking joined its notes with a full-width "；".
+func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, c := range []struct{ path, want string }{
+		{"/?year=2024", "地区生产总值增速（实际）"},
+		{"/?year=2024&lang=en", "GDP growth (real)"},
+		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "GDP growth (real)"},
+		{"/brief?period=2024&lang=en", "Gansu's GDP growth (real) was 5.8%"},
+	} {
+		_, page := app.get(c.path)
+		page = html.UnescapeString(page)
+		if !strings.Contains(page, c.want) {
+			t.Errorf("%s lacks %q", c.path, c.want)
+		}
+		if strings.Contains(page, "(real) (real)") || strings.Contains(page, "Real GDP growth (real)") || strings.Contains(page, "（实际）（实际）") {
+			t.Errorf("%s says the basis twice", c.path)
+		}
+	}
+	_, js := app.get("/api/brief?period=2024&lang=en")
+	var b dashboard.Briefing
+	if err := json.Unmarshal([]byte(js), &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range b.Sections {
+		for _, s := range sec.Sentences {
+			if r := []rune(s.Text)[0]; unicode.IsLower(r) {
+				t.Errorf("an English sentence begins in lower case: %q", s.Text)
+			}
+			if strings.ContainsAny(s.Text, "；：、，。") {
+				t.Errorf("an English sentence has Chinese punctuation: %q", s.Text)
+			}
+		}
+	}
+	_, page := app.get("/ranking?indicator=gdp&group=benchmarks&year=2024&lang=en")
+	if strings.Contains(page, "；") {
+		t.Errorf("the English ranking joins its notes with a full-width semicolon")
 	}
 }

@@ -384,7 +384,7 @@ func growthNote(tr *warehouse.Trajectory, lang string) string {
 			nationReal = nationReal || g != nil
 		}
 		if !nationReal {
-			note += "；" + t(lang, "nation_real_missing")
+			note += t(lang, "sep_clause") + t(lang, "nation_real_missing")
 		}
 	}
 	return note
