@@ -205,6 +205,7 @@ func blank(cells []string) bool {
 // top-left cell and formula cells giving their stored values.
 type xlsxRows struct {
 	f      *excelize.File
+	path   string // the workbook, read again for each sheet's merged ranges
 	name   string // the file's name, for rejects
 	sheets []string
 	cur    int
@@ -214,10 +215,11 @@ type xlsxRows struct {
 	merged map[int][]mergedRange // row → the merged ranges covering it
 }
 
-// mergedRange is a merged range's columns on one of its rows, and its value.
+// mergedRange is a merged range's columns on one of its rows, its first row, and its
+// value, shared by its rows and set when its first row is read.
 type mergedRange struct {
-	c1, c2 int
-	value  string
+	top, c1, c2 int
+	value       *string
 }
 
 // xlsxRefused is a workbook refused at one of its limits, naming the file and the limit.
@@ -244,7 +246,7 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 		}
 		sheets = m.Sheets
 	}
-	return &xlsxRows{f: f, name: name, sheets: sheets, cur: -1}, nil
+	return &xlsxRows{f: f, path: path, name: name, sheets: sheets, cur: -1}, nil
 }
 
 // checkXLSXParts reads the workbook's zip directory and its shared strings before excelize
@@ -347,66 +349,60 @@ func (x *xlsxRows) openSheet() error {
 	if err != nil {
 		return fmt.Errorf("%w: sheet %s: %v", errFileRejected, sheet, err)
 	}
-	merges, err := x.f.GetMergeCells(sheet, true)
+	refs, err := sheetMerges(x.path, sheet, xlsxLimit.mergedRanges)
 	if err != nil {
 		rows.Close()
 		return fmt.Errorf("%w: sheet %s merged cells: %v", errFileRejected, sheet, err)
 	}
-	if len(merges) > xlsxLimit.mergedRanges {
+	if len(refs) > xlsxLimit.mergedRanges {
 		rows.Close()
-		return xlsxRefused(x.name, "sheet %s has %d merged ranges; the limit is %d", sheet, len(merges), xlsxLimit.mergedRanges)
+		return xlsxRefused(x.name, "sheet %s has more than %d merged ranges; the limit is %d", sheet, xlsxLimit.mergedRanges, xlsxLimit.mergedRanges)
 	}
-	type rect struct{ c1, r1, c2, r2 int }
-	rects := make([]rect, 0, len(merges))
+	// A range is kept once per row it spans, as its columns, never per cell; its value is
+	// its top-left cell's, taken when the rows stream past its first row (fillMerged).
+	x.merged = map[int][]mergedRange{}
 	var covered int64
-	for _, mc := range merges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
+	for _, ref := range refs {
+		a, b, found := strings.Cut(ref, ":")
+		if !found {
+			b = a
+		}
+		c1, r1, err1 := excelize.CellNameToCoordinates(a)
+		c2, r2, err2 := excelize.CellNameToCoordinates(b)
 		if err1 != nil || err2 != nil {
 			continue
 		}
+		c1, c2, r1, r2 = min(c1, c2), max(c1, c2), min(r1, r2), max(r1, r2)
 		if covered += int64(c2-c1+1) * int64(r2-r1+1); covered > xlsxLimit.mergedCells {
 			rows.Close()
 			return xlsxRefused(x.name, "the merged ranges of sheet %s cover more than %d cells; the limit is %d", sheet, xlsxLimit.mergedCells, xlsxLimit.mergedCells)
 		}
-		rects = append(rects, rect{c1, r1, c2, r2})
-	}
-	// A range is kept once per row it spans, as its columns and value, never per cell;
-	// the value is its top-left cell's, read only now that the ranges are within bounds.
-	x.merged = map[int][]mergedRange{}
-	for _, rc := range rects {
-		v, err := x.f.GetCellValue(sheet, mustCellName(rc.c1, rc.r1))
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("%w: sheet %s merged cells: %v", errFileRejected, sheet, err)
-		}
-		for r := rc.r1; r <= rc.r2; r++ {
-			x.merged[r] = append(x.merged[r], mergedRange{rc.c1, rc.c2, v})
+		value := new(string)
+		for r := r1; r <= r2; r++ {
+			x.merged[r] = append(x.merged[r], mergedRange{top: r1, c1: c1, c2: c2, value: value})
 		}
 	}
 	x.rows, x.row = rows, 0
 	return nil
 }
 
-// mustCellName names a cell by coordinates the workbook itself gave.
-func mustCellName(col, row int) string {
-	name, _ := excelize.CoordinatesToCellName(col, row)
-	return name
-}
-
 // fillMerged gives every cell of a merged range the range's value, adding cells where a
 // range runs past the row's last written cell.
 func (x *xlsxRows) fillMerged(cells []string) []string {
 	for _, m := range x.merged[x.row] {
+		if m.top == x.row && m.c1 <= len(cells) {
+			*m.value = cells[m.c1-1]
+		}
 		for len(cells) < m.c2 {
 			cells = append(cells, "")
 		}
 		for c := m.c1; c <= m.c2; c++ {
 			if cells[c-1] == "" {
-				cells[c-1] = m.value
+				cells[c-1] = *m.value
 			}
 		}
 	}
+	delete(x.merged, x.row)
 	return cells
 }
 
