@@ -49,8 +49,8 @@ func TestBriefNamesUnitsLateOrMissingAsTheReportsPage(t *testing.T) {
 		}
 	}
 	for lang, want := range map[string][]string{
-		"zh": {"2024年12月月报（报送期限2025-01-05）", "未报105个", "迟报1个：七里河区", "退回后未重报1个：西固区"},
-		"en": {"Reports of 2024-12 (due 2025-01-05)", "105 missing", "1 late: Qilihe", "1 returned and not sent again: Xigu"},
+		"zh": {"2024年12月月报（报送期限2025-01-05）", "迟报1个：七里河区", "退回后未重报1个：西固区"},
+		"en": {"Reports of 2024-12 (due 2025-01-05)", "1 late: Qilihe", "1 returned and not sent again: Xigu"},
 	} {
 		q := "period=2024&lang=" + lang
 		var b dashboard.Briefing
@@ -73,6 +73,11 @@ func TestBriefNamesUnitsLateOrMissingAsTheReportsPage(t *testing.T) {
 			if !strings.Contains(found.Text, w) {
 				t.Errorf("%s: %q lacks %q", q, found.Text, w)
 			}
+		}
+		// The other 105 units' values of the month came with the province's file: none is
+		// missing (the briefing said 未报105个 beside a scorecard that ranked them all).
+		if strings.Contains(found.Text, "未报") || strings.Contains(found.Text, "missing") {
+			t.Errorf("%s: units whose values a file gave are called missing: %q", q, found.Text)
 		}
 		if strings.Contains(found.Text, "城关") || strings.Contains(found.Text, "Chengguan") {
 			t.Errorf("%s: the unit that reported on time is named: %q", q, found.Text)

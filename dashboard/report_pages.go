@@ -100,7 +100,7 @@ func unitName(u warehouse.Unit, lang string) string {
 }
 
 // reportStates are the states of a unit's report of a month, as the matrix shows them.
-var reportStates = []string{warehouse.StateOnTime, warehouse.StateLate, warehouse.StateReturned, warehouse.StateMissing, warehouse.StatePending}
+var reportStates = []string{warehouse.StateOnTime, warehouse.StateLate, warehouse.StateReturned, warehouse.StateMissing, warehouse.StatePending, warehouse.StateLoaded}
 
 // unitKinds are the kinds of reporting unit, in the matrix's filter.
 var unitKinds = []string{warehouse.UnitCity, warehouse.UnitCounty, warehouse.UnitDepartment}

@@ -81,6 +81,10 @@ const (
 	StateReturned = "returned" // returned by the province, not submitted again yet
 	StateMissing  = "missing"  // nothing submitted and the deadline passed
 	StatePending  = "pending"  // nothing submitted, the deadline still ahead
+	// StateLoaded: nothing submitted here, and the month's values came with a file the
+	// province loaded (its monthly report of every unit): reported, though not through the
+	// form, so neither on time nor late.
+	StateLoaded = "loaded"
 )
 
 // ReportState is one cell of the completeness matrix.
@@ -125,13 +129,17 @@ func (w *Warehouse) Completeness(ctx context.Context, scope RowScope, months []s
 	for _, e := range events {
 		byKey[e.Unit+"|"+e.Month] = append(byKey[e.Unit+"|"+e.Month], e)
 	}
+	loaded, err := w.loadedReports(ctx, scope, months)
+	if err != nil {
+		return nil, err
+	}
 	for _, u := range all {
 		if !scope.Sees(u.Code) || u.Retired {
 			continue
 		}
 		row := make([]ReportState, len(months))
 		for j, m := range months {
-			row[j] = judge(byKey[u.Code+"|"+m], c.Deadlines[j], now)
+			row[j] = judge(byKey[u.Code+"|"+m], loaded[u.Code+"|"+m], c.Deadlines[j], now)
 		}
 		c.Units = append(c.Units, u)
 		c.States = append(c.States, row)
@@ -139,9 +147,13 @@ func (w *Warehouse) Completeness(ctx context.Context, scope RowScope, months []s
 	return c, nil
 }
 
-// judge is the state of one unit's report of one month from its steps, oldest first.
-func judge(steps []ReportEvent, due, now time.Time) ReportState {
+// judge is the state of one unit's report of one month from its steps, oldest first, and
+// whether a loaded file gave the month's values.
+func judge(steps []ReportEvent, loaded bool, due, now time.Time) ReportState {
 	if len(steps) == 0 {
+		if loaded {
+			return ReportState{State: StateLoaded}
+		}
 		if now.Before(due) {
 			return ReportState{State: StatePending}
 		}
@@ -158,6 +170,22 @@ func judge(steps []ReportEvent, due, now time.Time) ReportState {
 		st.State = StateLate
 	}
 	return st
+}
+
+// loadedReports are the unit|month keys ("620100|2024-12") with campaign values from
+// committed loads in months, within the scope.
+func (w *Warehouse) loadedReports(ctx context.Context, scope RowScope, months []string) (map[string]bool, error) {
+	dates := make([]string, len(months))
+	for i, m := range months {
+		dates[i] = m + "-01"
+	}
+	res, err := w.named(ctx, "report_loaded", scope.params(Params{"months": arrayParam(dates)}))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	err = res.each(func(rr *rowReader) { out[rr.str("unit_code")+"|"+rr.str("month_text")[:7]] = true })
+	return out, err
 }
 
 // LateOrMissing lists the units whose report of month is missing past its deadline, late,

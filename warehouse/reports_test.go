@@ -97,8 +97,9 @@ func TestReportSubmissionsRevisionsReturnsAndCompleteness(t *testing.T) {
 		}
 		for i, u := range c.Units {
 			if u.Code == unit.Code {
-				if c.States[i][1].State != warehouse.StatePending && when.Before(time.Date(2024, 7, 6, 0, 0, 0, 0, warehouse.ProvinceTime)) {
-					t.Errorf("June before its deadline: %v", c.States[i][1])
+				// June's values came with the province's file too, deadline or not.
+				if c.States[i][1].State != warehouse.StateLoaded {
+					t.Errorf("June, loaded from a file: %v", c.States[i][1])
 				}
 				return c.States[i][0].State
 			}
@@ -119,23 +120,28 @@ func TestReportSubmissionsRevisionsReturnsAndCompleteness(t *testing.T) {
 	if got := judge(late); got != warehouse.StateReturned {
 		t.Errorf("after the return: %s", got)
 	}
-	// Every other unit sent nothing through the form: missing (the file the admin loaded
-	// is not the unit's own report); 620102 is returned, with its reason.
+	// The other units sent nothing through the form, but the province loaded May's values
+	// from its monthly file: they reported (loaded from file), and are neither missing nor
+	// reminded; 620102 is returned, with its reason.
 	units, states, err := w.LateOrMissing(ctx, month, d, late)
-	if err != nil || len(units) != 108 {
-		t.Fatalf("late or missing in %s: %d units, %v", month, len(units), err)
+	if err != nil || len(units) != 1 || units[0].Code != unit.Code || states[0].State != warehouse.StateReturned {
+		t.Fatalf("late or missing in %s: %v %v, %v; want 620102 returned alone", month, units, states, err)
 	}
-	for i, u := range units {
-		want := warehouse.StateMissing
-		if u.Code == unit.Code {
-			want = warehouse.StateReturned
-			if states[i].Comment != "学习次数与台账不符" {
-				t.Errorf("the return's reason: %q", states[i].Comment)
-			}
+	if states[0].Comment != "学习次数与台账不符" {
+		t.Errorf("the return's reason: %q", states[0].Comment)
+	}
+	c, err := w.Completeness(ctx, warehouse.ProvinceScope(), []string{month}, d, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range c.Units {
+		if st := c.States[i][0].State; u.Code != unit.Code && st != warehouse.StateLoaded {
+			t.Errorf("%s in %s, whose values the province's file gave: %s, want loaded", u.Code, month, st)
 		}
-		if states[i].State != want {
-			t.Errorf("%s in %s: %s, want %s", u.Code, month, states[i].State, want)
-		}
+	}
+	// A month neither a file nor a form gave is missing for every unit past its deadline.
+	if units, _, err := w.LateOrMissing(ctx, "2025-06", d, time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)); err != nil || len(units) != 108 {
+		t.Errorf("late or missing in 2025-06: %d units, %v; want 108", len(units), err)
 	}
 	sub.Cells[0].Value, sub.At = 12, time.Time{}
 	if rev, err := w.SubmitReport(ctx, warehouse.UnitScope(unit.Code), sub); err != nil || rev != 2 {
