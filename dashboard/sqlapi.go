@@ -1,12 +1,15 @@
 package dashboard
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,9 +39,11 @@ type sqlRequest struct {
 }
 
 // sqlAPI runs one read-only statement through the guard and answers JSON (the console's
-// run: at most the console's rows and bytes, streamed as they come, see jsonRows), or CSV (UTF-8 with a BOM, so Excel
-// shows Chinese) or an Arrow IPC stream, both streamed through a spool file with the
-// export limits.
+// run: at most the console's rows and bytes, see jsonRows), or CSV (UTF-8 with a BOM, so
+// Excel shows Chinese) or an Arrow IPC stream with the export limits. Every answer is
+// staged in a spool file and sent once the statement has finished: the engine's ad hoc
+// statements run one at a time, and one client reading its answer slowly held every other
+// analyst's statement for as long as it took.
 func (s *Server) sqlAPI(c echo.Context) error {
 	sq := s.store
 	var req sqlRequest
@@ -59,19 +64,26 @@ func (s *Server) sqlAPI(c echo.Context) error {
 		}
 		return err
 	}
-	out := &jsonRows{c: c}
+	f, err := os.CreateTemp(sq.SpoolDir(), "answer-*.json")
+	if err != nil {
+		return fmt.Errorf("spool the answer: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	counted := &spoolWriter{w: f, max: s.cfg.Spool.Console.MaxResultBytes * 2, budget: s.spooled}
+	defer counted.release()
+	out := &jsonRows{w: bufio.NewWriterSize(counted, 256<<10)}
 	res, err := sq.AuditedStream(c.Request().Context(), user, "query", req.Format, req.Statement, s.cfg.Spool.Console, out)
-	return out.finish(res, err)
+	return out.finish(c, f, res, err)
 }
 
-// jsonRows is the SQL API's JSON answer, written as the rows arrive so that no more than a
-// chunk of them is held: {"columns": […], "rows": [[…], …], "truncated": b, "statement":
-// "…"}. Until the first chunk nothing is sent, so a refusal or an engine error is still
-// answered with its status; a failure after rows have been sent (the statement stopped at
-// a limit) ends the same object with "error" and "limit", and X-Jinwei-Truncated comes as
-// a trailer.
+// jsonRows is the SQL API's JSON answer, written to its spool file as the rows arrive so
+// that no more than a chunk of them is held: {"columns": […], "rows": [[…], …],
+// "truncated": b, "statement": "…"}. A refusal or an engine error before the first rows is
+// answered with its status; a failure after them (the statement stopped at a limit) ends
+// the same object with "error" and "limit".
 type jsonRows struct {
-	c       echo.Context
+	w       *bufio.Writer
 	started bool
 	rows    int
 }
@@ -84,38 +96,36 @@ func (j *jsonRows) Columns(cols []warehouse.Column) error {
 	if err != nil {
 		return err
 	}
-	r := j.c.Response()
-	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	r.Header().Set("Trailer", "X-Jinwei-Truncated")
-	r.WriteHeader(http.StatusOK)
 	j.started = true
-	_, err = fmt.Fprintf(r, `{"columns":%s,"rows":[`, head)
+	_, err = fmt.Fprintf(j.w, `{"columns":%s,"rows":[`, head)
 	return err
 }
 
 func (j *jsonRows) Rows(rows [][]any) error {
-	var b bytes.Buffer
 	for _, row := range rows {
 		if j.rows > 0 {
-			b.WriteByte(',')
+			if err := j.w.WriteByte(','); err != nil {
+				return err
+			}
 		}
 		line, err := json.Marshal(row)
 		if err != nil {
 			return err
 		}
-		b.Write(line)
+		if _, err := j.w.Write(line); err != nil {
+			return err
+		}
 		j.rows++
 	}
-	_, err := j.c.Response().Write(b.Bytes())
-	return err
+	return nil
 }
 
-// finish ends the answer: as a whole JSON error when nothing was sent, else the object's
-// tail.
-func (j *jsonRows) finish(res *warehouse.Streamed, err error) error {
+// finish ends the answer, as a whole JSON error when no rows came, else with the object's
+// tail, and sends the spool file f.
+func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, err error) error {
 	if !j.started {
 		if status, body := sqlFailure(err); status != 0 {
-			return j.c.JSON(status, body)
+			return c.JSON(status, body)
 		}
 		if err != nil {
 			return err
@@ -128,7 +138,7 @@ func (j *jsonRows) finish(res *warehouse.Streamed, err error) error {
 	if err != nil {
 		status, body := sqlFailure(err)
 		if status == 0 {
-			body = map[string]any{"error": "the statement failed after its first rows were sent"}
+			body = map[string]any{"error": "the statement failed after its first rows were read"}
 		}
 		for k, v := range body {
 			tail[k] = v
@@ -136,14 +146,30 @@ func (j *jsonRows) finish(res *warehouse.Streamed, err error) error {
 	} else {
 		tail["truncated"], tail["statement"] = res.Truncated, res.Statement
 	}
-	b, merr := json.Marshal(tail)
-	if merr != nil {
-		return merr
+	b, err := json.Marshal(tail)
+	if err != nil {
+		return err
 	}
-	r := j.c.Response()
-	r.Header().Set("X-Jinwei-Truncated", fmt.Sprint(tail["truncated"]))
-	_, werr := fmt.Fprintf(r, "],%s", b[1:])
-	return werr
+	if _, err := fmt.Fprintf(j.w, "],%s", b[1:]); err != nil {
+		return fmt.Errorf("spool the answer: %w", err)
+	}
+	if err := j.w.Flush(); err != nil {
+		return fmt.Errorf("spool the answer: %w", err)
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return fmt.Errorf("spool the answer: %w", err)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
+	h.Set("X-Jinwei-Truncated", fmt.Sprint(tail["truncated"]))
+	c.Response().WriteHeader(http.StatusOK)
+	_, err = io.Copy(c.Response(), f)
+	return err
 }
 
 // sqlFailure says how to answer a guarded statement's error: its status and a JSON body, or
