@@ -344,3 +344,22 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		t.Errorf("the English ranking joins its notes with a full-width semicolon")
 	}
 }
+
+// The poverty counties' target is checked against the counties' unweighted mean growth (no
+// provincial figure is loaded), and the card says so, where it said "provincial county
+// mean" beside a target that asks for the provincial average; Chinese notes take Chinese
+// punctuation.
+func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for path, wants := range map[string][]string{
+		"/counties":         {"简单平均（未载入省级数，未按人口加权）：", "县均增速（农村/城镇）：", "（2024年）"},
+		"/counties?lang=en": {"Unweighted mean of the counties&#39; rural income growth (no provincial figure is loaded): ", "County mean growth (rural/urban): ", "% (2024)"},
+	} {
+		_, page := app.get(path)
+		for _, w := range wants {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s lacks %q", path, w)
+			}
+		}
+	}
+}
