@@ -197,3 +197,24 @@ func TestSlowReaderDoesNotHoldOtherStatements(t *testing.T) {
 		t.Errorf("the slow reader got %d rows, want %d", rows, n)
 	}
 }
+
+// An answer staged on a disk its budget has no room for is refused as a limit, whole: 422
+// with what it met, not a 500 (the budget is shared with the downloads being prepared).
+func TestJSONAnswerPastTheSpoolBudgetIsALimit(t *testing.T) {
+	f := newAuthServer(t, func(c *dashboard.Config) { c.Spool = dashboard.SpoolConfig{TotalBytes: 4096} })
+	whtest.NumbersTable(t, f.w, "big", 5000)
+	analyst, token := f.signedIn(t, "analyst")
+	body, _ := json.Marshal(map[string]string{"statement": "SELECT n, label FROM big ORDER BY n", "format": "json"})
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/sql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", token)
+	res, err := analyst.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusUnprocessableEntity || out["limit"] == nil {
+		t.Errorf("answered %d %v (%v); want 422 naming the limit", res.StatusCode, out, err)
+	}
+}

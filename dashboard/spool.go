@@ -79,7 +79,8 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 
 // SpoolConfig bounds ad hoc SQL's answers: the console's and the SQL API's JSON (Console),
 // the downloads staged on disk (Export), how many of those at once (Files) and the space
-// they share (TotalBytes). A zero field takes DefaultSpool's value.
+// they and the staged JSON answers share (TotalBytes). A zero field takes DefaultSpool's
+// value.
 type SpoolConfig struct {
 	Console    warehouse.Limits
 	Export     warehouse.Limits
@@ -131,12 +132,17 @@ type spoolWriter struct {
 	n      int64
 	max    int64
 	budget *spoolBudget
+	what   string // what a refusal names: "the download" when empty
 }
 
 func (sw *spoolWriter) Write(p []byte) (int, error) {
 	size := int64(len(p))
 	if sw.n+size > sw.max {
-		return 0, warehouse.ResultTooLarge(sw.max, "the download")
+		what := sw.what
+		if what == "" {
+			what = "the download"
+		}
+		return 0, warehouse.ResultTooLarge(sw.max, what)
 	}
 	if used := sw.budget.used.Add(size); used > sw.budget.max {
 		sw.budget.used.Add(-size)

@@ -70,7 +70,11 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	counted := &spoolWriter{w: f, max: s.cfg.Spool.Console.MaxResultBytes * 2, budget: s.spooled}
+	// The guard counts a result's bytes as the engine gives them; written as JSON they grow
+	// (a NULL is "null", a "<" is "\u003c"), up to about six times. The file is bounded at
+	// eight, so that the guard's limit is the one an answer meets, and the disk all staged
+	// answers and downloads share (TotalBytes) still bounds them together.
+	counted := &spoolWriter{w: f, max: s.cfg.Spool.Console.MaxResultBytes * 8, budget: s.spooled, what: "the answer"}
 	defer counted.release()
 	out := &jsonRows{w: bufio.NewWriterSize(counted, 256<<10)}
 	res, err := sq.AuditedStream(c.Request().Context(), user, "query", req.Format, req.Statement, s.cfg.Spool.Console, out)
@@ -150,10 +154,15 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(j.w, "],%s", b[1:]); err != nil {
-		return fmt.Errorf("spool the answer: %w", err)
+	if _, err = fmt.Fprintf(j.w, "],%s", b[1:]); err == nil {
+		err = j.w.Flush()
 	}
-	if err := j.w.Flush(); err != nil {
+	if err != nil {
+		// Nothing is sent yet: a file refused at its bound or at the shared disk budget is
+		// answered as the limit it met, whole.
+		if status, body := sqlFailure(err); status != 0 {
+			return c.JSON(status, body)
+		}
 		return fmt.Errorf("spool the answer: %w", err)
 	}
 	size, err := f.Seek(0, io.SeekCurrent)
