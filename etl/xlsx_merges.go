@@ -60,7 +60,8 @@ func sheetMerges(zipPath, sheet string, limit int) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		name, _ := br.Peek(len("x:mergeCell "))
+		// Enough for a prefix of any usual length: <x:mergeCell, <main:mergeCell.
+		name, _ := br.Peek(64)
 		if i := bytes.IndexAny(name, " \t\r\n/>"); i >= 0 {
 			name = name[:i]
 		}
@@ -81,12 +82,23 @@ func sheetMerges(zipPath, sheet string, limit int) ([]string, error) {
 	return refs, nil
 }
 
-// sheetPart is the zip entry of the sheet named so, as the workbook's sheet list and its
-// relationships give it (xl/worksheets/sheet1.xml).
+// sheetPart is the zip entry of the sheet named so (as excelize finds a sheet: in any
+// case), where the package's relationships put the workbook and the workbook's put the
+// sheet (xl/worksheets/sheet1.xml).
 func sheetPart(zr *zip.Reader, sheet string) (string, error) {
+	book := "xl/workbook.xml"
+	if err := eachStart(zr, "_rels/.rels", func(se xml.StartElement) bool {
+		if se.Name.Local == "Relationship" && strings.HasSuffix(attr(se, "Type"), "/officeDocument") {
+			book = partPath("", attr(se, "Target"))
+			return false
+		}
+		return true
+	}); err != nil && !errors.Is(err, errNoPart) {
+		return "", err
+	}
 	var rid string
-	if err := eachStart(zr, "xl/workbook.xml", func(se xml.StartElement) bool {
-		if se.Name.Local == "sheet" && attr(se, "name") == sheet {
+	if err := eachStart(zr, book, func(se xml.StartElement) bool {
+		if se.Name.Local == "sheet" && strings.EqualFold(attr(se, "name"), sheet) {
 			rid = attr(se, "id")
 			return false
 		}
@@ -95,7 +107,7 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 		return "", err
 	}
 	var target string
-	if err := eachStart(zr, "xl/_rels/workbook.xml.rels", func(se xml.StartElement) bool {
+	if err := eachStart(zr, path.Join(path.Dir(book), "_rels", path.Base(book)+".rels"), func(se xml.StartElement) bool {
 		if se.Name.Local == "Relationship" && attr(se, "Id") == rid {
 			target = attr(se, "Target")
 			return false
@@ -107,10 +119,17 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 	if rid == "" || target == "" {
 		return "", fmt.Errorf("sheet %s is not in the workbook's relationships", sheet)
 	}
+	return partPath(path.Dir(book), target), nil
+}
+
+// partPath is a relationship's target as a zip entry: from the package's root when it
+// starts with "/", else from dir; written with "\" by some tools.
+func partPath(dir, target string) string {
+	target = strings.ReplaceAll(target, "\\", "/")
 	if strings.HasPrefix(target, "/") {
-		return strings.TrimPrefix(target, "/"), nil
+		return strings.TrimPrefix(path.Clean(target), "/")
 	}
-	return path.Join("xl", target), nil
+	return path.Join(dir, target)
 }
 
 // eachStart calls fn with each start element of the zip entry name until fn says stop.
@@ -138,8 +157,11 @@ func eachStart(zr *zip.Reader, name string, fn func(xml.StartElement) bool) erro
 			}
 		}
 	}
-	return fmt.Errorf("the workbook has no %s", name)
+	return fmt.Errorf("%w: %s", errNoPart, name)
 }
+
+// errNoPart is a zip entry the workbook does not have.
+var errNoPart = errors.New("the workbook has no part")
 
 // attr is the value of the element's attribute with the local name, whatever its prefix.
 func attr(se xml.StartElement, local string) string {
