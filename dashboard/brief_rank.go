@@ -104,7 +104,8 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 
 // rankSentence words the home province's standing on one indicator as its kind calls for:
 // a share of the national level for levels per person, percentage or index points for
-// rates and indices, 名义/实际 for growth rates, nothing against the nation for totals.
+// rates and indices (the indicator's name says 名义/实际 for growth rates), nothing against
+// the nation for totals.
 // opening is the first clause's format (year, province, indicator, value).
 func rankSentence(d *briefDraft, r *warehouse.Ranking, opening string) BriefSentence {
 	lang, ind, h := d.lang, r.Indicator, r.Home

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 	"jinwei/warehouse/scorecard"
 )
 
@@ -55,6 +56,23 @@ func TestBlankItemsListedInThePagesPunctuation(t *testing.T) {
 	for lang, want := range map[string]string{langZh: "缺报：甲、乙", langEn: "Blank: A, B"} {
 		if got := scoreRowOf(u, &warehouse.Scorecard{}, items, lang).Flags; got != want {
 			t.Errorf("%s: flags %q, want %q", lang, got, want)
+		}
+	}
+}
+
+// The ranking's card names the provinces without a value as the page's language writes a
+// list in brackets: it wrote "（Tibet、…）" after an English rank, and the method page
+// listed "Cities、Counties".
+func TestRankCardPunctuatesInItsLanguage(t *testing.T) {
+	r := &warehouse.Ranking{Year: 2024, Indicator: warehouse.Indicator{Code: "gdp", Unit: "亿元", Kind: measure.Total},
+		Home:       &warehouse.HomeStanding{Row: warehouse.RankRow{Rank: 3, RankAll: 3}, GroupSize: 31, AllSize: 29, TiedAll: 2, TiedGroup: 2},
+		MissingAll: []warehouse.MissingRegion{{NameZh: "西藏自治区", NameEn: "Tibet"}, {NameZh: "黑龙江省", NameEn: "Heilongjiang"}}}
+	for lang, want := range map[string]string{
+		langZh: "全国省份排名 3/29（2省并列）（西藏自治区、黑龙江省 2024 年缺数）",
+		langEn: "Rank among all provinces 3/29 (tied, 2 provinces) (Tibet, Heilongjiang: no value for 2024)",
+	} {
+		if got := newHomeCards(r, lang).RankAll; got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}
 }

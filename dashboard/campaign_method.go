@@ -92,7 +92,7 @@ func (s *Server) loadMethod(c echo.Context) (methodData, error) {
 			kinds = append(kinds, t(lang, "sc_unit_"+k))
 		}
 		mi := methodItem{Code: it.Code, Item: itemName(it, lang), Dimension: t(lang, "dim_"+it.Dimension), Formula: formula, Direction: dir,
-			Weight: w, Default: it.Weight, AppliesTo: strings.Join(kinds, "、"), WeightText: formatNumber(w)}
+			Weight: w, Default: it.Weight, AppliesTo: strings.Join(kinds, t(lang, "sep_list")), WeightText: formatNumber(w)}
 		if lang == langZh {
 			mi.Note = it.Note
 		}

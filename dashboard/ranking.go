@@ -259,7 +259,7 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 		ChangeClass: changeClass(h.Row),
 	}
 	if m := missingText(r.MissingAll, r.Year, lang); m != "" {
-		c.RankAll += "（" + m + "）"
+		c.RankAll += fmt.Sprintf(t(lang, "in_parens"), m)
 	}
 	switch {
 	case !h.Row.Change.Comparable:
@@ -338,11 +338,7 @@ func missingText(missing []warehouse.MissingRegion, year int, lang string) strin
 			names[i] = m.NameEn
 		}
 	}
-	sep := "、"
-	if lang == langEn {
-		sep = ", "
-	}
-	return fmt.Sprintf(t(lang, "missing_in_year"), strings.Join(names, sep), year)
+	return fmt.Sprintf(t(lang, "missing_in_year"), strings.Join(names, t(lang, "sep_list")), year)
 }
 
 // noDataText says what data there is when nothing can be ranked for the year asked.
