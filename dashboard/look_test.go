@@ -399,6 +399,16 @@ const touchingBoxes = `(function () {
   return bad.join('; ');
 })()`
 
+// brokenLedgerCells lists the ledger's item IDs and statuses shown over more than one line
+// (they broke as "GS-EC-/0006" and "In / progress").
+const brokenLedgerCells = `(function () {
+  var bad = [];
+  document.querySelectorAll('#ledger-table tbody td:nth-child(1) a, #ledger-table tbody td:nth-child(8) a').forEach(function (a) {
+    if (a.getClientRects().length > 1 && bad.length < 3) bad.push(a.textContent);
+  });
+  return bad.join(', ');
+})()`
+
 // lookDemo opens in one language every page demo mode shows (a viewer's pages, to all) at
 // every width and laid out for paper, and the variants of the pickers.
 func (s *session) lookDemo(t *testing.T, demo, lang string) {
@@ -425,6 +435,10 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 			t.Errorf("demo %s %s: the demo banner is empty", lang, p.name)
 		}
 		if p.name == "ecology" {
+			s.setViewport(t, desktop)
+			if broken := s.eval(t, brokenLedgerCells); broken != "" {
+				t.Errorf("demo-ecology-%s at 1440 px: IDs or statuses broken over lines: %s", lang, broken)
+			}
 			s.pagedTable(t, "demo-ecology-"+lang, "ledger-table", lang)
 		}
 	}
