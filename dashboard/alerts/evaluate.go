@@ -252,7 +252,7 @@ func (e *evaluator) ranks(ctx context.Context, r warehouse.AlertRule) ([]observa
 			if rk.Home == nil {
 				continue
 			}
-			places = append(places, place{group: g, groupName: rk.Group.NameZh, year: year, rank: rk.Home.Row.Rank, size: rk.Home.GroupSize,
+			places = append(places, place{group: g, groupName: rk.Group.NameZh, year: year, rank: rk.Home.Row.Rank, size: rk.Home.GroupSize, tied: rk.Home.TiedGroup,
 				change: rk.Home.Row.Change.Places, comparable: rk.Home.Row.Change.Comparable})
 		}
 		if len(places) == 0 {
@@ -270,6 +270,8 @@ func (e *evaluator) ranks(ctx context.Context, r warehouse.AlertRule) ([]observa
 type place struct {
 	group, groupName string
 	year, rank, size int
+	// tied counts the provinces sharing the place, itself included.
+	tied int
 	// change is places gained on the year before (进位 > 0), when comparable.
 	change     int
 	comparable bool
@@ -320,9 +322,13 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 		default:
 			verb = "名次不变"
 		}
-		line := fmt.Sprintf("%d年%s%s在%s中居第%d位（共%d个），较此前的第%d位%s", p.year, home, ind.NameZh, p.groupName, p.rank, p.size, b[1], verb)
+		among := fmt.Sprintf("共%d个", p.size)
+		if p.tied > 1 {
+			among += fmt.Sprintf("，%d个并列", p.tied)
+		}
+		line := fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），较此前的第%d位%s", p.year, home, ind.NameZh, p.groupName, p.rank, among, b[1], verb)
 		if b[0] != p.year {
-			line = fmt.Sprintf("%d年%s%s在%s中居第%d位（共%d个），此前所见为%d年第%d位", p.year, home, ind.NameZh, p.groupName, p.rank, p.size, b[0], b[1])
+			line = fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），此前所见为%d年第%d位", p.year, home, ind.NameZh, p.groupName, p.rank, among, b[0], b[1])
 		}
 		if p.comparable && p.change != 0 {
 			line += fmt.Sprintf("；与上年相比%s", signedPlaces(p.change))
