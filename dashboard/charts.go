@@ -88,10 +88,22 @@ func indicatorName(i warehouse.Indicator, lang string) string {
 	if lang == langEn && i.NameEn != "" {
 		name = i.NameEn
 	}
-	if i.Kind == measure.Rate && i.PriceBasis != measure.NoPrice && i.PriceBasis != "" {
-		name += t(lang, "price_basis_"+i.PriceBasis)
+	if w := basisWord(i.PriceBasis, lang); w != "" && i.Kind == measure.Rate {
+		name += fmt.Sprintf(t(lang, "in_parens"), w)
 	}
 	return name
+}
+
+// basisWord says at which prices money is measured: 名义 (current), 实际 (constant); ""
+// for what is not money.
+func basisWord(basis, lang string) string {
+	switch basis {
+	case measure.Current:
+		return t(lang, "nominal")
+	case measure.Constant:
+		return t(lang, "real")
+	}
+	return ""
 }
 
 func groupName(g warehouse.PeerGroup, lang string) string {

@@ -13,7 +13,6 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/warehouse"
-	"jinwei/warehouse/measure"
 )
 
 // countyIndicators are the indicators county tables carry.
@@ -379,11 +378,8 @@ func passClass(ok bool) string {
 // growthLabel names growth computed from an indicator's values: nominal (名义) from
 // current prices, real (实际) from constant ones, plain for quantities without prices.
 func growthLabel(ind warehouse.Indicator, lang string) string {
-	switch ind.PriceBasis {
-	case measure.Current:
-		return fmt.Sprintf(t(lang, "growth_basis"), t(lang, "nominal"))
-	case measure.Constant:
-		return fmt.Sprintf(t(lang, "growth_basis"), t(lang, "real"))
+	if w := basisWord(ind.PriceBasis, lang); w != "" {
+		return fmt.Sprintf(t(lang, "growth_basis"), w)
 	}
 	return t(lang, "growth")
 }

@@ -53,7 +53,6 @@ var labelFamilies = map[string][]string{
 	"sc_status_":     scoreStatuses,
 	"sc_unit_":       scoreUnitKinds,
 	"brief_topic_":   {topicStanding, topicMoves, topicTargets, topicLedger, topicCampaign},
-	"price_basis_":   {"current", "constant"},
 	"brief_reports_": overdueStates,
 	"state_":         reportStates,
 	"report_action_": {warehouse.ReportSubmitted, warehouse.ReportReturned},

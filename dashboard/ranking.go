@@ -423,9 +423,9 @@ func catchUpText(tr *warehouse.Trajectory, lang string) string {
 		return t(lang, "catchup_above")
 	}
 	// Every multi-year average names its years, and growth from current prices is nominal.
-	basis := t(lang, "nominal")
-	if tr.Indicator.PriceBasis == measure.Constant {
-		basis = t(lang, "real")
+	basis := basisWord(tr.Indicator.PriceBasis, lang)
+	if basis == "" {
+		basis = t(lang, "nominal")
 	}
 	span := fmt.Sprintf(t(lang, "catchup_span"), cu.FromYear, cu.ToYear, basis)
 	if !cu.Converging {
