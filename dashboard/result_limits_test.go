@@ -61,20 +61,12 @@ func TestResultSizeCapHoldsOnEveryPath(t *testing.T) {
 // with every row.
 func TestSQLAPIJSONStreams(t *testing.T) {
 	const n = 1_000_000
-	f := newAuthServer(t, func(c *dashboard.Config) {
-		c.Spool = dashboard.SpoolConfig{Console: warehouse.Limits{MaxRows: 2 * n, MaxResultBytes: 1 << 30}}
-	})
-	whtest.NumbersTable(t, f.w, "big", n)
-	analyst, token := f.signedIn(t, "analyst")
+	ask := bigAnswers(t, n, dashboard.SpoolConfig{})
 	var res *http.Response
 	var size int
 	peak := whtest.PeakHeap(func() {
-		body, _ := json.Marshal(map[string]string{"statement": "SELECT n, label FROM big ORDER BY n", "format": "json"})
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/sql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", token)
 		var err error
-		if res, err = analyst.Do(req); err != nil {
+		if res, err = ask("SELECT n, label FROM big ORDER BY n"); err != nil {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
@@ -150,18 +142,7 @@ func countJSONRows(t *testing.T, dec *json.Decoder) int {
 // analyst's statement waiting until it had read the last byte.
 func TestSlowReaderDoesNotHoldOtherStatements(t *testing.T) {
 	const n = 1_000_000
-	f := newAuthServer(t, func(c *dashboard.Config) {
-		c.Spool = dashboard.SpoolConfig{Console: warehouse.Limits{MaxRows: 2 * n, MaxResultBytes: 1 << 30}}
-	})
-	whtest.NumbersTable(t, f.w, "big", n)
-	analyst, token := f.signedIn(t, "analyst")
-	ask := func(stmt string) (*http.Response, error) {
-		body, _ := json.Marshal(map[string]string{"statement": stmt, "format": "json"})
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/sql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", token)
-		return analyst.Do(req)
-	}
+	ask := bigAnswers(t, n, dashboard.SpoolConfig{})
 	// The slow reader: its answer (about 30 MB, more than the sockets hold) is never read
 	// until the test ends.
 	slow, err := ask("SELECT n, label FROM big ORDER BY n")
@@ -201,14 +182,8 @@ func TestSlowReaderDoesNotHoldOtherStatements(t *testing.T) {
 // An answer staged on a disk its budget has no room for is refused as a limit, whole: 422
 // with what it met, not a 500 (the budget is shared with the downloads being prepared).
 func TestJSONAnswerPastTheSpoolBudgetIsALimit(t *testing.T) {
-	f := newAuthServer(t, func(c *dashboard.Config) { c.Spool = dashboard.SpoolConfig{TotalBytes: 4096} })
-	whtest.NumbersTable(t, f.w, "big", 5000)
-	analyst, token := f.signedIn(t, "analyst")
-	body, _ := json.Marshal(map[string]string{"statement": "SELECT n, label FROM big ORDER BY n", "format": "json"})
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/sql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", token)
-	res, err := analyst.Do(req)
+	ask := bigAnswers(t, 5000, dashboard.SpoolConfig{TotalBytes: 4096})
+	res, err := ask("SELECT n, label FROM big ORDER BY n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,5 +191,22 @@ func TestJSONAnswerPastTheSpoolBudgetIsALimit(t *testing.T) {
 	var out map[string]any
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusUnprocessableEntity || out["limit"] == nil {
 		t.Errorf("answered %d %v (%v); want 422 naming the limit", res.StatusCode, out, err)
+	}
+}
+
+// bigAnswers is an analyst's way to ask the SQL API for JSON over a table big of n
+// numbered rows, on a server whose console may answer all of them within spool's bounds.
+func bigAnswers(t *testing.T, n int, spool dashboard.SpoolConfig) func(stmt string) (*http.Response, error) {
+	t.Helper()
+	spool.Console = warehouse.Limits{MaxRows: 2 * n, MaxResultBytes: 1 << 30}
+	f := newAuthServer(t, func(c *dashboard.Config) { c.Spool = spool })
+	whtest.NumbersTable(t, f.w, "big", n)
+	analyst, token := f.signedIn(t, "analyst")
+	return func(stmt string) (*http.Response, error) {
+		body, _ := json.Marshal(map[string]string{"statement": stmt, "format": "json"})
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/sql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", token)
+		return analyst.Do(req)
 	}
 }

@@ -59,19 +59,26 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 	if err := buf.Flush(); err != nil {
 		return fmt.Errorf("spool the result: %w", err)
 	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="jinwei.%s"`, ff.ext))
+	h.Set("X-Jinwei-Rows", strconv.Itoa(res.Rows))
+	return sendStaged(c, f, ff.contentType, res.Truncated)
+}
+
+// sendStaged answers with the spool file f, written to its end: its type and length, and
+// whether its rows were cut (X-Jinwei-Truncated).
+func sendStaged(c echo.Context, f *os.File, contentType string, truncated bool) error {
 	size, err := f.Seek(0, io.SeekCurrent)
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		return fmt.Errorf("spool the result: %w", err)
+		return fmt.Errorf("spool the answer: %w", err)
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, ff.contentType)
-	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="jinwei.%s"`, ff.ext))
+	h.Set(echo.HeaderContentType, contentType)
 	h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
-	h.Set("X-Jinwei-Rows", strconv.Itoa(res.Rows))
-	h.Set("X-Jinwei-Truncated", strconv.FormatBool(res.Truncated))
+	h.Set("X-Jinwei-Truncated", strconv.FormatBool(truncated))
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = io.Copy(c.Response(), f)
 	return err

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -165,20 +163,7 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 		}
 		return fmt.Errorf("spool the answer: %w", err)
 	}
-	size, err := f.Seek(0, io.SeekCurrent)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		return fmt.Errorf("spool the answer: %w", err)
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
-	h.Set("X-Jinwei-Truncated", fmt.Sprint(tail["truncated"]))
-	c.Response().WriteHeader(http.StatusOK)
-	_, err = io.Copy(c.Response(), f)
-	return err
+	return sendStaged(c, f, echo.MIMEApplicationJSON, tail["truncated"] == true)
 }
 
 // sqlFailure says how to answer a guarded statement's error: its status and a JSON body, or
