@@ -2,12 +2,15 @@ package etl_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"jinwei/etl"
+	"jinwei/etl/etltest"
 	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
@@ -198,5 +201,80 @@ func TestEconomyRejectShareAboveLimitRefusesFile(t *testing.T) {
 	}
 	if n := visible(t, w, "gdp", 2025); n != 0 {
 		t.Errorf("%d values visible after a strict refusal, want 0", n)
+	}
+}
+
+// A file sent again after a later file replaced its values is loaded again when someone
+// sends it (an upload, a file put in the inbox), so its values are the current ones, as the
+// sender means; a feed or the command line repeating itself stays unchanged and says what
+// replaced it. Each family, and a dimension, which carries no run per row.
+func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
+	w, l := demoCopy(t)
+	current := func(t *testing.T, sql string) string {
+		t.Helper()
+		res, err := whtest.Query(context.Background(), w, sql, nil)
+		if err != nil || len(res.Rows) != 1 {
+			t.Fatalf("%s: %v %v", sql, res, err)
+		}
+		return fmt.Sprint(res.Rows[0][0])
+	}
+	for _, tc := range []struct {
+		name, job, a, b, read, wantA, wantB string
+	}{
+		{"economy", etl.JobEconomy, header + "2026,620000,甘肃省,gdp,11201.6,亿元\n", header + "2026,620000,甘肃省,gdp,99999,亿元\n",
+			"SELECT value FROM indicator_values_current WHERE indicator_code = 'gdp' AND region_code = '620000' AND year = 2026 AND period_kind = 'year'", "11201.6", "99999"},
+		{"ledger", etl.JobEcology,
+			"item_id,region,title,found_date,deadline,status,progress,status_date,note\nR-1,兰州市,河道采砂,2023-01-05,2023-06-30,整改中,40%,2023-03-31,\n",
+			"item_id,region,title,found_date,deadline,status,progress,status_date,note\nR-1,兰州市,河道采砂（改）,2023-01-05,2023-06-30,整改中,40%,2023-03-31,\n",
+			"SELECT title FROM ecology_items_current WHERE item_id = 'R-1'", "河道采砂", "河道采砂（改）"},
+		{"campaign", etl.JobCampaign, "unit_code,unit,month,metric,value\n620100,兰州市,2026-01,study_sessions,12\n",
+			"unit_code,unit,month,metric,value\n620100,兰州市,2026-01,study_sessions,30\n",
+			"SELECT argMax(value, loaded_at) FROM campaign_metrics WHERE run_id IN (SELECT run_id FROM committed_runs) AND unit_code = '620100' AND month = '2026-01-01' AND metric_code = 'study_sessions'", "12", "30"},
+		{"dimension", etl.JobIndicators, "code,name_zh,name_en,unit,direction,frequency,category\nx_test,试验甲,Test A,个,1,year,economy\n",
+			"code,name_zh,name_en,unit,direction,frequency,category\nx_test,试验乙,Test B,个,1,year,economy\n",
+			"SELECT name_zh FROM indicators FINAL WHERE code = 'x_test'", "试验甲", "试验乙"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			load := func(ctx context.Context, path string) *etl.Report {
+				t.Helper()
+				rep, err := l.Load(ctx, tc.job, path, etltest.Home, nil, nil)
+				if err != nil {
+					t.Fatalf("load %s: %v", filepath.Base(path), err)
+				}
+				return rep
+			}
+			a, b := writeFile(t, tc.name+"-a.csv", tc.a), writeFile(t, tc.name+"-b.csv", tc.b)
+			upload := warehouse.WithStartedBy(context.Background(), etl.StartedByUpload+":alice")
+			first := load(upload, a)
+			if got := current(t, tc.read); got != tc.wantA {
+				t.Fatalf("after a: %s, want %s", got, tc.wantA)
+			}
+			// The same file again with nothing in between changes nothing, whoever sends it.
+			if rep := load(upload, a); !rep.Unchanged {
+				t.Errorf("a again at once: %+v, want unchanged", rep.Run)
+			}
+			load(upload, b)
+			// The command line repeats a fixed set of files: unchanged, and it says so.
+			cli := load(context.Background(), a)
+			if !cli.Unchanged || !strings.Contains(cli.Run.Message, "since replaced by run") {
+				t.Errorf("a from the command line after b: %+v, want unchanged and saying b replaced it", cli.Run)
+			}
+			if got := current(t, tc.read); got != tc.wantB {
+				t.Errorf("after the command line: %s, want b's %s", got, tc.wantB)
+			}
+			// Someone uploading a again wants its values back.
+			again := load(upload, a)
+			if again.Unchanged || again.Run.Status != warehouse.RunCommitted || again.Run.ID == first.Run.ID ||
+				!strings.Contains(again.Run.Message, "loaded again") {
+				t.Errorf("a uploaded again after b: %+v, want a new committed run", again.Run)
+			}
+			if got := current(t, tc.read); got != tc.wantA {
+				t.Errorf("after a was sent again: %s, want %s", got, tc.wantA)
+			}
+			// And now a's values are current, so once more is unchanged.
+			if rep := load(upload, a); !rep.Unchanged {
+				t.Errorf("a a third time: %+v, want unchanged", rep.Run)
+			}
+		})
 	}
 }

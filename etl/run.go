@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -240,6 +241,18 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
+	var later []warehouse.Superseding
+	if found {
+		if later, err = l.wh.SupersededBy(ctx, *prev, IsReferenceJob(job)); err != nil {
+			return nil, fmt.Errorf("load %s: %w", path, err)
+		}
+	}
+	if found && len(later) > 0 && resent(run.StartedBy) {
+		// Someone sent this file again after a later file replaced its values: they want
+		// its values back, so it loads as a new run.
+		run.Message = fmt.Sprintf("same content as run %s (%s), %s: loaded again", prev.ID, prev.FilePath, replacedBy(later))
+		found = false
+	}
 	if found {
 		if prev.Vintage != run.Vintage || prev.VintageEn != run.VintageEn {
 			// The figures are the same, what the SOURCES.md beside them says of them is
@@ -252,6 +265,9 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		}
 		run.Status, run.FinishedAt = warehouse.RunUnchanged, time.Now().UTC()
 		run.Message = fmt.Sprintf("same content as run %s (%s), already loaded", prev.ID, prev.FilePath)
+		if len(later) > 0 {
+			run.Message += fmt.Sprintf("; %s, and they stay: send the file to the job's inbox or upload it to load it again", replacedBy(later))
+		}
 		if err := l.wh.RecordRun(ctx, run); err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
@@ -297,6 +313,36 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		return rep, fmt.Errorf("load %s: %w", path, loadErr)
 	}
 	return rep, nil
+}
+
+// resent says whether a load started by by is someone sending a file again (an upload, or
+// a file put in a job's inbox), whose values they want current afterwards. A URL feed or a
+// fixed set of files (the command line, the demo) repeating itself is not: loading it again
+// would undo a correction loaded since.
+func resent(by string) bool {
+	kind, _, _ := strings.Cut(by, ":")
+	switch kind {
+	case StartedByUpload, StartedBySchedule, StartedByRunNow:
+		return true
+	}
+	return false
+}
+
+// replacedBy says which later runs hold values of an earlier one, newest first.
+func replacedBy(later []warehouse.Superseding) string {
+	keys := 0
+	for _, s := range later {
+		keys += s.Keys
+	}
+	what := "its values"
+	if keys > 0 {
+		what = fmt.Sprintf("%d of its values", keys)
+	}
+	more := ""
+	if len(later) > 1 {
+		more = fmt.Sprintf(" and %d run(s) before it", len(later)-1)
+	}
+	return fmt.Sprintf("%s since replaced by run %s (%s)%s", what, later[0].RunID, later[0].FilePath, more)
 }
 
 // insertRejects keeps every rejected row; they are written even when the run fails, so the

@@ -228,3 +228,30 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// Superseding is a later run that holds the current value of keys an earlier run loaded.
+type Superseding struct {
+	RunID, FilePath string
+	// Keys is how many of the earlier run's keys it holds; 0 when a dimension cannot say.
+	Keys int
+}
+
+// SupersededBy lists the later committed runs that replaced values run loaded, newest
+// first; none means run's values are still the current ones. A dimension's rows carry no
+// run, so for a dimension job any later load of other content counts.
+func (w *Warehouse) SupersededBy(ctx context.Context, run Run, dimension bool) ([]Superseding, error) {
+	name, params := "run_superseded", Params{"run_id": run.ID}
+	if dimension {
+		name, params = "run_superseded_dimension", Params{"job": run.Job, "unchanged_key": cmpOr(run.UnchangedKey, run.ContentHash),
+			"finished_ms": strconv.FormatInt(run.FinishedAt.UnixMilli(), 10)}
+	}
+	res, err := w.named(ctx, name, params)
+	if err != nil {
+		return nil, fmt.Errorf("runs that replaced run %s: %w", run.ID, err)
+	}
+	var out []Superseding
+	err = res.each(func(rr *rowReader) {
+		out = append(out, Superseding{RunID: rr.str("by_run"), FilePath: rr.str("file_path"), Keys: rr.int("keys")})
+	})
+	return out, err
+}
