@@ -47,8 +47,10 @@ var demoReferences = []struct{ job, file string }{
 
 // LoadDemo loads the demo data set from dir: the dimensions, the published statistics in
 // real/, and every generated file that a mapping in sources/ describes. Files loaded before
-// are skipped, so a second call does no work.
+// are skipped, so a second call does no work, even where a file loaded since replaced
+// some of the demo's values.
 func (l *Loader) LoadDemo(ctx context.Context, dir, home string) ([]*Report, error) {
+	ctx = context.WithValue(ctx, repeatKey{}, true)
 	mappings, err := LoadMappings(filepath.Join(dir, "sources"))
 	if err != nil {
 		return nil, fmt.Errorf("load demo data: %w", err)

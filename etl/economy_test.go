@@ -206,8 +206,7 @@ func TestEconomyRejectShareAboveLimitRefusesFile(t *testing.T) {
 
 // A file sent again after a later file replaced its values is loaded again when someone
 // sends it (an upload, a file put in the inbox), so its values are the current ones, as the
-// sender means; a feed or the command line repeating itself stays unchanged and says what
-// replaced it. Each family, and a dimension, which carries no run per row.
+// sender means; a URL feed repeating itself stays unchanged and says what replaced it. Each family, and a dimension, which carries no run per row.
 func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 	w, l := demoCopy(t)
 	current := func(t *testing.T, sql string) string {
@@ -254,16 +253,16 @@ func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 				t.Errorf("a again at once: %+v, want unchanged", rep.Run)
 			}
 			load(upload, b)
-			// The command line repeats a fixed set of files: unchanged, and it says so.
-			cli := load(context.Background(), a)
-			if !cli.Unchanged || !strings.Contains(cli.Run.Message, "since replaced by run") {
-				t.Errorf("a from the command line after b: %+v, want unchanged and saying b replaced it", cli.Run)
+			// A feed repeating itself is no news: unchanged, saying b replaced it.
+			feed := load(warehouse.WithStartedBy(context.Background(), etl.StartedByURL), a)
+			if !feed.Unchanged || !strings.Contains(feed.Run.Message, "since replaced by run") {
+				t.Errorf("a from a URL feed after b: %+v, want unchanged and saying b replaced it", feed.Run)
 			}
 			if got := current(t, tc.read); got != tc.wantB {
-				t.Errorf("after the command line: %s, want b's %s", got, tc.wantB)
+				t.Errorf("after the feed: %s, want b's %s", got, tc.wantB)
 			}
-			// Someone uploading a again wants its values back.
-			again := load(upload, a)
+			// Someone sending a again wants its values back (here from the command line).
+			again := load(context.Background(), a)
 			if again.Unchanged || again.Run.Status != warehouse.RunCommitted || again.Run.ID == first.Run.ID ||
 				!strings.Contains(again.Run.Message, "loaded again") {
 				t.Errorf("a uploaded again after b: %+v, want a new committed run", again.Run)
@@ -276,5 +275,29 @@ func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 				t.Errorf("a a third time: %+v, want unchanged", rep.Run)
 			}
 		})
+	}
+}
+
+// The demo loads its fixed files at every start: a correction an operator loaded since is
+// kept, not undone by the demo's older value.
+func TestDemoAtStartKeepsACorrectionLoadedSince(t *testing.T) {
+	w, l := demoCopy(t)
+	ctx := context.Background()
+	read := "SELECT value FROM indicator_values_current WHERE indicator_code = 'gdp' AND region_code = '110000' AND year = 2012 AND period_kind = 'year'"
+	if _, err := l.LoadEconomy(ctx, writeFile(t, "fix.csv", header+"2012,110000,北京市,gdp,19570,亿元\n")); err != nil {
+		t.Fatal(err)
+	}
+	reports, err := l.LoadDemo(ctx, etltest.DataDir(), etltest.Home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports {
+		if !r.Unchanged {
+			t.Errorf("the demo at start loaded %s again: %+v", filepath.Base(r.Run.FilePath), r.Run)
+		}
+	}
+	res, err := whtest.Query(ctx, w, read, nil)
+	if err != nil || len(res.Rows) != 1 || fmt.Sprint(res.Rows[0][0]) != "19570" {
+		t.Errorf("Beijing's 2012 GDP after the demo started again: %v %v, want the correction 19570", res, err)
 	}
 }

@@ -247,7 +247,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
 	}
-	if found && len(later) > 0 && resent(run.StartedBy) {
+	if found && len(later) > 0 && resent(ctx, run.StartedBy) {
 		// Someone sent this file again after a later file replaced its values: they want
 		// its values back, so it loads as a new run.
 		run.Message = fmt.Sprintf("same content as run %s (%s), %s: loaded again", prev.ID, prev.FilePath, replacedBy(later))
@@ -315,18 +315,20 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	return rep, nil
 }
 
-// resent says whether a load started by by is someone sending a file again (an upload, or
-// a file put in a job's inbox), whose values they want current afterwards. A URL feed or a
-// fixed set of files (the command line, the demo) repeating itself is not: loading it again
-// would undo a correction loaded since.
-func resent(by string) bool {
-	kind, _, _ := strings.Cut(by, ":")
-	switch kind {
-	case StartedByUpload, StartedBySchedule, StartedByRunNow:
-		return true
+// resent says whether ctx's load, started by by, is someone sending a file again (an
+// upload, a file put in a job's inbox or named on the command line), whose values they want
+// current afterwards. A URL feed or the demo's files repeating themselves are not: loading
+// them again would undo a correction loaded since.
+func resent(ctx context.Context, by string) bool {
+	if repeat, _ := ctx.Value(repeatKey{}).(bool); repeat {
+		return false
 	}
-	return false
+	kind, _, _ := strings.Cut(by, ":")
+	return kind != StartedByURL
 }
+
+// repeatKey marks a context that loads a fixed set of files each time it runs (the demo).
+type repeatKey struct{}
 
 // replacedBy says which later runs hold values of an earlier one, newest first.
 func replacedBy(later []warehouse.Superseding) string {
