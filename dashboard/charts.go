@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -34,7 +36,7 @@ func rankingChart(r *warehouse.Ranking, lang string) map[string]any {
 		}
 		data[i] = opts.BarData{Name: names[i], Value: row.Value, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
-	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year)
+	title := fmt.Sprintf(t(lang, "chart_title"), indicatorWithUnit(r.Indicator, r.Indicator.Unit, lang), r.Year)
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("ranking", title, groupName(r.Group, lang), lang)...)
 	bar.SetGlobalOptions(
@@ -84,14 +86,32 @@ func indicatorLabel(inds []warehouse.Indicator, code, lang string) string {
 // indicatorName is an indicator's name in lang; a growth rate of money says whether it is
 // at current or constant prices (名义, 实际) wherever it is named, as figures are quoted.
 func indicatorName(i warehouse.Indicator, lang string) string {
+	return indicatorWithUnit(i, "", lang)
+}
+
+// indicatorWithUnit is indicatorName with unit (as loaded; "" for none) in the same brackets:
+// 地区生产总值增速（实际，%）, "GDP growth (real, %)", 人均地区生产总值（元）.
+func indicatorWithUnit(i warehouse.Indicator, unit, lang string) string {
 	name := i.NameZh
 	if lang == langEn && i.NameEn != "" {
 		name = i.NameEn
 	}
+	var within []string
 	if w := basisWord(i.PriceBasis, lang); w != "" && i.Kind == measure.Rate {
-		name += fmt.Sprintf(t(lang, "in_parens"), w)
+		within = append(within, w)
 	}
-	return name
+	if unit != "" {
+		within = append(within, unitWord(unit, lang))
+	}
+	if len(within) == 0 {
+		return name
+	}
+	add := strings.Join(within, t(lang, "sep_within"))
+	// A name that ends in its own bracket (地区生产总值（修订前）) takes the rest inside it.
+	if last, size := utf8.DecodeLastRuneInString(name); last == '）' || last == ')' {
+		return name[:len(name)-size] + t(lang, "sep_within") + add + string(last)
+	}
+	return name + fmt.Sprintf(t(lang, "in_parens"), add)
 }
 
 // basisWord says at which prices money is measured: 名义 (current), 实际 (constant); ""

@@ -274,7 +274,7 @@ func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
 		data[i] = opts.MapData{Name: names[row.ShortZh], Value: row.Value}
 		lo, hi = math.Min(lo, row.Value), math.Max(hi, row.Value)
 	}
-	title := fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year)
+	title := fmt.Sprintf(t(lang, "chart_title"), indicatorWithUnit(r.Indicator, r.Indicator.Unit, lang), r.Year)
 	m.SetGlobalOptions(chartBase("china-map", title, "", lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),

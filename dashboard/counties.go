@@ -245,16 +245,16 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 		}
 		data[i] = opts.BarData{Name: names[i], Value: v, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
-	unit := unitWord(r.Indicator.Unit, lang)
+	unit := r.Indicator.Unit
 	if by == "growth" {
 		unit = "%"
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unit, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
+	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorWithUnit(r.Indicator, unit, lang), r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "80", Top: "70", Bottom: "30", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unitWord(unit, lang)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 	)
 	bar.SetXAxis(names)
@@ -291,7 +291,7 @@ func provinceMapChart(r *warehouse.CountyRanking, mapName, filter, lang string) 
 	sort.Slice(data, func(a, b int) bool { return data[a].Name < data[b].Name })
 	m := charts.NewMap()
 	m.RegisterMapType(mapName)
-	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorName(r.Indicator, lang), unitWord(r.Indicator.Unit, lang), r.Year), cityAggregateLabel(perPerson, filter, lang), lang)...)
+	m.SetGlobalOptions(chartBase("province-map", fmt.Sprintf(t(lang, "chart_title"), indicatorWithUnit(r.Indicator, r.Indicator.Unit, lang), r.Year), cityAggregateLabel(perPerson, filter, lang), lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),

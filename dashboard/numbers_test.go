@@ -314,6 +314,10 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		{"/?year=2024&lang=en", "GDP growth (real)"},
 		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "GDP growth (real)"},
 		{"/brief?period=2024&lang=en", "Gansu's GDP growth (real) was 5.8%"},
+		// With its unit, in one bracket: it read 地区生产总值增速（实际）（%）.
+		{"/ranking?indicator=gdp_growth&year=2024", "地区生产总值增速（实际，%）"},
+		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "GDP growth (real, %)"},
+		{"/ranking?indicator=gdp&year=2024", "地区生产总值（亿元）"},
 	} {
 		_, page := app.get(c.path)
 		page = html.UnescapeString(page)
@@ -322,6 +326,12 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		}
 		if strings.Contains(page, "(real) (real)") || strings.Contains(page, "Real GDP growth (real)") || strings.Contains(page, "（实际）（实际）") {
 			t.Errorf("%s says the basis twice", c.path)
+		}
+		if i := strings.Index(page, "）（"); i >= 0 {
+			t.Errorf("%s puts two brackets side by side: %q", c.path, page[max(0, i-60):i+20])
+		}
+		if i := strings.Index(page, ") ("); i >= 0 {
+			t.Errorf("%s puts two brackets side by side: %q", c.path, page[max(0, i-60):i+20])
 		}
 	}
 	_, js := app.get("/api/brief?period=2024&lang=en")
