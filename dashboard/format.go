@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 var templateFuncs = template.FuncMap{
@@ -14,6 +15,7 @@ var templateFuncs = template.FuncMap{
 	"pct":      func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
 	"inLang":   inLang,
 	"zhOnly":   zhOnly,
+	"zhIn":     zhIn,
 }
 
 // inLang is text given in Chinese and English, in the page's language: the Chinese when
@@ -28,6 +30,12 @@ func inLang(lang, zh, en string) string {
 // zhOnly says an English page shows such a text in Chinese (inLang found no English):
 // the page marks it as Chinese, for readers and screen readers alike.
 func zhOnly(lang, zh, en string) bool { return lang == langEn && en == "" && zh != "" }
+
+// zhIn says an English page shows text that is Chinese (a ledger item's title, a note its
+// writer gave in Chinese): the page marks it so, as zhOnly does.
+func zhIn(lang, text string) bool {
+	return lang == langEn && strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+}
 
 // formatNumber writes v with thousands separators and at most two decimals, trailing zeros
 // dropped: 46381 → 46,381; 12345.67 → 12,345.67; 3.3 → 3.3.

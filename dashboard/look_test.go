@@ -229,6 +229,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 	s.setViewport(t, desktop)
 	s.load(t, pageURL)
 	s.axe(t, name)
+	if un := s.eval(t, unmarkedChinese); un != "" {
+		t.Errorf("%s: Chinese on an English page not marked lang=\"zh-CN\" (screen readers read it as English): %s", name, un)
+	}
 	for _, v := range append([]viewport{desktop}, widths...) {
 		if v != desktop {
 			s.setViewport(t, v)
@@ -246,6 +249,21 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 		}
 	}
 }
+
+// unmarkedChinese lists, on an English page, text in Chinese that no lang="zh…" encloses.
+// An English sentence that quotes a Chinese term (No report (未报)) is English.
+const unmarkedChinese = `(function () {
+  if (document.documentElement.lang !== 'en') return '';
+  var bad = [], w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), n;
+  while ((n = w.nextNode()) && bad.length < 5) {
+    var p = n.parentElement;
+    var han = (n.data.match(/\p{Script=Han}/gu) || []).length, latin = (n.data.match(/[A-Za-z]/g) || []).length;
+    if (han === 0 || han < latin || p.closest('script, style')) continue;
+    var l = p.closest('[lang]');
+    if (!l || l.lang.indexOf('zh') !== 0) bad.push((p.id ? '#' + p.id : p.tagName.toLowerCase()) + ' "' + n.data.trim().slice(0, 30) + '"');
+  }
+  return bad.join(', ');
+})()`
 
 // phoneOverflow lists what makes the document wider than the window.
 const phoneOverflow = `(function () {
