@@ -64,6 +64,7 @@ type stepForm struct {
 	// Errors maps a field (progress, note, file, kind) to what is wrong with it, in the
 	// page's language.
 	Errors map[string]string
+	lang   string
 }
 
 func (f *stepForm) fail(field, msg string) {
@@ -71,7 +72,7 @@ func (f *stepForm) fail(field, msg string) {
 		f.Errors = map[string]string{}
 	}
 	if old := f.Errors[field]; old != "" {
-		msg = old + "；" + msg
+		msg = old + t(f.lang, "sep_clause") + msg
 	}
 	f.Errors[field] = msg
 }
@@ -121,7 +122,7 @@ func (s *Server) progressStep(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	f := stepForm{Kind: warehouse.StepProgress}
+	f := stepForm{Kind: warehouse.StepProgress, lang: lang}
 	var files []warehouse.Attachment
 	for {
 		p, err := parts.NextPart()
@@ -192,7 +193,7 @@ func (s *Server) closureStep(c echo.Context) error {
 	if !allowed[kind] {
 		return s.refuseStep(c, it, kind)
 	}
-	f := stepForm{Kind: kind, Note: c.FormValue("note")}
+	f := stepForm{Kind: kind, Note: c.FormValue("note"), lang: pageLang(c)}
 	reason := kind == warehouse.StepReturn || kind == warehouse.StepReopen
 	if why := checkNote(f.Note, reason); why != "" {
 		f.fail("note", t(pageLang(c), "note_"+why))

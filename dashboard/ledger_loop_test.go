@@ -151,7 +151,14 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 			t.Errorf("%s: the note came back unescaped", tc.name)
 		}
 	}
-	ct, body := progressForm(map[string]string{"progress": "60"}, map[string][]byte{"huge.pdf": make([]byte, 6*dashboard.MaxAttachmentBytes)})
+	// Two errors on one field are joined in the page's language (English read "…；…").
+	ct, body := progressForm(map[string]string{"progress": "60"}, map[string][]byte{"a.pdf": zip, "b.pdf": []byte("<script>")})
+	_, _, page := send(t, alice, "POST", item+"/progress?lang=en", ct, aliceCSRF, body)
+	if m := regexp.MustCompile(`id="progress-files-error">([^<]*)<`).FindStringSubmatch(page); m == nil || strings.Contains(m[1], "；") ||
+		!strings.Contains(m[1], "; ") || !strings.Contains(m[1], "a.pdf: this is a ZIP archive") || !strings.Contains(m[1], "b.pdf: only PDF") {
+		t.Errorf("two bad files on the English page: %q; want both, joined with \"; \"", m)
+	}
+	ct, body = progressForm(map[string]string{"progress": "60"}, map[string][]byte{"huge.pdf": make([]byte, 6*dashboard.MaxAttachmentBytes)})
 	if code, _, _ := send(t, alice, "POST", item+"/progress", ct, aliceCSRF, body); code != http.StatusRequestEntityTooLarge {
 		t.Errorf("a body over the route's limit: %d, want 413", code)
 	}
