@@ -97,7 +97,7 @@ func indicatorWithUnit(i warehouse.Indicator, unit, lang string) string {
 		name = i.NameEn
 	}
 	var within []string
-	if w := basisWord(i.PriceBasis, lang); w != "" && i.Kind == measure.Rate {
+	if w := basisWord(i.NamedBasis(), lang); w != "" {
 		within = append(within, w)
 	}
 	if unit != "" {

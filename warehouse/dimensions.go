@@ -47,6 +47,16 @@ type Indicator struct {
 	Years      []int
 }
 
+// NamedBasis is the price basis the indicator's name says wherever it is named: a growth
+// rate of money is nominal or real (地区生产总值增速（实际）); "" for any other indicator,
+// whose name says all.
+func (i Indicator) NamedBasis() string {
+	if i.Kind != measure.Rate {
+		return ""
+	}
+	return i.PriceBasis
+}
+
 // PeerGroup is a named set of regions compared with each other.
 type PeerGroup struct {
 	Code    string

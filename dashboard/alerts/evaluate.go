@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 // Store is what the alerts read and write in the warehouse.
@@ -301,6 +302,18 @@ func parsePlaces(fp string) map[string][2]int {
 	return out
 }
 
+// indicatorName is the indicator's Chinese name as the pages give it: a growth rate of
+// money says 名义 or 实际.
+func indicatorName(ind warehouse.Indicator) string {
+	switch ind.NamedBasis() {
+	case measure.Current:
+		return ind.NameZh + "（名义）"
+	case measure.Constant:
+		return ind.NameZh + "（实际）"
+	}
+	return ind.NameZh
+}
+
 // rankNews words the groups whose rank moved since the last look: "2024年人均地区生产总值
 // 在西部12省区市中居第9位，较此前第10位进位1位". Nothing is news when no group's rank is
 // known from before.
@@ -326,9 +339,10 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 		if p.tied > 1 {
 			among += fmt.Sprintf("，%d个并列", p.tied)
 		}
-		line := fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），较此前的第%d位%s", p.year, home, ind.NameZh, p.groupName, p.rank, among, b[1], verb)
+		name := indicatorName(ind)
+		line := fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），较此前的第%d位%s", p.year, home, name, p.groupName, p.rank, among, b[1], verb)
 		if b[0] != p.year {
-			line = fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），此前所见为%d年第%d位", p.year, home, ind.NameZh, p.groupName, p.rank, among, b[0], b[1])
+			line = fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），此前所见为%d年第%d位", p.year, home, name, p.groupName, p.rank, among, b[0], b[1])
 		}
 		if p.comparable && p.change != 0 {
 			line += fmt.Sprintf("；与上年相比%s", signedPlaces(p.change))
@@ -345,7 +359,7 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 	case down > 0 && up == 0:
 		word = "退位"
 	}
-	return fmt.Sprintf("【%s】%s%s排名", word, home, ind.NameZh), strings.Join(lines, "\n"), true
+	return fmt.Sprintf("【%s】%s%s排名", word, home, indicatorName(ind)), strings.Join(lines, "\n"), true
 }
 
 func signedPlaces(n int) string {

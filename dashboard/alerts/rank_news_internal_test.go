@@ -5,20 +5,25 @@ import (
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 )
 
 // A rank others share says so in the alert, as on the pages: "居第3位（共31个，3个并列）".
 func TestRankNewsSaysATie(t *testing.T) {
-	ind := warehouse.Indicator{Code: "gdp_growth", NameZh: "地区生产总值增速"}
+	ind := warehouse.Indicator{Code: "gdp_growth", NameZh: "地区生产总值增速", Kind: measure.Rate, PriceBasis: measure.Constant}
 	now := []place{
 		{group: "all31", groupName: "全国31个省份", year: 2024, rank: 3, size: 31, tied: 3, change: 3, comparable: true},
 		{group: "west12", groupName: "西部12省区市", year: 2024, rank: 2, size: 12, tied: 1, change: 1, comparable: true},
 	}
-	_, body, ok := rankNews("甘肃省", ind, now, map[string][2]int{"all31": {2023, 6}, "west12": {2023, 3}})
+	subject, body, ok := rankNews("甘肃省", ind, now, map[string][2]int{"all31": {2023, 6}, "west12": {2023, 3}})
 	if !ok {
 		t.Fatal("no news of two moves")
 	}
-	for _, want := range []string{"全国31个省份中居第3位（共31个，3个并列）", "西部12省区市中居第2位（共12个）"} {
+	// The indicator is named as the pages name it: a growth rate says 实际.
+	if !strings.Contains(subject, "地区生产总值增速（实际）排名") {
+		t.Errorf("the alert's subject %q does not say the growth is real", subject)
+	}
+	for _, want := range []string{"全国31个省份中居第3位（共31个，3个并列）", "西部12省区市中居第2位（共12个）", "甘肃省地区生产总值增速（实际）在"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the alert lacks %q:\n%s", want, body)
 		}
