@@ -191,7 +191,7 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll", Data: legend}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "90", Top: "70", Bottom: "60"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Inverse: opts.Bool(true), Min: 1, Max: len(tr.Group.Members), Name: t(lang, "rank")}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Inverse: opts.Bool(true), Name: t(lang, "rank")}),
 	)
 	line.SetXAxis(yearLabels(tr.Years))
 	n := 0
@@ -230,6 +230,7 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		option = linkSeries(option, i, rankLinks(tr.Indicator.Code, r.Code, tr.Years, r.Ranks, lang))
 	}
 	option = plainOption(option)
+	rankAxis(option, len(tr.Group.Members))
 	series, _ := option["series"].([]any)
 	for i, sr := range series {
 		m, ok := sr.(map[string]any)
@@ -246,6 +247,30 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		}
 	}
 	return option
+}
+
+// rankAxis lays the rank axis from half a place above the first to half a place below the
+// last, so that no line runs along the chart's edge (the last place was drawn on the year
+// axis), labelled at the first place, every fifth and the last.
+func rankAxis(option map[string]any, places int) {
+	axes, _ := option["yAxis"].([]any)
+	if len(axes) == 0 || places < 1 {
+		return
+	}
+	y, ok := axes[0].(map[string]any)
+	if !ok {
+		return
+	}
+	marks := []int{1}
+	for p := 5; p <= places-3; p += 5 { // a mark beside the last would print over it
+		marks = append(marks, p)
+	}
+	if places > 1 {
+		marks = append(marks, places)
+	}
+	y["min"], y["max"] = 0.5, float64(places)+0.5
+	y["axisLabel"] = map[string]any{"customValues": marks}
+	y["axisTick"] = map[string]any{"customValues": marks}
 }
 
 // plainOption turns a go-echarts option into plain JSON values, to set what go-echarts has

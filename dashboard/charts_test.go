@@ -84,10 +84,11 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 		name        string
 		n, home     int
 		wantColours []string
+		wantMarks   []float64
 	}{
-		{"all 31, home last", 31, 31, []string{"290000", "300000", "310000"}},
-		{"all 31, home in the middle", 31, 15, []string{"130000", "140000", "150000", "160000", "170000"}},
-		{"small group", 5, 5, []string{"010000", "020000", "030000", "040000", "050000"}},
+		{"all 31, home last", 31, 31, []string{"290000", "300000", "310000"}, []float64{1, 5, 10, 15, 20, 25, 31}},
+		{"all 31, home in the middle", 31, 15, []string{"130000", "140000", "150000", "160000", "170000"}, []float64{1, 5, 10, 15, 20, 25, 31}},
+		{"small group", 5, 5, []string{"010000", "020000", "030000", "040000", "050000"}, []float64{1, 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := rankHistoryChart(trajectoryOf(tc.n, tc.home), langZh)
@@ -97,6 +98,10 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 					Type string
 					Data []string
 				}
+				YAxis []struct {
+					Min, Max  float64
+					AxisLabel struct{ CustomValues []float64 } `json:"axisLabel"`
+				} `json:"yAxis"`
 				Series []struct {
 					Name        string
 					Z           int
@@ -107,6 +112,11 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 			}
 			if err := json.Unmarshal(b, &o); err != nil {
 				t.Fatal(err)
+			}
+			// The first and last places lie half a place inside the chart: the last was drawn
+			// on the year axis.
+			if len(o.YAxis) != 1 || o.YAxis[0].Min != 0.5 || o.YAxis[0].Max != float64(tc.n)+0.5 || !slices.Equal(o.YAxis[0].AxisLabel.CustomValues, tc.wantMarks) {
+				t.Errorf("rank axis %+v, want 0.5 to %d.5 marked at %v", o.YAxis, tc.n, tc.wantMarks)
 			}
 			if o.Legend.Type != "scroll" || !slices.Equal(o.Legend.Data, tc.wantColours) {
 				t.Errorf("legend %+v, want a scrolling legend of %v", o.Legend, tc.wantColours)
