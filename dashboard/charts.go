@@ -406,3 +406,16 @@ func shortName(r warehouse.Region, lang string) string {
 	}
 	return r.NameZh
 }
+
+// axisName is a region as an axis of many names labels it, the shortest that stays
+// unambiguous: 临夏 for 临夏回族自治州 and, in English, Linxia for "Linxia Hui Autonomous
+// Prefecture" (a city's English name starts with its own name; at 30° it ran into the
+// legend). The tooltip and the tables give the full name.
+func axisName(r warehouse.Region, lang string) string {
+	if lang == langEn && r.Level == "city" {
+		if first, _, ok := strings.Cut(r.NameEn, " "); ok {
+			return first
+		}
+	}
+	return shortName(r, lang)
+}

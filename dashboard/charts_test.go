@@ -225,3 +225,28 @@ func TestTextInThePagesLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The ledger's city chart labels its axis with short names: "Linxia Hui Autonomous
+// Prefecture" at 30° ran into the legend, and the full Chinese names printed over each
+// other on a phone.
+func TestCityAxisUsesShortNames(t *testing.T) {
+	regions := map[string]warehouse.Region{
+		"620100": {Code: "620100", NameZh: "兰州市", ShortZh: "兰州", NameEn: "Lanzhou", Level: "city"},
+		"622900": {Code: "622900", NameZh: "临夏回族自治州", ShortZh: "临夏", NameEn: "Linxia Hui Autonomous Prefecture", Level: "city"},
+		"150000": {Code: "150000", NameZh: "内蒙古自治区", ShortZh: "内蒙古", NameEn: "Inner Mongolia", Level: "province"},
+	}
+	by := map[string]map[string]int{"620100": {warehouse.StatusClosed: 3}, "622900": {warehouse.StatusClosed: 2}}
+	for lang, want := range map[string][]string{langZh: {"兰州", "临夏"}, langEn: {"Lanzhou", "Linxia"}} {
+		b, _ := json.Marshal(cityStatusChart(by, regions, lang))
+		var o struct {
+			XAxis []struct{ Data []string } `json:"xAxis"`
+		}
+		if err := json.Unmarshal(b, &o); err != nil || len(o.XAxis) != 1 || !slices.Equal(o.XAxis[0].Data, want) {
+			t.Errorf("%s: city axis %+v, want %v", lang, o.XAxis, want)
+		}
+	}
+	// A province's English name is not cut: only a city's starts with its own name.
+	if got := axisName(regions["150000"], langEn); got != "Inner Mongolia" {
+		t.Errorf("axis name of Inner Mongolia: %q", got)
+	}
+}

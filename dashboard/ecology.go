@@ -200,7 +200,8 @@ func statusPie(by map[string]int, asOf, lang string) map[string]any {
 	for _, st := range warehouse.LedgerStatuses {
 		data = append(data, opts.PieData{Name: statusLabel(lang, st), Value: by[st], ItemStyle: &opts.ItemStyle{Color: statusColors[st]}})
 	}
-	pie.AddSeries(t(lang, "status"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "65%"}}),
+	// Centred a little low, so that a label on the ring's top clears the date under the title.
+	pie.AddSeries(t(lang, "status"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"32%", "58%"}, Center: []string{"50%", "56%"}}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
 	return optionOf(pie)
 }
@@ -213,14 +214,17 @@ func cityStatusChart(by map[string]map[string]int, regions map[string]warehouse.
 	slices.Sort(cities)
 	names := make([]string, len(cities))
 	for i, c := range cities {
-		names[i] = regionLabel(regions, c, lang)
+		names[i] = c
+		if r, ok := regions[c]; ok {
+			names[i] = axisName(r, lang)
+		}
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("ledger-cities", t(lang, "ledger_by_city"), "", lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
-		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}))
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 45}}))
 	bar.SetXAxis(names)
 	for _, st := range warehouse.LedgerStatuses {
 		data := make([]opts.BarData, len(cities))
