@@ -216,7 +216,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 	}
 	if len(sc.Units) > 0 {
 		v.addChart("scorecard", 90+20*len(sc.Units), scorecardChart(sc, lang))
-		v.addChart("categories", 380, categoriesChart(sc, lang))
+		v.addChart("categories", 460, categoriesChart(sc, lang))
 	}
 	if len(d.Trend) > 0 {
 		v.addChart("campaign-trend", 380, campaignTrendChart(d.Trend, lang))
@@ -368,7 +368,9 @@ func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	return linkSeries(optionOf(bar), 0, links)
 }
 
-// categoriesChart compares problems found and rectified in each of the seven categories.
+// categoriesChart compares problems found and rectified in each of the seven categories,
+// the categories down the side: their names are seven characters long, and along the
+// bottom they were cut and printed over each other on a phone.
 func categoriesChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	names := make([]string, len(sc.Categories))
 	found := make([]opts.BarData, len(sc.Categories))
@@ -382,11 +384,14 @@ func categoriesChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	bar.SetGlobalOptions(chartBase("categories", t(lang, "categories_title"), sc.Month[:7], lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
-		charts.WithGridOpts(opts.Grid{Left: "50", Right: "30", Top: "70", Bottom: "90"}),
-		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 20}}))
+		charts.WithGridOpts(opts.Grid{Left: "10", Right: "50", Top: "70", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}))
 	bar.SetXAxis(names)
-	bar.AddSeries(t(lang, "found"), found, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorHome}))
-	bar.AddSeries(t(lang, "rectified"), fixed, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#5ad8a6"}))
+	label := charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"})
+	bar.AddSeries(t(lang, "found"), found, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorHome}), label)
+	bar.AddSeries(t(lang, "rectified"), fixed, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#5ad8a6"}), label)
+	bar.XYReversal()
 	return optionOf(bar)
 }
 

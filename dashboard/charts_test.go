@@ -250,3 +250,22 @@ func TestCityAxisUsesShortNames(t *testing.T) {
 		t.Errorf("axis name of Inner Mongolia: %q", got)
 	}
 }
+
+// The seven categories are named down the side of their chart: along the bottom their
+// seven-character names were cut and printed over each other on a phone.
+func TestCategoriesNamedDownTheSide(t *testing.T) {
+	sc := &warehouse.Scorecard{Month: "2025-02-01"}
+	for c := 1; c <= 7; c++ {
+		sc.Categories = append(sc.Categories, warehouse.CategoryCount{Category: c, Found: float64(10 * c), Rectified: float64(5 * c)})
+	}
+	b, _ := json.Marshal(categoriesChart(sc, langZh))
+	var o struct {
+		YAxis []struct {
+			Type string
+			Data []string
+		} `json:"yAxis"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil || len(o.YAxis) != 1 || o.YAxis[0].Type != "category" || len(o.YAxis[0].Data) != 7 || o.YAxis[0].Data[0] != "麻木僵化不思为" {
+		t.Errorf("categories axis %+v, want the seven names down the side", o.YAxis)
+	}
+}
