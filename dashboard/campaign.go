@@ -181,7 +181,7 @@ type scoreRow struct {
 
 // itemRow is one line of a unit's breakdown.
 type itemRow struct {
-	Item, Status, Value, Median, Spread, Normalised, Points, Weight string
+	Item, Unit, Status, Value, Median, Spread, Normalised, Points, Weight string
 }
 
 func (s *Server) campaignPage(c echo.Context) error {
@@ -207,12 +207,18 @@ func (s *Server) campaignPage(c echo.Context) error {
 	if sc.Published != nil {
 		v.Published = fmt.Sprintf(t(lang, "sc_published"), sc.Published.At, sc.Published.By)
 	}
+	metrics, err := s.store.CampaignMetrics(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	items := map[string]scorecard.Item{}
+	units := map[string]string{}
 	for _, it := range sc.Items {
 		items[it.Code] = it
+		units[it.Code] = itemUnit(it, metrics, lang)
 	}
 	for _, u := range sc.Units {
-		v.Rows = append(v.Rows, scoreRowOf(u, sc, items, lang))
+		v.Rows = append(v.Rows, scoreRowOf(u, sc, items, units, lang))
 	}
 	if len(sc.Units) > 0 {
 		v.addChart("scorecard", 90+20*len(sc.Units), scorecardChart(sc, lang))
@@ -258,7 +264,22 @@ func (s *Server) unitNames(ctx context.Context, lang string) (map[string]string,
 	return names, nil
 }
 
-func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string]scorecard.Item, lang string) scoreRow {
+// itemUnit is what an item's value, median and spread are measured in: a count per
+// 10,000 residents (次/万人) or a percentage.
+func itemUnit(it scorecard.Item, metrics []warehouse.CampaignMetric, lang string) string {
+	if it.Formula != scorecard.PerSize {
+		return "%"
+	}
+	unit := it.Num
+	if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == it.Num }); i >= 0 {
+		unit = unitWord(metrics[i].Unit, lang)
+	}
+	return fmt.Sprintf(t(lang, "sc_per_residents"), unit)
+}
+
+// scoreRowOf is a unit's row of the scorecard with its breakdown, each item's value in the
+// unit units gives it.
+func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string]scorecard.Item, units map[string]string, lang string) scoreRow {
 	if !u.Reported {
 		return scoreRow{Rank: "—", Change: "—", Name: u.Name, Score: t(lang, "sc_unreported"), Unreported: true, ChangeClass: "same"}
 	}
@@ -283,8 +304,7 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		row.Flags = t(lang, "sc_missing") + t(lang, "sep_label") + strings.Join(missing, t(lang, "sep_list"))
 	}
 	for _, is := range u.Items {
-		it := items[is.Code]
-		r := itemRow{Item: itemName(it, lang), Status: t(lang, "sc_status_"+string(is.Status)), Weight: formatNumber(is.Weight),
+		r := itemRow{Item: itemName(items[is.Code], lang), Unit: units[is.Code], Status: t(lang, "sc_status_"+string(is.Status)), Weight: formatNumber(is.Weight),
 			Value: "—", Median: "—", Spread: "—", Normalised: "—", Points: "—"}
 		y := sc.Yardsticks[is.Code]
 		if is.Status == scorecard.OK {

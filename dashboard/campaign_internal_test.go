@@ -54,7 +54,7 @@ func TestBlankItemsListedInThePagesPunctuation(t *testing.T) {
 	var u warehouse.UnitScore
 	u.Reported, u.Missing = true, []string{"a", "b"}
 	for lang, want := range map[string]string{langZh: "缺报：甲、乙", langEn: "Blank: A, B"} {
-		if got := scoreRowOf(u, &warehouse.Scorecard{}, items, lang).Flags; got != want {
+		if got := scoreRowOf(u, &warehouse.Scorecard{}, items, nil, lang).Flags; got != want {
 			t.Errorf("%s: flags %q, want %q", lang, got, want)
 		}
 	}
@@ -68,8 +68,8 @@ func TestRankCardPunctuatesInItsLanguage(t *testing.T) {
 		Home:       &warehouse.HomeStanding{Row: warehouse.RankRow{Rank: 3, RankAll: 3}, GroupSize: 31, AllSize: 29, TiedAll: 2, TiedGroup: 2},
 		MissingAll: []warehouse.MissingRegion{{NameZh: "西藏自治区", NameEn: "Tibet"}, {NameZh: "黑龙江省", NameEn: "Heilongjiang"}}}
 	for lang, want := range map[string]string{
-		langZh: "全国省份排名 3/29（2省并列）（西藏自治区、黑龙江省 2024 年缺数）",
-		langEn: "Rank among all provinces 3/29 (tied, 2 provinces) (Tibet, Heilongjiang: no value for 2024)",
+		langZh: "全国省份排名 3/29（2省并列；西藏自治区、黑龙江省 2024 年缺数）",
+		langEn: "Rank among all provinces 3/29 (tied, 2 provinces; Tibet, Heilongjiang: no value for 2024)",
 	} {
 		if got := newHomeCards(r, lang).RankAll; got != want {
 			t.Errorf("%s: %q, want %q", lang, got, want)

@@ -106,12 +106,17 @@ func indicatorWithUnit(i warehouse.Indicator, unit, lang string) string {
 	if len(within) == 0 {
 		return name
 	}
-	add := strings.Join(within, t(lang, "sep_within"))
-	// A name that ends in its own bracket (地区生产总值（修订前）) takes the rest inside it.
-	if last, size := utf8.DecodeLastRuneInString(name); last == '）' || last == ')' {
-		return name[:len(name)-size] + t(lang, "sep_within") + add + string(last)
+	return inBrackets(name, strings.Join(within, t(lang, "sep_within")), t(lang, "sep_within"), lang)
+}
+
+// inBrackets adds add to text in brackets, inside the bracket text ends with, if any, after
+// sep: 地区生产总值（修订前，亿元）, 3/29（2省并列；西藏 2024 年缺数）. Two brackets side by
+// side read as a stutter.
+func inBrackets(text, add, sep, lang string) string {
+	if last, size := utf8.DecodeLastRuneInString(text); last == '）' || last == ')' {
+		return text[:len(text)-size] + sep + add + string(last)
 	}
-	return name + fmt.Sprintf(t(lang, "in_parens"), add)
+	return text + fmt.Sprintf(t(lang, "in_parens"), add)
 }
 
 // basisWord says at which prices money is measured: 名义 (current), 实际 (constant); ""

@@ -373,3 +373,20 @@ func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
 		}
 	}
 }
+
+// A unit's breakdown says what each item's value, median and spread are measured in: the
+// numbers stood alone (12.34 of what?).
+func TestScoreBreakdownSaysEachItemsUnit(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for lang, want := range map[string][]string{
+		"zh": {"<th>计量单位</th>", "<td>次/万人</td>", "<td>家/万人</td>", "<td>%</td>"},
+		"en": {"<th>Measured in</th>", "<td>times per 10,000 residents</td>", "<td>enterprises per 10,000 residents</td>", "<td>%</td>"},
+	} {
+		_, page := app.get("/campaign?lang=" + lang)
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the breakdown lacks %s", lang, w)
+			}
+		}
+	}
+}

@@ -259,7 +259,7 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 		ChangeClass: changeClass(h.Row),
 	}
 	if m := missingText(r.MissingAll, r.Year, lang); m != "" {
-		c.RankAll += fmt.Sprintf(t(lang, "in_parens"), m)
+		c.RankAll = inBrackets(c.RankAll, m, t(lang, "sep_clause"), lang)
 	}
 	switch {
 	case !h.Row.Change.Comparable:
