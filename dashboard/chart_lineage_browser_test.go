@@ -56,6 +56,12 @@ func TestChartTooltipLeadsToLineageInBrowser(t *testing.T) {
 		if txt := s.text(t, "#lineage-loads"); !strings.Contains(txt, "province_annual.csv") {
 			t.Errorf("the lineage the tooltip opened reads %q; want province_annual.csv and its line", txt)
 		}
+		// And the numbers printed on the ranking's bars and its national line (read 228167).
+		s.load(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024")
+		if got := s.eval(t, `(function () { var s = echarts.getInstanceByDom(document.getElementById('ranking')).getOption().series[0];
+			return s.label.formatter({value: 228167, name: '北京'}) + ' | ' + s.markLine.label.formatter({value: 95749}); })()`); got != "228,167 | 全国 95,749" {
+			t.Errorf("the ranking's bar and national labels at %s read %q, want 228,167 | 全国 95,749", v.name, got)
+		}
 	}
 	s.check(t, srv.URL)
 }

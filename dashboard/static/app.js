@@ -32,6 +32,7 @@
     var option = JSON.parse(src.textContent);
     if (still) option.animation = false;
     [].concat(option.visualMap || []).forEach(function (m) { m.formatter = m.formatter || num; });
+    groupLabels(option);
     if (!wall && hasSources(option)) linkSources(chart, option);
     chart.setOption(option);
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
@@ -57,6 +58,21 @@
     if (typeof v !== 'number' || !isFinite(v)) return v;
     var s = v.toLocaleString('en-US', { maximumFractionDigits: 2 });
     return s === '-0' ? '0' : s;
+  }
+  // A number printed on a chart (a bar's value, the national line's) is grouped too: the
+  // bars read 228167 beside an axis reading 250,000. A label's template keeps its words,
+  // its {c} is the grouped number.
+  function groupLabels(option) {
+    (option.series || []).forEach(function (s) {
+      [s.label, s.markLine && s.markLine.label].forEach(function (l) {
+        if (!l || !l.show || (l.formatter && typeof l.formatter !== 'string')) return;
+        var fmt = l.formatter || '{c}';
+        l.formatter = function (p) {
+          var v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+          return fmt.replace(/\{a\}/g, p.seriesName).replace(/\{b\}/g, p.name).replace(/\{c\}/g, num(v));
+        };
+      });
+    });
   }
   function esc(v) {
     return String(v).replace(/[&<>"']/g, function (c) {
