@@ -378,7 +378,10 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	c, _ := f.signedIn(t, "ops")
 	run := "/admin/loads/" + rep.Run.ID
 	page := body(t, c, f.srv.URL+run)
-	for _, want := range []string{`data-code="unknown_region"><strong>unknown_region</strong> ×150`, `<strong>bad_value</strong> ×2`, ">上传（ops）<", ">已提交<"} {
+	// Each code says its kind of fault in the page's language; the reasons are the loader's
+	// English, marked so.
+	for _, want := range []string{`data-code="unknown_region"><strong>无法识别的代码或名称 <code>unknown_region</code></strong> ×150`,
+		`<strong>取值不合规 <code>bad_value</code></strong> ×2`, ">上传（ops）<", ">已提交<", `id="reasons-in-english"`, `<td lang="en">unknown region`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("run page lacks %q", want)
 		}

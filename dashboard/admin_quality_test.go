@@ -138,7 +138,7 @@ func TestOperatorMonthInBrowser(t *testing.T) {
 
 	// Two bad rows beside ten good ones: loaded, and the two kept with their reasons.
 	upload(countyGDP(t, "县域GDP_2001.csv", 100, "2001,999999,gdp,5,亿元", "2001,620321,gdp,一百,亿元"))
-	if reasons := s.text(t, "#reasons"); !strings.Contains(reasons, "unknown_region ×1") || !strings.Contains(reasons, "bad_value ×1") {
+	if reasons := s.text(t, "#reasons"); !strings.Contains(reasons, "unknown_region ×1") || !strings.Contains(reasons, "取值不合规 bad_value ×1") {
 		t.Errorf("grouped rejects read %q, want unknown_region ×1 and bad_value ×1", reasons)
 	}
 	// The exports, fetched by the page as a click would, with the admin's session.

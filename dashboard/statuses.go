@@ -52,7 +52,17 @@ func startedByLabel(lang, by string) string {
 	return fmt.Sprintf(t(lang, "started_by_user"), t(lang, "started_"+kind), user)
 }
 
+// rejectKindLabel names in lang the kind of fault a reject's reason code says (未知代码),
+// "" for a code of no kind: the reason itself is the loader's English.
+func rejectKindLabel(lang, code string) string {
+	if k := warehouse.RejectKindOf(code); k != "" {
+		return t(lang, "reject_kind_"+k)
+	}
+	return ""
+}
+
 func init() {
+	templateFuncs["rejectKind"] = rejectKindLabel
 	templateFuncs["status"] = statusLabel
 	templateFuncs["startedBy"] = startedByLabel
 	templateFuncs["job"] = jobLabel

@@ -1,6 +1,10 @@
 package etl
 
-import "strings"
+import (
+	"strings"
+
+	"jinwei/warehouse"
+)
 
 // Reason codes group a run's rejects on the operator's rejects page ("unknown_region ×31")
 // and are kept beside the reason's text in etl_rejects.reason_code. One vocabulary: a
@@ -16,11 +20,12 @@ import "strings"
 //	                       verifier's closure of a ledger item): an admin decides
 //	bad_FIELD              any other fault of the field's value
 //
-// The codes are derived from the reason's text at the one place rejects are made
+// The kinds are warehouse.RejectKinds, which the pages name. The codes are derived from
+// the reason's text at the one place rejects are made
 // (runState.reject), so every check that writes a reason gets a code without carrying one.
 const (
-	ReasonRowShape  = "row_shape"
-	ReasonDuplicate = "duplicate"
+	ReasonRowShape  = warehouse.RejectRowShape
+	ReasonDuplicate = warehouse.RejectDuplicate
 )
 
 // reasonCode classifies a reject's reason about field ("" for the whole row).
@@ -36,13 +41,13 @@ func reasonCode(field, why string) string {
 	case strings.Contains(w, "fields, the header has"):
 		return ReasonRowShape
 	case strings.HasPrefix(w, "unknown"):
-		return "unknown_" + field
+		return warehouse.RejectUnknown + "_" + field
 	case strings.HasPrefix(w, "no "):
-		return "missing_" + field
+		return warehouse.RejectMissing + "_" + field
 	case strings.Contains(w, "in the future"):
-		return "future_" + field
+		return warehouse.RejectFuture + "_" + field
 	case strings.HasPrefix(w, "conflict"):
-		return "conflict_" + field
+		return warehouse.RejectConflict + "_" + field
 	}
-	return "bad_" + field
+	return warehouse.RejectBad + "_" + field
 }

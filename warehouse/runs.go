@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,31 @@ func (r Run) Duration() time.Duration {
 		return 0
 	}
 	return r.FinishedAt.Sub(r.StartedAt)
+}
+
+// The kinds of fault a reject's reason code names first (etl writes the codes: a kind, then
+// the field at fault, "unknown_region"; row_shape and duplicate are whole codes).
+const (
+	RejectRowShape  = "row_shape"
+	RejectDuplicate = "duplicate"
+	RejectUnknown   = "unknown"
+	RejectMissing   = "missing"
+	RejectFuture    = "future"
+	RejectConflict  = "conflict"
+	RejectBad       = "bad"
+)
+
+// RejectKinds lists every kind of fault.
+var RejectKinds = []string{RejectRowShape, RejectDuplicate, RejectUnknown, RejectMissing, RejectFuture, RejectConflict, RejectBad}
+
+// RejectKindOf is the kind of fault a reason code names; "" for a code of none of them.
+func RejectKindOf(code string) string {
+	for _, k := range RejectKinds {
+		if code == k || strings.HasPrefix(code, k+"_") {
+			return k
+		}
+	}
+	return ""
 }
 
 // Reject is one row a load refused, with where it was and why.
