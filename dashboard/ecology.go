@@ -202,7 +202,7 @@ func statusPie(by map[string]int, asOf, lang string) map[string]any {
 	}
 	// Centred a little low, so that a label on the ring's top clears the date under the title.
 	pie.AddSeries(t(lang, "status"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"32%", "58%"}, Center: []string{"50%", "56%"}}),
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}" + t(lang, "sep_label") + "{c}"}))
 	return optionOf(pie)
 }
 
