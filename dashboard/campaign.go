@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -264,6 +265,18 @@ func (s *Server) unitNames(ctx context.Context, lang string) (map[string]string,
 	return names, nil
 }
 
+// scaleFigure writes a value, median or spread of the breakdown with at least three
+// significant digits (two decimals at the least), so that the normalised value can be
+// worked out from them: 0.0856 per 10,000 residents showed as 0.09, and (0.09 − 0.08) / 0.02
+// is not the +0.36 printed beside it.
+func scaleFigure(v float64) string {
+	decimals := 2
+	if a := math.Abs(v); a > 0 && a < 1 {
+		decimals = max(decimals, 2-int(math.Floor(math.Log10(a))))
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64)
+}
+
 // itemUnit is what an item's value, median and spread are measured in: a count per
 // 10,000 residents (次/万人) or a percentage.
 func itemUnit(it scorecard.Item, metrics []warehouse.CampaignMetric, lang string) string {
@@ -308,8 +321,8 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 			Value: "—", Median: "—", Spread: "—", Normalised: "—", Points: "—"}
 		y := sc.Yardsticks[is.Code]
 		if is.Status == scorecard.OK {
-			r.Value, r.Normalised = fmt.Sprintf("%.2f", is.Value), fmt.Sprintf("%+.2f", is.Normalised)
-			r.Median, r.Spread = fmt.Sprintf("%.2f", y.Median), fmt.Sprintf("%.2f", y.Spread)
+			r.Value, r.Normalised = scaleFigure(is.Value), fmt.Sprintf("%+.2f", is.Normalised)
+			r.Median, r.Spread = scaleFigure(y.Median), scaleFigure(y.Spread)
 		}
 		if is.Status != scorecard.NotApplicable {
 			r.Points = fmt.Sprintf("%.1f", is.Points)

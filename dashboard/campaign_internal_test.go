@@ -76,3 +76,13 @@ func TestRankCardPunctuatesInItsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The breakdown's figures keep three significant digits: 0.0856 showed as 0.09, and the
+// normalised value beside it could not be worked out from what the page printed.
+func TestScaleFiguresKeepThreeDigits(t *testing.T) {
+	for v, want := range map[float64]string{0.0856: "0.0856", 0.356: "0.356", 0.02: "0.0200", 83.14: "83.14", 5: "5.00", 0: "0.00", -0.0123: "-0.0123"} {
+		if got := scaleFigure(v); got != want {
+			t.Errorf("scaleFigure(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
