@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -70,10 +71,7 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 			return d, nil, nil, badFormat("year", y, "1949–2100")
 		}
 	}
-	mapInd := c.QueryParam("map")
-	if mapInd == "" {
-		mapInd = "gdp_per_capita"
-	}
+	mapInd := cmp.Or(c.QueryParam("map"), defaultMapIndicator)
 	for _, code := range append(slices.Clone(s.headlines()), mapInd) {
 		i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 		if i < 0 {
@@ -134,7 +132,12 @@ type cockpitView struct {
 	Indicators []option
 	Tiles      []tile
 	Targets    []targetView
+	// MapNote says why no map is drawn: the indicator chosen has no provincial value.
+	MapNote string
 }
+
+// defaultMapIndicator colours the cockpit's map until the reader picks another.
+const defaultMapIndicator = "gdp_per_capita"
 
 // tile is one headline indicator. Each rank sits beside its own change: the national
 // rank with the national change, the group's rank with the group's change.
@@ -174,10 +177,14 @@ func (s *Server) cockpitPage(c echo.Context) error {
 	for _, g := range groups {
 		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == d.Group.Code})
 	}
+	mapInd := cmp.Or(c.QueryParam("map"), defaultMapIndicator)
 	for _, i := range indicators {
-		if d.Map != nil {
-			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == d.Map.Indicator.Code})
+		if i.RanksProvinces() || i.Code == mapInd {
+			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == mapInd})
 		}
+	}
+	if d.Map == nil {
+		v.MapNote = t(lang, "map_no_provinces")
 	}
 	runs := map[string]bool{}
 	for _, r := range d.Tiles {

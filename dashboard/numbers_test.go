@@ -390,3 +390,22 @@ func TestScoreBreakdownSaysEachItemsUnit(t *testing.T) {
 		}
 	}
 }
+
+// An indicator no province has a value of (the demo loads rural income for the nation and
+// the counties only) is not offered where provinces are ranked or mapped: picked for the
+// map, the cockpit lost its map and every choice of its picker without a word.
+func TestIndicatorsWithoutProvincesAreNotOffered(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, page := app.get("/ranking")
+	if strings.Contains(page, `<option value="rural_income"`) || !strings.Contains(page, `<option value="gdp_per_capita"`) {
+		t.Errorf("the ranking's picker offers rural income (no province has it) or lacks GDP per capita")
+	}
+	_, page = app.get("/?map=rural_income")
+	if !strings.Contains(page, `id="map-note"`) || !strings.Contains(page, `<option value="gdp_per_capita"`) {
+		t.Errorf("the cockpit with a map of rural income: no note, or its picker lost the other indicators")
+	}
+	_, page = app.get("/")
+	if strings.Contains(page, `id="map-note"`) || strings.Contains(page, `<option value="rural_income"`) {
+		t.Errorf("the cockpit's own map says it has none, or its picker offers rural income")
+	}
+}

@@ -209,7 +209,10 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 		v.HomeNote = t(lang, "not_in_group")
 	}
 	for _, i := range indicators {
-		v.Indicators = append(v.Indicators, option{i.Code, indicatorWithUnit(i, i.Unit, lang), i.Code == sel.Indicator.Code})
+		// One without provincial values has no ranking: offered, it showed an empty page.
+		if i.RanksProvinces() || i.Code == sel.Indicator.Code {
+			v.Indicators = append(v.Indicators, option{i.Code, indicatorWithUnit(i, i.Unit, lang), i.Code == sel.Indicator.Code})
+		}
 	}
 	for _, g := range groups {
 		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == sel.Group.Code})

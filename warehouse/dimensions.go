@@ -44,8 +44,14 @@ type Indicator struct {
 	Base       string
 	// RealGrowth names the indicator holding this one's real growth, when one is loaded.
 	RealGrowth string
-	Years      []int
+	// Years are the years in which provinces have values: none for an indicator loaded for
+	// the nation or the counties only, which has no provincial ranking or map.
+	Years []int
 }
+
+// RanksProvinces says whether any province has a value of the indicator, so that a ranking
+// or a map of provinces can be drawn of it.
+func (i Indicator) RanksProvinces() bool { return len(i.Years) > 0 }
 
 // NamedBasis is the price basis the indicator's name says wherever it is named: a growth
 // rate of money is nominal or real (地区生产总值增速（实际）); "" for any other indicator,
