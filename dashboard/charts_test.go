@@ -254,7 +254,7 @@ func TestCityAxisUsesShortNames(t *testing.T) {
 // The seven categories are named down the side of their chart: along the bottom their
 // seven-character names were cut and printed over each other on a phone.
 func TestCategoriesNamedDownTheSide(t *testing.T) {
-	sc := &warehouse.Scorecard{Month: "2025-02-01"}
+	sc := &warehouse.Scorecard{Month: "2025-02-01", Kind: "city"}
 	for c := 1; c <= 7; c++ {
 		sc.Categories = append(sc.Categories, warehouse.CategoryCount{Category: c, Found: float64(10 * c), Rectified: float64(5 * c)})
 	}
@@ -264,8 +264,13 @@ func TestCategoriesNamedDownTheSide(t *testing.T) {
 			Type string
 			Data []string
 		} `json:"yAxis"`
+		Title struct{ Subtext string } `json:"title"`
 	}
 	if err := json.Unmarshal(b, &o); err != nil || len(o.YAxis) != 1 || o.YAxis[0].Type != "category" || len(o.YAxis[0].Data) != 7 || o.YAxis[0].Data[0] != "麻木僵化不思为" {
 		t.Errorf("categories axis %+v, want the seven names down the side", o.YAxis)
+	}
+	// It says whose problems it counts: those of the kind of unit shown.
+	if o.Title.Subtext != "2025-02 · 市州" {
+		t.Errorf("categories chart subtitle %+v, want 2025-02 · 市州", o.Title)
 	}
 }

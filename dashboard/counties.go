@@ -245,12 +245,15 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 		}
 		data[i] = opts.BarData{Name: names[i], Value: v, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
-	unit := r.Indicator.Unit
+	unit, name := r.Indicator.Unit, indicatorWithUnit(r.Indicator, r.Indicator.Unit, lang)
 	if by == "growth" {
+		// The bars are the growth of the values, not the values: "农村居民人均可支配收入（%）"
+		// said income was measured in per cent.
 		unit = "%"
+		name = inBrackets(fmt.Sprintf(t(lang, "growth_of"), indicatorName(r.Indicator, lang), growthLabel(r.Indicator, lang)), unit, t(lang, "sep_within"), lang)
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), indicatorWithUnit(r.Indicator, unit, lang), r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
+	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), name, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "80", Top: "70", Bottom: "30", ContainLabel: opts.Bool(true)}),

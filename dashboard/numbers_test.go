@@ -318,6 +318,9 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		{"/ranking?indicator=gdp_growth&year=2024", "地区生产总值增速（实际，%）"},
 		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "GDP growth (real, %)"},
 		{"/ranking?indicator=gdp&year=2024", "地区生产总值（亿元）"},
+		// The counties' growth bars are growth, not income "in %".
+		{"/counties?indicator=rural_income&sort=growth", "农村居民人均可支配收入名义增速（%）2024年"},
+		{"/counties?indicator=rural_income&sort=growth&lang=en", "Rural per-capita disposable income, Growth (nominal, %), 2024"},
 	} {
 		_, page := app.get(c.path)
 		page = html.UnescapeString(page)
@@ -407,5 +410,27 @@ func TestIndicatorsWithoutProvincesAreNotOffered(t *testing.T) {
 	_, page = app.get("/")
 	if strings.Contains(page, `id="map-note"`) || strings.Contains(page, `<option value="rural_income"`) {
 		t.Errorf("the cockpit's own map says it has none, or its picker offers rural income")
+	}
+}
+
+// Chinese pages punctuate in Chinese: the sources' heading read "数据来源:", the counties'
+// targets "目标完成情况 (2024)"; and the method page's English headed "applies to" "Scores".
+func TestPagesPunctuateInTheirLanguage(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for path, bad := range map[string][]string{
+		"/counties":                {"数据来源:", "目标完成情况 ("},
+		"/":                        {"数据来源:"},
+		"/campaign/method?lang=en": {">Scores<", "100 %"},
+		"/campaign?lang=en":        {"100 %"},
+	} {
+		_, page := app.get(path)
+		for _, b := range bad {
+			if strings.Contains(page, b) {
+				t.Errorf("%s reads %q", path, b)
+			}
+		}
+	}
+	if _, page := app.get("/counties"); !strings.Contains(page, "目标完成情况（2024年）") {
+		t.Errorf("the counties' targets lack their year in Chinese brackets")
 	}
 }
