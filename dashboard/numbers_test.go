@@ -318,6 +318,8 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		{"/ranking?indicator=gdp_growth&year=2024", "地区生产总值增速（实际，%）"},
 		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "GDP growth (real, %)"},
 		{"/ranking?indicator=gdp&year=2024", "地区生产总值（亿元）"},
+		// Real growth is loaded for the provinces only: the chart says why it has no 全国 line.
+		{"/ranking?indicator=gdp_growth&year=2024", "全国实际增速未载入，图中不画全国线。"},
 		// The counties' growth bars are growth, not income "in %".
 		{"/counties?indicator=rural_income&sort=growth", "农村居民人均可支配收入名义增速（%）2024年"},
 		{"/counties?indicator=rural_income&sort=growth&lang=en", "Rural per-capita disposable income, Growth (nominal, %), 2024"},
