@@ -35,6 +35,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	}
 	lang := d.lang
 	var out []BriefSentence
+	calm := 0 // targets as they stood the year before: no news, but said, so none seems forgotten
 	for _, ts := range now {
 		if ts.Actual == nil {
 			continue
@@ -42,6 +43,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		prev, hadPrev := was[ts.Code]
 		changed := hadPrev && prev != ts.Status
 		if hadPrev && !changed && ts.Status != warehouse.TargetRed {
+			calm++
 			continue
 		}
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
@@ -65,9 +67,14 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		}
 		out = append(out, s.done())
 	}
-	if len(out) == 0 && len(now) > 0 {
+	switch {
+	case len(out) == 0 && len(now) > 0:
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
 		s.words(t(lang, "brief_targets_calm"))
+		out = append(out, s.done())
+	case calm > 0:
+		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s.words(t(lang, "brief_targets_others"))
 		out = append(out, s.done())
 	}
 	d.section(topicTargets, out)

@@ -318,6 +318,9 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		{"/ranking?indicator=gdp_growth&year=2024", "地区生产总值增速（实际，%）"},
 		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "GDP growth (real, %)"},
 		{"/ranking?indicator=gdp&year=2024", "地区生产总值（亿元）"},
+		// The briefing names targets that moved and says the others stand (it left the
+		// growth target out without a word, while the cockpit showed it met).
+		{"/brief?period=2024", "其余目标状态与上年相同"},
 		// Real growth is loaded for the provinces only: the chart says why it has no 全国 line.
 		{"/ranking?indicator=gdp_growth&year=2024", "全国实际增速未载入，图中不画全国线。"},
 		// The counties' growth bars are growth, not income "in %".
