@@ -40,6 +40,11 @@ type lineageEntry struct {
 	VintageEn string `json:"vintage_en,omitempty"`
 	SHA256    string `json:"sha256"`
 	Current   bool   `json:"current"`
+	// Shown is Value as the page writes it, in the indicator's unit (13,020.5亿元), and
+	// UnitNote says the file gave it in another unit (Detail) that the load converted from:
+	// the page wrote the stored value beside the file's unit. Only the page uses them.
+	Shown    string `json:"-"`
+	UnitNote string `json:"-"`
 }
 
 // periodKinds are the kinds of period a value is loaded for (indicator_values.period_kind).
@@ -63,6 +68,8 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	var d lineageData
 	var rows []warehouse.SourceRow
 	var err error
+	var unit string
+	valueRows := false
 	switch {
 	case q.Get("indicator") != "" && q.Get("region") != "":
 		// A parameter that names nothing is said to be so, not echoed back as a value
@@ -79,11 +86,12 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 		if nerr != nil || no < 0 || no > 12 {
 			return d, nil, badFormat("no", q.Get("no"), "0–12")
 		}
-		d.Subject, err = s.valueSubject(c, q.Get("indicator"), q.Get("region"), kind, year, no)
+		d.Subject, unit, err = s.valueSubject(c, q.Get("indicator"), q.Get("region"), kind, year, no)
 		if err != nil {
 			return d, nil, err
 		}
 		rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
+		valueRows = true
 	case q.Get("item") != "":
 		d.Subject = fmt.Sprintf(t(lang, "lineage_item"), q.Get("item"))
 		rows, err = s.store.LedgerSources(ctx, q.Get("item"))
@@ -110,6 +118,16 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	for _, r := range rows {
 		d.Rows = append(d.Rows, lineageEntry{Key: r.Key, Value: r.Value, Detail: r.Detail, File: r.Load.File, Line: r.Line, Cell: r.Cell(),
 			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), Vintage: r.Load.Vintage, VintageEn: r.Load.VintageEn, SHA256: r.Load.Hash, Current: r.Current})
+		e := &d.Rows[len(d.Rows)-1]
+		e.Shown = e.Value
+		if v, perr := strconv.ParseFloat(e.Value, 64); perr == nil && valueRows {
+			e.Shown = withUnit(formatNumber(v), unit, lang)
+			if e.Detail != "" && e.Detail != unit {
+				e.UnitNote = fmt.Sprintf(t(lang, "lineage_file_unit"), unitWord(e.Detail, lang))
+			}
+		} else if e.Detail != "" {
+			e.UnitNote = e.Detail
+		}
 	}
 	if len(rows) == 0 {
 		d.NoData = fmt.Sprintf(t(lang, "lineage_none"), d.Subject)
@@ -118,28 +136,30 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 }
 
 // valueSubject names an indicator value: "地区生产总值 · 甘肃省 · 2024".
-func (s *Server) valueSubject(c echo.Context, indicator, region, kind string, year, no int) (string, error) {
+// It gives the unit the indicator's values are stored in.
+func (s *Server) valueSubject(c echo.Context, indicator, region, kind string, year, no int) (string, string, error) {
 	lang := pageLang(c)
 	inds, err := s.store.Indicators(c.Request().Context())
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	if !slices.ContainsFunc(inds, func(i warehouse.Indicator) bool { return i.Code == indicator }) {
-		return "", badChoice("indicator", indicator, indicatorCodes(inds))
+	i := slices.IndexFunc(inds, func(i warehouse.Indicator) bool { return i.Code == indicator })
+	if i < 0 {
+		return "", "", badChoice("indicator", indicator, indicatorCodes(inds))
 	}
-	name := indicatorLabel(inds, indicator, lang)
+	name := indicatorName(inds[i], lang)
 	regions, err := s.regionIndex(c)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if _, ok := regions[region]; !ok {
-		return "", badFormat("region", region, "620000")
+		return "", "", badFormat("region", region, "620000")
 	}
 	period := strconv.Itoa(year)
 	if kind != "year" {
 		period += fmt.Sprintf(" %s %d", kind, no)
 	}
-	return name + " · " + regionLabel(regions, region, lang) + " · " + period, nil
+	return name + " · " + regionLabel(regions, region, lang) + " · " + period, inds[i].Unit, nil
 }
 
 func (s *Server) lineageAPI(c echo.Context) error {

@@ -192,3 +192,23 @@ func TestLineageShowsRevisions(t *testing.T) {
 		}
 	}
 }
+
+// A value the load converted is shown in the unit it is kept in, saying the file's: the
+// page wrote the stored 13,000.5 beside the file's "万元", and no thousands separator.
+func TestLineageShowsTheValueInItsUnit(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	etltest.LoadCSV(t, w, "economy", "万元_2024.csv", "indicator,region_code,period,value,unit\ngdp,620000,2024,130005000,万元\n")
+	app := newApp(t, w, etltest.Home)
+	for lang, want := range map[string][]string{
+		"zh": {`<span class="num">13,000.5亿元</span>`, "（文件中以万元计，载入时已换算）", `<span class="num">13,020.5亿元</span>`},
+		"en": {`<span class="num">13,000.5 100 million yuan</span>`, "(the file gave it in 10,000 yuan; converted on loading)"},
+	} {
+		_, page := app.get("/lineage?indicator=gdp&region=620000&year=2024&lang=" + lang)
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the lineage lacks %s", lang, w)
+			}
+		}
+	}
+}

@@ -5,7 +5,7 @@ import "slices"
 // measureUnits are the units of measure the indicators and campaign metrics are loaded
 // with (their files write them in Chinese). A page in English names them in English; a unit
 // not listed here (a new file's) is shown as the file wrote it.
-var measureUnits = []string{"元", "亿元", "万人", "个", "项", "次", "学时", "户", "家", "件", "上年=100"}
+var measureUnits = []string{"元", "万元", "亿元", "万人", "个", "项", "次", "学时", "户", "家", "件", "上年=100"}
 
 // unitWord is unit as a page in lang names it: 亿元 on a Chinese page, "100 million yuan"
 // on an English one.
