@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"jinwei/warehouse"
@@ -268,6 +269,14 @@ func TestCategoriesNamedDownTheSide(t *testing.T) {
 	}
 	if err := json.Unmarshal(b, &o); err != nil || len(o.YAxis) != 1 || o.YAxis[0].Type != "category" || len(o.YAxis[0].Data) != 7 || o.YAxis[0].Data[0] != "麻木僵化不思为" {
 		t.Errorf("categories axis %+v, want the seven names down the side", o.YAxis)
+	}
+	// The scorecard's subtitle gives its colours first: a phone cuts the rest.
+	b, _ = json.Marshal(scorecardChart(sc, langZh))
+	var sco struct {
+		Title struct{ Subtext string } `json:"title"`
+	}
+	if err := json.Unmarshal(b, &sco); err != nil || !strings.HasPrefix(sco.Title.Subtext, "绿色进位，红色退位") {
+		t.Errorf("scorecard subtitle %q, want the colours first", sco.Title.Subtext)
 	}
 	// It says whose problems it counts: those of the kind of unit shown.
 	if o.Title.Subtext != "2025-02 · 市州" {
