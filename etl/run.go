@@ -241,13 +241,15 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
+	// The demo repeating its files at each start does not ask what replaced them since
+	// (40 questions, a second of every start): it keeps whatever did.
 	var later []warehouse.Superseding
-	if found {
+	if repeat, _ := ctx.Value(repeatKey{}).(bool); found && !repeat {
 		if later, err = l.wh.SupersededBy(ctx, *prev, IsReferenceJob(job)); err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
 	}
-	if found && len(later) > 0 && resent(ctx, run.StartedBy) {
+	if found && len(later) > 0 && resent(run.StartedBy) {
 		// Someone sent this file again after a later file replaced its values: they want
 		// its values back, so it loads as a new run.
 		run.Message = fmt.Sprintf("same content as run %s (%s), %s: loaded again", prev.ID, prev.FilePath, replacedBy(later))
@@ -315,14 +317,11 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	return rep, nil
 }
 
-// resent says whether ctx's load, started by by, is someone sending a file again (an
-// upload, a file put in a job's inbox or named on the command line), whose values they want
-// current afterwards. A URL feed or the demo's files repeating themselves are not: loading
-// them again would undo a correction loaded since.
-func resent(ctx context.Context, by string) bool {
-	if repeat, _ := ctx.Value(repeatKey{}).(bool); repeat {
-		return false
-	}
+// resent says whether a load started by by is someone sending a file again (an upload, a
+// file put in a job's inbox or named on the command line), whose values they want current
+// afterwards. A URL feed repeating itself is not, nor the demo (repeatKey): loading them
+// again would undo a correction loaded since.
+func resent(by string) bool {
 	kind, _, _ := strings.Cut(by, ":")
 	return kind != StartedByURL
 }
