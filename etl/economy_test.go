@@ -204,9 +204,9 @@ func TestEconomyRejectShareAboveLimitRefusesFile(t *testing.T) {
 	}
 }
 
-// A file sent again after a later file replaced its values is loaded again when someone
-// sends it (an upload, a file put in the inbox), so its values are the current ones, as the
-// sender means; a URL feed repeating itself stays unchanged and says what replaced it. Each family, and a dimension, which carries no run per row.
+// A file sent again after a later file replaced its values is loaded again when a person
+// sends it (an upload, the command line), so its values are the current ones, as the sender
+// means; a URL feed or an inbox scan repeating it stays unchanged and says what replaced it. Each family, and a dimension, which carries no run per row.
 func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 	w, l := demoCopy(t)
 	current := func(t *testing.T, sql string) string {
@@ -253,13 +253,20 @@ func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 				t.Errorf("a again at once: %+v, want unchanged", rep.Run)
 			}
 			load(upload, b)
-			// A feed repeating itself is no news: unchanged, saying b replaced it.
-			feed := load(warehouse.WithStartedBy(context.Background(), etl.StartedByURL), a)
-			if !feed.Unchanged || !strings.Contains(feed.Run.Message, "since replaced by run") {
-				t.Errorf("a from a URL feed after b: %+v, want unchanged and saying b replaced it", feed.Run)
+			// A feed repeating itself is no news, nor a scan of an inbox a synced folder
+			// filled again: unchanged, saying b replaced it.
+			replaced := "1 of its values since replaced by run"
+			if tc.job == etl.JobIndicators {
+				replaced = "its rows may since have been replaced by run"
+			}
+			for _, by := range []string{etl.StartedByURL, etl.StartedBySchedule, etl.StartedByRunNow + ":ops"} {
+				rep := load(warehouse.WithStartedBy(context.Background(), by), a)
+				if !rep.Unchanged || !strings.Contains(rep.Run.Message, replaced) || !strings.Contains(rep.Run.Message, filepath.Base(b)) {
+					t.Errorf("a from %s after b: %+v, want unchanged and saying %q by b", by, rep.Run, replaced)
+				}
 			}
 			if got := current(t, tc.read); got != tc.wantB {
-				t.Errorf("after the feed: %s, want b's %s", got, tc.wantB)
+				t.Errorf("after the feed and the scans: %s, want b's %s", got, tc.wantB)
 			}
 			// Someone sending a again wants its values back (here from the command line).
 			again := load(context.Background(), a)

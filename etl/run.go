@@ -241,8 +241,9 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	// The demo repeating its files at each start does not ask what replaced them since
-	// (40 questions, a second of every start): it keeps whatever did.
+	// The demo repeating its files at each start (marked as from the command line) does not
+	// ask what replaced them since (40 questions, a second of every start): it keeps
+	// whatever did, and its runs do not say so.
 	var later []warehouse.Superseding
 	if repeat, _ := ctx.Value(repeatKey{}).(bool); found && !repeat {
 		if later, err = l.wh.SupersededBy(ctx, *prev, IsReferenceJob(job)); err != nil {
@@ -268,7 +269,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		run.Status, run.FinishedAt = warehouse.RunUnchanged, time.Now().UTC()
 		run.Message = fmt.Sprintf("same content as run %s (%s), already loaded", prev.ID, prev.FilePath)
 		if len(later) > 0 {
-			run.Message += fmt.Sprintf("; %s, and they stay: send the file to the job's inbox or upload it to load it again", replacedBy(later))
+			run.Message += fmt.Sprintf("; %s, and they stay: upload the file to load it again", replacedBy(later))
 		}
 		if err := l.wh.RecordRun(ctx, run); err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
@@ -317,13 +318,14 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	return rep, nil
 }
 
-// resent says whether a load started by by is someone sending a file again (an upload, a
-// file put in a job's inbox or named on the command line), whose values they want current
-// afterwards. A URL feed repeating itself is not, nor the demo (repeatKey): loading them
-// again would undo a correction loaded since.
+// resent says whether a load started by by is a person sending a file again (an upload,
+// or a file named on the command line), whose values they want current afterwards. A scan
+// of an inbox (the schedule, run now) is not: a folder synced from elsewhere drops every
+// old file back in, and reloading them, in name order, would undo what came since; nor is
+// a URL feed repeating itself.
 func resent(by string) bool {
 	kind, _, _ := strings.Cut(by, ":")
-	return kind != StartedByURL
+	return kind == StartedByUpload || kind == StartedByCLI
 }
 
 // repeatKey marks a context that loads a fixed set of files each time it runs (the demo).
@@ -335,15 +337,15 @@ func replacedBy(later []warehouse.Superseding) string {
 	for _, s := range later {
 		keys += s.Keys
 	}
-	what := "its values"
-	if keys > 0 {
-		what = fmt.Sprintf("%d of its values", keys)
-	}
 	more := ""
 	if len(later) > 1 {
 		more = fmt.Sprintf(" and %d run(s) before it", len(later)-1)
 	}
-	return fmt.Sprintf("%s since replaced by run %s (%s)%s", what, later[0].RunID, later[0].FilePath, more)
+	if keys == 0 {
+		// A dimension's rows carry no run: which of them a later load rewrote is not known.
+		return fmt.Sprintf("its rows may since have been replaced by run %s (%s)%s", later[0].RunID, later[0].FilePath, more)
+	}
+	return fmt.Sprintf("%d of its values since replaced by run %s (%s)%s", keys, later[0].RunID, later[0].FilePath, more)
 }
 
 // insertRejects keeps every rejected row; they are written even when the run fails, so the

@@ -266,7 +266,7 @@ type Superseding struct {
 // first; none means run's values are still the current ones. A dimension's rows carry no
 // run, so for a dimension job any later load of other content counts.
 func (w *Warehouse) SupersededBy(ctx context.Context, run Run, dimension bool) ([]Superseding, error) {
-	name, params := "run_superseded", Params{"run_id": run.ID}
+	name, params := "run_superseded", Params{"run_id": run.ID, "job": run.Job}
 	if dimension {
 		name, params = "run_superseded_dimension", Params{"job": run.Job, "unchanged_key": cmpOr(run.UnchangedKey, run.ContentHash),
 			"finished_ms": strconv.FormatInt(run.FinishedAt.UnixMilli(), 10)}
