@@ -25,11 +25,13 @@ var headlineIndicators = []string{"gdp", "gdp_per_capita", "gdp_growth", "reside
 // cockpitData is the cockpit's numbers: one ranking per headline indicator, the targets,
 // and the map's indicator for every province.
 type cockpitData struct {
-	Group    warehouse.PeerGroup
-	Tiles    []*warehouse.Ranking
-	Targets  []warehouse.TargetStatus
-	Map      *warehouse.Ranking
-	MapGroup string
+	Group   warehouse.PeerGroup
+	Tiles   []*warehouse.Ranking
+	Targets []warehouse.TargetStatus
+	Map     *warehouse.Ranking
+	// MapIndicator is the map's indicator, asked for or the default; Map is nil when no
+	// province has a value of it up to the year.
+	MapIndicator string
 	// Generated says generated values are among the tiles' or the map's.
 	Generated bool
 }
@@ -71,19 +73,29 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 			return d, nil, nil, badFormat("year", y, "1949–2100")
 		}
 	}
-	mapInd := cmp.Or(c.QueryParam("map"), defaultMapIndicator)
-	for _, code := range append(slices.Clone(s.headlines()), mapInd) {
+	find := func(code string) (warehouse.Indicator, error) {
 		i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 		if i < 0 {
-			return d, nil, nil, badChoice("map", code, indicatorCodes(indicators))
+			return warehouse.Indicator{}, badChoice("map", code, indicatorCodes(indicators))
 		}
-		ind := indicators[i]
+		return indicators[i], nil
+	}
+	// latest is the indicator's latest year with provincial values up to the year asked.
+	latest := func(ind warehouse.Indicator) int {
 		year := 0
 		for _, y := range ind.Years {
 			if upTo == 0 || y <= upTo {
 				year = y
 			}
 		}
+		return year
+	}
+	for _, code := range s.headlines() {
+		ind, err := find(code)
+		if err != nil {
+			return d, nil, nil, err
+		}
+		year := latest(ind)
 		if year == 0 {
 			continue
 		}
@@ -91,14 +103,18 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 		if err != nil {
 			return d, nil, nil, err
 		}
-		if code == mapInd && len(d.Tiles) == len(s.headlines()) {
-			// The map colours all provinces, so it ranks among all of them.
-			if d.Map, err = s.store.Ranking(ctx, warehouse.RankingQuery{Indicator: code, Year: year, Group: "all31", Home: s.cfg.HomeRegion}); err != nil {
-				return d, nil, nil, err
-			}
-			continue
-		}
 		d.Tiles = append(d.Tiles, r)
+	}
+	d.MapIndicator = cmp.Or(c.QueryParam("map"), defaultMapIndicator)
+	ind, err := find(d.MapIndicator)
+	if err != nil {
+		return d, nil, nil, err
+	}
+	if year := latest(ind); year > 0 {
+		// The map colours all provinces, so it ranks among all of them.
+		if d.Map, err = s.store.Ranking(ctx, warehouse.RankingQuery{Indicator: ind.Code, Year: year, Group: "all31", Home: s.cfg.HomeRegion}); err != nil {
+			return d, nil, nil, err
+		}
 	}
 	for _, r := range append(slices.Clone(d.Tiles), d.Map) {
 		d.Generated = d.Generated || (r != nil && r.Generated)
@@ -177,10 +193,9 @@ func (s *Server) cockpitPage(c echo.Context) error {
 	for _, g := range groups {
 		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == d.Group.Code})
 	}
-	mapInd := cmp.Or(c.QueryParam("map"), defaultMapIndicator)
 	for _, i := range indicators {
-		if i.RanksProvinces() || i.Code == mapInd {
-			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == mapInd})
+		if i.RanksProvinces() || i.Code == d.MapIndicator {
+			v.Indicators = append(v.Indicators, option{i.Code, indicatorName(i, lang), i.Code == d.MapIndicator})
 		}
 	}
 	if d.Map == nil {

@@ -32,9 +32,23 @@ func inLang(lang, zh, en string) string {
 func zhOnly(lang, zh, en string) bool { return lang == langEn && en == "" && zh != "" }
 
 // zhIn says an English page shows text that is Chinese (a ledger item's title, a note its
-// writer gave in Chinese): the page marks it so, as zhOnly does.
+// writer gave in Chinese): at least as many Han characters as Latin letters, as the page
+// test judges it, so an English note quoting 销号 stays English. The page marks it, as
+// zhOnly does.
 func zhIn(lang, text string) bool {
-	return lang == langEn && strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	if lang != langEn {
+		return false
+	}
+	han, latin := 0, 0
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case r < unicode.MaxASCII && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	return han > 0 && han >= latin
 }
 
 // formatNumber writes v with thousands separators and at most two decimals, trailing zeros

@@ -441,7 +441,7 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 			desktopLabel := map[string]string{"zh": "N：1,092", "en": "N: 1,092"}[lang]
 			for _, v := range []viewport{phone, desktop} {
 				s.setViewport(t, v)
-				if got, want := s.eval(t, pieLabel), map[bool]string{true: "1092", false: desktopLabel}[v == phone]; got != want {
+				if got, want := s.eval(t, pieLabel), map[bool]string{true: "1,092", false: desktopLabel}[v == phone]; got != want {
 					t.Errorf("demo-ecology-%s at %s px: the status pie's labels read %q, want %q", lang, v.name, got, want)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -324,8 +325,8 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		// Real growth is loaded for the provinces only: the chart says why it has no 全国 line.
 		{"/ranking?indicator=gdp_growth&year=2024", "全国实际增速未载入，图中不画全国线。"},
 		// The counties' growth bars are growth, not income "in %".
-		{"/counties?indicator=rural_income&sort=growth", "农村居民人均可支配收入名义增速（%）2024年"},
-		{"/counties?indicator=rural_income&sort=growth&lang=en", "Rural per-capita disposable income, Growth (nominal, %), 2024"},
+		{"/counties?indicator=rural_income&sort=growth", "农村居民人均可支配收入增速（名义，%）2024年"},
+		{"/counties?indicator=rural_income&sort=growth&lang=en", "Rural per-capita disposable income growth (nominal, %), 2024"},
 	} {
 		_, page := app.get(c.path)
 		page = html.UnescapeString(page)
@@ -422,20 +423,25 @@ func TestIndicatorsWithoutProvincesAreNotOffered(t *testing.T) {
 // targets "目标完成情况 (2024)"; and the method page's English headed "applies to" "Scores".
 func TestPagesPunctuateInTheirLanguage(t *testing.T) {
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
-	for path, bad := range map[string][]string{
-		"/counties":                {"数据来源:", "目标完成情况 ("},
-		"/":                        {"数据来源:"},
-		"/campaign/method?lang=en": {">Scores<", "100 %"},
-		"/campaign?lang=en":        {"100 %"},
+	for path, c := range map[string]struct{ bad, good []string }{
+		"/counties":                {[]string{"数据来源:", "目标完成情况 ("}, []string{"数据来源：", "目标完成情况（2024年）"}},
+		"/":                        {[]string{"数据来源:"}, []string{"数据来源："}},
+		"/campaign/method?lang=en": {[]string{">Scores<", "100 %"}, []string{">Applies to<", "100%"}},
+		"/campaign?lang=en":        {[]string{"100 %"}, []string{"100%"}},
 	} {
-		_, page := app.get(path)
-		for _, b := range bad {
+		code, page := app.get(path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", path, code)
+		}
+		for _, b := range c.bad {
 			if strings.Contains(page, b) {
 				t.Errorf("%s reads %q", path, b)
 			}
 		}
-	}
-	if _, page := app.get("/counties"); !strings.Contains(page, "目标完成情况（2024年）") {
-		t.Errorf("the counties' targets lack their year in Chinese brackets")
+		for _, g := range c.good {
+			if !strings.Contains(page, g) {
+				t.Errorf("%s lacks %q", path, g)
+			}
+		}
 	}
 }

@@ -52,7 +52,7 @@ func startedByLabel(lang, by string) string {
 	return fmt.Sprintf(t(lang, "started_by_user"), t(lang, "started_"+kind), user)
 }
 
-// rejectKindLabel names in lang the kind of fault a reject's reason code says (未知代码),
+// rejectKindLabel names in lang the kind of fault a reject's reason code says (无法识别的代码或名称),
 // "" for a code of no kind: the reason itself is the loader's English.
 func rejectKindLabel(lang, code string) string {
 	if k := warehouse.RejectKindOf(code); k != "" {

@@ -66,10 +66,12 @@
     (option.series || []).forEach(function (s) {
       [s.label, s.markLine && s.markLine.label].forEach(function (l) {
         if (!l || !l.show || (l.formatter && typeof l.formatter !== 'string')) return;
+        // Only a template of {a}, {b} and {c} (ECharts fills the others: {d}, {@dim}), and
+        // with none only a bar's or a line's label, whose default is the value.
+        if (l.formatter ? /\{(?![abc]\})[^}]*\}/.test(l.formatter) : s.type !== 'bar' && s.type !== 'line') return;
         var fmt = l.formatter || '{c}';
         l.formatter = function (p) {
-          var v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
-          return fmt.replace(/\{a\}/g, p.seriesName).replace(/\{b\}/g, p.name).replace(/\{c\}/g, num(v));
+          return fmt.replace(/\{a\}/g, p.seriesName).replace(/\{b\}/g, p.name).replace(/\{c\}/g, num(p.value));
         };
       });
     });
@@ -130,7 +132,7 @@
       if (narrow && !c.pieWide) c.pieWide = series.map(function (sr) { return { label: { formatter: sr.label && sr.label.formatter, overflow: sr.label && sr.label.overflow }, radius: sr.radius }; });
       c.setOption({ series: series.map(function (sr, i) {
         if (sr.type !== 'pie') return {};
-        return narrow ? { label: { formatter: '{c}', overflow: 'none' }, radius: ['28%', '50%'] } : c.pieWide[i];
+        return narrow ? { label: { formatter: function (p) { return num(p.value); }, overflow: 'none' }, radius: ['28%', '50%'] } : c.pieWide[i];
       }) });
     }
   }
