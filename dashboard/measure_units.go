@@ -1,6 +1,9 @@
 package dashboard
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // measureUnits are the units of measure the indicators and campaign metrics are loaded
 // with (their files write them in Chinese). A page in English names them in English; a unit
@@ -26,10 +29,14 @@ func nameWithUnit(name, unit, lang string) string {
 }
 
 // withUnit writes a number with its unit as prose has it: 52825元 and 5.8% in Chinese,
-// "52825 yuan" and "5.8%" in English.
+// "52825 yuan" and "5.8%" in English; an English unit that starts with a number is put in
+// brackets, "13,020.5 (100 million yuan)", which read as two numbers side by side.
 func withUnit(number, unit, lang string) string {
 	if lang != langEn || unit == "%" || unit == "" {
 		return number + unitWord(unit, lang)
+	}
+	if w := unitWord(unit, lang); w != "" && w[0] >= '0' && w[0] <= '9' {
+		return number + fmt.Sprintf(t(lang, "in_parens"), w)
 	}
 	return number + " " + unitWord(unit, lang)
 }
