@@ -19,7 +19,7 @@ var runStatuses = []string{warehouse.RunCommitted, warehouse.RunFailed, warehous
 var auditOutcomes = []string{"ok", "refused", "limited"}
 
 // startedByKinds are what starts a load (etl_runs.started_by before any ":user").
-var startedByKinds = []string{"schedule", "upload", "url", "cli", "run-now"}
+var startedByKinds = []string{"schedule", "upload", "url", "cli", "run-now", warehouse.StartedByReport}
 
 // statusLabel is a status in lang, or the status itself when the vocabulary lacks it
 // (TestLabelsComplete lists the vocabulary).

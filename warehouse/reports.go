@@ -151,7 +151,7 @@ func sameCells(a, b []ReportCell) bool {
 // its values, the step and the draft's removal.
 func (w *Warehouse) writeSubmission(ctx context.Context, s Submission, revision int) error {
 	run := Run{ID: uuid.NewString(), Job: JobCampaign, FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
-		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: s.At, StartedBy: "report:" + s.By}
+		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: s.At, StartedBy: StartedByReport + ":" + s.By}
 	run.ContentHash = run.FilePath
 	comment := ""
 	if s.File != "" {

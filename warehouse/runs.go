@@ -17,6 +17,9 @@ const (
 	RunAbandoned = "abandoned"
 )
 
+// StartedByReport marks the run a unit's report (填报) is written as, with who sent it.
+const StartedByReport = "report"
+
 // Run is one load of one file by one ETL job.
 type Run struct {
 	ID       string
