@@ -27,5 +27,15 @@ func LabelKeys() []string {
 	return keys
 }
 
+// LabelFamilyPrefixes are the prefixes of the keys built at run time (status_, started_
+// …): a value missing from its family shows as prefix+value, a key no list holds.
+func LabelFamilyPrefixes() []string {
+	var out []string
+	for p := range labelFamilies {
+		out = append(out, p)
+	}
+	return out
+}
+
 // ReportMonthDefault is the month a unit's report form opens on at now.
 var ReportMonthDefault = reportMonthDefault

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,6 +230,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 	s.setViewport(t, desktop)
 	s.load(t, pageURL)
 	s.axe(t, name)
+	if m := bareKeyOnce(t).FindString(s.eval(t, pageWords)); m != "" {
+		t.Errorf("%s shows a label's key where its words belong: %s", name, m)
+	}
 	if un := s.eval(t, unmarkedChinese); un != "" {
 		t.Errorf("%s: Chinese on an English page not marked lang=\"zh-CN\" (screen readers read it as English): %s", name, un)
 	}
@@ -249,6 +253,24 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 		}
 	}
 }
+
+// pageWords is the page's HTML without what is code or data, not words: a column named
+// unit_kind in the console's schema is not a label's key.
+const pageWords = `(function () {
+  var d = document.documentElement.cloneNode(true);
+  d.querySelectorAll('code, pre, textarea, script, style').forEach(function (e) { e.remove(); });
+  return d.outerHTML;
+})()`
+
+// bareKeyOnce is bareKey, made once for the page test's hundreds of pages.
+var bareKeyOnce = func() func(t *testing.T) *regexp.Regexp {
+	var once sync.Once
+	var re *regexp.Regexp
+	return func(t *testing.T) *regexp.Regexp {
+		once.Do(func() { re = bareKey(t) })
+		return re
+	}
+}()
 
 // unmarkedChinese lists, on an English page, text in Chinese that no lang="zh…" encloses.
 // An English sentence that quotes a Chinese term (No report (未报)) is English.
