@@ -202,7 +202,8 @@ func TestLineageShowsTheValueInItsUnit(t *testing.T) {
 	app := newApp(t, w, etltest.Home)
 	for lang, want := range map[string][]string{
 		"zh": {`<span class="num">13,000.5亿元</span>`, "（文件中以万元计，载入时已换算）", `<span class="num">13,020.5亿元</span>`},
-		"en": {`<span class="num">13,000.5 (100 million yuan)</span>`, "(the file gave it in 10,000 yuan; converted on loading)"},
+		// Its headings capitalised as headings (they read "run", "loaded", the footnote's words).
+		"en": {`<span class="num">13,000.5 (100 million yuan)</span>`, "(the file gave it in 10,000 yuan; converted on loading)", "<dt>Run</dt>", "<dt>Loaded at</dt>"},
 	} {
 		_, page := app.get("/lineage?indicator=gdp&region=620000&year=2024&lang=" + lang)
 		for _, w := range want {
