@@ -455,6 +455,14 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 	t.Helper()
 	for _, p := range dashboardPages {
 		s.look(t, "demo-"+p.name+"-"+lang, demo+withLang(p.path, lang), true, phone, wall)
+		if p.name == "cockpit" {
+			// On a phone each target's state is in sight: the table scrolled sideways and
+			// showed the targets' names only.
+			s.setViewport(t, phone)
+			if got := s.eval(t, `String([].every.call(document.querySelectorAll('#targets .rag'), function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && r.right <= document.documentElement.clientWidth; }) && document.querySelectorAll('#targets .rag').length > 0)`); got != "true" {
+				t.Errorf("demo-cockpit-%s at 390 px: a target's state is out of sight", lang)
+			}
+		}
 		if p.name == "ecology" {
 			// The status pie names its slices beside them on a screen, and gives only the
 			// numbers on a phone, where the names ran off the canvas.
