@@ -445,3 +445,13 @@ func TestPagesPunctuateInTheirLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A reason given in Chinese on a Chinese page is not marked as English: a parameter's bad
+// value was said in Chinese under lang="en".
+func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, page := app.get("/?map=nope")
+	if !strings.Contains(page, `<p class="notice" id="error-message">参数 map`) {
+		t.Errorf("the Chinese reason for a bad map is marked as English, or missing")
+	}
+}

@@ -297,7 +297,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		heading, hint = t(lang, "error_"+strconv.Itoa(status)), t(lang, "error_hint_"+strconv.Itoa(status))
 	}
 	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
-		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c))})
+		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)), "InPageLang": false})
 }
 
 // errorStatuses are the refusals an error page names in the reader's language, with what
@@ -322,7 +322,9 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 		return
 	}
 	_ = c.Render(http.StatusOK, "error.html", map[string]any{"Lang": lang, "Status": http.StatusOK, "Heading": t(lang, "param_title"),
-		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c))})
+		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)),
+		// The reason is worded in the page's language; other errors' messages are English.
+		"InPageLang": true})
 }
 
 func stringOf(v any) string {
