@@ -68,13 +68,18 @@ func changeWords(c api.Change) string {
 	return "持平"
 }
 
+// targetRow is the cockpit's row of the target named name.
+func targetRow(page, name string) string {
+	return regexp.MustCompile(`(?s)<tr><td class="target-name">` + regexp.QuoteMeta(name) + `</td>.*?</tr>`).FindString(page)
+}
+
 // Targets compare and show in the tile's unit and precision, and one without provincial
 // data says why and where it is checked instead.
 func TestCockpitTargetsInTheTilesUnit(t *testing.T) {
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, page := app.get("/")
 	page = html.UnescapeString(page)
-	row := regexp.MustCompile(`(?s)<tr><td>人均地区生产总值达到全国的55%</td>.*?</tr>`).FindString(page)
+	row := targetRow(page, "人均地区生产总值达到全国的55%")
 	// SOURCES.md: 2024 Gansu 52,840 against national 95,749 = 55.2 %, the tile's share.
 	for _, want := range []string{"55.2%", "55%", "达标"} {
 		if !strings.Contains(row, want) {
@@ -84,7 +89,7 @@ func TestCockpitTargetsInTheTilesUnit(t *testing.T) {
 	if strings.Contains(row, "0.55") {
 		t.Errorf("target shown as a ratio, not the tile's percent: %s", row)
 	}
-	rural := regexp.MustCompile(`(?s)<tr><td>农村居民收入增速高于城镇居民</td>.*?</tr>`).FindString(page)
+	rural := targetRow(page, "农村居民收入增速高于城镇居民")
 	for _, want := range []string{"无数据", "分省数据", "按人口加权", `href="/counties?indicator=rural_income"`} {
 		if !strings.Contains(rural, want) {
 			t.Errorf("rural target row lacks %q: %s", want, rural)
@@ -249,9 +254,7 @@ func TestCountyGrowthSaysNominal(t *testing.T) {
 // A target's note is in the page's language. A targets file without English notes still
 // gives the English page its note, in Chinese, marked as such.
 func TestTargetNotesInThePagesLanguage(t *testing.T) {
-	row := func(page, name string) string {
-		return regexp.MustCompile(`(?s)<tr><td>` + regexp.QuoteMeta(name) + `</td>.*?</tr>`).FindString(html.UnescapeString(page))
-	}
+	row := func(page, name string) string { return targetRow(html.UnescapeString(page), name) }
 	_, en := newApp(t, etltest.SharedDemo(t), etltest.Home).get("/?lang=en")
 	if r := row(en, "Per-capita GDP at 55% of national"); !strings.Contains(r, "The threshold is a ratio to the national figure") || strings.Contains(r, "阈值") {
 		t.Errorf("the English cockpit's per-capita target row: %s", r)
@@ -265,7 +268,7 @@ func TestTargetNotesInThePagesLanguage(t *testing.T) {
 		t.Errorf("a note given in Chinese only, on the English cockpit: %s", r)
 	}
 	_, zh := app.get("/")
-	if r := row(zh, "人均地区生产总值达到全国的55%"); !strings.Contains(r, "<td>只有中文的说明") || strings.Contains(r, "仅有中文") {
+	if r := row(zh, "人均地区生产总值达到全国的55%"); !strings.Contains(r, `<td data-label="备注">只有中文的说明`) || strings.Contains(r, "仅有中文") {
 		t.Errorf("the Chinese cockpit's note: %s", r)
 	}
 }
