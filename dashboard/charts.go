@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -96,17 +97,18 @@ func indicatorWithUnit(i warehouse.Indicator, unit, lang string) string {
 	if lang == langEn && i.NameEn != "" {
 		name = i.NameEn
 	}
-	var within []string
-	if w := basisWord(i.NamedBasis(), lang); w != "" {
-		within = append(within, w)
-	}
-	if unit != "" {
-		within = append(within, unitWord(unit, lang))
-	}
+	return qualified(name, lang, basisWord(i.NamedBasis(), lang), unitWord(unit, lang))
+}
+
+// qualified is name with what qualifies it (a price basis, a unit; "" for none) in one
+// bracket: 农村居民人均可支配收入增速（名义，%）.
+func qualified(name, lang string, what ...string) string {
+	within := slices.DeleteFunc(what, func(w string) bool { return w == "" })
 	if len(within) == 0 {
 		return name
 	}
-	return inBrackets(name, strings.Join(within, t(lang, "sep_within")), t(lang, "sep_within"), lang)
+	sep := t(lang, "sep_within")
+	return inBrackets(name, strings.Join(within, sep), sep, lang)
 }
 
 // inBrackets adds add to text in brackets, inside the bracket text ends with, if any, after

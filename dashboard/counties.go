@@ -250,11 +250,7 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 		// The bars are the growth of the values, not the values: "农村居民人均可支配收入（%）"
 		// said income was measured in per cent.
 		unit = "%"
-		within := unit
-		if w := basisWord(r.Indicator.PriceBasis, lang); w != "" {
-			within = w + t(lang, "sep_within") + unit
-		}
-		name = inBrackets(fmt.Sprintf(t(lang, "growth_of"), indicatorName(r.Indicator, lang)), within, t(lang, "sep_within"), lang)
+		name = qualified(fmt.Sprintf(t(lang, "growth_of"), indicatorName(r.Indicator, lang)), lang, basisWord(r.Indicator.PriceBasis, lang), unit)
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), name, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)

@@ -22,10 +22,7 @@ func unitWord(unit, lang string) string {
 // nameWithUnit is a name with its unit in brackets: 人均地区生产总值（元）, "GDP per capita
 // (yuan)"; inside the name's own bracket if it ends in one.
 func nameWithUnit(name, unit, lang string) string {
-	if unit == "" {
-		return name
-	}
-	return inBrackets(name, unitWord(unit, lang), t(lang, "sep_within"), lang)
+	return qualified(name, lang, unitWord(unit, lang))
 }
 
 // withUnit writes a number with its unit as prose has it: 52825元 and 5.8% in Chinese,
