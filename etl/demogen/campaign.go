@@ -52,17 +52,49 @@ func campaignMonths() []time.Time {
 // writeCampaignReports writes one GBK CSV per month: units down, metrics across, with a
 // found and a rectified column for each of the seven problem categories.
 func writeCampaignReports(dir string, units []campaignUnit, rng *rand.Rand) ([]string, error) {
-	header := []string{"单位类型", "单位代码", "单位名称", "月份", "集中学习研讨次数", "干部培训学时", "交办任务数", "按期办结任务数",
+	var paths []string
+	for k, rows := range campaignReports(units, rng) {
+		path := filepath.Join(dir, fmt.Sprintf("三抓三促月报_%s.csv", campaignMonths()[k].Format("2006-01")))
+		if err := writeCSV(path, rows, true); err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+var campaignHeader = func() []string {
+	h := []string{"单位类型", "单位代码", "单位名称", "月份", "集中学习研讨次数", "干部培训学时", "交办任务数", "按期办结任务数",
 		"逾期未办结任务数", "四不两直督查次数"}
 	for _, c := range rules.ProblemCategories {
-		header = append(header, "发现问题（"+c+"）", "整改问题（"+c+"）")
+		h = append(h, "发现问题（"+c+"）", "整改问题（"+c+"）")
 	}
-	header = append(header, "六必访走访企业数", "营商环境投诉受理数", "营商环境投诉办结数", "一键报贫预警户数", "一键报贫帮扶户数", "备注")
-	var paths []string
+	return append(h, "六必访走访企业数", "营商环境投诉受理数", "营商环境投诉办结数", "一键报贫预警户数", "一键报贫帮扶户数", "备注")
+}()
+
+// campaignReports makes each month's rows, the header first. Problems and flagged
+// households are a stock: a unit works on what is still open from earlier months as well
+// as the month's own cases, and the more vigorous the more of its backlog it closes. (Each
+// month closing a share of its own cases only, as earlier sets did, grew every backlog
+// without end, and the scorecard's on-time rates, first in first out, fell to 0 for most
+// cities: a figure that said nothing about them.)
+func campaignReports(units []campaignUnit, rng *rand.Rand) [][][]string {
+	problems := make([][]int, len(units)) // each unit's open problems by category
+	flagged := make([]int, len(units))    // each unit's flagged households not yet assisted
+	for i := range problems {
+		problems[i] = make([]int, len(rules.ProblemCategories))
+	}
+	// work closes a share of the month's new cases and of the backlog, never more than is open.
+	work := func(open *int, fresh int, share, backlog float64) int {
+		done := min(*open+fresh, int(math.Round(float64(fresh)*share+float64(*open)*backlog)))
+		*open += fresh - done
+		return done
+	}
+	var out [][][]string
 	for k, m := range campaignMonths() {
-		rows := [][]string{header}
+		rows := [][]string{campaignHeader}
 		ramp := math.Min(1, 0.5+float64(k)/12) // the campaign gathers pace over its first year
-		for _, u := range units {
+		for i, u := range units {
 			n := func(base float64) int {
 				return max(0, int(math.Round(base*u.scale*ramp*math.Exp(rng.NormFloat64()*0.25))))
 			}
@@ -72,22 +104,19 @@ func writeCampaignReports(dir string, units []campaignUnit, rng *rand.Rand) ([]s
 				itoa(max(0, assigned-onTime-n(2))), itoa(n(3 * u.vigor))}
 			for c := range rules.ProblemCategories {
 				found := n(6 / float64(c+1))
-				fixed := int(math.Round(float64(found) * math.Min(1, 0.7*u.vigor+rng.Float64()*0.2)))
+				fixed := work(&problems[i][c], found, 0.3+rng.Float64()*0.1, math.Min(1, 0.3*u.vigor))
 				row = append(row, itoa(found), itoa(fixed))
 			}
 			received := n(5)
-			flagged := n(3)
+			flags := n(3)
+			assisted := work(&flagged[i], flags, 0.5+rng.Float64()*0.1, math.Min(1, 0.45*u.vigor))
 			row = append(row, itoa(n(15*u.vigor)), itoa(received), itoa(int(math.Round(float64(received)*math.Min(1, 0.85*u.vigor)))),
-				itoa(flagged), itoa(int(math.Round(float64(flagged)*math.Min(1, 0.9*u.vigor)))), "演示数据（generated）")
+				itoa(flags), itoa(assisted), "演示数据（generated）")
 			rows = append(rows, row)
 		}
-		path := filepath.Join(dir, fmt.Sprintf("三抓三促月报_%s.csv", m.Format("2006-01")))
-		if err := writeCSV(path, rows, true); err != nil {
-			return nil, err
-		}
-		paths = append(paths, path)
+		out = append(out, rows)
 	}
-	return paths, nil
+	return out
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
