@@ -828,6 +828,8 @@ func (s *session) printLayout(t *testing.T, name string, p viewport) (title, con
   document.querySelectorAll('header.top, form.pickers, form.filters, button, #report-form .hint').forEach(function (e) { if (e.offsetParent !== null) bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' shows'); });
   // A long table's pages are for screens: paper has every row.
   document.querySelectorAll('tr.off-page').forEach(function (e) { if (e.offsetParent === null && bad.length < 5) bad.push('a row of ' + e.closest('table').id + ' is left off'); });
+  // Nor a hand to open the footnote's fold.
+  if (document.querySelector('details.more-sources:not([open])')) bad.push('the footnote folds sources away');
   document.querySelectorAll('[data-chart] canvas').forEach(function (c) {
     var r = c.getBoundingClientRect();
     if (r.right > w + 1 || r.width < w * 0.8) bad.push(c.parentNode.parentNode.id + ' is ' + Math.round(r.width) + ' px wide');

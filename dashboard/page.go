@@ -49,6 +49,20 @@ type page struct {
 	DataVersion uint64
 }
 
+// sourcesShown is how many of a page's sources its footnote lists before folding the rest
+// away: the campaign's scorecard rests on a year of monthly files, and 24 file names with
+// their load times and runs buried the page's end in a paragraph nobody reads.
+const sourcesShown = 3
+
+// SourcesFold is the index of the first source the footnote folds away, 0 when it lists
+// them all (folding one or two would hide as much as it shows).
+func (p page) SourcesFold() int {
+	if len(p.Sources) > sourcesShown+2 {
+		return sourcesShown
+	}
+	return 0
+}
+
 // ctxDataVersion holds the data version a request's page is drawn at.
 const ctxDataVersion = "data_version"
 

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -145,6 +146,32 @@ func TestHostileLedgerTextIsEscaped(t *testing.T) {
 		}
 		if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") && !strings.Contains(body, `\u003cscript\u003e`) {
 			t.Errorf("%s lacks the escaped title", path)
+		}
+	}
+}
+
+// A page resting on many files names the newest three and folds the rest behind a count:
+// the campaign's scorecard rests on a year of monthly reports, and their 24 names, load
+// times and runs buried the page's end. A page with few sources lists them all.
+func TestFootnoteFoldsManySources(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	sources := regexp.MustCompile(`<span class="source">`)
+	for _, tc := range []struct {
+		path          string
+		shown, folded int
+		summary       string
+	}{
+		{"/campaign?month=2025-02", 3, 21, "其余21个文件"},
+		{"/campaign?month=2025-02&lang=en", 3, 21, "21 more files"},
+		{"/ranking", 1, 0, ""},
+	} {
+		code, body, _ := get(t, srv.URL+tc.path)
+		foot, _, _ := strings.Cut(body[strings.Index(body, `<footer class="sources"`)+1:], "</footer>")
+		before, after, fold := strings.Cut(foot, `<details class="more-sources">`)
+		shown, folded := len(sources.FindAllString(before, -1)), len(sources.FindAllString(after, -1))
+		if code != 200 || shown != tc.shown || folded != tc.folded || fold != (tc.folded > 0) || fold && !strings.Contains(after, "<summary>"+tc.summary+"</summary>") {
+			t.Errorf("%s: %d, footnote lists %d sources and folds %d (fold %v); want %d and %d behind %q", tc.path, code, shown, folded, fold, tc.shown, tc.folded, tc.summary)
 		}
 	}
 }

@@ -162,10 +162,14 @@
   function fitScreen() {
     charts.forEach(function (c) { c.setOption({ toolbox: { show: !wall } }); c.resize(); fitTitle(c); });
   }
-  window.addEventListener('beforeprint', function () { fitPaper(700); });
+  // Paper has no hand to open a fold: every source the footnote folded away prints.
+  function unfold() {
+    document.querySelectorAll('details.more-sources').forEach(function (d) { d.open = true; });
+  }
+  window.addEventListener('beforeprint', function () { unfold(); fitPaper(700); });
   window.addEventListener('afterprint', fitScreen);
   if (window.matchMedia) {
-    window.matchMedia('print').addEventListener('change', function (e) { if (e.matches) fitPaper(Infinity); else fitScreen(); });
+    window.matchMedia('print').addEventListener('change', function (e) { if (e.matches) { unfold(); fitPaper(Infinity); } else fitScreen(); });
   }
 
   function cellValue(row, i) {
