@@ -319,6 +319,11 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 	for _, is := range u.Items {
 		r := itemRow{Item: itemName(items[is.Code], lang), Unit: units[is.Code], Status: t(lang, "sc_status_"+string(is.Status)), Weight: formatNumber(is.Weight),
 			Value: "—", Median: "—", Spread: "—", Normalised: "—", Points: "—"}
+		if is.Status == scorecard.NotApplicable && items[is.Code].Formula == scorecard.PerSize && u.Population == 0 {
+			// Why, where the reader looks: a count per 10k residents of a unit whose
+			// population was never loaded (the method page says so, the row did not).
+			r.Status = t(lang, "sc_na_no_population")
+		}
 		y := sc.Yardsticks[is.Code]
 		if is.Status == scorecard.OK {
 			r.Value, r.Normalised = scaleFigure(is.Value), fmt.Sprintf("%+.2f", is.Normalised)

@@ -75,6 +75,20 @@ func TestCampaignAPIAndPage(t *testing.T) {
 	if strings.Contains(body, "%!") {
 		t.Errorf("county page has a broken format verb: %s", body[strings.Index(body, "%!")-80:strings.Index(body, "%!")+20])
 	}
+	// A count per head of a city whose population was never loaded (the demo's Jiayuguan)
+	// says so in its row; a stock item not yet due stays merely not applicable.
+	for _, tc := range []struct{ path, unit, want string }{
+		{"/campaign?kind=city&month=2025-02", "嘉峪关市", "<td>不适用：未载入该单位常住人口（不计分）</td>"},
+		{"/campaign?kind=city&month=2025-02&lang=en", "Jiayuguan", "<td>not applicable: the unit&#39;s resident population is not loaded (left out)</td>"},
+		{"/campaign?kind=city&month=2023-03", "兰州市", "<td>不适用（不计分）</td>"},
+	} {
+		_, page, _ := get(t, srv.URL+tc.path)
+		_, row, _ := strings.Cut(page, "<summary>"+tc.unit)
+		row, _, _ = strings.Cut(row, "</details>")
+		if !strings.Contains(row, tc.want) || tc.unit == "兰州市" && strings.Contains(row, "常住人口") {
+			t.Errorf("%s: %s's breakdown lacks %q:\n%.1500s", tc.path, tc.unit, tc.want, row)
+		}
+	}
 	_, body, _ = get(t, srv.URL+"/campaign?kind=department")
 	if !strings.Contains(body, "省财政厅") || strings.Contains(body, "每万人集中学习") {
 		t.Errorf("department page: want departments, scored without counts per head")
