@@ -123,14 +123,7 @@ func loadMonth(t *testing.T, w *warehouse.Warehouse, edit func(rows [][]string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := simplifiedchinese.GBK.NewDecoder().Bytes(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := etltest.ReadGBKCSV(t, raw)
 	for _, r := range rows[1:] {
 		r[3] = "2025年3月"
 	}

@@ -18,7 +18,9 @@
 package etltest
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +32,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"jinwei/etl"
 	"jinwei/warehouse"
@@ -195,4 +199,19 @@ func Provincial(tb testing.TB, drop func(year, region, indicator string) bool) *
 		tb.Fatalf("load provincial statistics: %v", err)
 	}
 	return w
+}
+
+// ReadGBKCSV reads a CSV file's bytes saved in GBK, as the demo's monthly campaign reports
+// are (Chinese Excel's "CSV (逗号分隔)").
+func ReadGBKCSV(tb testing.TB, raw []byte) [][]string {
+	tb.Helper()
+	text, err := simplifiedchinese.GBK.NewDecoder().Bytes(raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rows
 }
