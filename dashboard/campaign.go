@@ -403,7 +403,8 @@ func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	bar.SetXAxis(names)
 	bar.AddSeries(t(lang, "score"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
 	bar.XYReversal()
-	return linkSeries(optionOf(bar), 0, links)
+	// Scores are written to two decimals, as the table beneath writes them.
+	return withDigits(linkSeries(optionOf(bar), 0, links), 0, 2)
 }
 
 // categoriesChart compares problems found and rectified in each of the seven categories,

@@ -68,3 +68,16 @@ func itemLineageLink(item, lang string) string {
 	}
 	return "/lineage?" + q.Encode()
 }
+
+// withDigits has app.js write series i's numbers, on its labels and in its tooltip, with a
+// fixed number of decimals, as the table beside the chart writes them (echarts drops
+// trailing zeros: 59.30 read 59.3).
+func withDigits(option map[string]any, series, digits int) map[string]any {
+	list, _ := option["series"].([]any)
+	if series >= 0 && series < len(list) {
+		if s, ok := list[series].(map[string]any); ok {
+			s["digits"] = digits
+		}
+	}
+	return option
+}

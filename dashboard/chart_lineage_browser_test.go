@@ -63,5 +63,12 @@ func TestChartTooltipLeadsToLineageInBrowser(t *testing.T) {
 			t.Errorf("the ranking's bar and national labels at %s read %q, want 228,167 | 全国 95,749", v.name, got)
 		}
 	}
+	// The scorecard's bars and tooltip write scores to two decimals as its table does (a
+	// bar read 59.3 beside the table's 59.30).
+	s.load(t, srv.URL+"/campaign?month=2025-02")
+	if got := s.eval(t, `(function () { var o = echarts.getInstanceByDom(document.getElementById('scorecard')).getOption();
+		return o.series[0].label.formatter({value: 59.3, name: 'x'}) + ' | ' + o.tooltip[0].formatter([{seriesIndex: 0, seriesName: 'S', marker: '', value: 59.3, data: {}}]); })()`); got != "59.30 | <div>S <b>59.30</b></div>" {
+		t.Errorf("the scorecard's bar label and tooltip read %q, want 59.30 in both", got)
+	}
 	s.check(t, srv.URL)
 }

@@ -53,10 +53,12 @@
     });
   }
   // A number in a tooltip or on a map's colour scale is written as the page's tables write
-  // it (formatNumber): thousands grouped, at most two decimals. The scale read 228167.
-  function num(v) {
+  // it (formatNumber): thousands grouped, at most two decimals. The scale read 228167. A
+  // series whose table writes a fixed number of decimals says so (digits: the scorecard's
+  // 59.30, which its bar showed as 59.3).
+  function num(v, digits) {
     if (typeof v !== 'number' || !isFinite(v)) return v;
-    var s = v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    var s = v.toLocaleString('en-US', digits === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: digits, maximumFractionDigits: digits });
     return s === '-0' ? '0' : s;
   }
   // A number printed on a chart (a bar's value, the national line's) is grouped too: the
@@ -71,7 +73,7 @@
         if (l.formatter ? /\{(?![abc]\})[^}]*\}/.test(l.formatter) : s.type !== 'bar' && s.type !== 'line') return;
         var fmt = l.formatter || '{c}';
         l.formatter = function (p) {
-          return fmt.replace(/\{a\}/g, p.seriesName).replace(/\{b\}/g, p.name).replace(/\{c\}/g, num(p.value));
+          return fmt.replace(/\{a\}/g, p.seriesName).replace(/\{b\}/g, p.name).replace(/\{c\}/g, num(p.value, s.digits));
         };
       });
     });
@@ -81,14 +83,14 @@
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
     });
   }
-  function sourceTooltip(params) {
+  function sourceTooltip(params, series) {
     var list = Array.isArray(params) ? params : [params];
     var axis = list.length && list[0].axisValueLabel;
     var head = axis ? '<div>' + esc(axis) + '</div>' : '';
     return head + list.map(function (p) {
       var v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
       if (v === undefined || v === null || v === '-' || (typeof v === 'number' && isNaN(v))) v = '—';
-      var line = p.marker + esc(p.seriesName) + (!axis && p.name ? ' · ' + esc(p.name) : '') + ' <b>' + esc(num(v)) + '</b>';
+      var line = p.marker + esc(p.seriesName) + (!axis && p.name ? ' · ' + esc(p.name) : '') +  ' <b>' + esc(num(v, (series[p.seriesIndex] || {}).digits)) + '</b>';
       if (p.data && p.data.lineage) {
         line += ' <a class="chart-source" href="' + esc(p.data.lineage) + '">' + esc(L('lineage_open')) + '</a>';
       }
@@ -99,7 +101,7 @@
     var tip = option.tooltip = option.tooltip || {};
     tip.enterable = true;
     tip.confine = true;
-    tip.formatter = sourceTooltip;
+    tip.formatter = function (params) { return sourceTooltip(params, option.series || []); };
     chart.on('click', function (p) {
       var e = p.event && p.event.event;
       if (!p.data || !p.data.lineage || (e && (e.pointerType === 'touch' || String(e.type).indexOf('touch') === 0))) return;
