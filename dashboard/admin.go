@@ -136,7 +136,7 @@ func (s *Server) adminRunJob(c echo.Context) error {
 	if s.jobs == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "no ETL jobs are configured")
 	}
-	results, err := s.jobs.RunJob(startedBy(c, "run-now"), c.Param("job"))
+	results, err := s.jobs.RunJob(startedBy(c, warehouse.StartedByRunNow), c.Param("job"))
 	if err != nil && len(results) == 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
@@ -169,7 +169,7 @@ func (s *Server) adminUpload(c echo.Context) error {
 	if name == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "name the uploaded file (?name=…)")
 	}
-	res, err := s.jobs.Upload(startedBy(c, "upload"), c.Param("job"), name, body)
+	res, err := s.jobs.Upload(startedBy(c, warehouse.StartedByUpload), c.Param("job"), name, body)
 	if err != nil && res.Run.ID == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}

@@ -368,7 +368,7 @@ func (s *Server) runNow(c echo.Context) error {
 		return err
 	}
 	job := c.Param("job")
-	results, runErr := oj.RunJob(startedBy(c, "run-now"), job)
+	results, runErr := oj.RunJob(startedBy(c, warehouse.StartedByRunNow), job)
 	if err := s.auditAdmin(c, "run job "+job, runErr); err != nil {
 		return err
 	}
@@ -476,7 +476,7 @@ func (s *Server) uploadLoad(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	for _, id := range form["staged"] {
-		res, err := oj.LoadStaged(startedBy(c, "upload"), v.Job, id)
+		res, err := oj.LoadStaged(startedBy(c, warehouse.StartedByUpload), v.Job, id)
 		if aerr := s.auditAdmin(c, fmt.Sprintf("load upload %s for job %s", id, v.Job), err); aerr != nil {
 			return aerr
 		}

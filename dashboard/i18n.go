@@ -35,7 +35,7 @@ var localeFS embed.FS
 // here, and a prefix used in the code but missing here fails the test.
 var labelFamilies = map[string][]string{
 	"status_":        slices.Concat(warehouse.LedgerStatuses, runStatuses, auditOutcomes),
-	"started_":       startedByKinds,
+	"started_":       warehouse.StartedByKinds,
 	"reject_kind_":   warehouse.RejectKinds,
 	"job_":           warehouse.Jobs,
 	"changes_":       {warehouse.ChangeAdded, warehouse.ChangeRevised},

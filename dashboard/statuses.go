@@ -18,9 +18,6 @@ var runStatuses = []string{warehouse.RunCommitted, warehouse.RunFailed, warehous
 // auditOutcomes are an audit entry's outcomes (audit_log.outcome); "failed" is a run's too.
 var auditOutcomes = []string{"ok", "refused", "limited"}
 
-// startedByKinds are what starts a load (etl_runs.started_by before any ":user").
-var startedByKinds = []string{"schedule", "upload", "url", "cli", "run-now", warehouse.StartedByReport}
-
 // statusLabel is a status in lang, or the status itself when the vocabulary lacks it
 // (TestLabelsComplete lists the vocabulary).
 func statusLabel(lang, s string) string {

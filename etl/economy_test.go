@@ -243,7 +243,7 @@ func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 				return rep
 			}
 			a, b := writeFile(t, tc.name+"-a.csv", tc.a), writeFile(t, tc.name+"-b.csv", tc.b)
-			upload := warehouse.WithStartedBy(context.Background(), etl.StartedByUpload+":alice")
+			upload := warehouse.WithStartedBy(context.Background(), warehouse.StartedByUpload+":alice")
 			first := load(upload, a)
 			if got := current(t, tc.read); got != tc.wantA {
 				t.Fatalf("after a: %s, want %s", got, tc.wantA)
@@ -259,7 +259,7 @@ func TestFileSentAgainAfterALaterOneReplacedIt(t *testing.T) {
 			if tc.job == etl.JobIndicators {
 				replaced = "its rows may since have been replaced by run"
 			}
-			for _, by := range []string{etl.StartedByURL, etl.StartedBySchedule, etl.StartedByRunNow + ":ops"} {
+			for _, by := range []string{warehouse.StartedByURL, warehouse.StartedBySchedule, warehouse.StartedByRunNow + ":ops"} {
 				rep := load(warehouse.WithStartedBy(context.Background(), by), a)
 				if !rep.Unchanged || !strings.Contains(rep.Run.Message, replaced) || !strings.Contains(rep.Run.Message, filepath.Base(b)) {
 					t.Errorf("a from %s after b: %+v, want unchanged and saying %q by b", by, rep.Run, replaced)

@@ -107,7 +107,7 @@ func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
 		}
 		file, fctx := filepath.Join(j.Inbox, e.Name()), ctx
 		if file == fetched {
-			fctx = warehouse.OverrideStartedBy(ctx, StartedByURL)
+			fctx = warehouse.OverrideStartedBy(ctx, warehouse.StartedByURL)
 		}
 		rep, err := r.loadInboxFile(fctx, j, file)
 		if rep != nil {
@@ -176,7 +176,7 @@ func (r *Runner) SaveUpload(ctx context.Context, job, name string, body io.Reade
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
-	return r.loadInboxFile(warehouse.WithStartedBy(ctx, StartedByUpload), j, path)
+	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, path)
 }
 
 // maxFetchBytes bounds what a URL source may send.

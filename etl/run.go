@@ -325,7 +325,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 // a URL feed repeating itself.
 func resent(by string) bool {
 	kind, _, _ := strings.Cut(by, ":")
-	return kind == StartedByUpload || kind == StartedByCLI
+	return kind == warehouse.StartedByUpload || kind == warehouse.StartedByCLI
 }
 
 // repeatKey marks a context that loads a fixed set of files each time it runs (the demo).
@@ -365,17 +365,8 @@ func startedBy(ctx context.Context) string {
 	if s := warehouse.StartedBy(ctx); s != "" {
 		return s
 	}
-	return StartedByCLI
+	return warehouse.StartedByCLI
 }
-
-// What starts a load, as etl_runs.started_by says it (with ":user" when someone did).
-const (
-	StartedBySchedule = "schedule"
-	StartedByUpload   = "upload"
-	StartedByURL      = "url"
-	StartedByCLI      = "cli"
-	StartedByRunNow   = "run-now"
-)
 
 // dryRunKey marks a context whose load writes nothing (see DryRun).
 type dryRunKey struct{}

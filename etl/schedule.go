@@ -69,7 +69,7 @@ func (r *Runner) Schedule(ctx context.Context, clock Clock) error {
 			if e.next.After(now) {
 				continue
 			}
-			reports, err := r.RunJob(warehouse.WithStartedBy(ctx, StartedBySchedule), e.job)
+			reports, err := r.RunJob(warehouse.WithStartedBy(ctx, warehouse.StartedBySchedule), e.job)
 			r.l.log.Info("scheduled job", "job", e.job, "files", len(reports), "error", err)
 			e.next = e.sched.Next(clock.Now())
 		}

@@ -95,7 +95,7 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 	if err := os.Rename(from, to); err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)
 	}
-	return r.loadInboxFile(warehouse.WithStartedBy(ctx, StartedByUpload), j, to)
+	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, to)
 }
 
 // JobSchedule is a job's configuration with when its schedule next runs it.

@@ -41,7 +41,7 @@ func TestRejectsCarryReasonCodes(t *testing.T) {
 			t.Errorf("line %d: code %q, want %q (all: %v)", line, got[line], code, got)
 		}
 	}
-	if rep.Run.StartedBy != StartedByUpload {
+	if rep.Run.StartedBy != warehouse.StartedByUpload {
 		t.Errorf("started by %q, want upload", rep.Run.StartedBy)
 	}
 	stored, _, err := w.RejectsPage(ctx, warehouse.RejectsQuery{RunID: rep.Run.ID, Code: "unknown_region", Limit: 10})
@@ -53,7 +53,7 @@ func TestRejectsCarryReasonCodes(t *testing.T) {
 		t.Fatalf("reasons %+v, %v; want unknown_region ×2 first", reasons, err)
 	}
 	runs, _, err := w.Loads(ctx, warehouse.LoadsQuery{RunID: rep.Run.ID, Limit: 1})
-	if err != nil || len(runs) != 1 || runs[0].StartedBy != StartedByUpload {
+	if err != nil || len(runs) != 1 || runs[0].StartedBy != warehouse.StartedByUpload {
 		t.Fatalf("stored run %+v, %v; want started by upload", runs, err)
 	}
 }
@@ -145,7 +145,7 @@ func TestRunsSayWhatStartedThem(t *testing.T) {
 	for _, run := range runs {
 		by[filepath.Base(run.FilePath)] = run.StartedBy
 	}
-	if by["a.csv"] != StartedBySchedule || by["b.csv"] != StartedByCLI {
+	if by["a.csv"] != warehouse.StartedBySchedule || by["b.csv"] != warehouse.StartedByCLI {
 		t.Errorf("started by %v; want a.csv by schedule, b.csv by cli", by)
 	}
 	sched := r.Schedules(time.Date(2026, 11, 26, 9, 3, 0, 0, time.UTC))

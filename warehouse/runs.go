@@ -17,8 +17,20 @@ const (
 	RunAbandoned = "abandoned"
 )
 
-// StartedByReport marks the run a unit's report (填报) is written as, with who sent it.
-const StartedByReport = "report"
+// What starts a load, as etl_runs.started_by says it (with ":user" when someone did): the
+// one list the loader, the operator pages and their labels use.
+const (
+	StartedBySchedule = "schedule"
+	StartedByUpload   = "upload"
+	StartedByURL      = "url"
+	StartedByCLI      = "cli"
+	StartedByRunNow   = "run-now"
+	// StartedByReport marks the run a unit's report (填报) is written as.
+	StartedByReport = "report"
+)
+
+// StartedByKinds are the kinds above, in the operator pages' order.
+var StartedByKinds = []string{StartedBySchedule, StartedByUpload, StartedByURL, StartedByCLI, StartedByRunNow, StartedByReport}
 
 // Run is one load of one file by one ETL job.
 type Run struct {
