@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -40,9 +41,13 @@ type lineageEntry struct {
 	VintageEn string `json:"vintage_en,omitempty"`
 	SHA256    string `json:"sha256"`
 	Current   bool   `json:"current"`
-	// Shown is Value as the page writes it, in the indicator's unit (13,020.5亿元), and
-	// UnitNote says the file gave it in another unit (Detail) that the load converted from:
-	// the page wrote the stored value beside the file's unit. Only the page uses them.
+	// Label names what the row is of in the page's words (a campaign metric and its
+	// category, a ledger item's deadline or a progress report) where Key is a code; Shown is
+	// Value as the page writes it, in its unit (13,020.5亿元, 18件), and UnitNote says what
+	// else the file gave (Detail): the unit a value was converted from, the name the file
+	// calls a reporting unit by, a ledger item's title. Only the page uses them: a heading
+	// read "problems_found:3 · 18 嘉峪关市".
+	Label    string `json:"-"`
 	Shown    string `json:"-"`
 	UnitNote string `json:"-"`
 }
@@ -68,8 +73,10 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	var d lineageData
 	var rows []warehouse.SourceRow
 	var err error
-	var unit string
-	valueRows := false
+	// present writes a row as the page shows it; by default as loaded.
+	present := func(e *lineageEntry) {
+		e.Label, e.Shown, e.UnitNote = e.Key, e.Value, e.Detail
+	}
 	switch {
 	case q.Get("indicator") != "" && q.Get("region") != "":
 		// A parameter that names nothing is said to be so, not echoed back as a value
@@ -86,28 +93,46 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 		if nerr != nil || no < 0 || no > 12 {
 			return d, nil, badFormat("no", q.Get("no"), "0–12")
 		}
+		var unit string
 		d.Subject, unit, err = s.valueSubject(c, q.Get("indicator"), q.Get("region"), kind, year, no)
 		if err != nil {
 			return d, nil, err
 		}
 		rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
-		valueRows = true
+		present = func(e *lineageEntry) {
+			v, perr := strconv.ParseFloat(e.Value, 64)
+			if perr != nil {
+				e.Shown = e.Value
+				return
+			}
+			e.Shown = withUnit(formatNumber(v), unit, lang)
+			if e.Detail != "" && e.Detail != unit {
+				e.UnitNote = fmt.Sprintf(t(lang, "lineage_file_unit"), unitWord(e.Detail, lang))
+			}
+		}
 	case q.Get("item") != "":
 		d.Subject = fmt.Sprintf(t(lang, "lineage_item"), q.Get("item"))
 		rows, err = s.store.LedgerSources(ctx, q.Get("item"))
+		present = presentLedgerRow(lang)
 	case q.Get("unit") != "" && q.Get("month") != "":
 		month, perr := time.Parse("2006-01-02", q.Get("month"))
 		regions, rerr := s.regionIndex(c)
 		if rerr != nil {
 			return d, nil, rerr
 		}
-		d.Subject = regionLabel(regions, q.Get("unit"), lang) + " · " + q.Get("month")
+		metrics, merr := s.store.CampaignMetrics(ctx)
+		if merr != nil {
+			return d, nil, merr
+		}
+		// A month as the campaign's pages write it (2025-02): its reports are monthly.
+		d.Subject = regionLabel(regions, q.Get("unit"), lang) + " · " + strings.TrimSuffix(q.Get("month"), "-01")
 		if m := q.Get("metric"); m != "" {
-			d.Subject += " · " + m
+			d.Subject += " · " + campaignMetricLabel(metrics, m, lang)
 		}
 		if perr == nil {
 			rows, err = s.store.CampaignSources(ctx, q.Get("unit"), month.Format("2006-01-02"), q.Get("metric"))
 		}
+		present = presentCampaignRow(metrics, lang)
 	default:
 		d.NoData = t(lang, "lineage_ask")
 		return d, nil, nil
@@ -118,16 +143,7 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	for _, r := range rows {
 		d.Rows = append(d.Rows, lineageEntry{Key: r.Key, Value: r.Value, Detail: r.Detail, File: r.Load.File, Line: r.Line, Cell: r.Cell(),
 			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), Vintage: r.Load.Vintage, VintageEn: r.Load.VintageEn, SHA256: r.Load.Hash, Current: r.Current})
-		e := &d.Rows[len(d.Rows)-1]
-		e.Shown = e.Value
-		if v, perr := strconv.ParseFloat(e.Value, 64); perr == nil && valueRows {
-			e.Shown = withUnit(formatNumber(v), unit, lang)
-			if e.Detail != "" && e.Detail != unit {
-				e.UnitNote = fmt.Sprintf(t(lang, "lineage_file_unit"), unitWord(e.Detail, lang))
-			}
-		} else if e.Detail != "" {
-			e.UnitNote = e.Detail
-		}
+		present(&d.Rows[len(d.Rows)-1])
 	}
 	if len(rows) == 0 {
 		d.NoData = fmt.Sprintf(t(lang, "lineage_none"), d.Subject)
@@ -185,4 +201,53 @@ func (s *Server) lineagePage(c echo.Context) error {
 		v.Sources = warehouse.MergeLineage(v.Sources, []warehouse.Lineage{r.Load})
 	}
 	return c.Render(http.StatusOK, "lineage.html", v)
+}
+
+// campaignMetricLabel names a campaign metric's row key (metric, or metric:category) in
+// lang: 发现突出问题数（懒散疲沓不勤为）.
+func campaignMetricLabel(metrics []warehouse.CampaignMetric, key, lang string) string {
+	code, cat, _ := strings.Cut(key, ":")
+	name := code
+	if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == code }); i >= 0 {
+		name = inLang(lang, metrics[i].NameZh, metrics[i].NameEn)
+	}
+	if cat == "" {
+		return name
+	}
+	return qualified(name, lang, t(lang, "category_"+cat))
+}
+
+// presentCampaignRow shows a report's value in its metric's unit (18件), and the name the
+// file gave the unit, which may be an alias the load resolved.
+func presentCampaignRow(metrics []warehouse.CampaignMetric, lang string) func(*lineageEntry) {
+	return func(e *lineageEntry) {
+		code, _, _ := strings.Cut(e.Key, ":")
+		e.Label, e.Shown = campaignMetricLabel(metrics, e.Key, lang), e.Value
+		if v, err := strconv.ParseFloat(e.Value, 64); err == nil {
+			unit := ""
+			if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == code }); i >= 0 {
+				unit = unitWord(metrics[i].Unit, lang)
+			}
+			e.Shown = withUnit(formatNumber(v), unit, lang)
+		}
+		if e.Detail != "" {
+			e.UnitNote = fmt.Sprintf(t(lang, "lineage_unit_in_file"), e.Detail)
+		}
+	}
+}
+
+// presentLedgerRow shows a ledger item's description row by its deadline and title, and a
+// progress report by its date, status (in lang) and progress.
+func presentLedgerRow(lang string) func(*lineageEntry) {
+	return func(e *lineageEntry) {
+		e.UnitNote = e.Detail
+		if e.Key == "item" {
+			e.Label, e.Shown = t(lang, "lineage_ledger_deadline"), e.Value
+			return
+		}
+		e.Label, e.Shown = fmt.Sprintf(t(lang, "lineage_ledger_report"), e.Key), e.Value
+		if status, pct, ok := strings.Cut(e.Value, " "); ok {
+			e.Shown = fmt.Sprintf(t(lang, "lineage_ledger_progress"), statusLabel(lang, status), pct)
+		}
+	}
 }

@@ -213,3 +213,30 @@ func TestLineageShowsTheValueInItsUnit(t *testing.T) {
 		}
 	}
 }
+
+// A campaign report's and a ledger item's lineage name each row in the page's words, not
+// by its code: the headings read "problems_found:3 · 18 嘉峪关市" and "item · 2023-07-16 …",
+// and the month was a full date.
+func TestLineageNamesCampaignMetricsAndLedgerRows(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	heading := regexp.MustCompile(`(?s)<h3>(.*?)</h3>`)
+	for _, tc := range []struct{ path, subject, want, refuse string }{
+		{"/lineage?month=2025-02-01&unit=620200", "嘉峪关市 · 2025-02<", "发现突出问题数（懒散疲沓不勤为）", "problems_found"},
+		{"/lineage?month=2025-02-01&unit=620200&lang=en", "Jiayuguan · 2025-02<", "Problems found (", "problems_found"},
+		{"/lineage?month=2025-02-01&unit=620200", "", "18件 （文件中的单位名称：嘉峪关市）", "complaints_received"},
+		{"/lineage?item=GS-EC-0006", "", "台账条目（整改时限）", "item ·"},
+		{"/lineage?item=GS-EC-0006", "", "进展报告 · 整改中，完成63%", "rectifying"},
+		{"/lineage?item=GS-EC-0006&lang=en", "", "Ledger entry (deadline)", "item ·"},
+	} {
+		_, page := app.get(tc.path)
+		var heads []string
+		for _, m := range heading.FindAllStringSubmatch(page, -1) {
+			heads = append(heads, regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1], ""))
+		}
+		all := strings.Join(heads, "\n")
+		if len(heads) == 0 || !strings.Contains(all, tc.want) || strings.Contains(all, tc.refuse) || !strings.Contains(page, tc.subject) {
+			t.Errorf("%s: headings want %q and not %q, subject %q:\n%.600s", tc.path, tc.want, tc.refuse, tc.subject, all)
+		}
+	}
+}
