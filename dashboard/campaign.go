@@ -313,9 +313,11 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 	for _, code := range u.Missing {
 		missing = append(missing, itemName(items[code], lang))
 	}
+	var flags []string
 	if len(missing) > 0 {
-		row.Flags = t(lang, "sc_missing") + t(lang, "sep_label") + strings.Join(missing, t(lang, "sep_list"))
+		flags = append(flags, t(lang, "sc_missing")+t(lang, "sep_label")+strings.Join(missing, t(lang, "sep_list")))
 	}
+	noPopulation := 0
 	for _, is := range u.Items {
 		r := itemRow{Item: itemName(items[is.Code], lang), Unit: units[is.Code], Status: t(lang, "sc_status_"+string(is.Status)), Weight: formatNumber(is.Weight),
 			Value: "—", Median: "—", Spread: "—", Normalised: "—", Points: "—"}
@@ -323,6 +325,7 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 			// Why, where the reader looks: a count per 10k residents of a unit whose
 			// population was never loaded (the method page says so, the row did not).
 			r.Status = t(lang, "sc_na_no_population")
+			noPopulation++
 		}
 		y := sc.Yardsticks[is.Code]
 		if is.Status == scorecard.OK {
@@ -334,6 +337,12 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		}
 		row.Items = append(row.Items, r)
 	}
+	if noPopulation > 0 {
+		// Ranked on fewer items than the others: the table says so beside the rank, not
+		// only in the breakdown a reader may never open.
+		flags = append(flags, fmt.Sprintf(t(lang, "sc_flag_no_population"), noPopulation))
+	}
+	row.Flags = strings.Join(flags, t(lang, "sep_clause"))
 	row.Lineage = campaignLink(u.Code, sc.Month, lang)
 	row.Hint = t(lang, "sc_hint_none")
 	if u.Hint != nil {
