@@ -296,6 +296,26 @@ func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
 	if n == 0 {
 		t.Fatalf("the English briefing of 2025-02 has no sentence on the campaign: %+v", b.Sections)
 	}
+	// Scores with two decimals, as the scorecard writes them, in both languages (the
+	// Chinese read 得分2 beside 得分97.84).
+	for lang, re := range map[string]*regexp.Regexp{"zh": regexp.MustCompile(`得分([\d.]+)`), "en": regexp.MustCompile(`([\d.]+) points`)} {
+		var lb dashboard.Briefing
+		getJSON(t, srv.URL+"/api/brief?period=2025-02&lang="+lang, &lb)
+		scores := 0
+		for _, sec := range lb.Sections {
+			for _, st := range sec.Sentences {
+				for _, m := range re.FindAllStringSubmatch(st.Text, -1) {
+					scores++
+					if !regexp.MustCompile(`^\d+\.\d\d$`).MatchString(m[1]) {
+						t.Errorf("%s: a score reads %q: %s", lang, m[1], st.Text)
+					}
+				}
+			}
+		}
+		if scores == 0 {
+			t.Errorf("%s: the briefing of 2025-02 gives no score", lang)
+		}
+	}
 	// The ledger's closed tile says what closed means, in English on the English page.
 	if _, body, _ := get(t, srv.URL+"/ecology?lang=en"); !strings.Contains(body, `<p class="note">rectified and verified closed</p>`) {
 		t.Errorf("the English ledger page's closed tile does not say what closed means in English")

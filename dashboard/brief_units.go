@@ -222,7 +222,8 @@ func scorecardSentences(sc *warehouse.Scorecard, kind, lang string, unreported b
 		return s.num("month", "", float64(mt.Year()*100+int(mt.Month())), Period{Kind: PeriodMonth, Year: mt.Year(), N: int(mt.Month())}.Label(lang))
 	}
 	score := func(s *sentence, u warehouse.UnitScore) string {
-		return s.num("score", u.Code, u.Score, briefNumber(scorecard.Round(u.Score), 2, lang))
+		// Two decimals as the scorecard writes them: 得分2 read as a whole number beside 97.84.
+		return s.num("score", u.Code, u.Score, strconv.FormatFloat(scorecard.Round(u.Score), 'f', 2, 64))
 	}
 	var out []BriefSentence
 	if len(ranked) > 0 {
