@@ -326,7 +326,9 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		// growth target out without a word, while the cockpit showed it met).
 		{"/brief?period=2024", "其余目标状态与上年相同"},
 		// Real growth is loaded for the provinces only: the chart says why it has no 全国 line.
-		{"/ranking?indicator=gdp_growth&year=2024", "全国实际增速未载入，图中不画全国线。"},
+		{"/ranking?indicator=gdp_growth&year=2024", "指标本身即为增速。全国实际增速未载入，图中不画全国线。"},
+		// Two sentences, not one joined by a semicolon before a capital.
+		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "The indicator is a growth rate itself. National real growth is not loaded; no national line is drawn."},
 		// The counties' growth bars are growth, not income "in %".
 		{"/counties?indicator=rural_income&sort=growth", "农村居民人均可支配收入增速（名义，%）2024年"},
 		{"/counties?indicator=rural_income&sort=growth&lang=en", "Rural per-capita disposable income growth (nominal, %), 2024"},

@@ -386,9 +386,9 @@ func growthNote(tr *warehouse.Trajectory, lang string) string {
 	switch {
 	case nation:
 	case tr.GrowthFrom != "" || tr.Indicator.NamedBasis() == measure.Constant:
-		note += t(lang, "sep_clause") + t(lang, "nation_real_missing")
+		note += t(lang, "sep_sentence") + t(lang, "nation_real_missing")
 	default:
-		note += t(lang, "sep_clause") + t(lang, "nation_line_missing")
+		note += t(lang, "sep_sentence") + t(lang, "nation_line_missing")
 	}
 	return note
 }
