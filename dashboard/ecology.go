@@ -185,6 +185,12 @@ func regionLabel(regions map[string]warehouse.Region, code, lang string) string 
 	if !ok {
 		return code
 	}
+	return fullName(r, lang)
+}
+
+// fullName is a region's whole name in lang: what a list of many regions to choose from
+// shows, where short names repeat (临夏 is a prefecture, its city and a county).
+func fullName(r warehouse.Region, lang string) string {
 	if lang == langEn && r.NameEn != "" {
 		return r.NameEn
 	}

@@ -124,7 +124,7 @@ func (s *Server) subscribableUnits(ctx context.Context, ss *session, lang string
 		for _, r := range regions {
 			if r.Level == level && inProvince(r.Code, s.cfg.HomeRegion) {
 				units = append(units, r.Code)
-				names[r.Code] = shortName(r, lang) + " " + r.Code
+				names[r.Code] = fullName(r, lang) + " " + r.Code
 			}
 		}
 	}

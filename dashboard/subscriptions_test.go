@@ -74,6 +74,13 @@ func TestUsersManageTheirOwnSubscriptions(t *testing.T) {
 	if !strings.Contains(page, "月度简报") || !strings.Contains(page, "兰州") || strings.Count(page, `class="subscription"`) != 2 {
 		t.Errorf("the page does not list the two subscriptions:\n%.2000s", page)
 	}
+	// Its choice of units names each in full: short names repeat (临夏 was a prefecture, its
+	// city and a county) or cut a name mid-word (兰州新 for 兰州新区).
+	for _, want := range []string{">临夏回族自治州 622900<", ">临夏市 622901<", ">临夏县 622921<", ">兰州新区 620171<"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the subscriptions page's units lack %q", want)
+		}
+	}
 
 	// A unit's staff: alerts for their own unit only, no briefing.
 	cg, csrfCG := signedInReporter(t, f, "chengguan", "620102")
