@@ -459,4 +459,21 @@ func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
 	if !strings.Contains(page, `<p class="notice" id="error-message">参数 map`) {
 		t.Errorf("the Chinese reason for a bad map is marked as English, or missing")
 	}
+	// A page that is not there says so in the page's language only: "Not Found" stood in
+	// English under 页面不存在, saying the heading again. A message that says more stays.
+	for _, tc := range []struct{ path, heading, message string }{
+		{"/no-such-page", "页面不存在", ""},
+		{"/no-such-page?lang=en", "Page not found", ""},
+		{"/ecology/items/GS-NO-SUCH", "", "GS-NO-SUCH"},
+	} {
+		code, page := app.get(tc.path)
+		msg, hasMsg := "", strings.Contains(page, `id="error-message"`)
+		if hasMsg {
+			_, msg, _ = strings.Cut(page, `id="error-message"`)
+			msg, _, _ = strings.Cut(msg, "</p>")
+		}
+		if code != http.StatusNotFound || !strings.Contains(page, tc.heading) || strings.Contains(page, "Not Found") || hasMsg != (tc.message != "") || !strings.Contains(msg, tc.message) {
+			t.Errorf("%s: %d, message %q (shown %v); want 404 under %q with message %q", tc.path, code, msg, hasMsg, tc.heading, tc.message)
+		}
+	}
 }

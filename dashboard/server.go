@@ -296,6 +296,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if slices.Contains(errorStatuses, strconv.Itoa(status)) {
 		heading, hint = t(lang, "error_"+strconv.Itoa(status)), t(lang, "error_hint_"+strconv.Itoa(status))
 	}
+	if msg == http.StatusText(status) {
+		// "Not Found" under 页面不存在 says the heading again, in English: the server's words
+		// stand under the heading only when they say more.
+		msg = ""
+	}
 	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
 		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)), "InPageLang": false})
 }
