@@ -496,7 +496,9 @@ type accountsView struct {
 	Accounts []warehouse.Account
 	Tokens   []warehouse.APIToken
 	Roles    []string
-	Audit    []warehouse.AuditEntry
+	// UnitNames names the accounts' units (城关区 beside 620102).
+	UnitNames map[string]string
+	Audit     []warehouse.AuditEntry
 	// AuditUser, AuditKind, AuditFrom and AuditTo are the audit search's fields.
 	AuditUser, AuditKind, AuditFrom, AuditTo string
 	// Secret is a password shown once, after an account is added or its password reset.
@@ -508,6 +510,16 @@ func (s *Server) accountsView(c echo.Context) (accountsView, error) {
 	ctx := c.Request().Context()
 	v := accountsView{page: newPage(c, "admin", "nav_accounts"), Accounts: s.accounts.List(ctx), Tokens: s.accounts.Tokens(ctx),
 		Roles: RoleNames(), AuditUser: c.QueryParam("user"), AuditKind: c.QueryParam("kind"), AuditFrom: c.QueryParam("from"), AuditTo: c.QueryParam("to")}
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return v, err
+	}
+	v.UnitNames = map[string]string{}
+	for _, a := range v.Accounts {
+		if r, ok := regions[a.Unit]; ok {
+			v.UnitNames[a.Unit] = fullName(r, v.Lang)
+		}
+	}
 	st := s.store
 	from, err := dayParam(c, "from", false)
 	if err != nil {

@@ -448,6 +448,23 @@ func TestAccountsPage(t *testing.T) {
 		}
 		return string(b)
 	}
+	// Roles and units in words, in each language: the pickers listed admin, analyst …
+	// and a reporter's unit was its code alone.
+	post("/admin/accounts", url.Values{"name": {"clerk2"}, "role": {"reporter"}, "unit": {"620102"}})
+	for lang, want := range map[string][]string{
+		"zh": {`<option value="viewer">查看者（领导）</option>`, `<option value="reporter" selected>填报员</option>`, "<td>城关区 620102</td>"},
+		"en": {`<option value="admin">administrator</option>`, "<td>Chengguan District 620102</td>"},
+	} {
+		page := body(t, c, f.srv.URL+"/admin/accounts?lang="+lang)
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("the %s accounts page lacks %s", lang, w)
+			}
+		}
+	}
+	if page := body(t, c, f.srv.URL+"/admin/alerts"); !strings.Contains(page, `<option value="county">县市区</option>`) {
+		t.Errorf("the alert rule's scope is offered by its code, not as 县市区")
+	}
 	secret := regexp.MustCompile(`<code id="secret-password">([^<]+)</code>`)
 	page := post("/admin/accounts", url.Values{"name": {"newbie"}, "role": {"analyst"}})
 	m := secret.FindStringSubmatch(page)

@@ -36,6 +36,7 @@ var localeFS embed.FS
 var labelFamilies = map[string][]string{
 	"status_":        slices.Concat(warehouse.LedgerStatuses, runStatuses, auditOutcomes),
 	"started_":       warehouse.StartedByKinds,
+	"role_":          RoleNames(),
 	"reject_kind_":   warehouse.RejectKinds,
 	"job_":           warehouse.Jobs,
 	"changes_":       {warehouse.ChangeAdded, warehouse.ChangeRevised},

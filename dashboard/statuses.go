@@ -58,7 +58,12 @@ func rejectKindLabel(lang, code string) string {
 	return ""
 }
 
+// roleLabel is a role's name in lang: 只读领导 for viewer; the operator's pickers listed
+// the codes.
+func roleLabel(lang, role string) string { return t(lang, "role_"+role) }
+
 func init() {
+	templateFuncs["role"] = roleLabel
 	templateFuncs["rejectKind"] = rejectKindLabel
 	templateFuncs["status"] = statusLabel
 	templateFuncs["startedBy"] = startedByLabel
