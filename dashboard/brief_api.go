@@ -220,7 +220,7 @@ func (s *Server) briefView(br *Briefing, p page) briefView {
 		c.Option["animation"] = false
 		p.addChart(c.ID, c.Height, c.Option)
 	}
-	v := briefView{page: p, B: br, Made: br.MadeAt.Format("2006-01-02 15:04 MST")}
+	v := briefView{page: p, B: br, Made: clock(br.MadeAt)}
 	v.PrintLink = "/brief/print?period=" + br.Period
 	if br.Lang == langEn {
 		v.PrintLink += "&lang=en"

@@ -5,7 +5,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+
+	"jinwei/warehouse"
 )
 
 var templateFuncs = template.FuncMap{
@@ -16,6 +19,27 @@ var templateFuncs = template.FuncMap{
 	"inLang":   inLang,
 	"zhOnly":   zhOnly,
 	"zhIn":     zhIn,
+	"clock":    clock,
+	"clockSec": clockSec,
+	"clockOf":  clockOf,
+}
+
+// clock writes a moment as the province reads it, in Beijing time, to the minute; clockSec
+// to the second. Every page writes times so: some wrote UTC and a unit's report history
+// Beijing time, and one moment read eight hours apart from page to page. (The API and the
+// exports keep UTC with its zone, for programs.)
+func clock(t time.Time) string { return t.In(warehouse.ProvinceTime).Format("2006-01-02 15:04") }
+
+func clockSec(t time.Time) string { return t.In(warehouse.ProvinceTime).Format("2006-01-02 15:04:05") }
+
+// clockOf is clockSec of a moment the warehouse wrote as text in UTC (an audit entry's, a
+// ledger step's); text that does not read as one is shown as it is.
+func clockOf(text string) string {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", text, time.UTC)
+	if err != nil {
+		return text
+	}
+	return clockSec(t)
 }
 
 // inLang is text given in Chinese and English, in the page's language: the Chinese when

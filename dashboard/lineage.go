@@ -29,18 +29,21 @@ type lineageData struct {
 
 // lineageEntry is one load of the number.
 type lineageEntry struct {
-	Key       string `json:"key,omitempty"`
-	Value     string `json:"value"`
-	Detail    string `json:"detail,omitempty"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Cell      string `json:"cell,omitempty"`
-	RunID     string `json:"run_id"`
-	Loaded    string `json:"loaded_at"`
-	Vintage   string `json:"vintage,omitempty"`
-	VintageEn string `json:"vintage_en,omitempty"`
-	SHA256    string `json:"sha256"`
-	Current   bool   `json:"current"`
+	Key    string `json:"key,omitempty"`
+	Value  string `json:"value"`
+	Detail string `json:"detail,omitempty"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Cell   string `json:"cell,omitempty"`
+	RunID  string `json:"run_id"`
+	Loaded string `json:"loaded_at"`
+	// LoadedAt is Loaded as a time, which the page writes in Beijing time (the JSON keeps
+	// UTC, with its zone, for programs).
+	LoadedAt  time.Time `json:"-"`
+	Vintage   string    `json:"vintage,omitempty"`
+	VintageEn string    `json:"vintage_en,omitempty"`
+	SHA256    string    `json:"sha256"`
+	Current   bool      `json:"current"`
 	// Label names what the row is of in the page's words (a campaign metric and its
 	// category, a ledger item's deadline or a progress report) where Key is a code; Shown is
 	// Value as the page writes it, in its unit (13,020.5亿元, 18件), and UnitNote says what
@@ -142,7 +145,7 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 	}
 	for _, r := range rows {
 		d.Rows = append(d.Rows, lineageEntry{Key: r.Key, Value: r.Value, Detail: r.Detail, File: r.Load.File, Line: r.Line, Cell: r.Cell(),
-			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), Vintage: r.Load.Vintage, VintageEn: r.Load.VintageEn, SHA256: r.Load.Hash, Current: r.Current})
+			RunID: r.Load.RunID, Loaded: r.Load.LoadedAt.Format("2006-01-02 15:04:05 MST"), LoadedAt: r.Load.LoadedAt, Vintage: r.Load.Vintage, VintageEn: r.Load.VintageEn, SHA256: r.Load.Hash, Current: r.Current})
 		present(&d.Rows[len(d.Rows)-1])
 	}
 	if len(rows) == 0 {

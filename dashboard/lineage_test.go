@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -237,6 +238,37 @@ func TestLineageNamesCampaignMetricsAndLedgerRows(t *testing.T) {
 		all := strings.Join(heads, "\n")
 		if len(heads) == 0 || !strings.Contains(all, tc.want) || strings.Contains(all, tc.refuse) || !strings.Contains(page, tc.subject) {
 			t.Errorf("%s: headings want %q and not %q, subject %q:\n%.600s", tc.path, tc.want, tc.refuse, tc.subject, all)
+		}
+	}
+}
+
+// Every page writes a moment in Beijing time: a footnote's load time, the lineage's and
+// the operator's run page agree with the run's time in the JSON (UTC, for programs), eight
+// hours on. The operator pages and footnotes wrote UTC, a unit's report history Beijing
+// time, and one moment read eight hours apart from page to page.
+func TestPagesWriteTimesInBeijingTime(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, js := app.get("/api/lineage?indicator=gdp&region=620000&year=2024")
+	var l struct {
+		Rows []struct {
+			Loaded string `json:"loaded_at"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(js), &l); err != nil || len(l.Rows) == 0 {
+		t.Fatalf("lineage JSON: %v %.300s", err, js)
+	}
+	at, err := time.Parse("2006-01-02 15:04:05 MST", l.Rows[0].Loaded)
+	if err != nil || at.Location().String() != "UTC" {
+		t.Fatalf("the JSON's loaded_at %q is not UTC with its zone: %v", l.Rows[0].Loaded, err)
+	}
+	beijing := at.Add(8 * time.Hour).Format("2006-01-02 15:04:05")
+	for path, want := range map[string]string{
+		"/lineage?indicator=gdp&region=620000&year=2024": "<dd>" + beijing + "</dd>",
+		"/ranking?indicator=gdp&year=2024":               "载入于 " + beijing[:16] + " ·",
+	} {
+		if _, page := app.get(path); !strings.Contains(page, want) {
+			t.Errorf("%s does not write the load's time in Beijing time (%s)", path, want)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func (s *Server) renderReportPage(c echo.Context, status int, r *ReportView, o r
 	}
 	for _, e := range r.History {
 		h := historyRow{Revision: e.Revision, Action: t(lang, "report_action_"+e.Action), By: e.By,
-			At: e.At.In(warehouse.ProvinceTime).Format("2006-01-02 15:04"), Comment: e.Comment}
+			At: clock(e.At), Comment: e.Comment}
 		if e.Action == warehouse.ReportSubmitted {
 			h.Link = fmt.Sprintf("/api/report/%s/%s/revisions/%d", r.Unit.Code, r.Month, e.Revision)
 		}
