@@ -316,6 +316,14 @@ func TestAFailedLoadIsRetriedAfterTheReceivers500(t *testing.T) {
 	if !bytes.Equal(reqs[0].Body, reqs[1].Body) && !strings.Contains(string(reqs[1].Body), "装载失败") {
 		t.Errorf("the retry sent %s", reqs[1].Body)
 	}
+	// It says when the load ran in Beijing time, as the pages do (it wrote UTC).
+	runs, err := r.w.RecentRuns(ctx, 1)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("recent runs: %v %v", runs, err)
+	}
+	if when := runs[0].StartedAt.In(time.FixedZone("Beijing", 8*3600)).Format("2006-01-02 15:04"); !strings.Contains(string(reqs[1].Body), when) {
+		t.Errorf("the alert does not give the load's time in Beijing time (%s): %s", when, reqs[1].Body)
+	}
 	if log, _ = r.w.Deliveries(ctx, 10); log[0].Status != warehouse.DeliverySent || log[0].Attempts != 2 {
 		t.Errorf("after the retry: %s, %d attempts", log[0].Status, log[0].Attempts)
 	}
