@@ -275,8 +275,8 @@ func TestCategoriesNamedDownTheSide(t *testing.T) {
 	var sco struct {
 		Title struct{ Subtext string } `json:"title"`
 	}
-	if err := json.Unmarshal(b, &sco); err != nil || !strings.HasPrefix(sco.Title.Subtext, "绿色进位，红色退位") {
-		t.Errorf("scorecard subtitle %q, want the colours first", sco.Title.Subtext)
+	if err := json.Unmarshal(b, &sco); err != nil || !strings.HasPrefix(sco.Title.Subtext, "绿色进位，红色退位，蓝色持平或无可比名次") {
+		t.Errorf("scorecard subtitle %q, want all three colours first (blue was not explained)", sco.Title.Subtext)
 	}
 	// It says whose problems it counts: those of the kind of unit shown.
 	if o.Title.Subtext != "2025-02 · 市州" {
