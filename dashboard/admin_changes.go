@@ -17,7 +17,7 @@ type changesView struct {
 	page
 	Run     warehouse.Run
 	Changes warehouse.RunChanges
-	// Totals say the totals as sentences: 本次导入修订 2023 年数值 12 个.
+	// Totals say the totals as sentences: 本次载入修订 2023 年数值 12 个.
 	Totals  []string
 	NextURL string
 }

@@ -44,12 +44,12 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 		t.Errorf("the run page does not link to what the load changed")
 	}
 	page := body(t, c, f.srv.URL+"/admin/loads/"+first.Run.ID+"/changes")
-	if !strings.Contains(page, "本次导入新增 2001 年数值 2 个") {
+	if !strings.Contains(page, "本次载入新增 2001 年数值 2 个") {
 		t.Errorf("first load's page lacks its additions: %s", between(page, `id="changes"`, "</section>"))
 	}
 	second := uploadThrough(t, f.w, "县域 GDP 2001 修订.csv", head+"2001,620102,城关区,gdp,110,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
 	changes := between(body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes"), `id="changes"`, "</section>")
-	for _, want := range []string{"本次导入修订 2001 年数值 1 个", "<del>100</del> → <strong>110</strong>", `href="/admin/loads/` + first.Run.ID + `">100</a>`} {
+	for _, want := range []string{"本次载入修订 2001 年数值 1 个", "<del>100</del> → <strong>110</strong>", `href="/admin/loads/` + first.Run.ID + `">100</a>`} {
 		if !strings.Contains(changes, want) {
 			t.Errorf("revising load's changes lack %q: %s", want, changes)
 		}
@@ -62,7 +62,7 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 		t.Errorf("English page lacks the revision sentence")
 	}
 	third := uploadThrough(t, f.w, "again.csv", head+"2001,620102,城关区,gdp,110,亿元\n")
-	if p := body(t, c, f.srv.URL+"/admin/loads/"+third.Run.ID+"/changes"); !strings.Contains(p, `id="changes-none">本次导入未改变任何数值。`) {
+	if p := body(t, c, f.srv.URL+"/admin/loads/"+third.Run.ID+"/changes"); !strings.Contains(p, `id="changes-none">本次载入未改变任何数值。`) {
 		t.Errorf("a load that changed nothing does not say so: %s", between(p, `id="changes"`, "</section>"))
 	}
 
@@ -90,7 +90,7 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 
 	// A file loaded from a path on the command line is not kept, and the page says so.
 	cli := etltest.LoadCSV(t, f.w, "economy", "cli.csv", head+"2001,620104,西固区,gdp,300,亿元\n")
-	if p := body(t, c, f.srv.URL+"/admin/loads/"+cli.Run.ID); !strings.Contains(p, `data-state="cli">由命令行从本机路径导入`) {
+	if p := body(t, c, f.srv.URL+"/admin/loads/"+cli.Run.ID); !strings.Contains(p, `data-state="cli">由命令行从本机路径载入`) {
 		t.Errorf("a CLI load's page does not say its file was not kept: %s", between(p, `id="original"`, "</td>"))
 	}
 	if got := status(t, c, http.MethodGet, f.srv.URL+"/admin/loads/"+cli.Run.ID+"/original", nil); got != http.StatusNotFound {

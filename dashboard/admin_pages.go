@@ -228,7 +228,7 @@ func (s *Server) runPage(c echo.Context) error {
 	if v.Original, err = originalOf(c, st, run); err != nil {
 		return err
 	}
-	v.Title = t(v.Lang, "run") + " " + run.ID
+	v.Title = fmt.Sprintf(t(v.Lang, "run_title"), run.ID)
 	if next != "" {
 		v.NextURL = withParam(c, "after", next)
 	}

@@ -151,7 +151,7 @@ func TestOperatorMonthInBrowser(t *testing.T) {
 		t.Errorf("XLSX export: %q, want 200 and a zip (PK)", xlsx)
 	}
 
-	if got := changesOf(t, s); got != "本次导入新增 2001 年数值 10 个" {
+	if got := changesOf(t, s); got != "本次载入新增 2001 年数值 10 个" {
 		t.Errorf("the first load's changes read %q", got)
 	}
 
@@ -165,7 +165,7 @@ func TestOperatorMonthInBrowser(t *testing.T) {
 		t.Errorf("the uploaded original is not offered for download")
 	}
 	totals := changesOf(t, s)
-	if !strings.Contains(totals, "本次导入修订 2001 年数值 1 个") || !strings.Contains(totals, "本次导入新增 2001 年数值 2 个") {
+	if !strings.Contains(totals, "本次载入修订 2001 年数值 1 个") || !strings.Contains(totals, "本次载入新增 2001 年数值 2 个") {
 		t.Errorf("the fixed load's changes read %q, want 1 revised (620102 100 → 104.5) and 2 added (620171, 620321)", totals)
 	}
 	if list := s.text(t, "#change-list"); !strings.Contains(list, "100 → 104.5") {

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -251,5 +252,20 @@ func TestCategoryLabelsAreTheDefinedCategories(t *testing.T) {
 		if got := labels[langZh]["category_"+strconv.Itoa(i+1)]; got != name {
 			t.Errorf("category_%d is %q in zh.toml, %q in rules.ProblemCategories", i+1, got, name)
 		}
+	}
+}
+
+// The Chinese pages say one word for one thing: a load is 载入 (the operator's pages said
+// 导入 and 运行, footnotes 载入, an alert 装载), and a county-level unit 县市区 (a filter said
+// 县区, the scorecard 县市区).
+func TestChineseSaysOneWordForOneThing(tt *testing.T) {
+	other := regexp.MustCompile(`导入|装载|(^|[^市、])县区`)
+	for key, text := range labels[langZh] {
+		if m := other.FindString(text); m != "" {
+			tt.Errorf("zh %s = %q says %q", key, text, m)
+		}
+	}
+	if got := fmt.Sprintf(t(langZh, "run_title"), "R"); got != "载入批次 R" {
+		tt.Errorf("a run's page is titled %q, want 载入批次 R as footnotes name it", got)
 	}
 }

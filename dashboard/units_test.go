@@ -231,7 +231,7 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 			t.Errorf("%s in %s: %s, want %s", u.Code, month, got, want)
 		}
 	}
-	if code, page := call(t, ops, "GET", base+"/reports?to="+month, nil, nil); code != http.StatusOK || !strings.Contains(page, "逾期") || !strings.Contains(page, "文件导入") {
+	if code, page := call(t, ops, "GET", base+"/reports?to="+month, nil, nil); code != http.StatusOK || !strings.Contains(page, "逾期") || !strings.Contains(page, "文件载入") {
 		t.Errorf("the completeness page: %d", code)
 	}
 

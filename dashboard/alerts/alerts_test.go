@@ -313,7 +313,7 @@ func TestAFailedLoadIsRetriedAfterTheReceivers500(t *testing.T) {
 	if len(reqs) != 2 || reqs[0].Status != 500 || reqs[1].Status != 200 {
 		t.Fatalf("requests %d (want a 500 then a 200)", len(reqs))
 	}
-	if !bytes.Equal(reqs[0].Body, reqs[1].Body) && !strings.Contains(string(reqs[1].Body), "装载失败") {
+	if !bytes.Equal(reqs[0].Body, reqs[1].Body) && !strings.Contains(string(reqs[1].Body), "载入失败") {
 		t.Errorf("the retry sent %s", reqs[1].Body)
 	}
 	// It says when the load ran in Beijing time, as the pages do (it wrote UTC).

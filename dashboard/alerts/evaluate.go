@@ -648,9 +648,9 @@ func (e *evaluator) failedLoads(ctx context.Context) ([]observation, error) {
 				if run.Status == warehouse.RunAbandoned {
 					what = "中断"
 				}
-				body := fmt.Sprintf("作业%s装载文件%s%s（%s，读入%d行，拒收%d行）：%s", run.Job, run.FilePath, what,
+				body := fmt.Sprintf("作业%s载入文件%s%s（%s，读入%d行，拒收%d行）：%s", run.Job, run.FilePath, what,
 					run.StartedAt.In(warehouse.ProvinceTime).Format("2006-01-02 15:04"), run.RowsRead, run.RowsRejected, run.Message)
-				return fmt.Sprintf("【装载%s】%s", what, run.Job), body, true
+				return fmt.Sprintf("【载入%s】%s", what, run.Job), body, true
 			}})
 	}
 	return out, nil
