@@ -217,7 +217,11 @@ func campaignMetricLabel(metrics []warehouse.CampaignMetric, key, lang string) s
 	if cat == "" {
 		return name
 	}
-	return qualified(name, lang, t(lang, "category_"+cat))
+	if word, ok := labels[lang]["category_"+cat]; ok {
+		cat = word
+	}
+	// A category no label names (from the address bar) is shown as given, not as a key.
+	return qualified(name, lang, cat)
 }
 
 // presentCampaignRow shows a report's value in its metric's unit (18件), and the name the
