@@ -284,8 +284,8 @@ func itemUnit(it scorecard.Item, metrics []warehouse.CampaignMetric, lang string
 		return "%"
 	}
 	unit := it.Num
-	if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == it.Num }); i >= 0 {
-		unit = unitWord(metrics[i].Unit, lang)
+	if m, ok := campaignMetric(metrics, it.Num); ok {
+		unit = unitWord(m.Unit, lang)
 	}
 	return fmt.Sprintf(t(lang, "sc_per_residents"), unit)
 }

@@ -103,13 +103,12 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 		}
 		rows, err = s.store.ValueSources(ctx, q.Get("indicator"), q.Get("region"), kind, year, no)
 		present = func(e *lineageEntry) {
-			v, perr := strconv.ParseFloat(e.Value, 64)
-			if perr != nil {
-				e.Shown = e.Value
-				return
-			}
-			e.Shown = withUnit(formatNumber(v), unit, lang)
-			if e.Detail != "" && e.Detail != unit {
+			var number bool
+			e.Shown, number = shownIn(e.Value, unit, lang)
+			switch {
+			case !number:
+				e.UnitNote = e.Detail
+			case e.Detail != "" && e.Detail != unit:
 				e.UnitNote = fmt.Sprintf(t(lang, "lineage_file_unit"), unitWord(e.Detail, lang))
 			}
 		}
@@ -206,13 +205,23 @@ func (s *Server) lineagePage(c echo.Context) error {
 	return c.Render(http.StatusOK, "lineage.html", v)
 }
 
+// shownIn writes a loaded value as the page does, grouped and in its unit (13,020.5亿元),
+// and says whether it was a number; anything else is shown as loaded.
+func shownIn(value, unit, lang string) (string, bool) {
+	v, err := strconv.ParseFloat(value, 64)
+	if err != nil {
+		return value, false
+	}
+	return withUnit(formatNumber(v), unit, lang), true
+}
+
 // campaignMetricLabel names a campaign metric's row key (metric, or metric:category) in
 // lang: 发现突出问题数（懒散疲沓不勤为）.
 func campaignMetricLabel(metrics []warehouse.CampaignMetric, key, lang string) string {
 	code, cat, _ := strings.Cut(key, ":")
 	name := code
-	if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == code }); i >= 0 {
-		name = inLang(lang, metrics[i].NameZh, metrics[i].NameEn)
+	if m, ok := campaignMetric(metrics, code); ok {
+		name = inLang(lang, m.NameZh, m.NameEn)
 	}
 	if cat == "" {
 		return name
@@ -224,19 +233,22 @@ func campaignMetricLabel(metrics []warehouse.CampaignMetric, key, lang string) s
 	return qualified(name, lang, cat)
 }
 
+// campaignMetric finds a metric by its code.
+func campaignMetric(metrics []warehouse.CampaignMetric, code string) (warehouse.CampaignMetric, bool) {
+	if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == code }); i >= 0 {
+		return metrics[i], true
+	}
+	return warehouse.CampaignMetric{}, false
+}
+
 // presentCampaignRow shows a report's value in its metric's unit (18件), and the name the
 // file gave the unit, which may be an alias the load resolved.
 func presentCampaignRow(metrics []warehouse.CampaignMetric, lang string) func(*lineageEntry) {
 	return func(e *lineageEntry) {
 		code, _, _ := strings.Cut(e.Key, ":")
-		e.Label, e.Shown = campaignMetricLabel(metrics, e.Key, lang), e.Value
-		if v, err := strconv.ParseFloat(e.Value, 64); err == nil {
-			unit := ""
-			if i := slices.IndexFunc(metrics, func(m warehouse.CampaignMetric) bool { return m.Code == code }); i >= 0 {
-				unit = unitWord(metrics[i].Unit, lang)
-			}
-			e.Shown = withUnit(formatNumber(v), unit, lang)
-		}
+		m, _ := campaignMetric(metrics, code)
+		e.Label = campaignMetricLabel(metrics, e.Key, lang)
+		e.Shown, _ = shownIn(e.Value, unitWord(m.Unit, lang), lang)
 		if e.Detail != "" {
 			e.UnitNote = fmt.Sprintf(t(lang, "lineage_unit_in_file"), e.Detail)
 		}

@@ -53,8 +53,9 @@ func campaignMonths() []time.Time {
 // found and a rectified column for each of the seven problem categories.
 func writeCampaignReports(dir string, units []campaignUnit, rng *rand.Rand) ([]string, error) {
 	var paths []string
+	months := campaignMonths()
 	for k, rows := range campaignReports(units, rng) {
-		path := filepath.Join(dir, fmt.Sprintf("三抓三促月报_%s.csv", campaignMonths()[k].Format("2006-01")))
+		path := filepath.Join(dir, fmt.Sprintf("三抓三促月报_%s.csv", months[k].Format("2006-01")))
 		if err := writeCSV(path, rows, true); err != nil {
 			return nil, err
 		}
