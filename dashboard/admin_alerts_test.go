@@ -23,7 +23,7 @@ func TestAlertsPage(t *testing.T) {
 	t.Parallel()
 	f, _ := newOperatorServer(t)
 	ctx := context.Background()
-	seed := []warehouse.AlertRule{{ID: "gdp-rank", Kind: warehouse.AlertRankChange, Enabled: true, Indicators: []string{"gdp_per_capita"}, Groups: []string{"all31"}}}
+	seed := []warehouse.AlertRule{{ID: "gdp-rank", Kind: warehouse.AlertRankChange, Enabled: true, Indicators: []string{"gdp_per_capita"}, Groups: []string{"all31"}, Roles: []string{"viewer", "admin"}}}
 	if _, err := f.w.SeedAlertRules(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +59,11 @@ func TestAlertsPage(t *testing.T) {
 	page := body(t, c, f.srv.URL+"/admin/alerts")
 	if !strings.Contains(page, `data-rule="gdp-rank"`) || !strings.Contains(page, "配置文件") {
 		t.Fatalf("the seeded rule is not listed as the config's")
+	}
+	// Who receives it, in words (it read viewer, admin).
+	if !strings.Contains(page, "角色: 查看者（领导）, 管理员") {
+		i := strings.Index(page, `data-rule="gdp-rank"`)
+		t.Errorf("the rule's roles are not named in words: %s", page[i:min(len(page), i+800)])
 	}
 	// Disabled, in two groups, on the page.
 	post("/admin/alerts/rules", url.Values{"id": {"gdp-rank"}, "kind": {warehouse.AlertRankChange}, "indicators": {"gdp_per_capita"},

@@ -508,8 +508,12 @@ func TestAccountsPage(t *testing.T) {
 	if id == nil {
 		t.Fatalf("token: %d %s", res.StatusCode, tb)
 	}
-	if !strings.Contains(body(t, c, f.srv.URL+"/admin/accounts"), `data-token="`+id[1]+`"`) {
+	// Its role in words and its day in Beijing time, as the accounts above (it read viewer).
+	beijing := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	if row := regexp.MustCompile(`(?s)data-token="` + id[1] + `">.*?</tr>`).FindString(body(t, c, f.srv.URL+"/admin/accounts")); row == "" {
 		t.Errorf("the token is not listed")
+	} else if !strings.Contains(row, "<td>查看者（领导）</td><td>"+beijing+"</td>") {
+		t.Errorf("the token's row does not give its role in words and the day it was made in Beijing (%s): %s", beijing, row)
 	}
 	page = post("/admin/tokens/"+id[1]+"/revoke", url.Values{})
 	if row := regexp.MustCompile(`(?s)data-token="` + id[1] + `">.*?</tr>`).FindString(page); !strings.Contains(row, `class="fail"`) {

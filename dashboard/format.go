@@ -22,6 +22,7 @@ var templateFuncs = template.FuncMap{
 	"clock":    clock,
 	"clockSec": clockSec,
 	"clockOf":  clockOf,
+	"day":      day,
 }
 
 // clock writes a moment as the province reads it, in Beijing time, to the minute; clockSec
@@ -29,6 +30,10 @@ var templateFuncs = template.FuncMap{
 // Beijing time, and one moment read eight hours apart from page to page. (The API and the
 // exports keep UTC with its zone, for programs.)
 func clock(t time.Time) string { return t.In(warehouse.ProvinceTime).Format("2006-01-02 15:04") }
+
+// day is the date of t in the province: a token made at 20:00 UTC was made the next day
+// there.
+func day(t time.Time) string { return t.In(warehouse.ProvinceTime).Format("2006-01-02") }
 
 func clockSec(t time.Time) string { return t.In(warehouse.ProvinceTime).Format("2006-01-02 15:04:05") }
 

@@ -1,0 +1,24 @@
+package dashboard
+
+import (
+	"testing"
+	"time"
+)
+
+// Moments are written in the province's time (UTC+8), whatever the server's zone.
+func TestMomentsAreWrittenInProvinceTime(t *testing.T) {
+	late := time.Date(2026, 12, 4, 20, 30, 5, 0, time.UTC)
+	for _, c := range []struct{ name, got, want string }{
+		{"day", day(late), "2026-12-05"},
+		{"day of a moment before 16:00 UTC", day(late.Add(-5 * time.Hour)), "2026-12-04"},
+		{"day of a moment in another zone", day(time.Date(2026, 12, 4, 23, 0, 0, 0, time.FixedZone("EST", -5*3600))), "2026-12-05"},
+		{"clock", clock(late), "2026-12-05 04:30"},
+		{"clockSec", clockSec(late), "2026-12-05 04:30:05"},
+		{"clockOf UTC text", clockOf("2026-12-04 20:30:05.123"), "2026-12-05 04:30:05"},
+		{"clockOf other text", clockOf("yesterday"), "yesterday"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, c.got, c.want)
+		}
+	}
+}
