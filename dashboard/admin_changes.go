@@ -17,6 +17,7 @@ type changesView struct {
 	page
 	Run     warehouse.Run
 	Changes warehouse.RunChanges
+	Rows    []changeRow
 	// Totals say the totals as sentences: 本次载入修订 2023 年数值 12 个.
 	Totals  []string
 	NextURL string
@@ -35,6 +36,13 @@ func (s *Server) changesPage(c echo.Context) error {
 		v.Changes, err = st.Changes(ctx, warehouse.ChangesQuery{RunID: run.ID, Job: run.Job, After: c.QueryParam("after"), Limit: changesPageSize})
 		if err != nil {
 			return pageError(err)
+		}
+		names, err := s.changeNamesFor(ctx, run.Job)
+		if err != nil {
+			return pageError(err)
+		}
+		for _, ch := range v.Changes.Changes {
+			v.Rows = append(v.Rows, names.row(ch, v.Lang))
 		}
 		for _, tot := range v.Changes.Totals {
 			v.Totals = append(v.Totals, fmt.Sprintf(t(v.Lang, "changes_"+tot.Kind), tot.Year, tot.Count))

@@ -49,7 +49,10 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 	}
 	second := uploadThrough(t, f.w, "县域 GDP 2001 修订.csv", head+"2001,620102,城关区,gdp,110,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
 	changes := between(body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes"), `id="changes"`, "</section>")
-	for _, want := range []string{"本次载入修订 2001 年数值 1 个", "<del>100</del> → <strong>110</strong>", `href="/admin/loads/` + first.Run.ID + `">100</a>`} {
+	// What changed in words beside its codes, and values in their unit (it read gdp, 620102,
+	// value, 100 → 110).
+	for _, want := range []string{"本次载入修订 2001 年数值 1 个", "<td>地区生产总值 <code>gdp</code></td><td>城关区 620102</td><td>2001</td><td>数值</td>",
+		"<del>100亿元</del> → <strong>110亿元</strong>", `href="/admin/loads/` + first.Run.ID + `">100亿元</a>`} {
 		if !strings.Contains(changes, want) {
 			t.Errorf("revising load's changes lack %q: %s", want, changes)
 		}
@@ -58,8 +61,10 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 		t.Errorf("a value loaded again unchanged is listed as a change: %s", changes)
 	}
 	en := body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes?lang=en")
-	if !strings.Contains(en, "This load revised 1 values for 2001") {
-		t.Errorf("English page lacks the revision sentence")
+	for _, want := range []string{"This load revised 1 values for 2001", "<td>Chengguan District 620102</td><td>2001</td><td>Value</td>"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English changes page lacks %q: %s", want, between(en, `id="changes"`, "</section>"))
+		}
 	}
 	third := uploadThrough(t, f.w, "again.csv", head+"2001,620102,城关区,gdp,110,亿元\n")
 	if p := body(t, c, f.srv.URL+"/admin/loads/"+third.Run.ID+"/changes"); !strings.Contains(p, `id="changes-none">本次载入未改变任何数值。`) {

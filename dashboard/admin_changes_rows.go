@@ -1,0 +1,125 @@
+package dashboard
+
+import (
+	"context"
+	"strings"
+
+	"jinwei/warehouse"
+)
+
+// changeRow is one change as the changes page shows it: what changed named in the page's
+// language (人均地区生产总值, 城关区, 整改时限) beside the codes an operator searches by, and its
+// values as the pages write them.
+type changeRow struct {
+	warehouse.ValueChange
+	SubjectName, RegionName, FieldName string
+	Old, New                           string
+	History                            []shownVersion
+}
+
+// shownVersion is a version of a changed value, written as the page writes it.
+type shownVersion struct {
+	warehouse.ValueVersion
+	Shown string
+}
+
+// changeNames are the dimensions a run's changes are named from.
+type changeNames struct {
+	job        string
+	indicators []warehouse.Indicator
+	regions    map[string]warehouse.Region
+	metrics    []warehouse.CampaignMetric
+}
+
+// ledgerField names a ledger item's field (run_changes.sql) by the label of the ledger's
+// own column; a field it does not know is shown as it is.
+func ledgerField(field, lang string) string {
+	switch field {
+	case "title":
+		return t(lang, "title")
+	case "description":
+		return t(lang, "description")
+	case "responsible_unit":
+		return t(lang, "responsible_unit")
+	case "category":
+		return t(lang, "category")
+	case "region_code":
+		return t(lang, "region")
+	case "source":
+		return t(lang, "source_of_item")
+	case "found_date":
+		return t(lang, "found")
+	case "deadline":
+		return t(lang, "deadline")
+	case "status":
+		return t(lang, "status")
+	}
+	return field
+}
+
+func (n changeNames) row(c warehouse.ValueChange, lang string) changeRow {
+	r := changeRow{ValueChange: c, SubjectName: c.Subject, RegionName: regionLabel(n.regions, c.Region, lang), FieldName: c.Field}
+	unit := ""
+	switch n.job {
+	case warehouse.JobEconomy:
+		for _, i := range n.indicators {
+			if i.Code == c.Subject {
+				r.SubjectName, unit = indicatorName(i, lang), i.Unit
+			}
+		}
+		r.FieldName = t(lang, "value")
+	case warehouse.JobCampaign:
+		key := c.Subject
+		if cat, ok := strings.CutPrefix(c.Field, "category_"); ok {
+			key += ":" + cat
+		}
+		r.SubjectName = campaignMetricLabel(n.metrics, key, lang)
+		if m, ok := campaignMetric(n.metrics, c.Subject); ok {
+			unit = m.Unit
+		}
+		r.FieldName = t(lang, "value")
+	case warehouse.JobEcology:
+		r.FieldName = ledgerField(c.Field, lang)
+	}
+	show := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		if c.Field == "status" {
+			// A progress report: 整改中 50% 备注.
+			if status, rest, ok := strings.Cut(v, " "); ok {
+				return statusLabel(lang, status) + " " + rest
+			}
+			return v
+		}
+		if n.job == warehouse.JobEcology {
+			return v
+		}
+		s, _ := shownIn(v, unit, lang)
+		return s
+	}
+	r.Old, r.New = show(c.OldValue), show(c.NewValue)
+	for _, h := range c.History {
+		r.History = append(r.History, shownVersion{ValueVersion: h, Shown: show(h.Value)})
+	}
+	return r
+}
+
+// changeNamesFor reads the dimensions a run of job is named from.
+func (s *Server) changeNamesFor(ctx context.Context, job string) (changeNames, error) {
+	n := changeNames{job: job, regions: map[string]warehouse.Region{}}
+	regions, err := s.store.Regions(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, r := range regions {
+		n.regions[r.Code] = r
+	}
+	switch job {
+	case warehouse.JobEconomy:
+		n.indicators, err = s.store.Indicators(ctx)
+	case warehouse.JobCampaign:
+		n.metrics, err = s.store.CampaignMetrics(ctx)
+	}
+	return n, err
+}
