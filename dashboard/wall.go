@@ -181,7 +181,7 @@ func (s *Server) auditWall(c echo.Context, secret string, ss warehouse.Session, 
 	if err != nil {
 		e.Outcome, e.Message = "refused", err.Error()+", from "+c.RealIP()
 	} else {
-		e.Message += ", until " + ss.Expires.UTC().Format(time.RFC3339)
+		e.Message += ", until " + ss.Expires.In(warehouse.ProvinceTime).Format(time.RFC3339)
 	}
 	return s.recordAudit(c.Request().Context(), e)
 }

@@ -126,7 +126,7 @@ func TestWallScreenSignsInWithAToken(t *testing.T) {
 	// sign in again, told why.
 	admin, csrf := f.signedIn(t, "ops")
 	list := body(t, admin, base+"/admin/accounts")
-	id := regexp.MustCompile(`data-token="([0-9a-f]+)"><td><code>[0-9a-f]+</code></td><td>wall-hall</td><td>viewer</td>`).FindStringSubmatch(list)
+	id := regexp.MustCompile(`data-token="([0-9a-f]+)"><td><code>[0-9a-f]+</code></td><td>wall-hall</td><td>查看者（领导）</td>`).FindStringSubmatch(list)
 	if id == nil {
 		t.Fatalf("the wall-screen token is not listed as a viewer's")
 	}
@@ -152,6 +152,10 @@ func TestWallScreenSignsInWithAToken(t *testing.T) {
 	audit := auditOf(t, f, "wall-hall")
 	if strings.Count(audit, "wall ok sign in a wall screen with API token "+id[1]) != 2 || !strings.Contains(audit, "wall refused sign in a wall screen with API token "+id[1]) {
 		t.Errorf("audit of the wall-hall screen:\n%s", audit)
+	}
+	// Until when, in Beijing time as the audit's own column (it gave UTC, eight hours off).
+	if !regexp.MustCompile(`, until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00`).MatchString(audit) {
+		t.Errorf("the wall sign-in's audit does not say until when in Beijing time:\n%s", audit)
 	}
 	if all := auditOf(t, f, "") + f.logs.String(); strings.Contains(all, token) || strings.Contains(all, token[3:20]) {
 		t.Errorf("the token is in the logs")
