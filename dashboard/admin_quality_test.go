@@ -168,8 +168,8 @@ func TestOperatorMonthInBrowser(t *testing.T) {
 	if !strings.Contains(totals, "本次载入修订 2001 年数值 1 个") || !strings.Contains(totals, "本次载入新增 2001 年数值 2 个") {
 		t.Errorf("the fixed load's changes read %q, want 1 revised (620102 100 → 104.5) and 2 added (620171, 620321)", totals)
 	}
-	if list := s.text(t, "#change-list"); !strings.Contains(list, "100 → 104.5") {
-		t.Errorf("the revision list lacks 100 → 104.5: %s", list)
+	if list := s.text(t, "#change-list"); !strings.Contains(list, "100亿元 → 104.5亿元") {
+		t.Errorf("the revision list lacks 100亿元 → 104.5亿元: %s", list)
 	}
 
 	// A new analyst: the password is shown once, and it signs in.

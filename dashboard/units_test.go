@@ -138,6 +138,16 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 			t.Errorf("the report page lacks %s", want)
 		}
 	}
+	// Its sections in the campaign's order, as the scorecard's columns: 学习, 执行, 效能 (they
+	// came in the alphabet's order of their codes: efficiency, execution, study).
+	legends := regexp.MustCompile(`<legend>([^<]+)</legend>`).FindAllStringSubmatch(form, -1)
+	var got []string
+	for _, l := range legends {
+		got = append(got, l[1])
+	}
+	if strings.Join(got, " ") != "学习 执行 效能" {
+		t.Errorf("the report form's sections read %v, want 学习 执行 效能", got)
+	}
 	unknown := maps.Clone(values)
 	unknown["<img src=x>"] = "1"
 	if code, body := call(t, a, "POST", urlA+"/submit", map[string]string{"X-CSRF-Token": csrfA}, dashboard.ReportRequest{Values: unknown}); code != http.StatusBadRequest {
