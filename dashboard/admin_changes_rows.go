@@ -1,8 +1,9 @@
 package dashboard
 
 import (
-	"context"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
 )
@@ -106,20 +107,15 @@ func (n changeNames) row(c warehouse.ValueChange, lang string) changeRow {
 }
 
 // changeNamesFor reads the dimensions a run of job is named from.
-func (s *Server) changeNamesFor(ctx context.Context, job string) (changeNames, error) {
-	n := changeNames{job: job, regions: map[string]warehouse.Region{}}
-	regions, err := s.store.Regions(ctx)
-	if err != nil {
-		return n, err
-	}
-	for _, r := range regions {
-		n.regions[r.Code] = r
-	}
-	switch job {
-	case warehouse.JobEconomy:
-		n.indicators, err = s.store.Indicators(ctx)
-	case warehouse.JobCampaign:
-		n.metrics, err = s.store.CampaignMetrics(ctx)
+func (s *Server) changeNamesFor(c echo.Context, job string) (changeNames, error) {
+	regions, err := s.regionIndex(c)
+	n := changeNames{job: job, regions: regions}
+	switch {
+	case err != nil:
+	case job == warehouse.JobEconomy:
+		n.indicators, err = s.store.Indicators(c.Request().Context())
+	case job == warehouse.JobCampaign:
+		n.metrics, err = s.store.CampaignMetrics(c.Request().Context())
 	}
 	return n, err
 }
