@@ -114,7 +114,7 @@ func (s *Server) exportAPI(c echo.Context) error {
 		return err
 	}
 	err := s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
-	if status, _ := sqlFailure(err); status != 0 {
+	if status, _ := sqlFailure(err, pageLang(c)); status != 0 {
 		return echo.NewHTTPError(status, err.Error())
 	}
 	return err

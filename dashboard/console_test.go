@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -102,6 +103,16 @@ func TestConsoleInBrowser(t *testing.T) {
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li"))); err != nil {
 		t.Errorf("the statement is not in the history: %v", err)
+	}
+	// A refused statement is said in the page's language (it was the guard's English on the
+	// Chinese page too).
+	for _, c := range []struct{ path, want string }{
+		{"/console", "语句未运行：不允许 file(…) 这样的表函数"},
+		{"/console?lang=en", "statement refused: table functions such as file(…) are not allowed"},
+	} {
+		s.load(t, f.srv.URL+c.path)
+		s.eval(t, `document.querySelector('.CodeMirror').CodeMirror.setValue("SELECT * FROM file('/etc/passwd', 'LineAsString')"), document.getElementById('run').click(), ''`)
+		waitFor(t, s, fmt.Sprintf(`String(document.getElementById('status').textContent.indexOf(%q) === 0)`, c.want), "the console to say why it refused the statement")
 	}
 	s.check(t, f.srv.URL)
 }

@@ -74,7 +74,14 @@ var labelFamilies = map[string][]string{
 	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
 	"subs_brief_":   briefTopics,
 	"wall_refused_": wallRefusals,
+	// The console's refusals and limits, in Chinese only (see chineseOnly).
+	"refused_": warehouse.RefusalKinds,
+	"limit_":   warehouse.LimitKinds,
 }
+
+// chineseOnly are the prefixes of labels only Chinese has: the SQL console's refusals and
+// limits, which English pages give in the warehouse's own English.
+var chineseOnly = []string{"refused_", "limit_"}
 
 // labels are the words of every language, each completed with the keys any language or
 // template knows, so a label missing from one file shows as its key (visible, and caught by

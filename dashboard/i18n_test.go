@@ -138,14 +138,20 @@ func keyPrefix(e ast.Expr) (string, bool) {
 // language has that nothing uses.
 func labelProblems(raw map[string]map[string]string, used map[string]bool) []string {
 	var out []string
+	only := func(k string) bool {
+		return slices.ContainsFunc(chineseOnly, func(p string) bool { return strings.HasPrefix(k, p) })
+	}
 	for _, lang := range languages {
 		for k := range used {
+			if lang == langEn && only(k) {
+				continue
+			}
 			if strings.TrimSpace(raw[lang][k]) == "" {
 				out = append(out, fmt.Sprintf("locale/%s.toml has no label %q", lang, k))
 			}
 		}
 		for k := range raw[lang] {
-			if !used[k] {
+			if !used[k] || lang == langEn && only(k) {
 				out = append(out, fmt.Sprintf("locale/%s.toml has label %q that nothing uses", lang, k))
 			}
 		}
@@ -181,6 +187,8 @@ func TestLabelsCompleteCatches(t *testing.T) {
 		{"script label", func(raw map[string]map[string]string) { delete(raw[langEn], "console_cancelled") }, `locale/en.toml has no label "console_cancelled"`},
 		{"family member", func(raw map[string]map[string]string) { delete(raw[langEn], "status_整改中") }, `locale/en.toml has no label "status_整改中"`},
 		{"unused", func(raw map[string]map[string]string) { raw[langZh]["history"] = "状态历史" }, `locale/zh.toml has label "history" that nothing uses`},
+		{"refusal missing", func(raw map[string]map[string]string) { delete(raw[langZh], "refused_table_accounts") }, `locale/zh.toml has no label "refused_table_accounts"`},
+		{"refusal in English", func(raw map[string]map[string]string) { raw[langEn]["refused_empty"] = "empty" }, `locale/en.toml has label "refused_empty" that nothing uses`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, err := readLocales(localeFS)

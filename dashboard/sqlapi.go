@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,7 +58,7 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	user := currentSession(c).User
 	if req.Format != "json" {
 		err := s.sendSpooled(c, sq, user, "query", req.Format, req.Statement)
-		if status, body := sqlFailure(err); status != 0 {
+		if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 			return c.JSON(status, body)
 		}
 		return err
@@ -126,7 +127,7 @@ func (j *jsonRows) Rows(rows [][]any) error {
 // tail, and sends the spool file f.
 func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, err error) error {
 	if !j.started {
-		if status, body := sqlFailure(err); status != 0 {
+		if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 			return c.JSON(status, body)
 		}
 		if err != nil {
@@ -138,7 +139,7 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 	}
 	tail := map[string]any{"truncated": false}
 	if err != nil {
-		status, body := sqlFailure(err)
+		status, body := sqlFailure(err, pageLang(c))
 		if status == 0 {
 			body = map[string]any{"error": "the statement failed after its first rows were read"}
 		}
@@ -158,7 +159,7 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 	if err != nil {
 		// Nothing is sent yet: a file refused at its bound or at the shared disk budget is
 		// answered as the limit it met, whole.
-		if status, body := sqlFailure(err); status != 0 {
+		if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 			return c.JSON(status, body)
 		}
 		return fmt.Errorf("spool the answer: %w", err)
@@ -167,8 +168,10 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 }
 
 // sqlFailure says how to answer a guarded statement's error: its status and a JSON body, or
-// status 0 for errors that are not the statement's (those go to the error handler).
-func sqlFailure(err error) (int, map[string]any) {
+// status 0 for errors that are not the statement's (those go to the error handler). The
+// body's error is the warehouse's English, for scripts and logs; its message says a refusal
+// or a limit in the language of the page that asked (?lang=).
+func sqlFailure(err error, lang string) (int, map[string]any) {
 	var (
 		refused *warehouse.RefusedError
 		limited *warehouse.LimitError
@@ -176,13 +179,35 @@ func sqlFailure(err error) (int, map[string]any) {
 	)
 	switch {
 	case errors.As(err, &refused):
-		return http.StatusBadRequest, map[string]any{"error": err.Error(), "refused": true}
+		return http.StatusBadRequest, map[string]any{"error": err.Error(), "refused": true, "message": refusalMessage(lang, refused)}
 	case errors.As(err, &limited):
-		return http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "limit": limited.Limit}
+		return http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "limit": limited.Limit, "message": limitMessage(lang, limited)}
 	case errors.As(err, &engine):
 		return http.StatusBadRequest, map[string]any{"error": err.Error()}
 	}
 	return 0, nil
+}
+
+// refusalMessage says why the guard refused a statement in lang: the guard's own English,
+// or the Chinese of its kind with the same arguments.
+func refusalMessage(lang string, e *warehouse.RefusedError) string {
+	if lang == langEn {
+		return e.Error()
+	}
+	why := t(lang, "refused_"+e.Kind)
+	if strings.Contains(why, "%") {
+		// A kind whose arguments vary (an unreadable parse tree) is said without them.
+		why = fmt.Sprintf(why, e.Args...)
+	}
+	return t(lang, "refused_lead") + why
+}
+
+// limitMessage says which limit stopped a statement in lang, with the engine's report.
+func limitMessage(lang string, e *warehouse.LimitError) string {
+	if lang == langEn {
+		return e.Error()
+	}
+	return fmt.Sprintf(t(lang, "limit_stopped"), t(lang, "limit_"+e.Limit), e.Err)
 }
 
 // sqlHistory is the signed-in analyst's own recent statements.

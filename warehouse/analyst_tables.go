@@ -19,6 +19,12 @@ type (
 	Streamed      = guard.Streamed
 )
 
+// RefusalKinds and LimitKinds are what a RefusedError's Kind and a LimitError's Limit may be.
+var (
+	RefusalKinds = guard.RefusalKinds
+	LimitKinds   = guard.LimitKinds
+)
+
 // DefaultLimits are the guard's limits for a statement that names none.
 func DefaultLimits() Limits { return guard.DefaultLimits() }
 

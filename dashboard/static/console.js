@@ -51,13 +51,14 @@
     document.getElementById('cancel').disabled = false;
     status.textContent = L('console_running');
     var started = Date.now();
-    post('/api/sql', { statement: editor.getValue(), format: 'json' }, inFlight.signal)
+    // The page's language, so that a refusal or a limit is said in it.
+    post('/api/sql' + (document.documentElement.lang === 'en' ? '?lang=en' : ''), { statement: editor.getValue(), format: 'json' }, inFlight.signal)
       .then(function (res) { return res.json().then(function (j) { return { ok: res.ok, body: j }; }); })
       .then(function (r) {
-        if (!r.ok) { status.textContent = r.body.error; return; }
+        if (!r.ok) { status.textContent = r.body.message || r.body.error; return; }
         result = r.body; page = 0; render();
         // A statement stopped at a limit after its first rows were sent ends with an error.
-        status.textContent = (result.error ? result.error + ' — ' : '') + L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
+        status.textContent = (result.error ? (result.message || result.error) + ' — ' : '') + L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
         loadHistory();
       })
       .catch(function (e) { status.textContent = e.name === 'AbortError' ? L('console_cancelled') : String(e); })

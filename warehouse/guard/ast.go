@@ -101,7 +101,7 @@ func (n *astNode) name() string {
 // canonical text shows every occurrence.
 func ambiguousAlias(canonical string) error {
 	if strings.Contains(canonical, strings.TrimPrefix(aliasMarker, " ")) {
-		return refuse("the text %q may not appear in a statement, not even in a quoted name, alias or string: the engine's parse tree marks aliases with it, so the guard could not tell a name from an alias", strings.TrimSpace(aliasMarker))
+		return refuse(refusedAliasMarker, "the text %q may not appear in a statement, not even in a quoted name, alias or string: the engine's parse tree marks aliases with it, so the guard could not tell a name from an alias", strings.TrimSpace(aliasMarker))
 	}
 	return nil
 }

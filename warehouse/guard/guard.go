@@ -34,12 +34,15 @@ import (
 // RefusedError reports that the guard refused a statement; the engine did not run it.
 type RefusedError struct {
 	Reason string
+	// Kind is one of RefusalKinds, and Args the Reason's arguments in order.
+	Kind string
+	Args []any
 }
 
 func (e *RefusedError) Error() string { return "statement refused: " + e.Reason }
 
-func refuse(format string, args ...any) *RefusedError {
-	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
+func refuse(kind, format string, args ...any) *RefusedError {
+	return &RefusedError{Reason: fmt.Sprintf(format, args...), Kind: kind, Args: args}
 }
 
 // GuardedResult is the answer to a guarded statement, collected whole (the console's run,
@@ -130,7 +133,7 @@ func Stream(ctx context.Context, on ch.GuardEngine, db Database, stmt string, li
 		}
 		if s.OldServer {
 			if kind != kindSelect {
-				return refuse("this ClickHouse server (older than 20.1) cannot take the guard's limits on SHOW, DESCRIBE or EXPLAIN; the schema browser lists the tables and their columns")
+				return refuse(refusedOldServer, "this ClickHouse server (older than 20.1) cannot take the guard's limits on SHOW, DESCRIBE or EXPLAIN; the schema browser lists the tables and their columns")
 			}
 			timeout = (timeout + time.Second - 1).Truncate(time.Second)
 		}
@@ -302,13 +305,13 @@ func Collect(run func(sink RowSink) (*Streamed, error)) (*GuardedResult, error) 
 func checkText(stmt string, maxBytes int) error {
 	switch {
 	case strings.TrimSpace(stmt) == "":
-		return refuse("the statement is empty")
+		return refuse(refusedEmpty, "the statement is empty")
 	case len(stmt) > maxBytes:
-		return refuse("the statement is %d bytes long; the limit is %d", len(stmt), maxBytes)
+		return refuse(refusedTooLong, "the statement is %d bytes long; the limit is %d", len(stmt), maxBytes)
 	case !utf8.ValidString(stmt):
-		return refuse("the statement is not UTF-8 text")
+		return refuse(refusedNotUtf8, "the statement is not UTF-8 text")
 	case strings.ContainsRune(stmt, 0):
-		return refuse("the statement contains a NUL character")
+		return refuse(refusedNul, "the statement contains a NUL character")
 	}
 	return nil
 }

@@ -3,12 +3,14 @@ package guard_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/guard"
 	"jinwei/warehouse/whtest"
 )
 
@@ -245,6 +247,9 @@ func TestGuardRefusesHostileStatements(t *testing.T) {
 			case tc.refused != "":
 				if !errors.As(err, &refused) || !strings.Contains(refused.Reason, tc.refused) {
 					t.Errorf("err = %v; want the guard to refuse it, saying %q", err, tc.refused)
+				} else if !slices.Contains(guard.RefusalKinds, refused.Kind) {
+					// The pages say a refusal in Chinese by its kind.
+					t.Errorf("refused as kind %q, none of RefusalKinds", refused.Kind)
 				}
 			case !errors.As(err, &limited) || limited.Limit != tc.limit:
 				t.Errorf("err = %v; want it stopped at the %s limit", err, tc.limit)

@@ -115,6 +115,9 @@ func (e *LimitError) Error() string {
 
 func (e *LimitError) Unwrap() error { return e.Err }
 
+// LimitKinds lists every Limit a LimitError may name.
+var LimitKinds = []string{"time", "memory", "result size", "value size", "recursion", "statement size"}
+
 // limitCodes maps the engine's error names for exceeded limits to the limit.
 var limitCodes = map[string]string{
 	"TIMEOUT_EXCEEDED":      "time",

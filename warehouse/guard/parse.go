@@ -21,9 +21,9 @@ func canonicalize(run ch.RunFunc, stmt string) (string, error) {
 		}
 		switch {
 		case strings.Contains(ee.Message, "Multi-statements are not allowed"):
-			return "", refuse("only one statement may run at a time; remove everything after the first ';'")
+			return "", refuse(refusedSeveral, "only one statement may run at a time; remove everything after the first ';'")
 		case strings.Contains(ee.Message, "Empty query"):
-			return "", refuse("the statement is empty")
+			return "", refuse(refusedEmpty, "the statement is empty")
 		}
 		// The engine names the guard's own query as the scope; the analyst needs only the
 		// position in their statement, which comes before it.
@@ -45,7 +45,7 @@ func canonicalize(run ch.RunFunc, stmt string) (string, error) {
 		return "", fmt.Errorf("parse statement: the engine received different text than was sent")
 	}
 	if again != canonical {
-		return "", refuse("the statement does not keep its meaning when the engine formats it (is a name that is also an SQL keyword used without quotes?)")
+		return "", refuse(refusedKeywordName, "the statement does not keep its meaning when the engine formats it (is a name that is also an SQL keyword used without quotes?)")
 	}
 	return canonical, nil
 }
@@ -61,7 +61,7 @@ func explainAST(run ch.RunFunc, stmt string) (*astNode, error) {
 	if err != nil {
 		var ee *ch.EngineError
 		if errors.As(err, &ee) && strings.Contains(ee.Message, "(UNKNOWN_QUERY_PARAMETER)") {
-			return nil, refuse("query parameters ({name:Type}) are not allowed")
+			return nil, refuse(refusedParameters, "query parameters ({name:Type}) are not allowed")
 		}
 		return nil, fmt.Errorf("parse statement: %w", asLimitError(err))
 	}
@@ -74,7 +74,7 @@ func explainAST(run ch.RunFunc, stmt string) (*astNode, error) {
 	}
 	tree, err := parseASTDump(lines)
 	if err != nil {
-		return nil, refuse("the engine's parse tree of the statement could not be read unambiguously: %v", err)
+		return nil, refuse(refusedUnreadable, "the engine's parse tree of the statement could not be read unambiguously: %v", err)
 	}
 	return tree, nil
 }
@@ -89,7 +89,7 @@ func checkLimited(run ch.RunFunc, final string, checked *astNode, kind statement
 		return fmt.Errorf("check limited statement: %w", err)
 	}
 	if len(res.Rows) != 1 || len(res.Rows[0]) != 1 || !isTrue(res.Rows[0][0]) {
-		return refuse("the statement could not be given the guard's limits (the engine no longer reads it as one statement)")
+		return refuse(refusedUnreadable, "the statement could not be given the guard's limits (the engine no longer reads it as one statement)")
 	}
 	tree, err := explainAST(run, final)
 	if err != nil {
@@ -97,7 +97,7 @@ func checkLimited(run ch.RunFunc, final string, checked *astNode, kind statement
 	}
 	inner, ok := withoutLimits(tree, kind, limitRows)
 	if !ok || !sameTree(inner, checked) {
-		return refuse("the statement could not be given the guard's limits (its parse tree changed once they were attached)")
+		return refuse(refusedUnreadable, "the statement could not be given the guard's limits (its parse tree changed once they were attached)")
 	}
 	return nil
 }

@@ -66,13 +66,19 @@ var (
 )
 
 // notAllowedWhy explains the refusal of functions an analyst is likely to try.
-var notAllowedWhy = map[string]string{
-	"file": "it reads files", "url": "it reaches the network", "sleep": "it only ties up the engine",
-	"sleepeachrow": "it only ties up the engine", "dictget": "it reads dictionaries, which may load from files or the network",
-	"joinget": "it reads a table by a name given as text", "catboostevaluate": "it loads a model file",
-	"chdb": "it runs another statement", "getsetting": "it reads the engine's settings",
-	"hostname": "it reads the engine's host", "version": "it reads the engine's internals",
-	"hascolumnintable": "it reads other tables' metadata by name",
+var notAllowedWhy = map[string]struct{ kind, why string }{
+	"file":             {refusedFunctionFiles, "it reads files"},
+	"url":              {refusedFunctionNetwork, "it reaches the network"},
+	"sleep":            {refusedFunctionIdle, "it only ties up the engine"},
+	"sleepeachrow":     {refusedFunctionIdle, "it only ties up the engine"},
+	"dictget":          {refusedFunctionDictionaries, "it reads dictionaries, which may load from files or the network"},
+	"joinget":          {refusedFunctionByName, "it reads a table by a name given as text"},
+	"catboostevaluate": {refusedFunctionModel, "it loads a model file"},
+	"chdb":             {refusedFunctionStatement, "it runs another statement"},
+	"getsetting":       {refusedFunctionSettings, "it reads the engine's settings"},
+	"hostname":         {refusedFunctionHost, "it reads the engine's host"},
+	"version":          {refusedFunctionInternals, "it reads the engine's internals"},
+	"hascolumnintable": {refusedFunctionMetadata, "it reads other tables' metadata by name"},
 }
 
 // check validates the canonical statement's tree and says what kind of statement it is.
@@ -82,21 +88,21 @@ func (p policy) check(root *astNode, canonical string) (statementKind, error) {
 		return kindSelect, p.walk(root, nil)
 	case "Explain":
 		if !explainKinds[root.detail] {
-			return 0, refuse("%s is not allowed; EXPLAIN, EXPLAIN AST, SYNTAX, QUERY TREE, PIPELINE and ESTIMATE are", root.detail)
+			return 0, refuse(refusedExplainKind, "%s is not allowed; EXPLAIN, EXPLAIN AST, SYNTAX, QUERY TREE, PIPELINE and ESTIMATE are", root.detail)
 		}
-		return kindExplain, p.onlyChild(root, "SelectWithUnionQuery", "EXPLAIN of anything but a SELECT is not allowed")
+		return kindExplain, p.onlyChild(root, "SelectWithUnionQuery", refuse(refusedExplainSelect, "EXPLAIN of anything but a SELECT is not allowed"))
 	case "DescribeQuery":
-		return kindDescribe, p.onlyChild(root, "TableExpression", "DESCRIBE takes one table or (SELECT …)")
+		return kindDescribe, p.onlyChild(root, "TableExpression", refuse(refusedDescribeTable, "DESCRIBE takes one table or (SELECT …)"))
 	case "ShowTables":
 		if err := p.onlyIdentifiers(root); err != nil {
 			return 0, err
 		}
 		m := showTablesText.FindStringSubmatch(canonical)
 		if m == nil {
-			return 0, refuse("of the SHOW statements only SHOW TABLES [LIKE '…'] [LIMIT n] and SHOW CREATE TABLE t are allowed, not %s", leadingWords(canonical, 3))
+			return 0, refuse(refusedShowKind, "of the SHOW statements only SHOW TABLES [LIKE '…'] [LIMIT n] and SHOW CREATE TABLE t are allowed, not %s", leadingWords(canonical, 3))
 		}
 		if m[1] != "" && m[1] != p.db {
-			return 0, refuse("only the warehouse's own database %s may be read, not %s", p.db, m[1])
+			return 0, refuse(refusedOtherDatabase, "only the warehouse's own database %s may be read, not %s", p.db, m[1])
 		}
 		return kindShowTables, nil
 	case "ShowCreateTableQuery":
@@ -105,24 +111,24 @@ func (p policy) check(root *astNode, canonical string) (statementKind, error) {
 		}
 		m := showCreateText.FindStringSubmatch(canonical)
 		if m == nil {
-			return 0, refuse("of the SHOW CREATE statements only SHOW CREATE TABLE [%s.]table is allowed", p.db)
+			return 0, refuse(refusedShowCreateKind, "of the SHOW CREATE statements only SHOW CREATE TABLE [%s.]table is allowed", p.db)
 		}
 		if m[1] != "" && m[1] != p.db {
-			return 0, refuse("only the warehouse's own database %s may be read, not %s", p.db, m[1])
+			return 0, refuse(refusedOtherDatabase, "only the warehouse's own database %s may be read, not %s", p.db, m[1])
 		}
 		if err := p.tableAllowed(m[2]); err != nil {
 			return 0, err
 		}
 		return kindShowCreateTable, nil
 	case "ParallelWithQuery":
-		return 0, refuse("only one statement may run at a time, not several joined by PARALLEL WITH")
+		return 0, refuse(refusedSeveral, "only one statement may run at a time, not several joined by PARALLEL WITH")
 	}
-	return 0, refuse("only SELECT (or WITH … SELECT), SHOW TABLES, SHOW CREATE TABLE, DESCRIBE and EXPLAIN may run; this is %s", leadingWords(canonical, 2))
+	return 0, refuse(refusedStatementKind, "only SELECT (or WITH … SELECT), SHOW TABLES, SHOW CREATE TABLE, DESCRIBE and EXPLAIN may run; this is %s", leadingWords(canonical, 2))
 }
 
 // onlyChild checks a statement that wraps exactly one child of the given kind, refusing the
 // clauses a statement may carry after it (FORMAT, INTO OUTFILE, SETTINGS).
-func (p policy) onlyChild(root *astNode, kind, why string) error {
+func (p policy) onlyChild(root *astNode, kind string, refusal *RefusedError) error {
 	var main *astNode
 	for _, c := range root.children {
 		if c.kind == kind && main == nil {
@@ -132,10 +138,10 @@ func (p policy) onlyChild(root *astNode, kind, why string) error {
 		if err := clauseRefusal(c); err != nil {
 			return err
 		}
-		return refuse("%s", why)
+		return refusal
 	}
 	if main == nil {
-		return refuse("%s", why)
+		return refusal
 	}
 	return p.walk(main, root)
 }
@@ -147,7 +153,7 @@ func (p policy) onlyIdentifiers(root *astNode) error {
 			if err := clauseRefusal(c); err != nil {
 				return err
 			}
-			return refuse("unexpected %s in a SHOW statement", c.kind)
+			return refuse(refusedUnreadable, "unexpected %s in a SHOW statement", c.kind)
 		}
 	}
 	return nil
@@ -158,11 +164,11 @@ func (p policy) onlyIdentifiers(root *astNode) error {
 func clauseRefusal(c *astNode) error {
 	switch c.kind {
 	case "Set":
-		return refuse("SETTINGS clauses and SET are not allowed: the guard sets the engine's limits itself")
+		return refuse(refusedSettings, "SETTINGS clauses and SET are not allowed: the guard sets the engine's limits itself")
 	case "Identifier":
-		return refuse("FORMAT clauses are not allowed: the caller chooses how results are returned")
+		return refuse(refusedFormat, "FORMAT clauses are not allowed: the caller chooses how results are returned")
 	case "Literal":
-		return refuse("INTO OUTFILE is not allowed: results are returned, never written to files")
+		return refuse(refusedOutfile, "INTO OUTFILE is not allowed: results are returned, never written to files")
 	}
 	return nil
 }
@@ -170,17 +176,17 @@ func clauseRefusal(c *astNode) error {
 // walk checks n and everything below it; parent is nil at the top.
 func (p policy) walk(n, parent *astNode) error {
 	if leafNodeKinds[strings.ToLower(n.kind)] && len(n.children) > 0 {
-		return refuse("unexpected parse tree: %s %s has children", n.kind, n.detail)
+		return refuse(refusedUnreadable, "unexpected parse tree: %s %s has children", n.kind, n.detail)
 	}
 	switch n.kind {
 	case "Set":
 		return clauseRefusal(n)
 	case "WindowListElement":
-		return refuse("named windows (WINDOW w AS …) are not allowed: write the window in place, OVER (PARTITION BY … ORDER BY …)")
+		return refuse(refusedNamedWindow, "named windows (WINDOW w AS …) are not allowed: write the window in place, OVER (PARTITION BY … ORDER BY …)")
 	case "ColumnsApplyTransformer":
-		return refuse("APPLY is not allowed: call the function on the columns instead")
+		return refuse(refusedApply, "APPLY is not allowed: call the function on the columns instead")
 	case "QueryParameter":
-		return refuse("query parameters ({name:Type}) are not allowed")
+		return refuse(refusedParameters, "query parameters ({name:Type}) are not allowed")
 	case "SelectWithUnionQuery":
 		// Anything after the list of SELECTs (a SETTINGS or FORMAT clause) is refused.
 		if len(n.children) > 1 {
@@ -188,7 +194,7 @@ func (p policy) walk(n, parent *astNode) error {
 			if err := clauseRefusal(c); err != nil {
 				return err
 			}
-			return refuse("unexpected %s after a SELECT", c.kind)
+			return refuse(refusedUnreadable, "unexpected %s after a SELECT", c.kind)
 		}
 	case "Function":
 		if err := p.function(n, parent); err != nil {
@@ -203,11 +209,11 @@ func (p policy) walk(n, parent *astNode) error {
 		// system.one.dummy: no name may start with the engine's own databases.
 		first, _, _ := strings.Cut(n.name(), ".")
 		if internalDatabases[strings.ToLower(first)] && strings.Contains(n.name(), ".") {
-			return refuse("only the warehouse's own database %s may be read, not %s (%s)", p.db, first, n.name())
+			return refuse(refusedOtherDatabaseTable, "only the warehouse's own database %s may be read, not %s (%s)", p.db, first, n.name())
 		}
 	default:
 		if !selectNodeKinds[strings.ToLower(n.kind)] {
-			return refuse("%s is not allowed in ad hoc SQL", n.kind)
+			return refuse(refusedNodeKind, "%s is not allowed in ad hoc SQL", n.kind)
 		}
 	}
 	for _, c := range n.children {
@@ -223,16 +229,16 @@ func (p policy) walk(n, parent *astNode) error {
 func (p policy) function(n, parent *astNode) error {
 	name := n.name()
 	if !functionName.MatchString(name) {
-		return refuse("function name %q is not allowed", name)
+		return refuse(refusedFunctionName, "function name %q is not allowed", name)
 	}
 	if parent != nil && parent.kind == "TableExpression" {
-		return refuse("table functions such as %s(…) are not allowed: they read files, the network, other servers or generated data; query the warehouse's tables", name)
+		return refuse(refusedTableFunction, "table functions such as %s(…) are not allowed: they read files, the network, other servers or generated data; query the warehouse's tables", name)
 	}
 	if !functionAllowed(name) {
-		if why, ok := notAllowedWhy[strings.ToLower(name)]; ok {
-			return refuse("function %s is not allowed: %s", name, why)
+		if r, ok := notAllowedWhy[strings.ToLower(name)]; ok {
+			return refuse(r.kind, "function %s is not allowed: %s", name, r.why)
 		}
-		return refuse("function %s is not allowed: it is not on the guard's list of functions for analysts", name)
+		return refuse(refusedFunctionNotListed, "function %s is not allowed: it is not on the guard's list of functions for analysts", name)
 	}
 	if inFunctions[strings.ToLower(name)] && len(n.children) > 0 {
 		if args := n.children[0]; args.kind == "ExpressionList" && len(args.children) == 2 && args.children[1].kind == "Identifier" {
@@ -249,11 +255,11 @@ func (p policy) table(name string) error {
 	parts := strings.Split(name, ".")
 	for _, part := range parts {
 		if !plainIdentifier.MatchString(part) {
-			return refuse("table name %q is not allowed: use plain names of the warehouse's tables", name)
+			return refuse(refusedTableName, "table name %q is not allowed: use plain names of the warehouse's tables", name)
 		}
 	}
 	if accountTables[parts[len(parts)-1]] {
-		return refuse("table %s holds accounts, sessions or tokens and is not for ad hoc SQL", name)
+		return refuse(refusedTableAccounts, "table %s holds accounts, sessions or tokens and is not for ad hoc SQL", name)
 	}
 	switch {
 	case len(parts) == 1:
@@ -261,9 +267,9 @@ func (p policy) table(name string) error {
 	case len(parts) == 2 && parts[0] == p.db:
 		return p.tableAllowed(parts[1])
 	case len(parts) == 2:
-		return refuse("only the warehouse's own database %s may be read, not %s (%s)", p.db, parts[0], name)
+		return refuse(refusedOtherDatabaseTable, "only the warehouse's own database %s may be read, not %s (%s)", p.db, parts[0], name)
 	}
-	return refuse("table name %q is not allowed: use plain names of the warehouse's tables", name)
+	return refuse(refusedTableName, "table name %q is not allowed: use plain names of the warehouse's tables", name)
 }
 
 // tableAllowed checks a bare table name against the analysts' allowlist.

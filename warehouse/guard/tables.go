@@ -63,7 +63,7 @@ func (a tableAccess) check(name string) error {
 	if a.allowed(name) || !a.existing[name] {
 		return nil
 	}
-	return refuse("table %s is not open to ad hoc SQL: analysts read the warehouse's data tables (the schema browser lists them), not its own bookkeeping or users' data", name)
+	return refuse(refusedTableNotOpen, "table %s is not open to ad hoc SQL: analysts read the warehouse's data tables (the schema browser lists them), not its own bookkeeping or users' data", name)
 }
 
 // AnalystTables lists the tables and views ad hoc SQL may read unless a site allows more.
