@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
@@ -114,4 +116,33 @@ func between(s, from, to string) string {
 		return s[:j]
 	}
 	return s
+}
+
+// A unit's report is named as one where loads are listed and in a page's footnote (单位填报
+// 620102 2026-11（第1版）); they named it by its revision's file, r1.
+func TestAUnitsReportIsNamedAsOne(t *testing.T) {
+	t.Parallel()
+	f, _ := newOperatorServer(t)
+	c, _ := f.signedIn(t, "ops")
+	now := time.Now()
+	month := dashboard.ReportMonthDefault(now)
+	etltest.SubmitForm(t, f.w, "620102", month, now, warehouse.ReportCell{Metric: "tasks_assigned", Value: 3})
+	for path, want := range map[string]string{
+		"/admin/loads":                     ">单位填报 620102 " + month + "（第1版）<",
+		"/admin/loads?lang=en":             ">Report of unit 620102 for " + month + " (revision 1)<",
+		"/campaign?month=" + month:         `<span class="file">单位填报 620102 ` + month + "（第1版）</span>",
+		"/campaign?lang=en&month=" + month: `<span class="file">Report of unit 620102 for ` + month + " (revision 1)</span>",
+	} {
+		if page := body(t, c, f.srv.URL+path); !strings.Contains(page, want) || strings.Contains(page, ">r1<") {
+			t.Errorf("%s does not name the unit's report as one (%s): %s", path, want, between(page, "<footer", "</footer>"))
+		}
+	}
+	// Its run's page says a form has no file, not that its file was not kept.
+	runs, err := f.w.RecentRuns(context.Background(), 1)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("the report's run: %v %v", runs, err)
+	}
+	if p := body(t, c, f.srv.URL+"/admin/loads/"+runs[0].ID); !strings.Contains(p, `data-state="form">单位在填报表单中填写，没有原始文件`) {
+		t.Errorf("the report's run page: %s", between(p, `id="original"`, "</td>"))
+	}
 }

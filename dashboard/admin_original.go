@@ -16,12 +16,13 @@ import (
 // inbox or an upload and is still kept (see warehouse.OriginalsPolicy).
 
 // originalStates are what can become of a run's original file (originalView.State).
-var originalStates = []string{"kept", "purged", "too_large", "cli", "none"}
+var originalStates = []string{"kept", "purged", "too_large", "cli", "form", "none"}
 
 // originalView says on the run page what became of the run's original file.
 type originalView struct {
 	// State is kept, purged, too_large, cli (loaded from a path on the command line: never
-	// kept) or none (loaded before files were kept, or the keeping failed).
+	// kept), form (a unit's report entered on its form: there is no file) or none (loaded
+	// before files were kept, or the keeping failed).
 	State string
 	warehouse.Original
 }
@@ -31,6 +32,9 @@ func originalOf(c echo.Context, st operatorStore, run warehouse.Run) (originalVi
 	kind, _, _ := strings.Cut(run.StartedBy, ":")
 	if kind == "cli" {
 		return originalView{State: "cli"}, nil
+	}
+	if r, ok := warehouse.ReportRunOf(run.FilePath); ok && r.File == "" {
+		return originalView{State: "form"}, nil
 	}
 	if run.ContentHash == "" {
 		return originalView{State: "none"}, nil

@@ -640,6 +640,19 @@ func multipartParts(c echo.Context) (*multipart.Reader, error) {
 }
 
 func init() {
-	// The loads pages name a file by its base name, with the full path as its title.
-	templateFuncs["basename"] = filepath.Base
+	templateFuncs["runFile"] = runFile
+}
+
+// runFile names a load's file on a page: its base name (the loads list gives the full path
+// as its title), or a unit's report in words, which a base name (r1) did not say.
+func runFile(lang, path string) string {
+	r, ok := warehouse.ReportRunOf(path)
+	if !ok {
+		return filepath.Base(path)
+	}
+	s := fmt.Sprintf(t(lang, "report_run"), r.Unit, r.Month, r.Revision)
+	if r.File != "" {
+		s += " · " + r.File
+	}
+	return s
 }

@@ -13,7 +13,7 @@ import (
 type Lineage struct {
 	RunID string
 	Job   string
-	// File is the file's base name: a page never shows where a server keeps its files.
+	// File is the file's base name, or a unit's report's path (see fileShown).
 	File     string
 	LoadedAt time.Time
 	// Hash is the file's plain SHA-256, what sha256sum prints, so anyone can check a copy.
@@ -80,7 +80,7 @@ func (w *Warehouse) lineage(ctx context.Context, runs map[string]bool) ([]Lineag
 	}
 	var out []Lineage
 	err = res.each(func(rr *rowReader) {
-		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), File: baseName(rr.str("file_path")),
+		out = append(out, Lineage{RunID: rr.str("id"), Job: rr.str("job"), File: fileShown(rr.str("file_path")),
 			LoadedAt: loadTime(rr.str("finished_at")), Hash: rr.str("content_hash"), Vintage: rr.str("vintage"), VintageEn: rr.str("vintage_en")})
 	})
 	return out, err
@@ -165,7 +165,7 @@ func (w *Warehouse) sources(ctx context.Context, query string, p Params) ([]Sour
 		key := rr.str("row_key")
 		out = append(out, SourceRow{Key: key, Value: rr.str("shown"), Detail: rr.str("detail"),
 			Line: rr.int("line"), Sheet: rr.str("sheet"), Col: rr.int("col"), Current: !seen[key],
-			Load: Lineage{RunID: rr.str("run"), File: baseName(rr.str("file_path")), LoadedAt: loadTime(rr.str("loaded")),
+			Load: Lineage{RunID: rr.str("run"), File: fileShown(rr.str("file_path")), LoadedAt: loadTime(rr.str("loaded")),
 				Hash: rr.str("content_hash"), Vintage: rr.str("vintage"), VintageEn: rr.str("vintage_en")}})
 		seen[key] = true
 	})

@@ -150,7 +150,7 @@ func sameCells(a, b []ReportCell) bool {
 // writeSubmission writes a submission as revision, a change of several statements: the run,
 // its values, the step and the draft's removal.
 func (w *Warehouse) writeSubmission(ctx context.Context, s Submission, revision int) error {
-	run := Run{ID: uuid.NewString(), Job: JobCampaign, FilePath: fmt.Sprintf("填报/%s/%s/r%d", s.Unit.Code, s.Month, revision),
+	run := Run{ID: uuid.NewString(), Job: JobCampaign, FilePath: fmt.Sprintf(reportRunPath, s.Unit.Code, s.Month, revision),
 		Status: RunRunning, RowsRead: len(s.Cells), StartedAt: s.At, StartedBy: StartedByReport + ":" + s.By}
 	run.ContentHash = run.FilePath
 	comment := ""
