@@ -49,6 +49,10 @@ func TestRunPageShowsChangesAndOriginal(t *testing.T) {
 	if !strings.Contains(page, "本次载入新增 2001 年数值 2 个") {
 		t.Errorf("first load's page lacks its additions: %s", between(page, `id="changes"`, "</section>"))
 	}
+	// Its heading once: the section said the page's title again under it.
+	if n := strings.Count(page, ">本次载入的改动</h"); n != 1 {
+		t.Errorf("the changes page says its heading %d times", n)
+	}
 	second := uploadThrough(t, f.w, "县域 GDP 2001 修订.csv", head+"2001,620102,城关区,gdp,110,亿元\n2001,620103,七里河区,gdp,200,亿元\n")
 	changes := between(body(t, c, f.srv.URL+"/admin/loads/"+second.Run.ID+"/changes"), `id="changes"`, "</section>")
 	// What changed in words beside its codes, and values in their unit (it read gdp, 620102,
