@@ -114,8 +114,9 @@ func (s *Server) exportAPI(c echo.Context) error {
 		return err
 	}
 	err := s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
-	if status, _ := sqlFailure(err, pageLang(c)); status != 0 {
-		return echo.NewHTTPError(status, err.Error())
+	if status, body := sqlFailure(err, pageLang(c)); status != 0 {
+		// As /api/sql answers: the console reads it from the frame its export form posts to.
+		return c.JSON(status, body)
 	}
 	return err
 }

@@ -113,6 +113,13 @@ func TestConsoleInBrowser(t *testing.T) {
 		s.load(t, f.srv.URL+c.path)
 		s.eval(t, `document.querySelector('.CodeMirror').CodeMirror.setValue("SELECT * FROM file('/etc/passwd', 'LineAsString')"), document.getElementById('run').click(), ''`)
 		waitFor(t, s, fmt.Sprintf(`String(document.getElementById('status').textContent.indexOf(%q) === 0)`, c.want), "the console to say why it refused the statement")
+		// Its export is refused in the same words, on the console, which keeps the statement
+		// (the refusal replaced the console with the guard's English in JSON).
+		s.eval(t, `document.getElementById('status').textContent = '', document.querySelector('button.export[data-format="csv"]').click(), ''`)
+		waitFor(t, s, fmt.Sprintf(`String(document.getElementById('status').textContent.indexOf(%q) === 0)`, c.want), "the console to say why it refused the export")
+		if got := s.eval(t, `location.pathname + ' ' + document.querySelector('.CodeMirror').CodeMirror.getValue()`); got != "/console SELECT * FROM file('/etc/passwd', 'LineAsString')" {
+			t.Errorf("after a refused export the page is %q; want the console with its statement", got)
+		}
 	}
 	s.check(t, f.srv.URL)
 }

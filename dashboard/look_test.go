@@ -660,7 +660,7 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 		}
 		if p.name == "console" {
 			s.setViewport(t, desktop)
-			if got, w := s.eval(t, visibleText+`('#run, #cancel, #save, #draw')`), strings.Join(consoleText[lang], " "); got != w {
+			if got, w := s.eval(t, visibleText+`('#run, #cancel, #export-label, #save, #draw')`), strings.Join(consoleText[lang], " "); got != w {
 				t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
 			}
 			// The console with a result and its quick chart, as the README shows it.
@@ -936,5 +936,5 @@ const visibleText = `(function (sel) { return Array.prototype.map.call(document.
 
 var (
 	signInText  = map[string][]string{"zh": {"用户名", "密码", "登录"}, "en": {"User name", "Password", "Sign in"}}
-	consoleText = map[string][]string{"zh": {"运行", "取消", "保存", "快速作图"}, "en": {"Run", "Cancel", "Save", "Quick chart"}}
+	consoleText = map[string][]string{"zh": {"运行", "取消", "导出", "保存", "快速作图"}, "en": {"Run", "Cancel", "Export", "Save", "Quick chart"}}
 )

@@ -45,6 +45,12 @@ func TestResultSizeCapHoldsOnEveryPath(t *testing.T) {
 			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "result size") {
 				t.Errorf("answered %d with %d bytes; want 422 at the result-size limit", res.StatusCode, len(body))
 			}
+			// Every path answers in one shape, which the console reads (an export's was
+			// {"error": …} alone, without the limit's name or words for the page).
+			var answer struct{ Limit, Message string }
+			if err := json.Unmarshal(body, &answer); err != nil || answer.Limit == "" || !strings.Contains(answer.Message, "已停止") {
+				t.Errorf("answer %.200s: want the limit named and said in Chinese (%v)", body, err)
+			}
 		})
 	}
 	left, err := os.ReadDir(f.w.SpoolDir())

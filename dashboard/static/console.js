@@ -80,9 +80,19 @@
     }, true);
   });
 
+  // An export is a download, sent by a form into a hidden frame so that the console stays
+  // as it is. A download loads nothing into the frame; a refusal or a limit loads its JSON,
+  // which is said where a run's would be.
+  var exportFrame = document.getElementById('export-frame');
+  exportFrame.addEventListener('load', function () {
+    var text = exportFrame.contentDocument && exportFrame.contentDocument.body ? exportFrame.contentDocument.body.textContent : '';
+    if (!text) return;
+    try { var j = JSON.parse(text); status.textContent = j.message || j.error; } catch (e) { status.textContent = text.slice(0, 300); }
+  });
   document.querySelectorAll('button.export').forEach(function (b) {
     b.addEventListener('click', function () {
-      var form = el('form'); form.method = 'post'; form.action = '/api/sql/export';
+      var form = el('form'); form.method = 'post'; form.target = 'export-frame';
+      form.action = '/api/sql/export' + (document.documentElement.lang === 'en' ? '?lang=en' : '');
       [['statement', editor.getValue()], ['format', b.getAttribute('data-format')], ['_csrf', csrf]].forEach(function (kv) {
         var i = el('input'); i.type = 'hidden'; i.name = kv[0]; i.value = kv[1]; form.appendChild(i);
       });
