@@ -7,11 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 )
@@ -103,6 +106,25 @@ func TestConsoleInBrowser(t *testing.T) {
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li"))); err != nil {
 		t.Errorf("the statement is not in the history: %v", err)
+	}
+	// An export downloads its file, the console staying as it is.
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(s.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS(`button.export[data-format="csv"]`))); err != nil {
+		t.Fatalf("export CSV: %v", err)
+	}
+	deadline := time.Now().Add(60 * time.Second) // generous for a busy machine
+	for got := ""; !strings.Contains(got, "620000"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no CSV downloaded into %s", dir)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if files, _ := filepath.Glob(filepath.Join(dir, "*.csv")); len(files) > 0 {
+			b, _ := os.ReadFile(files[0])
+			got = string(b)
+		}
 	}
 	// A refused statement is said in the page's language (it was the guard's English on the
 	// Chinese page too).
