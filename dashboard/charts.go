@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -197,7 +198,7 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll", Data: legend}),
-		charts.WithGridOpts(opts.Grid{Left: "50", Right: "90", Top: "70", Bottom: "60"}),
+		charts.WithGridOpts(opts.Grid{Left: "50", Right: "90", Top: strconv.Itoa(rankHistoryTop), Bottom: strconv.Itoa(rankHistoryBottom)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Inverse: opts.Bool(true), Name: t(lang, "rank")}),
 	)
 	line.SetXAxis(yearLabels(tr.Years))
@@ -254,6 +255,18 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		}
 	}
 	return option
+}
+
+// The rank history's room above its plot (title, subtitle) and below it (years, legend), and
+// the least height of a place on its rank axis: a line's name at its end is 12 px text, and
+// with less room the names of the last places were pushed into each other and the last one
+// across the year axis.
+const rankHistoryTop, rankHistoryBottom, rankPlaceHeight = 70, 60, 16
+
+// rankHistoryHeight is the rank history's height for a group of places: room for each place's
+// name, and never less than the page's other charts.
+func rankHistoryHeight(places int) int {
+	return max(420, rankHistoryTop+rankHistoryBottom+rankPlaceHeight*(places+1))
 }
 
 // rankAxis lays the rank axis from half a place above the first to half a place below the

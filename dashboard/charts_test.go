@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -99,6 +100,7 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 					Type string
 					Data []string
 				}
+				Grid  []struct{ Top, Bottom string }
 				YAxis []struct {
 					Min, Max  float64
 					AxisLabel struct{ CustomValues []float64 } `json:"axisLabel"`
@@ -118,6 +120,16 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 			// on the year axis.
 			if len(o.YAxis) != 1 || o.YAxis[0].Min != 0.5 || o.YAxis[0].Max != float64(tc.n)+0.5 || !slices.Equal(o.YAxis[0].AxisLabel.CustomValues, tc.wantMarks) {
 				t.Errorf("rank axis %+v, want 0.5 to %d.5 marked at %v", o.YAxis, tc.n, tc.wantMarks)
+			}
+			// Each place has room for a name at a line's end (places 29–31 printed over each
+			// other and across the year axis, 9 px apart).
+			if len(o.Grid) != 1 {
+				t.Fatalf("grid %+v", o.Grid)
+			}
+			top, _ := strconv.Atoi(o.Grid[0].Top)
+			bottom, _ := strconv.Atoi(o.Grid[0].Bottom)
+			if place := float64(rankHistoryHeight(tc.n)-top-bottom) / (o.YAxis[0].Max - o.YAxis[0].Min); place < 15 {
+				t.Errorf("a place is %.1f px high on the rank axis; a name needs 15", place)
 			}
 			if o.Legend.Type != "scroll" || !slices.Equal(o.Legend.Data, tc.wantColours) {
 				t.Errorf("legend %+v, want a scrolling legend of %v", o.Legend, tc.wantColours)
