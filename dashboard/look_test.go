@@ -245,6 +245,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 			if over := s.eval(t, phoneOverflow); over != "" {
 				t.Errorf("%s at 390 px: wider than the screen: %s", name, over)
 			}
+			if cut := s.eval(t, cutTitles); cut != "" {
+				t.Errorf("%s at 390 px: %s", name, cut)
+			}
 		}
 		// A phone's page is kept whole (narrow, so cheap): what scrolls by is read there too.
 		s.screenshot(t, name+"-"+v.name, (v == desktop && full) || v == phone)
@@ -285,6 +288,34 @@ const unmarkedChinese = `(function () {
     if (!l || l.lang.indexOf('zh') !== 0) bad.push((p.id ? '#' + p.id : p.tagName.toLowerCase()) + ' "' + n.data.trim().slice(0, 30) + '"');
   }
   return bad.join(', ');
+})()`
+
+// cutTitles lists the charts whose title or subtitle is not whole (cut with an ellipsis), runs
+// under the toolbox, or ends below where the plot starts: on a phone a scorecard's key to its
+// colours was cut at 各项对照本… and an English title at "The seven problem categor…".
+const cutTitles = `(function () {
+  var bad = [], flat = function (s) { return String(s || '').replace(/\s+/g, ''); };
+  document.querySelectorAll('[data-chart]').forEach(function (el) {
+    var c = echarts.getInstanceByDom(el);
+    if (!c) return;
+    var want = [].concat(JSON.parse(document.getElementById(el.getAttribute('data-chart')).textContent).title || [])[0] || {};
+    var got = (c.getOption().title || [])[0] || {};
+    if (flat(got.text) !== flat(want.text) || flat(got.subtext) !== flat(want.subtext) ||
+        (got.textStyle || {}).overflow === 'truncate' || (got.subtextStyle || {}).overflow === 'truncate') {
+      bad.push(el.id + ' title cut');
+      return;
+    }
+    var model = c.getModel().getComponent('title'), view = model && c.getViewOfComponentModel(model);
+    if (!view) return;
+    var box = function (e) { var b = e.getBoundingRect().clone(); b.applyTransform(e.getComputedTransform()); return b; };
+    var r = box(view.group), line = box(view.group.childAt(0));
+    if (line.x + line.width > c.getWidth() - 80) bad.push(el.id + ' title under the toolbox (to ' + Math.round(line.x + line.width) + ' px of ' + c.getWidth() + ')');
+    var grid = c.getModel().getComponent('grid');
+    if (grid && grid.coordinateSystem && r.y + r.height > grid.coordinateSystem.getRect().y) {
+      bad.push(el.id + ' title ends at ' + Math.round(r.y + r.height) + ' px, below the top of the plot at ' + Math.round(grid.coordinateSystem.getRect().y));
+    }
+  });
+  return bad.join('; ');
 })()`
 
 // phoneOverflow lists what makes the document wider than the window.

@@ -109,19 +109,51 @@
     });
   }
   // On a phone a chart's centred title ran under its toolbox and a long subtitle past both
-  // edges of the canvas: there they start at the left and are cut to the width with an
-  // ellipsis (the page's text and the table below say the rest).
+  // edges of the canvas; cut to the width, they lost their ends ("The seven problem
+  // categor…", a subtitle that keys the colours cut at 各项对照本…). There they start at the
+  // left and are broken over lines here (echarts does not say how many lines it made), the
+  // title short of the toolbox, and the plot and the box move down by the lines added.
   // The names along a bar chart's side (long in English: "Linxia Hui Autonomous
   // Prefecture") are cut to a third of a phone's width, so that the bars keep the rest.
+  // wrapText breaks text into lines no wider than width in font: between words, or between
+  // any two Chinese characters. (Functions only: the charts above are drawn before this part
+  // of the script has run.)
+  function wrapText(text, font, width) {
+    var measure = wrapText.measure = wrapText.measure || document.createElement('canvas').getContext('2d');
+    measure.font = font;
+    return String(text).split('\n').map(function (para) {
+      var lines = [], line = '';
+      (para.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) || []).forEach(function (tok) {
+        if (line && measure.measureText((line + tok).trimEnd()).width > width) { lines.push(line.trimEnd()); line = tok.trimStart(); } else line += tok;
+      });
+      return lines.concat(line.trimEnd()).join('\n');
+    }).join('\n');
+  }
   function fitTitle(c) {
-    var w = c.getWidth(), narrow = w < 560;
-    if (!narrow && !c.narrowTitle) return;
-    c.narrowTitle = narrow;
-    c.setOption({ title: {
-      left: narrow ? 8 : 'center',
-      textStyle: { width: narrow ? w - 90 : null, overflow: narrow ? 'truncate' : 'none' },
-      subtextStyle: { width: narrow ? w - 16 : null, overflow: narrow ? 'truncate' : 'none' }
-    } });
+    var w = c.getWidth(), narrow = w < 560, lineHeight = { text: 24, sub: 16 };
+    if (!narrow && !c.wideTitle) return;
+    var title = (c.getOption().title || [])[0] || {};
+    c.wideTitle = c.wideTitle || { text: title.text || '', subtext: title.subtext || '' };
+    var text = c.wideTitle.text, subtext = c.wideTitle.subtext;
+    if (narrow) {
+      text = wrapText(text, 'bolder 18px sans-serif', w - 90);
+      subtext = wrapText(subtext, '12px sans-serif', w - 16);
+    }
+    c.setOption({ title: { left: narrow ? 8 : 'center', text: text, subtext: subtext,
+      textStyle: { lineHeight: lineHeight.text }, subtextStyle: { lineHeight: lineHeight.sub } } });
+    var added = (text.split('\n').length - c.wideTitle.text.split('\n').length) * lineHeight.text +
+      (subtext.split('\n').length - c.wideTitle.subtext.split('\n').length) * lineHeight.sub;
+    var moved = added - (c.titleAdded || 0);
+    if (moved) {
+      c.titleAdded = added;
+      // Only grids placed in pixels are moved (every chart of the server's is).
+      c.setOption({ grid: (c.getOption().grid || []).map(function (g) {
+        return isFinite(Number(g.top)) ? { top: Number(g.top) + moved } : {};
+      }) });
+      var box = c.getDom();
+      box.style.height = (box.offsetHeight + moved) + 'px';
+      c.resize();
+    }
     var y = c.getOption().yAxis || [];
     if (y.length && y[0].type === 'category') {
       c.setOption({ yAxis: y.map(function () { return { axisLabel: { width: narrow ? Math.round(w / 3) : null, overflow: narrow ? 'truncate' : 'none' } }; }) });
