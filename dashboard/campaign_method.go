@@ -23,16 +23,19 @@ var (
 
 // methodItem is one scored item as the methodology page explains it.
 type methodItem struct {
-	Code       string  `json:"code"`
-	Item       string  `json:"item"`
-	Dimension  string  `json:"dimension"`
-	Formula    string  `json:"formula"`
-	Direction  string  `json:"direction"`
-	Weight     float64 `json:"weight"`
-	Default    float64 `json:"default_weight"`
-	AppliesTo  string  `json:"applies_to"`
-	Note       string  `json:"note,omitempty"`
-	WeightText string  `json:"-"`
+	Code      string  `json:"code"`
+	Item      string  `json:"item"`
+	Dimension string  `json:"dimension"`
+	Formula   string  `json:"formula"`
+	Direction string  `json:"direction"`
+	Weight    float64 `json:"weight"`
+	Default   float64 `json:"default_weight"`
+	AppliesTo string  `json:"applies_to"`
+	// Note and NoteEn are the data's note on the item in Chinese and English; an English page
+	// without the English shows the Chinese, marked as such.
+	Note       string `json:"note,omitempty"`
+	NoteEn     string `json:"note_en,omitempty"`
+	WeightText string `json:"-"`
 }
 
 type methodData struct {
@@ -92,10 +95,7 @@ func (s *Server) loadMethod(c echo.Context) (methodData, error) {
 			kinds = append(kinds, t(lang, "sc_unit_"+k))
 		}
 		mi := methodItem{Code: it.Code, Item: itemName(it, lang), Dimension: t(lang, "dim_"+it.Dimension), Formula: formula, Direction: dir,
-			Weight: w, Default: it.Weight, AppliesTo: strings.Join(kinds, t(lang, "sep_list")), WeightText: formatNumber(w)}
-		if lang == langZh {
-			mi.Note = it.Note
-		}
+			Weight: w, Default: it.Weight, AppliesTo: strings.Join(kinds, t(lang, "sep_list")), WeightText: formatNumber(w), Note: it.Note, NoteEn: it.NoteEn}
 		d.Items = append(d.Items, mi)
 	}
 	for _, k := range methodRules {

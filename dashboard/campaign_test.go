@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"math"
@@ -138,9 +139,14 @@ func TestCampaignMethodPage(t *testing.T) {
 	}
 	_, zh, _ := get(t, srv.URL+"/campaign/method")
 	_, en, _ := get(t, srv.URL+"/campaign/method?lang=en")
+	note, noteEn := slices.Index(rows[0], "note"), slices.Index(rows[0], "note_en")
 	for _, r := range rows[1:] {
 		if !strings.Contains(zh, r[1]) || !strings.Contains(en, r[2]) {
 			t.Errorf("method page lacks item %s (%s / %s)", r[0], r[1], r[2])
+		}
+		// Each item's note, in the page's language (the English page had no notes).
+		if note < 0 || noteEn < 0 || !strings.Contains(zh, html.EscapeString(r[note])) || !strings.Contains(en, html.EscapeString(r[noteEn])) {
+			t.Errorf("method page lacks the note on %s in Chinese or English", r[0])
 		}
 	}
 	for _, want := range []string{"÷ 常住人口（万人）", "存量口径", "越高越好", "中位绝对偏差", "缺报", "未报", "并列", "重算"} {

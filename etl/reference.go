@@ -120,6 +120,7 @@ var referenceTables = map[string]struct {
 		{name: "step", typ: float, def: "0", check: checkNonNegative},
 		{name: "pool", typ: flag, def: "0", check: checkMonths},
 		{name: "note", typ: str},
+		{name: "note_en", typ: str},
 	}},
 	JobTargets: {"targets", []refColumn{
 		{name: "target_code", typ: str, required: true, check: checkNotEmpty},

@@ -87,7 +87,7 @@ func (w *Warehouse) ScorecardItems(ctx context.Context) ([]scorecard.Item, error
 		items = append(items, scorecard.Item{Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"),
 			Dimension: rr.str("dimension_name"), Formula: scorecard.Formula(rr.str("formula")), Num: rr.str("num"), Den: rr.str("den"),
 			Direction: rr.int("direction"), Weight: rr.float("weight"), Kinds: scorecard.ParseKinds(rr.str("kinds")),
-			Deadline: rr.int("deadline"), MinSpread: rr.float("min_spread"), Step: rr.float("step"), Pool: rr.int("pool"), Note: rr.str("note")})
+			Deadline: rr.int("deadline"), MinSpread: rr.float("min_spread"), Step: rr.float("step"), Pool: rr.int("pool"), Note: rr.str("note"), NoteEn: rr.str("note_en")})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read score items: %w", err)

@@ -19,6 +19,7 @@ type ScorecardItem struct {
 	MinSpread float64           `json:"min_spread"`
 	Step      float64           `json:"step"`
 	Note      string            `json:"note,omitempty"`
+	NoteEn    string            `json:"note_en,omitempty"`
 }
 
 // Yardstick is the median and spread an item's values are scored against

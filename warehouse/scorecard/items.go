@@ -10,7 +10,7 @@ import (
 
 // ReadItems reads score items from a scoring CSV (data/campaign_scoring.csv's columns:
 // code, name_zh, name_en, dimension, formula, num, den, direction, weight, kinds, deadline,
-// min_spread, step, pool). The warehouse holds the loaded copy; this reader serves the config
+// min_spread, step, pool, note, note_en). The warehouse holds the loaded copy; this reader serves the config
 // check and the tests.
 func ReadItems(path string) ([]Item, error) {
 	f, err := os.Open(path)
@@ -63,7 +63,7 @@ func ParseItems(r io.Reader) ([]Item, error) {
 	var items []Item
 	for n, row := range rows[1:] {
 		it := Item{Code: cell(row, "code"), NameZh: cell(row, "name_zh"), NameEn: cell(row, "name_en"), Dimension: cell(row, "dimension"),
-			Formula: Formula(cell(row, "formula")), Num: cell(row, "num"), Den: cell(row, "den"), Kinds: ParseKinds(cell(row, "kinds")), Note: cell(row, "note")}
+			Formula: Formula(cell(row, "formula")), Num: cell(row, "num"), Den: cell(row, "den"), Kinds: ParseKinds(cell(row, "kinds")), Note: cell(row, "note"), NoteEn: cell(row, "note_en")}
 		var vals [6]float64
 		for i, name := range []string{"direction", "weight", "deadline", "min_spread", "step", "pool"} {
 			if vals[i], err = num(row, name); err != nil {

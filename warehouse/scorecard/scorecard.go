@@ -55,8 +55,9 @@ type Item struct {
 	// Step is the improvement the "what would raise it most" hint tries, in the item's
 	// unit; 0 means one yardstick spread.
 	Step float64
-	// Note says why the item is measured so, in the data's words.
-	Note string
+	// Note says why the item is measured so, in the data's words; NoteEn in English, when
+	// the data has it.
+	Note, NoteEn string
 }
 
 // AppliesTo says whether the item scores units of kind.
