@@ -9,7 +9,8 @@ import (
 )
 
 // An English page names the units of measure in English: the files write them in Chinese
-// (元, 亿元, 万人), and "GDP per capita（元）" was what an English reader saw.
+// (元, 亿元, 万人), and "GDP per capita（元）" was what an English reader saw. GDP is GDP beside
+// GDP per capita and GDP growth (it was "Gross regional product" on the same tiles).
 func TestEnglishPagesNameUnitsInEnglish(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
@@ -19,7 +20,7 @@ func TestEnglishPagesNameUnitsInEnglish(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/ranking?lang=en", []string{"GDP per capita (yuan), 2024", "Gross regional product (100 million yuan)", "Growth: Nominal"}},
+		{"/ranking?lang=en", []string{"GDP per capita (yuan), 2024", "GDP (100 million yuan)", "Growth: Nominal"}},
 		{"/ranking?lang=en&indicator=population", []string{"(10,000 persons)"}},
 		{"/?lang=en", []string{"yuan"}},
 		{"/counties?lang=en", []string{"yuan"}},
