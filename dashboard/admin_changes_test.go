@@ -146,7 +146,12 @@ func TestAUnitsReportIsNamedAsOne(t *testing.T) {
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("the report's run: %v %v", runs, err)
 	}
-	if p := body(t, c, f.srv.URL+"/admin/loads/"+runs[0].ID); !strings.Contains(p, `data-state="form">单位在填报表单中填写，没有原始文件`) {
+	// It names the report too (it showed its run's path, 填报/620102/…/r1).
+	p := body(t, c, f.srv.URL+"/admin/loads/"+runs[0].ID)
+	if !strings.Contains(p, `data-state="form">单位在填报表单中填写，没有原始文件`) {
 		t.Errorf("the report's run page: %s", between(p, `id="original"`, "</td>"))
+	}
+	if want := `id="run-file">单位填报 620102 ` + month + "（第1版）<"; !strings.Contains(p, want) {
+		t.Errorf("the report's run page does not name it (%s): %s", want, between(p, `<table`, "</table>"))
 	}
 }

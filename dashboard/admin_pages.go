@@ -641,14 +641,24 @@ func multipartParts(c echo.Context) (*multipart.Reader, error) {
 
 func init() {
 	templateFuncs["runFile"] = runFile
+	templateFuncs["runSource"] = runSource
 }
 
 // runFile names a load's file on a page: its base name (the loads list gives the full path
 // as its title), or a unit's report in words, which a base name (r1) did not say.
 func runFile(lang, path string) string {
+	if s := runSource(lang, path); s != path {
+		return s
+	}
+	return filepath.Base(path)
+}
+
+// runSource is what a run loaded as its own page names it: a unit's report by name, a file
+// by its whole path, where an operator finds it.
+func runSource(lang, path string) string {
 	r, ok := warehouse.ReportRunOf(path)
 	if !ok {
-		return filepath.Base(path)
+		return path
 	}
 	s := fmt.Sprintf(t(lang, "report_run"), r.Unit, r.Month, r.Revision)
 	if r.File != "" {
