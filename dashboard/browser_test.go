@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -120,6 +121,10 @@ func watch(t *testing.T, ctx context.Context) *session {
 	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("enable runtime events: %v", err)
 	}
+	// What the server's security policy blocks is said as an error, which check reports.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: policyViolations}); err != nil {
+		t.Fatalf("watch for security policy violations: %v", err)
+	}
 	return s
 }
 
@@ -188,6 +193,11 @@ func (s *session) waitCharts(t *testing.T, pageURL string) {
 		t.Errorf("%s: %s", pageURL, bad)
 	}
 }
+
+// policyViolations logs as an error each thing the page's Content-Security-Policy blocked.
+const policyViolations = `document.addEventListener('securitypolicyviolation', function (e) {
+  console.error('blocked by the security policy: ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+});`
 
 // check fails the test for console errors, uncaught exceptions, and requests that left
 // the test servers.

@@ -171,7 +171,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.Renderer = s
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
-	e.Pre(routeHeadAsGet)
+	e.Pre(securityHeaders, routeHeadAsGet)
 	e.Use(answerHead, s.logRequests, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
 	s.wallRoutes(e)
