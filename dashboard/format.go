@@ -19,6 +19,7 @@ var templateFuncs = template.FuncMap{
 	"inLang":   inLang,
 	"zhOnly":   zhOnly,
 	"zhIn":     zhIn,
+	"noteIn":   noteIn,
 	"clock":    clock,
 	"clockSec": clockSec,
 	"clockOf":  clockOf,
@@ -59,6 +60,16 @@ func inLang(lang, zh, en string) string {
 // zhOnly says an English page shows such a text in Chinese (inLang found no English):
 // the page marks it as Chinese, for readers and screen readers alike.
 func zhOnly(lang, zh, en string) bool { return lang == langEn && en == "" && zh != "" }
+
+// noteIn writes a note kept in both languages (a target's, a score item's) in the page's:
+// on an English page without the English, the Chinese, marked as Chinese and said to be
+// given in Chinese only.
+func noteIn(lang, zh, en string) template.HTML {
+	if zhOnly(lang, zh, en) {
+		return template.HTML(`<span lang="zh-CN">` + template.HTMLEscapeString(zh) + `</span> <span class="why">` + template.HTMLEscapeString(t(lang, "note_zh_only")) + `</span>`)
+	}
+	return template.HTML(template.HTMLEscapeString(inLang(lang, zh, en)))
+}
 
 // zhIn says an English page shows text that is Chinese (a ledger item's title, a note its
 // writer gave in Chinese): at least as many Han characters as Latin letters, as the page

@@ -22,3 +22,18 @@ func TestMomentsAreWrittenInProvinceTime(t *testing.T) {
 		}
 	}
 }
+
+// A note kept in both languages is written in the page's, escaped; on an English page
+// without its English, in Chinese, marked and said to be so.
+func TestNoteInThePagesLanguage(t *testing.T) {
+	for _, c := range []struct{ lang, zh, en, want string }{
+		{langZh, "以<全国>为参照", "Against the <nation>", "以&lt;全国&gt;为参照"},
+		{langEn, "以<全国>为参照", "Against the <nation>", "Against the &lt;nation&gt;"},
+		{langEn, "以<全国>为参照", "", `<span lang="zh-CN">以&lt;全国&gt;为参照</span> <span class="why">(given in Chinese only)</span>`},
+		{langEn, "", "", ""},
+	} {
+		if got := string(noteIn(c.lang, c.zh, c.en)); got != c.want {
+			t.Errorf("noteIn(%s, %q, %q) = %q, want %q", c.lang, c.zh, c.en, got, c.want)
+		}
+	}
+}

@@ -116,15 +116,23 @@
   // The names along a bar chart's side (long in English: "Linxia Hui Autonomous
   // Prefecture") are cut to a third of a phone's width, so that the bars keep the rest.
   // wrapText breaks text into lines no wider than width in font: between words, or between
-  // any two Chinese characters. (Functions only: the charts above are drawn before this part
-  // of the script has run.)
+  // two Chinese characters but never before a closing mark (，。）) nor after an opening one
+  // (（《); a word wider than a line is broken where it must. (Functions only: the charts
+  // above are drawn before this part of the script has run.)
   function wrapText(text, font, width) {
     var measure = wrapText.measure = wrapText.measure || document.createElement('canvas').getContext('2d');
     measure.font = font;
+    var fits = function (s) { return measure.measureText(s.trimEnd()).width <= width; };
+    var token = /[（《「『“‘【]*[\u2e80-\u9fff\uff00-\uffef][，。、；：！？）》」』”’】]*|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g;
     return String(text).split('\n').map(function (para) {
       var lines = [], line = '';
-      (para.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) || []).forEach(function (tok) {
-        if (line && measure.measureText((line + tok).trimEnd()).width > width) { lines.push(line.trimEnd()); line = tok.trimStart(); } else line += tok;
+      (para.match(token) || []).forEach(function (tok) {
+        if (line && !fits(line + tok)) { lines.push(line.trimEnd()); line = tok.trimStart(); } else line += tok;
+        while (line.length > 1 && !fits(line)) {
+          var n = line.length - 1;
+          while (n > 1 && !fits(line.slice(0, n))) n--;
+          lines.push(line.slice(0, n)); line = line.slice(n);
+        }
       });
       return lines.concat(line.trimEnd()).join('\n');
     }).join('\n');
@@ -136,7 +144,9 @@
     c.wideTitle = c.wideTitle || { text: title.text || '', subtext: title.subtext || '' };
     var text = c.wideTitle.text, subtext = c.wideTitle.subtext;
     if (narrow) {
-      text = wrapText(text, 'bolder 18px sans-serif', w - 90);
+      // The title starts at 8 px, and echarts pads it by 5: its lines end 83 px short of the
+      // right edge, clear of the toolbox.
+      text = wrapText(text, 'bolder 18px sans-serif', w - 96);
       subtext = wrapText(subtext, '12px sans-serif', w - 16);
     }
     c.setOption({ title: { left: narrow ? 8 : 'center', text: text, subtext: subtext,

@@ -91,6 +91,7 @@
   });
   document.querySelectorAll('button.export').forEach(function (b) {
     b.addEventListener('click', function () {
+      status.textContent = ''; // a refusal said before is not this export's
       var form = el('form'); form.method = 'post'; form.target = 'export-frame';
       form.action = '/api/sql/export' + (document.documentElement.lang === 'en' ? '?lang=en' : '');
       [['statement', editor.getValue()], ['format', b.getAttribute('data-format')], ['_csrf', csrf]].forEach(function (kv) {
