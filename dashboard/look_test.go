@@ -248,6 +248,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 			if cut := s.eval(t, cutTitles); cut != "" {
 				t.Errorf("%s at 390 px: %s", name, cut)
 			}
+			if crowded := s.eval(t, crowdedNumbers); crowded != "" {
+				t.Errorf("%s at 390 px: numbers printed over each other: %s", name, crowded)
+			}
 		}
 		// A phone's page is kept whole (narrow, so cheap): what scrolls by is read there too.
 		s.screenshot(t, name+"-"+v.name, (v == desktop && full) || v == phone)
@@ -316,6 +319,32 @@ const cutTitles = `(function () {
     }
   });
   return bad.join('; ');
+})()`
+
+// crowdedNumbers lists, chart by chart, numbers drawn over each other: a phone's ranking
+// chart read "50,000100,000150,000200,000" along its value axis.
+const crowdedNumbers = `(function () {
+  var bad = [];
+  document.querySelectorAll('[data-chart]').forEach(function (el) {
+    var c = echarts.getInstanceByDom(el);
+    if (!c) return;
+    var boxes = c.getZr().storage.getDisplayList().filter(function (e) {
+      return (e.type === 'text' || e.type === 'tspan') && !e.invisible && /^[0-9][0-9,.]*%?$/.test(String(e.style.text || '').trim());
+    }).map(function (e) {
+      var b = e.getBoundingRect().clone();
+      b.applyTransform(e.getComputedTransform());
+      b.text = e.style.text;
+      return b;
+    });
+    boxes.forEach(function (a, i) {
+      boxes.slice(i + 1).forEach(function (b) {
+        if (a.intersect(b) && Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 1 && bad.length < 5) {
+          bad.push(el.id + ' ' + a.text + '/' + b.text);
+        }
+      });
+    });
+  });
+  return bad.join(', ');
 })()`
 
 // phoneOverflow lists what makes the document wider than the window.

@@ -33,6 +33,11 @@
     if (still) option.animation = false;
     [].concat(option.visualMap || []).forEach(function (m) { m.formatter = m.formatter || num; });
     groupLabels(option);
+    // A value axis leaves out the numbers that would print over each other: on a phone a
+    // ranking's read "50,000100,000150,000200,000".
+    [].concat(option.xAxis || [], option.yAxis || []).forEach(function (a) {
+      if (a.type === 'value') a.axisLabel = Object.assign({}, a.axisLabel, { hideOverlap: true });
+    });
     if (!wall && hasSources(option)) linkSources(chart, option);
     chart.setOption(option);
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
