@@ -271,6 +271,10 @@ func TestSpooledDownloadsAreLimited(t *testing.T) {
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 		t.Errorf("download beyond the limit: %d %q (Retry-After %q); want 503 with Retry-After", res.StatusCode, body, res.Header.Get("Retry-After"))
 	}
+	// Said in the page's language too, which the console shows (it was English alone).
+	if !strings.Contains(string(body), "请稍后再试") {
+		t.Errorf("download beyond the limit answered %s; want it said in Chinese", body)
+	}
 	if _, err := io.Copy(io.Discard, slow[0].Body); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,14 @@ import (
 	"jinwei/warehouse"
 )
 
+// spoolsBusyError says every place for a download is taken: the client is to try again
+// shortly (503, with Retry-After).
+type spoolsBusyError struct{ slots int }
+
+func (e *spoolsBusyError) Error() string {
+	return fmt.Sprintf("%d downloads are being prepared or sent; try again shortly", e.slots)
+}
+
 // sendSpooled runs a guarded statement into an encoder of the named file format that writes
 // a temporary file in the warehouse's spool folder, then sends that file and deletes it. The
 // engine thus produces the rows at its own pace, not the client's: the embedded engine has
@@ -28,7 +36,7 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 		defer func() { <-s.spools }()
 	default:
 		c.Response().Header().Set("Retry-After", "30")
-		return echo.NewHTTPError(http.StatusServiceUnavailable, fmt.Sprintf("%d downloads are being prepared or sent; try again shortly", cap(s.spools)))
+		return &spoolsBusyError{slots: cap(s.spools)}
 	}
 	ff := fileFormats[format]
 	f, err := os.CreateTemp(sq.SpoolDir(), "result-*."+ff.ext)

@@ -168,16 +168,19 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 }
 
 // sqlFailure says how to answer a guarded statement's error: its status and a JSON body, or
-// status 0 for errors that are not the statement's (those go to the error handler). The
-// body's error is the warehouse's English, for scripts and logs; its message says a refusal
-// or a limit in the language of the page that asked (?lang=).
+// status 0 for errors that are not the statement's nor a busy download's (those go to the
+// error handler). The body's error is the English, for scripts and logs; its message says a
+// refusal, a limit or a busy server in the language of the page that asked (?lang=).
 func sqlFailure(err error, lang string) (int, map[string]any) {
 	var (
 		refused *warehouse.RefusedError
 		limited *warehouse.LimitError
 		engine  *warehouse.EngineError
+		busy    *spoolsBusyError
 	)
 	switch {
+	case errors.As(err, &busy):
+		return http.StatusServiceUnavailable, map[string]any{"error": err.Error(), "message": fmt.Sprintf(t(lang, "downloads_busy"), busy.slots)}
 	case errors.As(err, &refused):
 		return http.StatusBadRequest, map[string]any{"error": err.Error(), "refused": true, "message": refusalMessage(lang, refused)}
 	case errors.As(err, &limited):
