@@ -145,7 +145,8 @@
   function fitTitle(c) {
     var w = c.getWidth(), narrow = w < 560, lineHeight = { text: 24, sub: 16 };
     if (!narrow && !c.wideTitle) return;
-    var title = (c.getOption().title || [])[0] || {};
+    // One copy of the option for the whole fit: a phone resizes while it scrolls.
+    var o = c.getOption(), title = (o.title || [])[0] || {};
     c.wideTitle = c.wideTitle || { text: title.text || '', subtext: title.subtext || '' };
     var text = c.wideTitle.text, subtext = c.wideTitle.subtext;
     if (narrow) {
@@ -162,21 +163,21 @@
     if (moved) {
       c.titleAdded = added;
       // Only grids placed in pixels are moved (every chart of the server's is).
-      c.setOption({ grid: (c.getOption().grid || []).map(function (g) {
+      c.setOption({ grid: (o.grid || []).map(function (g) {
         return isFinite(Number(g.top)) ? { top: Number(g.top) + moved } : {};
       }) });
       var box = c.getDom();
       box.style.height = (box.offsetHeight + moved) + 'px';
       c.resize();
     }
-    var y = c.getOption().yAxis || [];
+    var y = o.yAxis || [];
     if (y.length && y[0].type === 'category') {
       c.setOption({ yAxis: y.map(function () { return { axisLabel: { width: narrow ? Math.round(w / 3) : null, overflow: narrow ? 'truncate' : 'none' } }; }) });
     }
     // A pie's labels (整改中: 92, "In progress: 92") ran off a phone's canvas ("In p…"):
     // there they give the number only, never cut (a cut number reads as another), around a
     // smaller pie, and the legend under it names the colours.
-    var series = c.getOption().series || [];
+    var series = o.series || [];
     if (series.some(function (sr) { return sr.type === 'pie'; })) {
       if (narrow && !c.pieWide) c.pieWide = series.map(function (sr) { return { label: { formatter: sr.label && sr.label.formatter, overflow: sr.label && sr.label.overflow }, radius: sr.radius }; });
       c.setOption({ series: series.map(function (sr, i) {
