@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -117,6 +118,12 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			Skipper: func(c echo.Context) bool {
 				ss := currentSession(c)
 				return ss != nil && ss.Bearer
+			},
+			ErrorHandler: func(err error, _ echo.Context) error {
+				if errors.Is(err, middleware.ErrCSRFInvalid) {
+					return staleForm{cause: err}
+				}
+				return err
 			},
 		})
 	}

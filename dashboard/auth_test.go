@@ -1,7 +1,9 @@
 package dashboard_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -286,4 +288,61 @@ func (l *lockedBuilder) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// A console left open after its session ended said "sign in (or send an API token) first"
+// in English on the Chinese page; a sign-in form left open past its CSRF cookie's day was
+// refused as 无权访问此页, "ask an administrator", when reloading the page is the cure (and
+// Back shows the same stale form again).
+func TestAnEndedSessionAndAStaleFormAreSaidPlainly(t *testing.T) {
+	t.Parallel()
+	f := newAccountsServer(t, false, nil)
+	base := f.srv.URL
+	message := func(body string) string {
+		var j struct{ Error, Message string }
+		if err := json.Unmarshal([]byte(body), &j); err != nil || j.Error == "" {
+			t.Fatalf("answer %q: %v", body, err)
+		}
+		return j.Message
+	}
+	anon := f.client(t)
+	token := pageToken(t, anon, base+"/login")
+	for lang, want := range map[string]string{"": "尚未登录或登录已失效：请重新登录后再试。", "?lang=en": "Not signed in, or signed out: Sign in again and retry."} {
+		code, body := call(t, anon, "POST", base+"/api/sql"+lang, map[string]string{"X-CSRF-Token": token}, map[string]string{"statement": "SELECT 1"})
+		if got := message(body); code != http.StatusUnauthorized || got != want {
+			t.Errorf("console run without a session%s: %d %q, want 401 %q", lang, code, got, want)
+		}
+	}
+	code, body := call(t, anon, "POST", base+"/api/sql", map[string]string{"X-CSRF-Token": "a-token-from-yesterday"}, map[string]string{"statement": "SELECT 1"})
+	if got := message(body); code != http.StatusForbidden || !strings.HasPrefix(got, "页面已过期：") {
+		t.Errorf("console run with a stale token: %d %q, want 403 页面已过期：…", code, got)
+	}
+
+	// The sign-in form, sent with yesterday's token: the page says it expired and links to
+	// a fresh copy of itself, whose form signs in.
+	stale := f.client(t)
+	pageToken(t, stale, base+"/login")
+	res, err := stale.PostForm(base+"/login?next=%2Franking", url.Values{"user": {"leader"}, "password": {"leader-pw"}, "_csrf": {"a-token-from-yesterday"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	again := regexp.MustCompile(`<a id="error-again" href="([^"]+)">重新打开此页</a>`).FindSubmatch(page)
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(page), "<h1>页面已过期</h1>") || strings.Contains(string(page), "管理员") || again == nil {
+		t.Fatalf("sign-in with a stale token: %d\n%s", res.StatusCode, page)
+	}
+	link := html.UnescapeString(string(again[1]))
+	if link != "/login?next=%2Franking" {
+		t.Errorf("the page links to %q, want the sign-in page again", link)
+	}
+	fresh := pageToken(t, stale, base+link)
+	res, err = stale.PostForm(base+link, url.Values{"user": {"leader"}, "password": {"leader-pw"}, "_csrf": {fresh}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/ranking" {
+		t.Errorf("sign-in from the page opened again: %d to %q, want 303 to /ranking", res.StatusCode, res.Header.Get("Location"))
+	}
 }

@@ -276,10 +276,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, msg := http.StatusInternalServerError, "internal error"
 	var he *echo.HTTPError
 	var ce *choiceError
+	var stale staleForm
 	switch {
 	case errors.As(err, &ce):
 		s.answerChoice(c, ce)
 		return
+	case errors.As(err, &stale):
+		status, msg = http.StatusForbidden, stale.Error()
 	case errors.As(err, &he):
 		status, msg = he.Code, stringOf(he.Message)
 	case errors.Is(err, warehouse.ErrNotFound):
@@ -287,27 +290,57 @@ func (s *Server) handleError(err error, c echo.Context) {
 	default:
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
 	}
-	if isAPI(c) {
-		_ = c.JSON(status, map[string]string{"error": msg})
-		return
+	kind := strconv.Itoa(status)
+	if stale.cause != nil {
+		kind = errorStale
 	}
 	lang := pageLang(c)
 	heading, hint := t(lang, "error"), t(lang, "not_found_hint")
-	if slices.Contains(errorStatuses, strconv.Itoa(status)) {
-		heading, hint = t(lang, "error_"+strconv.Itoa(status)), t(lang, "error_hint_"+strconv.Itoa(status))
+	named := slices.Contains(errorKinds, kind)
+	if named {
+		heading, hint = t(lang, "error_"+kind), t(lang, "error_hint_"+kind)
+	}
+	if isAPI(c) {
+		answer := map[string]string{"error": msg}
+		if named {
+			// What a page's script shows its reader (the console says it where a result
+			// would be): the English error is for scripts and the log.
+			answer["message"] = heading + t(lang, "sep_label") + hint
+		}
+		_ = c.JSON(status, answer)
+		return
 	}
 	if msg == http.StatusText(status) {
 		// "Not Found" under 页面不存在 says the heading again, in English: the server's words
 		// stand under the heading only when they say more.
 		msg = ""
 	}
+	again := ""
+	if stale.cause != nil {
+		// Back would show the form with its stale token again: a fresh copy of the page
+		// carries a new one.
+		again = c.Request().URL.RequestURI()
+	}
 	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
-		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)), "InPageLang": false})
+		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)), "Again": again, "InPageLang": false})
 }
 
-// errorStatuses are the refusals an error page names in the reader's language, with what
-// to do next; the server's own words (English, for the log and the API) stand under them.
-var errorStatuses = []string{"400", "403", "404", "405", "413", "429"}
+// errorKinds are the refusals an error page (and the API's message) names in the reader's
+// language, with what to do next; the server's own words (English, for the log and the
+// API) stand under them. Each is a status, or errorStale.
+var errorKinds = []string{"400", "401", "403", "404", "405", "413", "429", errorStale}
+
+// errorStale is the kind of a staleForm's refusal.
+const errorStale = "stale"
+
+// staleForm is a form or a console request whose CSRF token no longer matches its cookie:
+// the page was left open past the cookie's day, or its cookies were cleared. Reloading the
+// page is the cure, which a 403's "ask an administrator" would hide.
+type staleForm struct{ cause error }
+
+func (e staleForm) Error() string {
+	return "the page has expired (" + e.cause.Error() + "); reload it and send again"
+}
 
 // homeOf is where a session's pages start: a unit's reporter has its report, not the
 // province's dashboards (which refuse it).
