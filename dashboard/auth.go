@@ -277,7 +277,7 @@ func (s *Server) logout(c echo.Context) error {
 		s.log.Info("signed out", "user", ss.User)
 	}
 	s.setCookie(c, sessionCookie, "", time.Time{}, -1)
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, "/login"+langQuery(c))
 }
 
 func (s *Server) sessionTTL() time.Duration {

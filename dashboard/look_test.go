@@ -236,6 +236,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 	if un := s.eval(t, unmarkedChinese); un != "" {
 		t.Errorf("%s: Chinese on an English page not marked lang=\"zh-CN\" (screen readers read it as English): %s", name, un)
 	}
+	if lost := s.eval(t, lostLanguage); lost != "" {
+		t.Errorf("%s: links and forms of an English page that lead to Chinese: %s", name, lost)
+	}
 	for _, v := range append([]viewport{desktop}, widths...) {
 		if v != desktop {
 			s.setViewport(t, v)
@@ -290,6 +293,26 @@ const unmarkedChinese = `(function () {
     var l = p.closest('[lang]');
     if (!l || l.lang.indexOf('zh') !== 0) bad.push((p.id ? '#' + p.id : p.tagName.toLowerCase()) + ' "' + n.data.trim().slice(0, 30) + '"');
   }
+  return bad.join(', ');
+})()`
+
+// lostLanguage lists, on an English page, the links and forms to this site's pages that
+// do not ask for English: the menu's links read /ranking?lang%3den, and every click led an
+// English reader back to Chinese. The language switch leads to Chinese by design; a link
+// that names its page's language (hreflang: an archived briefing is in the language it was
+// made in), static files and the API have no language in their address.
+const lostLanguage = `(function () {
+  if (document.documentElement.lang !== 'en') return '';
+  var bad = [];
+  document.querySelectorAll('a[href], form[action]').forEach(function (e) {
+    var raw = e.getAttribute('href') || e.getAttribute('action');
+    if (raw.charAt(0) === '#' || e.id === 'lang-switch' || e.hasAttribute('hreflang')) return;
+    var u = new URL(raw, location.href);
+    if (u.origin !== location.origin || /^\/(static|api)\//.test(u.pathname)) return;
+    // A form sent by GET replaces the query of its action with its fields.
+    var english = e.tagName === 'FORM' && e.method === 'get' ? !!e.querySelector('input[name=lang][value=en]') : u.searchParams.get('lang') === 'en';
+    if (!english && bad.length < 5) bad.push(e.tagName.toLowerCase() + ' ' + raw);
+  });
   return bad.join(', ');
 })()`
 

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -21,8 +22,10 @@ type page struct {
 	Nav       string
 	Title     string
 	OtherLang string
-	// Query keeps the page's pickers for links between pages.
-	Query   string
+	// Query keeps the page's language and screen for links between pages. A URL, so the
+	// template writes it after a link's "?" as it is: a string there is escaped as one
+	// value (lang%3den), and the English pages' menu led back to Chinese.
+	Query   template.URL
 	Charts  []chartView
 	Sources []warehouse.Lineage
 	// Generated says generated demo values are on the page: the notice shows then only.
@@ -103,7 +106,7 @@ func newPage(c echo.Context, nav, titleKey string) page {
 		keep.Set("screen", "wall")
 	}
 	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
-		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: keep.Encode()}
+		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: template.URL(keep.Encode())}
 	if ss := currentSession(c); ss != nil {
 		p.User, p.Demo, p.Analyst, p.Admin = ss.User, ss.Demo, ss.can(PermRunSQL), ss.can(PermAdminLoads)
 		p.Reporter, p.Reviewer = ss.can(PermReport), ss.can(PermReviewReports)
