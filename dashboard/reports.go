@@ -331,12 +331,13 @@ func (s *Server) reportSubmitForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form, err := c.FormParams()
-	if err != nil {
+	if _, err := c.FormParams(); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "the form does not read")
 	}
 	values := map[string]string{}
-	for k, vs := range form {
+	// The form's own fields only: its address's ?lang=en is the page's language, not a value
+	// (read as one, it refused every English submission).
+	for k, vs := range c.Request().PostForm {
 		if k == "_csrf" || len(vs) == 0 {
 			continue
 		}
