@@ -110,7 +110,7 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 func rankSentence(d *briefDraft, r *warehouse.Ranking, opening string) BriefSentence {
 	lang, ind, h := d.lang, r.Indicator, r.Home
 	s := sentenceOf("/ranking", url.Values{"indicator": {ind.Code}, "year": {strconv.Itoa(r.Year)}, "group": {briefGroup}}, lang)
-	name := indicatorName(ind, lang)
+	name := inSentence(indicatorName(ind, lang), lang)
 	year := s.num("year", "", float64(r.Year), strconv.Itoa(r.Year))
 	value := s.num("value", "", h.Row.Value, briefNumber(h.Row.Value, 2, lang))
 	s.clause(opening, year, d.homeName(), name, value+valueUnit(s, ind, lang))
@@ -127,9 +127,18 @@ func rankSentence(d *briefDraft, r *warehouse.Ranking, opening string) BriefSent
 	case !ch.Comparable:
 		s.words(t(lang, "brief_change_none"))
 	case ch.Places > 0:
-		s.clause(t(lang, "brief_change_up"), s.num("change_all", "", float64(ch.Places), strconv.Itoa(ch.Places)))
+		// English says "1 place", "2 places".
+		format := t(lang, "brief_change_up")
+		if ch.Places == 1 {
+			format = t(lang, "brief_change_up_one")
+		}
+		s.clause(format, s.num("change_all", "", float64(ch.Places), strconv.Itoa(ch.Places)))
 	case ch.Places < 0:
-		s.clause(t(lang, "brief_change_down"), s.num("change_all", "", float64(ch.Places), strconv.Itoa(-ch.Places)))
+		format := t(lang, "brief_change_down")
+		if ch.Places == -1 {
+			format = t(lang, "brief_change_down_one")
+		}
+		s.clause(format, s.num("change_all", "", float64(ch.Places), strconv.Itoa(-ch.Places)))
 	default:
 		s.words(t(lang, "brief_change_same"))
 	}

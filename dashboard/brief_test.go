@@ -273,6 +273,28 @@ func TestBriefRefusesPeriodsNotOver(t *testing.T) {
 // An English briefing names the campaign's units in English (before: "临夏回族自治州 came
 // first", "酒泉市 …" in English sentences), and a city's count stands apart from its name
 // ("Jiuquan 4 overdue", not "Jiuquan4 overdue").
+// The English briefing of 2019 read "Gansu's Per-capita disposable income … down 1 places
+// on the year before".
+func TestEnglishBriefWritesSentences(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	var b dashboard.Briefing
+	getJSON(t, srv.URL+"/api/brief?period=2019&lang=en", &b)
+	var text []string
+	for _, sec := range b.Sections {
+		for _, st := range sec.Sentences {
+			text = append(text, st.Text)
+		}
+	}
+	all := strings.Join(text, "\n")
+	if m := regexp.MustCompile(`\b1 places\b|'s [A-Z][a-z]`).FindString(all); m != "" {
+		t.Errorf("the English briefing of 2019 writes %q:\n%s", m, all)
+	}
+	if !strings.Contains(all, "Gansu's per-capita disposable income") || !strings.Contains(all, "down 1 place on the year before") {
+		t.Errorf("the English briefing of 2019 no longer names the indicator that fell one place:\n%s", all)
+	}
+}
+
 func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))

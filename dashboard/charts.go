@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -89,6 +90,21 @@ func indicatorLabel(inds []warehouse.Indicator, code, lang string) string {
 // at current or constant prices (名义, 实际) wherever it is named, as figures are quoted.
 func indicatorName(i warehouse.Indicator, lang string) string {
 	return indicatorWithUnit(i, "", lang)
+}
+
+// inSentence is a name as the middle of an English sentence writes it: "Gansu's
+// per-capita disposable income" (it read "Gansu's Per-capita…"), an initialism kept as it
+// is ("Gansu's GDP growth"). Chinese has no case.
+func inSentence(name, lang string) string {
+	if lang != langEn {
+		return name
+	}
+	first, _, _ := strings.Cut(name, " ")
+	r, size := utf8.DecodeRuneInString(first)
+	if size == 0 || !unicode.IsUpper(r) || strings.ToUpper(first) == first {
+		return name
+	}
+	return string(unicode.ToLower(r)) + name[size:]
 }
 
 // indicatorWithUnit is indicatorName with unit (as loaded; "" for none) in the same brackets:

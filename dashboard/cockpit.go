@@ -271,7 +271,7 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 	}
 	name := indicatorLabel(indicators, ts.Indicator, lang)
 	if ts.NoProvinceData {
-		v.Why = fmt.Sprintf(t(lang, "target_no_province"), name)
+		v.Why = fmt.Sprintf(t(lang, "target_no_province"), inSentence(name, lang))
 		// Incomes are published for counties here: the county page checks them county by
 		// county, and says how a provincial figure would be formed.
 		v.Link = "/counties?indicator=" + url.QueryEscape(ts.Indicator)

@@ -37,3 +37,20 @@ func TestNoteInThePagesLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestInSentence(t *testing.T) {
+	for _, c := range []struct{ name, lang, want string }{
+		{"Per-capita disposable income", langEn, "per-capita disposable income"},
+		{"Rural per-capita disposable income", langEn, "rural per-capita disposable income"},
+		{"GDP per capita", langEn, "GDP per capita"},
+		{"GDP", langEn, "GDP"},
+		{"CPI (year before = 100)", langEn, "CPI (year before = 100)"},
+		{"retail sales", langEn, "retail sales"},
+		{"居民人均可支配收入", langZh, "居民人均可支配收入"},
+		{"", langEn, ""},
+	} {
+		if got := inSentence(c.name, c.lang); got != c.want {
+			t.Errorf("inSentence(%q, %s) = %q, want %q", c.name, c.lang, got, c.want)
+		}
+	}
+}

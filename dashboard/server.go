@@ -362,7 +362,7 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 	_ = c.Render(http.StatusOK, "error.html", map[string]any{"Lang": lang, "Status": http.StatusOK, "Heading": t(lang, "param_title"),
 		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)),
 		// The reason is worded in the page's language; other errors' messages are English.
-		"InPageLang": true})
+		"Again": "", "InPageLang": true})
 }
 
 func stringOf(v any) string {
