@@ -224,8 +224,9 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 type rowHook func(rec []string, t *csvTable, line int) error
 
 // loadReference reads a dimension CSV into one record for table. Required columns must be
-// present; others default when absent; columns the table does not know are left to the
-// hook (the members of peer groups) or ignored. {home} in a cell stands for the home region.
+// present; others keep their stored values when absent (defaults for new keys); columns
+// the table does not know are left to the hook (the members of peer groups) or ignored.
+// {home} in a cell stands for the home region.
 func loadReference(s *runState, path, table string, cols []refColumn, home string, hook rowHook) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -239,13 +240,27 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 	var fields []arrow.Field
 	var idx []int
 	var used []refColumn
+	var absent []string
 	for _, c := range cols {
 		i := t.column(c.name)
 		if i < 0 && c.required {
 			return fmt.Errorf("%w: header %q lacks column %s", errFileRejected, strings.Join(t.header, ","), c.name)
 		}
+		if i < 0 {
+			absent = append(absent, c.name)
+		}
 		fields = append(fields, arrow.Field{Name: c.name, Type: c.typ})
 		idx, used = append(idx, i), append(used, c)
+	}
+	// A row replaces its key's row whole: a column the file leaves out keeps what is stored
+	// for the keys it names (a fix of a few names is a file of code, name_zh and level), and
+	// takes its default for new keys. A column present with an empty cell is emptied.
+	var stored map[string]map[string]string
+	if len(absent) > 0 {
+		var err error
+		if stored, err = s.wh.StoredColumns(s.ctx, table, cols[0].name, absent); err != nil {
+			return err
+		}
 	}
 	fields = append(fields, arrow.Field{Name: "version", Type: arrow.PrimitiveTypes.Uint64})
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
@@ -273,6 +288,9 @@ rows:
 			}
 			if home != "" {
 				cells[j] = strings.ReplaceAll(cells[j], "{home}", home)
+			}
+			if kept, ok := stored[cells[0]]; ok && idx[j] < 0 {
+				cells[j] = kept[c.name]
 			}
 			if c.check == nil {
 				continue

@@ -2,7 +2,10 @@ package warehouse
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
+	"jinwei/warehouse/ch"
 	"jinwei/warehouse/measure"
 )
 
@@ -157,5 +160,29 @@ func (w *Warehouse) RegionAliases(ctx context.Context) (map[string]string, error
 	}
 	out := map[string]string{}
 	err = res.each(func(rr *rowReader) { out[rr.str("alias")] = rr.str("region_code") })
+	return out, err
+}
+
+// StoredColumns reads columns of a dimension table as they stand, each as text, by its key
+// column's value: what a reference file that leaves those columns out keeps (a regions file
+// of code, name_zh and level blanked every other column of the regions it named). The table
+// and column names are the ETL's own reference tables', never a user's.
+func (w *Warehouse) StoredColumns(ctx context.Context, table, key string, cols []string) (map[string]map[string]string, error) {
+	sel := make([]string, 0, len(cols)+1)
+	for _, c := range append([]string{key}, cols...) {
+		sel = append(sel, "toString("+ch.QuoteIdent(c)+") AS "+ch.QuoteIdent(c))
+	}
+	res, err := w.query(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+ch.QuoteIdent(table)+" FINAL", nil)
+	if err != nil {
+		return nil, fmt.Errorf("stored %s: %w", table, err)
+	}
+	out := map[string]map[string]string{}
+	err = res.each(func(rr *rowReader) {
+		row := make(map[string]string, len(cols))
+		for _, c := range cols {
+			row[c] = rr.str(c)
+		}
+		out[rr.str(key)] = row
+	})
 	return out, err
 }
