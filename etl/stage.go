@@ -68,7 +68,9 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	} else {
 		st.DryRunError = err.Error()
 	}
-	mapping, _ := FindMapping(r.mappings, job, path)
+	// The mapping of the name it was sent as: the staged name's prefix matches no glob, and
+	// the preview refused a file that loads.
+	mapping, _ := FindMapping(r.mappings, job, base)
 	rep, err := r.l.DryRun(ctx, job, path, mapping)
 	st.DryRun = rep
 	if err != nil {
@@ -90,7 +92,10 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 	name := id[17:]
 	to := filepath.Join(j.Inbox, name)
 	if _, err := os.Stat(to); err == nil {
-		to = filepath.Join(j.Inbox, time.Now().UTC().Format("20060102T150405")+"-"+name)
+		// Beside a file of its name still waiting, it is named as moveInto names one: the
+		// time before the extension, so that its mapping's glob (三抓三促月报*.csv) matches.
+		ext := filepath.Ext(name)
+		to = filepath.Join(j.Inbox, strings.TrimSuffix(name, ext)+time.Now().UTC().Format(".20060102T150405.000")+ext)
 	}
 	if err := os.Rename(from, to); err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)

@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -151,5 +152,46 @@ func TestRunsSayWhatStartedThem(t *testing.T) {
 	sched := r.Schedules(time.Date(2026, 11, 26, 9, 3, 0, 0, time.UTC))
 	if len(sched) != 1 || !sched[0].Next.Equal(time.Date(2026, 11, 26, 9, 10, 0, 0, time.UTC)) {
 		t.Errorf("schedules %+v; want economy next at 09:10", sched)
+	}
+}
+
+// An upload is read with the mapping of the name it was sent as: the preview of a monthly
+// campaign report said it would be refused ("header … lacks metric, value": its staged
+// name's random prefix matched no mapping's glob) and the same file then loaded. Loaded
+// beside a file of its name still waiting in the inbox, it keeps a name its glob matches.
+func TestStagedUploadIsReadWithItsNamesMapping(t *testing.T) {
+	inbox := t.TempDir()
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobCampaign, Inbox: inbox}})
+	ctx := context.Background()
+	if _, err := r.l.LoadReference(ctx, JobCampaignMetrics, filepath.Join("..", "data", "campaign_metrics.csv"), "620000"); err != nil {
+		t.Fatal(err)
+	}
+	mappings, err := LoadMappings("../data/sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.mappings = mappings
+	r.l.MaxRejectShare = 1
+	const name = "三抓三促月报_2023-03.csv"
+	body, err := os.ReadFile(filepath.Join("..", "data", "generated", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.StageUpload(ctx, JobCampaign, name, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.DryRunError != "" || st.DryRun == nil || st.DryRun.Run.RowsLoaded == 0 {
+		t.Fatalf("the preview of %s: %.300q; want it read with its mapping", name, st.DryRunError)
+	}
+	if err := os.WriteFile(filepath.Join(inbox, name), body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.LoadStaged(ctx, JobCampaign, st.ID)
+	if err != nil || rep.Run.RowsLoaded == 0 {
+		t.Fatalf("loaded beside a waiting file of its name: %.300v", err)
+	}
+	if _, ok := FindMapping(mappings, JobCampaign, rep.Run.FilePath); !ok {
+		t.Errorf("loaded as %s, which its mapping's glob does not match", rep.Run.FilePath)
 	}
 }
