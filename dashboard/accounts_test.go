@@ -405,6 +405,57 @@ func TestSignInIsSlowedPerAccount(t *testing.T) {
 	}
 }
 
+// One address sending a wrong password for an account every few seconds held the
+// account locked: its owner's right password was refused (429) every time. A browser the
+// account has signed in from keeps an allowance of its own; an unknown one is still
+// refused while the name is locked, and the known one's own failures still lock it.
+func TestAFloodOfWrongPasswordsDoesNotLockTheOwnerOut(t *testing.T) {
+	f := newAccountsServer(t, true, func(c *dashboard.Config) { c.TrustedProxies = []string{"127.0.0.1/32"} })
+	try := func(c *http.Client, address, password string) int {
+		token := pageToken(t, c, f.srv.URL+"/login")
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"user": {"ops"}, "password": {password}, "_csrf": {token}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", address)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	owner := f.client(t)
+	if code := try(owner, "198.51.100.1", "ops-pw"); code != http.StatusSeeOther {
+		t.Fatalf("the owner's first sign-in: %d", code)
+	}
+	attacker := f.client(t)
+	locked := false
+	for i := 0; i < 8; i++ {
+		locked = try(attacker, "203.0.113.9", "guess") == http.StatusTooManyRequests
+	}
+	if !locked {
+		t.Fatalf("8 wrong passwords in a row from one address were never limited")
+	}
+	if code := try(f.client(t), "198.51.100.2", "ops-pw"); code != http.StatusTooManyRequests {
+		t.Errorf("the right password from a browser never signed in, while the name is locked: %d, want 429", code)
+	}
+	if code := try(owner, "198.51.100.1", "ops-pw"); code != http.StatusSeeOther {
+		t.Errorf("the owner's browser, while the name is locked from elsewhere: %d, want 303", code)
+	}
+	for i := 0; i < 5; i++ {
+		try(owner, "198.51.100.1", "typo")
+	}
+	if code := try(owner, "198.51.100.1", "ops-pw"); code != http.StatusTooManyRequests {
+		t.Errorf("the owner's browser after 5 failures of its own: %d, want 429", code)
+	}
+	// A cookie made for another account, or forged, is an unknown browser's.
+	forged := f.client(t)
+	u, _ := url.Parse(f.srv.URL)
+	forged.Jar.SetCookies(u, []*http.Cookie{{Name: "jinwei_device", Value: "bm9uY2U.c2lnbmF0dXJl", Path: "/"}})
+	if code := try(forged, "198.51.100.3", "ops-pw"); code != http.StatusTooManyRequests {
+		t.Errorf("a forged device cookie, while the name is locked: %d, want 429", code)
+	}
+}
+
 // Why 9: /login?next=/%09/evil.example/ sent the browser to another host (it drops the
 // tab, leaving //evil.example/). The form and the redirect keep to this site.
 func TestSignInRedirectStaysOnThisSite(t *testing.T) {

@@ -228,7 +228,13 @@ func (s *Server) login(c echo.Context) error {
 	name, password := c.FormValue("user"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	ip := c.RealIP()
-	if !s.loginTries.allowed(name) {
+	// A browser the account has signed in from counts its own failures, not the name's.
+	tries := name
+	device, known := s.knownDevice(c, name)
+	if known {
+		tries = name + "\x00" + device
+	}
+	if !s.loginTries.allowed(tries) {
 		s.log.Warn("sign-in refused: too many failures for the account", "user", name, "ip", ip)
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins for this account; wait a minute")
 	}
@@ -238,7 +244,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	u, ok := s.accounts.checkPassword(ctx, name, password)
 	if !ok {
-		s.loginTries.failed(name)
+		s.loginTries.failed(tries)
 		s.addressTries.failed(ip)
 		s.log.Warn("sign-in refused", "user", name, "ip", c.RealIP())
 		v := loginView{page: newPage(c, "", "sign_in"), Next: next, Error: t(pageLang(c), "bad_login"), User: name}
@@ -249,6 +255,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	s.setCookie(c, sessionCookie, value, expires, 0)
+	s.rememberDevice(c, name, device)
 	s.log.Info("signed in", "user", name, "role", u.Role, "ip", c.RealIP())
 	s.purgeSessions(ctx)
 	if RoleAllows(u.Role, PermReport) && !strings.HasPrefix(next, "/report") && !strings.HasPrefix(next, "/ecology") {

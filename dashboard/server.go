@@ -121,7 +121,8 @@ type Server struct {
 	// routes are the registered route templates: the only route labels of the metrics.
 	routes map[string]bool
 	// accounts are the accounts, sessions and tokens; proxies the trusted proxies;
-	// loginTries and addressTries the failed sign-ins per account name and per address.
+	// loginTries and addressTries the failed sign-ins per account name (per browser, for
+	// one the account has signed in from: see deviceCookie) and per address.
 	accounts     *Accounts
 	proxies      []*net.IPNet
 	loginTries   *failureLimiter
