@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -16,6 +17,8 @@ type consoleStore interface {
 	SQL
 	Schema(ctx context.Context) ([]warehouse.SchemaTable, error)
 	SavedQueries(ctx context.Context) ([]warehouse.SavedQuery, error)
+	SavedQuery(ctx context.Context, id string) (warehouse.SavedQuery, error)
+	SavedUsage(ctx context.Context, owner string) (n, bytes int, err error)
 	SaveQuery(ctx context.Context, owner, name, statement string) (warehouse.SavedQuery, error)
 	DeleteSavedQuery(ctx context.Context, id string) error
 }
@@ -72,34 +75,49 @@ func (s *Server) saveAPI(c echo.Context) error {
 	if err := c.Bind(&req); err != nil || req.Name == "" || req.Statement == "" || len(req.Name) > 200 || len(req.Statement) > 64<<10 {
 		return echo.NewHTTPError(http.StatusBadRequest, "a saved query needs a name (200 bytes at most) and a statement (64 KiB at most)")
 	}
-	q, err := cs.SaveQuery(c.Request().Context(), currentSession(c).User, req.Name, req.Statement)
+	ctx, user := c.Request().Context(), currentSession(c).User
+	n, bytes, err := cs.SavedUsage(ctx, user)
+	if err != nil {
+		return err
+	}
+	if n >= maxSavedPerAccount || bytes+len(req.Statement) > maxSavedBytesPerAccount {
+		return c.JSON(http.StatusConflict, map[string]string{
+			"error":   fmt.Sprintf("%s keeps %d saved queries (%d KiB); an account keeps at most %d, %d KiB in all: delete some first", user, n, bytes>>10, maxSavedPerAccount, maxSavedBytesPerAccount>>10),
+			"message": fmt.Sprintf(t(pageLang(c), "console_saved_full"), n, maxSavedPerAccount, maxSavedBytesPerAccount>>10),
+		})
+	}
+	q, err := cs.SaveQuery(ctx, user, req.Name, req.Statement)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, api.SavedQuery(q))
 }
 
+// An account keeps at most so many saved queries, of so many bytes in all: everyone's are
+// listed in every console, and 800 of 64 KiB made the list 52 MB.
+const (
+	maxSavedPerAccount      = 100
+	maxSavedBytesPerAccount = 1 << 20
+)
+
 // deleteSavedAPI lets the owner, or an admin, delete a saved query.
 func (s *Server) deleteSavedAPI(c echo.Context) error {
 	cs := s.store
 	ctx, id, ss := c.Request().Context(), c.Param("id"), currentSession(c)
-	saved, err := cs.SavedQueries(ctx)
+	q, err := cs.SavedQuery(ctx, id)
+	if errors.Is(err, warehouse.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "no such saved query")
+	}
 	if err != nil {
 		return err
 	}
-	for _, q := range saved {
-		if q.ID != id {
-			continue
-		}
-		if q.Owner != ss.User && !ss.can(PermManageSaved) {
-			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s's query is theirs to delete", q.Owner))
-		}
-		if err := cs.DeleteSavedQuery(ctx, id); err != nil {
-			return err
-		}
-		return c.NoContent(http.StatusNoContent)
+	if q.Owner != ss.User && !ss.can(PermManageSaved) {
+		return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s's query is theirs to delete", q.Owner))
 	}
-	return echo.NewHTTPError(http.StatusNotFound, "no such saved query")
+	if err := cs.DeleteSavedQuery(ctx, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 // exportAPI runs a statement through the guard with the export limits and sends it as

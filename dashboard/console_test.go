@@ -3,12 +3,14 @@ package dashboard_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +109,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li"))); err != nil {
 		t.Errorf("the statement is not in the history: %v", err)
 	}
+	// The history says when in Beijing time and how it went in the page's words (it read
+	// "2026-12-04 17:15:14 · ok", UTC and English, on the Chinese page).
+	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	got := s.text(t, "#history li")
+	m := regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d\d):\d\d:\d\d · 成功 · SELECT`).FindStringSubmatch(got)
+	if m == nil || m[1] != now.Format("2006-01-02 15") && m[1] != now.Add(-time.Hour).Format("2006-01-02 15") {
+		t.Errorf("the history reads %q; want the hour in Beijing time (%s) and 成功", got, now.Format("2006-01-02 15"))
+	}
 	// An export downloads its file, the console staying as it is.
 	dir := t.TempDir()
 	if _, err := chromedp.CallBrowser(s.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
@@ -144,4 +154,72 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	}
 	s.check(t, f.srv.URL)
+}
+
+// Saved queries were unbounded: 800 of 64 KiB made every console's list 52 MB (3.4 s) and
+// each deletion 4 s, as it read every account's queries to find one. An account keeps at
+// most 100, 1 MiB of statements in all, and is told so in the page's language; a deletion
+// reads the one query it deletes.
+func TestSavedQueriesAreBoundedPerAccount(t *testing.T) {
+	t.Parallel()
+	f := newAccountsServer(t, false, nil)
+	base := f.srv.URL
+	analyst, aToken := signedInHere(t, f, "analyst")
+	ops, oToken := signedInHere(t, f, "ops")
+	save := func(c *http.Client, token, lang, statement string) (int, string) {
+		return call(t, c, "POST", base+"/api/sql/saved"+lang, map[string]string{"X-CSRF-Token": token}, map[string]string{"name": "q", "statement": statement})
+	}
+	var first string
+	for i := range 100 {
+		code, body := save(analyst, aToken, "", fmt.Sprintf("SELECT %d", i))
+		if code != http.StatusCreated {
+			t.Fatalf("saved query %d: %d %s", i+1, code, body)
+		}
+		if i == 0 {
+			var q struct{ ID string }
+			_ = json.Unmarshal([]byte(body), &q)
+			first = q.ID
+		}
+	}
+	for lang, want := range map[string]string{"": "每个账号最多保存 100 条", "?lang=en": "an account keeps at most 100"} {
+		code, body := save(analyst, aToken, lang, "SELECT 101")
+		var j struct{ Error, Message string }
+		if err := json.Unmarshal([]byte(body), &j); err != nil || code != http.StatusConflict || !strings.Contains(j.Message, want) || j.Error == "" {
+			t.Errorf("the 101st saved query%s: %d %s; want 409 saying %q", lang, code, body, want)
+		}
+	}
+	// Bytes are counted too: 16 statements of 64 KiB are 1 MiB, the most an account keeps.
+	big := "SELECT '" + strings.Repeat("x", 64<<10-10) + "'"
+	for i := range 16 {
+		if code, body := save(ops, oToken, "", big); code != http.StatusCreated {
+			t.Fatalf("64 KiB statement %d: %d %.200s", i+1, code, body)
+		}
+	}
+	if code, _ := save(ops, oToken, "", big); code != http.StatusConflict {
+		t.Errorf("a 17th statement of 64 KiB: %d, want 409", code)
+	}
+	var opsQuery []struct{ ID, Owner string }
+	_, list := call(t, ops, "GET", base+"/api/sql/saved", nil, nil)
+	_ = json.Unmarshal([]byte(list), &opsQuery)
+	other := ""
+	for _, q := range opsQuery {
+		if q.Owner == "ops" {
+			other = q.ID
+		}
+	}
+	del := func(id string) int {
+		code, _ := call(t, analyst, "DELETE", base+"/api/sql/saved/"+id, map[string]string{"X-CSRF-Token": aToken}, nil)
+		return code
+	}
+	for id, want := range map[string]int{other: http.StatusForbidden, "3f2c7e0a-0000-4000-8000-000000000000": http.StatusNotFound, "not-an-id": http.StatusNotFound, first: http.StatusNoContent} {
+		if code := del(id); code != want {
+			t.Errorf("the analyst deleting %q: %d, want %d", id, code, want)
+		}
+	}
+	if code := del(first); code != http.StatusNotFound {
+		t.Errorf("deleting the same query again: %d, want 404", code)
+	}
+	if code, body := save(analyst, aToken, "", "SELECT 'again'"); code != http.StatusCreated {
+		t.Errorf("a query saved after one was deleted: %d %s", code, body)
+	}
 }

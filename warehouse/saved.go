@@ -20,20 +20,12 @@ type SavedQuery struct {
 
 // SavedQueries lists the shared saved queries, newest first.
 func (w *Warehouse) SavedQueries(ctx context.Context) ([]SavedQuery, error) {
-	text, err := namedQuery("saved_queries")
+	res, err := w.savedRead(ctx, "saved_queries", nil)
 	if err != nil {
 		return nil, err
 	}
-	// Not cached, and saving one is no new data version: saved queries are the console's
-	// own, not data the pages or alerts show, like the audit log.
-	res, err := w.eng.query(ctx, text, nil)
-	if err != nil {
-		return nil, fmt.Errorf("read saved queries: %w", err)
-	}
 	out := []SavedQuery{}
-	err = res.each(func(rr *rowReader) {
-		out = append(out, SavedQuery{ID: rr.str("id_text"), Name: rr.str("name"), Statement: rr.str("statement"), Owner: rr.str("owner"), Created: rr.str("created")})
-	})
+	err = res.each(func(rr *rowReader) { out = append(out, savedOf(rr)) })
 	return out, err
 }
 
@@ -46,16 +38,61 @@ func (w *Warehouse) SaveQuery(ctx context.Context, owner, name, statement string
 // DeleteSavedQuery removes a shared query; only its owner (or an admin, by the caller's
 // check) may.
 func (w *Warehouse) DeleteSavedQuery(ctx context.Context, id string) error {
-	all, err := w.SavedQueries(ctx)
+	q, err := w.SavedQuery(ctx, id)
 	if err != nil {
 		return err
 	}
-	for _, q := range all {
-		if q.ID == id {
-			return w.putSaved(ctx, q, true)
-		}
+	return w.putSaved(ctx, q, true)
+}
+
+// SavedQuery is one shared query by its id (ErrNotFound for none, or one deleted): a
+// deletion reads the one it deletes, not every account's (800 queries of 64 KiB made each
+// deletion take 4 s).
+func (w *Warehouse) SavedQuery(ctx context.Context, id string) (SavedQuery, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return SavedQuery{}, fmt.Errorf("saved query %q: %w", id, ErrNotFound)
 	}
-	return fmt.Errorf("saved query %s: %w", id, ErrNotFound)
+	res, err := w.savedRead(ctx, "saved_query", Params{"id": id})
+	if err != nil {
+		return SavedQuery{}, err
+	}
+	var out []SavedQuery
+	if err := res.each(func(rr *rowReader) { out = append(out, savedOf(rr)) }); err != nil {
+		return SavedQuery{}, err
+	}
+	if len(out) == 0 {
+		return SavedQuery{}, fmt.Errorf("saved query %s: %w", id, ErrNotFound)
+	}
+	return out[0], nil
+}
+
+// SavedUsage is how many shared queries owner keeps, and their statements' bytes.
+func (w *Warehouse) SavedUsage(ctx context.Context, owner string) (n, bytes int, err error) {
+	res, err := w.savedRead(ctx, "saved_usage", Params{"owner": owner})
+	if err != nil {
+		return 0, 0, err
+	}
+	err = res.each(func(rr *rowReader) { n, bytes = rr.int("n"), rr.int("bytes") })
+	return n, bytes, err
+}
+
+// savedRead runs a named read of the saved queries. Not cached, and saving one is no new
+// data version: saved queries are the console's own, not data the pages or alerts show,
+// like the audit log.
+func (w *Warehouse) savedRead(ctx context.Context, name string, params Params) (*Result, error) {
+	text, err := namedQuery(name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := w.eng.query(ctx, text, params)
+	if err != nil {
+		return nil, fmt.Errorf("read saved queries: %w", err)
+	}
+	return res, nil
+}
+
+func savedOf(rr *rowReader) SavedQuery {
+	return SavedQuery{ID: rr.str("id_text"), Name: rr.str("name"), Statement: rr.str("statement"), Owner: rr.str("owner"), Created: rr.str("created")}
 }
 
 func (w *Warehouse) putSaved(ctx context.Context, q SavedQuery, removed bool) error {

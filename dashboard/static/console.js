@@ -109,9 +109,15 @@
       li.appendChild(a); ul.appendChild(li);
     });
   }
+  // The history's times are UTC, for programs; the pages write Beijing time.
+  function beijing(at) {
+    var d = new Date(String(at).replace(' ', 'T') + 'Z');
+    return isNaN(d) ? at : d.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  }
+  var outcomes = { ok: L('status_ok'), refused: L('status_refused'), limited: L('status_limited'), failed: L('status_failed') };
   function loadHistory() {
     fetch('/api/sql/history', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (h) {
-      fill('history', (h || []).slice(0, 20), function (e) { return e.at + ' · ' + e.outcome + ' · ' + e.statement.slice(0, 80); },
+      fill('history', (h || []).slice(0, 20), function (e) { return beijing(e.at) + ' · ' + (outcomes[e.outcome] || e.outcome) + ' · ' + e.statement.slice(0, 80); },
         function (e) { editor.setValue(e.statement); });
     });
   }
@@ -123,7 +129,10 @@
   document.getElementById('save').addEventListener('click', function () {
     var name = document.getElementById('save-name').value.trim();
     if (!name) return;
-    post('/api/sql/saved', { name: name, statement: editor.getValue() }).then(loadSaved);
+    post('/api/sql/saved' + (document.documentElement.lang === 'en' ? '?lang=en' : ''), { name: name, statement: editor.getValue() }).then(function (res) {
+      if (res.ok) { status.textContent = ''; loadSaved(); return; }
+      return res.json().then(function (j) { status.textContent = j.message || j.error; });
+    }).catch(function (e) { status.textContent = String(e); });
   });
   document.getElementById('schema-search').addEventListener('input', function (e) {
     var q = e.target.value.toLowerCase();
