@@ -141,10 +141,19 @@ func (s *runState) rejectDuplicate(line int, reason string) {
 // reject records a rejected row; field names the field at fault ("" for the whole row),
 // which with the reason gives the reject's reason code.
 func (s *runState) reject(line int, field, location, raw, reason string) {
+	s.run.RowsRejected++
+	if s.dry && len(s.rejects) >= MaxPreviewRejects {
+		return // counted; a preview lists the first ones only
+	}
 	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason,
 		Code: reasonCode(field, reason)})
-	s.run.RowsRejected++
 }
+
+// MaxPreviewRejects is how many rejected rows a dry run (an upload's preview) keeps: a
+// file of 4 million rows with one in six bad (under the refusal share) made a preview of
+// its 666,667 rejects, an 80 MB page, and took the server from 559 MB to 1 GB. The load
+// itself keeps every one.
+const MaxPreviewRejects = 1000
 
 // loadFunc reads one file and writes its rows through s.
 type loadFunc func(s *runState) error

@@ -52,6 +52,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
+	purgeStaged(dir, time.Now().Add(-stagedLife))
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	id := hex.EncodeToString(rnd[:]) + "-" + base
@@ -77,6 +78,24 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 		st.DryRunError = err.Error()
 	}
 	return st, nil
+}
+
+// stagedLife is how long an upload previewed and never loaded is kept: each preview kept
+// its file for ever (117 MB after one afternoon's, up to 512 MB each).
+const stagedLife = 24 * time.Hour
+
+// purgeStaged removes the staged uploads last written before cutoff. What it cannot remove
+// waits for the next upload's purge.
+func purgeStaged(dir string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // LoadStaged moves a staged upload into the job's inbox and loads it, as an upload.

@@ -3,6 +3,7 @@ package etl
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,5 +194,45 @@ func TestStagedUploadIsReadWithItsNamesMapping(t *testing.T) {
 	}
 	if _, ok := FindMapping(mappings, JobCampaign, rep.Run.FilePath); !ok {
 		t.Errorf("loaded as %s, which its mapping's glob does not match", rep.Run.FilePath)
+	}
+}
+
+// A preview keeps its first MaxPreviewRejects rejected rows and counts them all (666,667
+// rejects made an 80 MB page and a 1 GB server); an upload previewed and never loaded is
+// removed a day later (each was kept for ever).
+func TestPreviewsAreBounded(t *testing.T) {
+	inbox := t.TempDir()
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: inbox}})
+	r.l.MaxRejectShare = 1
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString("year,region_code,indicator,value\n2025,620000,gdp,1\n")
+	for i := range MaxPreviewRejects + 500 {
+		fmt.Fprintf(&b, "2025,9%05d,gdp,1\n", i)
+	}
+	stale := filepath.Join(inbox, stagedDir, "0123456789abcdef-old.csv")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("year\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	yesterday := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(stale, yesterday, yesterday); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.StageUpload(ctx, JobEconomy, "gdp.csv", strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.DryRun.Run.RowsRejected; got != MaxPreviewRejects+500 || len(st.DryRun.Rejects) != MaxPreviewRejects {
+		t.Errorf("the preview counts %d rejects and lists %d; want %d counted, %d listed", got, len(st.DryRun.Rejects), MaxPreviewRejects+500, MaxPreviewRejects)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("an upload staged 25 hours ago is still kept: %v", err)
+	}
+	rep, err := r.LoadStaged(ctx, JobEconomy, st.ID)
+	if err != nil || len(rep.Rejects) != MaxPreviewRejects+500 {
+		t.Errorf("the load keeps %d rejects (%v); want every one, %d", len(rep.Rejects), err, MaxPreviewRejects+500)
 	}
 }
