@@ -166,9 +166,15 @@ func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 	if err != nil {
 		return err
 	}
+	// The latest month of the period whose reports are due: before its deadline a month
+	// ranks the units that reported early alone and counts the others missing.
+	due, err := s.campaignDue()
+	if err != nil {
+		return err
+	}
 	var month time.Time
 	for _, m := range months {
-		if !m.After(d.period.Last()) {
+		if !m.After(d.period.Last()) && m.Format("2006-01") <= due {
 			month = m
 		}
 	}

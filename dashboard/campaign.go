@@ -84,8 +84,7 @@ func (s *Server) campaignDefaultMonth(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	now := s.now()
-	due, err := s.cfg.Deadlines.LastDue(now.In(warehouse.ProvinceTime).Format("2006-01"), now)
+	due, err := s.campaignDue()
 	if err != nil {
 		return "", err
 	}
@@ -95,6 +94,18 @@ func (s *Server) campaignDefaultMonth(ctx context.Context) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// campaignDue is the latest month ("2006-01") whose reports are due: a month before its
+// deadline is scored against the units that reported early only.
+func (s *Server) campaignDue() (string, error) {
+	now := s.now()
+	return s.cfg.Deadlines.LastDue(now.In(warehouse.ProvinceTime).Format("2006-01"), now)
+}
+
+// dueMonths are the months of months (2006-01-02) whose reports are due by due (2006-01).
+func dueMonths(months []string, due string) []string {
+	return slices.DeleteFunc(slices.Clone(months), func(m string) bool { return m[:7] > due })
 }
 
 func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
@@ -117,8 +128,27 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 		return d, err
 	}
 	sc := d.Scorecard
+	due, err := s.campaignDue()
+	if err != nil {
+		return d, err
+	}
+	// The picker offers the months due; the scorecard may be the cache's, so it is copied.
+	trimmed := *sc
+	trimmed.Months = dueMonths(sc.Months, due)
+	d.Scorecard = &trimmed
 	if sc.Month == "" {
 		d.NoData = campaignNoData(month[:min(len(month), 7)], sc.Months, pageLang(c))
+		return d, nil
+	}
+	if sc.Month[:7] > due {
+		// Before its deadline a month ranked the units that had reported (one unit "first,
+		// 68.75 points") and counted the rest missing (85 未报) while /reports said 待报.
+		deadline, err := s.cfg.Deadlines.For(sc.Month[:7])
+		if err != nil {
+			return d, err
+		}
+		d.NoData = fmt.Sprintf(t(pageLang(c), "sc_not_due"), sc.Month[:7], deadline.AddDate(0, 0, -1).Format("2006-01-02"), due)
+		d.Scorecard = &warehouse.Scorecard{Kind: sc.Kind, Months: trimmed.Months}
 		return d, nil
 	}
 	if d.Generated, err = s.store.CampaignGenerated(ctx, sc.Month); err != nil {

@@ -605,3 +605,54 @@ func TestCampaignOpensOnTheLatestMonthDue(t *testing.T) {
 		}
 	}
 }
+
+// A month asked for before its deadline was scored with the units that had reported: one
+// county "first, 68.75 points" and 85 counted missing (未报) while /reports said pending
+// (待报); the brief of that month said the same. It is scored once due; until then the
+// page says when, the picker does not offer it and the brief speaks of the month before.
+func TestAMonthIsScoredOnceItsReportsAreDue(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	// The demo's reports end with 2025-02; one county reports 2025-03, due 5 April.
+	etltest.SubmitForm(t, w, "620102", "2025-03", time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), warehouse.ReportCell{Metric: "study_sessions", Value: 4})
+	f := newAuthServerOn(t, w)
+	leader, _ := f.signedIn(t, "leader")
+	f.now = time.Date(2025, 4, 2, 12, 0, 0, 0, warehouse.ProvinceTime)
+	code, answer := call(t, leader, "GET", f.srv.URL+"/api/campaign?kind=county&month=2025-03", nil, nil)
+	var d campaignJSON
+	if err := json.Unmarshal([]byte(answer), &d); code != http.StatusOK || err != nil {
+		t.Fatalf("GET /api/campaign: %d %v %.200s", code, err, answer)
+	}
+	if len(d.Scorecard.Units) != 0 || !strings.Contains(d.NoData, "2025-03 的月报截止于 2025-04-05") {
+		t.Errorf("2025-03 before its deadline: %d units scored, %q; want none, and when it is due", len(d.Scorecard.Units), d.NoData)
+	}
+	page := body(t, leader, f.srv.URL+"/campaign?kind=county&month=2025-03&lang=en")
+	if !strings.Contains(page, "Reports for 2025-03 are due by 2025-04-05") || strings.Contains(page, `<option value="2025-03-01"`) || !strings.Contains(page, `<option value="2025-02-01"`) {
+		t.Errorf("the English page of 2025-03 before its deadline does not say when it is due, or offers it:\n%s", between(page, "<main", "</table>"))
+	}
+	var b dashboard.Briefing
+	_, brief := call(t, leader, "GET", f.srv.URL+"/api/brief?period=2025-03", nil, nil)
+	if err := json.Unmarshal([]byte(brief), &b); err != nil || len(b.Sections) == 0 {
+		t.Fatalf("the brief of 2025-03: %v %.200s", err, brief)
+	}
+	before := 0
+	for _, sec := range b.Sections {
+		for _, st := range sec.Sentences {
+			if strings.Contains(st.Link, "month=2025-03") {
+				t.Errorf("the brief of 2025-03, before its reports are due, scores it: %s", st.Text)
+			}
+			if strings.Contains(st.Link, "month=2025-02") {
+				before++
+			}
+		}
+	}
+	if before == 0 {
+		t.Errorf("the brief of 2025-03, before its reports are due, says nothing of 2025-02's scorecard")
+	}
+	f.now = time.Date(2025, 4, 6, 12, 0, 0, 0, warehouse.ProvinceTime)
+	d = campaignJSON{}
+	code, answer = call(t, leader, "GET", f.srv.URL+"/api/campaign?kind=county&month=2025-03", nil, nil)
+	if err := json.Unmarshal([]byte(answer), &d); code != http.StatusOK || err != nil || len(d.Scorecard.Units) < 80 || d.NoData != "" {
+		t.Errorf("2025-03 once due: %d units scored, %q; want every county", len(d.Scorecard.Units), d.NoData)
+	}
+}
