@@ -16,8 +16,9 @@ type choiceError struct {
 	// one looks like instead.
 	Choices []string
 	Format  string
-	// Unfinished, for a period that has not ended, is today.
-	Unfinished string
+	// Unfinished, for a period that has not ended, is today; Future, for a day after today,
+	// too.
+	Unfinished, Future string
 }
 
 func (e *choiceError) Error() string {
@@ -28,6 +29,9 @@ func (e *choiceError) Error() string {
 func (e *choiceError) reason(lang string) string {
 	if e.Unfinished != "" {
 		return fmt.Sprintf(t(lang, "param_unfinished"), e.Param, e.Value, e.Unfinished)
+	}
+	if e.Future != "" {
+		return fmt.Sprintf(t(lang, "param_future"), e.Param, e.Value, e.Future)
 	}
 	if e.Format != "" {
 		return fmt.Sprintf(t(lang, "param_format"), e.Param, e.Value, e.Format)

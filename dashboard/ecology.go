@@ -57,6 +57,11 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		if asOf, err = time.Parse("2006-01-02", v); err != nil {
 			return d, nil, badFormat("as_of", v, "2024-12-31")
 		}
+		// A day to come was counted as if nothing would close before it: as of 2030 the
+		// cards said 96 overdue under a picker that read 2024-12-31.
+		if today := s.now().In(warehouse.ProvinceTime).Format("2006-01-02"); v > today {
+			return d, nil, &choiceError{Param: "as_of", Value: v, Future: today}
+		}
 	}
 	scope := currentSession(c).scope()
 	regions, err := s.regionIndex(c)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
@@ -129,6 +130,15 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	}
 	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of=yesterday"); code != http.StatusOK || !strings.Contains(body, "2024-12-31") {
 		t.Errorf("bad date answered %d %.200s; want 200 showing the form of a date", code, body)
+	}
+	// A day to come is not counted as if nothing would close before it (as of 2030 the
+	// cards read 96 overdue, the picker 2024-12-31).
+	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	if code, body, _ := get(t, srv.URL+"/ecology?as_of=2030-01-01"); code != http.StatusOK || !strings.Contains(body, "在今天（") || strings.Contains(body, `id="ledger-table"`) {
+		t.Errorf("as_of=2030-01-01 answered %d, %s; want the reason it is not shown", code, between(body, "<main", "</main>"))
+	}
+	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of="+today.AddDate(0, 0, -1).Format("2006-01-02")); code != http.StatusOK || strings.Contains(body, "no_data") {
+		t.Errorf("as_of yesterday answered %d %.200s; want the ledger", code, body)
 	}
 }
 
