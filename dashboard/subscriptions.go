@@ -180,13 +180,15 @@ func (s *Server) subscriptionsSave(c echo.Context) error {
 	sub := warehouse.Subscription{User: m.Account, Kind: kind, Topic: topic, Unit: unit, Email: strings.TrimSpace(c.FormValue("email")),
 		Enabled: c.FormValue("enabled") != ""}
 	desc := fmt.Sprintf("own subscription to %s %s %s (enabled %v)", sub.Kind, sub.Topic, sub.Unit, sub.Enabled)
+	// Said in the page's language: a leader types the address (the choices come from lists).
+	lang := pageLang(c)
 	switch {
 	case !slices.Contains(m.Topics, what):
-		err = &badInput{fmt.Sprintf("%q is not among the alerts and briefings you may subscribe to", what)}
+		err = &badInput{fmt.Sprintf(t(lang, "subs_bad_topic"), what)}
 	case !slices.Contains(m.Units, unit):
-		err = &badInput{fmt.Sprintf("unit %q is not among the units you may subscribe for", unit)}
-	default:
-		err = checkEmail(sub.Email)
+		err = &badInput{fmt.Sprintf(t(lang, "subs_bad_unit"), unit)}
+	case checkEmail(sub.Email) != nil:
+		err = &badInput{fmt.Sprintf(t(lang, "subs_bad_email"), sub.Email)}
 	}
 	if err == nil {
 		err = st.PutSubscription(c.Request().Context(), sub)

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -92,6 +93,13 @@ func TestUsersManageTheirOwnSubscriptions(t *testing.T) {
 	for what, unit := range map[string]string{"brief:month": "620102", "alerts:": ""} {
 		if code, _ := postForm(t, cg, base+"/subscriptions", url.Values{"_csrf": {csrfCG}, "what": {what}, "unit": {unit}, "email": {"cg@example.test"}, "enabled": {"1"}}); code != http.StatusBadRequest {
 			t.Errorf("reporter subscribes to %s for %q: %d, want 400", what, unit, code)
+		}
+	}
+	// An address mistyped is said in the page's language (it was English on the Chinese page).
+	for path, want := range map[string]string{"/subscriptions": "“cg.example.test”不是一个邮箱地址。", "/subscriptions?lang=en": `"cg.example.test" is not a mail address.`} {
+		code, page := postForm(t, cg, base+path, url.Values{"_csrf": {csrfCG}, "what": {"alerts:"}, "unit": {"620102"}, "email": {"cg.example.test"}, "enabled": {"1"}})
+		if code != http.StatusBadRequest || !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("a mistyped address on %s: %d, want 400 saying %s", path, code, want)
 		}
 	}
 	if code, _ := postForm(t, cg, base+"/subscriptions", url.Values{"_csrf": {csrfCG}, "what": {"alerts:"}, "unit": {"620102"}, "email": {"cg@example.test"}, "enabled": {"1"}}); code != http.StatusSeeOther {
