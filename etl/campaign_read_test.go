@@ -45,6 +45,11 @@ func TestReadCampaignFileStopsAtItsRowCap(t *testing.T) {
 		{"short rows beyond the cap", []byte(header + "\n" + strings.Repeat("x\n", 1000)), true},
 		{"other units' rows beyond the cap", []byte(header + "\n" + strings.Repeat("地区,620103,城关区,2024年5月"+strings.Repeat(",1", 25)+",\n", 1000)), true},
 	}
+	// Every refused row is kept with its reason, more than a preview lists (it kept 1,000).
+	others := []byte(header + "\n" + strings.Repeat("地区,620103,城关区,2024年5月"+strings.Repeat(",1", 25)+",\n", 100))
+	if rows, err := r.ReadReportFile(context.Background(), name, "csv", others); err != nil || len(rows) <= etl.MaxPreviewRejects {
+		t.Errorf("100 rows of another unit: %d rows kept, %v; want every value with its reason (more than %d)", len(rows), err, etl.MaxPreviewRejects)
+	}
 	for _, tc := range cases {
 		rows, err := r.ReadReportFile(context.Background(), name, "csv", tc.data)
 		switch {

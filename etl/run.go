@@ -100,8 +100,11 @@ type runState struct {
 	// mapping is the layout the file is read with; never nil for a fact family's run.
 	mapping *Mapping
 	// dry runs everything but the writes: records are dropped, not inserted.
-	dry     bool
-	preview []PreviewRow
+	dry bool
+	// keepRejects, when above 0, is how many rejects are kept (all are counted): a
+	// preview's. A unit's report file, read dry too, keeps every row with its reason.
+	keepRejects int
+	preview     []PreviewRow
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
@@ -142,7 +145,7 @@ func (s *runState) rejectDuplicate(line int, reason string) {
 // which with the reason gives the reject's reason code.
 func (s *runState) reject(line int, field, location, raw, reason string) {
 	s.run.RowsRejected++
-	if s.dry && len(s.rejects) >= MaxPreviewRejects {
+	if s.keepRejects > 0 && len(s.rejects) >= s.keepRejects {
 		return // counted; a preview lists the first ones only
 	}
 	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason,
@@ -390,7 +393,7 @@ func (l *Loader) DryRun(ctx context.Context, job, path string, m *Mapping) (*Rep
 
 func (l *Loader) dryRun(ctx context.Context, job, path string, load loadFunc) (*Report, error) {
 	run := warehouse.Run{ID: "dry-run", Job: job, FilePath: path, StartedAt: time.Now().UTC(), Status: "dry-run"}
-	s := &runState{ctx: ctx, wh: l.wh, run: &run, loadedAt: run.StartedAt, dry: true}
+	s := &runState{ctx: ctx, wh: l.wh, run: &run, loadedAt: run.StartedAt, dry: true, keepRejects: MaxPreviewRejects}
 	err := load(s)
 	if err == nil {
 		err = s.rejectShareError(l.MaxRejectShare)
