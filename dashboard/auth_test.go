@@ -319,15 +319,30 @@ func TestAnEndedSessionAndAStaleFormAreSaidPlainly(t *testing.T) {
 	}
 
 	// The sign-in form, sent with yesterday's token: the page says it expired and links to
-	// a fresh copy of itself, whose form signs in.
+	// a fresh copy of the page it was sent from, whose form signs in.
 	stale := f.client(t)
 	pageToken(t, stale, base+"/login")
-	res, err := stale.PostForm(base+"/login?next=%2Franking", url.Values{"user": {"leader"}, "password": {"leader-pw"}, "_csrf": {"a-token-from-yesterday"}})
-	if err != nil {
-		t.Fatal(err)
+	send := func(path, referer string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(url.Values{"user": {"leader"}, "password": {"leader-pw"}, "_csrf": {"a-token-from-yesterday"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if referer != "" {
+			req.Header.Set("Referer", referer)
+		}
+		res, err := stale.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, page
 	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	// Sent from elsewhere, or to an address no page has, it links to no page but the start.
+	for path, referer := range map[string]string{"/login": "https://evil.example/login", "//evil.example/x": "", "/logout": ""} {
+		if res, page := send(path, referer); res.StatusCode != http.StatusForbidden || strings.Contains(string(page), `id="error-again"`) {
+			t.Errorf("a stale form to %s from %q: %d, links to open a page again: %s", path, referer, res.StatusCode, between(string(page), "<main", "</main>"))
+		}
+	}
+	res, page := send("/login?next=%2Franking", base+"/login?next=%2Franking")
 	again := regexp.MustCompile(`<a id="error-again" href="([^"]+)">重新打开此页</a>`).FindSubmatch(page)
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(page), "<h1>页面已过期</h1>") || strings.Contains(string(page), "管理员") || again == nil {
 		t.Fatalf("sign-in with a stale token: %d\n%s", res.StatusCode, page)
@@ -337,7 +352,7 @@ func TestAnEndedSessionAndAStaleFormAreSaidPlainly(t *testing.T) {
 		t.Errorf("the page links to %q, want the sign-in page again", link)
 	}
 	fresh := pageToken(t, stale, base+link)
-	res, err = stale.PostForm(base+link, url.Values{"user": {"leader"}, "password": {"leader-pw"}, "_csrf": {fresh}})
+	res, err := stale.PostForm(base+link, url.Values{"user": {"leader"}, "password": {"leader-pw"}, "_csrf": {fresh}})
 	if err != nil {
 		t.Fatal(err)
 	}

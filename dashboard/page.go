@@ -24,7 +24,8 @@ type page struct {
 	OtherLang string
 	// Query keeps the page's language and screen for links between pages. A URL, so the
 	// template writes it after a link's "?" as it is: a string there is escaped as one
-	// value (lang%3den), and the English pages' menu led back to Chinese.
+	// value (lang%3den), and the English pages' menu led back to Chinese. Being trusted as a
+	// URL, it holds only the constants newPage puts in it, never a value from the request.
 	Query   template.URL
 	Charts  []chartView
 	Sources []warehouse.Lineage

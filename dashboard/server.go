@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -318,12 +319,25 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	again := ""
 	if stale.cause != nil {
-		// Back would show the form with its stale token again: a fresh copy of the page
-		// carries a new one.
-		again = c.Request().URL.RequestURI()
+		// Back would show the form with its stale token again: a fresh copy of the page it
+		// was sent from carries a new one. That page is the Referer, when it is this site's
+		// (the form's own address may take no GET, and came from whoever sent the form).
+		again = formPage(c)
 	}
 	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
 		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)), "Again": again, "InPageLang": false})
+}
+
+// formPage is the page of this site a form was sent from (its Referer), or "".
+func formPage(c echo.Context) string {
+	u, err := url.Parse(c.Request().Referer())
+	if err != nil || u.Host != c.Request().Host {
+		return ""
+	}
+	if page := u.RequestURI(); safeNext(page) == page {
+		return page
+	}
+	return ""
 }
 
 // errorKinds are the refusals an error page (and the API's message) names in the reader's
@@ -340,7 +354,7 @@ const errorStale = "stale"
 type staleForm struct{ cause error }
 
 func (e staleForm) Error() string {
-	return "the page has expired (" + e.cause.Error() + "); reload it and send again"
+	return "the page has expired (its form's CSRF token is not its cookie's); reload it and send again"
 }
 
 // homeOf is where a session's pages start: a unit's reporter has its report, not the
