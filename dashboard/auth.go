@@ -255,7 +255,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	s.setCookie(c, sessionCookie, value, expires, 0)
-	s.rememberDevice(c, name, device)
+	s.rememberDevice(c, u, device)
 	s.log.Info("signed in", "user", name, "role", u.Role, "ip", c.RealIP())
 	s.purgeSessions(ctx)
 	if RoleAllows(u.Role, PermReport) && !strings.HasPrefix(next, "/report") && !strings.HasPrefix(next, "/ecology") {

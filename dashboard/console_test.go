@@ -211,7 +211,7 @@ func TestSavedQueriesAreBoundedPerAccount(t *testing.T) {
 		code, _ := call(t, analyst, "DELETE", base+"/api/sql/saved/"+id, map[string]string{"X-CSRF-Token": aToken}, nil)
 		return code
 	}
-	for id, want := range map[string]int{other: http.StatusForbidden, "3f2c7e0a-0000-4000-8000-000000000000": http.StatusNotFound, "not-an-id": http.StatusNotFound, first: http.StatusNoContent} {
+	for id, want := range map[string]int{other: http.StatusForbidden, "3f2c7e0a-0000-4000-8000-000000000000": http.StatusNotFound, "urn:uuid:3f2c7e0a-0000-4000-8000-000000000000": http.StatusNotFound, "not-an-id": http.StatusNotFound, first: http.StatusNoContent} {
 		if code := del(id); code != want {
 			t.Errorf("the analyst deleting %q: %d, want %d", id, code, want)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse"
 )
 
 func getJSON(t *testing.T, url string, into any) {
@@ -133,9 +134,10 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	}
 	// A day to come is not counted as if nothing would close before it (as of 2030 the
 	// cards read 96 overdue, the picker 2024-12-31).
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
-	if code, body, _ := get(t, srv.URL+"/ecology?as_of=2030-01-01"); code != http.StatusOK || !strings.Contains(body, "在今天（") || strings.Contains(body, `id="ledger-table"`) {
-		t.Errorf("as_of=2030-01-01 answered %d, %s; want the reason it is not shown", code, between(body, "<main", "</main>"))
+	today := time.Now().In(warehouse.ProvinceTime)
+	tomorrow := today.AddDate(0, 0, 1).Format("2006-01-02")
+	if code, body, _ := get(t, srv.URL+"/ecology?as_of="+tomorrow); code != http.StatusOK || !strings.Contains(body, "在今天（") || strings.Contains(body, `id="ledger-table"`) {
+		t.Errorf("as_of=%s answered %d, %s; want the reason it is not shown", tomorrow, code, between(body, "<main", "</main>"))
 	}
 	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of="+today.AddDate(0, 0, -1).Format("2006-01-02")); code != http.StatusOK || strings.Contains(body, "no_data") {
 		t.Errorf("as_of yesterday answered %d %.200s; want the ledger", code, body)

@@ -254,7 +254,7 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 	}
 	// A row replaces its key's row whole: a column the file leaves out keeps what is stored
 	// for the keys it names (a fix of a few names is a file of code, name_zh and level), and
-	// takes its default for new keys. A column present with an empty cell is emptied.
+	// takes its default for new keys. An empty cell of a column present takes the default.
 	var stored map[string]map[string]string
 	if len(absent) > 0 {
 		var err error

@@ -12,7 +12,7 @@ import (
 // A regions file of code, name_zh and level (a fix of one county's name) blanked every
 // other column of that county: its English name, its parent, its flags, and it left the
 // county list. Columns a reference file leaves out keep what is stored for the keys it
-// names; new keys take the defaults; a column sent with an empty cell is emptied.
+// names; new keys take the defaults; a column sent with an empty cell takes its default.
 func TestReferenceFileKeepsTheColumnsItLeavesOut(t *testing.T) {
 	t.Parallel()
 	w := whtest.Open(t)
