@@ -260,8 +260,9 @@ func TestTargetNotesInThePagesLanguage(t *testing.T) {
 		t.Errorf("the English cockpit's per-capita target row: %s", r)
 	}
 	w := etltest.Demo(t)
-	etltest.LoadCSV(t, w, "targets", "targets.csv", "target_code,name_zh,name_en,region_code,indicator_code,measure,comparison,threshold,year_from,year_to,note\n"+
-		"per_capita_gdp_half_national,人均地区生产总值达到全国的55%,Per-capita GDP at 55% of national,{home},gdp_per_capita,level,>=,0.55,2024,2030,只有中文的说明\n")
+	// The English note sent empty: a file that left the column out would keep the stored one.
+	etltest.LoadCSV(t, w, "targets", "targets.csv", "target_code,name_zh,name_en,region_code,indicator_code,measure,comparison,threshold,year_from,year_to,note,note_en\n"+
+		"per_capita_gdp_half_national,人均地区生产总值达到全国的55%,Per-capita GDP at 55% of national,{home},gdp_per_capita,level,>=,0.55,2024,2030,只有中文的说明,\n")
 	app := newApp(t, w, etltest.Home)
 	_, en = app.get("/?lang=en")
 	if r := row(en, "Per-capita GDP at 55% of national"); !strings.Contains(r, `<span lang="zh-CN">只有中文的说明</span> <span class="why">(given in Chinese only)</span>`) {
