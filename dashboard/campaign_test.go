@@ -578,15 +578,33 @@ func middle(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// earlyReport is the demo (reports to 2025-02) with one county's report of 2025-03, due
+// 5 April, sent on 1 April, served with a leader signed in.
+func earlyReport(t *testing.T) (*authFixture, *http.Client) {
+	t.Helper()
+	w := etltest.Demo(t)
+	etltest.SubmitForm(t, w, "620102", "2025-03", time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), warehouse.ReportCell{Metric: "study_sessions", Value: 4})
+	f := newAuthServerOn(t, w)
+	leader, _ := f.signedIn(t, "leader")
+	return f, leader
+}
+
+// campaignAnswer is /api/campaign's answer at u to c.
+func campaignAnswer(t *testing.T, c *http.Client, u string) campaignJSON {
+	t.Helper()
+	code, body := call(t, c, "GET", u, nil, nil)
+	var d campaignJSON
+	if err := json.Unmarshal([]byte(body), &d); code != http.StatusOK || err != nil {
+		t.Fatalf("GET %s: %d %v %.200s", u, code, err, body)
+	}
+	return d
+}
+
 // The campaign pages open on the latest month whose reports are all due: the first unit
 // to report a new month does not turn the page to that month, where it would rank alone.
 func TestCampaignOpensOnTheLatestMonthDue(t *testing.T) {
 	t.Parallel()
-	w := etltest.Demo(t)
-	// The demo's reports end with 2025-02; one county reports 2025-03, due 5 April.
-	etltest.SubmitForm(t, w, "620102", "2025-03", time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), warehouse.ReportCell{Metric: "study_sessions", Value: 4})
-	f := newAuthServerOn(t, w)
-	leader, _ := f.signedIn(t, "leader")
+	f, leader := earlyReport(t)
 	for _, tc := range []struct {
 		now  time.Time
 		want string
@@ -595,12 +613,7 @@ func TestCampaignOpensOnTheLatestMonthDue(t *testing.T) {
 		{time.Date(2025, 4, 6, 12, 0, 0, 0, warehouse.ProvinceTime), "2025-03-01"},
 	} {
 		f.now = tc.now
-		code, body := call(t, leader, "GET", f.srv.URL+"/api/campaign?kind=county", nil, nil)
-		var d campaignJSON
-		if err := json.Unmarshal([]byte(body), &d); code != http.StatusOK || err != nil {
-			t.Fatalf("GET /api/campaign: %d %v %.200s", code, err, body)
-		}
-		if d.Scorecard.Month != tc.want {
+		if d := campaignAnswer(t, leader, f.srv.URL+"/api/campaign?kind=county"); d.Scorecard.Month != tc.want {
 			t.Errorf("on %s the campaign opens on %s; want %s", tc.now.Format(time.DateOnly), d.Scorecard.Month, tc.want)
 		}
 	}
@@ -612,17 +625,9 @@ func TestCampaignOpensOnTheLatestMonthDue(t *testing.T) {
 // page says when, the picker does not offer it and the brief speaks of the month before.
 func TestAMonthIsScoredOnceItsReportsAreDue(t *testing.T) {
 	t.Parallel()
-	w := etltest.Demo(t)
-	// The demo's reports end with 2025-02; one county reports 2025-03, due 5 April.
-	etltest.SubmitForm(t, w, "620102", "2025-03", time.Date(2025, 4, 1, 9, 0, 0, 0, warehouse.ProvinceTime), warehouse.ReportCell{Metric: "study_sessions", Value: 4})
-	f := newAuthServerOn(t, w)
-	leader, _ := f.signedIn(t, "leader")
+	f, leader := earlyReport(t)
 	f.now = time.Date(2025, 4, 2, 12, 0, 0, 0, warehouse.ProvinceTime)
-	code, answer := call(t, leader, "GET", f.srv.URL+"/api/campaign?kind=county&month=2025-03", nil, nil)
-	var d campaignJSON
-	if err := json.Unmarshal([]byte(answer), &d); code != http.StatusOK || err != nil {
-		t.Fatalf("GET /api/campaign: %d %v %.200s", code, err, answer)
-	}
+	d := campaignAnswer(t, leader, f.srv.URL+"/api/campaign?kind=county&month=2025-03")
 	if len(d.Scorecard.Units) != 0 || !strings.Contains(d.NoData, "2025-03 的月报截止于 2025-04-05") {
 		t.Errorf("2025-03 before its deadline: %d units scored, %q; want none, and when it is due", len(d.Scorecard.Units), d.NoData)
 	}
@@ -650,9 +655,7 @@ func TestAMonthIsScoredOnceItsReportsAreDue(t *testing.T) {
 		t.Errorf("the brief of 2025-03, before its reports are due, says nothing of 2025-02's scorecard")
 	}
 	f.now = time.Date(2025, 4, 6, 12, 0, 0, 0, warehouse.ProvinceTime)
-	d = campaignJSON{}
-	code, answer = call(t, leader, "GET", f.srv.URL+"/api/campaign?kind=county&month=2025-03", nil, nil)
-	if err := json.Unmarshal([]byte(answer), &d); code != http.StatusOK || err != nil || len(d.Scorecard.Units) < 80 || d.NoData != "" {
+	if d := campaignAnswer(t, leader, f.srv.URL+"/api/campaign?kind=county&month=2025-03"); len(d.Scorecard.Units) < 80 || d.NoData != "" {
 		t.Errorf("2025-03 once due: %d units scored, %q; want every county", len(d.Scorecard.Units), d.NoData)
 	}
 }

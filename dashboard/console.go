@@ -20,7 +20,7 @@ type consoleStore interface {
 	SavedQuery(ctx context.Context, id string) (warehouse.SavedQuery, error)
 	SavedUsage(ctx context.Context, owner string) (n, bytes int, err error)
 	SaveQuery(ctx context.Context, owner, name, statement string) (warehouse.SavedQuery, error)
-	DeleteSavedQuery(ctx context.Context, id string) error
+	DeleteSavedQuery(ctx context.Context, q warehouse.SavedQuery) error
 }
 
 func (s *Server) consoleRoutes(e *echo.Echo) {
@@ -114,7 +114,7 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 	if q.Owner != ss.User && !ss.can(PermManageSaved) {
 		return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s's query is theirs to delete", q.Owner))
 	}
-	if err := cs.DeleteSavedQuery(ctx, id); err != nil {
+	if err := cs.DeleteSavedQuery(ctx, q); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

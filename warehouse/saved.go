@@ -35,13 +35,9 @@ func (w *Warehouse) SaveQuery(ctx context.Context, owner, name, statement string
 	return q, w.putSaved(ctx, q, false)
 }
 
-// DeleteSavedQuery removes a shared query; only its owner (or an admin, by the caller's
-// check) may.
-func (w *Warehouse) DeleteSavedQuery(ctx context.Context, id string) error {
-	q, err := w.SavedQuery(ctx, id)
-	if err != nil {
-		return err
-	}
+// DeleteSavedQuery removes a shared query, as read by SavedQuery; only its owner (or an
+// admin, by the caller's check) may.
+func (w *Warehouse) DeleteSavedQuery(ctx context.Context, q SavedQuery) error {
 	return w.putSaved(ctx, q, true)
 }
 

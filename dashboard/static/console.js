@@ -18,6 +18,8 @@
   var result = { columns: [], rows: [] }, page = 0, perPage = 100, inFlight = null;
 
   function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
+  // The page's language, asked of the API so that refusals and limits are said in it.
+  var langQuery = document.documentElement.lang === 'en' ? '?lang=en' : '';
   function post(url, body, signal) {
     return fetch(url, { method: 'POST', signal: signal, credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body) });
@@ -52,7 +54,7 @@
     status.textContent = L('console_running');
     var started = Date.now();
     // The page's language, so that a refusal or a limit is said in it.
-    post('/api/sql' + (document.documentElement.lang === 'en' ? '?lang=en' : ''), { statement: editor.getValue(), format: 'json' }, inFlight.signal)
+    post('/api/sql' + langQuery, { statement: editor.getValue(), format: 'json' }, inFlight.signal)
       .then(function (res) { return res.json().then(function (j) { return { ok: res.ok, body: j }; }); })
       .then(function (r) {
         if (!r.ok) { status.textContent = r.body.message || r.body.error; return; }
@@ -93,7 +95,7 @@
     b.addEventListener('click', function () {
       status.textContent = ''; // a refusal said before is not this export's
       var form = el('form'); form.method = 'post'; form.target = 'export-frame';
-      form.action = '/api/sql/export' + (document.documentElement.lang === 'en' ? '?lang=en' : '');
+      form.action = '/api/sql/export' + langQuery;
       [['statement', editor.getValue()], ['format', b.getAttribute('data-format')], ['_csrf', csrf]].forEach(function (kv) {
         var i = el('input'); i.type = 'hidden'; i.name = kv[0]; i.value = kv[1]; form.appendChild(i);
       });
@@ -129,7 +131,7 @@
   document.getElementById('save').addEventListener('click', function () {
     var name = document.getElementById('save-name').value.trim();
     if (!name) return;
-    post('/api/sql/saved' + (document.documentElement.lang === 'en' ? '?lang=en' : ''), { name: name, statement: editor.getValue() }).then(function (res) {
+    post('/api/sql/saved' + langQuery, { name: name, statement: editor.getValue() }).then(function (res) {
       if (res.ok) { status.textContent = ''; loadSaved(); return; }
       return res.json().then(function (j) { status.textContent = j.message || j.error; });
     }).catch(function (e) { status.textContent = String(e); });
