@@ -102,6 +102,22 @@ func permList(ps []Permission) string {
 	return strings.Join(names, " or ")
 }
 
+// dropAddressToken takes a CSRF token out of the request's address before the check reads
+// the form: echo's form lookup reads the query string too, and a token there is written into
+// access logs, the browser's history and the next page's Referer. Only the body's form and
+// the X-CSRF-Token header carry it.
+func dropAddressToken(req *http.Request) {
+	q := req.URL.Query()
+	if !q.Has("_csrf") {
+		return
+	}
+	q.Del("_csrf")
+	req.URL.RawQuery = q.Encode()
+	// The form parsed so far merged the query in; the next read rebuilds it from the body
+	// (kept in PostForm) and the address without the token.
+	req.Form = nil
+}
+
 // csrf protects every state-changing request of a browser session. Only a request whose
 // bearer token verified skips it: it carries no cookie a forged form could ride on. The
 // token's cookie is Secure exactly when the session cookie is.
@@ -131,6 +147,7 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		overTLS, overHTTP := secure(next), plain(next)
 		return func(c echo.Context) error {
+			dropAddressToken(c.Request())
 			if s.secureRequest(c) {
 				return overTLS(c)
 			}
