@@ -61,7 +61,8 @@ func (s *Server) briefStanding(ctx context.Context, d *briefDraft) error {
 			continue
 		}
 		ch := r.Home.Row.ChangeAll
-		if !ch.Comparable {
+		// A size's move (population) is no gain or loss to report.
+		if !ch.Comparable || ind.Neutral() {
 			continue
 		}
 		// The first indicator of a tie stays: the indicators' own order decides.

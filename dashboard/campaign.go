@@ -16,6 +16,7 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/warehouse"
+	"jinwei/warehouse/measure"
 	"jinwei/warehouse/scorecard"
 )
 
@@ -334,11 +335,11 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 	}
 	row := scoreRow{Rank: strconv.Itoa(u.Rank), Name: u.Name, Score: fmt.Sprintf("%.2f", scorecard.Round(u.Score)),
 		Study: dim("study"), Execution: dim("execution"), Efficiency: dim("efficiency")}
-	row.Change = t(lang, "sc_no_prev")
+	row.Change, row.ChangeClass = t(lang, "sc_no_prev"), "same"
 	if u.HasChange {
-		row.Change = rankChangeText(true, u.RankChange, lang)
+		m := rankMove(true, u.RankChange, measure.HigherBetter, lang)
+		row.Change, row.ChangeClass = m.Text, m.Class
 	}
-	row.ChangeClass = changeClass(warehouse.RankRow{HasPrev: u.HasChange, RankChange: u.RankChange})
 	var missing []string
 	for _, code := range u.Missing {
 		missing = append(missing, itemName(items[code], lang))

@@ -245,8 +245,9 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 		tl.Lineage = lineageLink(r.Indicator.Code, h.Row.RegionCode, r.Year, lang)
 		tl.RankAll = placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang)
 		tl.RankGroup = placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang)
-		tl.ChangeAll = rankChangeText(h.Row.ChangeAll.Comparable, h.Row.ChangeAll.Places, lang)
-		tl.Change, tl.ChangeClass = changeText(h.Row, lang), changeClass(h.Row)
+		tl.ChangeAll = rankMove(h.Row.ChangeAll.Comparable, h.Row.ChangeAll.Places, r.Indicator.Direction, lang).Text
+		m := rankMove(h.Row.HasPrev, h.Row.RankChange, r.Indicator.Direction, lang)
+		tl.Change, tl.ChangeClass = m.Text, m.Class
 		if h.RatioToNation != nil {
 			tl.Ratio = strconv.FormatFloat(*h.RatioToNation*100, 'f', 1, 64) + "%"
 			tl.NationLineage = lineageLink(r.Indicator.Code, warehouse.NationCode, r.Year, lang)

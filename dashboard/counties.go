@@ -186,7 +186,7 @@ func (s *Server) countiesPage(c echo.Context) error {
 	}
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, countyTableRow{Rank: strconv.Itoa(row.Rank), GrowthRank: rankText(row.GrowthRank),
-			Change: rankChangeText(row.PrevRank > 0, row.RankChange, lang), Name: countyName(row, lang), City: cityName(row, lang),
+			Change: rankMove(row.PrevRank > 0, row.RankChange, r.Indicator.Direction, lang).Text, Name: countyName(row, lang), City: cityName(row, lang),
 			Value: formatNumber(row.Value), Growth: pctText(row.Growth), Flags: countyFlags(row, lang),
 			Lineage: lineageLink(r.Indicator.Code, row.Code, r.Year, lang)})
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -476,5 +478,49 @@ func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
 		if code != http.StatusNotFound || !strings.Contains(page, tc.heading) || strings.Contains(page, "Not Found") || hasMsg != (tc.message != "") || !strings.Contains(msg, tc.message) {
 			t.Errorf("%s: %d, message %q (shown %v); want 404 under %q with message %q", tc.path, code, msg, hasMsg, tc.heading, tc.message)
 		}
+	}
+}
+
+// A size is neither good nor bad: population was ranked "higher is better" (数值越高越好),
+// a fall in Gansu's place read 退位 in the colours of a setback, and a card asked Gansu to
+// add 22万人 to catch up with Shanghai. A size is ranked largest first, its moves are
+// 上移/下移 and uncoloured, it has no gap to close, and the briefing does not count a
+// leap in population as the year's progress.
+func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
+	w := etltest.Demo(t)
+	// Gansu's population passes twenty provinces in 2024: more places than any other
+	// indicator gains that year (GDP growth, 3).
+	etltest.LoadCSV(t, w, "economy", "pop.csv", "year,region_code,region_name_zh,indicator,value,unit\n2024,620000,甘肃省,population,9000,万人\n")
+	app := newApp(t, w, etltest.Home)
+	_, zh := app.get("/ranking?indicator=population&year=2023&group=all31")
+	for _, want := range []string{`class="direction">按数值从大到小排列（规模指标，位次不分优劣）`,
+		`class="card same" id="card-change"><h3>名次变化</h3><p class="big">下移 1 位`, `<td>上移 1 位`} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("the population's ranking lacks %s", want)
+		}
+	}
+	if won := regexp.MustCompile(`<td>(进位|退位)|id="card-gap"|数值越高越好`).FindString(zh); won != "" {
+		t.Errorf("the population's ranking still judges places: %s", won)
+	}
+	_, en := app.get("/ranking?indicator=population&year=2023&group=all31&lang=en")
+	if !strings.Contains(en, `class="direction">largest first (a size: no place is better than another)`) || strings.Contains(en, "higher is better") {
+		t.Errorf("the English ranking of population does not say it is a size")
+	}
+	// An indicator with a better direction keeps its words and its gap.
+	if _, gdp := app.get("/ranking?indicator=gdp&year=2024&group=all31"); !strings.Contains(gdp, "数值越高越好") || !strings.Contains(gdp, `id="card-gap"`) {
+		t.Errorf("GDP's ranking lost its direction or its gap")
+	}
+	// A leader who watches population on the cockpit sees its move, not a gain.
+	watcher, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Headlines: []string{"gdp_growth", "population"}}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app = inProcess{watcher}
+	if _, cockpit := app.get("/?year=2024&group=all31"); !regexp.MustCompile(`<article class="tile same">\s*<h3><a [^>]*>年末常住人口</a>.*\s*.*\s*.*上移 19 位`).MatchString(cockpit) {
+		t.Errorf("the cockpit colours a move in population: %s", regexp.MustCompile(`<article class="tile [a-z]*">\s*<h3><a [^>]*>年末常住人口</a>(.*\s*){3}`).FindString(cockpit))
+	}
+	_, brief := app.get("/brief?period=2024")
+	if b := html.UnescapeString(brief); !strings.Contains(b, "进位最多的指标：2024年我省地区生产总值增速（实际）") || strings.Contains(b, "进位最多的指标：2024年我省年末常住人口") {
+		t.Errorf("the briefing counts a move in population as progress: %s", regexp.MustCompile(`进位最多的指标：[^。]*`).FindString(b))
 	}
 }

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
@@ -227,14 +228,18 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 		y := sel.Indicator.Years[i]
 		v.Years = append(v.Years, option{strconv.Itoa(y), strconv.Itoa(y), y == sel.Year})
 	}
-	v.Direction = t(lang, "higher_better")
-	if sel.Indicator.Direction < 0 {
+	switch sel.Indicator.Direction {
+	case measure.LowerBetter:
 		v.Direction = t(lang, "lower_better")
+	case measure.Neutral:
+		v.Direction = t(lang, "neutral_order")
+	default:
+		v.Direction = t(lang, "higher_better")
 	}
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, tableRow{
 			Rank: strconv.Itoa(row.Rank), Region: regionName(row, lang), Value: formatNumber(row.Value),
-			Change: changeText(row, lang), Home: row.Home, Lineage: lineageLink(r.Indicator.Code, row.RegionCode, r.Year, lang),
+			Change: rankMove(row.HasPrev, row.RankChange, r.Indicator.Direction, lang).Text, Home: row.Home, Lineage: lineageLink(r.Indicator.Code, row.RegionCode, r.Year, lang),
 		})
 	}
 	if r.Home != nil {
@@ -257,10 +262,10 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	c := &homeCards{
 		Rank:        placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang),
 		RankAll:     t(lang, "rank_all") + " " + placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang),
-		Change:      changeText(h.Row, lang),
 		ChangeNote:  fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
-		ChangeClass: changeClass(h.Row),
 	}
+	m := rankMove(h.Row.HasPrev, h.Row.RankChange, r.Indicator.Direction, lang)
+	c.Change, c.ChangeClass = m.Text, m.Class
 	if m := missingText(r.MissingAll, r.Year, lang); m != "" {
 		c.RankAll = inBrackets(c.RankAll, m, t(lang, "sep_clause"), lang)
 	}
@@ -289,7 +294,11 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 			c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
 		}
 	}
-	if h.NextUp == nil {
+	switch {
+	case r.Indicator.Neutral():
+		// No place is better than another: the card of the gap to close is left out.
+		return c
+	case h.NextUp == nil:
 		c.Gap = t(lang, "first")
 		return c
 	}
@@ -393,31 +402,25 @@ func growthNote(tr *warehouse.Trajectory, lang string) string {
 	return note
 }
 
-func changeClass(row warehouse.RankRow) string {
-	switch {
-	case row.HasPrev && row.RankChange > 0:
-		return "up"
-	case row.HasPrev && row.RankChange < 0:
-		return "down"
+// move is a change of places in words and the class that colours it.
+type move struct{ Text, Class string }
+
+// rankMove words a change of places: 进位 2 (up), 退位 1 (down), 持平. A size neither good
+// nor bad (population, measure.Neutral) moves 上移/下移, uncoloured: its places are not won.
+func rankMove(hasPrev bool, places, direction int, lang string) move {
+	up, down, class := t(lang, "up"), t(lang, "down"), ""
+	if direction == measure.Neutral {
+		up, down, class = t(lang, "moved_up"), t(lang, "moved_down"), "same"
 	}
-	return "same"
-}
-
-func changeText(row warehouse.RankRow, lang string) string {
-	return rankChangeText(row.HasPrev, row.RankChange, lang)
-}
-
-// rankChangeText words a change of places: 进位 2, 退位 1, 持平.
-func rankChangeText(hasPrev bool, change int, lang string) string {
 	switch {
 	case !hasPrev:
-		return t(lang, "no_prev")
-	case change > 0:
-		return fmt.Sprintf(t(lang, "up"), change)
-	case change < 0:
-		return fmt.Sprintf(t(lang, "down"), -change)
+		return move{t(lang, "no_prev"), "same"}
+	case places > 0:
+		return move{fmt.Sprintf(up, places), cmp.Or(class, "up")}
+	case places < 0:
+		return move{fmt.Sprintf(down, -places), cmp.Or(class, "down")}
 	}
-	return t(lang, "same")
+	return move{t(lang, "same"), "same"}
 }
 
 // catchUpText says how long the home province would take to reach the national level.

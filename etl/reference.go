@@ -78,7 +78,8 @@ var referenceTables = map[string]struct {
 		{name: "name_zh", typ: str, required: true, check: checkNotEmpty},
 		{name: "name_en", typ: str},
 		{name: "unit", typ: str, required: true},
-		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1")},
+		// 1 higher is better, -1 lower is, 0 a size neither good nor bad (measure.Neutral).
+		{name: "direction", typ: arrow.PrimitiveTypes.Int8, required: true, check: checkOneOf("1", "-1", "0")},
 		{name: "frequency", typ: str, required: true, check: checkOneOf("year", "quarter", "month")},
 		{name: "category", typ: str},
 		{name: "description_zh", typ: str},

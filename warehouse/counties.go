@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"strconv"
+
+	"jinwei/warehouse/measure"
 )
 
 // CountyRow is one county's standing on an indicator in a year.
@@ -119,7 +121,7 @@ func (w *Warehouse) countyYears(ctx context.Context, province, indicator string)
 // rankCounties sets ranks by value and by growth (ties share a rank), and the rank change
 // from last year's ranking by value; rows end sorted by value rank.
 func rankCounties(rows []CountyRow, direction int, prev map[string]float64) {
-	dir := float64(direction)
+	dir := float64(measure.Sign(direction))
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].Value*dir > rows[b].Value*dir })
 	for i := range rows {
 		rows[i].Rank = i + 1

@@ -52,6 +52,10 @@ type Indicator struct {
 	Years []int
 }
 
+// Neutral says whether the indicator is a size neither good nor bad (population): ranked
+// largest first, its places are moves, not gains or losses.
+func (i Indicator) Neutral() bool { return i.Direction == measure.Neutral }
+
 // RanksProvinces says whether any province has a value of the indicator, so that a ranking
 // or a map of provinces can be drawn of it.
 func (i Indicator) RanksProvinces() bool { return len(i.Years) > 0 }

@@ -320,6 +320,7 @@ func indicatorName(ind warehouse.Indicator) string {
 func rankNews(home string, ind warehouse.Indicator, now []place, before map[string][2]int) (string, string, bool) {
 	var lines []string
 	up, down := 0, 0
+	gain, loss := movedWords(ind)
 	for _, p := range now {
 		b, ok := before[p.group]
 		if !ok || (b[0] == p.year && b[1] == p.rank) {
@@ -329,9 +330,9 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 		var verb string
 		switch {
 		case moved > 0:
-			verb, up = fmt.Sprintf("进位%d位", moved), up+1
+			verb, up = fmt.Sprintf(gain, moved), up+1
 		case moved < 0:
-			verb, down = fmt.Sprintf("退位%d位", -moved), down+1
+			verb, down = fmt.Sprintf(loss, -moved), down+1
 		default:
 			verb = "名次不变"
 		}
@@ -345,7 +346,7 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 			line = fmt.Sprintf("%d年%s%s在%s中居第%d位（%s），此前所见为%d年第%d位", p.year, home, name, p.groupName, p.rank, among, b[0], b[1])
 		}
 		if p.comparable && p.change != 0 {
-			line += fmt.Sprintf("；与上年相比%s", signedPlaces(p.change))
+			line += "；与上年相比" + signedPlaces(p.change, gain, loss)
 		}
 		lines = append(lines, line+"。")
 	}
@@ -354,6 +355,8 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 	}
 	word := "名次变动"
 	switch {
+	case ind.Neutral():
+		// A size's move (population) is neither progress nor a setback.
 	case up > 0 && down == 0:
 		word = "进位"
 	case down > 0 && up == 0:
@@ -362,11 +365,20 @@ func rankNews(home string, ind warehouse.Indicator, now []place, before map[stri
 	return fmt.Sprintf("【%s】%s%s排名", word, home, indicatorName(ind)), strings.Join(lines, "\n"), true
 }
 
-func signedPlaces(n int) string {
-	if n > 0 {
-		return fmt.Sprintf("进位%d位", n)
+// movedWords are the formats of a move up and down the ranking: 进位/退位 places won and
+// lost, 上移/下移 for a size neither good nor bad (population).
+func movedWords(ind warehouse.Indicator) (gain, loss string) {
+	if ind.Neutral() {
+		return "上移%d位", "下移%d位"
 	}
-	return fmt.Sprintf("退位%d位", -n)
+	return "进位%d位", "退位%d位"
+}
+
+func signedPlaces(n int, gain, loss string) string {
+	if n > 0 {
+		return fmt.Sprintf(gain, n)
+	}
+	return fmt.Sprintf(loss, -n)
 }
 
 // --- targets ---

@@ -1,10 +1,11 @@
 -- Values and ranks of one yearly indicator for every province in the given years, with
--- in_group marking a peer group's members. Ranks follow the indicator's direction; ties
+-- in_group marking a peer group's members. Ranks follow the indicator's direction (a
+-- neutral size, direction 0, ranks largest first as measure.Sign does); ties
 -- share a rank. rank_all is the rank among all provinces with a value, rank_group among
 -- the members with a value (meaningless outside the group). Every province comes back so
 -- the caller can compare the national rank across years too (warehouse/measure).
 WITH
-    dir AS (SELECT direction FROM indicators FINAL WHERE code = {indicator:String}),
+    dir AS (SELECT if(direction < 0, -1, 1) AS direction FROM indicators FINAL WHERE code = {indicator:String}),
     provinces AS (SELECT code FROM regions FINAL WHERE level = 'province'),
     v AS (
         SELECT region_code, year, value, run_id

@@ -55,9 +55,29 @@ func (k Kind) InPoints() bool { return k == Rate || k == Share || k == Index }
 // before), so growth is the value itself rather than the change on the year before.
 func (k Kind) IsRate() bool { return k == Rate || k == Index }
 
+// The directions an indicator declares in data/indicators.csv.
+const (
+	// HigherBetter ranks the highest value first, and a place gained is progress (进位).
+	HigherBetter = 1
+	// LowerBetter ranks the lowest value first (a price index).
+	LowerBetter = -1
+	// Neutral is a size that is neither good nor bad (population): ranked largest first,
+	// its places are not gained or lost, and nobody is to catch up with the place above.
+	Neutral = 0
+)
+
+// Sign is the order values are ranked in: -1 for lowest first, 1 for highest first (a
+// neutral size too).
+func Sign(direction int) int {
+	if direction < 0 {
+		return -1
+	}
+	return 1
+}
+
 // Ranks gives each region its competition rank (1, 2, 2, 4) by value, the best first:
-// highest first when direction > 0, lowest first when direction < 0. Ties share a rank;
-// regions without a value are simply not in values and get no rank.
+// lowest first when direction < 0, else highest first (a neutral size too). Ties share a
+// rank; regions without a value are simply not in values and get no rank.
 func Ranks(values map[string]float64, direction int) map[string]int {
 	codes := make([]string, 0, len(values))
 	for c := range values {
@@ -141,10 +161,10 @@ type Gap struct {
 }
 
 // NextUp finds the gap from code to the nearest better value; ok is false when code is
-// first (or has no value).
+// first (or has no value), and for a neutral size, where no place is better.
 func NextUp(values map[string]float64, direction int, code string) (g Gap, ok bool) {
 	v, has := values[code]
-	if !has {
+	if !has || direction == Neutral {
 		return Gap{}, false
 	}
 	best := math.NaN()

@@ -21,6 +21,7 @@ func TestRanks(t *testing.T) {
 		{"lower is better", map[string]float64{"a": 3, "b": 1, "c": 2}, -1, map[string]int{"b": 1, "c": 2, "a": 3}},
 		{"ties share a rank and skip the next", map[string]float64{"a": 5, "b": 5, "c": 4, "d": 6}, 1, map[string]int{"d": 1, "a": 2, "b": 2, "c": 4}},
 		{"ties lower is better", map[string]float64{"a": 101.2, "b": 100.2, "c": 100.2}, -1, map[string]int{"b": 1, "c": 1, "a": 3}},
+		{"a neutral size: largest first", map[string]float64{"a": 3, "b": 1, "c": 2}, 0, map[string]int{"a": 1, "c": 2, "b": 3}},
 		{"empty", map[string]float64{}, 1, map[string]int{}},
 	}
 	for _, tc := range tests {
@@ -29,6 +30,14 @@ func TestRanks(t *testing.T) {
 				t.Errorf("Ranks = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSign(t *testing.T) {
+	for dir, want := range map[int]int{measure.HigherBetter: 1, measure.LowerBetter: -1, measure.Neutral: 1} {
+		if got := measure.Sign(dir); got != want {
+			t.Errorf("Sign(%d) = %d, want %d", dir, got, want)
+		}
 	}
 }
 
@@ -79,6 +88,7 @@ func TestNextUp(t *testing.T) {
 		{"tie above is skipped to the strictly better", map[string]float64{"a": 100, "b": 80, "c": 80}, 1, "c", measure.Gap{To: "a", Amount: 20, Percent: 25}, true},
 		{"lower is better: a negative amount", map[string]float64{"a": 100.5, "b": 101, "c": 102}, -1, "c", measure.Gap{To: "b", Amount: -1, Percent: -1 / 102.0 * 100}, true},
 		{"no value", map[string]float64{"a": 1}, 1, "z", measure.Gap{}, false},
+		{"a neutral size has no place to catch up with", map[string]float64{"a": 100, "b": 80}, 0, "b", measure.Gap{}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
