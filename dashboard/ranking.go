@@ -260,9 +260,9 @@ func placeOf(rank, size, tied int, lang string) string {
 func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	h := r.Home
 	c := &homeCards{
-		Rank:        placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang),
-		RankAll:     t(lang, "rank_all") + " " + placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang),
-		ChangeNote:  fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
+		Rank:       placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang),
+		RankAll:    t(lang, "rank_all") + " " + placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang),
+		ChangeNote: fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
 	}
 	m := rankMove(h.Row.HasPrev, h.Row.RankChange, r.Indicator.Direction, lang)
 	c.Change, c.ChangeClass = m.Text, m.Class
