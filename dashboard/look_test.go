@@ -690,9 +690,18 @@ func (s *session) lookWall(t *testing.T, demo, lang string) {
 		if bad := s.eval(t, wallCheck); bad != "" {
 			t.Errorf("%s: %s", name, bad)
 		}
+		// The pages a wall turns through are one screen each: nobody scrolls a wall.
+		if slices.Contains(wallRotation, p.path) {
+			if h := s.eval(t, `String(document.documentElement.scrollHeight)`); h != strconv.FormatInt(wall.h, 10) {
+				t.Errorf("%s is %s px tall on a %d px wall", name, h, wall.h)
+			}
+		}
 		s.screenshot(t, name+"-1920", false)
 	}
 }
+
+// wallRotation is the pages a wall screen turns through (app.js).
+var wallRotation = []string{"/", "/ranking", "/counties", "/ecology", "/campaign"}
 
 // lookAsRole signs in as a role and opens its pages in one language at every width.
 // Signed in, the dashboards differ from demo mode's (every page, language and width in

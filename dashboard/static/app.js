@@ -20,6 +20,7 @@
   var wall = document.body.hasAttribute('data-wall');
   // A reader who asked the system for less motion gets still charts, drawn at once.
   var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  fitWall();
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
     if (!src || typeof echarts === 'undefined') {
@@ -41,10 +42,14 @@
     if (!wall && hasSources(option)) linkSources(chart, option);
     chart.setOption(option);
     if (wall) chart.setOption({ backgroundColor: 'transparent', toolbox: { show: false } });
+    if (wall && crowded(el, option)) {
+      chart.setOption({ yAxis: { axisLabel: { interval: 'auto' } }, series: option.series.map(function () { return { label: { show: false } }; }) });
+    }
     fitTitle(chart);
     charts.push(chart);
   });
   window.addEventListener('resize', function () {
+    fitWall();
     charts.forEach(function (c) { c.resize(); fitTitle(c); });
   });
 
@@ -210,8 +215,49 @@
     });
   }
   function fitScreen() {
+    fitWall();
     charts.forEach(function (c) { c.setOption({ toolbox: { show: !wall } }); c.resize(); fitTitle(c); });
   }
+  // On a wall a long ranking (86 counties) has less than a line of type per bar: its names
+  // and values would print over each other, so the axis names what fits, the bars unlabelled.
+  function crowded(el, option) {
+    var axis = [].concat(option.yAxis || [])[0];
+    return !!(axis && axis.type === 'category' && axis.data && el.clientHeight / axis.data.length < 18);
+  }
+  // A wall screen is never scrolled: the columns of app.css get the height the rest of the
+  // page leaves, the first box down the left, the others sharing the right (in two columns
+  // of their own when there are three or more); a chart is never squeezed below a readable
+  // height.
+  function fitWall() {
+    if (!wall || window.innerWidth < 1200) return;
+    var main = document.querySelector('main');
+    var items = [].filter.call(main.children, function (e) {
+      return (e.classList.contains('chart-box') || e.classList.contains('targets')) && e.offsetParent !== null;
+    });
+    if (!items.length) return;
+    var first = items[0], rest = items.slice(1), across = rest.length >= 3 ? 2 : 1;
+    var rows = Math.max(Math.ceil(rest.length / across), 1);
+    main.classList.toggle('wall-three', across === 2);
+    first.style.gridRow = 'span ' + rows;
+    var restHeight = 0;
+    for (var i = 0; i < rest.length; i += across) restHeight += Math.max.apply(null, rest.slice(i, i + across).map(outer));
+    var over = main.getBoundingClientRect().bottom + window.scrollY - window.innerHeight;
+    var height = Math.max(outer(first), restHeight) - over;
+    size([first], height, 1);
+    size(rest, height, rows);
+    function outer(e) {
+      var cs = getComputedStyle(e);
+      return e.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom);
+    }
+    // size gives each chart of a column its row's share of the height; other boxes keep theirs.
+    function size(list, h, rows) {
+      list.forEach(function (e) {
+        var chart = e.querySelector('.chart');
+        if (chart) chart.style.height = Math.max(200, Math.floor(h / rows - (outer(e) - chart.offsetHeight))) + 'px';
+      });
+    }
+  }
+
   // Paper has no hand to open a fold: every source the footnote folded away prints.
   function unfold() {
     document.querySelectorAll('details.more-sources').forEach(function (d) { d.open = true; });
