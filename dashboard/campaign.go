@@ -89,10 +89,8 @@ func (s *Server) campaignDefaultMonth(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for i := len(months) - 1; i >= 0; i-- {
-		if months[i][:7] <= due {
-			return months[i], nil
-		}
+	if months = warehouse.MonthsDue(months, due); len(months) > 0 {
+		return months[len(months)-1], nil
 	}
 	return "", nil
 }
@@ -102,11 +100,6 @@ func (s *Server) campaignDefaultMonth(ctx context.Context) (string, error) {
 func (s *Server) campaignDue() (string, error) {
 	now := s.now()
 	return s.cfg.Deadlines.LastDue(now.In(warehouse.ProvinceTime).Format("2006-01"), now)
-}
-
-// dueMonths are the months of months (2006-01-02) whose reports are due by due (2006-01).
-func dueMonths(months []string, due string) []string {
-	return slices.DeleteFunc(slices.Clone(months), func(m string) bool { return m[:7] > due })
 }
 
 func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
@@ -135,7 +128,7 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	}
 	// The picker offers the months due; the scorecard may be the cache's, so it is copied.
 	trimmed := *sc
-	trimmed.Months = dueMonths(sc.Months, due)
+	trimmed.Months = warehouse.MonthsDue(sc.Months, due)
 	d.Scorecard = &trimmed
 	if sc.Month == "" {
 		d.NoData = campaignNoData(month[:min(len(month), 7)], sc.Months, pageLang(c))

@@ -1,9 +1,11 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -129,6 +131,20 @@ func (s *Server) adminPublishCampaign(c echo.Context) error {
 	}
 	if month == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "name the month to publish (?month=2025-02)")
+	}
+	// Published before its deadline, a month's ranks would be those of the units that
+	// reported early, and the next month's changes would be measured against them.
+	due, err := s.campaignDue()
+	if err != nil {
+		return err
+	}
+	if month[:7] > due {
+		deadline, err := s.cfg.Deadlines.For(month[:7])
+		if err != nil {
+			return err
+		}
+		return echo.NewHTTPError(http.StatusConflict, fmt.Sprintf("%s's reports are due by %s: a month is published once they are (the latest month due is %s)",
+			month[:7], deadline.AddDate(0, 0, -1).Format(time.DateOnly), cmp.Or(due, "none")))
 	}
 	kinds := campaignKinds
 	if k := c.QueryParam("kind"); k != "" {

@@ -654,8 +654,17 @@ func TestAMonthIsScoredOnceItsReportsAreDue(t *testing.T) {
 	if before == 0 {
 		t.Errorf("the brief of 2025-03, before its reports are due, says nothing of 2025-02's scorecard")
 	}
+	// Nor is it published (通报): the next month's changes would be measured against the
+	// ranks of the one county that reported early.
+	publish := f.srv.URL + "/api/admin/campaign/publish?kind=county&month=2025-03"
+	if code, body := call(t, f.client(t), "POST", publish, cliToken, nil); code != http.StatusConflict || !strings.Contains(body, "due by 2025-04-05") {
+		t.Errorf("publishing 2025-03 before its deadline: %d %s, want 409 saying when it is due", code, body)
+	}
 	f.now = time.Date(2025, 4, 6, 12, 0, 0, 0, warehouse.ProvinceTime)
 	if d := campaignAnswer(t, leader, f.srv.URL+"/api/campaign?kind=county&month=2025-03"); len(d.Scorecard.Units) < 80 || d.NoData != "" {
 		t.Errorf("2025-03 once due: %d units scored, %q; want every county", len(d.Scorecard.Units), d.NoData)
+	}
+	if code, body := call(t, f.client(t), "POST", publish, cliToken, nil); code != http.StatusOK {
+		t.Errorf("publishing 2025-03 once due: %d %s", code, body)
 	}
 }

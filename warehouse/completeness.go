@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -59,6 +60,13 @@ func (d Deadlines) LastDue(last string, now time.Time) (string, error) {
 		m = m.AddDate(0, -1, 0)
 	}
 	return "", nil
+}
+
+// MonthsDue are the months of months (2006-01-02) whose reports are due by due (2006-01),
+// the latest last when months are: before its deadline a month would rank the units that
+// reported early and count the others missing while they are still pending.
+func MonthsDue(months []string, due string) []string {
+	return slices.DeleteFunc(slices.Clone(months), func(m string) bool { return m[:7] > due })
 }
 
 // Check says whether every configured deadline reads.

@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -219,6 +220,13 @@ func TestReportDeadlines(t *testing.T) {
 		now, _ := time.Parse(time.RFC3339, at)
 		if got, err := d.LastDue(now.Format("2006-01"), now); err != nil || got != want {
 			t.Errorf("last month due at %s: %q %v, want %s", at, got, err, want)
+		}
+	}
+	// The months a page offers and an alert watches: those due, in their order.
+	months := []string{"2024-11-01", "2024-12-01", "2025-01-01"}
+	for due, want := range map[string][]string{"2024-12": months[:2], "2025-01": months, "2024-10": {}, "": {}} {
+		if got := warehouse.MonthsDue(months, due); !slices.Equal(got, want) {
+			t.Errorf("months due by %q: %v, want %v", due, got, want)
 		}
 	}
 	for _, bad := range []warehouse.Deadlines{{Day: 31}, {Months: map[string]string{"2024-13": "2025-01-01"}}, {Months: map[string]string{"2024-05": "soon"}}} {

@@ -506,6 +506,19 @@ func TestAReportReturnedAfterItsDeadlineFiresOnce(t *testing.T) {
 	}
 }
 
+// Where units' figures come by file, a month whose reports are not yet due is not watched:
+// one county's early report through the form made the month the campaign's latest, and
+// the reporting alert named the 85 counties still within their time 未报.
+func TestAnEarlyReportDoesNotMakeTheOthersMissing(t *testing.T) {
+	r := newRig(t, alerts.RuleConfig{AlertRule: warehouse.AlertRule{ID: "reports", Kind: warehouse.AlertReportingMissing,
+		Scope: warehouse.ScopeCounty, Channels: []string{"leaders"}}})
+	// A month's reports are due after it ends: this month's never are within it.
+	month := time.Now().In(warehouse.ProvinceTime).Format("2006-01")
+	r.evaluate(t, 0) // the first look records what it sees
+	etltest.SubmitForm(t, r.w, "620102", month, time.Now(), warehouse.ReportCell{Metric: "study_sessions", Value: 4})
+	r.evaluate(t, 0) // nothing changed in the months due
+}
+
 // returnedLater is the warehouse with one open item past its deadline hidden until shown,
 // then shown as returned by a verifier (退回).
 type returnedLater struct {

@@ -21,6 +21,7 @@ type Store interface {
 	Ranking(ctx context.Context, q warehouse.RankingQuery) (*warehouse.Ranking, error)
 	Targets(ctx context.Context, region string) ([]warehouse.TargetStatus, error)
 	LedgerOn(ctx context.Context, scope warehouse.RowScope, asOf time.Time) ([]warehouse.LedgerItem, error)
+	CampaignMonths(ctx context.Context) ([]string, error)
 	Scorecard(ctx context.Context, scope, month string, weights map[string]float64) (*warehouse.Scorecard, error)
 	ReportsByForm(ctx context.Context, month string) (bool, error)
 	LateOrMissing(ctx context.Context, month string, d warehouse.Deadlines, now time.Time) ([]warehouse.Unit, []warehouse.ReportState, error)
@@ -522,7 +523,7 @@ func (e *evaluator) reporting(ctx context.Context, r warehouse.AlertRule) ([]obs
 	}
 	byForm, err := e.st.ReportsByForm(ctx, month)
 	if err != nil || !byForm {
-		return e.campaignReporting(ctx, r, err)
+		return e.campaignReporting(ctx, r, month, err)
 	}
 	due, err := e.deadlines.For(month)
 	if err != nil {
@@ -586,20 +587,31 @@ func cmpOr(a, b string) string {
 // campaignScopes are the campaign's kinds of unit a reporting rule without a scope watches.
 var campaignScopes = []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}
 
-// campaignReporting watches the campaign's latest month: units without figures (未报) and
-// units whose figures left items blank (缺报). One subject per scope and month. err is
-// the caller's, passed on.
-func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule, err error) ([]observation, error) {
+// campaignReporting watches the campaign's latest month with figures whose reports are due
+// by due (2006-01), as the campaign page opens on: units without figures (未报) and units
+// whose figures left items blank (缺报). One subject per scope and month. err is the
+// caller's, passed on. A month not yet due is not watched: one county's early report made
+// it the latest, and 85 counties still within their time were named 未报.
+func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule, due string, err error) ([]observation, error) {
 	if err != nil {
 		return nil, err
 	}
+	months, err := e.st.CampaignMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	months = warehouse.MonthsDue(months, due)
+	if len(months) == 0 {
+		return nil, nil
+	}
+	month := months[len(months)-1]
 	scopes := campaignScopes
 	if r.Scope != "" {
 		scopes = []string{r.Scope}
 	}
 	var out []observation
 	for _, scope := range scopes {
-		sc, err := e.st.Scorecard(ctx, scope, "", nil)
+		sc, err := e.st.Scorecard(ctx, scope, month, nil)
 		if err != nil {
 			return nil, err
 		}
