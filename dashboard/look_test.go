@@ -239,6 +239,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 	if lost := s.eval(t, lostLanguage); lost != "" {
 		t.Errorf("%s: links and forms of an English page that lead to Chinese: %s", name, lost)
 	}
+	if broken := s.eval(t, brokenHeader); broken != "" {
+		t.Errorf("%s at 1440 px: %s", name, broken)
+	}
 	for _, v := range append([]viewport{desktop}, widths...) {
 		if v != desktop {
 			s.setViewport(t, v)
@@ -262,6 +265,25 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 		}
 	}
 }
+
+// brokenHeader names the header's labels broken over two lines (English broke "Peer /
+// ranking", "中 / 文" and "Sign / out" for an admin at 1440 px), and says so when the menu
+// itself runs on two lines.
+const brokenHeader = `(function () {
+  var bad = [];
+  document.querySelectorAll('header.top .brand, header.top nav a, header.top .lang, header.top form.logout > *').forEach(function (e) {
+    if (e.offsetParent === null) return;
+    var r = document.createRange();
+    r.selectNodeContents(e);
+    var tops = {};
+    Array.prototype.forEach.call(r.getClientRects(), function (c) { if (c.width > 0) tops[Math.round(c.top)] = true; });
+    if (Object.keys(tops).length > 1) bad.push('"' + e.textContent.trim() + '" is broken over two lines');
+  });
+  var rows = {};
+  document.querySelectorAll('header.top nav a').forEach(function (a) { if (a.offsetParent !== null) rows[Math.round(a.getBoundingClientRect().top)] = true; });
+  if (Object.keys(rows).length > 1) bad.push('the menu runs on ' + Object.keys(rows).length + ' lines');
+  return bad.join('; ');
+})()`
 
 // pageWords is the page's HTML without what is code or data, not words: a column named
 // unit_kind in the console's schema is not a label's key.
