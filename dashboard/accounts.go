@@ -33,6 +33,10 @@ const (
 	PermVerify         Permission = "verify"          // verify (销号) or return ledger closures
 )
 
+// permissions lists every permission, for the labels that name them (perm_…).
+var permissions = []Permission{PermViewDashboards, PermRunSQL, PermExport, PermAdminLoads, PermManageAccounts,
+	PermReadAudit, PermManageSaved, PermReport, PermReviewReports, PermVerify}
+
 // Roles, each a named set of permissions (not a ladder: a reporter holds a permission a
 // viewer lacks and lacks every one a viewer has).
 const (
@@ -68,6 +72,15 @@ func ScopeOf(role, unit string) warehouse.RowScope {
 		return warehouse.UnitScope(unit)
 	}
 	return warehouse.ProvinceScope()
+}
+
+// permNames are the permissions' names, the keys of their labels.
+func permNames() []string {
+	names := make([]string, len(permissions))
+	for i, p := range permissions {
+		names[i] = string(p)
+	}
+	return names
 }
 
 // RoleNames lists the roles, for messages and flags.

@@ -89,17 +89,34 @@ func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
 			case ss == nil || ss.Demo:
 				return echo.NewHTTPError(http.StatusUnauthorized, "sign in (or send an API token) first")
 			}
-			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s may not do this; it needs the %s permission", ss.User, permList(ps)))
+			return forbidden{user: ss.User, role: ss.Role, needs: ps}
 		}
 	}
 }
 
-func permList(ps []Permission) string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
+// forbidden is a signed-in account refused a route for want of a permission. Its error
+// is for scripts and the log; a page says it in the reader's language (inLang).
+type forbidden struct {
+	user, role string
+	needs      []Permission
+}
+
+func (f forbidden) Error() string {
+	names := make([]string, len(f.needs))
+	for i, p := range f.needs {
 		names[i] = string(p)
 	}
-	return strings.Join(names, " or ")
+	return fmt.Sprintf("%s may not do this; it needs the %s permission", f.user, strings.Join(names, " or "))
+}
+
+// inLang names the permissions the page needs and the account that lacks them:
+// 此页需要“运行 SQL 查询”权限，账号“filler”（填报员）没有。
+func (f forbidden) inLang(lang string) string {
+	names := make([]string, len(f.needs))
+	for i, p := range f.needs {
+		names[i] = t(lang, "perm_"+string(p))
+	}
+	return fmt.Sprintf(t(lang, "forbidden_detail"), strings.Join(names, t(lang, "perm_or")), f.user, t(lang, "role_"+f.role))
 }
 
 // dropAddressToken takes a CSRF token out of the request's address before the check reads

@@ -71,8 +71,12 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", http.StatusForbidden, []string{"无权访问此页", "请联系管理员", `href="/report"`}},
-		{"/?lang=en", http.StatusForbidden, []string{"Not allowed", "ask an administrator", `href="/report"`}},
+		// What it lacks, in its reader's words: the English line with the permission's
+		// code stood under the Chinese heading.
+		{"/", http.StatusForbidden, []string{"无权访问此页", "请联系管理员", `href="/report"`, `<p class="notice" id="error-message">此页需要“查看仪表盘”权限，账号“filler”（填报员）没有。</p>`}},
+		{"/console", http.StatusForbidden, []string{`此页需要“运行 SQL 查询”权限，账号“filler”（填报员）没有。`}},
+		{"/?lang=en", http.StatusForbidden, []string{"Not allowed", "ask an administrator", `href="/report?lang=en"`,
+			"This page needs the permission to view the dashboards, which the account “filler”, whose role is reporter (a unit&#39;s staff), does not have."}},
 		{"/no-such-page", http.StatusNotFound, []string{"页面不存在", "地址有误"}},
 	} {
 		res, err := filler.Get(f.srv.URL + tc.path)

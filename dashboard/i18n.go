@@ -37,6 +37,7 @@ var labelFamilies = map[string][]string{
 	"status_":        slices.Concat(warehouse.LedgerStatuses, runStatuses, auditOutcomes),
 	"started_":       warehouse.StartedByKinds,
 	"role_":          RoleNames(),
+	"perm_":          permNames(),
 	"reject_kind_":   warehouse.RejectKinds,
 	"job_":           warehouse.Jobs,
 	"changes_":       {warehouse.ChangeAdded, warehouse.ChangeRevised},

@@ -279,12 +279,19 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	var ce *choiceError
 	var stale staleForm
+	var refused forbidden
+	inPageLang := false
 	switch {
 	case errors.As(err, &ce):
 		s.answerChoice(c, ce)
 		return
 	case errors.As(err, &stale):
 		status, msg = http.StatusForbidden, stale.Error()
+	case errors.As(err, &refused):
+		status, msg = http.StatusForbidden, refused.Error()
+		if !isAPI(c) {
+			msg, inPageLang = refused.inLang(pageLang(c)), true
+		}
 	case errors.As(err, &he):
 		status, msg = he.Code, stringOf(he.Message)
 	case errors.Is(err, warehouse.ErrNotFound):
@@ -325,7 +332,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		again = formPage(c)
 	}
 	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
-		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)), "Again": again, "InPageLang": false})
+		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c), lang), "Again": again, "InPageLang": inPageLang})
 }
 
 // formPage is the page of this site a form was sent from (its Referer), or "".
@@ -357,13 +364,17 @@ func (e staleForm) Error() string {
 	return "the page has expired (its form's CSRF token is not its cookie's); reload it and send again"
 }
 
-// homeOf is where a session's pages start: a unit's reporter has its report, not the
-// province's dashboards (which refuse it).
-func homeOf(ss *session) string {
+// homeOf is where a session's pages start, in the page's language: a unit's reporter has
+// its report, not the province's dashboards (which refuse it).
+func homeOf(ss *session, lang string) string {
+	home := "/"
 	if ss != nil && !ss.can(PermViewDashboards) && ss.can(PermReport) {
-		return "/report"
+		home = "/report"
 	}
-	return "/"
+	if lang == langEn {
+		home += "?lang=en"
+	}
+	return home
 }
 
 // answerChoice answers a parameter outside its values with 200 and the reason: the JSON
@@ -375,7 +386,7 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 		return
 	}
 	_ = c.Render(http.StatusOK, "error.html", map[string]any{"Lang": lang, "Status": http.StatusOK, "Heading": t(lang, "param_title"),
-		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c)),
+		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c), lang),
 		// The reason is worded in the page's language; other errors' messages are English.
 		"Again": "", "InPageLang": true})
 }
