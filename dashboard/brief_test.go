@@ -270,6 +270,23 @@ func TestBriefRefusesPeriodsNotOver(t *testing.T) {
 	}
 }
 
+// A briefing of a year whose targets have no data says so: 1949's and 2015's said "every
+// target stands as it did the year before and none is missed".
+func TestBriefOfTargetsWithoutDataSaysSo(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for _, tc := range []struct{ period, want, not string }{
+		{"2015", "本期各项目标均无可评价的数据", "没有未达标的目标"},
+		{"1949&lang=en", "No target has data for this period", "none is missed"},
+		{"2024", "人均地区生产总值达到全国的55%", "无可评价的数据"},
+	} {
+		_, body, _ := get(t, srv.URL+"/brief?period="+tc.period)
+		if !strings.Contains(body, tc.want) || strings.Contains(body, tc.not) {
+			t.Errorf("the briefing of %s lacks %q or says %q", tc.period, tc.want, tc.not)
+		}
+	}
+}
+
 // An English briefing names the campaign's units in English (before: "临夏回族自治州 came
 // first", "酒泉市 …" in English sentences), and a city's count stands apart from its name
 // ("Jiuquan 4 overdue", not "Jiuquan4 overdue").

@@ -36,10 +36,12 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	lang := d.lang
 	var out []BriefSentence
 	calm := 0 // targets as they stood the year before: no news, but said, so none seems forgotten
+	assessed := 0
 	for _, ts := range now {
 		if ts.Actual == nil {
 			continue
 		}
+		assessed++
 		prev, hadPrev := was[ts.Code]
 		changed := hadPrev && prev != ts.Status
 		if hadPrev && !changed && ts.Status != warehouse.TargetRed {
@@ -68,7 +70,12 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		out = append(out, s.done())
 	}
 	switch {
-	case len(out) == 0 && len(now) > 0:
+	case assessed == 0 && len(now) > 0:
+		// Nothing to compare is not "none missed" (a briefing of 1949 said so).
+		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s.words(t(lang, "brief_targets_no_data"))
+		out = append(out, s.done())
+	case len(out) == 0:
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
 		s.words(t(lang, "brief_targets_calm"))
 		out = append(out, s.done())
