@@ -97,6 +97,8 @@ func TestBadFileCorpus(t *testing.T) {
 		{name: "XLSX zip bomb", job: JobEconomy, file: zipBomb, refused: "the limit for one file is 8388608"},
 		{name: "10 MB line", job: JobEconomy, file: writeBytes("long.csv", []byte(longHeader+"2019,甘肃,gdp,"+strings.Repeat("9", 10<<20)+",亿元\n")),
 			refused: "line 2 is longer than 1048576 bytes"},
+		{name: "a cell longer than a spreadsheet's", job: JobEconomy, file: longCellWorkbook,
+			refused: "long-cell.xlsx: sheet 数据 cell C2 holds 40000 characters; a spreadsheet cell holds at most 32767"},
 		{name: "formula cells", job: JobEconomy, file: formulaWorkbook, loaded: 2, check: valueIs("gdp", "620000", 2018, 8246.1*2)},
 		{name: "merged headers, wide", job: JobEconomy, file: mergedWorkbook, mapping: &Mapping{Name: "m", Job: JobEconomy, HeaderRows: 2, HeaderMarker: "地区",
 			Columns: map[string]string{"region": "地区"}, Fixed: map[string]string{"indicator": "gdp"}, Wide: &WideLayout{Field: "period"}},
@@ -217,16 +219,29 @@ func zipBomb(t *testing.T, dir string) string {
 // formulaWorkbook is a minimal workbook as Excel saves it: formula cells carry their last
 // computed value, which is what a load must read.
 func formulaWorkbook(t *testing.T, dir string) string {
+	return sheetWorkbook(t, dir, "formula.xlsx",
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c><c r="B1" t="inlineStr"><is><t>region_code</t></is></c><c r="C1" t="inlineStr"><is><t>indicator</t></is></c><c r="D1" t="inlineStr"><is><t>value</t></is></c></row>`+
+			`<row r="2"><c r="A2"><v>2018</v></c><c r="B2"><v>620000</v></c><c r="C2" t="inlineStr"><is><t>gdp_prerev</t></is></c><c r="D2"><v>8246.1</v></c></row>`+
+			`<row r="3"><c r="A3"><v>2018</v></c><c r="B3"><v>620000</v></c><c r="C3" t="inlineStr"><is><t>gdp</t></is></c><c r="D3"><f>D2*2</f><v>16492.2</v></c></row>`)
+}
+
+// longCellWorkbook has a cell longer than any spreadsheet cell holds, as a 424 KB workbook
+// of 400 such cells (1 MiB each) that took the server from 365 MB to 1.29 GB did.
+func longCellWorkbook(t *testing.T, dir string) string {
+	return sheetWorkbook(t, dir, "long-cell.xlsx",
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c><c r="B1" t="inlineStr"><is><t>region_code</t></is></c><c r="C1" t="inlineStr"><is><t>indicator</t></is></c><c r="D1" t="inlineStr"><is><t>value</t></is></c></row>`+
+			`<row r="2"><c r="A2"><v>2018</v></c><c r="B2"><v>620000</v></c><c r="C2" t="inlineStr"><is><t>`+strings.Repeat("甘", 40000)+`</t></is></c><c r="D2"><v>1</v></c></row>`)
+}
+
+// sheetWorkbook writes a minimal workbook, as Excel saves one, whose one sheet (数据) holds
+// the rows given (sheetData's inside).
+func sheetWorkbook(t *testing.T, dir, name, rows string) string {
 	files := map[string]string{
 		"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
 		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
 		"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-		"xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
-			`<row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c><c r="B1" t="inlineStr"><is><t>region_code</t></is></c><c r="C1" t="inlineStr"><is><t>indicator</t></is></c><c r="D1" t="inlineStr"><is><t>value</t></is></c></row>` +
-			`<row r="2"><c r="A2"><v>2018</v></c><c r="B2"><v>620000</v></c><c r="C2" t="inlineStr"><is><t>gdp_prerev</t></is></c><c r="D2"><v>8246.1</v></c></row>` +
-			`<row r="3"><c r="A3"><v>2018</v></c><c r="B3"><v>620000</v></c><c r="C3" t="inlineStr"><is><t>gdp</t></is></c><c r="D3"><f>D2*2</f><v>16492.2</v></c></row>` +
-			`</sheetData></worksheet>`,
+		"xl/worksheets/sheet1.xml":   `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + rows + `</sheetData></worksheet>`,
 	}
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
@@ -242,7 +257,7 @@ func formulaWorkbook(t *testing.T, dir string) string {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return writeBytes("formula.xlsx", out.Bytes())(t, dir)
+	return writeBytes(name, out.Bytes())(t, dir)
 }
 
 // mergedWorkbook has a title row, a two-row header whose top cell spans the years, regions

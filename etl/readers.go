@@ -43,6 +43,7 @@ type rowReader interface {
 const (
 	maxLineBytes  = 1 << 20  // a CSV line longer than this refuses the file
 	maxXLSXXMLMem = 64 << 20 // a sheet's XML held in memory; larger sheets stream from disk
+	maxCellChars  = 32767    // the most a spreadsheet cell holds (Excel's limit)
 )
 
 // maxXLSXUnzip bounds the total unzipped size of a workbook, so a zip bomb is refused
@@ -331,6 +332,16 @@ func (x *xlsxRows) next() (sourceRow, error) {
 		cells, err := x.rows.Columns()
 		if err != nil {
 			return sourceRow{}, fmt.Errorf("%w: sheet %s row %d: %v", errFileRejected, x.sheets[x.cur], x.row, err)
+		}
+		for i, c := range cells {
+			// A longer cell comes from no spreadsheet program, and a file of them held the
+			// server's memory at a gigabyte through its preview's kept rows.
+			if len(c) > maxCellChars {
+				if n := utf8.RuneCountInString(c); n > maxCellChars {
+					name, _ := excelize.CoordinatesToCellName(i+1, x.row)
+					return sourceRow{}, xlsxRefused(x.name, "sheet %s cell %s holds %d characters; a spreadsheet cell holds at most %d", x.sheets[x.cur], name, n, maxCellChars)
+				}
+			}
 		}
 		cells = x.fillMerged(cells)
 		if x.cells += int64(len(cells)); x.cells > xlsxLimit.cells {
