@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"errors"
 	"io"
 	"log/slog"
@@ -421,9 +422,9 @@ func TestSignInIsSlowedPerAccount(t *testing.T) {
 // refused while the name is locked, and the known one's own failures still lock it.
 func TestAFloodOfWrongPasswordsDoesNotLockTheOwnerOut(t *testing.T) {
 	f := newAccountsServer(t, true, func(c *dashboard.Config) { c.TrustedProxies = []string{"127.0.0.1/32"} })
-	try := func(c *http.Client, address, password string) int {
+	tryAs := func(c *http.Client, address, user, password string) int {
 		token := pageToken(t, c, f.srv.URL+"/login")
-		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"user": {"ops"}, "password": {password}, "_csrf": {token}}.Encode()))
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"user": {user}, "password": {password}, "_csrf": {token}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", address)
 		res, err := c.Do(req)
@@ -433,6 +434,7 @@ func TestAFloodOfWrongPasswordsDoesNotLockTheOwnerOut(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
+	try := func(c *http.Client, address, password string) int { return tryAs(c, address, "ops", password) }
 	owner, laptop := f.client(t), f.client(t)
 	for _, c := range []*http.Client{owner, laptop} {
 		if code := try(c, "198.51.100.1", "ops-pw"); code != http.StatusSeeOther {
@@ -452,6 +454,18 @@ func TestAFloodOfWrongPasswordsDoesNotLockTheOwnerOut(t *testing.T) {
 	}
 	if code := try(owner, "198.51.100.1", "ops-pw"); code != http.StatusSeeOther {
 		t.Errorf("the owner's browser, while the name is locked from elsewhere: %d, want 303", code)
+	}
+	// One person behind the office's address, guessing names, locks the address for
+	// browsers not known; the owner's own goes on signing in (it was refused 429).
+	guesser := f.client(t)
+	for i := 0; i < 12; i++ {
+		tryAs(guesser, "198.51.100.1", fmt.Sprintf("nobody%d", i), "guess")
+	}
+	if code := tryAs(f.client(t), "198.51.100.1", "leader", "leader-pw"); code != http.StatusTooManyRequests {
+		t.Errorf("an unknown browser at the address of 12 guesses: %d, want 429", code)
+	}
+	if code := try(owner, "198.51.100.1", "ops-pw"); code != http.StatusSeeOther {
+		t.Errorf("the owner's browser at the address another locked: %d, want 303", code)
 	}
 	for i := 0; i < 5; i++ {
 		try(owner, "198.51.100.1", "typo")

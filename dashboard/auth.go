@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -206,8 +207,13 @@ func newFailureLimiter(now func() time.Time, every time.Duration, burst int) *fa
 	return &failureLimiter{now: now, every: every, burst: burst, names: map[string]*rate.Limiter{}}
 }
 
-// maxLimitedNames bounds the per-name limiters kept; past it they start over.
+// maxLimitedNames bounds the per-name limiters kept. Past it those no longer limiting are
+// dropped; if every one still limits, new names share one limiter (before, all were
+// dropped, and 10,000 made-up names unlocked any account).
 const maxLimitedNames = 10_000
+
+// overflowKey is the limiter new names share while every kept one still limits.
+const overflowKey = "\x00overflow"
 
 // limitKey bounds the memory a made-up name takes; account names are at most 64 letters.
 func limitKey(name string) string {
@@ -222,6 +228,9 @@ func (l *failureLimiter) allowed(name string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lim, ok := l.names[name]
+	if !ok && len(l.names) >= maxLimitedNames {
+		lim, ok = l.names[overflowKey]
+	}
 	return !ok || lim.TokensAt(l.now()) >= 1
 }
 
@@ -229,15 +238,20 @@ func (l *failureLimiter) failed(name string) {
 	name = limitKey(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.now()
 	lim, ok := l.names[name]
-	if !ok {
+	if !ok && len(l.names) >= maxLimitedNames {
+		maps.DeleteFunc(l.names, func(_ string, lim *rate.Limiter) bool { return lim.TokensAt(now) >= 1 })
 		if len(l.names) >= maxLimitedNames {
-			clear(l.names)
+			name = overflowKey
+			lim, ok = l.names[name]
 		}
+	}
+	if !ok {
 		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
 		l.names[name] = lim
 	}
-	lim.AllowN(l.now(), 1)
+	lim.AllowN(now, 1)
 }
 
 func (s *Server) authRoutes(e *echo.Echo) {
@@ -262,24 +276,25 @@ func (s *Server) login(c echo.Context) error {
 	name, password := c.FormValue("user"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	ip := c.RealIP()
-	// A browser the account has signed in from counts its own failures, not the name's.
-	tries := name
+	// A browser the account has signed in from counts its own failures, not the name's nor
+	// its address's: one person guessing behind an office's address kept everyone out.
+	tries, from := name, ip
 	device, known := s.knownDevice(c, name)
 	if known {
-		tries = name + "\x00" + device
+		tries, from = name+"\x00"+device, ip+"\x00"+device
 	}
 	if !s.loginTries.allowed(tries) {
 		s.log.Warn("sign-in refused: too many failures for the account", "user", name, "ip", ip)
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins for this account; wait a minute")
 	}
-	if !s.addressTries.allowed(ip) {
+	if !s.addressTries.allowed(from) {
 		s.log.Warn("sign-in refused: too many failures from the address", "user", name, "ip", ip)
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed sign-ins from this address; wait a minute")
 	}
 	u, ok := s.accounts.checkPassword(ctx, name, password)
 	if !ok {
 		s.loginTries.failed(tries)
-		s.addressTries.failed(ip)
+		s.addressTries.failed(from)
 		s.log.Warn("sign-in refused", "user", name, "ip", c.RealIP())
 		v := loginView{page: newPage(c, "", "sign_in"), Next: next, Error: t(pageLang(c), "bad_login"), User: name}
 		return c.Render(http.StatusUnauthorized, "login.html", v)
