@@ -76,6 +76,10 @@ func (s *Server) saveAPI(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "a saved query needs a name (200 bytes at most) and a statement (64 KiB at most)")
 	}
 	ctx, user := c.Request().Context(), currentSession(c).User
+	// The count is checked and the query written as one step: saves sent at once each
+	// passed the check before any was written.
+	s.saving.Lock()
+	defer s.saving.Unlock()
 	n, bytes, err := cs.SavedUsage(ctx, user)
 	if err != nil {
 		return err

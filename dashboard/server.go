@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -107,9 +108,11 @@ type Config struct {
 
 // Server holds the routes' dependencies.
 type Server struct {
-	cfg   Config
-	store Warehouse
-	runs  Runs
+	cfg Config
+	// saving holds a saved query's check of its account's allowance and its write together.
+	saving sync.Mutex
+	store  Warehouse
+	runs   Runs
 	// reports are units' monthly reports, read and written within the caller's scope.
 	reports Reports
 	jobs    Jobs
