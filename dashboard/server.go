@@ -111,8 +111,11 @@ type Server struct {
 	cfg Config
 	// saving holds a saved query's check of its account's allowance and its write together.
 	saving sync.Mutex
-	store  Warehouse
-	runs   Runs
+	// statements are the accounts with an ad hoc statement running or waiting (oneStatement).
+	statementsMu sync.Mutex
+	statements   map[string]bool
+	store        Warehouse
+	runs         Runs
 	// reports are units' monthly reports, read and written within the caller's scope.
 	reports Reports
 	jobs    Jobs
@@ -167,7 +170,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	}
 	cfg.Spool = cfg.Spool.orDefaults()
 	s := &Server{cfg: cfg, store: store, runs: store, reports: store, jobs: cfg.Jobs, log: log, tmpl: tmpl,
-		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}}
+		spools: make(chan struct{}, cfg.Spool.Files), spooled: &spoolBudget{max: cfg.Spool.TotalBytes}, statements: map[string]bool{}}
 	if err := s.setUpAccounts(store); err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 	if ff.maxRows != nil {
 		lim.MaxRows = min(lim.MaxRows, ff.maxRows())
 	}
-	res, err := sq.AuditedStream(c.Request().Context(), user, action, format, stmt, lim, enc)
+	res, err := s.stream(c, user, action, format, stmt, lim, enc)
 	if err != nil {
 		return err
 	}

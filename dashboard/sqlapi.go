@@ -76,9 +76,33 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	counted := &spoolWriter{w: f, max: s.cfg.Spool.Console.MaxResultBytes * 8, budget: s.spooled, what: "the answer"}
 	defer counted.release()
 	out := &jsonRows{w: bufio.NewWriterSize(counted, 256<<10)}
-	res, err := sq.AuditedStream(c.Request().Context(), user, "query", req.Format, req.Statement, s.cfg.Spool.Console, out)
+	res, err := s.stream(c, user, "query", req.Format, req.Statement, s.cfg.Spool.Console, out)
 	return out.finish(c, f, res, err)
 }
+
+// stream runs user's statement through the guard into sink, one statement of an account
+// at a time: ad hoc statements wait for the engine one by one, and one analyst's three
+// heavy ones held every other's for a minute and a half. Another of the account's, while
+// one runs or waits, is refused (errOneStatement); the mark goes when the statement ends,
+// before its answer is sent.
+func (s *Server) stream(c echo.Context, user, action, format, stmt string, lim warehouse.Limits, sink warehouse.RowSink) (*warehouse.Streamed, error) {
+	s.statementsMu.Lock()
+	if s.statements[user] {
+		s.statementsMu.Unlock()
+		return nil, errOneStatement
+	}
+	s.statements[user] = true
+	s.statementsMu.Unlock()
+	defer func() {
+		s.statementsMu.Lock()
+		delete(s.statements, user)
+		s.statementsMu.Unlock()
+	}()
+	return s.store.AuditedStream(c.Request().Context(), user, action, format, stmt, lim, sink)
+}
+
+// errOneStatement refuses an account's statement while another of its own runs or waits.
+var errOneStatement = errors.New("the account's previous statement is still running or waiting; wait for it to end (or cancel it) first")
 
 // jsonRows is the SQL API's JSON answer, written to its spool file as the rows arrive so
 // that no more than a chunk of them is held: {"columns": […], "rows": [[…], …],
@@ -179,6 +203,8 @@ func sqlFailure(err error, lang string) (int, map[string]any) {
 		busy    *spoolsBusyError
 	)
 	switch {
+	case errors.Is(err, errOneStatement):
+		return http.StatusTooManyRequests, map[string]any{"error": err.Error(), "message": t(lang, "console_one_at_a_time")}
 	case errors.As(err, &busy):
 		return http.StatusServiceUnavailable, map[string]any{"error": err.Error(), "message": fmt.Sprintf(t(lang, "downloads_busy"), busy.slots)}
 	case errors.As(err, &refused):
