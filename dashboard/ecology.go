@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -145,7 +146,10 @@ func (s *Server) ecologyAPI(c echo.Context) error {
 
 type ecologyView struct {
 	page
-	AsOf    string
+	AsOf string
+	// Stale says, when the page opens on a last report long past, how old it is and what
+	// counts as overdue today; StaleLink opens the ledger as of today.
+	Stale, StaleLink string
 	Dates   []option
 	Total   int
 	Overdue int
@@ -182,7 +186,46 @@ func (s *Server) ecologyPage(c echo.Context) error {
 	if v.Sources, err = s.store.RunLineage(c.Request().Context(), d.runs); err != nil {
 		return err
 	}
+	if c.QueryParam("as_of") == "" && len(d.Dates) > 0 {
+		if v.Stale, v.StaleLink, err = s.ledgerAge(c, d.AsOf, regions); err != nil {
+			return err
+		}
+	}
 	return c.Render(http.StatusOK, "ecology.html", v)
+}
+
+// staleLedger is how long after its last report the ledger's page says the report is old:
+// a quarter's reports, and a month's grace.
+const staleLedger = 120 * 24 * time.Hour
+
+// ledgerAge says, when the ledger's last report (asOf, the page's default day) is older
+// than staleLedger, how old, and how many items are overdue today: as of its last report
+// a ledger 23 months old said 27 overdue, and 96 were by today, with nothing to tell them
+// apart. It gives the address of the ledger as of today too.
+func (s *Server) ledgerAge(c echo.Context, asOf string, regions map[string]warehouse.Region) (note, link string, err error) {
+	last, err := time.ParseInLocation(time.DateOnly, asOf, warehouse.ProvinceTime)
+	if err != nil {
+		return "", "", err
+	}
+	now := s.now().In(warehouse.ProvinceTime)
+	if now.Sub(last) < staleLedger {
+		return "", "", nil
+	}
+	today, err := time.Parse(time.DateOnly, now.Format(time.DateOnly))
+	if err != nil {
+		return "", "", err
+	}
+	d, err := s.ledgerOn(c.Request().Context(), currentSession(c).scope(), today, regions)
+	if err != nil {
+		return "", "", err
+	}
+	lang := pageLang(c)
+	q := url.Values{"as_of": {today.Format(time.DateOnly)}}
+	if lang == langEn {
+		q.Set("lang", langEn)
+	}
+	days := int(now.Sub(last).Hours() / 24)
+	return fmt.Sprintf(t(lang, "ledger_stale"), asOf, days, today.Format(time.DateOnly), d.Overdue), "/ecology?" + q.Encode(), nil
 }
 
 func regionLabel(regions map[string]warehouse.Region, code, lang string) string {

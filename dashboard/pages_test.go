@@ -2,12 +2,15 @@ package dashboard_test
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"jinwei/dashboard"
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
@@ -93,6 +96,36 @@ func TestCountiesAPI(t *testing.T) {
 	}
 	if code, body, _ := get(t, srv.URL+"/api/counties?filter=rich"); code != http.StatusOK || !strings.Contains(body, "all, poverty, national_key, provincial_key") {
 		t.Errorf("unknown filter answered %d %.200s; want 200 naming the filters", code, body)
+	}
+}
+
+// A ledger whose last report is long past says so, and what is overdue today: opened on
+// its last report (2024-12-31) the page said 27 overdue 23 months on, when 96 were, with
+// nothing to tell a leader the figures were old.
+func TestAnOldLedgerSaysItsAge(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, warehouse.ProvinceTime)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Clock: func() time.Time { return now }}, etltest.SharedDemo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := inProcess{app}
+	_, zh := in.get("/ecology")
+	for _, want := range []string{"台账最近一次报送截至 2024-12-31，距今已 704 天", "按今天（2026-12-05）计，逾期未完成 96 项", `href="/ecology?as_of=2026-12-05"`, `<p class="big">27</p>`} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("the ledger's page, 704 days after its last report, lacks %s", want)
+		}
+	}
+	if _, en := in.get("/ecology?lang=en"); !strings.Contains(en, "The ledger was last reported as of 2024-12-31, 704 days ago") {
+		t.Errorf("the English page does not say how old the ledger is")
+	}
+	// As of today the count is the notice's, and the page says nothing of age.
+	if _, today := in.get("/ecology?as_of=2026-12-05"); !strings.Contains(today, `<p class="big">96</p>`) || strings.Contains(today, "ledger-stale") {
+		t.Errorf("the ledger as of today does not count 96 overdue, or says it is old")
+	}
+	now = time.Date(2025, 1, 20, 10, 0, 0, 0, warehouse.ProvinceTime)
+	if _, fresh := in.get("/ecology"); strings.Contains(fresh, "ledger-stale") {
+		t.Errorf("a ledger reported 20 days ago is said to be old")
 	}
 }
 
