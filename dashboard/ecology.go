@@ -150,11 +150,11 @@ type ecologyView struct {
 	// Stale says, when the page opens on a last report long past, how old it is and what
 	// counts as overdue today; StaleLink opens the ledger as of today.
 	Stale, StaleLink string
-	Dates   []option
-	Total   int
-	Overdue int
-	Closed  int
-	Rows    []ledgerRow
+	Dates            []option
+	Total            int
+	Overdue          int
+	Closed           int
+	Rows             []ledgerRow
 }
 
 type ledgerRow struct {
