@@ -34,6 +34,9 @@ type campaignData struct {
 	Generated bool
 	// NoData says why there is no scorecard and which months have reports instead.
 	NoData string
+	// Behind says, on the default month, which months since are past their deadlines with
+	// no reports loaded: the page opens on the latest month with reports, however old.
+	Behind string
 	// Sources are the loads whose reports the scorecard and trend are made of.
 	Sources []warehouse.Lineage
 }
@@ -45,6 +48,7 @@ type campaignAnswer struct {
 	Trend     []api.TrendPoint `json:"trend"`
 	Generated bool             `json:"generated"`
 	NoData    string           `json:"no_data,omitempty"`
+	Behind    string           `json:"behind,omitempty"`
 	Sources   []api.Lineage    `json:"sources"`
 }
 
@@ -145,6 +149,9 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 		d.Scorecard = &warehouse.Scorecard{Kind: sc.Kind, Months: trimmed.Months}
 		return d, nil
 	}
+	if c.QueryParam("month") == "" && sc.Month[:7] < due {
+		d.Behind = behindText(sc.Month[:7], due, pageLang(c))
+	}
 	if d.Generated, err = s.store.CampaignGenerated(ctx, sc.Month); err != nil {
 		return d, err
 	}
@@ -153,6 +160,18 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	}
 	d.Sources, err = s.store.CampaignLineage(ctx, sc.Month)
 	return d, err
+}
+
+// behindText says which months after latest (2006-01), up to due, are past their deadlines
+// with no reports loaded: 2025-02's scorecard opened the page in December 2026 as if it
+// were the month's news.
+func behindText(latest, due, lang string) string {
+	l, _ := time.Parse("2006-01", latest)
+	d, _ := time.Parse("2006-01", due)
+	if months := (d.Year()-l.Year())*12 + int(d.Month()-l.Month()); months > 1 {
+		return fmt.Sprintf(t(lang, "sc_behind"), latest, months, l.AddDate(0, 1, 0).Format("2006-01"), due)
+	}
+	return fmt.Sprintf(t(lang, "sc_behind_one"), latest, due)
 }
 
 // campaignNoData says which months have reports when the one asked for has none.
@@ -170,7 +189,7 @@ func (s *Server) campaignAPI(c echo.Context) error {
 		return err
 	}
 	ans := campaignAnswer{Kind: d.Kind, Scorecard: api.ScorecardOf(d.Scorecard), Trend: api.Trend(d.Trend),
-		Generated: d.Generated, NoData: d.NoData, Sources: api.Lineages(d.Sources)}
+		Generated: d.Generated, NoData: d.NoData, Behind: d.Behind, Sources: api.Lineages(d.Sources)}
 	// A unit's name is the scorecard's (Chinese); its English name goes beside it, as the
 	// regions' names do in the other answers.
 	if ans.Scorecard != nil && len(ans.Scorecard.Units) > 0 {
@@ -192,7 +211,7 @@ type campaignView struct {
 	Month, Kind   string
 	// Baseline says what rank changes are against; Published this month's publication.
 	Baseline, Published string
-	NoData              string
+	NoData, Behind      string
 }
 
 type scoreRow struct {
@@ -252,7 +271,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 	if len(d.Trend) > 0 {
 		v.addChart("campaign-trend", 380, campaignTrendChart(d.Trend, lang))
 	}
-	v.Sources, v.NoData = d.Sources, d.NoData
+	v.Sources, v.NoData, v.Behind = d.Sources, d.NoData, d.Behind
 	return c.Render(http.StatusOK, "campaign.html", v)
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -598,6 +599,34 @@ func campaignAnswer(t *testing.T, c *http.Client, u string) campaignJSON {
 		t.Fatalf("GET %s: %d %v %.200s", u, code, err, body)
 	}
 	return d
+}
+
+// A campaign page opened on a month long past says which months since are due and
+// missing: in December 2026 it opened on 2025-02 as if that were the month's news.
+func TestCampaignSaysWhichMonthsAreMissingSince(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, warehouse.ProvinceTime)
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Clock: func() time.Time { return now }}, etltest.SharedDemo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := inProcess{app}
+	for _, tc := range []struct {
+		now        time.Time
+		path, want string
+	}{
+		{now, "/campaign", "最近有月报的月份是 2025-02；此后 20 个月（2025-03 至 2026-10）的月报已过截止日期，尚未载入。"},
+		{now, "/campaign?lang=en&kind=county", "The latest month with reports is 2025-02; the 20 months since (2025-03 to 2026-10) are past their deadlines"},
+		{time.Date(2025, 4, 10, 9, 0, 0, 0, warehouse.ProvinceTime), "/campaign", "最近有月报的月份是 2025-02；2025-03 的月报已过截止日期，尚未载入。"},
+		{time.Date(2025, 3, 20, 9, 0, 0, 0, warehouse.ProvinceTime), "/campaign", ""},
+		{now, "/campaign?month=2025-02", ""}, // a month asked for is the reader's choice
+	} {
+		now = tc.now
+		_, page := in.get(tc.path)
+		if got := regexp.MustCompile(`id="sc-behind">([^<]*)`).FindStringSubmatch(page); (tc.want == "") != (got == nil) || (got != nil && !strings.HasPrefix(got[1], tc.want)) {
+			t.Errorf("%s on %s: %q, want %q", tc.path, tc.now.Format(time.DateOnly), got, tc.want)
+		}
+	}
 }
 
 // The campaign pages open on the latest month whose reports are all due: the first unit
