@@ -136,6 +136,9 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 	d.Scorecard = &trimmed
 	if sc.Month == "" {
 		d.NoData = campaignNoData(month[:min(len(month), 7)], sc.Months, pageLang(c))
+		if len(sc.Months) == 0 {
+			d.NoData = withLoadHint(c, d.NoData, warehouse.JobCampaign)
+		}
 		return d, nil
 	}
 	if sc.Month[:7] > due {

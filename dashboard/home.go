@@ -30,7 +30,7 @@ func (s *Server) homeUnits(what string, next echo.HandlerFunc) echo.HandlerFunc 
 			}
 		}
 		lang := pageLang(c)
-		msg := fmt.Sprintf(t(lang, "home_no_units"), shortName(home, lang), t(lang, "nav_"+what))
+		msg := withLoadHint(c, fmt.Sprintf(t(lang, "home_no_units"), shortName(home, lang), t(lang, "nav_"+what)), warehouse.JobRegions)
 		if strings.HasPrefix(c.Path(), "/api/") {
 			return c.JSON(http.StatusOK, map[string]any{"home": s.cfg.HomeRegion, "missing": msg, "generated": false})
 		}

@@ -524,3 +524,40 @@ func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
 		t.Errorf("the briefing counts a move in population as progress: %s", regexp.MustCompile(`进位最多的指标：[^。]*`).FindString(b))
 	}
 }
+
+// A note of data not loaded tells its reader what it can do: a leader was shown
+// "jinwei etl load --job economy FILE", a command for the server's operator.
+func TestDataNotLoadedSaysWhoLoadsIt(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t)
+	leader, _ := f.signedIn(t, "leader")
+	ops, _ := f.signedIn(t, "ops")
+	demo := newServer(t, etltest.SharedDemo(t))
+	// Rural income has national values and no provincial ones in the demo data.
+	const page = "/ranking?indicator=rural_income"
+	for _, tc := range []struct {
+		who      string
+		c        *http.Client
+		base     string
+		want     []string
+		notWants string
+	}{
+		{"a leader", leader, f.srv.URL, []string{"暂无分省数据，无法排名", "数据管理员载入后即可在此查看。"}, "jinwei etl"},
+		{"an admin", ops, f.srv.URL, []string{"请在“运维 → 上传文件”选“经济数据”作业载入文件，或在服务器上运行 jinwei etl load --job economy 文件。"}, "数据管理员"},
+		{"demo mode's reader", http.DefaultClient, demo.URL, []string{"请在服务器上运行 jinwei etl load --job economy 文件 载入。"}, "运维"},
+	} {
+		p := body(t, tc.c, tc.base+page)
+		notice := regexp.MustCompile(`id="no-data">([^<]*)`).FindStringSubmatch(p)
+		if notice == nil {
+			t.Fatalf("%s: the ranking of rural income has no note of data not loaded", tc.who)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(notice[1], w) {
+				t.Errorf("%s reads %q, want %q in it", tc.who, notice[1], w)
+			}
+		}
+		if strings.Contains(notice[1], tc.notWants) {
+			t.Errorf("%s reads %q, with %q", tc.who, notice[1], tc.notWants)
+		}
+	}
+}

@@ -190,6 +190,9 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 	v.Sources = r.Sources
 	if len(r.Rows) == 0 {
 		v.NoData = noDataText(r, lang)
+		if len(r.Indicator.Years) == 0 {
+			v.NoData = withLoadHint(c, v.NoData, warehouse.JobEconomy)
+		}
 	} else {
 		v.addChart("ranking", 90+26*len(r.Rows), rankingChart(r, lang))
 	}
