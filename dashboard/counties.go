@@ -182,7 +182,7 @@ func (s *Server) countiesPage(c echo.Context) error {
 		v.Filters = append(v.Filters, option{f, t(lang, "filter_"+f), f == d.Filter})
 	}
 	for _, so := range countySorts {
-		v.Sorts = append(v.Sorts, option{so, t(lang, "sort_"+so), so == d.Sort})
+		v.Sorts = append(v.Sorts, option{so, sortLabel(r.Indicator, so, lang), so == d.Sort})
 	}
 	for _, row := range r.Rows {
 		v.Rows = append(v.Rows, countyTableRow{Rank: strconv.Itoa(row.Rank), GrowthRank: rankText(row.GrowthRank),
@@ -228,6 +228,16 @@ func (s *Server) homeShortName(c echo.Context) string {
 	return ""
 }
 
+// sortLabel names an order of the counties: by value, growth or change of place, judged
+// as the speech does (比进度、比进步、比进位), except for a size (population), which is
+// neither progress nor its lack.
+func sortLabel(ind warehouse.Indicator, by, lang string) string {
+	if ind.Neutral() {
+		return t(lang, "size_sort_"+by)
+	}
+	return t(lang, "sort_"+by)
+}
+
 func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 	names := make([]string, len(r.Rows))
 	links := make([]string, len(r.Rows))
@@ -253,7 +263,7 @@ func countyChart(r *warehouse.CountyRanking, by, lang string) map[string]any {
 		name = qualified(fmt.Sprintf(t(lang, "growth_of"), indicatorName(r.Indicator, lang)), lang, basisWord(r.Indicator.PriceBasis, lang), unit)
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), name, r.Year), t(lang, "sort_"+by)+" · "+t(lang, "poverty_colour"), lang)...)
+	bar.SetGlobalOptions(chartBase("county-ranking", fmt.Sprintf(t(lang, "chart_title"), name, r.Year), sortLabel(r.Indicator, by, lang)+" · "+t(lang, "poverty_colour"), lang)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "80", Top: "70", Bottom: "30", ContainLabel: opts.Bool(true)}),

@@ -47,6 +47,7 @@ var labelFamilies = map[string][]string{
 	"dim_":           {"study", "execution", "efficiency"},
 	"filter_":        countyFilterOrder,
 	"sort_":          countySorts,
+	"size_sort_":     countySorts,
 	"target_":        {"green", "amber", "red", "no_data"},
 	"metric_":        campaignTrendMetrics,
 	"flag_":          {"poverty", "national_key", "provincial_key"},

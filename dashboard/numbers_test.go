@@ -506,6 +506,10 @@ func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
 	if !strings.Contains(en, `class="direction">largest first (a size: no place is better than another)`) || strings.Contains(en, "higher is better") {
 		t.Errorf("the English ranking of population does not say it is a size")
 	}
+	// The counties of a size are ordered without the speech's judgements (比进度、比进位).
+	if _, counties := app.get("/counties?indicator=population"); !strings.Contains(counties, ">按数值<") || regexp.MustCompile(`比进度|比进步|比进位`).MatchString(counties) {
+		t.Errorf("the counties' population is ordered as progress: %s", regexp.MustCompile(`按数值[^<]*`).FindString(counties))
+	}
 	// An indicator with a better direction keeps its words and its gap.
 	if _, gdp := app.get("/ranking?indicator=gdp&year=2024&group=all31"); !strings.Contains(gdp, "数值越高越好") || !strings.Contains(gdp, `id="card-gap"`) {
 		t.Errorf("GDP's ranking lost its direction or its gap")
