@@ -1026,6 +1026,9 @@ const wallCheck = `(function () {
   if (bg[0] + bg[1] + bg[2] > 150) bad.push('background ' + bg.join(','));
   var h = parseFloat(getComputedStyle(document.querySelector('h1')).fontSize);
   if (h < 40) bad.push('title ' + h + 'px');
+  // The pickers are hidden: a line says what they chose (the cockpit's group went unnamed).
+  var ctx = document.getElementById('print-context');
+  if (document.querySelector('form.pickers select') && (!ctx || ctx.offsetParent === null || ctx.textContent.trim() === '')) bad.push('no line says what the hidden pickers chose');
   return bad.join('; ');
 })()`
 

@@ -18,6 +18,23 @@
   document.querySelectorAll('main > table, main > section > table, section.staged > table, .table-scroll').forEach(function (t) { t.tabIndex = 0; });
   var charts = [];
   var wall = document.body.hasAttribute('data-wall');
+  // Printing and the wall: the pickers and filters are hidden on paper and on a wall, so a
+  // line under the title says what they chose (indicator, period, group; a report's month;
+  // not a form that adds something, which posts) and how the ranking is ordered; the
+  // charts are redrawn at the paper's width without their toolbox before the page is laid
+  // out for print, and back after.
+  var context = document.getElementById('print-context');
+  var colon = document.documentElement.lang.indexOf('zh') === 0 ? '：' : ': ';
+  if (context) {
+    var chosen = Array.prototype.map.call(document.querySelectorAll('form.pickers label, form.filters[method=get] label'), function (l) {
+      var sel = l.querySelector('select');
+      if (!sel || sel.selectedIndex < 0) return '';
+      return l.firstChild.textContent.trim() + colon + sel.options[sel.selectedIndex].text;
+    }).filter(Boolean);
+    var order = document.querySelector('form.pickers .direction');
+    if (order && order.textContent.trim()) chosen.push(order.textContent.trim());
+    context.textContent = chosen.join(' · ');
+  }
   // A reader who asked the system for less motion gets still charts, drawn at once.
   var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   fitWall();
@@ -192,19 +209,6 @@
     }
   }
 
-  // Printing: the pickers and filters are hidden on paper, so a line under the title says
-  // what they chose (indicator, period, group; a report's month; not a form that adds
-  // something, which posts); the charts are redrawn at the paper's width without
-  // their toolbox before the page is laid out for print, and back after.
-  var context = document.getElementById('print-context');
-  var colon = document.documentElement.lang.indexOf('zh') === 0 ? '：' : ': ';
-  if (context) {
-    context.textContent = Array.prototype.map.call(document.querySelectorAll('form.pickers label, form.filters[method=get] label'), function (l) {
-      var sel = l.querySelector('select');
-      if (!sel || sel.selectedIndex < 0) return '';
-      return l.firstChild.textContent.trim() + colon + sel.options[sel.selectedIndex].text;
-    }).filter(Boolean).join(' · ');
-  }
   // Before print the page still has the screen's layout: 700 px fits A4 either way up. Once
   // laid out for print (the media query), the chart's box has the paper's width.
   function fitPaper(max) {
