@@ -581,8 +581,13 @@ func TestDemoVisitorsAreViewersOnly(t *testing.T) {
 	t.Parallel()
 	f := newAccountsServer(t, false, func(c *dashboard.Config) { c.Users = nil })
 	c := f.client(t)
-	if code := status(t, c, "GET", f.srv.URL+"/console", nil); code != http.StatusSeeOther {
-		t.Errorf("demo visitor opening the console: %d, want a redirect to sign in", code)
+	// Not to a sign-in form that no one can pass (there are no accounts): a page that says
+	// why, in the reader's language.
+	if code, body := call(t, c, "GET", f.srv.URL+"/console", nil, nil); code != http.StatusForbidden || !strings.Contains(body, "演示模式没有账号，此页需要“运行 SQL 查询”权限") {
+		t.Errorf("demo visitor opening the console: %d %.300s, want 403 saying demo mode has no accounts", code, body)
+	}
+	if code, body := call(t, c, "GET", f.srv.URL+"/console?lang=en", nil, nil); code != http.StatusForbidden || !strings.Contains(body, "Demo mode has no accounts, and this page needs the permission to run SQL queries") {
+		t.Errorf("demo visitor opening the English console: %d %.300s", code, body)
 	}
 	if code := status(t, c, "GET", f.srv.URL+"/api/sql/schema", nil); code != http.StatusUnauthorized {
 		t.Errorf("demo visitor on the SQL API: %d, want 401", code)

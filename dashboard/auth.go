@@ -85,7 +85,11 @@ func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
 				return next(c)
 			case (ss == nil || ss.Demo) && !isAPI(c) && c.QueryParam("screen") == "wall":
 				return c.Redirect(http.StatusSeeOther, wallSignInURL(c))
-			case (ss == nil || ss.Demo) && !isAPI(c):
+			case ss != nil && ss.Demo && !isAPI(c):
+				// With no accounts there is no one to sign in as: the sign-in form it led to
+				// could never succeed.
+				return forbidden{user: ss.User, role: ss.Role, needs: ps, demo: true}
+			case ss == nil && !isAPI(c):
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			case ss == nil || ss.Demo:
 				return echo.NewHTTPError(http.StatusUnauthorized, "sign in (or send an API token) first")
@@ -100,6 +104,8 @@ func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
 type forbidden struct {
 	user, role string
 	needs      []Permission
+	// demo is demo mode's visitor, refused what needs an account.
+	demo bool
 }
 
 func (f forbidden) Error() string {
@@ -116,6 +122,9 @@ func (f forbidden) inLang(lang string) string {
 	names := make([]string, len(f.needs))
 	for i, p := range f.needs {
 		names[i] = t(lang, "perm_"+string(p))
+	}
+	if f.demo {
+		return fmt.Sprintf(t(lang, "forbidden_demo"), strings.Join(names, t(lang, "perm_or")))
 	}
 	return fmt.Sprintf(t(lang, "forbidden_detail"), strings.Join(names, t(lang, "perm_or")), f.user, t(lang, "role_"+f.role))
 }
