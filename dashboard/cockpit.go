@@ -271,6 +271,10 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 		return v
 	}
 	name := indicatorLabel(indicators, ts.Indicator, lang)
+	if ts.BeforeStart {
+		v.Why = fmt.Sprintf(t(lang, "target_not_yet"), ts.From)
+		return v
+	}
 	if ts.NoProvinceData {
 		v.Why = fmt.Sprintf(t(lang, "target_no_province"), inSentence(name, lang))
 		// Incomes are published for counties here: the county page checks them county by

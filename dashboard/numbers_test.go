@@ -565,3 +565,21 @@ func TestDataNotLoadedSaysWhoLoadsIt(t *testing.T) {
 		}
 	}
 }
+
+// A target shown for a year before it applies says so: 2023's cockpit said the target of
+// GDP per capita at 55% of the nation's had "no comparable values in the target's years",
+// beside a card showing 54.3% of the nation's.
+func TestATargetBeforeItsFirstYearSaysSo(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, tc := range []struct{ path, name, want string }{
+		{"/?year=2023", "人均地区生产总值达到全国的55%", "该目标自 2024 年起考核，所选年份在此之前。"},
+		{"/?year=2023&lang=en", "Per-capita GDP at 55% of national", "The target applies from 2024, after the year shown."},
+	} {
+		_, page := app.get(tc.path)
+		path, want := tc.path, tc.want
+		if r := targetRow(html.UnescapeString(page), tc.name); !strings.Contains(r, want) || strings.Contains(r, "无可比数据") || strings.Contains(r, "no comparable values") {
+			t.Errorf("%s: the 55%% target's row reads %s, want %q", path, r, want)
+		}
+	}
+}

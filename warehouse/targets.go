@@ -38,6 +38,10 @@ type TargetStatus struct {
 	// say why there is no status rather than just "no data".
 	Indicator      string
 	NoProvinceData bool
+	// From is the first year the target applies to; BeforeStart says the year asked for
+	// is before it (2023's cockpit said the target had "no comparable values").
+	From        int
+	BeforeStart bool
 	// Inputs are the loaded values Actual and Goal are computed from, so each leads to its
 	// source.
 	Inputs []ValueRef
@@ -99,7 +103,7 @@ func (w *Warehouse) TargetsIn(ctx context.Context, region string, upTo int) ([]T
 
 func (w *Warehouse) checkTarget(ctx context.Context, region string, t target, upTo int) (TargetStatus, error) {
 	st := TargetStatus{Code: t.code, NameZh: t.nameZh, NameEn: t.nameEn, Measure: t.measure, Note: t.note, NoteEn: t.noteEn, Status: TargetNoData,
-		Indicator: t.indicator, Unit: "%", Decimals: 1}
+		Indicator: t.indicator, Unit: "%", Decimals: 1, From: t.from, BeforeStart: upTo > 0 && upTo < t.from}
 	own, err := w.series(ctx, t.indicator, region)
 	if err != nil {
 		return st, err
