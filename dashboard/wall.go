@@ -74,10 +74,17 @@ func (a *Accounts) screenSession(ctx context.Context, s warehouse.Session) (*ses
 func (s *Server) wallRoutes(e *echo.Echo) {
 	exchange := loginLimiter()(s.wallSignIn)
 	e.GET("/wall", func(c echo.Context) error {
-		if c.QueryParam("token") != "" {
-			return exchange(c)
+		if c.QueryParam("token") == "" {
+			return s.wallPage(c)
 		}
-		return s.wallPage(c)
+		// A link may be followed from another site: a browser signed in already keeps its
+		// session and goes on to the wall view (an admin's was swapped for a screen's,
+		// signing it out unseen). The form's POST is the page's own, checked for CSRF.
+		if ss := currentSession(c); ss != nil && !ss.Demo {
+			noTrace(c)
+			return c.Redirect(http.StatusSeeOther, wallTarget(c.QueryParam("next"), pageLang(c)))
+		}
+		return exchange(c)
 	})
 	e.POST("/wall", exchange)
 	e.POST("/admin/tokens/wall", s.wallTokenAdd, s.require(PermManageAccounts), s.require(PermReadAudit))

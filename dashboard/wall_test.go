@@ -79,6 +79,18 @@ func TestWallScreenSignsInWithAToken(t *testing.T) {
 	base := f.srv.URL
 	_, token := makeWallToken(t, f, "wall-hall", "365d")
 
+	// A link with the token, opened by a browser already signed in (an admin's, led there
+	// by another site), keeps that browser's session: the exchange swapped it for the
+	// screen's, signing the admin out unseen.
+	signedIn, _ := f.signedIn(t, "ops")
+	followed, ferr := signedIn.Get(base + "/wall?token=" + url.QueryEscape(token))
+	if ferr != nil {
+		t.Fatal(ferr)
+	}
+	followed.Body.Close()
+	if code := status(t, signedIn, "GET", base+"/admin/accounts", nil); code != http.StatusOK {
+		t.Errorf("an admin's browser after following a wall link: /admin/accounts answers %d, want its session kept", code)
+	}
 	wall, res := wallSignIn(t, f, token, "&lang=en")
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || loc != "/?lang=en&screen=wall" {
