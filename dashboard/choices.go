@@ -17,8 +17,8 @@ type choiceError struct {
 	Choices []string
 	Format  string
 	// Unfinished, for a period that has not ended, is today; Future, for a day after today,
-	// too.
-	Unfinished, Future string
+	// too; Before, for a day before the first report, that report's day.
+	Unfinished, Future, Before string
 }
 
 func (e *choiceError) Error() string {
@@ -32,6 +32,9 @@ func (e *choiceError) reason(lang string) string {
 	}
 	if e.Future != "" {
 		return fmt.Sprintf(t(lang, "param_future"), e.Param, e.Value, e.Future)
+	}
+	if e.Before != "" {
+		return fmt.Sprintf(t(lang, "param_before"), e.Param, e.Value, e.Before)
 	}
 	if e.Format != "" {
 		return fmt.Sprintf(t(lang, "param_format"), e.Param, e.Value, e.Format)

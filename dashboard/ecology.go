@@ -63,6 +63,10 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		if today := s.now().In(warehouse.ProvinceTime).Format("2006-01-02"); v > today {
 			return d, nil, &choiceError{Param: "as_of", Value: v, Future: today}
 		}
+		// Before the first report there is no ledger: its cards said 0 items, 0 overdue.
+		if len(dates) > 0 && asOf.Before(dates[0]) {
+			return d, nil, &choiceError{Param: "as_of", Value: v, Before: dates[0].Format("2006-01-02")}
+		}
 	}
 	scope := currentSession(c).scope()
 	regions, err := s.regionIndex(c)

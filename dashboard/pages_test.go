@@ -175,6 +175,10 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of="+today.AddDate(0, 0, -1).Format("2006-01-02")); code != http.StatusOK || strings.Contains(body, "no_data") {
 		t.Errorf("as_of yesterday answered %d %.200s; want the ledger", code, body)
 	}
+	// Nor a day before the first report, when there was no ledger (its cards read 0 and 0).
+	if code, body, _ := get(t, srv.URL+"/ecology?as_of=2020-01-01"); code != http.StatusOK || !strings.Contains(body, "早于台账的第一次报送（2023-03-31）") || strings.Contains(body, `id="card-overdue"`) {
+		t.Errorf("as_of=2020-01-01 answered %d, %s; want the reason it is not shown", code, between(body, "<main", "</main>"))
+	}
 }
 
 // A ledger item named with markup shows as text in the table, the item page and charts.
