@@ -606,11 +606,7 @@ func campaignAnswer(t *testing.T, c *http.Client, u string) campaignJSON {
 func TestCampaignSaysWhichMonthsAreMissingSince(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 5, 10, 0, 0, 0, warehouse.ProvinceTime)
-	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Clock: func() time.Time { return now }}, etltest.SharedDemo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := inProcess{app}
+	in := newAppWith(t, etltest.SharedDemo(t), dashboard.Config{HomeRegion: etltest.Home, Clock: func() time.Time { return now }})
 	for _, tc := range []struct {
 		now        time.Time
 		path, want string

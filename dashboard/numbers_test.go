@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -520,11 +518,7 @@ func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
 		t.Errorf("GDP's ranking lost its direction or its gap")
 	}
 	// A leader who watches population on the cockpit sees its move, not a gain.
-	watcher, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Headlines: []string{"gdp_growth", "population"}}, w, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	app = inProcess{watcher}
+	app = newAppWith(t, w, dashboard.Config{HomeRegion: etltest.Home, Headlines: []string{"gdp_growth", "population"}})
 	if _, cockpit := app.get("/?year=2024&group=all31"); !regexp.MustCompile(`<article class="tile same">\s*<h3><a [^>]*>年末常住人口</a>.*\s*.*\s*.*上移 19 位`).MatchString(cockpit) {
 		t.Errorf("the cockpit colours a move in population: %s", regexp.MustCompile(`<article class="tile [a-z]*">\s*<h3><a [^>]*>年末常住人口</a>(.*\s*){3}`).FindString(cockpit))
 	}

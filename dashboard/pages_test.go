@@ -2,8 +2,6 @@ package dashboard_test
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -105,11 +103,7 @@ func TestCountiesAPI(t *testing.T) {
 func TestAnOldLedgerSaysItsAge(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 5, 10, 0, 0, 0, warehouse.ProvinceTime)
-	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home, Clock: func() time.Time { return now }}, etltest.SharedDemo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := inProcess{app}
+	in := newAppWith(t, etltest.SharedDemo(t), dashboard.Config{HomeRegion: etltest.Home, Clock: func() time.Time { return now }})
 	_, zh := in.get("/ecology")
 	for _, want := range []string{"台账最近一次报送截至 2024-12-31，距今已 704 天", "按今天（2026-12-05）计，逾期未完成 96 项", `href="/ecology?as_of=2026-12-05"`, `<p class="big">27</p>`} {
 		if !strings.Contains(zh, want) {

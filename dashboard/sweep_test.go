@@ -28,7 +28,13 @@ func (p inProcess) get(path string) (int, string) {
 
 func newApp(t *testing.T, store dashboard.Warehouse, home string) inProcess {
 	t.Helper()
-	app, err := dashboard.New(dashboard.Config{HomeRegion: home}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return newAppWith(t, store, dashboard.Config{HomeRegion: home})
+}
+
+// newAppWith is newApp of a configuration of the test's own (a clock, headlines).
+func newAppWith(t *testing.T, store dashboard.Warehouse, cfg dashboard.Config) inProcess {
+	t.Helper()
+	app, err := dashboard.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
