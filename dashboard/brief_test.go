@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"jinwei/dashboard"
 	"jinwei/etl/etltest"
+	"jinwei/warehouse/whtest"
 )
 
 // numberRE finds the numbers a reader sees in a sentence: 52825, 1,277, 55.2.
@@ -284,6 +286,15 @@ func TestBriefOfTargetsWithoutDataSaysSo(t *testing.T) {
 		if !strings.Contains(body, tc.want) || strings.Contains(body, tc.not) {
 			t.Errorf("the briefing of %s lacks %q or says %q", tc.period, tc.want, tc.not)
 		}
+	}
+	// Without targets set, nothing is said of them (not that none is missed).
+	w := etltest.Demo(t)
+	if err := whtest.Exec(context.Background(), w, "TRUNCATE TABLE targets", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := get(t, newServer(t, w).URL+"/brief?period=2024")
+	if strings.Contains(body, "没有未达标的目标") || strings.Contains(body, "无可评价的数据") {
+		t.Errorf("the briefing of a province without targets speaks of its targets")
 	}
 }
 

@@ -70,7 +70,9 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		out = append(out, s.done())
 	}
 	switch {
-	case assessed == 0 && len(now) > 0:
+	case len(now) == 0:
+		// No targets are set: nothing to say of them.
+	case assessed == 0:
 		// Nothing to compare is not "none missed" (a briefing of 1949 said so).
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
 		s.words(t(lang, "brief_targets_no_data"))
