@@ -26,6 +26,20 @@ func TestAFloodOfNamesKeepsALockedNameLocked(t *testing.T) {
 	if len(l.names) > maxLimitedNames+1 {
 		t.Errorf("%d limiters kept, want at most %d", len(l.names), maxLimitedNames+1)
 	}
+	// Names all locked at once fill the table: a name never refused before stays free, and
+	// the table stays bounded (a shared limiter for the newcomers refused them all).
+	for i := range maxLimitedNames {
+		for range 5 {
+			l.failed(fmt.Sprintf("locked-%d", i))
+		}
+	}
+	l.failed("newcomer")
+	if !l.allowed("someone-else") || !l.allowed("newcomer") {
+		t.Errorf("with %d names locked, a name with one failure or none is refused", maxLimitedNames)
+	}
+	if len(l.names) > maxLimitedNames {
+		t.Errorf("%d limiters kept, want at most %d", len(l.names), maxLimitedNames)
+	}
 	// The locked name's time passes as it did.
 	now = now.Add(time.Minute)
 	if !l.allowed("ops") {
