@@ -127,7 +127,6 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 // exportAPI runs a statement through the guard with the export limits and sends it as
 // CSV (with BOM), XLSX or Parquet, as a download (see sendSpooled).
 func (s *Server) exportAPI(c echo.Context) error {
-	cs := s.store
 	var req sqlRequest
 	if err := c.Bind(&req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "send statement and format")
@@ -135,7 +134,7 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if err := checkFormat(req.Format, "csv", "xlsx", "parquet"); err != nil {
 		return err
 	}
-	err := s.sendSpooled(c, cs, currentSession(c).User, "export", req.Format, req.Statement)
+	err := s.sendSpooled(c, currentSession(c).User, "export", req.Format, req.Statement)
 	if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 		// As /api/sql answers: the console reads it from the frame its export form posts to.
 		return c.JSON(status, body)

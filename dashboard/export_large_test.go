@@ -206,8 +206,8 @@ func TestConsoleCancelStopsTheStatement(t *testing.T) {
 	// One statement at a time per account: a second waits for nothing, it is refused with
 	// the reason (one analyst's three heavy statements held everyone's for 92 s).
 	if res, out := postSQL(t, analyst, base, token, "SELECT count() AS c FROM small", "json"); res.StatusCode != http.StatusTooManyRequests ||
-		!strings.Contains(string(out), "你的上一条语句仍在运行或排队") {
-		t.Errorf("a second statement of the account while its first runs: %d %s, want 429 saying why", res.StatusCode, out)
+		!strings.Contains(string(out), "你的上一条语句仍在运行或排队") || res.Header.Get("Retry-After") == "" {
+		t.Errorf("a second statement of the account while its first runs: %d %s, want 429 saying why and when to try again", res.StatusCode, out)
 	}
 	cancel()
 	cancelled := time.Now()

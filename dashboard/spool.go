@@ -30,7 +30,7 @@ func (e *spoolsBusyError) Error() string {
 //
 // The audit entry is written when the engine is done (rows, outcome); a client that goes
 // away during the download afterwards is not recorded there.
-func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt string) error {
+func (s *Server) sendSpooled(c echo.Context, user, action, format, stmt string) error {
 	select {
 	case s.spools <- struct{}{}:
 		defer func() { <-s.spools }()
@@ -39,7 +39,7 @@ func (s *Server) sendSpooled(c echo.Context, sq SQL, user, action, format, stmt 
 		return &spoolsBusyError{slots: cap(s.spools)}
 	}
 	ff := fileFormats[format]
-	f, err := os.CreateTemp(sq.SpoolDir(), "result-*."+ff.ext)
+	f, err := os.CreateTemp(s.store.SpoolDir(), "result-*."+ff.ext)
 	if err != nil {
 		return fmt.Errorf("spool the result: %w", err)
 	}

@@ -57,7 +57,7 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	}
 	user := currentSession(c).User
 	if req.Format != "json" {
-		err := s.sendSpooled(c, sq, user, "query", req.Format, req.Statement)
+		err := s.sendSpooled(c, user, "query", req.Format, req.Statement)
 		if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 			return c.JSON(status, body)
 		}
@@ -89,6 +89,7 @@ func (s *Server) stream(c echo.Context, user, action, format, stmt string, lim w
 	s.statementsMu.Lock()
 	if s.statements[user] {
 		s.statementsMu.Unlock()
+		c.Response().Header().Set("Retry-After", "5")
 		return nil, errOneStatement
 	}
 	s.statements[user] = true

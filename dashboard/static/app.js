@@ -243,6 +243,8 @@
     var rows = Math.max(Math.ceil(rest.length / across), 1);
     main.classList.toggle('wall-three', across === 2);
     first.style.gridRow = 'span ' + rows;
+    // Alone, a box takes the whole width (it stood in the left column, the right empty).
+    if (!rest.length) first.style.gridColumn = '1 / -1';
     var restHeight = 0;
     for (var i = 0; i < rest.length; i += across) restHeight += Math.max.apply(null, rest.slice(i, i + across).map(outer));
     var over = main.getBoundingClientRect().bottom + window.scrollY - window.innerHeight;
