@@ -169,9 +169,8 @@ func (s *Server) loadCampaign(c echo.Context) (campaignData, error) {
 // with no reports loaded: 2025-02's scorecard opened the page in December 2026 as if it
 // were the month's news.
 func behindText(latest, due, lang string) string {
-	l, _ := time.Parse("2006-01", latest)
-	d, _ := time.Parse("2006-01", due)
-	if months := (d.Year()-l.Year())*12 + int(d.Month()-l.Month()); months > 1 {
+	if months := warehouse.MonthsBetween(latest, due); months > 1 {
+		l, _ := time.Parse("2006-01", latest)
 		return fmt.Sprintf(t(lang, "sc_behind"), latest, months, l.AddDate(0, 1, 0).Format("2006-01"), due)
 	}
 	return fmt.Sprintf(t(lang, "sc_behind_one"), latest, due)

@@ -69,6 +69,17 @@ func MonthsDue(months []string, due string) []string {
 	return slices.DeleteFunc(slices.Clone(months), func(m string) bool { return m[:7] > due })
 }
 
+// MonthsBetween counts the months from one month (2006-01) to another: 2025-02 to 2026-10
+// is 20. Either unreadable counts 0.
+func MonthsBetween(from, to string) int {
+	f, err1 := time.Parse("2006-01", from)
+	t, err2 := time.Parse("2006-01", to)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return (t.Year()-f.Year())*12 + int(t.Month()-f.Month())
+}
+
 // Check says whether every configured deadline reads.
 func (d Deadlines) Check() error {
 	if d.Day < 0 || d.Day > 28 {

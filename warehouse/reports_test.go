@@ -222,6 +222,14 @@ func TestReportDeadlines(t *testing.T) {
 			t.Errorf("last month due at %s: %q %v, want %s", at, got, err, want)
 		}
 	}
+	for _, tc := range []struct {
+		from, to string
+		want     int
+	}{{"2025-02", "2026-10", 20}, {"2026-10", "2026-10", 0}, {"2024-12", "2025-01", 1}, {"", "2025-01", 0}} {
+		if got := warehouse.MonthsBetween(tc.from, tc.to); got != tc.want {
+			t.Errorf("months from %q to %q: %d, want %d", tc.from, tc.to, got, tc.want)
+		}
+	}
 	// The months a page offers and an alert watches: those due, in their order.
 	months := []string{"2024-11-01", "2024-12-01", "2025-01-01"}
 	for due, want := range map[string][]string{"2024-12": months[:2], "2025-01": months, "2024-10": {}, "": {}} {

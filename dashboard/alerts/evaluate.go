@@ -610,6 +610,16 @@ func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule
 		scopes = []string{r.Scope}
 	}
 	var out []observation
+	if month[:7] < due {
+		// A month due with no figures at all is news once, when it falls due: the page
+		// opens on the latest month with figures, however old.
+		latest := month[:7]
+		out = append(out, observation{subject: "loaded:" + due, fingerprint: latest,
+			news: func(string, bool) (string, string, bool) {
+				title, body := behindNews(latest, due)
+				return title, body, true
+			}})
+	}
 	for _, scope := range scopes {
 		sc, err := e.st.Scorecard(ctx, scope, month, nil)
 		if err != nil {
@@ -648,6 +658,19 @@ func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule
 			}})
 	}
 	return out, nil
+}
+
+// behindNews words months past their deadlines with no campaign figures loaded, after the
+// latest month that has them.
+func behindNews(latest, due string) (title, body string) {
+	n := warehouse.MonthsBetween(latest, due)
+	title = fmt.Sprintf("【未载入】三抓三促%s月报已过截止日期，尚未载入", due)
+	body = fmt.Sprintf("三抓三促月报：最近已载入的是%s月报；%s月报已过截止日期，尚未载入。", latest, due)
+	if n > 1 {
+		l, _ := time.Parse("2006-01", latest)
+		body = fmt.Sprintf("三抓三促月报：最近已载入的是%s月报；此后%s至%s共%d个月的月报已过截止日期，尚未载入。", latest, l.AddDate(0, 1, 0).Format("2006-01"), due, n)
+	}
+	return title, body
 }
 
 // --- loads ---

@@ -49,3 +49,17 @@ func TestRankNewsOfASizeSaysItMoved(t *testing.T) {
 		}
 	}
 }
+
+// Months due with no campaign figures loaded are news, said with the months they are: the
+// alert watched the latest month with figures and said nothing of 20 months missing since.
+func TestBehindNewsNamesTheMonthsNotLoaded(t *testing.T) {
+	for _, tc := range []struct{ latest, due, title, body string }{
+		{"2025-02", "2026-10", "【未载入】三抓三促2026-10月报已过截止日期，尚未载入", "此后2025-03至2026-10共20个月的月报已过截止日期，尚未载入。"},
+		{"2026-09", "2026-10", "【未载入】三抓三促2026-10月报已过截止日期，尚未载入", "最近已载入的是2026-09月报；2026-10月报已过截止日期，尚未载入。"},
+	} {
+		title, body := behindNews(tc.latest, tc.due)
+		if title != tc.title || !strings.Contains(body, tc.body) {
+			t.Errorf("behindNews(%s, %s) = %q, %q; want %q and %q in it", tc.latest, tc.due, title, body, tc.title, tc.body)
+		}
+	}
+}
