@@ -611,10 +611,11 @@ func (e *evaluator) campaignReporting(ctx context.Context, r warehouse.AlertRule
 	}
 	var out []observation
 	if month[:7] < due {
-		// A month due with no figures at all is news once, when it falls due: the page
-		// opens on the latest month with figures, however old.
+		// A month due with no figures at all is news once, when it falls due (a file of an
+		// older month loaded meanwhile is not news of it): the page opens on the latest
+		// month with figures, however old.
 		latest := month[:7]
-		out = append(out, observation{subject: "loaded:" + due, fingerprint: latest,
+		out = append(out, observation{subject: "loaded:" + due, fingerprint: due,
 			news: func(string, bool) (string, string, bool) {
 				title, body := behindNews(latest, due)
 				return title, body, true
