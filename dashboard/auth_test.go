@@ -344,7 +344,7 @@ func TestAnEndedSessionAndAStaleFormAreSaidPlainly(t *testing.T) {
 	}
 	res, page := send("/login?next=%2Franking", base+"/login?next=%2Franking")
 	again := regexp.MustCompile(`<a id="error-again" href="([^"]+)">重新打开此页</a>`).FindSubmatch(page)
-	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(page), "<h1>页面已过期</h1>") || strings.Contains(string(page), "管理员") || again == nil {
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(page), `<h1 class="page-title">页面已过期</h1>`) || strings.Contains(string(page), "管理员") || again == nil {
 		t.Fatalf("sign-in with a stale token: %d\n%s", res.StatusCode, page)
 	}
 	link := html.UnescapeString(string(again[1]))

@@ -84,9 +84,9 @@ func TestBriefHeadline(t *testing.T) {
 	if !slices.Contains(targets, target) {
 		t.Errorf("targets say %q, want %q among them", targets, target)
 	}
-	// A period in another form answers 200 with the forms there are.
+	// A period in another form answers 400 with the forms there are.
 	for _, q := range []string{"period=2024-13", "period=24", "period=2024-Q5"} {
-		if code, body, _ := get(t, srv.URL+"/api/brief?"+q); code != http.StatusOK || !strings.Contains(body, "2024-Q4") {
+		if code, body, _ := get(t, srv.URL+"/api/brief?"+q); code != http.StatusBadRequest || !strings.Contains(body, "2024-Q4") {
 			t.Errorf("%s answered %d: %s", q, code, body)
 		}
 	}
@@ -258,11 +258,11 @@ func TestBriefRefusesPeriodsNotOver(t *testing.T) {
 	for _, period := range []string{"2030", now.Format("2006-01"), strconv.Itoa(now.Year())} {
 		for _, path := range []string{"/api/brief?period=" + period, "/brief?period=" + period + "&lang=en"} {
 			code, body, _ := get(t, srv.URL+path)
-			want := "所指时期尚未结束"
+			want := "尚未结束（今天是"
 			if strings.Contains(path, "lang=en") {
 				want = "has not ended yet"
 			}
-			if code != http.StatusOK || !strings.Contains(body, want) || strings.Contains(body, period+"年简报") {
+			if code != http.StatusBadRequest || !strings.Contains(body, want) || strings.Contains(body, period+"年简报") {
 				t.Errorf("GET %s: %d %.300s; want it refused as not over", path, code, body)
 			}
 		}

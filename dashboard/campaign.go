@@ -58,7 +58,7 @@ func campaignKind(c echo.Context) (string, error) {
 		kind = warehouse.ScopeCity
 	}
 	if !slices.Contains(campaignKinds, kind) {
-		return "", badChoice("kind", kind, campaignKinds)
+		return "", badChoice("kind", kind, named(campaignKinds, func(k string) string { return t(pageLang(c), "kind_"+k) }))
 	}
 	return kind, nil
 }

@@ -61,7 +61,7 @@ func TestCampaignAPIAndPage(t *testing.T) {
 		t.Errorf("month=2024-06: %q with %d units (%q); want 2024-06-01's 86", short.Scorecard.Month, len(short.Scorecard.Units), short.NoData)
 	}
 	for _, bad := range []string{"2024-6", "2024-06-15", "June"} {
-		if code, body, _ := get(t, srv.URL+"/api/campaign?month="+bad); code != http.StatusOK || !strings.Contains(body, "应形如 2025-02") {
+		if code, body, _ := get(t, srv.URL+"/api/campaign?month="+bad); code != http.StatusBadRequest || !strings.Contains(body, "应形如 2025-02") {
 			t.Errorf("month=%s: %d %.200s; want it named unreadable, with the form 2025-02", bad, code, body)
 		}
 	}
@@ -115,11 +115,12 @@ func TestCampaignAPIAndPage(t *testing.T) {
 			t.Errorf("English page lacks %q", want)
 		}
 	}
-	// An unknown kind answers 200 with the kinds there are, on the page and in the JSON.
-	for _, p := range []string{"/api/campaign?kind=village", "/campaign?kind=village"} {
+	// An unknown kind answers 400 with the kinds there are: codes in the JSON, links on
+	// the page.
+	for p, want := range map[string]string{"/api/campaign?kind=village": `"choices":["city","county","department"]`, "/campaign?kind=village": `<a href="/campaign?kind=department">省直部门</a>`} {
 		code, body, _ := get(t, srv.URL+p)
-		if code != http.StatusOK || !strings.Contains(body, "city, county, department") || !strings.Contains(body, "village") {
-			t.Errorf("GET %s: %d %.300s; want 200 naming the kinds there are", p, code, body)
+		if code != http.StatusBadRequest || !strings.Contains(body, want) || !strings.Contains(body, "village") {
+			t.Errorf("GET %s: %d %.300s; want 400 naming the kinds there are", p, code, body)
 		}
 	}
 }

@@ -2,47 +2,94 @@ package dashboard
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"jinwei/warehouse"
 )
 
 // choiceError is a parameter outside the values a page knows (kind=bogus, sort=x,
-// as_of=yesterday). A link with a typo is a question, not a failure: it answers 200 with a
-// reason that names the parameter and the values there are, on the page or in the JSON.
+// as_of=yesterday, year=1800): 400, with a reason that names the parameter in the reader's
+// words and, for a choice, the values there are by name (links on the page, codes in the
+// JSON).
 type choiceError struct {
 	Param, Value string
-	// Choices are the values there are; Format, for a free value (a year, a date), what
-	// one looks like instead.
-	Choices []string
-	Format  string
+	// Choices are the values there are, each named in the page's language (Label).
+	Choices []option
+	// Format, for a free value (a year, a date), is what one looks like; Range, for a
+	// number outside what a page shows, the range it shows.
+	Format, Range string
 	// Unfinished, for a period that has not ended, is today; Future, for a day after today,
 	// too; Before, for a day before the first report, that report's day.
 	Unfinished, Future, Before string
 }
 
+// Error is the reason in English with the codes there are, for scripts and the log (the
+// choices' names are in the page's language).
 func (e *choiceError) Error() string {
-	return e.reason(langEn)
+	if len(e.Choices) == 0 {
+		return e.reason(langEn)
+	}
+	return e.reason(langEn) + " Choices: " + strings.Join(e.codes(), ", ") + "."
 }
 
-// reason says it in the page's language.
+// paramWords are the parameters a page's address can carry, each named in words
+// (param_word_*): a leader reads 指标, not indicator.
+var paramWords = []string{"indicator", "group", "year", "map", "kind", "filter", "sort", "as_of", "month", "period", "members", "region", "no"}
+
+// reason says what is wrong in the page's language; for a choice, listed says what there is.
 func (e *choiceError) reason(lang string) string {
-	if e.Unfinished != "" {
-		return fmt.Sprintf(t(lang, "param_unfinished"), e.Param, e.Value, e.Unfinished)
+	what := e.Param
+	if slices.Contains(paramWords, e.Param) {
+		what = t(lang, "param_word_"+e.Param)
 	}
-	if e.Future != "" {
-		return fmt.Sprintf(t(lang, "param_future"), e.Param, e.Value, e.Future)
+	value := e.Value
+	// A link's value is anyone's text: a few words of it say which it was.
+	if r := []rune(value); len(r) > 40 {
+		value = string(r[:40]) + "…"
 	}
-	if e.Before != "" {
-		return fmt.Sprintf(t(lang, "param_before"), e.Param, e.Value, e.Before)
+	subject := fmt.Sprintf(t(lang, "param_subject"), what, e.Param, value)
+	switch {
+	case e.Unfinished != "":
+		return fmt.Sprintf(t(lang, "param_unfinished"), subject, e.Unfinished)
+	case e.Future != "":
+		return fmt.Sprintf(t(lang, "param_future"), subject, e.Future)
+	case e.Before != "":
+		return fmt.Sprintf(t(lang, "param_before"), subject, e.Before)
+	case e.Range != "":
+		return fmt.Sprintf(t(lang, "param_range"), subject, e.Range)
+	case e.Format != "":
+		return fmt.Sprintf(t(lang, "param_format"), subject, e.Format)
 	}
-	if e.Format != "" {
-		return fmt.Sprintf(t(lang, "param_format"), e.Param, e.Value, e.Format)
-	}
-	return fmt.Sprintf(t(lang, "param_choices"), e.Param, e.Value, strings.Join(e.Choices, ", "))
+	return fmt.Sprintf(t(lang, "param_choices"), subject)
 }
 
-func badChoice(param, value string, choices []string) error {
+// listed names the choices there are with their codes, for an answer that cannot link them.
+func (e *choiceError) listed(lang string) string {
+	if len(e.Choices) == 0 {
+		return ""
+	}
+	names := make([]string, len(e.Choices))
+	for i, o := range e.Choices {
+		names[i] = o.Label
+		if o.Label != o.Value {
+			names[i] += fmt.Sprintf(t(lang, "in_parens"), o.Value)
+		}
+	}
+	return " " + strings.Join(names, t(lang, "sep_list"))
+}
+
+// codes are the choices' values, as the API lists them.
+func (e *choiceError) codes() []string {
+	codes := make([]string, len(e.Choices))
+	for i, o := range e.Choices {
+		codes[i] = o.Value
+	}
+	return codes
+}
+
+func badChoice(param, value string, choices []option) error {
 	return &choiceError{Param: param, Value: value, Choices: choices}
 }
 
@@ -50,18 +97,42 @@ func badFormat(param, value, format string) error {
 	return &choiceError{Param: param, Value: value, Format: format}
 }
 
-func indicatorCodes(inds []warehouse.Indicator) []string {
-	codes := make([]string, len(inds))
-	for i, x := range inds {
-		codes[i] = x.Code
+// Years a page shows: a number outside them is out of range, not badly written.
+const firstYear, lastYear = 1949, 2100
+
+// parseYear reads a year parameter: a number from firstYear to lastYear.
+func parseYear(param, value string) (int, error) {
+	n, err := strconv.Atoi(value)
+	if err != nil {
+		return 0, badFormat(param, value, "2024")
 	}
-	return codes
+	if n < firstYear || n > lastYear {
+		return 0, &choiceError{Param: param, Value: value, Range: fmt.Sprintf("%d–%d", firstYear, lastYear)}
+	}
+	return n, nil
 }
 
-func groupCodes(groups []warehouse.PeerGroup) []string {
-	codes := make([]string, len(groups))
-	for i, g := range groups {
-		codes[i] = g.Code
+// named are codes with their names.
+func named(codes []string, name func(code string) string) []option {
+	opts := make([]option, len(codes))
+	for i, c := range codes {
+		opts[i] = option{Value: c, Label: name(c)}
 	}
-	return codes
+	return opts
+}
+
+func indicatorChoices(inds []warehouse.Indicator, lang string) []option {
+	opts := make([]option, len(inds))
+	for i, x := range inds {
+		opts[i] = option{Value: x.Code, Label: indicatorName(x, lang)}
+	}
+	return opts
+}
+
+func groupChoices(groups []warehouse.PeerGroup, lang string) []option {
+	opts := make([]option, len(groups))
+	for i, g := range groups {
+		opts[i] = option{Value: g.Code, Label: groupName(g, lang)}
+	}
+	return opts
 }

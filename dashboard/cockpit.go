@@ -62,21 +62,21 @@ func (s *Server) loadCockpit(c echo.Context) (cockpitData, []warehouse.Indicator
 	}
 	gi := slices.IndexFunc(groups, func(g warehouse.PeerGroup) bool { return g.Code == group })
 	if gi < 0 {
-		return d, nil, nil, badChoice("group", group, groupCodes(groups))
+		return d, nil, nil, badChoice("group", group, groupChoices(groups, pageLang(c)))
 	}
 	d.Group = groups[gi]
 	// year shows the cockpit as it stood then: each tile in its latest year up to it, the
 	// targets as of it (a briefing's sentences on targets link here).
 	upTo := 0
 	if y := c.QueryParam("year"); y != "" {
-		if upTo, err = strconv.Atoi(y); err != nil || upTo < 1949 || upTo > 2100 {
-			return d, nil, nil, badFormat("year", y, "1949–2100")
+		if upTo, err = parseYear("year", y); err != nil {
+			return d, nil, nil, err
 		}
 	}
 	find := func(code string) (warehouse.Indicator, error) {
 		i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 		if i < 0 {
-			return warehouse.Indicator{}, badChoice("map", code, indicatorCodes(indicators))
+			return warehouse.Indicator{}, badChoice("map", code, indicatorChoices(indicators, pageLang(c)))
 		}
 		return indicators[i], nil
 	}

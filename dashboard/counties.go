@@ -68,20 +68,25 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 		ind = "rural_income"
 	}
 	if !slices.Contains(countyIndicators, ind) {
-		return d, badChoice("indicator", ind, countyIndicators)
+		inds, err := s.store.Indicators(ctx)
+		if err != nil {
+			return d, err
+		}
+		inds = slices.DeleteFunc(inds, func(i warehouse.Indicator) bool { return !slices.Contains(countyIndicators, i.Code) })
+		return d, badChoice("indicator", ind, indicatorChoices(inds, pageLang(c)))
 	}
 	if d.Filter == "" {
 		d.Filter = "all"
 	}
 	keep, ok := countyFilters[d.Filter]
 	if !ok {
-		return d, badChoice("filter", d.Filter, countyFilterOrder)
+		return d, badChoice("filter", d.Filter, named(countyFilterOrder, func(f string) string { return t(pageLang(c), "filter_"+f) }))
 	}
 	if d.Sort == "" {
 		d.Sort = "value"
 	}
 	if !slices.Contains(countySorts, d.Sort) {
-		return d, badChoice("sort", d.Sort, countySorts)
+		return d, badChoice("sort", d.Sort, named(countySorts, func(so string) string { return t(pageLang(c), "sort_"+so) }))
 	}
 	year := 0
 	if y := c.QueryParam("year"); y != "" {

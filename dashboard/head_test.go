@@ -94,4 +94,37 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 			}
 		}
 	}
+	// An error page stands in the site's frame: its reader goes on from it by the menu, in
+	// the other language, or signs out (it had the name of the site and one link home).
+	// Signed out, it shows no menu of pages that would only ask to sign in.
+	ops := f.client(t)
+	signIn(t, ops, f.srv.URL, "ops", "ops-pw")
+	for _, tc := range []struct {
+		who        string
+		c          *http.Client
+		path       string
+		want, lack []string
+	}{
+		{"ops", ops, "/no-such-page", []string{`id="nav-admin"`, `id="lang-switch" lang="en" href="/no-such-page?lang=en"`, `id="logout"`, `<h1 class="page-title">页面不存在</h1>`}, nil},
+		{"ops", ops, "/ranking?indicator=nope&lang=en", []string{`id="nav-admin"`, `id="lang-switch" lang="zh-CN" href="/ranking?indicator=nope"`, `id="logout"`}, nil},
+		{"filler", filler, "/?lang=en", []string{`id="nav-report"`, `id="logout"`}, []string{`href="/ranking`}},
+		{"nobody", f.client(t), "/no-such-page", []string{`id="lang-switch"`, "页面不存在"}, []string{`id="main-nav"`, `id="logout"`}},
+	} {
+		res, err := tc.c.Get(f.srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, w := range tc.want {
+			if !strings.Contains(string(body), w) {
+				t.Errorf("%s: GET %s (%d): the page lacks %q", tc.who, tc.path, res.StatusCode, w)
+			}
+		}
+		for _, l := range tc.lack {
+			if strings.Contains(string(body), l) {
+				t.Errorf("%s: GET %s (%d): the page shows %q", tc.who, tc.path, res.StatusCode, l)
+			}
+		}
+	}
 }

@@ -67,8 +67,8 @@ func lineageLink(indicator, region string, year int, lang string) string {
 	return "/lineage?" + q.Encode()
 }
 
-// loadLineage reads what the query asks about. Every parameter answers 200: a number that
-// was never loaded says so.
+// loadLineage reads what the query asks about. A value that was never loaded says so; a
+// parameter that names nothing is refused (400) with the values there are.
 func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow, error) {
 	ctx := c.Request().Context()
 	lang := pageLang(c)
@@ -86,11 +86,11 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 		// that was never loaded.
 		kind := cmp.Or(q.Get("kind"), "year")
 		if !slices.Contains(periodKinds, kind) {
-			return d, nil, badChoice("kind", kind, periodKinds)
+			return d, nil, badChoice("kind", kind, named(periodKinds, func(k string) string { return t(lang, "period_kind_"+k) }))
 		}
-		year, yerr := strconv.Atoi(q.Get("year"))
-		if yerr != nil || year < 1949 || year > 2100 {
-			return d, nil, badFormat("year", q.Get("year"), "2024")
+		year, err := parseYear("year", q.Get("year"))
+		if err != nil {
+			return d, nil, err
 		}
 		no, nerr := strconv.Atoi(cmp.Or(q.Get("no"), "0"))
 		if nerr != nil || no < 0 || no > 12 {
@@ -163,7 +163,7 @@ func (s *Server) valueSubject(c echo.Context, indicator, region, kind string, ye
 	}
 	i := slices.IndexFunc(inds, func(i warehouse.Indicator) bool { return i.Code == indicator })
 	if i < 0 {
-		return "", "", badChoice("indicator", indicator, indicatorCodes(inds))
+		return "", "", badChoice("indicator", indicator, indicatorChoices(inds, lang))
 	}
 	name := indicatorName(inds[i], lang)
 	regions, err := s.regionIndex(c)

@@ -252,13 +252,13 @@ func TestLineageRefusesParametersThatNameNothing(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	for _, tc := range []struct{ query, want string }{
-		{"indicator=x&region=620000&year=2024", "参数 indicator 的值“x”不在可选范围内"},
-		{"indicator=gdp&region=999999&year=2024", "参数 region 的值“999999”格式不对"},
-		{"indicator=gdp&region=620000&year=z", "参数 year 的值“z”格式不对"},
-		{"indicator=gdp&region=620000&year=2024&kind=week", "参数 kind 的值“week”不在可选范围内"},
+		{"indicator=x&region=620000&year=2024", "链接中的指标（indicator=x）不在可选范围内"},
+		{"indicator=gdp&region=999999&year=2024", "链接中的地区（region=999999）写法不对"},
+		{"indicator=gdp&region=620000&year=z", "链接中的年份（year=z）写法不对"},
+		{"indicator=gdp&region=620000&year=2024&kind=week", "链接中的类别（kind=week）不在可选范围内"},
 	} {
 		code, body, _ := get(t, srv.URL+"/api/lineage?"+tc.query)
-		if code != http.StatusOK || !strings.Contains(body, tc.want) {
+		if code != http.StatusBadRequest || !strings.Contains(body, tc.want) {
 			t.Errorf("/api/lineage?%s: %d %.300s; want %q", tc.query, code, body, tc.want)
 		}
 	}

@@ -462,7 +462,7 @@ func TestPagesPunctuateInTheirLanguage(t *testing.T) {
 func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, page := app.get("/?map=nope")
-	if !strings.Contains(page, `<p class="notice" id="error-message">参数 map`) {
+	if !strings.Contains(page, `<p class="notice" id="error-message">链接中的地图指标（map=nope）`) {
 		t.Errorf("the Chinese reason for a bad map is marked as English, or missing")
 	}
 	// A page that is not there says so in the page's language only: "Not Found" stood in

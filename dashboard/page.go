@@ -36,6 +36,9 @@ type page struct {
 	// User is who is signed in ("" for nobody); Demo says the pages are open to anyone.
 	User string
 	Demo bool
+	// Guest says no one is signed in, nor is it demo mode: an error page met before
+	// signing in shows no menu of pages that would only ask to sign in.
+	Guest bool
 	// Analyst says the user may open the SQL console; Admin the operator pages.
 	Analyst bool
 	Admin   bool
@@ -108,7 +111,9 @@ func newPage(c echo.Context, nav, titleKey string) page {
 	}
 	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
 		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: template.URL(keep.Encode())}
-	if ss := currentSession(c); ss != nil {
+	ss := currentSession(c)
+	p.Guest = ss == nil
+	if ss != nil {
 		p.User, p.Demo, p.Analyst, p.Admin = ss.User, ss.Demo, ss.can(PermRunSQL), ss.can(PermAdminLoads)
 		p.Reporter, p.Reviewer = ss.can(PermReport), ss.can(PermReviewReports)
 	}

@@ -92,8 +92,8 @@ func TestCountiesAPI(t *testing.T) {
 	if len(d.Ranking.Rows) != 23 {
 		t.Errorf("%d national key-assistance counties, want 23", len(d.Ranking.Rows))
 	}
-	if code, body, _ := get(t, srv.URL+"/api/counties?filter=rich"); code != http.StatusOK || !strings.Contains(body, "all, poverty, national_key, provincial_key") {
-		t.Errorf("unknown filter answered %d %.200s; want 200 naming the filters", code, body)
+	if code, body, _ := get(t, srv.URL+"/api/counties?filter=rich"); code != http.StatusBadRequest || !strings.Contains(body, `"choices":["all","poverty","national_key","provincial_key"]`) {
+		t.Errorf("unknown filter answered %d %.200s; want 400 naming the filters", code, body)
 	}
 }
 
@@ -156,21 +156,21 @@ func TestEcologyAPIAndItem(t *testing.T) {
 	if code, _, _ := get(t, srv.URL+"/ecology/items/NOPE"); code != http.StatusNotFound {
 		t.Errorf("unknown item answered %d", code)
 	}
-	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of=yesterday"); code != http.StatusOK || !strings.Contains(body, "2024-12-31") {
-		t.Errorf("bad date answered %d %.200s; want 200 showing the form of a date", code, body)
+	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of=yesterday"); code != http.StatusBadRequest || !strings.Contains(body, "2024-12-31") {
+		t.Errorf("bad date answered %d %.200s; want 400 showing the form of a date", code, body)
 	}
 	// A day to come is not counted as if nothing would close before it (as of 2030 the
 	// cards read 96 overdue, the picker 2024-12-31).
 	today := time.Now().In(warehouse.ProvinceTime)
 	tomorrow := today.AddDate(0, 0, 1).Format("2006-01-02")
-	if code, body, _ := get(t, srv.URL+"/ecology?as_of="+tomorrow); code != http.StatusOK || !strings.Contains(body, "在今天（") || strings.Contains(body, `id="ledger-table"`) {
+	if code, body, _ := get(t, srv.URL+"/ecology?as_of="+tomorrow); code != http.StatusBadRequest || !strings.Contains(body, "在今天（") || strings.Contains(body, `id="ledger-table"`) {
 		t.Errorf("as_of=%s answered %d, %s; want the reason it is not shown", tomorrow, code, between(body, "<main", "</main>"))
 	}
 	if code, body, _ := get(t, srv.URL+"/api/ecology?as_of="+today.AddDate(0, 0, -1).Format("2006-01-02")); code != http.StatusOK || strings.Contains(body, "no_data") {
 		t.Errorf("as_of yesterday answered %d %.200s; want the ledger", code, body)
 	}
 	// Nor a day before the first report, when there was no ledger (its cards read 0 and 0).
-	if code, body, _ := get(t, srv.URL+"/ecology?as_of=2020-01-01"); code != http.StatusOK || !strings.Contains(body, "早于台账的第一次报送（2023-03-31）") || strings.Contains(body, `id="card-overdue"`) {
+	if code, body, _ := get(t, srv.URL+"/ecology?as_of=2020-01-01"); code != http.StatusBadRequest || !strings.Contains(body, "早于台账的第一次报送（2023-03-31）") || strings.Contains(body, `id="card-overdue"`) {
 		t.Errorf("as_of=2020-01-01 answered %d, %s; want the reason it is not shown", code, between(body, "<main", "</main>"))
 	}
 }

@@ -36,7 +36,7 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	}
 	i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 	if i < 0 {
-		return sel, badChoice("indicator", code, indicatorCodes(indicators))
+		return sel, badChoice("indicator", code, indicatorChoices(indicators, sel.Lang))
 	}
 	sel.Indicator = indicators[i]
 	group := c.QueryParam("group")
@@ -52,15 +52,15 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	} else {
 		g := slices.IndexFunc(groups, func(x warehouse.PeerGroup) bool { return x.Code == group })
 		if g < 0 {
-			return sel, badChoice("group", group, append(groupCodes(groups), warehouse.CustomGroup))
+			return sel, badChoice("group", group, append(groupChoices(groups, sel.Lang), option{Value: warehouse.CustomGroup, Label: t(sel.Lang, "custom_group")}))
 		}
 		sel.Group = groups[g]
 	}
 	years := sel.Indicator.Years
 	if y := c.QueryParam("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 1949 || n > 2100 {
-			return sel, badFormat("year", y, "1949–2100")
+		n, err := parseYear("year", y)
+		if err != nil {
+			return sel, err
 		}
 		sel.Year = n
 	} else if len(years) > 0 {

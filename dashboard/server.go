@@ -337,8 +337,29 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// (the form's own address may take no GET, and came from whoever sent the form).
 		again = formPage(c)
 	}
-	_ = c.Render(status, "error.html", map[string]any{"Lang": lang, "Status": status, "Heading": heading, "Hint": hint, "Message": msg,
-		"L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c), lang), "Again": again, "InPageLang": inPageLang})
+	s.renderError(c, status, errorView{Heading: heading, Hint: hint, Message: msg, Again: again, InPageLang: inPageLang})
+}
+
+// errorView is what an error page says: a heading and what to do in the reader's
+// language, the server's words under them (English unless InPageLang), and, for a choice
+// outside the values there are, those values as links.
+type errorView struct {
+	page
+	Status                       int
+	Heading, Hint, Message, Home string
+	Again                        string
+	InPageLang                   bool
+	Choices                      []option
+}
+
+// renderError draws an error page in the site's frame, with its menu and language
+// switch, so that a reader who met one goes on from it.
+func (s *Server) renderError(c echo.Context, status int, v errorView) {
+	v.page = newPage(c, "", "error")
+	v.Title, v.Status, v.Home = v.Heading, status, homeOf(currentSession(c), v.Lang)
+	if err := c.Render(status, "error.html", v); err != nil {
+		s.log.Error("error page", "path", c.Request().URL.Path, "err", err)
+	}
 }
 
 // formPage is the page of this site a form was sent from (its Referer), or "".
@@ -383,18 +404,31 @@ func homeOf(ss *session, lang string) string {
 	return home
 }
 
-// answerChoice answers a parameter outside its values with 200 and the reason: the JSON
-// names the parameter and its values, the page says the same in words.
+// answerChoice answers a parameter outside its values with 400 and the reason: the JSON
+// names the parameter and the codes there are, the page says it in words and links each
+// value there is (the same address with that value).
 func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 	lang := pageLang(c)
 	if isAPI(c) {
-		_ = c.JSON(http.StatusOK, map[string]any{"no_data": ce.reason(lang), "param": ce.Param, "choices": ce.Choices})
+		answer := map[string]any{"error": ce.Error(), "message": ce.reason(lang) + ce.listed(lang), "param": ce.Param}
+		if len(ce.Choices) > 0 {
+			answer["choices"] = ce.codes()
+		}
+		_ = c.JSON(http.StatusBadRequest, answer)
 		return
 	}
-	_ = c.Render(http.StatusOK, "error.html", map[string]any{"Lang": lang, "Status": http.StatusOK, "Heading": t(lang, "param_title"),
-		"Hint": t(lang, "not_found_hint"), "Message": ce.reason(lang), "L": labels[lang], "Path": c.Request().URL.Path, "Home": homeOf(currentSession(c), lang),
-		// The reason is worded in the page's language; other errors' messages are English.
-		"Again": "", "InPageLang": true})
+	links := make([]option, len(ce.Choices))
+	for i, o := range ce.Choices {
+		q := c.Request().URL.Query()
+		q.Set(ce.Param, o.Value)
+		links[i] = option{Value: c.Request().URL.Path + "?" + q.Encode(), Label: o.Label}
+	}
+	hint := t(lang, "not_found_hint")
+	if len(links) > 0 {
+		hint = t(lang, "param_pick")
+	}
+	// The reason is worded in the page's language; other errors' messages are English.
+	s.renderError(c, http.StatusBadRequest, errorView{Heading: t(lang, "param_title"), Hint: hint, Message: ce.reason(lang), InPageLang: true, Choices: links})
 }
 
 func stringOf(v any) string {

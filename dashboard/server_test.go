@@ -136,11 +136,11 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 		status int
 		want   string
 	}{
-		// A value outside a parameter's choices answers 200 with the choices there are.
-		{"/api/ranking?indicator=nope&lang=en", 200, `indicator=\"nope\" is not one of the values there are: `},
-		{"/api/ranking?group=%3Cscript%3E", 200, `"param":"group"`},
-		{"/api/ranking?year=abc&lang=en", 200, `year=\"abc\" is not in the right form`},
-		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 200, "“&lt;script&gt;alert(1)&lt;/script&gt;”不在可选范围内"},
+		// A value outside a parameter's choices answers 400 with the choices there are.
+		{"/api/ranking?indicator=nope&lang=en", 400, `The link's indicator (indicator=nope) is not one there is. Choices: retail_sales, gdp, `},
+		{"/api/ranking?group=%3Cscript%3E", 400, `"param":"group"`},
+		{"/api/ranking?year=abc&lang=en", 400, `The link's year (year=abc) is not written right`},
+		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 400, "链接中的指标（indicator=&lt;script&gt;alert(1)&lt;/script&gt;）不在可选范围内"},
 		{"/static/nothing.js", 404, ""},
 	}
 	for _, tc := range tests {
