@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"io"
+	"slices"
 	"time"
 
 	"jinwei/warehouse"
@@ -46,7 +47,45 @@ type StagedUpload struct {
 	// jobs, which load without one); Refusal says why the load would be refused.
 	DryRun  *JobResult
 	Preview []PreviewRow
+	// Changes, for a dimension file, are what it would change in its table.
+	Changes *StagedChanges
 	Refusal string
+}
+
+// StagedChanges are what a dimension file would change in its table, against what is
+// stored: keys added, keys changed (the first few listed with their columns), keys the
+// same.
+type StagedChanges struct {
+	Added, Changed, Same int
+	Items                []StagedChange
+}
+
+// StagedChange is one key a dimension file adds or changes.
+type StagedChange struct {
+	Line   int
+	Key    string
+	Added  bool
+	Fields []StagedField
+}
+
+// StagedField is a column whose value a file changes.
+type StagedField struct{ Column, Old, New string }
+
+// Grave says whether a change turns an indicator's direction: every ranking of it, and
+// each move's 进位 or 退位, turn with it.
+func (f StagedField) Grave() bool { return f.Column == "direction" }
+
+// Unlisted is how many added or changed keys the list leaves out.
+func (c *StagedChanges) Unlisted() int { return c.Added + c.Changed - len(c.Items) }
+
+// Grave says whether any listed change is grave.
+func (c *StagedChanges) Grave() bool {
+	for _, it := range c.Items {
+		if slices.ContainsFunc(it.Fields, StagedField.Grave) {
+			return true
+		}
+	}
+	return false
 }
 
 // StagedSheet is one sheet (or a text file's table) as inspect read it.

@@ -70,6 +70,13 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 	defer j.mu.Unlock()
 	id := fmt.Sprintf("%016x-%s", len(j.staged), name)
 	j.staged[id] = b
+	if job == "indicators" {
+		// A dimension file: what it would change (etl's TestStagedDimensionFileSaysWhatItChanges).
+		return dashboard.StagedUpload{ID: id, Name: name, Job: job, DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 3, RowsLoaded: 3}},
+			Changes: &dashboard.StagedChanges{Added: 60, Changed: 1, Same: 1, Items: append([]dashboard.StagedChange{
+				{Line: 2, Key: "gdp", Fields: []dashboard.StagedField{{Column: "direction", Old: "1", New: "-1"}, {Column: "name_en", Old: "", New: "Gross product"}}}},
+				slices.Repeat([]dashboard.StagedChange{{Line: 3, Key: "new_one", Added: true}}, 49)...)}}, nil
+	}
 	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8",
 		Sheets:  []dashboard.StagedSheet{{Name: name, Layout: "long", Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, DataRows: 2}},
 		DryRun:  &dashboard.JobResult{Run: warehouse.Run{RowsRead: 2, RowsLoaded: 1, RowsRejected: 1}, Rejects: []warehouse.Reject{{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region"}}},
@@ -633,5 +640,27 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusBadRequest {
 		t.Errorf("upload without CSRF token: %d, want refused", res.StatusCode)
+	}
+	// A dimension file's preview says what it would change, and warns of a turned
+	// direction (it said nothing, and GDP could be loaded as "lower is better").
+	buf.Reset()
+	mw = multipart.NewWriter(&buf)
+	_ = mw.WriteField("job", "indicators")
+	fw, _ := mw.CreateFormFile("file", "indicators.csv")
+	io.WriteString(fw, "code,name_zh,unit,direction,frequency\ngdp,地区生产总值,亿元,-1,year\n")
+	mw.Close()
+	req, _ = http.NewRequest(http.MethodPost, f.srv.URL+"/admin/upload", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-CSRF-Token", token)
+	if res, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	rb, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{"与仓库中现有的相比：新增 60 项，修改 1 项，1 项不变。", `id="direction-changes"`,
+		`<span class="field-change grave"><code>direction</code> 1 → -1</span>`, `<code>name_en</code> — → Gross product`, "另有 11 项新增或修改未列出。"} {
+		if !strings.Contains(string(rb), want) {
+			t.Errorf("indicators preview lacks %q", want)
+		}
 	}
 }

@@ -184,24 +184,25 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 	ref := referenceTables[JobPeerGroups]
 	return l.runFile(ctx, JobPeerGroups, path, "home="+home, func(s *runState) error {
 		members := newMembersBatch(s)
-		err := loadReference(s, path, ref.table, ref.columns, home, func(rec []string, t *csvTable, line int) error {
+		err := loadReference(s, path, ref.table, ref.columns, home, func(rec []string, t *csvTable, line int) ([]FieldChange, error) {
 			code := field(rec, t.column("code"))
 			var codes []string
 			for _, m := range strings.Fields(field(rec, t.column("members"))) {
 				m = strings.ReplaceAll(m, "{home}", home)
 				if !known[m] {
-					return fmt.Errorf("member %q is not a known region code", m)
+					return nil, fmt.Errorf("member %q is not a known region code", m)
 				}
 				if !slices.Contains(codes, m) {
 					codes = append(codes, m)
 				}
 			}
 			if len(codes) == 0 {
-				return fmt.Errorf("group %s has no members", code)
+				return nil, fmt.Errorf("group %s has no members", code)
 			}
 			for _, m := range codes {
 				members.add(code, m, false)
 			}
+			var changed []FieldChange
 			for _, g := range current {
 				if g.Code != code {
 					continue
@@ -211,8 +212,11 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 						members.add(code, old, true)
 					}
 				}
+				if was, now := slices.Sorted(slices.Values(g.Members)), slices.Sorted(slices.Values(codes)); !slices.Equal(was, now) {
+					changed = append(changed, FieldChange{Column: "members", Old: strings.Join(was, " "), New: strings.Join(now, " ")})
+				}
 			}
-			return nil
+			return changed, nil
 		})
 		if err != nil {
 			return err
@@ -221,8 +225,9 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 	})
 }
 
-// rowHook sees each valid row of a reference file and may reject it.
-type rowHook func(rec []string, t *csvTable, line int) error
+// rowHook sees each valid row of a reference file and may reject it; it tells what the
+// row changes beyond its table's columns (a peer group's members).
+type rowHook func(rec []string, t *csvTable, line int) ([]FieldChange, error)
 
 // loadReference reads a dimension CSV into one record for table. Required columns must be
 // present; others keep their stored values when absent (defaults for new keys); columns
@@ -256,7 +261,15 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 	// A row replaces its key's row whole: a column the file leaves out keeps what is stored
 	// for the keys it names (a fix of a few names is a file of code, name_zh and level), and
 	// takes its default for new keys. An empty cell of a column present takes the default.
+	// A dry run reads every stored column, to tell what the file changes.
 	var stored map[string]map[string]string
+	if s.dry {
+		s.changes = &Changes{}
+		absent = nil
+		for _, c := range cols[1:] {
+			absent = append(absent, c.name)
+		}
+	}
 	if len(absent) > 0 {
 		var err error
 		if stored, err = s.wh.StoredColumns(s.ctx, table, cols[0].name, absent); err != nil {
@@ -306,11 +319,15 @@ rows:
 			s.reject(line, used[0].name, "column "+used[0].name, rawLine(rec), fmt.Sprintf("duplicate: line %d already defines %s", first, key))
 			continue
 		}
+		var extra []FieldChange
 		if hook != nil {
-			if err := hook(rec, t, line); err != nil {
+			if extra, err = hook(rec, t, line); err != nil {
 				s.reject(line, "", "", rawLine(rec), err.Error())
 				continue
 			}
+		}
+		if s.changes != nil {
+			s.changes.note(line, key, used, cells, stored[key], extra)
 		}
 		seen[key] = line
 		for j, v := range cells {
@@ -369,7 +386,7 @@ func (m *membersBatch) add(group, region string, removed bool) {
 func (m *membersBatch) flush() error {
 	defer m.b.Release()
 	rec := m.b.NewRecordBatch()
-	if rec.NumRows() == 0 {
+	if rec.NumRows() == 0 || m.s.dry {
 		rec.Release()
 		return nil
 	}

@@ -71,6 +71,8 @@ type Report struct {
 	// Preview holds the first rows it would have loaded.
 	DryRun  bool
 	Preview []PreviewRow
+	// Changes, for a dimension file's dry run, are what it would change in its table.
+	Changes *Changes
 }
 
 // PreviewRow is one row a load would write, as the warehouse would hold it.
@@ -105,6 +107,8 @@ type runState struct {
 	// preview's. A unit's report file, read dry too, keeps every row with its reason.
 	keepRejects int
 	preview     []PreviewRow
+	// changes, for a dimension file's dry run, are counted against what is stored.
+	changes *Changes
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
@@ -129,6 +133,10 @@ func (s *runState) rowsLeft() int {
 
 func (s *runState) insert(table string, rec arrow.RecordBatch) error {
 	defer rec.Release()
+	if s.dry {
+		s.run.RowsLoaded += int(rec.NumRows())
+		return nil
+	}
 	if err := s.wh.Insert(s.ctx, table, rec); err != nil {
 		return err
 	}
@@ -405,7 +413,7 @@ func (l *Loader) dryRun(ctx context.Context, job, path string, load loadFunc) (*
 	if err != nil {
 		run.Message = err.Error()
 	}
-	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview}
+	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview, Changes: s.changes}
 	if err != nil {
 		return rep, fmt.Errorf("dry run %s: %w", path, err)
 	}

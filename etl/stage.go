@@ -28,8 +28,8 @@ type Staged struct {
 	// Inspection is the file's shape and proposed mapping (fact jobs only; nil for reference
 	// jobs, which have no inspect).
 	Inspection *Inspection
-	// DryRun is the load with the configured mapping that wrote nothing; nil for reference
-	// jobs. DryRunError says why it would be refused.
+	// DryRun is the load (with the configured mapping, for a fact job) that wrote nothing;
+	// a dimension file's says what it would change. DryRunError says why it would be refused.
 	DryRun      *Report
 	DryRunError string
 }
@@ -62,6 +62,13 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	}
 	st := &Staged{ID: id, Name: base}
 	if IsReferenceJob(job) {
+		// A dimension file is checked as its load would check it, and says what it
+		// would change in its table.
+		rep, err := r.l.LoadReference(context.WithValue(ctx, dryRunKey{}, true), job, path, r.home)
+		st.DryRun = rep
+		if err != nil {
+			st.DryRunError = err.Error()
+		}
 		return st, nil
 	}
 	if in, err := r.l.Inspect(ctx, job, path); err == nil {

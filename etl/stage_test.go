@@ -236,3 +236,61 @@ func TestPreviewsAreBounded(t *testing.T) {
 		t.Errorf("the load keeps %d rejects (%v); want every one, %d", len(rep.Rejects), err, MaxPreviewRejects+500)
 	}
 }
+
+// A dimension file's preview checked nothing and said nothing: an indicators file that
+// turned GDP to "lower is better" (reversing every ranking of it) looked like any other
+// until it was loaded. Staged, it is checked as its load would check it and says what it
+// would add and change, column by column, writing nothing.
+func TestStagedDimensionFileSaysWhatItChanges(t *testing.T) {
+	r, w := runnerFixture(t, []JobConfig{{Name: JobIndicators, Inbox: t.TempDir()}, {Name: JobPeerGroups, Inbox: t.TempDir()}})
+	r.l.MaxRejectShare = 1 // one bad row of four, on purpose
+	ctx := context.Background()
+	if _, err := r.l.LoadReference(ctx, JobPeerGroups, filepath.Join("..", "data", "peer_groups.csv"), "620000"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.StageUpload(ctx, JobIndicators, "indicators.csv", strings.NewReader("code,name_zh,unit,direction,frequency\n"+
+		"gdp,地区生产总值,亿元,-1,year\n"+ // 2 direction turned
+		"gdp_per_capita,人均地区生产总值,元,1,year\n"+ // 3 as stored
+		"new_one,新指标,个,1,year\n"+ // 4 added
+		"bad_one,坏指标,个,2,year\n")) // 5 no such direction
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := st.DryRun
+	if rep == nil || rep.Changes == nil || st.DryRunError != "" {
+		t.Fatalf("staged indicators: %+v (%s); want a dry run with its changes", st, st.DryRunError)
+	}
+	want := Changes{Added: 1, Changed: 1, Same: 1, Items: []Change{
+		{Line: 2, Key: "gdp", Fields: []FieldChange{{Column: "direction", Old: "1", New: "-1"}}},
+		{Line: 4, Key: "new_one", Added: true}}}
+	if fmt.Sprint(*rep.Changes) != fmt.Sprint(want) || rep.Run.RowsRejected != 1 || rep.Run.RowsLoaded != 3 {
+		t.Errorf("changes %+v, %d loaded, %d rejected; want %+v, 3 and 1", *rep.Changes, rep.Run.RowsLoaded, rep.Run.RowsRejected, want)
+	}
+	inds, err := w.Indicators(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range inds {
+		if i.Code == "gdp" && i.Direction != 1 || i.Code == "new_one" {
+			t.Errorf("the preview wrote %s (direction %d)", i.Code, i.Direction)
+		}
+	}
+	// A peer group's members are told as they change.
+	st, err = r.StageUpload(ctx, JobPeerGroups, "groups.csv", strings.NewReader("code,name_zh,members\nwest12,西部12省区市,150000 450000 620000\n"))
+	if err != nil || st.DryRun == nil || st.DryRun.Changes == nil {
+		t.Fatalf("staged groups: %+v, %v", st, err)
+	}
+	if ch := st.DryRun.Changes; ch.Changed != 1 || len(ch.Items) != 1 || len(ch.Items[0].Fields) != 1 || ch.Items[0].Fields[0].Column != "members" ||
+		ch.Items[0].Fields[0].New != "150000 450000 620000" {
+		t.Errorf("group changes %+v; want west12's members", ch)
+	}
+	groups, err := w.PeerGroups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		if g.Code == "west12" && len(g.Members) != 12 {
+			t.Errorf("the preview wrote west12's members: %v", g.Members)
+		}
+	}
+}

@@ -105,6 +105,16 @@ func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) 
 			out.Preview = append(out.Preview, dashboard.PreviewRow{Line: p.Line, Indicator: p.Indicator, Region: p.Region,
 				Period: p.Period, Unit: p.Unit, Value: p.Value})
 		}
+		if ch := rep.Changes; ch != nil {
+			out.Changes = &dashboard.StagedChanges{Added: ch.Added, Changed: ch.Changed, Same: ch.Same}
+			for _, it := range ch.Items {
+				sc := dashboard.StagedChange{Line: it.Line, Key: it.Key, Added: it.Added}
+				for _, f := range it.Fields {
+					sc.Fields = append(sc.Fields, dashboard.StagedField(f))
+				}
+				out.Changes.Items = append(out.Changes.Items, sc)
+			}
+		}
 	}
 	return out, nil
 }
