@@ -613,7 +613,8 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	if res.StatusCode != http.StatusOK || strings.Count(page, `class="staged"`) != 2 {
 		t.Fatalf("upload preview: %d, %d staged files\n%s", res.StatusCode, strings.Count(page, `class="staged"`), page)
 	}
-	for _, want := range []string{"unknown_region", "13800", "more than the allowed 20%", "将被拒绝"} {
+	// A reject's kind is said in the reader's words, as on a run's page, its English reason marked so.
+	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, "13800", "more than the allowed 20%", "将被拒绝"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}
