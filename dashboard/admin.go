@@ -23,6 +23,16 @@ type JobResult struct {
 	Error   string             `json:"error,omitempty"`
 }
 
+// RejectsListed is how many refused values its rejects list: a preview lists a line's
+// values refused for one reason once (warehouse.Reject.Values).
+func (r JobResult) RejectsListed() int {
+	n := 0
+	for _, rj := range r.Rejects {
+		n += max(rj.Values, 1)
+	}
+	return n
+}
+
 // jobAnswer is a load as the admin API answers it.
 type jobAnswer struct {
 	Run     api.Run      `json:"run"`

@@ -78,8 +78,10 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 				slices.Repeat([]dashboard.StagedChange{{Line: 3, Key: "new_one", Added: true}}, 49)...)}}, nil
 	}
 	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8",
-		Sheets:  []dashboard.StagedSheet{{Name: name, Layout: "long", Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, DataRows: 2}},
-		DryRun:  &dashboard.JobResult{Run: warehouse.Run{RowsRead: 2, RowsLoaded: 1, RowsRejected: 1}, Rejects: []warehouse.Reject{{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region"}}},
+		Sheets: []dashboard.StagedSheet{{Name: name, Layout: "long", Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, DataRows: 2}},
+		DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 27, RowsLoaded: 1, RowsRejected: 26}, Rejects: []warehouse.Reject{
+			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region", Values: 25},
+			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
 		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 13800, Unit: "亿元"}},
 		Refusal: "file rejected: 1 of 2 rows rejected (50%), more than the allowed 20%"}, nil
 }
@@ -614,10 +616,15 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 		t.Fatalf("upload preview: %d, %d staged files\n%s", res.StatusCode, strings.Count(page, `class="staged"`), page)
 	}
 	// A reject's kind is said in the reader's words, as on a run's page, its English reason marked so.
-	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, "13800", "more than the allowed 20%", "将被拒绝"} {
+	// A line's values refused for one reason are one row, with their count; all 26 are
+	// listed, so no note says only the first are.
+	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "13800", "more than the allowed 20%", "将被拒绝"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}
+	}
+	if strings.Contains(page, `id="rejects-first"`) {
+		t.Errorf("upload preview says it lists only the first rejects; it lists all 26 values")
 	}
 	if len(jobs.loaded) != 0 {
 		t.Fatalf("files loaded before the operator's go: %v", jobs.loaded)

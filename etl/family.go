@@ -138,6 +138,11 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 			return err
 		}
 		s.run.RowsRead++
+		if it.p != nil {
+			s.line = it.p.line
+		} else {
+			s.line = it.r.line
+		}
 		if l.maxRows > 0 && s.run.RowsRead > l.maxRows {
 			return fmt.Errorf("%w: more than %d values", errFileRejected, l.maxRows)
 		}

@@ -109,6 +109,8 @@ type runState struct {
 	preview     []PreviewRow
 	// changes, for a dimension file's dry run, are counted against what is stored.
 	changes *Changes
+	// line is the file's line the run has read to.
+	line int
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
@@ -153,11 +155,23 @@ func (s *runState) rejectDuplicate(line int, reason string) {
 // which with the reason gives the reject's reason code.
 func (s *runState) reject(line int, field, location, raw, reason string) {
 	s.run.RowsRejected++
-	if s.keepRejects > 0 && len(s.rejects) >= s.keepRejects {
-		return // counted; a preview lists the first ones only
+	code := reasonCode(field, reason)
+	if s.keepRejects > 0 {
+		// A preview lists a line's values refused for one reason once: its 1,000 rejects
+		// were 40 lines of a wide file, each said 25 times.
+		if n := len(s.rejects); n > 0 {
+			if last := &s.rejects[n-1]; last.Line == line && last.Location == location && last.Code == code && last.Reason == reason {
+				last.Values++
+				return
+			}
+		}
+		if len(s.rejects) >= s.keepRejects {
+			return // counted; a preview lists the first ones only
+		}
+		s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason, Code: code, Values: 1})
+		return
 	}
-	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason,
-		Code: reasonCode(field, reason)})
+	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason, Code: code})
 }
 
 // MaxPreviewRejects is how many rejected rows a dry run (an upload's preview) keeps: a
@@ -176,7 +190,11 @@ func (s *runState) checkRejectShare(limit float64) error {
 	if s.run.RowsRead < sample {
 		return nil
 	}
-	return s.rejectShareError(limit)
+	if err := s.rejectShareError(limit); err != nil {
+		// The counts are of what was read before it stopped, not of the file.
+		return fmt.Errorf("%w (reading stopped at line %d)", err, s.line)
+	}
+	return nil
 }
 
 func (s *runState) rejectShareError(limit float64) error {

@@ -294,3 +294,35 @@ func TestStagedDimensionFileSaysWhatItChanges(t *testing.T) {
 		}
 	}
 }
+
+// A preview's 1,000 rejects were 40 lines of a wide file, each line's reason said 25
+// times, and a refusal's counts did not say they stopped short of the file. A preview
+// lists a line refused for one reason once, with the count of its values; a load keeps
+// each; a refusal says the line where reading stopped.
+func TestAPreviewListsALinesRefusedValuesOnce(t *testing.T) {
+	for _, keep := range []int{MaxPreviewRejects, 0} {
+		s := &runState{run: &warehouse.Run{}, keepRejects: keep}
+		for line := 2; line <= 1001; line++ {
+			s.line = line
+			for range 25 {
+				s.run.RowsRead++
+				s.reject(line, "region", "column 地区", "火星,1,2", `unknown region "火星"`)
+			}
+			s.reject(line, "value", "column 2024", "火星,1,2", `"x" is not a number`)
+			s.run.RowsRead++
+		}
+		if keep == 0 {
+			if len(s.rejects) != 26_000 || s.rejects[0].Values != 0 {
+				t.Errorf("a load kept %d rejects (values %d); want each of the 26,000", len(s.rejects), s.rejects[0].Values)
+			}
+			continue
+		}
+		if len(s.rejects) != MaxPreviewRejects || s.rejects[0].Values != 25 || s.rejects[1].Values != 1 || s.rejects[2].Line != 3 || s.run.RowsRejected != 26_000 {
+			t.Errorf("a preview listed %d rejects, the first of %d values, the second of %d, the third of line %d, counting %d; want 1,000 (500 lines), 25, 1, line 3, 26,000",
+				len(s.rejects), s.rejects[0].Values, s.rejects[1].Values, s.rejects[2].Line, s.run.RowsRejected)
+		}
+		if err := s.checkRejectShare(0.2); err == nil || !strings.Contains(err.Error(), "(reading stopped at line 1001)") {
+			t.Errorf("refusal %v; want it to say where reading stopped", err)
+		}
+	}
+}

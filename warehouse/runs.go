@@ -105,6 +105,10 @@ type Reject struct {
 	Reason   string
 	// Code is the reason as a code of one vocabulary (etl's reason codes), for grouping.
 	Code string
+	// Values, in an upload's preview, is how many of the line's values the reason refused
+	// (a wide row of an unknown region is one reject of its 25 values there); 0 elsewhere,
+	// where each value's reject is kept.
+	Values int
 }
 
 // RecordRun writes the run's current state; the newest state of a run wins. A run that

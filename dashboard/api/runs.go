@@ -46,5 +46,7 @@ type Reject struct {
 
 // Rejects are rejects' JSON shapes.
 func Rejects(in []warehouse.Reject) []Reject {
-	return each(in, func(r warehouse.Reject) Reject { return Reject(r) })
+	return each(in, func(r warehouse.Reject) Reject {
+		return Reject{FilePath: r.FilePath, Line: r.Line, Location: r.Location, Raw: r.Raw, Reason: r.Reason, Code: r.Code}
+	})
 }
