@@ -133,7 +133,7 @@ func withParam(c echo.Context, k, v string) string {
 	} else {
 		q.Set(k, v)
 	}
-	return c.Request().URL.Path + "?" + q.Encode()
+	return ownPath(c) + "?" + q.Encode()
 }
 
 func (s *Server) loadsPage(c echo.Context) error {

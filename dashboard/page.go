@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -93,6 +94,13 @@ type chartView struct {
 	Height int
 }
 
+// ownPath is the request's path as a link of this site: one slash first. An error page
+// links to its own address, and "//evil.example/x" (or "/\evil.example/x", which
+// browsers read alike) is another site's.
+func ownPath(c echo.Context) string {
+	return "/" + strings.TrimLeft(c.Request().URL.Path, "/\\")
+}
+
 func newPage(c echo.Context, nav, titleKey string) page {
 	lang := pageLang(c)
 	q := c.Request().URL.Query()
@@ -110,7 +118,7 @@ func newPage(c echo.Context, nav, titleKey string) page {
 		keep.Set("screen", "wall")
 	}
 	p := page{Lang: lang, L: labels[lang], JS: jsLabels[lang], Nav: nav, Title: t(lang, titleKey),
-		OtherLang: c.Request().URL.Path + "?" + q.Encode(), Query: template.URL(keep.Encode())}
+		OtherLang: ownPath(c) + "?" + q.Encode(), Query: template.URL(keep.Encode())}
 	ss := currentSession(c)
 	p.Guest = ss == nil
 	if ss != nil {

@@ -419,9 +419,7 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 	}
 	links := make([]option, len(ce.Choices))
 	for i, o := range ce.Choices {
-		q := c.Request().URL.Query()
-		q.Set(ce.Param, o.Value)
-		links[i] = option{Value: c.Request().URL.Path + "?" + q.Encode(), Label: o.Label}
+		links[i] = option{Value: withParam(c, ce.Param, o.Value), Label: o.Label}
 	}
 	hint := t(lang, "not_found_hint")
 	if len(links) > 0 {
