@@ -225,6 +225,10 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 	})
 }
 
+// maxReferenceRows is the most rows a dimension file may have: a dimension is read into
+// one record in memory, and China's counties are 2,844, its townships some 39,000.
+const maxReferenceRows = 100_000
+
 // rowHook sees each valid row of a reference file and may reject it; it tells what the
 // row changes beyond its table's columns (a peer group's members).
 type rowHook func(rec []string, t *csvTable, line int) ([]FieldChange, error)
@@ -291,6 +295,10 @@ rows:
 			return err
 		}
 		s.run.RowsRead++
+		s.line = line
+		if s.run.RowsRead > maxReferenceRows {
+			return fmt.Errorf("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", errFileRejected, maxReferenceRows)
+		}
 		if len(rec) != len(t.header) {
 			s.reject(line, "", "", rawLine(rec), fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(t.header)))
 			continue

@@ -326,3 +326,18 @@ func TestAPreviewListsALinesRefusedValuesOnce(t *testing.T) {
 		}
 	}
 }
+
+// A dimension is read whole into memory: a file far larger than any dimension (a file of
+// values sent to the wrong job, or a hostile one) is refused, in its preview and its load.
+func TestADimensionFileHasARowCap(t *testing.T) {
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobRegionAliases, Inbox: t.TempDir()}})
+	var b strings.Builder
+	b.WriteString("alias,region_code\n")
+	for i := range maxReferenceRows + 1 {
+		fmt.Fprintf(&b, "别名%d,620000\n", i)
+	}
+	st, err := r.StageUpload(context.Background(), JobRegionAliases, "aliases.csv", strings.NewReader(b.String()))
+	if err != nil || !strings.Contains(st.DryRunError, "more than 100000 rows") {
+		t.Errorf("staged %d aliases: %v, refusal %q; want refused past %d rows", maxReferenceRows+1, err, st.DryRunError, maxReferenceRows)
+	}
+}
