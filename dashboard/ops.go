@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -90,7 +91,25 @@ func (s *Server) opsRoutes(e *echo.Echo) {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
 	if s.cfg.Metrics != nil {
-		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.cfg.Metrics.registry, promhttp.HandlerOpts{})))
+		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.cfg.Metrics.registry, promhttp.HandlerOpts{})), s.metricsReaders)
+	}
+}
+
+// metricsReaders admits to /metrics a scraper on this machine (its address, as the
+// trusted proxies tell it, is loopback) and an account that may run the operator pages
+// (an admin's session, or its API token sent as a bearer token, as Prometheus sends one);
+// anyone else who reached the port read the routes, the jobs and their loads.
+func (s *Server) metricsReaders(next echo.HandlerFunc) echo.HandlerFunc {
+	admins := s.require(PermAdminLoads)(next)
+	return func(c echo.Context) error {
+		if ip := net.ParseIP(c.RealIP()); ip != nil && ip.IsLoopback() {
+			return next(c)
+		}
+		if ss := currentSession(c); ss == nil || ss.Demo {
+			// A scraper is told to send a token, not led to the sign-in page.
+			return echo.NewHTTPError(http.StatusUnauthorized, "metrics: send an admin's API token (Authorization: Bearer), or scrape from this machine")
+		}
+		return admins(c)
 	}
 }
 

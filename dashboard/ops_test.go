@@ -60,3 +60,34 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 func finishedRun(job, status string, loaded int) warehouse.Run {
 	return warehouse.Run{Job: job, Status: status, RowsLoaded: loaded, FinishedAt: time.Now()}
 }
+
+// /metrics names the routes, the jobs and their loads: anyone who reached the port read
+// it. It answers a scraper on this machine and an admin (session or API token); others,
+// as the trusted proxy tells their address, are refused.
+func TestMetricsAreForThisMachineAndAdmins(t *testing.T) {
+	t.Parallel()
+	f := newAccountsServer(t, true, func(c *dashboard.Config) {
+		c.TrustedProxies = []string{"127.0.0.1/32"}
+		c.Metrics = dashboard.NewMetrics(nil)
+	})
+	leader, _ := signedInHere(t, f, "leader")
+	ops, _ := signedInHere(t, f, "ops")
+	from := map[string]string{"X-Forwarded-For": "203.0.113.9"}
+	for _, tc := range []struct {
+		who    string
+		c      *http.Client
+		header map[string]string
+		want   int
+	}{
+		{"this machine", f.client(t), nil, http.StatusOK},
+		{"a stranger", f.client(t), from, http.StatusUnauthorized},
+		{"a viewer", leader, from, http.StatusForbidden},
+		{"an admin", ops, from, http.StatusOK},
+		{"an admin's token", f.client(t), map[string]string{"X-Forwarded-For": "203.0.113.9", "Authorization": "Bearer cli-token"}, http.StatusOK},
+	} {
+		code, body := call(t, tc.c, http.MethodGet, f.srv.URL+"/metrics", tc.header, nil)
+		if code != tc.want || (code == http.StatusOK) != strings.Contains(body, "jinwei_http_request_duration_seconds") {
+			t.Errorf("%s: /metrics answered %d %.120q; want %d", tc.who, code, body, tc.want)
+		}
+	}
+}
