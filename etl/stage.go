@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
+	keepStaged(dir, id)
 	st := &Staged{ID: id, Name: base}
 	if IsReferenceJob(job) {
 		// A dimension file is checked as its load would check it, and says what it
@@ -90,6 +92,46 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 // stagedLife is how long an upload previewed and never loaded is kept: each preview kept
 // its file for ever (117 MB after one afternoon's, up to 512 MB each).
 const stagedLife = 24 * time.Hour
+
+// A job keeps at most stagedKeep uploads waiting, of stagedBytes together: previews
+// never loaded filled the disk (each upload may be 512 MB, and each was kept a day).
+const (
+	stagedKeep  = 20
+	stagedBytes = 2 << 30
+)
+
+// keepStaged removes the oldest waiting uploads, never the one just staged (kept), past
+// stagedKeep files or stagedBytes together. Loading a removed one says it is gone.
+func keepStaged(dir, kept string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type file struct {
+		name string
+		size int64
+		at   time.Time
+	}
+	var others []file
+	n, total := 1, int64(0)
+	for _, e := range entries {
+		info, err := e.Info()
+		switch {
+		case err != nil || !info.Mode().IsRegular():
+		case e.Name() == kept:
+			total += info.Size()
+		default:
+			others = append(others, file{e.Name(), info.Size(), info.ModTime()})
+		}
+	}
+	slices.SortFunc(others, func(a, b file) int { return b.at.Compare(a.at) }) // newest first
+	for _, f := range others {
+		n, total = n+1, total+f.size
+		if n > stagedKeep || total > stagedBytes {
+			_ = os.Remove(filepath.Join(dir, f.name))
+		}
+	}
+}
 
 // purgeStaged removes the staged uploads last written before cutoff. What it cannot remove
 // waits for the next upload's purge.

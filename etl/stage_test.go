@@ -341,3 +341,37 @@ func TestADimensionFileHasARowCap(t *testing.T) {
 		t.Errorf("staged %d aliases: %v, refusal %q; want refused past %d rows", maxReferenceRows+1, err, st.DryRunError, maxReferenceRows)
 	}
 }
+
+// Previews never loaded were kept a day each, up to 512 MB apiece, filling the disk: a
+// job keeps its newest stagedKeep waiting, and the one just staged always.
+func TestStagedUploadsAreBounded(t *testing.T) {
+	inbox := t.TempDir()
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobRegionAliases, Inbox: inbox}})
+	ctx := context.Background()
+	var ids []string
+	for i := range stagedKeep + 5 {
+		st, err := r.StageUpload(ctx, JobRegionAliases, fmt.Sprintf("a%d.csv", i), strings.NewReader("alias,region_code\n陇,620000\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, st.ID)
+		// Each newer than the last, as the file system's clock tells it.
+		old := time.Now().Add(time.Duration(i-100) * time.Minute)
+		if err := os.Chtimes(filepath.Join(inbox, stagedDir, st.ID), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	left, err := os.ReadDir(filepath.Join(inbox, stagedDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != stagedKeep {
+		t.Errorf("%d uploads waiting after %d previews; want the newest %d", len(left), len(ids), stagedKeep)
+	}
+	if _, err := r.LoadStaged(ctx, JobRegionAliases, ids[0]); err == nil {
+		t.Errorf("the oldest preview still loads; want it gone")
+	}
+	if rep, err := r.LoadStaged(ctx, JobRegionAliases, ids[len(ids)-1]); err != nil || rep.Run.Status != warehouse.RunCommitted {
+		t.Errorf("the newest preview: %v %+v; want it loaded", err, rep)
+	}
+}
