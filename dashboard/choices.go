@@ -2,9 +2,12 @@ package dashboard
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
 )
@@ -79,6 +82,28 @@ func (e *choiceError) listed(lang string) string {
 	}
 	return " " + strings.Join(names, t(lang, "sep_list"))
 }
+
+// choiceLink is the page's address with param set to value, keeping of the rest only
+// what a page reads (paramWords, the language, a wall screen's settings), a short value
+// each: every choice's link repeated the whole query, and a 64 KB address made a 1 MB page.
+func choiceLink(c echo.Context, param, value string) string {
+	q := url.Values{}
+	for k, vs := range c.Request().URL.Query() {
+		if !slices.Contains(paramWords, k) && !slices.Contains(viewParams, k) {
+			continue
+		}
+		for _, v := range vs[:min(len(vs), 31)] { // members: at most every province
+			if len(v) <= 64 {
+				q.Add(k, v)
+			}
+		}
+	}
+	q.Set(param, value)
+	return ownPath(c) + "?" + q.Encode()
+}
+
+// viewParams are how a page is shown, not what it shows: kept on its links.
+var viewParams = []string{"lang", "screen", "poll", "rotate"}
 
 // codes are the choices' values, as the API lists them.
 func (e *choiceError) codes() []string {

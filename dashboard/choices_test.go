@@ -21,11 +21,19 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 		want, lack []string
 		follow     string
 	}{
-		{"/ranking?indicator=bogus&group=west12&lang=en", []string{"The link&#39;s indicator (indicator=bogus) is not one there is.", "Choose one of these instead",
-			`<li><a href="/ranking?group=west12&amp;indicator=gdp&amp;lang=en">GDP</a></li>`}, []string{"retail_sales, gdp"}, "/ranking?group=west12&indicator=gdp&lang=en"},
+		// Offered are the indicators the picker offers: rural income has no provincial values,
+		// and its link led to an empty page telling a leader to run a command.
+		{"/ranking?indicator=bogus&group=west12&lang=en", []string{"The link&#39;s indicator (indicator=bogus) is not one of the choices.", "Choose one of these instead",
+			`<li><a href="/ranking?group=west12&amp;indicator=gdp&amp;lang=en">GDP</a></li>`}, []string{"retail_sales, gdp", "indicator=rural_income"}, "/ranking?group=west12&indicator=gdp&lang=en"},
 		{"/counties?sort=x", []string{"链接中的排序（sort=x）不在可选范围内。", `<li><a href="/counties?sort=growth">按增速（比进步）</a></li>`}, nil, "/counties?sort=growth"},
 		{"/campaign?kind=x", []string{"链接中的类别（kind=x）不在可选范围内。", `<li><a href="/campaign?kind=county">县市区</a></li>`}, nil, "/campaign?kind=county"},
-		{"/ranking?year=1800", []string{"链接中的年份（year=1800）超出可显示的范围（1949–2100）。"}, []string{"写法不对", `id="error-choices"`}, ""},
+		// A year out of range is offered the indicator's years with values.
+		{"/ranking?year=1800", []string{"链接中的年份（year=1800）超出可显示的范围（1949–2100）。", `<li><a href="/ranking?year=2024">2024</a></li>`}, []string{"写法不对"}, "/ranking?year=2024"},
+		// A wall screen's links keep it a wall screen: home too.
+		{"/ranking?indicator=bogus&screen=wall&rotate=30", []string{`<a href="/?screen=wall">回到首页</a>`, `<a href="/ranking?indicator=gdp&amp;rotate=30&amp;screen=wall">`}, nil, ""},
+		// A kind of period is said, not linked: a quarter needs its number too (its link
+		// led to "2024 quarter 0: never loaded").
+		{"/lineage?indicator=gdp&region=620000&year=2024&kind=w", []string{"链接中的类别（kind=w）写法不对，应形如 year, quarter, month, ytd。"}, []string{`id="error-choices"`}, ""},
 		{"/?year=abc", []string{"链接中的年份（year=abc）写法不对，应形如 2024。"}, nil, ""},
 	} {
 		code, page := app.get(tc.path)
@@ -47,6 +55,17 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 				t.Errorf("the choice %s offered by %s answers %d", tc.follow, tc.path, code)
 			}
 		}
+	}
+	// Each link keeps of the address only what a page reads, a short value each: a 60 KB
+	// parameter was repeated in every link, a 1 MB answer to a 60 KB request. (The
+	// language switch keeps the address whole, once.)
+	long := strings.Repeat("a", 60_000)
+	if code, page := app.get("/ranking?indicator=bogus&p=" + long); code != http.StatusBadRequest || len(page) > 128<<10 || strings.Count(page, long) > 1 {
+		t.Errorf("a bad link with a 60 KB parameter: %d, %d bytes, the parameter %d times", code, len(page), strings.Count(page, long))
+	}
+	// An address with more parameters than can be read was answered as if it had none.
+	if code, page := app.get("/ranking?indicator=bogus" + strings.Repeat("&a", 11_000)); code != http.StatusBadRequest || !strings.Contains(page, "cannot be read") {
+		t.Errorf("an address of 11,000 parameters: %d %s; want 400 saying its query cannot be read", code, between(page, `id="error-message"`, "</p>"))
 	}
 	code, body := app.get("/api/ranking?indicator=bogus")
 	var answer struct {

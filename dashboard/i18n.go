@@ -47,7 +47,6 @@ var labelFamilies = map[string][]string{
 	"dim_":           {"study", "execution", "efficiency"},
 	"filter_":        countyFilterOrder,
 	"sort_":          countySorts,
-	"period_kind_":   periodKinds,
 	"param_word_":    paramWords,
 	"size_sort_":     countySorts,
 	"target_":        {"green", "amber", "red", "no_data"},

@@ -86,7 +86,8 @@ func (s *Server) loadLineage(c echo.Context) (lineageData, []warehouse.SourceRow
 		// that was never loaded.
 		kind := cmp.Or(q.Get("kind"), "year")
 		if !slices.Contains(periodKinds, kind) {
-			return d, nil, badChoice("kind", kind, named(periodKinds, func(k string) string { return t(lang, "period_kind_"+k) }))
+			// Said, not linked: a quarter or a month needs its number (no=) too.
+			return d, nil, badFormat("kind", kind, strings.Join(periodKinds, ", "))
 		}
 		year, err := parseYear("year", q.Get("year"))
 		if err != nil {

@@ -255,7 +255,7 @@ func TestLineageRefusesParametersThatNameNothing(t *testing.T) {
 		{"indicator=x&region=620000&year=2024", "链接中的指标（indicator=x）不在可选范围内"},
 		{"indicator=gdp&region=999999&year=2024", "链接中的地区（region=999999）写法不对"},
 		{"indicator=gdp&region=620000&year=z", "链接中的年份（year=z）写法不对"},
-		{"indicator=gdp&region=620000&year=2024&kind=week", "链接中的类别（kind=week）不在可选范围内"},
+		{"indicator=gdp&region=620000&year=2024&kind=week", "链接中的类别（kind=week）写法不对，应形如 year, quarter, month, ytd"},
 	} {
 		code, body, _ := get(t, srv.URL+"/api/lineage?"+tc.query)
 		if code != http.StatusBadRequest || !strings.Contains(body, tc.want) {

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -36,7 +37,9 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	}
 	i := slices.IndexFunc(indicators, func(x warehouse.Indicator) bool { return x.Code == code })
 	if i < 0 {
-		return sel, badChoice("indicator", code, indicatorChoices(indicators, sel.Lang))
+		// Offered are the indicators the picker offers: one without provincial values led
+		// to an empty page.
+		return sel, badChoice("indicator", code, indicatorChoices(slices.DeleteFunc(slices.Clone(indicators), func(i warehouse.Indicator) bool { return !i.RanksProvinces() }), sel.Lang))
 	}
 	sel.Indicator = indicators[i]
 	group := c.QueryParam("group")
@@ -59,6 +62,13 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 	years := sel.Indicator.Years
 	if y := c.QueryParam("year"); y != "" {
 		n, err := parseYear("year", y)
+		var ce *choiceError
+		if errors.As(err, &ce) && ce.Range != "" {
+			// A year outside the years shown is offered the years with values.
+			for i := len(years) - 1; i >= 0; i-- {
+				ce.Choices = append(ce.Choices, option{Value: strconv.Itoa(years[i]), Label: strconv.Itoa(years[i])})
+			}
+		}
 		if err != nil {
 			return sel, err
 		}
@@ -156,7 +166,14 @@ type rankingView struct {
 	Missing  string
 	// GrowthNote says what the growth chart shows (名义/实际).
 	GrowthNote string
+	// GroupNote names a small group's members: "the speech's benchmarks" said nothing of
+	// which provinces they are.
+	GroupNote string
 }
+
+// groupNoteMax is the most members a group note lists; a larger group's name says it
+// (全国31个省份).
+const groupNoteMax = 12
 
 type option struct {
 	Value    string
@@ -222,10 +239,19 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 		v.Groups = append(v.Groups, option{g.Code, groupName(g, lang), g.Code == sel.Group.Code})
 	}
 	v.Groups = append(v.Groups, option{warehouse.CustomGroup, t(lang, "custom_group"), sel.Group.Code == warehouse.CustomGroup})
+	var members []string
 	for _, reg := range regions {
 		if reg.Level == "province" {
 			v.Provinces = append(v.Provinces, option{reg.Code, shortName(reg, lang), slices.Contains(r.Group.Members, reg.Code)})
 		}
+	}
+	for _, code := range r.Group.Members {
+		if i := slices.IndexFunc(regions, func(reg warehouse.Region) bool { return reg.Code == code }); i >= 0 {
+			members = append(members, shortName(regions[i], lang))
+		}
+	}
+	if len(members) > 0 && len(members) <= groupNoteMax {
+		v.GroupNote = fmt.Sprintf(t(lang, "group_members"), strings.Join(members, t(lang, "sep_list")), len(members))
 	}
 	for i := len(sel.Indicator.Years) - 1; i >= 0; i-- {
 		y := sel.Indicator.Years[i]

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -57,6 +58,21 @@ func answerHead(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Get(ctxHead) != nil {
 			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
+// readableQuery refuses an address whose query cannot be read (past Go's 10,000
+// parameters, or a bad escape): its parameters were all dropped and the page answered
+// with its defaults, as if it had been asked for them.
+func readableQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if raw := c.Request().URL.RawQuery; raw != "" {
+			if _, err := url.ParseQuery(raw); err != nil {
+				c.Request().URL.RawQuery = ""
+				return echo.NewHTTPError(http.StatusBadRequest, "the address's query cannot be read: "+err.Error())
+			}
 		}
 		return next(c)
 	}

@@ -180,7 +180,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 	e.Pre(securityHeaders, routeHeadAsGet)
-	e.Use(answerHead, s.logRequests, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
+	e.Use(answerHead, s.logRequests, readableQuery, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
 	s.wallRoutes(e)
 	s.accountRoutes(e)
@@ -356,7 +356,11 @@ type errorView struct {
 // switch, so that a reader who met one goes on from it.
 func (s *Server) renderError(c echo.Context, status int, v errorView) {
 	v.page = newPage(c, "", "error")
-	v.Title, v.Status, v.Home = v.Heading, status, homeOf(currentSession(c), v.Lang)
+	v.Title, v.Status = v.Heading, status
+	// Home keeps the page's language and a wall screen's view, as the menu's links do.
+	if v.Home = homeOf(currentSession(c), langZh); v.Query != "" {
+		v.Home += "?" + string(v.Query)
+	}
 	if err := c.Render(status, "error.html", v); err != nil {
 		s.log.Error("error page", "path", c.Request().URL.Path, "err", err)
 	}
@@ -419,7 +423,7 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 	}
 	links := make([]option, len(ce.Choices))
 	for i, o := range ce.Choices {
-		links[i] = option{Value: withParam(c, ce.Param, o.Value), Label: o.Label}
+		links[i] = option{Value: choiceLink(c, ce.Param, o.Value), Label: o.Label}
 	}
 	hint := t(lang, "not_found_hint")
 	if len(links) > 0 {

@@ -137,7 +137,7 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 		want   string
 	}{
 		// A value outside a parameter's choices answers 400 with the choices there are.
-		{"/api/ranking?indicator=nope&lang=en", 400, `The link's indicator (indicator=nope) is not one there is. Choices: retail_sales, gdp, `},
+		{"/api/ranking?indicator=nope&lang=en", 400, `The link's indicator (indicator=nope) is not one of the choices. Choices: retail_sales, gdp, `},
 		{"/api/ranking?group=%3Cscript%3E", 400, `"param":"group"`},
 		{"/api/ranking?year=abc&lang=en", 400, `The link's year (year=abc) is not written right`},
 		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 400, "链接中的指标（indicator=&lt;script&gt;alert(1)&lt;/script&gt;）不在可选范围内"},
@@ -191,5 +191,22 @@ func TestHostileNamesFromFilesAreEscaped(t *testing.T) {
 	}
 	if !strings.Contains(body, `<p class="big">2/2</p>`) {
 		t.Errorf("Gansu should rank 2/2 behind the hostile province")
+	}
+}
+
+// A small group says which provinces it holds: "the speech's benchmarks" said nothing of
+// which they are. A group of all 31 says it by its name.
+func TestASmallGroupNamesItsMembers(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for path, want := range map[string]string{
+		"/ranking?group=benchmarks":         `<p class="group-note" id="group-note">对标组内：安徽、重庆、四川、贵州、甘肃（共 5 个）</p>`,
+		"/ranking?group=benchmarks&lang=en": `<p class="group-note" id="group-note">In the group: Anhui, Chongqing, Sichuan, Guizhou, Gansu (5)</p>`,
+		"/ranking?group=all31":              "",
+	} {
+		_, page := app.get(path)
+		if got := strings.Contains(page, `id="group-note"`); got != (want != "") || !strings.Contains(page, want) {
+			t.Errorf("%s: group note %q, want %q", path, between(page, `<p class="group-note"`, "</p>"), want)
+		}
 	}
 }
