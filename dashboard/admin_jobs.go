@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -62,10 +63,11 @@ type StagedChanges struct {
 
 // StagedChange is one key a dimension file adds or changes.
 type StagedChange struct {
-	Line   int
-	Key    string
-	Added  bool
-	Fields []StagedField
+	Line           int
+	Key            string
+	NameZh, NameEn string
+	Added          bool
+	Fields         []StagedField
 }
 
 // StagedField is a column whose value a file changes.
@@ -74,6 +76,22 @@ type StagedField struct{ Column, Old, New string }
 // Grave says whether a change turns an indicator's direction: every ranking of it, and
 // each move's 进位 or 退位, turn with it.
 func (f StagedField) Grave() bool { return f.Column == "direction" }
+
+// directionWords name an indicator's directions as its file writes them (1, -1, 0).
+var directionWords = map[string]string{"1": "higher", "-1": "lower", "0": "none"}
+
+// directionChange says a turned direction in words, in brackets: （越高越好 → 越低越好）.
+func directionChange(lang, from, to string) string {
+	word := func(d string) string {
+		if w, ok := directionWords[d]; ok {
+			return t(lang, "direction_"+w)
+		}
+		return d
+	}
+	return fmt.Sprintf(t(lang, "in_parens"), word(from)+" → "+word(to))
+}
+
+func init() { templateFuncs["directionChange"] = directionChange }
 
 // Unlisted is how many added or changed keys the list leaves out.
 func (c *StagedChanges) Unlisted() int { return c.Added + c.Changed - len(c.Items) }

@@ -74,8 +74,12 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 		// A dimension file: what it would change (etl's TestStagedDimensionFileSaysWhatItChanges).
 		return dashboard.StagedUpload{ID: id, Name: name, Job: job, DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 3, RowsLoaded: 3}},
 			Changes: &dashboard.StagedChanges{Added: 60, Changed: 1, Same: 1, Items: append([]dashboard.StagedChange{
-				{Line: 2, Key: "gdp", Fields: []dashboard.StagedField{{Column: "direction", Old: "1", New: "-1"}, {Column: "name_en", Old: "", New: "Gross product"}}}},
+				{Line: 2, Key: "gdp", NameZh: "地区生产总值", NameEn: "GDP", Fields: []dashboard.StagedField{{Column: "direction", Old: "1", New: "-1"}, {Column: "name_en", Old: "", New: "Gross product"}}}},
 				slices.Repeat([]dashboard.StagedChange{{Line: 3, Key: "new_one", Added: true}}, 49)...)}}, nil
+	}
+	refusal := ""
+	if name == "b.csv" {
+		refusal = "file rejected: 1 of 2 rows rejected (50%), more than the allowed 20%"
 	}
 	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8",
 		Sheets: []dashboard.StagedSheet{{Name: name, Layout: "long", Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, DataRows: 2}},
@@ -83,7 +87,7 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region", Values: 25},
 			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
 		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 13800, Unit: "亿元"}},
-		Refusal: "file rejected: 1 of 2 rows rejected (50%), more than the allowed 20%"}, nil
+		Refusal: refusal}, nil
 }
 func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
 	j.note(ctx)
@@ -626,6 +630,13 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	if strings.Contains(page, `id="rejects-first"`) {
 		t.Errorf("upload preview says it lists only the first rejects; it lists all 26 values")
 	}
+	// A file its load would refuse offers no load (a.csv loads, b.csv is refused).
+	if n := strings.Count(page, `class="upload-load"`); n != 1 || !strings.Contains(page, "此文件不能载入") {
+		t.Errorf("upload preview offers %d loads for one file that loads and one refused; want 1, and the refused one to say so", n)
+	}
+	if !strings.Contains(page, "试载入（未写入）：读取 27 条，可载入 1 条，无数值 0 条，拒收 26 条。") {
+		t.Errorf("upload preview's dry run does not say what it would load: %s", between(page, `<p class="dry-run">`, "</p>"))
+	}
 	if len(jobs.loaded) != 0 {
 		t.Fatalf("files loaded before the operator's go: %v", jobs.loaded)
 	}
@@ -666,7 +677,7 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	rb, _ = io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, want := range []string{"与仓库中现有的相比：新增 60 项，修改 1 项，1 项不变。", `id="direction-changes"`,
-		`<span class="field-change grave"><code>direction</code> 1 → -1</span>`, `<code>name_en</code> — → Gross product`, "另有 11 项新增或修改未列出。"} {
+		`<code>gdp</code> 地区生产总值</td>`, `<span class="field-change grave"><code>direction</code> 1 → -1（越高越好 → 越低越好）</span>`, `<code>name_en</code> — → Gross product`, "另有 11 项新增或修改未列出。"} {
 		if !strings.Contains(string(rb), want) {
 			t.Errorf("indicators preview lacks %q", want)
 		}

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -48,6 +49,7 @@ var labelFamilies = map[string][]string{
 	"filter_":        countyFilterOrder,
 	"sort_":          countySorts,
 	"param_word_":    paramWords,
+	"direction_":     slices.Collect(maps.Values(directionWords)),
 	"size_sort_":     countySorts,
 	"target_":        {"green", "amber", "red", "no_data"},
 	"metric_":        campaignTrendMetrics,

@@ -1,7 +1,10 @@
 package etl
 
 import (
+	"slices"
 	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // Changes are what a dimension file would do to its table, told by its dry run (an
@@ -17,10 +20,13 @@ type Changes struct {
 
 // Change is one key a file adds or changes.
 type Change struct {
-	Line   int
-	Key    string
-	Added  bool
-	Fields []FieldChange
+	Line int
+	Key  string
+	// NameZh and NameEn are the key's names as the file gives them (an indicator's), if
+	// its table has names.
+	NameZh, NameEn string
+	Added          bool
+	Fields         []FieldChange
 }
 
 // FieldChange is one column of a key whose value the file changes.
@@ -35,6 +41,12 @@ const maxChangesShown = 50
 // key). extra are changes found by the job's own check (a peer group's members).
 func (c *Changes) note(line int, key string, cols []refColumn, cells []string, stored map[string]string, extra []FieldChange) {
 	ch := Change{Line: line, Key: key, Added: stored == nil}
+	if i := slices.IndexFunc(cols, func(c refColumn) bool { return c.name == "name_zh" }); i >= 0 {
+		ch.NameZh = cells[i]
+	}
+	if i := slices.IndexFunc(cols, func(c refColumn) bool { return c.name == "name_en" }); i >= 0 {
+		ch.NameEn = cells[i]
+	}
 	if !ch.Added {
 		for j, col := range cols {
 			if j == 0 || sameCell(col, stored[col.name], cells[j]) {
@@ -58,15 +70,34 @@ func (c *Changes) note(line int, key string, cols []refColumn, cells []string, s
 	}
 }
 
-// sameCell says whether a checked cell holds what is stored: numbers by value (the
-// engine writes 0.5 where a file may write 0.50), the rest as written.
+// sameCell says whether a checked cell holds what is stored, as the load would store it
+// (appendCell): numbers by value (a year written 02020, a flag left empty for 0, 1,000
+// for 1000 were told as changes), text as written.
 func sameCell(col refColumn, stored, cell string) bool {
-	if col.typ == float {
-		a, errA := strconv.ParseFloat(stored, 64)
-		b, errB := strconv.ParseFloat(cell, 64)
-		if errA == nil && errB == nil {
-			return a == b
+	switch col.typ {
+	case str:
+		return stored == cell
+	case float:
+		a, errA := parseNumber(stored)
+		b, errB := parseNumber(cell)
+		if errA != nil || errB != nil {
+			return (errA != nil) == (errB != nil) // both empty (NULL)
 		}
+		return a == b
 	}
-	return stored == cell
+	return storedInt(col, stored) == storedInt(col, cell)
+}
+
+// storedInt is an integer cell as its column stores it.
+func storedInt(col refColumn, v string) int64 {
+	n, _ := strconv.Atoi(v)
+	switch col.typ {
+	case flag:
+		return int64(uint8(n))
+	case arrow.PrimitiveTypes.Int8:
+		return int64(int8(n))
+	case arrow.PrimitiveTypes.Uint16:
+		return int64(uint16(n))
+	}
+	return int64(n)
 }

@@ -71,6 +71,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 		if err != nil {
 			st.DryRunError = err.Error()
 		}
+		st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
 		return st, nil
 	}
 	if in, err := r.l.Inspect(ctx, job, path); err == nil {
@@ -86,6 +87,8 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	if err != nil {
 		st.DryRunError = err.Error()
 	}
+	// The operator sent a file by its name: where the server keeps it is not theirs.
+	st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
 	return st, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,8 +262,8 @@ func TestStagedDimensionFileSaysWhatItChanges(t *testing.T) {
 		t.Fatalf("staged indicators: %+v (%s); want a dry run with its changes", st, st.DryRunError)
 	}
 	want := Changes{Added: 1, Changed: 1, Same: 1, Items: []Change{
-		{Line: 2, Key: "gdp", Fields: []FieldChange{{Column: "direction", Old: "1", New: "-1"}}},
-		{Line: 4, Key: "new_one", Added: true}}}
+		{Line: 2, Key: "gdp", NameZh: "地区生产总值", NameEn: "GDP", Fields: []FieldChange{{Column: "direction", Old: "1", New: "-1"}}},
+		{Line: 4, Key: "new_one", NameZh: "新指标", Added: true}}}
 	if fmt.Sprint(*rep.Changes) != fmt.Sprint(want) || rep.Run.RowsRejected != 1 || rep.Run.RowsLoaded != 3 {
 		t.Errorf("changes %+v, %d loaded, %d rejected; want %+v, 3 and 1", *rep.Changes, rep.Run.RowsLoaded, rep.Run.RowsRejected, want)
 	}
@@ -373,5 +374,50 @@ func TestStagedUploadsAreBounded(t *testing.T) {
 	}
 	if rep, err := r.LoadStaged(ctx, JobRegionAliases, ids[len(ids)-1]); err != nil || rep.Run.Status != warehouse.RunCommitted {
 		t.Errorf("the newest preview: %v %+v; want it loaded", err, rep)
+	}
+}
+
+// A dimension file's preview told changes its load would not make: a year written 02020,
+// an empty flag (stored as 0), a number written 1,000. It compares what the load would
+// store. Its refusal names the file as sent, not where the server keeps it; a file of more
+// bytes than any dimension is refused before it is read.
+func TestADimensionPreviewComparesWhatItWouldStore(t *testing.T) {
+	r, w := runnerFixture(t, []JobConfig{{Name: JobTargets, Inbox: t.TempDir()}, {Name: JobRegions, Inbox: t.TempDir()}})
+	ctx := context.Background()
+	if _, err := r.l.LoadReference(ctx, JobTargets, filepath.Join("..", "data", "targets.csv"), "620000"); err != nil {
+		t.Fatal(err)
+	}
+	targets, err := os.ReadFile(filepath.Join("..", "data", "targets.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every year_from 2020 written 02020, every empty threshold as it was.
+	st, err := r.StageUpload(ctx, JobTargets, "targets.csv", strings.NewReader(strings.ReplaceAll(string(targets), ",2020,2030,", ",02020,+2030,")))
+	if err != nil || st.DryRun == nil || st.DryRun.Changes == nil {
+		t.Fatalf("staged targets: %+v, %v", st, err)
+	}
+	if ch := st.DryRun.Changes; ch.Changed != 0 || ch.Added != 0 || ch.Same == 0 {
+		t.Errorf("targets with their years written 02020 and +2030: %+v; want nothing changed", *ch)
+	}
+	// An empty flag column is 0, as stored.
+	st, err = r.StageUpload(ctx, JobRegions, "regions.csv", strings.NewReader("code,name_zh,level,poverty_alleviated,counted\n620000,甘肃省,province,,1\n"))
+	if err != nil || st.DryRun == nil || st.DryRun.Changes == nil {
+		t.Fatalf("staged regions: %+v, %v", st, err)
+	}
+	if ch := st.DryRun.Changes; ch.Changed != 0 || ch.Same != 1 {
+		t.Errorf("Gansu with an empty flag: %+v; want the same", *ch)
+	}
+	// A refusal names the file as sent.
+	st, err = r.StageUpload(ctx, JobRegions, "bad.csv", strings.NewReader("code,name_zh\n620000,甘肃省\n"))
+	if err != nil || !strings.Contains(st.DryRunError, "bad.csv") || strings.Contains(st.DryRunError, stagedDir) {
+		t.Errorf("refusal %q (%v); want it to name bad.csv, not the server's folder", st.DryRunError, err)
+	}
+	big := "code,name_zh,level\n" + strings.Repeat("620000,"+strings.Repeat("长", 1000)+",province\n", maxReferenceBytes/3000+10)
+	st, err = r.StageUpload(ctx, JobRegions, "big.csv", strings.NewReader(big))
+	if err != nil || !strings.Contains(st.DryRunError, "more than any dimension holds") {
+		t.Errorf("a %d MB regions file: %q (%v); want refused by its size", len(big)>>20, st.DryRunError, err)
+	}
+	if regions, err := w.Regions(ctx); err != nil || slices.ContainsFunc(regions, func(r warehouse.Region) bool { return strings.HasPrefix(r.NameZh, "长长") }) {
+		t.Errorf("a refused preview wrote regions (%v)", err)
 	}
 }

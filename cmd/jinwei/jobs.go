@@ -108,7 +108,7 @@ func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) 
 		if ch := rep.Changes; ch != nil {
 			out.Changes = &dashboard.StagedChanges{Added: ch.Added, Changed: ch.Changed, Same: ch.Same}
 			for _, it := range ch.Items {
-				sc := dashboard.StagedChange{Line: it.Line, Key: it.Key, Added: it.Added}
+				sc := dashboard.StagedChange{Line: it.Line, Key: it.Key, NameZh: it.NameZh, NameEn: it.NameEn, Added: it.Added}
 				for _, f := range it.Fields {
 					sc.Fields = append(sc.Fields, dashboard.StagedField(f))
 				}
