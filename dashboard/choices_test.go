@@ -40,16 +40,7 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 		if code != http.StatusBadRequest {
 			t.Errorf("GET %s: %d, want 400", tc.path, code)
 		}
-		for _, w := range tc.want {
-			if !strings.Contains(page, w) {
-				t.Errorf("GET %s: the page lacks %q", tc.path, w)
-			}
-		}
-		for _, l := range tc.lack {
-			if strings.Contains(page, l) {
-				t.Errorf("GET %s: the page shows %q", tc.path, l)
-			}
-		}
+		shows(t, "GET "+tc.path, page, tc.want, tc.lack)
 		if tc.follow != "" {
 			if code, _ := app.get(tc.follow); code != http.StatusOK {
 				t.Errorf("the choice %s offered by %s answers %d", tc.follow, tc.path, code)
@@ -78,5 +69,20 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 	if code != http.StatusBadRequest || answer.Param != "indicator" || !strings.Contains(strings.Join(answer.Choices, " "), "gdp_per_capita") ||
 		!strings.Contains(answer.Message, "人均地区生产总值（gdp_per_capita）") || !strings.Contains(answer.Error, "Choices: retail_sales, gdp, ") {
 		t.Errorf("/api/ranking?indicator=bogus: %d %+v", code, answer)
+	}
+}
+
+// shows checks that a page holds each of want and none of lack, naming it by what.
+func shows(t *testing.T, what, page string, want, lack []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s: the page lacks %q", what, w)
+		}
+	}
+	for _, l := range lack {
+		if strings.Contains(page, l) {
+			t.Errorf("%s: the page shows %q", what, l)
+		}
 	}
 }

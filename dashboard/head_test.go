@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -119,15 +120,6 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		for _, w := range tc.want {
-			if !strings.Contains(string(body), w) {
-				t.Errorf("%s: GET %s (%d): the page lacks %q", tc.who, tc.path, res.StatusCode, w)
-			}
-		}
-		for _, l := range tc.lack {
-			if strings.Contains(string(body), l) {
-				t.Errorf("%s: GET %s (%d): the page shows %q", tc.who, tc.path, res.StatusCode, l)
-			}
-		}
+		shows(t, fmt.Sprintf("%s: GET %s (%d)", tc.who, tc.path, res.StatusCode), string(body), tc.want, tc.lack)
 	}
 }
