@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"jinwei/warehouse"
@@ -51,6 +50,8 @@ type StagedUpload struct {
 	// Changes, for a dimension file, are what it would change in its table.
 	Changes *StagedChanges
 	Refusal string
+	// Refused says the load would refuse the file itself: it is offered no load.
+	Refused bool
 }
 
 // StagedChanges are what a dimension file would change in its table, against what is
@@ -58,7 +59,9 @@ type StagedUpload struct {
 // same.
 type StagedChanges struct {
 	Added, Changed, Same int
-	Items                []StagedChange
+	// Turned counts the keys whose direction turns (each is listed).
+	Turned int
+	Items  []StagedChange
 }
 
 // StagedChange is one key a dimension file adds or changes.
@@ -94,17 +97,10 @@ func directionChange(lang, from, to string) string {
 func init() { templateFuncs["directionChange"] = directionChange }
 
 // Unlisted is how many added or changed keys the list leaves out.
-func (c *StagedChanges) Unlisted() int { return c.Added + c.Changed - len(c.Items) }
+func (c *StagedChanges) Unlisted() int { return max(c.Added+c.Changed-len(c.Items), 0) }
 
-// Grave says whether any listed change is grave.
-func (c *StagedChanges) Grave() bool {
-	for _, it := range c.Items {
-		if slices.ContainsFunc(it.Fields, StagedField.Grave) {
-			return true
-		}
-	}
-	return false
-}
+// Grave says whether the file turns any direction.
+func (c *StagedChanges) Grave() bool { return c.Turned > 0 }
 
 // StagedSheet is one sheet (or a text file's table) as inspect read it.
 type StagedSheet struct {

@@ -73,7 +73,7 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 	if job == "indicators" {
 		// A dimension file: what it would change (etl's TestStagedDimensionFileSaysWhatItChanges).
 		return dashboard.StagedUpload{ID: id, Name: name, Job: job, DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 3, RowsLoaded: 3}},
-			Changes: &dashboard.StagedChanges{Added: 60, Changed: 1, Same: 1, Items: append([]dashboard.StagedChange{
+			Changes: &dashboard.StagedChanges{Added: 60, Changed: 1, Same: 1, Turned: 1, Items: append([]dashboard.StagedChange{
 				{Line: 2, Key: "gdp", NameZh: "地区生产总值", NameEn: "GDP", Fields: []dashboard.StagedField{{Column: "direction", Old: "1", New: "-1"}, {Column: "name_en", Old: "", New: "Gross product"}}}},
 				slices.Repeat([]dashboard.StagedChange{{Line: 3, Key: "new_one", Added: true}}, 49)...)}}, nil
 	}
@@ -87,7 +87,7 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region", Values: 25},
 			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
 		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 13800, Unit: "亿元"}},
-		Refusal: refusal}, nil
+		Refusal: refusal, Refused: refusal != ""}, nil
 }
 func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
 	j.note(ctx)

@@ -23,7 +23,7 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 	}{
 		// Offered are the indicators the picker offers: rural income has no provincial values,
 		// and its link led to an empty page telling a leader to run a command.
-		{"/ranking?indicator=bogus&group=west12&lang=en", []string{"The link&#39;s indicator (indicator=bogus) is not one of the choices.", "Choose one of these instead",
+		{"/ranking?indicator=bogus&group=west12&lang=en", []string{"The link&#39;s indicator (indicator=bogus) is not one of the choices.", "Choose one of those below instead.",
 			`<li><a href="/ranking?group=west12&amp;indicator=gdp&amp;lang=en">GDP</a></li>`}, []string{"retail_sales, gdp", "indicator=rural_income"}, "/ranking?group=west12&indicator=gdp&lang=en"},
 		{"/counties?sort=x", []string{"链接中的排序（sort=x）不在可选范围内。", `<li><a href="/counties?sort=growth">按增速（比进步）</a></li>`}, nil, "/counties?sort=growth"},
 		{"/campaign?kind=x", []string{"链接中的类别（kind=x）不在可选范围内。", `<li><a href="/campaign?kind=county">县市区</a></li>`}, nil, "/campaign?kind=county"},
@@ -35,6 +35,7 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 		// led to "2024 quarter 0: never loaded").
 		{"/lineage?indicator=gdp&region=620000&year=2024&kind=w", []string{"链接中的类别（kind=w）写法不对，应形如 year, quarter, month, ytd。"}, []string{`id="error-choices"`}, ""},
 		{"/?year=abc", []string{"链接中的年份（year=abc）写法不对，应形如 2024。"}, nil, ""},
+		{"/counties?year=1800", []string{"链接中的年份（year=1800）超出可显示的范围（1949–2100）。"}, nil, ""},
 	} {
 		code, page := app.get(tc.path)
 		if code != http.StatusBadRequest {
@@ -55,7 +56,8 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 		t.Errorf("a bad link with a 60 KB parameter: %d, %d bytes, the parameter %d times", code, len(page), strings.Count(page, long))
 	}
 	// An address with more parameters than can be read was answered as if it had none.
-	if code, page := app.get("/ranking?indicator=bogus" + strings.Repeat("&a", 11_000)); code != http.StatusBadRequest || !strings.Contains(page, "cannot be read") {
+	// Its page keeps the language it can read.
+	if code, page := app.get("/ranking?lang=en&indicator=bogus" + strings.Repeat("&a", 11_000)); code != http.StatusBadRequest || !strings.Contains(page, "cannot be read") || !strings.Contains(page, `<html lang="en">`) {
 		t.Errorf("an address of 11,000 parameters: %d %s; want 400 saying its query cannot be read", code, between(page, `id="error-message"`, "</p>"))
 	}
 	code, body := app.get("/api/ranking?indicator=bogus")

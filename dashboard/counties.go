@@ -90,9 +90,9 @@ func (s *Server) loadCounties(c echo.Context) (countiesData, error) {
 	}
 	year := 0
 	if y := c.QueryParam("year"); y != "" {
-		n, err := strconv.Atoi(y)
+		n, err := parseYear("year", y)
 		if err != nil {
-			return d, badFormat("year", y, "2024")
+			return d, err
 		}
 		year = n
 	}

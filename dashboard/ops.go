@@ -95,14 +95,15 @@ func (s *Server) opsRoutes(e *echo.Echo) {
 	}
 }
 
-// metricsReaders admits to /metrics a scraper on this machine (its address, as the
-// trusted proxies tell it, is loopback) and an account that may run the operator pages
-// (an admin's session, or its API token sent as a bearer token, as Prometheus sends one);
-// anyone else who reached the port read the routes, the jobs and their loads.
+// metricsReaders admits to /metrics a scraper on this machine (it connects from loopback
+// and through no proxy) and an account that may run the operator pages (an admin's
+// session, or its API token sent as a bearer token, as Prometheus sends one); anyone else
+// who reached the port read the routes, the jobs and their loads. A proxy on this machine
+// connects from loopback too: what it forwards says so, and needs the token.
 func (s *Server) metricsReaders(next echo.HandlerFunc) echo.HandlerFunc {
 	admins := s.require(PermAdminLoads)(next)
 	return func(c echo.Context) error {
-		if ip := net.ParseIP(c.RealIP()); ip != nil && ip.IsLoopback() {
+		if onThisMachine(c.Request()) {
 			return next(c)
 		}
 		if ss := currentSession(c); ss == nil || ss.Demo {
@@ -137,4 +138,20 @@ func requestID(c echo.Context) string {
 	}
 	c.Response().Header().Set(echo.HeaderXRequestID, id)
 	return id
+}
+
+// onThisMachine says a request came from this machine itself: from loopback, forwarded
+// by no proxy.
+func onThisMachine(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	if err != nil || ip == nil || !ip.IsLoopback() {
+		return false
+	}
+	for _, h := range []string{"X-Forwarded-For", "Forwarded", "X-Real-IP"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	return true
 }

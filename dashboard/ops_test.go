@@ -1,10 +1,12 @@
 package dashboard_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,10 +86,29 @@ func TestMetricsAreForThisMachineAndAdmins(t *testing.T) {
 		{"a viewer", leader, from, http.StatusForbidden},
 		{"an admin", ops, from, http.StatusOK},
 		{"an admin's token", f.client(t), map[string]string{"X-Forwarded-For": "203.0.113.9", "Authorization": "Bearer cli-token"}, http.StatusOK},
+		// A proxy on this machine that says nothing of its client is not this machine.
+		{"a proxy's X-Real-IP", f.client(t), map[string]string{"X-Real-IP": "203.0.113.9"}, http.StatusUnauthorized},
 	} {
 		code, body := call(t, tc.c, http.MethodGet, f.srv.URL+"/metrics", tc.header, nil)
 		if code != tc.want || (code == http.StatusOK) != strings.Contains(body, "jinwei_http_request_duration_seconds") {
 			t.Errorf("%s: /metrics answered %d %.120q; want %d", tc.who, code, body, tc.want)
 		}
+	}
+	// Prometheus with an admin's personal token: read, and not written to the audit log each
+	// time (5,760 rows a day at 15 s would bury what people did).
+	scraper := addToken(t, f, "ops", dashboard.RoleAdmin, "")
+	for range 3 {
+		if code, _ := call(t, f.client(t), http.MethodGet, f.srv.URL+"/metrics", map[string]string{"X-Forwarded-For": "203.0.113.9", "Authorization": "Bearer " + scraper.Token}, nil); code != http.StatusOK {
+			t.Errorf("a scrape with an admin's token: %d", code)
+		}
+	}
+	if entries, err := f.w.AuditLog(context.Background(), "ops", 100); err != nil || slices.ContainsFunc(entries, func(e warehouse.AuditEntry) bool { return strings.Contains(e.Statement, "/metrics") }) {
+		t.Errorf("scrapes audited (%v): %+v", err, entries)
+	}
+	// Without trusted proxies (the default) a same-host proxy's visitors came from loopback,
+	// and read it.
+	open := newAccountsServer(t, false, func(c *dashboard.Config) { c.Metrics = dashboard.NewMetrics(nil) })
+	if code, _ := call(t, open.client(t), http.MethodGet, open.srv.URL+"/metrics", from, nil); code != http.StatusUnauthorized {
+		t.Errorf("a visitor through a same-host proxy, no trusted proxies set: %d, want 401", code)
 	}
 }

@@ -98,7 +98,7 @@ type chartView struct {
 // links to its own address, and "//evil.example/x" (or "/\evil.example/x", which
 // browsers read alike) is another site's.
 func ownPath(c echo.Context) string {
-	return "/" + strings.TrimLeft(c.Request().URL.Path, "/\\")
+	return "/" + strings.TrimLeft(c.Request().URL.EscapedPath(), "/\\")
 }
 
 func newPage(c echo.Context, nav, titleKey string) page {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -70,7 +71,11 @@ func readableQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if raw := c.Request().URL.RawQuery; raw != "" {
 			if _, err := url.ParseQuery(raw); err != nil {
+				// The error page keeps the language, if the address asks for English.
 				c.Request().URL.RawQuery = ""
+				if strings.Contains("&"+raw+"&", "&lang=en&") {
+					c.Request().URL.RawQuery = "lang=en"
+				}
 				return echo.NewHTTPError(http.StatusBadRequest, "the address's query cannot be read: "+err.Error())
 			}
 		}

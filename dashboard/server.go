@@ -180,7 +180,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 	e.Pre(securityHeaders, routeHeadAsGet)
-	e.Use(answerHead, s.logRequests, readableQuery, s.limitRequests, s.authenticate, s.csrf(), s.noteDataVersion)
+	e.Use(answerHead, s.logRequests, s.limitRequests, s.authenticate, readableQuery, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
 	s.wallRoutes(e)
 	s.accountRoutes(e)

@@ -14,7 +14,11 @@ import (
 // new value), and keys it repeats as they are.
 type Changes struct {
 	Added, Changed, Same int
-	// Items are the first maxChangesShown added or changed keys, in file order.
+	// Turned counts the keys whose direction the file turns (an indicator's, a metric's):
+	// each is listed, past maxChangesShown too.
+	Turned int
+	// Items are the first maxChangesShown added or changed keys, in file order, and every
+	// turned one.
 	Items []Change
 }
 
@@ -33,6 +37,10 @@ type Change struct {
 type FieldChange struct {
 	Column, Old, New string
 }
+
+// DirectionColumn is the column that says whether higher or lower is better: turning it
+// turns every ranking of the indicator.
+const DirectionColumn = "direction"
 
 // maxChangesShown is how many added or changed keys a preview lists (all are counted).
 const maxChangesShown = 50
@@ -56,6 +64,7 @@ func (c *Changes) note(line int, key string, cols []refColumn, cells []string, s
 		}
 		ch.Fields = append(ch.Fields, extra...)
 	}
+	turned := slices.ContainsFunc(ch.Fields, func(f FieldChange) bool { return f.Column == DirectionColumn })
 	switch {
 	case ch.Added:
 		c.Added++
@@ -65,7 +74,10 @@ func (c *Changes) note(line int, key string, cols []refColumn, cells []string, s
 		c.Same++
 		return
 	}
-	if len(c.Items) < maxChangesShown {
+	if turned {
+		c.Turned++
+	}
+	if len(c.Items) < maxChangesShown || turned {
 		c.Items = append(c.Items, ch)
 	}
 }

@@ -229,8 +229,8 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 // one record in memory, and China's counties are 2,844, its townships some 39,000.
 const maxReferenceRows = 100_000
 
-// maxReferenceBytes bounds a dimension file's size as maxReferenceRows its rows: 100,000
-// rows of 2 KB took the server from 344 MB to 1 GB for its preview.
+// maxReferenceBytes bounds a dimension file's bytes, as maxReferenceRows bounds its rows:
+// 100,000 rows of 2 KB each took the server from 344 MB to 1 GB for one preview.
 const maxReferenceBytes = 32 << 20
 
 // rowHook sees each valid row of a reference file and may reject it; it tells what the

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,6 +35,9 @@ type Staged struct {
 	// a dimension file's says what it would change. DryRunError says why it would be refused.
 	DryRun      *Report
 	DryRunError string
+	// Refused says the load would refuse the file itself (not a fault of the moment, a
+	// query that failed or a request cut off).
+	Refused bool
 }
 
 // stagedID is a staged file's name: a random prefix, then the uploaded file's base name.
@@ -69,7 +74,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 		rep, err := r.l.LoadReference(context.WithValue(ctx, dryRunKey{}, true), job, path, r.home)
 		st.DryRun = rep
 		if err != nil {
-			st.DryRunError = err.Error()
+			st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 		}
 		st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
 		return st, nil
@@ -85,7 +90,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	rep, err := r.l.DryRun(ctx, job, path, mapping)
 	st.DryRun = rep
 	if err != nil {
-		st.DryRunError = err.Error()
+		st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 	}
 	// The operator sent a file by its name: where the server keeps it is not theirs.
 	st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
@@ -104,7 +109,7 @@ const (
 )
 
 // keepStaged removes the oldest waiting uploads, never the one just staged (kept), past
-// stagedKeep files or stagedBytes together. Loading a removed one says it is gone.
+// stagedKeep files or stagedBytes together. Loading a removed one says it no longer waits.
 func keepStaged(dir, kept string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -168,7 +173,9 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 		ext := filepath.Ext(name)
 		to = filepath.Join(j.Inbox, strings.TrimSuffix(name, ext)+time.Now().UTC().Format(".20060102T150405.000")+ext)
 	}
-	if err := os.Rename(from, to); err != nil {
+	if err := os.Rename(from, to); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("load upload %s: it is no longer waiting (uploads wait a day, %d per job at most); upload it again", name, stagedKeep)
+	} else if err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)
 	}
 	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, to)

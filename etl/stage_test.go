@@ -261,7 +261,7 @@ func TestStagedDimensionFileSaysWhatItChanges(t *testing.T) {
 	if rep == nil || rep.Changes == nil || st.DryRunError != "" {
 		t.Fatalf("staged indicators: %+v (%s); want a dry run with its changes", st, st.DryRunError)
 	}
-	want := Changes{Added: 1, Changed: 1, Same: 1, Items: []Change{
+	want := Changes{Added: 1, Changed: 1, Same: 1, Turned: 1, Items: []Change{
 		{Line: 2, Key: "gdp", NameZh: "地区生产总值", NameEn: "GDP", Fields: []FieldChange{{Column: "direction", Old: "1", New: "-1"}}},
 		{Line: 4, Key: "new_one", NameZh: "新指标", Added: true}}}
 	if fmt.Sprint(*rep.Changes) != fmt.Sprint(want) || rep.Run.RowsRejected != 1 || rep.Run.RowsLoaded != 3 {
@@ -275,6 +275,21 @@ func TestStagedDimensionFileSaysWhatItChanges(t *testing.T) {
 		if i.Code == "gdp" && i.Direction != 1 || i.Code == "new_one" {
 			t.Errorf("the preview wrote %s (direction %d)", i.Code, i.Direction)
 		}
+	}
+	// A turned direction is counted and listed however far down the file it is: past the
+	// 50 listed changes, the preview's warning said nothing.
+	var many strings.Builder
+	many.WriteString("code,name_zh,unit,direction,frequency\n")
+	for i := range 55 {
+		fmt.Fprintf(&many, "new_%d,新指标%d,个,1,year\n", i, i)
+	}
+	many.WriteString("gdp,地区生产总值,亿元,-1,year\n")
+	st, err = r.StageUpload(ctx, JobIndicators, "indicators.csv", strings.NewReader(many.String()))
+	if err != nil || st.DryRun == nil || st.DryRun.Changes == nil {
+		t.Fatalf("staged 56 indicators: %+v, %v", st, err)
+	}
+	if ch := st.DryRun.Changes; ch.Turned != 1 || ch.Added != 55 || len(ch.Items) != maxChangesShown+1 || ch.Items[maxChangesShown].Key != "gdp" {
+		t.Errorf("55 new indicators, then GDP turned: turned %d, added %d, %d listed; want 1, 55, and GDP listed last of %d", ch.Turned, ch.Added, len(ch.Items), maxChangesShown+1)
 	}
 	// A peer group's members are told as they change.
 	st, err = r.StageUpload(ctx, JobPeerGroups, "groups.csv", strings.NewReader("code,name_zh,members\nwest12,西部12省区市,150000 450000 620000\n"))

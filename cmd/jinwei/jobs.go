@@ -90,7 +90,7 @@ func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) 
 	if err != nil {
 		return dashboard.StagedUpload{}, err
 	}
-	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError}
+	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError, Refused: st.Refused}
 	if in := st.Inspection; in != nil {
 		out.Format, out.Encoding, out.Separator, out.Notes = in.Format, in.Encoding, in.Separator, in.Notes
 		for _, sh := range in.Sheets {
@@ -106,7 +106,7 @@ func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) 
 				Period: p.Period, Unit: p.Unit, Value: p.Value})
 		}
 		if ch := rep.Changes; ch != nil {
-			out.Changes = &dashboard.StagedChanges{Added: ch.Added, Changed: ch.Changed, Same: ch.Same}
+			out.Changes = &dashboard.StagedChanges{Added: ch.Added, Changed: ch.Changed, Same: ch.Same, Turned: ch.Turned}
 			for _, it := range ch.Items {
 				sc := dashboard.StagedChange{Line: it.Line, Key: it.Key, NameZh: it.NameZh, NameEn: it.NameEn, Added: it.Added}
 				for _, f := range it.Fields {
