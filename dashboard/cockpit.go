@@ -261,7 +261,7 @@ func newTile(r *warehouse.Ranking, lang string) tile {
 // newTargetView shows a target in its own unit and precision (55.2% against 55%), the
 // precision its status was decided at, and says why a target has no status.
 func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, lang string) targetView {
-	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Note: ts.Note, NoteEn: ts.NoteEn}
+	v := targetView{Name: ts.NameZh, Status: ts.Status, StatusText: t(lang, "target_"+ts.Status), Actual: "—", Goal: "—", Year: "—", Note: ts.Note, NoteEn: ts.NoteEn}
 	if lang == langEn && ts.NameEn != "" {
 		v.Name = ts.NameEn
 	}

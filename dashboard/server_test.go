@@ -210,3 +210,14 @@ func TestASmallGroupNamesItsMembers(t *testing.T) {
 		}
 	}
 }
+
+// A target without a figure shows a dash in every cell that has none: its year was blank
+// beside "—" for the figure and the goal, as if a cell were missing.
+func TestATargetWithoutDataDashesItsYear(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	_, page := app.get("/")
+	if !strings.Contains(page, `<span class="rag rag-no_data">无数据</span></td><td data-label="年份">—</td>`) {
+		t.Errorf("a target without data: %s", between(page, `rag-no_data`, `</tr>`))
+	}
+}
