@@ -102,10 +102,13 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 const stagedLife = 24 * time.Hour
 
 // A job keeps at most stagedKeep uploads waiting, of stagedBytes together: previews
-// never loaded filled the disk (each upload may be 512 MB, and each was kept a day).
+// never loaded filled the disk (each upload may be 512 MB, and each was kept a day). The
+// count spares what was staged in the last stagedSitting (one request of 25 files removed
+// its own first previews, still shown with their load buttons); the bytes spare nothing.
 const (
-	stagedKeep  = 20
-	stagedBytes = 2 << 30
+	stagedKeep    = 20
+	stagedBytes   = 2 << 30
+	stagedSitting = 10 * time.Minute
 )
 
 // keepStaged removes the oldest waiting uploads, never the one just staged (kept), past
@@ -133,9 +136,10 @@ func keepStaged(dir, kept string) {
 		}
 	}
 	slices.SortFunc(others, func(a, b file) int { return b.at.Compare(a.at) }) // newest first
+	recent := time.Now().Add(-stagedSitting)
 	for _, f := range others {
 		n, total = n+1, total+f.size
-		if n > stagedKeep || total > stagedBytes {
+		if (n > stagedKeep && f.at.Before(recent)) || total > stagedBytes {
 			_ = os.Remove(filepath.Join(dir, f.name))
 		}
 	}

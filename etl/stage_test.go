@@ -390,6 +390,18 @@ func TestStagedUploadsAreBounded(t *testing.T) {
 	if rep, err := r.LoadStaged(ctx, JobRegionAliases, ids[len(ids)-1]); err != nil || rep.Run.Status != warehouse.RunCommitted {
 		t.Errorf("the newest preview: %v %+v; want it loaded", err, rep)
 	}
+	// One sitting's previews (one request of many files) are all kept: the first were
+	// removed by the last, still shown with their load buttons.
+	burst := t.TempDir()
+	r, _ = runnerFixture(t, []JobConfig{{Name: JobRegionAliases, Inbox: burst}})
+	for i := range stagedKeep + 5 {
+		if _, err := r.StageUpload(ctx, JobRegionAliases, fmt.Sprintf("b%d.csv", i), strings.NewReader("alias,region_code\n陇,620000\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, err := os.ReadDir(filepath.Join(burst, stagedDir)); err != nil || len(left) != stagedKeep+5 {
+		t.Errorf("%d of %d previews staged in one sitting kept (%v); want all", len(left), stagedKeep+5, err)
+	}
 }
 
 // A dimension file's preview told changes its load would not make: a year written 02020,
