@@ -40,7 +40,7 @@ func ParsePeriod(s string) (Period, error) {
 		p.Kind = PeriodMonth
 		p.N, _ = strconv.Atoi(m[3])
 	}
-	if p.Year < 1949 || p.Year > 2100 {
+	if p.Year < firstYear || p.Year > lastYear {
 		return Period{}, periodError{fmt.Sprintf("period %q: year out of range", s)}
 	}
 	return p, nil

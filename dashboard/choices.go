@@ -83,10 +83,11 @@ func (e *choiceError) listed(lang string) string {
 	return " " + strings.Join(names, t(lang, "sep_list"))
 }
 
-// choiceLink is the page's address with param set to value, keeping of the rest only
-// what a page reads (paramWords, the language, a wall screen's settings), a short value
-// each: every choice's link repeated the whole query, and a 64 KB address made a 1 MB page.
-func choiceLink(c echo.Context, param, value string) string {
+// links are the choices as links: the page's address with the parameter set to each,
+// keeping of the rest only what a page reads (paramWords, the language, a wall screen's
+// settings), a short value each: every choice's link repeated the whole query, and a 64 KB
+// address made a 1 MB page.
+func (e *choiceError) links(c echo.Context) []option {
 	q := url.Values{}
 	for k, vs := range c.Request().URL.Query() {
 		if !slices.Contains(paramWords, k) && !slices.Contains(viewParams, k) {
@@ -98,8 +99,13 @@ func choiceLink(c echo.Context, param, value string) string {
 			}
 		}
 	}
-	q.Set(param, value)
-	return ownPath(c) + "?" + q.Encode()
+	path := ownPath(c)
+	links := make([]option, len(e.Choices))
+	for i, o := range e.Choices {
+		q.Set(e.Param, o.Value)
+		links[i] = option{Value: path + "?" + q.Encode(), Label: o.Label}
+	}
+	return links
 }
 
 // viewParams are how a page is shown, not what it shows: kept on its links.

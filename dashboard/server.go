@@ -421,10 +421,7 @@ func (s *Server) answerChoice(c echo.Context, ce *choiceError) {
 		_ = c.JSON(http.StatusBadRequest, answer)
 		return
 	}
-	links := make([]option, len(ce.Choices))
-	for i, o := range ce.Choices {
-		links[i] = option{Value: choiceLink(c, ce.Param, o.Value), Label: o.Label}
-	}
+	links := ce.links(c)
 	hint := t(lang, "not_found_hint")
 	if len(links) > 0 {
 		hint = t(lang, "param_pick")
