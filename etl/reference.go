@@ -273,17 +273,18 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 	// for the keys it names (a fix of a few names is a file of code, name_zh and level), and
 	// takes its default for new keys. An empty cell of a column present takes the default.
 	// A dry run reads every stored column, to tell what the file changes.
-	var stored map[string]map[string]string
+	read := absent
 	if s.dry {
 		s.changes = &Changes{}
-		absent = nil
+		read = nil
 		for _, c := range cols[1:] {
-			absent = append(absent, c.name)
+			read = append(read, c.name)
 		}
 	}
-	if len(absent) > 0 {
+	var stored map[string]map[string]string
+	if len(read) > 0 {
 		var err error
-		if stored, err = s.wh.StoredColumns(s.ctx, table, cols[0].name, absent); err != nil {
+		if stored, err = s.wh.StoredColumns(s.ctx, table, cols[0].name, read); err != nil {
 			return err
 		}
 	}
@@ -302,7 +303,6 @@ rows:
 			return err
 		}
 		s.run.RowsRead++
-		s.line = line
 		if s.run.RowsRead > maxReferenceRows {
 			return fmt.Errorf("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", errFileRejected, maxReferenceRows)
 		}
