@@ -1,12 +1,15 @@
 package dashboard
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 //go:embed templates/*.html
@@ -43,7 +46,9 @@ func parseTemplates() (*template.Template, error) {
 }
 
 // staticHandler serves the embedded assets. Their URLs change only with a new binary, so
-// browsers may keep them for a day without asking again.
+// browsers may keep them for a day without asking again, and after that a tag of their
+// content (embedded files have no time to compare) lets a browser keep its copy with a
+// short answer instead of fetching the megabyte of the chart library again.
 func staticHandler() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
@@ -53,6 +58,29 @@ func staticHandler() http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
+		if tag, ok := staticTags()[strings.TrimPrefix(r.URL.Path, "/static/")]; ok {
+			w.Header().Set("ETag", tag)
+		}
 		files.ServeHTTP(w, r)
 	})
 }
+
+// staticTags is each embedded asset's entity tag, by its path under static/: a hash of its
+// content, computed once per process.
+var staticTags = sync.OnceValue(func() map[string]string {
+	tags := map[string]string{}
+	sub, _ := fs.Sub(staticFS, "static")
+	_ = fs.WalkDir(sub, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(sub, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		tags[path] = `"` + hex.EncodeToString(sum[:12]) + `"`
+		return nil
+	})
+	return tags
+})

@@ -158,7 +158,13 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			CookieSecure:   secure,
 			CookieHTTPOnly: true,
 			CookieSameSite: http.SameSiteStrictMode,
+			// The embedded assets carry no form and are the same for everyone: no CSRF
+			// cookie set on them and no Vary: Cookie, so that a browser (or a proxy) keeps
+			// the chart library across a sign-in.
 			Skipper: func(c echo.Context) bool {
+				if strings.HasPrefix(c.Request().URL.Path, "/static/") {
+					return true
+				}
 				ss := currentSession(c)
 				return ss != nil && ss.Bearer
 			},

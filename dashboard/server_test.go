@@ -161,6 +161,29 @@ func TestStaticAssetsAreServedLocallyWithCacheHeaders(t *testing.T) {
 	if status != 200 || len(body) < 500_000 || !strings.Contains(h.Get("Cache-Control"), "max-age") {
 		t.Fatalf("echarts: status %d, %d bytes, cache %q", status, len(body), h.Get("Cache-Control"))
 	}
+	// The same for everyone: no cookie set on it and nothing that makes a browser fetch the
+	// megabyte again after signing in (Vary: Cookie did, and a CSRF cookie was set on each).
+	if h.Get("Set-Cookie") != "" || strings.Contains(strings.ToLower(strings.Join(h.Values("Vary"), ",")), "cookie") {
+		t.Errorf("echarts is answered with Set-Cookie %q and Vary %q: it varies with the reader", h.Get("Set-Cookie"), h.Values("Vary"))
+	}
+	// Kept past its day, it is asked for again with its tag and not sent again.
+	tag := h.Get("ETag")
+	if tag == "" {
+		t.Fatal("echarts has no ETag: a browser must fetch it whole once its day is over")
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/static/vendor/echarts.min.js", nil)
+	req.Header.Set("If-None-Match", tag)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotModified {
+		t.Errorf("echarts asked for again with its tag %s answered %d, want 304", tag, res.StatusCode)
+	}
+	if _, _, other := get(t, srv.URL+"/static/app.js"); other.Get("ETag") == tag || other.Get("ETag") == "" {
+		t.Errorf("app.js's tag %q; echarts' %q", other.Get("ETag"), tag)
+	}
 }
 
 // Names come from files; whatever they hold reaches the page as text, never as markup, in
