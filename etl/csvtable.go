@@ -35,7 +35,13 @@ func openCSV(f io.Reader) (*csvTable, error) {
 	}
 	t.header = header
 	for i, h := range header {
-		t.cols[strings.ToLower(strings.TrimSpace(h))] = i
+		name := strings.ToLower(strings.TrimSpace(h))
+		// A column named twice was read by one of the two, and which one a reader of the
+		// file cannot tell: refused. Empty names (a spreadsheet's trailing commas) read nothing.
+		if first, ok := t.cols[name]; ok && name != "" {
+			return nil, fmt.Errorf("%w: the header names column %s twice (columns %d and %d)", errFileRejected, name, first+1, i+1)
+		}
+		t.cols[name] = i
 	}
 	return t, nil
 }

@@ -358,6 +358,22 @@ func TestADimensionFileHasARowCap(t *testing.T) {
 	}
 }
 
+// A regions file naming name_zh twice had its second column read and its first ignored,
+// with nothing said: it is refused, naming the column and where it stands.
+func TestADimensionFileNamingAColumnTwiceIsRefused(t *testing.T) {
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobRegions, Inbox: t.TempDir()}})
+	const file = "code,name_zh,short_zh,name_en,level,parent_code,Name_ZH,,\n620100,兰州市,兰州,Lanzhou,city,620000,金城,,\n"
+	st, err := r.StageUpload(context.Background(), JobRegions, "regions.csv", strings.NewReader(file))
+	if err != nil || !strings.Contains(st.DryRunError, "names column name_zh twice (columns 2 and 7)") {
+		t.Errorf("staged a header naming name_zh twice: %v, refusal %q; want it refused", err, st.DryRunError)
+	}
+	// Empty names twice (trailing commas) are no column and are not refused.
+	st, err = r.StageUpload(context.Background(), JobRegions, "regions.csv", strings.NewReader(strings.Replace(file, "Name_ZH", "", 1)))
+	if err != nil || st.DryRunError != "" {
+		t.Errorf("staged a header with empty names: %v, refusal %q; want it read", err, st.DryRunError)
+	}
+}
+
 // Previews never loaded were kept a day each, up to 512 MB apiece, filling the disk: a
 // job keeps its newest stagedKeep waiting, and the one just staged always.
 func TestStagedUploadsAreBounded(t *testing.T) {
