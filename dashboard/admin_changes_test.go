@@ -31,6 +31,26 @@ func uploadThrough(t *testing.T, w *warehouse.Warehouse, name, content string) *
 	return rep
 }
 
+// A wide file's run said "读取行数 6" for a file of two lines: a run's counts are of
+// values, and the run and loads pages say so.
+func TestRunCountsSayTheyAreValues(t *testing.T) {
+	t.Parallel()
+	f, _ := newOperatorServer(t)
+	c, _ := f.signedIn(t, "ops")
+	rep := uploadThrough(t, f.w, "县域.csv", "year,region_code,indicator,value\n2024,620102,gdp,100\n2024,620103,gdp,200\n")
+	for _, page := range []string{"/admin/loads/" + rep.Run.ID, "/admin/loads"} {
+		zh, en := body(t, c, f.srv.URL+page), body(t, c, f.srv.URL+page+"?lang=en")
+		for _, want := range []string{"读取条数", "按条计数：宽表（各年横排）的一行有几个数值就算几条"} {
+			if !strings.Contains(zh, want) {
+				t.Errorf("%s lacks %q", page, want)
+			}
+		}
+		if strings.Contains(zh, "读取行数") || !strings.Contains(en, "a line of a wide file (years across) counts once per value") {
+			t.Errorf("%s counts rows of what are values", page)
+		}
+	}
+}
+
 // A run's page says what the load changed (values added, values revised old → new with
 // their history, totals by year in words) or that it changed nothing; it offers the
 // original file of an upload for download under its Chinese name, audited, and says when a
