@@ -139,9 +139,9 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 		}
 		s.run.RowsRead++
 		if it.p != nil {
-			s.line = it.p.line
+			s.line, s.sheet = it.p.line, it.p.sheet
 		} else {
-			s.line = it.r.line
+			s.line, s.sheet = it.r.line, it.r.sheet
 		}
 		if l.maxRows > 0 && s.run.RowsRead > l.maxRows {
 			return fmt.Errorf("%w: more than %d values", errFileRejected, l.maxRows)

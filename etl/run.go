@@ -109,8 +109,9 @@ type runState struct {
 	preview     []PreviewRow
 	// changes, for a dimension file's dry run, are counted against what is stored.
 	changes *Changes
-	// line is the file's line the run has read to.
-	line int
+	// line is the file's line the run has read to, in the workbook's sheet when it has one.
+	line  int
+	sheet string
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
@@ -192,6 +193,9 @@ func (s *runState) checkRejectShare(limit float64) error {
 	}
 	if err := s.rejectShareError(limit); err != nil {
 		// The counts are of what was read before it stopped, not of the file.
+		if s.sheet != "" {
+			return fmt.Errorf("%w (reading stopped at line %d of sheet %s)", err, s.line, s.sheet)
+		}
 		return fmt.Errorf("%w (reading stopped at line %d)", err, s.line)
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"jinwei/warehouse"
 )
 
@@ -371,6 +373,30 @@ func TestADimensionFileNamingAColumnTwiceIsRefused(t *testing.T) {
 	st, err = r.StageUpload(context.Background(), JobRegions, "regions.csv", strings.NewReader(strings.Replace(file, "Name_ZH", "", 1)))
 	if err != nil || st.DryRunError != "" {
 		t.Errorf("staged a header with empty names: %v, refusal %q; want it read", err, st.DryRunError)
+	}
+}
+
+// A workbook refused for its rejects said "reading stopped at line 4097", not in which
+// sheet: a yearbook has dozens.
+func TestARefusalNamesTheSheetWhereReadingStopped(t *testing.T) {
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: t.TempDir()}})
+	const sheet = "2-12 地区生产总值"
+	book := excelize.NewFile()
+	defer book.Close()
+	if err := book.SetSheetName("Sheet1", sheet); err != nil {
+		t.Fatal(err)
+	}
+	_ = book.SetSheetRow(sheet, "A1", &[]any{"year", "region_code", "indicator", "value"})
+	for i := range 5000 {
+		_ = book.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &[]any{2024, "990000", "gdp", 1})
+	}
+	var file bytes.Buffer
+	if err := book.Write(&file); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.StageUpload(context.Background(), JobEconomy, "年鉴.xlsx", &file)
+	if err != nil || !strings.Contains(st.DryRunError, "(reading stopped at line 4097 of sheet 2-12 地区生产总值)") {
+		t.Errorf("a workbook of unknown regions staged: %v, refusal %q; want it to say the sheet and line where reading stopped", err, st.DryRunError)
 	}
 }
 
