@@ -28,6 +28,23 @@ func numbersIn(s string) []string {
 	return out
 }
 
+// "数据版本 142" on a briefing said nothing of what the number is: it is explained on the
+// briefing and on the archive that lists versions, in both languages.
+func TestBriefSaysWhatItsDataVersionIs(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for _, tc := range []struct{ path, want string }{
+		{"/brief?period=2024", "数据每经一次载入或填报而改变，数据版本加一"},
+		{"/brief?period=2024&lang=en", "The data version grows by one with each load or report that changes data"},
+		{"/briefs", "版本相同的简报依据的数据相同"},
+		{"/briefs?lang=en", "briefings of one version rest on the same data"},
+	} {
+		if _, page, _ := get(t, srv.URL+tc.path); !strings.Contains(page, tc.want) {
+			t.Errorf("%s does not say what its data version is (%q)", tc.path, tc.want)
+		}
+	}
+}
+
 // Every number of a briefing is one of its sentence's facts, and every fact equals the
 // number the sentence's linked page shows (its JSON twin), in every period kind and both
 // languages.
