@@ -257,6 +257,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 			if crowded := s.eval(t, crowdedNumbers); crowded != "" {
 				t.Errorf("%s at 390 px: numbers printed over each other: %s", name, crowded)
 			}
+			if unsaid := s.eval(t, unhintedScrolls); unsaid != "" {
+				t.Errorf("%s at 390 px: boxes that scroll sideways with nothing saying so: %s", name, unsaid)
+			}
 		}
 		// A phone's page is kept whole (narrow, so cheap): what scrolls by is read there too.
 		s.screenshot(t, name+"-"+v.name, (v == desktop && full) || v == phone)
@@ -402,6 +405,19 @@ const phoneOverflow = `(function () {
     if (r.right > w + 1 && bad.length < 5) bad.push((e.id ? '#' + e.id : e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')) + ' ' + Math.round(r.right) + 'px');
   });
   return 'document ' + document.documentElement.scrollWidth + 'px: ' + bad.join(', ');
+})()`
+
+// unhintedScrolls names the boxes wider than they show, scrolling sideways, with no line
+// above them saying so (the counties' values sat beyond a phone's edge, unseen). The code
+// editor's own scroller is not a table.
+const unhintedScrolls = `(function () {
+  var bad = [];
+  document.querySelectorAll('main *').forEach(function (e) {
+    if (e.closest('.CodeMirror') || e.offsetParent === null || !/auto|scroll/.test(getComputedStyle(e).overflowX) || e.scrollWidth <= e.clientWidth + 1) return;
+    var hint = e.previousElementSibling;
+    if ((!hint || !hint.classList.contains('scroll-hint') || hint.hidden) && bad.length < 3) bad.push(e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + e.className);
+  });
+  return bad.join(', ');
 })()`
 
 // dashboardPages are every page a viewer sees.

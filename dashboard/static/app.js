@@ -68,7 +68,29 @@
   window.addEventListener('resize', function () {
     fitWall();
     charts.forEach(function (c) { c.resize(); fitTitle(c); });
+    hintScrolls();
+  // A table's box that opens (details) may turn out too wide only then.
+  document.addEventListener('toggle', hintScrolls, true);
   });
+
+  // A table wider than its box scrolls sideways inside it, and on a phone nothing showed
+  // that it did: the counties' values sat beyond the screen's edge. A line above each
+  // such box says so, while it is too wide.
+  function hintScrolls() {
+    document.querySelectorAll('.table-view, .targets, .table-scroll, main table').forEach(function (box) {
+      var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling;
+      if (!hint || !hint.classList.contains('scroll-hint')) {
+        if (!scrolls) return;
+        hint = document.createElement('p');
+        hint.className = 'scroll-hint';
+        hint.textContent = L('scroll_sideways');
+        box.parentNode.insertBefore(hint, box);
+      }
+      hint.hidden = !scrolls;
+    });
+  }
+  hintScrolls();
 
   // A datum that carries a lineage address (the server sets one for each number drawn from
   // a single loaded value) names its source in the tooltip, as a link the pointer can reach,
