@@ -23,6 +23,8 @@ type Jobs interface {
 	Schedules(now time.Time) []JobSchedule
 	// Stage keeps an uploaded file aside, inspects it and dry-runs it, writing nothing.
 	Stage(ctx context.Context, job, name string, body io.Reader) (StagedUpload, error)
+	// PreviewStaged inspects and dry-runs a staged upload (by its ID) again, as Stage did.
+	PreviewStaged(ctx context.Context, job, id string) (StagedUpload, error)
 	// LoadStaged loads a staged upload (by its ID) as an upload.
 	LoadStaged(ctx context.Context, job, id string) (JobResult, error)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -407,13 +408,50 @@ func (s *Server) uploadView(c echo.Context) (uploadView, Jobs, error) {
 	return v, oj, nil
 }
 
+// uploadPage is the upload form, with the previews of the staged uploads its address names
+// (the language switch of a preview leads here).
 func (s *Server) uploadPage(c echo.Context) error {
-	v, _, err := s.uploadView(c)
+	v, oj, err := s.uploadView(c)
 	if err != nil {
 		return err
 	}
 	v.Job = c.QueryParam("job")
+	var ids []string
+	for _, id := range c.QueryParams()["staged"] {
+		if !slices.Contains(ids, id) && len(ids) <= maxPreviewAgain {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > maxPreviewAgain {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the address names %d staged uploads; a page previews %d at most", len(ids), maxPreviewAgain))
+	}
+	var failed []string
+	for _, id := range ids {
+		st, err := oj.PreviewStaged(c.Request().Context(), v.Job, id)
+		if err != nil {
+			failed = append(failed, err.Error())
+			continue
+		}
+		v.Staged = append(v.Staged, st)
+	}
+	v.Error = strings.Join(failed, "; ")
 	return c.Render(http.StatusOK, "admin_upload.html", v)
+}
+
+// maxPreviewAgain bounds the staged uploads one address may preview: each is read whole.
+const maxPreviewAgain = 100
+
+// previewAgain is the address of these staged uploads' preview in the other language: the
+// preview answers a POST, and the language switch led to an empty upload form.
+func previewAgain(lang, job string, staged []StagedUpload) string {
+	q := url.Values{"job": {job}}
+	for _, st := range staged {
+		q.Add("staged", st.ID)
+	}
+	if lang == langZh {
+		q.Set("lang", langEn)
+	}
+	return "/admin/upload?" + q.Encode()
 }
 
 // uploadPreview takes one or more files (multipart, streamed: the job field first, then
@@ -461,6 +499,7 @@ func (s *Server) uploadPreview(c echo.Context) error {
 		v.Error = t(v.Lang, "upload_no_file")
 		return c.Render(http.StatusBadRequest, "admin_upload.html", v)
 	}
+	v.OtherLang = previewAgain(v.Lang, v.Job, v.Staged)
 	return c.Render(http.StatusOK, "admin_upload.html", v)
 }
 

@@ -67,9 +67,21 @@ func (j *opJobs) Stage(ctx context.Context, job, name string, body io.Reader) (d
 		return dashboard.StagedUpload{}, err
 	}
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	id := fmt.Sprintf("%016x-%s", len(j.staged), name)
 	j.staged[id] = b
+	j.mu.Unlock()
+	return j.PreviewStaged(ctx, job, id)
+}
+
+// PreviewStaged is the preview of a file Stage kept, by its name.
+func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.StagedUpload, error) {
+	j.mu.Lock()
+	_, ok := j.staged[id]
+	j.mu.Unlock()
+	if !ok {
+		return dashboard.StagedUpload{}, fmt.Errorf("preview upload: %q is no longer waiting", id)
+	}
+	name := id[17:]
 	if job == "indicators" {
 		// A dimension file: what it would change (etl's TestStagedDimensionFileSaysWhatItChanges).
 		return dashboard.StagedUpload{ID: id, Name: name, Job: job, DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 3, RowsLoaded: 3}},
@@ -636,6 +648,37 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	}
 	if !strings.Contains(page, "试载入（未写入）：读取 27 条，可载入 1 条，无数值 0 条，拒收 26 条。") {
 		t.Errorf("upload preview's dry run does not say what it would load: %s", between(page, `<p class="dry-run">`, "</p>"))
+	}
+	// The preview's language switch leads to the same files' preview in English, and back
+	// (it led to an empty upload form: the preview answers a POST).
+	switchTo := func(page string) string {
+		m := regexp.MustCompile(`id="lang-switch" lang="[^"]*" href="([^"]+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no language switch on the page")
+		}
+		return body(t, c, f.srv.URL+html.UnescapeString(m[1]))
+	}
+	en := switchTo(page)
+	for _, want := range []string{`class="staged"`, "Dry run (nothing written): 27 read, 1 would load, 0 without a value, 26 refused.", "25 values in this line", "b.csv"} {
+		if !strings.Contains(en, want) || strings.Count(en, `class="staged"`) != 2 {
+			t.Errorf("the preview in English lacks %q, or its two files", want)
+		}
+	}
+	if zh := switchTo(en); strings.Count(zh, `class="staged"`) != 2 || !strings.Contains(zh, "此行 25 个数值") {
+		t.Errorf("the preview switched back to Chinese lacks its files")
+	}
+	if gone := body(t, c, f.srv.URL+"/admin/upload?job=economy&staged=00000000000000ff-gone.csv"); !strings.Contains(gone, "is no longer waiting") || strings.Contains(gone, `class="staged"`) {
+		t.Errorf("a preview of an upload no longer waiting does not say so")
+	}
+	// Each preview reads its file whole: an address names a bounded number of them.
+	many := url.Values{"job": {"economy"}}
+	for i := range 101 {
+		many.Add("staged", fmt.Sprintf("%016x-a.csv", i))
+	}
+	if res, err := c.Get(f.srv.URL + "/admin/upload?" + many.Encode()); err != nil {
+		t.Fatal(err)
+	} else if res.Body.Close(); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("an address naming 101 staged uploads answered %d; want 400", res.StatusCode)
 	}
 	if len(jobs.loaded) != 0 {
 		t.Fatalf("files loaded before the operator's go: %v", jobs.loaded)

@@ -27,6 +27,16 @@ type runnerJobs struct {
 
 func (j runnerJobs) Stage(ctx context.Context, job, name string, body io.Reader) (dashboard.StagedUpload, error) {
 	st, err := j.r.StageUpload(ctx, job, name, body)
+	return stagedUpload(job, st, err)
+}
+
+func (j runnerJobs) PreviewStaged(ctx context.Context, job, id string) (dashboard.StagedUpload, error) {
+	st, err := j.r.PreviewStaged(ctx, job, id)
+	return stagedUpload(job, st, err)
+}
+
+// stagedUpload is the page's part of a staged upload of job (cmd/jinwei maps the rest).
+func stagedUpload(job string, st *etl.Staged, err error) (dashboard.StagedUpload, error) {
 	if err != nil {
 		return dashboard.StagedUpload{}, err
 	}

@@ -38,6 +38,9 @@ func (j *uploadJobs) Schedules(time.Time) []dashboard.JobSchedule               
 func (j *uploadJobs) Stage(context.Context, string, string, io.Reader) (dashboard.StagedUpload, error) {
 	return dashboard.StagedUpload{}, errors.New("uploadJobs previews nothing")
 }
+func (j *uploadJobs) PreviewStaged(context.Context, string, string) (dashboard.StagedUpload, error) {
+	return dashboard.StagedUpload{}, errors.New("uploadJobs stages nothing")
+}
 func (j *uploadJobs) LoadStaged(context.Context, string, string) (dashboard.JobResult, error) {
 	return dashboard.JobResult{}, errors.New("uploadJobs stages nothing")
 }

@@ -67,6 +67,42 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
 	keepStaged(dir, id)
+	return r.preview(ctx, job, id, path), nil
+}
+
+// PreviewStaged inspects and dry-runs a staged upload again, as StageUpload did: its
+// preview in the other language, or opened again later.
+func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, error) {
+	path, err := r.stagedPath(job, id)
+	if err != nil {
+		return nil, fmt.Errorf("preview upload: %w", err)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("preview upload %s: %w", id[17:], errNoLongerWaiting)
+	} else if err != nil {
+		return nil, fmt.Errorf("preview upload %s: %w", id[17:], err)
+	}
+	return r.preview(ctx, job, id, path), nil
+}
+
+// errNoLongerWaiting is a staged upload loaded or removed since.
+var errNoLongerWaiting = fmt.Errorf("it is no longer waiting (uploads wait a day, %d per job at most); upload it again", stagedKeep)
+
+// stagedPath is where the staged upload id of job waits, when id names one.
+func (r *Runner) stagedPath(job, id string) (string, error) {
+	j, ok := r.jobs[job]
+	if !ok {
+		return "", fmt.Errorf("no job %q in the config", job)
+	}
+	if !stagedID.MatchString(id) || filepath.Base(id) != id {
+		return "", fmt.Errorf("%q is not a staged upload", id)
+	}
+	return filepath.Join(j.Inbox, stagedDir, id), nil
+}
+
+// preview is what inspect and a dry run make of the staged upload id at path.
+func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
+	base := id[17:]
 	st := &Staged{ID: id, Name: base}
 	if IsReferenceJob(job) {
 		// A dimension file is checked as its load would check it, and says what it
@@ -77,7 +113,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 			st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 		}
 		st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
-		return st, nil
+		return st
 	}
 	if in, err := r.l.Inspect(ctx, job, path); err == nil {
 		st.Inspection = in
@@ -94,7 +130,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 	}
 	// The operator sent a file by its name: where the server keeps it is not theirs.
 	st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
-	return st, nil
+	return st
 }
 
 // stagedLife is how long an upload previewed and never loaded is kept: each preview kept
@@ -161,14 +197,11 @@ func purgeStaged(dir string, cutoff time.Time) {
 
 // LoadStaged moves a staged upload into the job's inbox and loads it, as an upload.
 func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error) {
-	j, ok := r.jobs[job]
-	if !ok {
-		return nil, fmt.Errorf("load upload: no job %q in the config", job)
+	from, err := r.stagedPath(job, id)
+	if err != nil {
+		return nil, fmt.Errorf("load upload: %w", err)
 	}
-	if !stagedID.MatchString(id) || filepath.Base(id) != id {
-		return nil, fmt.Errorf("load upload: %q is not a staged upload", id)
-	}
-	from := filepath.Join(j.Inbox, stagedDir, id)
+	j := r.jobs[job]
 	name := id[17:]
 	to := filepath.Join(j.Inbox, name)
 	if _, err := os.Stat(to); err == nil {
@@ -178,7 +211,7 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 		to = filepath.Join(j.Inbox, strings.TrimSuffix(name, ext)+time.Now().UTC().Format(".20060102T150405.000")+ext)
 	}
 	if err := os.Rename(from, to); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("load upload %s: it is no longer waiting (uploads wait a day, %d per job at most); upload it again", name, stagedKeep)
+		return nil, fmt.Errorf("load upload %s: %w", name, errNoLongerWaiting)
 	} else if err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)
 	}

@@ -97,12 +97,25 @@ func TestStagedUploadLoadsOnlyOnGo(t *testing.T) {
 	if _, err := r.RunJob(ctx, JobEconomy); err != nil {
 		t.Fatal(err)
 	}
+	// Previewed again (the page in the other language): the same, and still nothing written.
+	again, err := r.PreviewStaged(ctx, JobEconomy, st.ID)
+	if err != nil || again.Name != "gdp.csv" || again.DryRun == nil || again.DryRun.Run.RowsLoaded != 1 || again.DryRun.Run.RowsRejected != 1 || again.Inspection == nil {
+		t.Fatalf("previewed again: %v %+v; want the same dry run", err, again)
+	}
 	if n := countValues(t, w, 2025); n != 0 {
 		t.Fatalf("%d values before the go; a staged upload loaded", n)
 	}
 	rep, err := r.LoadStaged(warehouse.WithStartedBy(ctx, "upload:alice"), JobEconomy, st.ID)
 	if err != nil || rep.Run.Status != warehouse.RunCommitted || rep.Run.StartedBy != "upload:alice" {
 		t.Fatalf("load: %v %+v", err, rep)
+	}
+	if _, err := r.PreviewStaged(ctx, JobEconomy, st.ID); err == nil || !strings.Contains(err.Error(), "preview upload gdp.csv: it is no longer waiting") {
+		t.Errorf("previewing a loaded upload: %v; want it to say it no longer waits", err)
+	}
+	for _, bad := range []string{"../../etc/passwd", "0123456789abcdef-../x", st.ID + "/x"} {
+		if _, err := r.PreviewStaged(ctx, JobEconomy, bad); err == nil || !strings.Contains(err.Error(), "is not a staged upload") {
+			t.Errorf("previewing %q: %v; want it refused", bad, err)
+		}
 	}
 	if n := countValues(t, w, 2025); n != 1 {
 		t.Errorf("%d values after the go, want 1", n)

@@ -90,6 +90,19 @@ func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) 
 	if err != nil {
 		return dashboard.StagedUpload{}, err
 	}
+	return stagedUpload(job, st), nil
+}
+
+func (a adminJobs) PreviewStaged(ctx context.Context, job, id string) (dashboard.StagedUpload, error) {
+	st, err := a.r.PreviewStaged(ctx, job, id)
+	if err != nil {
+		return dashboard.StagedUpload{}, err
+	}
+	return stagedUpload(job, st), nil
+}
+
+// stagedUpload is what the upload page shows of a staged upload of job.
+func stagedUpload(job string, st *etl.Staged) dashboard.StagedUpload {
 	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError, Refused: st.Refused}
 	if in := st.Inspection; in != nil {
 		out.Format, out.Encoding, out.Separator, out.Notes = in.Format, in.Encoding, in.Separator, in.Notes
@@ -116,7 +129,7 @@ func (a adminJobs) Stage(ctx context.Context, job, name string, body io.Reader) 
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (a adminJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
