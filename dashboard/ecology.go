@@ -36,6 +36,18 @@ type ecologyData struct {
 	runs []string
 	// Generated says generated ledger items are in the answer, as the items say.
 	Generated bool `json:"generated"`
+	// Age, when the answer is of the last report (no as_of asked) and that report is older
+	// than staleLedger, says how old and what is overdue today: the page said so and the
+	// API, read by the same leaders' tools, did not.
+	Age *ledgerAge `json:"age,omitempty"`
+}
+
+// ledgerAge is how old the ledger's last report is, and what is overdue today.
+type ledgerAge struct {
+	LastReport   string `json:"last_report"`
+	Days         int    `json:"days"`
+	Today        string `json:"today"`
+	OverdueToday int    `json:"overdue_today"`
 }
 
 type trendPoint struct {
@@ -91,6 +103,11 @@ func (s *Server) loadEcology(c echo.Context) (ecologyData, map[string]warehouse.
 		}
 		d.Trend = append(d.Trend, p)
 		d.Dates = append(d.Dates, p.Date)
+	}
+	if c.QueryParam("as_of") == "" && len(dates) > 0 {
+		if d.Age, err = s.ledgerAgeOf(ctx, scope, asOf, regions); err != nil {
+			return d, nil, err
+		}
 	}
 	return d, regions, nil
 }
@@ -190,10 +207,12 @@ func (s *Server) ecologyPage(c echo.Context) error {
 	if v.Sources, err = s.store.RunLineage(c.Request().Context(), d.runs); err != nil {
 		return err
 	}
-	if c.QueryParam("as_of") == "" && len(d.Dates) > 0 {
-		if v.Stale, v.StaleLink, err = s.ledgerAge(c, d.AsOf, regions); err != nil {
-			return err
+	if a := d.Age; a != nil {
+		q := url.Values{"as_of": {a.Today}}
+		if lang == langEn {
+			q.Set("lang", langEn)
 		}
+		v.Stale, v.StaleLink = fmt.Sprintf(t(lang, "ledger_stale"), a.LastReport, a.Days, a.Today, a.OverdueToday), "/ecology?"+q.Encode()
 	}
 	return c.Render(http.StatusOK, "ecology.html", v)
 }
@@ -202,34 +221,29 @@ func (s *Server) ecologyPage(c echo.Context) error {
 // a quarter's reports, and a month's grace.
 const staleLedger = 120 * 24 * time.Hour
 
-// ledgerAge says, when the ledger's last report (asOf, the page's default day) is older
+// ledgerAgeOf says, when the ledger's last report (last, the page's default day) is older
 // than staleLedger, how old, and how many items are overdue today: as of its last report
 // a ledger 23 months old said 27 overdue, and 96 were by today, with nothing to tell them
-// apart. It gives the address of the ledger as of today too.
-func (s *Server) ledgerAge(c echo.Context, asOf string, regions map[string]warehouse.Region) (note, link string, err error) {
-	last, err := time.ParseInLocation(time.DateOnly, asOf, warehouse.ProvinceTime)
+// apart. Nil when the report is recent.
+func (s *Server) ledgerAgeOf(ctx context.Context, scope warehouse.RowScope, last time.Time, regions map[string]warehouse.Region) (*ledgerAge, error) {
+	last, err := time.ParseInLocation(time.DateOnly, last.Format(time.DateOnly), warehouse.ProvinceTime)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	now := s.now().In(warehouse.ProvinceTime)
 	if now.Sub(last) < staleLedger {
-		return "", "", nil
+		return nil, nil
 	}
 	today, err := time.Parse(time.DateOnly, now.Format(time.DateOnly))
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
-	d, err := s.ledgerOn(c.Request().Context(), currentSession(c).scope(), today, regions)
+	d, err := s.ledgerOn(ctx, scope, today, regions)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
-	lang := pageLang(c)
-	q := url.Values{"as_of": {today.Format(time.DateOnly)}}
-	if lang == langEn {
-		q.Set("lang", langEn)
-	}
-	days := int(now.Sub(last).Hours() / 24)
-	return fmt.Sprintf(t(lang, "ledger_stale"), asOf, days, today.Format(time.DateOnly), d.Overdue), "/ecology?" + q.Encode(), nil
+	return &ledgerAge{LastReport: last.Format(time.DateOnly), Days: int(now.Sub(last).Hours() / 24),
+		Today: today.Format(time.DateOnly), OverdueToday: d.Overdue}, nil
 }
 
 func regionLabel(regions map[string]warehouse.Region, code, lang string) string {

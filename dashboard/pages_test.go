@@ -113,6 +113,13 @@ func TestAnOldLedgerSaysItsAge(t *testing.T) {
 	if _, en := in.get("/ecology?lang=en"); !strings.Contains(en, "The ledger was last reported as of 2024-12-31, 704 days ago") {
 		t.Errorf("the English page does not say how old the ledger is")
 	}
+	// The API says it too (it gave the 27 of its last report with nothing of its age).
+	if _, js := in.get("/api/ecology"); !strings.Contains(js, `"age":{"last_report":"2024-12-31","days":704,"today":"2026-12-05","overdue_today":96}`) {
+		t.Errorf("/api/ecology does not say how old the ledger is: %.300s…", js[strings.Index(js, `"generated"`):])
+	}
+	if _, js := in.get("/api/ecology?as_of=2026-12-05"); strings.Contains(js, `"age"`) {
+		t.Errorf("/api/ecology as of today says the ledger is old")
+	}
 	// As of today the count is the notice's, and the page says nothing of age.
 	if _, today := in.get("/ecology?as_of=2026-12-05"); !strings.Contains(today, `<p class="big">96</p>`) || strings.Contains(today, "ledger-stale") {
 		t.Errorf("the ledger as of today does not count 96 overdue, or says it is old")
