@@ -694,3 +694,23 @@ func TestAMonthIsScoredOnceItsReportsAreDue(t *testing.T) {
 		t.Errorf("publishing 2025-03 once due: %d %s", code, body)
 	}
 }
+
+// The campaign page told leaders its scores in an analyst's words ("1.4826 × 中位绝对偏差"):
+// it says how scores are made in plain words and leaves the formulas to the method page.
+func TestCampaignSaysHowItScoresInPlainWords(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for _, tc := range []struct{ path, plain, method string }{
+		{"/campaign", "一般水平（中位数）相比，持平得50分", "/campaign/method"},
+		{"/campaign?lang=en", "the usual level (the median) of units of the same kind", "/campaign/method?lang=en"},
+	} {
+		_, page, _ := get(t, srv.URL+tc.path)
+		rules := between(page, `id="sc-rules"`, "</p>")
+		if !strings.Contains(rules, tc.plain) || strings.Contains(rules, "1.4826") || strings.Contains(rules, "绝对偏差") || strings.Contains(rules, "absolute deviation") {
+			t.Errorf("%s says how it scores as %q", tc.path, rules)
+		}
+		if _, method, _ := get(t, srv.URL+tc.method); !strings.Contains(method, "1.4826") {
+			t.Errorf("%s lost the exact formula", tc.method)
+		}
+	}
+}
