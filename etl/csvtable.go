@@ -17,6 +17,12 @@ type csvTable struct {
 	s      *csvSplitter
 	header []string
 	cols   map[string]int
+	// twice says where the header's repeated names stand; ambiguous is the refusal of the
+	// first of them read: which of two columns the file meant, no reader can tell (the
+	// second was read and the first ignored, with nothing said). A repeated column nothing
+	// reads (two 备注) is no matter.
+	twice     map[string]string
+	ambiguous error
 }
 
 // openCSV reads the header of a UTF-8 CSV (with or without BOM, LF or CRLF).
@@ -25,7 +31,7 @@ func openCSV(f io.Reader) (*csvTable, error) {
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
 	}
-	t := &csvTable{s: newCSVSplitter(br), cols: map[string]int{}}
+	t := &csvTable{s: newCSVSplitter(br), cols: map[string]int{}, twice: map[string]string{}}
 	header, _, err := t.next()
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: the file is empty", errFileRejected)
@@ -36,20 +42,25 @@ func openCSV(f io.Reader) (*csvTable, error) {
 	t.header = header
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
-		// A column named twice was read by one of the two, and which one a reader of the
-		// file cannot tell: refused. Empty names (a spreadsheet's trailing commas) read nothing.
-		if first, ok := t.cols[name]; ok && name != "" {
-			return nil, fmt.Errorf("%w: the header names column %s twice (columns %d and %d)", errFileRejected, name, first+1, i+1)
+		if first, ok := t.cols[name]; ok {
+			if _, noted := t.twice[name]; !noted {
+				t.twice[name] = fmt.Sprintf("columns %d and %d", first+1, i+1)
+			}
+			continue
 		}
 		t.cols[name] = i
 	}
 	return t, nil
 }
 
-// column returns the index of the first header among names, or -1.
+// column returns the index of the first header among names, or -1. A name the header
+// repeats makes the table ambiguous.
 func (t *csvTable) column(names ...string) int {
 	for _, n := range names {
 		if i, ok := t.cols[n]; ok {
+			if where, twice := t.twice[n]; twice && t.ambiguous == nil {
+				t.ambiguous = fmt.Errorf("%w: the header names column %s twice (%s)", errFileRejected, n, where)
+			}
 			return i
 		}
 	}

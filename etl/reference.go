@@ -269,6 +269,9 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 		fields = append(fields, arrow.Field{Name: c.name, Type: c.typ})
 		idx, used = append(idx, i), append(used, c)
 	}
+	if t.ambiguous != nil {
+		return t.ambiguous
+	}
 	// A row replaces its key's row whole: a column the file leaves out keeps what is stored
 	// for the keys it names (a fix of a few names is a file of code, name_zh and level), and
 	// takes its default for new keys. An empty cell of a column present takes the default.
@@ -336,7 +339,11 @@ rows:
 		}
 		var extra []FieldChange
 		if hook != nil {
-			if extra, err = hook(rec, t, line); err != nil {
+			extra, err = hook(rec, t, line)
+			if t.ambiguous != nil {
+				return t.ambiguous
+			}
+			if err != nil {
 				s.reject(line, "", "", rawLine(rec), err.Error())
 				continue
 			}

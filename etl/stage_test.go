@@ -382,10 +382,18 @@ func TestADimensionFileNamingAColumnTwiceIsRefused(t *testing.T) {
 	if err != nil || !strings.Contains(st.DryRunError, "names column name_zh twice (columns 2 and 7)") {
 		t.Errorf("staged a header naming name_zh twice: %v, refusal %q; want it refused", err, st.DryRunError)
 	}
-	// Empty names twice (trailing commas) are no column and are not refused.
-	st, err = r.StageUpload(context.Background(), JobRegions, "regions.csv", strings.NewReader(strings.Replace(file, "Name_ZH", "", 1)))
-	if err != nil || st.DryRunError != "" {
-		t.Errorf("staged a header with empty names: %v, refusal %q; want it read", err, st.DryRunError)
+	// Names nothing reads, twice (trailing commas, two 备注), are no matter.
+	for _, other := range []string{"", "备注"} {
+		st, err = r.StageUpload(context.Background(), JobRegions, "regions.csv", strings.NewReader(strings.ReplaceAll(strings.Replace(file, "Name_ZH", other, 1), ",,", ","+other+",")))
+		if err != nil || st.DryRunError != "" {
+			t.Errorf("staged a header naming %q twice: %v, refusal %q; want it read", other, err, st.DryRunError)
+		}
+	}
+	// A peer group's members, read beside the table's columns, are refused twice too.
+	r, _ = runnerFixture(t, []JobConfig{{Name: JobPeerGroups, Inbox: t.TempDir()}})
+	st, err = r.StageUpload(context.Background(), JobPeerGroups, "groups.csv", strings.NewReader("code,name_zh,members,members\nwest2,西部两省,620000,610000\n"))
+	if err != nil || !strings.Contains(st.DryRunError, "names column members twice (columns 3 and 4)") {
+		t.Errorf("staged a groups file naming members twice: %v, refusal %q; want it refused", err, st.DryRunError)
 	}
 }
 
