@@ -67,7 +67,8 @@ func (s *Server) adminPageRoutes(e *echo.Echo) {
 	loads.GET("/loads/:id/original", s.originalDownload, longRoute(0, exportWriteDeadline))
 	loads.GET("/schedules", s.schedulesPage)
 	loads.POST("/schedules/:job/run", s.runNow, longRoute(0, jobWriteDeadline))
-	loads.GET("/upload", s.uploadPage)
+	// Its previews read staged files whole again, as the POST that staged them did.
+	loads.GET("/upload", s.uploadPage, longRoute(0, uploadWriteDeadline))
 	loads.POST("/upload", s.uploadPreview, longRoute(uploadReadDeadline, uploadWriteDeadline))
 	loads.POST("/upload/load", s.uploadLoad, longRoute(0, uploadWriteDeadline))
 	acc := e.Group("/admin", s.require(PermManageAccounts), s.require(PermReadAudit))
@@ -418,12 +419,16 @@ func (s *Server) uploadPage(c echo.Context) error {
 	v.Job = c.QueryParam("job")
 	var ids []string
 	for _, id := range c.QueryParams()["staged"] {
-		if !slices.Contains(ids, id) && len(ids) <= maxPreviewAgain {
-			ids = append(ids, id)
+		if slices.Contains(ids, id) {
+			continue
 		}
+		if len(ids) == maxPreviewAgain {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the address names more than %d staged uploads, what a page previews at most", maxPreviewAgain))
+		}
+		ids = append(ids, id)
 	}
-	if len(ids) > maxPreviewAgain {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the address names %d staged uploads; a page previews %d at most", len(ids), maxPreviewAgain))
+	if len(ids) > 0 && !slices.Contains(v.Jobs, v.Job) {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(t(v.Lang, "upload_unknown_job"), v.Job))
 	}
 	var failed []string
 	for _, id := range ids {

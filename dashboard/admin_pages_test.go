@@ -670,6 +670,11 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	if gone := body(t, c, f.srv.URL+"/admin/upload?job=economy&staged=00000000000000ff-gone.csv"); !strings.Contains(gone, "is no longer waiting") || strings.Contains(gone, `class="staged"`) {
 		t.Errorf("a preview of an upload no longer waiting does not say so")
 	}
+	if res, err := c.Get(f.srv.URL + "/admin/upload?job=nope&staged=00000000000000ff-gone.csv"); err != nil {
+		t.Fatal(err)
+	} else if res.Body.Close(); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a preview of a job there is not answered %d; want 400", res.StatusCode)
+	}
 	// Each preview reads its file whole: an address names a bounded number of them.
 	many := url.Values{"job": {"economy"}}
 	for i := range 101 {

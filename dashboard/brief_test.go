@@ -34,10 +34,10 @@ func TestBriefSaysWhatItsDataVersionIs(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	for _, tc := range []struct{ path, want string }{
-		{"/brief?period=2024", "数据每经一次载入或填报而改变，数据版本加一"},
-		{"/brief?period=2024&lang=en", "The data version grows by one with each load or report that changes data"},
+		{"/brief?period=2024", "数据每有写入（载入、填报等），数据版本即增大"},
+		{"/brief?period=2024&lang=en", "The data version increases whenever data is written (loads, reports…)"},
 		{"/briefs", "版本相同的简报依据的数据相同"},
-		{"/briefs?lang=en", "briefings of one version rest on the same data"},
+		{"/briefs?lang=en", "briefings of the same version rest on the same data"},
 	} {
 		if _, page, _ := get(t, srv.URL+tc.path); !strings.Contains(page, tc.want) {
 			t.Errorf("%s does not say what its data version is (%q)", tc.path, tc.want)

@@ -613,6 +613,25 @@ func (s *session) lookDemo(t *testing.T, demo, lang string) {
 			s.pagedTable(t, "demo-ecology-"+lang, "ledger-table", lang)
 		}
 	}
+	// Opened on a phone (no resize since), a table's box closed and opened again takes its
+	// hint away and back: the page listened for that only after a first resize.
+	s.setViewport(t, phone)
+	s.load(t, demo+withLang("/counties", lang))
+	const toggle = `(function () {
+  var d = document.querySelector('details.table-view');
+  d.open = !d.open;
+  return new Promise(function (r) { setTimeout(function () {
+    var h = d.previousElementSibling;
+    r(String(!!h && h.classList.contains('scroll-hint') && !h.hidden));
+  }, 100); });
+})()`
+	for _, want := range []string{"false", "true"} {
+		got, err := chromedp.Run(s.step(t), chromedp.Evaluate[string](toggle, chromedp.EvalAwaitPromise))
+		if err != nil || got != want {
+			t.Errorf("demo-counties-%s at 390 px: the table's box toggled, its hint shown %s (%v); want %s", lang, got, err, want)
+		}
+	}
+	s.setViewport(t, desktop)
 	for _, p := range []struct{ name, path string }{
 		{"ranking-custom", "/ranking?indicator=gdp_growth&group=custom&members=340000&members=520000&members=510000&members=500000"},
 		{"counties-poverty-growth", "/counties?filter=poverty&sort=growth&indicator=rural_income"},

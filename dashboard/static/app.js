@@ -69,14 +69,14 @@
     fitWall();
     charts.forEach(function (c) { c.resize(); fitTitle(c); });
     hintScrolls();
-  // A table's box that opens (details) may turn out too wide only then.
-  document.addEventListener('toggle', hintScrolls, true);
   });
 
   // A table wider than its box scrolls sideways inside it, and on a phone nothing showed
   // that it did: the counties' values sat beyond the screen's edge. A line above each
-  // such box says so, while it is too wide.
+  // such box says so, while it is too wide. Not on a wall screen, which nobody scrolls
+  // (and whose grid a line more would break).
   function hintScrolls() {
+    if (wall) return;
     document.querySelectorAll('.table-view, .targets, .table-scroll, main table').forEach(function (box) {
       var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1;
       var hint = box.previousElementSibling;
@@ -91,6 +91,9 @@
     });
   }
   hintScrolls();
+  // A box that opens (details), or a table searched or paged, may turn too wide only then.
+  document.addEventListener('toggle', hintScrolls, true);
+  document.addEventListener('rowschange', hintScrolls, true);
 
   // A datum that carries a lineage address (the server sets one for each number drawn from
   // a single loaded value) names its source in the tooltip, as a link the pointer can reach,
