@@ -45,6 +45,9 @@ func parseTemplates() (*template.Template, error) {
 	return tmpl, nil
 }
 
+// staticRoute is the route of the embedded assets.
+const staticRoute = "/static/*"
+
 // staticHandler serves the embedded assets. Their URLs change only with a new binary, so
 // browsers may keep them for a day without asking again, and after that a tag of their
 // content (embedded files have no time to compare) lets a browser keep its copy with a

@@ -162,7 +162,7 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			// cookie set on them and no Vary: Cookie, so that a browser (or a proxy) keeps
 			// the chart library across a sign-in.
 			Skipper: func(c echo.Context) bool {
-				if strings.HasPrefix(c.Request().URL.Path, "/static/") {
+				if c.Path() == staticRoute {
 					return true
 				}
 				ss := currentSession(c)

@@ -199,7 +199,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	pages.GET("/lineage", s.lineagePage)
 	pages.GET("/api/lineage", s.lineageAPI)
 	pages.GET("/api/campaign/method", s.campaignMethodAPI)
-	e.GET("/static/*", echo.WrapHandler(staticHandler()))
+	e.GET(staticRoute, echo.WrapHandler(staticHandler()))
 	s.briefRoutes(e)
 	s.adminRoutes(e)
 	s.adminPageRoutes(e)

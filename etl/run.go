@@ -194,7 +194,7 @@ func (s *runState) checkRejectShare(limit float64) error {
 	if err := s.rejectShareError(limit); err != nil {
 		// The counts are of what was read before it stopped, not of the file.
 		if s.sheet != "" {
-			return fmt.Errorf("%w (reading stopped at line %d of sheet %s)", err, s.line, s.sheet)
+			return fmt.Errorf("%w (reading stopped at line %d of sheet %q)", err, s.line, s.sheet)
 		}
 		return fmt.Errorf("%w (reading stopped at line %d)", err, s.line)
 	}

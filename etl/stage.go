@@ -43,6 +43,9 @@ type Staged struct {
 // stagedID is a staged file's name: a random prefix, then the uploaded file's base name.
 var stagedID = regexp.MustCompile(`^[0-9a-f]{16}-[^/\\]+$`)
 
+// stagedName is the name a staged file was sent as.
+func stagedName(id string) string { return id[17:] }
+
 // StageUpload saves an uploaded file beside the job's inbox (not in it), inspects it and
 // dry-runs it with the mapping a load would use, writing nothing to the warehouse.
 func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Reader) (*Staged, error) {
@@ -78,9 +81,9 @@ func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, er
 		return nil, fmt.Errorf("preview upload: %w", err)
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("preview upload %s: %w", id[17:], errNoLongerWaiting)
+		return nil, fmt.Errorf("preview upload %s: %w", stagedName(id), errNoLongerWaiting)
 	} else if err != nil {
-		return nil, fmt.Errorf("preview upload %s: %w", id[17:], err)
+		return nil, fmt.Errorf("preview upload %s: %w", stagedName(id), err)
 	}
 	return r.preview(ctx, job, id, path), nil
 }
@@ -102,7 +105,7 @@ func (r *Runner) stagedPath(job, id string) (string, error) {
 
 // preview is what inspect and a dry run make of the staged upload id at path.
 func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
-	base := id[17:]
+	base := stagedName(id)
 	st := &Staged{ID: id, Name: base}
 	if IsReferenceJob(job) {
 		// A dimension file is checked as its load would check it, and says what it
@@ -202,7 +205,7 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 		return nil, fmt.Errorf("load upload: %w", err)
 	}
 	j := r.jobs[job]
-	name := id[17:]
+	name := stagedName(id)
 	to := filepath.Join(j.Inbox, name)
 	if _, err := os.Stat(to); err == nil {
 		// Beside a file of its name still waiting, it is named as moveInto names one: the

@@ -416,7 +416,7 @@ func TestARefusalNamesTheSheetWhereReadingStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := r.StageUpload(context.Background(), JobEconomy, "年鉴.xlsx", &file)
-	if err != nil || !strings.Contains(st.DryRunError, "(reading stopped at line 4097 of sheet 2-12 地区生产总值)") {
+	if err != nil || !strings.Contains(st.DryRunError, `(reading stopped at line 4097 of sheet "2-12 地区生产总值")`) {
 		t.Errorf("a workbook of unknown regions staged: %v, refusal %q; want it to say the sheet and line where reading stopped", err, st.DryRunError)
 	}
 }
