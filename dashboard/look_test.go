@@ -408,14 +408,16 @@ const phoneOverflow = `(function () {
 })()`
 
 // unhintedScrolls names the boxes wider than they show, scrolling sideways, with no line
-// above them saying so (the counties' values sat beyond a phone's edge, unseen). The code
-// editor's own scroller is not a table.
+// above them saying so (the counties' values sat beyond a phone's edge, unseen), or with
+// the line over the box's top (the operator tables' first row). The code editor's own
+// scroller is not a table.
 const unhintedScrolls = `(function () {
   var bad = [];
   document.querySelectorAll('main *').forEach(function (e) {
     if (e.closest('.CodeMirror') || e.offsetParent === null || !/auto|scroll/.test(getComputedStyle(e).overflowX) || e.scrollWidth <= e.clientWidth + 1) return;
-    var hint = e.previousElementSibling;
-    if ((!hint || !hint.classList.contains('scroll-hint') || hint.hidden) && bad.length < 3) bad.push(e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + e.className);
+    var hint = e.previousElementSibling, name = e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + e.className;
+    if ((!hint || !hint.classList.contains('scroll-hint') || hint.hidden) && bad.length < 3) bad.push(name);
+    else if (hint.getBoundingClientRect().bottom > e.getBoundingClientRect().top + 1 && bad.length < 3) bad.push(name + ' (its hint printed over it)');
   });
   return bad.join(', ');
 })()`
