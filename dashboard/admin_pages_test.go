@@ -639,6 +639,12 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 			t.Errorf("upload preview lacks %q", want)
 		}
 	}
+	// Each table says what it lists: two tables of lines stood one under the other, unnamed.
+	for _, want := range []string{"<caption>将被拒收的行</caption>", "<caption>将载入的数值（显示前 1 条）</caption>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload preview lacks %q", want)
+		}
+	}
 	if strings.Contains(page, `id="rejects-first"`) {
 		t.Errorf("upload preview says it lists only the first rejects; it lists all 26 values")
 	}
@@ -659,7 +665,8 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 		return body(t, c, f.srv.URL+html.UnescapeString(m[1]))
 	}
 	en := switchTo(page)
-	for _, want := range []string{`class="staged"`, "Dry run (nothing written): 27 read, 1 would load, 0 without a value, 26 refused.", "25 values in this line", "b.csv"} {
+	for _, want := range []string{`class="staged"`, "Dry run (nothing written): 27 read, 1 would load, 0 without a value, 26 refused.", "25 values in this line", "b.csv",
+		"<caption>Lines that would be refused</caption>", "<caption>Values that would load (the first 1 shown)</caption>"} {
 		if !strings.Contains(en, want) || strings.Count(en, `class="staged"`) != 2 {
 			t.Errorf("the preview in English lacks %q, or its two files", want)
 		}
@@ -724,7 +731,7 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	}
 	rb, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	for _, want := range []string{"与仓库中现有的相比：新增 60 项，修改 1 项，1 项不变。", `id="direction-changes"`,
+	for _, want := range []string{"与仓库中现有的相比：新增 60 项，修改 1 项，1 项不变。", `id="direction-changes"`, "<caption>将新增或修改的项</caption>",
 		`<code>gdp</code> 地区生产总值</td>`, `<span class="field-change grave"><code>direction</code> 1 → -1（越高越好 → 越低越好）</span>`, `<code>name_en</code> — → Gross product`, "另有 11 项新增或修改未列出。"} {
 		if !strings.Contains(string(rb), want) {
 			t.Errorf("indicators preview lacks %q", want)
