@@ -226,10 +226,8 @@ const staleLedger = 120 * 24 * time.Hour
 // a ledger 23 months old said 27 overdue, and 96 were by today, with nothing to tell them
 // apart. Nil when the report is recent.
 func (s *Server) ledgerAgeOf(ctx context.Context, scope warehouse.RowScope, last time.Time, regions map[string]warehouse.Region) (*ledgerAge, error) {
-	last, err := time.ParseInLocation(time.DateOnly, last.Format(time.DateOnly), warehouse.ProvinceTime)
-	if err != nil {
-		return nil, err
-	}
+	// The report's day begins at midnight in the province.
+	last = time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, warehouse.ProvinceTime)
 	now := s.now().In(warehouse.ProvinceTime)
 	if now.Sub(last) < staleLedger {
 		return nil, nil
