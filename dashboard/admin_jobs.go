@@ -44,9 +44,11 @@ type StagedUpload struct {
 	// Format, Encoding and Separator are what inspect found (fact jobs only).
 	Format, Encoding, Separator string
 	Sheets                      []StagedSheet
-	Notes                       []string
-	// DryRun is the load with the configured mapping that wrote nothing (nil for reference
-	// jobs, which load without one); Refusal says why the load would be refused.
+	Notes                       []StagedNote
+	// Reading is how the dry run read the file, and its load will (warehouse.Readings);
+	// Mapping names the configured mapping it read it with.
+	Reading, Mapping string
+	// DryRun is the load that wrote nothing; Refusal says why the load would be refused.
 	DryRun  *JobResult
 	Preview []PreviewRow
 	// Changes, for a dimension file, are what it would change in its table.
@@ -104,12 +106,22 @@ func (c *StagedChanges) Unlisted() int { return max(c.Added+c.Changed-len(c.Item
 // Grave says whether the file turns any direction.
 func (c *StagedChanges) Grave() bool { return c.Turned > 0 }
 
-// StagedSheet is one sheet (or a text file's table) as inspect read it.
+// StagedSheet is one sheet (or a text file's table) as inspect read it. Layout is one of
+// warehouse.Layouts.
 type StagedSheet struct {
 	Name, Layout, RegionColumn, Unit string
 	Header, Indicators               []string
-	HeaderLine, DataRows             int
+	HeaderLine, HeaderRows, DataRows int
+	// Cut says the sheet goes on past the rows inspect read: DataRows counts those only.
+	Cut bool
 }
+
+// HeaderEnd is the line of the header's last row.
+func (s StagedSheet) HeaderEnd() int { return s.HeaderLine + max(s.HeaderRows, 1) - 1 }
+
+// StagedNote is what inspect noted of a staged file: a kind (warehouse.NoteKinds) and the
+// text it is about, if any.
+type StagedNote struct{ Kind, Text string }
 
 // PreviewRow is one row a dry run would load, as the warehouse would hold it.
 type PreviewRow struct {

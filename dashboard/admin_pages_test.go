@@ -93,12 +93,15 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 	if name == "b.csv" {
 		refusal = "file rejected: 1 of 2 rows rejected (50%), more than the allowed 20%"
 	}
-	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8",
-		Sheets: []dashboard.StagedSheet{{Name: name, Layout: "long", Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, DataRows: 2}},
+	// A text file's table has no sheet name; b.csv goes on past what inspect read.
+	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8", Reading: warehouse.ReadByColumnNames,
+		Sheets: []dashboard.StagedSheet{{Layout: warehouse.LayoutLong, Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, HeaderRows: 1,
+			DataRows: 2, Cut: name == "b.csv"}},
+		Notes: []dashboard.StagedNote{{Kind: warehouse.NoteTotalsLeftOut, Text: "合计"}},
 		DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 27, RowsLoaded: 1, RowsRejected: 26}, Rejects: []warehouse.Reject{
 			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region", Values: 25},
 			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
-		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 13800, Unit: "亿元"}},
+		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 1349083.5, Unit: "亿元"}},
 		Refusal: refusal, Refused: refusal != ""}, nil
 }
 func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
@@ -634,7 +637,7 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	// A reject's kind is said in the reader's words, as on a run's page, its English reason marked so.
 	// A line's values refused for one reason are one row, with their count; all 26 are
 	// listed, so no note says only the first are.
-	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "13800", "more than the allowed 20%", "将被拒绝"} {
+	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}
@@ -647,6 +650,19 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	}
 	if strings.Contains(page, `id="rejects-first"`) {
 		t.Errorf("upload preview says it lists only the first rejects; it lists all 26 values")
+	}
+	// What inspect made of each file, and how it is read, in the reader's words: it said
+	// "工作表 : 布局 long, 表头 (1)", its notes in English, and a value as 1.3490835e+06.
+	for _, want := range []string{"<dd>长表：每行一个数值</dd>", "<dd>第 1 行</dd>", "<dt>列（4）</dt>", "<dd>2（只查看了表格开头；下面的试载入读取全表）</dd>",
+		"“合计”等合计行不载入", `<p class="reading">没有为此文件名配置读法，也未能完整认出表格形式：按列名读取`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload preview lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<dt>工作表</dt>", ">long<", " long,", "e+06", "rows are totals"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("upload preview says %q", bad)
+		}
 	}
 	// A file its load would refuse offers no load (a.csv loads, b.csv is refused).
 	if n := strings.Count(page, `class="upload-load"`); n != 1 || !strings.Contains(page, "此文件不能载入") {
@@ -666,7 +682,8 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	}
 	en := switchTo(page)
 	for _, want := range []string{`class="staged"`, "Dry run (nothing written): 27 read, 1 would load, 0 without a value, 26 refused.", "25 values in this line", "b.csv",
-		"<caption>Lines that would be refused</caption>", "<caption>Values that would load (the first 1 shown)</caption>"} {
+		"<caption>Lines that would be refused</caption>", "<caption>Values that would load (the first 1 shown)</caption>",
+		"<dd>Long: one value per row</dd>", "<dd>row 1</dd>", "Total rows such as “合计” are left out", "it is read by its column names"} {
 		if !strings.Contains(en, want) || strings.Count(en, `class="staged"`) != 2 {
 			t.Errorf("the preview in English lacks %q, or its two files", want)
 		}

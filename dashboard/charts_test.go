@@ -67,6 +67,17 @@ func TestFormatNumber(t *testing.T) {
 	}
 }
 
+// An upload's preview shows each value as it will be stored, digit for digit.
+func TestExactNumberKeepsEveryDigitWithoutExponent(t *testing.T) {
+	tests := map[float64]string{0: "0", 1349083.5: "1,349,083.5", 1e6: "1,000,000", 0.00012345: "0.00012345", -1277.125: "-1,277.125",
+		12345678901234: "12,345,678,901,234", 999.999: "999.999"}
+	for v, want := range tests {
+		if got := exactNumber(v); got != want {
+			t.Errorf("exactNumber(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 // trajectoryOf is a group of n members ranked 1..n every year, the home province at homeRank.
 func trajectoryOf(n, homeRank int) *warehouse.Trajectory {
 	tr := &warehouse.Trajectory{Years: []int{2022, 2023, 2024}}

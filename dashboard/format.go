@@ -12,7 +12,8 @@ import (
 )
 
 var templateFuncs = template.FuncMap{
-	"num": formatNumber,
+	"num":   formatNumber,
+	"exact": exactNumber,
 	// withUnit heads a column or a field with its unit: 数值（元）, "Value (yuan)".
 	"withUnit": nameWithUnit,
 	"pct":      func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
@@ -98,7 +99,21 @@ func formatNumber(v float64) string {
 		return "—"
 	}
 	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return grouped(v, strings.TrimRight(strings.TrimRight(s, "0"), "."))
+}
+
+// exactNumber writes v with thousands separators and every decimal it has, never in
+// exponent form: a value about to be loaded is checked against its file digit for digit
+// (1349083.5 → 1,349,083.5; an upload's preview showed 1.3490835e+06).
+func exactNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	return grouped(v, strconv.FormatFloat(math.Abs(v), 'f', -1, 64))
+}
+
+// grouped is s, the digits of |v|, with v's sign and thousands separators.
+func grouped(v float64, s string) string {
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	if v < 0 && s != "0" {

@@ -62,7 +62,44 @@ func rejectKindLabel(lang, code string) string {
 // the codes.
 func roleLabel(lang, role string) string { return t(lang, "role_"+role) }
 
+// layoutLabel names how inspect saw a sheet's table laid out, in lang ("宽表：各年份横排" for
+// period_across); a layout outside the vocabulary shows as its code.
+func layoutLabel(lang, layout string) string {
+	if !slices.Contains(warehouse.Layouts, layout) {
+		return layout
+	}
+	return t(lang, "layout_"+layout)
+}
+
+// inspectNoteLabel says what inspect noted of a file in lang, with the text it is about.
+func inspectNoteLabel(lang string, n StagedNote) string {
+	if !slices.Contains(warehouse.NoteKinds, n.Kind) {
+		return n.Kind + " " + n.Text
+	}
+	return labelWith(t(lang, "inspect_note_"+n.Kind), n.Text)
+}
+
+// readingLabel says how an upload is read in lang, naming the configured mapping it is
+// read with, if any.
+func readingLabel(lang, reading, mapping string) string {
+	if !slices.Contains(warehouse.Readings, reading) {
+		return reading
+	}
+	return labelWith(t(lang, "reading_"+reading), mapping)
+}
+
+// labelWith is label with text in place of its %s, when it has one.
+func labelWith(label, text string) string {
+	if !strings.Contains(label, "%s") {
+		return label
+	}
+	return fmt.Sprintf(label, text)
+}
+
 func init() {
+	templateFuncs["layout"] = layoutLabel
+	templateFuncs["inspectNote"] = inspectNoteLabel
+	templateFuncs["reading"] = readingLabel
 	templateFuncs["role"] = roleLabel
 	templateFuncs["rejectKind"] = rejectKindLabel
 	templateFuncs["status"] = statusLabel

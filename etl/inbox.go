@@ -109,7 +109,7 @@ func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
 		if file == fetched {
 			fctx = warehouse.OverrideStartedBy(ctx, warehouse.StartedByURL)
 		}
-		rep, err := r.loadInboxFile(fctx, j, file)
+		rep, err := r.loadInboxFile(fctx, j, file, nil)
 		if rep != nil {
 			reports = append(reports, rep)
 		}
@@ -123,9 +123,10 @@ func (r *Runner) RunJob(ctx context.Context, name string) ([]*Report, error) {
 	return reports, nil
 }
 
-// loadInboxFile loads one inbox file, keeps its original, and moves it to done/ or failed/.
-func (r *Runner) loadInboxFile(ctx context.Context, j JobConfig, file string) (*Report, error) {
-	rep, err := r.l.Load(ctx, j.Name, file, r.home, nil, r.mappings)
+// loadInboxFile loads one inbox file with mapping (nil: the one configured for its name),
+// keeps its original, and moves it to done/ or failed/.
+func (r *Runner) loadInboxFile(ctx context.Context, j JobConfig, file string, mapping *Mapping) (*Report, error) {
+	rep, err := r.l.Load(ctx, j.Name, file, r.home, mapping, r.mappings)
 	if ctx.Err() != nil {
 		return rep, err // abandoned: leave the file for the next run
 	}
@@ -176,7 +177,7 @@ func (r *Runner) SaveUpload(ctx context.Context, job, name string, body io.Reade
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
-	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, path)
+	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, path, nil)
 }
 
 // maxFetchBytes bounds what a URL source may send.

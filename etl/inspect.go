@@ -32,7 +32,7 @@ type Inspection struct {
 	// not tell) are named in Notes; a mapping with none loads the file unchanged.
 	Mapping *Mapping
 	TOML    string
-	Notes   []string
+	Notes   []InspectNote
 	// DryRun is a load of the file with the proposed mapping that wrote nothing; nil when
 	// the mapping has placeholders. DryRunError says why it failed.
 	DryRun      *Report
@@ -48,11 +48,13 @@ type SheetInspection struct {
 	HeaderLine    int      // 1-based row of the header's first row
 	HeaderRows    int
 	Header        []string // combined, normalised
-	Layout        string   // long; wide: period across; wide: indicator across
+	Layout        string   // one of warehouse.Layouts; "" for a job other than economy
 	RegionColumn  string
 	// Indicators are the indicator codes recognised, by header, 指标 line, title or rows.
 	Indicators []string
 	DataRows   int
+	// Cut says the sheet goes on past the rows inspect reads: DataRows counts those only.
+	Cut bool
 	// Marked are the names that carried a footnote mark (北京①, 2023年*), with the mark:
 	// the mark is set aside and the name matched without it.
 	Marked []string
@@ -65,8 +67,27 @@ const inspectRows = 400
 const placeholder = "TODO"
 
 // Inspect reads a file of job (economy is the one whose mapping it proposes; other jobs
-// get the structure only), proposes a mapping and dry-runs it.
+// get the structure only), proposes a mapping and dry-runs it when it is complete.
 func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, error) {
+	in, err := l.inspect(ctx, job, path)
+	if err != nil {
+		return nil, err
+	}
+	if in.Complete() {
+		rep, err := l.DryRun(ctx, job, path, in.Mapping)
+		in.DryRun = rep
+		if err != nil {
+			in.DryRunError = err.Error()
+		}
+	}
+	return in, nil
+}
+
+// Complete says whether the proposed mapping has no placeholder: it loads the file as it is.
+func (in *Inspection) Complete() bool { return !strings.Contains(in.TOML, placeholder) }
+
+// inspect is Inspect without the dry run.
+func (l *Loader) inspect(ctx context.Context, job, path string) (*Inspection, error) {
 	if _, ok := families[job]; !ok {
 		return nil, fmt.Errorf("inspect %s: job %q is not economy, ecology or campaign", path, job)
 	}
@@ -123,7 +144,7 @@ func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, er
 		}
 		if len(same) < len(in.Sheets) {
 			m.Sheets = same
-			in.Notes = append(in.Notes, fmt.Sprintf("sheets laid out otherwise than %q are left out; inspect them with their own mapping", same[0]))
+			in.Notes = append(in.Notes, InspectNote{warehouse.NoteSheetsLeftOut, same[0]})
 		}
 	}
 	in.Mapping = m
@@ -132,13 +153,6 @@ func (l *Loader) Inspect(ctx context.Context, job, path string) (*Inspection, er
 		return nil, fmt.Errorf("inspect %s: write the mapping: %w", path, err)
 	}
 	in.TOML = string(b)
-	if !strings.Contains(in.TOML, placeholder) {
-		rep, err := l.DryRun(ctx, job, path, m)
-		in.DryRun = rep
-		if err != nil {
-			in.DryRunError = err.Error()
-		}
-	}
 	return in, nil
 }
 
@@ -176,9 +190,11 @@ func textEncoding(path string) (enc, sep string, err error) {
 type inspectedSheet struct {
 	name string
 	rows []sourceRow
+	cut  bool // the sheet goes on past rows
 }
 
-// readSheets reads the first rows of every sheet.
+// readSheets reads the first rows of every sheet. A text file's one table (its sheet has
+// no name) is read no further: the rest of a large file would only be passed over.
 func readSheets(path, job string) ([]inspectedSheet, error) {
 	rr, err := openRows(path, &Mapping{Name: "inspect", Job: job}, &sourceProgress{})
 	if err != nil {
@@ -197,8 +213,14 @@ func readSheets(path, job string) ([]inspectedSheet, error) {
 		if len(out) == 0 || out[len(out)-1].name != row.sheet {
 			out = append(out, inspectedSheet{name: row.sheet})
 		}
-		if sh := &out[len(out)-1]; len(sh.rows) < inspectRows {
+		sh := &out[len(out)-1]
+		if len(sh.rows) < inspectRows {
 			sh.rows = append(sh.rows, row)
+			continue
+		}
+		sh.cut = true
+		if sh.name == "" {
+			break
 		}
 	}
 	if len(out) == 0 {
@@ -264,10 +286,10 @@ var (
 )
 
 // inspectSheet reads one sheet's layout and proposes its mapping.
-func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowledge, job string) (SheetInspection, *Mapping, []string) {
+func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowledge, job string) (SheetInspection, *Mapping, []InspectNote) {
 	si := SheetInspection{Name: sh.name}
 	m := &Mapping{Job: job, Fixed: map[string]string{}, Columns: map[string]string{}}
-	var notes []string
+	var notes []InspectNote
 	t := &table{m: &Mapping{}}
 	h := 0
 	for h < len(sh.rows) && filled(sh.rows[h].cells) < 2 {
@@ -276,7 +298,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 	}
 	si.Titles, si.Unit, si.IndicatorLine = t.titles, t.fileUnit, t.indicatorLine
 	if h == len(sh.rows) {
-		return si, m, []string{fmt.Sprintf("%s: no row of two cells or more: no table found", sheetName(sh.name))}
+		return si, m, []InspectNote{{warehouse.NoteNoTable, sh.name}}
 	}
 	si.HeaderLine = sh.rows[h].line
 	// Header rows: rows under the first that hold no number in the value columns (a merged
@@ -297,7 +319,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		}
 		data = append(data, r.cells)
 	}
-	si.DataRows = len(data)
+	si.DataRows, si.Cut = len(data), sh.cut && len(data) == len(sh.rows)-h-n
 	if n > 1 {
 		m.HeaderRows = n
 	}
@@ -376,19 +398,19 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 	switch {
 	case regionCol >= 0 && len(periodCols) > 0 && indCol < 0:
 		// 分地区 table: regions down, years (or months) across, one indicator.
-		si.Layout = "wide: period across"
+		si.Layout = warehouse.LayoutPeriodAcross
 		m.HeaderMarker, m.Columns["region"] = lastPart(si.Header[regionCol]), si.Header[regionCol]
 		m.Wide = &WideLayout{Field: "period", Ignore: ignore}
 		if ind, ok := indicatorFor(k, si, titleText, periodCols); ok {
 			m.Fixed["indicator"], si.Indicators = ind.Code, []string{ind.Code}
 		} else {
 			m.Fixed["indicator"] = placeholder
-			notes = append(notes, "no indicator recognised in the 指标 line, the title or the headers: set fixed.indicator to its code")
+			notes = append(notes, InspectNote{Kind: warehouse.NoteNoIndicator})
 		}
 		m.Wide.Headers = periodHeaders(si.Header, periodCols, titleText)
 	case regionCol >= 0 && len(indicatorCols) > 0:
 		// Regions down, indicators across.
-		si.Layout = "wide: indicator across"
+		si.Layout = warehouse.LayoutIndicatorAcross
 		m.HeaderMarker, m.Columns["region"] = lastPart(si.Header[regionCol]), si.Header[regionCol]
 		m.Wide = &WideLayout{Field: "indicator", Headers: map[string]string{}, Ignore: ignore}
 		for _, c := range indicatorCols {
@@ -403,11 +425,11 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 			m.Fixed["period"] = p
 		} else {
 			m.Fixed["period"] = placeholder
-			notes = append(notes, "no year in the title or the sheet name: set fixed.period (e.g. \"2024\")")
+			notes = append(notes, InspectNote{Kind: warehouse.NoteNoPeriod})
 		}
 	case indCol >= 0 && len(periodCols) > 0:
 		// A province's table: indicators down, periods across (years, or 1–N月 with 同比).
-		si.Layout = "wide: period across, indicators down"
+		si.Layout = warehouse.LayoutPeriodAcrossIndicatorsDn
 		m.HeaderMarker, m.Columns["indicator"] = lastPart(si.Header[indCol]), si.Header[indCol]
 		m.Wide = &WideLayout{Field: "period", Ignore: ignore, Headers: periodHeaders(si.Header, periodCols, titleText)}
 		for _, row := range data {
@@ -420,10 +442,10 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 			m.Fixed["region_code"] = r.Code
 		} else {
 			m.Fixed["region_code"] = placeholder
-			notes = append(notes, "no region named in the title: set fixed.region_code")
+			notes = append(notes, InspectNote{Kind: warehouse.NoteNoRegion})
 		}
 	default:
-		si.Layout = "long"
+		si.Layout = warehouse.LayoutLong
 		for _, f := range families[job].fields {
 			for _, hd := range si.Header {
 				if slices.Contains(f.aliases, strings.ToLower(lastPart(hd))) {
@@ -447,7 +469,7 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 			m.Columns = nil
 		}
 		if _, ok := m.Columns["indicator"]; !ok && job == JobEconomy {
-			notes = append(notes, "no indicator column, nor years across with an indicator in the title: name the columns in [columns]")
+			notes = append(notes, InspectNote{Kind: warehouse.NoteNoIndicatorColumn})
 			m.Fixed["indicator"] = placeholder
 		}
 	}
@@ -462,19 +484,24 @@ func inspectSheet(sh inspectedSheet, regions *regionMatcher, k *indicatorKnowled
 		si.RegionColumn = si.Header[regionCol]
 		for _, row := range data {
 			if role, _ := rowNameRole(normalName(field(row, regionCol))); role == roleTotal {
-				notes = append(notes, fmt.Sprintf("%q rows are totals: left out (totals = \"skip\"); set totals to a region code to load them as that region", field(row, regionCol)))
+				notes = append(notes, InspectNote{warehouse.NoteTotalsLeftOut, field(row, regionCol)})
 				break
 			}
 		}
 	}
 	if si.Unit != "" {
-		notes = append(notes, fmt.Sprintf("unit from the file: %s", si.Unit))
+		notes = append(notes, InspectNote{warehouse.NoteUnitFromFile, si.Unit})
 	}
 	if len(m.Fixed) == 0 {
 		m.Fixed = nil
 	}
 	if len(m.Columns) == 0 {
 		m.Columns = nil
+	}
+	if job != JobEconomy {
+		// The layouts are an economic table's: a campaign file (units down, metrics
+		// across) is not a "long" table, whatever inspect took it for.
+		si.Layout = ""
 	}
 	return si, m, notes
 }
@@ -614,7 +641,14 @@ func (in *Inspection) Print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	for _, s := range in.Sheets {
-		fmt.Fprintf(w, "%s: header at row %d (%d rows), %d data rows, layout %s\n", sheetName(s.Name), s.HeaderLine, s.HeaderRows, s.DataRows, s.Layout)
+		more := ""
+		if s.Cut {
+			more = fmt.Sprintf(" in the first %d rows", inspectRows)
+		}
+		if s.Layout != "" {
+			more += ", layout " + s.Layout
+		}
+		fmt.Fprintf(w, "%s: header at row %d (%d rows), %d data rows%s\n", sheetName(s.Name), s.HeaderLine, s.HeaderRows, s.DataRows, more)
 		for _, t := range s.Titles {
 			fmt.Fprintf(w, "  title: %s\n", t)
 		}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"jinwei/etl"
+	"jinwei/warehouse"
 )
 
 // published holds data/real/province_annual.csv: year → region code → indicator → value.
@@ -304,7 +305,7 @@ func TestInspectLeavesAPlaceholderWhenNothingMatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.Mapping.Fixed["indicator"] != "TODO" || in.DryRun != nil || len(in.Notes) == 0 || !strings.Contains(in.Notes[0], "no indicator recognised") {
+	if in.Mapping.Fixed["indicator"] != "TODO" || in.DryRun != nil || len(in.Notes) == 0 || in.Notes[0].Kind != warehouse.NoteNoIndicator {
 		t.Errorf("mapping %+v, notes %q, dry run %v; want a TODO indicator, a note, no dry run", in.Mapping, in.Notes, in.DryRun)
 	}
 }

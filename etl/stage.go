@@ -38,6 +38,38 @@ type Staged struct {
 	// Refused says the load would refuse the file itself (not a fault of the moment, a
 	// query that failed or a request cut off).
 	Refused bool
+	// Reading is how the dry run read the file, and its load will (warehouse.Readings);
+	// Mapping names the configured mapping it used.
+	Reading, Mapping string
+}
+
+// How an upload is read (warehouse.Readings). A file sent by a person, who sees its
+// preview before its load, with no mapping configured for its name, is read as inspect read
+// it when inspect told every field (a yearbook's table: regions down, years across, the
+// indicator in its title); otherwise by its column names. A file put in the inbox or sent
+// through the API is never read by inspect's guess: no one saw what it made of the file.
+
+// uploadMapping is the mapping a staged upload of job sent as name, at path, is read with,
+// and how (Readings). in is what inspect made of it already, if anything: without it, it
+// is inspected when its reading depends on it.
+func (r *Runner) uploadMapping(ctx context.Context, job, name, path string, in *Inspection) (*Mapping, string) {
+	if m, ok := FindMapping(r.mappings, job, name); ok {
+		return m, warehouse.ReadConfigured
+	}
+	if job != JobEconomy {
+		return nil, warehouse.ReadByColumnNames
+	}
+	if in == nil {
+		in, _ = r.l.inspect(ctx, job, path)
+	}
+	if in != nil && in.Complete() {
+		m := *in.Mapping
+		// Named for how it was made, not for the file: the name goes into the key that
+		// tells a file sent again, unchanged.
+		m.Name, m.Match = warehouse.ReadInspected, nil
+		return &m, warehouse.ReadInspected
+	}
+	return nil, warehouse.ReadByColumnNames
 }
 
 // stagedID is a staged file's name: a random prefix, then the uploaded file's base name.
@@ -118,14 +150,18 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 		st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
 		return st
 	}
-	if in, err := r.l.Inspect(ctx, job, path); err == nil {
+	if in, err := r.l.inspect(ctx, job, path); err == nil {
 		st.Inspection = in
 	} else {
 		st.DryRunError = err.Error()
 	}
 	// The mapping of the name it was sent as: the staged name's prefix matches no glob, and
 	// the preview refused a file that loads.
-	mapping, _ := FindMapping(r.mappings, job, base)
+	mapping, reading := r.uploadMapping(ctx, job, base, path, st.Inspection)
+	st.Reading = reading
+	if reading == warehouse.ReadConfigured {
+		st.Mapping = mapping.Name
+	}
 	rep, err := r.l.DryRun(ctx, job, path, mapping)
 	st.DryRun = rep
 	if err != nil {
@@ -218,7 +254,11 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 	} else if err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)
 	}
-	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, to)
+	// Read as its preview was (inspected again when that is how: the file is the same, the
+	// regions and indicators inspect matches it against may have changed since, as they may
+	// for any load).
+	mapping, _ := r.uploadMapping(ctx, job, name, to, nil)
+	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, to, mapping)
 }
 
 // JobSchedule is a job's configuration with when its schedule next runs it.

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // badRows is an economy file whose rows fail in the ways the reason codes name.
@@ -198,8 +199,8 @@ func TestStagedUploadIsReadWithItsNamesMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.DryRunError != "" || st.DryRun == nil || st.DryRun.Run.RowsLoaded == 0 {
-		t.Fatalf("the preview of %s: %.300q; want it read with its mapping", name, st.DryRunError)
+	if st.DryRunError != "" || st.DryRun == nil || st.DryRun.Run.RowsLoaded == 0 || st.Reading != warehouse.ReadConfigured || st.Mapping != "campaign_monthly" {
+		t.Fatalf("the preview of %s: %.300q, read %q with %q; want it read with its mapping, campaign_monthly", name, st.DryRunError, st.Reading, st.Mapping)
 	}
 	if err := os.WriteFile(filepath.Join(inbox, name), body, 0o600); err != nil {
 		t.Fatal(err)
@@ -509,5 +510,98 @@ func TestADimensionPreviewComparesWhatItWouldStore(t *testing.T) {
 	}
 	if regions, err := w.Regions(ctx); err != nil || slices.ContainsFunc(regions, func(r warehouse.Region) bool { return strings.HasPrefix(r.NameZh, "长长") }) {
 		t.Errorf("a refused preview wrote regions (%v)", err)
+	}
+}
+
+// A yearbook table sent by a person with no mapping configured for its name (regions
+// down, years across, the indicator in its header) was refused as lacking "indicator,
+// value, period", though inspect had read it whole: it is read as inspect read it, its
+// preview says so, and its load reads it the same. The same file put in the inbox, which
+// no one previews, is still refused.
+func TestAnUnmappedTableIsReadAsInspectedWhenAPersonSeesItFirst(t *testing.T) {
+	inbox := t.TempDir()
+	r, w := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: inbox}})
+	ctx := context.Background()
+	body, err := os.ReadFile(filepath.Join("testdata", "xls", "yearbook.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.StageUpload(ctx, JobEconomy, "yearbook.xls", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Reading != warehouse.ReadInspected || st.Refused || st.DryRunError != "" || st.DryRun == nil || st.DryRun.Run.RowsLoaded < 90 {
+		t.Fatalf("preview: reading %q, refused %v %q, dry run %+v; want it read as inspected, 90 values or more", st.Reading, st.Refused, st.DryRunError, st.DryRun)
+	}
+	if sh := st.Inspection.Sheets[0]; sh.Layout != warehouse.LayoutPeriodAcross || sh.Cut {
+		t.Errorf("sheet %+v; want regions down, years across, read whole", sh)
+	}
+	rep, err := r.LoadStaged(ctx, JobEconomy, st.ID)
+	if err != nil || rep.Run.RowsLoaded != st.DryRun.Run.RowsLoaded {
+		t.Fatalf("load: %v, %+v; want the %d values of its preview", err, rep, st.DryRun.Run.RowsLoaded)
+	}
+	res, err := whtest.Query(ctx, w, "SELECT value FROM indicator_values_current WHERE indicator_code = 'gdp' AND region_code = '110000' AND year = 2024", nil)
+	if err != nil || len(res.Rows) != 1 || res.Rows[0][0].(float64) != 49670.2 {
+		t.Errorf("Beijing's 2024 GDP as loaded: %v, %v; want 49670.2 as the file says", res, err)
+	}
+
+	if err := os.WriteFile(filepath.Join(inbox, "yearbook-again.xls"), body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := r.RunJob(ctx, JobEconomy)
+	if err == nil || len(reps) != 1 || reps[0].Run.Status != warehouse.RunFailed {
+		t.Errorf("the file from the inbox: %v %+v; want it refused, read by its column names", err, reps)
+	}
+}
+
+// Inspect reads the start of a table: a text file no further (a large upload's preview read
+// it all twice), each sheet of a workbook, and it says when a table goes on past it.
+func TestInspectReadsATablesStart(t *testing.T) {
+	r, _ := runnerFixture(t, nil)
+	dir := t.TempDir()
+	long, short := filepath.Join(dir, "long.csv"), filepath.Join(dir, "short.csv")
+	var b strings.Builder
+	b.WriteString("year,region_code,indicator,value\n")
+	for range 5000 {
+		b.WriteString("2024,620000,gdp,1\n")
+	}
+	b.WriteString("bad \"quote,row\n") // reading it whole would have failed here
+	if err := os.WriteFile(long, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(short, []byte("year,region_code,indicator,value\n2024,620000,gdp,1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path string
+		rows int
+		cut  bool
+	}{{long, inspectRows - 1, true}, {short, 1, false}} {
+		in, err := r.l.inspect(context.Background(), JobEconomy, tc.path)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.path, err)
+		}
+		if sh := in.Sheets[0]; sh.DataRows != tc.rows || sh.Cut != tc.cut || sh.Layout != warehouse.LayoutLong {
+			t.Errorf("%s: %d data rows, cut %v, layout %q; want %d, %v, long", filepath.Base(tc.path), sh.DataRows, sh.Cut, sh.Layout, tc.rows, tc.cut)
+		}
+	}
+
+	book := excelize.NewFile()
+	defer book.Close()
+	_ = book.SetSheetName("Sheet1", "2024")
+	_, _ = book.NewSheet("2023")
+	for _, sheet := range []string{"2024", "2023"} {
+		_ = book.SetSheetRow(sheet, "A1", &[]any{"region_code", "indicator", "value"})
+		for i := range inspectRows + 10 {
+			_ = book.SetSheetRow(sheet, fmt.Sprintf("A%d", i+2), &[]any{"620000", "gdp", 1})
+		}
+	}
+	path := filepath.Join(dir, "book.xlsx")
+	if err := book.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	in, err := r.l.inspect(context.Background(), JobEconomy, path)
+	if err != nil || len(in.Sheets) != 2 || !in.Sheets[0].Cut || !in.Sheets[1].Cut {
+		t.Fatalf("a workbook of two long sheets: %v, %+v; want both sheets, each cut", err, in)
 	}
 }

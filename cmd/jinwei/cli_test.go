@@ -95,7 +95,7 @@ func TestETLInspectAndDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := runCLI(t, append(common, "etl", "inspect", file)...)
-	for _, want := range []string{"layout wide: period across", "unit: 亿元", "region column: 地区", "indicator = 'gdp'",
+	for _, want := range []string{"layout period_across", "unit: 亿元", "region column: 地区", "indicator = 'gdp'",
 		"dry run: read 6, would load 3, reject 0, no value 2, left out 1", "line 4: gdp 620000 甘肃省 2024 = 13020.5 亿元"} {
 		if err != nil || !strings.Contains(out, want) {
 			t.Errorf("etl inspect: %v; output lacks %q:\n%s", err, want, out)

@@ -103,12 +103,19 @@ func (a adminJobs) PreviewStaged(ctx context.Context, job, id string) (dashboard
 
 // stagedUpload is what the upload page shows of a staged upload of job.
 func stagedUpload(job string, st *etl.Staged) dashboard.StagedUpload {
-	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError, Refused: st.Refused}
+	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError, Refused: st.Refused,
+		Reading: st.Reading, Mapping: st.Mapping}
 	if in := st.Inspection; in != nil {
-		out.Format, out.Encoding, out.Separator, out.Notes = in.Format, in.Encoding, in.Separator, in.Notes
+		out.Format, out.Encoding, out.Separator = in.Format, in.Encoding, in.Separator
+		for _, n := range in.Notes {
+			if n.Kind != warehouse.NoteUnitFromFile { // the page gives each sheet's unit
+				out.Notes = append(out.Notes, dashboard.StagedNote{Kind: n.Kind, Text: n.Text})
+			}
+		}
 		for _, sh := range in.Sheets {
 			out.Sheets = append(out.Sheets, dashboard.StagedSheet{Name: sh.Name, Layout: sh.Layout, RegionColumn: sh.RegionColumn,
-				Unit: sh.Unit, Header: sh.Header, Indicators: sh.Indicators, HeaderLine: sh.HeaderLine, DataRows: sh.DataRows})
+				Unit: sh.Unit, Header: sh.Header, Indicators: sh.Indicators, HeaderLine: sh.HeaderLine, HeaderRows: sh.HeaderRows,
+				DataRows: sh.DataRows, Cut: sh.Cut})
 		}
 	}
 	if rep := st.DryRun; rep != nil {
