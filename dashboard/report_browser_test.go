@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"jinwei/dashboard"
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
 )
@@ -219,6 +220,21 @@ func TestReporterFillsSubmitsAndCorrectsInBrowser(t *testing.T) {
 		if err := chromedp.Do(s.ctx, chromedp.SetUploadFiles(chromedp.CSS("#report-file"), []string{path}), chromedp.Click(chromedp.CSS("#file-submit"))); err != nil {
 			t.Fatalf("send %s: %v", path, err)
 		}
+	}
+	// The field speaks the page's language (the browser's own said "Choose File · No file
+	// chosen"), and a file over the limit is refused beside it before it is sent: the check
+	// looked for its message line by the field's two described-by ids, and stopped on nothing.
+	if face, none := s.text(t, "#file-form .file-face"), s.text(t, "#report-file-chosen"); face != "选择文件" || none != "未选择文件" {
+		t.Errorf("the file field says %q, %q; want 选择文件, 未选择文件", face, none)
+	}
+	big := filepath.Join(dir, "城关区大表.csv")
+	if err := os.WriteFile(big, nil, 0o600); err != nil || os.Truncate(big, dashboard.MaxReportFileBytes+1) != nil {
+		t.Fatal("make a file over the limit")
+	}
+	sendFile(big)
+	waitFor(t, s, `String((document.getElementById('report-file-error') || {textContent: ''}).textContent.indexOf('城关区大表.csv：文件超过 1 MB 上限') >= 0)`, "the large file's refusal beside the file field")
+	if chosen := s.text(t, "#report-file-chosen"); chosen != "城关区大表.csv" {
+		t.Errorf("the field names %q as chosen; want the file's name", chosen)
 	}
 	sendFile(bad)
 	waitFor(t, s, `String((document.getElementById('report-file-error') || {textContent: ''}).textContent.indexOf('压缩包') >= 0)`, "the ZIP's refusal beside the file field")

@@ -13,6 +13,31 @@
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     });
   }
+  // A file field is drawn by the browser in the browser's own language ("Choose Files · No
+  // file chosen" on a Chinese page): it is given the page's words, and the field itself is
+  // laid invisibly over them, so that a click, a dropped file and the keyboard still reach it.
+  document.querySelectorAll('input[type=file]').forEach(function (input) {
+    var pick = document.createElement('span'), face = document.createElement('span'), names = document.createElement('span');
+    pick.className = 'file-pick';
+    face.className = 'file-face';
+    face.setAttribute('aria-hidden', 'true');
+    face.textContent = input.multiple ? L('files_choose') : L('file_choose');
+    names.className = 'file-names';
+    names.id = input.id + '-chosen';
+    input.parentNode.insertBefore(pick, input);
+    pick.appendChild(face);
+    pick.appendChild(input);
+    pick.parentNode.insertBefore(names, pick.nextSibling);
+    input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + names.id).trim());
+    function show() {
+      var files = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      if (!files.length) names.textContent = L('file_none');
+      else if (files.length > 3) names.textContent = L('files_chosen').replace('%d', files.length) + files.slice(0, 3).join(L('sep_list')) + '…';
+      else names.textContent = files.join(L('sep_list'));
+    }
+    input.addEventListener('change', show);
+    show();
+  });
   // The operator pages' tables scroll sideways by themselves on a phone (app.css): a
   // keyboard can scroll them too.
   document.querySelectorAll('main > table, main > section > table, section.staged > table, .table-scroll').forEach(function (t) { t.tabIndex = 0; });

@@ -12,7 +12,9 @@
         var input = inputs[i], max = Number(input.dataset.max) * 1024 * 1024;
         for (var j = 0; j < input.files.length; j++) {
           if (input.files[j].size > max) {
-            var out = document.getElementById(input.getAttribute('aria-describedby'));
+            // Beside the field, in its error line (FIELD-error): a field described by a
+            // hint as well named two ids here, and the check stopped on nothing.
+            var out = document.getElementById(input.id + '-error');
             out.textContent = input.dataset.tooLarge.replace('%s', input.files[j].name);
             input.setAttribute('aria-invalid', 'true');
             input.focus();
