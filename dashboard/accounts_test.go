@@ -583,11 +583,28 @@ func TestDemoVisitorsAreViewersOnly(t *testing.T) {
 	c := f.client(t)
 	// Not to a sign-in form that no one can pass (there are no accounts): a page that says
 	// why, in the reader's language.
-	if code, body := call(t, c, "GET", f.srv.URL+"/console", nil, nil); code != http.StatusForbidden || !strings.Contains(body, "演示模式没有账号，此页需要“运行 SQL 查询”权限") {
-		t.Errorf("demo visitor opening the console: %d %.300s, want 403 saying demo mode has no accounts", code, body)
-	}
-	if code, body := call(t, c, "GET", f.srv.URL+"/console?lang=en", nil, nil); code != http.StatusForbidden || !strings.Contains(body, "Demo mode has no accounts, and this page needs the permission to run SQL queries") {
-		t.Errorf("demo visitor opening the English console: %d %.300s", code, body)
+	// Under the banner saying anyone may view the pages it said 无权访问此页 and "ask an
+	// administrator", of whom demo mode has none; /subscriptions said "subscriptions belong to
+	// accounts: sign in first" in English on a Chinese page.
+	for _, tc := range []struct{ path, want string }{
+		{"/console", "此页需要“运行 SQL 查询”权限。配置账号后"},
+		{"/console?lang=en", "This page needs the permission to run SQL queries. Once accounts are set up"},
+		{"/subscriptions", "订阅属于账号：配置账号并登录后即可订阅简报和告警"},
+		{"/subscriptions?lang=en", "Subscriptions belong to accounts: once accounts are set up"},
+	} {
+		code, body := call(t, c, "GET", f.srv.URL+tc.path, nil, nil)
+		heading, hint := "演示模式不开放此页", "演示模式无需登录即可查看各分析页"
+		if strings.Contains(tc.path, "lang=en") {
+			heading, hint = "Not open in demo mode", "Demo mode shows the analysis pages to anyone"
+		}
+		if code != http.StatusForbidden || !strings.Contains(body, tc.want) || !strings.Contains(body, heading) || !strings.Contains(body, hint) {
+			t.Errorf("demo visitor opening %s: %d %.600s; want 403 saying %q under %q", tc.path, code, between(body, "<main>", "</main>"), tc.want, heading)
+		}
+		for _, bad := range []string{"联系管理员", "ask an administrator", "sign in first", `lang="en"`} {
+			if strings.Contains(between(body, "<main>", "</main>"), bad) {
+				t.Errorf("demo visitor opening %s is told %q", tc.path, bad)
+			}
+		}
 	}
 	if code := status(t, c, "GET", f.srv.URL+"/api/sql/schema", nil); code != http.StatusUnauthorized {
 		t.Errorf("demo visitor on the SQL API: %d, want 401", code)

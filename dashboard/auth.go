@@ -104,11 +104,15 @@ func (s *Server) requireAny(ps ...Permission) echo.MiddlewareFunc {
 type forbidden struct {
 	user, role string
 	needs      []Permission
-	// demo is demo mode's visitor, refused what needs an account.
+	// demo is demo mode's visitor, refused what needs an account (needs nothing more: what
+	// belongs to an account, such as its subscriptions).
 	demo bool
 }
 
 func (f forbidden) Error() string {
+	if len(f.needs) == 0 {
+		return "this belongs to an account, and demo mode has none: sign in"
+	}
 	names := make([]string, len(f.needs))
 	for i, p := range f.needs {
 		names[i] = string(p)
@@ -123,7 +127,10 @@ func (f forbidden) inLang(lang string) string {
 	for i, p := range f.needs {
 		names[i] = t(lang, "perm_"+string(p))
 	}
-	if f.demo {
+	switch {
+	case f.demo && len(names) == 0:
+		return t(lang, "forbidden_demo_account")
+	case f.demo:
 		return fmt.Sprintf(t(lang, "forbidden_demo"), strings.Join(names, t(lang, "perm_or")))
 	}
 	return fmt.Sprintf(t(lang, "forbidden_detail"), strings.Join(names, t(lang, "perm_or")), f.user, t(lang, "role_"+f.role))

@@ -309,6 +309,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if stale.cause != nil {
 		kind = errorStale
 	}
+	if refused.demo {
+		kind = errorDemo
+	}
 	lang := pageLang(c)
 	heading, hint := t(lang, "error"), t(lang, "not_found_hint")
 	named := slices.Contains(errorKinds, kind)
@@ -381,10 +384,15 @@ func formPage(c echo.Context) string {
 // errorKinds are the refusals an error page (and the API's message) names in the reader's
 // language, with what to do next; the server's own words (English, for the log and the
 // API) stand under them. Each is a status, or errorStale.
-var errorKinds = []string{"400", "401", "403", "404", "405", "413", "429", errorStale}
+var errorKinds = []string{"400", "401", "403", "404", "405", "413", "429", errorStale, errorDemo}
 
 // errorStale is the kind of a staleForm's refusal.
 const errorStale = "stale"
+
+// errorDemo is the kind of demo mode's refusal of a page that needs an account: under the
+// banner saying anyone may view the pages, "无权访问此页 … ask an administrator" contradicted
+// it, and demo mode has no administrator.
+const errorDemo = "demo"
 
 // staleForm is a form or a console request whose CSRF token no longer matches its cookie:
 // the page was left open past the cookie's day, or its cookies were cleared. Reloading the

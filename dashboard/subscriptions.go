@@ -60,7 +60,7 @@ func (s *Server) subscriptionRoutes(e *echo.Echo) {
 }
 
 // errNoAccount answers the demo's open session, which has no account to subscribe.
-var errNoAccount = echo.NewHTTPError(http.StatusForbidden, "subscriptions belong to accounts: sign in first")
+var errNoAccount = forbidden{user: "demo", demo: true}
 
 // mySubscriptions reads the signed-in user's subscriptions and choices.
 func (s *Server) mySubscriptions(c echo.Context) (MySubscriptions, map[string]string, error) {
