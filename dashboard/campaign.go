@@ -503,7 +503,9 @@ func campaignTrendChart(trend []warehouse.TrendPoint, lang string) map[string]an
 		}
 	}
 	line := charts.NewLine()
-	line.SetGlobalOptions(chartBase("campaign-trend", t(lang, "campaign_trend"), "", lang)...)
+	// Six counts of four units share the axis: each line names its unit, the subtitle what
+	// is counted (the chart said neither).
+	line.SetGlobalOptions(chartBase("campaign-trend", t(lang, "campaign_trend"), t(lang, "campaign_trend_sub"), lang)...)
 	line.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
 		charts.WithGridOpts(opts.Grid{Left: "60", Right: "30", Top: "70", Bottom: "50"}))

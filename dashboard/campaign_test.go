@@ -700,17 +700,37 @@ func TestAMonthIsScoredOnceItsReportsAreDue(t *testing.T) {
 func TestCampaignSaysHowItScoresInPlainWords(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
-	for _, tc := range []struct{ path, plain, method string }{
-		{"/campaign", "一般水平（中位数）相比，持平得50分", "/campaign/method"},
-		{"/campaign?lang=en", "the usual level (the median) of units of the same kind", "/campaign/method?lang=en"},
+	// The items say "（近3个月月均）" of counts: the rules said counts were summed over 3
+	// months, as rates are.
+	for _, tc := range []struct{ path, plain, window, method string }{
+		{"/campaign", "一般水平（中位数）相比，持平得50分", "计数按每万常住人口折算，取近3个月月均；比率取近3个月合计之比", "/campaign/method"},
+		{"/campaign?lang=en", "the usual level (the median) of units of the same kind", "Counts are per 10,000 residents, a monthly mean over the last 3 months; rates are of the last 3 months’ totals", "/campaign/method?lang=en"},
 	} {
 		_, page, _ := get(t, srv.URL+tc.path)
 		rules := between(page, `id="sc-rules"`, "</p>")
-		if !strings.Contains(rules, tc.plain) || strings.Contains(rules, "1.4826") || strings.Contains(rules, "绝对偏差") || strings.Contains(rules, "absolute deviation") {
+		if !strings.Contains(rules, tc.plain) || !strings.Contains(rules, tc.window) || strings.Contains(rules, "1.4826") || strings.Contains(rules, "绝对偏差") || strings.Contains(rules, "absolute deviation") {
 			t.Errorf("%s says how it scores as %q", tc.path, rules)
 		}
 		if _, method, _ := get(t, srv.URL+tc.method); !strings.Contains(method, "1.4826") {
 			t.Errorf("%s lost the exact formula", tc.method)
+		}
+	}
+}
+
+// The trend's six counts share one axis: each line says its unit and the chart what it
+// counts (it said neither: "0–4,000" of what).
+func TestCampaignTrendSaysWhatItCounts(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for path, wants := range map[string][]string{
+		"/campaign":         {"全省各单位当月合计", "发现突出问题（个）", "按期办结任务（项）", "六必访走访企业（家）", "四不两直督查（次）"},
+		"/campaign?lang=en": {"Totals of all the province’s units, by month", "Problems found (items)", "Enterprise visits (enterprises)"},
+	} {
+		_, page, _ := get(t, srv.URL+path)
+		for _, want := range wants {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the trend chart lacks %q", path, want)
+			}
 		}
 	}
 }
