@@ -606,6 +606,11 @@ func TestDemoVisitorsAreViewersOnly(t *testing.T) {
 			}
 		}
 	}
+	// The wall's sign-in asked demo mode for a token no one can make there.
+	if code, body := call(t, c, "GET", f.srv.URL+"/wall", nil, nil); code != http.StatusOK || !strings.Contains(body, `<p id="wall-demo">演示模式没有账号，也就没有大屏令牌`) ||
+		!strings.Contains(body, `href="/?screen=wall"`) || strings.Contains(body, `id="wall-form"`) {
+		t.Errorf("demo visitor on /wall: %d %.600s; want the wall view offered, no token form", code, between(body, "<main", "</main>"))
+	}
 	if code := status(t, c, "GET", f.srv.URL+"/api/sql/schema", nil); code != http.StatusUnauthorized {
 		t.Errorf("demo visitor on the SQL API: %d, want 401", code)
 	}

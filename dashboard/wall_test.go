@@ -118,6 +118,10 @@ func TestWallScreenSignsInWithAToken(t *testing.T) {
 
 	// The token pasted into /wall's form does the same, without it ever being in a URL.
 	paste := f.client(t)
+	// Where to make a token is named as the menu names it (it said 运维 → 账号, the tab is 账户).
+	if _, b := call(t, paste, "GET", base+"/wall", nil, nil); !strings.Contains(b, "管理员在“运维 → 账户”页新建大屏令牌") {
+		t.Errorf("/wall names where to make a token as %.300q", between(b, "<main", "</form>"))
+	}
 	csrf := pageToken(t, paste, base+"/wall?next=%2Franking")
 	res, err := paste.PostForm(base+"/wall", url.Values{"_csrf": {csrf}, "token": {" " + token + " "}, "next": {"/ranking"}})
 	if err != nil {
