@@ -579,6 +579,17 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 		}
 	}
 	c, token := f.signedIn(t, "ops")
+	// A file refused whole has no rejected lines: its page said 本次载入没有拒收行 under
+	// counts of 0, as if it had loaded cleanly.
+	for path, want := range map[string]string{
+		"/admin/loads/00000000-0000-7000-8000-0000000000e1":         "整个文件被拒绝，没有写入任何数据；原因见上面的“说明”",
+		"/admin/loads/00000000-0000-7000-8000-0000000000e1?lang=en": "The whole file was refused and nothing was written",
+		"/admin/loads/00000000-0000-7000-8000-0000000000e2":         "本次载入没有拒收行",
+	} {
+		if got := between(body(t, c, f.srv.URL+path), `<p id="no-rejects">`, "</p>"); !strings.Contains(got, want) {
+			t.Errorf("%s says %q of its rejects; want %q", path, got, want)
+		}
+	}
 	page := body(t, c, f.srv.URL+"/admin/schedules")
 	failing := strings.Index(page, `class="job failing" data-job="ecology"`)
 	fine := strings.Index(page, `data-job="economy"`)
