@@ -260,6 +260,9 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 			if unsaid := s.eval(t, unhintedScrolls); unsaid != "" {
 				t.Errorf("%s at 390 px: boxes that scroll sideways with nothing saying so: %s", name, unsaid)
 			}
+			if paged := s.eval(t, pagedLegends); paged != "" {
+				t.Errorf("%s at 390 px: legends scrolled sideways, their names cut: %s", name, paged)
+			}
 		}
 		// A phone's page is kept whole (narrow, so cheap): what scrolls by is read there too.
 		s.screenshot(t, name+"-"+v.name, (v == desktop && full) || v == phone)
@@ -418,6 +421,17 @@ const unhintedScrolls = `(function () {
     var hint = e.previousElementSibling, name = e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + e.className;
     if ((!hint || !hint.classList.contains('scroll-hint') || hint.hidden) && bad.length < 3) bad.push(name);
     else if (hint.getBoundingClientRect().bottom > e.getBoundingClientRect().top + 1 && bad.length < 3) bad.push(name + ' (its hint printed over it)');
+  });
+  return bad.join(', ');
+})()`
+
+// pagedLegends names the charts whose legend scrolls sideways, a page at a time: on a phone
+// the ecology page's said "未整改 整改中 退回 已整…  1/2", the colours of the rest unnamed.
+const pagedLegends = `(function () {
+  var bad = [];
+  document.querySelectorAll('[data-chart]').forEach(function (el) {
+    var c = typeof echarts !== 'undefined' && echarts.getInstanceByDom(el), l = c && (c.getOption().legend || [])[0];
+    if (l && l.show !== false && l.type === 'scroll' && bad.length < 3) bad.push('#' + el.id);
   });
   return bad.join(', ');
 })()`

@@ -254,9 +254,45 @@
       if (narrow && !c.pieWide) c.pieWide = series.map(function (sr) { return { label: { formatter: sr.label && sr.label.formatter, overflow: sr.label && sr.label.overflow }, radius: sr.radius }; });
       c.setOption({ series: series.map(function (sr, i) {
         if (sr.type !== 'pie') return {};
-        return narrow ? { label: { formatter: function (p) { return num(p.value); }, overflow: 'none' }, radius: ['28%', '50%'] } : c.pieWide[i];
+        // A slice of nothing has no label there: two bare zeros could not be told apart.
+        return narrow ? { label: { formatter: function (p) { return num(p.value); }, overflow: 'none' }, radius: ['28%', '50%'], minShowLabelAngle: 0.01 } : c.pieWide[i];
       }) });
     }
+    fitLegend(c, o, narrow, w);
+  }
+
+  // A legend under a chart scrolled sideways on a phone, its names cut (已整…) and paged
+  // (1/2): there it is laid out whole, on as many lines as it takes, the plot area and the
+  // chart's box made taller by what the lines add.
+  function fitLegend(c, o, narrow, w) {
+    var legend = (o.legend || [])[0];
+    if (!legend || legend.show === false || legend.type !== 'scroll' && !c.legendWide) return;
+    c.legendWide = c.legendWide || { type: legend.type };
+    var added = 0;
+    if (narrow) {
+      var names = (o.series || []).reduce(function (all, sr) {
+        return all.concat(sr.type === 'pie' ? (sr.data || []).map(function (d) { return d.name; }) : [sr.name]);
+      }, []);
+      var measure = wrapText.measure = wrapText.measure || document.createElement('canvas').getContext('2d');
+      measure.font = '12px sans-serif';
+      // Each item is its mark (25 px), a gap of 5 and its name, then 10 before the next.
+      var width = names.reduce(function (sum, n) { return sum + 40 + measure.measureText(String(n)).width; }, 0);
+      added = (Math.ceil(width / (w - 20)) - 1) * 22;
+    }
+    // Given whole: a legend of another type is made anew, and would lose its place (bottom).
+    var laid = {};
+    Object.keys(legend).forEach(function (k) { laid[k] = legend[k]; });
+    laid.type = narrow ? 'plain' : c.legendWide.type;
+    if (laid.type !== legend.type) c.setOption({ legend: laid });
+    var moved = added - (c.legendAdded || 0);
+    if (!moved) return;
+    c.legendAdded = added;
+    c.setOption({ grid: (o.grid || []).map(function (g) {
+      return isFinite(Number(g.bottom)) ? { bottom: Number(g.bottom) + moved } : {};
+    }) });
+    var box = c.getDom();
+    box.style.height = (box.offsetHeight + moved) + 'px';
+    c.resize();
   }
 
   // Before print the page still has the screen's layout: 700 px fits A4 either way up. Once
