@@ -298,6 +298,10 @@ func TestBriefOfTargetsWithoutDataSaysSo(t *testing.T) {
 		{"2015", "本期各项目标均无可评价的数据", "没有未达标的目标"},
 		{"1949&lang=en", "No target has data for this period", "none is missed"},
 		{"2024", "人均地区生产总值达到全国的55%", "无可评价的数据"},
+		// Two of the four targets have no data: they are named, not passed over as "the others
+		// stand as the year before".
+		{"2024", "“脱贫地区农民收入增速高于全省平均”、“农村居民收入增速高于城镇居民”本期没有可评价的数据，无从判断是否达标", "其余目标状态与上年相同"},
+		{"2024&lang=en", "”, “Rural income growth above urban” cannot be judged met or missed: no data for this period", "The other targets stand"},
 	} {
 		_, body, _ := get(t, srv.URL+"/brief?period="+tc.period)
 		if !strings.Contains(body, tc.want) || strings.Contains(body, tc.not) {

@@ -37,8 +37,17 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	var out []BriefSentence
 	calm := 0 // targets as they stood the year before: no news, but said, so none seems forgotten
 	assessed := 0
+	// Targets without data are named: "the others stand as the year before" read as if they
+	// were met, of two targets the cockpit marks 无数据.
+	unassessed := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+	var blind []string
 	for _, ts := range now {
+		name := ts.NameZh
+		if lang == langEn && ts.NameEn != "" {
+			name = ts.NameEn
+		}
 		if ts.Actual == nil {
+			blind = append(blind, "“"+unassessed.num("name", ts.Code, 0, name)+"”")
 			continue
 		}
 		assessed++
@@ -49,10 +58,6 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 			continue
 		}
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
-		name := ts.NameZh
-		if lang == langEn && ts.NameEn != "" {
-			name = ts.NameEn
-		}
 		show := func(fact string, v float64) string {
 			return s.num(fact, ts.Code, v, withUnit(briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang), ts.Unit, lang))
 		}
@@ -85,6 +90,10 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
 		s.words(t(lang, "brief_targets_others"))
 		out = append(out, s.done())
+	}
+	if assessed > 0 && len(blind) > 0 {
+		unassessed.clause(t(lang, "brief_targets_unassessed"), strings.Join(blind, t(lang, "sep_list")))
+		out = append(out, unassessed.done())
 	}
 	d.section(topicTargets, out)
 	return nil
