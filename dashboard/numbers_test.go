@@ -370,21 +370,26 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 	}
 }
 
-// The poverty counties' target is checked against the counties' unweighted mean growth (no
-// provincial figure is loaded), and the card says so, where it said "provincial county
-// mean" beside a target that asks for the provincial average; Chinese notes take Chinese
-// punctuation.
+// The poverty counties are counted against the counties' unweighted mean growth, and the
+// card says so, where it said "provincial county mean" beside a target that asks for the
+// provincial average; it was headed 高于全省平均, a verdict on a baseline the cockpit says
+// the provincial rate is not; Chinese notes take Chinese punctuation.
 func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for path, wants := range map[string][]string{
-		"/counties":         {"简单平均（未载入省级数，未按人口加权）：", "县均增速（农村/城镇）：", "（2024年）"},
-		"/counties?lang=en": {"Unweighted mean of the counties&#39; rural income growth (no provincial figure is loaded): ", "County mean growth (rural/urban): ", "% (2024)"},
+		"/counties": {"<h3>脱贫县农民收入增速高于各县平均</h3>", "基准为各县农村居民收入增速的简单平均（未按人口加权），不是全省增速，不能据此判断目标是否达成（见驾驶舱）：",
+			"县均增速（农村/城镇）：", "（2024年）"},
+		"/counties?lang=en": {"above the counties’ mean</h3>", "Against the unweighted mean of the counties’ rural income growth, not the provincial rate: it does not tell whether the target is met (see the cockpit): ",
+			"County mean growth (rural/urban): ", "% (2024)"},
 	} {
 		_, page := app.get(path)
 		for _, w := range wants {
 			if !strings.Contains(page, w) {
 				t.Errorf("%s lacks %q", path, w)
 			}
+		}
+		if strings.Contains(page, "高于全省平均") || strings.Contains(page, "above provincial average") {
+			t.Errorf("%s counts the poverty counties against a provincial average it does not have", path)
 		}
 	}
 	// A year without county values has no targets to count: its cards read "0/0" and
