@@ -502,7 +502,7 @@ func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
 	etltest.LoadCSV(t, w, "economy", "pop.csv", "year,region_code,region_name_zh,indicator,value,unit\n2024,620000,甘肃省,population,9000,万人\n")
 	app := newApp(t, w, etltest.Home)
 	_, zh := app.get("/ranking?indicator=population&year=2023&group=all31")
-	for _, want := range []string{`class="direction">按数值从大到小排列（规模指标，位次不分优劣）`,
+	for _, want := range []string{`class="direction">按数值从大到小排列（此指标不分优劣，位次只表示大小）`,
 		`class="card same" id="card-change"><h3>名次变化</h3><p class="big">下移 1 位`, `<td>上移 1 位`} {
 		if !strings.Contains(zh, want) {
 			t.Errorf("the population's ranking lacks %s", want)
@@ -512,7 +512,7 @@ func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
 		t.Errorf("the population's ranking still judges places: %s", won)
 	}
 	_, en := app.get("/ranking?indicator=population&year=2023&group=all31&lang=en")
-	if !strings.Contains(en, `class="direction">largest first (a size: no place is better than another)`) || strings.Contains(en, "higher is better") {
+	if !strings.Contains(en, `class="direction">largest first (this indicator is neither good nor bad: a place says only how large)`) || strings.Contains(en, "higher is better") {
 		t.Errorf("the English ranking of population does not say it is a size")
 	}
 	// The counties of a size are ordered without the speech's judgements (比进度、比进位).

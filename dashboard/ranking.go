@@ -315,7 +315,11 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 			c.Ratio, c.RatioNote = "—", t(lang, "no_nation")
 		}
 	case kind.InPoints():
+		// A gap is what is to close; of a neutral index (prices) it is only a difference.
 		c.RatioTitle = t(lang, "gap_nation")
+		if r.Indicator.Neutral() {
+			c.RatioTitle = t(lang, "diff_nation")
+		}
 		if h.GapToNation != nil {
 			c.Ratio = signed(h.GapToNation.Diff) + " " + unit
 			c.RatioNote = t(lang, "nation") + " " + formatNumber(*r.Nation) + " " + unitWord(r.Indicator.Unit, lang)
