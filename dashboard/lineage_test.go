@@ -83,6 +83,11 @@ func TestLineageOfAProvincialValue(t *testing.T) {
 	if strings.Contains(page, etltest.DataDir()) || strings.Contains(page, "data/real/") {
 		t.Error("the lineage page shows where the server keeps its files")
 	}
+	// The source's vintage is not the briefing's 数据版本 (a counter of writes), the name
+	// it had here too.
+	if !strings.Contains(page, "<dt>口径与版本</dt>") || strings.Contains(page, "<dt>数据版本</dt>") {
+		t.Error("the lineage page names the source's vintage 数据版本, as the briefing names its counter of writes")
+	}
 	if !strings.Contains(r.VintageEn, "5th national economic census") {
 		t.Errorf("lineage vintage in English %q, want the 5th census revision", r.VintageEn)
 	}
