@@ -84,7 +84,7 @@ func (s *Server) adminPageRoutes(e *echo.Echo) {
 // auditAdmin writes an operator's change to the audit log; a change that cannot be
 // audited is reported as failed, though it was made.
 func (s *Server) auditAdmin(c echo.Context, what string, err error) error {
-	return s.auditStep(c, "admin", what, err)
+	return s.auditStep(c, warehouse.AuditAdmin, what, err)
 }
 
 // startedBy marks a load started from a page by its user: "upload:alice".
@@ -543,8 +543,10 @@ type accountsView struct {
 	// UnitNames names the accounts' units (城关区 beside 620102).
 	UnitNames map[string]string
 	Audit     []warehouse.AuditEntry
-	// AuditUser, AuditKind, AuditFrom and AuditTo are the audit search's fields.
+	// AuditUser, AuditKind, AuditFrom and AuditTo are the audit search's fields;
+	// AuditActions the kinds it offers.
 	AuditUser, AuditKind, AuditFrom, AuditTo string
+	AuditActions                             []string
 	// Secret is a password shown once, after an account is added or its password reset.
 	Secret *Secret
 	Error  string
@@ -553,7 +555,7 @@ type accountsView struct {
 func (s *Server) accountsView(c echo.Context) (accountsView, error) {
 	ctx := c.Request().Context()
 	v := accountsView{page: newPage(c, "admin", "nav_accounts"), Accounts: s.accounts.List(ctx), Tokens: s.accounts.Tokens(ctx),
-		Roles: RoleNames(), AuditUser: c.QueryParam("user"), AuditKind: c.QueryParam("kind"), AuditFrom: c.QueryParam("from"), AuditTo: c.QueryParam("to")}
+		Roles: RoleNames(), AuditUser: c.QueryParam("user"), AuditKind: c.QueryParam("kind"), AuditActions: warehouse.AuditActions, AuditFrom: c.QueryParam("from"), AuditTo: c.QueryParam("to")}
 	regions, err := s.regionIndex(c)
 	if err != nil {
 		return v, err

@@ -454,6 +454,17 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	if !strings.Contains(audit, "export rejects of run "+rep.Run.ID) {
 		t.Errorf("the export is not in the audit log")
 	}
+	// Each entry's kind is named in the reader's words, and the search offers the kinds by
+	// name: the column said admin, query, wall on a Chinese page, and the search was a box
+	// for a code no page gave.
+	for _, want := range []string{`<td title="admin">运维操作</td>`, `<option value="admin" selected>运维操作</option>`, `<option value="ledger_step">台账整改步骤</option>`} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit log lacks %s", want)
+		}
+	}
+	if en := body(t, c, f.srv.URL+"/admin/accounts?user=ops&kind=admin&lang=en"); !strings.Contains(en, `<td title="admin">Operator change</td>`) {
+		t.Errorf("the English audit log does not name the entries' kind")
+	}
 }
 
 // The accounts page adds an account (its password shown once, and it signs in), changes its

@@ -134,7 +134,7 @@ func (s *Server) exportAPI(c echo.Context) error {
 	if err := checkFormat(req.Format, "csv", "xlsx", "parquet"); err != nil {
 		return err
 	}
-	err := s.sendSpooled(c, currentSession(c).User, "export", req.Format, req.Statement)
+	err := s.sendSpooled(c, currentSession(c).User, warehouse.AuditExport, req.Format, req.Statement)
 	if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 		// As /api/sql answers: the console reads it from the frame its export form posts to.
 		return c.JSON(status, body)

@@ -69,6 +69,7 @@ var labelFamilies = map[string][]string{
 	"measure_":       measureUnits,
 	"attach_":        attachmentRefusals,
 	"layout_":        warehouse.Layouts,
+	"audit_action_":  warehouse.AuditActions,
 	"inspect_note_":  warehouse.NoteKinds,
 	"reading_":       warehouse.Readings,
 	"rfile_":         reportFileRefusals,

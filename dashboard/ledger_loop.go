@@ -250,7 +250,7 @@ func (s *Server) refuseStep(c echo.Context, it warehouse.LedgerItem, kind string
 }
 
 func (s *Server) auditLedgerStep(c echo.Context, what, outcome, msg string) {
-	s.auditOrLog(c, warehouse.AuditEntry{Action: "ledger_step", Statement: what, Outcome: outcome, Message: msg})
+	s.auditOrLog(c, warehouse.AuditEntry{Action: warehouse.AuditLedgerStep, Statement: what, Outcome: outcome, Message: msg})
 }
 
 // downloadAttachment sends one attachment to an account that may see its item; to anyone
@@ -261,7 +261,7 @@ func (s *Server) downloadAttachment(c echo.Context) error {
 	a, err := st.AttachmentFile(c.Request().Context(), currentSession(c).scope(), id)
 	if errors.Is(err, warehouse.ErrNotFound) {
 		// Unknown, or of an item the account may not see: the same answer to either.
-		s.auditOrLog(c, warehouse.AuditEntry{Action: "attachment_download", Statement: id, Outcome: "refused", Message: "no attachment this account may see"})
+		s.auditOrLog(c, warehouse.AuditEntry{Action: warehouse.AuditAttachment, Statement: id, Outcome: "refused", Message: "no attachment this account may see"})
 		return echo.NewHTTPError(http.StatusNotFound, "no attachment "+id)
 	}
 	if err != nil {
@@ -270,7 +270,7 @@ func (s *Server) downloadAttachment(c echo.Context) error {
 	if err := servable(a); err != nil {
 		return err
 	}
-	s.auditOrLog(c, warehouse.AuditEntry{Action: "attachment_download", Statement: fmt.Sprintf("%s %s (%s)", a.ID, a.FileName, a.ItemID), Rows: 1, Outcome: "ok"})
+	s.auditOrLog(c, warehouse.AuditEntry{Action: warehouse.AuditAttachment, Statement: fmt.Sprintf("%s %s (%s)", a.ID, a.FileName, a.ItemID), Rows: 1, Outcome: "ok"})
 	return sendAttachment(c, a)
 }
 

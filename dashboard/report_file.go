@@ -307,7 +307,7 @@ func (s *Server) reportFileUpload(c echo.Context) error {
 // saying so, and the page showing the file's values beside their errors when it had any.
 func (s *Server) refuseReportFile(c echo.Context, u warehouse.Unit, month string, res FileResult, fields []ReportField) error {
 	what := fmt.Sprintf("submit report %s %s from file %q (sha256 %s): refused: %s", u.Code, month, res.File, res.SHA256, res.Error)
-	s.audit(c, warehouse.AuditEntry{Action: "report", Statement: what, Outcome: "refused", Message: res.Error})
+	s.audit(c, warehouse.AuditEntry{Action: warehouse.AuditReport, Statement: what, Outcome: "refused", Message: res.Error})
 	if wantsJSON(c) {
 		return c.JSON(http.StatusUnprocessableEntity, res)
 	}

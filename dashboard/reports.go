@@ -458,5 +458,5 @@ func (s *Server) reportReturnForm(c echo.Context) error {
 
 // auditReport writes a report's step to the audit log, however it ended.
 func (s *Server) auditReport(c echo.Context, what string, err error) error {
-	return s.auditStep(c, "report", what, err)
+	return s.auditStep(c, warehouse.AuditReport, what, err)
 }

@@ -57,7 +57,7 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	}
 	user := currentSession(c).User
 	if req.Format != "json" {
-		err := s.sendSpooled(c, user, "query", req.Format, req.Statement)
+		err := s.sendSpooled(c, user, warehouse.AuditAdHoc, req.Format, req.Statement)
 		if status, body := sqlFailure(err, pageLang(c)); status != 0 {
 			return c.JSON(status, body)
 		}
@@ -76,7 +76,7 @@ func (s *Server) sqlAPI(c echo.Context) error {
 	counted := &spoolWriter{w: f, max: s.cfg.Spool.Console.MaxResultBytes * 8, budget: s.spooled, what: "the answer"}
 	defer counted.release()
 	out := &jsonRows{w: bufio.NewWriterSize(counted, 256<<10)}
-	res, err := s.stream(c, user, "query", req.Format, req.Statement, s.cfg.Spool.Console, out)
+	res, err := s.stream(c, user, warehouse.AuditAdHoc, req.Format, req.Statement, s.cfg.Spool.Console, out)
 	return out.finish(c, f, res, err)
 }
 

@@ -96,7 +96,17 @@ func labelWith(label, text string) string {
 	return fmt.Sprintf(label, text)
 }
 
+// auditActionLabel names what an audit entry records in lang (管理操作 for admin); an
+// action outside the vocabulary (an older entry's) shows as its code.
+func auditActionLabel(lang, action string) string {
+	if !slices.Contains(warehouse.AuditActions, action) {
+		return action
+	}
+	return t(lang, "audit_action_"+action)
+}
+
 func init() {
+	templateFuncs["auditAction"] = auditActionLabel
 	templateFuncs["layout"] = layoutLabel
 	templateFuncs["inspectNote"] = inspectNoteLabel
 	templateFuncs["reading"] = readingLabel

@@ -193,7 +193,7 @@ func (s *Server) subscriptionsSave(c echo.Context) error {
 	if err == nil {
 		err = st.PutSubscription(c.Request().Context(), sub)
 	}
-	if aerr := s.auditStep(c, "subscription", desc, err); aerr != nil {
+	if aerr := s.auditStep(c, warehouse.AuditSubscription, desc, err); aerr != nil {
 		return aerr
 	}
 	var bad *badInput

@@ -173,7 +173,7 @@ func (s *Server) auditTokenUse(c echo.Context, ss *session, took time.Duration) 
 	if len(what) > maxAuditedURI {
 		what = what[:maxAuditedURI] + "…"
 	}
-	e := warehouse.AuditEntry{User: ss.User, Action: "token", Statement: what, Duration: int(took.Milliseconds()),
+	e := warehouse.AuditEntry{User: ss.User, Action: warehouse.AuditToken, Statement: what, Duration: int(took.Milliseconds()),
 		Outcome: outcome, Message: "API token " + ss.TokenID + ", status " + strconv.Itoa(status)}
 	if err := s.recordAudit(req.Context(), e); err != nil {
 		s.log.Error("audit API token use", "token", ss.TokenID, "err", err)

@@ -183,7 +183,7 @@ func (s *Server) auditWall(c echo.Context, secret string, ss warehouse.Session, 
 	if user == "" {
 		user = "-"
 	}
-	e := warehouse.AuditEntry{User: user, Action: "wall", Statement: "sign in a wall screen with API token " + id, Outcome: "ok",
+	e := warehouse.AuditEntry{User: user, Action: warehouse.AuditWall, Statement: "sign in a wall screen with API token " + id, Outcome: "ok",
 		Message: "from " + c.RealIP()}
 	if err != nil {
 		e.Outcome, e.Message = "refused", err.Error()+", from "+c.RealIP()

@@ -10,7 +10,25 @@ import (
 	"jinwei/warehouse/guard"
 )
 
-// AuditEntry is one ad hoc query or export.
+// What an audit entry records (audit_log.action); the operator page names each
+// (audit_action_… in the locale files).
+const (
+	AuditAdHoc        = "query"               // an ad hoc statement, on the console, the API or the CLI
+	AuditExport       = "export"              // a console result downloaded
+	AuditAdmin        = "admin"               // an operator's change: a load, an account, a rule
+	AuditToken        = "token"               // a request made with an API token
+	AuditWall         = "wall"                // a wall screen's sign-in
+	AuditReport       = "report"              // a unit's report sent, returned or refused
+	AuditLedgerStep   = "ledger_step"         // a ledger item's progress or closing step
+	AuditAttachment   = "attachment_download" // evidence downloaded from a ledger item
+	AuditSubscription = "subscription"        // a subscription to briefings or alerts changed
+)
+
+// AuditActions are what audit entries record.
+var AuditActions = []string{AuditAdHoc, AuditExport, AuditAdmin, AuditToken, AuditWall, AuditReport, AuditLedgerStep, AuditAttachment, AuditSubscription}
+
+// AuditEntry is one recorded action: an ad hoc query or export, an operator's change, a
+// token's request (Action, one of AuditActions).
 type AuditEntry struct {
 	At        string
 	User      string

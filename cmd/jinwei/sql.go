@@ -34,7 +34,7 @@ func sqlCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger)
 	// The command line goes through the same guard and audit log as the web console: it is
 	// an analyst's tool, not a way around them. On a server with warehouse_readonly, the
 	// statement runs as that user and the audit entry is written as jinwei's own.
-	res, err := w.AuditedQuery(ctx, "cli:"+osUser(), "query", format, strings.TrimSpace(args[0]), warehouse.DefaultLimits())
+	res, err := w.AuditedQuery(ctx, "cli:"+osUser(), warehouse.AuditAdHoc, format, strings.TrimSpace(args[0]), warehouse.DefaultLimits())
 	if err != nil {
 		return err
 	}
