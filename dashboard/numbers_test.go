@@ -325,7 +325,7 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		{"/ranking?indicator=gdp&year=2024", "地区生产总值（亿元）"},
 		// The briefing names targets that moved and says the others stand (it left the
 		// growth target out without a word, while the cockpit showed it met).
-		{"/brief?period=2024", "其余目标状态与上年相同"},
+		{"/brief?period=2024", "其余有数据的目标状态与上年相同"},
 		// Real growth is loaded for the provinces only: the chart says why it has no 全国 line.
 		{"/ranking?indicator=gdp_growth&year=2024", "指标本身即为增速。全国实际增速未载入，图中不画全国线。"},
 		// Two sentences, not one joined by a semicolon before a capital.
