@@ -20,8 +20,9 @@ import (
 )
 
 // Inspection is what Inspect reads from a file: how it is stored, how each sheet's table is
-// laid out, the mapping that loads it, and what a load with that mapping would do. A page
-// can show it as it is; the CLI prints it.
+// laid out, the mapping that loads it, and (Inspect's, not an upload's preview, which runs
+// its own) what a load with that mapping would do. A page can show it as it is; the CLI
+// prints it.
 type Inspection struct {
 	Path      string
 	Format    string // csv, xlsx or json

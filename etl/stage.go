@@ -31,8 +31,8 @@ type Staged struct {
 	// Inspection is the file's shape and proposed mapping (fact jobs only; nil for reference
 	// jobs, which have no inspect).
 	Inspection *Inspection
-	// DryRun is the load (with the configured mapping, for a fact job) that wrote nothing;
-	// a dimension file's says what it would change. DryRunError says why it would be refused.
+	// DryRun is the load (read as Reading says, for a fact job) that wrote nothing; a
+	// dimension file's says what it would change. DryRunError says why it would be refused.
 	DryRun      *Report
 	DryRunError string
 	// Refused says the load would refuse the file itself (not a fault of the moment, a
@@ -45,31 +45,35 @@ type Staged struct {
 
 // How an upload is read (warehouse.Readings). A file sent by a person, who sees its
 // preview before its load, with no mapping configured for its name, is read as inspect read
-// it when inspect told every field (a yearbook's table: regions down, years across, the
-// indicator in its title); otherwise by its column names. A file put in the inbox or sent
+// it when inspect told every field of a wide table (a yearbook's: regions down, years
+// across, the indicator in its title); otherwise by its column names. A file put in the inbox or sent
 // through the API is never read by inspect's guess: no one saw what it made of the file.
 
-// uploadMapping is the mapping a staged upload of job sent as name, at path, is read with,
-// and how (Readings). in is what inspect made of it already, if anything: without it, it
-// is inspected when its reading depends on it.
-func (r *Runner) uploadMapping(ctx context.Context, job, name, path string, in *Inspection) (*Mapping, string) {
+// uploadMapping is the mapping a staged upload of job sent as name is read with, and how
+// (Readings). inspect tells what inspect makes of it, asked only when the reading depends
+// on it; its error is the upload's.
+func (r *Runner) uploadMapping(job, name string, inspect func() (*Inspection, error)) (*Mapping, string, error) {
 	if m, ok := FindMapping(r.mappings, job, name); ok {
-		return m, warehouse.ReadConfigured
+		return m, warehouse.ReadConfigured, nil
 	}
 	if job != JobEconomy {
-		return nil, warehouse.ReadByColumnNames
+		return nil, warehouse.ReadByColumnNames, nil
 	}
-	if in == nil {
-		in, _ = r.l.inspect(ctx, job, path)
+	in, err := inspect()
+	if err != nil {
+		return nil, "", err
 	}
-	if in != nil && in.Complete() {
+	// A long table (one value per row) is read by its column names as it always was: inspect's
+	// mapping of one keeps only the sheets laid out as the first, and a workbook of a sheet per
+	// year with a column more in one lost that sheet.
+	if in.Complete() && len(in.Sheets) > 0 && in.Sheets[0].Layout != "" && in.Sheets[0].Layout != warehouse.LayoutLong {
 		m := *in.Mapping
 		// Named for how it was made, not for the file: the name goes into the key that
 		// tells a file sent again, unchanged.
 		m.Name, m.Match = warehouse.ReadInspected, nil
-		return &m, warehouse.ReadInspected
+		return &m, warehouse.ReadInspected, nil
 	}
-	return nil, warehouse.ReadByColumnNames
+	return nil, warehouse.ReadByColumnNames, nil
 }
 
 // stagedID is a staged file's name: a random prefix, then the uploaded file's base name.
@@ -147,17 +151,24 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 		if err != nil {
 			st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 		}
-		st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
+		st.DryRunError = asSent(st.DryRunError, path, id)
 		return st
 	}
-	if in, err := r.l.inspect(ctx, job, path); err == nil {
+	in, ierr := r.l.inspect(ctx, job, path)
+	if ierr == nil {
 		st.Inspection = in
 	} else {
-		st.DryRunError = err.Error()
+		st.DryRunError = ierr.Error()
 	}
 	// The mapping of the name it was sent as: the staged name's prefix matches no glob, and
 	// the preview refused a file that loads.
-	mapping, reading := r.uploadMapping(ctx, job, base, path, st.Inspection)
+	mapping, reading, err := r.uploadMapping(job, base, func() (*Inspection, error) { return in, ierr })
+	if err != nil {
+		// Its load would stop where inspect did.
+		st.Refused = errors.Is(err, errFileRejected)
+		st.DryRunError = asSent(st.DryRunError, path, id)
+		return st
+	}
 	st.Reading = reading
 	if reading == warehouse.ReadConfigured {
 		st.Mapping = mapping.Name
@@ -167,9 +178,14 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 	if err != nil {
 		st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 	}
-	// The operator sent a file by its name: where the server keeps it is not theirs.
-	st.DryRunError = strings.ReplaceAll(st.DryRunError, path, base)
+	st.DryRunError = asSent(st.DryRunError, path, id)
 	return st
+}
+
+// asSent is text with the staged file named as it was sent: the operator sent a file by
+// its name, where the server keeps it (path) and under what (id) are not theirs.
+func asSent(text, path, id string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(text, path, stagedName(id)), id, stagedName(id))
 }
 
 // stagedLife is how long an upload previewed and never loaded is kept: each preview kept
@@ -242,6 +258,17 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 	}
 	j := r.jobs[job]
 	name := stagedName(id)
+	if _, err := os.Stat(from); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("load upload %s: %w", name, errNoLongerWaiting)
+	}
+	// Read as its preview was, decided before the file enters the inbox (where a scheduled
+	// run would load it as it finds it): inspected again when that is how (the file is the
+	// same; the regions and indicators inspect matches it against may have changed since,
+	// as they may for any load), and refused where inspect fails.
+	mapping, _, err := r.uploadMapping(job, name, func() (*Inspection, error) { return r.l.inspect(ctx, job, from) })
+	if err != nil {
+		return nil, fmt.Errorf("load upload %s: %s", name, asSent(err.Error(), from, id))
+	}
 	to := filepath.Join(j.Inbox, name)
 	if _, err := os.Stat(to); err == nil {
 		// Beside a file of its name still waiting, it is named as moveInto names one: the
@@ -254,10 +281,6 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 	} else if err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)
 	}
-	// Read as its preview was (inspected again when that is how: the file is the same, the
-	// regions and indicators inspect matches it against may have changed since, as they may
-	// for any load).
-	mapping, _ := r.uploadMapping(ctx, job, name, to, nil)
 	return r.loadInboxFile(warehouse.WithStartedBy(ctx, warehouse.StartedByUpload), j, to, mapping)
 }
 

@@ -545,6 +545,23 @@ func TestAnUnmappedTableIsReadAsInspectedWhenAPersonSeesItFirst(t *testing.T) {
 		t.Errorf("Beijing's 2024 GDP as loaded: %v, %v; want 49670.2 as the file says", res, err)
 	}
 
+	// Decided before the file enters the inbox, and refused where inspect fails: the load
+	// had moved the file in first, then read it by its column names when inspect failed.
+	again, err := r.StageUpload(ctx, JobEconomy, "yearbook2.xls", bytes.NewReader(body))
+	if err != nil || again.Reading != warehouse.ReadInspected {
+		t.Fatalf("staged again: %v, %+v", err, again)
+	}
+	stagedAt := filepath.Join(inbox, stagedDir, again.ID)
+	if err := os.WriteFile(stagedAt, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := r.LoadStaged(ctx, JobEconomy, again.ID); err == nil || !strings.Contains(err.Error(), "yearbook2.xls") || strings.Contains(err.Error(), again.ID) {
+		t.Errorf("a staged file that no longer inspects loaded: %v, %+v; want refused, saying why, without the server's path", err, rep)
+	}
+	if _, err := os.Stat(stagedAt); err != nil {
+		t.Errorf("the refused upload left its place: %v", err)
+	}
+
 	if err := os.WriteFile(filepath.Join(inbox, "yearbook-again.xls"), body, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -603,5 +620,27 @@ func TestInspectReadsATablesStart(t *testing.T) {
 	in, err := r.l.inspect(context.Background(), JobEconomy, path)
 	if err != nil || len(in.Sheets) != 2 || !in.Sheets[0].Cut || !in.Sheets[1].Cut {
 		t.Fatalf("a workbook of two long sheets: %v, %+v; want both sheets, each cut", err, in)
+	}
+}
+
+// A workbook of long tables, a sheet per year, one sheet with a column more, is read by its
+// column names, every sheet: inspect's mapping keeps only the sheets laid out as the first.
+func TestAnUnmappedLongWorkbookKeepsEverySheet(t *testing.T) {
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: t.TempDir()}})
+	book := excelize.NewFile()
+	defer book.Close()
+	_ = book.SetSheetName("Sheet1", "2024")
+	_, _ = book.NewSheet("2023")
+	_ = book.SetSheetRow("2024", "A1", &[]any{"year", "region_code", "indicator", "value"})
+	_ = book.SetSheetRow("2024", "A2", &[]any{2024, "620000", "gdp", 13002.9})
+	_ = book.SetSheetRow("2023", "A1", &[]any{"year", "region_code", "indicator", "value", "备注"})
+	_ = book.SetSheetRow("2023", "A2", &[]any{2023, "620000", "gdp", 12266.4, "修订"})
+	var file bytes.Buffer
+	if err := book.Write(&file); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.StageUpload(context.Background(), JobEconomy, "分年.xlsx", &file)
+	if err != nil || st.Reading != warehouse.ReadByColumnNames || st.DryRun == nil || st.DryRun.Run.RowsLoaded != 2 {
+		t.Fatalf("preview: %v, reading %q, %+v; want both sheets' values read by column names", err, st.Reading, st.DryRun)
 	}
 }
