@@ -521,7 +521,13 @@ func (s *Server) uploadLoad(c echo.Context) error {
 	}
 	for _, id := range form["staged"] {
 		res, err := oj.LoadStaged(startedBy(c, warehouse.StartedByUpload), v.Job, id)
-		if aerr := s.auditAdmin(c, fmt.Sprintf("load upload %s for job %s", id, v.Job), err); aerr != nil {
+		// A load the loader refused comes back as its failed run, the error beside it: the
+		// audit log wrote it down as a success.
+		failed := err
+		if failed == nil && res.Error != "" {
+			failed = errors.New(res.Error)
+		}
+		if aerr := s.auditAdmin(c, fmt.Sprintf("load upload %s for job %s", id, v.Job), failed); aerr != nil {
 			return aerr
 		}
 		if err != nil && res.Run.ID == "" {
@@ -556,6 +562,11 @@ func (s *Server) accountsView(c echo.Context) (accountsView, error) {
 	ctx := c.Request().Context()
 	v := accountsView{page: newPage(c, "admin", "nav_accounts"), Accounts: s.accounts.List(ctx), Tokens: s.accounts.Tokens(ctx),
 		Roles: RoleNames(), AuditUser: c.QueryParam("user"), AuditKind: c.QueryParam("kind"), AuditActions: warehouse.AuditActions, AuditFrom: c.QueryParam("from"), AuditTo: c.QueryParam("to")}
+	if v.AuditKind != "" && !slices.Contains(v.AuditActions, v.AuditKind) {
+		// A kind no longer written (a link kept from before) still filters: the picker says
+		// which, rather than 全部 over entries of one kind.
+		v.AuditActions = append([]string{v.AuditKind}, v.AuditActions...)
+	}
 	regions, err := s.regionIndex(c)
 	if err != nil {
 		return v, err

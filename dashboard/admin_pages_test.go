@@ -112,6 +112,11 @@ func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobR
 		return dashboard.JobResult{}, fmt.Errorf("%q is not a staged upload", id)
 	}
 	j.loaded = append(j.loaded, id)
+	if strings.HasSuffix(id, "-b.csv") {
+		// As cmd's adapter answers a load the loader refused: the failed run, its error beside it.
+		return dashboard.JobResult{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000003", Job: job, FilePath: id, Status: warehouse.RunFailed},
+			Error: "load b.csv: file rejected: 1 of 2 rows rejected"}, nil
+	}
 	return dashboard.JobResult{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000002", Job: job, FilePath: id, Status: warehouse.RunCommitted}}, nil
 }
 
@@ -593,8 +598,8 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	// A file refused whole has no rejected lines: its page said 本次载入没有拒收行 under
 	// counts of 0, as if it had loaded cleanly.
 	for path, want := range map[string]string{
-		"/admin/loads/00000000-0000-7000-8000-0000000000e1":         "整个文件被拒绝，没有写入任何数据；原因见上面的“说明”",
-		"/admin/loads/00000000-0000-7000-8000-0000000000e1?lang=en": "The whole file was refused and nothing was written",
+		"/admin/loads/00000000-0000-7000-8000-0000000000e1":         "本次载入失败，没有写入任何数据；原因见上面的“说明”",
+		"/admin/loads/00000000-0000-7000-8000-0000000000e1?lang=en": "The load failed and nothing was written",
 		"/admin/loads/00000000-0000-7000-8000-0000000000e2":         "本次载入没有拒收行",
 	} {
 		if got := between(body(t, c, f.srv.URL+path), `<p id="no-rejects">`, "</p>"); !strings.Contains(got, want) {
@@ -743,6 +748,31 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || len(jobs.loaded) != 1 || !strings.Contains(string(rb), `id="loaded"`) || jobs.startedBy[len(jobs.startedBy)-1] != "upload:ops" {
 		t.Errorf("load: %d, loaded %v, started by %v", res.StatusCode, jobs.loaded, jobs.startedBy)
+	}
+	// A load the loader refused is audited as failed: it was written down as a success, its
+	// run page saying 失败.
+	refusedID := regexp.MustCompile(`data-staged="([^"]+-b\.csv)"`).FindStringSubmatch(page)
+	if refusedID == nil {
+		t.Fatal("no staged b.csv on the preview")
+	}
+	if _, err := c.PostForm(f.srv.URL+"/admin/upload/load", url.Values{"_csrf": {token}, "job": {"economy"}, "staged": {html.UnescapeString(refusedID[1])}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := f.w.SearchAudit(ctx, warehouse.AuditQuery{User: "ops", Action: warehouse.AuditAdmin, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]string{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Statement, "load upload ") {
+			outcomes[e.Statement[len("load upload "):]] = e.Outcome + " " + e.Message
+		}
+	}
+	if got := outcomes[html.UnescapeString(refusedID[1])+" for job economy"]; !strings.HasPrefix(got, "failed file rejected") && !strings.HasPrefix(got, "failed load b.csv: file rejected") {
+		t.Errorf("the refused load is audited as %q; want failed, with the loader's reason (all: %v)", got, outcomes)
+	}
+	if got := outcomes[html.UnescapeString(id[1])+" for job economy"]; got != "ok " {
+		t.Errorf("the load that went through is audited as %q; want ok", got)
 	}
 	// Without the CSRF header the upload is refused.
 	req, _ = http.NewRequest(http.MethodPost, f.srv.URL+"/admin/upload", strings.NewReader("--x--"))
