@@ -611,6 +611,10 @@ func TestDemoVisitorsAreViewersOnly(t *testing.T) {
 		!strings.Contains(body, `href="/?screen=wall"`) || strings.Contains(body, `id="wall-form"`) {
 		t.Errorf("demo visitor on /wall: %d %.600s; want the wall view offered, no token form", code, between(body, "<main", "</main>"))
 	}
+	// The page it was sent from, in the wall view.
+	if _, body := call(t, c, "GET", f.srv.URL+"/wall?next=%2Franking&lang=en", nil, nil); !strings.Contains(body, `href="/ranking?lang=en&amp;screen=wall"`) {
+		t.Errorf("demo visitor on /wall?next=/ranking: %.600s; want the ranking's wall view offered", between(body, "<main", "</main>"))
+	}
 	if code := status(t, c, "GET", f.srv.URL+"/api/sql/schema", nil); code != http.StatusUnauthorized {
 		t.Errorf("demo visitor on the SQL API: %d, want 401", code)
 	}

@@ -71,6 +71,10 @@ func TestFormatNumber(t *testing.T) {
 func TestExactNumberKeepsEveryDigitWithoutExponent(t *testing.T) {
 	tests := map[float64]string{0: "0", 1349083.5: "1,349,083.5", 1e6: "1,000,000", 0.00012345: "0.00012345", -1277.125: "-1,277.125",
 		12345678901234: "12,345,678,901,234", 999.999: "999.999"}
+	// A unit's conversion as the loader makes it, at run time (a constant expression would
+	// be exact): 1234.14 亿元 in 万元 is 12341400.000000002, 0.07 亿元 700.0000000000001.
+	yi, wan := 1e8, 1e4
+	tests[1234.14*yi/wan], tests[0.07*yi/wan] = "12,341,400", "700"
 	for v, want := range tests {
 		if got := exactNumber(v); got != want {
 			t.Errorf("exactNumber(%v) = %q, want %q", v, got, want)

@@ -104,12 +104,15 @@ func formatNumber(v float64) string {
 
 // exactNumber writes v with thousands separators and every decimal it has, never in
 // exponent form: a value about to be loaded is checked against its file digit for digit
-// (1349083.5 → 1,349,083.5; an upload's preview showed 1.3490835e+06).
+// (1349083.5 → 1,349,083.5; an upload's preview showed 1.3490835e+06). Fifteen significant
+// digits, what a float64 holds of a decimal: a unit's conversion leaves noise past them
+// (1234.14 亿元 in 万元 is 12341400.000000002).
 func exactNumber(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "—"
 	}
-	return grouped(v, strconv.FormatFloat(math.Abs(v), 'f', -1, 64))
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(math.Abs(v), 'g', 15, 64), 64)
+	return grouped(v, strconv.FormatFloat(r, 'f', -1, 64))
 }
 
 // grouped is s, the digits of |v|, with v's sign and thousands separators.

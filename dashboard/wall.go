@@ -93,6 +93,8 @@ func (s *Server) wallRoutes(e *echo.Echo) {
 type wallView struct {
 	page
 	Next, Error string
+	// Open is the wall view of the page asked for, open without a token in demo mode.
+	Open string
 }
 
 // wallRefusals are why /wall is shown again (its refused parameter): the exchange refused
@@ -105,6 +107,7 @@ var wallRefusals = []string{"token", "role", "ended"}
 func (s *Server) wallPage(c echo.Context) error {
 	noTrace(c)
 	v := wallView{page: newPage(c, "", "wall_sign_in"), Next: safeNext(c.QueryParam("next"))}
+	v.Open = wallTarget(v.Next, v.Lang)
 	status := http.StatusOK
 	if why := c.QueryParam("refused"); slices.Contains(wallRefusals, why) {
 		v.Error, status = t(v.Lang, "wall_refused_"+why), http.StatusUnauthorized

@@ -270,14 +270,22 @@
     c.legendWide = c.legendWide || { type: legend.type };
     var added = 0;
     if (narrow) {
-      var names = (o.series || []).reduce(function (all, sr) {
-        return all.concat(sr.type === 'pie' ? (sr.data || []).map(function (d) { return d.name; }) : [sr.name]);
-      }, []);
+      // The legend's own items when it names them (a ranking's history lists a few of its
+      // 31 lines), else every series', a pie's slices.
+      var names = (legend.data && legend.data.length ? legend.data : (o.series || []).reduce(function (all, sr) {
+        return all.concat(sr.type === 'pie' ? (sr.data || []) : [sr]);
+      }, [])).map(function (d) { return d && typeof d === 'object' ? d.name : d; });
       var measure = wrapText.measure = wrapText.measure || document.createElement('canvas').getContext('2d');
       measure.font = '12px sans-serif';
-      // Each item is its mark (25 px), a gap of 5 and its name, then 10 before the next.
-      var width = names.reduce(function (sum, n) { return sum + 40 + measure.measureText(String(n)).width; }, 0);
-      added = (Math.ceil(width / (w - 20)) - 1) * 22;
+      // Laid as echarts lays them: each item its mark (25 px), a gap of 5 and its name, 10
+      // before the next, a new line when the next does not fit.
+      var lines = 1, x = 0;
+      names.forEach(function (n) {
+        var item = 30 + measure.measureText(String(n)).width;
+        if (x > 0 && x + item > w - 20) { lines++; x = 0; }
+        x += item + 10;
+      });
+      added = (lines - 1) * 22;
     }
     // Given whole: a legend of another type is made anew, and would lose its place (bottom).
     var laid = {};
