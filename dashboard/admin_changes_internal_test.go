@@ -40,3 +40,20 @@ func TestChangeRowsNameWhatChanged(t *testing.T) {
 		}
 	}
 }
+
+// A changed value's period is named as the pages name periods (it read "2023 1-12").
+func TestChangePeriodsAreNamed(t *testing.T) {
+	for _, c := range []struct{ period, lang, want string }{
+		{"2023 1-03", "zh", "2023年1-3月累计"},
+		{"2023 1-12", "en", "2023 months 1–12 (cumulative)"},
+		{"2023Q2", "zh", "2023年第2季度"},
+		{"2023-03", "zh", "2023年3月"},
+		{"2023", "zh", "2023"},
+		{"2024-12-31", "zh", "2024-12-31"},
+		{"", "zh", ""},
+	} {
+		if got := changePeriod(c.period, c.lang); got != c.want {
+			t.Errorf("changePeriod(%q, %s) = %q, want %q", c.period, c.lang, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -13,9 +15,9 @@ import (
 // values as the pages write them.
 type changeRow struct {
 	warehouse.ValueChange
-	SubjectName, RegionName, FieldName string
-	Old, New                           string
-	History                            []shownVersion
+	SubjectName, RegionName, FieldName, PeriodName string
+	Old, New                                       string
+	History                                        []shownVersion
 }
 
 // shownVersion is a version of a changed value, written as the page writes it.
@@ -58,8 +60,31 @@ func ledgerField(field, lang string) string {
 	return field
 }
 
+// changePeriod names a changed value's period (run_changes.sql's key) as the pages name
+// periods: 2023年1-3月累计 for "2023 1-03", 2023年第1季度 for "2023Q1", 2023年3月 for "2023-03"; a
+// year is the row's year column already, a date is shown as it is.
+func changePeriod(period, lang string) string {
+	var year, n int
+	switch {
+	case len(period) == 9 && period[4:7] == " 1-":
+		year, _ = strconv.Atoi(period[:4])
+		n, _ = strconv.Atoi(period[7:])
+		return fmt.Sprintf(t(lang, "period_cumulative"), year, n)
+	case len(period) == 6 && period[4] == 'Q':
+		year, _ = strconv.Atoi(period[:4])
+		n, _ = strconv.Atoi(period[5:])
+		return fmt.Sprintf(t(lang, "period_quarter"), year, n)
+	case len(period) == 7 && period[4] == '-':
+		year, _ = strconv.Atoi(period[:4])
+		n, _ = strconv.Atoi(period[5:])
+		return fmt.Sprintf(t(lang, "period_month"), year, n)
+	}
+	return period
+}
+
 func (n changeNames) row(c warehouse.ValueChange, lang string) changeRow {
-	r := changeRow{ValueChange: c, SubjectName: c.Subject, RegionName: regionLabel(n.regions, c.Region, lang), FieldName: c.Field}
+	r := changeRow{ValueChange: c, SubjectName: c.Subject, RegionName: regionLabel(n.regions, c.Region, lang), FieldName: c.Field,
+		PeriodName: changePeriod(c.Period, lang)}
 	unit := ""
 	switch n.job {
 	case warehouse.JobEconomy:

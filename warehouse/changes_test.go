@@ -44,6 +44,19 @@ func TestRunChangesAddedAndRevised(t *testing.T) {
 		return 0
 	}
 
+	t.Run("cumulative periods in order", func(t *testing.T) {
+		// 1-12 came before 1-3: the periods were sorted as text.
+		run := etltest.LoadCSV(t, w, "economy", "cum2001.csv", "period,region_code,indicator,value,unit\n"+
+			"2001年1-12月,620102,gdp,400,亿元\n2001年1-3月,620102,gdp,100,亿元\n2001年1-9月,620102,gdp,300,亿元\n")
+		rc := changes(t, "economy", run.Run.ID, 10)
+		var got []string
+		for _, c := range rc.Changes {
+			got = append(got, c.Period)
+		}
+		if len(got) != 3 || got[0] != "2001 1-03" || got[1] != "2001 1-09" || got[2] != "2001 1-12" {
+			t.Errorf("periods in the order %q; want 1-3, 1-9, 1-12", got)
+		}
+	})
 	t.Run("economy", func(t *testing.T) {
 		// Three counties' values of a year the demo lacks, then a file revising two of them.
 		const head = "year,region_code,region_name_zh,indicator,value,unit\n"

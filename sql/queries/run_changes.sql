@@ -22,7 +22,7 @@ WITH changes AS
                    concat(toString(year), multiIf(toString(period_kind) = 'year', '',
                                                   toString(period_kind) = 'quarter', concat('Q', toString(period_no)),
                                                   toString(period_kind) = 'month', concat('-', leftPad(toString(period_no), 2, '0')),
-                                                  concat(' 1-', toString(period_no)))) AS period,
+                                                  concat(' 1-', leftPad(toString(period_no), 2, '0')))) AS period,
                    'value' AS field,
                    arraySort(h -> h.1, groupArray((toUnixTimestamp64Milli(loaded_at), toString(value), toString(run_id)))) AS history
             FROM indicator_values
