@@ -60,6 +60,10 @@ func TestAlertsPage(t *testing.T) {
 	if !strings.Contains(page, `data-rule="gdp-rank"`) || !strings.Contains(page, "配置文件") {
 		t.Fatalf("the seeded rule is not listed as the config's")
 	}
+	// The forms' switch says what it does (it read 正常, a state, beside a box to tick).
+	if n := strings.Count(page, `value="1" checked> 启用</label>`); n != 2 || strings.Contains(page, `checked> 正常`) {
+		t.Errorf("the forms' enable boxes are labelled otherwise than 启用 (%d)", n)
+	}
 	// Who receives it, in words (it read viewer, admin).
 	if !strings.Contains(page, "角色: 查看者（领导）, 管理员") {
 		i := strings.Index(page, `data-rule="gdp-rank"`)
