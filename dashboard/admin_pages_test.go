@@ -664,7 +664,9 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	// A reject's kind is said in the reader's words, as on a run's page, its English reason marked so.
 	// A line's values refused for one reason are one row, with their count; all 26 are
 	// listed, so no note says only the first are.
-	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝"} {
+	// Where a reject is, in the reader's words (it said "column region_code").
+	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝",
+		"<td>“region_code”列</td>", "<td>“2024”列</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}
@@ -710,7 +712,7 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	en := switchTo(page)
 	for _, want := range []string{`class="staged"`, "Dry run (nothing written): 27 read, 1 would load, 0 without a value, 26 refused.", "25 values in this line", "b.csv",
 		"<caption>Lines that would be refused</caption>", "<caption>Values that would load (the first 1 shown)</caption>",
-		"<dd>Long: one value per row</dd>", "<dd>row 1</dd>", "Total rows such as “合计” are left out", "it is read by its column names"} {
+		"<dd>Long: one value per row</dd>", "<dd>row 1</dd>", "Total rows such as “合计” are left out", "it is read by its column names", "<td>column region_code</td>"} {
 		if !strings.Contains(en, want) || strings.Count(en, `class="staged"`) != 2 {
 			t.Errorf("the preview in English lacks %q, or its two files", want)
 		}

@@ -328,13 +328,13 @@ rows:
 				continue
 			}
 			if err := c.check(cells[j]); err != nil {
-				s.reject(line, c.name, "column "+c.name, rawLine(rec), err.Error())
+				s.reject(line, c.name, warehouse.LocationColumn+c.name, rawLine(rec), err.Error())
 				continue rows
 			}
 		}
 		key := cells[0]
 		if first, dup := seen[key]; dup {
-			s.reject(line, used[0].name, "column "+used[0].name, rawLine(rec), fmt.Sprintf("duplicate: line %d already defines %s", first, key))
+			s.reject(line, used[0].name, warehouse.LocationColumn+used[0].name, rawLine(rec), fmt.Sprintf("duplicate: line %d already defines %s", first, key))
 			continue
 		}
 		var extra []FieldChange

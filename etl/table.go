@@ -100,10 +100,10 @@ func (r fieldRow) location(t *table, field int) string {
 		return fmt.Sprintf("%s!%s%d", r.sheet, warehouse.ColumnLetters(col), r.line)
 	}
 	if col >= 0 && col < len(r.lay.header) {
-		return "column " + r.lay.header[col]
+		return warehouse.LocationColumn + r.lay.header[col]
 	}
 	if field >= 0 {
-		return "field " + t.fam.fields[field].name
+		return warehouse.LocationField + t.fam.fields[field].name
 	}
 	return ""
 }

@@ -41,3 +41,11 @@ const (
 
 // Readings are the ways a file sent by a person is read.
 var Readings = []string{ReadConfigured, ReadInspected, ReadByColumnNames}
+
+// Where in a file a reject is (etl_rejects.location): a sheet's cell ("2-12!B7"), or in a
+// text file a column by its header (LocationColumn+"地区") or a field the mapping fixes
+// (LocationField+"period"). The pages say the last two in the reader's words.
+const (
+	LocationColumn = "column "
+	LocationField  = "field "
+)
