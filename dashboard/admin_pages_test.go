@@ -91,7 +91,7 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 	}
 	refusal := ""
 	if name == "b.csv" {
-		refusal = "file rejected: 1 of 2 rows rejected (50%), more than the allowed 20%"
+		refusal = "file rejected: 1 of the 2 values with a number rejected (50%), more than the allowed 20%"
 	}
 	// A text file's table has no sheet name; b.csv goes on past what inspect read.
 	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8", Reading: warehouse.ReadByColumnNames,
@@ -115,7 +115,7 @@ func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobR
 	if strings.HasSuffix(id, "-b.csv") {
 		// As cmd's adapter answers a load the loader refused: the failed run, its error beside it.
 		return dashboard.JobResult{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000003", Job: job, FilePath: id, Status: warehouse.RunFailed},
-			Error: "load b.csv: file rejected: 1 of 2 rows rejected"}, nil
+			Error: "load b.csv: file rejected: 1 of the 2 values with a number rejected"}, nil
 	}
 	return dashboard.JobResult{Run: warehouse.Run{ID: "00000000-0000-7000-8000-000000000002", Job: job, FilePath: id, Status: warehouse.RunCommitted}}, nil
 }
@@ -666,7 +666,9 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	// listed, so no note says only the first are.
 	// Where a reject is, in the reader's words (it said "column region_code").
 	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝",
-		"<td>“region_code”列</td>", "<td>“2024”列</td>"} {
+		"<td>“region_code”列</td>", "<td>“2024”列</td>",
+		// The refusal is the loader's English, marked so as a reject's reason is.
+		`将被拒绝：<span lang="en">file rejected: 1 of the 2 values with a number rejected`, "<small>（载入程序记录的英文原文）</small>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}

@@ -169,7 +169,7 @@ func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 	}{
 		{"noheader.csv", "2025,620000,甘肃省,gdp,1,亿元\n", "lacks indicator, value, period, region_code"},
 		{"empty.csv", "", "the file is empty"},
-		{"allbad.csv", header + "2025,620000,甘肃省,nonsense,1,亿元\n", "1 of 1 rows rejected (100%), more than the allowed 20%"},
+		{"allbad.csv", header + "2025,620000,甘肃省,nonsense,1,亿元\n", "1 of the 1 values with a number rejected (100%), more than the allowed 20%"},
 		{"headeronly.csv", header, "no row could be loaded"},
 		// Good rows come first and are inserted (one row per batch) before the broken quote.
 		{"truncated.csv", header + "2025,610000,陕西省,gdp,5,亿元\n2025,630000,青海省,gdp,6,亿元\n2025,640000,\"宁夏回族自治区,gdp,7", "extraneous or missing \" in quoted-field"},
@@ -196,7 +196,7 @@ func TestEconomyRejectShareAboveLimitRefusesFile(t *testing.T) {
 	w, l := demoCopy(t)
 	l.MaxRejectShare = 0
 	_, err := l.LoadEconomy(context.Background(), writeFile(t, "mixed.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n2025,620000,甘肃省,gdp_x,1,亿元\n"))
-	if err == nil || !strings.Contains(err.Error(), "1 of 2 rows rejected (50%), more than the allowed 0%") {
+	if err == nil || !strings.Contains(err.Error(), "1 of the 2 values with a number rejected (50%), more than the allowed 0%") {
 		t.Fatalf("error %v; want a refusal for the rejected share", err)
 	}
 	if n := visible(t, w, "gdp", 2025); n != 0 {

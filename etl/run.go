@@ -210,7 +210,9 @@ func (s *runState) rejectShareError(limit float64) error {
 	}
 	share := float64(s.run.RowsRejected) / float64(held)
 	if share > limit {
-		return fmt.Errorf("%w: %d of %d rows rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %s",
+		// Said of values, as the pages count them: "1 of 2 rows" beside 读取 3 条 did not add
+		// up (a value left empty is not counted here).
+		return fmt.Errorf("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %s",
 			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
 	}
 	return nil
