@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,4 +96,15 @@ func postReportForm(t *testing.T, c *http.Client, base, unit, month string, form
 	}
 	res.Body.Close()
 	return res.StatusCode, res.Header.Get("Location")
+}
+
+// A month older than the picker's twelve, opened by its link, is the one the picker shows
+// chosen: it showed the newest month above 2024-05's form.
+func TestAnOldMonthsReportIsTheOneItsPickerShows(t *testing.T) {
+	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
+	rep, _ := signedInReporter(t, f, "chengguan", "620102")
+	page := pageBody(t, rep, f.srv.URL+"/report/620102/2024-05")
+	if n := strings.Count(page, " selected>"); !strings.Contains(page, `<option value="2024-05" selected>2024-05</option>`) || n != 1 {
+		t.Errorf("the picker of 2024-05's report: %q", regexp.MustCompile(`<option value="[0-9-]+"[^>]*>`).FindAllString(page, -1))
+	}
 }

@@ -3,7 +3,9 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -77,6 +79,12 @@ func (s *Server) renderReportPage(c echo.Context, status int, r *ReportView, o r
 	for i := 0; i < 12; i++ {
 		mm := m.AddDate(0, -i, 0).Format("2006-01")
 		v.Months = append(v.Months, option{mm, mm, mm == r.Month})
+	}
+	if !slices.ContainsFunc(v.Months, func(o option) bool { return o.Selected }) {
+		// A month older than the last twelve, opened by its link: the picker showed the
+		// newest month as chosen above another month's form.
+		v.Months = append(v.Months, option{r.Month, r.Month, true})
+		slices.SortFunc(v.Months, func(a, b option) int { return strings.Compare(b.Value, a.Value) })
 	}
 	for _, e := range r.History {
 		h := historyRow{Revision: e.Revision, Action: t(lang, "report_action_"+e.Action), By: e.By,
