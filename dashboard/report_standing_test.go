@@ -36,6 +36,10 @@ func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 		if v.Standing.Own == nil || v.Standing.Own.Score == 0 || v.Standing.Own.Rank != 0 || v.Standing.Own.Hint != nil || len(v.Standing.Ranks) != 0 || v.Standing.Published != nil {
 			t.Errorf("%s before publication: own %+v, %d ranks, published %v; want the own score only", month, v.Standing.Own, len(v.Standing.Ranks), v.Standing.Published)
 		}
+		// The score says its scale ("本单位得分 64.8" said nothing of it).
+		if !strings.Contains(page, "<h3>本单位得分（0–100）</h3>") {
+			t.Errorf("%s: the own score's card does not say its scale", month)
+		}
 		// The unit's own score carries its English name, as the campaign's JSON does.
 		if !strings.Contains(between(body, `"own"`, `"ranks"`), `"name_en":"Chengguan District"`) {
 			t.Errorf("%s: the own score's JSON %.200q has no English name", month, between(body, `"own"`, `"ranks"`))
