@@ -40,7 +40,7 @@ func TestUploadInBrowser(t *testing.T) {
 		t.Fatalf("sign in and preview an upload: %v", err)
 	}
 	preview := s.text(t, ".staged")
-	for _, want := range []string{"gdp.csv", "unknown_region", "13800", "可载入 1 条"} {
+	for _, want := range []string{"gdp.csv", "unknown_region", "1,349,083.5", "可载入 1 条"} {
 		if !strings.Contains(preview, want) {
 			t.Errorf("the preview lacks %q: %s", want, preview)
 		}
