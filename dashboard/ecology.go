@@ -406,6 +406,9 @@ type itemView struct {
 	Closing   []closingForm
 	Form      *stepForm
 	MaxFileMB int
+	// Next says, to an account that may take no step now, who takes the item's next one: a
+	// verifier opening a rectified item found no action and nothing saying why.
+	Next string
 }
 
 // closingForm is the form of one step without files.
@@ -445,6 +448,9 @@ func (s *Server) renderItem(c echo.Context, status int, form *stepForm) error {
 			v.Closing = append(v.Closing, closingForm{Kind: st, Button: t(lang, "step_"+st), NoteLabel: t(lang, "step_note_"+st),
 				NeedsReason: st == warehouse.StepReturn || st == warehouse.StepReopen})
 		}
+	}
+	if len(d.Steps) == 0 {
+		v.Next = t(lang, "ledger_next_"+ledgerStage(d.Item.Status))
 	}
 	for _, h := range d.History {
 		row := itemEvent{StatusEvent: h}

@@ -70,6 +70,7 @@ var labelFamilies = map[string][]string{
 	"attach_":        attachmentRefusals,
 	"layout_":        warehouse.Layouts,
 	"audit_action_":  warehouse.AuditActions,
+	"ledger_next_":   ledgerStages,
 	"inspect_note_":  warehouse.NoteKinds,
 	"reading_":       warehouse.Readings,
 	"rfile_":         reportFileRefusals,

@@ -298,6 +298,28 @@ func (r itemRights) steps(status string) []string {
 	return out
 }
 
+// The stages of an item's loop, by who takes its next step (steps): the responsible unit
+// while it is open, a verifier once closure is asked for, nobody once it is closed (but an
+// admin reopening it).
+const (
+	stageOpen      = "open"
+	stageRequested = "requested"
+	stageClosed    = "closed"
+)
+
+var ledgerStages = []string{stageOpen, stageRequested, stageClosed}
+
+// ledgerStage is the stage of an item in status.
+func ledgerStage(status string) string {
+	switch status {
+	case warehouse.StatusClosed:
+		return stageClosed
+	case warehouse.StatusClosureRequested:
+		return stageRequested
+	}
+	return stageOpen
+}
+
 // itemRights says what the account may do with it, an item its scope holds: a reporter
 // reports for its own unit's items only; verifying and reopening are the province's.
 func (s *Server) itemRights(c echo.Context, it warehouse.LedgerItem) itemRights {

@@ -315,3 +315,31 @@ func sampleArchive(t *testing.T) []byte {
 	}
 	return b.Bytes()
 }
+
+// An account that may take no step on an item is told who takes the next one: a verifier
+// opening a rectified item found no action and nothing saying why.
+func TestAnItemSaysWhoTakesItsNextStep(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t)
+	leader, _ := f.signedIn(t, "leader")
+	list := pageBody(t, leader, f.srv.URL+"/ecology")
+	rows := regexp.MustCompile(`/ecology/items/(GS-EC-\d+)">[^<]*</a></td>.*?<a class="lineage"[^>]*>([^<]+)</a>`).FindAllStringSubmatch(list, -1)
+	want := map[string]string{
+		warehouse.StatusRectified: "下一步：由责任单位的填报员报送整改进度，完成后申请销号；申请后由核查员审核。",
+		warehouse.StatusClosed:    "此项已销号；如需撤销，由管理员重新打开。",
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		w, ok := want[r[2]]
+		if !ok || seen[r[2]] {
+			continue
+		}
+		seen[r[2]] = true
+		if page := pageBody(t, leader, f.srv.URL+"/ecology/items/"+r[1]); !strings.Contains(page, `<p class="note" id="item-next">`+w+`</p>`) {
+			t.Errorf("a leader on %s (%s) is not told who takes its next step", r[1], r[2])
+		}
+	}
+	if len(seen) != len(want) {
+		t.Fatalf("the demo's ledger lacks an item of each status %v (found %v)", want, seen)
+	}
+}
