@@ -231,17 +231,7 @@
       textStyle: { lineHeight: lineHeight.text }, subtextStyle: { lineHeight: lineHeight.sub } } });
     var added = (text.split('\n').length - c.wideTitle.text.split('\n').length) * lineHeight.text +
       (subtext.split('\n').length - c.wideTitle.subtext.split('\n').length) * lineHeight.sub;
-    var moved = added - (c.titleAdded || 0);
-    if (moved) {
-      c.titleAdded = added;
-      // Only grids placed in pixels are moved (every chart of the server's is).
-      c.setOption({ grid: (o.grid || []).map(function (g) {
-        return isFinite(Number(g.top)) ? { top: Number(g.top) + moved } : {};
-      }) });
-      var box = c.getDom();
-      box.style.height = (box.offsetHeight + moved) + 'px';
-      c.resize();
-    }
+    grow(c, o, 'top', 'titleAdded', added);
     var y = o.yAxis || [];
     if (y.length && y[0].type === 'category') {
       c.setOption({ yAxis: y.map(function () { return { axisLabel: { width: narrow ? Math.round(w / 3) : null, overflow: narrow ? 'truncate' : 'none' } }; }) });
@@ -292,11 +282,21 @@
     Object.keys(legend).forEach(function (k) { laid[k] = legend[k]; });
     laid.type = narrow ? 'plain' : c.legendWide.type;
     if (laid.type !== legend.type) c.setOption({ legend: laid });
-    var moved = added - (c.legendAdded || 0);
+    grow(c, o, 'bottom', 'legendAdded', added);
+  }
+
+  // grow makes chart c's box taller by what a fit added at one edge of its plot (the
+  // title's lines at the top, the legend's at the bottom), pixels kept in c[mark] so that
+  // the next fit moves only by the difference.
+  function grow(c, o, edge, mark, added) {
+    var moved = added - (c[mark] || 0);
     if (!moved) return;
-    c.legendAdded = added;
+    c[mark] = added;
+    // Only grids placed in pixels are moved (every chart of the server's is).
     c.setOption({ grid: (o.grid || []).map(function (g) {
-      return isFinite(Number(g.bottom)) ? { bottom: Number(g.bottom) + moved } : {};
+      var at = {};
+      if (isFinite(Number(g[edge]))) at[edge] = Number(g[edge]) + moved;
+      return at;
     }) });
     var box = c.getDom();
     box.style.height = (box.offsetHeight + moved) + 'px';
