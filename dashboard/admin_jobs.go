@@ -116,6 +116,16 @@ type StagedSheet struct {
 	Cut bool
 }
 
+// maxShownColumns is how many of a sheet's column names its preview lists: a table of
+// 10,000 year columns made a page of 228 KB of names.
+const maxShownColumns = 60
+
+// ShownColumns are the column names the preview lists; UnshownColumns how many it leaves out.
+func (s StagedSheet) ShownColumns() []string { return s.Header[:min(len(s.Header), maxShownColumns)] }
+
+// UnshownColumns is how many column names the preview leaves out.
+func (s StagedSheet) UnshownColumns() int { return max(len(s.Header)-maxShownColumns, 0) }
+
 // HeaderEnd is the line of the header's last row.
 func (s StagedSheet) HeaderEnd() int { return s.HeaderLine + max(s.HeaderRows, 1) - 1 }
 

@@ -93,9 +93,16 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 	if name == "b.csv" {
 		refusal = "file rejected: 1 of the 2 values with a number rejected (50%), more than the allowed 20%"
 	}
-	// A text file's table has no sheet name; b.csv goes on past what inspect read.
+	// A text file's table has no sheet name; b.csv goes on past what inspect read, across
+	// 10,000 columns.
+	header := []string{"year", "region_code", "indicator", "value"}
+	if name == "b.csv" {
+		for y := range 9996 {
+			header = append(header, fmt.Sprintf("y%d", y))
+		}
+	}
 	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8", Reading: warehouse.ReadByColumnNames,
-		Sheets: []dashboard.StagedSheet{{Layout: warehouse.LayoutLong, Header: []string{"year", "region_code", "indicator", "value"}, HeaderLine: 1, HeaderRows: 1,
+		Sheets: []dashboard.StagedSheet{{Layout: warehouse.LayoutLong, Header: header, HeaderLine: 1, HeaderRows: 1,
 			DataRows: 2, Cut: name == "b.csv"}},
 		Notes: []dashboard.StagedNote{{Kind: warehouse.NoteTotalsLeftOut, Text: "合计"}},
 		DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 27, RowsLoaded: 1, RowsRejected: 26}, Rejects: []warehouse.Reject{
@@ -689,6 +696,10 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}
+	}
+	// A table of 10,000 columns lists its first 60 names (the page was 228 KB of them).
+	if !strings.Contains(page, "<dt>列（10000）</dt>") || !strings.Contains(page, "<code>y55</code> ……另有 9940 列") || strings.Contains(page, "<code>y56</code>") {
+		t.Errorf("a preview of 10,000 columns lists them otherwise than the first 60 and a count")
 	}
 	for _, bad := range []string{"<dt>工作表</dt>", ">long<", " long,", "e+06", "rows are totals"} {
 		if strings.Contains(page, bad) {
