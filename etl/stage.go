@@ -43,15 +43,14 @@ type Staged struct {
 	Reading, Mapping string
 }
 
-// How an upload is read (warehouse.Readings). A file sent by a person, who sees its
-// preview before its load, with no mapping configured for its name, is read as inspect read
-// it when inspect told every field of a wide table (a yearbook's: regions down, years
-// across, the indicator in its title); otherwise by its column names. A file put in the inbox or sent
-// through the API is never read by inspect's guess: no one saw what it made of the file.
-
 // uploadMapping is the mapping a staged upload of job sent as name is read with, and how
-// (Readings). inspect tells what inspect makes of it, asked only when the reading depends
-// on it; its error is the upload's.
+// (warehouse.Readings). A file sent by a person, who sees its preview before its load,
+// with no mapping configured for its name, is read as inspect read it when inspect told
+// every field of a wide table (a yearbook's: regions down, years across, the indicator in
+// its title); otherwise by its column names. A file put in the inbox or sent through the
+// API is never read by inspect's guess: no one saw what it made of the file. inspect tells
+// what inspect makes of it, asked only when the reading depends on it; its error is the
+// upload's.
 func (r *Runner) uploadMapping(job, name string, inspect func() (*Inspection, error)) (*Mapping, string, error) {
 	if m, ok := FindMapping(r.mappings, job, name); ok {
 		return m, warehouse.ReadConfigured, nil
