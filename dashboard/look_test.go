@@ -829,9 +829,14 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 				t.Errorf("console buttons in %s read %q, want %q", lang, got, w)
 			}
 			// The console with a result and its quick chart, as the README shows it.
-			if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")),
-				chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas"))); err != nil {
-				t.Fatalf("run a query in the console: %v", err)
+			turn := consoleTurn(role)
+			err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#run")), chromedp.WaitVisible(chromedp.CSS("#result-table tbody tr")))
+			turn.Unlock()
+			if err == nil {
+				err = chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#draw")), chromedp.WaitVisible(chromedp.CSS("#quick-chart canvas")))
+			}
+			if err != nil {
+				t.Fatalf("run a query in the console: %v (the console says %q)", err, s.eval(t, visibleText+`('#status')`))
 			}
 			s.axe(t, role+"-console-result-"+lang)
 			s.screenshot(t, role+"-console-result-"+lang+"-1440", false)
@@ -844,6 +849,20 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 		}
 	}
 	s.signOut(t, role)
+}
+
+// consoleTurns hold one lock per account for the page test's console runs: the parts of a
+// role run side by side in both languages as the same account, and the console refuses an
+// account's statement while another of its own runs (as it should), which left the second
+// tab waiting three minutes for rows that never came (CI, stop 38).
+var consoleTurns sync.Map
+
+// consoleTurn waits for the account's turn at the console and returns its held lock.
+func consoleTurn(account string) *sync.Mutex {
+	mu, _ := consoleTurns.LoadOrStore(account, new(sync.Mutex))
+	m := mu.(*sync.Mutex)
+	m.Lock()
+	return m
 }
 
 // signIn signs the browser in as one of the fixture's users.
