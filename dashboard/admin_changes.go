@@ -37,7 +37,7 @@ func (s *Server) changesPage(c echo.Context) error {
 		if err != nil {
 			return pageError(err)
 		}
-		names, err := s.changeNamesFor(c, run.Job)
+		names, err := s.dimensionNamesFor(c, run.Job)
 		if err != nil {
 			return pageError(err)
 		}

@@ -10,7 +10,7 @@ import (
 // field by its column's label, a status and a problem category in words, a value in its
 // unit; codes nobody named stay as they are.
 func TestChangeRowsNameWhatChanged(t *testing.T) {
-	names := changeNames{
+	names := dimensionNames{
 		regions: map[string]warehouse.Region{"620100": {Code: "620100", NameZh: "兰州市", NameEn: "Lanzhou"}},
 		metrics: []warehouse.CampaignMetric{{Code: "problems_found", NameZh: "发现突出问题数", NameEn: "Problems found", Unit: "个"}},
 	}
@@ -18,7 +18,7 @@ func TestChangeRowsNameWhatChanged(t *testing.T) {
 	ledger.job, campaign.job = warehouse.JobEcology, warehouse.JobCampaign
 	for _, c := range []struct {
 		name                          string
-		n                             changeNames
+		n                             dimensionNames
 		change                        warehouse.ValueChange
 		lang                          string
 		subject, region, field, shown string

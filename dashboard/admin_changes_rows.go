@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -26,12 +25,31 @@ type shownVersion struct {
 	Shown string
 }
 
-// changeNames are the dimensions a run's changes are named from.
-type changeNames struct {
+// dimensionNames are the dimensions an operator's page names codes from: a run's changes,
+// an upload's preview.
+type dimensionNames struct {
 	job        string
 	indicators []warehouse.Indicator
 	regions    map[string]warehouse.Region
 	metrics    []warehouse.CampaignMetric
+}
+
+// IndicatorName is an indicator's name in lang; "" for a code the catalog does not have.
+func (n dimensionNames) IndicatorName(code, lang string) string {
+	for _, i := range n.indicators {
+		if i.Code == code {
+			return indicatorName(i, lang)
+		}
+	}
+	return ""
+}
+
+// RegionName is a region's name in lang; "" for a code no region has.
+func (n dimensionNames) RegionName(code, lang string) string {
+	if r, ok := n.regions[code]; ok {
+		return fullName(r, lang)
+	}
+	return ""
 }
 
 // ledgerField names a ledger item's field (run_changes.sql) by the label of the ledger's
@@ -64,25 +82,23 @@ func ledgerField(field, lang string) string {
 // periods: 2023年1-3月累计 for "2023 1-03", 2023年第1季度 for "2023Q1", 2023年3月 for "2023-03"; a
 // year is the row's year column already, a date is shown as it is.
 func changePeriod(period, lang string) string {
-	var year, n int
+	var kind, no string
 	switch {
 	case len(period) == 9 && period[4:7] == " 1-":
-		year, _ = strconv.Atoi(period[:4])
-		n, _ = strconv.Atoi(period[7:])
-		return fmt.Sprintf(t(lang, "period_cumulative"), year, n)
+		kind, no = periodCumulative, period[7:]
 	case len(period) == 6 && period[4] == 'Q':
-		year, _ = strconv.Atoi(period[:4])
-		n, _ = strconv.Atoi(period[5:])
-		return fmt.Sprintf(t(lang, "period_quarter"), year, n)
+		kind, no = PeriodQuarter, period[5:]
 	case len(period) == 7 && period[4] == '-':
-		year, _ = strconv.Atoi(period[:4])
-		n, _ = strconv.Atoi(period[5:])
-		return fmt.Sprintf(t(lang, "period_month"), year, n)
+		kind, no = PeriodMonth, period[5:]
+	default:
+		return period
 	}
-	return period
+	year, _ := strconv.Atoi(period[:4])
+	n, _ := strconv.Atoi(no)
+	return periodLabel(kind, year, n, lang)
 }
 
-func (n changeNames) row(c warehouse.ValueChange, lang string) changeRow {
+func (n dimensionNames) row(c warehouse.ValueChange, lang string) changeRow {
 	r := changeRow{ValueChange: c, SubjectName: c.Subject, RegionName: regionLabel(n.regions, c.Region, lang), FieldName: c.Field,
 		PeriodName: changePeriod(c.Period, lang)}
 	unit := ""
@@ -131,10 +147,10 @@ func (n changeNames) row(c warehouse.ValueChange, lang string) changeRow {
 	return r
 }
 
-// changeNamesFor reads the dimensions a run of job is named from.
-func (s *Server) changeNamesFor(c echo.Context, job string) (changeNames, error) {
+// dimensionNamesFor reads the dimensions a run of job is named from.
+func (s *Server) dimensionNamesFor(c echo.Context, job string) (dimensionNames, error) {
 	regions, err := s.regionIndex(c)
-	n := changeNames{job: job, regions: regions}
+	n := dimensionNames{job: job, regions: regions}
 	switch {
 	case err != nil:
 	case job == warehouse.JobEconomy:

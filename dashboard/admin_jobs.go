@@ -133,9 +133,12 @@ func (s StagedSheet) HeaderEnd() int { return s.HeaderLine + max(s.HeaderRows, 1
 // text it is about, if any.
 type StagedNote struct{ Kind, Text string }
 
-// PreviewRow is one row a dry run would load, as the warehouse would hold it.
+// PreviewRow is one row a dry run would load, as the warehouse would hold it: codes, a
+// period of a kind (year, quarter, month, ytd), the value in the indicator's unit.
 type PreviewRow struct {
-	Line                            int
-	Indicator, Region, Period, Unit string
-	Value                           float64
+	Line                          int
+	Indicator, Region, PeriodKind string
+	Year, PeriodNo                int
+	Unit                          string
+	Value                         float64
 }

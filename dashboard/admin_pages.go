@@ -394,6 +394,8 @@ type uploadView struct {
 	Staged []StagedUpload
 	Loaded []JobResult
 	Error  string
+	// Names name the indicators and regions of the previews.
+	Names dimensionNames
 }
 
 // uploadView is the upload page with the jobs to choose from, and the jobs' runner.
@@ -401,6 +403,9 @@ func (s *Server) uploadView(c echo.Context) (uploadView, Jobs, error) {
 	v := uploadView{page: newPage(c, "admin", "nav_upload")}
 	oj, err := s.operatorJobs()
 	if err != nil {
+		return v, nil, err
+	}
+	if v.Names, err = s.dimensionNamesFor(c, warehouse.JobEconomy); err != nil {
 		return v, nil, err
 	}
 	for _, j := range oj.Schedules(time.Now()) {

@@ -103,12 +103,12 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 	}
 	return dashboard.StagedUpload{ID: id, Name: name, Job: job, Format: "csv", Encoding: "utf-8", Reading: warehouse.ReadByColumnNames,
 		Sheets: []dashboard.StagedSheet{{Layout: warehouse.LayoutLong, Header: header, HeaderLine: 1, HeaderRows: 1,
-			DataRows: 2, Cut: name == "b.csv"}},
+			DataRows: 2, Cut: name == "b.csv", Indicators: []string{"gdp", "no_such"}}},
 		Notes: []dashboard.StagedNote{{Kind: warehouse.NoteTotalsLeftOut, Text: "合计"}},
 		DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 27, RowsLoaded: 1, RowsRejected: 26}, Rejects: []warehouse.Reject{
 			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region", Values: 25},
 			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
-		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", Period: "2025", Value: 1349083.5, Unit: "亿元"}},
+		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", PeriodKind: "ytd", Year: 2025, PeriodNo: 3, Value: 1349083.5, Unit: "亿元"}},
 		Refusal: refusal, Refused: refusal != ""}, nil
 }
 func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
@@ -686,6 +686,13 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 			t.Errorf("upload preview lacks %q", want)
 		}
 	}
+	// Indicators, regions, periods and units are named as every other page names them (the
+	// preview showed gdp, 2025, and 620000 甘肃省 on the English page too).
+	for _, want := range []string{"<dd><code>gdp</code> 地区生产总值；<code>no_such</code></dd>", "<td><code>gdp</code> 地区生产总值</td><td>620000 甘肃省</td><td>2025年1-3月累计</td>", "<td>亿元</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload preview lacks %q", want)
+		}
+	}
 	if strings.Contains(page, `id="rejects-first"`) {
 		t.Errorf("upload preview says it lists only the first rejects; it lists all 26 values")
 	}
@@ -725,7 +732,8 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	en := switchTo(page)
 	for _, want := range []string{`class="staged"`, "Dry run (nothing written): 27 read, 1 would load, 0 without a value, 26 refused.", "25 values in this line", "b.csv",
 		"<caption>Lines that would be refused</caption>", "<caption>Values that would load (the first 1 shown)</caption>",
-		"<dd>Long: one value per row</dd>", "<dd>row 1</dd>", "Total rows such as “合计” are left out", "it is read by its column names", "<td>column region_code</td>"} {
+		"<dd>Long: one value per row</dd>", "<dd>row 1</dd>", "Total rows such as “合计” are left out", "it is read by its column names", "<td>column region_code</td>",
+		"<dd><code>gdp</code> GDP; <code>no_such</code></dd>", "<td><code>gdp</code> GDP</td><td>620000 Gansu</td><td>2025 months 1–3 (cumulative)</td>", "<td>100 million yuan</td>"} {
 		if !strings.Contains(en, want) || strings.Count(en, `class="staged"`) != 2 {
 			t.Errorf("the preview in English lacks %q, or its two files", want)
 		}

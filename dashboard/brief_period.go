@@ -79,16 +79,28 @@ func (p Period) YearOfRecord() int {
 	return p.Year - 1
 }
 
-// Label names the period in a language: 2024年, 2024年第四季度, 2024年12月.
-func (p Period) Label(lang string) string {
-	switch p.Kind {
+// Label names the period in a language: 2024年, 2024年第4季度, 2024年12月.
+func (p Period) Label(lang string) string { return periodLabel(p.Kind, p.Year, p.N, lang) }
+
+// periodCumulative is the kind of a figure summed from January to a month (1-3月累计), as
+// the warehouse keeps it.
+const periodCumulative = "ytd"
+
+// periodLabel names a period of a kind in lang as every page does: 2024年, 2024年第4季度,
+// 2024年12月, 2024年1-3月累计; a kind it does not know is named by its year.
+func periodLabel(kind string, year, n int, lang string) string {
+	switch kind {
 	case PeriodQuarter:
-		return fmt.Sprintf(t(lang, "period_quarter"), p.Year, p.N)
+		return fmt.Sprintf(t(lang, "period_quarter"), year, n)
 	case PeriodMonth:
-		return fmt.Sprintf(t(lang, "period_month"), p.Year, p.N)
+		return fmt.Sprintf(t(lang, "period_month"), year, n)
+	case periodCumulative:
+		return fmt.Sprintf(t(lang, "period_cumulative"), year, n)
 	}
-	return fmt.Sprintf(t(lang, "period_year"), p.Year)
+	return fmt.Sprintf(t(lang, "period_year"), year)
 }
+
+func init() { templateFuncs["period"] = periodLabel }
 
 // periodError is a period that cannot be read: the asker's mistake, a 400.
 type periodError struct{ msg string }

@@ -19,6 +19,8 @@ func unitWord(unit, lang string) string {
 	return unit
 }
 
+func init() { templateFuncs["unit"] = unitWord }
+
 // nameWithUnit is a name with its unit in brackets: 人均地区生产总值（元）, "GDP per capita
 // (yuan)"; inside the name's own bracket if it ends in one.
 func nameWithUnit(name, unit, lang string) string {

@@ -286,8 +286,8 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	}
 	b := e.batch
 	if b.s.dry && len(b.s.preview) < previewRows {
-		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code + " " + rh.region.NameZh,
-			Period: period.String(), Value: value, Unit: ind.Unit})
+		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code,
+			Period: period, Value: value, Unit: ind.Unit})
 	}
 	iv := &warehouse.IndicatorValues.Columns
 	b.appendNumber(iv.IndicatorCode, e.lastIndicator.no)

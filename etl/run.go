@@ -77,12 +77,11 @@ type Report struct {
 
 // PreviewRow is one row a load would write, as the warehouse would hold it.
 type PreviewRow struct {
-	Line      int
-	Indicator string
-	Region    string
-	Period    string
-	Value     float64
-	Unit      string // the indicator's, after conversion
+	Line              int
+	Indicator, Region string // codes
+	Period            Period
+	Value             float64
+	Unit              string // the indicator's, after conversion
 }
 
 // previewRows is how many rows a dry run shows.

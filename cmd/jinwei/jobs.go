@@ -123,7 +123,7 @@ func stagedUpload(job string, st *etl.Staged) dashboard.StagedUpload {
 		out.DryRun = &res
 		for _, p := range rep.Preview {
 			out.Preview = append(out.Preview, dashboard.PreviewRow{Line: p.Line, Indicator: p.Indicator, Region: p.Region,
-				Period: p.Period, Unit: p.Unit, Value: p.Value})
+				PeriodKind: p.Period.Kind, Year: p.Period.Year, PeriodNo: p.Period.No, Unit: p.Unit, Value: p.Value})
 		}
 		if ch := rep.Changes; ch != nil {
 			out.Changes = &dashboard.StagedChanges{Added: ch.Added, Changed: ch.Changed, Same: ch.Same, Turned: ch.Turned}
