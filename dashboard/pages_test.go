@@ -202,6 +202,29 @@ func TestHostileLedgerTextIsEscaped(t *testing.T) {
 	}
 }
 
+// A footnote names a source's load run to those who can look it up: an operator (a link to
+// the run's page) and an analyst (the console's load_runs); a leader and a visitor of the
+// demo saw a 36-character id that said nothing to them.
+func TestFootnoteNamesARunToWhoeverCanLookItUp(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t)
+	demo := newServer(t, etltest.SharedDemo(t))
+	uuid := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	foot := func(page string) string { return between(page, `<footer class="sources"`, "</footer>") }
+	_, demoPage, _ := get(t, demo.URL+"/ranking")
+	pages := map[string]string{"demo": foot(demoPage)}
+	for _, user := range []string{"leader", "analyst", "ops"} {
+		c, _ := f.signedIn(t, user)
+		pages[user] = foot(body(t, c, f.srv.URL+"/ranking"))
+	}
+	for who, want := range map[string]string{"demo": "", "leader": "", "analyst": `载入批次 <span class="run">`, "ops": `载入批次 <a class="run" href="/admin/loads/`} {
+		got := pages[who]
+		if !strings.Contains(got, "载入于") || (want == "") != !uuid.MatchString(got) || want != "" && !strings.Contains(got, want) {
+			t.Errorf("%s's footnote names its run otherwise than %q: %s", who, want, got)
+		}
+	}
+}
+
 // A page resting on many files names the newest three and folds the rest behind a count:
 // the campaign's scorecard rests on a year of monthly reports, and their 24 names, load
 // times and runs buried the page's end. A page with few sources lists them all.
