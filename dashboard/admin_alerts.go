@@ -32,6 +32,7 @@ var _ alertStore = (*warehouse.Warehouse)(nil)
 
 func init() {
 	templateFuncs["join"] = strings.Join
+	templateFuncs["has"] = slices.Contains[[]string]
 }
 
 // deliveryLogSize is how many deliveries the page lists, newest first.
@@ -56,11 +57,51 @@ type AlertsAnswer struct {
 type alertsView struct {
 	page
 	AlertsAdmin
+	alertsForms
 	Kinds, Roles, Users []string
 	// Words are the page's words for rule kinds, rule sources, subscription kinds and
 	// delivery statuses, by their codes.
 	Words map[string]string
+	// Topics are what an account may subscribe to ("kind:topic"), Units the units
+	// suggested for it (codes and names), Names their words by their values.
+	Topics, Units []option
+	Names         map[string]string
+	// Scopes are what a reporting rule may assess.
+	Scopes []string
+}
+
+// alertsForms are the page's two forms: empty, a rule to change (?edit=ID), or as they were
+// sent when refused, with their faults.
+type alertsForms struct {
+	Rule ruleForm
+	Sub  subForm
+	// Error says, in the page's language, that a form was refused.
 	Error string
+}
+
+// ruleForm is the rule form as typed, its lists as written.
+type ruleForm struct {
+	ID, Kind, Indicators, Groups, Targets, Days, By, Scope string
+	Enabled                                                bool
+	Channels, Roles                                        []string
+	Errors                                                 fieldErrors
+}
+
+// ruleFormOf is a rule as its form shows it, to change it.
+func ruleFormOf(r warehouse.AlertRule) ruleForm {
+	f := ruleForm{ID: r.ID, Kind: r.Kind, Enabled: r.Enabled, Indicators: strings.Join(r.Indicators, ", "), Groups: strings.Join(r.Groups, ", "),
+		Targets: strings.Join(r.Targets, ", "), By: r.By, Scope: r.Scope, Channels: r.Channels, Roles: r.Roles}
+	if r.Days > 0 {
+		f.Days = strconv.Itoa(r.Days)
+	}
+	return f
+}
+
+// subForm is the subscription form as typed; What is "kind:topic".
+type subForm struct {
+	User, What, Unit, Email string
+	Enabled                 bool
+	Errors                  fieldErrors
 }
 
 func (s *Server) alertRoutes(e *echo.Echo) {
@@ -98,15 +139,40 @@ func (s *Server) alertsJSON(c echo.Context) error {
 }
 
 func (s *Server) alertsPage(c echo.Context) error {
-	return s.renderAlerts(c, http.StatusOK, "")
+	return s.renderAlerts(c, http.StatusOK, alertsForms{})
 }
 
-func (s *Server) renderAlerts(c echo.Context, status int, msg string) error {
-	a, err := s.alertsAdmin(c.Request().Context())
+// renderAlerts shows the page with its forms as given; a form not given is empty (new
+// rules and subscriptions are enabled), or the rule the address names to change.
+func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) error {
+	ctx := c.Request().Context()
+	a, err := s.alertsAdmin(ctx)
 	if err != nil {
 		return err
 	}
-	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, Kinds: warehouse.AlertKinds, Roles: RoleNames(), Error: msg}
+	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, alertsForms: forms, Kinds: warehouse.AlertKinds, Roles: RoleNames(),
+		Names: map[string]string{}, Scopes: []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}}
+	if v.Rule.Kind == "" {
+		v.Rule = ruleForm{Enabled: true}
+		for _, r := range a.Rules {
+			if r.ID == c.QueryParam("edit") {
+				v.Rule = ruleFormOf(r)
+			}
+		}
+	}
+	if v.Sub.User == "" {
+		v.Sub = subForm{Enabled: true}
+	}
+	for _, k := range subscriptionTopics(a.Rules, v.Lang, nil, true, v.Names) {
+		v.Topics = append(v.Topics, option{Value: k, Label: v.Names[k]})
+	}
+	units, err := s.subscribableUnits(ctx, &session{}, v.Lang, v.Names)
+	if err != nil {
+		return err
+	}
+	for _, u := range units[1:] { // the whole province is the empty field
+		v.Units = append(v.Units, option{Value: u, Label: v.Names[u]})
+	}
 	v.Words = map[string]string{}
 	for _, k := range warehouse.AlertKinds {
 		v.Words[k] = t(v.Lang, "alert_kind_"+k)
@@ -126,17 +192,19 @@ func (s *Server) renderAlerts(c echo.Context, status int, msg string) error {
 	return c.Render(status, "admin_alerts.html", v)
 }
 
-// alertsDone audits a change and shows the page again, with the error when it failed.
-func (s *Server) alertsDone(c echo.Context, what string, err error) error {
+// alertsDone audits a change and shows the page again: with empty forms when it was made,
+// with the forms as sent and their faults when they were refused (err a *badInput).
+func (s *Server) alertsDone(c echo.Context, what string, forms alertsForms, err error) error {
 	if aerr := s.auditAdmin(c, what, err); aerr != nil {
 		return aerr
 	}
 	var bad *badInput
 	switch {
 	case err == nil:
-		return s.renderAlerts(c, http.StatusOK, "")
+		return s.renderAlerts(c, http.StatusOK, alertsForms{})
 	case errors.As(err, &bad):
-		return s.renderAlerts(c, http.StatusBadRequest, err.Error())
+		forms.Error = t(pageLang(c), "alert_form_refused")
+		return s.renderAlerts(c, http.StatusBadRequest, forms)
 	}
 	return err
 }
@@ -151,55 +219,120 @@ func (s *Server) hasAccount(ctx context.Context, name string) bool {
 	return ok
 }
 
-// listField reads a comma- or space-separated form field.
-func listField(c echo.Context, name string) []string {
-	return strings.FieldsFunc(c.FormValue(name), func(r rune) bool { return r == ',' || r == ' ' || r == '，' || r == '\n' })
+// listOf reads a list typed in one field, its items separated by commas or spaces.
+func listOf(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '，' || r == '、' || r == '\n' })
 }
 
 // alertRuleSave adds or replaces a rule from the page's form; it wins over the config's seed.
 func (s *Server) alertRuleSave(c echo.Context) error {
-	r := warehouse.AlertRule{ID: strings.TrimSpace(c.FormValue("id")), Kind: c.FormValue("kind"), Enabled: c.FormValue("enabled") != "",
-		Indicators: listField(c, "indicators"), Groups: listField(c, "groups"), Targets: listField(c, "targets"),
-		By: c.FormValue("by"), Scope: c.FormValue("scope"), Channels: listField(c, "channels"), Roles: listField(c, "roles"),
-		Source: warehouse.RuleFromPage, UpdatedBy: currentSession(c).User}
+	f := ruleForm{ID: strings.TrimSpace(c.FormValue("id")), Kind: c.FormValue("kind"), Enabled: c.FormValue("enabled") != "",
+		Indicators: c.FormValue("indicators"), Groups: c.FormValue("groups"), Targets: c.FormValue("targets"), Days: strings.TrimSpace(c.FormValue("days")),
+		By: c.FormValue("by"), Scope: c.FormValue("scope"), Channels: c.Request().Form["channels"], Roles: c.Request().Form["roles"]}
+	r := warehouse.AlertRule{ID: f.ID, Kind: f.Kind, Enabled: f.Enabled, Indicators: listOf(f.Indicators), Groups: listOf(f.Groups), Targets: listOf(f.Targets),
+		By: f.By, Scope: f.Scope, Channels: f.Channels, Roles: f.Roles, Source: warehouse.RuleFromPage, UpdatedBy: currentSession(c).User}
 	what := fmt.Sprintf("save alert rule %s (%s, enabled %v)", r.ID, r.Kind, r.Enabled)
-	if d := c.FormValue("days"); d != "" {
-		days, err := strconv.Atoi(d)
+	if err := s.checkRuleForm(c, &f, &r); err != nil {
+		return err
+	}
+	if len(f.Errors) > 0 {
+		return s.alertsDone(c, what, alertsForms{Rule: f}, &badInput{f.Errors.String()})
+	}
+	return s.alertsDone(c, what, alertsForms{}, s.store.PutAlertRule(c.Request().Context(), r))
+}
+
+// ruleCatalogFields are a rule's fields whose codes must name what exists.
+var ruleCatalogFields = []string{"indicators", "groups", "channels", "roles"}
+
+// checkRuleForm notes in f what is wrong with the rule r it was read as: what the rule's
+// own check refuses, and indicators, groups, channels and roles that do not exist, each
+// named (a rule on a misspelt indicator would never fire, and nobody would know). The
+// error is the catalogs' reading.
+func (s *Server) checkRuleForm(c echo.Context, f *ruleForm, r *warehouse.AlertRule) error {
+	ctx, lang := c.Request().Context(), pageLang(c)
+	if f.Days != "" {
+		days, err := strconv.Atoi(f.Days)
 		if err != nil {
-			return s.alertsDone(c, what, &badInput{fmt.Sprintf("days %q is not a whole number", d)})
+			days = -1
 		}
 		r.Days = days
 	}
-	if err := alerts.CheckRule(r); err != nil {
-		return s.alertsDone(c, what, &badInput{err.Error()})
-	}
-	for _, ch := range r.Channels {
-		if !slices.Contains(s.cfg.AlertChannels, ch) {
-			return s.alertsDone(c, what, &badInput{fmt.Sprintf("no channel named %q (the config's alerts.channels: %s)", ch, strings.Join(s.cfg.AlertChannels, ", "))})
+	var joined interface{ Unwrap() []error }
+	if err := alerts.CheckRule(*r); errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			if re, ok := e.(*alerts.RuleError); ok {
+				f.Errors.add(lang, re.Field, t(lang, "alert_bad_"+re.Field))
+			}
 		}
 	}
-	for _, role := range r.Roles {
-		if !ValidRole(role) {
-			return s.alertsDone(c, what, &badInput{ErrBadRole.Error()})
+	inds, err := s.store.Indicators(ctx)
+	if err != nil {
+		return err
+	}
+	groups, err := s.store.PeerGroups(ctx)
+	if err != nil {
+		return err
+	}
+	unknown := func(field string, codes []string, known func(string) bool) {
+		if bad := slices.DeleteFunc(slices.Clone(codes), known); len(bad) > 0 {
+			f.Errors.add(lang, field, fmt.Sprintf(t(lang, "alert_unknown_"+field), strings.Join(bad, t(lang, "sep_list"))))
 		}
 	}
-	return s.alertsDone(c, what, s.store.PutAlertRule(c.Request().Context(), r))
+	unknown("indicators", r.Indicators, func(code string) bool {
+		return slices.ContainsFunc(inds, func(i warehouse.Indicator) bool { return i.Code == code })
+	})
+	unknown("groups", r.Groups, func(code string) bool {
+		return slices.ContainsFunc(groups, func(g warehouse.PeerGroup) bool { return g.Code == code })
+	})
+	unknown("channels", r.Channels, func(ch string) bool { return slices.Contains(s.cfg.AlertChannels, ch) })
+	unknown("roles", r.Roles, ValidRole)
+	return nil
 }
 
 // subscriptionSave adds, changes or (enabled unset) ends an account's subscription.
 func (s *Server) subscriptionSave(c echo.Context) error {
-	st := s.store
-	sub := warehouse.Subscription{User: c.FormValue("user"), Kind: c.FormValue("kind"), Topic: strings.TrimSpace(c.FormValue("topic")),
-		Unit: strings.TrimSpace(c.FormValue("unit")), Email: strings.TrimSpace(c.FormValue("email")), Enabled: c.FormValue("enabled") != ""}
+	ctx, lang := c.Request().Context(), pageLang(c)
+	f := subForm{User: c.FormValue("user"), What: c.FormValue("what"), Unit: strings.TrimSpace(c.FormValue("unit")),
+		Email: strings.TrimSpace(c.FormValue("email")), Enabled: c.FormValue("enabled") != ""}
+	kind, topic, _ := strings.Cut(f.What, ":")
+	sub := warehouse.Subscription{User: f.User, Kind: kind, Topic: topic, Unit: f.Unit, Email: f.Email, Enabled: f.Enabled}
 	what := fmt.Sprintf("subscription of %s to %s %s %s (enabled %v)", sub.User, sub.Kind, sub.Topic, sub.Unit, sub.Enabled)
-	switch {
-	case !s.hasAccount(c.Request().Context(), sub.User):
-		return s.alertsDone(c, what, &badInput{fmt.Sprintf("%s: %s", sub.User, ErrNoAccount)})
-	case sub.Kind != warehouse.SubscribeAlerts && sub.Kind != warehouse.SubscribeBrief:
-		return s.alertsDone(c, what, &badInput{"kind is alerts or brief"})
+	rules, err := s.store.AlertRules(ctx)
+	if err != nil {
+		return err
 	}
-	if err := checkEmail(sub.Email); err != nil {
-		return s.alertsDone(c, what, err)
+	if !s.hasAccount(ctx, sub.User) {
+		f.Errors.add(lang, "user", fmt.Sprintf(t(lang, "alert_sub_no_account"), sub.User))
 	}
-	return s.alertsDone(c, what, st.PutSubscription(c.Request().Context(), sub))
+	if !slices.Contains(subscriptionTopics(rules, lang, nil, true, map[string]string{}), f.What) {
+		f.Errors.add(lang, "what", t(lang, "alert_sub_bad_what"))
+	}
+	if known, err := s.knownUnit(ctx, sub.Unit); err != nil {
+		return err
+	} else if !known {
+		f.Errors.add(lang, "unit", fmt.Sprintf(t(lang, "alert_sub_bad_unit"), sub.Unit))
+	}
+	if checkEmail(sub.Email) != nil {
+		f.Errors.add(lang, "email", fmt.Sprintf(t(lang, "subs_bad_email"), sub.Email))
+	}
+	if len(f.Errors) > 0 {
+		return s.alertsDone(c, what, alertsForms{Sub: f}, &badInput{f.Errors.String()})
+	}
+	return s.alertsDone(c, what, alertsForms{}, s.store.PutSubscription(ctx, sub))
+}
+
+// knownUnit says whether a subscription may be for unit: the whole province (""), one of
+// its cities or counties, or a reporting unit.
+func (s *Server) knownUnit(ctx context.Context, unit string) (bool, error) {
+	units, err := s.subscribableUnits(ctx, &session{}, langZh, map[string]string{})
+	if err != nil || slices.Contains(units, unit) {
+		return err == nil, err
+	}
+	switch _, err = s.reports.Unit(ctx, unit); {
+	case errors.Is(err, warehouse.ErrNoUnit):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
 }

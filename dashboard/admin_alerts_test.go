@@ -91,13 +91,55 @@ func TestAlertsPage(t *testing.T) {
 		{"id": {"a b"}, "kind": {warehouse.AlertLoadFailed}},                        // id
 	} {
 		page := post("/admin/alerts/rules", bad, http.StatusBadRequest)
-		if !strings.Contains(page, `id="alert-error"`) {
+		if !strings.Contains(page, `id="alert-error"`) || !strings.Contains(page, `class="field-error"`) {
 			t.Errorf("rule %v refused without a reason on the page", bad)
 		}
 	}
-	post("/admin/alerts/subscriptions", url.Values{"user": {"leader"}, "kind": {"alerts"}, "unit": {"620100"}, "email": {"leader@example.test"}, "enabled": {"1"}}, http.StatusOK)
-	post("/admin/alerts/subscriptions", url.Values{"user": {"nobody"}, "kind": {"alerts"}, "email": {"x@example.test"}, "enabled": {"1"}}, http.StatusBadRequest)
-	post("/admin/alerts/subscriptions", url.Values{"user": {"leader"}, "kind": {"alerts"}, "email": {"not an address"}, "enabled": {"1"}}, http.StatusBadRequest)
+	// A refused rule comes back as it was typed, each field's fault beside it in the page's
+	// language (the form came back empty, one English sentence above it).
+	typed := url.Values{"id": {"gdp-watch"}, "kind": {warehouse.AlertRankChange}, "indicators": {"gdp_per_capita, gpd"}, "groups": {"all31, west99"},
+		"days": {"soon"}, "roles": {"viewer", "emperor"}, "by": {"city"}}
+	for lang, want := range map[string][]string{
+		"zh": {"未保存：请按各栏下的提示修改后再保存。", `id="rule-indicators-error">没有这些指标：gpd<`, `id="rule-groups-error">没有这些同类省份组：west99<`,
+			`id="rule-days-error">临期天数为 0 到 366 之间的整数<`, `id="rule-roles-error">没有这些角色：emperor<`},
+		"en": {"Not saved: mend the fields", `id="rule-indicators-error">No such indicators: gpd<`, `id="rule-groups-error">No such peer groups: west99<`,
+			`id="rule-days-error">Days before due is a whole number from 0 to 366<`, `id="rule-roles-error">No such roles: emperor<`},
+	} {
+		page := post("/admin/alerts/rules?lang="+lang, typed, http.StatusBadRequest)
+		for _, w := range append(want, `value="gdp-watch"`, `value="gdp_per_capita, gpd"`, `value="all31, west99"`, `value="soon"`,
+			`<option value="rank_change" selected>`, `<option value="city" selected>`, `name="roles" value="viewer" checked>`,
+			`id="rule-days" type="number" min="0" max="366" value="soon" aria-invalid="true" aria-describedby="rule-days-error"`) {
+			if !strings.Contains(page, w) {
+				t.Errorf("the refused rule's form in %s lacks %q", lang, w)
+			}
+		}
+		if strings.Contains(page, "is not") && lang == "zh" {
+			t.Errorf("the refused rule is explained in English on the Chinese page")
+		}
+	}
+	// A rule is changed from its row: the form opens with it, its roles ticked by name.
+	edit := body(t, c, f.srv.URL+"/admin/alerts?edit=gdp-rank")
+	for _, w := range []string{`<a class="edit-rule" href="/admin/alerts?edit=gdp-rank#alert-rule-form">修改</a>`, `id="rule-id" required value="gdp-rank"`,
+		`value="gdp_per_capita"`, `value="all31, west12"`, `name="roles" value="viewer"> 查看者（领导）`, `<legend>接收的角色（不选则各角色均可订阅）</legend>`} {
+		if !strings.Contains(edit, w) {
+			t.Errorf("the rule to change lacks %q", w)
+		}
+	}
+	if strings.Contains(edit, `name="roles" placeholder`) {
+		t.Errorf("the rule form still asks for roles as typed codes")
+	}
+	post("/admin/alerts/subscriptions", url.Values{"user": {"leader"}, "what": {"alerts:"}, "unit": {"620100"}, "email": {"leader@example.test"}, "enabled": {"1"}}, http.StatusOK)
+	refusedSub := post("/admin/alerts/subscriptions", url.Values{"user": {"nobody"}, "what": {"alerts:nope"}, "unit": {"999999"}, "email": {"not an address"}, "enabled": {"1"}}, http.StatusBadRequest)
+	for _, w := range []string{`id="sub-user-error">没有名为“nobody”的账户<`, `id="sub-what-error">请从列表中选择订阅内容<`, `id="sub-unit-error">“999999”不是本省的市州、县区或填报单位代码<`,
+		`id="sub-email-error">“not an address”不是一个邮箱地址。<`, `value="999999"`, `value="not an address"`} {
+		if !strings.Contains(refusedSub, w) {
+			t.Errorf("the refused subscription's form lacks %q", w)
+		}
+	}
+	// The subscription is listed by what it is to, in words.
+	if page := body(t, c, f.srv.URL+"/admin/alerts"); !strings.Contains(page, "<td>leader</td><td>全部预警</td><td>兰州市 620100</td>") {
+		t.Errorf("the subscription is not listed in words: %s", between(page, `id="subscriptions"`, "</table>"))
+	}
 
 	var got dashboard.AlertsAnswer
 	if err := json.Unmarshal([]byte(body(t, c, f.srv.URL+"/api/admin/alerts")), &got); err != nil {

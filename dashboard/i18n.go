@@ -11,6 +11,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"jinwei/dashboard/alerts"
 	"jinwei/warehouse"
 	"jinwei/warehouse/rules"
 )
@@ -78,12 +79,14 @@ var labelFamilies = map[string][]string{
 	"step_":          closingSteps,
 	"step_note_":     closingSteps,
 	// The alerts page's rule kinds, rule sources, subscription kinds and delivery statuses.
-	"alert_kind_":   warehouse.AlertKinds,
-	"alert_source_": {warehouse.RuleFromConfig, warehouse.RuleFromPage},
-	"subscribe_":    {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
-	"delivery_":     {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
-	"subs_brief_":   briefTopics,
-	"wall_refused_": wallRefusals,
+	"alert_kind_":    warehouse.AlertKinds,
+	"alert_source_":  {warehouse.RuleFromConfig, warehouse.RuleFromPage},
+	"subscribe_":     {warehouse.SubscribeAlerts, warehouse.SubscribeBrief},
+	"delivery_":      {warehouse.DeliveryPending, warehouse.DeliverySent, warehouse.DeliveryFailed},
+	"subs_brief_":    briefTopics,
+	"alert_bad_":     alerts.RuleFields,
+	"alert_unknown_": ruleCatalogFields,
+	"wall_refused_":  wallRefusals,
 	// The console's refusals and limits, in Chinese only (see chineseOnly).
 	"refused_": warehouse.RefusalKinds,
 	"limit_":   warehouse.LimitKinds,

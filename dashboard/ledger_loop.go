@@ -61,21 +61,12 @@ func (s *Server) ledgerRoutes(e *echo.Echo) {
 // stepForm is what a step's form sent, kept to show again beside its errors.
 type stepForm struct {
 	Kind, Progress, Note string
-	// Errors maps a field (progress, note, file, kind) to what is wrong with it, in the
-	// page's language.
-	Errors map[string]string
+	// Errors are the faults of its fields: progress, note, file, kind.
+	Errors fieldErrors
 	lang   string
 }
 
-func (f *stepForm) fail(field, msg string) {
-	if f.Errors == nil {
-		f.Errors = map[string]string{}
-	}
-	if old := f.Errors[field]; old != "" {
-		msg = old + t(f.lang, "sep_clause") + msg
-	}
-	f.Errors[field] = msg
-}
+func (f *stepForm) fail(field, msg string) { f.Errors.add(f.lang, field, msg) }
 
 // markup is the start of an HTML tag, comment or declaration: a note is plain text.
 var markup = regexp.MustCompile(`<[A-Za-z/!?]`)
@@ -210,7 +201,7 @@ func (s *Server) takeStep(c echo.Context, step warehouse.LedgerStep, f *stepForm
 		what += fmt.Sprintf(" [%s %s %d B sha256 %s]", a.FileName, a.ContentType, a.Size, a.SHA256)
 	}
 	if len(f.Errors) > 0 {
-		s.auditLedgerStep(c, what, "refused", formErrors(f))
+		s.auditLedgerStep(c, what, "refused", f.Errors.String())
 		return s.renderItem(c, http.StatusBadRequest, f)
 	}
 	_, err := s.store.TakeLedgerStep(c.Request().Context(), step, s.now())
@@ -233,14 +224,6 @@ func queryOf(c echo.Context) string {
 		return "?lang=en"
 	}
 	return ""
-}
-
-func formErrors(f *stepForm) string {
-	var out []string
-	for k, v := range f.Errors {
-		out = append(out, k+": "+v)
-	}
-	return strings.Join(out, "; ")
 }
 
 // refuseStep answers a step the account may not take on an item it may see.

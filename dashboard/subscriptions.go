@@ -84,24 +84,35 @@ func (s *Server) mySubscriptions(c echo.Context) (MySubscriptions, map[string]st
 	if err != nil {
 		return m, nil, err
 	}
-	names := map[string]string{warehouse.SubscribeAlerts + ":": t(lang, "subs_every_alert")}
-	m.Topics = append(m.Topics, warehouse.SubscribeAlerts+":")
+	names := map[string]string{}
+	m.Topics = subscriptionTopics(rules, lang, func(r warehouse.AlertRule) bool {
+		return r.Enabled && (len(r.Roles) == 0 || slices.Contains(r.Roles, ss.Role))
+	}, ss.can(PermViewDashboards), names)
+	m.Units, err = s.subscribableUnits(ctx, ss, lang, names)
+	return m, names, err
+}
+
+// subscriptionTopics are what one may subscribe to, as "kind:topic", named in names in
+// lang: every alert, each rule admits (nil: every rule), and with briefs the briefings of
+// each period.
+func subscriptionTopics(rules []warehouse.AlertRule, lang string, admits func(warehouse.AlertRule) bool, briefs bool, names map[string]string) []string {
+	topics := []string{warehouse.SubscribeAlerts + ":"}
+	names[topics[0]] = t(lang, "subs_every_alert")
 	for _, r := range rules {
-		if r.Enabled && (len(r.Roles) == 0 || slices.Contains(r.Roles, ss.Role)) {
+		if admits == nil || admits(r) {
 			key := warehouse.SubscribeAlerts + ":" + r.ID
-			m.Topics = append(m.Topics, key)
+			topics = append(topics, key)
 			names[key] = t(lang, "alert_kind_"+r.Kind) + " (" + r.ID + ")"
 		}
 	}
-	if ss.can(PermViewDashboards) {
+	if briefs {
 		for _, p := range briefTopics {
 			key := warehouse.SubscribeBrief + ":" + p
-			m.Topics = append(m.Topics, key)
+			topics = append(topics, key)
 			names[key] = t(lang, "subs_brief_"+p)
 		}
 	}
-	m.Units, err = s.subscribableUnits(ctx, ss, lang, names)
-	return m, names, err
+	return topics
 }
 
 // subscribableUnits are the units a user may subscribe for: a unit's staff their own, the

@@ -7,6 +7,7 @@
 package alerts
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -193,24 +194,42 @@ func (c *Config) settings() (settings, error) {
 	return s, nil
 }
 
-// CheckRule says what is wrong with a rule, for the config and the rules page alike.
+// CheckRule says what is wrong with a rule, for the config and the rules page alike: a
+// *RuleError for each field at fault.
 func CheckRule(r warehouse.AlertRule) error {
-	switch {
-	case r.ID == "" || len(r.ID) > 64 || strings.ContainsAny(r.ID, " /?#&"):
-		return fmt.Errorf("an id is 1-64 characters without spaces, '/', '?', '#' or '&'")
-	case !slices.Contains(warehouse.AlertKinds, r.Kind):
-		return fmt.Errorf("kind %q is not one of %s", r.Kind, strings.Join(warehouse.AlertKinds, ", "))
-	case r.Kind == warehouse.AlertRankChange && len(r.Indicators) == 0:
-		return fmt.Errorf("a rank_change rule needs indicators")
-	case r.Days < 0 || r.Days > 366:
-		return fmt.Errorf("days %d is not between 0 and 366", r.Days)
-	case r.By != "" && r.By != ByCity && r.By != ByUnit:
-		return fmt.Errorf("by %q is not city or unit", r.By)
-	case r.Scope != "" && r.Scope != warehouse.ScopeCity && r.Scope != warehouse.ScopeCounty && r.Scope != warehouse.ScopeDepartment:
-		return fmt.Errorf("scope %q is not city, county or department", r.Scope)
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &RuleError{Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
-	return nil
+	if r.ID == "" || len(r.ID) > 64 || strings.ContainsAny(r.ID, " /?#&") {
+		bad("id", "an id is 1-64 characters without spaces, '/', '?', '#' or '&'")
+	}
+	if !slices.Contains(warehouse.AlertKinds, r.Kind) {
+		bad("kind", "kind %q is not one of %s", r.Kind, strings.Join(warehouse.AlertKinds, ", "))
+	}
+	if r.Kind == warehouse.AlertRankChange && len(r.Indicators) == 0 {
+		bad("indicators", "a rank_change rule needs indicators")
+	}
+	if r.Days < 0 || r.Days > 366 {
+		bad("days", "days %d is not between 0 and 366", r.Days)
+	}
+	if r.By != "" && r.By != ByCity && r.By != ByUnit {
+		bad("by", "by %q is not city or unit", r.By)
+	}
+	if r.Scope != "" && r.Scope != warehouse.ScopeCity && r.Scope != warehouse.ScopeCounty && r.Scope != warehouse.ScopeDepartment {
+		bad("scope", "scope %q is not city, county or department", r.Scope)
+	}
+	return errors.Join(errs...)
 }
+
+// RuleError is a rule's field refused: the field (one of RuleFields) and why, in English
+// for a config's reader; the rules page words it from the field.
+type RuleError struct{ Field, Reason string }
+
+// RuleFields are the fields of a rule CheckRule may refuse.
+var RuleFields = []string{"id", "kind", "indicators", "days", "by", "scope"}
+
+func (e *RuleError) Error() string { return e.Reason }
 
 // Ledger groupings of a ledger_due rule.
 const (
