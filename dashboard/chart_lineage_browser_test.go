@@ -25,6 +25,7 @@ const showHomeTip = `(function (id) {
 // source as a link (axe-clean), and the link opens the lineage of that number: the file
 // and line it was loaded from.
 func TestChartTooltipLeadsToLineageInBrowser(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	s := lookBrowser(t)
 	for _, v := range []viewport{desktop, phone} {

@@ -124,7 +124,8 @@ func countXLSX(t *testing.T, b []byte) (int, string) {
 
 // Exports and the SQL API's file answers carry every row of a result far larger than the
 // console's cap, in every format; an XLSX export is cut at what a sheet holds, and says so;
-// the spool files are gone afterwards.
+// the spool files are gone afterwards. Not parallel: the spool folder is the process's,
+// shared by every test.
 func TestLargeResultsDownloadWhole(t *testing.T) {
 	f := newAuthServer(t)
 	// Ten times the console's cap (guard's MaxRows) and past the sheet the test sets: what

@@ -110,6 +110,7 @@ func followProvincial(t *testing.T, app inProcess, lines []string, link string, 
 // tables' and charts' numbers is followed to its lineage, which must name the file and
 // the line (or sheet!cell) that holds it.
 func TestEveryNumberLeadsToItsSource(t *testing.T) {
+	t.Parallel()
 	w := etltest.SharedDemo(t)
 	app := newApp(t, w, etltest.Home)
 	lines := strings.Split(readFile(t, filepath.Join(etltest.DataDir(), "real", "province_annual.csv")), "\n")

@@ -18,6 +18,7 @@ import (
 // The cockpit says one thing once: beside the national rank its national change, beside
 // the group rank the group's change.
 func TestCockpitRankChangesSitBesideTheirRanks(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	differ := 0
 	for _, group := range []string{"west12", "yellow_river9", "benchmarks", "all31"} {
@@ -76,6 +77,7 @@ func targetRow(page, name string) string {
 // Targets compare and show in the tile's unit and precision, and one without provincial
 // data says why and where it is checked instead.
 func TestCockpitTargetsInTheTilesUnit(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, page := app.get("/")
 	page = html.UnescapeString(page)
@@ -105,6 +107,7 @@ func TestCockpitTargetsInTheTilesUnit(t *testing.T) {
 // Every JSON answer carries generated, from the data; pages show the notice only when
 // generated values are on them.
 func TestGeneratedIsMarkedFromTheData(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	tests := []struct {
 		api, page string
@@ -141,6 +144,7 @@ func TestGeneratedIsMarkedFromTheData(t *testing.T) {
 
 // An aggregate over a filtered set says so.
 func TestFilteredAggregateSaysFiltered(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, page := app.get("/counties?indicator=gdp&filter=poverty")
 	if !strings.Contains(page, "筛选后合计") || strings.Contains(page, "按市州汇总") {
@@ -158,6 +162,7 @@ func TestFilteredAggregateSaysFiltered(t *testing.T) {
 
 // A page's footnote lists exactly the loads whose rows fed its numbers.
 func TestFootnotesListExactlyTheLoadsBehindTheNumbers(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	tests := []struct {
 		path    string
@@ -206,6 +211,7 @@ var footFile = regexp.MustCompile(`<span class="file">([^<]*)</span>`)
 // A ledger item's footnote cites exactly the loads its lineage lists: the files that
 // described and reported it, not the newest ledgers.
 func TestItemFootnoteCitesItsReports(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for _, id := range []string{"GS-EC-0001", "GS-EC-0042"} {
 		a := getLineage(t, app, "item="+id)
@@ -226,6 +232,7 @@ func TestItemFootnoteCitesItsReports(t *testing.T) {
 
 // A campaign month without reports answers 200 and says which months have them.
 func TestCampaignUnknownMonthSaysWhichExist(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for _, p := range []string{"/campaign?month=2099-01-01", "/api/campaign?month=2099-01-01", "/campaign?month=2099-01&lang=en"} {
 		status, body := app.get(p)
@@ -238,6 +245,7 @@ func TestCampaignUnknownMonthSaysWhichExist(t *testing.T) {
 // Growth of county values says whether it is nominal or real: county GDP and incomes are
 // at current prices, so their growth is nominal (名义); population's is plain.
 func TestCountyGrowthSaysNominal(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for _, tc := range []struct{ path, want string }{
 		{"/counties?indicator=gdp", "<th>名义增速</th>"},
@@ -254,6 +262,7 @@ func TestCountyGrowthSaysNominal(t *testing.T) {
 // A target's note is in the page's language. A targets file without English notes still
 // gives the English page its note, in Chinese, marked as such.
 func TestTargetNotesInThePagesLanguage(t *testing.T) {
+	t.Parallel()
 	row := func(page, name string) string { return targetRow(html.UnescapeString(page), name) }
 	_, en := newApp(t, etltest.SharedDemo(t), etltest.Home).get("/?lang=en")
 	if r := row(en, "Per-capita GDP at 55% of national"); !strings.Contains(r, "The threshold is a ratio to the national figure") || strings.Contains(r, "阈值") {
@@ -278,6 +287,7 @@ func TestTargetNotesInThePagesLanguage(t *testing.T) {
 // (SOURCES.md), third among all provinces, and a leader reading "3/31" alone would take
 // it for a third place of Gansu's own.
 func TestTiedPlacesSaySo(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for _, c := range []struct{ path, want string }{
 		{"/?year=2024&group=all31", "3/31（3省并列）"},
@@ -313,6 +323,7 @@ func TestTiedPlacesSaySo(t *testing.T) {
 // English pages punctuate as English does: the briefing said "Real GDP growth (real)",
 // began a sentence in lower case, and the ranking joined its notes with a full-width "；".
 func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for _, c := range []struct{ path, want string }{
 		{"/?year=2024", "地区生产总值增速（实际）"},
@@ -375,6 +386,7 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 // provincial average; it was headed 高于全省平均, a verdict on a baseline the cockpit says
 // the provincial rate is not; Chinese notes take Chinese punctuation.
 func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for path, wants := range map[string][]string{
 		"/counties": {"<h3>脱贫县农民收入增速高于各县平均</h3>", "基准为各县农村居民收入增速的简单平均（未按人口加权），不是全省增速，不能据此判断目标是否达成（见驾驶舱）：",
@@ -403,6 +415,7 @@ func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
 // A unit's breakdown says what each item's value, median and spread are measured in: the
 // numbers stood alone (12.34 of what?).
 func TestScoreBreakdownSaysEachItemsUnit(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for lang, want := range map[string][]string{
 		"zh": {"<th>计量单位</th>", "<td>次/万人</td>", "<td>家/万人</td>", "<td>%</td>"},
@@ -421,6 +434,7 @@ func TestScoreBreakdownSaysEachItemsUnit(t *testing.T) {
 // the counties only) is not offered where provinces are ranked or mapped: picked for the
 // map, the cockpit lost its map and every choice of its picker without a word.
 func TestIndicatorsWithoutProvincesAreNotOffered(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, page := app.get("/ranking")
 	if strings.Contains(page, `<option value="rural_income"`) || !strings.Contains(page, `<option value="gdp_per_capita"`) {
@@ -439,6 +453,7 @@ func TestIndicatorsWithoutProvincesAreNotOffered(t *testing.T) {
 // Chinese pages punctuate in Chinese: the sources' heading read "数据来源:", the counties'
 // targets "目标完成情况 (2024)"; and the method page's English headed "applies to" "Scores".
 func TestPagesPunctuateInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for path, c := range map[string]struct{ bad, good []string }{
 		"/counties":                {[]string{"数据来源:", "目标完成情况 ("}, []string{"数据来源：", "目标完成情况（2024年）"}},
@@ -466,6 +481,7 @@ func TestPagesPunctuateInTheirLanguage(t *testing.T) {
 // A reason given in Chinese on a Chinese page is not marked as English: a parameter's bad
 // value was said in Chinese under lang="en".
 func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
+	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	_, page := app.get("/?map=nope")
 	if !strings.Contains(page, `<p class="notice" id="error-message">链接中的地图指标（map=nope）`) {
@@ -496,6 +512,7 @@ func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
 // 上移/下移 and uncoloured, it has no gap to close, and the briefing does not count a
 // leap in population as the year's progress.
 func TestASizeIsRankedWithoutBetterOrWorse(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	// Gansu's population passes twenty provinces in 2024: more places than any other
 	// indicator gains that year (GDP growth, 3).

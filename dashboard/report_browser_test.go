@@ -30,6 +30,7 @@ import (
 // submits a correction, then sends its report as a file: a ZIP renamed .csv is refused
 // beside the file field, its own file becomes the next revision.
 func TestReporterFillsSubmitsAndCorrectsInBrowser(t *testing.T) {
+	t.Parallel()
 	w := etltest.Demo(t)
 	f := newAuthServerOn(t, w, reporters(t, map[string]string{"chengguan": "620102"}), withReportFiles(t, w))
 	base := f.srv.URL

@@ -21,6 +21,7 @@ import (
 // answered 422 "fix the fields" (the CSRF check's parse had met the limit and kept an
 // empty form, and the handler's own parse then saw no error).
 func TestChunkedFormPastTheLimitIs413(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	rep, csrf := signedInReporter(t, f, "chengguan", "620102")
 	for _, path := range []string{"/report/620102/2024-05", "/report/620102/2024-06"} {
@@ -43,6 +44,7 @@ func TestChunkedFormPastTheLimitIs413(t *testing.T) {
 // the first value was taken before, found red-teaming a real server. The same form with
 // the field once is a submission.
 func TestReportFormFieldTwiceWithDifferentValues(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	rep, csrf := signedInReporter(t, f, "chengguan", "620102")
 	const month = "2024-06"
@@ -101,6 +103,7 @@ func postReportForm(t *testing.T, c *http.Client, base, unit, month string, form
 // A month older than the picker's twelve, opened by its link, is the one the picker shows
 // chosen: it showed the newest month above 2024-05's form.
 func TestAnOldMonthsReportIsTheOneItsPickerShows(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	rep, _ := signedInReporter(t, f, "chengguan", "620102")
 	page := pageBody(t, rep, f.srv.URL+"/report/620102/2024-05")

@@ -15,6 +15,7 @@ import (
 // published, its report shows the published ranks of its kind; other months stay as they
 // were.
 func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
+	t.Parallel()
 	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
 	base := f.srv.URL
 	rep, _ := signedInReporter(t, f, "chengguan", "620102")

@@ -23,7 +23,8 @@ const bigUnion = "SELECT repeat('a', 100000) AS s FROM regions UNION ALL SELECT 
 
 // With small result caps, a result far past them is stopped on every path (the SQL API's
 // JSON, CSV and Arrow, the console's CSV, XLSX and Parquet exports): the answer is a
-// result-size limit, never the result, and no spool file is left behind.
+// result-size limit, never the result, and no spool file is left behind. Not parallel: the
+// spool folder it finds empty at its end is the process's, shared by every test.
 func TestResultSizeCapHoldsOnEveryPath(t *testing.T) {
 	const limit = 1 << 20
 	f := newAuthServer(t, func(c *dashboard.Config) {
@@ -64,7 +65,7 @@ func TestResultSizeCapHoldsOnEveryPath(t *testing.T) {
 
 // The SQL API's JSON answer streams: a million rows pass through without the server holding
 // them (it held every row, 11.3 GB for 2.68 GB of JSON), and the answer is one JSON object
-// with every row.
+// with every row. Not parallel: it measures the process's heap, which other tests share.
 func TestSQLAPIJSONStreams(t *testing.T) {
 	const n = 1_000_000
 	ask := bigAnswers(t, n, dashboard.SpoolConfig{})
@@ -188,6 +189,7 @@ func TestSlowReaderDoesNotHoldOtherStatements(t *testing.T) {
 // An answer staged on a disk its budget has no room for is refused as a limit, whole: 422
 // with what it met, not a 500 (the budget is shared with the downloads being prepared).
 func TestJSONAnswerPastTheSpoolBudgetIsALimit(t *testing.T) {
+	t.Parallel()
 	ask := bigAnswers(t, 5000, dashboard.SpoolConfig{TotalBytes: 4096})
 	res, err := ask("SELECT n, label FROM big ORDER BY n")
 	if err != nil {

@@ -154,6 +154,7 @@ var sweptBadValue = regexp.MustCompile(`[?&](` + strings.Join([]string{
 // with the numbers or a reason that says what data there is, or, for a value outside a
 // parameter's choices, 400 with the reason.
 func TestSweepEveryParameterAnswers(t *testing.T) {
+	t.Parallel()
 	w := etltest.SharedDemo(t)
 	app := newApp(t, w, etltest.Home)
 	paths := sweepPaths(t, w)

@@ -214,6 +214,7 @@ func init() {
 	hooks.Exec = func(ctx context.Context, w any, stmt string, params Params) error {
 		return w.(*Warehouse).exec(ctx, stmt, params)
 	}
+	hooks.ShareCache = func(dst, src any) { dst.(*Warehouse).cache = src.(*Warehouse).cache }
 }
 
 // IsServerDSN says whether s names a ClickHouse server rather than an embedded warehouse.

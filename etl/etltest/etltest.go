@@ -81,7 +81,7 @@ var shared struct {
 func SharedDemo(tb testing.TB) *warehouse.Warehouse {
 	tb.Helper()
 	src := sharedDemo(tb)
-	w := whtest.Reopen(tb, src.Database())
+	w := whtest.ReopenSharing(tb, src)
 	tb.Cleanup(func() {
 		// One row read, where comparing every table would cost a query per table per test.
 		if v, err := w.DataVersion(context.Background()); err != nil || v != shared.version {

@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/internal/hooks"
 )
 
 var (
@@ -132,6 +133,16 @@ func Reopen(tb testing.TB, db string) *warehouse.Warehouse {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = w.Close() })
+	return w
+}
+
+// ReopenSharing is Reopen of src's database, its handle sharing src's cache of read
+// queries: tests that only read a fixture ask the engine once between them for what they
+// all show (the embedded engine runs one statement at a time for the whole process).
+func ReopenSharing(tb testing.TB, src *warehouse.Warehouse) *warehouse.Warehouse {
+	tb.Helper()
+	w := Reopen(tb, src.Database())
+	hooks.ShareCache(w, src)
 	return w
 }
 

@@ -17,6 +17,9 @@ var (
 	Query func(ctx context.Context, w any, stmt string, params ch.Params) (*ch.Result, error)
 	// Exec runs one statement that returns no rows on w, starting a new data version.
 	Exec func(ctx context.Context, w any, stmt string, params ch.Params) error
+	// ShareCache has the warehouse dst keep its read queries' results in src's cache (both
+	// *warehouse.Warehouse on one database): handles on a fixture no test writes to.
+	ShareCache func(dst, src any)
 	// StreamStarted, when set (only tests set it), is called once the embedded engine has
 	// accepted a streamed statement: a test that cancels a running statement waits for it
 	// rather than guessing how long a busy machine takes to get there.
