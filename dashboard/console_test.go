@@ -137,6 +137,15 @@ func TestConsoleInBrowser(t *testing.T) {
 			got = string(b)
 		}
 	}
+	// A statement the engine cannot read is said in the page's words, with the line, the
+	// cursor put where the engine stopped (its column counts bytes: '甘肃省' is nine of them,
+	// three characters), the engine's own words folded below; they were the engine's raw
+	// English, a list of forty expected tokens, and nothing pointed at the place.
+	s.eval(t, "document.querySelector('.CodeMirror').CodeMirror.setValue(\"SELECT code\\nFROM regions WHERE name_zh = '甘肃省' AND AND 1\"), document.getElementById('run').click(), ''")
+	waitFor(t, s, `String(document.getElementById('status').textContent === '语句有语法错误，在第 2 行（光标已移到出错处）')`, "the console to say where the statement is wrong")
+	if got := s.eval(t, `(function(){var c=document.querySelector('.CodeMirror').CodeMirror.getCursor(), d=document.getElementById('engine-detail'); return c.line+':'+c.ch+' '+d.hidden+' '+(d.textContent.indexOf('引擎原文')===0)+' '+(d.textContent.indexOf('SYNTAX_ERROR')>0)})()`); got != "1:43 false true true" {
+		t.Errorf("after a syntax error the cursor, the engine's words: %q; want 1:43 (before the 1 after AND AND), shown, headed 引擎原文", got)
+	}
 	// A refused statement is said in the page's language (it was the guard's English on the
 	// Chinese page too).
 	for _, c := range []struct{ path, want string }{

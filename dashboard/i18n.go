@@ -89,6 +89,7 @@ var labelFamilies = map[string][]string{
 	"wall_refused_":  wallRefusals,
 	// The console's refusals and limits, in Chinese only (see chineseOnly).
 	"refused_": warehouse.RefusalKinds,
+	"engine_":  engineErrorKinds,
 	"limit_":   warehouse.LimitKinds,
 }
 

@@ -213,9 +213,39 @@ func sqlFailure(err error, lang string) (int, map[string]any) {
 	case errors.As(err, &limited):
 		return http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "limit": limited.Limit, "message": limitMessage(lang, limited)}
 	case errors.As(err, &engine):
-		return http.StatusBadRequest, map[string]any{"error": err.Error()}
+		msg, line, col := engineMessage(lang, engine)
+		body := map[string]any{"error": err.Error(), "message": msg, "engine": engine.Message}
+		if line > 0 {
+			body["line"], body["col"] = line, col
+		}
+		return http.StatusBadRequest, body
 	}
 	return 0, nil
+}
+
+// engineErrors are the kinds of the engine's errors an analyst meets most, by the engine's
+// codes for them; the page says each in its language, with the engine's own words below.
+var engineErrors = map[int]string{
+	62: "syntax", 47: "unknown_name", 16: "unknown_name", 60: "unknown_table", 81: "unknown_table", 46: "unknown_function",
+	42: "arguments", 43: "types", 53: "types", 70: "types", 386: "types", 215: "aggregate", 184: "aggregate",
+}
+
+// engineErrorKinds are engineErrors' kinds and "other", for every other error.
+var engineErrorKinds = []string{"syntax", "unknown_name", "unknown_table", "unknown_function", "arguments", "types", "aggregate", "other"}
+
+// engineMessage says in lang what kind of error the engine found in a statement and, when
+// it says, on which line; line and col are where (from 1, the column in bytes of UTF-8, as
+// the engine counts; 0 when it does not say), for the console to put its cursor there.
+func engineMessage(lang string, e *warehouse.EngineError) (msg string, line, col int) {
+	kind, ok := engineErrors[e.Code()]
+	if !ok {
+		kind = "other"
+	}
+	msg = t(lang, "engine_"+kind)
+	if line, col = e.Place(); line > 0 {
+		msg += fmt.Sprintf(t(lang, "console_error_place"), line)
+	}
+	return msg, line, col
 }
 
 // refusalMessage says why the guard refused a statement in lang: the guard's own English,

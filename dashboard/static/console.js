@@ -48,7 +48,31 @@
     document.getElementById('chart-y').value = Math.min(1, result.columns.length - 1);
   }
 
+  // sayError says why a statement did not run, in the page's words; where the engine says
+  // where it stopped reading, the cursor is put there, and the engine's own words are kept
+  // folded below.
+  var detail = document.getElementById('engine-detail');
+  function sayError(j) {
+    status.textContent = j.message || j.error;
+    detail.hidden = !j.engine;
+    detail.querySelector('pre').textContent = j.engine || '';
+    if (j.line) { editor.setCursor({ line: j.line - 1, ch: charAt(editor.getLine(j.line - 1) || '', j.col) }); editor.focus(); }
+  }
+  // charAt is the index in text of the character at the engine's column col (from 1), which
+  // counts bytes of UTF-8: a line of Chinese names is three bytes a character.
+  function charAt(text, col) {
+    var bytes = 0;
+    for (var i = 0; i < text.length; i++) {
+      if (bytes >= col - 1) return i;
+      var c = text.codePointAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (c >= 0x10000) i++;
+    }
+    return text.length;
+  }
+
   document.getElementById('run').addEventListener('click', function () {
+    detail.hidden = true;
     inFlight = new AbortController();
     document.getElementById('cancel').disabled = false;
     status.textContent = L('console_running');
@@ -57,7 +81,7 @@
     post('/api/sql' + langQuery, { statement: editor.getValue(), format: 'json' }, inFlight.signal)
       .then(function (res) { return res.json().then(function (j) { return { ok: res.ok, body: j }; }); })
       .then(function (r) {
-        if (!r.ok) { status.textContent = r.body.message || r.body.error; return; }
+        if (!r.ok) { sayError(r.body); return; }
         result = r.body; page = 0; render();
         // A statement stopped at a limit after its first rows were sent ends with an error.
         status.textContent = (result.error ? (result.message || result.error) + ' — ' : '') + L('console_rows').replace('{rows}', result.rows.length).replace('{ms}', Date.now() - started) + (result.truncated ? L('console_cut') : '');
@@ -89,7 +113,7 @@
   exportFrame.addEventListener('load', function () {
     var text = exportFrame.contentDocument && exportFrame.contentDocument.body ? exportFrame.contentDocument.body.textContent : '';
     if (!text) return;
-    try { var j = JSON.parse(text); status.textContent = j.message || j.error; } catch (e) { status.textContent = text.slice(0, 300); }
+    try { sayError(JSON.parse(text)); } catch (e) { status.textContent = text.slice(0, 300); }
   });
   document.querySelectorAll('button.export').forEach(function (b) {
     b.addEventListener('click', function () {

@@ -12,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +57,39 @@ type EngineError struct {
 }
 
 func (e *EngineError) Error() string { return "clickhouse: " + e.Message }
+
+// Code is the engine's number for the error (62 for a syntax error; ClickHouse's
+// ErrorCodes), 0 when its message gives none.
+func (e *EngineError) Code() int {
+	m := engineCode.FindStringSubmatch(e.Message)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// Place is where in the statement the engine stopped reading it, from 1: a syntax error's
+// "(line 2, col 7)", or on a statement of one line, where it names no line, its "position
+// 7". The column counts bytes of UTF-8, as the engine does. 0, 0 when it does not say.
+func (e *EngineError) Place() (line, col int) {
+	if m := engineLineCol.FindStringSubmatch(e.Message); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+		return line, col
+	}
+	if m := enginePosition.FindStringSubmatch(e.Message); m != nil {
+		col, _ = strconv.Atoi(m[1])
+		return 1, col
+	}
+	return 0, 0
+}
+
+var (
+	engineCode     = regexp.MustCompile(`^Code: (\d+)\.`)
+	engineLineCol  = regexp.MustCompile(`\(line (\d+), col (\d+)\)`)
+	enginePosition = regexp.MustCompile(`failed at position (\d+)`)
+)
 
 // QuoteIdent quotes an identifier for ClickHouse. Identifiers come from jinwei's own code
 // and config (table and database names), never from requests.
