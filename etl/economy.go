@@ -286,7 +286,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	}
 	b := e.batch
 	if b.s.dry && len(b.s.preview) < previewRows {
-		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code,
+		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code, RegionZh: rh.region.NameZh,
 			Period: period, Value: value, Unit: ind.Unit})
 	}
 	iv := &warehouse.IndicatorValues.Columns

@@ -692,7 +692,7 @@ func PrintDryRun(w io.Writer, rep *Report) {
 	r := rep.Run
 	fmt.Fprintf(w, "dry run: read %d, would load %d, reject %d, no value %d, left out %d\n", r.RowsRead, r.RowsLoaded, r.RowsRejected, r.RowsNoValue, r.RowsSkipped)
 	for _, p := range rep.Preview {
-		fmt.Fprintf(w, "  line %d: %s %s %s = %s %s\n", p.Line, p.Indicator, p.Region, p.Period, strconv.FormatFloat(p.Value, 'f', -1, 64), p.Unit)
+		fmt.Fprintf(w, "  line %d: %s %s %s %s = %s %s\n", p.Line, p.Indicator, p.Region, p.RegionZh, p.Period, strconv.FormatFloat(p.Value, 'f', -1, 64), p.Unit)
 	}
 	for i, rj := range rep.Rejects {
 		if i == 20 {

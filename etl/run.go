@@ -79,6 +79,7 @@ type Report struct {
 type PreviewRow struct {
 	Line              int
 	Indicator, Region string // codes
+	RegionZh          string // the region's name, for the command line's lines
 	Period            Period
 	Value             float64
 	Unit              string // the indicator's, after conversion
