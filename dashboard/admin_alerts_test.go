@@ -120,7 +120,7 @@ func TestAlertsPage(t *testing.T) {
 	// A rule is changed from its row: the form opens with it, its roles ticked by name.
 	edit := body(t, c, f.srv.URL+"/admin/alerts?edit=gdp-rank")
 	for _, w := range []string{`<a class="edit-rule" href="/admin/alerts?edit=gdp-rank#alert-rule-form">修改</a>`, `id="rule-id" required value="gdp-rank"`,
-		`value="gdp_per_capita"`, `value="all31, west12"`, `name="roles" value="viewer"> 查看者（领导）`, `<legend>接收的角色（不选则各角色均可订阅）</legend>`} {
+		`value="gdp_per_capita"`, `value="all31, west12"`, `name="roles" value="viewer"> 查看者（领导）`, `<legend>接收的角色（不选则各角色均可订阅）</legend>`, "<h3>修改规则 gdp-rank</h3>"} {
 		if !strings.Contains(edit, w) {
 			t.Errorf("the rule to change lacks %q", w)
 		}
