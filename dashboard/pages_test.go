@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -221,6 +222,19 @@ func TestFootnoteNamesARunToWhoeverCanLookItUp(t *testing.T) {
 		got := pages[who]
 		if !strings.Contains(got, "载入于") || (want == "") != !uuid.MatchString(got) || want != "" && !strings.Contains(got, want) {
 			t.Errorf("%s's footnote names its run otherwise than %q: %s", who, want, got)
+		}
+	}
+}
+
+// An English page says its times are Beijing time (a reader abroad took them for their
+// own); a Chinese page and a wall screen do not.
+func TestEnglishPagesSayTheirClock(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for path, want := range map[string]bool{"/ranking?lang=en": true, "/ecology/items/GS-EC-0001?lang=en": true, "/ranking": false, "/ranking?lang=en&screen=wall": false} {
+		_, body, _ := get(t, srv.URL+path)
+		if got := strings.Contains(html.UnescapeString(body), `<p class="time-zone" id="time-zone">Times are Beijing time (UTC+8).</p>`); got != want {
+			t.Errorf("%s says its clock: %v, want %v", path, got, want)
 		}
 	}
 }
