@@ -244,6 +244,9 @@ func (s *Server) alertRuleSave(c echo.Context) error {
 // ruleCatalogFields are a rule's fields whose codes must name what exists.
 var ruleCatalogFields = []string{"indicators", "groups", "channels", "roles"}
 
+// unknownShown is how many unknown codes a field's fault names.
+const unknownShown = 10
+
 // checkRuleForm notes in f what is wrong with the rule r it was read as: what the rule's
 // own check refuses, and indicators, groups, channels and roles that do not exist, each
 // named (a rule on a misspelt indicator would never fire, and nobody would know). The
@@ -273,10 +276,18 @@ func (s *Server) checkRuleForm(c echo.Context, f *ruleForm, r *warehouse.AlertRu
 	if err != nil {
 		return err
 	}
+	// Each field names its first unknownShown codes and counts the rest: a form of 20,000
+	// made a page (and an audit entry) of 325 KB of them.
 	unknown := func(field string, codes []string, known func(string) bool) {
-		if bad := slices.DeleteFunc(slices.Clone(codes), known); len(bad) > 0 {
-			f.Errors.add(lang, field, fmt.Sprintf(t(lang, "alert_unknown_"+field), strings.Join(bad, t(lang, "sep_list"))))
+		bad := slices.DeleteFunc(slices.Clone(codes), known)
+		if len(bad) == 0 {
+			return
 		}
+		named := strings.Join(bad[:min(len(bad), unknownShown)], t(lang, "sep_list"))
+		if len(bad) > unknownShown {
+			named += fmt.Sprintf(t(lang, "alert_unknown_more"), len(bad)-unknownShown)
+		}
+		f.Errors.add(lang, field, fmt.Sprintf(t(lang, "alert_unknown_"+field), named))
 	}
 	unknown("indicators", r.Indicators, func(code string) bool {
 		return slices.ContainsFunc(inds, func(i warehouse.Indicator) bool { return i.Code == code })

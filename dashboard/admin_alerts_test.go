@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -124,6 +125,14 @@ func TestAlertsPage(t *testing.T) {
 		if !strings.Contains(edit, w) {
 			t.Errorf("the rule to change lacks %q", w)
 		}
+	}
+	// A flood of unknown codes is named by its first ten and a count.
+	flood := url.Values{"id": {"flood"}, "kind": {warehouse.AlertRankChange}, "indicators": {"gdp"}}
+	for i := range 5000 {
+		flood.Add("roles", fmt.Sprintf("r%d", i))
+	}
+	if page := post("/admin/alerts/rules", flood, http.StatusBadRequest); !strings.Contains(page, `id="rule-roles-error">没有这些角色：r0、r1、r2、r3、r4、r5、r6、r7、r8、r9等另外 4990 个<`) || len(page) > 200<<10 {
+		t.Errorf("5,000 unknown roles are named otherwise than the first ten and a count (page of %d bytes)", len(page))
 	}
 	if strings.Contains(edit, `name="roles" placeholder`) {
 		t.Errorf("the rule form still asks for roles as typed codes")
