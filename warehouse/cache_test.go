@@ -50,7 +50,8 @@ func TestRankingCacheServesRepeatsAndInvalidatesOnLoad(t *testing.T) {
 }
 
 // An abandoned request stops before its next engine query, and neither its error nor a
-// partial answer is kept for the next viewer.
+// partial answer is kept for the next viewer. Not parallel: it counts the engine queries of
+// the shared demo's cache, which every test's handle on it shares.
 func TestAbandonedRequestCancelsAndLeavesNothingCached(t *testing.T) {
 	w := etltest.SharedDemo(t)
 	q := warehouse.RankingQuery{Indicator: "gdp_growth", Year: 2024, Group: "west12", Home: etltest.Home}

@@ -74,7 +74,8 @@ var shared struct {
 }
 
 // SharedDemo returns a handle of the test's own on the demo data set, loaded once per test
-// process and shared by every test that calls it. Read it, never write to it: loads, DDL,
+// process and shared by every test that calls it, as is its cache of read queries (see
+// whtest.ReopenSharing). Read it, never write to it: loads, DDL,
 // ad hoc SQL (which writes its audit entry) and saved queries belong on Demo. A test that
 // wrote data through it fails when it ends, and the test process fails if any table of the
 // shared demo changed.

@@ -125,7 +125,7 @@ func OpenProcessDatabase(tb testing.TB) (*warehouse.Warehouse, error) {
 // Reopen returns a handle of the test's own on database db of the process's data directory
 // (one made by OpenProcessDatabase), closed when the test ends; the database stays. A
 // handle has its own query cache and observers, so tests sharing a database do not see each
-// other's cache hits.
+// other's cache hits (ReopenSharing's do).
 func Reopen(tb testing.TB, db string) *warehouse.Warehouse {
 	tb.Helper()
 	w, err := openEmbedded(tb, db)
@@ -138,10 +138,16 @@ func Reopen(tb testing.TB, db string) *warehouse.Warehouse {
 
 // ReopenSharing is Reopen of src's database, its handle sharing src's cache of read
 // queries: tests that only read a fixture ask the engine once between them for what they
-// all show (the embedded engine runs one statement at a time for the whole process).
+// all show (the embedded engine runs one statement at a time for the whole process), and
+// count each other's hits and misses. The handle reads the data version before it shares:
+// a handle's first reading of it starts a new generation of its cache, which would have
+// dropped every other test's results. Only for fixtures nobody writes to.
 func ReopenSharing(tb testing.TB, src *warehouse.Warehouse) *warehouse.Warehouse {
 	tb.Helper()
 	w := Reopen(tb, src.Database())
+	if _, err := w.DataVersion(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 	hooks.ShareCache(w, src)
 	return w
 }
