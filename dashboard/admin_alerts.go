@@ -68,6 +68,8 @@ type alertsView struct {
 	Names         map[string]string
 	// Scopes are what a reporting rule may assess.
 	Scopes []string
+	// Changing says the rule form's ID is an existing rule's: saving changes it.
+	Changing bool
 }
 
 // alertsForms are the page's two forms: empty, a rule to change (?edit=ID), or as they were
@@ -79,10 +81,11 @@ type alertsForms struct {
 	Error string
 }
 
-// ruleForm is the rule form as typed, its lists as written.
+// ruleForm is the rule form as typed, its lists as written; Sent says it was (a refused
+// form, shown again as it came, however empty its fields).
 type ruleForm struct {
 	ID, Kind, Indicators, Groups, Targets, Days, By, Scope string
-	Enabled                                                bool
+	Enabled, Sent                                          bool
 	Channels, Roles                                        []string
 	Errors                                                 fieldErrors
 }
@@ -97,10 +100,10 @@ func ruleFormOf(r warehouse.AlertRule) ruleForm {
 	return f
 }
 
-// subForm is the subscription form as typed; What is "kind:topic".
+// subForm is the subscription form as typed (Sent as ruleForm's); What is "kind:topic".
 type subForm struct {
 	User, What, Unit, Email string
-	Enabled                 bool
+	Enabled, Sent           bool
 	Errors                  fieldErrors
 }
 
@@ -152,7 +155,7 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 	}
 	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, alertsForms: forms, Kinds: warehouse.AlertKinds, Roles: RoleNames(),
 		Names: map[string]string{}, Scopes: []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}}
-	if v.Rule.Kind == "" {
+	if !v.Rule.Sent {
 		v.Rule = ruleForm{Enabled: true}
 		for _, r := range a.Rules {
 			if r.ID == c.QueryParam("edit") {
@@ -160,7 +163,8 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 			}
 		}
 	}
-	if v.Sub.User == "" {
+	v.Changing = slices.ContainsFunc(a.Rules, func(r warehouse.AlertRule) bool { return r.ID == v.Rule.ID })
+	if !v.Sub.Sent {
 		v.Sub = subForm{Enabled: true}
 	}
 	for _, k := range subscriptionTopics(a.Rules, v.Lang, nil, true, v.Names) {
@@ -228,7 +232,7 @@ func listOf(text string) []string {
 func (s *Server) alertRuleSave(c echo.Context) error {
 	f := ruleForm{ID: strings.TrimSpace(c.FormValue("id")), Kind: c.FormValue("kind"), Enabled: c.FormValue("enabled") != "",
 		Indicators: c.FormValue("indicators"), Groups: c.FormValue("groups"), Targets: c.FormValue("targets"), Days: strings.TrimSpace(c.FormValue("days")),
-		By: c.FormValue("by"), Scope: c.FormValue("scope"), Channels: c.Request().Form["channels"], Roles: c.Request().Form["roles"]}
+		By: c.FormValue("by"), Scope: c.FormValue("scope"), Channels: c.Request().Form["channels"], Roles: c.Request().Form["roles"], Sent: true}
 	r := warehouse.AlertRule{ID: f.ID, Kind: f.Kind, Enabled: f.Enabled, Indicators: listOf(f.Indicators), Groups: listOf(f.Groups), Targets: listOf(f.Targets),
 		By: f.By, Scope: f.Scope, Channels: f.Channels, Roles: f.Roles, Source: warehouse.RuleFromPage, UpdatedBy: currentSession(c).User}
 	what := fmt.Sprintf("save alert rule %s (%s, enabled %v)", r.ID, r.Kind, r.Enabled)
@@ -304,7 +308,7 @@ func (s *Server) checkRuleForm(c echo.Context, f *ruleForm, r *warehouse.AlertRu
 func (s *Server) subscriptionSave(c echo.Context) error {
 	ctx, lang := c.Request().Context(), pageLang(c)
 	f := subForm{User: c.FormValue("user"), What: c.FormValue("what"), Unit: strings.TrimSpace(c.FormValue("unit")),
-		Email: strings.TrimSpace(c.FormValue("email")), Enabled: c.FormValue("enabled") != ""}
+		Email: strings.TrimSpace(c.FormValue("email")), Enabled: c.FormValue("enabled") != "", Sent: true}
 	kind, topic, _ := strings.Cut(f.What, ":")
 	sub := warehouse.Subscription{User: f.User, Kind: kind, Topic: topic, Unit: f.Unit, Email: f.Email, Enabled: f.Enabled}
 	what := fmt.Sprintf("subscription of %s to %s %s %s (enabled %v)", sub.User, sub.Kind, sub.Topic, sub.Unit, sub.Enabled)

@@ -114,6 +114,10 @@ func TestAlertsPage(t *testing.T) {
 				t.Errorf("the refused rule's form in %s lacks %q", lang, w)
 			}
 		}
+		// The rule does not exist yet: the form adds it.
+		if !strings.Contains(page, map[string]string{"zh": "<h3>新增规则", "en": "<h3>Add a rule"}[lang]) {
+			t.Errorf("the refused new rule's form in %s is not headed as adding one", lang)
+		}
 		if strings.Contains(page, "is not") && lang == "zh" {
 			t.Errorf("the refused rule is explained in English on the Chinese page")
 		}
@@ -124,6 +128,14 @@ func TestAlertsPage(t *testing.T) {
 		`value="gdp_per_capita"`, `value="all31, west12"`, `name="roles" value="viewer"> 查看者（领导）`, `<legend>接收的角色（不选则各角色均可订阅）</legend>`, "<h3>修改规则 gdp-rank</h3>"} {
 		if !strings.Contains(edit, w) {
 			t.Errorf("the rule to change lacks %q", w)
+		}
+	}
+	// Every field's fault is beside it, an empty kind's too (a form sent by a script, or one
+	// cached before a change, was shown empty with a summary pointing at no field).
+	odd := post("/admin/alerts/rules", url.Values{"id": {"odd"}, "by": {"nope"}, "scope": {"nowhere"}}, http.StatusBadRequest)
+	for _, w := range []string{`id="rule-kind-error">请从列表中选择类型<`, `id="rule-by-error">请从列表中选择分组<`, `id="rule-scope-error">请从列表中选择考核对象<`, `id="rule-id" required value="odd"`} {
+		if !strings.Contains(odd, w) {
+			t.Errorf("a rule form of odd values lacks %q", w)
 		}
 	}
 	// A flood of unknown codes is named by its first ten and a count.

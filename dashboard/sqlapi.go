@@ -195,7 +195,8 @@ func (j *jsonRows) finish(c echo.Context, f *os.File, res *warehouse.Streamed, e
 // sqlFailure says how to answer a guarded statement's error: its status and a JSON body, or
 // status 0 for errors that are not the statement's nor a busy download's (those go to the
 // error handler). The body's error is the English, for scripts and logs; its message says a
-// refusal, a limit or a busy server in the language of the page that asked (?lang=).
+// refusal, a limit, a busy server or the engine's error in the language of the page that
+// asked (?lang=); an engine's error keeps its own words, and where it stopped reading.
 func sqlFailure(err error, lang string) (int, map[string]any) {
 	var (
 		refused *warehouse.RefusedError

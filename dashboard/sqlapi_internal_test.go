@@ -30,8 +30,8 @@ func TestRefusalsAndLimitsInThePagesLanguage(t *testing.T) {
 		{"a limit in English", langEn, &warehouse.LimitError{Limit: "time", Err: errors.New("Code: 159")}, "statement stopped at the time limit: Code: 159"},
 		// The engine's own errors by their kind, where they say where (they were the
 		// engine's raw English, its list of 40 expected tokens, on the Chinese page).
-		{"a syntax error", langZh, &warehouse.EngineError{Message: "Code: 62. DB::Exception: Syntax error: failed at position 62 (1) (line 2, col 50): 1. Expected one of: OR. (SYNTAX_ERROR)"},
-			"语句有语法错误，在第 2 行（光标已移到出错处）"},
+		{"a syntax error", langZh, &warehouse.EngineError{Message: "Code: 62. DB::Exception: Syntax error: failed at position 62 (1) (line 2, col 50): 1. Expected one of: OR. (SYNTAX_ERROR)", Parsed: true},
+			"语句有语法错误，在第 2 行"},
 		{"an unknown column", langEn, &warehouse.EngineError{Message: "Code: 47. DB::Exception: Unknown expression identifier `nope` in scope SELECT nope FROM regions. (UNKNOWN_IDENTIFIER)"},
 			"The statement names a column or alias that does not exist (the tables' columns are listed on the left)"},
 		{"another", langZh, &warehouse.EngineError{Message: "Code: 38. DB::Exception: Cannot parse date: value is too short. (CANNOT_PARSE_DATE)"}, "引擎未能执行此语句"},

@@ -56,7 +56,11 @@
     status.textContent = j.message || j.error;
     detail.hidden = !j.engine;
     detail.querySelector('pre').textContent = j.engine || '';
-    if (j.line) { editor.setCursor({ line: j.line - 1, ch: charAt(editor.getLine(j.line - 1) || '', j.col) }); editor.focus(); }
+    if (j.line) {
+      editor.setCursor({ line: j.line - 1, ch: charAt(editor.getLine(j.line - 1) || '', j.col) });
+      editor.focus();
+      status.textContent += L('console_cursor_there');
+    }
   }
   // charAt is the index in text of the character at the engine's column col (from 1), which
   // counts bytes of UTF-8: a line of Chinese names is three bytes a character.
@@ -118,6 +122,7 @@
   document.querySelectorAll('button.export').forEach(function (b) {
     b.addEventListener('click', function () {
       status.textContent = ''; // a refusal said before is not this export's
+      detail.hidden = true;
       var form = el('form'); form.method = 'post'; form.target = 'export-frame';
       form.action = '/api/sql/export' + langQuery;
       [['statement', editor.getValue()], ['format', b.getAttribute('data-format')], ['_csrf', csrf]].forEach(function (kv) {

@@ -54,6 +54,10 @@ type Params map[string]string
 // EngineError is an error reported by the ClickHouse engine itself.
 type EngineError struct {
 	Message string
+	// Parsed says the engine was reading the statement as the analyst wrote it (the
+	// guard's parse): a place its message names is in that statement, not in a string
+	// the engine read while running it (CAST(x, 'Array(') is a syntax error too).
+	Parsed bool
 }
 
 func (e *EngineError) Error() string { return "clickhouse: " + e.Message }
@@ -71,8 +75,12 @@ func (e *EngineError) Code() int {
 
 // Place is where in the statement the engine stopped reading it, from 1: a syntax error's
 // "(line 2, col 7)", or on a statement of one line, where it names no line, its "position
-// 7". The column counts bytes of UTF-8, as the engine does. 0, 0 when it does not say.
+// 7". The column counts bytes of UTF-8, as the engine does. 0, 0 when it does not say, or
+// the error is not of the statement's reading (see Parsed).
 func (e *EngineError) Place() (line, col int) {
+	if !e.Parsed {
+		return 0, 0
+	}
 	if m := engineLineCol.FindStringSubmatch(e.Message); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		col, _ = strconv.Atoi(m[2])

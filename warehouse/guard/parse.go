@@ -33,7 +33,7 @@ func canonicalize(run ch.RunFunc, stmt string) (string, error) {
 				msg = msg[:i] + ". " + m
 			}
 		}
-		return "", fmt.Errorf("parse statement: %w", &ch.EngineError{Message: msg})
+		return "", fmt.Errorf("parse statement: %w", &ch.EngineError{Message: msg, Parsed: true})
 	}
 	if len(res.Rows) != 1 || len(res.Rows[0]) != 3 {
 		return "", fmt.Errorf("parse statement: the engine answered %d rows", len(res.Rows))
