@@ -218,11 +218,6 @@ type badInput struct{ msg string }
 
 func (b *badInput) Error() string { return b.msg }
 
-func (s *Server) hasAccount(ctx context.Context, name string) bool {
-	_, ok := s.accounts.account(ctx, name)
-	return ok
-}
-
 // listOf reads a list typed in one field, its items separated by commas or spaces.
 func listOf(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '，' || r == '、' || r == '\n' })
@@ -316,8 +311,15 @@ func (s *Server) subscriptionSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !s.hasAccount(ctx, sub.User) {
+	account, ok := s.accounts.account(ctx, sub.User)
+	if !ok {
 		f.Errors.add(lang, "user", fmt.Sprintf(t(lang, "alert_sub_no_account"), sub.User))
+	}
+	// A rule sends to the roles it names only: a subscription of another role's account
+	// would be kept and never delivered, and nobody would know.
+	if i := slices.IndexFunc(rules, func(r warehouse.AlertRule) bool { return kind == warehouse.SubscribeAlerts && r.ID == topic }); ok && i >= 0 &&
+		len(rules[i].Roles) > 0 && !slices.Contains(rules[i].Roles, account.Role) {
+		f.Errors.add(lang, "what", fmt.Sprintf(t(lang, "alert_sub_role_left_out"), topic, roleLabel(lang, account.Role)))
 	}
 	if !slices.Contains(subscriptionTopics(rules, lang, nil, true, map[string]string{}), f.What) {
 		f.Errors.add(lang, "what", t(lang, "alert_sub_bad_what"))

@@ -150,6 +150,11 @@ func TestAlertsPage(t *testing.T) {
 		t.Errorf("the rule form still asks for roles as typed codes")
 	}
 	post("/admin/alerts/subscriptions", url.Values{"user": {"leader"}, "what": {"alerts:"}, "unit": {"620100"}, "email": {"leader@example.test"}, "enabled": {"1"}}, http.StatusOK)
+	// A rule for other roles than the account's is refused: it would never be delivered.
+	post("/admin/alerts/rules", url.Values{"id": {"leaders-only"}, "kind": {warehouse.AlertLoadFailed}, "enabled": {"1"}, "roles": {"viewer"}}, http.StatusOK)
+	if page := post("/admin/alerts/subscriptions", url.Values{"user": {"analyst"}, "what": {"alerts:leaders-only"}, "email": {"analyst@example.test"}, "enabled": {"1"}}, http.StatusBadRequest); !strings.Contains(page, `id="sub-what-error">规则 leaders-only 不发给分析员，此账户收不到<`) {
+		t.Errorf("a subscription to a rule that leaves out the account's role is not refused so: %s", between(page, `id="subscription-form"`, "</form>"))
+	}
 	refusedSub := post("/admin/alerts/subscriptions", url.Values{"user": {"nobody"}, "what": {"alerts:nope"}, "unit": {"999999"}, "email": {"not an address"}, "enabled": {"1"}}, http.StatusBadRequest)
 	for _, w := range []string{`id="sub-user-error">没有名为“nobody”的账户<`, `id="sub-what-error">请从列表中选择订阅内容<`, `id="sub-unit-error">“999999”不是本省的市州、县区或填报单位代码<`,
 		`id="sub-email-error">“not an address”不是一个邮箱地址。<`, `value="999999"`, `value="not an address"`} {
@@ -166,7 +171,7 @@ func TestAlertsPage(t *testing.T) {
 	if err := json.Unmarshal([]byte(body(t, c, f.srv.URL+"/api/admin/alerts")), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Rules) != 1 || len(got.Subscriptions) != 1 || got.Subscriptions[0].Unit != "620100" || got.Deliveries == nil {
+	if len(got.Rules) != 2 || len(got.Subscriptions) != 1 || got.Subscriptions[0].Unit != "620100" || got.Deliveries == nil {
 		t.Errorf("JSON: %+v", got)
 	}
 	audit := body(t, c, f.srv.URL+"/admin/accounts?user=ops&kind=admin&from="+time.Now().UTC().Format(time.DateOnly))
