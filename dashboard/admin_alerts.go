@@ -289,7 +289,8 @@ func (s *Server) checkRuleForm(c echo.Context, f *ruleForm, r *warehouse.AlertRu
 		f.Errors.add(lang, field, fmt.Sprintf(t(lang, "alert_unknown_"+field), named))
 	}
 	unknown("indicators", r.Indicators, func(code string) bool {
-		return slices.ContainsFunc(inds, func(i warehouse.Indicator) bool { return i.Code == code })
+		_, ok := indicatorOf(inds, code)
+		return ok
 	})
 	unknown("groups", r.Groups, func(code string) bool {
 		return slices.ContainsFunc(groups, func(g warehouse.PeerGroup) bool { return g.Code == code })

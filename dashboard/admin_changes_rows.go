@@ -36,10 +36,8 @@ type dimensionNames struct {
 
 // IndicatorName is an indicator's name in lang; "" for a code the catalog does not have.
 func (n dimensionNames) IndicatorName(code, lang string) string {
-	for _, i := range n.indicators {
-		if i.Code == code {
-			return indicatorName(i, lang)
-		}
+	if i, ok := indicatorOf(n.indicators, code); ok {
+		return indicatorName(i, lang)
 	}
 	return ""
 }
@@ -104,10 +102,8 @@ func (n dimensionNames) row(c warehouse.ValueChange, lang string) changeRow {
 	unit := ""
 	switch n.job {
 	case warehouse.JobEconomy:
-		for _, i := range n.indicators {
-			if i.Code == c.Subject {
-				r.SubjectName, unit = indicatorName(i, lang), i.Unit
-			}
+		if i, ok := indicatorOf(n.indicators, c.Subject); ok {
+			r.SubjectName, unit = indicatorName(i, lang), i.Unit
 		}
 		r.FieldName = t(lang, "value")
 	case warehouse.JobCampaign:

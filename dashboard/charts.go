@@ -78,12 +78,18 @@ func regionName(r warehouse.RankRow, lang string) string {
 
 // indicatorLabel names the indicator with that code; a code not loaded names itself.
 func indicatorLabel(inds []warehouse.Indicator, code, lang string) string {
-	for _, i := range inds {
-		if i.Code == code {
-			return indicatorName(i, lang)
-		}
+	if i, ok := indicatorOf(inds, code); ok {
+		return indicatorName(i, lang)
 	}
 	return code
+}
+
+// indicatorOf is the indicator of inds with that code.
+func indicatorOf(inds []warehouse.Indicator, code string) (warehouse.Indicator, bool) {
+	if i := slices.IndexFunc(inds, func(i warehouse.Indicator) bool { return i.Code == code }); i >= 0 {
+		return inds[i], true
+	}
+	return warehouse.Indicator{}, false
 }
 
 // indicatorName is an indicator's name in lang; a growth rate of money says whether it is

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -232,7 +234,7 @@ var engineErrors = map[int]string{
 }
 
 // engineErrorKinds are engineErrors' kinds and "other", for every other error.
-var engineErrorKinds = []string{"syntax", "unknown_name", "unknown_table", "unknown_function", "arguments", "types", "aggregate", "other"}
+var engineErrorKinds = append(slices.Compact(slices.Sorted(maps.Values(engineErrors))), "other")
 
 // engineMessage says in lang what kind of error the engine found in a statement and, when
 // it says, on which line; line and col are where (from 1, the column in bytes of UTF-8, as
