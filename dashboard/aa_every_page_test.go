@@ -17,7 +17,8 @@ import (
 // each role: each chart draws from local assets, axe-core finds no serious or critical
 // violation, the sign-in form, the navigation and the console's buttons read right, every
 // page fits a phone, nothing is requested off this machine, and screenshots of every page,
-// language, role and width are kept under test-output/screenshots. The parts run in tabs
+// language and role at the widths it is tried at are kept under test-output/screenshots
+// (the dashboards at 1920 px as a wall screen shows them, in lookWall). The parts run in tabs
 // of their own, pageTabs at once: each page waits on the server, the engine and the
 // browser in turn, so one tab alone leaves the machine idle much of the time.
 func TestEveryPageInBrowser(t *testing.T) {
