@@ -58,7 +58,9 @@ type alertsView struct {
 	page
 	AlertsAdmin
 	alertsForms
-	Kinds, Roles, Users []string
+	Roles []string
+	// Kinds are the rule kinds and Users the accounts, to choose from.
+	Kinds, Users []option
 	// Words are the page's words for rule kinds, rule sources, subscription kinds and
 	// delivery statuses, by their codes.
 	Words map[string]string
@@ -153,7 +155,7 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 	if err != nil {
 		return err
 	}
-	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, alertsForms: forms, Kinds: warehouse.AlertKinds, Roles: RoleNames(),
+	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, alertsForms: forms, Roles: RoleNames(),
 		Names: map[string]string{}, Scopes: []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}}
 	if !v.Rule.Sent {
 		v.Rule = ruleForm{Enabled: true}
@@ -180,6 +182,7 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 	v.Words = map[string]string{}
 	for _, k := range warehouse.AlertKinds {
 		v.Words[k] = t(v.Lang, "alert_kind_"+k)
+		v.Kinds = append(v.Kinds, option{Value: k, Label: v.Words[k]})
 	}
 	for _, k := range []string{warehouse.RuleFromConfig, warehouse.RuleFromPage} {
 		v.Words[k] = t(v.Lang, "alert_source_"+k)
@@ -191,9 +194,26 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 		v.Words[k] = t(v.Lang, "delivery_"+k)
 	}
 	for _, u := range s.accounts.List(c.Request().Context()) {
-		v.Users = append(v.Users, u.Name)
+		v.Users = append(v.Users, option{Value: u.Name, Label: u.Name})
+	}
+	if v.Rule.Sent {
+		v.Kinds = keepSent(v.Kinds, v.Rule.Kind)
+	}
+	if v.Sub.Sent {
+		v.Users, v.Topics = keepSent(v.Users, v.Sub.User), keepSent(v.Topics, v.Sub.What)
 	}
 	return c.Render(status, "admin_alerts.html", v)
+}
+
+// keepSent returns choices with sent first, as it was sent, when they do not offer it: a
+// refused form shows what was sent (an account or a rule deleted meanwhile, a kind of a
+// hand-made request) beside its fault, where a list without it showed its first choice as
+// chosen.
+func keepSent(choices []option, sent string) []option {
+	if sent == "" || slices.ContainsFunc(choices, func(o option) bool { return o.Value == sent }) {
+		return choices
+	}
+	return append([]option{{Value: sent, Label: sent}}, choices...)
 }
 
 // alertsDone audits a change and shows the page again: with empty forms when it was made,

@@ -157,10 +157,16 @@ func TestAlertsPage(t *testing.T) {
 	}
 	refusedSub := post("/admin/alerts/subscriptions", url.Values{"user": {"nobody"}, "what": {"alerts:nope"}, "unit": {"999999"}, "email": {"not an address"}, "enabled": {"1"}}, http.StatusBadRequest)
 	for _, w := range []string{`id="sub-user-error">没有名为“nobody”的账户<`, `id="sub-what-error">请从列表中选择订阅内容<`, `id="sub-unit-error">“999999”不是本省的市州、县区或填报单位代码<`,
-		`id="sub-email-error">“not an address”不是一个邮箱地址。<`, `value="999999"`, `value="not an address"`} {
+		`id="sub-email-error">“not an address”不是一个邮箱地址。<`, `value="999999"`, `value="not an address"`,
+		// What was sent stays chosen though the list no longer offers it (an account or a
+		// rule deleted meanwhile): the list's first entry showed as chosen instead.
+		`<option value="nobody" selected>nobody</option>`, `<option value="alerts:nope" selected>alerts:nope</option>`} {
 		if !strings.Contains(refusedSub, w) {
 			t.Errorf("the refused subscription's form lacks %q", w)
 		}
+	}
+	if page := post("/admin/alerts/rules", url.Values{"id": {"odd-kind"}, "kind": {"bogus"}}, http.StatusBadRequest); !strings.Contains(page, `<option value="bogus" selected>bogus</option>`) {
+		t.Errorf("a rule of an unknown kind comes back with another kind chosen: %s", between(page, `id="rule-kind"`, "</select>"))
 	}
 	// The subscription is listed by what it is to, in words.
 	if page := body(t, c, f.srv.URL+"/admin/alerts"); !strings.Contains(page, "<td>leader</td><td>全部预警</td><td>兰州市 620100</td>") {
