@@ -31,7 +31,16 @@ func fault(e fieldErrors, field, id string) template.HTMLAttr {
 	return template.HTMLAttr(` aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(id) + `-error"`)
 }
 
-func init() { templateFuncs["fault"] = fault }
+// faultNote is the message fault points to, beside the field with id: nothing when the
+// field's value was not refused.
+func faultNote(e fieldErrors, field, id string) template.HTML {
+	if e[field] == "" {
+		return ""
+	}
+	return template.HTML(`<span class="field-error" id="` + template.HTMLEscapeString(id) + `-error">` + template.HTMLEscapeString(e[field]) + `</span>`)
+}
+
+func init() { templateFuncs["fault"], templateFuncs["faultNote"] = fault, faultNote }
 
 // String lists the faults field by field, for the audit log.
 func (e fieldErrors) String() string {
