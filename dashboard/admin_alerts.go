@@ -68,8 +68,9 @@ type alertsView struct {
 	// suggested for it (codes and names), Names their words by their values.
 	Topics, Units []option
 	Names         map[string]string
-	// Scopes are what a reporting rule may assess.
-	Scopes []string
+	// By are how a rule may group what it finds, Scopes what a reporting rule may assess
+	// (each with an empty choice first: none).
+	By, Scopes []option
 	// Changing says the rule form's ID is an existing rule's: saving changes it.
 	Changing bool
 }
@@ -156,7 +157,12 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 		return err
 	}
 	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, alertsForms: forms, Roles: RoleNames(),
-		Names: map[string]string{}, Scopes: []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment}}
+		Names: map[string]string{}}
+	v.By = []option{{}, {Value: "city", Label: t(v.Lang, "alert_by_city")}, {Value: "unit", Label: t(v.Lang, "alert_by_unit")}}
+	v.Scopes = []option{{}}
+	for _, k := range []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment} {
+		v.Scopes = append(v.Scopes, option{Value: k, Label: t(v.Lang, "kind_"+k)})
+	}
 	if !v.Rule.Sent {
 		v.Rule = ruleForm{Enabled: true}
 		for _, r := range a.Rules {
@@ -197,7 +203,7 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 		v.Users = append(v.Users, option{Value: u.Name, Label: u.Name})
 	}
 	if v.Rule.Sent {
-		v.Kinds = keepSent(v.Kinds, v.Rule.Kind)
+		v.Kinds, v.By, v.Scopes = keepSent(v.Kinds, v.Rule.Kind), keepSent(v.By, v.Rule.By), keepSent(v.Scopes, v.Rule.Scope)
 	}
 	if v.Sub.Sent {
 		v.Users, v.Topics = keepSent(v.Users, v.Sub.User), keepSent(v.Topics, v.Sub.What)
@@ -207,10 +213,10 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 
 // keepSent returns choices with sent first, as it was sent, when they do not offer it: a
 // refused form shows what was sent (an account or a rule deleted meanwhile, a kind of a
-// hand-made request) beside its fault, where a list without it showed its first choice as
-// chosen.
+// hand-made request, nothing) beside its fault, where a list without it showed its first
+// choice as chosen.
 func keepSent(choices []option, sent string) []option {
-	if sent == "" || slices.ContainsFunc(choices, func(o option) bool { return o.Value == sent }) {
+	if slices.ContainsFunc(choices, func(o option) bool { return o.Value == sent }) {
 		return choices
 	}
 	return append([]option{{Value: sent, Label: sent}}, choices...)

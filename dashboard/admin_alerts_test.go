@@ -165,8 +165,13 @@ func TestAlertsPage(t *testing.T) {
 			t.Errorf("the refused subscription's form lacks %q", w)
 		}
 	}
-	if page := post("/admin/alerts/rules", url.Values{"id": {"odd-kind"}, "kind": {"bogus"}}, http.StatusBadRequest); !strings.Contains(page, `<option value="bogus" selected>bogus</option>`) {
-		t.Errorf("a rule of an unknown kind comes back with another kind chosen: %s", between(page, `id="rule-kind"`, "</select>"))
+	if page := post("/admin/alerts/rules", url.Values{"id": {"odd-kind"}, "kind": {"bogus"}, "by": {"village"}, "scope": {"township"}}, http.StatusBadRequest); !strings.Contains(page, `<option value="bogus" selected>bogus</option>`) ||
+		!strings.Contains(page, `<option value="village" selected>village</option>`) || !strings.Contains(page, `<option value="township" selected>township</option>`) {
+		t.Errorf("a rule of an unknown kind, by and scope comes back with others chosen: %s", between(page, `id="rule-kind"`, `id="rule-channels"`))
+	}
+	// Sent empty, a list with no empty choice shows an empty one chosen, not its first.
+	if page := post("/admin/alerts/subscriptions", url.Values{"user": {""}, "what": {""}, "email": {"a@example.test"}}, http.StatusBadRequest); strings.Count(between(page, `id="subscription-form"`, "</form>"), `<option value="" selected></option>`) != 2 {
+		t.Errorf("an empty account and topic come back as the lists' first: %s", between(page, `id="subscription-form"`, "</form>"))
 	}
 	// The subscription is listed by what it is to, in words.
 	if page := body(t, c, f.srv.URL+"/admin/alerts"); !strings.Contains(page, "<td>leader</td><td>全部预警</td><td>兰州市 620100</td>") {
