@@ -510,7 +510,8 @@ const brokenLedgerCells = `(function () {
 })()`
 
 // lookDemo opens in one language every page demo mode shows (a viewer's pages, to all) at
-// every width and laid out for paper, and the variants of the pickers.
+// desktop and phone widths (at 1920 px as a wall shows them in lookWall) and laid out for
+// paper, and the variants of the pickers.
 func (s *session) lookDemo(t *testing.T, demo, lang string) {
 	t.Helper()
 	for _, p := range dashboardPages {
@@ -701,8 +702,9 @@ var wallRotation = []string{"/", "/ranking", "/counties", "/ecology", "/campaign
 
 // lookAsRole signs in as a role and opens its pages in one language at desktop and phone
 // widths.
-// Signed in, the dashboards differ from demo mode's (every page, language and width in
-// lookDemo) in the header only: its links, the name, sign-out. The cockpit stands for them
+// Signed in, the dashboards differ from demo mode's (every page and language in lookDemo)
+// in the header (its links, the name, sign-out) and the footnotes' run ids (an admin's and
+// an analyst's). The cockpit stands for them
 // for each role, beside the role's own pages: the console for an analyst and an admin, and
 // every operator page for an admin. Every account has its own subscriptions page: a
 // leader's stands for them.
@@ -723,9 +725,9 @@ func (s *session) lookAsRole(t *testing.T, base, role, lang string, adminPages [
 		pages, nav = []struct{ name, path string }{dashboardPages[0], {"reports", "/reports"}}, -1
 	}
 	for i, p := range pages {
-		// The cockpit stands for the dashboards at desktop width: on a phone they differ
-		// from demo mode's in the menu only, which phoneMenu opens below for a role whose
-		// menu is known.
+		// The cockpit stands for the dashboards at desktop width. On a phone, phoneMenu
+		// below opens a role's menu and checks that nothing, the footnotes' run ids either,
+		// is wider than the screen; a role whose menu is not checked so is looked at there.
 		widths := []viewport{phone}
 		if p.path == "/" && nav >= 0 {
 			widths = nil
