@@ -158,8 +158,10 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 	}
 	v := alertsView{page: newPage(c, "admin", "nav_alerts"), AlertsAdmin: a, alertsForms: forms, Roles: RoleNames(),
 		Names: map[string]string{}}
-	v.By = []option{{}, {Value: "city", Label: t(v.Lang, "alert_by_city")}, {Value: "unit", Label: t(v.Lang, "alert_by_unit")}}
-	v.Scopes = []option{{}}
+	v.By, v.Scopes = []option{{}}, []option{{}}
+	for _, k := range ruleGroupings {
+		v.By = append(v.By, option{Value: k, Label: t(v.Lang, "alert_by_"+k)})
+	}
 	for _, k := range []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment} {
 		v.Scopes = append(v.Scopes, option{Value: k, Label: t(v.Lang, "kind_"+k)})
 	}
@@ -210,6 +212,9 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 	}
 	return c.Render(status, "admin_alerts.html", v)
 }
+
+// ruleGroupings are how a ledger rule may group the items it finds.
+var ruleGroupings = []string{alerts.ByCity, alerts.ByUnit}
 
 // keepSent returns choices with sent first, as it was sent, when they do not offer it: a
 // refused form shows what was sent (an account or a rule deleted meanwhile, a kind of a

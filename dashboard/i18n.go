@@ -86,6 +86,7 @@ var labelFamilies = map[string][]string{
 	"subs_brief_":    briefTopics,
 	"alert_bad_":     alerts.RuleFields,
 	"alert_unknown_": ruleCatalogFields,
+	"alert_by_":      ruleGroupings,
 	"wall_refused_":  wallRefusals,
 	// The console's refusals and limits, in Chinese only (see chineseOnly).
 	"refused_": warehouse.RefusalKinds,
