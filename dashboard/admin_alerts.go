@@ -162,7 +162,7 @@ func (s *Server) renderAlerts(c echo.Context, status int, forms alertsForms) err
 	for _, k := range ruleGroupings {
 		v.By = append(v.By, option{Value: k, Label: t(v.Lang, "alert_by_"+k)})
 	}
-	for _, k := range []string{warehouse.ScopeCity, warehouse.ScopeCounty, warehouse.ScopeDepartment} {
+	for _, k := range campaignKinds {
 		v.Scopes = append(v.Scopes, option{Value: k, Label: t(v.Lang, "kind_"+k)})
 	}
 	if !v.Rule.Sent {
@@ -350,7 +350,7 @@ func (s *Server) subscriptionSave(c echo.Context) error {
 	// A rule sends to the roles it names only: a subscription of another role's account
 	// would be kept and never delivered, and nobody would know.
 	if i := slices.IndexFunc(rules, func(r warehouse.AlertRule) bool { return kind == warehouse.SubscribeAlerts && r.ID == topic }); ok && i >= 0 &&
-		len(rules[i].Roles) > 0 && !slices.Contains(rules[i].Roles, account.Role) {
+		!rules[i].SendsTo(account.Role) {
 		f.Errors.add(lang, "what", fmt.Sprintf(t(lang, "alert_sub_role_left_out"), topic, roleLabel(lang, account.Role)))
 	}
 	if !slices.Contains(subscriptionTopics(rules, lang, nil, true, map[string]string{}), f.What) {

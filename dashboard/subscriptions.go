@@ -86,7 +86,7 @@ func (s *Server) mySubscriptions(c echo.Context) (MySubscriptions, map[string]st
 	}
 	names := map[string]string{}
 	m.Topics = subscriptionTopics(rules, lang, func(r warehouse.AlertRule) bool {
-		return r.Enabled && (len(r.Roles) == 0 || slices.Contains(r.Roles, ss.Role))
+		return r.Enabled && r.SendsTo(ss.Role)
 	}, ss.can(PermViewDashboards), names)
 	m.Units, err = s.subscribableUnits(ctx, ss, lang, names)
 	return m, names, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -62,6 +63,11 @@ type AlertRule struct {
 	Source    string    `toml:"-" json:"source"`
 	UpdatedBy string    `toml:"-" json:"updated_by"`
 	UpdatedAt time.Time `toml:"-" json:"updated_at"`
+}
+
+// SendsTo says whether the rule's alerts reach subscribers of role.
+func (r AlertRule) SendsTo(role string) bool {
+	return len(r.Roles) == 0 || slices.Contains(r.Roles, role)
 }
 
 // AlertRules lists every rule by id. Read past the page cache: rules are not data.

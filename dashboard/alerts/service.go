@@ -200,7 +200,7 @@ func (s *Service) recipients(a Alert, subs []warehouse.Subscription, roles map[s
 			continue
 		case sub.Topic != "" && sub.Topic != a.Rule.ID:
 			continue
-		case len(a.Rule.Roles) > 0 && !slices.Contains(a.Rule.Roles, role):
+		case !a.Rule.SendsTo(role):
 			continue
 		case sub.Unit != "" && !slices.ContainsFunc(a.Units, func(u string) bool { return u == sub.Unit || strings.HasPrefix(u, cityPrefix(sub.Unit)) }):
 			continue
