@@ -198,6 +198,13 @@ type runView struct {
 	Original originalView
 }
 
+// englishReasons says whether a Chinese page shows some of these rejects' reasons, or of
+// these counts' examples, in English (reasonIn), so that it says why beside them.
+func englishReasons(lang string, rejects []warehouse.Reject, counts []warehouse.ReasonCount) bool {
+	return lang != langEn && (slices.ContainsFunc(rejects, func(r warehouse.Reject) bool { return r.ReasonZh == "" }) ||
+		slices.ContainsFunc(counts, func(c warehouse.ReasonCount) bool { return c.ExampleZh == "" }))
+}
+
 // findRun is one run by id, or 404.
 func findRun(ctx context.Context, st operatorStore, id string) (warehouse.Run, error) {
 	runs, _, err := st.Loads(ctx, warehouse.LoadsQuery{RunID: id, Limit: 1})
@@ -248,7 +255,7 @@ func (s *Server) runPage(c echo.Context) error {
 // rejectColumns are an exported rejects file's columns, in the page's order.
 var rejectColumns = []warehouse.Column{
 	{Name: "line", Type: "UInt32"}, {Name: "location", Type: "String"}, {Name: "reason_code", Type: "String"},
-	{Name: "reason", Type: "String"}, {Name: "raw", Type: "String"}, {Name: "file", Type: "String"},
+	{Name: "reason", Type: "String"}, {Name: "reason_zh", Type: "String"}, {Name: "raw", Type: "String"}, {Name: "file", Type: "String"},
 }
 
 // rejectsExport sends a run's rejects (with the page's filters) as CSV or XLSX, to send back
@@ -290,7 +297,7 @@ func (s *Server) rejectsExport(c echo.Context) error {
 		}
 		chunk := make([][]any, len(rows))
 		for i, r := range rows {
-			chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.Raw, r.FilePath}
+			chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.ReasonZh, r.Raw, r.FilePath}
 		}
 		if err = enc.Rows(chunk); err != nil || cut || next == "" {
 			break

@@ -28,6 +28,7 @@ import (
 	"jinwei/etl"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // opJobs is an ETL for the operator pages: two jobs, one failing, and uploads staged and
@@ -418,13 +419,20 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	c, _ := f.signedIn(t, "ops")
 	run := "/admin/loads/" + rep.Run.ID
 	page := body(t, c, f.srv.URL+run)
-	// Each code says its kind of fault in the page's language; the reasons are the loader's
-	// English, marked so.
+	// Each code says its kind of fault in the page's language, and each reason and example
+	// is in Chinese: the page said them in English.
 	for _, want := range []string{`data-code="unknown_region"><strong>无法识别的代码或名称 <code>unknown_region</code></strong> ×150`,
-		`<strong>取值不合规 <code>bad_value</code></strong> ×2`, ">上传（ops）<", ">已提交<", `id="reasons-in-english"`, `<td lang="en">unknown region`} {
+		`<strong>取值不合规 <code>bad_value</code></strong> ×2`, ">上传（ops）<", ">已提交<", `<td>未知的地区 &#34;火星0&#34;</td>`,
+		`<span class="example">未知的地区 &#34;火星`, `<span class="example">&#34;一千&#34; 不是数字</span>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("run page lacks %q", want)
 		}
+	}
+	if strings.Contains(page, `<span lang="en">`) || strings.Contains(page, `id="reasons-in-english"`) {
+		t.Errorf("the Chinese run page shows a reason in English")
+	}
+	if en := body(t, c, f.srv.URL+run+"?lang=en"); !strings.Contains(en, `<td>unknown region &#34;火星0&#34;</td>`) {
+		t.Errorf("the English run page does not give the reasons in English")
 	}
 	lines, n := pages(t, c, f.srv.URL, run, rejectLine)
 	if len(lines) != 152 || n != 2 || lines[0] != "3" || lines[151] != "154" {
@@ -442,8 +450,9 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	}
 	recs, err := csv.NewReader(res.Body).ReadAll()
 	res.Body.Close()
-	if err != nil || len(recs) != 3 || strings.TrimPrefix(recs[0][0], "\ufeff") != "line" || recs[1][0] != "153" || recs[1][2] != "bad_value" || !strings.Contains(recs[1][4], "一千") {
-		t.Errorf("CSV export: %v %v; want a header and lines 153, 154 with code and raw row", recs, err)
+	if err != nil || len(recs) != 3 || strings.TrimPrefix(recs[0][0], "\ufeff") != "line" || recs[1][0] != "153" || recs[1][2] != "bad_value" ||
+		recs[1][3] != `"一千" is not a number` || recs[1][4] != `"一千" 不是数字` || !strings.Contains(recs[1][5], "一千") {
+		t.Errorf("CSV export: %v %v; want a header and lines 153, 154 with code, reason in both languages and raw row", recs, err)
 	}
 	res, err = c.Get(f.srv.URL + run + "/rejects?format=xlsx")
 	if err != nil {
@@ -476,6 +485,18 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	}
 	if en := body(t, c, f.srv.URL+"/admin/accounts?user=ops&kind=admin&lang=en"); !strings.Contains(en, `<td title="admin">Operator change</td>`) {
 		t.Errorf("the English audit log does not name the entries' kind")
+	}
+	// A reject stored before reasons had Chinese shows its English, marked as English, with
+	// the note that says why.
+	if err := whtest.Exec(context.Background(), f.w, `INSERT INTO etl_rejects (run_id, file_path, line, location, raw, reason, reason_code, created_at)
+		VALUES (toUUID({run:String}), 'f.csv', 155, '', 'x', 'an older reason', 'bad_value', now64(3))`, warehouse.Params{"run": rep.Run.ID}); err != nil {
+		t.Fatal(err)
+	}
+	page = body(t, c, f.srv.URL+run+"?code=bad_value")
+	for _, want := range []string{`<td><span lang="en">an older reason</span></td>`, `id="reasons-in-english"`, `<td>&#34;二&#34; 不是数字</td>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("with a reject stored without Chinese, the run page lacks %q", want)
+		}
 	}
 }
 

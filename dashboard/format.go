@@ -15,16 +15,18 @@ var templateFuncs = template.FuncMap{
 	"num":   formatNumber,
 	"exact": exactNumber,
 	// withUnit heads a column or a field with its unit: 数值（元）, "Value (yuan)".
-	"withUnit": nameWithUnit,
-	"pct":      func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
-	"inLang":   inLang,
-	"zhOnly":   zhOnly,
-	"zhIn":     zhIn,
-	"noteIn":   noteIn,
-	"clock":    clock,
-	"clockSec": clockSec,
-	"clockOf":  clockOf,
-	"day":      day,
+	"withUnit":       nameWithUnit,
+	"pct":            func(v float64) string { return strconv.FormatFloat(v*100, 'f', 1, 64) + "%" },
+	"inLang":         inLang,
+	"zhOnly":         zhOnly,
+	"zhIn":           zhIn,
+	"reasonIn":       reasonIn,
+	"englishReasons": englishReasons,
+	"noteIn":         noteIn,
+	"clock":          clock,
+	"clockSec":       clockSec,
+	"clockOf":        clockOf,
+	"day":            day,
 }
 
 // clock writes a moment as the province reads it, in Beijing time, to the minute; clockSec
@@ -70,6 +72,19 @@ func noteIn(lang, zh, en string) template.HTML {
 		return template.HTML(`<span lang="zh-CN">` + template.HTMLEscapeString(zh) + `</span> <span class="why">` + template.HTMLEscapeString(t(lang, "note_zh_only")) + `</span>`)
 	}
 	return template.HTML(template.HTMLEscapeString(inLang(lang, zh, en)))
+}
+
+// reasonIn writes why the loader refused a row in the page's language: the loader words
+// each reason in English and, where it can, in Chinese; on a Chinese page without the
+// Chinese (a reject stored before there was one), the English, marked as English.
+func reasonIn(lang, en, zh string) template.HTML {
+	switch {
+	case lang == langEn:
+		return template.HTML(template.HTMLEscapeString(en))
+	case zh != "":
+		return template.HTML(template.HTMLEscapeString(zh))
+	}
+	return template.HTML(`<span lang="en">` + template.HTMLEscapeString(en) + `</span>`)
 }
 
 // zhIn says an English page shows text that is Chinese (a ledger item's title, a note its

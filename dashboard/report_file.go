@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"cmp"
 	"jinwei/warehouse"
 )
 
@@ -168,7 +169,7 @@ func splitFileRows(rows []warehouse.ReportFileRow, u warehouse.Unit, month, lang
 		ref := fileRefusal{Line: r.Line}
 		switch {
 		case r.Problem != "":
-			ref.Location, ref.Why = r.Location, fmt.Sprintf(t(lang, "rfile_row_bad"), r.Problem)
+			ref.Location, ref.Why = r.Location, fmt.Sprintf(t(lang, "rfile_row_bad"), inLang(lang, cmp.Or(r.ProblemZh, r.Problem), r.Problem))
 		case r.UnitCode != u.Code:
 			ref.Why = fmt.Sprintf(t(lang, "rfile_row_other_unit"), r.UnitName, r.UnitCode, unitName(u, lang))
 		case r.Month != month:

@@ -35,7 +35,7 @@ func withReportFiles(t testing.TB, w *warehouse.Warehouse) func(*dashboard.Confi
 
 // sendReportFile posts a file to a unit's report page as its script does (multipart, the
 // CSRF token in a header) and returns the status and the answer.
-func sendReportFile(t *testing.T, c *http.Client, base, unit, month, csrf, name string, data []byte, asJSON bool) (int, string) {
+func sendReportFile(t *testing.T, c *http.Client, base, unit, month, csrf, name string, data []byte, query string) (int, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -46,8 +46,8 @@ func sendReportFile(t *testing.T, c *http.Client, base, unit, month, csrf, name 
 	_, _ = fw.Write(data)
 	_ = mw.Close()
 	u := base + "/report/" + unit + "/" + month + "/file"
-	if asJSON {
-		u += "?format=json"
+	if query != "" {
+		u += "?" + query
 	}
 	req, _ := http.NewRequest("POST", u, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -122,7 +122,7 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := sendReportFile(t, rep, base, "620102", month, csrf, "三抓三促月报_2024-05.csv", whole, true)
+	code, body := sendReportFile(t, rep, base, "620102", month, csrf, "三抓三促月报_2024-05.csv", whole, "format=json")
 	res := decodeFileResult(t, body)
 	if code != http.StatusOK || res.Revision != 1 || res.RefusedCount != 107 || len(res.Refused) != 50 {
 		t.Fatalf("the province's whole file: %d revision %d, %d refused (%d listed): %.500s", code, res.Revision, res.RefusedCount, len(res.Refused), body)
@@ -143,7 +143,7 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 
 	header := monthlyHeader(t)
 	own := header + "\n" + unitRow("地区", "620102", "城关区", "2024年5月", 7) + "\n"
-	code, body = sendReportFile(t, rep, base, "620102", month, csrf, "城关区5月.csv", []byte(own), true)
+	code, body = sendReportFile(t, rep, base, "620102", month, csrf, "城关区5月.csv", []byte(own), "format=json")
 	if res := decodeFileResult(t, body); code != http.StatusOK || res.Revision != 2 || res.RefusedCount != 0 {
 		t.Fatalf("own UTF-8 file: %d %s", code, body)
 	}
@@ -166,7 +166,7 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 	if err := book.Write(&xlsx); err != nil {
 		t.Fatal(err)
 	}
-	code, body = sendReportFile(t, rep, base, "620102", month, csrf, "城关区5月.xlsx", xlsx.Bytes(), true)
+	code, body = sendReportFile(t, rep, base, "620102", month, csrf, "城关区5月.xlsx", xlsx.Bytes(), "format=json")
 	if res := decodeFileResult(t, body); code != http.StatusOK || res.Revision != 3 {
 		t.Fatalf("own XLSX file: %d %s", code, body)
 	}
@@ -205,7 +205,7 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 		{"城关区.csv", "a hexadecimal value", []byte(header + "\n" + strings.Replace(unitRow("地区", "620102", "城关区", "2024年5月", 7), ",7,", ",0x1p4,", 1) + "\n"), "有字段需要修改"},
 	} {
 		v0, _ := w.DataVersion(ctx)
-		code, body := sendReportFile(t, rep, base, "620102", month, csrf, c.name, c.data, true)
+		code, body := sendReportFile(t, rep, base, "620102", month, csrf, c.name, c.data, "format=json")
 		res := decodeFileResult(t, body)
 		if code != http.StatusUnprocessableEntity || !strings.Contains(res.Error, c.want) || res.Revision != 0 {
 			t.Errorf("%s: %d %q, want 422 saying %q", c.why, code, res.Error, c.want)
@@ -229,7 +229,7 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 	}
 	// The page answer: the file's values in the form with the error beside its field, the
 	// script shown as text, never as markup.
-	code, body = sendReportFile(t, rep, base, "620102", month, csrf, "城关区.csv", []byte(script), false)
+	code, body = sendReportFile(t, rep, base, "620102", month, csrf, "城关区.csv", []byte(script), "")
 	if code != http.StatusUnprocessableEntity || strings.Contains(body, "<script>alert(2)") || !strings.Contains(body, "&lt;script&gt;alert(2)") ||
 		!strings.Contains(body, `id="e-study_sessions"`) {
 		t.Errorf("the page after a file with script: %d %.400s", code, body)
@@ -254,6 +254,14 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 	}
 	if ok != 3 || refused != 17 {
 		t.Errorf("audit log: %d files submitted, %d refused; want 3 and 17", ok, refused)
+	}
+	// A row the loader cannot read is refused in the page's words: it was said in English.
+	strange := monthlyHeader(t) + "\n" + unitRow("地区", "620102", "城关区", "2024年5月", 7) + "\n" + unitRow("地区", "629999", "火星区", "2024年5月", 7) + "\n"
+	for lang, want := range map[string]string{"": `无法读取：未知的地区代码 "629999"`, "en": `Cannot read: unknown region code "629999"`} {
+		code, body := sendReportFile(t, rep, base, "620102", month, csrf, "城关区5月.csv", []byte(strange), "format=json&lang="+lang)
+		if res := decodeFileResult(t, body); code != http.StatusOK || len(res.Refused) != 1 || res.Refused[0].Why != want {
+			t.Errorf("a row of an unknown unit (lang %q): %d %+v, want it refused saying %q", lang, code, res.Refused, want)
+		}
 	}
 }
 

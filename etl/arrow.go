@@ -22,6 +22,7 @@ func rejectsRecord(runID string, rejects []warehouse.Reject, at time.Time) arrow
 		t.Columns.Location.In(b).Append(r.Location)
 		t.Columns.Raw.In(b).Append(r.Raw)
 		t.Columns.Reason.In(b).Append(r.Reason)
+		t.Columns.ReasonZh.In(b).Append(r.ReasonZh)
 		t.Columns.ReasonCode.In(b).Append(r.Code)
 		t.Columns.CreatedAt.In(b).Append(ts)
 	}

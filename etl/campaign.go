@@ -89,26 +89,26 @@ func (c *campaignSink) cell(r fieldRow) (campaignCell, *fieldProblem) {
 	case "department", "部门":
 		kind = "department"
 	default:
-		return cl, problem(cUnitKind, "unit kind %q is not region (地区) or department (部门)", kind)
+		return cl, problem(cUnitKind, "unit kind %q is not region (地区) or department (部门)", "单位类型 %q 不是地区或部门", kind)
 	}
 	code, name := strings.TrimSpace(r.v(cUnitCode)), strings.TrimSpace(r.v(cUnit))
 	if kind == "region" {
 		region, err := c.regions.match(code, name)
 		if err != nil {
-			return cl, problem(regionField(r, cUnitCode, cUnit), "%v", err)
+			return cl, problemOf(regionField(r, cUnitCode, cUnit), err)
 		}
 		code, name = region.Code, region.NameZh
 	} else if name == "" {
-		return cl, problem(cUnit, "a department needs its name")
+		return cl, problem(cUnit, "a department needs its name", "部门须填名称")
 	} else if code == "" {
 		code = name
 	}
 	month, err := parsePeriod(r.v(cMonth))
 	if err != nil || month.Kind != "month" {
-		return cl, problem(cMonth, "month %q is not a month such as 2024-03 or 2024年3月", r.v(cMonth))
+		return cl, problem(cMonth, "month %q is not a month such as 2024-03 or 2024年3月", "月份 %q 不是 2024-03 或 2024年3月 这样的月份", r.v(cMonth))
 	}
 	if err := rules.Month(month.start(), c.l.now()); err != nil {
-		return cl, problem(cMonth, "%v", err)
+		return cl, problemOf(cMonth, err)
 	}
 	metricText, catText, _ := strings.Cut(strings.TrimSpace(r.v(cMetric)), ":")
 	metric, ok := c.metrics[metricText]
@@ -116,14 +116,14 @@ func (c *campaignSink) cell(r fieldRow) (campaignCell, *fieldProblem) {
 		metric, ok = c.metrics[c.names.get(metricText)]
 	}
 	if !ok {
-		return cl, problem(cMetric, "unknown campaign metric %q", metricText)
+		return cl, problem(cMetric, "unknown campaign metric %q", "未知的“三抓三促”指标 %q", metricText)
 	}
 	if catText == "" {
 		catText = r.v(cCategory)
 	}
 	category, err := rules.Category(catText, metric.Code)
 	if err != nil {
-		return cl, problem(cCategory, "%v", err)
+		return cl, problemOf(cCategory, err)
 	}
 	return campaignCell{kind: kind, code: code, name: name, month: month, metric: metric, category: category}, nil
 }
@@ -139,11 +139,11 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 		return noValue
 	}
 	if err != nil {
-		return problem(cValue, "%v", err)
+		return problemOf(cValue, err)
 	}
 	key := code + "|" + month.String() + "|" + metric.Code + "|" + strconv.Itoa(category)
 	if first, dup := c.seen[key]; dup {
-		return problem(cMetric, "duplicate: line %d already gives %s for %s in %s", first, metric.Code, name, month)
+		return problem(cMetric, "duplicate: line %d already gives %s for %s in %s", "重复：第 %[1]d 行已有%[3]s %[4]s 的 %[2]s 数值", first, metric.Code, name, month)
 	}
 	c.seen[key] = r.line
 	b, cm := c.batch, &warehouse.CampaignMetrics.Columns

@@ -52,7 +52,7 @@ func (l *Loader) ReadCampaignFile(ctx context.Context, path string, m *Mapping) 
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	for _, rj := range s.rejects {
-		col.rows = append(col.rows, warehouse.ReportFileRow{Line: rj.Line, Location: rj.Location, Problem: rj.Reason})
+		col.rows = append(col.rows, warehouse.ReportFileRow{Line: rj.Line, Location: rj.Location, Problem: rj.Reason, ProblemZh: rj.ReasonZh})
 	}
 	return col.rows, nil
 }

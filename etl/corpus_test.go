@@ -154,6 +154,16 @@ func TestBadFileCorpus(t *testing.T) {
 					t.Errorf("line %d rejected for %q; want %q", r.Line, r.Reason, want)
 				}
 			}
+			// Every reason is kept in Chinese too, for the operator's Chinese pages.
+			stored, err := w.Rejects(ctx, rep.Run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range stored {
+				if r.ReasonZh == "" || r.ReasonZh == r.Reason {
+					t.Errorf("line %d's reason %q is kept in Chinese as %q", r.Line, r.Reason, r.ReasonZh)
+				}
+			}
 			if tc.check != nil {
 				tc.check(t, w)
 			}

@@ -2,7 +2,6 @@ package etl
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // JobEconomy loads indicator values for regions and periods.
@@ -193,7 +193,7 @@ func (e *economySink) matchRegion(code, name string) (warehouse.Region, error) {
 			return e.regions.match(e.totals, "")
 		case role == roleSubItem:
 			if e.subItems != "load" {
-				return warehouse.Region{}, fmt.Errorf("%q is a sub-item row", name)
+				return warehouse.Region{}, reasons.New("%q is a sub-item row", "%q 是“其中”分项行", name)
 			}
 			name = rest
 		}
@@ -244,12 +244,12 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		return noValue
 	}
 	if err != nil {
-		return problem(eValue, "%v", err)
+		return problemOf(eValue, err)
 	}
 	if text := r.v(eIndicator); !e.lastIndicator.ok || text != e.lastIndicator.text {
 		ind, ok := e.indicator(text)
 		if !ok {
-			return problem(eIndicator, "unknown indicator %q", text)
+			return problem(eIndicator, "unknown indicator %q", "未知的指标 %q", text)
 		}
 		e.lastIndicator = indicatorHit{text: text, ind: ind, no: e.batch.number(warehouse.IndicatorValues.Columns.IndicatorCode, ind.Code), ok: true}
 	}
@@ -259,27 +259,27 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		if e.leftOut(r) {
 			return skipped
 		}
-		return problem(regionField(r, eRegionCode, eRegion), "%v", err)
+		return problemOf(regionField(r, eRegionCode, eRegion), err)
 	}
 	periodText := r.v(ePeriod)
 	if periodText == "" {
 		periodText = r.v(eYear)
 	}
 	if periodText == "" {
-		return problem(ePeriod, "no period")
+		return problem(ePeriod, "no period", "缺少时期")
 	}
 	pc := e.period(periodText)
-	if pc.why != "" {
-		return problem(ePeriod, "%s", pc.why)
+	if pc.why.En != "" {
+		return &fieldProblem{field: ePeriod, why: pc.why}
 	}
 	period := pc.p
 	unit := r.v(eUnit)
 	value, err = convertUnit(value, unit, ind.Unit)
 	if err != nil {
-		return problem(eUnit, "%v", err)
+		return problemOf(eUnit, err)
 	}
 	if value < 0 && isAmountUnit(ind.Unit) {
-		return problem(eValue, "%s cannot be negative (%s %s)", ind.NameZh, r.v(eValue), ind.Unit)
+		return problem(eValue, "%s cannot be negative (%s %s)", "%s不能为负数（%s %s）", ind.NameZh, r.v(eValue), ind.Unit)
 	}
 	if k := (coverKey{ind.Code, period.Kind, period.Year, rh.region.Level == "province"}); k != e.lastCover {
 		e.coverage[k], e.lastCover = true, k
@@ -337,7 +337,8 @@ func (e *economySink) flush() error {
 	}
 	for _, d := range dups {
 		for _, line := range d.Lines[1:] {
-			s.rejectDuplicate(line, fmt.Sprintf("duplicate: line %d already gives %s for %s (%s) in %s", d.Lines[0], d.Indicator, e.regions.byCode[d.Region].NameZh, d.Region, d.Period))
+			s.rejectDuplicate(line, reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已有%[3]s（%[4]s）%[5]s 的 %[2]s 数值",
+				d.Lines[0], d.Indicator, e.regions.byCode[d.Region].NameZh, d.Region, d.Period).Text)
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
@@ -374,7 +375,7 @@ func (e *economySink) insertCoverage(s *runState) error {
 // periodCheck is a period as read, or why it cannot be loaded.
 type periodCheck struct {
 	p   Period
-	why string
+	why reasons.Text
 	// no numbers the period among the file's, for keys; -1 when it is not remembered.
 	no int
 }
@@ -397,14 +398,14 @@ func (e *economySink) period(text string) periodCheck {
 	p, err := parsePeriod(text)
 	switch {
 	case err != nil:
-		c.why = err.Error()
+		c.why = reasons.Of(err)
 	case p.start().After(e.now):
-		c.why = fmt.Sprintf("period %s is in the future", p)
+		c.why = reasons.New("period %s is in the future", "时期 %s 尚未到来", p).Text
 	default:
 		c.p = p
 	}
 	if len(e.periods) < maxPeriodTexts {
-		if c.why == "" {
+		if c.why.En == "" {
 			no, ok := e.periodNos[p]
 			if !ok {
 				no = len(e.periodNos)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"jinwei/warehouse/reasons"
 )
 
 // fieldSpec is one field of a family: its header aliases for files read without a mapping,
@@ -38,7 +40,7 @@ type sink interface {
 
 type fieldProblem struct {
 	field int // index of the field at fault, -1 for the row
-	why   string
+	why   reasons.Text
 	// kind says whether the row is wrong (a reject) or holds nothing to load.
 	kind problemKind
 }
@@ -63,8 +65,14 @@ var noValue = &fieldProblem{field: -1, kind: kindNoValue}
 // skipped is a total or sub-item row left out.
 var skipped = &fieldProblem{field: -1, kind: kindSkipped}
 
-func problem(field int, format string, args ...any) *fieldProblem {
-	return &fieldProblem{field: field, why: fmt.Sprintf(format, args...)}
+// problem is field's fault, worded in English and Chinese (reasons.New).
+func problem(field int, en, zh string, args ...any) *fieldProblem {
+	return &fieldProblem{field: field, why: reasons.New(en, zh, args...).Text}
+}
+
+// problemOf is field's fault as err words it.
+func problemOf(field int, err error) *fieldProblem {
+	return &fieldProblem{field: field, why: reasons.Of(err)}
 }
 
 func (f *family) knows(name string) bool { return f.index(name) >= 0 }
@@ -191,7 +199,7 @@ func checkControl(r fieldRow) *fieldProblem {
 		v := r.v(i)
 		for j := 0; j < len(v); j++ {
 			if c := v[j]; (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
-				return problem(i, "control character U+%04X in the text", c)
+				return problem(i, "control character U+%04X in the text", "文本中有控制字符 U+%04X", c)
 			}
 		}
 	}

@@ -1,9 +1,9 @@
 package etl
 
 import (
-	"fmt"
 	"strings"
 
+	"jinwei/warehouse/reasons"
 	"jinwei/warehouse/rules"
 )
 
@@ -41,7 +41,7 @@ func convertUnit(v float64, from, to string) (float64, error) {
 	f, okF := unitScale[from]
 	t, okT := unitScale[to]
 	if !okF || !okT || f.base != t.base {
-		return 0, fmt.Errorf("unit %q cannot be converted to the indicator's unit %q", from, to)
+		return 0, reasons.New("unit %q cannot be converted to the indicator's unit %q", "单位 %q 无法换算为指标的单位 %q", from, to)
 	}
 	return v * f.scale / t.scale, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jinwei/warehouse/reasons"
 )
 
 // Period is a reporting period: a year, a quarter, a month, or a cumulative run of months
@@ -59,13 +61,13 @@ func parsePeriod(s string) (Period, error) {
 		m := reMonth.FindStringSubmatch(s)
 		p = Period{Kind: "month", Year: atoi(m[1]), No: atoi(m[2])}
 	default:
-		return Period{}, fmt.Errorf("period %q is not a year, quarter, month or 1-N月 range", s)
+		return Period{}, reasons.New("period %q is not a year, quarter, month or 1-N月 range", "时期 %q 不是年、季、月或 1-N月 累计", s)
 	}
 	if p.Year < 1949 || p.Year > 2100 {
-		return Period{}, fmt.Errorf("period %q: year %d is out of range", s, p.Year)
+		return Period{}, reasons.New("period %q: year %d is out of range", "时期 %q：年份 %d 超出范围", s, p.Year)
 	}
 	if (p.Kind == "month" || p.Kind == "ytd") && (p.No < 1 || p.No > 12) {
-		return Period{}, fmt.Errorf("period %q: month %d is out of range", s, p.No)
+		return Period{}, reasons.New("period %q: month %d is out of range", "时期 %q：月份 %d 超出范围", s, p.No)
 	}
 	return p, nil
 }
@@ -110,12 +112,12 @@ func parseDate(s string) (time.Time, error) {
 		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
 		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 		if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1949 || y > 2100 {
-			return time.Time{}, fmt.Errorf("%q is not a calendar date", s)
+			return time.Time{}, reasons.New("%q is not a calendar date", "%q 不是日历上的日期", s)
 		}
 		return t, nil
 	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 18264 && n < 73051 { // 1950–2100
 		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)), nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (want 2023-06-30 or 2023年6月30日)", s)
+	return time.Time{}, reasons.New("%q is not a date (want 2023-06-30 or 2023年6月30日)", "%q 不是日期（应写作 2023-06-30 或 2023年6月30日）", s)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // Reason codes group a run's rejects on the operator's rejects page ("unknown_region ×31")
@@ -50,4 +51,9 @@ func reasonCode(field, why string) string {
 		return warehouse.RejectConflict + "_" + field
 	}
 	return warehouse.RejectBad + "_" + field
+}
+
+// rowShape is the reason of a row whose cells do not line up with the header.
+func rowShape(cells, header int) reasons.Text {
+	return reasons.New("row has %d fields, the header has %d", "该行有 %d 个字段，表头有 %d 个", cells, header).Text
 }

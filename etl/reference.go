@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // Reference jobs load the dimensions: regions, their aliases, indicators, peer groups,
@@ -310,7 +311,7 @@ rows:
 			return fmt.Errorf("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", errFileRejected, maxReferenceRows)
 		}
 		if len(rec) != len(t.header) {
-			s.reject(line, "", "", rawLine(rec), fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(t.header)))
+			s.reject(line, "", "", rawLine(rec), rowShape(len(rec), len(t.header)))
 			continue
 		}
 		cells := make([]string, len(used))
@@ -328,13 +329,13 @@ rows:
 				continue
 			}
 			if err := c.check(cells[j]); err != nil {
-				s.reject(line, c.name, warehouse.LocationColumn+c.name, rawLine(rec), err.Error())
+				s.reject(line, c.name, warehouse.LocationColumn+c.name, rawLine(rec), reasons.Of(err))
 				continue rows
 			}
 		}
 		key := cells[0]
 		if first, dup := seen[key]; dup {
-			s.reject(line, used[0].name, warehouse.LocationColumn+used[0].name, rawLine(rec), fmt.Sprintf("duplicate: line %d already defines %s", first, key))
+			s.reject(line, used[0].name, warehouse.LocationColumn+used[0].name, rawLine(rec), reasons.New("duplicate: line %d already defines %s", "重复：第 %d 行已定义 %s", first, key).Text)
 			continue
 		}
 		var extra []FieldChange
@@ -344,7 +345,7 @@ rows:
 				return t.ambiguous
 			}
 			if err != nil {
-				s.reject(line, "", "", rawLine(rec), err.Error())
+				s.reject(line, "", "", rawLine(rec), reasons.Of(err))
 				continue
 			}
 		}
@@ -419,14 +420,14 @@ func (m *membersBatch) flush() error {
 
 func checkNotEmpty(v string) error {
 	if v == "" {
-		return fmt.Errorf("is empty")
+		return reasons.New("is empty", "为空")
 	}
 	return nil
 }
 
 func checkRegionCode(v string) error {
 	if len(v) != 6 || strings.Trim(v, "0123456789") != "" {
-		return fmt.Errorf("region code %q is not six digits", v)
+		return reasons.New("region code %q is not six digits", "地区代码 %q 不是六位数字", v)
 	}
 	return nil
 }
@@ -444,28 +445,28 @@ func checkNonNegative(v string) error {
 		return err
 	}
 	if n < 0 {
-		return fmt.Errorf("%s is negative", v)
+		return reasons.New("%s is negative", "%s 是负数", v)
 	}
 	return nil
 }
 
 func checkMonths(v string) error {
 	if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 24 {
-		return fmt.Errorf("%q is not a number of months from 0 to 24", v)
+		return reasons.New("%q is not a number of months from 0 to 24", "%q 不是 0 到 24 之间的月数", v)
 	}
 	return nil
 }
 
 func checkYear(v string) error {
 	if n, err := strconv.Atoi(v); err != nil || n < 1949 || n > 2100 {
-		return fmt.Errorf("%q is not a year", v)
+		return reasons.New("%q is not a year", "%q 不是年份", v)
 	}
 	return nil
 }
 
 func checkFlag(v string) error {
 	if v != "" && v != "0" && v != "1" {
-		return fmt.Errorf("flag %q is not 0 or 1", v)
+		return reasons.New("flag %q is not 0 or 1", "标志 %q 不是 0 或 1", v)
 	}
 	return nil
 }
@@ -473,7 +474,7 @@ func checkFlag(v string) error {
 func checkOneOf(allowed ...string) func(string) error {
 	return func(v string) error {
 		if !slices.Contains(allowed, v) {
-			return fmt.Errorf("%q is not one of %s", v, strings.Join(allowed, ", "))
+			return reasons.New("%q is not one of %s", "%q 不是以下之一：%s", v, strings.Join(allowed, ", "))
 		}
 		return nil
 	}

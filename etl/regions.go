@@ -1,10 +1,10 @@
 package etl
 
 import (
-	"fmt"
 	"strings"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // regionSuffixes are administrative suffixes a file may add or leave off (甘肃省/甘肃,
@@ -46,15 +46,15 @@ func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
 	if code != "" {
 		r, ok := m.byCode[normalizeCode(code)]
 		if !ok {
-			return warehouse.Region{}, fmt.Errorf("unknown region code %q", code)
+			return warehouse.Region{}, reasons.New("unknown region code %q", "未知的地区代码 %q", code)
 		}
 		if name != "" && !m.sameRegion(r, name) {
-			return warehouse.Region{}, fmt.Errorf("region code %s is %s, but the row names %q", r.Code, r.NameZh, name)
+			return warehouse.Region{}, reasons.New("region code %s is %s, but the row names %q", "地区代码 %s 是%s，该行写的却是 %q", r.Code, r.NameZh, name)
 		}
 		return r, nil
 	}
 	if name == "" {
-		return warehouse.Region{}, fmt.Errorf("no region code or name")
+		return warehouse.Region{}, reasons.New("no region code or name", "缺少地区代码或名称")
 	}
 	found := m.byName[name]
 	if len(found) == 0 {
@@ -75,7 +75,7 @@ func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
 	}
 	switch len(found) {
 	case 0:
-		return warehouse.Region{}, fmt.Errorf("unknown region %q", name)
+		return warehouse.Region{}, reasons.New("unknown region %q", "未知的地区 %q", name)
 	case 1:
 		return found[0], nil
 	}
@@ -83,7 +83,7 @@ func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
 	for i, r := range found {
 		codes[i] = r.Code + " " + r.NameZh
 	}
-	return warehouse.Region{}, fmt.Errorf("region name %q is ambiguous (%s): give the code", name, strings.Join(codes, ", "))
+	return warehouse.Region{}, reasons.New("region name %q is ambiguous (%s): give the code", "地区名称 %q 有多个（%s）：请填写代码", name, strings.Join(codes, ", "))
 }
 
 func (m *regionMatcher) sameRegion(r warehouse.Region, name string) bool {

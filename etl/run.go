@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // Loader runs ETL jobs against a warehouse.
@@ -148,20 +149,20 @@ func (s *runState) insert(table string, rec arrow.RecordBatch) error {
 }
 
 // rejectDuplicate records a row found to repeat an earlier one after it was inserted.
-func (s *runState) rejectDuplicate(line int, reason string) {
+func (s *runState) rejectDuplicate(line int, reason reasons.Text) {
 	s.reject(line, "", "", "", reason)
 }
 
 // reject records a rejected row; field names the field at fault ("" for the whole row),
 // which with the reason gives the reject's reason code.
-func (s *runState) reject(line int, field, location, raw, reason string) {
+func (s *runState) reject(line int, field, location, raw string, reason reasons.Text) {
 	s.run.RowsRejected++
-	code := reasonCode(field, reason)
+	code := reasonCode(field, reason.En)
 	if s.keepRejects > 0 {
 		// A preview lists a line's values refused for one reason once: its 1,000 rejects
 		// were 40 lines of a wide file, each said 25 times.
 		if n := len(s.rejects); n > 0 {
-			if last := &s.rejects[n-1]; last.Line == line && last.Location == location && last.Code == code && last.Reason == reason {
+			if last := &s.rejects[n-1]; last.Line == line && last.Location == location && last.Code == code && last.Reason == reason.En {
 				last.Values++
 				return
 			}
@@ -169,10 +170,10 @@ func (s *runState) reject(line int, field, location, raw, reason string) {
 		if len(s.rejects) >= s.keepRejects {
 			return // counted; a preview lists the first ones only
 		}
-		s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason, Code: code, Values: 1})
+		s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason.En, ReasonZh: reason.Zh, Code: code, Values: 1})
 		return
 	}
-	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason, Code: code})
+	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason.En, ReasonZh: reason.Zh, Code: code})
 }
 
 // MaxPreviewRejects is how many rejected rows a dry run (an upload's preview) keeps: a

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 	"jinwei/warehouse/whtest"
 )
 
@@ -338,9 +339,9 @@ func TestAPreviewListsALinesRefusedValuesOnce(t *testing.T) {
 			s.line = line
 			for range 25 {
 				s.run.RowsRead++
-				s.reject(line, "region", "column 地区", "火星,1,2", `unknown region "火星"`)
+				s.reject(line, "region", "column 地区", "火星,1,2", reasons.Text{En: `unknown region "火星"`})
 			}
-			s.reject(line, "value", "column 2024", "火星,1,2", `"x" is not a number`)
+			s.reject(line, "value", "column 2024", "火星,1,2", reasons.Text{En: `"x" is not a number`})
 			s.run.RowsRead++
 		}
 		if keep == 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // fieldRow is one record of a family's fields (by the family's field order), with where
@@ -153,7 +154,7 @@ type rowProblem struct {
 	line  int
 	sheet string
 	raw   string
-	why   string
+	why   reasons.Text
 }
 
 func newTable(rr rowReader, m *Mapping, fam *family) *table {
@@ -444,10 +445,10 @@ func filled(cells []string) int {
 // split turns one data row into field rows on the queue.
 func (t *table) split(src sourceRow) *rowProblem {
 	if t.m.Wide == nil && src.sheet == "" && len(src.cells) != len(t.header) {
-		return &rowProblem{line: src.line, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d (a cut-off or misquoted line?)", len(src.cells), len(t.header))}
+		return &rowProblem{line: src.line, raw: rawLine(src.cells), why: reasons.New("row has %d fields, the header has %d (a cut-off or misquoted line?)", "该行有 %d 个字段，表头有 %d 个（行被截断或引号不配对？）", len(src.cells), len(t.header)).Text}
 	}
 	if len(src.cells) > len(t.header) && !blank(src.cells[len(t.header):]) {
-		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: fmt.Sprintf("row has %d fields, the header has %d", len(src.cells), len(t.header))}
+		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: rowShape(len(src.cells), len(t.header))}
 	}
 	if t.m.Wide == nil {
 		t.queue = append(t.queue, fieldRow{line: src.line, sheet: src.sheet, col: -1, cells: src.cells, lay: t.lay, clean: src.clean && t.lay.baseClean})

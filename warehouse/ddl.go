@@ -68,7 +68,7 @@ var (
 	addColumnRe  = regexp.MustCompile(`(?i)\bADD\s+COLUMN\s+IF\s+NOT\s+EXISTS\b`)
 	// projectionRe finds a projection's statements. A server older than 21.6 has no
 	// projections; they only speed up the dashboards' queries, which need a current server.
-	projectionRe = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+\w+\s+(ADD|MATERIALIZE)\s+PROJECTION\b`)
+	projectionRe = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+\w+\s+(ADD|DROP|MATERIALIZE)\s+PROJECTION\b`)
 )
 
 // compatDDL writes stmt for a server older than 20.1: DateTime64 becomes DateTime (whole

@@ -130,8 +130,7 @@ func (w *Warehouse) RejectsPage(ctx context.Context, q RejectsQuery) ([]Reject, 
 	}
 	var out []Reject
 	err = res.each(func(rr *rowReader) {
-		out = append(out, Reject{FilePath: rr.str("file_path"), Line: rr.int("line"), Location: rr.str("location"),
-			Raw: rr.str("raw"), Reason: rr.str("reason"), Code: rr.str("reason_code")})
+		out = append(out, readReject(rr))
 	})
 	if err != nil || len(out) < q.Limit {
 		return out, "", err
@@ -139,10 +138,11 @@ func (w *Warehouse) RejectsPage(ctx context.Context, q RejectsQuery) ([]Reject, 
 	return out, strconv.Itoa(out[len(out)-1].Line), nil
 }
 
-// ReasonCount is how many of a run's rejects have one reason code, with an example text.
+// ReasonCount is how many of a run's rejects have one reason code, with an example text
+// in English and, where it has one, in Chinese.
 type ReasonCount struct {
-	Code, Example string
-	Count         int
+	Code, Example, ExampleZh string
+	Count                    int
 }
 
 // RejectReasons groups a run's rejects by reason code, the most frequent first.
@@ -157,7 +157,7 @@ func (w *Warehouse) RejectReasons(ctx context.Context, runID string) ([]ReasonCo
 	}
 	var out []ReasonCount
 	err = res.each(func(rr *rowReader) {
-		out = append(out, ReasonCount{Code: rr.str("reason_code"), Example: rr.str("example"), Count: rr.int("n")})
+		out = append(out, ReasonCount{Code: rr.str("reason_code"), Example: rr.str("example"), ExampleZh: rr.str("example_zh"), Count: rr.int("n")})
 	})
 	return out, err
 }

@@ -55,7 +55,7 @@ type Submission struct {
 
 // ReportFileRow is one value of a unit's own file in the monthly report's layout, as the
 // ETL's campaign reader read it: whose, which month and cell, the value as written, and
-// Problem, why a load would reject the row.
+// Problem, why a load would reject the row (ProblemZh, in Chinese where it is worded so).
 type ReportFileRow struct {
 	Line     int
 	Location string
@@ -66,6 +66,8 @@ type ReportFileRow struct {
 	Category int
 	Value    string
 	Problem  string
+	// ProblemZh is Problem in Chinese; empty where the reason has no Chinese wording.
+	ProblemZh string
 }
 
 // ReportEvent is one step of a unit's report of a month.

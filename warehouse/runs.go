@@ -103,6 +103,9 @@ type Reject struct {
 	Location string
 	Raw      string
 	Reason   string
+	// ReasonZh is the reason in Chinese; empty where it has no Chinese wording (a reject
+	// stored before there was one, or a reason quoting another program's error).
+	ReasonZh string
 	// Code is the reason as a code of one vocabulary (etl's reason codes), for grouping.
 	Code string
 	// Values, in an upload's preview, is how many of the line's values the reason refused
@@ -229,16 +232,15 @@ func (w *Warehouse) Rejects(ctx context.Context, runID string) ([]Reject, error)
 	}
 	var out []Reject
 	err = res.each(func(rr *rowReader) {
-		out = append(out, Reject{
-			FilePath: rr.str("file_path"),
-			Line:     rr.int("line"),
-			Location: rr.str("location"),
-			Raw:      rr.str("raw"),
-			Reason:   rr.str("reason"),
-			Code:     rr.str("reason_code"),
-		})
+		out = append(out, readReject(rr))
 	})
 	return out, err
+}
+
+// readReject is a reject as run_rejects and rejects_page give it.
+func readReject(rr *rowReader) Reject {
+	return Reject{FilePath: rr.str("file_path"), Line: rr.int("line"), Location: rr.str("location"), Raw: rr.str("raw"),
+		Reason: rr.str("reason"), ReasonZh: rr.str("reason_zh"), Code: rr.str("reason_code")}
 }
 
 func readRuns(res *Result) ([]Run, error) {

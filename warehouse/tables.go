@@ -187,6 +187,7 @@ type ETLRejectColumns struct {
 	RunID, FilePath                   text
 	Line                              u32
 	Location, Raw, Reason, ReasonCode text
+	ReasonZh                          text
 	CreatedAt                         timestamp
 }
 
@@ -225,7 +226,7 @@ var (
 	})
 	ETLRejects = table("etl_rejects", func(cs *columns) ETLRejectColumns {
 		return ETLRejectColumns{RunID: str(cs, "run_id"), FilePath: str(cs, "file_path"), Line: uint32Col(cs, "line"),
-			Location: str(cs, "location"), Raw: str(cs, "raw"), Reason: str(cs, "reason"), ReasonCode: str(cs, "reason_code"),
+			Location: str(cs, "location"), Raw: str(cs, "raw"), Reason: str(cs, "reason"), ReasonCode: str(cs, "reason_code"), ReasonZh: str(cs, "reason_zh"),
 			CreatedAt: loadedAtCol(cs, "created_at")}
 	})
 )

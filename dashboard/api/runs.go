@@ -41,12 +41,13 @@ type Reject struct {
 	Location string `json:"Location"`
 	Raw      string `json:"Raw"`
 	Reason   string `json:"Reason"`
+	ReasonZh string `json:"ReasonZh"`
 	Code     string `json:"Code"`
 }
 
 // Rejects are rejects' JSON shapes.
 func Rejects(in []warehouse.Reject) []Reject {
 	return each(in, func(r warehouse.Reject) Reject {
-		return Reject{FilePath: r.FilePath, Line: r.Line, Location: r.Location, Raw: r.Raw, Reason: r.Reason, Code: r.Code}
+		return Reject{FilePath: r.FilePath, Line: r.Line, Location: r.Location, Raw: r.Raw, Reason: r.Reason, ReasonZh: r.ReasonZh, Code: r.Code}
 	})
 }

@@ -2,23 +2,24 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"jinwei/warehouse/reasons"
 )
 
 // ErrMissing marks a cell that statistics offices use to say "no data".
-var ErrMissing = errors.New("no value")
+var ErrMissing = reasons.New("no value", "没有数值")
 
 // ErrNotNumber is text that reads as no number, or as no finite one.
-var ErrNotNumber = errors.New("not a number")
+var ErrNotNumber = reasons.New("not a number", "不是数字")
 
 // ErrHuge is a number past any statistic (beyond ±1e300, or past what a float holds): it
 // is no number a table means, so it is ErrNotNumber too, but a form can say "too large".
-var ErrHuge = fmt.Errorf("%w: too large to be a statistic", ErrNotNumber)
+var ErrHuge = reasons.New("%w: too large to be a statistic", "%w：大得不像任何统计数", ErrNotNumber)
 
 // missingMarks are what statistics tables print for "no data".
 var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true,
@@ -43,23 +44,23 @@ func ParseNumber(s string) (float64, error) {
 		// A comma groups thousands; "3,5" (a decimal comma) or "1,2,3" is no number we
 		// can read without guessing, and reading it as 35 or 123 would be a guess.
 		if !groupedNumber.MatchString(clean) {
-			return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
+			return 0, reasons.New("%q is %w", "%q %w", s, ErrNotNumber)
 		}
 		clean = strings.ReplaceAll(clean, ",", "")
 	}
 	// strconv also reads hexadecimal ("0x1p4"), underscores, "Inf" and "NaN": none is how
 	// a statistics table writes a number.
 	if !decimalNumber.MatchString(clean) {
-		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
+		return 0, reasons.New("%q is %w", "%q %w", s, ErrNotNumber)
 	}
 	// The pattern leaves strconv only numbers, finite or past a float's range (±Inf with
 	// ErrRange); the sign of a huge one is returned with ErrHuge.
 	v, err := strconv.ParseFloat(clean, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
+		return 0, reasons.New("%q is %w", "%q %w", s, ErrNotNumber)
 	}
 	if v > 1e300 || v < -1e300 {
-		return math.Copysign(math.Inf(1), v), fmt.Errorf("%q is %w", s, ErrHuge)
+		return math.Copysign(math.Inf(1), v), reasons.New("%q is %w", "%q %w", s, ErrHuge)
 	}
 	return v, nil
 }

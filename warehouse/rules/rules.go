@@ -5,11 +5,12 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"jinwei/warehouse/reasons"
 )
 
 // ProblemCategories are the seven kinds of problem the speech names, in its order (1–7).
@@ -27,7 +28,7 @@ func Category(text, metric string) (int, error) {
 	text = strings.TrimSpace(text)
 	if !byCategory[metric] {
 		if text != "" && text != "0" {
-			return 0, fmt.Errorf("metric %s is not counted by problem category", metric)
+			return 0, reasons.New("metric %s is not counted by problem category", "指标 %s 不按问题类别统计", metric)
 		}
 		return 0, nil
 	}
@@ -39,7 +40,7 @@ func Category(text, metric string) (int, error) {
 			return i + 1, nil
 		}
 	}
-	return 0, fmt.Errorf("metric %s needs a problem category 1–7 or its name, got %q", metric, text)
+	return 0, reasons.New("metric %s needs a problem category 1–7 or its name, got %q", "指标 %s 需填问题类别 1–7 或其名称，文件中是 %q", metric, text)
 }
 
 // Value reads one campaign value as written: a finite number, not negative (every campaign
@@ -49,19 +50,19 @@ func Value(text, metricName, unit string) (float64, error) {
 	v, err := ParseNumber(text)
 	switch {
 	case errors.Is(err, ErrHuge) && v < 0:
-		return 0, fmt.Errorf("%s %w (%s)", metricName, ErrNegative, text)
+		return 0, reasons.New("%s %w (%s)", "%s%w（%s）", metricName, ErrNegative, text)
 	case errors.Is(err, ErrHuge):
-		return 0, fmt.Errorf("%s %w (%s)", metricName, ErrTooLarge, text)
+		return 0, reasons.New("%s %w (%s)", "%s%w（%s）", metricName, ErrTooLarge, text)
 	case err != nil:
 		return 0, err
 	}
 	switch {
 	case v < 0:
-		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrNegative, v)
+		return 0, reasons.New("%s %w (%v)", "%s%w（%v）", metricName, ErrNegative, v)
 	case v > MaxValue:
-		return 0, fmt.Errorf("%s %w (%v)", metricName, ErrTooLarge, v)
+		return 0, reasons.New("%s %w (%v)", "%s%w（%v）", metricName, ErrTooLarge, v)
 	case Counts(unit) && v != math.Trunc(v):
-		return 0, fmt.Errorf("%s is counted in %s and %w (%v)", metricName, unit, ErrNotWhole, v)
+		return 0, reasons.New("%s is counted in %s and %w (%v)", "%s以“%s”计，%w（%v）", metricName, unit, ErrNotWhole, v)
 	case v == 0:
 		return 0, nil // "-0" is zero, never a value that prints as "-0"
 	}
@@ -82,22 +83,22 @@ var countUnits = map[string]bool{"次": true, "项": true, "个": true, "家": t
 func Counts(unit string) bool { return countUnits[unit] }
 
 // ErrNegative is a negative campaign value.
-var ErrNegative = errors.New("cannot be negative")
+var ErrNegative = reasons.New("cannot be negative", "不能为负数")
 
 // ErrTooLarge is a campaign value above MaxValue.
-var ErrTooLarge = errors.New("is larger than any unit reports in a month")
+var ErrTooLarge = reasons.New("is larger than any unit reports in a month", "超过任何单位一个月可能报的数")
 
 // ErrNotWhole is a fractional value of a metric that counts things.
-var ErrNotWhole = errors.New("must be a whole number")
+var ErrNotWhole = reasons.New("must be a whole number", "须为整数")
 
 // ErrFutureMonth is a report of a month that has not begun.
-var ErrFutureMonth = errors.New("is in the future")
+var ErrFutureMonth = reasons.New("is in the future", "尚未到来")
 
 // Month checks a reported month (its first day) against now: a month that has not begun
 // cannot be reported.
 func Month(month, now time.Time) error {
 	if month.After(now) {
-		return fmt.Errorf("month %s %w", month.Format("2006-01"), ErrFutureMonth)
+		return reasons.New("month %s %w", "月份 %s %w", month.Format("2006-01"), ErrFutureMonth)
 	}
 	return nil
 }

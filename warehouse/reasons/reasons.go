@@ -1,0 +1,78 @@
+// Package reasons says why a value or a row was refused in the two languages its readers
+// use: English, which the loader's log, the command line and the stored reason read, and
+// Chinese, kept beside it for the operator's Chinese pages. It owns a reason's two wordings
+// and how one reason nests in another ("found date: …"); it never decides what is refused
+// (the etl and rules checks do) nor which language a page shows (the dashboard does).
+package reasons
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Text is one reason in both languages; Zh is empty where no Chinese wording exists (a
+// reason stored before there was one, or one that quotes an error from elsewhere).
+type Text struct{ En, Zh string }
+
+// Error is a reason as an error: its message is the English wording.
+type Error struct {
+	Text
+	wrapped []error
+}
+
+func (e *Error) Error() string { return e.En }
+
+// Unwrap gives the errors New wrapped with %w, so errors.Is finds a sentinel through the
+// reason (a form tells "negative" from "too large" so).
+func (e *Error) Unwrap() []error { return e.wrapped }
+
+// New words a reason: en and zh say the same thing with the same arguments (zh may take
+// them in another order, %[2]s). An argument that is an error or a Text is written in each
+// language as its own wording; one with no Chinese (an error from elsewhere) leaves the
+// whole reason without Chinese, so a page shows it whole in English rather than half in
+// each. %w wraps its argument, as in fmt.Errorf.
+func New(en, zh string, args ...any) *Error {
+	e := &Error{}
+	enArgs, zhArgs := make([]any, len(args)), make([]any, len(args))
+	whole := true
+	for i, a := range args {
+		t, isText := textOf(a)
+		if !isText {
+			enArgs[i], zhArgs[i] = a, a
+			continue
+		}
+		enArgs[i], zhArgs[i] = t.En, t.Zh
+		whole = whole && t.Zh != ""
+	}
+	if strings.Contains(en, "%w") {
+		for _, a := range args {
+			if err, ok := a.(error); ok {
+				e.wrapped = append(e.wrapped, err)
+			}
+		}
+	}
+	e.En = fmt.Sprintf(strings.ReplaceAll(en, "%w", "%v"), enArgs...)
+	if whole {
+		e.Zh = fmt.Sprintf(strings.ReplaceAll(zh, "%w", "%v"), zhArgs...)
+	}
+	return e
+}
+
+// Of is err's reason: its own if err is a reason (not one wrapped in other words), else
+// its message in English only.
+func Of(err error) Text {
+	if e, ok := err.(*Error); ok {
+		return e.Text
+	}
+	return Text{En: err.Error()}
+}
+
+func textOf(a any) (Text, bool) {
+	switch v := a.(type) {
+	case Text:
+		return v, true
+	case error:
+		return Of(v), true
+	}
+	return Text{}, false
+}
