@@ -107,7 +107,7 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 			DataRows: 2, Cut: name == "b.csv", Indicators: []string{"gdp", "no_such"}}},
 		Notes: []dashboard.StagedNote{{Kind: warehouse.NoteTotalsLeftOut, Text: "合计"}},
 		DryRun: &dashboard.JobResult{Run: warehouse.Run{RowsRead: 27, RowsLoaded: 1, RowsRejected: 26}, Rejects: []warehouse.Reject{
-			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, Code: "unknown_region", Values: 25},
+			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, ReasonZh: `未知的地区代码 "999999"`, Code: "unknown_region", Values: 25},
 			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
 		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", PeriodKind: "ytd", Year: 2025, PeriodNo: 3, Value: 1349083.5, Unit: "亿元"}},
 		Refusal: refusal, Refused: refusal != ""}, nil
@@ -689,11 +689,13 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	if res.StatusCode != http.StatusOK || strings.Count(page, `class="staged"`) != 2 {
 		t.Fatalf("upload preview: %d, %d staged files\n%s", res.StatusCode, strings.Count(page, `class="staged"`), page)
 	}
-	// A reject's kind is said in the reader's words, as on a run's page, its English reason marked so.
+	// A reject's kind and reason are said in the reader's words, as on a run's page (the
+	// reason was the loader's English); a reason without Chinese is its English, marked so,
+	// with the note.
 	// A line's values refused for one reason are one row, with their count; all 26 are
 	// listed, so no note says only the first are.
 	// Where a reject is, in the reader's words (it said "column region_code").
-	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td lang="en">unknown region code`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝",
+	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td>未知的地区代码 &#34;999999&#34;</td>`, `<td><span lang="en">&#34;x&#34; is not a number</span></td>`, `id="reasons-in-english"`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝",
 		"<td>“region_code”列</td>", "<td>“2024”列</td>",
 		// The refusal is the loader's English, marked so as a reject's reason is.
 		`将被拒绝：<span lang="en">file rejected: 1 of the 2 values with a number rejected`, "<small>（载入程序记录的英文原文）</small>"} {

@@ -191,14 +191,14 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 			for _, m := range strings.Fields(field(rec, t.column("members"))) {
 				m = strings.ReplaceAll(m, "{home}", home)
 				if !known[m] {
-					return nil, fmt.Errorf("member %q is not a known region code", m)
+					return nil, reasons.New("member %q is not a known region code", "成员 %q 不是已知的地区代码", m)
 				}
 				if !slices.Contains(codes, m) {
 					codes = append(codes, m)
 				}
 			}
 			if len(codes) == 0 {
-				return nil, fmt.Errorf("group %s has no members", code)
+				return nil, reasons.New("group %s has no members", "对比组 %s 没有成员", code)
 			}
 			for _, m := range codes {
 				members.add(code, m, false)
