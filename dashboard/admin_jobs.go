@@ -54,6 +54,8 @@ type StagedUpload struct {
 	// Changes, for a dimension file, are what it would change in its table.
 	Changes *StagedChanges
 	Refusal string
+	// RefusalZh is Refusal in Chinese; empty where it has no Chinese wording.
+	RefusalZh string
 	// Refused says the load would refuse the file itself: it is offered no load.
 	Refused bool
 }

@@ -90,9 +90,14 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 				{Line: 2, Key: "gdp", NameZh: "地区生产总值", NameEn: "GDP", Fields: []dashboard.StagedField{{Column: "direction", Old: "1", New: "-1"}, {Column: "name_en", Old: "", New: "Gross product"}}}},
 				slices.Repeat([]dashboard.StagedChange{{Line: 3, Key: "new_one", Added: true}}, 49)...)}}, nil
 	}
-	refusal := ""
-	if name == "b.csv" {
+	// b.csv's refusal is worded in Chinese too; old.csv's, as a loader's before it was, in
+	// English only.
+	refusal, refusalZh := "", ""
+	if name == "b.csv" || name == "old.csv" {
 		refusal = "file rejected: 1 of the 2 values with a number rejected (50%), more than the allowed 20%"
+	}
+	if name == "b.csv" {
+		refusalZh = "文件被拒收：2 个有数的数值中拒收 1 个（50%），超过允许的 20%"
 	}
 	// A text file's table has no sheet name; b.csv goes on past what inspect read, across
 	// 10,000 columns.
@@ -110,7 +115,7 @@ func (j *opJobs) PreviewStaged(_ context.Context, job, id string) (dashboard.Sta
 			{Line: 3, Location: "column region_code", Reason: `unknown region code "999999"`, ReasonZh: `未知的地区代码 "999999"`, Code: "unknown_region", Values: 25},
 			{Line: 4, Location: "column 2024", Reason: `"x" is not a number`, Code: "bad_value", Values: 1}}},
 		Preview: []dashboard.PreviewRow{{Line: 2, Indicator: "gdp", Region: "620000", PeriodKind: "ytd", Year: 2025, PeriodNo: 3, Value: 1349083.5, Unit: "亿元"}},
-		Refusal: refusal, Refused: refusal != ""}, nil
+		Refusal: refusal, RefusalZh: refusalZh, Refused: refusal != ""}, nil
 }
 func (j *opJobs) LoadStaged(ctx context.Context, job, id string) (dashboard.JobResult, error) {
 	j.note(ctx)
@@ -498,6 +503,24 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 			t.Errorf("with a reject stored without Chinese, the run page lacks %q", want)
 		}
 	}
+	// A refused run says why in the page's language (it said it in English only); one
+	// recorded before there was Chinese, in English, marked so.
+	for i, c2 := range []struct{ zh, want, wantEn string }{
+		{"文件被拒收：没有一行可以载入", `id="run-message">文件被拒收：没有一行可以载入</td>`, `id="run-message">file rejected: no row could be loaded</td>`},
+		{"", `id="run-message"><span lang="en">file rejected: no row could be loaded</span></td>`, `id="run-message">file rejected: no row could be loaded</td>`},
+	} {
+		r := rep.Run
+		r.ID, r.Status, r.Message, r.MessageZh = fmt.Sprintf("0193a6f0-0000-7000-8000-00000000000%d", i), warehouse.RunFailed, "file rejected: no row could be loaded", c2.zh
+		if err := f.w.RecordRun(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		if got := body(t, c, f.srv.URL+"/admin/loads/"+r.ID); !strings.Contains(got, c2.want) {
+			t.Errorf("a refused run's page (Chinese %q) lacks %s", c2.zh, c2.want)
+		}
+		if got := body(t, c, f.srv.URL+"/admin/loads/"+r.ID+"?lang=en"); !strings.Contains(got, c2.wantEn) {
+			t.Errorf("a refused run's English page lacks %s", c2.wantEn)
+		}
+	}
 }
 
 // The accounts page adds an account (its password shown once, and it signs in), changes its
@@ -695,13 +718,21 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 	// A line's values refused for one reason are one row, with their count; all 26 are
 	// listed, so no note says only the first are.
 	// Where a reject is, in the reader's words (it said "column region_code").
-	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td>未知的地区代码 &#34;999999&#34;</td>`, `<td><span lang="en">&#34;x&#34; is not a number</span></td>`, `id="reasons-in-english"`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "more than the allowed 20%", "将被拒绝",
+	for _, want := range []string{"无法识别的代码或名称<br><code>unknown_region</code>", `<td>未知的地区代码 &#34;999999&#34;</td>`, `<td><span lang="en">&#34;x&#34; is not a number</span></td>`, `id="reasons-in-english"`, `<td class="num">此行 25 个数值</td>`, "1,349,083.5", "将被拒绝",
 		"<td>“region_code”列</td>", "<td>“2024”列</td>",
-		// The refusal is the loader's English, marked so as a reject's reason is.
-		`将被拒绝：<span lang="en">file rejected: 1 of the 2 values with a number rejected`, "<small>（载入程序记录的英文原文）</small>"} {
+		// The refusal is in Chinese: it was the loader's English.
+		`将被拒绝：文件被拒收：2 个有数的数值中拒收 1 个（50%），超过允许的 20%</p>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("upload preview lacks %q", want)
 		}
+	}
+	// A refusal without Chinese is the loader's English, marked so, and said to be.
+	jobs.mu.Lock()
+	jobs.staged["00000000000000aa-old.csv"] = nil
+	jobs.mu.Unlock()
+	old := body(t, c, f.srv.URL+"/admin/upload?job=economy&staged=00000000000000aa-old.csv")
+	if want := `将被拒绝：<span lang="en">file rejected: 1 of the 2 values with a number rejected (50%), more than the allowed 20%</span> <small>（载入程序记录的英文原文）</small>`; !strings.Contains(old, want) {
+		t.Errorf("a refusal without Chinese: the preview lacks %s", want)
 	}
 	// Each table says what it lists: two tables of lines stood one under the other, unnamed.
 	for _, want := range []string{"<caption>将被拒收的行</caption>", "<caption>将载入的数值（显示前 1 条）</caption>"} {

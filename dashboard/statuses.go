@@ -108,13 +108,8 @@ func auditActionLabel(lang, action string) string {
 // locationLabel says where in a file a reject is, in lang: “地区”列 for "column 地区"; a
 // sheet's cell (2-12!B7) is the same in every language.
 func locationLabel(lang, loc string) string {
-	if col, ok := strings.CutPrefix(loc, warehouse.LocationColumn); ok {
-		return fmt.Sprintf(t(lang, "location_column"), col)
-	}
-	if field, ok := strings.CutPrefix(loc, warehouse.LocationField); ok {
-		return fmt.Sprintf(t(lang, "location_field"), field)
-	}
-	return loc
+	l := warehouse.LocationText(loc)
+	return inLang(lang, l.Zh, l.En)
 }
 
 func init() {

@@ -141,6 +141,10 @@ func TestBadFileCorpus(t *testing.T) {
 				if rep != nil && rep.Run.Status != warehouse.RunFailed {
 					t.Fatalf("run %s; want failed", rep.Run.Status)
 				}
+				// The run says why in Chinese too, for the operator's Chinese pages.
+				if rep != nil && rep.Run.MessageZh == "" {
+					t.Errorf("the refusal %q has no Chinese", rep.Run.Message)
+				}
 				return
 			}
 			if err != nil {

@@ -6,11 +6,12 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"jinwei/warehouse/reasons"
 )
 
 // csvSplitter splits CSV text into records. Statistics exports rarely quote, so a line
@@ -54,12 +55,8 @@ func newCSVSplitter(src io.Reader) *csvSplitter {
 	return &csvSplitter{br: bufio.NewReaderSize(src, maxLineBytes+2), sep: ','}
 }
 
-type lineTooLongError struct {
-	line, max int
-}
-
-func (e *lineTooLongError) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes", e.line, e.max)
+func lineTooLong(line int) error {
+	return reasons.New("line %d is longer than %d bytes", "第 %d 行超过 %d 字节", line, maxLineBytes)
 }
 
 // next returns the next non-empty record and the line it starts on.
@@ -113,7 +110,7 @@ func (c *csvSplitter) readLine() (text, raw []byte, err error) {
 	raw, err = c.br.ReadSlice('\n')
 	switch {
 	case errors.Is(err, bufio.ErrBufferFull):
-		return nil, nil, &lineTooLongError{line: c.line + 1, max: maxLineBytes}
+		return nil, nil, lineTooLong(c.line + 1)
 	case err == io.EOF && len(raw) == 0:
 		return nil, nil, io.EOF
 	case err != nil && err != io.EOF:
@@ -128,7 +125,7 @@ func (c *csvSplitter) readLine() (text, raw []byte, err error) {
 		text = text[:n-1]
 	}
 	if len(text) > maxLineBytes {
-		return nil, nil, &lineTooLongError{line: c.line, max: maxLineBytes}
+		return nil, nil, lineTooLong(c.line)
 	}
 	return text, raw, nil
 }
@@ -175,7 +172,7 @@ func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 			return nil, err
 		}
 		if len(text)+len(more) > maxLineBytes {
-			return nil, &lineTooLongError{line: start, max: maxLineBytes}
+			return nil, lineTooLong(start)
 		}
 		text = append(text, more...)
 		q.feed(more)
@@ -189,10 +186,10 @@ func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 	rec, err := r.Read()
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return nil, fmt.Errorf("line %d, column %d: %v", start+pe.Line-1, pe.Column, pe.Err)
+		return nil, reasons.New("line %d, column %d: %v", "第 %d 行第 %d 列：%v", start+pe.Line-1, pe.Column, csvFault(pe.Err))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("line %d: %v", start, err)
+		return nil, reasons.New("line %d: %v", "第 %d 行：%v", start, err)
 	}
 	return rec, nil
 }
@@ -223,6 +220,19 @@ func (q *quoteScan) feed(text []byte) {
 	}
 }
 
+// csvFault is what encoding/csv found wrong with a line, worded in both languages where it
+// is one of its own faults.
+func csvFault(err error) error {
+	// The English is the package's own message.
+	switch {
+	case errors.Is(err, csv.ErrQuote):
+		return reasons.New(`extraneous or missing " in quoted-field`, "引号不配对（引号内的引号须连写两个）")
+	case errors.Is(err, csv.ErrBareQuote):
+		return reasons.New(`bare " in non-quoted-field`, "不在引号内的字段中有引号")
+	}
+	return err
+}
+
 func errNotUTF8(line int) error {
-	return fmt.Errorf("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding in the mapping, or save it as UTF-8)", line)
+	return reasons.New("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding in the mapping, or save it as UTF-8)", "第 %d 行不是有效的 UTF-8（GBK/GB18030 导出的？请在映射中声明其编码，或另存为 UTF-8）", line)
 }

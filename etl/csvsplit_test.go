@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"jinwei/warehouse/reasons"
 )
 
 type splitRecord struct {
@@ -66,14 +69,23 @@ func TestCSVSplitter(t *testing.T) {
 	}
 }
 
+// A line encoding/csv cannot read is refused in its words, and in Chinese.
+func TestCSVFaultsAreWordedInBoth(t *testing.T) {
+	for _, err := range []error{csv.ErrQuote, csv.ErrBareQuote} {
+		if got := reasons.Of(csvFault(err)); got.En != err.Error() || got.Zh == "" {
+			t.Errorf("%v is worded %+v", err, got)
+		}
+	}
+}
+
 func TestCSVSplitterRefusesLongLine(t *testing.T) {
 	for name, in := range map[string]string{
 		"plain":  "a,b\n" + strings.Repeat("x", maxLineBytes+1) + "\n",
 		"quoted": "a,b\n\"" + strings.Repeat("x\n", maxLineBytes/2+1) + "\"\n",
 	} {
 		got, err := splitAll(in)
-		var tooLong *lineTooLongError
-		if !errors.As(err, &tooLong) || tooLong.line != 2 || len(got) != 1 {
+		want := fmt.Sprintf("line 2 is longer than %d bytes", maxLineBytes)
+		if err == nil || err.Error() != want || reasons.Of(err).Zh != fmt.Sprintf("第 2 行超过 %d 字节", maxLineBytes) || len(got) != 1 {
 			t.Errorf("%s: %d records, error %v; want the header, then line 2 refused as too long", name, len(got), err)
 		}
 	}

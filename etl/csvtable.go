@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"jinwei/warehouse/reasons"
 )
 
 // csvTable reads a CSV file with a header row, row by row, keeping line numbers.
@@ -21,7 +23,7 @@ type csvTable struct {
 	// first of them read: which of two columns the file meant, no reader can tell (the
 	// second was read and the first ignored, with nothing said). A repeated column nothing
 	// reads (two 备注) is no matter.
-	twice     map[string]string
+	twice     map[string]reasons.Text
 	ambiguous error
 }
 
@@ -31,10 +33,10 @@ func openCSV(f io.Reader) (*csvTable, error) {
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
 	}
-	t := &csvTable{s: newCSVSplitter(br), cols: map[string]int{}, twice: map[string]string{}}
+	t := &csvTable{s: newCSVSplitter(br), cols: map[string]int{}, twice: map[string]reasons.Text{}}
 	header, _, err := t.next()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: the file is empty", errFileRejected)
+		return nil, reasons.New("%w: the file is empty", "%w：文件是空的", errFileRejected)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
@@ -44,7 +46,7 @@ func openCSV(f io.Reader) (*csvTable, error) {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if first, ok := t.cols[name]; ok {
 			if _, noted := t.twice[name]; !noted {
-				t.twice[name] = fmt.Sprintf("columns %d and %d", first+1, i+1)
+				t.twice[name] = reasons.New("columns %d and %d", "第 %d 列和第 %d 列", first+1, i+1).Text
 			}
 			continue
 		}
@@ -59,7 +61,7 @@ func (t *csvTable) column(names ...string) int {
 	for _, n := range names {
 		if i, ok := t.cols[n]; ok {
 			if where, twice := t.twice[n]; twice && t.ambiguous == nil {
-				t.ambiguous = fmt.Errorf("%w: the header names column %s twice (%s)", errFileRejected, n, where)
+				t.ambiguous = reasons.New("%w: the header names column %s twice (%s)", "%w：表头两次写了“%s”列（%s）", errFileRejected, n, where)
 			}
 			return i
 		}
@@ -75,7 +77,7 @@ func (t *csvTable) next() ([]string, int, error) {
 		return nil, 0, io.EOF
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", errFileRejected, err)
+		return nil, 0, reasons.New("%w: %v", "%w：%v", errFileRejected, err)
 	}
 	return rec, line, nil
 }

@@ -152,7 +152,7 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 			s.line, s.sheet = it.r.line, it.r.sheet
 		}
 		if l.maxRows > 0 && s.run.RowsRead > l.maxRows {
-			return fmt.Errorf("%w: more than %d values", errFileRejected, l.maxRows)
+			return reasons.New("%w: more than %d values", "%w：数值多于 %d 个", errFileRejected, l.maxRows)
 		}
 		r := it.r
 		switch {
@@ -184,7 +184,7 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 	}
 	// The chunk that ended the reading has arrived: every header was read before it was sent.
 	if t.header == nil {
-		return fmt.Errorf("%w: the file is empty", errFileRejected)
+		return reasons.New("%w: the file is empty", "%w：文件是空的", errFileRejected)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package etl
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
+
+	"jinwei/warehouse/reasons"
 )
 
 // Offices save a table in whatever their software offers: Excel's "Unicode text" (UTF-16
@@ -71,19 +72,20 @@ func fileFormat(path string, m *Mapping) (string, error) {
 	switch kind {
 	case kindOLE2:
 		if m != nil && m.Format != "" && m.Format != "xls" {
-			return "", fmt.Errorf("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", errFileRejected, name, m.Name, m.Format)
+			return "", reasons.New("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", "%w：%s 是旧版 Excel 97–2003 工作簿（.xls），映射 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
 		}
 		return "xls", nil
 	case kindHTML:
-		return "", fmt.Errorf("%w: %s holds an HTML page, not a %s file (web systems often export tables so): open it in Excel or WPS and save it as .xlsx", errFileRejected, name, strings.TrimPrefix(ext, "."))
+		return "", reasons.New("%w: %s holds an HTML page, not a %s file (web systems often export tables so): open it in Excel or WPS and save it as .xlsx",
+			"%w：%s 里是网页（HTML），不是 %s 文件（网上系统导出的表格常是这样）：请用 Excel 或 WPS 打开，另存为 .xlsx", errFileRejected, name, strings.TrimPrefix(ext, "."))
 	case kindZip:
 		if m != nil && m.Format != "" && m.Format != "xlsx" {
-			return "", fmt.Errorf("%w: %s is an XLSX workbook, but the mapping %s says format %q", errFileRejected, name, m.Name, m.Format)
+			return "", reasons.New("%w: %s is an XLSX workbook, but the mapping %s says format %q", "%w：%s 是 XLSX 工作簿，映射 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
 		}
 		return "xlsx", nil
 	}
 	if declared == "xlsx" || declared == "xls" {
-		return "", fmt.Errorf("%w: %s is named as a workbook but holds text (a CSV or tab-separated export?): rename it .csv", errFileRejected, name)
+		return "", reasons.New("%w: %s is named as a workbook but holds text (a CSV or tab-separated export?): rename it .csv", "%w：%s 名为工作簿，内容却是文本（CSV 或制表符分隔的导出？）：请改名为 .csv", errFileRejected, name)
 	}
 	return declared, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // Inspection is what Inspect reads from a file: how it is stored, how each sheet's table is
@@ -225,7 +226,7 @@ func readSheets(path, job string) ([]inspectedSheet, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: the file is empty", errFileRejected)
+		return nil, reasons.New("%w: the file is empty", "%w：文件是空的", errFileRejected)
 	}
 	return out, nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,6 +19,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"jinwei/warehouse/reasons"
 )
 
 // sourceRow is one row of a source file as read, before any meaning is given to it.
@@ -115,25 +116,27 @@ func openCSVRows(path, encoding string, progress *sourceProgress) (*csvRows, err
 		// Excel's "Unicode text": the byte order mark says it, whatever the mapping guessed.
 		if encoding != "auto" && encoding != "" && encoding != "utf-16" {
 			f.Close()
-			return nil, fmt.Errorf("%w: declared %s, but the file starts with a UTF-16 byte order mark (Excel's \"Unicode text\"); declare encoding = \"auto\"", errFileRejected, encoding)
+			return nil, reasons.New("%w: declared %s, but the file starts with a UTF-16 byte order mark (Excel's \"Unicode text\"); declare encoding = \"auto\"",
+				"%w：声明为 %s，文件却以 UTF-16 字节顺序标记开头（Excel 的“Unicode 文本”）；请声明 encoding = \"auto\"", errFileRejected, encoding)
 		}
 		sep = detectSeparator([]byte(decodeHead(head)))
 		src = transform.NewReader(br, utf16Encoding(head).NewDecoder())
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		if encoding == "gbk" || encoding == "gb18030" {
 			f.Close()
-			return nil, fmt.Errorf("%w: declared %s, but the file starts with a UTF-8 byte order mark", errFileRejected, encoding)
+			return nil, reasons.New("%w: declared %s, but the file starts with a UTF-8 byte order mark", "%w：声明为 %s，文件却以 UTF-8 字节顺序标记开头", errFileRejected, encoding)
 		}
 		_, _ = br.Discard(3)
 	case encoding == "utf-8" || encoding == "utf8":
 		if !validUTF8Prefix(head) {
 			f.Close()
-			return nil, fmt.Errorf("%w: declared UTF-8, but the first %d bytes are not UTF-8 (a GBK/GB18030 export? declare encoding = \"gbk\")", errFileRejected, len(head))
+			return nil, reasons.New("%w: declared UTF-8, but the first %d bytes are not UTF-8 (a GBK/GB18030 export? declare encoding = \"gbk\")",
+				"%w：声明为 UTF-8，文件前 %d 字节却不是 UTF-8（GBK/GB18030 导出的？请声明 encoding = \"gbk\"）", errFileRejected, len(head))
 		}
 	case encoding == "gbk" || encoding == "gb18030":
 		if validUTF8Prefix(head) && !isASCII(head) {
 			f.Close()
-			return nil, fmt.Errorf("%w: declared %s, but the file reads as UTF-8; declare encoding = \"utf-8\" or \"auto\"", errFileRejected, encoding)
+			return nil, reasons.New("%w: declared %s, but the file reads as UTF-8; declare encoding = \"utf-8\" or \"auto\"", "%w：声明为 %s，文件却是 UTF-8；请声明 encoding = \"utf-8\" 或 \"auto\"", errFileRejected, encoding)
 		}
 		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 	default: // auto
@@ -153,7 +156,7 @@ func (c *csvRows) next() (sourceRow, error) {
 			return sourceRow{}, io.EOF
 		}
 		if err != nil {
-			return sourceRow{}, fmt.Errorf("%w: %v", errFileRejected, err)
+			return sourceRow{}, reasons.New("%w: %v", "%w：%v", errFileRejected, err)
 		}
 		if blank(rec) {
 			continue
@@ -224,8 +227,17 @@ type mergedRange struct {
 }
 
 // xlsxRefused is a workbook refused at one of its limits, naming the file and the limit.
-func xlsxRefused(name, format string, args ...any) error {
-	return fmt.Errorf("%w: %s: %s", errFileRejected, name, fmt.Sprintf(format, args...))
+func xlsxRefused(name, en, zh string, args ...any) error {
+	return reasons.New("%w: %s: %v", "%w：%s：%v", errFileRejected, name, reasons.New(en, zh, args...))
+}
+
+// zipFault is why a workbook's zip could not be read, worded in both languages where it is
+// the zip package's own fault: the file is no zip at all.
+func zipFault(err error) error {
+	if errors.Is(err, zip.ErrFormat) {
+		return reasons.New("zip: not a valid zip file", "不是有效的 ZIP 压缩包")
+	}
+	return err
 }
 
 func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
@@ -235,14 +247,14 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(maxXLSXXMLMem, maxXLSXUnzip)})
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a readable XLSX workbook: %v", errFileRejected, err)
+		return nil, reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, zipFault(err))
 	}
 	sheets := f.GetSheetList()
 	if m != nil && len(m.Sheets) > 0 {
 		for _, s := range m.Sheets {
 			if idx, _ := f.GetSheetIndex(s); idx < 0 {
 				f.Close()
-				return nil, fmt.Errorf("%w: the workbook has no sheet %q (it has %s)", errFileRejected, s, strings.Join(sheets, ", "))
+				return nil, reasons.New("%w: the workbook has no sheet %q (it has %s)", "%w：工作簿中没有工作表 %q（有 %s）", errFileRejected, s, strings.Join(sheets, ", "))
 			}
 		}
 		sheets = m.Sheets
@@ -256,7 +268,7 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 func checkXLSXParts(path, name string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fmt.Errorf("%w: not a readable XLSX workbook: %v", errFileRejected, err)
+		return reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, zipFault(err))
 	}
 	defer zr.Close()
 	var total uint64
@@ -264,21 +276,21 @@ func checkXLSXParts(path, name string) error {
 		total += e.UncompressedSize64
 	}
 	if total > uint64(maxXLSXUnzip) {
-		return xlsxRefused(name, "the workbook unzips to %d bytes; the limit for one file is %d", total, maxXLSXUnzip)
+		return xlsxRefused(name, "the workbook unzips to %d bytes; the limit for one file is %d", "工作簿解压后 %d 字节；一个文件的上限是 %d", total, maxXLSXUnzip)
 	}
 	for _, e := range zr.File {
 		if !strings.EqualFold(e.Name, "xl/sharedStrings.xml") {
 			continue
 		}
 		if e.UncompressedSize64 > uint64(xlsxLimit.sharedStringBytes) {
-			return xlsxRefused(name, "its shared strings unzip to %d bytes; the limit is %d", e.UncompressedSize64, xlsxLimit.sharedStringBytes)
+			return xlsxRefused(name, "its shared strings unzip to %d bytes; the limit is %d", "其共享字符串解压后 %d 字节；上限是 %d", e.UncompressedSize64, xlsxLimit.sharedStringBytes)
 		}
 		n, err := countSharedStrings(e)
 		if err != nil {
-			return fmt.Errorf("%w: %s: shared strings: %v", errFileRejected, name, err)
+			return reasons.New("%w: %s: shared strings: %v", "%w：%s：共享字符串：%v", errFileRejected, name, err)
 		}
 		if n > xlsxLimit.sharedStrings {
-			return xlsxRefused(name, "it has more than %d shared strings; the limit is %d", xlsxLimit.sharedStrings, xlsxLimit.sharedStrings)
+			return xlsxRefused(name, "it has more than %d shared strings; the limit is %d", "共享字符串多于 %d 个；上限是 %d", xlsxLimit.sharedStrings, xlsxLimit.sharedStrings)
 		}
 	}
 	return nil
@@ -324,14 +336,14 @@ func (x *xlsxRows) next() (sourceRow, error) {
 			x.rows.Close()
 			x.rows = nil
 			if err != nil {
-				return sourceRow{}, fmt.Errorf("%w: sheet %s: %v", errFileRejected, x.sheets[x.cur], err)
+				return sourceRow{}, reasons.New("%w: sheet %s: %v", "%w：工作表 %s：%v", errFileRejected, x.sheets[x.cur], err)
 			}
 			continue
 		}
 		x.row++
 		cells, err := x.rows.Columns()
 		if err != nil {
-			return sourceRow{}, fmt.Errorf("%w: sheet %s row %d: %v", errFileRejected, x.sheets[x.cur], x.row, err)
+			return sourceRow{}, reasons.New("%w: sheet %s row %d: %v", "%w：工作表 %s 第 %d 行：%v", errFileRejected, x.sheets[x.cur], x.row, err)
 		}
 		for i, c := range cells {
 			// A longer cell comes from no spreadsheet program, and a file of them held the
@@ -339,13 +351,13 @@ func (x *xlsxRows) next() (sourceRow, error) {
 			if len(c) > maxCellChars {
 				if n := utf8.RuneCountInString(c); n > maxCellChars {
 					name, _ := excelize.CoordinatesToCellName(i+1, x.row)
-					return sourceRow{}, xlsxRefused(x.name, "sheet %s cell %s holds %d characters; a spreadsheet cell holds at most %d", x.sheets[x.cur], name, n, maxCellChars)
+					return sourceRow{}, xlsxRefused(x.name, "sheet %s cell %s holds %d characters; a spreadsheet cell holds at most %d", "工作表 %s 的单元格 %s 有 %d 个字符；电子表格的单元格最多 %d 个", x.sheets[x.cur], name, n, maxCellChars)
 				}
 			}
 		}
 		cells = x.fillMerged(cells)
 		if x.cells += int64(len(cells)); x.cells > xlsxLimit.cells {
-			return sourceRow{}, xlsxRefused(x.name, "sheet %s passes %d cells at row %d; the limit for one file is %d", x.sheets[x.cur], xlsxLimit.cells, x.row, xlsxLimit.cells)
+			return sourceRow{}, xlsxRefused(x.name, "sheet %s passes %d cells at row %d; the limit for one file is %d", "工作表 %s 到第 %[3]d 行已超过 %[2]d 个单元格；一个文件的上限是 %[4]d", x.sheets[x.cur], xlsxLimit.cells, x.row, xlsxLimit.cells)
 		}
 		if blank(cells) {
 			continue
@@ -358,16 +370,16 @@ func (x *xlsxRows) openSheet() error {
 	sheet := x.sheets[x.cur]
 	rows, err := x.f.Rows(sheet)
 	if err != nil {
-		return fmt.Errorf("%w: sheet %s: %v", errFileRejected, sheet, err)
+		return reasons.New("%w: sheet %s: %v", "%w：工作表 %s：%v", errFileRejected, sheet, err)
 	}
 	refs, err := sheetMerges(x.path, sheet, xlsxLimit.mergedRanges)
 	if err != nil {
 		rows.Close()
-		return fmt.Errorf("%w: sheet %s merged cells: %v", errFileRejected, sheet, err)
+		return reasons.New("%w: sheet %s merged cells: %v", "%w：工作表 %s 的合并单元格：%v", errFileRejected, sheet, err)
 	}
 	if len(refs) > xlsxLimit.mergedRanges {
 		rows.Close()
-		return xlsxRefused(x.name, "sheet %s has more than %d merged ranges; the limit is %d", sheet, xlsxLimit.mergedRanges, xlsxLimit.mergedRanges)
+		return xlsxRefused(x.name, "sheet %s has more than %d merged ranges; the limit is %d", "工作表 %s 的合并区域多于 %d 个；上限是 %d", sheet, xlsxLimit.mergedRanges, xlsxLimit.mergedRanges)
 	}
 	// A range is kept once per row it spans, as its columns, never per cell; its value is
 	// its top-left cell's, taken when the rows stream past its first row (fillMerged).
@@ -386,7 +398,7 @@ func (x *xlsxRows) openSheet() error {
 		c1, c2, r1, r2 = min(c1, c2), max(c1, c2), min(r1, r2), max(r1, r2)
 		if covered += int64(c2-c1+1) * int64(r2-r1+1); covered > xlsxLimit.mergedCells {
 			rows.Close()
-			return xlsxRefused(x.name, "the merged ranges of sheet %s cover more than %d cells; the limit is %d", sheet, xlsxLimit.mergedCells, xlsxLimit.mergedCells)
+			return xlsxRefused(x.name, "the merged ranges of sheet %s cover more than %d cells; the limit is %d", "工作表 %s 的合并区域覆盖多于 %d 个单元格；上限是 %d", sheet, xlsxLimit.mergedCells, xlsxLimit.mergedCells)
 		}
 		value := new(string)
 		for r := r1; r <= r2; r++ {
@@ -444,7 +456,7 @@ func openJSON(path string) (*jsonRows, error) {
 	j.dec.UseNumber()
 	if err := j.findArray(); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%w: %v", errFileRejected, err)
+		return nil, reasons.New("%w: %v", "%w：%v", errFileRejected, err)
 	}
 	return j, nil
 }
@@ -452,13 +464,13 @@ func openJSON(path string) (*jsonRows, error) {
 func (j *jsonRows) findArray() error {
 	tok, err := j.dec.Token()
 	if err != nil {
-		return fmt.Errorf("not JSON: %v", err)
+		return reasons.New("not JSON: %v", "不是 JSON：%v", err)
 	}
 	if d, ok := tok.(json.Delim); ok && d == '{' {
 		for {
 			key, err := j.dec.Token()
 			if err != nil {
-				return fmt.Errorf("no \"data\" array: %v", err)
+				return reasons.New("no \"data\" array: %v", "没有 \"data\" 数组：%v", err)
 			}
 			if key == "data" {
 				if tok, err = j.dec.Token(); err != nil {
@@ -473,7 +485,7 @@ func (j *jsonRows) findArray() error {
 		}
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("expected an array of objects")
+		return reasons.New("expected an array of objects", "应为对象数组")
 	}
 	return nil
 }
@@ -489,7 +501,7 @@ func (j *jsonRows) next() (sourceRow, error) {
 	}
 	var obj map[string]any
 	if err := j.dec.Decode(&obj); err != nil {
-		return sourceRow{}, fmt.Errorf("%w: object %d: %v", errFileRejected, j.n+1, err)
+		return sourceRow{}, reasons.New("%w: object %d: %v", "%w：第 %d 个对象：%v", errFileRejected, j.n+1, err)
 	}
 	j.n++
 	if j.header == nil {

@@ -249,7 +249,7 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 	}
 	defer f.Close()
 	if info, err := f.Stat(); err == nil && info.Size() > maxReferenceBytes {
-		return fmt.Errorf("%w: %d MB, more than any dimension holds (%d MB at most)", errFileRejected, info.Size()>>20, maxReferenceBytes>>20)
+		return reasons.New("%w: %d MB, more than any dimension holds (%d MB at most)", "%w：%d MB，超过任何代码表的大小（至多 %d MB）", errFileRejected, info.Size()>>20, maxReferenceBytes>>20)
 	}
 	t, err := openCSV(f)
 	if err != nil {
@@ -262,7 +262,7 @@ func loadReference(s *runState, path, table string, cols []refColumn, home strin
 	for _, c := range cols {
 		i := t.column(c.name)
 		if i < 0 && c.required {
-			return fmt.Errorf("%w: header %q lacks column %s", errFileRejected, strings.Join(t.header, ","), c.name)
+			return reasons.New("%w: header %q lacks column %s", "%w：表头 %q 缺少“%s”列", errFileRejected, strings.Join(t.header, ","), c.name)
 		}
 		if i < 0 {
 			absent = append(absent, c.name)
@@ -308,7 +308,7 @@ rows:
 		}
 		s.run.RowsRead++
 		if s.run.RowsRead > maxReferenceRows {
-			return fmt.Errorf("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", errFileRejected, maxReferenceRows)
+			return reasons.New("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", "%w：多于 %d 行，超过任何代码表的行数（数值文件应由数据任务载入）", errFileRejected, maxReferenceRows)
 		}
 		if len(rec) != len(t.header) {
 			s.reject(line, "", "", rawLine(rec), rowShape(len(rec), len(t.header)))

@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -90,7 +89,7 @@ type PreviewRow struct {
 const previewRows = 10
 
 // errFileRejected wraps reasons that refuse a whole file.
-var errFileRejected = errors.New("file rejected")
+var errFileRejected = reasons.New("file rejected", "文件被拒收")
 
 // runState is what a job sees while it loads one file: where to put rows and rejects.
 type runState struct {
@@ -195,9 +194,9 @@ func (s *runState) checkRejectShare(limit float64) error {
 	if err := s.rejectShareError(limit); err != nil {
 		// The counts are of what was read before it stopped, not of the file.
 		if s.sheet != "" {
-			return fmt.Errorf("%w (reading stopped at line %d of sheet %q)", err, s.line, s.sheet)
+			return reasons.New("%w (reading stopped at line %d of sheet %q)", "%w（读到工作表 %[3]q 第 %[2]d 行时停止）", err, s.line, s.sheet)
 		}
-		return fmt.Errorf("%w (reading stopped at line %d)", err, s.line)
+		return reasons.New("%w (reading stopped at line %d)", "%w（读到第 %d 行时停止）", err, s.line)
 	}
 	return nil
 }
@@ -213,8 +212,10 @@ func (s *runState) rejectShareError(limit float64) error {
 	if share > limit {
 		// Said of values, as the pages count them: "1 of 2 rows" beside 读取 3 条 did not add
 		// up (a value left empty is not counted here).
-		return fmt.Errorf("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %s",
-			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, s.rejects[0].Line, s.rejects[0].Location, s.rejects[0].Reason)
+		first := s.rejects[0]
+		return reasons.New("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %v",
+			"%w：%[3]d 个有数的数值中拒收 %[2]d 个（%.0[4]f%%），超过允许的 %.0[5]f%%；第一个：第 %[6]d 行 %[7]s：%[8]v",
+			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, first.Line, warehouse.LocationText(first.Location), reasons.Text{En: first.Reason, Zh: first.ReasonZh})
 	}
 	return nil
 }
@@ -298,7 +299,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	if found && len(later) > 0 && resent(run.StartedBy) {
 		// Someone sent this file again after a later file replaced its values: they want
 		// its values back, so it loads as a new run.
-		run.Message = fmt.Sprintf("same content as run %s (%s), %s: loaded again", prev.ID, prev.FilePath, replacedBy(later))
+		setMessage(&run, reasons.New("same content as run %s (%s), %s: loaded again", "与批次 %s（%s）内容相同，%s：再次载入", prev.ID, prev.FilePath, replacedBy(later)))
 		found = false
 	}
 	if found {
@@ -312,10 +313,11 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 			}
 		}
 		run.Status, run.FinishedAt = warehouse.RunUnchanged, time.Now().UTC()
-		run.Message = fmt.Sprintf("same content as run %s (%s), already loaded", prev.ID, prev.FilePath)
+		msg := reasons.New("same content as run %s (%s), already loaded", "与批次 %s（%s）内容相同，已经载入", prev.ID, prev.FilePath)
 		if len(later) > 0 {
-			run.Message += fmt.Sprintf("; %s, and they stay: upload the file to load it again", replacedBy(later))
+			msg = reasons.New("%v; %v, and they stay: upload the file to load it again", "%v；%v，且保持不变：如需重新载入此文件，请上传它", msg, replacedBy(later))
 		}
+		setMessage(&run, msg)
 		if err := l.wh.RecordRun(ctx, run); err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
@@ -331,7 +333,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		loadErr = s.rejectShareError(l.MaxRejectShare)
 	}
 	if loadErr == nil && run.RowsLoaded == 0 {
-		loadErr = fmt.Errorf("%w: no row could be loaded", errFileRejected)
+		loadErr = reasons.New("%w: no row could be loaded", "%w：没有一行可以载入", errFileRejected)
 	}
 	if err := l.insertRejects(ctx, s); err != nil && loadErr == nil {
 		loadErr = err
@@ -346,7 +348,8 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		l.log.Info("etl run", attrs...)
 	}
 	if loadErr != nil {
-		run.Status, run.Message, run.RowsLoaded = warehouse.RunFailed, loadErr.Error(), 0
+		run.Status, run.RowsLoaded = warehouse.RunFailed, 0
+		setMessage(&run, loadErr)
 	}
 	// The committed row is what makes the run's rows visible, so it is written last and with
 	// a context that outlives a cancelled load.
@@ -377,20 +380,27 @@ func resent(by string) bool {
 type repeatKey struct{}
 
 // replacedBy says which later runs hold values of an earlier one, newest first.
-func replacedBy(later []warehouse.Superseding) string {
+func replacedBy(later []warehouse.Superseding) reasons.Text {
 	keys := 0
 	for _, s := range later {
 		keys += s.Keys
 	}
-	more := ""
+	var more reasons.Text
 	if len(later) > 1 {
-		more = fmt.Sprintf(" and %d run(s) before it", len(later)-1)
+		more = reasons.New(" and %d run(s) before it", "及其之前的 %d 个批次", len(later)-1).Text
 	}
 	if keys == 0 {
 		// A dimension's rows carry no run: which of them a later load rewrote is not known.
-		return fmt.Sprintf("its rows may since have been replaced by run %s (%s)%s", later[0].RunID, later[0].FilePath, more)
+		return reasons.New("its rows may since have been replaced by run %s (%s)%v", "其数据行此后可能已被批次 %s（%s）%v替换", later[0].RunID, later[0].FilePath, more).Text
 	}
-	return fmt.Sprintf("%d of its values since replaced by run %s (%s)%s", keys, later[0].RunID, later[0].FilePath, more)
+	return reasons.New("%d of its values since replaced by run %s (%s)%v", "其中 %d 个数值此后已被批次 %s（%s）%v替换", keys, later[0].RunID, later[0].FilePath, more).Text
+}
+
+// setMessage says why in the run's message, in English and, where err is worded so, in
+// Chinese.
+func setMessage(run *warehouse.Run, err error) {
+	t := reasons.Of(err)
+	run.Message, run.MessageZh = t.En, t.Zh
 }
 
 // insertRejects keeps every rejected row; they are written even when the run fails, so the
@@ -432,11 +442,11 @@ func (l *Loader) dryRun(ctx context.Context, job, path string, load loadFunc) (*
 		err = s.rejectShareError(l.MaxRejectShare)
 	}
 	if err == nil && run.RowsLoaded == 0 {
-		err = fmt.Errorf("%w: no row could be loaded", errFileRejected)
+		err = reasons.New("%w: no row could be loaded", "%w：没有一行可以载入", errFileRejected)
 	}
 	run.FinishedAt = time.Now().UTC()
 	if err != nil {
-		run.Message = err.Error()
+		setMessage(&run, err)
 	}
 	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview, Changes: s.changes}
 	if err != nil {

@@ -32,9 +32,11 @@ type Staged struct {
 	// jobs, which have no inspect).
 	Inspection *Inspection
 	// DryRun is the load (read as Reading says, for a fact job) that wrote nothing; a
-	// dimension file's says what it would change. DryRunError says why it would be refused.
-	DryRun      *Report
-	DryRunError string
+	// dimension file's says what it would change. DryRunError says why it would be refused,
+	// and DryRunErrorZh in Chinese where the refusal is worded so.
+	DryRun        *Report
+	DryRunError   string
+	DryRunErrorZh string
 	// Refused says the load would refuse the file itself (not a fault of the moment, a
 	// query that failed or a request cut off).
 	Refused bool
@@ -150,6 +152,7 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 		if err != nil {
 			st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 		}
+		st.refusedInChinese()
 		st.DryRunError = asSent(st.DryRunError, path, id)
 		return st
 	}
@@ -177,8 +180,17 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 	if err != nil {
 		st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
 	}
+	st.refusedInChinese()
 	st.DryRunError = asSent(st.DryRunError, path, id)
 	return st
+}
+
+// refusedInChinese says the dry run's refusal in Chinese, as its run's message does (the
+// English names the staged file, for the log).
+func (st *Staged) refusedInChinese() {
+	if st.DryRunError != "" && st.DryRun != nil {
+		st.DryRunErrorZh = st.DryRun.Run.MessageZh
+	}
 }
 
 // asSent is text with the staged file named as it was sent: the operator sent a file by

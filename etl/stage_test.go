@@ -384,6 +384,10 @@ func TestADimensionFileNamingAColumnTwiceIsRefused(t *testing.T) {
 	if err != nil || !strings.Contains(st.DryRunError, "names column name_zh twice (columns 2 and 7)") {
 		t.Errorf("staged a header naming name_zh twice: %v, refusal %q; want it refused", err, st.DryRunError)
 	}
+	// Said in Chinese too, for the upload page in Chinese.
+	if want := "文件被拒收：表头两次写了“name_zh”列（第 2 列和第 7 列）"; st.DryRunErrorZh != want {
+		t.Errorf("the refusal in Chinese: %q, want %q", st.DryRunErrorZh, want)
+	}
 	// Names nothing reads, twice (trailing commas, two 备注), are no matter.
 	for _, other := range []string{"", "备注"} {
 		st, err = r.StageUpload(context.Background(), JobRegions, "regions.csv", strings.NewReader(strings.ReplaceAll(strings.Replace(file, "Name_ZH", other, 1), ",,", ","+other+",")))

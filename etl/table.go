@@ -203,9 +203,9 @@ func (t *table) next() (fieldRow, *rowProblem, error) {
 func (t *table) readHeader(first sourceRow) error {
 	t.sheet, t.stopped = first.sheet, false
 	t.fileUnit, t.indicatorLine, t.titles = "", "", nil
-	where := "header"
+	where := reasons.New("header", "表头").Text
 	if first.sheet != "" {
-		where = "sheet " + first.sheet + " header"
+		where = reasons.New("sheet %s header", "工作表 %s 的表头", first.sheet).Text
 	}
 	row := first
 	var err error
@@ -214,12 +214,12 @@ func (t *table) readHeader(first sourceRow) error {
 			t.noteAbove(row.cells)
 			if row, err = t.rr.next(); err != nil {
 				if err == io.EOF {
-					return fmt.Errorf("%w: %s: no row holds the header marker %q", errFileRejected, where, t.m.HeaderMarker)
+					return reasons.New("%w: %s: no row holds the header marker %q", "%w：%s：没有一行含表头标记 %q", errFileRejected, where, t.m.HeaderMarker)
 				}
 				return err
 			}
 			if row.sheet != first.sheet {
-				return fmt.Errorf("%w: %s: no row holds the header marker %q", errFileRejected, where, t.m.HeaderMarker)
+				return reasons.New("%w: %s: no row holds the header marker %q", "%w：%s：没有一行含表头标记 %q", errFileRejected, where, t.m.HeaderMarker)
 			}
 		}
 	} else {
@@ -238,20 +238,20 @@ func (t *table) readHeader(first sourceRow) error {
 	for i := 1; i < max(t.m.HeaderRows, 1); i++ {
 		next, err := t.rr.next()
 		if err != nil || next.sheet != first.sheet {
-			return fmt.Errorf("%w: %s: the header has fewer than %d rows", errFileRejected, where, t.m.HeaderRows)
+			return reasons.New("%w: %s: the header has fewer than %d rows", "%w：%s：表头不足 %d 行", errFileRejected, where, t.m.HeaderRows)
 		}
 		rows = append(rows, next.cells)
 	}
 	t.header = combineHeader(rows)
 	if err := t.resolveColumns(); err != nil {
-		return fmt.Errorf("%w: %s %q: %v", errFileRejected, where, strings.Join(t.header, ","), err)
+		return reasons.New("%w: %s %q: %v", "%w：%s %q：%v", errFileRejected, where, strings.Join(t.header, ","), err)
 	}
 	base := slices.Clone(t.fixed)
 	if t.sheetIdx >= 0 {
 		base[t.sheetIdx] = t.sheet
 	}
 	if err := t.applyFileUnits(base); err != nil {
-		return fmt.Errorf("%w: %s: %v", errFileRejected, where, err)
+		return reasons.New("%w: %s: %v", "%w：%s：%v", errFileRejected, where, err)
 	}
 	t.lay = &sheetLayout{header: t.header, keyCols: t.keyCols, base: base,
 		baseClean: !slices.ContainsFunc(base, func(v string) bool { return !controlFree([]byte(v)) })}
@@ -318,7 +318,7 @@ func (t *table) resolveColumns() error {
 		}
 		t.keyCols[fi] = t.findColumn(want...)
 		if h, ok := t.m.Columns[f.name]; ok && t.keyCols[fi] < 0 {
-			return fmt.Errorf("no column %q for %s", h, f.name)
+			return reasons.New("no column %q for %s", "没有 %[2]s 所需的列 %[1]q", h, f.name)
 		}
 	}
 	if w := t.m.Wide; w != nil {
@@ -333,7 +333,7 @@ func (t *table) resolveColumns() error {
 			t.wideCols = append(t.wideCols, wideColumn{col: i, value: wideValue(w, h), unit: headerUnit(h)})
 		}
 		if len(t.wideCols) == 0 {
-			return fmt.Errorf("no value columns")
+			return reasons.New("no value columns", "没有数值列")
 		}
 	}
 	var missing []string
@@ -343,7 +343,7 @@ func (t *table) resolveColumns() error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("lacks %s", strings.Join(missing, ", "))
+		return reasons.New("lacks %s", "缺少 %s", strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -1,10 +1,11 @@
 package etl
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+
+	"jinwei/warehouse/reasons"
 )
 
 // A statistics table says its unit once, above it ("单位：亿元", "计量单位：万人"), in a
@@ -56,19 +57,19 @@ func (t *table) applyFileUnits(base []string) error {
 		return nil
 	}
 	fixed := normalName(t.m.Fixed["unit"])
-	fileUnit, from := t.fileUnit, "the unit line above the table"
+	fileUnit, from := t.fileUnit, reasons.New("the unit line above the table", "表上方的单位行").Text
 	if vi := t.keyCols[t.valueIdx]; vi >= 0 {
 		if u := headerUnit(t.header[vi]); u != "" {
-			fileUnit, from = u, fmt.Sprintf("the header %q", t.header[vi])
+			fileUnit, from = u, reasons.New("the header %q", "表头 %q", t.header[vi]).Text
 		}
 	}
 	if fixed != "" {
 		if fileUnit != "" && fileUnit != fixed {
-			return fmt.Errorf("the mapping fixes unit %q, but the file says %q (%s)", fixed, fileUnit, from)
+			return reasons.New("the mapping fixes unit %q, but the file says %q (%s)", "映射规定单位为 %q，文件却写 %q（%s）", fixed, fileUnit, from)
 		}
 		for _, wc := range t.wideCols {
 			if wc.unit != "" && wc.unit != fixed {
-				return fmt.Errorf("the mapping fixes unit %q, but the file says %q (the header %q)", fixed, wc.unit, t.header[wc.col])
+				return reasons.New("the mapping fixes unit %q, but the file says %q (the header %q)", "映射规定单位为 %q，文件却写 %q（表头 %q）", fixed, wc.unit, t.header[wc.col])
 			}
 		}
 		return nil

@@ -1,11 +1,12 @@
 package etl
 
 import (
-	"fmt"
 	"io"
 	"os"
 
 	"github.com/shakinm/xlsReader/xls"
+
+	"jinwei/warehouse/reasons"
 )
 
 // Legacy Excel 97–2003 workbooks (BIFF8 in an OLE2 container), still what many bureaus
@@ -35,25 +36,25 @@ func openXLS(path string, m *Mapping) (_ *xlsRows, err error) {
 		return nil, err
 	}
 	if st.Size() > maxXLSBytes {
-		return nil, fmt.Errorf("%w: the .xls workbook is %d MiB, more than the %d MiB read whole: save it as .xlsx", errFileRejected, st.Size()>>20, maxXLSBytes>>20)
+		return nil, reasons.New("%w: the .xls workbook is %d MiB, more than the %d MiB read whole: save it as .xlsx", "%w：.xls 工作簿有 %d MiB，超过整体读取的上限 %d MiB：请另存为 .xlsx", errFileRejected, st.Size()>>20, maxXLSBytes>>20)
 	}
 	defer func() {
 		// The reader trusts the file's record lengths; a damaged file must not take the
 		// process down.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: not a readable .xls workbook (%v): save it as .xlsx", errFileRejected, r)
+			err = reasons.New("%w: not a readable .xls workbook (%v): save it as .xlsx", "%w：不是可读的 .xls 工作簿（%v）：请另存为 .xlsx", errFileRejected, r)
 		}
 	}()
 	wb, err := xls.OpenFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a readable .xls workbook: %v: save it as .xlsx", errFileRejected, err)
+		return nil, reasons.New("%w: not a readable .xls workbook: %v: save it as .xlsx", "%w：不是可读的 .xls 工作簿：%v：请另存为 .xlsx", errFileRejected, err)
 	}
 	x := &xlsRows{cur: -1}
 	var names []string
 	for i := range wb.GetNumberSheets() {
 		sh, err := wb.GetSheet(i)
 		if err != nil {
-			return nil, fmt.Errorf("%w: .xls sheet %d: %v", errFileRejected, i+1, err)
+			return nil, reasons.New("%w: .xls sheet %d: %v", "%w：.xls 第 %d 个工作表：%v", errFileRejected, i+1, err)
 		}
 		names = append(names, sh.GetName())
 		if m != nil && len(m.Sheets) > 0 && !containsString(m.Sheets, sh.GetName()) {
@@ -73,7 +74,7 @@ func openXLS(path string, m *Mapping) (_ *xlsRows, err error) {
 	if m != nil {
 		for _, want := range m.Sheets {
 			if !containsString(names, want) {
-				return nil, fmt.Errorf("%w: the workbook has no sheet %q (it has %v)", errFileRejected, want, names)
+				return nil, reasons.New("%w: the workbook has no sheet %q (it has %v)", "%w：工作簿中没有工作表 %q（有 %v）", errFileRejected, want, names)
 			}
 		}
 	}

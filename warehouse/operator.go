@@ -164,8 +164,8 @@ func (w *Warehouse) RejectReasons(ctx context.Context, runID string) ([]ReasonCo
 
 // JobSummary is a job's newest run and last success, for the schedules page.
 type JobSummary struct {
-	Job, LastStatus, LastMessage string
-	LastRun, LastSuccess         time.Time
+	Job, LastStatus, LastMessage, LastMessageZh string
+	LastRun, LastSuccess                        time.Time
 }
 
 // JobSummaries lists every job that ever ran with its newest run and last success.
@@ -180,7 +180,7 @@ func (w *Warehouse) JobSummaries(ctx context.Context) ([]JobSummary, error) {
 	}
 	var out []JobSummary
 	err = res.each(func(rr *rowReader) {
-		js := JobSummary{Job: rr.str("job"), LastStatus: rr.str("last_status"), LastMessage: rr.str("last_message"),
+		js := JobSummary{Job: rr.str("job"), LastStatus: rr.str("last_status"), LastMessage: rr.str("last_message"), LastMessageZh: rr.str("last_message_zh"),
 			LastRun: time.UnixMilli(int64(rr.float("last_ms"))).UTC()}
 		// maxIf over no committed run is the epoch: no success yet.
 		if ms := int64(rr.float("success_ms")); ms > 0 {

@@ -58,6 +58,9 @@ type Run struct {
 	StartedAt   time.Time
 	FinishedAt  time.Time
 	Message     string
+	// MessageZh is Message in Chinese; empty where it has no Chinese wording (a run
+	// recorded before there was one, or a message quoting another program's error).
+	MessageZh string
 	// StartedBy says who or what started the run: schedule, upload, url, cli or run-now,
 	// with the user after a colon when one did ("upload:alice"); see WithStartedBy.
 	StartedBy string
@@ -149,6 +152,7 @@ func (w *Warehouse) RecordRun(ctx context.Context, r Run) error {
 		"started_ms":    strconv.FormatInt(r.StartedAt.UnixMilli(), 10),
 		"finished_ms":   strconv.FormatInt(finished.UnixMilli(), 10),
 		"message":       r.Message,
+		"message_zh":    r.MessageZh,
 		"started_by":    r.StartedBy,
 		// Each state change of a run is written later than the one before; nanoseconds
 		// order them even when two land in the same millisecond.
@@ -263,6 +267,7 @@ func readRuns(res *Result) ([]Run, error) {
 			StartedAt:    time.UnixMilli(int64(rr.float("started_ms"))).UTC(),
 			FinishedAt:   time.UnixMilli(int64(rr.float("finished_ms"))).UTC(),
 			Message:      rr.str("message"),
+			MessageZh:    rr.str("message_zh"),
 			StartedBy:    rr.str("started_by"),
 		})
 	})

@@ -1,5 +1,11 @@
 package warehouse
 
+import (
+	"strings"
+
+	"jinwei/warehouse/reasons"
+)
+
 // What the loader tells an operator of a file sent to it before it is loaded: how each
 // sheet's table is laid out, what inspect noted, and how the file is read. etl makes them
 // and the pages name them (layout_…, inspect_note_…, reading_… in the locale files); they
@@ -44,8 +50,20 @@ var Readings = []string{ReadConfigured, ReadInspected, ReadByColumnNames}
 
 // Where in a file a reject is (etl_rejects.location): a sheet's cell ("2-12!B7"), or in a
 // text file a column by its header (LocationColumn+"地区") or a field the mapping fixes
-// (LocationField+"period"). The pages say the last two in the reader's words.
+// (LocationField+"period"). The pages say the last two in the reader's words (LocationText).
 const (
 	LocationColumn = "column "
 	LocationField  = "field "
 )
+
+// LocationText says where in a file a reject is, in both languages: “地区”列 for
+// "column 地区"; a sheet's cell is the same in both.
+func LocationText(loc string) reasons.Text {
+	if col, ok := strings.CutPrefix(loc, LocationColumn); ok {
+		return reasons.New("column %s", "“%s”列", col).Text
+	}
+	if field, ok := strings.CutPrefix(loc, LocationField); ok {
+		return reasons.New("field %s", "字段 %s", field).Text
+	}
+	return reasons.Text{En: loc, Zh: loc}
+}

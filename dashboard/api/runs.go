@@ -25,6 +25,7 @@ type Run struct {
 	StartedAt    time.Time `json:"StartedAt"`
 	FinishedAt   time.Time `json:"FinishedAt"`
 	Message      string    `json:"Message"`
+	MessageZh    string    `json:"MessageZh"`
 	StartedBy    string    `json:"StartedBy"`
 }
 

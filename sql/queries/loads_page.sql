@@ -4,11 +4,11 @@
 -- filters the raw columns, so the outer aliases (run_id as text) cannot shadow them.
 SELECT toString(id) AS run_id, job, file_path, content_hash, unchanged_key, vintage, vintage_en, toString(st) AS status,
        rows_read, rows_loaded, rows_rejected, rows_no_value, rows_skipped,
-       toUnixTimestamp64Milli(started_at) AS started_ms, toUnixTimestamp64Milli(finished_at) AS finished_ms, message, started_by
+       toUnixTimestamp64Milli(started_at) AS started_ms, toUnixTimestamp64Milli(finished_at) AS finished_ms, message, message_zh, started_by
 FROM
 (
     SELECT run_id AS id, job, file_path, content_hash, unchanged_key, vintage, vintage_en, status AS st, rows_read, rows_loaded, rows_rejected, rows_no_value,
-           rows_skipped, started_at, finished_at, message, started_by
+           rows_skipped, started_at, finished_at, message, message_zh, started_by
     FROM etl_runs FINAL
     WHERE ({run_id:String} = '' OR run_id = toUUIDOrZero({run_id:String}))
       AND ({job:String} = '' OR job = {job:String})

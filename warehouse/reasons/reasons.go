@@ -28,9 +28,9 @@ func (e *Error) Unwrap() []error { return e.wrapped }
 
 // New words a reason: en and zh say the same thing with the same arguments (zh may take
 // them in another order, %[2]s). An argument that is an error or a Text is written in each
-// language as its own wording; one with no Chinese (an error from elsewhere) leaves the
-// whole reason without Chinese, so a page shows it whole in English rather than half in
-// each. %w wraps its argument, as in fmt.Errorf.
+// language as its own wording (an empty Text as nothing); one with no Chinese (an error
+// from elsewhere) leaves the whole reason without Chinese, so a page shows it whole in
+// English rather than half in each. %w wraps its argument, as in fmt.Errorf.
 func New(en, zh string, args ...any) *Error {
 	e := &Error{}
 	enArgs, zhArgs := make([]any, len(args)), make([]any, len(args))
@@ -42,7 +42,7 @@ func New(en, zh string, args ...any) *Error {
 			continue
 		}
 		enArgs[i], zhArgs[i] = t.En, t.Zh
-		whole = whole && t.Zh != ""
+		whole = whole && (t.Zh != "" || t.En == "")
 	}
 	if strings.Contains(en, "%w") {
 		for _, a := range args {

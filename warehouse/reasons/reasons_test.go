@@ -25,6 +25,7 @@ func TestNewWordsBothLanguages(t *testing.T) {
 		// An error from elsewhere has no Chinese: the reason keeps none rather than mix.
 		{"foreign error", reasons.New("found date: %v", "发现日期：%v", errors.New("disk on fire")), "found date: disk on fire", ""},
 		{"foreign text", reasons.New("a: %v", "甲：%v", reasons.Text{En: "b"}), "a: b", ""},
+		{"empty text", reasons.New("a%v", "甲%v", reasons.Text{}), "a", "甲"},
 		// A reason wrapped in other words is that error's, in English only.
 		{"wrapped in fmt", reasons.New("a: %v", "甲：%v", fmt.Errorf("ctx: %w", errSentinel)), "a: ctx: not a number", ""},
 	}

@@ -13,8 +13,9 @@ import (
 )
 
 // wordings are the calls that word a reason, with the position of its English wording
-// (the Chinese follows it): reasons.New itself and etl's problem(field, en, zh, …).
-var wordings = map[string]int{"reasons.New": 0, "problem": 1}
+// (the Chinese follows it): reasons.New itself, and etl's problem(field, en, zh, …) and
+// xlsxRefused(name, en, zh, …).
+var wordings = map[string]int{"reasons.New": 0, "problem": 1, "xlsxRefused": 1}
 
 // Every reason in the program is worded in both languages with the same arguments: each
 // argument used once in each, by the same verb (the Chinese may take them in another order,
@@ -114,7 +115,7 @@ func literal(e ast.Expr) (string, bool) {
 }
 
 var (
-	verbRe  = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])`)
+	verbRe  = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?([a-zA-Z%])`)
 	hanRe   = regexp.MustCompile(`\p{Han}`)
 	latinRe = regexp.MustCompile(`[A-Za-z]{2,}`)
 )
@@ -150,12 +151,12 @@ func verbs(format string) (map[int]byte, bool) {
 	out := map[int]byte{}
 	next := 1
 	for _, m := range verbRe.FindAllStringSubmatch(format, -1) {
-		verb := m[3][0]
+		verb := m[4][0]
 		if verb == '%' {
 			continue
 		}
-		if m[1] != "" {
-			next, _ = strconv.Atoi(strings.Trim(m[1], "[]"))
+		if index := m[1] + m[3]; index != "" {
+			next, _ = strconv.Atoi(strings.Trim(index, "[]"))
 		}
 		if _, seen := out[next]; seen {
 			return nil, false
