@@ -21,6 +21,8 @@ type JobResult struct {
 	Run     warehouse.Run      `json:"run"`
 	Rejects []warehouse.Reject `json:"rejects"`
 	Error   string             `json:"error,omitempty"`
+	// ErrorZh is Error in Chinese; empty where it has no Chinese wording.
+	ErrorZh string `json:"error_zh,omitempty"`
 }
 
 // RejectsListed is how many refused values its rejects list: a preview lists a line's
@@ -38,10 +40,11 @@ type jobAnswer struct {
 	Run     api.Run      `json:"run"`
 	Rejects []api.Reject `json:"rejects"`
 	Error   string       `json:"error,omitempty"`
+	ErrorZh string       `json:"error_zh,omitempty"`
 }
 
 func (r JobResult) answer() jobAnswer {
-	return jobAnswer{Run: api.RunOf(r.Run), Rejects: api.Rejects(r.Rejects), Error: r.Error}
+	return jobAnswer{Run: api.RunOf(r.Run), Rejects: api.Rejects(r.Rejects), Error: r.Error, ErrorZh: r.ErrorZh}
 }
 
 // Runs is what the admin endpoints read about past loads.

@@ -507,7 +507,7 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	// recorded before there was Chinese, in English, marked so.
 	for i, c2 := range []struct{ zh, want, wantEn string }{
 		{"文件被拒收：没有一行可以载入", `id="run-message">文件被拒收：没有一行可以载入</td>`, `id="run-message">file rejected: no row could be loaded</td>`},
-		{"", `id="run-message"><span lang="en">file rejected: no row could be loaded</span></td>`, `id="run-message">file rejected: no row could be loaded</td>`},
+		{"", `id="run-message"><span lang="en">file rejected: no row could be loaded</span> <small>（载入程序记录的英文原文）</small></td>`, `id="run-message">file rejected: no row could be loaded</td>`},
 	} {
 		r := rep.Run
 		r.ID, r.Status, r.Message, r.MessageZh = fmt.Sprintf("0193a6f0-0000-7000-8000-00000000000%d", i), warehouse.RunFailed, "file rejected: no row could be loaded", c2.zh

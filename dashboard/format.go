@@ -21,6 +21,7 @@ var templateFuncs = template.FuncMap{
 	"zhOnly":         zhOnly,
 	"zhIn":           zhIn,
 	"reasonIn":       reasonIn,
+	"refusalIn":      refusalIn,
 	"englishReasons": englishReasons,
 	"noteIn":         noteIn,
 	"clock":          clock,
@@ -76,7 +77,8 @@ func noteIn(lang, zh, en string) template.HTML {
 
 // reasonIn writes why the loader refused a row in the page's language: the loader words
 // each reason in English and, where it can, in Chinese; on a Chinese page without the
-// Chinese (a reject stored before there was one), the English, marked as English.
+// Chinese (a reject stored before there was one, or a reason quoting another program's
+// error), the English, marked as English.
 func reasonIn(lang, en, zh string) template.HTML {
 	switch {
 	case lang == langEn:
@@ -85,6 +87,16 @@ func reasonIn(lang, en, zh string) template.HTML {
 		return template.HTML(template.HTMLEscapeString(zh))
 	}
 	return template.HTML(`<span lang="en">` + template.HTMLEscapeString(en) + `</span>`)
+}
+
+// refusalIn is reasonIn for a sentence standing alone (a run's message, why a file was
+// refused): the English, where it has no Chinese, is said to be the loader's own words.
+func refusalIn(lang, en, zh string) template.HTML {
+	out := reasonIn(lang, en, zh)
+	if lang != langEn && zh == "" && en != "" {
+		out += template.HTML(" <small>" + template.HTMLEscapeString(t(lang, "loader_english")) + "</small>")
+	}
+	return out
 }
 
 // zhIn says an English page shows text that is Chinese (a ledger item's title, a note its

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,8 +18,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cmp"
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // A unit may send its month's report as a file in the monthly report's layout (the one the
@@ -255,7 +256,8 @@ func (s *Server) reportFileUpload(c echo.Context) error {
 	res := FileResult{File: f.name, SHA256: f.sha256}
 	rows, err := s.cfg.ReportFiles.ReadReportFile(c.Request().Context(), f.name, f.format, f.data)
 	if err != nil {
-		res.Error = fmt.Sprintf(t(lang, "rfile_unreadable"), f.name, err.Error())
+		why := reasons.Of(err)
+		res.Error = fmt.Sprintf(t(lang, "rfile_unreadable"), f.name, inLang(lang, cmp.Or(why.Zh, why.En), why.En))
 		return s.refuseReportFile(c, u, month, res, nil)
 	}
 	values, refused, conflicts := splitFileRows(rows, u, month, lang)

@@ -50,7 +50,7 @@ func startedByLabel(lang, by string) string {
 }
 
 // rejectKindLabel names in lang the kind of fault a reject's reason code says (无法识别的代码或名称),
-// "" for a code of no kind: the reason itself is the loader's English.
+// "" for a code of no kind: the reason beside it says what is wrong.
 func rejectKindLabel(lang, code string) string {
 	if k := warehouse.RejectKindOf(code); k != "" {
 		return t(lang, "reject_kind_"+k)

@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 	"jinwei/warehouse/rules"
 )
 
@@ -143,7 +145,7 @@ func (c *campaignSink) add(r fieldRow) *fieldProblem {
 	}
 	key := code + "|" + month.String() + "|" + metric.Code + "|" + strconv.Itoa(category)
 	if first, dup := c.seen[key]; dup {
-		return problem(cMetric, "duplicate: line %d already gives %s for %s in %s", "重复：第 %[1]d 行已有%[3]s %[4]s 的 %[2]s 数值", first, metric.Code, name, month)
+		return problem(cMetric, "duplicate: line %d already gives %s for %s in %s", "重复：第 %[1]d 行已给出%[3]s %[4]s 的%[2]s", first, reasons.Text{En: metric.Code, Zh: cmp.Or(metric.NameZh, metric.Code)}, name, month)
 	}
 	c.seen[key] = r.line
 	b, cm := c.batch, &warehouse.CampaignMetrics.Columns

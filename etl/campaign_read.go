@@ -2,13 +2,13 @@ package etl
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // MaxReadCampaignRows caps the values ReadCampaignFile reads: a unit's month is one row
@@ -36,7 +36,7 @@ func (l *Loader) ReadCampaignFile(ctx context.Context, path string, m *Mapping) 
 	defer snk.abandon()
 	rr, err := openRows(path, m, &s.source)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, reasons.New("read %s: %w", "读取 %s：%w", path, err)
 	}
 	defer rr.close()
 	t := newTable(rr, m, campaignFamily)
@@ -49,7 +49,7 @@ func (l *Loader) ReadCampaignFile(ctx context.Context, path string, m *Mapping) 
 	err = readTable(s, &Loader{wh: l.wh, log: l.log, MaxRejectShare: 1, maxRows: MaxReadCampaignRows}, t, ra, col)
 	ra.close()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, reasons.New("read %s: %w", "读取 %s：%w", path, err)
 	}
 	for _, rj := range s.rejects {
 		col.rows = append(col.rows, warehouse.ReportFileRow{Line: rj.Line, Location: rj.Location, Problem: rj.Reason, ProblemZh: rj.ReasonZh})
@@ -128,7 +128,9 @@ func (r ReportFileReader) ReadReportFile(ctx context.Context, name, format strin
 	rows, err := r.Loader.ReadCampaignFile(ctx, f.Name(), &layout)
 	if err != nil {
 		// The temporary path means nothing to the sender; the name it sent does.
-		return nil, errors.New(strings.ReplaceAll(err.Error(), f.Name(), filepath.Base(name)))
+		why := reasons.Of(err)
+		sent := func(s string) string { return strings.ReplaceAll(s, f.Name(), filepath.Base(name)) }
+		return nil, reasons.Text{En: sent(why.En), Zh: sent(why.Zh)}.Err()
 	}
 	return rows, nil
 }

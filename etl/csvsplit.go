@@ -234,5 +234,5 @@ func csvFault(err error) error {
 }
 
 func errNotUTF8(line int) error {
-	return reasons.New("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding in the mapping, or save it as UTF-8)", "第 %d 行不是有效的 UTF-8（GBK/GB18030 导出的？请在映射中声明其编码，或另存为 UTF-8）", line)
+	return reasons.New("line %d is not valid UTF-8 (a GBK/GB18030 export? declare its encoding in the mapping, or save it as UTF-8)", "第 %d 行不是有效的 UTF-8（GBK/GB18030 导出的？请在读法中声明其编码，或另存为 UTF-8）", line)
 }

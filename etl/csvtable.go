@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"unicode"
@@ -39,7 +38,7 @@ func openCSV(f io.Reader) (*csvTable, error) {
 		return nil, reasons.New("%w: the file is empty", "%w：文件是空的", errFileRejected)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
+		return nil, reasons.New("header: %w", "表头：%w", err)
 	}
 	t.header = header
 	for i, h := range header {

@@ -91,38 +91,38 @@ func newEcologySink(ctx context.Context, l *Loader, s *runState) (sink, error) {
 func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	id := strings.TrimSpace(r.v(gItemId))
 	if id == "" {
-		return problem(gItemId, "no item id", "缺少事项编号")
+		return problem(gItemId, "no item id", "缺少问题编号")
 	}
 	if first, dup := e.seen[id]; dup {
-		return problem(gItemId, "duplicate: line %d already reports item %s", "重复：第 %d 行已报送事项 %s", first, id)
+		return problem(gItemId, "duplicate: line %d already reports item %s", "重复：第 %d 行已报送问题 %s", first, id)
 	}
 	region, err := e.regions.match(r.v(gRegionCode), r.v(gRegion))
 	if err != nil {
 		return problemOf(regionField(r, gRegionCode, gRegion), err)
 	}
 	if strings.TrimSpace(r.v(gTitle)) == "" {
-		return problem(gTitle, "no title", "缺少标题")
+		return problem(gTitle, "no title", "缺少问题名称")
 	}
 	found, err := parseDate(r.v(gFoundDate))
 	if err != nil {
-		return problem(gFoundDate, "found date: %v", "发现日期：%v", err)
+		return problem(gFoundDate, "found date: %v", "发现时间：%v", err)
 	}
 	deadline, err := parseDate(r.v(gDeadline))
 	if err != nil {
 		return problem(gDeadline, "deadline: %v", "整改时限：%v", err)
 	}
 	if deadline.Before(found) {
-		return problem(gDeadline, "deadline %s is before the item was found (%s)", "整改时限 %s 早于发现日期（%s）", day(deadline), day(found))
+		return problem(gDeadline, "deadline %s is before the item was found (%s)", "整改时限 %s 早于发现时间（%s）", day(deadline), day(found))
 	}
 	statusDate, err := parseDate(r.v(gStatusDate))
 	if err != nil {
-		return problem(gStatusDate, "report date: %v", "报告日期：%v", err)
+		return problem(gStatusDate, "report date: %v", "报送日期：%v", err)
 	}
 	if statusDate.After(e.l.now()) {
-		return problem(gStatusDate, "report date %s is in the future", "报告日期 %s 尚未到来", day(statusDate))
+		return problem(gStatusDate, "report date %s is in the future", "报送日期 %s 晚于今天", day(statusDate))
 	}
 	if statusDate.Before(found) {
-		return problem(gStatusDate, "report date %s is before the item was found (%s)", "报告日期 %s 早于发现日期（%s）", day(statusDate), day(found))
+		return problem(gStatusDate, "report date %s is before the item was found (%s)", "报送日期 %s 早于发现时间（%s）", day(statusDate), day(found))
 	}
 	status, ok := ecologyStatuses[strings.TrimSpace(r.v(gStatus))]
 	if !ok {
@@ -131,7 +131,7 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 	if c, ok := e.closed[id]; ok && status != warehouse.StatusClosed && !statusDate.Before(c.On) {
 		return problem(gStatus, "conflict: item %s was closed (%s) by verifier %s on %s and the file says %s on %s; "+
 			"an admin decides: reopen it on the item's page, or leave it closed",
-			"冲突：事项 %[1]s 已由核验人 %[3]s 于 %[4]s 销号（%[2]s），文件却称其 %[6]s 为“%[5]s”；由管理员决定：在事项页重新打开，或保持销号", id, warehouse.StatusClosed, c.By, day(c.On), status, day(statusDate))
+			"冲突：问题 %[1]s 已由核查员 %[3]s 于 %[4]s 核定为“%[2]s”，文件却写其 %[6]s 的状态为“%[5]s”；请管理员决定：在问题页上重新打开，或保持销号", id, warehouse.StatusClosed, c.By, day(c.On), status, day(statusDate))
 	}
 	progress, p := ecologyProgress(r.v(gProgress), status)
 	if p != nil {

@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -337,8 +338,8 @@ func (e *economySink) flush() error {
 	}
 	for _, d := range dups {
 		for _, line := range d.Lines[1:] {
-			s.rejectDuplicate(line, reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已有%[3]s（%[4]s）%[5]s 的 %[2]s 数值",
-				d.Lines[0], d.Indicator, e.regions.byCode[d.Region].NameZh, d.Region, d.Period).Text)
+			s.rejectDuplicate(line, reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s 的%[2]s",
+				d.Lines[0], reasons.Text{En: d.Indicator, Zh: cmp.Or(e.indicators[d.Indicator].NameZh, d.Indicator)}, e.regions.byCode[d.Region].NameZh, d.Region, d.Period).Text)
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
@@ -400,7 +401,7 @@ func (e *economySink) period(text string) periodCheck {
 	case err != nil:
 		c.why = reasons.Of(err)
 	case p.start().After(e.now):
-		c.why = reasons.New("period %s is in the future", "时期 %s 尚未到来", p).Text
+		c.why = reasons.New("period %s is in the future", "时期 %s 晚于今天", p).Text
 	default:
 		c.p = p
 	}

@@ -72,7 +72,7 @@ func fileFormat(path string, m *Mapping) (string, error) {
 	switch kind {
 	case kindOLE2:
 		if m != nil && m.Format != "" && m.Format != "xls" {
-			return "", reasons.New("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", "%w：%s 是旧版 Excel 97–2003 工作簿（.xls），映射 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
+			return "", reasons.New("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", "%w：%s 是旧版 Excel 97–2003 工作簿（.xls），读法 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
 		}
 		return "xls", nil
 	case kindHTML:
@@ -80,7 +80,7 @@ func fileFormat(path string, m *Mapping) (string, error) {
 			"%w：%s 里是网页（HTML），不是 %s 文件（网上系统导出的表格常是这样）：请用 Excel 或 WPS 打开，另存为 .xlsx", errFileRejected, name, strings.TrimPrefix(ext, "."))
 	case kindZip:
 		if m != nil && m.Format != "" && m.Format != "xlsx" {
-			return "", reasons.New("%w: %s is an XLSX workbook, but the mapping %s says format %q", "%w：%s 是 XLSX 工作簿，映射 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
+			return "", reasons.New("%w: %s is an XLSX workbook, but the mapping %s says format %q", "%w：%s 是 XLSX 工作簿，读法 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
 		}
 		return "xlsx", nil
 	}

@@ -96,17 +96,17 @@ func (l *Loader) inspect(ctx context.Context, job, path string) (*Inspection, er
 	in := &Inspection{Path: path}
 	format, err := fileFormat(path, nil)
 	if err != nil {
-		return nil, fmt.Errorf("inspect %s: %w", path, err)
+		return nil, reasons.New("inspect %s: %w", "检查 %s：%w", path, err)
 	}
 	in.Format = format
 	if format == "csv" {
 		if in.Encoding, in.Separator, err = textEncoding(path); err != nil {
-			return nil, fmt.Errorf("inspect %s: %w", path, err)
+			return nil, reasons.New("inspect %s: %w", "检查 %s：%w", path, err)
 		}
 	}
 	sheets, err := readSheets(path, job)
 	if err != nil {
-		return nil, fmt.Errorf("inspect %s: %w", path, err)
+		return nil, reasons.New("inspect %s: %w", "检查 %s：%w", path, err)
 	}
 	regions, err := l.regionMatcher(ctx)
 	if err != nil {

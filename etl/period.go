@@ -112,7 +112,7 @@ func parseDate(s string) (time.Time, error) {
 		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
 		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 		if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1949 || y > 2100 {
-			return time.Time{}, reasons.New("%q is not a calendar date", "%q 不是日历上的日期", s)
+			return time.Time{}, reasons.New("%q is not a calendar date", "%q 不是有效日期", s)
 		}
 		return t, nil
 	}

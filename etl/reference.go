@@ -198,7 +198,7 @@ func (l *Loader) loadPeerGroups(ctx context.Context, path, home string) (*Report
 				}
 			}
 			if len(codes) == 0 {
-				return nil, reasons.New("group %s has no members", "对比组 %s 没有成员", code)
+				return nil, reasons.New("group %s has no members", "对标组 %s 没有成员", code)
 			}
 			for _, m := range codes {
 				members.add(code, m, false)
@@ -308,7 +308,7 @@ rows:
 		}
 		s.run.RowsRead++
 		if s.run.RowsRead > maxReferenceRows {
-			return reasons.New("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", "%w：多于 %d 行，超过任何代码表的行数（数值文件应由数据任务载入）", errFileRejected, maxReferenceRows)
+			return reasons.New("%w: more than %d rows, more than any dimension has (a file of values belongs to a fact job)", "%w：多于 %d 行，超过任何代码表的行数（数值文件应按经济数据、生态整改或三抓三促载入）", errFileRejected, maxReferenceRows)
 		}
 		if len(rec) != len(t.header) {
 			s.reject(line, "", "", rawLine(rec), rowShape(len(rec), len(t.header)))

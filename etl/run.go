@@ -214,7 +214,7 @@ func (s *runState) rejectShareError(limit float64) error {
 		// up (a value left empty is not counted here).
 		first := s.rejects[0]
 		return reasons.New("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %v",
-			"%w：%[3]d 个有数的数值中拒收 %[2]d 个（%.0[4]f%%），超过允许的 %.0[5]f%%；第一个：第 %[6]d 行 %[7]s：%[8]v",
+			"%w：在 %[3]d 个有数字的数值中有 %[2]d 个被拒收（%.0[4]f%%），超过允许的 %.0[5]f%%；第一个：第 %[6]d 行 %[7]s：%[8]v",
 			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, first.Line, warehouse.LocationText(first.Location), reasons.Text{En: first.Reason, Zh: first.ReasonZh})
 	}
 	return nil
@@ -315,7 +315,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 		run.Status, run.FinishedAt = warehouse.RunUnchanged, time.Now().UTC()
 		msg := reasons.New("same content as run %s (%s), already loaded", "与批次 %s（%s）内容相同，已经载入", prev.ID, prev.FilePath)
 		if len(later) > 0 {
-			msg = reasons.New("%v; %v, and they stay: upload the file to load it again", "%v；%v，且保持不变：如需重新载入此文件，请上传它", msg, replacedBy(later))
+			msg = reasons.New("%v; %v, and they stay: upload the file to load it again", "%v；%v，这些数值仍以后者为准：如需恢复，请重新上传此文件", msg, replacedBy(later))
 		}
 		setMessage(&run, msg)
 		if err := l.wh.RecordRun(ctx, run); err != nil {
@@ -361,7 +361,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	}
 	rep := &Report{Run: run, Rejects: s.rejects}
 	if loadErr != nil {
-		return rep, fmt.Errorf("load %s: %w", path, loadErr)
+		return rep, reasons.New("load %s: %w", "载入 %s：%w", path, loadErr)
 	}
 	return rep, nil
 }
@@ -450,7 +450,7 @@ func (l *Loader) dryRun(ctx context.Context, job, path string, load loadFunc) (*
 	}
 	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview, Changes: s.changes}
 	if err != nil {
-		return rep, fmt.Errorf("dry run %s: %w", path, err)
+		return rep, reasons.New("dry run %s: %w", "试载入 %s：%w", path, err)
 	}
 	return rep, nil
 }

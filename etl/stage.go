@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // stagedDir is the folder inside a job's inbox where uploads wait between their preview and
@@ -149,18 +150,14 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 		// would change in its table.
 		rep, err := r.l.LoadReference(context.WithValue(ctx, dryRunKey{}, true), job, path, r.home)
 		st.DryRun = rep
-		if err != nil {
-			st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
-		}
-		st.refusedInChinese()
-		st.DryRunError = asSent(st.DryRunError, path, id)
+		st.failed(err, path, id)
 		return st
 	}
 	in, ierr := r.l.inspect(ctx, job, path)
 	if ierr == nil {
 		st.Inspection = in
 	} else {
-		st.DryRunError = ierr.Error()
+		st.failed(ierr, path, id)
 	}
 	// The mapping of the name it was sent as: the staged name's prefix matches no glob, and
 	// the preview refused a file that loads.
@@ -168,7 +165,6 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 	if err != nil {
 		// Its load would stop where inspect did.
 		st.Refused = errors.Is(err, errFileRejected)
-		st.DryRunError = asSent(st.DryRunError, path, id)
 		return st
 	}
 	st.Reading = reading
@@ -177,20 +173,19 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 	}
 	rep, err := r.l.DryRun(ctx, job, path, mapping)
 	st.DryRun = rep
-	if err != nil {
-		st.DryRunError, st.Refused = err.Error(), errors.Is(err, errFileRejected)
-	}
-	st.refusedInChinese()
-	st.DryRunError = asSent(st.DryRunError, path, id)
+	st.failed(err, path, id)
 	return st
 }
 
-// refusedInChinese says the dry run's refusal in Chinese, as its run's message does (the
-// English names the staged file, for the log).
-func (st *Staged) refusedInChinese() {
-	if st.DryRunError != "" && st.DryRun != nil {
-		st.DryRunErrorZh = st.DryRun.Run.MessageZh
+// failed says why the preview of the staged upload id at path failed, if err says it did:
+// in both languages, naming the file as it was sent.
+func (st *Staged) failed(err error, path, id string) {
+	if err == nil {
+		return
 	}
+	why := reasons.Of(err)
+	st.DryRunError, st.DryRunErrorZh = asSent(why.En, path, id), asSent(why.Zh, path, id)
+	st.Refused = errors.Is(err, errFileRejected)
 }
 
 // asSent is text with the staged file named as it was sent: the operator sent a file by

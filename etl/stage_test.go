@@ -385,7 +385,7 @@ func TestADimensionFileNamingAColumnTwiceIsRefused(t *testing.T) {
 		t.Errorf("staged a header naming name_zh twice: %v, refusal %q; want it refused", err, st.DryRunError)
 	}
 	// Said in Chinese too, for the upload page in Chinese.
-	if want := "文件被拒收：表头两次写了“name_zh”列（第 2 列和第 7 列）"; st.DryRunErrorZh != want {
+	if want := "试载入 regions.csv：文件被拒收：表头两次写了“name_zh”列（第 2 列和第 7 列）"; st.DryRunErrorZh != want {
 		t.Errorf("the refusal in Chinese: %q, want %q", st.DryRunErrorZh, want)
 	}
 	// Names nothing reads, twice (trailing commas, two 备注), are no matter.

@@ -318,7 +318,7 @@ func (t *table) resolveColumns() error {
 		}
 		t.keyCols[fi] = t.findColumn(want...)
 		if h, ok := t.m.Columns[f.name]; ok && t.keyCols[fi] < 0 {
-			return reasons.New("no column %q for %s", "没有 %[2]s 所需的列 %[1]q", h, f.name)
+			return reasons.New("no column %q for %s", "缺少列 %[1]q（字段 %[2]s）", h, f.name)
 		}
 	}
 	if w := t.m.Wide; w != nil {

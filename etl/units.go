@@ -65,11 +65,11 @@ func (t *table) applyFileUnits(base []string) error {
 	}
 	if fixed != "" {
 		if fileUnit != "" && fileUnit != fixed {
-			return reasons.New("the mapping fixes unit %q, but the file says %q (%s)", "映射规定单位为 %q，文件却写 %q（%s）", fixed, fileUnit, from)
+			return reasons.New("the mapping fixes unit %q, but the file says %q (%s)", "读法规定单位为 %q，文件却写 %q（%s）", fixed, fileUnit, from)
 		}
 		for _, wc := range t.wideCols {
 			if wc.unit != "" && wc.unit != fixed {
-				return reasons.New("the mapping fixes unit %q, but the file says %q (the header %q)", "映射规定单位为 %q，文件却写 %q（表头 %q）", fixed, wc.unit, t.header[wc.col])
+				return reasons.New("the mapping fixes unit %q, but the file says %q (the header %q)", "读法规定单位为 %q，文件却写 %q（表头 %q）", fixed, wc.unit, t.header[wc.col])
 			}
 		}
 		return nil

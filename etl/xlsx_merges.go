@@ -11,6 +11,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"jinwei/warehouse/reasons"
 )
 
 // mergeRef is a mergeCell element's ref attribute.
@@ -37,7 +39,7 @@ func sheetMerges(zipPath, sheet string, limit int) ([]string, error) {
 		}
 	}
 	if entry == nil {
-		return nil, fmt.Errorf("sheet %s: no part %s in the workbook", sheet, part)
+		return nil, reasons.New("sheet %s: no part %s in the workbook", "工作表 %s：工作簿中没有部件 %s", sheet, part)
 	}
 	rc, err := entry.Open()
 	if err != nil {
@@ -73,7 +75,7 @@ func sheetMerges(zipPath, sheet string, limit int) ([]string, error) {
 		}
 		el, err := br.ReadSlice('>')
 		if err != nil {
-			return nil, fmt.Errorf("a merged range's element is cut short: %w", err)
+			return nil, reasons.New("a merged range's element is cut short: %w", "合并区域的元素不完整：%w", err)
 		}
 		if m := mergeRef.FindSubmatch(el); m != nil {
 			refs = append(refs, string(m[1]))
@@ -117,7 +119,7 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 		return "", err
 	}
 	if rid == "" || target == "" {
-		return "", fmt.Errorf("sheet %s is not in the workbook's relationships", sheet)
+		return "", reasons.New("sheet %s is not in the workbook's relationships", "工作表 %s 不在工作簿的关系表中", sheet)
 	}
 	return partPath(path.Dir(book), target), nil
 }
@@ -157,11 +159,11 @@ func eachStart(zr *zip.Reader, name string, fn func(xml.StartElement) bool) erro
 			}
 		}
 	}
-	return fmt.Errorf("%w: %s", errNoPart, name)
+	return reasons.New("%w: %s", "%w：%s", errNoPart, name)
 }
 
 // errNoPart is a zip entry the workbook does not have.
-var errNoPart = errors.New("the workbook has no part")
+var errNoPart = reasons.New("the workbook has no part", "工作簿中没有此部件")
 
 // attr is the value of the element's attribute with the local name, whatever its prefix.
 func attr(se xml.StartElement, local string) string {

@@ -11,9 +11,9 @@ import (
 )
 
 // A run's rejects are grouped by reason code from the projection written beside them
-// (migration 029), not by reading every reject, and the counts are exactly the rejects'
-// own: over several writes of one run, with another run's rejects beside it, and after
-// some are removed.
+// (migrations 029 and 033), not by reading every reject, and the counts are exactly the
+// rejects' own: over several writes of one run, with another run's rejects beside it, and
+// after some are removed. Each code's example is one of its reasons, in both languages.
 func TestRejectReasonsAreExactAndReadFromTheProjection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -21,8 +21,8 @@ func TestRejectReasonsAreExactAndReadFromTheProjection(t *testing.T) {
 	const run, other = "00000000-0000-7000-8000-000000000001", "00000000-0000-7000-8000-000000000002"
 	insert := func(runID string, from, n int) {
 		t.Helper()
-		stmt := fmt.Sprintf(`INSERT INTO etl_rejects (run_id, file_path, line, location, raw, reason, reason_code, created_at)
-			SELECT toUUID('%s'), 'f.csv', number, 'column 地区', toString(number), concat(c, ': 县', toString(number)), c, now64(3)
+		stmt := fmt.Sprintf(`INSERT INTO etl_rejects (run_id, file_path, line, location, raw, reason, reason_zh, reason_code, created_at)
+			SELECT toUUID('%s'), 'f.csv', number, 'column 地区', toString(number), concat(c, ': 县', toString(number)), concat(c, '：县', toString(number)), c, now64(3)
 			FROM (SELECT number, if(number %% 1000 = 7, 'missing_region', ['unknown_region', 'bad_value', 'duplicate'][number %% 3 + 1]) AS c
 			      FROM numbers(%d, %d))`, runID, from, n)
 		if err := whtest.Exec(ctx, w, stmt, nil); err != nil {
@@ -48,8 +48,8 @@ func TestRejectReasonsAreExactAndReadFromTheProjection(t *testing.T) {
 	var gotRows, wantRows []string
 	for _, r := range got {
 		gotRows = append(gotRows, fmt.Sprintf("%s×%d", r.Code, r.Count))
-		if !strings.HasPrefix(r.Example, r.Code+": 县") {
-			t.Errorf("%s's example %q is not one of its reasons", r.Code, r.Example)
+		if !strings.HasPrefix(r.Example, r.Code+": 县") || !strings.HasPrefix(r.ExampleZh, r.Code+"：县") {
+			t.Errorf("%s's examples %q, %q are not of its reasons", r.Code, r.Example, r.ExampleZh)
 		}
 	}
 	for _, r := range want.Rows {
@@ -66,7 +66,7 @@ func TestRejectReasonsAreExactAndReadFromTheProjection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := fmt.Sprint(plan.Rows); !strings.Contains(s, "ReadFromMergeTree (reasons_of_run)") {
+	if s := fmt.Sprint(plan.Rows); !strings.Contains(s, "ReadFromMergeTree (reason_counts)") {
 		t.Errorf("the grouping reads the rejects, not the projection:\n%s", s)
 	}
 }

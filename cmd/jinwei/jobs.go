@@ -10,6 +10,7 @@ import (
 	"jinwei/dashboard"
 	"jinwei/etl"
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // defaultJobs is the config's jobs plus an inbox under the data directory's parent
@@ -70,7 +71,8 @@ func (a adminJobs) Upload(ctx context.Context, job, name string, body io.Reader)
 func result(rep *etl.Report, err error) dashboard.JobResult {
 	res := dashboard.JobResult{Run: rep.Run, Rejects: rep.Rejects}
 	if err != nil {
-		res.Error = err.Error()
+		why := reasons.Of(err)
+		res.Error, res.ErrorZh = why.En, why.Zh
 	}
 	return res
 }

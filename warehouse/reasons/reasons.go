@@ -7,12 +7,17 @@ package reasons
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
 // Text is one reason in both languages; Zh is empty where no Chinese wording exists (a
 // reason stored before there was one, or one that quotes an error from elsewhere).
 type Text struct{ En, Zh string }
+
+// Err is an error saying t.
+func (t Text) Err() *Error { return &Error{Text: t} }
 
 // Error is a reason as an error: its message is the English wording.
 type Error struct {
@@ -44,18 +49,47 @@ func New(en, zh string, args ...any) *Error {
 		enArgs[i], zhArgs[i] = t.En, t.Zh
 		whole = whole && (t.Zh != "" || t.En == "")
 	}
-	if strings.Contains(en, "%w") {
-		for _, a := range args {
-			if err, ok := a.(error); ok {
+	en, wraps := unwrapVerbs(en)
+	for _, i := range wraps {
+		if i < len(args) {
+			if err, ok := args[i].(error); ok {
 				e.wrapped = append(e.wrapped, err)
 			}
 		}
 	}
-	e.En = fmt.Sprintf(strings.ReplaceAll(en, "%w", "%v"), enArgs...)
+	e.En = fmt.Sprintf(en, enArgs...)
 	if whole {
-		e.Zh = fmt.Sprintf(strings.ReplaceAll(zh, "%w", "%v"), zhArgs...)
+		zh, _ = unwrapVerbs(zh)
+		e.Zh = fmt.Sprintf(zh, zhArgs...)
 	}
 	return e
+}
+
+// verb finds a formatting verb with its flags, width, precision and argument index.
+var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?([a-zA-Z%])`)
+
+// unwrapVerbs is format with each %w written as %v (Sprintf has no %w), and the indexes
+// (from 0) of the arguments the %w verbs took.
+func unwrapVerbs(format string) (string, []int) {
+	var wraps []int
+	next := 0
+	out := verb.ReplaceAllStringFunc(format, func(m string) string {
+		g := verb.FindStringSubmatch(m)
+		if g[4] == "%" {
+			return m
+		}
+		if index := g[1] + g[3]; index != "" {
+			next, _ = strconv.Atoi(strings.Trim(index, "[]"))
+			next--
+		}
+		defer func() { next++ }()
+		if g[4] != "w" {
+			return m
+		}
+		wraps = append(wraps, next)
+		return m[:len(m)-1] + "v"
+	})
+	return out, wraps
 }
 
 // Of is err's reason: its own if err is a reason (not one wrapped in other words), else

@@ -42,6 +42,13 @@ func TestNewWrapsSentinels(t *testing.T) {
 	if !errors.Is(err, errSentinel) {
 		t.Errorf("%v does not wrap the sentinel", err)
 	}
+	if err := reasons.New("%[2]w of %[1]s", "%[1]s 的 %[2]w", "甲", errSentinel); !errors.Is(err, errSentinel) || err.En != "not a number of 甲" || err.Zh != "甲 的 不是数字" {
+		t.Errorf("an indexed %s: %+v", "%w", err)
+	}
+	other := errors.New("other")
+	if err := reasons.New("%v then %w", "%v，%w", other, errSentinel); errors.Is(err, other) || !errors.Is(err, errSentinel) {
+		t.Errorf("%s wrapped what a %s verb wrote", "%w", "%v")
+	}
 	if errors.Is(reasons.New("%q is %v", "%q %v", "x", errSentinel), errSentinel) {
 		t.Errorf("a %s verb wrapped its argument; only %s should", "%v", "%w")
 	}

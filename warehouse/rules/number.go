@@ -19,7 +19,7 @@ var ErrNotNumber = reasons.New("not a number", "不是数字")
 
 // ErrHuge is a number past any statistic (beyond ±1e300, or past what a float holds): it
 // is no number a table means, so it is ErrNotNumber too, but a form can say "too large".
-var ErrHuge = reasons.New("%w: too large to be a statistic", "%w：大得不像任何统计数", ErrNotNumber)
+var ErrHuge = reasons.New("%w: too large to be a statistic", "%w：数值过大，不可能是统计数", ErrNotNumber)
 
 // missingMarks are what statistics tables print for "no data".
 var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true,

@@ -86,13 +86,13 @@ func Counts(unit string) bool { return countUnits[unit] }
 var ErrNegative = reasons.New("cannot be negative", "不能为负数")
 
 // ErrTooLarge is a campaign value above MaxValue.
-var ErrTooLarge = reasons.New("is larger than any unit reports in a month", "超过任何单位一个月可能报的数")
+var ErrTooLarge = reasons.New("is larger than any unit reports in a month", "超过一个单位一个月可能报送的上限")
 
 // ErrNotWhole is a fractional value of a metric that counts things.
 var ErrNotWhole = reasons.New("must be a whole number", "须为整数")
 
 // ErrFutureMonth is a report of a month that has not begun.
-var ErrFutureMonth = reasons.New("is in the future", "尚未到来")
+var ErrFutureMonth = reasons.New("is in the future", "尚未开始")
 
 // Month checks a reported month (its first day) against now: a month that has not begun
 // cannot be reported.
