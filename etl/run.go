@@ -115,7 +115,13 @@ type runState struct {
 	// source counts the file's bytes read, when the reader counts them (CSV), for an
 	// estimate of the rows left.
 	source sourceProgress
+	// said holds one copy of each reason the run gave (up to maxSaid): a column of one
+	// unknown region gives the same reason on every line, and a load keeps every reject.
+	said map[reasons.Text]reasons.Text
 }
+
+// maxSaid bounds the distinct reasons a run keeps one copy of.
+const maxSaid = 10_000
 
 // sourceProgress is a file's size and the bytes of it not yet read; the reader's buffers
 // count as read.
@@ -156,6 +162,14 @@ func (s *runState) rejectDuplicate(line int, reason reasons.Text) {
 // which with the reason gives the reject's reason code.
 func (s *runState) reject(line int, field, location, raw string, reason reasons.Text) {
 	s.run.RowsRejected++
+	if kept, ok := s.said[reason]; ok {
+		reason = kept
+	} else if len(s.said) < maxSaid {
+		if s.said == nil {
+			s.said = map[reasons.Text]reasons.Text{}
+		}
+		s.said[reason] = reason
+	}
 	code := reasonCode(field, reason.En)
 	if s.keepRejects > 0 {
 		// A preview lists a line's values refused for one reason once: its 1,000 rejects

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Text is one reason in both languages; Zh is empty where no Chinese wording exists (a
@@ -68,9 +69,27 @@ func New(en, zh string, args ...any) *Error {
 // verb finds a formatting verb with its flags, width, precision and argument index.
 var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?([a-zA-Z%])`)
 
+// unwrapped holds unwrapVerbs' answers: a load words the same few formats for each of up
+// to millions of rejects, and scanning each again costs more than the Sprintf.
+var unwrapped sync.Map // format → unwrapping
+
+type unwrapping struct {
+	format string
+	wraps  []int
+}
+
 // unwrapVerbs is format with each %w written as %v (Sprintf has no %w), and the indexes
 // (from 0) of the arguments the %w verbs took.
 func unwrapVerbs(format string) (string, []int) {
+	if u, ok := unwrapped.Load(format); ok {
+		return u.(unwrapping).format, u.(unwrapping).wraps
+	}
+	out, wraps := scanVerbs(format)
+	unwrapped.Store(format, unwrapping{out, wraps})
+	return out, wraps
+}
+
+func scanVerbs(format string) (string, []int) {
 	var wraps []int
 	next := 0
 	out := verb.ReplaceAllStringFunc(format, func(m string) string {
