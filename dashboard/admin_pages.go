@@ -387,7 +387,7 @@ func (s *Server) runNow(c echo.Context) error {
 	}
 	v.Result = results
 	if runErr != nil {
-		v.Error = runErr.Error()
+		v.Error = errorIn(v.Lang, runErr)
 	}
 	return c.Render(http.StatusOK, "admin_schedules.html", v)
 }
@@ -446,7 +446,7 @@ func (s *Server) uploadPage(c echo.Context) error {
 	for _, id := range ids {
 		st, err := oj.PreviewStaged(c.Request().Context(), v.Job, id)
 		if err != nil {
-			failed = append(failed, err.Error())
+			failed = append(failed, errorIn(v.Lang, err))
 			continue
 		}
 		v.Staged = append(v.Staged, st)
@@ -506,7 +506,7 @@ func (s *Server) uploadPreview(c echo.Context) error {
 				return aerr
 			}
 			if err != nil {
-				v.Error = err.Error()
+				v.Error = errorIn(v.Lang, err)
 				return c.Render(http.StatusBadRequest, "admin_upload.html", v)
 			}
 			v.Staged = append(v.Staged, st)
@@ -543,7 +543,7 @@ func (s *Server) uploadLoad(c echo.Context) error {
 			return aerr
 		}
 		if err != nil && res.Run.ID == "" {
-			v.Error = err.Error()
+			v.Error = errorIn(v.Lang, err)
 			continue
 		}
 		v.Loaded = append(v.Loaded, res)

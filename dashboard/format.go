@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"html/template"
 	"math"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"unicode"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 var templateFuncs = template.FuncMap{
@@ -87,6 +89,13 @@ func reasonIn(lang, en, zh string) template.HTML {
 		return template.HTML(template.HTMLEscapeString(zh))
 	}
 	return template.HTML(`<span lang="en">` + template.HTMLEscapeString(en) + `</span>`)
+}
+
+// errorIn is err's message in lang: its Chinese where the loader worded it so
+// (warehouse/reasons), else its English.
+func errorIn(lang string, err error) string {
+	why := reasons.Of(err)
+	return inLang(lang, cmp.Or(why.Zh, why.En), why.En)
 }
 
 // refusalIn is reasonIn for a sentence standing alone (a run's message, why a file was

@@ -19,7 +19,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
-	"jinwei/warehouse/reasons"
 )
 
 // A unit may send its month's report as a file in the monthly report's layout (the one the
@@ -256,8 +255,7 @@ func (s *Server) reportFileUpload(c echo.Context) error {
 	res := FileResult{File: f.name, SHA256: f.sha256}
 	rows, err := s.cfg.ReportFiles.ReadReportFile(c.Request().Context(), f.name, f.format, f.data)
 	if err != nil {
-		why := reasons.Of(err)
-		res.Error = fmt.Sprintf(t(lang, "rfile_unreadable"), f.name, inLang(lang, cmp.Or(why.Zh, why.En), why.En))
+		res.Error = fmt.Sprintf(t(lang, "rfile_unreadable"), f.name, errorIn(lang, err))
 		return s.refuseReportFile(c, u, month, res, nil)
 	}
 	values, refused, conflicts := splitFileRows(rows, u, month, lang)

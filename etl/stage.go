@@ -116,10 +116,10 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, error) {
 	path, err := r.stagedPath(job, id)
 	if err != nil {
-		return nil, fmt.Errorf("preview upload: %w", err)
+		return nil, reasons.New("preview upload: %w", "预览上传：%w", err)
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("preview upload %s: %w", stagedName(id), errNoLongerWaiting)
+		return nil, reasons.New("preview upload %s: %w", "预览上传 %s：%w", stagedName(id), errNoLongerWaiting)
 	} else if err != nil {
 		return nil, fmt.Errorf("preview upload %s: %w", stagedName(id), err)
 	}
@@ -127,16 +127,16 @@ func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, er
 }
 
 // errNoLongerWaiting is a staged upload loaded or removed since.
-var errNoLongerWaiting = fmt.Errorf("it is no longer waiting (uploads wait a day, %d per job at most); upload it again", stagedKeep)
+var errNoLongerWaiting = reasons.New("it is no longer waiting (uploads wait a day, %d per job at most); upload it again", "它已不在等待载入（上传的文件保留一天，每个任务至多 %d 个）：请重新上传", stagedKeep)
 
 // stagedPath is where the staged upload id of job waits, when id names one.
 func (r *Runner) stagedPath(job, id string) (string, error) {
 	j, ok := r.jobs[job]
 	if !ok {
-		return "", fmt.Errorf("no job %q in the config", job)
+		return "", reasons.New("no job %q in the config", "配置中没有任务 %q", job)
 	}
 	if !stagedID.MatchString(id) || filepath.Base(id) != id {
-		return "", fmt.Errorf("%q is not a staged upload", id)
+		return "", reasons.New("%q is not a staged upload", "%q 不是等待载入的上传文件", id)
 	}
 	return filepath.Join(j.Inbox, stagedDir, id), nil
 }
@@ -260,12 +260,12 @@ func purgeStaged(dir string, cutoff time.Time) {
 func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error) {
 	from, err := r.stagedPath(job, id)
 	if err != nil {
-		return nil, fmt.Errorf("load upload: %w", err)
+		return nil, reasons.New("load upload: %w", "载入上传：%w", err)
 	}
 	j := r.jobs[job]
 	name := stagedName(id)
 	if _, err := os.Stat(from); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("load upload %s: %w", name, errNoLongerWaiting)
+		return nil, reasons.New("load upload %s: %w", "载入上传 %s：%w", name, errNoLongerWaiting)
 	}
 	// Read as its preview was, decided before the file enters the inbox (where a scheduled
 	// run would load it as it finds it): inspected again when that is how (the file is the
@@ -273,7 +273,8 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 	// as they may for any load), and refused where inspect fails.
 	mapping, _, err := r.uploadMapping(job, name, func() (*Inspection, error) { return r.l.inspect(ctx, job, from) })
 	if err != nil {
-		return nil, fmt.Errorf("load upload %s: %s", name, asSent(err.Error(), from, id))
+		why := reasons.Of(err)
+		return nil, reasons.New("load upload %s: %v", "载入上传 %s：%v", name, reasons.Text{En: asSent(why.En, from, id), Zh: asSent(why.Zh, from, id)})
 	}
 	to := filepath.Join(j.Inbox, name)
 	if _, err := os.Stat(to); err == nil {
@@ -283,7 +284,7 @@ func (r *Runner) LoadStaged(ctx context.Context, job, id string) (*Report, error
 		to = filepath.Join(j.Inbox, strings.TrimSuffix(name, ext)+time.Now().UTC().Format(".20060102T150405.000")+ext)
 	}
 	if err := os.Rename(from, to); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("load upload %s: %w", name, errNoLongerWaiting)
+		return nil, reasons.New("load upload %s: %w", "载入上传 %s：%w", name, errNoLongerWaiting)
 	} else if err != nil {
 		return nil, fmt.Errorf("load upload %s: %w", name, err)
 	}

@@ -112,8 +112,9 @@ func TestStagedUploadLoadsOnlyOnGo(t *testing.T) {
 	if err != nil || rep.Run.Status != warehouse.RunCommitted || rep.Run.StartedBy != "upload:alice" {
 		t.Fatalf("load: %v %+v", err, rep)
 	}
-	if _, err := r.PreviewStaged(ctx, JobEconomy, st.ID); err == nil || !strings.Contains(err.Error(), "preview upload gdp.csv: it is no longer waiting") {
-		t.Errorf("previewing a loaded upload: %v; want it to say it no longer waits", err)
+	if _, err := r.PreviewStaged(ctx, JobEconomy, st.ID); err == nil || !strings.Contains(err.Error(), "preview upload gdp.csv: it is no longer waiting") ||
+		!strings.HasPrefix(reasons.Of(err).Zh, "预览上传 gdp.csv：它已不在等待载入") {
+		t.Errorf("previewing a loaded upload: %v (%q); want it to say, in both languages, it no longer waits", err, reasons.Of(err).Zh)
 	}
 	for _, bad := range []string{"../../etc/passwd", "0123456789abcdef-../x", st.ID + "/x"} {
 		if _, err := r.PreviewStaged(ctx, JobEconomy, bad); err == nil || !strings.Contains(err.Error(), "is not a staged upload") {
