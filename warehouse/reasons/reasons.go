@@ -70,7 +70,8 @@ func New(en, zh string, args ...any) *Error {
 var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?([a-zA-Z%])`)
 
 // unwrapped holds unwrapVerbs' answers: a load words the same few formats for each of up
-// to millions of rejects, and scanning each again costs more than the Sprintf.
+// to millions of rejects, and scanning each again costs more than the Sprintf. The formats
+// are the program's own literals, so it stays small.
 var unwrapped sync.Map // format → unwrapping
 
 type unwrapping struct {
