@@ -98,12 +98,18 @@ func (p Period) start() time.Time {
 var (
 	reDate      = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`)
 	reDateShort = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+	reClock     = regexp.MustCompile(`^\d{1,2}:\d{2}(:\d{2})?$`)
 )
 
 // parseDate reads 2023-06-30, 2023/6/30, 2023年6月30日, 20230630, or a spreadsheet's date
 // serial number (days since 1899-12-30).
 func parseDate(s string) (time.Time, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(toHalfWidth(s)), " ", "")
+	s = strings.TrimSpace(toHalfWidth(s))
+	// A spreadsheet's date with time (built-in format 22) is the day it falls on.
+	if day, clock, ok := strings.Cut(s, " "); ok && reClock.MatchString(strings.TrimSpace(clock)) {
+		s = day
+	}
+	s = strings.ReplaceAll(s, " ", "")
 	m := reDate.FindStringSubmatch(s)
 	if m == nil {
 		m = reDateShort.FindStringSubmatch(s)

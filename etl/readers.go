@@ -245,7 +245,10 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 	if err := checkXLSXParts(path, name); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(maxXLSXXMLMem, maxXLSXUnzip)})
+	// A date in the built-in short date format (14, what a typed date gets) would be
+	// written as excelize's US default, 07-01-22; Chinese offices read it as 2022-07-01.
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(maxXLSXXMLMem, maxXLSXUnzip),
+		ShortDatePattern: "yyyy-mm-dd"})
 	if err != nil {
 		return nil, reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, zipFault(err))
 	}
