@@ -120,9 +120,10 @@ func TestBadFileCorpus(t *testing.T) {
 				"X-3,兰州市,deadline before found,2023-06-05,2023-01-30,整改中,,2023-07-31,\n"+
 				"X-4,兰州市,closed but not done,2023-01-05,2023-06-30,已销号,60%,2023-07-31,\n"+
 				"X-5,兰州市,bad status,2023-01-05,2023-06-30,搞定了,,2023-07-31,\n"+
-				"X-6,兰州市,closed,2023-01-05,2023-06-30,已销号,,2023-07-31,\n")),
+				"X-6,兰州市,closed,2023-01-05,2023-06-30,已销号,,2023-07-31,\n"+
+				"X-7,兰州市,no status,2023-01-05,2023-06-30,,,2023-07-31,\n")),
 			loaded: 2, rejected: map[int]string{3: "control character U+0007", 4: "deadline 2023-01-30 is before the item was found",
-				5: "status 已销号 but progress 60%", 6: `status "搞定了" is not`},
+				5: "status 已销号 but progress 60%", 6: `status "搞定了" is not`, 8: "no status"},
 			check: func(t *testing.T, w *warehouse.Warehouse) {
 				res, err := whtest.Query(context.Background(), w, "SELECT title FROM ecology_items WHERE item_id = 'X-1'", nil)
 				if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != "<script>alert(1)</script>" {

@@ -125,6 +125,9 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 		return problem(gStatusDate, "report date %s is before the item was found (%s)", "报送日期 %s 早于发现时间（%s）", day(statusDate), day(found))
 	}
 	status, ok := ecologyStatuses[strings.TrimSpace(r.v(gStatus))]
+	if !ok && strings.TrimSpace(r.v(gStatus)) == "" {
+		return problem(gStatus, "no status", "缺少整改状态")
+	}
 	if !ok {
 		return problem(gStatus, "status %q is not one of %s", "状态 %q 不是以下之一：%s", r.v(gStatus), strings.Join(warehouse.LedgerStatuses, ", "))
 	}

@@ -164,15 +164,20 @@ func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 	if _, err := l.LoadEconomy(ctx, writeFile(t, "base.csv", header+"2025,620000,甘肃省,gdp,100,亿元\n")); err != nil {
 		t.Fatal(err)
 	}
+	// Each says why in Chinese too, as the run's message: the fields by their Chinese
+	// headers, and the first reject without a place it does not have.
 	tests := []struct {
-		name, content, want string
+		name, content, want, wantZh string
 	}{
-		{"noheader.csv", "2025,620000,甘肃省,gdp,1,亿元\n", "lacks indicator, value, period, region_code"},
-		{"empty.csv", "", "the file is empty"},
-		{"allbad.csv", header + "2025,620000,甘肃省,nonsense,1,亿元\n", "1 of the 1 values with a number rejected (100%), more than the allowed 20%"},
-		{"headeronly.csv", header, "no row could be loaded"},
+		{"noheader.csv", "2025,620000,甘肃省,gdp,1,亿元\n", "lacks indicator, value, period, region_code",
+			"缺少 “指标”（indicator）、“数值”（value）、“时期”（period）、“地区代码”（region_code）"},
+		{"empty.csv", "", "the file is empty", "文件被拒收：文件是空的"},
+		{"allbad.csv", header + "2025,620000,甘肃省,nonsense,1,亿元\n", "1 of the 1 values with a number rejected (100%), more than the allowed 20%",
+			"文件被拒收：1 条中有 1 条被拒收（100%），超过允许的 20%；第一条：第 2 行 “indicator”列：未知的指标 \"nonsense\""},
+		{"headeronly.csv", header, "no row could be loaded", "文件被拒收：没有一行可以载入"},
 		// Good rows come first and are inserted (one row per batch) before the broken quote.
-		{"truncated.csv", header + "2025,610000,陕西省,gdp,5,亿元\n2025,630000,青海省,gdp,6,亿元\n2025,640000,\"宁夏回族自治区,gdp,7", "extraneous or missing \" in quoted-field"},
+		{"truncated.csv", header + "2025,610000,陕西省,gdp,5,亿元\n2025,630000,青海省,gdp,6,亿元\n2025,640000,\"宁夏回族自治区,gdp,7", "extraneous or missing \" in quoted-field",
+			"引号不配对"},
 	}
 	l.BatchRows = 1
 	for _, tc := range tests {
@@ -184,6 +189,9 @@ func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 			}
 			if rep == nil || rep.Run.Status != warehouse.RunFailed {
 				t.Fatalf("report %+v; want a failed run", rep)
+			}
+			if !strings.Contains(rep.Run.MessageZh, tc.wantZh) {
+				t.Errorf("in Chinese: %q; want it to say %q", rep.Run.MessageZh, tc.wantZh)
 			}
 			if n := visible(t, w, "gdp", 2025); n != 1 {
 				t.Errorf("%d values visible for 2025 after the failed load, want the 1 from before", n)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -74,6 +75,20 @@ func problem(field int, en, zh string, args ...any) *fieldProblem {
 func problemOf(field int, err error) *fieldProblem {
 	return &fieldProblem{field: field, why: reasons.Of(err)}
 }
+
+// nameZh names the field for a Chinese reader: its first Chinese header, with its own name
+// (数值（value）), which a mapping uses.
+func (s fieldSpec) nameZh() string {
+	for _, a := range s.aliases {
+		if hanRe.MatchString(a) {
+			return "“" + a + "”（" + s.name + "）"
+		}
+	}
+	return s.name
+}
+
+// hanRe finds a Chinese character.
+var hanRe = regexp.MustCompile(`\p{Han}`)
 
 func (f *family) knows(name string) bool { return f.index(name) >= 0 }
 

@@ -61,7 +61,7 @@ func parsePeriod(s string) (Period, error) {
 		m := reMonth.FindStringSubmatch(s)
 		p = Period{Kind: "month", Year: atoi(m[1]), No: atoi(m[2])}
 	default:
-		return Period{}, reasons.New("period %q is not a year, quarter, month or 1-N月 range", "时期 %q 不是年、季、月或 1-N月 累计", s)
+		return Period{}, reasons.New("period %q is not a year, quarter, month or 1-N月 range", "时期 %q 不是年、季、月或 1—N月累计", s)
 	}
 	if p.Year < 1949 || p.Year > 2100 {
 		return Period{}, reasons.New("period %q: year %d is out of range", "时期 %q：年份 %d 超出范围", s, p.Year)

@@ -227,9 +227,13 @@ func (s *runState) rejectShareError(limit float64) error {
 		// Said of values, as the pages count them: "1 of 2 rows" beside 读取 3 条 did not add
 		// up (a value left empty is not counted here).
 		first := s.rejects[0]
-		return reasons.New("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: line %d %s: %v",
-			"%w：在 %[3]d 个有数字的数值中有 %[2]d 个被拒收（%.0[4]f%%），超过允许的 %.0[5]f%%；第一个：第 %[6]d 行 %[7]s：%[8]v",
-			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, first.Line, warehouse.LocationText(first.Location), reasons.Text{En: first.Reason, Zh: first.ReasonZh})
+		at := reasons.New("line %d", "第 %d 行", first.Line)
+		if first.Location != "" {
+			at = reasons.New("line %d %v", "第 %d 行 %v", first.Line, warehouse.LocationText(first.Location))
+		}
+		return reasons.New("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: %v: %v",
+			"%w：%[3]d 条中有 %[2]d 条被拒收（%.0[4]f%%），超过允许的 %.0[5]f%%；第一条：%[6]v：%[7]v",
+			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, at, reasons.Text{En: first.Reason, Zh: first.ReasonZh})
 	}
 	return nil
 }

@@ -318,7 +318,7 @@ func (t *table) resolveColumns() error {
 		}
 		t.keyCols[fi] = t.findColumn(want...)
 		if h, ok := t.m.Columns[f.name]; ok && t.keyCols[fi] < 0 {
-			return reasons.New("no column %q for %s", "缺少列 %[1]q（字段 %[2]s）", h, f.name)
+			return reasons.New("no column %q for %s", "缺少列 %[1]q（%[2]s）", h, reasons.Text{En: f.name, Zh: f.nameZh()})
 		}
 	}
 	if w := t.m.Wide; w != nil {
@@ -336,14 +336,15 @@ func (t *table) resolveColumns() error {
 			return reasons.New("no value columns", "没有数值列")
 		}
 	}
-	var missing []string
+	var missing, missingZh []string
 	for _, f := range t.fam.fields {
 		if f.required && !t.provides(f.name) && !t.providesAlternative(f) {
 			missing = append(missing, f.name)
+			missingZh = append(missingZh, f.nameZh())
 		}
 	}
 	if len(missing) > 0 {
-		return reasons.New("lacks %s", "缺少 %s", strings.Join(missing, ", "))
+		return reasons.New("lacks %s", "缺少 %s", reasons.Text{En: strings.Join(missing, ", "), Zh: strings.Join(missingZh, "、")})
 	}
 	return nil
 }
