@@ -94,6 +94,15 @@ func TestBadFileCorpus(t *testing.T) {
 				6: "cannot be negative", 7: "period 2099 is in the future", 9: "unknown region \"'; DROP TABLE regions; --\"", 10: "control character U+0007"},
 			check: valueIs("gdp", "640000", 2019, 3800)},
 		{name: "corrupt XLSX", job: JobEconomy, file: writeBytes("broken.xlsx", []byte("PK\x03\x04 this is not a workbook")), refused: "not a readable XLSX workbook"},
+		// A zip that holds no workbook (a Word file renamed) was refused in English only.
+		{name: "zip without a workbook", job: JobEconomy, file: func(t *testing.T, dir string) string {
+			var b bytes.Buffer
+			zw := zip.NewWriter(&b)
+			w, _ := zw.Create("word/document.xml")
+			_, _ = w.Write([]byte("<w:document/>"))
+			_ = zw.Close()
+			return writeBytes("report.xlsx", b.Bytes())(t, dir)
+		}, refused: "not a readable XLSX workbook"},
 		{name: "XLSX zip bomb", job: JobEconomy, file: zipBomb, refused: "the limit for one file is 8388608"},
 		{name: "10 MB line", job: JobEconomy, file: writeBytes("long.csv", []byte(longHeader+"2019,甘肃,gdp,"+strings.Repeat("9", 10<<20)+",亿元\n")),
 			refused: "line 2 is longer than 1048576 bytes"},

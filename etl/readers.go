@@ -231,11 +231,14 @@ func xlsxRefused(name, en, zh string, args ...any) error {
 	return reasons.New("%w: %s: %v", "%w：%s：%v", errFileRejected, name, reasons.New(en, zh, args...))
 }
 
-// zipFault is why a workbook's zip could not be read, worded in both languages where it is
-// the zip package's own fault: the file is no zip at all.
-func zipFault(err error) error {
-	if errors.Is(err, zip.ErrFormat) {
+// workbookFault is why a workbook could not be read, worded in both languages where it is
+// the file's own fault: no zip at all, or cut short (a Word file, an unfinished download).
+func workbookFault(err error) error {
+	switch {
+	case errors.Is(err, zip.ErrFormat):
 		return reasons.New("zip: not a valid zip file", "不是有效的 ZIP 压缩包")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return reasons.New("the file ends too soon (cut short?)", "文件不完整（被截断？）")
 	}
 	return err
 }
@@ -250,7 +253,7 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: min(maxXLSXXMLMem, maxXLSXUnzip),
 		ShortDatePattern: "yyyy-mm-dd"})
 	if err != nil {
-		return nil, reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, zipFault(err))
+		return nil, reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, workbookFault(err))
 	}
 	sheets := f.GetSheetList()
 	if m != nil && len(m.Sheets) > 0 {
@@ -271,7 +274,7 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 func checkXLSXParts(path, name string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, zipFault(err))
+		return reasons.New("%w: not a readable XLSX workbook: %v", "%w：不是可读的 XLSX 工作簿：%v", errFileRejected, workbookFault(err))
 	}
 	defer zr.Close()
 	var total uint64

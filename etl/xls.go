@@ -47,7 +47,7 @@ func openXLS(path string, m *Mapping) (_ *xlsRows, err error) {
 	}()
 	wb, err := xls.OpenFile(path)
 	if err != nil {
-		return nil, reasons.New("%w: not a readable .xls workbook: %v: save it as .xlsx", "%w：不是可读的 .xls 工作簿：%v：请另存为 .xlsx", errFileRejected, err)
+		return nil, reasons.New("%w: not a readable .xls workbook: %v: save it as .xlsx", "%w：不是可读的 .xls 工作簿：%v：请另存为 .xlsx", errFileRejected, workbookFault(err))
 	}
 	x := &xlsRows{cur: -1}
 	var names []string
