@@ -73,6 +73,8 @@ type economySink struct {
 	// runNo and loadedAt are the same in every row.
 	runNo    int32
 	loadedAt arrow.Timestamp
+	// seen, in a dry run, is the line that gave each key first (seenBefore).
+	seen map[seenKey]int
 	// coverage is the distinct indicator, period kind, year and province flag of the rows,
 	// written to indicator_coverage with the run; a few hundred entries at most.
 	coverage map[coverKey]bool
@@ -286,6 +288,11 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch
+	if b.s.dry {
+		if first := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, r.line); first > 0 {
+			return &fieldProblem{field: -1, why: e.duplicate(first, ind.Code, rh.region.Code, period.String())}
+		}
+	}
 	if b.s.dry && len(b.s.preview) < previewRows {
 		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code, RegionZh: rh.region.NameZh,
 			Period: period, Value: value, Unit: ind.Unit})
@@ -338,13 +345,47 @@ func (e *economySink) flush() error {
 	}
 	for _, d := range dups {
 		for _, line := range d.Lines[1:] {
-			s.rejectDuplicate(line, reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s 的%[2]s",
-				d.Lines[0], reasons.Text{En: d.Indicator, Zh: cmp.Or(e.indicators[d.Indicator].NameZh, d.Indicator)}, e.regions.byCode[d.Region].NameZh, d.Region, d.Period).Text)
+			s.rejectDuplicate(line, e.duplicate(d.Lines[0], d.Indicator, d.Region, d.Period))
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
 	s.run.RowsLoaded -= removed
 	return err
+}
+
+// duplicate is the reason of a value the file gave already, at line first.
+func (e *economySink) duplicate(first int, indicator, region, period string) reasons.Text {
+	return reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s 的%[2]s",
+		first, reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}, e.regions.byCode[region].NameZh, region, period).Text
+}
+
+// seenKey is a value's key as a dry run remembers it.
+type seenKey struct {
+	indicator, region int32
+	period            int
+}
+
+// maxSeenKeys bounds the keys a dry run remembers to find duplicates (about 50 MB); past
+// it the preview stops looking, and the load still finds them.
+const maxSeenKeys = 1 << 20
+
+// seenBefore is, in a dry run, the line that gave this key already (0 for none): the load
+// finds duplicates in the engine after inserting, which a dry run never does, and its
+// preview offered to load a file the load then refused for them.
+func (e *economySink) seenBefore(k seenKey, line int) int {
+	if k.period < 0 {
+		return 0
+	}
+	if first, ok := e.seen[k]; ok {
+		return first
+	}
+	if len(e.seen) < maxSeenKeys {
+		if e.seen == nil {
+			e.seen = map[seenKey]int{}
+		}
+		e.seen[k] = line
+	}
+	return 0
 }
 
 type coverKey struct {

@@ -316,3 +316,37 @@ func TestDemoAtStartKeepsACorrectionLoadedSince(t *testing.T) {
 		t.Errorf("Beijing's 2012 GDP after the demo started again: %v %v, want the correction 19570", res, err)
 	}
 }
+
+// A dry run (an upload's preview) refuses a value the file gave already, as the load does:
+// the preview said 3 would load and none be refused, and the load then refused the file
+// for its duplicates (a first-time user's finding).
+func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
+	_, l := demoCopy(t)
+	ctx := context.Background()
+	path := writeFile(t, "dup.csv", header+"2025,620000,甘肃省,gdp,1,亿元\n2025,620000,甘肃省,gdp,2,亿元\n2025,610000,陕西省,gdp,3,亿元\n2025,620000,甘肃省,gdp,1,亿元\n")
+	l.MaxRejectShare = 1
+	dry, err := l.DryRun(ctx, etl.JobEconomy, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load, err := l.LoadEconomy(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := func(rep *etl.Report) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "loaded %d rejected %d;", rep.Run.RowsLoaded, rep.Run.RowsRejected)
+		for _, r := range rep.Rejects {
+			fmt.Fprintf(&b, " %d %s %s / %s;", r.Line, r.Code, r.Reason, r.ReasonZh)
+		}
+		return b.String()
+	}
+	want := "loaded 2 rejected 2; 3 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025 / 重复：第 2 行已给出甘肃省（620000）2025 的地区生产总值;" +
+		" 5 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025 / 重复：第 2 行已给出甘肃省（620000）2025 的地区生产总值;"
+	if got := said(dry); got != want {
+		t.Errorf("the dry run: %s\nwant %s", got, want)
+	}
+	if got := said(load); got != want {
+		t.Errorf("the load: %s\nwant %s", got, want)
+	}
+}
