@@ -186,7 +186,7 @@ func (c *csvSplitter) quoted(first []byte, start int) ([]string, error) {
 	rec, err := r.Read()
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return nil, reasons.New("line %d, column %d: %v", "第 %d 行第 %d 列：%v", start+pe.Line-1, pe.Column, csvFault(pe.Err))
+		return nil, reasons.New("line %d, column %d: %v", "第 %d 行（第 %d 个字节处）：%v", start+pe.Line-1, pe.Column, csvFault(pe.Err))
 	}
 	if err != nil {
 		return nil, reasons.New("line %d: %v", "第 %d 行：%v", start, err)
