@@ -94,6 +94,9 @@ func TestBadFileCorpus(t *testing.T) {
 				6: "cannot be negative", 7: "period 2099 is in the future", 9: "unknown region \"'; DROP TABLE regions; --\"", 10: "control character U+0007"},
 			check: valueIs("gdp", "640000", 2019, 3800)},
 		{name: "corrupt XLSX", job: JobEconomy, file: writeBytes("broken.xlsx", []byte("PK\x03\x04 this is not a workbook")), refused: "not a readable XLSX workbook"},
+		// A picture or a PDF read as text was refused for a misplaced quote.
+		{name: "PNG named .csv", job: JobEconomy, file: writeBytes("gdp.csv", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")), refused: "gdp.csv is a PNG image, not a table"},
+		{name: "PDF named .xlsx", job: JobEcology, file: writeBytes("ledger.xlsx", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")), refused: "ledger.xlsx is a PDF document, not a table"},
 		// A zip that holds no workbook (a Word file renamed) was refused in English only.
 		{name: "zip without a workbook", job: JobEconomy, file: func(t *testing.T, dir string) string {
 			var b bytes.Buffer

@@ -27,21 +27,43 @@ const (
 	kindZip  fileKind = "zip"  // an XLSX workbook (or another zip)
 	kindOLE2 fileKind = "ole2" // a legacy Excel 97–2003 workbook (BIFF8)
 	kindHTML fileKind = "html"
+	// kindOther is a picture or a document (PNG, JPEG, GIF, PDF): no table to read, which
+	// read as text said only that a quote was out of place.
+	kindOther fileKind = "other"
 )
 
-// sniffFile reads the start of a file and names its kind.
-func sniffFile(path string) (fileKind, error) {
+// otherKinds are the first bytes of files that hold no table, with what they are.
+var otherKinds = []struct {
+	magic    string
+	what, zh string
+}{
+	{"\x89PNG", "a PNG image", "PNG 图片"}, {"\xff\xd8\xff", "a JPEG image", "JPEG 图片"}, {"GIF8", "a GIF image", "GIF 图片"},
+	{"%PDF-", "a PDF document", "PDF 文档"},
+}
+
+// readHead is the start of a file, for sniff.
+func readHead(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer f.Close()
 	head := make([]byte, 1024)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return "", err
+		return nil, err
 	}
-	return sniff(head[:n]), nil
+	return head[:n], nil
+}
+
+// otherKind is the index in otherKinds of what head starts with, or -1.
+func otherKind(head []byte) int {
+	for i, k := range otherKinds {
+		if bytes.HasPrefix(head, []byte(k.magic)) {
+			return i
+		}
+	}
+	return -1
 }
 
 func sniff(head []byte) fileKind {
@@ -50,6 +72,8 @@ func sniff(head []byte) fileKind {
 		return kindZip
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return kindOLE2
+	case otherKind(head) >= 0:
+		return kindOther
 	}
 	text := decodeHead(head)
 	t := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(text, "\ufeff")))
@@ -63,10 +87,11 @@ func sniff(head []byte) fileKind {
 // (a workbook is a workbook whatever its name), else the mapping's, else the extension's.
 // Content jinwei cannot read, or that contradicts a declared format, is an error naming it.
 func fileFormat(path string, m *Mapping) (string, error) {
-	kind, err := sniffFile(path)
+	head, err := readHead(path)
 	if err != nil {
 		return "", err
 	}
+	kind := sniff(head)
 	name, ext := filepath.Base(path), strings.ToLower(filepath.Ext(path))
 	declared := m.format(path)
 	switch kind {
@@ -75,6 +100,10 @@ func fileFormat(path string, m *Mapping) (string, error) {
 			return "", reasons.New("%w: %s is a legacy Excel 97–2003 workbook (.xls), but the mapping %s says format %q", "%w：%s 是旧版 Excel 97–2003 工作簿（.xls），读法 %s 却写格式 %q", errFileRejected, name, m.Name, m.Format)
 		}
 		return "xls", nil
+	case kindOther:
+		k := otherKinds[otherKind(head)]
+		return "", reasons.New("%w: %s is %v, not a table: send the table as CSV, XLSX or XLS", "%w：%s 是%v，不是表格：请以 CSV、XLSX 或 XLS 发送表格",
+			errFileRejected, name, reasons.Text{En: k.what, Zh: k.zh})
 	case kindHTML:
 		return "", reasons.New("%w: %s holds an HTML page, not a %s file (web systems often export tables so): open it in Excel or WPS and save it as .xlsx",
 			"%w：%s 里是网页（HTML），不是 %s 文件（网上系统导出的表格常是这样）：请用 Excel 或 WPS 打开，另存为 .xlsx", errFileRejected, name, strings.TrimPrefix(ext, "."))
