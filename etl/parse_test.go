@@ -16,6 +16,7 @@ func TestParsePeriod(t *testing.T) {
 	}{
 		{"2024", Period{"year", 2024, 0}, ""},
 		{"2024年", Period{"year", 2024, 0}, ""},
+		{"2024年度", Period{"year", 2024, 0}, ""}, // as yearbooks head their columns; it was refused
 		{"２０２４", Period{"year", 2024, 0}, ""},
 		{"2024Q1", Period{"quarter", 2024, 1}, ""},
 		{"2024年一季度", Period{"quarter", 2024, 1}, ""},

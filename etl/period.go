@@ -31,7 +31,7 @@ func (p Period) String() string {
 }
 
 var (
-	reYear    = regexp.MustCompile(`^(\d{4})年?$`)
+	reYear    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
 	reQuarter = regexp.MustCompile(`^(\d{4})年?(?:[-_ ]?[Qq]([1-4])|第?([1-4一二三四])季度?)$`)
 	reMonth   = regexp.MustCompile(`^(\d{4})(?:[-/.年])(\d{1,2})月?$`)
 	reYTD     = regexp.MustCompile(`^(\d{4})(?:年)?[-_ ]?(?:1|01|一)[-~～至到](\d{1,2}|[一二三四五六七八九十]+)月$`)
@@ -61,7 +61,7 @@ func parsePeriod(s string) (Period, error) {
 		m := reMonth.FindStringSubmatch(s)
 		p = Period{Kind: "month", Year: atoi(m[1]), No: atoi(m[2])}
 	default:
-		return Period{}, reasons.New("period %q is not a year, quarter, month or 1-N月 range", "时期 %q 不是年、季、月或 1—N月累计", s)
+		return Period{}, reasons.New("period %q is not a year, quarter, month or 1-N月 range", "时期 %q 不是年、季、月或 1-N月累计", s)
 	}
 	if p.Year < 1949 || p.Year > 2100 {
 		return Period{}, reasons.New("period %q: year %d is out of range", "时期 %q：年份 %d 超出范围", s, p.Year)
