@@ -21,15 +21,7 @@ func TestXLSXMergedCellsFillToTheRangeEnd(t *testing.T) {
 	if err := f.MergeCell("Sheet1", "A1", "C1"); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "m.xlsx")
-	if err := f.SaveAs(path); err != nil {
-		t.Fatal(err)
-	}
-	rr, err := openXLSX(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rr.close()
+	rr := savedXLSX(t, f)
 	want := [][]string{{"地区生产总值", "地区生产总值", "地区生产总值"}, {"甘肃", "1"}}
 	for i, w := range want {
 		row, err := rr.next()
@@ -57,15 +49,7 @@ func TestXLSXShortDateIsReadAsADate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "d.xlsx")
-	if err := f.SaveAs(path); err != nil {
-		t.Fatal(err)
-	}
-	rr, err := openXLSX(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rr.close()
+	rr := savedXLSX(t, f)
 	row, err := rr.next()
 	if err != nil || len(row.cells) != 2 {
 		t.Fatalf("row %q, %v", row.cells, err)
@@ -75,4 +59,19 @@ func TestXLSXShortDateIsReadAsADate(t *testing.T) {
 			t.Errorf("a date cell reads %q: %v, %v; want 2022-07-01", c, d, err)
 		}
 	}
+}
+
+// savedXLSX saves f and opens it as the loader reads workbooks, closed when the test ends.
+func savedXLSX(t *testing.T, f *excelize.File) *xlsxRows {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	rr, err := openXLSX(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rr.close() })
+	return rr
 }
