@@ -105,7 +105,7 @@ func TestBadFileCorpus(t *testing.T) {
 			_, _ = w.Write([]byte("<w:document/>"))
 			_ = zw.Close()
 			return writeBytes("report.xlsx", b.Bytes())(t, dir)
-		}, refused: "not a readable XLSX workbook"},
+		}, refused: "report.xlsx holds no workbook"},
 		{name: "XLSX zip bomb", job: JobEconomy, file: zipBomb, refused: "the limit for one file is 8388608"},
 		{name: "10 MB line", job: JobEconomy, file: writeBytes("long.csv", []byte(longHeader+"2019,甘肃,gdp,"+strings.Repeat("9", 10<<20)+",亿元\n")),
 			refused: "line 2 is longer than 1048576 bytes"},

@@ -73,8 +73,10 @@ type economySink struct {
 	// runNo and loadedAt are the same in every row.
 	runNo    int32
 	loadedAt arrow.Timestamp
-	// seen, in a dry run, is the line that gave each key first (seenBefore).
-	seen map[seenKey]int
+	// seen, in a dry run, is the line that gave each key first (seenBefore), and dryDups
+	// the lines that gave one again.
+	seen    map[seenKey]int
+	dryDups []dryDup
 	// coverage is the distinct indicator, period kind, year and province flag of the rows,
 	// written to indicator_coverage with the run; a few hundred entries at most.
 	coverage map[coverKey]bool
@@ -290,7 +292,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	b := e.batch
 	if b.s.dry {
 		if first := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, r.line); first > 0 {
-			return &fieldProblem{field: -1, why: e.duplicate(first, ind.Code, rh.region.Code, period.String())}
+			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, ind.Code, rh.region.Code, period.String())})
 		}
 	}
 	if b.s.dry && len(b.s.preview) < previewRows {
@@ -328,6 +330,13 @@ func (e *economySink) flush() error {
 	}
 	s := e.batch.s
 	if s.dry {
+		// Refused at the end, as the load refuses them once it has inserted the file: found
+		// while reading, they counted in the share that stops a file early, and the preview
+		// refused files the load took.
+		for _, d := range e.dryDups {
+			s.rejectDuplicate(d.line, d.why)
+			s.run.RowsLoaded--
+		}
 		return nil
 	}
 	if err := e.insertCoverage(s); err != nil {
@@ -357,6 +366,12 @@ func (e *economySink) flush() error {
 func (e *economySink) duplicate(first int, indicator, region, period string) reasons.Text {
 	return reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s 的%[2]s",
 		first, reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}, e.regions.byCode[region].NameZh, region, period).Text
+}
+
+// dryDup is a line a dry run found giving a value again, with the reason.
+type dryDup struct {
+	line int
+	why  reasons.Text
 }
 
 // seenKey is a value's key as a dry run remembers it.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"jinwei/etl"
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
@@ -348,5 +350,68 @@ func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
 	}
 	if got := said(load); got != want {
 		t.Errorf("the load: %s\nwant %s", got, want)
+	}
+}
+
+// A value given twice on the same line number (two sheets of one workbook) keeps one copy:
+// the load deleted both, as a copy was known by its line alone, and said it removed one.
+func TestDuplicatesOnOneLineKeepOneCopy(t *testing.T) {
+	w, l := demoCopy(t)
+	ctx := context.Background()
+	f := excelize.NewFile()
+	if _, err := f.NewSheet("Sheet2"); err != nil {
+		t.Fatal(err)
+	}
+	for _, sheet := range []string{"Sheet1", "Sheet2"} {
+		for i, row := range [][]any{{"year", "region_code", "indicator", "value"}, {2025, "620000", "gdp", 7}} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "twice.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	l.MaxRejectShare = 1
+	rep, err := l.LoadEconomy(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Run.RowsLoaded != 1 || rep.Run.RowsRejected != 1 {
+		t.Errorf("loaded %d, rejected %d; want one kept and one refused as a duplicate", rep.Run.RowsLoaded, rep.Run.RowsRejected)
+	}
+	if n := visible(t, w, "gdp", 2025); n != 1 {
+		t.Errorf("%d values visible for 2025, want the one kept", n)
+	}
+}
+
+// Duplicates count in the share that refuses a file once the file is read, in the preview
+// as in the load: found while reading, a thousand early ones refused the preview of a file
+// whose load took it (1,000 of 7,000 values, under the 20 % allowed).
+func TestDryRunCountsDuplicatesAtTheEndAsTheLoadDoes(t *testing.T) {
+	w, l := demoCopy(t)
+	ctx := context.Background()
+	regions, err := w.Regions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, r := range regions {
+		if r.Level != "province" {
+			continue
+		}
+		for year := 1950; year < 2025 && len(rows) < 6000; year++ {
+			for _, ind := range []string{"gdp", "population", "rural_income"} {
+				rows = append(rows, fmt.Sprintf("%d,%s,,%s,1,", year, r.Code, ind))
+			}
+		}
+	}
+	rows = rows[:6000]
+	file := header + strings.Join(rows[:1000], "\n") + "\n" + strings.Join(rows, "\n") + "\n"
+	dry, err := l.DryRun(ctx, etl.JobEconomy, writeFile(t, "early.csv", file), nil)
+	if err != nil || dry.Run.RowsRejected != 1000 || dry.Run.RowsLoaded != 6000 {
+		t.Errorf("the preview: %v, loaded %d, rejected %d; want it to load 6,000 and refuse the 1,000 repeated", err, dry.Run.RowsLoaded, dry.Run.RowsRejected)
 	}
 }

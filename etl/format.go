@@ -37,7 +37,7 @@ var otherKinds = []struct {
 	magic    string
 	what, zh string
 }{
-	{"\x89PNG", "a PNG image", "PNG 图片"}, {"\xff\xd8\xff", "a JPEG image", "JPEG 图片"}, {"GIF8", "a GIF image", "GIF 图片"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image", "PNG 图片"}, {"\xff\xd8\xff", "a JPEG image", "JPEG 图片"}, {"GIF87a", "a GIF image", "GIF 图片"}, {"GIF89a", "a GIF image", "GIF 图片"},
 	{"%PDF-", "a PDF document", "PDF 文档"},
 }
 
@@ -102,7 +102,7 @@ func fileFormat(path string, m *Mapping) (string, error) {
 		return "xls", nil
 	case kindOther:
 		k := otherKinds[otherKind(head)]
-		return "", reasons.New("%w: %s is %v, not a table: send the table as CSV, XLSX or XLS", "%w：%s 是%v，不是表格：请以 CSV、XLSX 或 XLS 发送表格",
+		return "", reasons.New("%w: %s is %v, not a table: send the table as CSV, XLSX or XLS", "%w：%s 是 %v，不是表格：请上传 CSV、XLSX 或 XLS 格式的表格",
 			errFileRejected, name, reasons.Text{En: k.what, Zh: k.zh})
 	case kindHTML:
 		return "", reasons.New("%w: %s holds an HTML page, not a %s file (web systems often export tables so): open it in Excel or WPS and save it as .xlsx",

@@ -278,8 +278,13 @@ func checkXLSXParts(path, name string) error {
 	}
 	defer zr.Close()
 	var total uint64
+	book := false
 	for _, e := range zr.File {
 		total += e.UncompressedSize64
+		book = book || strings.EqualFold(e.Name, "xl/workbook.xml")
+	}
+	if !book {
+		return reasons.New("%w: %s holds no workbook (a Word or other zip file, renamed?)", "%w：%s 里没有工作簿（是否为改了扩展名的 Word 等压缩文件？）", errFileRejected, name)
 	}
 	if total > uint64(maxXLSXUnzip) {
 		return xlsxRefused(name, "the workbook unzips to %d bytes; the limit for one file is %d", "工作簿解压后 %d 字节；一个文件的上限是 %d", total, maxXLSXUnzip)

@@ -446,8 +446,8 @@ type dryRunKey struct{}
 
 // DryRun reads and checks a file of a fact family as LoadFile would, and writes nothing:
 // the report says what would be loaded, left out and rejected, with a preview of the first
-// rows. Duplicates within the file are found by the engine after insert, so a dry run does
-// not report them.
+// rows. Duplicates within the file are refused at the end of its reading, as the load
+// refuses them after its insert.
 func (l *Loader) DryRun(ctx context.Context, job, path string, m *Mapping) (*Report, error) {
 	return l.LoadFile(context.WithValue(ctx, dryRunKey{}, true), job, path, m)
 }

@@ -445,9 +445,13 @@ func filled(cells []string) int {
 
 // split turns one data row into field rows on the queue.
 func (t *table) split(src sourceRow) *rowProblem {
+	if t.m.Wide == nil && src.sheet == "" && len(src.cells) > len(t.header) {
+		return &rowProblem{line: src.line, raw: rawLine(src.cells), why: reasons.New("row has %d fields, the header has %d (a misquoted line, or a number written 1,234 without quotes?)",
+			"该行有 %d 个字段，表头有 %d 个（引号不配对，或数值中的千位逗号未加引号？）", len(src.cells), len(t.header)).Text}
+	}
 	if t.m.Wide == nil && src.sheet == "" && len(src.cells) != len(t.header) {
-		return &rowProblem{line: src.line, raw: rawLine(src.cells), why: reasons.New("row has %d fields, the header has %d (a cut-off or misquoted line, or a number written 1,234 without quotes?)",
-			"该行有 %d 个字段，表头有 %d 个（行被截断、引号不配对，或数值中的千位逗号未加引号？）", len(src.cells), len(t.header)).Text}
+		return &rowProblem{line: src.line, raw: rawLine(src.cells), why: reasons.New("row has %d fields, the header has %d (a cut-off or misquoted line?)",
+			"该行有 %d 个字段，表头有 %d 个（行被截断或引号不配对？）", len(src.cells), len(t.header)).Text}
 	}
 	if len(src.cells) > len(t.header) && !blank(src.cells[len(t.header):]) {
 		return &rowProblem{line: src.line, sheet: src.sheet, raw: rawLine(src.cells), why: rowShape(len(src.cells), len(t.header))}
