@@ -24,6 +24,7 @@ var templateFuncs = template.FuncMap{
 	"zhIn":           zhIn,
 	"reasonIn":       reasonIn,
 	"refusalIn":      refusalIn,
+	"saidIn":         saidIn,
 	"englishReasons": englishReasons,
 	"noteIn":         noteIn,
 	"clock":          clock,
@@ -91,11 +92,14 @@ func reasonIn(lang, en, zh string) template.HTML {
 	return template.HTML(`<span lang="en">` + template.HTMLEscapeString(en) + `</span>`)
 }
 
-// errorIn is err's message in lang: its Chinese where the loader worded it so
-// (warehouse/reasons), else its English.
+// saidIn is a text the loader wrote in English and, where it could, in Chinese
+// (warehouse/reasons), as plain text in lang: the English where it has no Chinese.
+func saidIn(lang, en, zh string) string { return inLang(lang, cmp.Or(zh, en), en) }
+
+// errorIn is err's message in lang (saidIn).
 func errorIn(lang string, err error) string {
 	why := reasons.Of(err)
-	return inLang(lang, cmp.Or(why.Zh, why.En), why.En)
+	return saidIn(lang, why.En, why.Zh)
 }
 
 // refusalIn is reasonIn for a sentence standing alone (a run's message, why a file was

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"archive/zip"
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -169,7 +168,7 @@ func splitFileRows(rows []warehouse.ReportFileRow, u warehouse.Unit, month, lang
 		ref := fileRefusal{Line: r.Line}
 		switch {
 		case r.Problem != "":
-			ref.Location, ref.Why = r.Location, fmt.Sprintf(t(lang, "rfile_row_bad"), inLang(lang, cmp.Or(r.ProblemZh, r.Problem), r.Problem))
+			ref.Location, ref.Why = r.Location, fmt.Sprintf(t(lang, "rfile_row_bad"), saidIn(lang, r.Problem, r.ProblemZh))
 		case r.UnitCode != u.Code:
 			ref.Why = fmt.Sprintf(t(lang, "rfile_row_other_unit"), r.UnitName, r.UnitCode, unitName(u, lang))
 		case r.Month != month:

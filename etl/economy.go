@@ -302,7 +302,9 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	iv := &warehouse.IndicatorValues.Columns
 	b.appendNumber(iv.IndicatorCode, e.lastIndicator.no)
 	b.appendNumber(iv.RegionCode, rh.no)
-	e.keys.add(e.lastIndicator.no, rh.no, pc.no)
+	if !b.s.dry { // a dry run finds duplicates itself (seenBefore)
+		e.keys.add(e.lastIndicator.no, rh.no, pc.no)
+	}
 	b.code(iv.PeriodKind, period.Kind)
 	e.years.Append(uint16(period.Year))
 	e.nos.Append(uint8(period.No))

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"jinwei/warehouse/reasons"
 )
@@ -80,15 +80,12 @@ func problemOf(field int, err error) *fieldProblem {
 // (数值（value）), which a mapping uses.
 func (s fieldSpec) nameZh() string {
 	for _, a := range s.aliases {
-		if hanRe.MatchString(a) {
+		if strings.ContainsFunc(a, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 			return "“" + a + "”（" + s.name + "）"
 		}
 	}
 	return s.name
 }
-
-// hanRe finds a Chinese character.
-var hanRe = regexp.MustCompile(`\p{Han}`)
 
 func (f *family) knows(name string) bool { return f.index(name) >= 0 }
 
