@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"fmt"
 	"jinwei/etl"
 	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
@@ -36,5 +37,32 @@ func TestEconomyLoadAndReloadOnServer(t *testing.T) {
 	}
 	if n := res.Rows[0][0]; n != int64(3) && n != uint64(3) {
 		t.Errorf("%v values visible on the server after load and reload, want 3", n)
+	}
+}
+
+// A file giving a value twice loads on the server as on the embedded engine: the later copy
+// is refused as a duplicate and removed before the run commits. The server has no DELETE
+// FROM before 22.8 and a cluster's Distributed table takes none, so the load failed there.
+func TestDuplicatesRemovedOnServer(t *testing.T) {
+	w := whtest.OpenServer(t)
+	l := etl.NewLoader(w, quietLogger())
+	ctx := context.Background()
+	for _, f := range []struct{ job, file string }{{etl.JobRegions, "regions.csv"}, {etl.JobIndicators, "indicators.csv"}} {
+		if _, err := l.LoadReference(ctx, f.job, filepath.Join("..", "data", f.file), gansu); err != nil {
+			t.Fatalf("load %s on the server: %v", f.file, err)
+		}
+	}
+	l.MaxRejectShare = 1
+	path := writeFile(t, "dup.csv", header+"2023,620000,甘肃省,gdp,11863.8,亿元\n2023,610000,陕西省,gdp,33786.1,亿元\n2023,620000,甘肃省,gdp,11863.8,亿元\n")
+	rep, err := l.LoadEconomy(ctx, path)
+	if err != nil || rep.Run.Status != warehouse.RunCommitted || rep.Run.RowsLoaded != 2 || rep.Run.RowsRejected != 1 {
+		t.Fatalf("load with a duplicate on the server: %v %+v; want committed, 2 loaded and 1 refused", err, rep)
+	}
+	res, err := whtest.Query(ctx, w, "SELECT count() AS n FROM indicator_values WHERE run_id = toUUID({r:String})", warehouse.Params{"r": rep.Run.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := fmt.Sprint(res.Rows[0][0]); n != "2" {
+		t.Errorf("%s rows of the run stored on the server, want 2 (the later copy removed)", n)
 	}
 }

@@ -78,6 +78,20 @@ func TestClusterTwoShardsInsertAndQueryOn18x(t *testing.T) {
 	if err := nodes[0].Insert(ctx, "indicator_values", rec); err != nil {
 		t.Fatal(err)
 	}
+	// Fifty values given again on later lines are the run's duplicates: they go from the
+	// shards before the run commits (a DELETE FROM the Distributed table was refused).
+	again := relined(rec.NewSlice(0, 50), rows+2)
+	defer again.Release()
+	if err := nodes[0].Insert(ctx, "indicator_values", again); err != nil {
+		t.Fatal(err)
+	}
+	dups, err := nodes[0].RunDuplicates(ctx, runID)
+	if err != nil || len(dups) != 50 {
+		t.Fatalf("the cluster found %d duplicates (%v), want 50", len(dups), err)
+	}
+	if n, err := nodes[0].DeleteRunDuplicates(ctx, runID, dups); err != nil || n != 50 {
+		t.Fatalf("the cluster deleted %d duplicates (%v), want 50", n, err)
+	}
 	var perShard [][]string
 	total := 0
 	for i, w := range nodes {
@@ -139,6 +153,22 @@ func waitForCount(t *testing.T, w *warehouse.Warehouse, table string, n int) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// relined is rec with its source lines numbered anew from first.
+func relined(rec arrow.RecordBatch, first int) arrow.RecordBatch {
+	defer rec.Release()
+	col := rec.Schema().FieldIndices("source_line")[0]
+	b := array.NewUint32Builder(memory.DefaultAllocator)
+	defer b.Release()
+	for i := range int(rec.NumRows()) {
+		b.Append(uint32(first + i))
+	}
+	lines := b.NewArray()
+	defer lines.Release()
+	cols := slices.Clone(rec.Columns())
+	cols[col] = lines
+	return array.NewRecordBatch(rec.Schema(), cols, rec.NumRows())
 }
 
 // committedRun is the commit marker of a run, as the ETL writes it last.

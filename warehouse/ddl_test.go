@@ -153,3 +153,42 @@ func TestProjectionHasClusterAndCompatForms(t *testing.T) {
 		t.Errorf("compat ADD COLUMN projection: %q, %v", got, err)
 	}
 }
+
+// Every DELETE FROM of sql/queries has each target's form: as written where deletes are
+// light, a mutation on an old server, and on a cluster a mutation of the shards' local
+// tables (reading their own rows) or of this node's replica of a table replicated whole.
+func TestRowDeleteHasEachTargetsForm(t *testing.T) {
+	single, old := ddlTarget{db: "w"}, ddlTarget{db: "w", compat: true}
+	cluster := ddlTarget{db: "w", cluster: "c", compat: true}
+	const dup = "-- the -- comment\nDELETE FROM indicator_values\nWHERE run_id = 1 AND x IN (SELECT x FROM indicator_values WHERE note = 'DELETE FROM regions')"
+	for _, tc := range []struct {
+		t        ddlTarget
+		stmt     string
+		want     string
+		mutation bool
+	}{
+		{single, dup, dup, false},
+		{old, dup, "ALTER TABLE `indicator_values` DELETE WHERE run_id = 1 AND x IN (SELECT x FROM indicator_values WHERE note = 'DELETE FROM regions')", true},
+		{cluster, dup, "ALTER TABLE `w`.`indicator_values_local` ON CLUSTER `c` DELETE WHERE run_id = 1 AND x IN (SELECT x FROM `w`.`indicator_values_local` WHERE note = 'DELETE FROM regions')", true},
+		{cluster, "DELETE FROM sessions WHERE id_hash IN (SELECT id_hash FROM sessions FINAL)", "ALTER TABLE `w`.`sessions` DELETE WHERE id_hash IN (SELECT id_hash FROM `w`.`sessions` FINAL)", true},
+	} {
+		got, mutation, err := tc.t.rowDelete(tc.stmt)
+		if err != nil || got != tc.want || mutation != tc.mutation {
+			t.Errorf("%+v rowDelete(%q)\n= %q, %v, %v\nwant %q, %v", tc.t, tc.stmt, got, mutation, err, tc.want, tc.mutation)
+		}
+	}
+	if _, _, err := single.rowDelete("SELECT 1 -- DELETE FROM x WHERE"); err == nil {
+		t.Error("a statement that deletes nothing passed as a DELETE")
+	}
+	for _, name := range []string{"run_duplicates_delete", "sessions_purge", "originals_purge"} {
+		text, err := namedQuery(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []ddlTarget{single, old, cluster} {
+			if _, _, err := target.rowDelete(text); err != nil {
+				t.Errorf("%s on %+v: %v", name, target, err)
+			}
+		}
+	}
+}

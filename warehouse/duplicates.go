@@ -15,18 +15,12 @@ type Duplicate struct {
 // RunDuplicates finds values the run inserted more than once for one key.
 func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicate, error) {
 	// Not through the cache: the run's rows change while it loads.
-	res, err := w.runDuplicatesQuery(ctx, "run_duplicates_possible", runID)
+	surplus, err := w.runSurplus(ctx, runID)
+	if err != nil || surplus == 0 {
+		return nil, err
+	}
+	res, err := w.runDuplicatesQuery(ctx, "run_duplicates", runID)
 	if err != nil {
-		return nil, err
-	}
-	surplus := -1
-	if err := res.each(func(rr *rowReader) { surplus = rr.int("surplus") }); err != nil {
-		return nil, err
-	}
-	if surplus == 0 {
-		return nil, nil
-	}
-	if res, err = w.runDuplicatesQuery(ctx, "run_duplicates", runID); err != nil {
 		return nil, err
 	}
 	var out []Duplicate
@@ -52,14 +46,34 @@ func (w *Warehouse) DeleteRunDuplicates(ctx context.Context, runID string, dups 
 	for _, d := range dups {
 		n += len(d.Lines) - 1
 	}
-	text, err := namedQuery("run_duplicates_delete")
+	what := "delete duplicates of run " + runID
+	err := w.change(ctx, func() error {
+		mutation, err := w.deleteRows(ctx, "run_duplicates_delete", Params{"run_id": runID})
+		if err != nil || !mutation {
+			return err
+		}
+		// The run commits next: its copies must be gone by then.
+		return awaitMutation(ctx, what, func() (bool, error) {
+			surplus, err := w.runSurplus(ctx, runID)
+			return surplus == 0, err
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
+// runSurplus counts the values the run inserted more than once, or a few more on a hash
+// collision (see run_duplicates_possible).
+func (w *Warehouse) runSurplus(ctx context.Context, runID string) (int, error) {
+	res, err := w.runDuplicatesQuery(ctx, "run_duplicates_possible", runID)
 	if err != nil {
 		return 0, err
 	}
-	if err := w.exec(ctx, text, Params{"run_id": runID}); err != nil {
-		return 0, fmt.Errorf("delete duplicates of run %s: %w", runID, err)
-	}
-	return n, nil
+	surplus := -1
+	err = res.each(func(rr *rowReader) { surplus = rr.int("surplus") })
+	return surplus, err
 }
 
 func (w *Warehouse) runDuplicatesQuery(ctx context.Context, name, runID string) (*Result, error) {

@@ -109,12 +109,12 @@ func (w *Warehouse) insertOriginalRow(ctx context.Context, hash string, chunk ui
 // PurgeOriginals removes the bytes of files kept longer than pol.Keep before now, and of
 // the oldest files beyond pol.MaxBytes; what was kept stays noted.
 func (w *Warehouse) PurgeOriginals(ctx context.Context, now time.Time, pol OriginalsPolicy) error {
-	text, err := namedQuery("originals_purge")
-	if err != nil {
-		return err
-	}
 	p := Params{"cutoff_ms": strconv.FormatInt(now.Add(-pol.Keep).UnixMilli(), 10), "max_bytes": strconv.FormatInt(max(pol.MaxBytes, 0), 10)}
-	if err := w.exec(ctx, text, p); err != nil {
+	err := w.change(ctx, func() error {
+		_, err := w.deleteRows(ctx, "originals_purge", p)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("purge original files: %w", err)
 	}
 	return nil
