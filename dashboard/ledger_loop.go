@@ -158,8 +158,10 @@ func (s *Server) progressStep(c echo.Context) error {
 		_ = p.Close()
 	}
 	// Read as the report forms read numbers (full-width digits from a phone's keyboard
-	// taken; NaN, which every comparison let through, and 0x1p5 not).
-	pct, err := rules.ParseNumber(f.Progress)
+	// taken; NaN, which every comparison let through, and 0x1p5 not), with or without the
+	// percent sign a person types after a percentage.
+	num, _ := rules.CutPercent(f.Progress)
+	pct, err := rules.ParseNumber(num)
 	if err != nil || pct < 0 || pct > 100 {
 		f.fail("progress", t(lang, "progress_bad"))
 	}

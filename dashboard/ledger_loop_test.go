@@ -169,7 +169,8 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 		t.Fatalf("refused steps changed the item: %d events (was %d), %d attachments", len(after), len(before), len(atts))
 	}
 
-	ct, body = progressForm(map[string]string{"progress": "80", "note": "拆除完毕 & 复绿"}, map[string][]byte{"验收报告.pdf": []byte(pdf)})
+	// "80%": a percentage as people type it (refused as out of 0–100 before).
+	ct, body = progressForm(map[string]string{"progress": "80%", "note": "拆除完毕 & 复绿"}, map[string][]byte{"验收报告.pdf": []byte(pdf)})
 	if code, h, page := send(t, alice, "POST", item+"/progress", ct, aliceCSRF, body); code != http.StatusSeeOther || h.Get("Location") != "/ecology/items/"+a.ItemID {
 		t.Fatalf("progress with a PDF: %d %s", code, page)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/rules"
 )
 
 // JobEcology loads the ecological rectification ledger: each row is an item as of a report
@@ -166,7 +167,7 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 
 // ecologyProgress reads a progress percentage; a closed item is 100 % done.
 func ecologyProgress(text, status string) (float64, *fieldProblem) {
-	text = strings.TrimSuffix(strings.TrimSpace(toHalfWidth(text)), "%")
+	text, _ = rules.CutPercent(text)
 	closed := status == warehouse.StatusRectified || status == warehouse.StatusClosureRequested || status == warehouse.StatusClosed
 	if text == "" {
 		if closed {

@@ -12,6 +12,7 @@ import (
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/reasons"
+	"jinwei/warehouse/rules"
 )
 
 // JobEconomy loads indicator values for regions and periods.
@@ -245,6 +246,16 @@ func indicatorByName(byName map[string]warehouse.Indicator, n string) (warehouse
 
 func (e *economySink) add(r fieldRow) *fieldProblem {
 	value, err := parseNumber(r.v(eValue))
+	// A growth rate is often written with its sign, "5.2%": the number, where the indicator
+	// is counted in percent (checked below, once the indicator is known).
+	percent := false
+	if err != nil && err != errMissing {
+		if num, ok := rules.CutPercent(r.v(eValue)); ok {
+			if v, perr := parseNumber(num); perr == nil {
+				value, err, percent = v, nil, true
+			}
+		}
+	}
 	if err == errMissing {
 		return noValue
 	}
@@ -259,6 +270,9 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.lastIndicator = indicatorHit{text: text, ind: ind, no: e.batch.number(warehouse.IndicatorValues.Columns.IndicatorCode, ind.Code), ok: true}
 	}
 	ind := &e.lastIndicator.ind
+	if percent && ind.Unit != "%" {
+		return problem(eValue, "%s is a percentage, but %s is counted in %s", "%s 是百分数，而%s以%s计", r.v(eValue), ind.NameZh, ind.Unit)
+	}
 	rh, err := e.region(r.v(eRegionCode), r.v(eRegion))
 	if err != nil {
 		if e.leftOut(r) {

@@ -415,3 +415,30 @@ func TestDryRunCountsDuplicatesAtTheEndAsTheLoadDoes(t *testing.T) {
 		t.Errorf("the preview: %v, loaded %d, rejected %d; want it to load 6,000 and refuse the 1,000 repeated", err, dry.Run.RowsLoaded, dry.Run.RowsRejected)
 	}
 }
+
+// A growth rate written with its percent sign loads as the number where the indicator is
+// counted in percent, full-width or with a space too; beside an amount it is refused, saying
+// why ("5.2%" was no number to the reader, a first-time user's finding).
+func TestPercentValuesLoadWhereTheIndicatorIsInPercent(t *testing.T) {
+	w, l := demoCopy(t)
+	l.MaxRejectShare = 1
+	ctx := context.Background()
+	path := writeFile(t, "growth.csv", header+
+		"2025,620000,甘肃省,gdp_growth,5.2%,\n"+
+		"2025,610000,陕西省,gdp_growth,６.１％,\n"+
+		"2025,630000,青海省,gdp_growth,-0.3 %,%\n"+
+		"2025,620000,甘肃省,gdp,5.2%,\n")
+	rep, err := l.LoadEconomy(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Run.RowsLoaded != 3 || len(rep.Rejects) != 1 || rep.Rejects[0].Line != 5 ||
+		rep.Rejects[0].Reason != "5.2% is a percentage, but 地区生产总值 is counted in 亿元" || rep.Rejects[0].ReasonZh != "5.2% 是百分数，而地区生产总值以亿元计" {
+		t.Fatalf("loaded %d, rejects %+v; want 3 loaded and the percentage beside GDP refused", rep.Run.RowsLoaded, rep.Rejects)
+	}
+	for region, want := range map[string]float64{"620000": 5.2, "610000": 6.1, "630000": -0.3} {
+		if v, _ := currentValue(t, w, "gdp_growth", region, 2025); v != want {
+			t.Errorf("growth of %s: %v, want %v", region, v, want)
+		}
+	}
+}

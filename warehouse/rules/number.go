@@ -65,6 +65,13 @@ func ParseNumber(s string) (float64, error) {
 	return v, nil
 }
 
+// CutPercent takes a trailing percent sign (% or ％, spaces around it allowed) off a number
+// as written: "5.2%" in a column of percentages is 5.2. ok says a sign was there.
+func CutPercent(s string) (number string, ok bool) {
+	number, ok = strings.CutSuffix(strings.TrimSpace(HalfWidth(s)), "%")
+	return strings.TrimSpace(number), ok
+}
+
 // decimalNumber is a decimal number as written in tables: sign, digits, point, exponent.
 var decimalNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
 

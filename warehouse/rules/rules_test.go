@@ -71,3 +71,24 @@ func TestCampaignValueRules(t *testing.T) {
 		t.Errorf("month rule")
 	}
 }
+
+// A percent sign is taken off a number as written, in either width and with spaces; only
+// at the end.
+func TestCutPercent(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"5.2%", "5.2", true},
+		{" ６.１％ ", "6.1", true},
+		{"7 %", "7", true},
+		{"-0.3%", "-0.3", true},
+		{"5.2", "5.2", false},
+		{"%5", "%5", false},
+		{"%", "", true},
+	} {
+		if got, ok := rules.CutPercent(tc.in); got != tc.want || ok != tc.ok {
+			t.Errorf("CutPercent(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
