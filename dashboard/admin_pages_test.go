@@ -427,8 +427,8 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	// Each code says its kind of fault in the page's language, and each reason and example
 	// is in Chinese: the page said them in English.
 	for _, want := range []string{`data-code="unknown_region"><strong>无法识别的代码或名称 <code>unknown_region</code></strong> ×150`,
-		`<strong>取值不合规 <code>bad_value</code></strong> ×2`, ">上传（ops）<", ">已提交<", `<td>未知的地区 &#34;火星0&#34;</td>`,
-		`<span class="example">未知的地区 &#34;火星`, `<span class="example">&#34;一千&#34; 不是数字</span>`} {
+		`<strong>取值不合规 <code>bad_value</code></strong> ×2`, ">上传（ops）<", ">已提交<", `<td>未知的地区“火星0”</td>`,
+		`<span class="example">未知的地区“火星`, `<span class="example">“一千”不是数字</span>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("run page lacks %q", want)
 		}
@@ -456,7 +456,7 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	recs, err := csv.NewReader(res.Body).ReadAll()
 	res.Body.Close()
 	if err != nil || len(recs) != 3 || strings.TrimPrefix(recs[0][0], "\ufeff") != "line" || recs[1][0] != "153" || recs[1][2] != "bad_value" ||
-		recs[1][3] != `"一千" is not a number` || recs[1][4] != `"一千" 不是数字` || !strings.Contains(recs[1][5], "一千") {
+		recs[1][3] != `"一千" is not a number` || recs[1][4] != `“一千”不是数字` || !strings.Contains(recs[1][5], "一千") {
 		t.Errorf("CSV export: %v %v; want a header and lines 153, 154 with code, reason in both languages and raw row", recs, err)
 	}
 	res, err = c.Get(f.srv.URL + run + "/rejects?format=xlsx")
@@ -498,7 +498,7 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	page = body(t, c, f.srv.URL+run+"?code=bad_value")
-	for _, want := range []string{`<td><span lang="en">an older reason</span></td>`, `id="reasons-in-english"`, `<td>&#34;二&#34; 不是数字</td>`} {
+	for _, want := range []string{`<td><span lang="en">an older reason</span></td>`, `id="reasons-in-english"`, `<td>“二”不是数字</td>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("with a reject stored without Chinese, the run page lacks %q", want)
 		}

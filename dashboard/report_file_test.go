@@ -266,7 +266,7 @@ func TestUnitSendsItsOwnReportFile(t *testing.T) {
 	}
 	// A row the loader cannot read is refused in the page's words: it was said in English.
 	strange := monthlyHeader(t) + "\n" + unitRow("地区", "620102", "城关区", "2024年5月", 7) + "\n" + unitRow("地区", "629999", "火星区", "2024年5月", 7) + "\n"
-	for lang, want := range map[string]string{"": `无法读取：未知的地区代码 "629999"`, "en": `Cannot read: unknown region code "629999"`} {
+	for lang, want := range map[string]string{"": `无法读取：未知的地区代码“629999”`, "en": `Cannot read: unknown region code "629999"`} {
 		code, body := sendReportFile(t, rep, base, "620102", month, csrf, "城关区5月.csv", []byte(strange), "format=json&lang="+lang)
 		if res := decodeFileResult(t, body); code != http.StatusOK || len(res.Refused) != 1 || res.Refused[0].Why != want {
 			t.Errorf("a row of an unknown unit (lang %q): %d %+v, want it refused saying %q", lang, code, res.Refused, want)

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 	"jinwei/warehouse/rules"
 )
 
@@ -130,7 +131,7 @@ func (e *ecologySink) add(r fieldRow) *fieldProblem {
 		return problem(gStatus, "no status", "缺少整改状态")
 	}
 	if !ok {
-		return problem(gStatus, "status %q is not one of %s", "状态 %q 不是以下之一：%s", r.v(gStatus), strings.Join(warehouse.LedgerStatuses, ", "))
+		return problem(gStatus, "status %q is not one of %s", "状态 %q 不是以下之一：%s", r.v(gStatus), reasons.List(warehouse.LedgerStatuses))
 	}
 	if c, ok := e.closed[id]; ok && status != warehouse.StatusClosed && !statusDate.Before(c.On) {
 		return problem(gStatus, "conflict: item %s was closed (%s) by verifier %s on %s and the file says %s on %s; "+

@@ -175,7 +175,7 @@ func TestEconomyBadFileLeavesWarehouseAsItWas(t *testing.T) {
 			"缺少 “指标”（indicator）、“数值”（value）、“时期”（period）、“地区代码”（region_code）"},
 		{"empty.csv", "", "the file is empty", "文件被拒收：文件是空的"},
 		{"allbad.csv", header + "2025,620000,甘肃省,nonsense,1,亿元\n", "1 of the 1 values with a number rejected (100%), more than the allowed 20%",
-			"文件被拒收：1 条中有 1 条被拒收（100%），超过允许的 20%；第一条：第 2 行 “indicator”列：未知的指标 \"nonsense\""},
+			"文件被拒收：1 条中有 1 条被拒收（100%），超过允许的 20%；第一条：第 2 行 “indicator”列：未知的指标“nonsense”"},
 		{"headeronly.csv", header, "no row could be loaded", "文件被拒收：没有一行可以载入"},
 		// Good rows come first and are inserted (one row per batch) before the broken quote.
 		{"truncated.csv", header + "2025,610000,陕西省,gdp,5,亿元\n2025,630000,青海省,gdp,6,亿元\n2025,640000,\"宁夏回族自治区,gdp,7", "extraneous or missing \" in quoted-field",

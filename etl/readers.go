@@ -260,7 +260,7 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 		for _, s := range m.Sheets {
 			if idx, _ := f.GetSheetIndex(s); idx < 0 {
 				f.Close()
-				return nil, reasons.New("%w: the workbook has no sheet %q (it has %s)", "%w：工作簿中没有工作表 %q（有 %s）", errFileRejected, s, strings.Join(sheets, ", "))
+				return nil, reasons.New("%w: the workbook has no sheet %q (it has %s)", "%w：工作簿中没有工作表 %q（有 %s）", errFileRejected, s, reasons.List(sheets))
 			}
 		}
 		sheets = m.Sheets

@@ -474,7 +474,7 @@ func checkFlag(v string) error {
 func checkOneOf(allowed ...string) func(string) error {
 	return func(v string) error {
 		if !slices.Contains(allowed, v) {
-			return reasons.New("%q is not one of %s", "%q 不是以下之一：%s", v, strings.Join(allowed, ", "))
+			return reasons.New("%q is not one of %s", "%q 不是以下之一：%s", v, reasons.List(allowed))
 		}
 		return nil
 	}

@@ -83,7 +83,7 @@ func (m *regionMatcher) match(code, name string) (warehouse.Region, error) {
 	for i, r := range found {
 		codes[i] = r.Code + " " + r.NameZh
 	}
-	return warehouse.Region{}, reasons.New("region name %q is ambiguous (%s): give the code", "地区名称 %q 有多个（%s）：请填写代码", name, strings.Join(codes, ", "))
+	return warehouse.Region{}, reasons.New("region name %q is ambiguous (%s): give the code", "地区名称 %q 有多个（%s）：请填写代码", name, reasons.List(codes))
 }
 
 func (m *regionMatcher) sameRegion(r warehouse.Region, name string) bool {

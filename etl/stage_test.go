@@ -663,7 +663,7 @@ func TestARunKeepsOneCopyOfEachReason(t *testing.T) {
 	if unsafe.StringData(first.Reason) != unsafe.StringData(last.Reason) || unsafe.StringData(first.ReasonZh) != unsafe.StringData(last.ReasonZh) {
 		t.Errorf("each reject holds its own copy of %q", first.Reason)
 	}
-	if last.Reason != `unknown region "火星"` || last.ReasonZh != `未知的地区 "火星"` {
+	if last.Reason != `unknown region "火星"` || last.ReasonZh != `未知的地区“火星”` {
 		t.Errorf("the kept reason is %+v", last)
 	}
 }

@@ -50,7 +50,7 @@ func New(en, zh string, args ...any) *Error {
 		enArgs[i], zhArgs[i] = t.En, t.Zh
 		whole = whole && (t.Zh != "" || t.En == "")
 	}
-	en, wraps := unwrapVerbs(en)
+	en, wraps, _ := unwrapVerbs(en, false)
 	for _, i := range wraps {
 		if i < len(args) {
 			if err, ok := args[i].(error); ok {
@@ -60,7 +60,12 @@ func New(en, zh string, args ...any) *Error {
 	}
 	e.En = fmt.Sprintf(en, enArgs...)
 	if whole {
-		zh, _ = unwrapVerbs(zh)
+		zh, _, quoted := unwrapVerbs(zh, true)
+		for _, i := range quoted {
+			if i < len(zhArgs) {
+				zhArgs[i] = quoteZh(fmt.Sprint(zhArgs[i]))
+			}
+		}
 		e.Zh = fmt.Sprintf(zh, zhArgs...)
 	}
 	return e
@@ -72,44 +77,74 @@ var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?([a-zA-Z%
 // unwrapped holds unwrapVerbs' answers: a load words the same few formats for each of up
 // to millions of rejects, and scanning each again costs more than the Sprintf. The formats
 // are the program's own literals, so it stays small.
-var unwrapped sync.Map // format → unwrapping
+var unwrapped sync.Map // unwrapKey → unwrapping
+
+type unwrapKey struct {
+	format string
+	zh     bool
+}
 
 type unwrapping struct {
-	format string
-	wraps  []int
+	format        string
+	wraps, quoted []int
 }
 
 // unwrapVerbs is format with each %w written as %v (Sprintf has no %w), and the indexes
-// (from 0) of the arguments the %w verbs took.
-func unwrapVerbs(format string) (string, []int) {
-	if u, ok := unwrapped.Load(format); ok {
-		return u.(unwrapping).format, u.(unwrapping).wraps
+// (from 0) of the arguments the %w verbs took. In a Chinese format (zh) each plain %q is
+// written “%s”, without the spaces that stood around it, as Chinese quotes a value; quoted
+// are the indexes of those arguments, for quoteZh.
+func unwrapVerbs(format string, zh bool) (string, []int, []int) {
+	key := unwrapKey{format, zh}
+	if u, ok := unwrapped.Load(key); ok {
+		u := u.(unwrapping)
+		return u.format, u.wraps, u.quoted
 	}
-	out, wraps := scanVerbs(format)
-	unwrapped.Store(format, unwrapping{out, wraps})
-	return out, wraps
+	u := scanVerbs(format, zh)
+	unwrapped.Store(key, u)
+	return u.format, u.wraps, u.quoted
 }
 
-func scanVerbs(format string) (string, []int) {
-	var wraps []int
+func scanVerbs(format string, zh bool) unwrapping {
+	var u unwrapping
 	next := 0
 	out := verb.ReplaceAllStringFunc(format, func(m string) string {
 		g := verb.FindStringSubmatch(m)
 		if g[4] == "%" {
 			return m
 		}
-		if index := g[1] + g[3]; index != "" {
+		index := g[1] + g[3]
+		if index != "" {
 			next, _ = strconv.Atoi(strings.Trim(index, "[]"))
 			next--
 		}
 		defer func() { next++ }()
-		if g[4] != "w" {
-			return m
+		switch {
+		case g[4] == "w":
+			u.wraps = append(u.wraps, next)
+			return m[:len(m)-1] + "v"
+		case zh && m == "%"+index+"q":
+			u.quoted = append(u.quoted, next)
+			return "“%" + index + "s”"
 		}
-		wraps = append(wraps, next)
-		return m[:len(m)-1] + "v"
+		return m
 	})
-	return out, wraps
+	if zh {
+		out = strings.NewReplacer(" “", "“", "” ", "”").Replace(out)
+	}
+	u.format = out
+	return u
+}
+
+// quoteZh writes s for Chinese quotes: as %q would, control characters and broken UTF-8
+// escaped, but a double quote left as it is.
+func quoteZh(s string) string {
+	q := strconv.Quote(s)
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
+}
+
+// List lists items as each language does: "a, b" and "a、b".
+func List(items []string) Text {
+	return Text{En: strings.Join(items, ", "), Zh: strings.Join(items, "、")}
 }
 
 // Of is err's reason: its own if err is a reason (not one wrapped in other words), else

@@ -16,16 +16,21 @@ func TestNewWordsBothLanguages(t *testing.T) {
 		r      *reasons.Error
 		en, zh string
 	}{
-		{"plain", reasons.New("unknown region %q", "未知的地区 %q", "火星"), `unknown region "火星"`, `未知的地区 "火星"`},
+		{"plain", reasons.New("unknown region %q", "未知的地区 %q", "火星"), `unknown region "火星"`, `未知的地区“火星”`},
 		{"reordered", reasons.New("line %d gives %s", "%[2]s 已见于第 %[1]d 行", 7, "gdp"), "line 7 gives gdp", "gdp 已见于第 7 行"},
 		{"nested reason", reasons.New("found date: %v", "发现日期：%v", reasons.New("%q is not a date", "%q 不是日期", "x")),
-			`found date: "x" is not a date`, `发现日期："x" 不是日期`},
+			`found date: "x" is not a date`, `发现日期：“x”不是日期`},
 		{"nested text", reasons.New("a: %v", "甲：%v", reasons.Text{En: "b", Zh: "乙"}), "a: b", "甲：乙"},
-		{"wrapped sentinel", reasons.New("%q is %w", "%q %w", "一千", errSentinel), `"一千" is not a number`, `"一千" 不是数字`},
+		{"wrapped sentinel", reasons.New("%q is %w", "%q %w", "一千", errSentinel), `"一千" is not a number`, `“一千”不是数字`},
 		// An error from elsewhere has no Chinese: the reason keeps none rather than mix.
 		{"foreign error", reasons.New("found date: %v", "发现日期：%v", errors.New("disk on fire")), "found date: disk on fire", ""},
 		{"foreign text", reasons.New("a: %v", "甲：%v", reasons.Text{En: "b"}), "a: b", ""},
 		{"empty text", reasons.New("a%v", "甲%v", reasons.Text{}), "a", "甲"},
+		// Chinese quotes a value in its own marks, escaping control characters as %q does
+		// but not a double quote; an indexed %q too.
+		{"quoted", reasons.New("status %q", "状态 %q 不对", "say \"hi\"\x07"), `status "say \"hi\"\a"`, `状态“say "hi"\a”不对`},
+		{"indexed quote", reasons.New("%q then %d", "%[2]d，%[1]q", "甲", 2), `"甲" then 2`, `2，“甲”`},
+		{"a percent kept", reasons.New("%q is 5%%", "%q 是 5%%", "甲"), `"甲" is 5%`, `“甲”是 5%`},
 		// A reason wrapped in other words is that error's, in English only.
 		{"wrapped in fmt", reasons.New("a: %v", "甲：%v", fmt.Errorf("ctx: %w", errSentinel)), "a: ctx: not a number", ""},
 	}
