@@ -306,7 +306,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	b := e.batch
 	if b.s.dry {
 		if first := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, r.line); first > 0 {
-			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, ind.Code, rh.region.Code, period.String())})
+			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, ind.Code, rh.region.Code, period)})
 		}
 	}
 	if b.s.dry && len(b.s.preview) < previewRows {
@@ -370,7 +370,7 @@ func (e *economySink) flush() error {
 	}
 	for _, d := range dups {
 		for _, line := range d.Lines[1:] {
-			s.rejectDuplicate(line, e.duplicate(d.Lines[0], d.Indicator, d.Region, d.Period))
+			s.rejectDuplicate(line, e.duplicate(d.Lines[0], d.Indicator, d.Region, Period{Kind: d.PeriodKind, Year: d.Year, No: d.PeriodNo}))
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
@@ -379,9 +379,9 @@ func (e *economySink) flush() error {
 }
 
 // duplicate is the reason of a value the file gave already, at line first.
-func (e *economySink) duplicate(first int, indicator, region, period string) reasons.Text {
-	return reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s 的%[2]s",
-		first, reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}, e.regions.byCode[region].NameZh, region, period).Text
+func (e *economySink) duplicate(first int, indicator, region string, period Period) reasons.Text {
+	return reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s的%[2]s",
+		first, reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}, e.regions.byCode[region].NameZh, region, period.Text()).Text
 }
 
 // dryDup is a line a dry run found giving a value again, with the reason.

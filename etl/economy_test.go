@@ -343,8 +343,8 @@ func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
 		}
 		return b.String()
 	}
-	want := "loaded 2 rejected 2; 3 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025 / 重复：第 2 行已给出甘肃省（620000）2025 的地区生产总值;" +
-		" 5 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025 / 重复：第 2 行已给出甘肃省（620000）2025 的地区生产总值;"
+	want := "loaded 2 rejected 2; 3 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025 / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值;" +
+		" 5 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025 / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值;"
 	if got := said(dry); got != want {
 		t.Errorf("the dry run: %s\nwant %s", got, want)
 	}

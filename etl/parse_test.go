@@ -46,6 +46,24 @@ func TestParsePeriod(t *testing.T) {
 	}
 }
 
+// A period is worded as files write it in English and as Chinese says it: a duplicate's
+// reason said "2025 的地区生产总值".
+func TestPeriodText(t *testing.T) {
+	for _, tc := range []struct {
+		p      Period
+		en, zh string
+	}{
+		{Period{"year", 2024, 0}, "2024", "2024年"},
+		{Period{"quarter", 2024, 3}, "2024Q3", "2024年第三季度"},
+		{Period{"month", 2024, 3}, "2024-03", "2024年3月"},
+		{Period{"ytd", 2024, 6}, "2024年1-6月", "2024年1-6月"},
+	} {
+		if got := tc.p.Text(); got.En != tc.en || got.Zh != tc.zh {
+			t.Errorf("%v: %+v, want %q / %q", tc.p, got, tc.en, tc.zh)
+		}
+	}
+}
+
 func TestParseNumber(t *testing.T) {
 	tests := []struct {
 		in      string

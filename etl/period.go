@@ -30,6 +30,25 @@ func (p Period) String() string {
 	return strconv.Itoa(p.Year)
 }
 
+// Text is the period in both languages: 2024, 2024Q1, 2024-03 and 2024年1-3月 in English
+// (as files write them); 2024年, 2024年第一季度, 2024年3月 and 2024年1-3月 in Chinese.
+func (p Period) Text() reasons.Text {
+	var zh string
+	switch p.Kind {
+	case "quarter":
+		zh = fmt.Sprintf("%d年第%s季度", p.Year, quarterZh[p.No])
+	case "month":
+		zh = fmt.Sprintf("%d年%d月", p.Year, p.No)
+	case "ytd":
+		zh = p.String()
+	default:
+		zh = fmt.Sprintf("%d年", p.Year)
+	}
+	return reasons.Text{En: p.String(), Zh: zh}
+}
+
+var quarterZh = [...]string{1: "一", 2: "二", 3: "三", 4: "四"}
+
 var (
 	reYear    = regexp.MustCompile(`^(\d{4})(?:年度?)?$`)
 	reQuarter = regexp.MustCompile(`^(\d{4})年?(?:[-_ ]?[Qq]([1-4])|第?([1-4一二三四])季度?)$`)

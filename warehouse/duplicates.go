@@ -3,13 +3,14 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	"strconv"
 )
 
 // Duplicate is a value one run inserted more than once, with the source lines.
 type Duplicate struct {
-	Indicator, Region, Period string
-	Lines                     []int
+	Indicator, Region string
+	PeriodKind        string // year, quarter, month, ytd
+	Year, PeriodNo    int
+	Lines             []int
 }
 
 // RunDuplicates finds values the run inserted more than once for one key.
@@ -25,16 +26,8 @@ func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicat
 	}
 	var out []Duplicate
 	err = res.each(func(rr *rowReader) {
-		period := strconv.Itoa(rr.int("year"))
-		switch kind, no := rr.str("period_kind"), rr.int("period_no"); kind {
-		case "quarter":
-			period += "Q" + strconv.Itoa(no)
-		case "month":
-			period += fmt.Sprintf("-%02d", no)
-		case "ytd":
-			period += fmt.Sprintf("年1-%d月", no)
-		}
-		out = append(out, Duplicate{Indicator: rr.str("indicator_code"), Region: rr.str("region_code"), Period: period, Lines: rr.ints("lines")})
+		out = append(out, Duplicate{Indicator: rr.str("indicator_code"), Region: rr.str("region_code"),
+			PeriodKind: rr.str("period_kind"), Year: rr.int("year"), PeriodNo: rr.int("period_no"), Lines: rr.ints("lines")})
 	})
 	return out, err
 }
