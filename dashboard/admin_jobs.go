@@ -46,8 +46,9 @@ type StagedUpload struct {
 	Sheets                      []StagedSheet
 	Notes                       []StagedNote
 	// Reading is how the dry run read the file, and its load will (warehouse.Readings);
-	// Mapping names the configured mapping it read it with.
-	Reading, Mapping string
+	// Mapping names the configured mapping it read it with, and MappingMatch the glob of
+	// it that the file's name matched.
+	Reading, Mapping, MappingMatch string
 	// DryRun is the load that wrote nothing; Refusal says why the load would be refused.
 	DryRun  *JobResult
 	Preview []PreviewRow

@@ -79,13 +79,17 @@ func inspectNoteLabel(lang string, n StagedNote) string {
 	return labelWith(t(lang, "inspect_note_"+n.Kind), n.Text)
 }
 
-// readingLabel says how an upload is read in lang, naming the configured mapping it is
-// read with, if any.
-func readingLabel(lang, reading, mapping string) string {
-	if !slices.Contains(warehouse.Readings, reading) {
+// readingLabel says how an upload is read in lang; read with a configured mapping, it says
+// which glob of it the file's name matched and which file configures it (the mapping's
+// name alone, campaign_monthly, told an operator nothing).
+func readingLabel(lang, reading, mapping, match string) string {
+	switch {
+	case !slices.Contains(warehouse.Readings, reading):
 		return reading
+	case reading == warehouse.ReadConfigured:
+		return fmt.Sprintf(t(lang, "reading_configured"), match, mapping)
 	}
-	return labelWith(t(lang, "reading_"+reading), mapping)
+	return t(lang, "reading_"+reading)
 }
 
 // labelWith is label with text in place of its %s, when it has one.

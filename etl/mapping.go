@@ -105,18 +105,23 @@ func LoadMappings(dir string) ([]*Mapping, error) {
 
 // FindMapping returns the first mapping of job whose globs match the file's name.
 func FindMapping(mappings []*Mapping, job, path string) (*Mapping, bool) {
-	base := filepath.Base(path)
 	for _, m := range mappings {
-		if m.Job != job {
-			continue
-		}
-		for _, g := range m.Match {
-			if ok, _ := filepath.Match(g, base); ok {
-				return m, true
-			}
+		if m.Job == job && m.Matching(path) != "" {
+			return m, true
 		}
 	}
 	return nil, false
+}
+
+// Matching is the first of the mapping's globs the file's name matches, or "".
+func (m *Mapping) Matching(path string) string {
+	base := filepath.Base(path)
+	for _, g := range m.Match {
+		if ok, _ := filepath.Match(g, base); ok {
+			return g
+		}
+	}
+	return ""
 }
 
 func (m *Mapping) check() error {

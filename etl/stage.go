@@ -42,8 +42,9 @@ type Staged struct {
 	// query that failed or a request cut off).
 	Refused bool
 	// Reading is how the dry run read the file, and its load will (warehouse.Readings);
-	// Mapping names the configured mapping it used.
-	Reading, Mapping string
+	// Mapping names the configured mapping it used, and MappingMatch the glob of it that
+	// the file's name matched.
+	Reading, Mapping, MappingMatch string
 }
 
 // uploadMapping is the mapping a staged upload of job sent as name is read with, and how
@@ -169,7 +170,7 @@ func (r *Runner) preview(ctx context.Context, job, id, path string) *Staged {
 	}
 	st.Reading = reading
 	if reading == warehouse.ReadConfigured {
-		st.Mapping = mapping.Name
+		st.Mapping, st.MappingMatch = mapping.Name, mapping.Matching(base)
 	}
 	rep, err := r.l.DryRun(ctx, job, path, mapping)
 	st.DryRun = rep

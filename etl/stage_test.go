@@ -202,8 +202,9 @@ func TestStagedUploadIsReadWithItsNamesMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.DryRunError != "" || st.DryRun == nil || st.DryRun.Run.RowsLoaded == 0 || st.Reading != warehouse.ReadConfigured || st.Mapping != "campaign_monthly" {
-		t.Fatalf("the preview of %s: %.300q, read %q with %q; want it read with its mapping, campaign_monthly", name, st.DryRunError, st.Reading, st.Mapping)
+	if st.DryRunError != "" || st.DryRun == nil || st.DryRun.Run.RowsLoaded == 0 || st.Reading != warehouse.ReadConfigured || st.Mapping != "campaign_monthly" || st.MappingMatch != "三抓三促月报*.csv" {
+		t.Fatalf("the preview of %s: %.300q, read %q with %q (matching %q); want it read with its mapping, campaign_monthly, as its name matches 三抓三促月报*.csv",
+			name, st.DryRunError, st.Reading, st.Mapping, st.MappingMatch)
 	}
 	if err := os.WriteFile(filepath.Join(inbox, name), body, 0o600); err != nil {
 		t.Fatal(err)

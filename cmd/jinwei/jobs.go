@@ -106,7 +106,7 @@ func (a adminJobs) PreviewStaged(ctx context.Context, job, id string) (dashboard
 // stagedUpload is what the upload page shows of a staged upload of job.
 func stagedUpload(job string, st *etl.Staged) dashboard.StagedUpload {
 	out := dashboard.StagedUpload{ID: st.ID, Name: st.Name, Job: job, Refusal: st.DryRunError, RefusalZh: st.DryRunErrorZh, Refused: st.Refused,
-		Reading: st.Reading, Mapping: st.Mapping}
+		Reading: st.Reading, Mapping: st.Mapping, MappingMatch: st.MappingMatch}
 	if in := st.Inspection; in != nil {
 		out.Format, out.Encoding, out.Separator = in.Format, in.Encoding, in.Separator
 		for _, n := range in.Notes {
