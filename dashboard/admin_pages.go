@@ -196,6 +196,20 @@ type runView struct {
 	Code, Search, NextURL, ExportQuery string
 	// Original says what became of the run's file: downloadable, purged, or never kept.
 	Original originalView
+	// CountedNote says how the run's job counts records, where a line may hold several.
+	CountedNote string
+}
+
+// countedNote is the locale key saying how a run of job counts its records, or "" where
+// a line is one record (the ledger, code lists): a ledger run's page spoke of years across.
+func countedNote(job string) string {
+	switch job {
+	case warehouse.JobEconomy:
+		return "counted_in_values_economy"
+	case warehouse.JobCampaign:
+		return "counted_in_values_campaign"
+	}
+	return ""
 }
 
 // englishReasons says whether a Chinese page shows some of these rejects' reasons, or of
@@ -238,6 +252,9 @@ func (s *Server) runPage(c echo.Context) error {
 		return err
 	}
 	v.Title = fmt.Sprintf(t(v.Lang, "run_title"), run.ID)
+	if key := countedNote(run.Job); key != "" {
+		v.CountedNote = t(v.Lang, key)
+	}
 	if next != "" {
 		v.NextURL = withParam(c, "after", next)
 	}

@@ -884,3 +884,28 @@ func TestSchedulesAndUploadPages(t *testing.T) {
 		}
 	}
 }
+
+// A run's page says how its job counts records where a line may hold several values, in
+// the page's language; a ledger run's, where a line is one item, says nothing of years
+// across (it did).
+func TestRunPageSaysHowItsJobCounts(t *testing.T) {
+	t.Parallel()
+	f, _ := newOperatorServer(t)
+	c, _ := f.signedIn(t, "ops")
+	economy := loadBad(t, f.w, "year,region,indicator,value\n2019,甘肃,gdp,1\n2019,火星,gdp,1\n")
+	ledger := etltest.LoadCSV(t, f.w, "ecology", "ledger.csv", "item_id,region,title,found_date,deadline,status,status_date,responsible_unit\n"+
+		"GS-T-1,兰州市,河道整治,2024-01-05,2024-06-30,整改中,2024-03-31,兰州市生态环境局\n")
+	for _, tc := range []struct {
+		run, lang, want string
+	}{
+		{economy.Run.ID, "", "宽表（各年或各指标横排）的一行，每个数值格算一条"},
+		{economy.Run.ID, "en", "a line of a wide file (years or indicators across) counts once per value cell"},
+		{ledger.Run.ID, "", ""},
+	} {
+		page := body(t, c, f.srv.URL+"/admin/loads/"+tc.run+"?lang="+tc.lang)
+		note := between(page, `id="counted-in-values">`, "</p>")
+		if tc.want == "" && strings.Contains(page, `id="counted-in-values"`) || !strings.Contains(note, tc.want) {
+			t.Errorf("run %s (lang %q) counts: %q, want %q", tc.run, tc.lang, note, tc.want)
+		}
+	}
+}
