@@ -200,17 +200,10 @@ type runView struct {
 	CountedNote string
 }
 
-// countedNote is the locale key saying how a run of job counts its records, or "" where
-// a line is one record (the ledger, code lists): a ledger run's page spoke of years across.
-func countedNote(job string) string {
-	switch job {
-	case warehouse.JobEconomy:
-		return "counted_in_values_economy"
-	case warehouse.JobCampaign:
-		return "counted_in_values_campaign"
-	}
-	return ""
-}
+// countedJobs are the jobs whose line may hold several records (a wide file's cells), each
+// with a note saying how; elsewhere (the ledger, code lists) a line is one record, and a
+// ledger run's page spoke of years across.
+var countedJobs = []string{warehouse.JobEconomy, warehouse.JobCampaign}
 
 // englishReasons says whether a Chinese page shows some of these rejects' reasons, or of
 // these counts' examples, in English (reasonIn), so that it says why beside them.
@@ -252,8 +245,8 @@ func (s *Server) runPage(c echo.Context) error {
 		return err
 	}
 	v.Title = fmt.Sprintf(t(v.Lang, "run_title"), run.ID)
-	if key := countedNote(run.Job); key != "" {
-		v.CountedNote = t(v.Lang, key)
+	if slices.Contains(countedJobs, run.Job) {
+		v.CountedNote = t(v.Lang, "counted_in_values_"+run.Job)
 	}
 	if next != "" {
 		v.NextURL = withParam(c, "after", next)
