@@ -114,3 +114,18 @@ func TestETLInspectAndDryRun(t *testing.T) {
 		t.Errorf("a dry run recorded a run: %v\n%s", err, runs)
 	}
 }
+
+// Each reject is listed by its line and place; one with no place (a duplicate) reads
+// "line 7: …", not "line 7 : …".
+func TestPrintReportPlacesEachReject(t *testing.T) {
+	var b strings.Builder
+	printReport(&b, warehouse.Run{FilePath: "f.csv", Status: warehouse.RunFailed}, []warehouse.Reject{
+		{Line: 3, Location: "column region", Reason: `unknown region "火星"`},
+		{Line: 7, Reason: "duplicate: line 6 already gives gdp"},
+	})
+	for _, want := range []string{"\n  line 3 column region: unknown region \"火星\"\n", "\n  line 7: duplicate: line 6 already gives gdp\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, b.String())
+		}
+	}
+}

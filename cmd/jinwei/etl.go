@@ -303,7 +303,8 @@ func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
 			fmt.Fprintf(out, "  … %d more: jinwei etl rejects %s\n", len(rejects)-shownRejects, r.ID)
 			break
 		}
-		fmt.Fprintf(out, "  line %d %s: %s\n", rj.Line, rj.Location, rj.Reason)
+		// A duplicate is known by its line alone: no place after it ("line 7 : …" read so).
+		fmt.Fprintf(out, "  %s: %s\n", strings.TrimSpace(fmt.Sprintf("line %d %s", rj.Line, rj.Location)), rj.Reason)
 	}
 }
 
