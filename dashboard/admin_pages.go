@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // The operator pages (/admin/…): loads, a run's rejects, schedules, uploads, accounts.
@@ -219,7 +220,7 @@ func findRun(ctx context.Context, st operatorStore, id string) (warehouse.Run, e
 		return warehouse.Run{}, err
 	}
 	if len(runs) == 0 {
-		return warehouse.Run{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no run %q", id))
+		return warehouse.Run{}, echo.NewHTTPError(http.StatusNotFound, reasons.New("no run %q", "没有载入批次 %q", id))
 	}
 	return runs[0], nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // consoleStore is the SQL console's view of the warehouse.
@@ -110,7 +111,7 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 	ctx, id, ss := c.Request().Context(), c.Param("id"), currentSession(c)
 	q, err := cs.SavedQuery(ctx, id)
 	if errors.Is(err, warehouse.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "no such saved query")
+		return echo.NewHTTPError(http.StatusNotFound, reasons.New("no such saved query", "没有这条已存查询"))
 	}
 	if err != nil {
 		return err

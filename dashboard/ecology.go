@@ -14,6 +14,7 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 )
 
 // statusColors are the colours of warehouse.LedgerStatuses in the charts.
@@ -363,7 +364,7 @@ func (s *Server) visibleItem(c echo.Context, id string) (warehouse.LedgerItem, i
 		r = s.itemRights(c, items[i])
 	}
 	if !r.See {
-		return warehouse.LedgerItem{}, r, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no ledger item %q", id))
+		return warehouse.LedgerItem{}, r, echo.NewHTTPError(http.StatusNotFound, reasons.New("no ledger item %q", "台账中没有问题编号为 %q 的问题", id))
 	}
 	return items[i], r, nil
 }

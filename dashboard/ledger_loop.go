@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 	"jinwei/warehouse/rules"
 )
 
@@ -247,7 +248,7 @@ func (s *Server) downloadAttachment(c echo.Context) error {
 	if errors.Is(err, warehouse.ErrNotFound) {
 		// Unknown, or of an item the account may not see: the same answer to either.
 		s.auditOrLog(c, warehouse.AuditEntry{Action: warehouse.AuditAttachment, Statement: id, Outcome: "refused", Message: "no attachment this account may see"})
-		return echo.NewHTTPError(http.StatusNotFound, "no attachment "+id)
+		return echo.NewHTTPError(http.StatusNotFound, reasons.New("no attachment %s", "没有附件 %s", id))
 	}
 	if err != nil {
 		return err

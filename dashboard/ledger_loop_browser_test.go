@@ -111,11 +111,12 @@ func TestLedgerClosureInBrowser(t *testing.T) {
 	if page := s.eval(t, `document.body.innerText`); strings.Contains(page, a.ItemID) || !strings.Contains(page, b.ItemID) {
 		t.Errorf("bob's ledger shows alice's item %s, or not his own %s", a.ItemID, b.ItemID)
 	}
-	for _, u := range []string{item, f.srv.URL + "/api/ecology/items/" + a.ItemID} {
+	// The page says so in its language; the API in English, for scripts.
+	for u, said := range map[string]string{item: "台账中没有问题编号为“" + a.ItemID + "”的问题", f.srv.URL + "/api/ecology/items/" + a.ItemID: "no ledger item"} {
 		if err := chromedp.Do(s.step(t), chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 			t.Fatal(err)
 		}
-		if page := s.eval(t, `document.body.innerText`); strings.Contains(page, a.Title) || strings.Contains(page, "验收报告") || !strings.Contains(page, "no ledger item") {
+		if page := s.eval(t, `document.body.innerText`); strings.Contains(page, a.Title) || strings.Contains(page, "验收报告") || !strings.Contains(page, said) {
 			t.Errorf("bob at %s sees: %.300s", u, page)
 		}
 	}

@@ -487,12 +487,17 @@ func TestErrorMessageMarkedInItsLanguage(t *testing.T) {
 	if !strings.Contains(page, `<p class="notice" id="error-message">链接中的地图指标（map=nope）`) {
 		t.Errorf("the Chinese reason for a bad map is marked as English, or missing")
 	}
+	if code, body := app.get("/api/ecology/items/GS-NO-SUCH"); code != http.StatusNotFound || !strings.Contains(body, `"error":"no ledger item \"GS-NO-SUCH\""`) {
+		t.Errorf("the API's missing item: %d %s; want its English error for scripts", code, body)
+	}
 	// A page that is not there says so in the page's language only: "Not Found" stood in
 	// English under 页面不存在, saying the heading again. A message that says more stays.
 	for _, tc := range []struct{ path, heading, message string }{
 		{"/no-such-page", "页面不存在", ""},
 		{"/no-such-page?lang=en", "Page not found", ""},
-		{"/ecology/items/GS-NO-SUCH", "", "GS-NO-SUCH"},
+		// Said in the page's language, not marked as English: it stood in English.
+		{"/ecology/items/GS-NO-SUCH", "", `>台账中没有问题编号为“GS-NO-SUCH”的问题`},
+		{"/ecology/items/GS-NO-SUCH?lang=en", "", `>no ledger item &#34;GS-NO-SUCH&#34;`},
 	} {
 		code, page := app.get(tc.path)
 		msg, hasMsg := "", strings.Contains(page, `id="error-message"`)

@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jinwei/warehouse"
+	"jinwei/warehouse/reasons"
 	"jinwei/warehouse/scorecard"
 )
 
@@ -300,6 +301,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	case errors.As(err, &he):
 		status, msg = he.Code, stringOf(he.Message)
+		// A reason in both languages is said in the page's (a missing ledger item was
+		// named in English under the Chinese heading); the API keeps the English.
+		if why, ok := he.Message.(*reasons.Error); ok && why.Zh != "" && !isAPI(c) {
+			msg, inPageLang = saidIn(pageLang(c), why.En, why.Zh), true
+		}
 	case errors.Is(err, warehouse.ErrNotFound):
 		status, msg = http.StatusNotFound, err.Error()
 	default:
