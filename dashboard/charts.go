@@ -389,9 +389,13 @@ func growthChart(tr *warehouse.Trajectory, lang string) map[string]any {
 			links = append(links, yearLinks(from, r.Code, tr.Years, r.Growth, lang))
 		}
 	}
-	line.AddSeries(t(lang, "nation"), lineData(tr.Nation.Growth), charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colorGuide, Type: "dashed"}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: colorGuide}))
-	links = append(links, yearLinks(from, tr.Nation.Code, tr.Years, tr.Nation.Growth, lang))
+	// Without a national value (a rate loaded for the provinces only) the legend listed 全国
+	// with no line: the note under the chart says why there is none.
+	if anyValue(tr.Nation.Growth) {
+		line.AddSeries(t(lang, "nation"), lineData(tr.Nation.Growth), charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colorGuide, Type: "dashed"}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colorGuide}))
+		links = append(links, yearLinks(from, tr.Nation.Code, tr.Years, tr.Nation.Growth, lang))
+	}
 	line.AddSeries(t(lang, "group_median"), lineData(tr.GroupMedianGrowth), charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colorPeer}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colorPeer}))
 	option := optionOf(line)
@@ -399,6 +403,11 @@ func growthChart(tr *warehouse.Trajectory, lang string) map[string]any {
 		option = linkSeries(option, i, l)
 	}
 	return option
+}
+
+// anyValue says whether a series has a value in some year.
+func anyValue(xs []*float64) bool {
+	return slices.ContainsFunc(xs, func(x *float64) bool { return x != nil })
 }
 
 // ratioChart draws the home value as a share of the national one over the years.

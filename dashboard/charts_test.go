@@ -310,3 +310,30 @@ func TestCategoriesNamedDownTheSide(t *testing.T) {
 		t.Errorf("categories chart subtitle %+v, want 2025-02 · 市州", o.Title)
 	}
 }
+
+// The growth chart draws the nation's line only where it has a value: for a rate loaded
+// for the provinces only, its legend listed 全国 with no line drawn.
+func TestGrowthChartListsOnlyLinesItDraws(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	tr := &warehouse.Trajectory{
+		Indicator: warehouse.Indicator{Code: "gdp_growth", NameZh: "地区生产总值增速", NameEn: "GDP growth", Unit: "%", Direction: 1},
+		Years:     []int{2023, 2024}, GrowthBasis: "rate",
+		Regions:           []warehouse.RegionSeries{{Code: "620000", NameZh: "甘肃省", Short: "甘肃", NameEn: "Gansu", Home: true, Growth: []*float64{v(6.4), v(5.8)}}},
+		Nation:            warehouse.RegionSeries{Code: "100000", Growth: []*float64{nil, nil}},
+		GroupMedianGrowth: []*float64{v(5.1), v(5.3)},
+	}
+	names := func() []string {
+		var out []string
+		for _, s := range growthChart(tr, langZh)["series"].([]any) {
+			out = append(out, s.(map[string]any)["name"].(string))
+		}
+		return out
+	}
+	if got := names(); slices.Contains(got, "全国") || len(got) != 2 {
+		t.Errorf("without a national value the chart draws %q; want Gansu and the median only", got)
+	}
+	tr.Nation.Growth[1] = v(5.0)
+	if got := names(); !slices.Contains(got, "全国") {
+		t.Errorf("with a national value the chart draws %q; want 全国 too", got)
+	}
+}

@@ -419,14 +419,10 @@ func yearSpan(years []int) string {
 // growthNote says what the growth chart draws: nominal or real growth, or the rate itself.
 func growthNote(tr *warehouse.Trajectory, lang string) string {
 	note := t(lang, "basis_"+tr.GrowthBasis)
-	nation := false
-	for _, g := range tr.Nation.Growth {
-		nation = nation || g != nil
-	}
 	// A rate loaded for the provinces only (real GDP growth) drew a legend's 全国 with no
 	// line and no word why.
 	switch {
-	case nation:
+	case anyValue(tr.Nation.Growth):
 	case tr.GrowthFrom != "" || tr.Indicator.NamedBasis() == measure.Constant:
 		note += t(lang, "sep_sentence") + t(lang, "nation_real_missing")
 	default:
