@@ -21,6 +21,8 @@ const (
 	colorHome  = "#c0392b"
 	colorPeer  = "#5b8ff9"
 	colorGuide = "#8c8c8c"
+	// colorNoValue fills a map's shape that has no value; the scale runs through blues.
+	colorNoValue = "#bdbdbd"
 )
 
 // rankingChart draws the group's members best-first as horizontal bars, the home province

@@ -200,17 +200,23 @@ func TestChinaMapNamesShapesInThePagesLanguage(t *testing.T) {
 	r := &warehouse.Ranking{Indicator: warehouse.Indicator{Code: "gdp", NameZh: "地区生产总值", NameEn: "GDP"}, Year: 2024, Rows: rows,
 		Home: &warehouse.HomeStanding{Row: rows[0]}}
 	for _, tc := range []struct {
-		lang, home string
-		nameMap    map[string]string
+		lang, home, noValue string
+		nameMap             map[string]string
 	}{
-		{langZh, "甘肃", nil},
-		{langEn, "Gansu", map[string]string{"甘肃": "Gansu", "北京": "Beijing", "台湾": "Taiwan", "香港": "Hong Kong", "澳门": "Macao", "南海诸岛": "South China Sea Islands"}},
+		{langZh, "甘肃", "灰色：无数值（含港澳台）", nil},
+		{langEn, "Gansu", "Grey: no value (Hong Kong, Macao and Taiwan among them)", map[string]string{"甘肃": "Gansu", "北京": "Beijing", "台湾": "Taiwan", "香港": "Hong Kong", "澳门": "Macao", "南海诸岛": "South China Sea Islands"}},
 	} {
 		b, _ := json.Marshal(chinaMapChart(r, tc.lang))
 		var o struct {
+			Title struct {
+				Subtext string `json:"subtext"`
+			} `json:"title"`
 			Series []struct {
-				NameMap map[string]string `json:"nameMap"`
-				Data    []struct {
+				NameMap   map[string]string `json:"nameMap"`
+				ItemStyle struct {
+					AreaColor string `json:"areaColor"`
+				} `json:"itemStyle"`
+				Data []struct {
 					Name      string
 					ItemStyle *struct{ BorderColor string } `json:"itemStyle"`
 				}
@@ -220,6 +226,11 @@ func TestChinaMapNamesShapesInThePagesLanguage(t *testing.T) {
 			t.Fatalf("%s: %v %s", tc.lang, err, b)
 		}
 		s := o.Series[0]
+		// A shape without a value is grey, off the blue scale, and the chart says so: Taiwan
+		// was drawn in the lowest value's near-white.
+		if s.ItemStyle.AreaColor != colorNoValue || o.Title.Subtext != tc.noValue {
+			t.Errorf("%s: shapes without a value filled %q, the chart saying %q; want %s, said", tc.lang, s.ItemStyle.AreaColor, o.Title.Subtext, colorNoValue)
+		}
 		if !maps.Equal(s.NameMap, tc.nameMap) {
 			t.Errorf("%s: nameMap %v, want %v", tc.lang, s.NameMap, tc.nameMap)
 		}

@@ -302,14 +302,16 @@ func chinaMapChart(r *warehouse.Ranking, lang string) map[string]any {
 		lo, hi = math.Min(lo, row.Value), math.Max(hi, row.Value)
 	}
 	title := fmt.Sprintf(t(lang, "chart_title"), indicatorWithUnit(r.Indicator, r.Indicator.Unit, lang), r.Year)
-	m.SetGlobalOptions(chartBase("china-map", title, "", lang)...)
+	m.SetGlobalOptions(chartBase("china-map", title, t(lang, "map_no_value"), lang)...)
 	m.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi), Left: "20", Bottom: "20",
 			InRange: &opts.VisualMapInRange{Color: []string{"#e0ecff", "#5b8ff9", "#1d3f99"}}}),
 	)
-	m.AddSeries(indicatorName(r.Indicator, lang), data)
+	// A shape without a value (Taiwan, Hong Kong, Macao; a province not loaded) is grey, off
+	// the scale: drawn in echarts' default, Taiwan read as the lowest value.
+	m.AddSeries(indicatorName(r.Indicator, lang), data, charts.WithItemStyleOpts(opts.ItemStyle{AreaColor: colorNoValue}))
 	option := optionOf(m)
 	markHome(option, r, names)
 	links := make([]string, len(r.Rows))
