@@ -89,7 +89,7 @@ func TestBriefHeadline(t *testing.T) {
 		t.Errorf("headline\n got %s\nwant %s", b.Headline, want)
 	}
 	// The speech's claim, checked as a target for the first time in 2024.
-	const target = "人均地区生产总值达到全国的55%：2024年55.2%，目标55%，首次评估，达标。"
+	const target = "人均地区生产总值达到全国的55%：2024年55.2%，目标55%，首次评估，达标，上年为54.3%。"
 	var targets []string
 	for _, sec := range b.Sections {
 		for _, st := range sec.Sentences {
@@ -302,6 +302,11 @@ func TestBriefOfTargetsWithoutDataSaysSo(t *testing.T) {
 		// stand as the year before".
 		{"2024", "“脱贫地区农民收入增速高于全省平均”、“农村居民收入增速高于城镇居民”本期没有可评价的数据，无从判断是否达标", "其余目标状态与上年相同"},
 		{"2024&lang=en", "”, “Rural income growth above urban” cannot be judged met or missed: no data for this period", "The other targets stand"},
+		// A target not yet assessed says from when, not "no data" beside the value the
+		// briefing quoted; first met, it says where it stood the year before.
+		{"2023", "“人均地区生产总值达到全国的55%”自 2024 年起考核，本期不作评价", "55%”、"},
+		{"2023&lang=en", "“Per-capita GDP at 55% of national” is assessed from 2024 on, not in this period", "55% of national”, “"},
+		{"2024", "首次评估，达标，上年为54.3%", "本期不作评价"},
 	} {
 		_, body, _ := get(t, srv.URL+"/brief?period="+tc.period)
 		if !strings.Contains(body, tc.want) || strings.Contains(body, tc.not) {

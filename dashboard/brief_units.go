@@ -41,10 +41,18 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	// were met, of two targets the cockpit marks 无数据.
 	unassessed := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
 	var blind []string
+	var notYet []BriefSentence
 	for _, ts := range now {
 		name := ts.NameZh
 		if lang == langEn && ts.NameEn != "" {
 			name = ts.NameEn
+		}
+		if ts.Actual == nil && ts.BeforeStart {
+			// Not "no data": the cockpit of the year shows the value it will be held to.
+			s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+			s.clause(t(lang, "brief_target_not_yet"), "“"+s.num("name", ts.Code, 0, name)+"”", s.num("from", ts.Code, float64(ts.From), strconv.Itoa(ts.From)))
+			notYet = append(notYet, s.done())
+			continue
 		}
 		if ts.Actual == nil {
 			blind = append(blind, "“"+unassessed.num("name", ts.Code, 0, name)+"”")
@@ -67,6 +75,10 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		switch {
 		case !hadPrev:
 			s.clause(t(lang, "brief_target_first"), t(lang, "target_"+ts.Status))
+			// Met at its first assessment, it may have stood below the goal the year before.
+			if ts.Before != nil {
+				s.clause(t(lang, "brief_target_before"), show("before", *ts.Before))
+			}
 		case changed:
 			s.clause(t(lang, "brief_target_changed"), t(lang, "target_"+prev), t(lang, "target_"+ts.Status))
 		default:
@@ -95,6 +107,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		unassessed.clause(t(lang, "brief_targets_unassessed"), strings.Join(blind, t(lang, "sep_list")))
 		out = append(out, unassessed.done())
 	}
+	out = append(out, notYet...)
 	d.section(topicTargets, out)
 	return nil
 }

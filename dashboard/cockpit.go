@@ -272,6 +272,8 @@ func newTargetView(ts warehouse.TargetStatus, indicators []warehouse.Indicator, 
 	}
 	name := indicatorLabel(indicators, ts.Indicator, lang)
 	if ts.BeforeStart {
+		// Its badge said 无数据 beside a card showing the year's value.
+		v.StatusText = t(lang, "target_not_started")
 		v.Why = fmt.Sprintf(t(lang, "target_not_yet"), ts.From)
 		return v
 	}

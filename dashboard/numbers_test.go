@@ -599,13 +599,14 @@ func TestDataNotLoadedSaysWhoLoadsIt(t *testing.T) {
 func TestATargetBeforeItsFirstYearSaysSo(t *testing.T) {
 	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
-	for _, tc := range []struct{ path, name, want string }{
-		{"/?year=2023", "人均地区生产总值达到全国的55%", "该目标自 2024 年起考核，所选年份在此之前。"},
-		{"/?year=2023&lang=en", "Per-capita GDP at 55% of national", "The target applies from 2024, after the year shown."},
+	// Its badge says it is not yet assessed: it said 无数据 beside the card's value.
+	for _, tc := range []struct{ path, name, want, badge string }{
+		{"/?year=2023", "人均地区生产总值达到全国的55%", "该目标自 2024 年起考核，所选年份在此之前。", ">未到考核期<"},
+		{"/?year=2023&lang=en", "Per-capita GDP at 55% of national", "The target applies from 2024, after the year shown.", ">Not yet assessed<"},
 	} {
 		_, page := app.get(tc.path)
 		path, want := tc.path, tc.want
-		if r := targetRow(html.UnescapeString(page), tc.name); !strings.Contains(r, want) || strings.Contains(r, "无可比数据") || strings.Contains(r, "no comparable values") {
+		if r := targetRow(html.UnescapeString(page), tc.name); !strings.Contains(r, want) || !strings.Contains(r, tc.badge) || strings.Contains(r, "无可比数据") || strings.Contains(r, "no comparable values") {
 			t.Errorf("%s: the 55%% target's row reads %s, want %q", path, r, want)
 		}
 	}

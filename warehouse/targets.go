@@ -42,6 +42,9 @@ type TargetStatus struct {
 	// is before it (2023's cockpit said the target had "no comparable values").
 	From        int
 	BeforeStart bool
+	// Before is the measured value the year before Year, assessed or not (the target's
+	// first year then shows where it stood: 54.3% before the 55% first met).
+	Before *float64
 	// Inputs are the loaded values Actual and Goal are computed from, so each leads to its
 	// source.
 	Inputs []ValueRef
@@ -143,6 +146,12 @@ func (w *Warehouse) checkTarget(ctx context.Context, region string, t target, up
 			actual, goal = actual*100, goal*100
 		}
 		st.Year, st.Actual, st.Goal = y, &actual, &goal
+		if before, _, ok := targetValues(t, own, other, y-1); ok {
+			if ratio {
+				before *= 100
+			}
+			st.Before = &before
+		}
 		st.Status = measure.TargetColour(t.comparison, actual, goal, st.Decimals)
 		st.Inputs = targetInputs(t, region, cr, y, ratio)
 		break

@@ -19,6 +19,9 @@ type TargetStatus struct {
 	Indicator      string     `json:"indicator"`
 	NoProvinceData bool       `json:"no_province_data"`
 	Inputs         []ValueRef `json:"inputs,omitempty"`
+	// From is the target's first year; Before its value the year before Year.
+	From   int      `json:"from"`
+	Before *float64 `json:"before"`
 }
 
 // ValueRef names a loaded value a target is computed from (warehouse.ValueRef).
@@ -33,7 +36,7 @@ func Targets(in []warehouse.TargetStatus) []TargetStatus {
 	return each(in, func(t warehouse.TargetStatus) TargetStatus {
 		out := TargetStatus{Code: t.Code, NameZh: t.NameZh, NameEn: t.NameEn, Year: t.Year, Actual: t.Actual, Goal: t.Goal,
 			Status: t.Status, Measure: t.Measure, Note: t.Note, NoteEn: t.NoteEn, Unit: t.Unit, Decimals: t.Decimals, Indicator: t.Indicator,
-			NoProvinceData: t.NoProvinceData}
+			NoProvinceData: t.NoProvinceData, From: t.From, Before: t.Before}
 		out.Inputs = each(t.Inputs, func(v warehouse.ValueRef) ValueRef { return ValueRef(v) })
 		return out
 	})
