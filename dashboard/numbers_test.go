@@ -611,3 +611,24 @@ func TestATargetBeforeItsFirstYearSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// The catch-up line names its years as statistics do, from the base year, and ends by the
+// year shown: "2021—2024 年年均名义增长" was three years' growth from 2021 (read as four
+// from 2020), and stood on the page of 2019 too.
+func TestCatchUpNamesItsBaseAndTheYearShown(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, tc := range []struct{ path, want string }{
+		{"/ranking?indicator=gdp_per_capita&year=2024", "以 2021 年为基期，2022—2024 年年均名义增长：本省 7.51%"},
+		{"/ranking?indicator=gdp_per_capita&year=2022", "以 2019 年为基期，2020—2022 年年均名义增长"},
+		{"/ranking?indicator=gdp_per_capita&year=2024&lang=en", "Average nominal growth 2022–2024 (base year 2021): province 7.51%"},
+	} {
+		if _, page := app.get(tc.path); !strings.Contains(html.UnescapeString(page), tc.want) {
+			t.Errorf("%s lacks %q", tc.path, tc.want)
+		}
+	}
+	// Gansu's series starts in 2019: no three years end by then, and no later years stand in.
+	if _, page := app.get("/ranking?indicator=gdp_per_capita&year=2019"); strings.Contains(page, "年年均") {
+		t.Errorf("the page of 2019 averages growth over years after it")
+	}
+}

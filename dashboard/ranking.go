@@ -466,7 +466,9 @@ func catchUpText(tr *warehouse.Trajectory, lang string) string {
 	if basis == "" {
 		basis = t(lang, "nominal")
 	}
-	span := fmt.Sprintf(t(lang, "catchup_span"), cu.FromYear, cu.ToYear, basis)
+	// Its years as statistics say them: growth from a base year through the last, the
+	// base named (2021—2024 read as four years' growth from 2020).
+	span := fmt.Sprintf(t(lang, "catchup_span"), cu.FromYear, cu.ToYear, basis, cu.FromYear+1)
 	if !cu.Converging {
 		return fmt.Sprintf(t(lang, "catchup_not"), span, cu.HomeGrowth, cu.NationGrowth)
 	}

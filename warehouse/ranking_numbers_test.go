@@ -128,7 +128,8 @@ func TestRankingMeasuresFollowTheKind(t *testing.T) {
 			if (tr.CatchUp != nil) != tc.catchUp || tr.GrowthBasis != tc.basis {
 				t.Errorf("catch-up %+v basis %s; want catch-up %v basis %s", tr.CatchUp, tr.GrowthBasis, tc.catchUp, tc.basis)
 			}
-			if tc.catchUp && (tr.CatchUp.ToYear-tr.CatchUp.FromYear != measure.CatchUpSpan || tr.CatchUp.ToYear == 0) {
+			// Ending at the year asked for: a page of 2019 spoke of 2021–2024.
+			if tc.catchUp && (tr.CatchUp.ToYear-tr.CatchUp.FromYear != measure.CatchUpSpan || tr.CatchUp.ToYear != q.Year) {
 				t.Errorf("catch-up years %d→%d", tr.CatchUp.FromYear, tr.CatchUp.ToYear)
 			}
 			if (tr.RatioToNation != nil) != tc.ratio {

@@ -123,7 +123,12 @@ func (w *Warehouse) Trajectory(ctx context.Context, q RankingQuery) (*Trajectory
 			}
 		}
 		if ind.Direction > 0 {
-			t.CatchUp = measure.CatchUpTo(ind.Kind, t.Years, home.Values, t.Nation.Values)
+			// The average ends by the year asked for: the page of 2019 spoke of 2021–2024.
+			n := len(t.Years)
+			if q.Year > 0 {
+				n = sort.SearchInts(t.Years, q.Year+1)
+			}
+			t.CatchUp = measure.CatchUpTo(ind.Kind, t.Years[:n], home.Values[:n], t.Nation.Values[:n])
 		}
 	}
 	return t, nil
