@@ -158,6 +158,10 @@ type rankingView struct {
 	Cards      *homeCards
 	CatchUp    string
 	Direction  string
+	// Definition says what the indicator counts and from which vintage, where that says more
+	// than its name: retail sales from the NBS database stood beside the yearbook's figure
+	// with nothing to tell them apart.
+	Definition string
 	Rows       []tableRow
 	// NoData says what data exists when nothing can be ranked; HomeNote why the home
 	// province is not ranked; Missing which members have no value.
@@ -257,6 +261,7 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 		y := sel.Indicator.Years[i]
 		v.Years = append(v.Years, option{strconv.Itoa(y), strconv.Itoa(y), y == sel.Year})
 	}
+	v.Definition = indicatorDefinition(sel.Indicator, lang)
 	switch sel.Indicator.Direction {
 	case measure.LowerBetter:
 		v.Direction = t(lang, "lower_better")
@@ -450,6 +455,19 @@ func rankMove(hasPrev bool, places, direction int, lang string) move {
 		return move{fmt.Sprintf(down, -places), cmp.Or(class, "down")}
 	}
 	return move{t(lang, "same"), "same"}
+}
+
+// indicatorDefinition is the indicator's definition in lang, or "" where it has none in
+// lang or only says its name again (城镇人口).
+func indicatorDefinition(ind warehouse.Indicator, lang string) string {
+	def, name := ind.DescriptionZh, ind.NameZh
+	if lang == langEn {
+		def, name = ind.DescriptionEn, ind.NameEn
+	}
+	if strings.EqualFold(def, name) {
+		return ""
+	}
+	return def
 }
 
 // catchUpText says how long the home province would take to reach the national level.

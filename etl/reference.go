@@ -84,6 +84,7 @@ var referenceTables = map[string]struct {
 		{name: "frequency", typ: str, required: true, check: checkOneOf("year", "quarter", "month")},
 		{name: "category", typ: str},
 		{name: "description_zh", typ: str},
+		{name: "description_en", typ: str},
 		{name: "source", typ: str},
 		// What the values are decides which comparisons mean something (warehouse/measure).
 		{name: "kind", typ: str, def: "total", check: checkOneOf("total", "per_capita", "rate", "index", "share", "count")},

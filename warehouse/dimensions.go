@@ -38,6 +38,9 @@ type Indicator struct {
 	Direction int
 	Frequency string
 	Category  string
+	// DescriptionZh and DescriptionEn define what is counted and from which vintage (the
+	// English empty where the file gave none).
+	DescriptionZh, DescriptionEn string
 	// Kind says what the values are (total, per_capita, rate, index, share, count) and so
 	// which comparisons the pages make (see warehouse/measure).
 	Kind measure.Kind
@@ -109,6 +112,7 @@ func (w *Warehouse) Indicators(ctx context.Context) ([]Indicator, error) {
 		out = append(out, Indicator{
 			Code: rr.str("code"), NameZh: rr.str("name_zh"), NameEn: rr.str("name_en"), Unit: rr.str("unit"),
 			Direction: rr.int("direction"), Frequency: rr.str("frequency"), Category: rr.str("category"),
+			DescriptionZh: rr.str("description_zh"), DescriptionEn: rr.str("description_en"),
 			Kind: measure.Kind(rr.str("kind")), PriceBasis: rr.str("price_basis"), Base: rr.str("base"), RealGrowth: rr.str("real_growth"),
 			Years: rr.ints("years"),
 		})

@@ -185,9 +185,12 @@ func TestRankingRecomputedFromTheFile(t *testing.T) {
 		values[rec[3]][y][rec[1]] = v
 	}
 	direction, kind := map[string]int{}, map[string]string{}
-	for _, rec := range readCSV(t, filepath.Join(dir, "indicators.csv")) {
-		direction[rec[0]], _ = strconv.Atoi(rec[4])
-		kind[rec[0]] = rec[9]
+	// By the header's names: a column added to the file moved "kind" along.
+	indicators := readCSVWithHeader(t, filepath.Join(dir, "indicators.csv"))
+	col := func(name string) int { return slices.Index(indicators[0], name) }
+	for _, rec := range indicators[1:] {
+		direction[rec[0]], _ = strconv.Atoi(rec[col("direction")])
+		kind[rec[0]] = rec[col("kind")]
 	}
 	groups := map[string][]string{}
 	for _, rec := range readCSV(t, filepath.Join(dir, "peer_groups.csv")) {
@@ -271,6 +274,12 @@ func TestRankingRecomputedFromTheFile(t *testing.T) {
 
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
+	return readCSVWithHeader(t, path)[1:]
+}
+
+// readCSVWithHeader is the file's records, its header first.
+func readCSVWithHeader(t *testing.T, path string) [][]string {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -280,5 +289,5 @@ func readCSV(t *testing.T, path string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return recs[1:]
+	return recs
 }

@@ -2,6 +2,7 @@
 SELECT
     i.code AS code, i.name_zh AS name_zh, i.name_en AS name_en, i.unit AS unit,
     i.direction AS direction, toString(i.frequency) AS frequency, i.category AS category,
+    i.description_zh AS description_zh, i.description_en AS description_en,
     toString(i.kind) AS kind, toString(i.price_basis) AS price_basis, i.base AS base, i.real_growth AS real_growth,
     arraySort(y.years) AS years
 FROM (SELECT * FROM indicators FINAL) AS i
