@@ -40,12 +40,12 @@ func TestRunCountsSayTheyAreValues(t *testing.T) {
 	rep := uploadThrough(t, f.w, "县域.csv", "year,region_code,indicator,value\n2024,620102,gdp,100\n2024,620103,gdp,200\n")
 	for _, page := range []string{"/admin/loads/" + rep.Run.ID, "/admin/loads"} {
 		zh, en := body(t, c, f.srv.URL+page), body(t, c, f.srv.URL+page+"?lang=en")
-		for _, want := range []string{"读取条数", "按条计数：宽表（各年横排）的一行，每个年份格算一条"} {
+		for _, want := range []string{"读取条数", "按条计数：宽表（各年或各指标横排）的一行，每个数值格算一条"} {
 			if !strings.Contains(zh, want) {
 				t.Errorf("%s lacks %q", page, want)
 			}
 		}
-		if strings.Contains(zh, "读取行数") || !strings.Contains(en, "a line of a wide file (years across) counts once per year cell") {
+		if strings.Contains(zh, "读取行数") || !strings.Contains(en, "a line of a wide file (years or indicators across) counts once per value cell") {
 			t.Errorf("%s counts rows of what are values", page)
 		}
 	}

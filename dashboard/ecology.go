@@ -172,6 +172,9 @@ type ecologyView struct {
 	// Stale says, when the page opens on a last report long past, how old it is and what
 	// counts as overdue today; StaleLink opens the ledger as of today.
 	Stale, StaleLink string
+	// OverdueToday is, on an old ledger, today's count under the card's: a wall screen's
+	// readers took the card's 27 (as of the last report) for today's 96.
+	OverdueToday string
 	Dates            []option
 	Total            int
 	Overdue          int
@@ -214,6 +217,7 @@ func (s *Server) ecologyPage(c echo.Context) error {
 			q.Set("lang", langEn)
 		}
 		v.Stale, v.StaleLink = fmt.Sprintf(t(lang, "ledger_stale"), a.LastReport, a.Days, a.Today, a.OverdueToday), "/ecology?"+q.Encode()
+		v.OverdueToday = fmt.Sprintf(t(lang, "overdue_today"), a.Today, a.OverdueToday)
 	}
 	return c.Render(http.StatusOK, "ecology.html", v)
 }

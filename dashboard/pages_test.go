@@ -108,7 +108,9 @@ func TestAnOldLedgerSaysItsAge(t *testing.T) {
 	_, zh := in.get("/ecology")
 	for _, want := range []string{"台账最近一次报送截至 2024-12-31，距今已 704 天", "按今天（2026-12-05）计，逾期未完成 96 项", `href="/ecology?as_of=2026-12-05"`, `<p class="big">27</p>`,
 		// The card's 27 says its date, beside the notice's 96 as of today.
-		`<p class="note">截至 2024-12-31 已过整改时限且未完成整改</p>`} {
+		`<p class="note">截至 2024-12-31 已过整改时限且未完成整改</p>`,
+		// And the card itself says today's count: a wall screen's readers took 27 for today's.
+		`<p class="today" id="overdue-today"><a href="/ecology?as_of=2026-12-05">按今天（2026-12-05）计：96 项</a></p>`} {
 		if !strings.Contains(zh, want) {
 			t.Errorf("the ledger's page, 704 days after its last report, lacks %s", want)
 		}
