@@ -175,11 +175,11 @@ type ecologyView struct {
 	// OverdueToday is, on an old ledger, today's count under the card's: a wall screen's
 	// readers took the card's 27 (as of the last report) for today's 96.
 	OverdueToday string
-	Dates            []option
-	Total            int
-	Overdue          int
-	Closed           int
-	Rows             []ledgerRow
+	Dates        []option
+	Total        int
+	Overdue      int
+	Closed       int
+	Rows         []ledgerRow
 }
 
 type ledgerRow struct {
