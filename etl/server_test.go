@@ -14,14 +14,8 @@ import (
 // On Debian's ClickHouse server (18.16) a file loads through the same ETL path, becomes
 // visible only when committed, and loading it again changes nothing.
 func TestEconomyLoadAndReloadOnServer(t *testing.T) {
-	w := whtest.OpenServer(t)
-	l := etl.NewLoader(w, quietLogger())
+	w, l := referenceOnServer(t)
 	ctx := context.Background()
-	for _, f := range []struct{ job, file string }{{etl.JobRegions, "regions.csv"}, {etl.JobIndicators, "indicators.csv"}} {
-		if _, err := l.LoadReference(ctx, f.job, filepath.Join("..", "data", f.file), gansu); err != nil {
-			t.Fatalf("load %s on the server: %v", f.file, err)
-		}
-	}
 	path := writeFile(t, "gdp.csv", header+"2023,620000,甘肃省,gdp,11863.8,亿元\n2023,610000,陕西省,gdp,33786.1,亿元\n2023,630000,青海省,gdp,3799.1,亿元\n")
 	first, err := l.LoadEconomy(ctx, path)
 	if err != nil || first.Run.Status != warehouse.RunCommitted || first.Run.RowsLoaded != 3 {
@@ -44,14 +38,8 @@ func TestEconomyLoadAndReloadOnServer(t *testing.T) {
 // is refused as a duplicate and removed before the run commits. The server has no DELETE
 // FROM before 22.8 and a cluster's Distributed table takes none, so the load failed there.
 func TestDuplicatesRemovedOnServer(t *testing.T) {
-	w := whtest.OpenServer(t)
-	l := etl.NewLoader(w, quietLogger())
+	w, l := referenceOnServer(t)
 	ctx := context.Background()
-	for _, f := range []struct{ job, file string }{{etl.JobRegions, "regions.csv"}, {etl.JobIndicators, "indicators.csv"}} {
-		if _, err := l.LoadReference(ctx, f.job, filepath.Join("..", "data", f.file), gansu); err != nil {
-			t.Fatalf("load %s on the server: %v", f.file, err)
-		}
-	}
 	l.MaxRejectShare = 1
 	path := writeFile(t, "dup.csv", header+"2023,620000,甘肃省,gdp,11863.8,亿元\n2023,610000,陕西省,gdp,33786.1,亿元\n2023,620000,甘肃省,gdp,11863.8,亿元\n")
 	rep, err := l.LoadEconomy(ctx, path)
@@ -65,4 +53,18 @@ func TestDuplicatesRemovedOnServer(t *testing.T) {
 	if n := fmt.Sprint(res.Rows[0][0]); n != "2" {
 		t.Errorf("%s rows of the run stored on the server, want 2 (the later copy removed)", n)
 	}
+}
+
+// referenceOnServer is a loader on a new database of the test server holding the regions
+// and indicators.
+func referenceOnServer(t *testing.T) (*warehouse.Warehouse, *etl.Loader) {
+	t.Helper()
+	w := whtest.OpenServer(t)
+	l := etl.NewLoader(w, quietLogger())
+	for _, f := range []struct{ job, file string }{{etl.JobRegions, "regions.csv"}, {etl.JobIndicators, "indicators.csv"}} {
+		if _, err := l.LoadReference(context.Background(), f.job, filepath.Join("..", "data", f.file), gansu); err != nil {
+			t.Fatalf("load %s on the server: %v", f.file, err)
+		}
+	}
+	return w, l
 }
