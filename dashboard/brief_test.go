@@ -295,8 +295,11 @@ func TestBriefOfTargetsWithoutDataSaysSo(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, etltest.SharedDemo(t))
 	for _, tc := range []struct{ period, want, not string }{
-		{"2015", "本期各项目标均无可评价的数据", "没有未达标的目标"},
-		{"1949&lang=en", "No target has data for this period", "none is missed"},
+		// Before any target is in force each says from when, not that all lack data.
+		{"2015", "“农村居民收入增速高于城镇居民”自 2020 年起考核，本期不作评价", "本期各项目标均无可评价的数据"},
+		{"1949&lang=en", "is assessed from 2020 on, not in this period", "No target has data for this period"},
+		// Some not yet in force, the others without data: the latter are named as such.
+		{"2022", "“脱贫地区农民收入增速高于全省平均”、“农村居民收入增速高于城镇居民”本期没有可评价的数据", "本期各项目标均无可评价的数据"},
 		{"2024", "人均地区生产总值达到全国的55%", "无可评价的数据"},
 		// Two of the four targets have no data: they are named, not passed over as "the others
 		// stand as the year before".

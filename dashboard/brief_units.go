@@ -89,6 +89,9 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	switch {
 	case len(now) == 0:
 		// No targets are set: nothing to say of them.
+	case assessed == 0 && len(notYet) > 0:
+		// Some are not in force yet: each says from when, those without data are named
+		// ("all targets lack data" stood above "assessed from 2023").
 	case assessed == 0:
 		// Nothing to compare is not "none missed" (a briefing of 1949 said so).
 		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
@@ -103,7 +106,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		s.words(t(lang, "brief_targets_others"))
 		out = append(out, s.done())
 	}
-	if assessed > 0 && len(blind) > 0 {
+	if len(blind) > 0 && (assessed > 0 || len(notYet) > 0) {
 		unassessed.clause(t(lang, "brief_targets_unassessed"), strings.Join(blind, t(lang, "sep_list")))
 		out = append(out, unassessed.done())
 	}

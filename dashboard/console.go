@@ -10,7 +10,6 @@ import (
 
 	"jinwei/dashboard/api"
 	"jinwei/warehouse"
-	"jinwei/warehouse/reasons"
 )
 
 // consoleStore is the SQL console's view of the warehouse.
@@ -111,7 +110,7 @@ func (s *Server) deleteSavedAPI(c echo.Context) error {
 	ctx, id, ss := c.Request().Context(), c.Param("id"), currentSession(c)
 	q, err := cs.SavedQuery(ctx, id)
 	if errors.Is(err, warehouse.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, reasons.New("no such saved query", "没有这条已存查询"))
+		return echo.NewHTTPError(http.StatusNotFound, "no such saved query")
 	}
 	if err != nil {
 		return err

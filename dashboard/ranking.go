@@ -458,16 +458,16 @@ func rankMove(hasPrev bool, places, direction int, lang string) move {
 }
 
 // indicatorDefinition is the indicator's definition in lang, or "" where it has none in
-// lang or only says its name again (城镇人口).
+// lang or only says its name again (城镇人口), as the Chinese, the file's own, tells: the
+// English pages showed what the Chinese left out.
 func indicatorDefinition(ind warehouse.Indicator, lang string) string {
-	def, name := ind.DescriptionZh, ind.NameZh
-	if lang == langEn {
-		def, name = ind.DescriptionEn, ind.NameEn
-	}
-	if strings.EqualFold(def, name) {
+	if ind.DescriptionZh == ind.NameZh {
 		return ""
 	}
-	return def
+	if lang == langEn {
+		return ind.DescriptionEn
+	}
+	return ind.DescriptionZh
 }
 
 // catchUpText says how long the home province would take to reach the national level.

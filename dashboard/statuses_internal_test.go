@@ -28,7 +28,7 @@ func TestReadingSaysWhyAMappingApplies(t *testing.T) {
 		t.Errorf("read by column names: %q", got)
 	}
 	for _, c := range []struct{ lang, reading, want string }{
-		{langZh, warehouse.ReadConfigured, "文件名合乎“三抓三促月报*.csv”：按为这类文件配置的读法读取（campaign_monthly.toml）。"},
+		{langZh, warehouse.ReadConfigured, "文件名符合“三抓三促月报*.csv”：按为这类文件配置的读法读取（campaign_monthly.toml）。"},
 		{langEn, warehouse.ReadConfigured, "Its name matches “三抓三促月报*.csv”: read with the mapping configured for such files (campaign_monthly.toml)."},
 		{langEn, "unheard_of", "unheard_of"},
 	} {

@@ -271,7 +271,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	}
 	ind := &e.lastIndicator.ind
 	if percent && ind.Unit != "%" {
-		return problem(eValue, "%s is a percentage, but %s is counted in %s", "%s 是百分数，而%s以%s计", r.v(eValue), ind.NameZh, ind.Unit)
+		return problem(eValue, "%s is a percentage, but %s is counted in %s", "%s 是百分数，而%s以%s计", r.v(eValue), reasons.Text{En: ind.Code, Zh: ind.NameZh}, ind.Unit)
 	}
 	rh, err := e.region(r.v(eRegionCode), r.v(eRegion))
 	if err != nil {

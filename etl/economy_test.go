@@ -433,7 +433,7 @@ func TestPercentValuesLoadWhereTheIndicatorIsInPercent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Run.RowsLoaded != 3 || len(rep.Rejects) != 1 || rep.Rejects[0].Line != 5 ||
-		rep.Rejects[0].Reason != "5.2% is a percentage, but 地区生产总值 is counted in 亿元" || rep.Rejects[0].ReasonZh != "5.2% 是百分数，而地区生产总值以亿元计" {
+		rep.Rejects[0].Reason != "5.2% is a percentage, but gdp is counted in 亿元" || rep.Rejects[0].ReasonZh != "5.2% 是百分数，而地区生产总值以亿元计" {
 		t.Fatalf("loaded %d, rejects %+v; want 3 loaded and the percentage beside GDP refused", rep.Run.RowsLoaded, rep.Rejects)
 	}
 	for region, want := range map[string]float64{"620000": 5.2, "610000": 6.1, "630000": -0.3} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"jinwei/warehouse/ch"
@@ -13,12 +14,15 @@ import (
 var deleteRe = regexp.MustCompile(`(?is)^\s*DELETE\s+FROM\s+([A-Za-z_][A-Za-z0-9_]*)\s+(WHERE\b)`)
 
 // rowDelete writes a DELETE FROM of sql/queries for the target. The embedded engine and a
-// current server delete the rows as written (a lightweight delete, seen by the next read).
-// A server older than 22.8 has no DELETE FROM, and a cluster's Distributed table takes
-// none: there the rows go by a mutation, ALTER TABLE … DELETE, which the server carries out
-// after the statement returns (mutation is then set), on the shards' own NAME_local ON
-// CLUSTER where the table is sharded, and on this node's replica of a table replicated
-// whole, from where ZooKeeper carries it to the others.
+// current server (23.8 or later, as the README asks) delete the rows as written (a
+// lightweight delete, seen by the next read). An old server (compat: older than 20.1, such
+// as Debian's 18.16) has no DELETE FROM, and a cluster's Distributed table takes none:
+// there the rows go by a mutation, ALTER TABLE … DELETE, which the server carries out after
+// the statement returns (mutation is then set), on the shards' own NAME_local ON CLUSTER
+// where the table is sharded, and on this node's replica of a table replicated whole, from
+// where ZooKeeper carries it to the others. A current server refuses a mutation of a
+// replicated table whose condition reads a table (it may differ between replicas) unless
+// allowed: the rows each deletes are a run's own or a purge's, the same on every replica.
 func (t ddlTarget) rowDelete(stmt string) (out string, mutation bool, err error) {
 	m := deleteRe.FindStringSubmatchIndex(ch.MaskSQL(stmt))
 	if m == nil {
@@ -34,6 +38,10 @@ func (t ddlTarget) rowDelete(stmt string) (out string, mutation bool, err error)
 	_, sharded := shardKeys[table]
 	if where, err = t.qualifyTables(where, sharded); err != nil {
 		return "", false, err
+	}
+	if !t.compat {
+		// 18.x knows no such setting, and takes such a mutation.
+		where = strings.TrimRight(where, " \n;") + "\nSETTINGS allow_nondeterministic_mutations = 1"
 	}
 	if sharded {
 		return "ALTER TABLE " + t.qualified(table+"_local") + chserver.OnCluster(t.cluster) + " DELETE " + where, true, nil
@@ -60,13 +68,13 @@ func (w *Warehouse) deleteRows(ctx context.Context, name string, params Params) 
 const mutationWait = 2 * time.Minute
 
 // awaitMutation polls done until it says the mutation's work is visible, for at most
-// mutationWait or the caller's deadline.
-func awaitMutation(ctx context.Context, what string, done func() (bool, error)) error {
+// mutationWait or the caller's deadline; done gets that bound too.
+func awaitMutation(ctx context.Context, what string, done func(context.Context) (bool, error)) error {
 	ctx, cancel := context.WithTimeout(ctx, mutationWait)
 	defer cancel()
 	pause := 20 * time.Millisecond
 	for {
-		ok, err := done()
+		ok, err := done(ctx)
 		if err != nil || ok {
 			return err
 		}
