@@ -39,7 +39,9 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 	assessed := 0
 	// Targets without data are named: "the others stand as the year before" read as if they
 	// were met, of two targets the cockpit marks 无数据.
-	unassessed := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+	// Every sentence of the targets leads to the year's cockpit.
+	cockpit := func() *sentence { return sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang) }
+	unassessed := cockpit()
 	var blind []string
 	var notYet []BriefSentence
 	for _, ts := range now {
@@ -49,7 +51,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		}
 		if ts.Actual == nil && ts.BeforeStart {
 			// Not "no data": the cockpit of the year shows the value it will be held to.
-			s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+			s := cockpit()
 			s.clause(t(lang, "brief_target_not_yet"), "“"+s.num("name", ts.Code, 0, name)+"”", s.num("from", ts.Code, float64(ts.From), strconv.Itoa(ts.From)))
 			notYet = append(notYet, s.done())
 			continue
@@ -65,7 +67,7 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 			calm++
 			continue
 		}
-		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s := cockpit()
 		show := func(fact string, v float64) string {
 			return s.num(fact, ts.Code, v, withUnit(briefNumber(measure.Round(v, ts.Decimals), ts.Decimals, lang), ts.Unit, lang))
 		}
@@ -94,15 +96,15 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		// ("all targets lack data" stood above "assessed from 2023").
 	case assessed == 0:
 		// Nothing to compare is not "none missed" (a briefing of 1949 said so).
-		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s := cockpit()
 		s.words(t(lang, "brief_targets_no_data"))
 		out = append(out, s.done())
 	case len(out) == 0:
-		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s := cockpit()
 		s.words(t(lang, "brief_targets_calm"))
 		out = append(out, s.done())
 	case calm > 0:
-		s := sentenceOf("/", url.Values{"year": {strconv.Itoa(year)}}, lang)
+		s := cockpit()
 		s.words(t(lang, "brief_targets_others"))
 		out = append(out, s.done())
 	}
