@@ -222,7 +222,9 @@ type scoreRow struct {
 	// Lineage is the /lineage address of the unit's report of the month.
 	Lineage    string
 	Unreported bool
-	Items      []itemRow
+	// Unranked is a reported unit scored on too few items to take a place.
+	Unranked bool
+	Items    []itemRow
 }
 
 // itemRow is one line of a unit's breakdown.
@@ -350,6 +352,9 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 	row := scoreRow{Rank: strconv.Itoa(u.Rank), Name: u.Name, Score: fmt.Sprintf("%.2f", scorecard.Round(u.Score)),
 		Study: dim("study"), Execution: dim("execution"), Efficiency: dim("efficiency")}
 	row.Change, row.ChangeClass = t(lang, "sc_no_prev"), "same"
+	if u.Partial {
+		row.Rank, row.Change, row.Unranked = "—", "—", true
+	}
 	if u.HasChange {
 		m := rankMove(true, u.RankChange, measure.HigherBetter, lang)
 		row.Change, row.ChangeClass = m.Text, m.Class
@@ -382,15 +387,23 @@ func scoreRowOf(u warehouse.UnitScore, sc *warehouse.Scorecard, items map[string
 		}
 		row.Items = append(row.Items, r)
 	}
+	if u.Partial {
+		flags = append(flags, t(lang, "sc_flag_partial"))
+	}
 	if noPopulation > 0 {
-		// Ranked on fewer items than the others: the table says so beside the rank, not
+		// Scored on fewer items than the others: the table says so beside the rank, not
 		// only in the breakdown a reader may never open.
 		flags = append(flags, fmt.Sprintf(t(lang, "sc_flag_no_population"), noPopulation))
 	}
 	row.Flags = strings.Join(flags, t(lang, "sep_clause"))
 	row.Lineage = campaignLink(u.Code, sc.Month, lang)
-	row.Hint = t(lang, "sc_hint_none")
-	if u.Hint != nil {
+	switch {
+	case u.Partial:
+		// No place to gain: the hint would name a rank the unit does not take.
+		row.Hint = ""
+	case u.Hint == nil:
+		row.Hint = t(lang, "sc_hint_none")
+	default:
 		row.Hint = hintText(*u.Hint, items[u.Hint.Item], u.Rank, lang)
 	}
 	return row
@@ -434,7 +447,8 @@ func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
 	var names, links []string
 	var data []opts.BarData
 	for _, u := range sc.Units {
-		if !u.Reported {
+		// The bars stand in rank order: a unit without a place is in the table, with why.
+		if !u.Ranked() {
 			continue
 		}
 		names = append(names, u.Name)

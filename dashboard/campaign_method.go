@@ -14,7 +14,7 @@ import (
 
 // methodRules are the scorecard's rules, in the order the methodology page lists them
 // (labels sc_rule_…).
-var methodRules = []string{"scale", "window", "size", "missing", "na", "unreported", "ties", "change", "honesty", "weights", "hint"}
+var methodRules = []string{"scale", "window", "size", "missing", "na", "partial", "unreported", "ties", "change", "honesty", "weights", "hint"}
 
 // scoreStatuses and scoreUnitKinds name the run-time label families sc_status_… and
 // sc_unit_….

@@ -496,8 +496,11 @@ func (r *recompute) scores(kind string, i int) map[string]recomputed {
 			out[u] = recomputed{}
 			continue
 		}
-		var total, weight float64
+		// all is the weight of every item of the kind, weight that of the items that apply.
+		var total, weight, all float64
 		for _, it := range items {
+			w, _ := strconv.ParseFloat(it["weight"], 64)
+			all += w
 			from, to := i-12, i-1
 			if i == 0 {
 				from, to = 0, 0
@@ -550,7 +553,10 @@ func (r *recompute) scores(kind string, i int) map[string]recomputed {
 			s = total / weight
 		}
 		out[u] = recomputed{score: s, reported: true}
-		ranked = append(ranked, u)
+		// Scored on items carrying less than two thirds of the weight: not ranked.
+		if 3*weight >= 2*all {
+			ranked = append(ranked, u)
+		}
 	}
 	two := func(x float64) float64 { return math.Round(x*100) / 100 }
 	sort.Slice(ranked, func(a, b int) bool { return two(out[ranked[a]].score) > two(out[ranked[b]].score) })
@@ -731,6 +737,51 @@ func TestCampaignTrendSaysWhatItCounts(t *testing.T) {
 			if !strings.Contains(page, want) {
 				t.Errorf("%s: the trend chart lacks %q", path, want)
 			}
+		}
+	}
+}
+
+// A city whose population was never loaded (the demo's Jiayuguan) is scored on its rates
+// alone: it takes no place (it stood 11th of 14 on 4 of 9 items), it is listed after the
+// ranked cities saying why, it has no bar among the ranked ones, and the others' ranks
+// run 1–13 without it.
+func TestAUnitScoredOnTooFewItemsTakesNoPlace(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	var d campaignJSON
+	getJSON(t, srv.URL+"/api/campaign?kind=city&month=2025-02", &d)
+	var ranks []int
+	for i, u := range d.Scorecard.Units {
+		if u.Code == "620200" {
+			if !u.Partial || u.Rank != 0 || !u.Reported || i != len(d.Scorecard.Units)-1 {
+				t.Errorf("Jiayuguan %+v at %d of %d; want reported, partial, unranked, after the ranked", u, i, len(d.Scorecard.Units))
+			}
+			continue
+		}
+		if u.Partial {
+			t.Errorf("%s is partial", u.Name)
+		}
+		ranks = append(ranks, u.Rank)
+	}
+	if len(ranks) != 13 || ranks[0] != 1 || !slices.IsSorted(ranks) || ranks[12] > 13 || slices.Contains(ranks, 0) {
+		t.Errorf("the other cities' ranks %v; want 13 ranked from 1", ranks)
+	}
+	for _, tc := range []struct{ path, unit, flag string }{
+		{"/campaign?kind=city&month=2025-02", "嘉峪关市", "不排名：适用项权重合计不足三分之二"},
+		{"/campaign?kind=city&month=2025-02&lang=en", "Jiayuguan", "not ranked: the items that apply carry less than two thirds of the weight"},
+	} {
+		_, page, _ := get(t, srv.URL+tc.path)
+		head, row, _ := strings.Cut(page, "<summary>"+tc.unit)
+		if i := strings.LastIndex(head, "<tr"); i < 0 || !strings.HasPrefix(head[i:], `<tr class="unranked"><td>—</td><td class="same">—</td>`) {
+			t.Errorf("%s: %s's row does not start unranked: %.120s", tc.path, tc.unit, head[max(0, strings.LastIndex(head, "<tr")):])
+		}
+		row, _, _ = strings.Cut(row, "</tr>\n")
+		if !strings.Contains(row, tc.flag) || strings.Contains(row, `class="hint"`) {
+			t.Errorf("%s: %s's row lacks %q or offers a place to gain:\n%.2000s", tc.path, tc.unit, tc.flag, row)
+		}
+		chart, _, _ := strings.Cut(page[strings.Index(page, `id="scorecard"`):], "</script>")
+		if strings.Contains(chart, tc.unit) || !strings.Contains(chart, map[string]string{"嘉峪关市": "兰州市", "Jiayuguan": "Lanzhou"}[tc.unit]) {
+			t.Errorf("%s: the ranked bars name %s, or not the others:\n%.600s", tc.path, tc.unit, chart)
 		}
 	}
 }

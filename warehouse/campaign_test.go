@@ -54,10 +54,15 @@ func TestScorecard(t *testing.T) {
 		t.Errorf("items %d (file %d), weights %v; want the file's items and weights, on_time_rate overridden", len(sc.Items), len(file), sc.Weights)
 	}
 	for i, u := range sc.Units {
-		if !u.Reported || u.Rank < 1 || (i > 0 && (u.Score > sc.Units[i-1].Score || u.Rank < sc.Units[i-1].Rank)) || u.Score < 0 || u.Score > 100 {
+		// 嘉峪关, without a population, is scored on its rates alone (7 of 12 in weight):
+		// listed last, unranked.
+		if u.Partial != (u.Population == 0) || u.Partial && (u.Rank != 0 || u.HasChange || i != len(sc.Units)-1) {
+			t.Errorf("unit %s (population %v): partial %v rank %d change %v at %d", u.Name, u.Population, u.Partial, u.Rank, u.HasChange, i)
+		}
+		if !u.Partial && (!u.Reported || u.Rank < 1 || (i > 0 && (u.Score > sc.Units[i-1].Score || u.Rank < sc.Units[i-1].Rank)) || u.Score < 0 || u.Score > 100) {
 			t.Errorf("unit %s: rank %d score %.2f out of order", u.Name, u.Rank, u.Score)
 		}
-		if u.PrevRank == 0 || !u.HasChange {
+		if !u.Partial && (u.PrevRank == 0 || !u.HasChange) {
 			t.Errorf("unit %s: previous rank %d, change %v", u.Name, u.PrevRank, u.HasChange)
 		}
 		// 嘉峪关 has no counties and so no population in the demo: its counts per head are

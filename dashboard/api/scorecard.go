@@ -45,6 +45,7 @@ type ScoredUnit struct {
 	Code       string             `json:"code"`
 	Name       string             `json:"name"`
 	Reported   bool               `json:"reported"`
+	Partial    bool               `json:"partial"`
 	Items      []ItemScore        `json:"items"`
 	Dimensions map[string]float64 `json:"dimensions"`
 	Score      float64            `json:"score"`
@@ -64,7 +65,7 @@ type Hint struct {
 }
 
 func scoredUnit(u scorecard.Unit) ScoredUnit {
-	return ScoredUnit{Code: u.Code, Name: u.Name, Reported: u.Reported,
+	return ScoredUnit{Code: u.Code, Name: u.Name, Reported: u.Reported, Partial: u.Partial,
 		Items:      each(u.Items, func(s scorecard.ItemScore) ItemScore { return ItemScore(s) }),
 		Dimensions: u.Dimensions, Score: u.Score, Rank: u.Rank, Missing: u.Missing}
 }

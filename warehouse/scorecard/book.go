@@ -41,8 +41,9 @@ func NewBook(items []Item, kind string, months []string, units []UnitInput, weig
 	return b
 }
 
-// Month scores month i: every unit, ranked (those that sent no report last, unranked), with
-// the yardsticks used and, for each ranked unit, the improvement that would raise it most.
+// Month scores month i: every unit, ranked (those scored on too few items and those that
+// sent no report last, unranked), with the yardsticks used and, for each ranked unit, the
+// improvement that would raise it most.
 func (b *Book) Month(i int) ([]Unit, map[string]Yardstick, map[string]Hint) {
 	ys := Yardsticks(b.Items, b.values, i)
 	units := make([]Unit, len(b.Units))
@@ -52,6 +53,7 @@ func (b *Book) Month(i int) ([]Unit, map[string]Yardstick, map[string]Hint) {
 			continue
 		}
 		units[u].Score, units[u].Dimensions, units[u].Items = Score(b.Items, b.values[u][i], ys, b.Weights)
+		units[u].Partial = Coverage(units[u].Items, b.Items, b.Weights) < MinCoverage
 		for _, s := range units[u].Items {
 			if s.Status == Missing {
 				units[u].Missing = append(units[u].Missing, s.Code)
@@ -61,12 +63,12 @@ func (b *Book) Month(i int) ([]Unit, map[string]Yardstick, map[string]Hint) {
 	Rank(units)
 	hints := map[string]Hint{}
 	for u := range units {
-		if !units[u].Reported {
+		if !units[u].Ranked() {
 			continue
 		}
 		var others []float64
 		for o := range units {
-			if o != u && units[o].Reported {
+			if o != u && units[o].Ranked() {
 				others = append(others, units[o].Score)
 			}
 		}

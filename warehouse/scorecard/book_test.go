@@ -37,9 +37,14 @@ func fixture(t *testing.T) (items []Item, months []string, units []UnitInput) {
 	return items, months, units
 }
 
-// score scores the last month and returns the units by code.
+// score scores a month and returns the units by code.
 func score(items []Item, months []string, units []UnitInput, month int) map[string]Unit {
-	b := NewBook(items, "region", months, units, nil)
+	return scoreWeighted(items, months, units, month, nil)
+}
+
+// scoreWeighted is score with weights overriding the items'.
+func scoreWeighted(items []Item, months []string, units []UnitInput, month int, weights map[string]float64) map[string]Unit {
+	b := NewBook(items, "region", months, units, weights)
 	res, _, _ := b.Month(month)
 	out := map[string]Unit{}
 	for _, u := range res {
@@ -181,6 +186,47 @@ func TestGamingReturningUnit(t *testing.T) {
 		if changes[code] != c {
 			t.Errorf("unit %s: change %d with a back, %d without: a's return moved it", code, changes[code], c)
 		}
+	}
+}
+
+// A unit whose population is not loaded has its counts per resident not applicable: scored
+// on its rates alone (4 of 9 items, 6 of 11 in weight), it is listed after the ranked units,
+// unranked, with no hint, and the others' ranks run without a gap. With the counts weighing
+// half as much, its rates carry enough of the weight, and it is ranked.
+func TestAUnitScoredOnTooFewItemsIsNotRanked(t *testing.T) {
+	items, months, units := fixture(t)
+	units[4].Size = 0
+	b := NewBook(items, "region", months, units, nil)
+	got, _, hints := b.Month(last)
+	var ranks []int
+	for i, u := range got {
+		switch {
+		case u.Code == "e":
+			if !u.Partial || u.Rank != 0 || i != len(got)-1 || !u.Reported {
+				t.Errorf("unit e without a population: %+v at %d of %d; want reported, partial, unranked, last", u, i, len(got))
+			}
+			if c := Coverage(u.Items, b.Items, b.Weights); !near(c, 6.0/11) {
+				t.Errorf("unit e's coverage %v, want 6/11", c)
+			}
+		default:
+			ranks = append(ranks, u.Rank)
+		}
+	}
+	if !slices.IsSorted(ranks) || ranks[0] != 1 || ranks[len(ranks)-1] > 19 || slices.Contains(ranks, 0) {
+		t.Errorf("the others' ranks %v; want 1… without the unranked unit", ranks)
+	}
+	if h, ok := hints["e"]; ok {
+		t.Errorf("the unranked unit has a hint %+v", h)
+	}
+	light := map[string]float64{}
+	for _, it := range b.Items {
+		if it.Formula == PerSize {
+			light[it.Code] = 0.5
+		}
+	}
+	u := score(items, months, units, last)["e"]
+	if withLight := scoreWeighted(items, months, units, last, light)["e"]; withLight.Partial || withLight.Rank == 0 || u.Rank != 0 {
+		t.Errorf("unit e with counts weighing 0.5 each: %+v (default weights rank %d); want ranked", withLight, u.Rank)
 	}
 }
 

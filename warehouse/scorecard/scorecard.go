@@ -326,7 +326,12 @@ type Unit struct {
 	Code string
 	Name string
 	// Reported is false for a unit with no report this month (未报): it is not ranked.
-	Reported   bool
+	Reported bool
+	// Partial is true for a reported unit whose applicable items carry less than
+	// MinCoverage of the weight (counts per resident of a unit whose population is not
+	// loaded, say): its score rests on too few items to stand beside the others', so it
+	// is not ranked either.
+	Partial    bool
 	Items      []ItemScore
 	Dimensions map[string]float64
 	Score      float64
@@ -380,24 +385,64 @@ func Score(items []Item, vals map[string]Value, ys map[string]Yardstick, weights
 // share a rank.
 func Round(score float64) float64 { return math.Round(score*100) / 100 }
 
-// Rank orders units best first and gives ranks that ties share (1, 2, 2, 4); units that did
-// not report come last, unranked, by code.
+// MinCoverage is the share of the items' weight that must apply to a unit for it to be
+// ranked. A city scored on its 4 rates alone (its five counts per resident not applicable
+// for want of a population) stood eleventh of fourteen as if measured like the rest: by
+// the default weights counts carry 5 of 11 and rates 6, so a unit measured on one kind
+// alone falls short, while one or two rates with nothing to measure (no complaint
+// received) leave it ranked.
+const MinCoverage = 2.0 / 3
+
+// Coverage is the share of the weight of items that applies to a unit: its scored items
+// that are not NotApplicable (a 缺报 item applies, scoring 0). With no weight at all, every
+// unit is covered alike.
+func Coverage(scored []ItemScore, items []Item, weights map[string]float64) float64 {
+	var applies, total float64
+	for _, it := range items {
+		total += max(weights[it.Code], 0)
+	}
+	for _, s := range scored {
+		if s.Status != NotApplicable {
+			applies += max(s.Weight, 0)
+		}
+	}
+	if total <= 0 {
+		return 1
+	}
+	return applies / total
+}
+
+// Ranked says whether a unit takes a place: it reported and enough of its items apply.
+func (u Unit) Ranked() bool { return u.Reported && !u.Partial }
+
+// Rank orders units best first and gives ranks that ties share (1, 2, 2, 4); reported
+// units scored on too few items (Partial) follow, unranked, then units that did not report,
+// each by code.
 func Rank(units []Unit) {
+	group := func(u Unit) int {
+		switch {
+		case u.Ranked():
+			return 0
+		case u.Reported:
+			return 1
+		}
+		return 2
+	}
 	sort.SliceStable(units, func(a, b int) bool {
 		ua, ub := units[a], units[b]
-		if ua.Reported != ub.Reported {
-			return ua.Reported
+		if ga, gb := group(ua), group(ub); ga != gb {
+			return ga < gb
 		}
-		if sa, sb := Round(ua.Score), Round(ub.Score); ua.Reported && sa != sb {
+		if sa, sb := Round(ua.Score), Round(ub.Score); ua.Ranked() && sa != sb {
 			return sa > sb
 		}
 		return ua.Code < ub.Code
 	})
 	for i := range units {
 		switch {
-		case !units[i].Reported:
+		case !units[i].Ranked():
 			units[i].Rank = 0
-		case i > 0 && units[i-1].Reported && Round(units[i-1].Score) == Round(units[i].Score):
+		case i > 0 && units[i-1].Ranked() && Round(units[i-1].Score) == Round(units[i].Score):
 			units[i].Rank = units[i-1].Rank
 		default:
 			units[i].Rank = i + 1

@@ -264,17 +264,49 @@ func TestScore(t *testing.T) {
 
 func TestRankTiesShare(t *testing.T) {
 	units := []Unit{{Code: "d", Score: 60, Reported: true}, {Code: "n", Reported: false}, {Code: "b", Score: 70.001, Reported: true},
-		{Code: "a", Score: 80, Reported: true}, {Code: "c", Score: 70, Reported: true}}
+		{Code: "a", Score: 80, Reported: true}, {Code: "c", Score: 70, Reported: true}, {Code: "p", Score: 99, Reported: true, Partial: true}}
 	Rank(units)
 	var got []string
 	for _, u := range units {
 		got = append(got, u.Code+":"+string(rune('0'+u.Rank)))
 	}
-	if want := []string{"a:1", "b:2", "c:2", "d:4", "n:0"}; !slices.Equal(got, want) {
-		t.Errorf("ranks %v, want %v (ties share, the unreported last and unranked)", got, want)
+	if want := []string{"a:1", "b:2", "c:2", "d:4", "p:0", "n:0"}; !slices.Equal(got, want) {
+		t.Errorf("ranks %v, want %v (ties share; scored on too few items, then unreported, last and unranked)", got, want)
 	}
 	if r := RankOf(70, []float64{80, 70, 60}); r != 2 {
 		t.Errorf("RankOf = %d, want 2", r)
+	}
+}
+
+func TestCoverageIsTheShareOfWeightThatApplies(t *testing.T) {
+	items := []Item{{Code: "a"}, {Code: "b"}, {Code: "c"}, {Code: "d"}}
+	even := map[string]float64{"a": 1, "b": 1, "c": 1, "d": 1}
+	scored := func(statuses ...Status) []ItemScore {
+		var out []ItemScore
+		for i, st := range statuses {
+			out = append(out, ItemScore{Code: items[i].Code, Status: st, Weight: even[items[i].Code]})
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		scored  []ItemScore
+		weights map[string]float64
+		want    float64
+	}{
+		{"all apply", scored(OK, OK, OK, OK), even, 1},
+		{"a blank item (缺报) applies", scored(OK, Missing, OK, OK), even, 1},
+		{"two of four do not apply", scored(OK, OK, NotApplicable, NotApplicable), even, 0.5},
+		{"three of four do not apply", scored(OK, NotApplicable, NotApplicable, NotApplicable), even, 0.25},
+		{"an item left out of the scoring does not apply", scored(OK, OK, OK), even, 0.75},
+		{"by weight, not by count", []ItemScore{{Code: "a", Status: OK, Weight: 3}, {Code: "b", Status: NotApplicable, Weight: 1}},
+			map[string]float64{"a": 3, "b": 1}, 0.75},
+		{"no weight at all: covered alike", scored(OK, NotApplicable), map[string]float64{}, 1},
+	}
+	for _, tc := range tests {
+		if got := Coverage(tc.scored, items, tc.weights); !near(got, tc.want) {
+			t.Errorf("%s: coverage %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
