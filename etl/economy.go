@@ -3,6 +3,7 @@ package etl
 import (
 	"cmp"
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,9 +75,9 @@ type economySink struct {
 	// runNo and loadedAt are the same in every row.
 	runNo    int32
 	loadedAt arrow.Timestamp
-	// seen, in a dry run, is the line that gave each key first (seenBefore), and dryDups
-	// the lines that gave one again.
-	seen    map[seenKey]int
+	// seen, in a dry run, is the line and value that gave each key first (seenBefore), and
+	// dryDups the lines that gave one again.
+	seen    map[seenKey]seenValue
 	dryDups []dryDup
 	// coverage is the distinct indicator, period kind, year and province flag of the rows,
 	// written to indicator_coverage with the run; a few hundred entries at most.
@@ -305,8 +306,8 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	}
 	b := e.batch
 	if b.s.dry {
-		if first := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, r.line); first > 0 {
-			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, ind.Code, rh.region.Code, period)})
+		if first, ok := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, seenValue{r.line, value}); ok {
+			e.dryDups = append(e.dryDups, dryDup{line: r.line, raw: valueText(value, ind.Unit), why: e.duplicate(first, value, ind.Code, rh.region.Code, period)})
 		}
 	}
 	if b.s.dry && len(b.s.preview) < previewRows {
@@ -350,7 +351,7 @@ func (e *economySink) flush() error {
 		// while reading, they counted in the share that stops a file early, and the preview
 		// refused files the load took.
 		for _, d := range e.dryDups {
-			s.rejectDuplicate(d.line, d.why)
+			s.rejectDuplicate(d.line, d.raw, d.why)
 			s.run.RowsLoaded--
 		}
 		return nil
@@ -369,8 +370,11 @@ func (e *economySink) flush() error {
 		return nil
 	}
 	for _, d := range dups {
-		for _, line := range d.Lines[1:] {
-			s.rejectDuplicate(line, e.duplicate(d.Lines[0], d.Indicator, d.Region, Period{Kind: d.PeriodKind, Year: d.Year, No: d.PeriodNo}))
+		period := Period{Kind: d.PeriodKind, Year: d.Year, No: d.PeriodNo}
+		first := seenValue{d.Lines[0], d.Values[0]}
+		for k, line := range d.Lines[1:] {
+			v := d.Values[k+1]
+			s.rejectDuplicate(line, valueText(v, e.indicators[d.Indicator].Unit), e.duplicate(first, v, d.Indicator, d.Region, period))
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
@@ -379,15 +383,42 @@ func (e *economySink) flush() error {
 }
 
 // duplicate is the reason of a value the file gave already, at line first.
-func (e *economySink) duplicate(first int, indicator, region string, period Period) reasons.Text {
-	return reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s的%[2]s",
-		first, reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}, e.regions.byCode[region].NameZh, region, period.Text()).Text
+// duplicate says that a line gives value for a key the line first gave already, and
+// whether the two agree: copies that differ are a question for the sender, as only the
+// first is kept.
+func (e *economySink) duplicate(first seenValue, value float64, indicator, region string, period Period) reasons.Text {
+	name := reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}
+	where := reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s的%[2]s",
+		first.line, name, e.regions.byCode[region].NameZh, region, period.Text()).Text
+	if value == first.value {
+		return reasons.Text{En: where.En + ", the same value", Zh: where.Zh + "，数值相同"}
+	}
+	unit := e.indicators[indicator].Unit
+	num := func(v float64) reasons.Text {
+		n := strconv.FormatFloat(v, 'f', -1, 64)
+		return reasons.Text{En: valueText(v, unit), Zh: n + unit}
+	}
+	differs := reasons.New(", as %s (this line %s); the first is kept", "，为%s（本行为%s），保留先出现的值", num(first.value), num(value)).Text
+	return reasons.Text{En: where.En + differs.En, Zh: where.Zh + differs.Zh}
 }
 
-// dryDup is a line a dry run found giving a value again, with the reason.
+// valueText writes a value as loaded, in the indicator's unit.
+func valueText(v float64, unit string) string {
+	return strings.TrimSpace(strconv.FormatFloat(v, 'f', -1, 64) + " " + unit)
+}
+
+// dryDup is a line a dry run found giving a value again, with the value as its raw text
+// and the reason.
 type dryDup struct {
 	line int
+	raw  string
 	why  reasons.Text
+}
+
+// seenValue is the line that gave a key first, and its value.
+type seenValue struct {
+	line  int
+	value float64
 }
 
 // seenKey is a value's key as a dry run remembers it.
@@ -396,27 +427,28 @@ type seenKey struct {
 	period            int
 }
 
-// maxSeenKeys bounds the keys a dry run remembers to find duplicates (about 50 MB); past
+// maxSeenKeys bounds the keys a dry run remembers to find duplicates (80 MB measured, with
+// their first lines and values); past
 // it the preview stops looking, and the load still finds them.
 const maxSeenKeys = 1 << 20
 
-// seenBefore is, in a dry run, the line that gave this key already (0 for none): the load
-// finds duplicates in the engine after inserting, which a dry run never does, and its
-// preview offered to load a file the load then refused for them.
-func (e *economySink) seenBefore(k seenKey, line int) int {
+// seenBefore is, in a dry run, the line and value that gave this key already (ok false for
+// none): the load finds duplicates in the engine after inserting, which a dry run never
+// does, and its preview offered to load a file the load then refused for them.
+func (e *economySink) seenBefore(k seenKey, this seenValue) (seenValue, bool) {
 	if k.period < 0 {
-		return 0
+		return seenValue{}, false
 	}
 	if first, ok := e.seen[k]; ok {
-		return first
+		return first, true
 	}
 	if len(e.seen) < maxSeenKeys {
 		if e.seen == nil {
-			e.seen = map[seenKey]int{}
+			e.seen = map[seenKey]seenValue{}
 		}
-		e.seen[k] = line
+		e.seen[k] = this
 	}
-	return 0
+	return seenValue{}, false
 }
 
 type coverKey struct {

@@ -5,12 +5,14 @@ import (
 	"fmt"
 )
 
-// Duplicate is a value one run inserted more than once, with the source lines.
+// Duplicate is a value one run inserted more than once, with the source lines and the
+// value each gave (in the indicator's unit), the kept first.
 type Duplicate struct {
 	Indicator, Region string
 	PeriodKind        string // year, quarter, month, ytd
 	Year, PeriodNo    int
 	Lines             []int
+	Values            []float64
 }
 
 // RunDuplicates finds values the run inserted more than once for one key.
@@ -27,7 +29,7 @@ func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicat
 	var out []Duplicate
 	err = res.each(func(rr *rowReader) {
 		out = append(out, Duplicate{Indicator: rr.str("indicator_code"), Region: rr.str("region_code"),
-			PeriodKind: rr.str("period_kind"), Year: rr.int("year"), PeriodNo: rr.int("period_no"), Lines: rr.ints("lines")})
+			PeriodKind: rr.str("period_kind"), Year: rr.int("year"), PeriodNo: rr.int("period_no"), Lines: rr.ints("lines"), Values: rr.floats("vals")})
 	})
 	return out, err
 }

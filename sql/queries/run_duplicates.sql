@@ -1,9 +1,12 @@
 -- Values that one run inserted more than once for the same indicator, region and period,
--- with the source lines in file order (the first is kept): a cell is ordered by its line,
--- then its sheet, then its column, as run_duplicates_delete orders them.
+-- with the source lines and the values they gave in file order (the first is kept): a cell
+-- is ordered by its line, then its sheet, then its column, as run_duplicates_delete orders
+-- them.
 SELECT
     indicator_code, region_code, toString(period_kind) AS period_kind, year, period_no,
-    arrayMap(c -> tupleElement(c, 1), arraySort(groupArray((source_line, source_sheet, source_col)))) AS lines
+    arraySort(groupArray((source_line, source_sheet, source_col, value))) AS copies,
+    arrayMap(c -> tupleElement(c, 1), copies) AS lines,
+    arrayMap(c -> tupleElement(c, 4), copies) AS vals
 FROM indicator_values
 WHERE run_id = toUUID({run_id:String})
 GROUP BY indicator_code, region_code, period_kind, year, period_no
