@@ -428,9 +428,9 @@ type seenKey struct {
 }
 
 // maxSeenKeys bounds the keys a dry run remembers to find duplicates (80 MB measured, with
-// their first lines and values); past
-// it the preview stops looking, and the load still finds them.
-const maxSeenKeys = 1 << 20
+// their first lines and values); past it the preview stops looking and says from which
+// line (Report.UncheckedFrom), and the load still finds them. A variable for the test.
+var maxSeenKeys = 1 << 20
 
 // seenBefore is, in a dry run, the line and value that gave this key already (ok false for
 // none): the load finds duplicates in the engine after inserting, which a dry run never
@@ -442,11 +442,14 @@ func (e *economySink) seenBefore(k seenKey, this seenValue) (seenValue, bool) {
 	if first, ok := e.seen[k]; ok {
 		return first, true
 	}
-	if len(e.seen) < maxSeenKeys {
+	switch s := e.batch.s; {
+	case len(e.seen) < maxSeenKeys:
 		if e.seen == nil {
 			e.seen = map[seenKey]seenValue{}
 		}
 		e.seen[k] = this
+	case s.uncheckedFrom == 0:
+		s.uncheckedFrom = this.line
 	}
 	return seenValue{}, false
 }

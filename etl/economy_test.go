@@ -355,6 +355,33 @@ func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
 	}
 }
 
+// A dry run remembers a bounded number of values to find repeats; past the bound it says
+// from which line it stopped looking (the preview said nothing, and a file it passed was
+// then refused by the load), and still finds repeats of the values it remembers.
+func TestDryRunSaysWhereItStoppedLookingForRepeats(t *testing.T) {
+	_, l := demoCopy(t)
+	etl.RememberKeys(t, 2)
+	path := writeFile(t, "many.csv", header+"2025,620000,甘肃省,gdp,1,亿元\n2025,610000,陕西省,gdp,3,亿元\n"+
+		"2025,630000,青海省,gdp,4,亿元\n2025,620000,甘肃省,gdp,1,亿元\n2025,630000,青海省,gdp,5,亿元\n")
+	l.MaxRejectShare = 1
+	dry, err := l.DryRun(context.Background(), etl.JobEconomy, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dry.UncheckedFrom != 4 || len(dry.Rejects) != 1 || dry.Rejects[0].Line != 5 {
+		t.Errorf("unchecked from line %d, rejects %+v; want from line 4 (the third value), line 5's repeat of line 2 still found", dry.UncheckedFrom, dry.Rejects)
+	}
+	var out strings.Builder
+	etl.PrintDryRun(&out, dry)
+	if want := "values from line 4 on were not checked for repeats (the dry run remembers 2 values); the load checks them all"; !strings.Contains(out.String(), want) {
+		t.Errorf("the dry run printed:\n%s\nwant %q", out.String(), want)
+	}
+	etl.RememberKeys(t, 100)
+	if dry, err := l.DryRun(context.Background(), etl.JobEconomy, path, nil); err != nil || dry.UncheckedFrom != 0 || len(dry.Rejects) != 2 {
+		t.Errorf("within the bound: unchecked from %d, %d rejects (%v); want every line checked and both repeats found", dry.UncheckedFrom, len(dry.Rejects), err)
+	}
+}
+
 // A value given twice on the same line number (two sheets of one workbook) keeps one copy:
 // the load deleted both, as a copy was known by its line alone, and said it removed one.
 func TestDuplicatesOnOneLineKeepOneCopy(t *testing.T) {

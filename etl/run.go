@@ -73,6 +73,9 @@ type Report struct {
 	Preview []PreviewRow
 	// Changes, for a dimension file's dry run, are what it would change in its table.
 	Changes *Changes
+	// UncheckedFrom, for a dry run, is the line from which it stopped looking for values
+	// given twice (it remembers maxSeenKeys of them); 0 when it looked at every line.
+	UncheckedFrom int
 }
 
 // PreviewRow is one row a load would write, as the warehouse would hold it.
@@ -107,6 +110,8 @@ type runState struct {
 	// preview's. A unit's report file, read dry too, keeps every row with its reason.
 	keepRejects int
 	preview     []PreviewRow
+	// uncheckedFrom is Report.UncheckedFrom.
+	uncheckedFrom int
 	// changes, for a dimension file's dry run, are counted against what is stored.
 	changes *Changes
 	// line is the file's line the run has read to, in the workbook's sheet when it has one.
@@ -466,7 +471,7 @@ func (l *Loader) dryRun(ctx context.Context, job, path string, load loadFunc) (*
 	if err != nil {
 		setMessage(&run, err)
 	}
-	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview, Changes: s.changes}
+	rep := &Report{Run: run, Rejects: s.rejects, DryRun: true, Preview: s.preview, Changes: s.changes, UncheckedFrom: s.uncheckedFrom}
 	if err != nil {
 		return rep, reasons.New("dry run %s: %w", "试载入 %s：%w", path, err)
 	}

@@ -32,10 +32,13 @@ const (
 	NoteTotalsLeftOut     = "totals_left_out"     // text: the first total row's name
 	NoteUnitFromFile      = "unit_from_file"      // text: the unit
 	NoteSheetsLeftOut     = "sheets_left_out"     // text: the sheet the others differ from
+	// NoteUnchecked is the dry run's, not inspect's: values from the line in its text on
+	// were not checked for repeats.
+	NoteUnchecked = "unchecked"
 )
 
 // NoteKinds are the kinds of what inspect notes.
-var NoteKinds = []string{NoteNoTable, NoteNoIndicator, NoteNoPeriod, NoteNoRegion, NoteNoIndicatorColumn, NoteTotalsLeftOut, NoteUnitFromFile, NoteSheetsLeftOut}
+var NoteKinds = []string{NoteNoTable, NoteNoIndicator, NoteNoPeriod, NoteNoRegion, NoteNoIndicatorColumn, NoteTotalsLeftOut, NoteUnitFromFile, NoteSheetsLeftOut, NoteUnchecked}
 
 // How a file sent by a person is read: by the mapping configured for its name, as inspect
 // read it, or by its column names.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"time"
 
 	"jinwei/dashboard"
@@ -123,6 +124,9 @@ func stagedUpload(job string, st *etl.Staged) dashboard.StagedUpload {
 	if rep := st.DryRun; rep != nil {
 		res := result(rep, nil)
 		out.DryRun = &res
+		if rep.UncheckedFrom > 0 {
+			out.Notes = append(out.Notes, dashboard.StagedNote{Kind: warehouse.NoteUnchecked, Text: strconv.Itoa(rep.UncheckedFrom)})
+		}
 		for _, p := range rep.Preview {
 			out.Preview = append(out.Preview, dashboard.PreviewRow{Line: p.Line, Indicator: p.Indicator, Region: p.Region,
 				PeriodKind: p.Period.Kind, Year: p.Period.Year, PeriodNo: p.Period.No, Unit: p.Unit, Value: p.Value})
