@@ -471,3 +471,36 @@ func TestPercentValuesLoadWhereTheIndicatorIsInPercent(t *testing.T) {
 		}
 	}
 }
+
+// A load writes its rejected values to the warehouse as it goes and its report lists the
+// first of them: it held every one until it ended (a file of 4 million rows with one in six
+// bad kept 666,667 in memory) and listed them all. Every one is kept, once.
+func TestALoadKeepsEveryRejectAndReportsTheFirst(t *testing.T) {
+	w, l := demoCopy(t)
+	l.MaxRejectShare = 1
+	var b strings.Builder
+	b.WriteString(header)
+	// Ten good values, then 12,000 from a region nobody knows.
+	const bad = 12_000
+	for year := 2015; year < 2025; year++ {
+		fmt.Fprintf(&b, "%d,620000,甘肃省,gdp,%d,亿元\n", year, year)
+	}
+	for i := range bad {
+		fmt.Fprintf(&b, "2024,%d,火星,gdp,1,亿元\n", 990000+i)
+	}
+	rep, err := l.LoadEconomy(context.Background(), writeFile(t, "bad.csv", b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Run.RowsRejected != bad || len(rep.Rejects) != 1000 || rep.Rejects[0].Line != 12 || rep.Rejects[999].Line != 1011 {
+		t.Errorf("%d rejected, the report lists %d from line %d; want %d, the first 1,000 listed from line 12", rep.Run.RowsRejected, len(rep.Rejects), rep.Rejects[0].Line, bad)
+	}
+	res, err := whtest.Query(context.Background(), w, "SELECT count(), uniqExact(line), min(line), max(line) FROM etl_rejects WHERE run_id = toUUID({run:String})",
+		map[string]string{"run": rep.Run.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Rows[0]...); got != fmt.Sprint(int64(bad), int64(bad), int64(12), int64(11+bad)) {
+		t.Errorf("the warehouse keeps (count, lines, first, last) %s; want each of the %d once", got, bad)
+	}
+}

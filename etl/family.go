@@ -188,6 +188,9 @@ func readTable(s *runState, l *Loader, t *table, ra *readAhead, snk sink) error 
 			if err := s.checkRejectShare(l.MaxRejectShare); err != nil {
 				return err
 			}
+			if err := s.writeRejectsDue(); err != nil {
+				return err
+			}
 			if err := s.ctx.Err(); err != nil {
 				return err
 			}

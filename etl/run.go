@@ -96,10 +96,13 @@ var errFileRejected = reasons.New("file rejected", "文件被拒收")
 
 // runState is what a job sees while it loads one file: where to put rows and rejects.
 type runState struct {
-	ctx          context.Context
-	wh           *warehouse.Warehouse
-	run          *warehouse.Run
+	ctx context.Context
+	wh  *warehouse.Warehouse
+	run *warehouse.Run
+	// rejects are the first rejected values, which the report lists (a preview's grouped by
+	// line, see keepRejects); unwritten, of a load, are those not yet in the warehouse.
 	rejects      []warehouse.Reject
+	unwritten    []warehouse.Reject
 	loadedAt     time.Time
 	lastProgress time.Time
 	// mapping is the layout the file is read with; never nil for a fact family's run.
@@ -191,8 +194,27 @@ func (s *runState) reject(line int, field, location, raw string, reason reasons.
 		s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason.En, ReasonZh: reason.Zh, Code: code, Values: 1})
 		return
 	}
-	s.rejects = append(s.rejects, warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason.En, ReasonZh: reason.Zh, Code: code})
+	rj := warehouse.Reject{FilePath: s.run.FilePath, Line: line, Location: location, Raw: raw, Reason: reason.En, ReasonZh: reason.Zh, Code: code}
+	if s.dry {
+		// A unit's report file, read to be checked (bounded by its row cap), keeps every
+		// value refused with its reason.
+		s.rejects = append(s.rejects, rj)
+		return
+	}
+	s.unwritten = append(s.unwritten, rj)
+	if len(s.rejects) < reportedRejects {
+		s.rejects = append(s.rejects, rj)
+	}
 }
+
+// reportedRejects is how many rejected values a load's report lists; the warehouse keeps
+// every one, written rejectBatch at a time as the load goes. A load held them all until it
+// ended: a file of 4 million rows with one in six bad (under the refusal share) kept
+// 666,667 in memory, and the report listed them all.
+const (
+	reportedRejects = MaxPreviewRejects
+	rejectBatch     = 10_000
+)
 
 // MaxPreviewRejects is how many rejected rows a dry run (an upload's preview) keeps: a
 // file of 4 million rows with one in six bad (under the refusal share) made a preview of
@@ -358,7 +380,7 @@ func (l *Loader) runFile(ctx context.Context, job, path, salt string, load loadF
 	if loadErr == nil && run.RowsLoaded == 0 {
 		loadErr = reasons.New("%w: no row could be loaded", "%w：没有一行可以载入", errFileRejected)
 	}
-	if err := l.insertRejects(ctx, s); err != nil && loadErr == nil {
+	if err := s.writeRejects(); err != nil && loadErr == nil {
 		loadErr = err
 	}
 	run.FinishedAt = time.Now().UTC()
@@ -426,15 +448,24 @@ func setMessage(run *warehouse.Run, err error) {
 	run.Message, run.MessageZh = t.En, t.Zh
 }
 
-// insertRejects keeps every rejected row; they are written even when the run fails, so the
-// operator can see why.
-func (l *Loader) insertRejects(ctx context.Context, s *runState) error {
-	if len(s.rejects) == 0 {
+// writeRejectsDue writes the rejected values held once there are rejectBatch of them.
+func (s *runState) writeRejectsDue() error {
+	if len(s.unwritten) < rejectBatch {
 		return nil
 	}
-	rec := rejectsRecord(s.run.ID, s.rejects, s.loadedAt)
+	return s.writeRejects()
+}
+
+// writeRejects keeps the rejected values not yet written; they are written even when the
+// run fails (or was cancelled), so the operator can see why.
+func (s *runState) writeRejects() error {
+	if len(s.unwritten) == 0 {
+		return nil
+	}
+	rec := rejectsRecord(s.run.ID, s.unwritten, s.loadedAt)
 	defer rec.Release()
-	return l.wh.Insert(context.WithoutCancel(ctx), warehouse.ETLRejects.Name, rec)
+	s.unwritten = s.unwritten[:0]
+	return s.wh.Insert(context.WithoutCancel(s.ctx), warehouse.ETLRejects.Name, rec)
 }
 
 // startedBy is who or what started ctx's load (warehouse.WithStartedBy); a load nobody

@@ -253,8 +253,12 @@ func TestPreviewsAreBounded(t *testing.T) {
 		t.Errorf("an upload staged 25 hours ago is still kept: %v", err)
 	}
 	rep, err := r.LoadStaged(ctx, JobEconomy, st.ID)
-	if err != nil || len(rep.Rejects) != MaxPreviewRejects+500 {
-		t.Errorf("the load keeps %d rejects (%v); want every one, %d", len(rep.Rejects), err, MaxPreviewRejects+500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := r.l.wh.Rejects(ctx, rep.Run.ID)
+	if err != nil || len(kept) != MaxPreviewRejects+500 || len(rep.Rejects) != MaxPreviewRejects {
+		t.Errorf("the load keeps %d rejects (%v) and reports %d; want every one, %d, and the first %d", len(kept), err, len(rep.Rejects), MaxPreviewRejects+500, MaxPreviewRejects)
 	}
 }
 
@@ -348,8 +352,9 @@ func TestAPreviewListsALinesRefusedValuesOnce(t *testing.T) {
 			s.run.RowsRead++
 		}
 		if keep == 0 {
-			if len(s.rejects) != 26_000 || s.rejects[0].Values != 0 {
-				t.Errorf("a load kept %d rejects (values %d); want each of the 26,000", len(s.rejects), s.rejects[0].Values)
+			// Written to the warehouse as it goes (TestALoadKeepsEveryRejectAndReportsTheFirst).
+			if len(s.unwritten) != 26_000 || s.rejects[0].Values != 0 || len(s.rejects) != MaxPreviewRejects {
+				t.Errorf("a load kept %d rejects to write (values %d), %d to report; want each of the 26,000, the first %d", len(s.unwritten), s.rejects[0].Values, len(s.rejects), MaxPreviewRejects)
 			}
 			continue
 		}

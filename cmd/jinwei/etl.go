@@ -300,7 +300,7 @@ func printReport(out io.Writer, r warehouse.Run, rejects []warehouse.Reject) {
 	}
 	for i, rj := range rejects {
 		if i == shownRejects {
-			fmt.Fprintf(out, "  … %d more: jinwei etl rejects %s\n", len(rejects)-shownRejects, r.ID)
+			fmt.Fprintf(out, "  … %d more: jinwei etl rejects %s\n", max(r.RowsRejected, len(rejects))-shownRejects, r.ID)
 			break
 		}
 		// A duplicate is known by its line alone: no place after it ("line 7 : …" read so).
