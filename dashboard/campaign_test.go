@@ -491,16 +491,25 @@ func (r *recompute) scores(kind string, i int) map[string]recomputed {
 	}
 	out := map[string]recomputed{}
 	var ranked []string
+	// all is the weight of the items that apply to some unit reporting this month.
+	var all float64
+	for _, it := range items {
+		for _, u := range units {
+			if _, ok := r.cells[u][r.months[i]]; ok && vals[u][i][it["code"]].status != "na" {
+				w, _ := strconv.ParseFloat(it["weight"], 64)
+				all += w
+				break
+			}
+		}
+	}
 	for _, u := range units {
 		if _, ok := r.cells[u][r.months[i]]; !ok {
 			out[u] = recomputed{}
 			continue
 		}
-		// all is the weight of every item of the kind, weight that of the items that apply.
-		var total, weight, all float64
+		// weight is that of the items that apply to the unit.
+		var total, weight float64
 		for _, it := range items {
-			w, _ := strconv.ParseFloat(it["weight"], 64)
-			all += w
 			from, to := i-12, i-1
 			if i == 0 {
 				from, to = 0, 0
@@ -553,8 +562,8 @@ func (r *recompute) scores(kind string, i int) map[string]recomputed {
 			s = total / weight
 		}
 		out[u] = recomputed{score: s, reported: true}
-		// Scored on items carrying less than two thirds of the weight: not ranked.
-		if 3*weight >= 2*all {
+		// Scored on items carrying less than two thirds of that weight: not ranked.
+		if 3*weight >= 2*all*(1-1e-9) {
 			ranked = append(ranked, u)
 		}
 	}

@@ -76,3 +76,38 @@ func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 		t.Errorf("2024-04, not published, after 2024-05 was: %d ranks", len(v.Standing.Ranks))
 	}
 }
+
+// A unit scored on too few items (Jiayuguan, without a population) is told it is not
+// ranked, and why, before and after its month is published; the published list shows it
+// without a place.
+func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t, reporters(t, map[string]string{"jiayuguan": "620200"}))
+	base := f.srv.URL
+	rep, _ := signedInReporter(t, f, "jiayuguan", "620200")
+	ops, opsCSRF := f.signedIn(t, "ops")
+	card := func() string {
+		t.Helper()
+		_, page := call(t, rep, "GET", base+"/report/620200/2024-05", nil, nil)
+		return between(page, `id="report-score"`, `</div>`)
+	}
+	if got := card(); !strings.Contains(got, "不排名：适用项权重合计不足三分之二") {
+		t.Errorf("before publication the score's card reads %q; want it not ranked, and why", got)
+	}
+	if code, body := call(t, ops, "POST", base+"/api/admin/campaign/publish?month=2024-05&kind=city", map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
+		t.Fatalf("publish: %d %s", code, body)
+	}
+	if got := card(); !strings.Contains(got, "不排名：适用项权重合计不足三分之二") || strings.Contains(got, "待通报") {
+		t.Errorf("after publication the score's card reads %q; want it not ranked, and why", got)
+	}
+	code, body := call(t, rep, "GET", base+"/api/report/620200/2024-05", nil, nil)
+	var v dashboard.ReportView
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &v) != nil || v.Standing == nil || len(v.Standing.Ranks) != 14 {
+		t.Fatalf("the report after publication: %d %.300s", code, body)
+	}
+	for _, r := range v.Standing.Ranks {
+		if (r.Unit == "620200") != (r.Rank == 0) {
+			t.Errorf("published %s at %d; want Jiayuguan alone without a place", r.Name, r.Rank)
+		}
+	}
+}

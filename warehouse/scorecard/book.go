@@ -53,12 +53,15 @@ func (b *Book) Month(i int) ([]Unit, map[string]Yardstick, map[string]Hint) {
 			continue
 		}
 		units[u].Score, units[u].Dimensions, units[u].Items = Score(b.Items, b.values[u][i], ys, b.Weights)
-		units[u].Partial = Coverage(units[u].Items, b.Items, b.Weights) < MinCoverage
 		for _, s := range units[u].Items {
 			if s.Status == Missing {
 				units[u].Missing = append(units[u].Missing, s.Code)
 			}
 		}
+	}
+	inPlay := InPlay(b.Items, units)
+	for u := range units {
+		units[u].Partial = units[u].Reported && !Covered(units[u].Items, inPlay, b.Weights)
 	}
 	Rank(units)
 	hints := map[string]Hint{}

@@ -328,7 +328,7 @@ type Unit struct {
 	// Reported is false for a unit with no report this month (未报): it is not ranked.
 	Reported bool
 	// Partial is true for a reported unit whose applicable items carry less than
-	// MinCoverage of the weight (counts per resident of a unit whose population is not
+	// MinCoverage of the weight in play (Covered) (counts per resident of a unit whose population is not
 	// loaded, say): its score rests on too few items to stand beside the others', so it
 	// is not ranked either.
 	Partial    bool
@@ -385,31 +385,44 @@ func Score(items []Item, vals map[string]Value, ys map[string]Yardstick, weights
 // share a rank.
 func Round(score float64) float64 { return math.Round(score*100) / 100 }
 
-// MinCoverage is the share of the items' weight that must apply to a unit for it to be
-// ranked. A city scored on its 4 rates alone (its five counts per resident not applicable
-// for want of a population) stood eleventh of fourteen as if measured like the rest: by
-// the default weights counts carry 5 of 11 and rates 6, so a unit measured on one kind
-// alone falls short, while one or two rates with nothing to measure (no complaint
-// received) leave it ranked.
+// MinCoverage is the share of the weight of the items in play that must apply to a unit
+// for it to be ranked. A city scored on its 4 rates alone (its five counts per resident
+// not applicable for want of a population) stood eleventh of fourteen as if measured like
+// the rest: by the default weights counts carry 5 of 11 and rates 6, so a unit measured on
+// one kind alone falls short, as does one with neither tasks assigned nor problems due
+// (7 of 11); one with no complaint received (10 of 11) is ranked.
 const MinCoverage = 2.0 / 3
 
-// Coverage is the share of the weight of items that applies to a unit: its scored items
-// that are not NotApplicable (a 缺报 item applies, scoring 0). With no weight at all, every
-// unit is covered alike.
-func Coverage(scored []ItemScore, items []Item, weights map[string]float64) float64 {
+// Covered says whether a unit's scored items cover enough of the weight of the items in
+// play (those that apply to at least one unit that month: a stock item before its first
+// deadline applies to nobody, and ranked no department in the campaign's first month).
+// The share is compared with a margin for rounding: weights that sum to exactly two thirds
+// in one order fell short by 1e-16 in another.
+func Covered(scored []ItemScore, inPlay []Item, weights map[string]float64) bool {
 	var applies, total float64
-	for _, it := range items {
+	for _, it := range inPlay {
 		total += max(weights[it.Code], 0)
 	}
 	for _, s := range scored {
-		if s.Status != NotApplicable {
+		if s.Status != NotApplicable && slices.ContainsFunc(inPlay, func(it Item) bool { return it.Code == s.Code }) {
 			applies += max(s.Weight, 0)
 		}
 	}
-	if total <= 0 {
-		return 1
+	return total <= 0 || applies >= MinCoverage*total*(1-1e-9)
+}
+
+// InPlay are the items that apply to at least one of the units' scored months.
+func InPlay(items []Item, units []Unit) []Item {
+	var out []Item
+	for _, it := range items {
+		for _, u := range units {
+			if slices.ContainsFunc(u.Items, func(s ItemScore) bool { return s.Code == it.Code && s.Status != NotApplicable }) {
+				out = append(out, it)
+				break
+			}
+		}
 	}
-	return applies / total
+	return out
 }
 
 // Ranked says whether a unit takes a place: it reported and enough of its items apply.

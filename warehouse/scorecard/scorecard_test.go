@@ -278,35 +278,45 @@ func TestRankTiesShare(t *testing.T) {
 	}
 }
 
-func TestCoverageIsTheShareOfWeightThatApplies(t *testing.T) {
+func TestCoveredIsTwoThirdsOfTheWeightInPlay(t *testing.T) {
 	items := []Item{{Code: "a"}, {Code: "b"}, {Code: "c"}, {Code: "d"}}
 	even := map[string]float64{"a": 1, "b": 1, "c": 1, "d": 1}
-	scored := func(statuses ...Status) []ItemScore {
+	scored := func(weights map[string]float64, statuses ...Status) []ItemScore {
 		var out []ItemScore
 		for i, st := range statuses {
-			out = append(out, ItemScore{Code: items[i].Code, Status: st, Weight: even[items[i].Code]})
+			out = append(out, ItemScore{Code: items[i].Code, Status: st, Weight: weights[items[i].Code]})
 		}
 		return out
 	}
+	// The defaults of a department's items scaled by 0.98: the share is two thirds less
+	// 1e-16 when summed in this order.
+	scaled := map[string]float64{"a": 1.96, "b": 1.96, "c": 0.98, "d": 0.98}
 	tests := []struct {
 		name    string
 		scored  []ItemScore
+		inPlay  []Item
 		weights map[string]float64
-		want    float64
+		want    bool
 	}{
-		{"all apply", scored(OK, OK, OK, OK), even, 1},
-		{"a blank item (缺报) applies", scored(OK, Missing, OK, OK), even, 1},
-		{"two of four do not apply", scored(OK, OK, NotApplicable, NotApplicable), even, 0.5},
-		{"three of four do not apply", scored(OK, NotApplicable, NotApplicable, NotApplicable), even, 0.25},
-		{"an item left out of the scoring does not apply", scored(OK, OK, OK), even, 0.75},
-		{"by weight, not by count", []ItemScore{{Code: "a", Status: OK, Weight: 3}, {Code: "b", Status: NotApplicable, Weight: 1}},
-			map[string]float64{"a": 3, "b": 1}, 0.75},
-		{"no weight at all: covered alike", scored(OK, NotApplicable), map[string]float64{}, 1},
+		{"all apply", scored(even, OK, OK, OK, OK), items, even, true},
+		{"a blank item (缺报) applies", scored(even, OK, Missing, OK, OK), items, even, true},
+		{"three of four apply", scored(even, OK, OK, OK, NotApplicable), items, even, true},
+		{"two of four apply", scored(even, OK, OK, NotApplicable, NotApplicable), items, even, false},
+		{"by weight, not by count", scored(map[string]float64{"a": 3, "b": 1}, OK, NotApplicable), items[:2], map[string]float64{"a": 3, "b": 1}, true},
+		{"the heavy one missing", scored(map[string]float64{"a": 1, "b": 3}, OK, NotApplicable), items[:2], map[string]float64{"a": 1, "b": 3}, false},
+		{"exactly two thirds, rounding aside", scored(scaled, NotApplicable, OK, OK, OK), items, scaled, true},
+		{"an item in play for nobody is left out", scored(even, OK, OK, NotApplicable, NotApplicable), items[:3], even, true},
+		{"an item left out of the scoring does not apply", scored(even, OK, OK), items, even, false},
+		{"no weight at all: covered alike", scored(map[string]float64{}, OK, NotApplicable), items[:2], map[string]float64{}, true},
 	}
 	for _, tc := range tests {
-		if got := Coverage(tc.scored, items, tc.weights); !near(got, tc.want) {
-			t.Errorf("%s: coverage %v, want %v", tc.name, got, tc.want)
+		if got := Covered(tc.scored, tc.inPlay, tc.weights); got != tc.want {
+			t.Errorf("%s: covered %v, want %v", tc.name, got, tc.want)
 		}
+	}
+	units := []Unit{{Items: scored(even, OK, NotApplicable, NotApplicable, OK)}, {Items: scored(even, NotApplicable, NotApplicable, OK, OK)}, {}}
+	if got := InPlay(items, units); len(got) != 3 || got[0].Code != "a" || got[1].Code != "c" || got[2].Code != "d" {
+		t.Errorf("in play %v; want a, c and d, which apply to someone", got)
 	}
 }
 
