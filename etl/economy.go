@@ -3,6 +3,7 @@ package etl
 import (
 	"cmp"
 	"context"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -307,7 +308,7 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	b := e.batch
 	if b.s.dry {
 		if first, ok := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, seenValue{r.line, value}); ok {
-			e.dryDups = append(e.dryDups, dryDup{line: r.line, raw: valueText(value, ind.Unit), why: e.duplicate(first, value, ind.Code, rh.region.Code, period)})
+			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, value, ind.Code, rh.region.Code, period)})
 		}
 	}
 	if b.s.dry && len(b.s.preview) < previewRows {
@@ -351,7 +352,7 @@ func (e *economySink) flush() error {
 		// while reading, they counted in the share that stops a file early, and the preview
 		// refused files the load took.
 		for _, d := range e.dryDups {
-			s.rejectDuplicate(d.line, d.raw, d.why)
+			s.rejectDuplicate(d.line, d.why)
 			s.run.RowsLoaded--
 		}
 		return nil
@@ -374,7 +375,7 @@ func (e *economySink) flush() error {
 		first := seenValue{d.Lines[0], d.Values[0]}
 		for k, line := range d.Lines[1:] {
 			v := d.Values[k+1]
-			s.rejectDuplicate(line, valueText(v, e.indicators[d.Indicator].Unit), e.duplicate(first, v, d.Indicator, d.Region, period))
+			s.rejectDuplicate(line, e.duplicate(first, v, d.Indicator, d.Region, period))
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
@@ -382,36 +383,31 @@ func (e *economySink) flush() error {
 	return err
 }
 
-// duplicate is the reason of a value the file gave already, at line first.
-// duplicate says that a line gives value for a key the line first gave already, and
+// duplicate is the reason of a value given again for a key a line gave first, saying
 // whether the two agree: copies that differ are a question for the sender, as only the
-// first is kept.
+// first is kept. Values are compared in the indicator's unit, to 12 significant digits:
+// "1024.36 万元" and "0.102436 亿元" are one amount, apart by a rounding of the conversion.
 func (e *economySink) duplicate(first seenValue, value float64, indicator, region string, period Period) reasons.Text {
 	name := reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}
 	where := reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s的%[2]s",
 		first.line, name, e.regions.byCode[region].NameZh, region, period.Text()).Text
-	if value == first.value {
+	if math.Abs(value-first.value) <= 1e-12*max(math.Abs(value), math.Abs(first.value)) {
 		return reasons.Text{En: where.En + ", the same value", Zh: where.Zh + "，数值相同"}
 	}
 	unit := e.indicators[indicator].Unit
-	num := func(v float64) reasons.Text {
-		n := strconv.FormatFloat(v, 'f', -1, 64)
-		return reasons.Text{En: valueText(v, unit), Zh: n + unit}
+	amount := func(v float64) reasons.Text {
+		// To 15 significant digits, as the conversion leaves 0.10243599999999999 of 0.102436;
+		// adding 0 makes -0 a 0.
+		n := strconv.FormatFloat(v+0, 'g', 15, 64)
+		return reasons.Text{En: strings.TrimSpace(n + " " + unit), Zh: n + unit}
 	}
-	differs := reasons.New(", as %s (this line %s); the first is kept", "，为%s（本行为%s），保留先出现的值", num(first.value), num(value)).Text
+	differs := reasons.New(", as %s (this line %s); the first is kept", "，为%s（本行为%s），保留先出现的值", amount(first.value), amount(value)).Text
 	return reasons.Text{En: where.En + differs.En, Zh: where.Zh + differs.Zh}
 }
 
-// valueText writes a value as loaded, in the indicator's unit.
-func valueText(v float64, unit string) string {
-	return strings.TrimSpace(strconv.FormatFloat(v, 'f', -1, 64) + " " + unit)
-}
-
-// dryDup is a line a dry run found giving a value again, with the value as its raw text
-// and the reason.
+// dryDup is a line a dry run found giving a value again, with the reason.
 type dryDup struct {
 	line int
-	raw  string
 	why  reasons.Text
 }
 

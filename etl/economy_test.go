@@ -322,11 +322,11 @@ func TestDemoAtStartKeepsACorrectionLoadedSince(t *testing.T) {
 // A dry run (an upload's preview) refuses a value the file gave already, as the load does:
 // the preview said 3 would load and none be refused, and the load then refused the file
 // for its duplicates (a first-time user's finding). Each says whether the copy agrees with
-// the value kept, and gives its own value where the run page showed nothing.
+// the value kept, in the indicator's unit, and gives both where they differ.
 func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
 	_, l := demoCopy(t)
 	ctx := context.Background()
-	path := writeFile(t, "dup.csv", header+"2025,620000,甘肃省,gdp,1,亿元\n2025,620000,甘肃省,gdp,2,亿元\n2025,610000,陕西省,gdp,3,亿元\n2025,620000,甘肃省,gdp,1,亿元\n")
+	path := writeFile(t, "dup.csv", header+"2025,620000,甘肃省,gdp,0.102436,亿元\n2025,620000,甘肃省,gdp,2,亿元\n2025,610000,陕西省,gdp,3,亿元\n2025,620000,甘肃省,gdp,1024.36,万元\n")
 	l.MaxRejectShare = 1
 	dry, err := l.DryRun(ctx, etl.JobEconomy, path, nil)
 	if err != nil {
@@ -340,13 +340,13 @@ func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "loaded %d rejected %d;", rep.Run.RowsLoaded, rep.Run.RowsRejected)
 		for _, r := range rep.Rejects {
-			fmt.Fprintf(&b, " %d %s [%s] %s / %s;", r.Line, r.Code, r.Raw, r.Reason, r.ReasonZh)
+			fmt.Fprintf(&b, " %d %s %s / %s;", r.Line, r.Code, r.Reason, r.ReasonZh)
 		}
 		return b.String()
 	}
-	want := "loaded 2 rejected 2; 3 duplicate [2 亿元] duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025, as 1 亿元 (this line 2 亿元); the first is kept" +
-		" / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，为1亿元（本行为2亿元），保留先出现的值;" +
-		" 5 duplicate [1 亿元] duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025, the same value / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，数值相同;"
+	want := "loaded 2 rejected 2; 3 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025, as 0.102436 亿元 (this line 2 亿元); the first is kept" +
+		" / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，为0.102436亿元（本行为2亿元），保留先出现的值;" +
+		" 5 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025, the same value / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，数值相同;"
 	if got := said(dry); got != want {
 		t.Errorf("the dry run: %s\nwant %s", got, want)
 	}
@@ -373,7 +373,7 @@ func TestDryRunSaysWhereItStoppedLookingForRepeats(t *testing.T) {
 	}
 	var out strings.Builder
 	etl.PrintDryRun(&out, dry)
-	if want := "values from line 4 on were not checked for repeats (the dry run remembers 2 values); the load checks them all"; !strings.Contains(out.String(), want) {
+	if want := "values first given from line 4 on were not remembered (the dry run remembers 2), so repeats of them may have gone unnoticed; the load checks them all"; !strings.Contains(out.String(), want) {
 		t.Errorf("the dry run printed:\n%s\nwant %q", out.String(), want)
 	}
 	etl.RememberKeys(t, 100)

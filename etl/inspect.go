@@ -696,7 +696,7 @@ func PrintDryRun(w io.Writer, rep *Report) {
 		fmt.Fprintf(w, "  line %d: %s %s %s %s = %s %s\n", p.Line, p.Indicator, p.Region, p.RegionZh, p.Period, strconv.FormatFloat(p.Value, 'f', -1, 64), p.Unit)
 	}
 	if rep.UncheckedFrom > 0 {
-		fmt.Fprintf(w, "  values from line %d on were not checked for repeats (the dry run remembers %d values); the load checks them all\n", rep.UncheckedFrom, maxSeenKeys)
+		fmt.Fprintf(w, "  values first given from line %d on were not remembered (the dry run remembers %d), so repeats of them may have gone unnoticed; the load checks them all\n", rep.UncheckedFrom, maxSeenKeys)
 	}
 	for i, rj := range rep.Rejects {
 		if i == 20 {

@@ -25,6 +25,7 @@ var noteEnglish = map[string]string{
 	warehouse.NoteTotalsLeftOut:     `%q rows are totals: left out (totals = "skip"); set totals to a region code to load them as that region`,
 	warehouse.NoteUnitFromFile:      "unit from the file: %s",
 	warehouse.NoteSheetsLeftOut:     "sheets laid out otherwise than %q are left out; inspect them with their own mapping",
+	warehouse.NoteUnchecked:         "values first given from line %s on were not remembered, so repeats of them may have gone unnoticed; the load checks them all",
 }
 
 // String is the note in English, for the CLI.
