@@ -400,3 +400,25 @@ func TestEnglishBriefNamesUnitsInEnglish(t *testing.T) {
 		t.Errorf("the English ledger page's closed tile does not say what closed means in English")
 	}
 }
+
+// The briefing names a city not ranked for want of items beside first and last place: "酒泉
+// 居末位（第13位）" among 14 cities read as a miscount.
+func TestBriefSaysWhoIsNotRanked(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, etltest.SharedDemo(t))
+	for lang, want := range map[string]string{"zh": "嘉峪关市适用项权重合计不足三分之二，不排名", "en": "Jiayuguan not ranked, the items that apply carrying less than two thirds of the weight"} {
+		var b dashboard.Briefing
+		getJSON(t, srv.URL+"/api/brief?period=2025-02&lang="+lang, &b)
+		var said []string
+		for _, sec := range b.Sections {
+			for _, st := range sec.Sentences {
+				if strings.Contains(st.Text, want) && strings.Contains(st.Link, "kind=city") {
+					said = append(said, st.Text)
+				}
+			}
+		}
+		if len(said) != 1 {
+			t.Errorf("the %s briefing of 2025-02 says %q in %d city sentences; want one: %+v", lang, want, len(said), b.Sections)
+		}
+	}
+}

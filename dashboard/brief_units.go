@@ -247,14 +247,18 @@ func (s *Server) briefCampaign(ctx context.Context, d *briefDraft) error {
 	return nil
 }
 
-// scorecardSentences words one kind's scorecard: first and last place, and (unreported)
-// who has no figures that month.
+// scorecardSentences words one kind's scorecard: first and last place, who is not ranked
+// for being scored on too few items (the last place of 13 among 14 cities read as wrong),
+// and (unreported) who has no figures that month.
 func scorecardSentences(sc *warehouse.Scorecard, kind, lang string, unreported bool) []BriefSentence {
-	var ranked, missing []warehouse.UnitScore
+	var ranked, partial, missing []warehouse.UnitScore
 	for _, u := range sc.Units {
-		if u.Reported && u.Rank > 0 {
+		switch {
+		case u.Ranked():
 			ranked = append(ranked, u)
-		} else if !u.Reported {
+		case u.Reported:
+			partial = append(partial, u)
+		default:
 			missing = append(missing, u)
 		}
 	}
@@ -274,6 +278,13 @@ func scorecardSentences(sc *warehouse.Scorecard, kind, lang string, unreported b
 		s.clause(t(lang, "brief_campaign_best"), monthText(s), t(lang, "kind_"+kind), first.Name, score(s, first))
 		if last.Code != first.Code {
 			s.clause(t(lang, "brief_campaign_worst"), last.Name, s.num("rank", last.Code, float64(last.Rank), strconv.Itoa(last.Rank)), score(s, last))
+		}
+		if len(partial) > 0 {
+			names := make([]string, len(partial))
+			for i, u := range partial {
+				names[i] = u.Name
+			}
+			s.clause(t(lang, "brief_campaign_partial"), briefList(names, lang))
 		}
 		out = append(out, s.done())
 	}
