@@ -43,6 +43,7 @@ type Runner struct {
 	// Originals is how long and how much of the files loaded from inboxes and uploads the
 	// warehouse keeps for download; the zero policy keeps none.
 	Originals warehouse.OriginalsPolicy
+	previews  previewCache
 }
 
 // NewRunner returns a runner of the configured jobs, reading fact files with mappings.

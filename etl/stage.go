@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"jinwei/warehouse"
@@ -109,7 +110,7 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
 	keepStaged(dir, id)
-	return r.preview(ctx, job, id, path), nil
+	return r.previews.get(ctx, r.l.wh, job+"/"+id, func() *Staged { return r.preview(ctx, job, id, path) }), nil
 }
 
 // PreviewStaged inspects and dry-runs a staged upload again, as StageUpload did: its
@@ -124,7 +125,49 @@ func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, er
 	} else if err != nil {
 		return nil, fmt.Errorf("preview upload %s: %w", stagedName(id), err)
 	}
-	return r.preview(ctx, job, id, path), nil
+	return r.previews.get(ctx, r.l.wh, job+"/"+id, func() *Staged { return r.preview(ctx, job, id, path) }), nil
+}
+
+// previewCache keeps each staged upload's preview with the data version it was made at:
+// opening it again (in the other language, or later) read and checked the whole file anew,
+// seconds of a core for a large file at every visit. A write to the warehouse since (a
+// regions file, say) makes it anew, as what the file would do may have changed.
+type previewCache struct {
+	mu sync.Mutex
+	m  map[string]cachedPreview
+}
+
+type cachedPreview struct {
+	version uint64
+	st      *Staged
+}
+
+// maxCachedPreviews bounds the cache: uploads wait stagedKeep per job at most, so it is
+// emptied only when many jobs' uploads wait at once.
+const maxCachedPreviews = 64
+
+// get returns key's preview at the current data version, made by build when there is none;
+// the answer is shared, and callers must not modify it. Without a version (the warehouse
+// unreadable) it is made each time.
+func (c *previewCache) get(ctx context.Context, w *warehouse.Warehouse, key string, build func() *Staged) *Staged {
+	v, err := w.DataVersion(ctx)
+	if err != nil {
+		return build()
+	}
+	c.mu.Lock()
+	if p, ok := c.m[key]; ok && p.version == v {
+		c.mu.Unlock()
+		return p.st
+	}
+	c.mu.Unlock()
+	st := build()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedPreviews {
+		c.m = map[string]cachedPreview{}
+	}
+	c.m[key] = cachedPreview{v, st}
+	return st
 }
 
 // errNoLongerWaiting is a staged upload loaded or removed since.

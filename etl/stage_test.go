@@ -673,3 +673,37 @@ func TestARunKeepsOneCopyOfEachReason(t *testing.T) {
 		t.Errorf("the kept reason is %+v", last)
 	}
 }
+
+// A staged upload's preview, opened again (in the other language, or later), is the one
+// made while the data stand still: it read and checked the whole file at every visit. A
+// write to the warehouse since makes it anew, here finding the region it lacked.
+func TestAPreviewIsMadeOncePerDataVersion(t *testing.T) {
+	inbox := t.TempDir()
+	r, _ := runnerFixture(t, []JobConfig{{Name: JobEconomy, Inbox: inbox}, {Name: JobRegions, Inbox: t.TempDir()}})
+	ctx := context.Background()
+	st, err := r.StageUpload(ctx, JobEconomy, "gdp.csv", strings.NewReader("year,region_code,indicator,value\n2025,620000,gdp,1\n2025,629999,gdp,2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.PreviewStaged(ctx, JobEconomy, st.ID)
+	if err != nil || again != st || st.DryRun == nil || st.DryRun.Run.RowsRejected != 1 {
+		t.Fatalf("opened again: %v, the same preview %v, %+v; want the first preview, one value refused", err, again == st, st.DryRun)
+	}
+	if _, err := r.l.LoadReference(ctx, JobRegions, writeRegion(t, "629999,新区,新区,New Area,county,620100\n"), r.home); err != nil {
+		t.Fatal(err)
+	}
+	after, err := r.PreviewStaged(ctx, JobEconomy, st.ID)
+	if err != nil || after == st || after.DryRun.Run.RowsRejected != 0 {
+		t.Errorf("after a region was added: %v, a new preview %v, %d refused; want it made anew with none refused", err, after != st, after.DryRun.Run.RowsRejected)
+	}
+}
+
+// writeRegion writes a regions file of the given rows.
+func writeRegion(t *testing.T, rows string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "regions.csv")
+	if err := os.WriteFile(path, []byte("code,name_zh,short_zh,name_en,level,parent_code\n"+rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
