@@ -16,10 +16,7 @@ import (
 // were.
 func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 	t.Parallel()
-	f := newAuthServer(t, reporters(t, map[string]string{"chengguan": "620102"}))
-	base := f.srv.URL
-	rep, _ := signedInReporter(t, f, "chengguan", "620102")
-	ops, opsCSRF := f.signedIn(t, "ops")
+	base, rep, publish := reporterAndPublisher(t, "chengguan", "620102")
 	// Other counties of Lanzhou, by code and by name.
 	others := []string{"620103", "620104", "620105", "七里河区", "西固区", "安宁区"}
 	standing := func(month string) (dashboard.ReportView, string, string) {
@@ -57,9 +54,7 @@ func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 			t.Errorf("a reporter asking %s: %d %.200s, want 403", u, code, body)
 		}
 	}
-	if code, body := call(t, ops, "POST", base+"/api/admin/campaign/publish?month=2024-05&kind=county", map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
-		t.Fatalf("publish: %d %s", code, body)
-	}
+	publish("county")
 	v, _, page := standing("2024-05")
 	if v.Standing.Published == nil || len(v.Standing.Ranks) < 80 || v.Standing.Own == nil || v.Standing.Own.Rank == 0 {
 		t.Fatalf("after publication: published %v, %d ranks, own %+v", v.Standing.Published, len(v.Standing.Ranks), v.Standing.Own)
@@ -82,10 +77,7 @@ func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 // without a place.
 func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 	t.Parallel()
-	f := newAuthServer(t, reporters(t, map[string]string{"jiayuguan": "620200"}))
-	base := f.srv.URL
-	rep, _ := signedInReporter(t, f, "jiayuguan", "620200")
-	ops, opsCSRF := f.signedIn(t, "ops")
+	base, rep, publish := reporterAndPublisher(t, "jiayuguan", "620200")
 	card := func() string {
 		t.Helper()
 		_, page := call(t, rep, "GET", base+"/report/620200/2024-05", nil, nil)
@@ -94,9 +86,7 @@ func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 	if got := card(); !strings.Contains(got, "不排名：适用项权重合计不足三分之二") {
 		t.Errorf("before publication the score's card reads %q; want it not ranked, and why", got)
 	}
-	if code, body := call(t, ops, "POST", base+"/api/admin/campaign/publish?month=2024-05&kind=city", map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
-		t.Fatalf("publish: %d %s", code, body)
-	}
+	publish("city")
 	if got := card(); !strings.Contains(got, "不排名：适用项权重合计不足三分之二") || strings.Contains(got, "待通报") {
 		t.Errorf("after publication the score's card reads %q; want it not ranked, and why", got)
 	}
@@ -108,6 +98,21 @@ func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 	for _, r := range v.Standing.Ranks {
 		if (r.Unit == "620200") != (r.Rank == 0) {
 			t.Errorf("published %s at %d; want Jiayuguan alone without a place", r.Name, r.Rank)
+		}
+	}
+}
+
+// reporterAndPublisher is a server with user, the reporter of unit, signed in, and a
+// publish that publishes a kind's 2024-05 as ops.
+func reporterAndPublisher(t *testing.T, user, unit string) (base string, rep *http.Client, publish func(kind string)) {
+	t.Helper()
+	f := newAuthServer(t, reporters(t, map[string]string{user: unit}))
+	rep, _ = signedInReporter(t, f, user, unit)
+	ops, opsCSRF := f.signedIn(t, "ops")
+	return f.srv.URL, rep, func(kind string) {
+		t.Helper()
+		if code, body := call(t, ops, "POST", f.srv.URL+"/api/admin/campaign/publish?month=2024-05&kind="+kind, map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
+			t.Fatalf("publish: %d %s", code, body)
 		}
 	}
 }
