@@ -110,11 +110,11 @@ func (r *Runner) StageUpload(ctx context.Context, job, name string, body io.Read
 		return nil, fmt.Errorf("upload %s: %w", base, err)
 	}
 	keepStaged(dir, id)
-	return r.previews.get(ctx, r.l.wh, job+"/"+id, func() *Staged { return r.preview(ctx, job, id, path) }), nil
+	return r.previewCached(ctx, job, id, path), nil
 }
 
-// PreviewStaged inspects and dry-runs a staged upload again, as StageUpload did: its
-// preview in the other language, or opened again later.
+// PreviewStaged is a staged upload's preview as StageUpload made it, made anew when the
+// data changed since: its preview in the other language, or opened again later.
 func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, error) {
 	path, err := r.stagedPath(job, id)
 	if err != nil {
@@ -125,7 +125,13 @@ func (r *Runner) PreviewStaged(ctx context.Context, job, id string) (*Staged, er
 	} else if err != nil {
 		return nil, fmt.Errorf("preview upload %s: %w", stagedName(id), err)
 	}
-	return r.previews.get(ctx, r.l.wh, job+"/"+id, func() *Staged { return r.preview(ctx, job, id, path) }), nil
+	return r.previewCached(ctx, job, id, path), nil
+}
+
+// previewCached is the preview of the staged upload id of job at path (preview), made
+// once per data version.
+func (r *Runner) previewCached(ctx context.Context, job, id, path string) *Staged {
+	return r.previews.get(ctx, r.l.wh, job+"/"+id, func() *Staged { return r.preview(ctx, job, id, path) })
 }
 
 // previewCache keeps each staged upload's preview with the data version it was made at:

@@ -328,9 +328,9 @@ type Unit struct {
 	// Reported is false for a unit with no report this month (未报): it is not ranked.
 	Reported bool
 	// Partial is true for a reported unit whose applicable items carry less than
-	// MinCoverage of the weight in play (Covered) (counts per resident of a unit whose population is not
-	// loaded, say): its score rests on too few items to stand beside the others', so it
-	// is not ranked either.
+	// MinCoverage of the weight in play (see Covered; counts per resident of a unit whose
+	// population is not loaded, say): its score rests on too few items to stand beside the
+	// others', so it is not ranked either.
 	Partial    bool
 	Items      []ItemScore
 	Dimensions map[string]float64
@@ -411,7 +411,8 @@ func Covered(scored []ItemScore, inPlay []Item, weights map[string]float64) bool
 	return total <= 0 || applies >= MinCoverage*total*(1-1e-9)
 }
 
-// InPlay are the items that apply to at least one of the units' scored months.
+// InPlay are the items that apply to at least one of the scored units (are not
+// NotApplicable for it).
 func InPlay(items []Item, units []Unit) []Item {
 	var out []Item
 	for _, it := range items {
