@@ -154,7 +154,8 @@ const maxCachedPreviews = 64
 
 // get returns key's preview at the current data version, made by build when there is none;
 // the answer is shared, and callers must not modify it. Without a version (the warehouse
-// unreadable) it is made each time.
+// unreadable) it is made each time; one cut short by its request's end (a browser or proxy
+// giving up on a large file) is not kept, or reopening it showed the half-read preview.
 func (c *previewCache) get(ctx context.Context, w *warehouse.Warehouse, key string, build func() *Staged) *Staged {
 	v, err := w.DataVersion(ctx)
 	if err != nil {
@@ -167,6 +168,9 @@ func (c *previewCache) get(ctx context.Context, w *warehouse.Warehouse, key stri
 	}
 	c.mu.Unlock()
 	st := build()
+	if ctx.Err() != nil {
+		return st
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= maxCachedPreviews {

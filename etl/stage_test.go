@@ -707,3 +707,18 @@ func writeRegion(t *testing.T, rows string) string {
 	}
 	return path
 }
+
+// A preview cut short by its request's end is not kept: reopened, the half-read preview
+// ("context canceled", half the counts) came back until the data changed.
+func TestACutShortPreviewIsMadeAgain(t *testing.T) {
+	_, w := runnerFixture(t, nil)
+	var c previewCache
+	built := 0
+	cut, cancel := context.WithCancel(context.Background())
+	c.get(cut, w, "economy/x", func() *Staged { built++; cancel(); return &Staged{} })
+	first := c.get(context.Background(), w, "economy/x", func() *Staged { built++; return &Staged{} })
+	again := c.get(context.Background(), w, "economy/x", func() *Staged { built++; return &Staged{} })
+	if built != 2 || again != first {
+		t.Errorf("made %d times, the second kept %v; want the cut-short one made again, then kept", built, again == first)
+	}
+}
