@@ -149,7 +149,9 @@ func (s *Server) adminRunJob(c echo.Context) error {
 	if s.jobs == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "no ETL jobs are configured")
 	}
-	results, err := s.jobs.RunJob(startedBy(c, warehouse.StartedByRunNow), c.Param("job"))
+	ctx, done := startedBy(c, warehouse.StartedByRunNow)
+	defer done()
+	results, err := s.jobs.RunJob(ctx, c.Param("job"))
 	if err != nil && len(results) == 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
@@ -182,7 +184,9 @@ func (s *Server) adminUpload(c echo.Context) error {
 	if name == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "name the uploaded file (?name=…)")
 	}
-	res, err := s.jobs.Upload(startedBy(c, warehouse.StartedByUpload), c.Param("job"), name, body)
+	ctx, done := startedBy(c, warehouse.StartedByUpload)
+	defer done()
+	res, err := s.jobs.Upload(ctx, c.Param("job"), name, body)
 	if err != nil && res.Run.ID == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}

@@ -88,9 +88,11 @@ func (s *Server) auditAdmin(c echo.Context, what string, err error) error {
 	return s.auditStep(c, warehouse.AuditAdmin, what, err)
 }
 
-// startedBy marks a load started from a page by its user: "upload:alice".
-func startedBy(c echo.Context, how string) context.Context {
-	return warehouse.WithStartedBy(c.Request().Context(), how+":"+currentSession(c).User)
+// startedBy is the context of a load started from a page or the API by its user, marked
+// "upload:alice": it outlives the client (outlivingClient); done ends it.
+func startedBy(c echo.Context, how string) (ctx context.Context, done func()) {
+	ctx, done = outlivingClient(c.Request().Context())
+	return warehouse.WithStartedBy(ctx, how+":"+currentSession(c).User), done
 }
 
 // --- loads ---
@@ -388,7 +390,9 @@ func (s *Server) runNow(c echo.Context) error {
 		return err
 	}
 	job := c.Param("job")
-	results, runErr := oj.RunJob(startedBy(c, warehouse.StartedByRunNow), job)
+	ctx, done := startedBy(c, warehouse.StartedByRunNow)
+	defer done()
+	results, runErr := oj.RunJob(ctx, job)
 	if err := s.auditAdmin(c, "run job "+job, runErr); err != nil {
 		return err
 	}
@@ -542,8 +546,10 @@ func (s *Server) uploadLoad(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
+	ctx, done := startedBy(c, warehouse.StartedByUpload)
+	defer done()
 	for _, id := range form["staged"] {
-		res, err := oj.LoadStaged(startedBy(c, warehouse.StartedByUpload), v.Job, id)
+		res, err := oj.LoadStaged(ctx, v.Job, id)
 		// A load the loader refused comes back as its failed run, the error beside it: the
 		// audit log wrote it down as a success.
 		failed := err

@@ -49,10 +49,28 @@ func DefaultTimeouts() Timeouts {
 }
 
 // NewHTTPServer is the http.Server for the dashboard app, with its deadlines and header
-// limit; base is every request's parent context.
+// limit; base is every request's parent context, which its shutdown ends.
 func NewHTTPServer(app http.Handler, t Timeouts, base context.Context) *http.Server {
+	withLife := context.WithValue(base, lifeKey{}, base)
 	return &http.Server{Handler: app, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
-		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes, BaseContext: func(net.Listener) context.Context { return base }}
+		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes, BaseContext: func(net.Listener) context.Context { return withLife }}
+}
+
+// lifeKey holds, in every request's context, the server's base context.
+type lifeKey struct{}
+
+// outlivingClient is a request's context, its values kept, ended by the server's base
+// context (its shutdown) instead of by the client going: a load confirmed in a browser
+// ran in its request, and a proxy giving up after a minute failed it halfway, leaving the
+// file in the inbox for the next scheduled run. done releases it.
+func outlivingClient(req context.Context) (ctx context.Context, done func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(req))
+	life, ok := req.Value(lifeKey{}).(context.Context)
+	if !ok {
+		return ctx, cancel
+	}
+	stop := context.AfterFunc(life, cancel)
+	return ctx, func() { stop(); cancel() }
 }
 
 // routeLimit is what one route's body may be beyond the defaults: larger, or multipart.
