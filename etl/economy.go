@@ -306,12 +306,15 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 		e.coverage[k], e.lastCover = true, k
 	}
 	b := e.batch
+	repeated := false
 	if b.s.dry {
 		if first, ok := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, seenValue{r.line, value}); ok {
 			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, value, ind.Code, rh.region.Code, period)})
+			repeated = true
 		}
 	}
-	if b.s.dry && len(b.s.preview) < previewRows {
+	// A value refused as a repeat is no row the load would write.
+	if b.s.dry && !repeated && len(b.s.preview) < previewRows {
 		b.s.preview = append(b.s.preview, PreviewRow{Line: r.line, Indicator: ind.Code, Region: rh.region.Code, RegionZh: rh.region.NameZh,
 			Period: period, Value: value, Unit: ind.Unit})
 	}
@@ -389,8 +392,9 @@ func (e *economySink) flush() error {
 // "1024.36 万元" and "0.102436 亿元" are one amount, apart by a rounding of the conversion.
 func (e *economySink) duplicate(first seenValue, value float64, indicator, region string, period Period) reasons.Text {
 	name := reasons.Text{En: indicator, Zh: cmp.Or(e.indicators[indicator].NameZh, indicator)}
+	r := e.regions.byCode[region]
 	where := reasons.New("duplicate: line %d already gives %s for %s (%s) in %s", "重复：第 %[1]d 行已给出%[3]s（%[4]s）%[5]s的%[2]s",
-		first.line, name, e.regions.byCode[region].NameZh, region, period.Text()).Text
+		first.line, name, reasons.Text{En: cmp.Or(r.NameEn, r.NameZh), Zh: r.NameZh}, region, period.Text()).Text
 	if math.Abs(value-first.value) <= 1e-12*max(math.Abs(value), math.Abs(first.value)) {
 		return reasons.Text{En: where.En + ", the same value", Zh: where.Zh + "，数值相同"}
 	}

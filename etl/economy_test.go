@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,7 +83,7 @@ func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
 		4:  `unknown indicator "gdp_fake"`,
 		5:  `"abc" is not a number`,
 		6:  "no period",
-		7:  "duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025",
+		7:  "duplicate: line 2 already gives gdp for Gansu (620000) in 2025",
 		10: "row has 2 fields, the header has 6",
 		11: `unit "%" cannot be converted to the indicator's unit "亿元"`,
 		12: `unknown region "<script>alert(1)</script>"`,
@@ -344,11 +345,19 @@ func TestDryRunFindsDuplicatesAsTheLoadDoes(t *testing.T) {
 		}
 		return b.String()
 	}
-	want := "loaded 2 rejected 2; 3 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025, as 0.102436 亿元 (this line 2 亿元); the first is kept" +
+	want := "loaded 2 rejected 2; 3 duplicate duplicate: line 2 already gives gdp for Gansu (620000) in 2025, as 0.102436 亿元 (this line 2 亿元); the first is kept" +
 		" / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，为0.102436亿元（本行为2亿元），保留先出现的值;" +
-		" 5 duplicate duplicate: line 2 already gives gdp for 甘肃省 (620000) in 2025, the same value / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，数值相同;"
+		" 5 duplicate duplicate: line 2 already gives gdp for Gansu (620000) in 2025, the same value / 重复：第 2 行已给出甘肃省（620000）2025年的地区生产总值，数值相同;"
 	if got := said(dry); got != want {
 		t.Errorf("the dry run: %s\nwant %s", got, want)
+	}
+	// The preview's rows are those the load would write, not the repeats it refuses.
+	var lines []int
+	for _, p := range dry.Preview {
+		lines = append(lines, p.Line)
+	}
+	if !slices.Equal(lines, []int{2, 4}) {
+		t.Errorf("the preview lists lines %v to load; want 2 and 4", lines)
 	}
 	if got := said(load); got != want {
 		t.Errorf("the load: %s\nwant %s", got, want)
