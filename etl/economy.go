@@ -309,7 +309,8 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	repeated := false
 	if b.s.dry {
 		if first, ok := e.seenBefore(seenKey{e.lastIndicator.no, rh.no, pc.no}, seenValue{r.line, value}); ok {
-			e.dryDups = append(e.dryDups, dryDup{line: r.line, why: e.duplicate(first, value, ind.Code, rh.region.Code, period)})
+			e.dryDups = append(e.dryDups, dryDup{line: r.line, location: cellLocation(r.sheet, r.column(eValue, true), r.line),
+				why: e.duplicate(first, value, ind.Code, rh.region.Code, period)})
 			repeated = true
 		}
 	}
@@ -355,7 +356,7 @@ func (e *economySink) flush() error {
 		// while reading, they counted in the share that stops a file early, and the preview
 		// refused files the load took.
 		for _, d := range e.dryDups {
-			s.rejectDuplicate(d.line, d.why)
+			s.rejectDuplicate(d.line, d.location, d.why)
 			s.run.RowsLoaded--
 		}
 		return nil
@@ -378,7 +379,7 @@ func (e *economySink) flush() error {
 		first := seenValue{d.Lines[0], d.Values[0]}
 		for k, line := range d.Lines[1:] {
 			v := d.Values[k+1]
-			s.rejectDuplicate(line, e.duplicate(first, v, d.Indicator, d.Region, period))
+			s.rejectDuplicate(line, cellLocation(d.Sheets[k+1], uint16(d.Cols[k+1]), line), e.duplicate(first, v, d.Indicator, d.Region, period))
 		}
 	}
 	removed, err := s.wh.DeleteRunDuplicates(s.ctx, s.run.ID, dups)
@@ -409,10 +410,12 @@ func (e *economySink) duplicate(first seenValue, value float64, indicator, regio
 	return reasons.Text{En: where.En + differs.En, Zh: where.Zh + differs.Zh}
 }
 
-// dryDup is a line a dry run found giving a value again, with the reason.
+// dryDup is a line a dry run found giving a value again, with its cell in a workbook and
+// the reason.
 type dryDup struct {
-	line int
-	why  reasons.Text
+	line     int
+	location string
+	why      reasons.Text
 }
 
 // seenValue is the line that gave a key first, and its value.

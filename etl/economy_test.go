@@ -413,12 +413,18 @@ func TestDuplicatesOnOneLineKeepOneCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.MaxRejectShare = 1
+	// The refused copy says its sheet and cell, in the preview as in the load: "第 2 行"
+	// alone did not say which sheet's.
+	dry, err := l.DryRun(ctx, etl.JobEconomy, path, nil)
+	if err != nil || len(dry.Rejects) != 1 || dry.Rejects[0].Location != "Sheet2!D2" {
+		t.Errorf("the preview refuses %+v (%v); want Sheet2!D2", dry.Rejects, err)
+	}
 	rep, err := l.LoadEconomy(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Run.RowsLoaded != 1 || rep.Run.RowsRejected != 1 {
-		t.Errorf("loaded %d, rejected %d; want one kept and one refused as a duplicate", rep.Run.RowsLoaded, rep.Run.RowsRejected)
+	if rep.Run.RowsLoaded != 1 || rep.Run.RowsRejected != 1 || rep.Rejects[0].Location != "Sheet2!D2" {
+		t.Errorf("loaded %d, rejected %d at %q; want one kept and one refused as a duplicate at Sheet2!D2", rep.Run.RowsLoaded, rep.Run.RowsRejected, rep.Rejects[0].Location)
 	}
 	if n := visible(t, w, "gdp", 2025); n != 1 {
 		t.Errorf("%d values visible for 2025, want the one kept", n)

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"jinwei/warehouse"
 	"jinwei/warehouse/reasons"
 )
 
@@ -221,11 +222,18 @@ func checkControl(r fieldRow) *fieldProblem {
 	return nil
 }
 
-func sheetLocation(sheet string, line int) string {
-	if sheet == "" {
+func sheetLocation(sheet string, line int) string { return cellLocation(sheet, 0, line) }
+
+// cellLocation is a line's cell in a sheet, col counted from 1 (0: the line as a whole);
+// "" in a text file.
+func cellLocation(sheet string, col uint16, line int) string {
+	switch {
+	case sheet == "":
 		return ""
+	case col == 0:
+		return fmt.Sprintf("%s!%d", sheet, line)
 	}
-	return fmt.Sprintf("%s!%d", sheet, line)
+	return fmt.Sprintf("%s!%s%d", sheet, warehouse.ColumnLetters(int(col)-1), line)
 }
 
 // fingerprint changes when the mapping does, so a file reloaded under a changed mapping is

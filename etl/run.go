@@ -162,8 +162,8 @@ func (s *runState) insert(table string, rec arrow.RecordBatch) error {
 }
 
 // rejectDuplicate records a row found to repeat an earlier one after it was inserted.
-func (s *runState) rejectDuplicate(line int, reason reasons.Text) {
-	s.reject(line, "", "", "", reason)
+func (s *runState) rejectDuplicate(line int, location string, reason reasons.Text) {
+	s.reject(line, "", location, "", reason)
 }
 
 // reject records a rejected row; field names the field at fault ("" for the whole row),

@@ -5,13 +5,15 @@ import (
 	"fmt"
 )
 
-// Duplicate is a value one run inserted more than once, with the source lines and the
+// Duplicate is a value one run inserted more than once, with the source cells and the
 // value each gave (in the indicator's unit), the kept first.
 type Duplicate struct {
 	Indicator, Region string
 	PeriodKind        string // year, quarter, month, ytd
 	Year, PeriodNo    int
 	Lines             []int
+	Sheets            []string
+	Cols              []int // from 1; 0 where the line is the value's place
 	Values            []float64
 }
 
@@ -29,7 +31,7 @@ func (w *Warehouse) RunDuplicates(ctx context.Context, runID string) ([]Duplicat
 	var out []Duplicate
 	err = res.each(func(rr *rowReader) {
 		out = append(out, Duplicate{Indicator: rr.str("indicator_code"), Region: rr.str("region_code"),
-			PeriodKind: rr.str("period_kind"), Year: rr.int("year"), PeriodNo: rr.int("period_no"), Lines: rr.ints("lines"), Values: rr.floats("vals")})
+			PeriodKind: rr.str("period_kind"), Year: rr.int("year"), PeriodNo: rr.int("period_no"), Lines: rr.ints("lines"), Sheets: rr.strings("sheets"), Cols: rr.ints("cols"), Values: rr.floats("vals")})
 	})
 	return out, err
 }
