@@ -449,6 +449,11 @@ func TestRunPageGroupsSearchesAndExportsRejects(t *testing.T) {
 	if got, _ := pages(t, c, f.srv.URL, run+"?q="+url.QueryEscape("火星12"), rejectLine); len(got) != 11 {
 		t.Errorf("search 火星12: %d rejects, want 11 (火星12, 火星120–129)", len(got))
 	}
+	// A search that finds nothing says so, not that the load rejected nothing (a red-team
+	// finding: "本次载入没有拒收行" under a header of 152 rejected).
+	if b := body(t, c, f.srv.URL+run+"?q=nomatchzz"); !strings.Contains(b, `id="no-match">没有符合条件的拒收行`) || strings.Contains(b, "本次载入没有拒收行") {
+		t.Errorf("a search finding nothing reads: %s", between(b, `<table id="rejects">`, "</table>"))
+	}
 	res, err := c.Get(f.srv.URL + run + "/rejects?format=csv&code=bad_value")
 	if err != nil {
 		t.Fatal(err)
