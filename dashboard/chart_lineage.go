@@ -6,8 +6,15 @@ import "net/url"
 // number it draws: app.js opens it on a click and names it in the tooltip, so a number in
 // a chart leads to its source as a table row does. An empty address leaves the datum as it
 // was (no value, or a figure made of many, such as a median or a city's total).
+//
+// A go-echarts option is made plain first; a plain one is linked in place, so that linking
+// each of a chart's series in turn does not encode the whole chart again for every one (the
+// rank history of 31 provinces spent 0.15 s doing so on each ranking page).
 func linkSeries(option map[string]any, series int, links []string) map[string]any {
-	o := plainOption(option)
+	o := option
+	if _, plain := o["series"].([]any); !plain {
+		o = plainOption(o)
+	}
 	list, _ := o["series"].([]any)
 	if series < 0 || series >= len(list) {
 		return o

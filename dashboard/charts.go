@@ -257,11 +257,10 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(e.z > 1)}),
 			charts.WithEmphasisOpts(opts.Emphasis{Focus: "series"}))
 	}
-	option := optionOf(line)
+	option := plainOption(optionOf(line))
 	for i, r := range tr.Regions {
 		option = linkSeries(option, i, rankLinks(tr.Indicator.Code, r.Code, tr.Years, r.Ranks, lang))
 	}
-	option = plainOption(option)
 	rankAxis(option, len(tr.Group.Members))
 	series, _ := option["series"].([]any)
 	for i, sr := range series {
