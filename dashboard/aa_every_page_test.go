@@ -61,7 +61,18 @@ func TestEveryPageInBrowser(t *testing.T) {
 			}
 			wg.Wait()
 		}()
-		// The longest first, so that the last to start are short.
+		// The longest first, so that the last to start are short. The rotation waits its
+		// ten seconds beside the other parts.
+		part(t, "wall-rotate", func(t *testing.T, s *session) {
+			s.setViewport(t, wall)
+			// With rotate, a wall moves on to the next page by itself, keeping its settings.
+			// Asked to rotate every second, it stays the least, 10 s, on a page.
+			s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=1&lang=en")
+			if got := s.eval(t, `document.body.getAttribute('data-rotate')`); got != "10" {
+				t.Errorf("rotate=1 shows each page for %s s; want at least 10", got)
+			}
+			waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
+		})
 		for _, lang := range []string{"zh", "en"} {
 			part(t, "demo-"+lang, func(t *testing.T, s *session) { s.lookDemo(t, srv.demo.URL, lang) })
 		}
@@ -102,13 +113,6 @@ func TestEveryPageInBrowser(t *testing.T) {
 		s.eval(t, `window.drawnBefore = 'yes'`)
 		etltest.LoadCSV(t, srv.w, "regions", "again.csv", "code,name_zh,short_zh,name_en,level,parent_code\n620000,甘肃省,甘肃,Gansu,province,100000\n")
 		waitFor(t, s, `String(window.drawnBefore !== 'yes' && document.readyState === 'complete')`, "the wall screen to redraw after the data changed")
-		// With rotate, it moves on to the next page by itself, keeping its settings.
-		// Asked to rotate every second, it stays the least, 10 s, on a page.
-		s.load(t, srv.demo.URL+"/ranking?screen=wall&rotate=1&lang=en")
-		if got := s.eval(t, `document.body.getAttribute('data-rotate')`); got != "10" {
-			t.Errorf("rotate=1 shows each page for %s s; want at least 10", got)
-		}
-		waitFor(t, s, `String(location.pathname === '/counties' && location.search.indexOf('screen=wall') >= 0 && document.documentElement.lang === 'en')`, "the wall screen to rotate to the counties")
 		s.check(t, srv.demo.URL)
 	})
 }
