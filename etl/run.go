@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -258,11 +260,28 @@ func (s *runState) rejectShareError(limit float64) error {
 		if first.Location != "" {
 			at = reasons.New("line %d %v", "第 %d 行 %v", first.Line, warehouse.LocationText(first.Location))
 		}
-		return reasons.New("%w: %d of the %d values with a number rejected (%.0f%%), more than the allowed %.0f%%; the first: %v: %v",
-			"%w：%[3]d 条中有 %[2]d 条被拒收（%.0[4]f%%），超过允许的 %.0[5]f%%；第一条：%[6]v：%[7]v",
-			errFileRejected, s.run.RowsRejected, held, share*100, limit*100, at, reasons.Text{En: first.Reason, Zh: first.ReasonZh})
+		above, allowed := percentsApart(share, limit)
+		return reasons.New("%w: %d of the %d values with a number rejected (%s%%), more than the allowed %s%%; the first: %v: %v",
+			"%w：%[3]d 条中有 %[2]d 条被拒收（%[4]s%%），超过允许的 %[5]s%%；第一条：%[6]v：%[7]v",
+			errFileRejected, s.run.RowsRejected, held, above, allowed, at, reasons.Text{En: first.Reason, Zh: first.ReasonZh})
 	}
 	return nil
+}
+
+// percentsApart writes a share above its limit, and the limit, as percentages with as few
+// decimals as tell them apart: 41 of 204 rejected against 20 % read "(20%), more than the
+// allowed 20%".
+func percentsApart(share, limit float64) (above, allowed string) {
+	// A limit of 0.07 is 7.000000000000001 per cent in floating point.
+	limitPct := math.Round(limit*100*1e4) / 1e4
+	allowed = strconv.FormatFloat(limitPct, 'f', -1, 64)
+	for d := 0; d < 6; d++ {
+		above = strconv.FormatFloat(share*100, 'f', d, 64)
+		if shown, _ := strconv.ParseFloat(above, 64); shown > limitPct {
+			return above, allowed
+		}
+	}
+	return strconv.FormatFloat(share*100, 'f', -1, 64), allowed
 }
 
 // progress reports a running run's counts, a few times a second at most.
