@@ -123,6 +123,8 @@ func checkValues(fields []ReportField, values map[string]string, defs []warehous
 			f.Error = t(lang, "report_not_whole")
 		case errors.Is(err, rules.ErrTooLarge):
 			f.Error = t(lang, "report_too_large")
+		case errors.Is(err, rules.ErrTiny):
+			f.Error = t(lang, "report_too_small")
 		case err != nil:
 			f.Error = t(lang, "report_not_number")
 		default:

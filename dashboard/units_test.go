@@ -121,10 +121,11 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 	delete(bad, "problems_found:3")
 	bad["problems_rectified:2"] = "2.5"
 	bad["enterprise_visits"] = "1e300"
+	bad["tasks_on_time"] = "1e-12"
 	code, body := call(t, a, "POST", urlA+"/submit", map[string]string{"X-CSRF-Token": csrfA}, dashboard.ReportRequest{Values: bad})
 	var res dashboard.ReportResult
 	_ = json.Unmarshal([]byte(body), &res)
-	if code != http.StatusUnprocessableEntity || len(res.Errors) != 6 || res.Errors["study_sessions"] != "请填写数字" || res.Errors["training_hours"] != "不能为负数" ||
+	if code != http.StatusUnprocessableEntity || len(res.Errors) != 7 || res.Errors["tasks_on_time"] != "数值过小：不为零时至少为 0.000000001" || res.Errors["study_sessions"] != "请填写数字" || res.Errors["training_hours"] != "不能为负数" ||
 		res.Errors["problems_rectified:2"] != "请填写整数：此项计数" || res.Errors["enterprise_visits"] != "数值过大：任何单位单月都不会超过1000万" ||
 		res.Errors["problems_found:3"] != "必填" || res.Errors["tasks_assigned"] == "" || strings.Contains(body, "<script>") {
 		t.Fatalf("hostile submission: %d %s", code, body)

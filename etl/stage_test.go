@@ -27,7 +27,9 @@ const badRows = "时期,地区,指标,数值,单位\n" +
 	"2019,陕西,gdp,一千,亿元\n" + // 5 not a number
 	"2099,宁夏,gdp,1,亿元\n" + // 6 future
 	"2019,青海,nonsense,1,亿元\n" + // 7 unknown indicator
-	"2019,甘肃,gdp,2,亿元\n" // 8 duplicate of 2
+	"2019,甘肃,gdp,2,亿元\n" + // 8 duplicate of 2
+	"2019,四川,gdp,1e300,亿元\n" + // 9 past any statistic
+	"2019,云南,gdp,1e-320,亿元\n" // 10 nearer zero than any statistic, not zero
 
 // Every reject carries a code of the one vocabulary beside its text, in the report and in
 // the warehouse, and a run says it came from an upload.
@@ -39,10 +41,14 @@ func TestRejectsCarryReasonCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int]string{3: "unknown_region", 4: "unknown_region", 5: "bad_value", 6: "future_period", 7: "unknown_indicator", 8: ReasonDuplicate}
+	want := map[int]string{3: "unknown_region", 4: "unknown_region", 5: "bad_value", 6: "future_period", 7: "unknown_indicator", 8: ReasonDuplicate, 9: "bad_value", 10: "bad_value"}
 	got := map[int]string{}
 	for _, rj := range rep.Rejects {
 		got[rj.Line] = rj.Code
+		// 1e300 and 1e-320 were loaded, and the preview printed each as hundreds of digits.
+		if why := map[int]string{9: "too large to be a statistic", 10: "too small to be a statistic"}[rj.Line]; why != "" && !strings.Contains(rj.Reason, why) {
+			t.Errorf("line %d: %q; want it %s", rj.Line, rj.Reason, why)
+		}
 	}
 	for line, code := range want {
 		if got[line] != code {
@@ -57,8 +63,8 @@ func TestRejectsCarryReasonCodes(t *testing.T) {
 		t.Fatalf("stored unknown_region rejects %+v, %v; want lines 3 and 4", stored, err)
 	}
 	reasons, err := w.RejectReasons(ctx, rep.Run.ID)
-	if err != nil || len(reasons) == 0 || reasons[0].Code != "unknown_region" || reasons[0].Count != 2 {
-		t.Fatalf("reasons %+v, %v; want unknown_region ×2 first", reasons, err)
+	if err != nil || len(reasons) < 2 || reasons[0].Code != "bad_value" || reasons[0].Count != 3 || reasons[1].Code != "unknown_region" || reasons[1].Count != 2 {
+		t.Fatalf("reasons %+v, %v; want bad_value ×3, then unknown_region ×2", reasons, err)
 	}
 	runs, _, err := w.Loads(ctx, warehouse.LoadsQuery{RunID: rep.Run.ID, Limit: 1})
 	if err != nil || len(runs) != 1 || runs[0].StartedBy != warehouse.StartedByUpload {
@@ -720,5 +726,28 @@ func TestACutShortPreviewIsMadeAgain(t *testing.T) {
 	again := c.get(context.Background(), w, "economy/x", func() *Staged { built++; return &Staged{} })
 	if built != 2 || again != first {
 		t.Errorf("made %d times, the second kept %v; want the cut-short one made again, then kept", built, again == first)
+	}
+}
+
+// A refusal's share of rejects read "(20%), more than the allowed 20%" for 41 of 204 (a
+// red-team finding): the share is written with the decimals that tell it from the limit.
+func TestARejectShareJustOverItsLimitSaysByHowMuch(t *testing.T) {
+	for _, tc := range []struct {
+		rejected, held int
+		limit          float64
+		want, wantZh   string
+	}{
+		{41, 204, 0.2, "41 of the 204 values with a number rejected (20.1%), more than the allowed 20%", "204 条中有 41 条被拒收（20.1%），超过允许的 20%"},
+		{1, 2, 0.2, "(50%), more than the allowed 20%", "（50%），超过允许的 20%"},
+		{1, 2, 0, "(50%), more than the allowed 0%", "（50%），超过允许的 0%"},
+		{70_001, 1_000_000, 0.07, "(7.0001%), more than the allowed 7%", "（7.0001%），超过允许的 7%"},
+		{1, 3, 0.125, "(33%), more than the allowed 12.5%", "（33%），超过允许的 12.5%"},
+	} {
+		s := &runState{run: &warehouse.Run{RowsRead: tc.held, RowsRejected: tc.rejected}}
+		s.rejects = []warehouse.Reject{{Line: 2, Reason: "bad", ReasonZh: "坏"}}
+		err := s.rejectShareError(tc.limit)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(reasons.Of(err).Zh, tc.wantZh) {
+			t.Errorf("%d of %d against %v: %v (%s); want %q, %q", tc.rejected, tc.held, tc.limit, err, reasons.Of(err).Zh, tc.want, tc.wantZh)
+		}
 	}
 }

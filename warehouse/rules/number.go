@@ -17,9 +17,19 @@ var ErrMissing = reasons.New("no value", "没有数值")
 // ErrNotNumber is text that reads as no number, or as no finite one.
 var ErrNotNumber = reasons.New("not a number", "不是数字")
 
-// ErrHuge is a number past any statistic (beyond ±1e300, or past what a float holds): it
-// is no number a table means, so it is ErrNotNumber too, but a form can say "too large".
-var ErrHuge = reasons.New("%w: too large to be a statistic", "%w：数值过大，不可能是统计数", ErrNotNumber)
+// ErrHuge is a number past any statistic (beyond ±MaxStatistic): it is no number a table
+// means, so it is ErrNotNumber too, but a form can say "too large".
+var ErrHuge = reasons.New("%w: too large to be a statistic (more than 10^15)", "%w：数值过大（超过 10^15），不可能是统计数", ErrNotNumber)
+
+// ErrTiny is a number nearer zero than any statistic without being zero (under
+// MinStatistic): no number a table means either.
+var ErrTiny = reasons.New("%w: too small to be a statistic (not zero, yet under 10^-9)", "%w：数值过小（不为零而小于 10^-9），不可能是统计数", ErrNotNumber)
+
+// MaxStatistic and MinStatistic bound a statistic's size in any unit tables use: China's
+// GDP in 元 is 1.3e14, and no table prints a billionth. A number past them is a slip, a
+// wrong column or a hostile file (1e300 and 1e-320 were accepted and printed in full, as
+// hundreds of digits, in an upload's preview).
+const MaxStatistic, MinStatistic = 1e15, 1e-9
 
 // missingMarks are what statistics tables print for "no data".
 var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": true, "--": true, "…": true, "...": true, "……": true, "NA": true, "N/A": true, "null": true, "NULL": true,
@@ -28,10 +38,11 @@ var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": t
 
 // ParseNumber reads a number as statistics offices write it: full-width digits and signs,
 // thousands separators, surrounding spaces. A missing mark returns ErrMissing; a number
-// past ±1e300 returns ErrHuge with ±Inf, its sign.
+// past ±MaxStatistic returns ErrHuge with ±Inf, its sign; one not zero but nearer zero
+// than MinStatistic, ErrTiny.
 func ParseNumber(s string) (float64, error) {
 	if plainNumber(s) {
-		if v, err := strconv.ParseFloat(s, 64); err == nil && v <= 1e300 && v >= -1e300 {
+		if v, err := strconv.ParseFloat(s, 64); err == nil && statistic(v) {
 			return v, nil
 		}
 	}
@@ -59,10 +70,19 @@ func ParseNumber(s string) (float64, error) {
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, reasons.New("%q is %w", "%q %w", s, ErrNotNumber)
 	}
-	if v > 1e300 || v < -1e300 {
+	switch {
+	case statistic(v):
+		return v, nil
+	case math.Abs(v) > MaxStatistic:
 		return math.Copysign(math.Inf(1), v), reasons.New("%q is %w", "%q %w", s, ErrHuge)
 	}
-	return v, nil
+	return 0, reasons.New("%q is %w", "%q %w", s, ErrTiny)
+}
+
+// statistic says whether v is within the bounds of a statistic.
+func statistic(v float64) bool {
+	a := math.Abs(v)
+	return a <= MaxStatistic && (a == 0 || a >= MinStatistic)
 }
 
 // CutPercent takes a trailing percent sign (% or ％, spaces around it allowed) off a number

@@ -46,10 +46,23 @@ func TestCampaignValueRules(t *testing.T) {
 			t.Errorf("Value(%q) in %s: %v, want %v", tc.text, tc.unit, err, tc.want)
 		}
 	}
-	// ParseNumber's own bound holds however a huge number is written, plain digits too.
-	for _, text := range []string{"1" + strings.Repeat("0", 301), "1e301", "-" + strings.Repeat("9", 302)} {
-		if _, err := rules.ParseNumber(text); !errors.Is(err, rules.ErrHuge) {
-			t.Errorf("ParseNumber(%.12q…): %v, want %v", text, err, rules.ErrHuge)
+	// ParseNumber's own bounds hold however a number past them is written, plain digits too:
+	// 1e300 and 1e-320 were read, and an upload's preview printed each as hundreds of digits.
+	for _, tc := range []struct {
+		text string
+		want error
+	}{
+		{"1" + strings.Repeat("0", 301), rules.ErrHuge}, {"1e301", rules.ErrHuge}, {"-" + strings.Repeat("9", 302), rules.ErrHuge},
+		{"1e300", rules.ErrHuge}, {"1000000000000001", rules.ErrHuge}, {"-2e15", rules.ErrHuge}, {"１，０００，０００，０００，０００，００１", rules.ErrHuge},
+		{"1e-320", rules.ErrTiny}, {"0.0000000001", rules.ErrTiny}, {"-9.9e-10", rules.ErrTiny},
+		{"1e15", nil}, {"-1000000000000000", nil}, {"130000000000000", nil}, {"1e-9", nil}, {"0.000000001", nil}, {"0", nil}, {"-0.0", nil},
+	} {
+		_, err := rules.ParseNumber(tc.text)
+		if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+			t.Errorf("ParseNumber(%.24q…): %v, want %v", tc.text, err, tc.want)
+		}
+		if tc.want != nil && !errors.Is(err, rules.ErrNotNumber) {
+			t.Errorf("ParseNumber(%.24q…): %v is not ErrNotNumber", tc.text, err)
 		}
 	}
 	if v, err := rules.Value("-0", "x", "个"); err != nil || math.Signbit(v) {
