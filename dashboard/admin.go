@@ -49,7 +49,7 @@ func (r JobResult) answer() jobAnswer {
 
 // Runs is what the admin endpoints read about past loads.
 type Runs interface {
-	RecentRuns(ctx context.Context, limit int) ([]warehouse.Run, error)
+	RecentLoads(ctx context.Context, limit int, changedOnly bool) ([]warehouse.Run, error)
 	Rejects(ctx context.Context, runID string) ([]warehouse.Reject, error)
 }
 
@@ -130,7 +130,9 @@ func (s *Server) adminRuns(c echo.Context) error {
 		}
 		limit = n
 	}
-	runs, err := s.runs.RecentRuns(c.Request().Context(), limit)
+	// changed=1 leaves out the loads that found their file already loaded, as the command
+	// line's `etl runs` does unless asked for --all.
+	runs, err := s.runs.RecentLoads(c.Request().Context(), limit, c.QueryParam("changed") == "1")
 	if err != nil {
 		return err
 	}

@@ -319,16 +319,13 @@ func etlRuns(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return err
 	}
 	// Checked here, not by the engine: -1 reached the statement and came back as a
-	// ClickHouse exception, and 0 listed nothing.
-	if limit < 1 || limit > 10000 {
-		return fmt.Errorf("etl runs: --limit %d is not between 1 and 10000", limit)
+	// ClickHouse exception, and 0 listed nothing. A running server lists up to 1,000.
+	if limit < 1 || limit > 1000 {
+		return fmt.Errorf("etl runs: --limit %d is not between 1 and 1000", limit)
 	}
-	w, err := openWarehouse(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	runs, err := w.RecentLoads(ctx, limit, !all)
+	runs, err := fromWarehouseOrServer(ctx, cfg, log,
+		func(w *warehouse.Warehouse) ([]warehouse.Run, error) { return w.RecentLoads(ctx, limit, !all) },
+		func(c *serverClient) ([]warehouse.Run, error) { return c.runs(ctx, limit, !all) })
 	if err != nil {
 		return err
 	}
@@ -348,12 +345,9 @@ func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Log
 	if len(args) != 1 {
 		return errors.New("etl rejects: name one run id (see jinwei etl runs)")
 	}
-	w, err := openWarehouse(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	rejects, err := w.Rejects(ctx, args[0])
+	rejects, err := fromWarehouseOrServer(ctx, cfg, log,
+		func(w *warehouse.Warehouse) ([]warehouse.Reject, error) { return w.Rejects(ctx, args[0]) },
+		func(c *serverClient) ([]warehouse.Reject, error) { return c.rejects(ctx, args[0]) })
 	if err != nil {
 		return err
 	}
@@ -362,6 +356,27 @@ func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Log
 		res.Rows = append(res.Rows, []any{strconv.Itoa(r.Line), r.Location, r.Reason, r.Raw})
 	}
 	return writeResult(out, res, "table")
+}
+
+// fromWarehouseOrServer reads what local reads from the warehouse, or, while a running
+// server holds it, what remote asks that server for: a load's report names
+// `jinwei etl rejects RUN`, and that failed beside the server that had just loaded the file.
+func fromWarehouseOrServer[T any](ctx context.Context, cfg *config, log *slog.Logger, local func(*warehouse.Warehouse) (T, error), remote func(*serverClient) (T, error)) (T, error) {
+	w, err := openWarehouse(ctx, cfg, log)
+	if errors.Is(err, warehouse.ErrWarehouseBusy) {
+		c, err := newServerClient(cfg.DataDir)
+		if err != nil {
+			var none T
+			return none, err
+		}
+		return remote(c)
+	}
+	if err != nil {
+		var none T
+		return none, err
+	}
+	defer w.Close()
+	return local(w)
 }
 
 func demoCmd(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {

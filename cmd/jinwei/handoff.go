@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"jinwei/dashboard"
@@ -134,6 +135,25 @@ func (c *serverClient) upload(ctx context.Context, job, path string) (dashboard.
 	q := url.Values{"name": {filepath.Base(path)}}
 	err = c.do(ctx, http.MethodPost, "/api/admin/jobs/"+url.PathEscape(job)+"/upload?"+q.Encode(), bytes.NewReader(data), &res)
 	return res, err
+}
+
+// runs lists the server's newest loads; with changedOnly, not those that found their file
+// already loaded.
+func (c *serverClient) runs(ctx context.Context, limit int, changedOnly bool) ([]warehouse.Run, error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if changedOnly {
+		q.Set("changed", "1")
+	}
+	var runs []warehouse.Run
+	err := c.do(ctx, http.MethodGet, "/api/admin/runs?"+q.Encode(), nil, &runs)
+	return runs, err
+}
+
+// rejects lists the rows a load of the server's warehouse rejected.
+func (c *serverClient) rejects(ctx context.Context, runID string) ([]warehouse.Reject, error) {
+	var rejects []warehouse.Reject
+	err := c.do(ctx, http.MethodGet, "/api/admin/runs/"+url.PathEscape(runID)+"/rejects", nil, &rejects)
+	return rejects, err
 }
 
 func (c *serverClient) runJob(ctx context.Context, job string) ([]dashboard.JobResult, error) {

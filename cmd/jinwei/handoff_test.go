@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -44,6 +45,25 @@ func TestLoadIsHandedToTheRunningServer(t *testing.T) {
 	for _, want := range []string{"holds the warehouse: handing the files to it", "handed.csv: committed", "loaded 4, rejected 1", `unknown region "火星"`} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The report's rejects and runs are listed through the server as well: its hint
+	// "jinwei etl rejects RUN" failed, the warehouse being held.
+	m := regexp.MustCompile(`\(run ([0-9a-f-]{36})\)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no run id in:\n%s", out)
+	}
+	run := string(m[1])
+	for _, tc := range []struct {
+		args []string
+		row  string // a row of the listing, as a pattern
+	}{
+		{[]string{"etl", "rejects", run}, `(?m)^3 .*unknown region "火星"`},
+		{[]string{"etl", "runs", "--limit", "3"}, `(?m)^` + run + ` +economy +committed .*handed\.csv$`},
+	} {
+		out, err := p.command(tc.args...).CombinedOutput()
+		if err != nil || !regexp.MustCompile(tc.row).Match(out) {
+			t.Errorf("%v with a server running: %v\n%s\nwant a row %s", tc.args, err, out, tc.row)
 		}
 	}
 	// What the server cannot be told is refused, not dropped (before, the load went ahead
