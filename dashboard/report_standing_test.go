@@ -96,9 +96,14 @@ func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 		t.Fatalf("the report after publication: %d %.300s", code, body)
 	}
 	for _, r := range v.Standing.Ranks {
-		if (r.Unit == "620200") != (r.Rank == 0) {
-			t.Errorf("published %s at %d; want Jiayuguan alone without a place", r.Name, r.Rank)
+		if (r.Unit == "620200") != (r.Rank == 0) || (r.Unit == "620200") != r.Partial {
+			t.Errorf("published %s at %d (partial %v); want Jiayuguan alone without a place, for too few items", r.Name, r.Rank, r.Partial)
 		}
+	}
+	// The published list says why it has no place: it read "—", as a unit that sent nothing.
+	_, page := call(t, rep, "GET", base+"/report/620200/2024-05", nil, nil)
+	if row := between(between(page, `id="ranks-table"`, `</table>`), `<tr class="own">`, `</tr>`); !strings.Contains(row, ">不排名</span>") || strings.Contains(row, "—") {
+		t.Errorf("Jiayuguan's row of the published ranking reads %q; want 不排名 and its score", row)
 	}
 }
 

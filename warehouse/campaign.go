@@ -392,14 +392,16 @@ func (w *Warehouse) PublishScorecard(ctx context.Context, scope, month string, w
 		return nil, err
 	}
 	var codes, names []string
-	var scores, ranks []string
+	var scores, ranks, partials []string
 	for _, u := range sc.Units {
 		codes, names = append(codes, u.Code), append(names, u.Name)
 		scores = append(scores, strconv.FormatFloat(u.Score, 'g', -1, 64))
 		ranks = append(ranks, strconv.Itoa(u.Rank))
+		partials = append(partials, map[bool]string{true: "1", false: "0"}[u.Partial])
 	}
 	err = w.exec(ctx, text, Params{"scope": scope, "month": sc.Month, "by": by, "version": strconv.FormatInt(time.Now().UnixNano(), 10),
-		"codes": arrayParam(codes), "names": arrayParam(names), "scores": "[" + strings.Join(scores, ",") + "]", "ranks": "[" + strings.Join(ranks, ",") + "]"})
+		"codes": arrayParam(codes), "names": arrayParam(names), "scores": "[" + strings.Join(scores, ",") + "]", "ranks": "[" + strings.Join(ranks, ",") + "]",
+		"partials": "[" + strings.Join(partials, ",") + "]"})
 	if err != nil {
 		return nil, fmt.Errorf("publish %s scorecard %s: %w", scope, sc.Month, err)
 	}

@@ -11,8 +11,14 @@ type PublishedRank struct {
 	Unit  string
 	Name  string
 	Score float64
-	Rank  int
+	// Rank is 0 for a unit published without a place: Partial when it reported on too few
+	// items to be ranked, else it did not report (and has no score).
+	Rank    int
+	Partial bool
 }
+
+// Reported says whether the unit had reported the month when it was published.
+func (r PublishedRank) Reported() bool { return r.Rank > 0 || r.Partial }
 
 // Standing is what a unit's scope may see of a month's scorecard: the unit's own score in
 // full, and the other units' ranks only once the province has published the month.
@@ -75,7 +81,7 @@ func (w *Warehouse) UnitStanding(ctx context.Context, scope RowScope, unit Unit,
 		return nil, err
 	}
 	err = res.each(func(rr *rowReader) {
-		st.Ranks = append(st.Ranks, PublishedRank{Unit: rr.str("unit_code"), Name: rr.str("unit_name"), Score: rr.float("score"), Rank: rr.int("rank")})
+		st.Ranks = append(st.Ranks, PublishedRank{Unit: rr.str("unit_code"), Name: rr.str("unit_name"), Score: rr.float("score"), Rank: rr.int("rank"), Partial: rr.int("partial") == 1})
 	})
 	return st, err
 }

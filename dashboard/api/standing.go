@@ -8,6 +8,9 @@ type PublishedRank struct {
 	Name  string  `json:"name"`
 	Score float64 `json:"score"`
 	Rank  int     `json:"rank"`
+	// Partial: without a place (rank 0) for reporting on too few items; a unit without a
+	// place that is not partial did not report.
+	Partial bool `json:"partial"`
 }
 
 // Standing is what a unit may see of its month's ranking (warehouse.Standing).
