@@ -3,12 +3,14 @@ package warehouse_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"jinwei/etl/etltest"
 	"jinwei/warehouse"
+	"jinwei/warehouse/whtest"
 )
 
 // A unit's submission is campaign data at once (the scorecard's query reads it), a
@@ -241,5 +243,44 @@ func TestReportDeadlines(t *testing.T) {
 		if bad.Check() == nil {
 			t.Errorf("%+v accepted", bad)
 		}
+	}
+}
+
+// A published ranking keeps why a unit has no place: 嘉峪关 scored on too few items
+// (partial, with its score) apart from a city that sent no report (neither, no score), and
+// lists them in that order after the ranked; it kept rank 0 alone for both.
+func TestAPublishedRankingSaysWhoHadNoReport(t *testing.T) {
+	t.Parallel()
+	w := etltest.Demo(t)
+	ctx := context.Background()
+	if err := whtest.Exec(ctx, w, "ALTER TABLE campaign_metrics DELETE WHERE unit_code = '620300' AND month = '2024-05-01' SETTINGS mutations_sync = 2", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.PublishScorecard(ctx, warehouse.ScopeCity, "2024-05-01", nil, "province"); err != nil {
+		t.Fatal(err)
+	}
+	unit, err := w.Unit(ctx, "620200")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.UnitStanding(ctx, warehouse.UnitScope(unit.Code), unit, "2024-05", nil)
+	if err != nil || len(st.Ranks) != 14 {
+		t.Fatalf("standing: %+v, %v; want 14 cities", st, err)
+	}
+	var got []string
+	for _, r := range st.Ranks {
+		switch {
+		case r.Rank > 0 && !r.Partial && r.Reported():
+			got = append(got, "ranked")
+		case r.Rank == 0 && r.Partial && r.Reported():
+			got = append(got, r.Unit+" partial")
+		case r.Rank == 0 && !r.Partial && !r.Reported():
+			got = append(got, r.Unit+" no report")
+		default:
+			got = append(got, fmt.Sprintf("%+v", r))
+		}
+	}
+	if want := append(slices.Repeat([]string{"ranked"}, 12), "620200 partial", "620300 no report"); !slices.Equal(got, want) {
+		t.Errorf("published rows %q; want %q", got, want)
 	}
 }
