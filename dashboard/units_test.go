@@ -116,16 +116,17 @@ func TestUnitsReachOnlyTheirOwnReports(t *testing.T) {
 	values := fullReport(t, a, base, "620102", month)
 	bad := maps.Clone(values)
 	bad["study_sessions"] = "<script>alert(1)</script>"
-	bad["training_hours"] = "-3"
+	bad["training_hours"] = "1e-12"
 	bad["tasks_assigned"] = strings.Repeat("9", 10_000)
 	delete(bad, "problems_found:3")
 	bad["problems_rectified:2"] = "2.5"
 	bad["enterprise_visits"] = "1e300"
-	bad["tasks_on_time"] = "1e-12"
+	bad["tasks_on_time"] = "-3"
+	bad["tasks_overdue"] = "5e-10" // a count: told it must be whole, not to write 0.000000001
 	code, body := call(t, a, "POST", urlA+"/submit", map[string]string{"X-CSRF-Token": csrfA}, dashboard.ReportRequest{Values: bad})
 	var res dashboard.ReportResult
 	_ = json.Unmarshal([]byte(body), &res)
-	if code != http.StatusUnprocessableEntity || len(res.Errors) != 7 || res.Errors["tasks_on_time"] != "数值过小：不为零时至少为 0.000000001" || res.Errors["study_sessions"] != "请填写数字" || res.Errors["training_hours"] != "不能为负数" ||
+	if code != http.StatusUnprocessableEntity || len(res.Errors) != 8 || res.Errors["training_hours"] != "数值过小：不为零时至少为 0.000000001" || res.Errors["tasks_overdue"] != "请填写整数：此项计数" || res.Errors["study_sessions"] != "请填写数字" || res.Errors["tasks_on_time"] != "不能为负数" ||
 		res.Errors["problems_rectified:2"] != "请填写整数：此项计数" || res.Errors["enterprise_visits"] != "数值过大：任何单位单月都不会超过1000万" ||
 		res.Errors["problems_found:3"] != "必填" || res.Errors["tasks_assigned"] == "" || strings.Contains(body, "<script>") {
 		t.Fatalf("hostile submission: %d %s", code, body)

@@ -295,10 +295,14 @@ func (e *economySink) add(r fieldRow) *fieldProblem {
 	}
 	period := pc.p
 	unit := r.v(eUnit)
-	value, err = convertUnit(value, unit, ind.Unit)
+	converted, err := convertUnit(value, unit, ind.Unit)
 	if err != nil {
 		return problemOf(eUnit, err)
 	}
+	if err := rules.CheckStatistic(converted); err != nil {
+		return problem(eValue, "%s %s is %s %s in the indicator's unit: %w", "%s%s 即 %s%s（指标的单位）：%w", r.v(eValue), unit, strconv.FormatFloat(converted, 'g', 6, 64), ind.Unit, err)
+	}
+	value = converted
 	if value < 0 && isAmountUnit(ind.Unit) {
 		return problem(eValue, "%s cannot be negative (%s %s)", "%s不能为负数（%s %s）", ind.NameZh, r.v(eValue), ind.Unit)
 	}

@@ -29,7 +29,9 @@ const badRows = "时期,地区,指标,数值,单位\n" +
 	"2019,青海,nonsense,1,亿元\n" + // 7 unknown indicator
 	"2019,甘肃,gdp,2,亿元\n" + // 8 duplicate of 2
 	"2019,四川,gdp,1e300,亿元\n" + // 9 past any statistic
-	"2019,云南,gdp,1e-320,亿元\n" // 10 nearer zero than any statistic, not zero
+	"2019,云南,gdp,1e-320,亿元\n" + // 10 nearer zero than any statistic, not zero
+	"2019,贵州,gdp_per_capita,1e15,亿元\n" + // 11 a statistic as written, 1e23 in the indicator's 元
+	"2019,宁夏,gdp,5e-9,元\n" // 12 and 5e-17 亿元
 
 // Every reject carries a code of the one vocabulary beside its text, in the report and in
 // the warehouse, and a run says it came from an upload.
@@ -41,12 +43,14 @@ func TestRejectsCarryReasonCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int]string{3: "unknown_region", 4: "unknown_region", 5: "bad_value", 6: "future_period", 7: "unknown_indicator", 8: ReasonDuplicate, 9: "bad_value", 10: "bad_value"}
+	want := map[int]string{3: "unknown_region", 4: "unknown_region", 5: "bad_value", 6: "future_period", 7: "unknown_indicator", 8: ReasonDuplicate, 9: "bad_value", 10: "bad_value", 11: "bad_value", 12: "bad_value"}
 	got := map[int]string{}
 	for _, rj := range rep.Rejects {
 		got[rj.Line] = rj.Code
 		// 1e300 and 1e-320 were loaded, and the preview printed each as hundreds of digits.
-		if why := map[int]string{9: "too large to be a statistic", 10: "too small to be a statistic"}[rj.Line]; why != "" && !strings.Contains(rj.Reason, why) {
+		// So were values past them only once converted to the indicator's unit.
+		if why := map[int]string{9: "too large to be a statistic", 10: "too small to be a statistic",
+			11: "1e15 亿元 is 1e+23 元 in the indicator's unit: too large", 12: "5e-9 元 is 5e-17 亿元 in the indicator's unit: too small"}[rj.Line]; why != "" && !strings.Contains(rj.Reason, why) {
 			t.Errorf("line %d: %q; want it %s", rj.Line, rj.Reason, why)
 		}
 	}
@@ -63,8 +67,8 @@ func TestRejectsCarryReasonCodes(t *testing.T) {
 		t.Fatalf("stored unknown_region rejects %+v, %v; want lines 3 and 4", stored, err)
 	}
 	reasons, err := w.RejectReasons(ctx, rep.Run.ID)
-	if err != nil || len(reasons) < 2 || reasons[0].Code != "bad_value" || reasons[0].Count != 3 || reasons[1].Code != "unknown_region" || reasons[1].Count != 2 {
-		t.Fatalf("reasons %+v, %v; want bad_value ×3, then unknown_region ×2", reasons, err)
+	if err != nil || len(reasons) < 2 || reasons[0].Code != "bad_value" || reasons[0].Count != 5 || reasons[1].Code != "unknown_region" || reasons[1].Count != 2 {
+		t.Fatalf("reasons %+v, %v; want bad_value ×5, then unknown_region ×2", reasons, err)
 	}
 	runs, _, err := w.Loads(ctx, warehouse.LoadsQuery{RunID: rep.Run.ID, Limit: 1})
 	if err != nil || len(runs) != 1 || runs[0].StartedBy != warehouse.StartedByUpload {

@@ -17,13 +17,12 @@ var ErrMissing = reasons.New("no value", "没有数值")
 // ErrNotNumber is text that reads as no number, or as no finite one.
 var ErrNotNumber = reasons.New("not a number", "不是数字")
 
-// ErrHuge is a number past any statistic (beyond ±MaxStatistic): it is no number a table
-// means, so it is ErrNotNumber too, but a form can say "too large".
-var ErrHuge = reasons.New("%w: too large to be a statistic (more than 10^15)", "%w：数值过大（超过 10^15），不可能是统计数", ErrNotNumber)
+// ErrHuge is a number past any statistic (beyond ±MaxStatistic): no number a table means.
+var ErrHuge = reasons.New("too large to be a statistic (more than 10^15)", "数值过大（超过 10^15），不可能是统计数")
 
 // ErrTiny is a number nearer zero than any statistic without being zero (under
-// MinStatistic): no number a table means either.
-var ErrTiny = reasons.New("%w: too small to be a statistic (not zero, yet under 10^-9)", "%w：数值过小（不为零而小于 10^-9），不可能是统计数", ErrNotNumber)
+// MinStatistic, or so near that a float holds it as 0): no number a table means either.
+var ErrTiny = reasons.New("too small to be a statistic (not zero, yet under 10^-9)", "数值过小（不为零而小于 10^-9），不可能是统计数")
 
 // MaxStatistic and MinStatistic bound a statistic's size in any unit tables use: China's
 // GDP in 元 is 1.3e14, and no table prints a billionth. A number past them is a slip, a
@@ -42,8 +41,8 @@ var missingMarks = map[string]bool{"": true, "—": true, "——": true, "-": t
 // than MinStatistic, ErrTiny.
 func ParseNumber(s string) (float64, error) {
 	if plainNumber(s) {
-		if v, err := strconv.ParseFloat(s, 64); err == nil && statistic(v) {
-			return v, nil
+		if v, err := strconv.ParseFloat(s, 64); err == nil && statistic(v, s) {
+			return v + 0, nil // -0 is 0
 		}
 	}
 	s = strings.TrimSpace(HalfWidth(s))
@@ -71,18 +70,35 @@ func ParseNumber(s string) (float64, error) {
 		return 0, reasons.New("%q is %w", "%q %w", s, ErrNotNumber)
 	}
 	switch {
-	case statistic(v):
-		return v, nil
+	case statistic(v, clean):
+		return v + 0, nil
 	case math.Abs(v) > MaxStatistic:
-		return math.Copysign(math.Inf(1), v), reasons.New("%q is %w", "%q %w", s, ErrHuge)
+		return math.Copysign(math.Inf(1), v), reasons.New("%q: %w", "%q：%w", s, ErrHuge)
 	}
-	return 0, reasons.New("%q is %w", "%q %w", s, ErrTiny)
+	return 0, reasons.New("%q: %w", "%q：%w", s, ErrTiny)
 }
 
-// statistic says whether v is within the bounds of a statistic.
-func statistic(v float64) bool {
+// CheckStatistic says whether a value computed from one read (converted to another unit)
+// is within a statistic's bounds: nil, ErrHuge or ErrTiny. 1e15 亿元 is 1e23 元.
+func CheckStatistic(v float64) error {
+	switch a := math.Abs(v); {
+	case a > MaxStatistic:
+		return ErrHuge
+	case a != 0 && a < MinStatistic:
+		return ErrTiny
+	}
+	return nil
+}
+
+// statistic says whether v, read from text, is within the bounds of a statistic: a zero
+// read from digits that are not all zero ("1e-400") is a number too small for a float.
+func statistic(v float64, text string) bool {
 	a := math.Abs(v)
-	return a <= MaxStatistic && (a == 0 || a >= MinStatistic)
+	if a == 0 {
+		mantissa, _, _ := strings.Cut(strings.ToLower(text), "e")
+		return strings.Trim(mantissa, "0.-+") == ""
+	}
+	return a <= MaxStatistic && a >= MinStatistic
 }
 
 // CutPercent takes a trailing percent sign (% or ％, spaces around it allowed) off a number

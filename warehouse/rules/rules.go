@@ -53,6 +53,10 @@ func Value(text, metricName, unit string) (float64, error) {
 		return 0, reasons.New("%s %w (%s)", "%s%w（%s）", metricName, ErrNegative, text)
 	case errors.Is(err, ErrHuge):
 		return 0, reasons.New("%s %w (%s)", "%s%w（%s）", metricName, ErrTooLarge, text)
+	case errors.Is(err, ErrTiny) && Counts(unit):
+		// Told it is too small, a reporter would write 0.000000001, and be told it is no
+		// whole number.
+		return 0, reasons.New("%s is counted in %s and %w (%s)", "%s以“%s”计，%w（%s）", metricName, unit, ErrNotWhole, text)
 	case err != nil:
 		return 0, err
 	}
