@@ -1,12 +1,14 @@
 package dashboard_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/warehouse/whtest"
 )
 
 // #17's standing rule, as a reporter meets it: before the province publishes a month (通报)
@@ -118,6 +120,32 @@ func reporterAndPublisher(t *testing.T, user, unit string) (base string, rep *ht
 		t.Helper()
 		if code, body := call(t, ops, "POST", f.srv.URL+"/api/admin/campaign/publish?month=2024-05&kind="+kind, map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
 			t.Fatalf("publish: %d %s", code, body)
+		}
+	}
+}
+
+// A unit with no report of the month reads 未报 on its card, with no score, before and after
+// publication: it read 0.0 and "本月通报未列名次" (a red-team finding).
+func TestAUnitThatDidNotReportIsToldSo(t *testing.T) {
+	t.Parallel()
+	f := newAuthServer(t, reporters(t, map[string]string{"jinchang": "620300"}))
+	if err := whtest.Exec(context.Background(), f.w, "ALTER TABLE campaign_metrics DELETE WHERE unit_code = '620300' AND month = '2024-05-01' SETTINGS mutations_sync = 2", nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := signedInReporter(t, f, "jinchang", "620300")
+	ops, opsCSRF := f.signedIn(t, "ops")
+	for _, published := range []bool{false, true} {
+		if published {
+			if code, body := call(t, ops, "POST", f.srv.URL+"/api/admin/campaign/publish?month=2024-05&kind=city", map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
+				t.Fatalf("publish: %d %s", code, body)
+			}
+		}
+		for lang, want := range map[string]string{"zh": "本月未报：不排名", "en": "No report this month: not ranked"} {
+			_, page := call(t, rep, "GET", f.srv.URL+"/report/620300/2024-05"+map[string]string{"zh": "", "en": "?lang=en"}[lang], nil, nil)
+			card := between(page, `id="report-score"`, `</div>`)
+			if !strings.Contains(card, `id="own-score">—</p>`) || !strings.Contains(card, want) {
+				t.Errorf("published %v, %s: the score's card reads %q; want no score and %q", published, lang, card, want)
+			}
 		}
 	}
 }
