@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -346,7 +347,14 @@ func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Log
 		return errors.New("etl rejects: name one run id (see jinwei etl runs)")
 	}
 	rejects, err := fromWarehouseOrServer(ctx, cfg, log,
-		func(w *warehouse.Warehouse) ([]warehouse.Reject, error) { return w.Rejects(ctx, args[0]) },
+		func(w *warehouse.Warehouse) ([]warehouse.Reject, error) {
+			// A run that is not there is said so, as the server says it: an empty list read
+			// as a load without rejects, and a malformed id came back as the engine's error.
+			if runs, _, err := w.Loads(ctx, warehouse.LoadsQuery{RunID: args[0], Limit: 1}); err != nil || len(runs) == 0 {
+				return nil, cmp.Or(err, fmt.Errorf("etl rejects: no run %q (see jinwei etl runs)", args[0]))
+			}
+			return w.Rejects(ctx, args[0])
+		},
 		func(c *serverClient) ([]warehouse.Reject, error) { return c.rejects(ctx, args[0]) })
 	if err != nil {
 		return err

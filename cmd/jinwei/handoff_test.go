@@ -66,6 +66,14 @@ func TestLoadIsHandedToTheRunningServer(t *testing.T) {
 			t.Errorf("%v with a server running: %v\n%s\nwant a row %s", tc.args, err, out, tc.row)
 		}
 	}
+	// A run id that names no run is the server's 404, said: it was a 500 "internal error",
+	// or an empty list.
+	for _, id := range []string{"01a246cd-5e16-7d86-ae34-f613a2d41099", "../x", `it's"x`} {
+		out, err := p.command("etl", "rejects", id).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "404") || !strings.Contains(string(out), "no run") {
+			t.Errorf("etl rejects %s with a server running: %v\n%s\nwant the server's 404: no run", id, err, out)
+		}
+	}
 	// What the server cannot be told is refused, not dropped (before, the load went ahead
 	// without the mapping, and without --strict loaded the file's good rows).
 	for flag, want := range map[string]string{"--strict": "etl load --strict: a jinwei server holds the warehouse", "--mapping=" + file: "etl load --mapping: a jinwei server holds the warehouse"} {

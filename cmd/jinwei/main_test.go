@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -140,6 +141,14 @@ func TestETLLoadCommandReportsRejectsAndSkipsReloads(t *testing.T) {
 	out, err = runCLI(t, append([]string{"etl", "load", "--job", "nope", file}, common...)...)
 	if err == nil || !strings.Contains(err.Error(), `unknown job "nope"`) {
 		t.Fatalf("unknown job: %v\n%s", err, out)
+	}
+	// A run id that names no run is said so: a well-formed one listed "(0 rows)", as a load
+	// without rejects, and a malformed one the engine's exception with its SQL.
+	for _, id := range []string{"01a246cd-5e16-7d86-ae34-f613a2d41099", "../x", `it's"x`} {
+		out, err := runCLI(t, append([]string{"etl", "rejects", id}, common...)...)
+		if want := fmt.Sprintf("etl rejects: no run %q", id); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("etl rejects %s: %v\n%s\nwant %q", id, err, out, want)
+		}
 	}
 	// Loads that changed nothing (the reload above, a serve start's demo files) are listed
 	// with --all only; the global flags may come before the command.
