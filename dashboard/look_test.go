@@ -258,7 +258,7 @@ func (s *session) look(t *testing.T, name, pageURL string, full bool, widths ...
 				t.Errorf("%s at 390 px: numbers printed over each other: %s", name, crowded)
 			}
 			if unsaid := s.eval(t, unhintedScrolls); unsaid != "" {
-				t.Errorf("%s at 390 px: boxes that scroll sideways with nothing saying so: %s", name, unsaid)
+				t.Errorf("%s at 390 px: boxes that scroll sideways unsaid or out of a keyboard's reach: %s", name, unsaid)
 			}
 			if paged := s.eval(t, pagedLegends); paged != "" {
 				t.Errorf("%s at 390 px: legends scrolled sideways, their names cut: %s", name, paged)
@@ -412,8 +412,9 @@ const phoneOverflow = `(function () {
 
 // unhintedScrolls names the boxes wider than they show, scrolling sideways, with no line
 // above them saying so (the counties' values sat beyond a phone's edge, unseen), or with
-// the line over the box's top (the operator tables' first row). The code editor's own
-// scroller is not a table.
+// the line over the box's top (the operator tables' first row), or that no keyboard can
+// scroll (neither it nor anything in it takes the focus). The code editor's own scroller is
+// not a table.
 const unhintedScrolls = `(function () {
   var bad = [];
   document.querySelectorAll('main *').forEach(function (e) {
@@ -421,6 +422,7 @@ const unhintedScrolls = `(function () {
     var hint = e.previousElementSibling, name = e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + e.className;
     if ((!hint || !hint.classList.contains('scroll-hint') || hint.hidden) && bad.length < 3) bad.push(name);
     else if (hint.getBoundingClientRect().bottom > e.getBoundingClientRect().top + 1 && bad.length < 3) bad.push(name + ' (its hint printed over it)');
+    else if (e.tabIndex < 0 && !e.querySelector('a[href], button, input, select, textarea, summary, [tabindex="0"]') && bad.length < 3) bad.push(name + ' (no keyboard can scroll it)');
   });
   return bad.join(', ');
 })()`

@@ -38,9 +38,6 @@
     input.addEventListener('change', show);
     show();
   });
-  // The operator pages' tables scroll sideways by themselves on a phone (app.css): a
-  // keyboard can scroll them too.
-  document.querySelectorAll('main > table, main > section > table, section.staged > table, .table-scroll').forEach(function (t) { t.tabIndex = 0; });
   var charts = [];
   var wall = document.body.hasAttribute('data-wall');
   // Printing and the wall: the pickers and filters are hidden on paper and on a wall, so a
@@ -98,12 +95,15 @@
 
   // A table wider than its box scrolls sideways inside it, and on a phone nothing showed
   // that it did: the counties' values sat beyond the screen's edge. A line above each
-  // such box says so, while it is too wide. Not on a wall screen, which nobody scrolls
-  // (and whose grid a line more would break).
+  // such box says so, while it is too wide, and a keyboard can scroll it then (it takes
+  // the focus). Not on a wall screen, which nobody scrolls (and whose grid a line more
+  // would break).
   function hintScrolls() {
     if (wall) return;
     document.querySelectorAll('.table-view, .targets, .table-scroll, main table').forEach(function (box) {
       var scrolls = /auto|scroll/.test(getComputedStyle(box).overflowX) && box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) box.tabIndex = 0;
+      else if (box.getAttribute('tabindex') === '0') box.removeAttribute('tabindex');
       var hint = box.previousElementSibling;
       if (!hint || !hint.classList.contains('scroll-hint')) {
         if (!scrolls) return;
@@ -454,7 +454,7 @@
       first = to;
       draw();
       keep();
-      table.setAttribute('tabindex', '-1');
+      if (!table.hasAttribute('tabindex')) table.setAttribute('tabindex', '-1');
       table.focus({ preventScroll: true });
       table.scrollIntoView({ block: 'start' });
     }
