@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -96,6 +97,18 @@ func (s *Server) renderReportPage(c echo.Context, status int, r *ReportView, o r
 	}
 	if r.Standing != nil {
 		v.Ranks = r.Standing.Ranks
+		// The ranking is published with the units' Chinese names; an English page names
+		// them in English, as the campaign page does.
+		if lang == langEn && len(v.Ranks) > 0 {
+			en, err := s.unitNames(c.Request().Context(), langEn)
+			if err != nil {
+				return err
+			}
+			v.Ranks = slices.Clone(v.Ranks)
+			for i := range v.Ranks {
+				v.Ranks[i].Name = cmp.Or(en[v.Ranks[i].Unit], v.Ranks[i].Name)
+			}
+		}
 	}
 	return c.Render(status, "report.html", v)
 }

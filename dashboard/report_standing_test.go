@@ -107,6 +107,11 @@ func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 	if row := between(between(page, `id="ranks-table"`, `</table>`), `<tr class="own">`, `</tr>`); !strings.Contains(row, ">不排名</span>") || strings.Contains(row, "—") {
 		t.Errorf("Jiayuguan's row of the published ranking reads %q; want 不排名 and its score", row)
 	}
+	// In English, in English: the units' names were the published Chinese ones.
+	_, page = call(t, rep, "GET", base+"/report/620200/2024-05?lang=en", nil, nil)
+	if row := between(between(page, `id="ranks-table"`, `</table>`), `<tr class="own">`, `</tr>`); !strings.Contains(row, "<td>Jiayuguan") || !strings.Contains(row, ">Not ranked</span>") {
+		t.Errorf("Jiayuguan's row of the English published ranking reads %q; want its English name, Not ranked", row)
+	}
 }
 
 // reporterAndPublisher is a server with user, the reporter of unit, signed in, and a
