@@ -98,7 +98,11 @@ func etlLoad(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return fmt.Errorf("etl load: unknown job %q: --job is one of %s", job, strings.Join(etl.JobNames(), ", "))
 	}
 	w, err := openWarehouse(ctx, cfg, log)
-	if errors.Is(err, warehouse.ErrWarehouseBusy) && !dryRun {
+	switch {
+	case errors.Is(err, warehouse.ErrWarehouseBusy) && dryRun:
+		// It said only that another process had the warehouse open (a red-team finding).
+		return fmt.Errorf("etl load --dry-run: a jinwei server holds the warehouse; its upload page (/admin/upload) previews a file as this would, or stop the server to preview here")
+	case errors.Is(err, warehouse.ErrWarehouseBusy):
 		return handOverLoad(ctx, cfg, handOver{job: job, files: args, fromURL: fromURL, mapping: mappingPath, strict: strict}, out)
 	}
 	if err != nil {

@@ -76,7 +76,8 @@ func TestLoadIsHandedToTheRunningServer(t *testing.T) {
 	}
 	// What the server cannot be told is refused, not dropped (before, the load went ahead
 	// without the mapping, and without --strict loaded the file's good rows).
-	for flag, want := range map[string]string{"--strict": "etl load --strict: a jinwei server holds the warehouse", "--mapping=" + file: "etl load --mapping: a jinwei server holds the warehouse"} {
+	for flag, want := range map[string]string{"--strict": "etl load --strict: a jinwei server holds the warehouse", "--mapping=" + file: "etl load --mapping: a jinwei server holds the warehouse",
+		"--dry-run": "etl load --dry-run: a jinwei server holds the warehouse; its upload page (/admin/upload) previews"} {
 		out, err := p.command("etl", "load", "--job", "economy", flag, file).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), want) {
 			t.Errorf("etl load %s with a server running: %v\n%s\nwant it refused: %q", flag, err, out, want)
