@@ -93,12 +93,11 @@ func CheckStatistic(v float64) error {
 // statistic says whether v, read from text, is within the bounds of a statistic: a zero
 // read from digits that are not all zero ("1e-400") is a number too small for a float.
 func statistic(v float64, text string) bool {
-	a := math.Abs(v)
-	if a == 0 {
+	if v == 0 {
 		mantissa, _, _ := strings.Cut(strings.ToLower(text), "e")
 		return strings.Trim(mantissa, "0.-+") == ""
 	}
-	return a <= MaxStatistic && a >= MinStatistic
+	return CheckStatistic(v) == nil
 }
 
 // CutPercent takes a trailing percent sign (% or ％, spaces around it allowed) off a number
