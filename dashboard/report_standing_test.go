@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"jinwei/dashboard"
+	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
 
@@ -18,7 +19,7 @@ import (
 // were.
 func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 	t.Parallel()
-	base, rep, publish := reporterAndPublisher(t, "chengguan", "620102")
+	base, rep, publish, _ := reporterAndPublisher(t, "chengguan", "620102")
 	// Other counties of Lanzhou, by code and by name.
 	others := []string{"620103", "620104", "620105", "七里河区", "西固区", "安宁区"}
 	standing := func(month string) (dashboard.ReportView, string, string) {
@@ -79,7 +80,7 @@ func TestReporterSeesOtherUnitsOnlyAfterPublication(t *testing.T) {
 // without a place.
 func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 	t.Parallel()
-	base, rep, publish := reporterAndPublisher(t, "jiayuguan", "620200")
+	base, rep, publish, _ := reporterAndPublisher(t, "jiayuguan", "620200")
 	card := func() string {
 		t.Helper()
 		_, page := call(t, rep, "GET", base+"/report/620200/2024-05", nil, nil)
@@ -116,9 +117,9 @@ func TestAUnitScoredOnTooFewItemsIsToldSo(t *testing.T) {
 	}
 }
 
-// reporterAndPublisher is a server with user, the reporter of unit, signed in, and a
-// publish that publishes a kind's 2024-05 as ops.
-func reporterAndPublisher(t *testing.T, user, unit string) (base string, rep *http.Client, publish func(kind string)) {
+// reporterAndPublisher is a server with user, the reporter of unit, signed in, a publish
+// that publishes a kind's 2024-05 as ops, and the server's warehouse.
+func reporterAndPublisher(t *testing.T, user, unit string) (base string, rep *http.Client, publish func(kind string), w *warehouse.Warehouse) {
 	t.Helper()
 	f := newAuthServer(t, reporters(t, map[string]string{user: unit}))
 	rep, _ = signedInReporter(t, f, user, unit)
@@ -128,27 +129,23 @@ func reporterAndPublisher(t *testing.T, user, unit string) (base string, rep *ht
 		if code, body := call(t, ops, "POST", f.srv.URL+"/api/admin/campaign/publish?month=2024-05&kind="+kind, map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
 			t.Fatalf("publish: %d %s", code, body)
 		}
-	}
+	}, f.w
 }
 
 // A unit with no report of the month reads 未报 on its card, with no score, before and after
 // publication: it read 0.0 and "本月通报未列名次" (a red-team finding).
 func TestAUnitThatDidNotReportIsToldSo(t *testing.T) {
 	t.Parallel()
-	f := newAuthServer(t, reporters(t, map[string]string{"jinchang": "620300"}))
-	if err := whtest.Exec(context.Background(), f.w, "ALTER TABLE campaign_metrics DELETE WHERE unit_code = '620300' AND month = '2024-05-01' SETTINGS mutations_sync = 2", nil); err != nil {
+	base, rep, publish, w := reporterAndPublisher(t, "jinchang", "620300")
+	if err := whtest.Exec(context.Background(), w, "ALTER TABLE campaign_metrics DELETE WHERE unit_code = '620300' AND month = '2024-05-01' SETTINGS mutations_sync = 2", nil); err != nil {
 		t.Fatal(err)
 	}
-	rep, _ := signedInReporter(t, f, "jinchang", "620300")
-	ops, opsCSRF := f.signedIn(t, "ops")
 	for _, published := range []bool{false, true} {
 		if published {
-			if code, body := call(t, ops, "POST", f.srv.URL+"/api/admin/campaign/publish?month=2024-05&kind=city", map[string]string{"X-CSRF-Token": opsCSRF}, nil); code != http.StatusOK {
-				t.Fatalf("publish: %d %s", code, body)
-			}
+			publish("city")
 		}
 		for lang, want := range map[string]string{"zh": "本月未报：不排名", "en": "No report this month: not ranked"} {
-			_, page := call(t, rep, "GET", f.srv.URL+"/report/620300/2024-05"+map[string]string{"zh": "", "en": "?lang=en"}[lang], nil, nil)
+			_, page := call(t, rep, "GET", base+"/report/620300/2024-05"+map[string]string{"zh": "", "en": "?lang=en"}[lang], nil, nil)
 			card := between(page, `id="report-score"`, `</div>`)
 			if !strings.Contains(card, `id="own-score">—</p>`) || !strings.Contains(card, want) {
 				t.Errorf("published %v, %s: the score's card reads %q; want no score and %q", published, lang, card, want)
