@@ -159,22 +159,18 @@ func (s *Server) adminRejects(c echo.Context) error {
 	res.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(res)
 	sep := "["
-	for err == nil {
+	err = eachRejectsPage(ctx, s.store, q, rows, next, func(rows []warehouse.Reject) (bool, error) {
 		for _, r := range api.Rejects(rows) {
-			if _, err = io.WriteString(res, sep); err != nil {
-				break
+			if _, err := io.WriteString(res, sep); err != nil {
+				return false, err
 			}
 			sep = ","
-			if err = enc.Encode(r); err != nil {
-				break
+			if err := enc.Encode(r); err != nil {
+				return false, err
 			}
 		}
-		if err != nil || next == "" {
-			break
-		}
-		q.After = next
-		rows, next, err = s.store.RejectsPage(ctx, q)
-	}
+		return true, nil
+	})
 	if err != nil {
 		// The answer has begun: it ends short of its closing bracket, which a client
 		// reads as the error it is.

@@ -304,20 +304,18 @@ func (s *Server) rejectsExport(c echo.Context) error {
 	defer enc.Discard()
 	sent, cut := 0, false
 	err = enc.Columns(rejectColumns)
-	for err == nil {
-		if sent+len(rows) > limit {
-			rows, cut = rows[:limit-sent], true
-		}
-		chunk := make([][]any, len(rows))
-		for i, r := range rows {
-			chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.ReasonZh, r.Raw, r.FilePath}
-		}
-		if err = enc.Rows(chunk); err != nil || cut || next == "" {
-			break
-		}
-		sent += len(rows)
-		q.After = next
-		rows, next, err = st.RejectsPage(ctx, q)
+	if err == nil {
+		err = eachRejectsPage(ctx, st, q, rows, next, func(rows []warehouse.Reject) (bool, error) {
+			if sent+len(rows) > limit {
+				rows, cut = rows[:limit-sent], true
+			}
+			chunk := make([][]any, len(rows))
+			for i, r := range rows {
+				chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.ReasonZh, r.Raw, r.FilePath}
+			}
+			sent += len(rows)
+			return !cut, enc.Rows(chunk)
+		})
 	}
 	if err == nil {
 		err = enc.Close(cut)
@@ -331,6 +329,22 @@ func (s *Server) rejectsExport(c echo.Context) error {
 		s.log.Error("export rejects", "run", run.ID, "err", err)
 	}
 	return nil
+}
+
+// eachRejectsPage hands fn the page of rejects already read (rows, with next, the key of
+// the one after it), then each following page of q, until the last, an error, or fn says
+// it wants no more.
+func eachRejectsPage(ctx context.Context, st operatorStore, q warehouse.RejectsQuery, rows []warehouse.Reject, next string, fn func([]warehouse.Reject) (more bool, err error)) error {
+	for {
+		more, err := fn(rows)
+		if err != nil || !more || next == "" {
+			return err
+		}
+		q.After = next
+		if rows, next, err = st.RejectsPage(ctx, q); err != nil {
+			return err
+		}
+	}
 }
 
 // --- schedules ---
