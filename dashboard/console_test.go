@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/parquet/file"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
@@ -64,9 +63,12 @@ func TestConsoleExportsAndAccess(t *testing.T) {
 	if err != nil || len(rows) != 32 || rows[0][0] != "地区" || rows[31][0] != "甘肃省" || rows[31][2] != "31" {
 		t.Errorf("XLSX rows %v %v", rows[:min(len(rows), 2)], err)
 	}
-	pq, err := file.NewParquetReader(bytes.NewReader(export(t, analyst, base, token, "parquet")))
-	if err != nil || pq.NumRows() != 31 {
-		t.Errorf("Parquet: %v rows, %v", pq, err)
+	cols, pq := engineReadsParquet(t, export(t, analyst, base, token, "parquet"), "SELECT * FROM file({path:String}, Parquet)")
+	if want := "地区 Nullable(String), 人均GDP Nullable(Float64), 名次 Nullable(UInt64)"; cols != want {
+		t.Errorf("Parquet columns %s; want %s", cols, want)
+	}
+	if got := fmt.Sprint(pq[len(pq)-1]); len(pq) != 31 || fmt.Sprint(pq[0]) != "[北京市 228167 1]" || got != "[甘肃省 52825 31]" {
+		t.Errorf("Parquet rows %d, first %v, last %s", len(pq), pq[:min(len(pq), 1)], got)
 	}
 	viewer := f.client(t)
 	signIn(t, viewer, base, "leader", "leader-pw")

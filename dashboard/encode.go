@@ -54,22 +54,44 @@ func checkFormat(format string, offered ...string) error {
 	return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not one of %s", format, strings.Join(offered, ", ")))
 }
 
-// arrowSchema types a result's columns for Arrow and Parquet: integer and float columns
-// keep their type, everything else is text.
+// A columnKind is how Arrow and Parquet files type a result's column: integer and float
+// columns keep their type, everything else is text.
+type columnKind int
+
+const (
+	textColumn columnKind = iota
+	floatColumn
+	uintColumn
+	intColumn
+)
+
+func kindOf(col warehouse.Column) columnKind {
+	t := strings.TrimSuffix(strings.TrimPrefix(col.Type, "Nullable("), ")")
+	switch {
+	case strings.HasPrefix(t, "Float"), strings.HasPrefix(t, "Decimal"):
+		return floatColumn
+	case strings.HasPrefix(t, "UInt"):
+		return uintColumn
+	case strings.HasPrefix(t, "Int"):
+		return intColumn
+	}
+	return textColumn
+}
+
+// arrowSchema types a result's columns for Arrow (kindOf), every one nullable.
 func arrowSchema(cols []warehouse.Column) *arrow.Schema {
 	fields := make([]arrow.Field, len(cols))
 	for i, col := range cols {
-		t := strings.TrimSuffix(strings.TrimPrefix(col.Type, "Nullable("), ")")
-		switch {
-		case strings.HasPrefix(t, "Float"), strings.HasPrefix(t, "Decimal"):
-			fields[i] = arrow.Field{Name: col.Name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
-		case strings.HasPrefix(t, "UInt"):
-			fields[i] = arrow.Field{Name: col.Name, Type: arrow.PrimitiveTypes.Uint64, Nullable: true}
-		case strings.HasPrefix(t, "Int"):
-			fields[i] = arrow.Field{Name: col.Name, Type: arrow.PrimitiveTypes.Int64, Nullable: true}
-		default:
-			fields[i] = arrow.Field{Name: col.Name, Type: arrow.BinaryTypes.String, Nullable: true}
+		t := arrow.DataType(arrow.BinaryTypes.String)
+		switch kindOf(col) {
+		case floatColumn:
+			t = arrow.PrimitiveTypes.Float64
+		case uintColumn:
+			t = arrow.PrimitiveTypes.Uint64
+		case intColumn:
+			t = arrow.PrimitiveTypes.Int64
 		}
+		fields[i] = arrow.Field{Name: col.Name, Type: t, Nullable: true}
 	}
 	return arrow.NewSchema(fields, nil)
 }
@@ -94,10 +116,8 @@ func rowsRecord(schema *arrow.Schema, rows [][]any) arrow.RecordBatch {
 					fb.AppendNull()
 				}
 			case *array.Uint64Builder:
-				if n, ok := v.(uint64); ok {
+				if n, ok := toUint(v); ok {
 					fb.Append(n)
-				} else if n, ok := toInt(v); ok && n >= 0 {
-					fb.Append(uint64(n))
 				} else {
 					fb.AppendNull()
 				}
@@ -133,8 +153,19 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
+// toUint reads an unsigned integer, any uint64 whole.
+func toUint(v any) (uint64, bool) {
+	if n, ok := v.(uint64); ok {
+		return n, true
+	}
+	if n, ok := toInt(v); ok && n >= 0 {
+		return uint64(n), true
+	}
+	return 0, false
+}
+
 // toInt reads an integer without a trip through float64, which would round those beyond
-// 2^53 (ids, hashes). UInt columns are typed UInt64 (arrowSchema), so a value above the
+// 2^53 (ids, hashes). UInt columns are read by toUint (kindOf), so a value above the
 // Int64 range does not come here.
 func toInt(v any) (int64, bool) {
 	switch x := v.(type) {

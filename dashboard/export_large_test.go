@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,10 +16,10 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/xuri/excelize/v2"
 
 	"jinwei/dashboard"
+	"jinwei/warehouse"
 	"jinwei/warehouse/whtest"
 )
 
@@ -58,15 +59,44 @@ func countCSV(t *testing.T, b []byte) (int, string) {
 	return len(lines) - 1, lines[len(lines)-1]
 }
 
+// countParquet reads a Parquet export with the engine: its columns, and the number and
+// last of its rows.
 func countParquet(t *testing.T, b []byte) (int, string) {
-	r, err := file.NewParquetReader(bytes.NewReader(b))
+	cols, rows := engineReadsParquet(t, b, "SELECT count(), argMax(concat(toString(n), ',', label), n) FROM file({path:String}, Parquet)")
+	if want := "n Nullable(UInt64), label Nullable(String)"; cols != want {
+		t.Errorf("Parquet columns %s; want %s", cols, want)
+	}
+	n, err := strconv.Atoi(fmt.Sprint(rows[0][0]))
 	if err != nil {
+		t.Fatalf("the engine counted %v rows", rows[0][0])
+	}
+	return n, fmt.Sprint(rows[0][1])
+}
+
+// engineReadsParquet has the embedded engine read a Parquet file with stmt (which names
+// it as {path:String}): another implementation of the format than the one that wrote it.
+// It returns the file's columns as the engine types them, "name type, …".
+func engineReadsParquet(t *testing.T, b []byte, stmt string) (string, [][]any) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "export.parquet")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if r.MetaData().Schema.Column(1).Name() != "label" {
-		t.Errorf("Parquet columns %v", r.MetaData().Schema)
+	w := whtest.OpenEmpty(t)
+	ctx, params := context.Background(), warehouse.Params{"path": path}
+	desc, err := whtest.Query(ctx, w, "DESCRIBE file({path:String}, Parquet)", params)
+	if err != nil {
+		t.Fatalf("the engine cannot read the Parquet file: %v", err)
 	}
-	return int(r.NumRows()), ""
+	var cols []string
+	for _, r := range desc.Rows {
+		cols = append(cols, fmt.Sprint(r[0], " ", r[1]))
+	}
+	res, err := whtest.Query(ctx, w, stmt, params)
+	if err != nil {
+		t.Fatalf("read the Parquet file: %v", err)
+	}
+	return strings.Join(cols, ", "), res.Rows
 }
 
 func countArrow(t *testing.T, b []byte) (int, string) {
