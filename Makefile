@@ -108,12 +108,14 @@ vet: assets
 	$(GO) vet ./...
 
 # The page tests open every page, language, role and width in one browser: minutes on a
-# busy machine, so the default 10-minute limit per package is raised. vet has just run in
-# full, so go test does not run its part again; the test binaries are linked without
-# debugging information (-w), about a third less of linking each.
-test: assets check-engine browser clickhouse-server fmt-check vet
+# busy machine, so the default 10-minute limit per package is raised. go test runs all of
+# vet's checks itself (-vet=all, as `make vet` does), package by package in the same build:
+# a package's tests start once it is vetted and linked instead of after a vet of the whole
+# module, and they wait on processes while the rest compiles. The test binaries are linked
+# without debugging information (-w), about a third less of linking each.
+test: assets check-engine browser clickhouse-server fmt-check
 	mkdir -p var/.gotmp $(TEST_TMP)
-	$(if $(TEST_TMP),TMPDIR=$(TEST_TMP)) GOTMPDIR=$(CURDIR)/var/.gotmp $(GO) test -count=1 -timeout 30m -vet=off -ldflags=-w ./...
+	$(if $(TEST_TMP),TMPDIR=$(TEST_TMP)) GOTMPDIR=$(CURDIR)/var/.gotmp $(GO) test -count=1 -timeout 30m -vet=all -ldflags=-w ./...
 
 # Benchmarks print figures beside their yardsticks; see the README. They run at Go's
 # default pace of garbage collection, as jinwei does (test processes otherwise collect
