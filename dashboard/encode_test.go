@@ -9,7 +9,7 @@ import (
 	"jinwei/warehouse"
 )
 
-// Arrow and Parquet exports keep integers whole: a UInt64 past the Int64 range (a hash, an
+// Arrow answers keep integers whole: a UInt64 past the Int64 range (a hash, an
 // id) stays itself, an Int64 keeps its sign, and NULL stays NULL.
 func TestRowsRecordKeepsIntegersWhole(t *testing.T) {
 	cols := []warehouse.Column{{Name: "h", Type: "UInt64"}, {Name: "d", Type: "Nullable(Int64)"}, {Name: "s", Type: "String"}}

@@ -1,6 +1,12 @@
 package dashboard
 
-import "golang.org/x/crypto/bcrypt"
+import (
+	"io"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"jinwei/warehouse"
+)
 
 // The tests make and check hundreds of passwords, which at the default cost took 22 s of the
 // package's CPU: a test's passwords need no protection from guessing, so they are hashed at
@@ -39,3 +45,15 @@ func LabelFamilyPrefixes() []string {
 
 // ReportMonthDefault is the month a unit's report form opens on at now.
 var ReportMonthDefault = reportMonthDefault
+
+// WriteParquet writes rows of cols as a Parquet export does, one chunk.
+func WriteParquet(w io.Writer, cols []warehouse.Column, rows [][]any) error {
+	e := newParquetEncoder(w)
+	if err := e.Columns(cols); err != nil {
+		return err
+	}
+	if err := e.Rows(rows); err != nil {
+		return err
+	}
+	return e.Close(false)
+}
