@@ -45,6 +45,19 @@ var shardKeys = map[string]string{
 // rewrite returns the statements that carry out stmt on the target, in order: none for a
 // statement only a current ClickHouse has a use for.
 func (t ddlTarget) rewrite(stmt string) ([]string, error) {
+	if m := dropViewRe.FindStringSubmatchIndex(ch.MaskSQL(stmt)); m != nil {
+		// A view holds nothing and is the same on every node. It is dropped as a table:
+		// 18.x has no DROP VIEW, and every version drops a view so.
+		name := stmt[m[4]:m[5]]
+		ifExists := ""
+		if m[2] >= 0 {
+			ifExists = "IF EXISTS "
+		}
+		if t.cluster == "" {
+			return []string{"DROP TABLE " + ifExists + ch.QuoteIdent(name)}, nil
+		}
+		return []string{"DROP TABLE " + ifExists + t.qualified(name) + chserver.OnCluster(t.cluster)}, nil
+	}
 	if t.compat {
 		if projectionRe.MatchString(ch.MaskSQL(stmt)) {
 			return nil, nil
@@ -104,9 +117,10 @@ func compatDDL(stmt string) (string, error) {
 }
 
 var (
-	alterRe  = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\b`)
-	createRe = regexp.MustCompile(`(?is)^\s*CREATE\s+(TABLE|VIEW|DATABASE|MATERIALIZED\s+VIEW)\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\b`)
-	engineRe = regexp.MustCompile(`(?is)\bENGINE\s*=\s*(\w+)(?:\s*\(([^()]*)\))?`)
+	alterRe    = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\b`)
+	dropViewRe = regexp.MustCompile(`(?is)^\s*DROP\s+VIEW\s+(IF\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$`)
+	createRe   = regexp.MustCompile(`(?is)^\s*CREATE\s+(TABLE|VIEW|DATABASE|MATERIALIZED\s+VIEW)\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\b`)
+	engineRe   = regexp.MustCompile(`(?is)\bENGINE\s*=\s*(\w+)(?:\s*\(([^()]*)\))?`)
 	// A statement that changes the schema must have a cluster form; one that only reads or
 	// writes rows runs on one node and the tables carry it to the others.
 	schemaChangeRe = regexp.MustCompile(`(?is)^\s*(ALTER|DROP|RENAME|TRUNCATE|CREATE|ATTACH|DETACH|OPTIMIZE)\b`)

@@ -133,6 +133,28 @@ func TestAlterHasClusterAndCompatForms(t *testing.T) {
 	}
 }
 
+// A view is dropped as a table (18.x has no DROP VIEW), on every node of a cluster; a
+// table's DROP still has no form.
+func TestDropViewHasEachTargetsForm(t *testing.T) {
+	cases := []struct {
+		target ddlTarget
+		stmt   string
+		want   string
+	}{
+		{ddlTarget{db: "jinwei"}, "DROP VIEW IF EXISTS unit_names", "DROP TABLE IF EXISTS `unit_names`"},
+		{ddlTarget{db: "jinwei", compat: true}, "drop view unit_names", "DROP TABLE `unit_names`"},
+		{ddlTarget{db: "jinwei", cluster: "ch", compat: true}, "DROP VIEW IF EXISTS unit_names\n", "DROP TABLE IF EXISTS `jinwei`.`unit_names` ON CLUSTER `ch`"},
+	}
+	for _, tc := range cases {
+		if got, err := tc.target.rewrite(tc.stmt); err != nil || !slices.Equal(got, []string{tc.want}) {
+			t.Errorf("%+v %q: %q, %v; want %q", tc.target, tc.stmt, got, err, tc.want)
+		}
+	}
+	if got, err := (ddlTarget{db: "jinwei", cluster: "ch"}).rewrite("DROP VIEW unit_names; DROP TABLE regions"); err == nil {
+		t.Errorf("a view's drop followed by a table's ran as %q", got)
+	}
+}
+
 // A projection is built on every shard's local table; an 18.x server, which has none, is
 // left without it (only the dashboards' queries, which need a current server, use it).
 func TestProjectionHasClusterAndCompatForms(t *testing.T) {

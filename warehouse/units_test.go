@@ -33,7 +33,7 @@ func TestReportingUnitsAndTheirNames(t *testing.T) {
 		t.Errorf("units not listed cities first, departments last: %v … %v", units[0], units[len(units)-1])
 	}
 	for text, want := range map[string]string{
-		"620100": "620100", "兰州市": "620100", "兰州": "620100", "兰州市人民政府": "620100", "城关区人民政府": "620102",
+		"620100": "620100", "兰州市": "620100", "兰州": "620100", "兰州市人民政府": "620100", "兰州政府": "620100", "城关区人民政府": "620102",
 		"城关区 人民政府": "620102", "D03": "D03", "省生态环境厅": "D03", "甘肃省生态环境厅": "D03",
 	} {
 		got, err := w.UnitByName(ctx, text)
