@@ -148,18 +148,16 @@ func (s *Server) adminRejects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := warehouse.RejectsQuery{RunID: run.ID, Limit: exportPageSize}
-	// The first page is read before the answer starts, so a failure is still an error.
-	rows, next, err := s.store.RejectsPage(ctx, q)
-	if err != nil {
-		return pageError(err)
-	}
 	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	res.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(res)
-	sep := "["
-	err = eachRejectsPage(ctx, s.store, q, rows, next, func(rows []warehouse.Reject) (bool, error) {
+	sep := ""
+	// The first page is read before the answer starts, so a failure then is still an error.
+	err = s.store.EachRejectsPage(ctx, warehouse.RejectsQuery{RunID: run.ID, Limit: exportPageSize}, func(rows []warehouse.Reject) (bool, error) {
+		if sep == "" {
+			res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+			res.WriteHeader(http.StatusOK)
+			sep = "["
+		}
 		for _, r := range api.Rejects(rows) {
 			if _, err := io.WriteString(res, sep); err != nil {
 				return false, err
@@ -171,7 +169,10 @@ func (s *Server) adminRejects(c echo.Context) error {
 		}
 		return true, nil
 	})
-	if err != nil {
+	switch {
+	case err != nil && sep == "":
+		return pageError(err)
+	case err != nil:
 		// The answer has begun: it ends short of its closing bracket, which a client
 		// reads as the error it is.
 		s.log.Error("list rejects", "run", run.ID, "err", err)

@@ -28,6 +28,7 @@ import (
 type operatorStore interface {
 	Loads(ctx context.Context, q warehouse.LoadsQuery) ([]warehouse.Run, string, error)
 	RejectsPage(ctx context.Context, q warehouse.RejectsQuery) ([]warehouse.Reject, string, error)
+	EachRejectsPage(ctx context.Context, q warehouse.RejectsQuery, fn func([]warehouse.Reject) (bool, error)) error
 	RejectReasons(ctx context.Context, runID string) ([]warehouse.ReasonCount, error)
 	Changes(ctx context.Context, q warehouse.ChangesQuery) (warehouse.RunChanges, error)
 	Original(ctx context.Context, hash string) (warehouse.Original, error)
@@ -291,32 +292,34 @@ func (s *Server) rejectsExport(c echo.Context) error {
 		limit = ff.maxRows()
 	}
 	q := warehouse.RejectsQuery{RunID: run.ID, Code: c.QueryParam("code"), Search: c.QueryParam("q"), Limit: exportPageSize}
-	// The first page is read before the answer starts, so a failure is still an error page.
-	rows, next, err := st.RejectsPage(ctx, q)
-	if err != nil {
+	var enc encoder
+	sent, cut := 0, false
+	// The first page is read before the answer starts, so a failure then is still an error page.
+	err = st.EachRejectsPage(ctx, q, func(rows []warehouse.Reject) (bool, error) {
+		if enc == nil {
+			res := c.Response()
+			res.Header().Set(echo.HeaderContentType, ff.contentType)
+			res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rejects-%s.%s"`, run.ID, ff.ext))
+			res.WriteHeader(http.StatusOK)
+			enc = ff.encoder(res)
+			if err := enc.Columns(rejectColumns); err != nil {
+				return false, err
+			}
+		}
+		if sent+len(rows) > limit {
+			rows, cut = rows[:limit-sent], true
+		}
+		chunk := make([][]any, len(rows))
+		for i, r := range rows {
+			chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.ReasonZh, r.Raw, r.FilePath}
+		}
+		sent += len(rows)
+		return !cut, enc.Rows(chunk)
+	})
+	if enc == nil {
 		return pageError(err)
 	}
-	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, ff.contentType)
-	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rejects-%s.%s"`, run.ID, ff.ext))
-	res.WriteHeader(http.StatusOK)
-	enc := ff.encoder(res)
 	defer enc.Discard()
-	sent, cut := 0, false
-	err = enc.Columns(rejectColumns)
-	if err == nil {
-		err = eachRejectsPage(ctx, st, q, rows, next, func(rows []warehouse.Reject) (bool, error) {
-			if sent+len(rows) > limit {
-				rows, cut = rows[:limit-sent], true
-			}
-			chunk := make([][]any, len(rows))
-			for i, r := range rows {
-				chunk[i] = []any{int64(r.Line), r.Location, r.Code, r.Reason, r.ReasonZh, r.Raw, r.FilePath}
-			}
-			sent += len(rows)
-			return !cut, enc.Rows(chunk)
-		})
-	}
 	if err == nil {
 		err = enc.Close(cut)
 	}
@@ -329,22 +332,6 @@ func (s *Server) rejectsExport(c echo.Context) error {
 		s.log.Error("export rejects", "run", run.ID, "err", err)
 	}
 	return nil
-}
-
-// eachRejectsPage hands fn the page of rejects already read (rows, with next, the key of
-// the one after it), then each following page of q, until the last, an error, or fn says
-// it wants no more.
-func eachRejectsPage(ctx context.Context, st operatorStore, q warehouse.RejectsQuery, rows []warehouse.Reject, next string, fn func([]warehouse.Reject) (more bool, err error)) error {
-	for {
-		more, err := fn(rows)
-		if err != nil || !more || next == "" {
-			return err
-		}
-		q.After = next
-		if rows, next, err = st.RejectsPage(ctx, q); err != nil {
-			return err
-		}
-	}
 }
 
 // --- schedules ---

@@ -172,7 +172,7 @@ func TestBadFileCorpus(t *testing.T) {
 				}
 			}
 			// Every reason is kept in Chinese too, for the operator's Chinese pages.
-			stored, err := w.Rejects(ctx, rep.Run.ID)
+			stored, _, err := w.RejectsPage(ctx, warehouse.RejectsQuery{RunID: rep.Run.ID, Limit: 10_000})
 			if err != nil {
 				t.Fatal(err)
 			}

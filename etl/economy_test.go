@@ -88,7 +88,7 @@ func TestEconomyLoadKeepsEveryRejectWithLineAndReason(t *testing.T) {
 		11: `unit "%" cannot be converted to the indicator's unit "亿元"`,
 		12: `unknown region "<script>alert(1)</script>"`,
 	}
-	stored, err := w.Rejects(ctx, rep.Run.ID)
+	stored, _, err := w.RejectsPage(ctx, warehouse.RejectsQuery{RunID: rep.Run.ID, Limit: 10_000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -266,7 +266,11 @@ func TestPreviewsAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, err := r.l.wh.Rejects(ctx, rep.Run.ID)
+	var kept []warehouse.Reject
+	err = r.l.wh.EachRejectsPage(ctx, warehouse.RejectsQuery{RunID: rep.Run.ID, Limit: 1000}, func(page []warehouse.Reject) (bool, error) {
+		kept = append(kept, page...)
+		return true, nil
+	})
 	if err != nil || len(kept) != MaxPreviewRejects+500 || len(rep.Rejects) != MaxPreviewRejects {
 		t.Errorf("the load keeps %d rejects (%v) and reports %d; want every one, %d, and the first %d", len(kept), err, len(rep.Rejects), MaxPreviewRejects+500, MaxPreviewRejects)
 	}

@@ -109,6 +109,25 @@ type RejectsQuery struct {
 	Limit int
 }
 
+// EachRejectsPage hands fn each page of q's rejects (of q.Limit or a little more) in file
+// order, from the first, until the last, an error, or fn says it wants no more. fn is
+// called at least once, with an empty page when nothing matches, and only after the first
+// page is read: a caller answering a request can still fail it whole, and none holds more
+// than a page however many rows a load rejected.
+func (w *Warehouse) EachRejectsPage(ctx context.Context, q RejectsQuery, fn func([]Reject) (more bool, err error)) error {
+	for {
+		rows, next, err := w.RejectsPage(ctx, q)
+		if err != nil {
+			return err
+		}
+		more, err := fn(rows)
+		if err != nil || !more || next == "" {
+			return err
+		}
+		q.After = next
+	}
+}
+
 // RejectsPage returns one page of a run's rejects in file order and the next page's cursor
 // ("" after the last page). A page holds at least Limit rejects, and every reject of its
 // last line.

@@ -228,20 +228,7 @@ func (w *Warehouse) AbandonStaleRuns(ctx context.Context) error {
 	return nil
 }
 
-// Rejects lists the rows a run rejected, in file order.
-func (w *Warehouse) Rejects(ctx context.Context, runID string) ([]Reject, error) {
-	res, err := w.named(ctx, "run_rejects", Params{"run_id": runID})
-	if err != nil {
-		return nil, err
-	}
-	var out []Reject
-	err = res.each(func(rr *rowReader) {
-		out = append(out, readReject(rr))
-	})
-	return out, err
-}
-
-// readReject is a reject as run_rejects and rejects_page give it.
+// readReject is a reject as rejects_page gives it.
 func readReject(rr *rowReader) Reject {
 	return Reject{FilePath: rr.str("file_path"), Line: rr.int("line"), Location: rr.str("location"), Raw: rr.str("raw"),
 		Reason: rr.str("reason"), ReasonZh: rr.str("reason_zh"), Code: rr.str("reason_code")}

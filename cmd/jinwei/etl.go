@@ -350,25 +350,34 @@ func etlRejects(ctx context.Context, args []string, out io.Writer, log *slog.Log
 	if len(args) != 1 {
 		return errors.New("etl rejects: name one run id (see jinwei etl runs)")
 	}
-	rejects, err := fromWarehouseOrServer(ctx, cfg, log,
-		func(w *warehouse.Warehouse) ([]warehouse.Reject, error) {
+	tw := newTableWriter(out, []string{"line", "location", "reason", "raw"})
+	show := func(rows []warehouse.Reject) (bool, error) {
+		cells := make([][]any, len(rows))
+		for i, r := range rows {
+			cells[i] = []any{strconv.Itoa(r.Line), r.Location, r.Reason, r.Raw}
+		}
+		tw.write(cells)
+		return true, nil
+	}
+	_, err = fromWarehouseOrServer(ctx, cfg, log,
+		func(w *warehouse.Warehouse) (struct{}, error) {
 			// A run that is not there is said so, as the server says it: an empty list read
 			// as a load without rejects, and a malformed id came back as the engine's error.
 			if runs, _, err := w.Loads(ctx, warehouse.LoadsQuery{RunID: args[0], Limit: 1}); err != nil || len(runs) == 0 {
-				return nil, cmp.Or(err, fmt.Errorf("etl rejects: no run %q (see jinwei etl runs)", args[0]))
+				return struct{}{}, cmp.Or(err, fmt.Errorf("etl rejects: no run %q (see jinwei etl runs)", args[0]))
 			}
-			return w.Rejects(ctx, args[0])
+			return struct{}{}, w.EachRejectsPage(ctx, warehouse.RejectsQuery{RunID: args[0], Limit: rejectsPage}, show)
 		},
-		func(c *serverClient) ([]warehouse.Reject, error) { return c.rejects(ctx, args[0]) })
+		func(c *serverClient) (struct{}, error) { return struct{}{}, c.eachRejectsPage(ctx, args[0], show) })
 	if err != nil {
 		return err
 	}
-	res := &warehouse.Result{Columns: []warehouse.Column{{Name: "line"}, {Name: "location"}, {Name: "reason"}, {Name: "raw"}}}
-	for _, r := range rejects {
-		res.Rows = append(res.Rows, []any{strconv.Itoa(r.Line), r.Location, r.Reason, r.Raw})
-	}
-	return writeResult(out, res, "table")
+	tw.close()
+	return nil
 }
+
+// rejectsPage is how many rejects `etl rejects` holds at a time.
+const rejectsPage = 1000
 
 // fromWarehouseOrServer reads what local reads from the warehouse, or, while a running
 // server holds it, what remote asks that server for: a load's report names

@@ -70,23 +70,37 @@ func newServerClient(dataDir string) (*serverClient, error) {
 }
 
 func (c *serverClient) do(ctx context.Context, method, path string, body io.Reader, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.info.Addr+path, body)
+	res, err := c.send(ctx, method, path, body)
 	if err != nil {
 		return err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return fmt.Errorf("read the answer of the jinwei server at %s: %w", c.info.Addr, err)
+	}
+	return json.Unmarshal(data, out)
+}
+
+// send makes one request of the admin API and returns the answer whose body is still to be
+// read, or the server's error.
+func (c *serverClient) send(ctx context.Context, method, path string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.info.Addr+path, body)
+	if err != nil {
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.info.Token)
 	res, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("hand the work to the jinwei server at %s: %w", c.info.Addr, err)
+		return nil, fmt.Errorf("hand the work to the jinwei server at %s: %w", c.info.Addr, err)
 	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 300 && res.StatusCode != http.StatusUnprocessableEntity {
+		defer res.Body.Close()
 		var e struct{ Error string }
-		_ = json.Unmarshal(data, &e)
-		return fmt.Errorf("jinwei server at %s: %s: %s", c.info.Addr, res.Status, e.Error)
+		_ = json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&e)
+		return nil, fmt.Errorf("jinwei server at %s: %s: %s", c.info.Addr, res.Status, e.Error)
 	}
-	return json.Unmarshal(data, out)
+	return res, nil
 }
 
 // inflight lists the loads the server is running.
@@ -149,11 +163,41 @@ func (c *serverClient) runs(ctx context.Context, limit int, changedOnly bool) ([
 	return runs, err
 }
 
-// rejects lists the rows a load of the server's warehouse rejected.
-func (c *serverClient) rejects(ctx context.Context, runID string) ([]warehouse.Reject, error) {
-	var rejects []warehouse.Reject
-	err := c.do(ctx, http.MethodGet, "/api/admin/runs/"+url.PathEscape(runID)+"/rejects", nil, &rejects)
-	return rejects, err
+// eachRejectsPage reads the server's list of a run's rejects as it arrives and hands fn
+// rejectsPage of them at a time, as the warehouse's EachRejectsPage does: the list of a
+// load that rejected a million rows is never held whole.
+func (c *serverClient) eachRejectsPage(ctx context.Context, runID string, fn func([]warehouse.Reject) (bool, error)) error {
+	res, err := c.send(ctx, http.MethodGet, "/api/admin/runs/"+url.PathEscape(runID)+"/rejects", nil)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	dec := json.NewDecoder(res.Body)
+	// The server ends a list cut short by an error without its closing bracket.
+	broken := func(err error) error {
+		return fmt.Errorf("the jinwei server at %s sent the rejects of run %s cut short: %w", c.info.Addr, runID, err)
+	}
+	if _, err := dec.Token(); err != nil {
+		return broken(err)
+	}
+	page := make([]warehouse.Reject, 0, rejectsPage)
+	for dec.More() {
+		var r warehouse.Reject
+		if err := dec.Decode(&r); err != nil {
+			return broken(err)
+		}
+		if page = append(page, r); len(page) == rejectsPage {
+			if more, err := fn(page); err != nil || !more {
+				return err
+			}
+			page = page[:0]
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return broken(err)
+	}
+	_, err = fn(page)
+	return err
 }
 
 func (c *serverClient) runJob(ctx context.Context, job string) ([]dashboard.JobResult, error) {

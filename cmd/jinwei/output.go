@@ -51,38 +51,75 @@ func writeResult(out io.Writer, res *warehouse.Result, format string) error {
 }
 
 func writeTable(out io.Writer, res *warehouse.Result) error {
-	widths := make([]int, len(res.Columns))
-	cells := make([][]string, len(res.Rows))
+	names := make([]string, len(res.Columns))
 	for i, c := range res.Columns {
-		widths[i] = runewidth.StringWidth(c.Name)
+		names[i] = c.Name
 	}
-	for r, row := range res.Rows {
+	tw := newTableWriter(out, names)
+	tw.write(res.Rows)
+	tw.close()
+	return nil
+}
+
+// tableWriter prints rows in aligned columns as they come. The columns are as wide as
+// their names and the first rows written, so a listing of a million rows need not be held
+// to be measured; a later cell wider than its column pushes the rest of its line right.
+type tableWriter struct {
+	out    io.Writer
+	names  []string
+	widths []int
+	rows   int
+}
+
+func newTableWriter(out io.Writer, names []string) *tableWriter {
+	return &tableWriter{out: out, names: names}
+}
+
+func (tw *tableWriter) write(rows [][]any) {
+	cells := make([][]string, len(rows))
+	for r, row := range rows {
 		cells[r] = make([]string, len(row))
 		for i, v := range row {
-			s := strings.ReplaceAll(cellText(v), "\n", " ")
-			cells[r][i] = s
-			widths[i] = max(widths[i], runewidth.StringWidth(s))
+			cells[r][i] = strings.ReplaceAll(cellText(v), "\n", " ")
 		}
 	}
-	line := func(vals []string) {
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = runewidth.FillRight(v, widths[i])
+	if tw.widths == nil {
+		tw.widths = make([]int, len(tw.names))
+		for i, n := range tw.names {
+			tw.widths[i] = runewidth.StringWidth(n)
 		}
-		fmt.Fprintln(out, strings.TrimRight(strings.Join(parts, "  "), " "))
+		for _, row := range cells {
+			for i, s := range row {
+				tw.widths[i] = max(tw.widths[i], runewidth.StringWidth(s))
+			}
+		}
+		rule := make([]string, len(tw.names))
+		for i, w := range tw.widths {
+			rule[i] = strings.Repeat("-", w)
+		}
+		tw.line(tw.names)
+		tw.line(rule)
 	}
-	names := make([]string, len(res.Columns))
-	rule := make([]string, len(res.Columns))
-	for i, c := range res.Columns {
-		names[i], rule[i] = c.Name, strings.Repeat("-", widths[i])
-	}
-	line(names)
-	line(rule)
 	for _, row := range cells {
-		line(row)
+		tw.line(row)
 	}
-	fmt.Fprintf(out, "(%d rows)\n", len(res.Rows))
-	return nil
+	tw.rows += len(rows)
+}
+
+func (tw *tableWriter) line(vals []string) {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = runewidth.FillRight(v, tw.widths[i])
+	}
+	fmt.Fprintln(tw.out, strings.TrimRight(strings.Join(parts, "  "), " "))
+}
+
+// close ends the table with its count of rows (and its header, when no row came).
+func (tw *tableWriter) close() {
+	if tw.widths == nil {
+		tw.write(nil)
+	}
+	fmt.Fprintf(tw.out, "(%d rows)\n", tw.rows)
 }
 
 func cellText(v any) string {
