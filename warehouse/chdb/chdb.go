@@ -52,16 +52,22 @@ func Open(libPaths []string, dataDir, db string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open embedded warehouse %s: %w", dataDir, err)
 	}
-	lib, err := loadChdb(libPaths)
-	if err != nil {
-		return nil, err
-	}
 	chdbMu.Lock()
 	defer chdbMu.Unlock()
 	if chdbShared != nil && chdbShared.path != dataDir {
 		return nil, fmt.Errorf("open embedded warehouse %s: this process already has %s open, and chDB allows one data directory per process", dataDir, chdbShared.path)
 	}
 	if chdbShared == nil {
+		// Asked before the library is loaded: a command that finds a server holding the
+		// warehouse hands it the work, and mapping the engine in first made each such
+		// command 190 MB and a second or so for nothing.
+		if err := checkNotLocked(dataDir); err != nil {
+			return nil, err
+		}
+		lib, err := loadChdb(libPaths)
+		if err != nil {
+			return nil, err
+		}
 		c, err := connectChdb(lib, dataDir)
 		if err != nil {
 			return nil, err
@@ -80,9 +86,6 @@ func Open(libPaths []string, dataDir, db string) (*Engine, error) {
 func connectChdb(lib *chdbLib, dataDir string) (*chdbConn, error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
-	}
-	if err := checkNotLocked(dataDir); err != nil {
-		return nil, err
 	}
 	args := []string{
 		"clickhouse",
