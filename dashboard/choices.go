@@ -160,6 +160,17 @@ func indicatorChoices(inds []warehouse.Indicator, lang string) []option {
 	return opts
 }
 
+// provinceChoices are the provinces by their short names, as a custom group's picker lists them.
+func provinceChoices(regions []warehouse.Region, lang string) []option {
+	var opts []option
+	for _, r := range regions {
+		if r.Level == "province" {
+			opts = append(opts, option{Value: r.Code, Label: shortName(r, lang)})
+		}
+	}
+	return opts
+}
+
 func groupChoices(groups []warehouse.PeerGroup, lang string) []option {
 	opts := make([]option, len(groups))
 	for i, g := range groups {

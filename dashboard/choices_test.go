@@ -34,6 +34,9 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 		// A kind of period is said, not linked: a quarter needs its number too (its link
 		// led to "2024 quarter 0: never loaded").
 		{"/lineage?indicator=gdp&region=620000&year=2024&kind=w", []string{"链接中的类别（kind=w）写法不对，应形如 year, quarter, month, ytd。"}, []string{`id="error-choices"`}, ""},
+		// A custom group's member that is not a province answers with the provinces by
+		// name, in the page's language: it was a 404 "页面不存在" over an English error.
+		{"/ranking?group=custom&members=620000,990000", []string{"链接中的组内省份（members=990000）不在可选范围内。", `<li><a href="/ranking?group=custom&amp;members=630000">青海</a></li>`}, []string{"not a province"}, "/ranking?group=custom&members=630000"},
 		{"/?year=abc", []string{"链接中的年份（year=abc）写法不对，应形如 2024。"}, nil, ""},
 		{"/counties?year=1800", []string{"链接中的年份（year=1800）超出可显示的范围（1949–2100）。"}, nil, ""},
 	} {
@@ -85,6 +88,22 @@ func shows(t *testing.T, what, page string, want, lack []string) {
 	for _, l := range lack {
 		if strings.Contains(page, l) {
 			t.Errorf("%s: the page shows %q", what, l)
+		}
+	}
+}
+
+// A custom group is written as one list as well as member by member (the README's
+// members=…): a list in one parameter was taken for one code and refused.
+func TestACustomGroupIsWrittenAsAList(t *testing.T) {
+	t.Parallel()
+	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
+	for _, members := range []string{"members=510000&members=630000", "members=510000,630000", "members=510000%EF%BC%8C630000", "members=510000%E3%80%81%20630000"} {
+		code, body := app.get("/api/ranking?indicator=gdp&year=2024&group=custom&" + members)
+		var got struct {
+			Group struct{ Members []string } `json:"group"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); code != http.StatusOK || err != nil || strings.Join(got.Group.Members, " ") != "510000 620000 630000" {
+			t.Errorf("%s: %d, members %v (%v); want 510000 620000 630000 (home added)", members, code, got.Group.Members, err)
 		}
 	}
 }

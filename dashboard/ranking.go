@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,7 +30,7 @@ type rankingSelection struct {
 // parseRanking reads indicator, year and group (or group=custom with members=…) from the
 // query string; missing ones take the configured defaults (the year: the newest with data),
 // unknown ones answer with the values there are.
-func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, groups []warehouse.PeerGroup) (rankingSelection, error) {
+func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, groups []warehouse.PeerGroup, regions []warehouse.Region) (rankingSelection, error) {
 	sel := rankingSelection{Lang: pageLang(c)}
 	code := c.QueryParam("indicator")
 	if code == "" {
@@ -47,7 +48,17 @@ func (s *Server) parseRanking(c echo.Context, indicators []warehouse.Indicator, 
 		group = s.cfg.DefaultGroup
 	}
 	if group == warehouse.CustomGroup {
-		sel.Members = c.QueryParams()["members"]
+		// Each member given apart (members=620000&members=520000, as the picker sends
+		// them) or in one list, as a person writes it (members=620000,520000): the list
+		// was taken for one code and came back as the warehouse's error, in English.
+		for _, list := range c.QueryParams()["members"] {
+			for _, m := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == '，' || r == '、' || unicode.IsSpace(r) }) {
+				if !slices.ContainsFunc(regions, func(r warehouse.Region) bool { return r.Code == m && r.Level == "province" }) {
+					return sel, badChoice("members", m, provinceChoices(regions, sel.Lang))
+				}
+				sel.Members = append(sel.Members, m)
+			}
+		}
 		if len(sel.Members) == 0 {
 			return sel, badFormat("members", "", "members=620000&members=520000")
 		}
@@ -110,7 +121,11 @@ func (s *Server) loadRanking(c echo.Context) (rankingSelection, []warehouse.Indi
 	if err != nil {
 		return rankingSelection{}, nil, nil, d, err
 	}
-	sel, err := s.parseRanking(c, indicators, groups)
+	regions, err := s.store.Regions(ctx)
+	if err != nil {
+		return rankingSelection{}, nil, nil, d, err
+	}
+	sel, err := s.parseRanking(c, indicators, groups, regions)
 	if err != nil {
 		return sel, nil, nil, d, err
 	}
@@ -244,10 +259,9 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 	}
 	v.Groups = append(v.Groups, option{warehouse.CustomGroup, t(lang, "custom_group"), sel.Group.Code == warehouse.CustomGroup})
 	var members []string
-	for _, reg := range regions {
-		if reg.Level == "province" {
-			v.Provinces = append(v.Provinces, option{reg.Code, shortName(reg, lang), slices.Contains(r.Group.Members, reg.Code)})
-		}
+	v.Provinces = provinceChoices(regions, lang)
+	for i := range v.Provinces {
+		v.Provinces[i].Selected = slices.Contains(r.Group.Members, v.Provinces[i].Value)
 	}
 	for _, code := range r.Group.Members {
 		if i := slices.IndexFunc(regions, func(reg warehouse.Region) bool { return reg.Code == code }); i >= 0 {
