@@ -384,14 +384,16 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 // The poverty counties are counted against the counties' unweighted mean growth, and the
 // card says so, where it said "provincial county mean" beside a target that asks for the
 // provincial average; it was headed 高于全省平均, a verdict on a baseline the cockpit says
-// the provincial rate is not; Chinese notes take Chinese punctuation.
+// the provincial rate is not; Chinese notes take Chinese punctuation. The benchmark's
+// figure comes first: after "（见驾驶舱）：" it read as the target's answer, and the cockpit,
+// which has no provincial rate, sent the reader back here.
 func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
 	t.Parallel()
 	app := newApp(t, etltest.SharedDemo(t), etltest.Home)
 	for path, wants := range map[string][]string{
-		"/counties": {"<h3>脱贫县农民收入增速高于各县平均</h3>", "基准为各县农村居民收入增速的简单平均（未按人口加权），不是全省增速，不能据此判断目标是否达成（见驾驶舱）：",
+		"/counties": {"<h3>脱贫县农民收入增速高于各县平均</h3>", "基准 8.15%：各县农村居民收入增速的简单平均（未按人口加权），不是全省增速，不能据此判断全省目标是否达成</p>",
 			"县均增速（农村/城镇）：", "（2024年）"},
-		"/counties?lang=en": {"above the counties’ mean</h3>", "Against the unweighted mean of the counties’ rural income growth, not the provincial rate: it does not tell whether the target is met (see the cockpit): ",
+		"/counties?lang=en": {"above the counties’ mean</h3>", "Benchmark 8.15%: the unweighted mean of the counties’ rural income growth, not the provincial rate, so it does not tell whether the provincial target is met</p>",
 			"County mean growth (rural/urban): ", "% (2024)"},
 	} {
 		_, page := app.get(path)
@@ -399,6 +401,9 @@ func TestCountyTargetsSayWhatTheyCompareWith(t *testing.T) {
 			if !strings.Contains(page, w) {
 				t.Errorf("%s lacks %q", path, w)
 			}
+		}
+		if strings.Contains(page, "见驾驶舱") || strings.Contains(page, "see the cockpit") {
+			t.Errorf("%s sends the reader to the cockpit, which sends them here", path)
 		}
 		if strings.Contains(page, "高于全省平均") || strings.Contains(page, "above provincial average") {
 			t.Errorf("%s counts the poverty counties against a provincial average it does not have", path)
