@@ -74,17 +74,19 @@ func (s *Server) briefTargets(ctx context.Context, d *briefDraft) error {
 		y := s.num("year", ts.Code, float64(ts.Year), strconv.Itoa(ts.Year))
 		// A target's name may hold numbers (达到全国的55%): it is the page's, word for word.
 		s.clause(t(lang, "brief_target"), s.num("name", ts.Code, 0, name), y, show("actual", *ts.Actual), show("goal", *ts.Goal))
+		// A status is a badge's word ("Met"), lower-cased within an English sentence.
+		status := func(st string) string { return inSentence(t(lang, "target_"+st), lang) }
 		switch {
 		case !hadPrev:
-			s.clause(t(lang, "brief_target_first"), t(lang, "target_"+ts.Status))
+			s.clause(t(lang, "brief_target_first"), status(ts.Status))
 			// Met at its first assessment, it may have stood below the goal the year before.
 			if ts.Before != nil {
 				s.clause(t(lang, "brief_target_before"), show("before", *ts.Before))
 			}
 		case changed:
-			s.clause(t(lang, "brief_target_changed"), t(lang, "target_"+prev), t(lang, "target_"+ts.Status))
+			s.clause(t(lang, "brief_target_changed"), status(prev), status(ts.Status))
 		default:
-			s.clause(t(lang, "brief_target_still"), t(lang, "target_"+ts.Status))
+			s.clause(t(lang, "brief_target_still"), status(ts.Status))
 		}
 		out = append(out, s.done())
 	}
