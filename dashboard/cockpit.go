@@ -147,7 +147,11 @@ type cockpitView struct {
 	Groups     []option
 	Indicators []option
 	Tiles      []tile
-	Targets    []targetView
+	// GroupRank heads each tile's rank in the group, naming it; WholeCountry says the group
+	// is every province, its rank the national one.
+	GroupRank    string
+	WholeCountry bool
+	Targets      []targetView
 	// MapNote says why no map is drawn: the indicator chosen has no provincial value.
 	MapNote string
 }
@@ -201,6 +205,20 @@ func (s *Server) cockpitPage(c echo.Context) error {
 	if d.Map == nil {
 		v.MapNote = t(lang, "map_no_provinces")
 	}
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return err
+	}
+	// The group is named where its rank is ("组内排名 9/12" named none on a saved or
+	// shown screen), and a group of every province gives no rank beside the national one.
+	v.GroupRank = fmt.Sprintf(t(lang, "rank_among"), inSentence(groupName(d.Group, lang), lang))
+	provinces := 0
+	for _, r := range regions {
+		if r.Level == "province" {
+			provinces++
+		}
+	}
+	v.WholeCountry = len(d.Group.Members) == provinces
 	runs := map[string]bool{}
 	for _, r := range d.Tiles {
 		v.Tiles = append(v.Tiles, newTile(r, lang))
@@ -210,10 +228,6 @@ func (s *Server) cockpitPage(c echo.Context) error {
 				v.Sources = append(v.Sources, src)
 			}
 		}
-	}
-	regions, err := s.regionIndex(c)
-	if err != nil {
-		return err
 	}
 	for _, ts := range d.Targets {
 		tv := newTargetView(ts, indicators, lang)
