@@ -108,7 +108,9 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 	}{
 		{"ops", ops, "/no-such-page", []string{`id="nav-admin"`, `id="lang-switch" lang="en" href="/no-such-page?lang=en"`, `id="logout"`, `<h1 class="page-title">页面不存在</h1>`}, nil},
 		{"ops", ops, "/ranking?indicator=nope&lang=en", []string{`id="nav-admin"`, `id="lang-switch" lang="zh-CN" href="/ranking?indicator=nope"`, `id="logout"`}, nil},
-		{"filler", filler, "/?lang=en", []string{`id="nav-report"`, `id="logout"`}, []string{`href="/ranking`}},
+		// A unit's reporter reaches its unit's ledger items from the menu too: they were
+		// there only for one who typed the address.
+		{"filler", filler, "/?lang=en", []string{`id="nav-report"`, `id="nav-ecology" href="/ecology?lang=en"`, `id="logout"`}, []string{`href="/ranking`}},
 		{"nobody", f.client(t), "/no-such-page", []string{`id="lang-switch"`, "页面不存在"}, []string{`id="main-nav"`, `id="logout"`}},
 		// Its links stay on this site: the language switch of "//evil.example/x" led there.
 		{"nobody", f.client(t), "//evil.example/x", []string{`href="/evil.example/x?lang=en"`}, []string{`href="//`}},

@@ -120,6 +120,11 @@ func TestLedgerLoopOverHTTP(t *testing.T) {
 	alice, aliceCSRF := signedInHere(t, f, "alice")
 	item := base + "/ecology/items/" + a.ItemID
 	_, before, _ := itemJSON(t, f, a.ItemID)
+	// A unit's reporter is not told that the province's peers' ledgers are not shown: a
+	// county's staff read it as something missing from their own page.
+	if page := pageBody(t, alice, base+"/ecology"); !strings.Contains(page, a.ItemID) || strings.Contains(page, `id="yellow-river"`) {
+		t.Errorf("a reporter's ledger lacks its item %s, or speaks of the Yellow River provinces", a.ItemID)
+	}
 
 	zip := []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00 word/document.xml PK\x05\x06")
 	for _, tc := range []struct {
