@@ -1034,6 +1034,9 @@ const wallCheck = `(function () {
   // The pickers are hidden: a line says what they chose (the cockpit's group went unnamed).
   var ctx = document.getElementById('print-context');
   if (document.querySelector('form.pickers select') && (!ctx || ctx.offsetParent === null || ctx.textContent.trim() === '')) bad.push('no line says what the hidden pickers chose');
+  // A footnote that folds sources away says how many (a wall listed 3 of 24 files as if all).
+  var more = document.querySelector('footer.sources details.more-sources summary');
+  if (more && more.getClientRects().length === 0) bad.push('the footnote leaves sources out without saying how many');
   return bad.join('; ');
 })()`
 
