@@ -463,7 +463,9 @@ func scorecardChart(sc *warehouse.Scorecard, lang string) map[string]any {
 		data = append(data, opts.BarData{Name: u.Name, Value: roundTo(u.Score, 2), ItemStyle: &opts.ItemStyle{Color: color}})
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(chartBase("scorecard", t(lang, "scorecard")+" "+sc.Month[:7], t(lang, "scorecard_note"), lang)...)
+	// The title names the units ranked: a saved picture or a wall showed the score alone.
+	title := fmt.Sprintf(t(lang, "scorecard_of"), inSentence(t(lang, "kind_"+sc.Kind), lang), sc.Month[:7])
+	bar.SetGlobalOptions(chartBase("scorecard", title, t(lang, "scorecard_note"), lang)...)
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "50", Top: "70", Bottom: "30", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0, Max: 100}),

@@ -789,6 +789,10 @@ func TestAUnitScoredOnTooFewItemsTakesNoPlace(t *testing.T) {
 			t.Errorf("%s: %s's row lacks %q or offers a place to gain:\n%.2000s", tc.path, tc.unit, tc.flag, row)
 		}
 		chart, _, _ := strings.Cut(page[strings.Index(page, `id="scorecard"`):], "</script>")
+		// The chart's title names the units it ranks (a saved picture said only the month).
+		if want := map[string]string{"嘉峪关市": "三抓三促综合评分（市州）2025-02", "Jiayuguan": "Campaign scorecard of cities, 2025-02"}[tc.unit]; !strings.Contains(chart, want) {
+			t.Errorf("%s: the scorecard's title is not %q:\n%.300s", tc.path, want, chart)
+		}
 		if strings.Contains(chart, tc.unit) || !strings.Contains(chart, map[string]string{"嘉峪关市": "兰州市", "Jiayuguan": "Lanzhou"}[tc.unit]) {
 			t.Errorf("%s: the ranked bars name %s, or not the others:\n%.600s", tc.path, tc.unit, chart)
 		}
