@@ -56,7 +56,7 @@ var labelFamilies = map[string][]string{
 	"target_":            {"green", "amber", "red", "no_data"},
 	"metric_":            campaignTrendMetrics,
 	"flag_":              {"poverty", "national_key", "provincial_key"},
-	"basis_":             {"nominal", "real", "rate", "plain"},
+	"basis_":             {"nominal", "real", "rate", "index", "plain"},
 	"nav_":               {"counties", "ecology", "campaign"},
 	"sc_rule_":           methodRules,
 	"sc_status_":         scoreStatuses,

@@ -348,6 +348,9 @@ func TestGrowthSaysItsBasisAndEnglishReadsAsEnglish(t *testing.T) {
 		{"/ranking?indicator=gdp_growth&year=2024", "指标本身即为增速。全国实际增速未载入，图中不画全国线。"},
 		// Two sentences, not one joined by a semicolon before a capital.
 		{"/ranking?indicator=gdp_growth&year=2024&lang=en", "The indicator is a growth rate itself. National real growth is not loaded; no national line is drawn."},
+		// A price index on the year before is not a growth rate: its change is it less 100.
+		{"/ranking?indicator=cpi_index&year=2024", "增速：指数减100即为比上年涨跌（%）"},
+		{"/ranking?indicator=cpi_index&year=2024&lang=en", "The index less 100: the change on the year before (%)"},
 		// The counties' growth bars are growth, not income "in %".
 		{"/counties?indicator=rural_income&sort=growth", "农村居民人均可支配收入增速（名义，%）2024年"},
 		{"/counties?indicator=rural_income&sort=growth&lang=en", "Rural per-capita disposable income growth (nominal, %), 2024"},

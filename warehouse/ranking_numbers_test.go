@@ -102,7 +102,9 @@ func TestRankingMeasuresFollowTheKind(t *testing.T) {
 		{"gdp_per_capita", true, true, false, true, warehouse.GrowthNominal},
 		{"gdp", false, false, false, false, warehouse.GrowthReal},
 		{"population", false, false, false, false, warehouse.GrowthPlain},
-		{"cpi_index", false, true, true, false, warehouse.GrowthRate},
+		// An index on the year before is not a rate: its change is the index less 100.
+		{"cpi_index", false, true, true, false, warehouse.GrowthIndex},
+		{"gdp_growth", false, false, false, false, warehouse.GrowthRate},
 		{"resident_income", true, true, false, true, warehouse.GrowthNominal},
 	}
 	for _, tc := range tests {

@@ -29,7 +29,8 @@ type CatchUp = measure.CatchUp
 const (
 	GrowthNominal = "nominal" // from current-price values: 名义
 	GrowthReal    = "real"    // from a real series (constant prices): 实际
-	GrowthRate    = "rate"    // the values are rates already (or an index less 100)
+	GrowthRate    = "rate"    // the values are rates already
+	GrowthIndex   = "index"   // an index on the year before: its value less 100
 	GrowthPlain   = "plain"   // not money (population): plain change on the year before
 )
 
@@ -160,6 +161,10 @@ func (w *Warehouse) nationSeries(ctx context.Context, t *Trajectory) error {
 func (w *Warehouse) realGrowth(ctx context.Context, t *Trajectory) error {
 	ind := t.Indicator
 	switch {
+	case ind.Kind == measure.Index:
+		// Not "a growth rate itself": a CPI of 102 is a change of 2 %.
+		t.GrowthBasis = GrowthIndex
+		return nil
 	case ind.Kind.IsRate():
 		t.GrowthBasis = GrowthRate
 		return nil
