@@ -85,8 +85,13 @@ func (s *Server) loadMethod(c echo.Context) (methodData, error) {
 		case scorecard.Stock:
 			formula = fmt.Sprintf(t(lang, "sc_formula_stock"), metric(it.Num), metric(it.Den), it.Deadline)
 		}
-		if it.Pool > 1 && it.Formula != scorecard.Stock {
-			formula += fmt.Sprintf(t(lang, "sc_formula_pool"), it.Pool)
+		// A rate pools its numerator and denominator; a count per person is a monthly mean
+		// ("…合计，计数项取月均" was said of rates too, which have no count).
+		switch {
+		case it.Pool > 1 && it.Formula == scorecard.Rate:
+			formula += fmt.Sprintf(t(lang, "sc_formula_pool_rate"), it.Pool)
+		case it.Pool > 1 && it.Formula == scorecard.PerSize:
+			formula += fmt.Sprintf(t(lang, "sc_formula_pool_count"), it.Pool)
 		}
 		dir := t(lang, "sc_higher_better")
 		if it.Direction < 0 {

@@ -161,6 +161,19 @@ func TestCampaignMethodPage(t *testing.T) {
 			t.Errorf("English method page lacks %q", want)
 		}
 	}
+	// A rate's formula pools its numerator and denominator; a count's takes the monthly
+	// mean: each says only its own ("…合计，计数项取月均" was said of rates too).
+	for page, want := range map[string][]string{zh: {"× 100%（最高100%），分子、分母各取近3个月（含当月，跳过缺报月份）合计<", "÷ 常住人口（万人），取近3个月（含当月，跳过缺报月份）的月均<"},
+		en: {"(at most 100%); numerator and denominator each summed over the last 3 months (this one included, blank months skipped)<", "÷ resident population (10,000s); the monthly mean over the last 3 months (this one included, blank months skipped)<"}} {
+		for _, w := range want {
+			if !strings.Contains(html.UnescapeString(page), w) {
+				t.Errorf("the method page lacks the formula ending %q", w)
+			}
+		}
+		if strings.Contains(page, "合计，计数项取月均") || strings.Contains(page, "months (this one included, blank months skipped), counts as a monthly mean") {
+			t.Errorf("the method page says of every pooled formula what is true of counts")
+		}
+	}
 	var m struct {
 		Items []struct {
 			Code   string  `json:"code"`
