@@ -38,6 +38,13 @@ func openXLS(path string, m *Mapping) (_ *xlsRows, err error) {
 	if st.Size() > maxXLSBytes {
 		return nil, reasons.New("%w: the .xls workbook is %d MiB, more than the %d MiB read whole: save it as .xlsx", "%w：.xls 工作簿有 %d MiB，超过整体读取的上限 %d MiB：请另存为 .xlsx", errFileRejected, st.Size()>>20, maxXLSBytes>>20)
 	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCompoundFile(data); err != nil {
+		return nil, err
+	}
 	defer func() {
 		// The reader trusts the file's record lengths; a damaged file must not take the
 		// process down.
