@@ -62,10 +62,20 @@ type xlsxLimits struct {
 	cells             int64 // cells read from the workbook, merged ranges filled in
 	sharedStrings     int   // entries of the shared strings table, held in memory whole
 	sharedStringBytes int64 // the shared strings table's XML, unzipped
+	// richRuns are the shared strings' runs of formatted text, each held as an entry is:
+	// one entry of 7.9 million runs (127 MB, under the bytes and entries limits) took a
+	// server from 350 MB to 2.8 GB.
+	richRuns int
+	// partElements bound each part excelize reads whole when it opens a workbook (styles,
+	// the workbook, its theme, its relationships): a 730 KB upload whose styles held
+	// 100 million <xf/> (500 MB unzipped, under the workbook's limit) took a server past
+	// 6 GB until it died. Excel itself keeps at most 64,000 cell formats.
+	partElements int
 }
 
 // xlsxLimit is a variable so that tests can prove each limit with a small file.
-var xlsxLimit = xlsxLimits{mergedRanges: 5000, mergedCells: 1_000_000, cells: 50_000_000, sharedStrings: 2_000_000, sharedStringBytes: 128 << 20}
+var xlsxLimit = xlsxLimits{mergedRanges: 5000, mergedCells: 1_000_000, cells: 50_000_000, sharedStrings: 2_000_000, sharedStringBytes: 128 << 20,
+	richRuns: 1_000_000, partElements: 500_000}
 
 // openRows opens path as the mapping says (format by extension when it does not). A CSV
 // reader counts its progress through the file in progress.
@@ -268,9 +278,10 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 	return &xlsxRows{f: f, path: path, name: name, sheets: sheets, cur: -1}, nil
 }
 
-// checkXLSXParts reads the workbook's zip directory and its shared strings before excelize
-// does: the unzipped size of the whole (the zip reader holds each entry to its stated size)
-// and the shared strings table's size and entries, which excelize holds in memory whole.
+// checkXLSXParts reads the workbook's zip directory, and the parts excelize holds in memory
+// whole, before excelize does: the unzipped size of the whole (the zip reader holds each
+// entry to its stated size), the shared strings table's size, entries and runs, and the
+// elements of each part decoded whole when the workbook opens (readWhole).
 func checkXLSXParts(path, name string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
@@ -290,33 +301,53 @@ func checkXLSXParts(path, name string) error {
 		return xlsxRefused(name, "the workbook unzips to %d bytes; the limit for one file is %d", "工作簿解压后 %d 字节；一个文件的上限是 %d", total, maxXLSXUnzip)
 	}
 	for _, e := range zr.File {
-		if !strings.EqualFold(e.Name, "xl/sharedStrings.xml") {
-			continue
-		}
-		if e.UncompressedSize64 > uint64(xlsxLimit.sharedStringBytes) {
-			return xlsxRefused(name, "its shared strings unzip to %d bytes; the limit is %d", "其共享字符串解压后 %d 字节；上限是 %d", e.UncompressedSize64, xlsxLimit.sharedStringBytes)
-		}
-		n, err := countSharedStrings(e)
-		if err != nil {
-			return reasons.New("%w: %s: shared strings: %v", "%w：%s：共享字符串：%v", errFileRejected, name, err)
-		}
-		if n > xlsxLimit.sharedStrings {
-			return xlsxRefused(name, "it has more than %d shared strings; the limit is %d", "共享字符串多于 %d 个；上限是 %d", xlsxLimit.sharedStrings, xlsxLimit.sharedStrings)
+		switch {
+		case strings.EqualFold(e.Name, "xl/sharedStrings.xml"):
+			if e.UncompressedSize64 > uint64(xlsxLimit.sharedStringBytes) {
+				return xlsxRefused(name, "its shared strings unzip to %d bytes; the limit is %d", "其共享字符串解压后 %d 字节；上限是 %d", e.UncompressedSize64, xlsxLimit.sharedStringBytes)
+			}
+			n, err := countElements(e, func(n map[string]int) bool { return n["si"] > xlsxLimit.sharedStrings || n["r"] > xlsxLimit.richRuns })
+			switch {
+			case err != nil:
+				return reasons.New("%w: %s: shared strings: %v", "%w：%s：共享字符串：%v", errFileRejected, name, err)
+			case n["si"] > xlsxLimit.sharedStrings:
+				return xlsxRefused(name, "it has more than %d shared strings; the limit is %d", "共享字符串多于 %d 个；上限是 %d", xlsxLimit.sharedStrings, xlsxLimit.sharedStrings)
+			case n["r"] > xlsxLimit.richRuns:
+				return xlsxRefused(name, "its shared strings hold more than %d runs of formatted text; the limit is %d", "其共享字符串中的格式文本段多于 %d 个；上限是 %d", xlsxLimit.richRuns, xlsxLimit.richRuns)
+			}
+		case readWhole(e.Name):
+			n, err := countElements(e, func(n map[string]int) bool { return n[""] > xlsxLimit.partElements })
+			switch {
+			case err != nil:
+				return reasons.New("%w: %s: %s: %v", "%w：%s：%s：%v", errFileRejected, name, e.Name, err)
+			case n[""] > xlsxLimit.partElements:
+				return xlsxRefused(name, "its part %s has more than %d XML elements; the limit is %d", "其组成部分 %s 的 XML 元素多于 %d 个；上限是 %d", e.Name, xlsxLimit.partElements, xlsxLimit.partElements)
+			}
 		}
 	}
 	return nil
 }
 
-// countSharedStrings counts the table's <si> entries, up to one past the limit.
-func countSharedStrings(e *zip.File) (int, error) {
+// readWhole says whether excelize reads and decodes the part whole when it opens a
+// workbook: the workbook, its styles and theme, the calculation chain, the content types
+// and relationships. Sheets it reads row by row, and the rest only when asked.
+func readWhole(part string) bool {
+	p := strings.ToLower(part)
+	return p == "xl/workbook.xml" || p == "xl/styles.xml" || p == "xl/calcchain.xml" || p == "[content_types].xml" ||
+		strings.HasPrefix(p, "xl/theme/") || strings.HasSuffix(p, ".rels")
+}
+
+// countElements counts a part's XML elements by local name, and all of them under "",
+// until enough says to stop.
+func countElements(e *zip.File, enough func(map[string]int) bool) (map[string]int, error) {
+	n := map[string]int{}
 	rc, err := e.Open()
 	if err != nil {
-		return 0, err
+		return n, err
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	n := 0
-	for n <= xlsxLimit.sharedStrings {
+	for !enough(n) {
 		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) {
 			break
@@ -324,8 +355,9 @@ func countSharedStrings(e *zip.File) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
-			n++
+		if se, ok := tok.(xml.StartElement); ok {
+			n[se.Name.Local]++
+			n[""]++
 		}
 	}
 	return n, nil

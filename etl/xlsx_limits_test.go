@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -54,6 +55,12 @@ func mergedBomb(t *testing.T, name string, n int) string {
 // returns its path and size.
 func rawWorkbook(t *testing.T, name, sheet string) (string, int) {
 	t.Helper()
+	return rawWorkbookWith(t, name, sheet, nil)
+}
+
+// rawWorkbookWith is rawWorkbook with more parts, or other ones, as given.
+func rawWorkbookWith(t *testing.T, name, sheet string, parts map[string]string) (string, int) {
+	t.Helper()
 	files := map[string]string{
 		"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
 		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
@@ -61,6 +68,7 @@ func rawWorkbook(t *testing.T, name, sheet string) (string, int) {
 		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
 		"xl/worksheets/sheet1.xml":   sheet,
 	}
+	maps.Copy(files, parts)
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for name, body := range files {
@@ -122,7 +130,8 @@ func TestXLSXManyLargeMergedRangesAreRefused(t *testing.T) {
 // Each of the workbook limits refuses a file that passes it, naming the file and the limit;
 // the limits are lowered so that small files prove them.
 func TestXLSXLimitsRefuseHostileWorkbooks(t *testing.T) {
-	lowerXLSXLimits(t, xlsxLimits{mergedRanges: 100, mergedCells: 100_000, cells: 10_000, sharedStrings: 1000, sharedStringBytes: 64 << 10})
+	lowerXLSXLimits(t, xlsxLimits{mergedRanges: 100, mergedCells: 100_000, cells: 10_000, sharedStrings: 1000, sharedStringBytes: 64 << 10, richRuns: 100, partElements: 5000})
+	paths := map[string]string{}
 	cases := []struct {
 		name  string
 		fill  func(f *excelize.File) error
@@ -165,9 +174,28 @@ func TestXLSXLimitsRefuseHostileWorkbooks(t *testing.T) {
 			return nil
 		}, "shared strings unzip to"},
 	}
+	sheet := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`
+	// Parts excelize decodes whole, swollen past what a workbook holds: a red team's
+	// styles of 100 million <xf/>, and one shared string of millions of formatted runs.
+	for name, part := range map[string][2]string{
+		"swollen-styles.xlsx": {"xl/styles.xml", `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` + strings.Repeat("<xf/>", 6000) + `</cellXfs></styleSheet>`},
+		"many-runs.xlsx":      {"xl/sharedStrings.xml", `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si>` + strings.Repeat("<r><t>a</t></r>", 150) + `</si></sst>`},
+	} {
+		cases = append(cases, struct {
+			name  string
+			fill  func(f *excelize.File) error
+			limit string
+		}{name, nil, map[string]string{"xl/styles.xml": "its part xl/styles.xml has more than 5000 XML elements; the limit is 5000",
+			"xl/sharedStrings.xml": "its shared strings hold more than 100 runs of formatted text; the limit is 100"}[part[0]]})
+		paths[name], _ = rawWorkbookWith(t, name, sheet, map[string]string{part[0]: part[1]})
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := readXLSX(hostileWorkbook(t, tc.name, tc.fill))
+			path := paths[tc.name]
+			if tc.fill != nil {
+				path = hostileWorkbook(t, tc.name, tc.fill)
+			}
+			_, err := readXLSX(path)
 			t.Log(err)
 			if !errors.Is(err, errFileRejected) || !strings.Contains(err.Error(), tc.name) || !strings.Contains(err.Error(), tc.limit) {
 				t.Errorf("err = %v; want %s refused saying %q", err, tc.name, tc.limit)
