@@ -129,7 +129,10 @@ func (r ReportFileReader) ReadReportFile(ctx context.Context, name, format strin
 	if err != nil {
 		// The temporary path means nothing to the sender; the name it sent does.
 		why := reasons.Of(err)
-		sent := func(s string) string { return strings.ReplaceAll(s, f.Name(), filepath.Base(name)) }
+		sent := func(s string) string {
+			s = strings.ReplaceAll(s, f.Name(), filepath.Base(name))
+			return strings.ReplaceAll(s, filepath.Base(f.Name()), filepath.Base(name))
+		}
 		return nil, reasons.Text{En: sent(why.En), Zh: sent(why.Zh)}.Err()
 	}
 	return rows, nil

@@ -1,6 +1,8 @@
 package etl_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -64,4 +66,37 @@ func TestReadCampaignFileStopsAtItsRowCap(t *testing.T) {
 			t.Errorf("%s: %d rows came back with the error", tc.what, len(rows))
 		}
 	}
+	// A workbook refused is named as sent: the reason named the temporary copy read
+	// ("report-1392730705.xlsx: sheet Sheet1 cell A1 holds 40000 characters").
+	long := `<row r="1"><c r="A1" t="inlineStr"><is><t>` + strings.Repeat("x", 40_000) + `</t></is></c></row>`
+	if _, err := r.ReadReportFile(context.Background(), "城关区.xlsx", "xlsx", oneSheetWorkbook(t, long)); err == nil || !strings.Contains(err.Error(), "城关区.xlsx: sheet Sheet1 cell A1 holds 40000 characters") || strings.Contains(err.Error(), "report-") {
+		t.Errorf("a workbook with a 40,000-character cell: %.300v; want it refused under the name it was sent by", err)
+	}
+}
+
+// oneSheetWorkbook is a workbook of one sheet whose rows' XML is given.
+func oneSheetWorkbook(t *testing.T, rows string) []byte {
+	t.Helper()
+	const rels = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, part := range [][2]string{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`},
+		{"_rels/.rels", rels + `<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", rels + `<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+		{"xl/worksheets/sheet1.xml", `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + rows + `</sheetData></worksheet>`},
+	} {
+		w, err := z.Create(part[0])
+		if err == nil {
+			_, err = w.Write([]byte(part[1]))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
