@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -71,6 +72,11 @@ func TestReadCampaignFileStopsAtItsRowCap(t *testing.T) {
 	long := `<row r="1"><c r="A1" t="inlineStr"><is><t>` + strings.Repeat("x", 40_000) + `</t></is></c></row>`
 	if _, err := r.ReadReportFile(context.Background(), "城关区.xlsx", "xlsx", oneSheetWorkbook(t, long)); err == nil || !strings.Contains(err.Error(), "城关区.xlsx: sheet Sheet1 cell A1 holds 40000 characters") || strings.Contains(err.Error(), "report-") {
 		t.Errorf("a workbook with a 40,000-character cell: %.300v; want it refused under the name it was sent by", err)
+	}
+	// A header is quoted in part: one of a 30,000-character cell came back whole.
+	long = `<row r="1"><c r="A1" t="inlineStr"><is><t>` + strings.Repeat("标", 30_000) + `</t></is></c><c r="B1" t="inlineStr"><is><t>x</t></is></c></row>`
+	if _, err := r.ReadReportFile(context.Background(), "城关区.xlsx", "xlsx", oneSheetWorkbook(t, long)); err == nil || len(err.Error()) > 2000 || !strings.Contains(err.Error(), strings.Repeat("标", 300)+"…") {
+		t.Errorf("a workbook whose header is a 30,000-character cell: %d bytes of error (%.200v); want the header quoted in its first 300 characters", len(fmt.Sprint(err)), err)
 	}
 }
 

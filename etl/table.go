@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/reasons"
@@ -198,6 +199,18 @@ func (t *table) next() (fieldRow, *rowProblem, error) {
 	return t.queue[t.head-1], nil, nil
 }
 
+// maxQuotedHeader is how much of a header a refusal quotes: a header of one 40,000-character
+// cell came back whole in the message, to the page and the log.
+const maxQuotedHeader = 300
+
+// clipped is s cut to n characters, marked where it was cut.
+func clipped(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
 // readHeader starts a new sheet (or the one CSV "sheet"): skips rows up to the header
 // marker, reads the header rows, and finds the columns of the fields.
 func (t *table) readHeader(first sourceRow) error {
@@ -244,7 +257,7 @@ func (t *table) readHeader(first sourceRow) error {
 	}
 	t.header = combineHeader(rows)
 	if err := t.resolveColumns(); err != nil {
-		return reasons.New("%w: %s %q: %v", "%w：%s %q：%v", errFileRejected, where, strings.Join(t.header, ","), err)
+		return reasons.New("%w: %s %q: %v", "%w：%s %q：%v", errFileRejected, where, clipped(strings.Join(t.header, ","), maxQuotedHeader), err)
 	}
 	base := slices.Clone(t.fixed)
 	if t.sheetIdx >= 0 {
