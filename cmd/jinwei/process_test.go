@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -152,4 +155,40 @@ func (p *procEnv) waitForBatches(t *testing.T, n int) {
 	if len(seen) < n {
 		t.Fatalf("the load never inserted %d batches", n)
 	}
+}
+
+// runMeasured runs c to its end and returns its output and the most memory it held, in MB:
+// the high-water mark of its own memory (VmHWM), read while it runs. The rusage of a child
+// counts its parent's too: os/exec starts it sharing the parent's memory until the exec,
+// and Linux keeps that mark (a command of 30 MB read as 533 in a test process grown so).
+func runMeasured(c *exec.Cmd) (out []byte, peakMB int64, err error) {
+	var b bytes.Buffer
+	c.Stdout, c.Stderr = &b, &b
+	if err := c.Start(); err != nil {
+		return nil, 0, err
+	}
+	var peakKB atomic.Int64
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		status := fmt.Sprintf("/proc/%d/status", c.Process.Pid)
+		for {
+			if data, err := os.ReadFile(status); err == nil {
+				if _, rest, ok := bytes.Cut(data, []byte("VmHWM:")); ok {
+					if kb, err := strconv.ParseInt(string(bytes.Fields(rest)[0]), 10, 64); err == nil && kb > peakKB.Load() {
+						peakKB.Store(kb)
+					}
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	err = c.Wait()
+	close(done)
+	<-stopped
+	return b.Bytes(), peakKB.Load() >> 10, err
 }
