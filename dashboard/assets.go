@@ -56,7 +56,9 @@ func staticHandler() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") {
+		// A name that is no file name (invalid UTF-8, "..") names no asset: the file
+		// server took it for a failure of its own, 500.
+		if name := strings.TrimPrefix(r.URL.Path, "/static/"); strings.HasSuffix(name, "/") || !fs.ValidPath(name) {
 			http.NotFound(w, r)
 			return
 		}

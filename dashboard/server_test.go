@@ -160,6 +160,9 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 		{"/api/ranking?year=abc&lang=en", 400, `The link's year (year=abc) is not written right`},
 		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 400, "链接中的指标（indicator=&lt;script&gt;alert(1)&lt;/script&gt;）不在可选范围内"},
 		{"/static/nothing.js", 404, ""},
+		// A name that is no file name is none of the assets: it was a 500 (red team).
+		{"/static/%ff", 404, ""},
+		{"/static/%c0%ae%c0%ae/etc/passwd", 404, ""},
 	}
 	for _, tc := range tests {
 		status, body, _ := get(t, srv.URL+tc.path)
