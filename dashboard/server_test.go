@@ -173,6 +173,21 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 			t.Errorf("GET %s echoes markup unescaped", tc.path)
 		}
 	}
+	// A method a page does not take is 405 with the methods it does, not 400 "missing csrf
+	// token" (red team).
+	for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		for _, path := range []string{"/", "/ranking"} {
+			req, _ := http.NewRequest(m, srv.URL+path, strings.NewReader("x=1"))
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(res.Header.Get("Allow"), http.MethodGet) {
+				t.Errorf("%s %s = %d, Allow %q; want 405 allowing GET", m, path, res.StatusCode, res.Header.Get("Allow"))
+			}
+		}
+	}
 }
 
 func TestStaticAssetsAreServedLocallyWithCacheHeaders(t *testing.T) {
