@@ -2,6 +2,7 @@ package etl_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,5 +118,33 @@ func TestFilesThatAreNotWhatTheirNameSaysAreNamed(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v; want an error containing %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// A workbook's formula without its stored result is refused where it stands, saying why:
+// it loaded as "no value", the file's other rows loaded beside it without a word.
+func TestAFormulaWithoutItsResultIsRefusedWhereItStands(t *testing.T) {
+	_, l := benchWarehouse(t)
+	f := excelize.NewFile()
+	for i, row := range [][]any{{"year", "region", "indicator", "value"}, {2025, "甘肃", "gdp", 13900}, {2025, "青海", "gdp", 4100}, {2025, "宁夏", "gdp", 5700}, {2025, "陕西", "gdp", 36500}, {2025, "四川", "gdp"}} {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// excelize writes a formula as a program that does not calculate does: no result.
+	if err := f.SetCellFormula("Sheet1", "D6", "D5-100"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "formula.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.LoadFile(context.Background(), etl.JobEconomy, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Run.RowsLoaded != 4 || rep.Run.RowsNoValue != 0 || len(rep.Rejects) != 1 || rep.Rejects[0].Line != 6 ||
+		!strings.Contains(rep.Rejects[0].Reason, `"=D5-100" is not a number: a formula whose result the file does not hold`) || !strings.Contains(rep.Rejects[0].ReasonZh, "是公式") {
+		t.Errorf("loaded %d, no value %d, rejects %+v; want 4 loaded and line 6 refused as a formula without its result", rep.Run.RowsLoaded, rep.Run.RowsNoValue, rep.Rejects)
 	}
 }

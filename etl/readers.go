@@ -231,6 +231,9 @@ type xlsxRows struct {
 	row    int
 	cells  int64                 // cells read so far, against xlsxLimit.cells
 	merged map[int][]mergedRange // row → the merged ranges covering it
+	// unresolved are the sheet's formulas without a stored result, read as "=" and the
+	// formula, which no value check takes for a number (excelize read them as empty).
+	unresolved map[int]map[int]string
 }
 
 // mergedRange is a merged range's columns on one of its rows, its first row, and its
@@ -430,6 +433,14 @@ func (x *xlsxRows) next() (sourceRow, error) {
 				}
 			}
 		}
+		for col, f := range x.unresolved[x.row] {
+			for len(cells) < col {
+				cells = append(cells, "")
+			}
+			if cells[col-1] == "" {
+				cells[col-1] = "=" + f
+			}
+		}
 		cells = x.fillMerged(cells)
 		if x.cells += int64(len(cells)); x.cells > xlsxLimit.cells {
 			return sourceRow{}, xlsxRefused(x.name, "sheet %s passes %d cells at row %d; the limit for one file is %d", "工作表 %s 到第 %[3]d 行已超过 %[2]d 个单元格；一个文件的上限是 %[4]d", x.sheets[x.cur], xlsxLimit.cells, x.row, xlsxLimit.cells)
@@ -447,7 +458,9 @@ func (x *xlsxRows) openSheet() error {
 	if err != nil {
 		return reasons.New("%w: sheet %s: %v", "%w：工作表 %s：%v", errFileRejected, sheet, err)
 	}
-	refs, err := sheetMerges(x.path, sheet, xlsxLimit.mergedRanges)
+	scan, err := sheetScanned(x.path, sheet, xlsxLimit.mergedRanges)
+	refs := scan.merges
+	x.unresolved = scan.unresolved
 	if err != nil {
 		rows.Close()
 		return reasons.New("%w: sheet %s merged cells: %v", "%w：工作表 %s 的合并单元格：%v", errFileRejected, sheet, err)

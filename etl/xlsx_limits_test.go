@@ -340,3 +340,35 @@ func TestWorkbooksAreReadTwoAtATime(t *testing.T) {
 	open().close()
 	open().close()
 }
+
+// A formula without its stored result (a file from a program that writes formulas without
+// calculating them) is read as "=" and the formula, which no value check takes for a
+// number; excelize read it as an empty cell, and the load counted it "no value" without a
+// word. A formula with its result reads as the result.
+func TestAFormulaWithoutItsResultIsNotReadAsEmpty(t *testing.T) {
+	sheet := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>地区</t></is></c><c r="B1" t="inlineStr"><is><t>2024</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>甘肃</t></is></c><c r="B2"><f>B3-100</f></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><t>青海</t></is></c><c r="B3"><f>1+6</f><v>7</v></c></row>` +
+		`<row r="4"><c r="A4" t="inlineStr"><is><t>宁夏</t></is></c><c r="B4"><f t="shared" si="0"/></c></row>` +
+		`<row><c t="inlineStr"><is><t>陕西</t></is></c><c><f>SUM(B2:B4)&gt;0</f><v></v></c></row>` +
+		`</sheetData></worksheet>`
+	path, _ := rawWorkbook(t, "formulas.xlsx", sheet)
+	r, err := openXLSX(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	var got []string
+	for {
+		row, err := r.next()
+		if err != nil {
+			break
+		}
+		got = append(got, strings.Join(row.cells, "|"))
+	}
+	want := []string{"地区|2024", "甘肃|=B3-100", "青海|7", "宁夏|=", "陕西|=SUM(B2:B4)>0"}
+	if strings.Join(got, " / ") != strings.Join(want, " / ") {
+		t.Errorf("read %q; want %q", got, want)
+	}
+}

@@ -49,6 +49,12 @@ func ParseNumber(s string) (float64, error) {
 	if missingMarks[s] {
 		return 0, ErrMissing
 	}
+	// A workbook's formula without its stored result (a program that writes files without
+	// calculating them) comes as "=" and the formula: it was read as an empty cell.
+	if strings.HasPrefix(s, "=") {
+		return 0, reasons.New("%q is %w: a formula whose result the file does not hold (open it in Excel or WPS and save it again)",
+			"%q %w：是公式，文件中没有其计算结果（请用 Excel 或 WPS 打开后重新保存）", s, ErrNotNumber)
+	}
 	clean := strings.ReplaceAll(s, " ", "")
 	if strings.Contains(clean, ",") {
 		// A comma groups thousands; "3,5" (a decimal comma) or "1,2,3" is no number we
