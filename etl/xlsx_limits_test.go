@@ -105,6 +105,27 @@ func readXLSX(path string) (rows int, err error) {
 	}
 }
 
+// xlsxCells reads every row of the workbook as m says, failing the test on an error.
+func xlsxCells(t *testing.T, path string, m *Mapping) [][]string {
+	t.Helper()
+	r, err := openXLSX(path, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	var rows [][]string
+	for {
+		row, err := r.next()
+		if errors.Is(err, io.EOF) {
+			return rows
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, row.cells)
+	}
+}
+
 // lowerXLSXLimits sets lim for the test.
 func lowerXLSXLimits(t *testing.T, lim xlsxLimits) {
 	old := xlsxLimit
@@ -273,21 +294,9 @@ func TestXLSXMergesFoundAsExcelizeFindsTheSheet(t *testing.T) {
 		`<row r="2"><c r="B2"><v>1</v></c></row></sheetData>` +
 		`<main:mergeCells count="1"><main:mergeCell ref="A1:A2"/></main:mergeCells></worksheet>`
 	path, _ := rawWorkbook(t, "prefixed.xlsx", sheet)
-	r, err := openXLSX(path, &Mapping{Sheets: []string{"sheet1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.close()
 	var got []string
-	for {
-		row, err := r.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, row.cells[0])
+	for _, cells := range xlsxCells(t, path, &Mapping{Sheets: []string{"sheet1"}}) {
+		got = append(got, cells[0])
 	}
 	if strings.Join(got, " ") != "地区 地区" {
 		t.Errorf("column A reads %q; want the merged 地区 on both rows", got)
@@ -354,18 +363,9 @@ func TestAFormulaWithoutItsResultIsNotReadAsEmpty(t *testing.T) {
 		`<row><c t="inlineStr"><is><t>陕西</t></is></c><c><f>SUM(B2:B4)&gt;0</f><v></v></c></row>` +
 		`</sheetData></worksheet>`
 	path, _ := rawWorkbook(t, "formulas.xlsx", sheet)
-	r, err := openXLSX(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.close()
 	var got []string
-	for {
-		row, err := r.next()
-		if err != nil {
-			break
-		}
-		got = append(got, strings.Join(row.cells, "|"))
+	for _, cells := range xlsxCells(t, path, nil) {
+		got = append(got, strings.Join(cells, "|"))
 	}
 	want := []string{"地区|2024", "甘肃|=B3-100", "青海|7", "宁夏|=", "陕西|=SUM(B2:B4)>0"}
 	if strings.Join(got, " / ") != strings.Join(want, " / ") {
