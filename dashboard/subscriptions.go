@@ -136,6 +136,11 @@ func (s *Server) subscribableUnits(ctx context.Context, ss *session, lang string
 			if r.Level == level && inProvince(r.Code, s.cfg.HomeRegion) {
 				units = append(units, r.Code)
 				names[r.Code] = fullName(r, lang) + " " + r.Code
+				// A statistical code that is no county (嘉峪关市's 620201 beside the city's
+				// 620200, 兰州新区's 620171) is said to be one: the list read 嘉峪关市 twice.
+				if level == "county" && !r.Counted {
+					names[r.Code] += t(lang, "subs_not_county")
+				}
 			}
 		}
 	}

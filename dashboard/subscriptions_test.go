@@ -76,8 +76,10 @@ func TestUsersManageTheirOwnSubscriptions(t *testing.T) {
 		t.Errorf("the page does not list the two subscriptions:\n%.2000s", page)
 	}
 	// Its choice of units names each in full: short names repeat (临夏 was a prefecture, its
-	// city and a county) or cut a name mid-word (兰州新 for 兰州新区).
-	for _, want := range []string{">临夏回族自治州 622900<", ">临夏市 622901<", ">临夏县 622921<", ">兰州新区 620171<"} {
+	// city and a county) or cut a name mid-word (兰州新 for 兰州新区). A statistical code
+	// that is no county says so (嘉峪关市 read twice, 620200 and 620201).
+	for _, want := range []string{">临夏回族自治州 622900<", ">临夏市 622901<", ">临夏县 622921<", ">兰州新区 620171（统计用代码，非县级行政区）<",
+		">嘉峪关市 620200<", ">嘉峪关市 620201（统计用代码，非县级行政区）<", ">城关区 620102<"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the subscriptions page's units lack %q", want)
 		}
