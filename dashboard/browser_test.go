@@ -264,8 +264,8 @@ func TestRankingPageInteractions(t *testing.T) {
 	if err := chromedp.Do(s.step(t), chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitReady(chromedp.CSS(`html[lang="en"]`)), rendered); err != nil {
 		t.Fatalf("switch language: %v", err)
 	}
-	if h := s.text(t, "#card-rank h3"); h != "Rank in group" {
-		t.Errorf("English heading %q, want Rank in group", h)
+	if h := s.text(t, "#card-rank h3"); h != "Rank among the 12 western provinces" {
+		t.Errorf("English heading %q, want the group named: Rank among the 12 western provinces", h)
 	}
 	s.check(t, srv.URL)
 }

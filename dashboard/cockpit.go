@@ -211,14 +211,8 @@ func (s *Server) cockpitPage(c echo.Context) error {
 	}
 	// The group is named where its rank is ("组内排名 9/12" named none on a saved or
 	// shown screen), and a group of every province gives no rank beside the national one.
-	v.GroupRank = fmt.Sprintf(t(lang, "rank_among"), inSentence(groupName(d.Group, lang), lang))
-	provinces := 0
-	for _, r := range regions {
-		if r.Level == "province" {
-			provinces++
-		}
-	}
-	v.WholeCountry = len(d.Group.Members) == provinces
+	v.GroupRank = groupRankTitle(d.Group, lang)
+	v.WholeCountry = len(d.Tiles) > 0 && d.Tiles[0].EveryProvince
 	runs := map[string]bool{}
 	for _, r := range d.Tiles {
 		v.Tiles = append(v.Tiles, newTile(r, lang))

@@ -299,7 +299,9 @@ func TestTiedPlacesSaySo(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{"/?year=2024&group=all31", "3/31（3省并列）"},
 		{"/?year=2024&group=all31&lang=en", "3/31 (tied, 3 provinces)"},
-		{"/ranking?indicator=gdp_growth&year=2024&group=all31", "全国省份排名 3/31（3省并列）"},
+		// With all 31 provinces as the group the card is the national rank, said once.
+		{"/ranking?indicator=gdp_growth&year=2024&group=all31", "<h3>全国省份排名</h3><p class=\"big\">3/31（3省并列）</p>"},
+		{"/ranking?indicator=gdp_growth&year=2024&group=west12", "<h3>西部12省区市排名</h3><p class=\"big\">3/12（2省并列）</p><p class=\"note\">全国省份排名 3/31（3省并列）</p>"},
 		{"/ranking?indicator=gdp_growth&year=2024&group=all31&lang=en", "3/31 (tied, 3 provinces)"},
 		{"/brief?period=2024", "居全国第3位，3省并列"},
 		{"/brief?period=2024&lang=en", "rank 3 among all provinces, one of 3 provinces in that place"},

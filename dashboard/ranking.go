@@ -201,6 +201,8 @@ type option struct {
 }
 
 type homeCards struct {
+	// RankTitle heads the rank: the group's name, or the national rank's for all provinces.
+	RankTitle           string
 	Rank, RankAll       string
 	Change, ChangeClass string
 	ChangeNote          string
@@ -305,9 +307,16 @@ func placeOf(rank, size, tied int, lang string) string {
 	return p
 }
 
+// groupRankTitle heads a rank in the group, naming it: 西部12省区市排名, "Rank among the 12
+// western provinces" (组内排名 named none on a saved picture or a wall).
+func groupRankTitle(g warehouse.PeerGroup, lang string) string {
+	return fmt.Sprintf(t(lang, "rank_among"), inSentence(groupName(g, lang), lang))
+}
+
 func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	h := r.Home
 	c := &homeCards{
+		RankTitle:  groupRankTitle(r.Group, lang),
 		Rank:       placeOf(h.Row.Rank, h.GroupSize, h.TiedGroup, lang),
 		RankAll:    t(lang, "rank_all") + " " + placeOf(h.Row.RankAll, h.AllSize, h.TiedAll, lang),
 		ChangeNote: fmt.Sprintf(t(lang, "vs_prev_year"), r.Year-1),
@@ -316,6 +325,11 @@ func newHomeCards(r *warehouse.Ranking, lang string) *homeCards {
 	c.Change, c.ChangeClass = m.Text, m.Class
 	if m := missingText(r.MissingAll, r.Year, lang); m != "" {
 		c.RankAll = inBrackets(c.RankAll, m, t(lang, "sep_clause"), lang)
+	}
+	// A group of every province: its rank is the national one, said once (31/31 over
+	// 全国省份排名 31/31).
+	if r.EveryProvince {
+		c.RankTitle, c.RankAll = t(lang, "rank_all"), ""
 	}
 	switch {
 	case !h.Row.Change.Comparable:

@@ -139,7 +139,7 @@ func TestRankingPageShowsHomeStanding(t *testing.T) {
 	}
 	_, en, _ := get(t, srv.URL+"/ranking?indicator=gdp_per_capita&year=2024&group=all31&lang=en")
 	// A level per person is a multiple of the national level, not a share of a national total.
-	for _, want := range []string{"Rank in group", "Gansu", "% of the national level", "increase by 1,277 yuan (&#43;2.4%)", "中文"} {
+	for _, want := range []string{"<h3>Rank among all provinces</h3>", "Gansu", "% of the national level", "increase by 1,277 yuan (&#43;2.4%)", "中文"} {
 		if !strings.Contains(en, want) {
 			t.Errorf("English page lacks %q", want)
 		}

@@ -115,7 +115,9 @@ type Ranking struct {
 	NationYears []int
 	// Generated says some ranked values belong to regions the warehouse marks generated.
 	Generated bool
-	Sources   []Lineage
+	// EveryProvince says the group is all the provinces: its rank is the national one.
+	EveryProvince bool
+	Sources       []Lineage
 }
 
 // rankedValue is one row of ranking.sql.
@@ -258,6 +260,7 @@ func (w *Warehouse) missing(ctx context.Context, out *Ranking, members []string,
 	}
 	out.Missing = name(measure.Missing(members, groupCur))
 	out.MissingAll = name(measure.Missing(provinces, allCur))
+	out.EveryProvince = !slices.ContainsFunc(provinces, func(p string) bool { return !slices.Contains(members, p) })
 	return nil
 }
 
