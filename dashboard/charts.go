@@ -209,8 +209,15 @@ const highlightAll = 8
 // rankHistoryChart draws each member's rank over the years, first place on top: the home
 // province bold and red, and in a large group only the provinces just above and below it in
 // colour (31 coloured lines cannot be read); the rest grey, named on hover and in the legend.
-func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
+// A wall screen, a third of a screen high and read from across a room, shows the coloured
+// lines alone, on the places they pass through: 31 lines in 60 px were a grey tangle.
+func rankHistoryChart(tr *warehouse.Trajectory, lang string, wall bool) map[string]any {
 	lit := rankHighlights(tr)
+	if wall && len(lit) < len(tr.Regions) {
+		focus := *tr
+		focus.Regions = slices.DeleteFunc(slices.Clone(tr.Regions), func(r warehouse.RegionSeries) bool { return !lit[r.Code] })
+		tr = &focus
+	}
 	var legend []string
 	for _, r := range tr.Regions {
 		if lit[r.Code] {
@@ -261,7 +268,18 @@ func rankHistoryChart(tr *warehouse.Trajectory, lang string) map[string]any {
 	for i, r := range tr.Regions {
 		option = linkSeries(option, i, rankLinks(tr.Indicator.Code, r.Code, tr.Years, r.Ranks, lang))
 	}
-	rankAxis(option, len(tr.Group.Members))
+	lo, hi := 1, len(tr.Group.Members)
+	if wall && len(tr.Regions) < hi {
+		lo, hi = hi, 1
+		for _, r := range tr.Regions {
+			for _, rk := range r.Ranks {
+				if rk > 0 {
+					lo, hi = min(lo, rk), max(hi, rk)
+				}
+			}
+		}
+	}
+	rankAxis(option, lo, hi)
 	series, _ := option["series"].([]any)
 	for i, sr := range series {
 		m, ok := sr.(map[string]any)
@@ -295,23 +313,25 @@ func rankHistoryHeight(places int) int {
 // rankAxis lays the rank axis from half a place above the first to half a place below the
 // last, so that no line runs along the chart's edge (the last place was drawn on the year
 // axis), labelled at the first place, every fifth and the last.
-func rankAxis(option map[string]any, places int) {
+func rankAxis(option map[string]any, first, last int) {
 	axes, _ := option["yAxis"].([]any)
-	if len(axes) == 0 || places < 1 {
+	if len(axes) == 0 || first < 1 || last < first {
 		return
 	}
 	y, ok := axes[0].(map[string]any)
 	if !ok {
 		return
 	}
-	marks := []int{1}
-	for p := 5; p <= places-3; p += 5 { // a mark beside the last would print over it
-		marks = append(marks, p)
+	marks := []int{first}
+	for p := (first/5 + 1) * 5; p <= last-3; p += 5 { // a mark beside the last would print over it
+		if p > first+2 {
+			marks = append(marks, p)
+		}
 	}
-	if places > 1 {
-		marks = append(marks, places)
+	if last > first {
+		marks = append(marks, last)
 	}
-	y["min"], y["max"] = 0.5, float64(places)+0.5
+	y["min"], y["max"] = float64(first)-0.5, float64(last)+0.5
 	y["axisLabel"] = map[string]any{"customValues": marks}
 	y["axisTick"] = map[string]any{"customValues": marks}
 }

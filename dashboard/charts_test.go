@@ -108,7 +108,7 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 		{"small group", 5, 5, []string{"010000", "020000", "030000", "040000", "050000"}, []float64{1, 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opt := rankHistoryChart(trajectoryOf(tc.n, tc.home), langZh)
+			opt := rankHistoryChart(trajectoryOf(tc.n, tc.home), langZh, false)
 			b, _ := json.Marshal(opt)
 			var o struct {
 				Legend struct {
@@ -167,6 +167,47 @@ func TestRankHistoryHighlightsHomeAndNeighbours(t *testing.T) {
 			}
 			if !slices.Equal(coloured, tc.wantColours) {
 				t.Errorf("coloured lines %v, want %v", coloured, tc.wantColours)
+			}
+		})
+	}
+}
+
+// On a wall screen a large group's rank history draws the home province and its neighbours
+// alone, on the places they pass through: 31 lines in a third of a screen were a tangle.
+// A small group is drawn whole, as on a desk.
+func TestRankHistoryOnAWallDrawsTheHomeAndItsNeighboursAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		n, home   int
+		want      []string
+		min, max  float64
+		wantMarks []float64
+	}{
+		{"all 31, home last", 31, 31, []string{"290000", "300000", "310000"}, 28.5, 31.5, []float64{29, 31}},
+		{"all 31, home in the middle", 31, 15, []string{"130000", "140000", "150000", "160000", "170000"}, 12.5, 17.5, []float64{13, 17}},
+		{"small group", 5, 5, []string{"010000", "020000", "030000", "040000", "050000"}, 0.5, 5.5, []float64{1, 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, _ := json.Marshal(rankHistoryChart(trajectoryOf(tc.n, tc.home), langZh, true))
+			var o struct {
+				YAxis []struct {
+					Min, Max  float64
+					AxisLabel struct{ CustomValues []float64 } `json:"axisLabel"`
+				} `json:"yAxis"`
+				Series []struct{ Name string }
+			}
+			if err := json.Unmarshal(b, &o); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, s := range o.Series {
+				names = append(names, s.Name)
+			}
+			if !slices.Equal(names, tc.want) {
+				t.Errorf("lines %v, want %v", names, tc.want)
+			}
+			if len(o.YAxis) != 1 || o.YAxis[0].Min != tc.min || o.YAxis[0].Max != tc.max || !slices.Equal(o.YAxis[0].AxisLabel.CustomValues, tc.wantMarks) {
+				t.Errorf("rank axis %+v, want %v to %v marked at %v", o.YAxis, tc.min, tc.max, tc.wantMarks)
 			}
 		})
 	}

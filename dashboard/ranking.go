@@ -235,7 +235,7 @@ func newRankingView(c echo.Context, sel rankingSelection, indicators []warehouse
 		v.addChart("ranking", 90+26*len(r.Rows), rankingChart(r, lang))
 	}
 	if tr := d.Trajectory; tr != nil && len(tr.Years) > 1 && len(r.Rows) > 0 {
-		v.addChart("rank-history", rankHistoryHeight(len(tr.Group.Members)), rankHistoryChart(tr, lang))
+		v.addChart("rank-history", rankHistoryHeight(len(tr.Group.Members)), rankHistoryChart(tr, lang, v.Wall))
 		v.addChart("growth", 380, growthChart(tr, lang))
 		v.GrowthNote = fmt.Sprintf(t(lang, "growth_shown"), growthNote(tr, lang))
 		if tr.RatioToNation != nil {
