@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,7 +147,7 @@ func Stream(ctx context.Context, on ch.GuardEngine, db Database, stmt string, li
 		}
 		start := time.Now()
 		cut := &rowCap{sink: sink, max: lim.MaxRows, maxBytes: lim.MaxResultBytes}
-		if err := runFinal(s, final, kind, cut); err != nil {
+		if err := runFinal(s, final, kind, cut, access); err != nil {
 			return err
 		}
 		out = &Streamed{Statement: canonical, Columns: cut.cols, Rows: cut.rows, Truncated: cut.truncated, Elapsed: time.Since(start)}
@@ -167,14 +168,23 @@ func Stream(ctx context.Context, on ch.GuardEngine, db Database, stmt string, li
 // runFinal runs the limited statement into cut. A SELECT streams; SHOW, DESCRIBE and
 // EXPLAIN cannot (chDB refuses to stream them), and their answers are as small as the
 // schema or the statement, so they are run whole and handed over as one chunk.
-func runFinal(s ch.Session, final string, kind statementKind, cut *rowCap) error {
+func runFinal(s ch.Session, final string, kind statementKind, cut *rowCap, access *tableAccess) error {
 	var err error
 	if kind == kindSelect {
 		err = s.Stream(final, cut.chunk)
 	} else {
 		var res *ch.Result
 		if res, err = s.Run(final, nil); err == nil {
-			if err = cut.chunk(res.Columns, res.Rows); errors.Is(err, ch.ErrStopStream) {
+			rows := res.Rows
+			if kind == kindShowTables {
+				// The tables closed to ad hoc SQL (accounts, sessions, the audit log) were
+				// listed by name, though none could be read.
+				rows = slices.DeleteFunc(rows, func(r []any) bool {
+					name, ok := r[0].(string)
+					return ok && access.check(name) != nil
+				})
+			}
+			if err = cut.chunk(res.Columns, rows); errors.Is(err, ch.ErrStopStream) {
 				err = nil
 			}
 		}
