@@ -45,6 +45,9 @@ func (s *Server) consolePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if schema, err = schemaInLang(schema, pageLang(c)); err != nil {
+		return err
+	}
 	v := consoleView{page: newPage(c, "console", "nav_console"), Schema: schema, Limits: s.cfg.Spool.Console}
 	return c.Render(http.StatusOK, "console.html", v)
 }

@@ -57,3 +57,6 @@ func WriteParquet(w io.Writer, cols []warehouse.Column, rows [][]any) error {
 	}
 	return e.Close(false)
 }
+
+// SchemaNotes are the schema browser's notes in the language the engine's are not.
+var SchemaNotes = schemaNotes
