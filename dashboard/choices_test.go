@@ -72,7 +72,7 @@ func TestABadLinkOffersWhatThereIsByName(t *testing.T) {
 		t.Fatalf("/api/ranking?indicator=bogus: %v: %s", err, body)
 	}
 	if code != http.StatusBadRequest || answer.Param != "indicator" || !strings.Contains(strings.Join(answer.Choices, " "), "gdp_per_capita") ||
-		!strings.Contains(answer.Message, "人均地区生产总值（gdp_per_capita）") || !strings.Contains(answer.Error, "Choices: retail_sales, gdp, ") {
+		!strings.Contains(answer.Message, "人均地区生产总值（gdp_per_capita）") || !strings.Contains(answer.Error, "Choices: gdp, gdp_growth, ") {
 		t.Errorf("/api/ranking?indicator=bogus: %d %+v", code, answer)
 	}
 }

@@ -155,7 +155,7 @@ func TestBadRequestsGetClearAnswers(t *testing.T) {
 		want   string
 	}{
 		// A value outside a parameter's choices answers 400 with the choices there are.
-		{"/api/ranking?indicator=nope&lang=en", 400, `The link's indicator (indicator=nope) is not one of the choices. Choices: retail_sales, gdp, `},
+		{"/api/ranking?indicator=nope&lang=en", 400, `The link's indicator (indicator=nope) is not one of the choices. Choices: gdp, gdp_growth, `},
 		{"/api/ranking?group=%3Cscript%3E", 400, `"param":"group"`},
 		{"/api/ranking?year=abc&lang=en", 400, `The link's year (year=abc) is not written right`},
 		{"/ranking?indicator=%3Cscript%3Ealert(1)%3C/script%3E", 400, "链接中的指标（indicator=&lt;script&gt;alert(1)&lt;/script&gt;）不在可选范围内"},

@@ -14,4 +14,6 @@ LEFT JOIN
       AND run_id IN (SELECT run_id FROM committed_runs)
     GROUP BY indicator_code
 ) AS y ON y.indicator_code = i.code
-ORDER BY i.category, i.code
+-- Pickers list the economy first, as a leader reads them (社会消费品零售总额 came first,
+-- its category being alphabetically first), then the rest by category and code.
+ORDER BY i.category != 'economy', i.category, i.code
