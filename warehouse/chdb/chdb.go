@@ -64,15 +64,16 @@ func Open(libPaths []string, dataDir, db string) (*Engine, error) {
 		if err := checkNotLocked(dataDir); err != nil {
 			return nil, err
 		}
-		lib, err := loadChdb(libPaths)
+		err := keepGoSignals(func() error {
+			lib, err := loadChdb(libPaths)
+			if err == nil {
+				chdbShared, err = connectChdb(lib, dataDir)
+			}
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		c, err := connectChdb(lib, dataDir)
-		if err != nil {
-			return nil, err
-		}
-		chdbShared = c
 	}
 	chdbShared.users++
 	e := &Engine{c: chdbShared, db: db}
