@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/reasons"
@@ -181,7 +182,7 @@ func New(cfg Config, store Warehouse, log *slog.Logger) (*echo.Echo, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 	e.Pre(securityHeaders, routeHeadAsGet)
-	e.Use(answerHead, s.logRequests, s.limitRequests, s.authenticate, readableQuery, s.csrf(), s.noteDataVersion)
+	e.Use(answerHead, s.logRequests, recoverPanics, s.limitRequests, s.authenticate, readableQuery, s.csrf(), s.noteDataVersion)
 	s.authRoutes(e)
 	s.wallRoutes(e)
 	s.accountRoutes(e)
@@ -278,6 +279,16 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 
 // handleError maps errors to statuses in one place: bad input is 400, unknown things 404,
 // everything else 500 and logged. Pages get an HTML answer, the API JSON.
+// recoverPanics answers a request whose handler panicked as a failed request, 500 with the
+// error page, and the panic and its stack are logged once, as any failure is (handleError):
+// without it net/http closed the connection, and the reader saw the browser's own error.
+var recoverPanics = middleware.RecoverWithConfig(middleware.RecoverConfig{
+	DisablePrintStack: true,
+	LogErrorFunc: func(_ echo.Context, err error, stack []byte) error {
+		return fmt.Errorf("panic: %w\n%s", err, stack)
+	},
+})
+
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return

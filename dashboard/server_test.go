@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"jinwei/dashboard"
 	"jinwei/dashboard/api"
 	"jinwei/etl/etltest"
@@ -278,5 +280,29 @@ func TestATargetWithoutDataDashesItsYear(t *testing.T) {
 	_, page := app.get("/")
 	if !strings.Contains(page, `<span class="rag rag-no_data">无数据</span></td><td data-label="年份">—</td>`) {
 		t.Errorf("a target without data: %s", between(page, `rag-no_data`, `</tr>`))
+	}
+}
+
+// A handler that panics answers 500 with the error page, and the server goes on: net/http
+// closed the connection, and the reader saw the browser's own error.
+func TestAPanickingHandlerAnswers500(t *testing.T) {
+	t.Parallel()
+	app, err := dashboard.New(dashboard.Config{HomeRegion: etltest.Home}, etltest.SharedDemo(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.GET("/panics", func(echo.Context) error {
+		var p *struct{ n int }
+		p.n++
+		return nil
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	status, body, _ := get(t, srv.URL+"/panics")
+	if status != http.StatusInternalServerError || !strings.Contains(body, `id="error-hint"`) {
+		t.Errorf("a panicking handler answered %d %.200q; want 500 with the error page", status, body)
+	}
+	if status, _, _ := get(t, srv.URL+"/"); status != http.StatusOK {
+		t.Errorf("after the panic the cockpit answered %d", status)
 	}
 }
