@@ -213,7 +213,7 @@ const highlightAll = 8
 // lines alone, on the places they pass through: 31 lines in 60 px were a grey tangle.
 func rankHistoryChart(tr *warehouse.Trajectory, lang string, wall bool) map[string]any {
 	lit := rankHighlights(tr)
-	if wall && len(lit) < len(tr.Regions) {
+	if wall && len(lit) > 0 && len(lit) < len(tr.Regions) {
 		focus := *tr
 		focus.Regions = slices.DeleteFunc(slices.Clone(tr.Regions), func(r warehouse.RegionSeries) bool { return !lit[r.Code] })
 		tr = &focus

@@ -186,8 +186,16 @@ func TestRankHistoryOnAWallDrawsTheHomeAndItsNeighboursAlone(t *testing.T) {
 		{"all 31, home last", 31, 31, []string{"290000", "300000", "310000"}, 28.5, 31.5, []float64{29, 31}},
 		{"all 31, home in the middle", 31, 15, []string{"130000", "140000", "150000", "160000", "170000"}, 12.5, 17.5, []float64{13, 17}},
 		{"small group", 5, 5, []string{"010000", "020000", "030000", "040000", "050000"}, 0.5, 5.5, []float64{1, 5}},
+		// A group without the home province (a custom one) has nothing to focus on: every
+		// line is drawn, as on a desk (the wall's chart was empty).
+		{"all 31, no home", 31, 0, nil, 0.5, 31.5, []float64{1, 5, 10, 15, 20, 25, 31}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.want == nil {
+				for i := 1; i <= tc.n; i++ {
+					tc.want = append(tc.want, fmt.Sprintf("%02d0000", i))
+				}
+			}
 			b, _ := json.Marshal(rankHistoryChart(trajectoryOf(tc.n, tc.home), langZh, true))
 			var o struct {
 				YAxis []struct {

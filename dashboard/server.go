@@ -282,8 +282,8 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 // recoverPanics answers a request whose handler panicked as a failed request, 500 with the
 // error page, and the panic and its stack are logged once, as any failure is (handleError):
 // without it net/http closed the connection, and the reader saw the browser's own error.
+// (The stack is caught only when it may be printed; LogErrorFunc keeps echo from printing.)
 var recoverPanics = middleware.RecoverWithConfig(middleware.RecoverConfig{
-	DisablePrintStack: true,
 	LogErrorFunc: func(_ echo.Context, err error, stack []byte) error {
 		return fmt.Errorf("panic: %w\n%s", err, stack)
 	},

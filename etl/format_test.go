@@ -144,7 +144,7 @@ func TestAFormulaWithoutItsResultIsRefusedWhereItStands(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Run.RowsLoaded != 4 || rep.Run.RowsNoValue != 0 || len(rep.Rejects) != 1 || rep.Rejects[0].Line != 6 ||
-		!strings.Contains(rep.Rejects[0].Reason, `"=D5-100" is not a number: a formula whose result the file does not hold`) || !strings.Contains(rep.Rejects[0].ReasonZh, "是公式") {
+		!strings.Contains(rep.Rejects[0].Reason, `"=D5-100" is not a number but a formula: a workbook saved without calculating holds no result for it`) || !strings.Contains(rep.Rejects[0].ReasonZh, "是公式") {
 		t.Errorf("loaded %d, no value %d, rejects %+v; want 4 loaded and line 6 refused as a formula without its result", rep.Run.RowsLoaded, rep.Run.RowsNoValue, rep.Rejects)
 	}
 }

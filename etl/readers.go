@@ -76,7 +76,7 @@ type xlsxLimits struct {
 
 // xlsxLimit is a variable so that tests can prove each limit with a small file.
 var xlsxLimit = xlsxLimits{mergedRanges: 5000, mergedCells: 1_000_000, cells: 50_000_000, sharedStrings: 2_000_000, sharedStringBytes: 128 << 20,
-	richRuns: 1_000_000, partElements: 500_000}
+	richRuns: 1_000_000, partElements: 1_000_000}
 
 // openRows opens path as the mapping says (format by extension when it does not). A CSV
 // reader counts its progress through the file in progress.
@@ -291,13 +291,20 @@ func openXLSX(path string, m *Mapping) (*xlsxRows, error) {
 var workbookReads = make(chan struct{}, 2)
 
 // openWorkbook opens a workbook when its turn comes; closing it ends the turn.
-func openWorkbook(open func() (rowReader, error)) (rowReader, error) {
+func openWorkbook(open func() (rowReader, error)) (_ rowReader, err error) {
 	workbookReads <- struct{}{}
+	opened := false
+	// A workbook that fails to open, by an error or a reader's panic, gives its turn back.
+	defer func() {
+		if !opened {
+			<-workbookReads
+		}
+	}()
 	r, err := open()
 	if err != nil {
-		<-workbookReads
 		return nil, err
 	}
+	opened = true
 	return &workbookTurn{rowReader: r}, nil
 }
 

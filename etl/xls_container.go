@@ -36,14 +36,18 @@ type compoundFile struct {
 	sectors uint32 // sectors after the header
 }
 
-// sector is sector id as the reader reads it (zeros past the file's end), or false when it
-// lies wholly past the end, where the reader stops with an error.
+// sector is sector id as the reader reads it, or false where the reader fails to. The
+// reader finds a sector at (id+1)·size in 32 bits, so an id past the file wraps around
+// into it (0xFFFFFFFF, a free sector, reads the header): a check that took such an id for
+// the reader's stop let a looping file through. Past the file's end it reads zeros, and
+// wholly past it, nothing: there it stops with an error.
 func (f compoundFile) sector(id uint32) ([]byte, bool) {
-	if id >= f.sectors {
+	at := int((id + 1) * uint32(f.size))
+	if at >= len(f.data) {
 		return nil, false
 	}
 	s := make([]byte, f.size)
-	copy(s, f.data[(int(id)+1)*f.size:])
+	copy(s, f.data[at:])
 	return s, true
 }
 

@@ -61,6 +61,11 @@ func TestAnXLSWhoseSectorsLoopIsRefused(t *testing.T) {
 		{"a mini stream's chain follows itself", compoundBytes(3, map[int]uint32{1: endOfChain, 2: endOfChain}, map[int]uint32{60: 2, 64: 1}, map[[2]int]uint32{{2, 0}: 0}), "mini sector 0"},
 		{"a header counting a million FAT sectors", compoundBytes(2, map[int]uint32{1: endOfChain}, map[int]uint32{44: 1_000_000}, nil), "more than its 2 sectors hold"},
 		{"a header counting DIFAT sectors it needs none of", compoundBytes(2, map[int]uint32{1: endOfChain}, map[int]uint32{72: 2, 68: 1}, nil), "DIFAT"},
+		// The reader finds a sector at (id+1)·512 in 32 bits: a free sector's id (0xFFFFFFFF)
+		// in the header's list of FAT sectors reads the header itself, not an error; taken for
+		// the reader's stop, it let the looping directory through to exhaust memory.
+		{"the loop behind a FAT sector listed as free", compoundBytes(2, map[int]uint32{1: 1}, map[int]uint32{44: 2, 80: 0xFFFFFFFF}, nil), "comes back to sector 1"},
+		{"the loop behind a FAT sector past the file that wraps into it", compoundBytes(2, map[int]uint32{1: 1}, map[int]uint32{44: 2, 80: 0x00800000}, nil), "comes back to sector 1"},
 		{"chains that end", compoundBytes(3, map[int]uint32{1: 2, 2: endOfChain}, nil, nil), ""},
 	} {
 		err := checkCompoundFile(tc.file)

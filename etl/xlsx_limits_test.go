@@ -348,6 +348,15 @@ func TestWorkbooksAreReadTwoAtATime(t *testing.T) {
 	}
 	open().close()
 	open().close()
+	// Nor does a reader that panics while it opens one.
+	for range 3 {
+		func() {
+			defer func() { _ = recover() }()
+			_, _ = openWorkbook(func() (rowReader, error) { panic("a reader's fault") })
+		}()
+	}
+	open().close()
+	open().close()
 }
 
 // A formula without its stored result (a file from a program that writes formulas without
@@ -360,14 +369,18 @@ func TestAFormulaWithoutItsResultIsNotReadAsEmpty(t *testing.T) {
 		`<row r="2"><c r="A2" t="inlineStr"><is><t>甘肃</t></is></c><c r="B2"><f>B3-100</f></c></row>` +
 		`<row r="3"><c r="A3" t="inlineStr"><is><t>青海</t></is></c><c r="B3"><f>1+6</f><v>7</v></c></row>` +
 		`<row r="4"><c r="A4" t="inlineStr"><is><t>宁夏</t></is></c><c r="B4"><f t="shared" si="0"/></c></row>` +
-		`<row><c t="inlineStr"><is><t>陕西</t></is></c><c><f>SUM(B2:B4)&gt;0</f><v></v></c></row>` +
-		`</sheetData></worksheet>`
+		`<row><c t="inlineStr"><is><t>陕西</t></is></c><c><f>SUM(B2:B4)&gt;0</f></c></row>` +
+		// An empty result is a result: =IF(…,"",…) as Excel and LibreOffice save it.
+		`<row r="7"><c r="A7" t="inlineStr"><is><t>四川</t></is></c><c r="B7" t="str"><f>IF(A7="","",1)</f><v/></c><c r="C7"><f>""</f><v></v></c><c r="D7" s="3"/></row>` +
+		`</sheetData>` +
+		// A drop-down's list on another sheet, after the cells: no cell's formula.
+		`<extLst><ext><x14:dataValidations><x14:dataValidation><x14:formula1><xm:f>Lists!$A$1:$A$9</xm:f></x14:formula1></x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>`
 	path, _ := rawWorkbook(t, "formulas.xlsx", sheet)
 	var got []string
 	for _, cells := range xlsxCells(t, path, nil) {
 		got = append(got, strings.Join(cells, "|"))
 	}
-	want := []string{"地区|2024", "甘肃|=B3-100", "青海|7", "宁夏|=", "陕西|=SUM(B2:B4)>0"}
+	want := []string{"地区|2024", "甘肃|=B3-100", "青海|7", "宁夏|=", "陕西|=SUM(B2:B4)>0", "四川||"}
 	if strings.Join(got, " / ") != strings.Join(want, " / ") {
 		t.Errorf("read %q; want %q", got, want)
 	}

@@ -72,7 +72,7 @@ func sheetScanned(zipPath, sheet string, limit int) (sheetScan, error) {
 	// its row's start when the file leaves refs out.
 	var ref []byte
 	var at cellAt
-	formula, inFormula, valued, kept := "", false, false, 0
+	formula, inFormula, valued, kept, inData := "", false, false, 0, false
 	// ended closes the cell read so far: a formula without a value is kept.
 	ended := func() {
 		if inFormula && !valued && kept < maxUnresolved && at.col > 0 {
@@ -114,12 +114,30 @@ func sheetScanned(zipPath, sheet string, limit int) (sheetScan, error) {
 		if i := bytes.IndexByte(name, ':'); i >= 0 {
 			name = name[i+1:]
 		}
+		// Cells are read within sheetData only: after it, an extension's <xm:f> (a
+		// drop-down's list on another sheet) is no cell's formula.
+		if bytes.HasPrefix(peek, []byte("/")) {
+			end := peek[1:]
+			if i := bytes.IndexByte(end, ':'); i >= 0 && i < bytes.IndexByte(end, '>') {
+				end = end[i+1:]
+			}
+			if bytes.HasPrefix(end, []byte("sheetData>")) {
+				ended()
+				inData = false
+			}
+			continue
+		}
 		// The tag alone: past its end the peek holds the next elements, and their r.
 		tag := peek
 		if i := bytes.IndexByte(tag, '>'); i >= 0 {
 			tag = tag[:i]
 		}
+		if !inData && string(name) != "mergeCell" && string(name) != "sheetData" {
+			continue
+		}
 		switch string(name) {
+		case "sheetData":
+			inData = true
 		case "mergeCell":
 			el, err := br.ReadSlice('>')
 			if err != nil {
@@ -150,10 +168,9 @@ func sheetScanned(zipPath, sheet string, limit int) (sheetScan, error) {
 				_ = br.UnreadByte()
 			}
 		case "v":
-			// <v>12.5</v> holds a result; <v/> and <v></v> none.
-			if i := bytes.IndexByte(peek, '>'); i > 0 && peek[i-1] != '/' && i+1 < len(peek) && peek[i+1] != '<' {
-				valued = true
-			}
+			// Any <v> is the stored result: an empty one (<v/>, <v></v>) is a formula whose
+			// result is "" (=IF(A5="","",…)), as Excel and LibreOffice save it.
+			valued = true
 		}
 	}
 	ended()

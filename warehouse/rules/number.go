@@ -52,8 +52,12 @@ func ParseNumber(s string) (float64, error) {
 	// A workbook's formula without its stored result (a program that writes files without
 	// calculating them) comes as "=" and the formula: it was read as an empty cell.
 	if strings.HasPrefix(s, "=") {
-		return 0, reasons.New("%q is %w: a formula whose result the file does not hold (open it in Excel or WPS and save it again)",
-			"%q %w：是公式，文件中没有其计算结果（请用 Excel 或 WPS 打开后重新保存）", s, ErrNotNumber)
+		f := s
+		if r := []rune(f); len(r) > 60 {
+			f = string(r[:60]) + "…"
+		}
+		return 0, reasons.New("%q is %w but a formula: a workbook saved without calculating holds no result for it (open it in Excel or WPS and save it again)",
+			"%q %w，而是公式：未经计算保存的工作簿中没有其结果（请用 Excel 或 WPS 打开后重新保存）", f, ErrNotNumber)
 	}
 	clean := strings.ReplaceAll(s, " ", "")
 	if strings.Contains(clean, ",") {
