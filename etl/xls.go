@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"bytes"
 	"io"
 	"os"
 
@@ -52,7 +53,8 @@ func openXLS(path string, m *Mapping) (_ *xlsRows, err error) {
 			err = reasons.New("%w: not a readable .xls workbook (%v): save it as .xlsx", "%w：不是可读的 .xls 工作簿（%v）：请另存为 .xlsx", errFileRejected, r)
 		}
 	}()
-	wb, err := xls.OpenFile(path)
+	// The bytes checked are the bytes read: the file once, not again from disk.
+	wb, err := xls.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, reasons.New("%w: not a readable .xls workbook: %v: save it as .xlsx", "%w：不是可读的 .xls 工作簿：%v：请另存为 .xlsx", errFileRejected, workbookFault(err))
 	}
