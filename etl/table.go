@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"jinwei/warehouse"
 	"jinwei/warehouse/reasons"
+	"jinwei/warehouse/rules"
 )
 
 // fieldRow is one record of a family's fields (by the family's field order), with where
@@ -203,14 +203,6 @@ func (t *table) next() (fieldRow, *rowProblem, error) {
 // cell came back whole in the message, to the page and the log.
 const maxQuotedHeader = 300
 
-// clipped is s cut to n characters, marked where it was cut.
-func clipped(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
 // readHeader starts a new sheet (or the one CSV "sheet"): skips rows up to the header
 // marker, reads the header rows, and finds the columns of the fields.
 func (t *table) readHeader(first sourceRow) error {
@@ -257,7 +249,7 @@ func (t *table) readHeader(first sourceRow) error {
 	}
 	t.header = combineHeader(rows)
 	if err := t.resolveColumns(); err != nil {
-		return reasons.New("%w: %s %q: %v", "%w：%s %q：%v", errFileRejected, where, clipped(strings.Join(t.header, ","), maxQuotedHeader), err)
+		return reasons.New("%w: %s %q: %v", "%w：%s %q：%v", errFileRejected, where, rules.Clipped(strings.Join(t.header, ","), maxQuotedHeader), err)
 	}
 	base := slices.Clone(t.fixed)
 	if t.sheetIdx >= 0 {

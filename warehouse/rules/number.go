@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"jinwei/warehouse/reasons"
 )
@@ -52,12 +53,8 @@ func ParseNumber(s string) (float64, error) {
 	// A workbook's formula without its stored result (a program that writes files without
 	// calculating them) comes as "=" and the formula: it was read as an empty cell.
 	if strings.HasPrefix(s, "=") {
-		f := s
-		if r := []rune(f); len(r) > 60 {
-			f = string(r[:60]) + "…"
-		}
 		return 0, reasons.New("%q is %w but a formula: a workbook saved without calculating holds no result for it (open it in Excel or WPS and save it again)",
-			"%q %w，而是公式：未经计算保存的工作簿中没有其结果（请用 Excel 或 WPS 打开后重新保存）", f, ErrNotNumber)
+			"%q %w，而是公式：未经计算保存的工作簿中没有其结果（请用 Excel 或 WPS 打开后重新保存）", Clipped(s, 60), ErrNotNumber)
 	}
 	clean := strings.ReplaceAll(s, " ", "")
 	if strings.Contains(clean, ",") {
@@ -151,4 +148,13 @@ func HalfWidth(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Clipped is s cut to n characters, marked where it was cut: what a reason quotes of a
+// value or a header that may be as long as a cell holds.
+func Clipped(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
