@@ -205,10 +205,6 @@ func (s *Server) cockpitPage(c echo.Context) error {
 	if d.Map == nil {
 		v.MapNote = t(lang, "map_no_provinces")
 	}
-	regions, err := s.regionIndex(c)
-	if err != nil {
-		return err
-	}
 	// The group is named where its rank is ("组内排名 9/12" named none on a saved or
 	// shown screen), and a group of every province gives no rank beside the national one.
 	v.GroupRank = groupRankTitle(d.Group, lang)
@@ -222,6 +218,10 @@ func (s *Server) cockpitPage(c echo.Context) error {
 				v.Sources = append(v.Sources, src)
 			}
 		}
+	}
+	regions, err := s.regionIndex(c)
+	if err != nil {
+		return err
 	}
 	for _, ts := range d.Targets {
 		tv := newTargetView(ts, indicators, lang)
